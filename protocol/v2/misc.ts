@@ -1,0 +1,75 @@
+// misc: v2 protocol payloads, field for field as the reference (codex-cli 0.169.0).
+// Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
+// Conventions (architecture.md §3): optional params fields are .nullish(), optional result fields .nullable()
+// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+import * as z from "zod";
+import { TurnError } from "./shared.js";
+
+export const ErrorNotification = z.object({
+  error: TurnError,
+  threadId: z.string(),
+  turnId: z.string(),
+  willRetry: z.boolean(),
+}).meta({ id: "ErrorNotification" });
+export type ErrorNotification = z.infer<typeof ErrorNotification>;
+
+export const FuzzyFileSearchMatchType = z.enum(["file", "directory"]).meta({ id: "FuzzyFileSearchMatchType" });
+export type FuzzyFileSearchMatchType = z.infer<typeof FuzzyFileSearchMatchType>;
+
+export const FuzzyFileSearchParams = z.object({
+  cancellationToken: z.string().nullish(),
+  query: z.string(),
+  roots: z.array(z.string()),
+}).meta({ id: "FuzzyFileSearchParams" });
+export type FuzzyFileSearchParams = z.infer<typeof FuzzyFileSearchParams>;
+
+/** Superset of [`codex_file_search::FileMatch`] */
+export const FuzzyFileSearchResult = z.object({
+  file_name: z.string(),
+  indices: z.array(z.int().min(0)).nullish(),
+  match_type: FuzzyFileSearchMatchType,
+  path: z.string(),
+  root: z.string(),
+  score: z.int().min(0),
+}).meta({ id: "FuzzyFileSearchResult" });
+export type FuzzyFileSearchResult = z.infer<typeof FuzzyFileSearchResult>;
+
+export const FuzzyFileSearchResponse = z.object({
+  files: z.array(FuzzyFileSearchResult),
+}).meta({ id: "FuzzyFileSearchResponse" });
+export type FuzzyFileSearchResponse = z.infer<typeof FuzzyFileSearchResponse>;
+
+export const RequestId = z.union([
+  z.string(),
+  z.int(),
+]).meta({ id: "RequestId" });
+export type RequestId = z.infer<typeof RequestId>;
+
+export const ServerRequestResolvedNotification = z.object({
+  requestId: RequestId,
+  threadId: z.string(),
+}).meta({ id: "ServerRequestResolvedNotification" });
+export type ServerRequestResolvedNotification = z.infer<typeof ServerRequestResolvedNotification>;
+
+export const WarningNotification = z.object({
+  /** Concise warning message for the user. */
+  message: z.string(),
+  /** Optional thread target when the warning applies to a specific thread. */
+  threadId: z.string().nullish(),
+}).meta({ id: "WarningNotification" });
+export type WarningNotification = z.infer<typeof WarningNotification>;
+
+export const WindowsSandboxReadiness = z.enum(["ready", "notConfigured", "updateRequired"]).meta({ id: "WindowsSandboxReadiness" });
+export type WindowsSandboxReadiness = z.infer<typeof WindowsSandboxReadiness>;
+
+export const WindowsSandboxReadinessResponse = z.object({
+  status: WindowsSandboxReadiness,
+}).meta({ id: "WindowsSandboxReadinessResponse" });
+export type WindowsSandboxReadinessResponse = z.infer<typeof WindowsSandboxReadinessResponse>;
+
+export const WindowsWorldWritableWarningNotification = z.object({
+  extraCount: z.int().min(0),
+  failedScan: z.boolean(),
+  samplePaths: z.array(z.string()),
+}).meta({ id: "WindowsWorldWritableWarningNotification" });
+export type WindowsWorldWritableWarningNotification = z.infer<typeof WindowsWorldWritableWarningNotification>;

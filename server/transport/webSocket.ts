@@ -1,0 +1,251 @@
+// The WebSocket listener: an http server for health probes plus upgrades into one connection per socket.
+//
+// Invariants:
+// - Every check happens before the upgrade completes, so a refused client never gets a WebSocket:
+//   an Origin header not in allowedOrigins (exact match) → 403, since browsers let any page open
+//   WebSocket connections to loopback and only the Origin header tells them apart; then, when auth is
+//   configured, a missing or invalid bearer token → 401 with a short reason.
+// - GET/HEAD /readyz and /healthz answer 200 "ok"; every other plain HTTP request gets 404.
+// - A non-loopback bind without auth is refused at startup (assertSafeBind), which is stricter than the
+//   reference (it only warns): an unauthenticated agent server on a reachable address runs commands for
+//   anyone who connects.
+// - close() stops accepting, terminates every open WebSocket and drops half-finished handshakes.
+// - The same endpoint logic is reused by the unix socket listener for clients that speak WebSocket there.
+import { createServer } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { BlockList } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import { WebSocketServer } from "ws";
+import type { WebSocket } from "ws";
+import type { Logger } from "../log.js";
+import { createAuthVerifier } from "./auth.js";
+import type { AuthVerifier, WsAuthConfig } from "./auth.js";
+import type { TransportConnection } from "./framing.js";
+import { DEFAULT_MAX_LINE_BYTES } from "./jsonLineReader.js";
+import { WebSocketMessageReader } from "./webSocketReader.js";
+import { WebSocketMessageWriter } from "./webSocketWriter.js";
+
+export interface WebSocketEndpointOptions {
+  /** Exact Origin header values allowed to connect (e.g. from --ws-allow-origin). Requests without Origin are allowed. */
+  allowedOrigins?: readonly string[];
+  /** Checked on each upgrade request when present. */
+  verify?: AuthVerifier;
+  /** Outbound queue limit per client before it is closed as a slow consumer. Default 16 MiB. */
+  maxBufferedBytes?: number;
+  /** Largest accepted inbound message in bytes (ws closes with 1009 beyond it). Default 64 MiB. */
+  maxPayloadBytes?: number;
+  onConnection: (connection: TransportConnection) => void;
+  /** How a client is named in TransportConnection.remote and logs; default "IP:PORT" of the peer. */
+  remoteName?: (req: IncomingMessage) => string;
+  log?: Logger;
+}
+
+export interface WebSocketServerOptions extends Omit<WebSocketEndpointOptions, "verify" | "remoteName"> {
+  host: string;
+  port: number;
+  auth?: WsAuthConfig | undefined;
+}
+
+export interface RunningWebSocketServer {
+  /** The bound address; port is the real one when 0 was asked for. */
+  readonly host: string;
+  readonly port: number;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface WebSocketEndpoint {
+  /** Terminates every open WebSocket and pending handshake of this endpoint. */
+  terminateAll(): void;
+}
+
+const HEALTH_PATHS = new Set(["/readyz", "/healthz"]);
+
+const loopback = new BlockList();
+loopback.addSubnet("127.0.0.0", 8, "ipv4");
+loopback.addAddress("::1", "ipv6");
+
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  if (bare.toLowerCase() === "localhost") {
+    return true;
+  }
+  try {
+    return bare.includes(":") ? loopback.check(bare, "ipv6") : loopback.check(bare, "ipv4");
+  } catch {
+    return false;
+  }
+}
+
+/** Throws when a listener on a non-loopback address would accept clients without authentication. */
+export function assertSafeBind(host: string, auth: WsAuthConfig | AuthVerifier | undefined, port?: number): void {
+  if (auth !== undefined || isLoopbackHost(host)) {
+    return;
+  }
+  const where = `ws://${formatHost(host)}${port === undefined ? "" : `:${port}`}`;
+  throw new Error(
+    `refusing to listen on ${where} without authentication: add --ws-auth capability-token --ws-token-file PATH ` +
+      `(or --ws-auth signed-bearer-token --ws-shared-secret-file PATH), or listen on 127.0.0.1`,
+  );
+}
+
+export async function startWebSocketServer(opts: WebSocketServerOptions): Promise<RunningWebSocketServer> {
+  assertSafeBind(opts.host, opts.auth, opts.port);
+  const verify = opts.auth === undefined ? undefined : createAuthVerifier(opts.auth);
+  const server = createServer();
+  const endpoint = attachWebSocketEndpoint(server, { ...opts, ...(verify ? { verify } : {}) });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error): void => {
+      server.off("listening", onListening);
+      reject(err);
+    };
+    const onListening = (): void => {
+      server.off("error", onError);
+      resolve();
+    };
+    server.once("error", onError);
+    server.once("listening", onListening);
+    server.listen({ host: opts.host, port: opts.port });
+  });
+  server.on("error", (err) => opts.log?.error({ err }, "websocket listener error"));
+
+  const address = server.address() as AddressInfo;
+  const host = address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    host,
+    port: address.port,
+    url: `ws://${formatHost(host)}:${address.port}`,
+    close(): Promise<void> {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        endpoint.terminateAll();
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+/**
+ * Installs the health probes and the WebSocket upgrade handling on an http server, which may be listening
+ * on TCP or merely be fed sockets by another listener (the unix socket one).
+ */
+export function attachWebSocketEndpoint(server: Server, opts: WebSocketEndpointOptions): WebSocketEndpoint {
+  const allowed = new Set(opts.allowedOrigins ?? []);
+  const wss = new WebSocketServer({
+    noServer: true,
+    clientTracking: true,
+    perMessageDeflate: false,
+    maxPayload: opts.maxPayloadBytes ?? DEFAULT_MAX_LINE_BYTES,
+  });
+  const handshaking = new Set<Duplex>();
+  const remoteName = opts.remoteName ?? describeRemote;
+
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
+    const healthy = (req.method === "GET" || req.method === "HEAD") && HEALTH_PATHS.has(path);
+    const body = healthy ? "ok" : "not found";
+    res.writeHead(healthy ? 200 : 404, {
+      "Content-Type": "text/plain; charset=utf-8",
+      "Content-Length": Buffer.byteLength(body),
+    });
+    res.end(req.method === "HEAD" ? undefined : body);
+  });
+
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const swallow = (): void => {};
+    socket.on("error", swallow);
+    handshaking.add(socket);
+    // Until ws takes the socket over, its errors (a peer hanging up mid-check) are ours to absorb.
+    void admit(req).then(
+      (refusal) => {
+        handshaking.delete(socket);
+        if (socket.destroyed) {
+          return;
+        }
+        if (refusal !== undefined) {
+          opts.log?.info({ remote: remoteName(req), status: refusal.status, reason: refusal.reason }, "websocket upgrade refused");
+          refuse(socket, refusal);
+          return;
+        }
+        socket.off("error", swallow);
+        wss.handleUpgrade(req, socket, head, (ws) => accept(ws, req));
+      },
+      (err: unknown) => {
+        handshaking.delete(socket);
+        opts.log?.error({ err }, "websocket upgrade check failed");
+        refuse(socket, { status: 500, reason: "internal error" });
+      },
+    );
+  });
+
+  async function admit(req: IncomingMessage): Promise<{ status: number; reason: string } | undefined> {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowed.has(origin)) {
+      return { status: 403, reason: "origin not allowed; start the server with --ws-allow-origin ORIGIN" };
+    }
+    if (opts.verify !== undefined) {
+      const result = await opts.verify(req);
+      if (!result.ok) {
+        return { status: 401, reason: result.reason };
+      }
+    }
+    return undefined;
+  }
+
+  function accept(ws: WebSocket, req: IncomingMessage): void {
+    const reader = new WebSocketMessageReader(ws);
+    const writer = new WebSocketMessageWriter(ws, opts.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: opts.maxBufferedBytes });
+    opts.onConnection({
+      reader,
+      writer,
+      remote: remoteName(req),
+      close: () => {
+        if (ws.readyState === ws.OPEN || ws.readyState === ws.CONNECTING) {
+          ws.close(1000);
+        }
+      },
+    });
+  }
+
+  return {
+    terminateAll(): void {
+      for (const socket of handshaking) {
+        socket.destroy();
+      }
+      handshaking.clear();
+      for (const ws of wss.clients) {
+        ws.terminate();
+      }
+      wss.close();
+    },
+  };
+}
+
+function refuse(socket: Duplex, refusal: { status: number; reason: string }): void {
+  const statusText: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error" };
+  const body = `${refusal.reason}\n`;
+  const headers = [
+    `HTTP/1.1 ${refusal.status} ${statusText[refusal.status] ?? "Error"}`,
+    "Connection: close",
+    "Content-Type: text/plain; charset=utf-8",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    ...(refusal.status === 401 ? ['WWW-Authenticate: Bearer realm="gatehouse"'] : []),
+  ];
+  socket.end(`${headers.join("\r\n")}\r\n\r\n${body}`, () => socket.destroy());
+}
+
+function describeRemote(req: IncomingMessage): string {
+  const socket = req.socket as Socket;
+  if (socket.remoteAddress === undefined) {
+    return "local";
+  }
+  return `${formatHost(socket.remoteAddress)}:${socket.remotePort ?? 0}`;
+}
+
+function formatHost(host: string): string {
+  return host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+}

@@ -1,0 +1,164 @@
+// The unix socket listener: many clients, each its own connection, access limited by file permissions.
+//
+// Invariants:
+// - The socket file is created 0600 (umask narrowed around bind, then chmod as a second guard), and a
+//   missing parent directory is created 0700, so only the owning user can connect. There is no token
+//   auth on this transport; the filesystem is the boundary, as in the reference.
+// - A file already at the path is removed only when it is a socket and nothing answers a connect on it
+//   (a stale file left by a crash). A live listener or a non-socket file is an error naming the path.
+// - Each client speaks either newline-delimited JSON (the same framing as stdio) or WebSocket, decided by
+//   its first byte: an HTTP request line starts with "G" ("GET"), which no JSON value can. The reference
+//   serves WebSocket on its unix socket, so Codex clients using unix:// connect unchanged, while
+//   line-based tools (socat, nc -U) also work.
+// - close() stops accepting, ends every client connection and removes the socket file.
+import { mkdirSync, chmodSync, lstatSync, unlinkSync } from "node:fs";
+import { createServer as createHttpServer } from "node:http";
+import { connect, createServer } from "node:net";
+import type { Socket } from "node:net";
+import { dirname } from "node:path";
+import type { Logger } from "../log.js";
+import type { TransportConnection } from "./framing.js";
+import { JsonLineMessageReader } from "./jsonLineReader.js";
+import { JsonLineMessageWriter } from "./jsonLineWriter.js";
+import { attachWebSocketEndpoint } from "./webSocket.js";
+
+export const SOCKET_FILE_MODE = 0o600;
+export const SOCKET_DIR_MODE = 0o700;
+export const DEFAULT_SOCKET_FILE_NAME = "app-server.sock";
+
+export interface UnixSocketServerOptions {
+  /** Socket file path; the caller passes `<home>/app-server.sock` when --listen unix:// names none. */
+  path: string;
+  onConnection: (connection: TransportConnection) => void;
+  /** Longest accepted line for line-framed clients. Default 64 MiB. */
+  maxLineBytes?: number;
+  /** Outbound queue limit per WebSocket client. Default 16 MiB. */
+  maxBufferedBytes?: number;
+  /** Origins allowed for WebSocket clients that send an Origin header. */
+  allowedOrigins?: readonly string[];
+  log?: Logger;
+}
+
+export interface RunningUnixSocketServer {
+  readonly path: string;
+  close(): Promise<void>;
+}
+
+const FIRST_BYTE_OF_HTTP_GET = 0x47;
+
+export async function startUnixSocketServer(opts: UnixSocketServerOptions): Promise<RunningUnixSocketServer> {
+  await prepareSocketPath(opts.path);
+
+  const clients = new Set<Socket>();
+  let nextClient = 1;
+  const name = (): string => `unix:${opts.path}#${nextClient++}`;
+
+  const http = createHttpServer();
+  const endpoint = attachWebSocketEndpoint(http, {
+    onConnection: opts.onConnection,
+    remoteName: () => name(),
+    ...(opts.allowedOrigins ? { allowedOrigins: opts.allowedOrigins } : {}),
+    ...(opts.maxBufferedBytes !== undefined ? { maxBufferedBytes: opts.maxBufferedBytes } : {}),
+    ...(opts.maxLineBytes !== undefined ? { maxPayloadBytes: opts.maxLineBytes } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
+  });
+
+  const server = createServer((socket) => {
+    clients.add(socket);
+    socket.once("close", () => clients.delete(socket));
+    socket.on("error", (err) => opts.log?.debug({ err }, "unix socket client error"));
+    socket.once("data", (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      if (first[0] === FIRST_BYTE_OF_HTTP_GET) {
+        // The http server reads straight from the handle once it owns the socket; resuming makes the
+        // sniffed bytes, which sit in the stream buffer, reach its parser first.
+        http.emit("connection", socket);
+        socket.resume();
+      } else {
+        openLineConnection(socket);
+      }
+    });
+  });
+
+  function openLineConnection(socket: Socket): void {
+    const reader = new JsonLineMessageReader(socket, opts.maxLineBytes === undefined ? {} : { maxLineBytes: opts.maxLineBytes });
+    const writer = new JsonLineMessageWriter(socket);
+    opts.onConnection({ reader, writer, remote: name(), close: () => socket.end(() => socket.destroy()) });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: Error): void => {
+      server.off("listening", onListening);
+      reject(err);
+    };
+    const onListening = (): void => {
+      server.off("error", onError);
+      resolve();
+    };
+    server.once("error", onError);
+    server.once("listening", onListening);
+    const previous = process.umask(0o177);
+    try {
+      server.listen(opts.path);
+    } finally {
+      process.umask(previous);
+    }
+  });
+  chmodSync(opts.path, SOCKET_FILE_MODE);
+  server.on("error", (err) => opts.log?.error({ err }, "unix socket listener error"));
+
+  let closing: Promise<void> | undefined;
+  return {
+    path: opts.path,
+    close(): Promise<void> {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        endpoint.terminateAll();
+        for (const socket of clients) {
+          socket.destroy();
+        }
+        clients.clear();
+      });
+      return closing;
+    },
+  };
+}
+
+async function prepareSocketPath(path: string): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true, mode: SOCKET_DIR_MODE });
+  let stat;
+  try {
+    stat = lstatSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+      return;
+    }
+    throw err;
+  }
+  if (!stat.isSocket()) {
+    throw new Error(`cannot listen on ${path}: the path exists and is not a socket; remove it or choose another path`);
+  }
+  if (await somethingListens(path)) {
+    throw new Error(`cannot listen on ${path}: another server is already listening there`);
+  }
+  unlinkSync(path);
+}
+
+function somethingListens(path: string): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const probe = connect(path);
+    probe.once("connect", () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once("error", (err: NodeJS.ErrnoException) => {
+      probe.destroy();
+      if (err.code === "ECONNREFUSED" || err.code === "ENOENT") {
+        resolve(false);
+      } else {
+        reject(new Error(`cannot check whether ${path} is in use: ${err.message}`, { cause: err }));
+      }
+    });
+  });
+}

@@ -1,0 +1,11 @@
+// The benchmark cases, in the order they run. A case is { id, title, run(ctx) } and returns
+// { rows: [{ metric, unit, ours, ref, target }], unavailable: { ours?, ref? }, data }, where
+// target is the highest acceptable ours/ref ratio (null: informational). A row compared with
+// something other than the reference names it in `against` (its value goes in `ref`). A later
+// case is one more module here: e.g. `command/exec` of /bin/true on a warm daemon (issue 9),
+// with rows against the reference's command/exec and against bare bwrap spawned from Node.
+import startup from './startup.mjs';
+import stdio from './stdio.mjs';
+import ws from './ws.mjs';
+
+export const CASES = [startup, stdio, ws];

@@ -1,0 +1,76 @@
+// Cold start: wall time from spawn() to the `initialize` response line on stdout, and the
+// server's peak RSS (VmHWM) read at that moment. The request is written to stdin right after
+// spawn, before the server could read it, as a client would do. Each start uses a fresh, empty
+// home (see lib/scratch.mjs). Starts alternate ours/reference (A B, B A, …: neither side always
+// goes first) after warm-up starts (page cache, not the home); medians are reported.
+import { peakRssKb } from '../lib/procfs.mjs';
+import { deadline, startServer } from '../lib/proc.mjs';
+import { INITIALIZE_PARAMS } from '../lib/rpc.mjs';
+import { inTurn } from '../lib/rounds.mjs';
+import { median } from '../lib/stats.mjs';
+
+const INIT_LINE = JSON.stringify({ id: 0, method: 'initialize', params: INITIALIZE_PARAMS }) + '\n';
+
+async function coldStart(side, { scratch, opts }) {
+  const home = scratch.fresh(`start-${side.key}`);
+  const srv = startServer({ argv: side.argv, env: home.env, cwd: home.dir });
+  const limit = deadline(opts.stepTimeoutMs, 'initialize');
+  try {
+    const answered = new Promise((resolve, reject) => {
+      srv.onLine = (line, t) => {
+        let msg;
+        try {
+          msg = JSON.parse(line);
+        } catch {
+          return;
+        }
+        if (msg?.id !== 0) return;
+        const kb = peakRssKb(srv.pid); // first thing once the answer is known
+        if (msg.error) reject(new Error(`initialize answered error ${msg.error.code}: ${msg.error.message}`));
+        else resolve({ wallMs: t - srv.spawnedAt, rssMiB: kb === null ? null : kb / 1024 });
+      };
+    });
+    srv.write(INIT_LINE);
+    const gone = srv.exited.then(() => {
+      throw new Error(`no initialize answer: server ${srv.describeExit()}`);
+    });
+    return await Promise.race([answered, gone, limit]);
+  } finally {
+    limit.cancel();
+    await srv.stop();
+    home.dispose();
+  }
+}
+
+export default {
+  id: 'startup',
+  title: 'cold start → initialize',
+  async run(ctx) {
+    const { opts, log } = ctx;
+    const unavailable = {};
+    const samples = { ours: [], ref: [] };
+    const live = () => ctx.sides.filter((s) => !s.unavailable && !unavailable[s.key]);
+    const attempt = async (side, keep, label) => {
+      try {
+        const r = await coldStart(side, ctx);
+        if (keep) samples[side.key].push(r);
+      } catch (err) {
+        unavailable[side.key] = `${label}: ${err.message}`;
+      }
+    };
+    for (let w = 0; w < opts.warmupStarts; w++) for (const s of live()) await attempt(s, false, 'warm-up start');
+    for (let i = 0; i < opts.runs; i++) {
+      log(`startup: run ${i + 1}/${opts.runs}`);
+      for (const s of inTurn(live(), i)) await attempt(s, true, `start ${i + 1}`);
+    }
+    const med = (key, f) => (unavailable[key] ? null : median(samples[key].map((x) => x[f]).filter((v) => v !== null)));
+    return {
+      rows: [
+        { metric: `initialize wall, median of ${opts.runs}`, unit: 'ms', ours: med('ours', 'wallMs'), ref: med('ref', 'wallMs'), target: 0.8 },
+        { metric: 'peak RSS at initialize, median', unit: 'MiB', ours: med('ours', 'rssMiB'), ref: med('ref', 'rssMiB'), target: 0.75 },
+      ],
+      unavailable,
+      data: samples,
+    };
+  },
+};

@@ -1,0 +1,29 @@
+// Memory and CPU of a process, read from /proc/<pid>/ (Linux only); null when the process is
+// gone or /proc is unavailable.
+//   VmHWM (status): peak resident set size over the life of the process, in kB.
+//   utime + stime (stat, fields 14 and 15): CPU time of all the process's threads, in clock
+//   ticks (USER_HZ, 100 on Linux), so 10 ms resolution: use it over many requests.
+import { readFileSync } from 'node:fs';
+
+const USER_HZ = 100;
+
+export function procStatusKb(pid, field) {
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+export const peakRssKb = (pid) => procStatusKb(pid, 'VmHWM');
+
+export function cpuTimeMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
+    return ((Number(f[11]) + Number(f[12])) * 1000) / USER_HZ;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,193 @@
+#!/usr/bin/env node
+// Gatehouse vs the reference `codex app-server` 0.169.0, side by side in one run on this machine.
+//
+//   node bench/run.mjs [--only startup,stdio,ws] [--json out.json] [--method M] [--params JSON]
+//                      [--ours "CMD"] [--ref "CMD"] [--runs N] [--requests M] [--clients C]
+//                      [--per-client R] [--rounds K] [--timeout SEC]
+//
+// Measured (cases/*.mjs say how), targets are the highest acceptable ratio ours/reference:
+//   startup  spawn → `initialize` answered: wall time and peak RSS (VmHWM read when the answer
+//            arrives); a fresh empty home per start (the reference answers in about half the
+//            time on a reused home); N starts each after 2 warm-up starts.  Targets 0.8× / 0.75×.
+//   stdio    1 client, one request in flight, M requests: p50 (target 1.0×), p99.
+//   ws       C WebSocket clients, each one in flight, R requests each: p50 (target 0.5×), p99.
+//   The round-trip cases also print the server's CPU time per request (all threads, /proc),
+//   which the machine's noise disturbs less than latency does.
+//
+// Method: --method, default configRequirements/read. Sequential p50 on the reference (this
+// machine): model/list 0.55-0.59 ms (10.9 KB answer), configRequirements/read 0.64-0.66 ms (79 B;
+// re-reads config.toml and /etc/codex/*.toml each call), modelProvider/list 0.69 ms,
+// experimentalFeature/list 1.1-1.2 ms (33 KB), config/read 1.5 ms. configRequirements/read is
+// within 0.1 ms of the cheapest and its tiny answer keeps the measurement on the request path
+// rather than on (de)serialising 11 KB, in the server and in the bench client that shares the
+// two cores; with 32 WebSocket clients the two are equal within noise.
+//
+// Environment: BENCH_RUNS (15), BENCH_REQUESTS (2000), BENCH_CLIENTS (32), BENCH_WS_REQUESTS
+// (300), BENCH_ROUNDS (10), BENCH_TIMEOUT_S (600) are the defaults of the flags above; REF_DIR
+// (~/.cache/app-server-reference) locates the reference, installed by ../shared/tools/reference.sh
+// when absent.
+//
+// The machine is small and noisy, so the two servers are always measured in alternation
+// (starts and blocks of requests go A B, B A, A B, …) after a warm-up, and medians or
+// percentiles over all samples are reported. Each server gets config.toml as in
+// shared/conformance (no network traffic), runs in its own process group and is stopped at the
+// end; every temp dir is removed. If our server is missing or fails, the reference's numbers are
+// still printed, with "ours: unavailable (reason)". The bench only prints: it never asserts
+// timings. Exit status is non-zero only when the run itself failed (reference unavailable,
+// overall timeout, a crash).
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { CASES } from './cases/index.mjs';
+import { killAll } from './lib/proc.mjs';
+import { makeScratch } from './lib/scratch.mjs';
+import { oursSide, REF_VERSION, refSide } from './lib/servers.mjs';
+import { fmt, fmtRatio, formatTable } from './lib/table.mjs';
+
+const DEFAULT_PARAMS = { 'configRequirements/read': undefined, 'model/list': {}, 'experimentalFeature/list': {} };
+const env = (name, dflt) => Number(process.env[name] ?? dflt);
+const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+function parseOptions() {
+  const { values: a } = parseArgs({
+    options: {
+      only: { type: 'string' },
+      json: { type: 'string' },
+      method: { type: 'string', default: 'configRequirements/read' },
+      params: { type: 'string' },
+      ours: { type: 'string' },
+      ref: { type: 'string' },
+      runs: { type: 'string' },
+      requests: { type: 'string' },
+      clients: { type: 'string' },
+      'per-client': { type: 'string' },
+      rounds: { type: 'string' },
+      timeout: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (a.help) {
+    const head = readFileSync(new URL(import.meta.url), 'utf8').split('\nimport ')[0];
+    process.stdout.write(head.replace(/^#!.*\n/, '').replace(/^\/\/ ?/gm, '') + '\n');
+    process.exit(0);
+  }
+  const int = (v, dflt, name) => {
+    const n = Number(v ?? dflt);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, not ${v}`);
+    return n;
+  };
+  const opts = {
+    runs: int(a.runs, env('BENCH_RUNS', 15), '--runs'),
+    warmupStarts: 2,
+    requests: int(a.requests, env('BENCH_REQUESTS', 2000), '--requests'),
+    warmupRequests: 200,
+    clients: int(a.clients, env('BENCH_CLIENTS', 32), '--clients'),
+    perClient: int(a['per-client'], env('BENCH_WS_REQUESTS', 300), '--per-client'),
+    warmupPerClient: 20,
+    rounds: int(a.rounds, env('BENCH_ROUNDS', 10), '--rounds'),
+    method: a.method,
+    params: a.params !== undefined ? JSON.parse(a.params) : a.method in DEFAULT_PARAMS ? DEFAULT_PARAMS[a.method] : {},
+    stepTimeoutMs: 10_000,
+    timeoutS: int(a.timeout, env('BENCH_TIMEOUT_S', 600), '--timeout'),
+  };
+  const only = a.only ? a.only.split(',').map((x) => x.trim()) : CASES.map((c) => c.id);
+  const unknown = only.filter((id) => !CASES.some((c) => c.id === id));
+  if (unknown.length) throw new Error(`--only: unknown case ${unknown.join(', ')} (known: ${CASES.map((c) => c.id).join('|')})`);
+  return { a, opts, only, sides: [oursSide(a.ours), refSide(a.ref, log)] };
+}
+
+let a, opts, only, sides;
+try {
+  ({ a, opts, only, sides } = parseOptions());
+} catch (err) {
+  process.stderr.write(`bench: ${err.message}\n(node bench/run.mjs --help for usage)\n`);
+  process.exit(2);
+}
+
+// Cleanup on every way out: kill the server groups, remove the scratch folder.
+const scratch = makeScratch();
+process.on('exit', () => {
+  killAll();
+  scratch.cleanup();
+});
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130));
+
+const results = [];
+let failed = null;
+const overall = new Promise((_, reject) => {
+  const t = setTimeout(() => {
+    killAll(); // unblocks whatever the running case waits for
+    reject(new Error(`overall timeout (${opts.timeoutS} s) reached`));
+  }, opts.timeoutS * 1000);
+  t.unref();
+});
+overall.catch(() => {});
+const started = Date.now();
+for (const c of CASES.filter((x) => only.includes(x.id))) {
+  if (failed) break;
+  log(`${c.id}: ${c.title}`);
+  try {
+    results.push({ case: c, ...(await Promise.race([c.run({ sides, opts, scratch, log }), overall])) });
+  } catch (err) {
+    failed = `${c.id}: ${err.message}`;
+  }
+}
+
+// ---- report -------------------------------------------------------------------------------
+const [ours, ref] = sides;
+const out = [];
+out.push(`Gatehouse vs ${a.ref ? 'the reference' : `codex app-server ${REF_VERSION}`} — node ${process.version}, ${os.cpus().length} cpus, ${os.type()} ${os.release()}, ${new Date().toISOString()}`);
+out.push(`ours: ${ours.display}`, `ref:  ${ref.display}`);
+out.push(
+  `startup: ${opts.runs} starts each (+${opts.warmupStarts} warm-up), fresh home per start | ` +
+    `requests: ${opts.method}, ${opts.rounds} alternating rounds after warm-up`,
+  '',
+);
+const table = [['case', 'metric', 'ours', 'reference', 'ours/ref', 'target', '']];
+const notes = [];
+const why = (side, r) => side.unavailable ?? r.unavailable?.[side.key];
+for (const r of results) {
+  for (const row of r.rows) {
+    const ratio = row.ours !== null && row.ref ? row.ours / row.ref : null;
+    const verdict = ratio === null || row.target === null ? '' : ratio <= row.target ? 'meets' : 'misses';
+    table.push([
+      r.case.id,
+      row.against ? `${row.metric} (vs ${row.against})` : row.metric,
+      fmt(row.ours, row.unit),
+      fmt(row.ref, row.unit),
+      fmtRatio(ratio),
+      row.target === null ? '' : `≤ ${row.target.toFixed(2)}×`,
+      verdict,
+    ]);
+  }
+  for (const side of sides) if (why(side, r)) notes.push(`${r.case.id}: ${side.name}: unavailable (${why(side, r)})`);
+}
+out.push(formatTable(table, { right: [2, 3, 4] }));
+if (notes.length) out.push('', ...notes);
+if (failed) out.push('', `bench failed: ${failed}`);
+out.push('', `total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+process.stdout.write(out.join('\n') + '\n');
+
+if (a.json) {
+  const json = {
+    when: new Date().toISOString(),
+    machine: { node: process.version, cpus: os.cpus().length, os: `${os.type()} ${os.release()}` },
+    commands: { ours: ours.display, ref: ref.display },
+    options: opts,
+    failed,
+    cases: Object.fromEntries(
+      results.map((r) => [
+        r.case.id,
+        {
+          rows: r.rows.map((row) => ({ ...row, ratio: row.ours !== null && row.ref ? row.ours / row.ref : null })),
+          unavailable: Object.fromEntries(sides.filter((s) => why(s, r)).map((s) => [s.key, why(s, r)])),
+          samples: r.data,
+        },
+      ]),
+    ),
+  };
+  writeFileSync(a.json, JSON.stringify(json, null, 2) + '\n');
+  log(`results written to ${a.json}`);
+}
+const refMissing = results.length > 0 && results.every((r) => why(ref, r));
+process.exit(failed || refMissing || !results.length ? 1 : 0);

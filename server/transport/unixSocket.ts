@@ -98,11 +98,19 @@ export async function startUnixSocketServer(opts: UnixSocketServerOptions): Prom
     };
     server.once("error", onError);
     server.once("listening", onListening);
-    const previous = process.umask(0o177);
+    // process.umask(mask) throws in worker threads; chmod below still applies there.
+    let previous: number | undefined;
+    try {
+      previous = process.umask(0o177);
+    } catch {
+      previous = undefined;
+    }
     try {
       server.listen(opts.path);
     } finally {
-      process.umask(previous);
+      if (previous !== undefined) {
+        process.umask(previous);
+      }
     }
   });
   chmodSync(opts.path, SOCKET_FILE_MODE);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assertSafeBind, isLoopbackHost } from "./webSocket.js";
+import { assertSafeBind, isLoopbackHost, parseAllowedOrigins } from "./webSocket.js";
 
 describe("isLoopbackHost", () => {
   it.each(["127.0.0.1", "127.1.2.3", "127.255.255.255", "::1", "[::1]", "0:0:0:0:0:0:0:1", "::ffff:127.0.0.1", "localhost", "LOCALHOST"])(
@@ -28,5 +28,25 @@ describe("assertSafeBind", () => {
 
   it("allows a non-loopback address with auth", () => {
     expect(() => assertSafeBind("0.0.0.0", { mode: "capability-token", token: { kind: "sha256", hex: "0".repeat(64) } }, 4500)).not.toThrow();
+  });
+});
+
+describe("parseAllowedOrigins", () => {
+  it("keeps origins exactly as browsers send them", () => {
+    expect(parseAllowedOrigins(["http://localhost:3000", "https://app.example", "vscode-webview://abc"])).toEqual([
+      "http://localhost:3000",
+      "https://app.example",
+      "vscode-webview://abc",
+    ]);
+  });
+
+  it.each([
+    ["http://localhost:3000/", /did you mean http:\/\/localhost:3000\?/],
+    ["https://app.example:443", /did you mean https:\/\/app.example\?/],
+    ["HTTP://App.Example", /did you mean http:\/\/app.example\?/],
+    ["localhost:3000", /is not an origin/],
+    ["*", /is not an origin/],
+  ])("refuses %s", (value, message) => {
+    expect(() => parseAllowedOrigins([value])).toThrow(message);
   });
 });

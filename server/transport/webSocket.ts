@@ -61,6 +61,9 @@ export interface WebSocketEndpoint {
 }
 
 const HEALTH_PATHS = new Set(["/readyz", "/healthz"]);
+// Non-special schemes (vscode-webview://, app://) have an opaque URL origin yet are sent verbatim by
+// Electron and webviews, so the shape is checked by hand and URL only normalises the special ones.
+const ORIGIN_SHAPE = /^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]+$/i;
 
 const loopback = new BlockList();
 loopback.addSubnet("127.0.0.0", 8, "ipv4");
@@ -76,6 +79,28 @@ export function isLoopbackHost(host: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Validates --ws-allow-origin values. Browsers send Origin as scheme://host[:port] with no path and the
+ * default port omitted, and the check is an exact string match, so anything else could never match and
+ * is refused here instead of silently locking the intended page out.
+ */
+export function parseAllowedOrigins(values: readonly string[]): string[] {
+  return values.map((value) => {
+    let normalized: string | undefined;
+    try {
+      const origin = new URL(value).origin;
+      normalized = origin === "null" ? undefined : origin;
+    } catch {
+      normalized = undefined;
+    }
+    if (ORIGIN_SHAPE.test(value) && (normalized === undefined || normalized === value)) {
+      return value;
+    }
+    const hint = normalized !== undefined && normalized !== value ? ` (did you mean ${normalized}?)` : "";
+    throw new Error(`--ws-allow-origin ${value} is not an origin; expected scheme://host[:port] as browsers send it${hint}`);
+  });
 }
 
 /** Throws when a listener on a non-loopback address would accept clients without authentication. */

@@ -36,6 +36,14 @@ export class RpcError extends Error {
   static invalidParams(message: string, data?: unknown): RpcError {
     return new RpcError(RpcErrorCode.InvalidParams, message, data);
   }
+  /** -32602 with the zod issues in `data`. */
+  static fromZodError(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): RpcError {
+    const summary = error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.length ? i.path.map(String).join(".") : "params"}: ${i.message}`)
+      .join("; ");
+    return RpcError.invalidParams(`Invalid params: ${summary}`, error.issues);
+  }
   static internal(message = "Internal error"): RpcError {
     return new RpcError(RpcErrorCode.InternalError, message);
   }

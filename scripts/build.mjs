@@ -2,7 +2,7 @@
 // Why bundle: a cold `gatehouse app-server` start resolves one file instead of hundreds of
 // modules, which is most of the start-up time on Node (see bench/).
 import { build } from "esbuild";
-import { chmodSync } from "node:fs";
+import { chmodSync, existsSync } from "node:fs";
 
 const shared = {
   bundle: true,
@@ -27,7 +27,7 @@ await Promise.all([
   }),
   build({
     ...shared,
-    entryPoints: { client: "clients/typescript/index.ts", protocol: "protocol/index.ts" },
+    entryPoints: { ...(existsSync("clients/typescript/index.ts") ? { client: "clients/typescript/index.ts" } : {}), protocol: "protocol/index.ts" },
     outdir: "dist",
     outExtension: { ".js": ".mjs" },
   }),

@@ -1,0 +1,45 @@
+// The interfaces core and handlers use to reach upward (toward a client) without importing rpc.
+// rpc implements them; server/app.ts wires them (architecture.md: "Core never imports rpc").
+import type { Logger } from "../log.js";
+
+/** What a connection negotiated in `initialize`; owned by rpc, read by dispatch and handlers. */
+export interface Session {
+  readonly connectionId: number;
+  readonly transport: "stdio" | "unix" | "ws";
+  initialized: boolean;
+  clientInfo: { name: string; title?: string | null | undefined; version: string } | null;
+  experimentalApi: boolean;
+  optOutNotificationMethods: ReadonlySet<string>;
+}
+
+export interface ServerRequestOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+/** One client, seen from the server: notifications and server→client requests toward it. */
+export interface ClientSink {
+  readonly session: Session;
+  readonly closed: boolean;
+  notify(method: string, params: unknown): void;
+  request(method: string, params: unknown, options?: ServerRequestOptions): Promise<unknown>;
+  /** Runs when the connection closes (pending server requests are rejected first). */
+  onClose(listener: () => void): void;
+}
+
+export interface RequestContext {
+  readonly client: ClientSink;
+  readonly signal: AbortSignal;
+  readonly log: Logger;
+}
+
+/** A server→client request that will never be answered: cancelled, timed out, or its connection closed. */
+export class ServerRequestAbandoned extends Error {
+  constructor(
+    readonly method: string,
+    readonly reason: string,
+  ) {
+    super(`server request ${method} abandoned: ${reason}`);
+    this.name = "ServerRequestAbandoned";
+  }
+}

@@ -1,0 +1,97 @@
+// Methods whose handlers belong to later work. They answer -32601 "not implemented yet: METHOD"
+// (a test prints this list so the gap stays visible). Remove a method from here when its handler lands.
+import { RpcError } from "../../protocol/errors.js";
+import type { ClientRequestMethod, PartialHandlerMap } from "./handlerMap.js";
+
+export const NOT_IMPLEMENTED_YET = [
+  // threads, turns and items (turn engine; the rest of the thread API)
+  "thread/start",
+  "thread/resume",
+  "thread/fork",
+  "thread/archive",
+  "thread/unarchive",
+  "thread/delete",
+  "thread/unsubscribe",
+  "thread/name/set",
+  "thread/metadata/update",
+  "thread/list",
+  "thread/loaded/list",
+  "thread/read",
+  "thread/turns/list",
+  "thread/items/list",
+  "thread/compact/start",
+  "thread/shellCommand",
+  "thread/revert",
+  "turn/start",
+  "turn/steer",
+  "turn/interrupt",
+  "review/start",
+  "skills/list",
+  "fuzzyFileSearch",
+  // command/exec (Linux sandbox)
+  "command/exec",
+  "command/exec/write",
+  "command/exec/terminate",
+  "command/exec/resize",
+  // fs/*, permission profiles, Windows readiness
+  "fs/readFile",
+  "fs/writeFile",
+  "fs/createDirectory",
+  "fs/getMetadata",
+  "fs/readDirectory",
+  "fs/remove",
+  "fs/copy",
+  "fs/watch",
+  "fs/unwatch",
+  "permissionProfile/list",
+  "windowsSandbox/readiness",
+  // config and catalogs (foundation: in progress)
+  "config/read",
+  "config/value/write",
+  "config/batchWrite",
+  "configRequirements/read",
+  "model/list",
+  "modelProvider/list",
+  "experimentalFeature/list",
+  // login
+  "account/read",
+  "account/login/start",
+  "account/login/cancel",
+  "account/logout",
+  // MCP
+  "mcpServerStatus/list",
+  "mcpServer/tool/call",
+  "mcpServer/resource/read",
+  "config/mcpServer/reload",
+  // the legacy v1 API
+  "newConversation",
+  "getConversationSummary",
+  "listConversations",
+  "resumeConversation",
+  "forkConversation",
+  "archiveConversation",
+  "sendUserMessage",
+  "sendUserTurn",
+  "interruptConversation",
+  "addConversationListener",
+  "removeConversationListener",
+  "gitDiffToRemote",
+  "loginApiKey",
+  "getAuthStatus",
+  "getUserSavedConfig",
+  "setDefaultModel",
+  "getUserAgent",
+  "execOneOffCommand",
+] as const satisfies readonly ClientRequestMethod[];
+
+export type NotImplementedMethod = (typeof NOT_IMPLEMENTED_YET)[number];
+
+export function notImplementedHandlers(): Pick<Required<PartialHandlerMap>, NotImplementedMethod> {
+  const handlers: PartialHandlerMap = {};
+  for (const method of NOT_IMPLEMENTED_YET) {
+    (handlers as Record<string, unknown>)[method] = () => {
+      throw RpcError.notImplemented(method);
+    };
+  }
+  return handlers as Pick<Required<PartialHandlerMap>, NotImplementedMethod>;
+}

@@ -1,0 +1,101 @@
+// Sits between a transport's reader/writer and vscode-jsonrpc. vscode-jsonrpc only logs messages it
+// cannot classify and queues requests without limit, so this guard answers first:
+//   - an unparseable line or frame (the reader's error with code -32700) → {"id":null,"error":-32700}
+//   - a value that is not a request, response or notification → -32600 (with its id when usable)
+//   - a request beyond the in-flight limit → -32001
+// and only well-formed messages reach the connection. The writer side releases the in-flight slot
+// when the response leaves.
+import {
+  AbstractMessageReader,
+  AbstractMessageWriter,
+  type DataCallback,
+  type Disposable,
+  type Message,
+  type MessageReader,
+  type MessageWriter,
+} from "vscode-jsonrpc/node";
+import { classify, type ResponseMessage } from "../../protocol/jsonrpc.js";
+import { RpcError } from "../../protocol/errors.js";
+import type { Logger } from "../log.js";
+import type { InboundLimiter } from "./inboundQueue.js";
+
+const isParseFailure = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === -32700;
+
+export class GuardedWriter extends AbstractMessageWriter implements MessageWriter {
+  constructor(
+    private readonly inner: MessageWriter,
+    private readonly limiter: InboundLimiter,
+  ) {
+    super();
+    inner.onError((e) => this.fireError(e[0], e[1], e[2]));
+    inner.onClose(() => this.fireClose());
+  }
+
+  async write(msg: Message): Promise<void> {
+    const m = msg as unknown as { id?: unknown; method?: unknown };
+    const isResponse = m.method === undefined && "id" in m;
+    try {
+      await this.inner.write(msg);
+    } finally {
+      if (isResponse) this.limiter.release((m.id ?? null) as ResponseMessage["id"]);
+    }
+  }
+
+  end(): void {
+    this.inner.end();
+  }
+}
+
+export class GuardedReader extends AbstractMessageReader implements MessageReader {
+  private subscription: Disposable | undefined;
+
+  constructor(
+    private readonly inner: MessageReader,
+    private readonly writer: MessageWriter,
+    private readonly limiter: InboundLimiter,
+    private readonly log: Logger,
+  ) {
+    super();
+    inner.onError((e) => {
+      if (isParseFailure(e)) this.reply(null, RpcError.parseError(e.message.replace(/^Parse error: /, "")));
+      else this.fireError(e);
+    });
+    inner.onClose(() => this.fireClose());
+    inner.onPartialMessage((info) => this.firePartialMessage(info));
+  }
+
+  listen(callback: DataCallback): Disposable {
+    this.subscription = this.inner.listen((raw) => {
+      const c = classify(raw);
+      switch (c.kind) {
+        case "invalid":
+          this.reply(c.id, RpcError.invalidRequest(`Invalid request: ${c.reason}`));
+          return;
+        case "request":
+          if (!this.limiter.tryAdmit(c.message.id)) {
+            this.reply(c.message.id, RpcError.overloaded());
+            return;
+          }
+          callback({ jsonrpc: "2.0", ...c.message } as Message);
+          return;
+        case "notification":
+        case "response":
+          callback({ jsonrpc: "2.0", ...c.message } as Message);
+          return;
+      }
+    });
+    return { dispose: () => this.subscription?.dispose() };
+  }
+
+  override dispose(): void {
+    super.dispose();
+    this.subscription?.dispose();
+    this.inner.dispose();
+  }
+
+  private reply(id: ResponseMessage["id"], error: RpcError): void {
+    this.writer.write({ jsonrpc: "2.0", id, error: error.toJSON() } as Message).catch((e: unknown) => {
+      this.log.debug({ err: e }, "could not write an error reply");
+    });
+  }
+}

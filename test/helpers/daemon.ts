@@ -1,0 +1,115 @@
+// Spawns the real, built daemon (dist/gatehouse.mjs) and talks raw bytes to it over stdio, so that
+// framing tests can send exactly what they mean (partial chunks, invalid UTF-8, CRLF). Every wait has
+// a timeout; stderr is kept for failure messages.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { tempHome, type TempHome } from "./home.js";
+
+export const DAEMON = fileURLToPath(new URL("../../dist/gatehouse.mjs", import.meta.url));
+
+export type Json = Record<string, unknown>;
+
+export interface RawDaemon {
+  child: ChildProcessWithoutNullStreams;
+  home: TempHome;
+  /** Every stdout line, parsed; a line that is not JSON is kept as {__raw: line}. */
+  readonly messages: Json[];
+  readonly stderr: () => string;
+  send(data: string | Buffer): void;
+  sendJson(msg: Json): void;
+  /** Resolves with the first message (from `from` on) that matches; rejects after `timeoutMs`. */
+  waitFor(match: (m: Json) => boolean, timeoutMs?: number, from?: number): Promise<Json>;
+  response(id: unknown, timeoutMs?: number): Promise<Json>;
+  request(method: string, params?: unknown, id?: number | string): Promise<Json>;
+  initialize(): Promise<Json>;
+  stop(): Promise<number | null>;
+}
+
+let nextId = 1_000_000;
+
+export function startDaemon(options: { args?: string[]; env?: NodeJS.ProcessEnv; config?: string; home?: TempHome } = {}): RawDaemon {
+  const home = options.home ?? tempHome();
+  if (options.config !== undefined) home.writeConfig(options.config);
+  const child = spawn(process.execPath, [DAEMON, "app-server", ...(options.args ?? [])], {
+    env: { ...process.env, GATEHOUSE_HOME: home.home, CODEX_HOME: "", TMPDIR: home.tmp, GATEHOUSE_LOG: "debug", ...options.env },
+    stdio: ["pipe", "pipe", "pipe"],
+  });
+  const messages: Json[] = [];
+  const waiters = new Set<() => void>();
+  let err = "";
+  let buffered = "";
+  child.stdout.setEncoding("utf8");
+  child.stdout.on("data", (chunk: string) => {
+    buffered += chunk;
+    let nl: number;
+    while ((nl = buffered.indexOf("\n")) >= 0) {
+      const line = buffered.slice(0, nl);
+      buffered = buffered.slice(nl + 1);
+      try {
+        messages.push(JSON.parse(line) as Json);
+      } catch {
+        messages.push({ __raw: line });
+      }
+    }
+    for (const w of [...waiters]) w();
+  });
+  child.stderr.setEncoding("utf8");
+  child.stderr.on("data", (c: string) => {
+    err += c;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+
+  const daemon: RawDaemon = {
+    child,
+    home,
+    messages,
+    stderr: () => err,
+    send: (data) => {
+      child.stdin.write(data);
+    },
+    sendJson: (msg) => {
+      child.stdin.write(`${JSON.stringify(msg)}\n`);
+    },
+    waitFor(match, timeoutMs = 10_000, from = 0) {
+      return new Promise((resolve, reject) => {
+        const check = (): boolean => {
+          const found = messages.slice(from).find(match);
+          if (found) {
+            waiters.delete(check as () => void);
+            clearTimeout(timer);
+            resolve(found);
+            return true;
+          }
+          return false;
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check as () => void);
+          reject(new Error(`timed out after ${timeoutMs} ms; got ${messages.length} messages:\n${JSON.stringify(messages.slice(-5))}\nstderr tail:\n${err.slice(-2000)}`));
+        }, timeoutMs);
+        if (!check()) waiters.add(check as () => void);
+      });
+    },
+    response(id, timeoutMs) {
+      return daemon.waitFor((m) => m["id"] === id && ("result" in m || "error" in m), timeoutMs);
+    },
+    request(method, params, id = nextId++) {
+      daemon.sendJson(params === undefined ? { id, method } : { id, method, params });
+      return daemon.response(id);
+    },
+    async initialize() {
+      const r = await daemon.request("initialize", { clientInfo: { name: "gatehouse-test", version: "0.0.1" } });
+      daemon.sendJson({ method: "initialized" });
+      return r;
+    },
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+      const code = await exited;
+      clearTimeout(timer);
+      if (!options.home) home.cleanup();
+      return code;
+    },
+  };
+  return daemon;
+}

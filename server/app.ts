@@ -5,6 +5,9 @@ import { Dispatcher } from "./dispatch/dispatcher.js";
 import { ScopeQueues } from "./dispatch/scopes.js";
 import type { HandlerMap } from "./handlers/handlerMap.js";
 import { notImplementedHandlers } from "./handlers/notImplemented.js";
+import { ConfigService } from "./core/config/daemonConfig.js";
+import { catalogHandlers } from "./handlers/v2/catalog.js";
+import { configHandlers } from "./handlers/v2/config.js";
 import { initializeHandler } from "./handlers/v2/initialize.js";
 import type { Logger } from "./log.js";
 import { RpcConnection } from "./rpc/connection.js";
@@ -25,8 +28,11 @@ export interface App {
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { log } = options;
+  const config = new ConfigService(options.home, options.configOverrides, log);
   const handlers: HandlerMap = {
-    initialize: initializeHandler(options.home),
+    initialize: initializeHandler(options.home, () => config),
+    ...configHandlers(config),
+    ...catalogHandlers(config),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());

@@ -45,14 +45,6 @@ export const NOT_IMPLEMENTED_YET = [
   "fs/unwatch",
   "permissionProfile/list",
   "windowsSandbox/readiness",
-  // config and catalogs (foundation: in progress)
-  "config/read",
-  "config/value/write",
-  "config/batchWrite",
-  "configRequirements/read",
-  "model/list",
-  "modelProvider/list",
-  "experimentalFeature/list",
   // login
   "account/read",
   "account/login/start",

@@ -1,0 +1,105 @@
+import { describe, expect, it } from "vitest";
+import { classifyBwrapFailure, findBwrap, parseBwrapHelp, parseBwrapVersion, probeBwrap } from "./bwrapProbe.js";
+import type { ProbeRunner, RunResult } from "./bwrapProbe.js";
+import { fakeFs } from "./fakeFs.testutil.js";
+
+const facts = { procVersion: "Linux version 6.1.0 (debian)", apparmorRestrictUserns: null };
+const HELP = ["--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-net", "--cap-drop", "--die-with-parent", "--new-session", "--seccomp", "--json-status-fd", "--ro-bind-data", "--remount-ro", "--tmpfs", "--dev", "--proc", "--dir", "--symlink", "--chdir", "--perms", "--disable-userns"]
+  .map((f) => `    ${f} X   text`)
+  .join("\n");
+
+function runner(answers: (args: readonly string[]) => Partial<RunResult>): ProbeRunner & { calls: string[][] } {
+  const calls: string[][] = [];
+  const run = (file: string, args: readonly string[]) => {
+    calls.push([file, ...args]);
+    return Promise.resolve({ code: 0, stdout: "", stderr: "", timedOut: false, ...answers(args) });
+  };
+  return Object.assign(run, { calls });
+}
+
+const fs = fakeFs({ "/usr/bin/true": { file: "" }, "/usr/bin/bwrap": { file: "" }, "/usr": "dir", "/etc": "dir" });
+
+describe("findBwrap", () => {
+  const exec = (): boolean => true;
+  it("prefers /usr/bin/bwrap", () => {
+    expect(findBwrap({ pathEnv: "/opt/bin", forbiddenRoots: [], fs, isExecutable: exec })).toEqual({ ok: true, value: { path: "/usr/bin/bwrap", system: true, warnings: [] } });
+  });
+  it("falls back to PATH with a warning, skipping relative entries and anything in the workspace", () => {
+    const fs2 = fakeFs({ "/ws/bin/bwrap": { file: "" }, "/opt/bw/bwrap": { file: "" }, "bin/bwrap": { file: "" } });
+    const r = findBwrap({ pathEnv: "bin:/ws/bin:/opt/bw", forbiddenRoots: ["/ws"], fs: fs2, isExecutable: exec, systemPath: "/nope/bwrap" });
+    expect(r).toEqual({
+      ok: true,
+      value: { path: "/opt/bw/bwrap", system: false, warnings: [{ code: "bwrap-not-system", message: "could not find system bubblewrap at /nope/bwrap; using /opt/bw/bwrap" }] },
+    });
+  });
+  it("fails closed when only a workspace shim exists, saying so", () => {
+    const fs2 = fakeFs({ "/ws/bin/bwrap": { file: "" } });
+    const r = findBwrap({ pathEnv: "/ws/bin", forbiddenRoots: ["/ws"], fs: fs2, isExecutable: exec, systemPath: "/nope/bwrap" });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error.code).toBe("bwrap-not-found");
+      expect(r.error.reason).toContain("ignored /ws/bin/bwrap");
+      expect(r.error.remedy).toContain("install bubblewrap");
+    }
+  });
+});
+
+describe("probe parsing and classification", () => {
+  it("parses version and flags", () => {
+    expect(parseBwrapVersion("bubblewrap 0.8.0\n")).toBe("0.8.0");
+    const p = parseBwrapHelp(HELP);
+    expect(p.missing).toEqual([]);
+    expect(p.features).toEqual({ perms: true, disableUserns: true });
+    expect(parseBwrapHelp("    --unshare-user x").missing).toContain("--seccomp");
+  });
+
+  it("classifies user-namespace, AppArmor, WSL1 and /proc/sys failures with remedies", () => {
+    expect(classifyBwrapFailure("bwrap: setting up uid map: Permission denied", facts, "/usr/bin/bwrap").code).toBe("userns-unavailable");
+    expect(classifyBwrapFailure("bwrap: Creating new namespace failed: nesting depth or /proc/sys/user/max_*_namespaces exceeded (ENOSPC)", facts, "/usr/bin/bwrap").code).toBe("userns-unavailable");
+    const aa = classifyBwrapFailure("bwrap: loopback: Failed RTM_NEWADDR: Operation not permitted", { ...facts, apparmorRestrictUserns: "1" }, "/opt/bwrap");
+    expect(aa.code).toBe("apparmor-userns");
+    expect(aa.remedy).toContain("/usr/bin/bwrap");
+    expect(classifyBwrapFailure("x", { procVersion: "Linux version 4.4.0-19041-Microsoft", apparmorRestrictUserns: null }, "/usr/bin/bwrap").code).toBe("wsl1");
+    expect(classifyBwrapFailure("bwrap: Can't read /proc/sys: Transport endpoint is not connected", facts, "b").code).toBe("proc-sys-disconnected");
+    const other = classifyBwrapFailure("bwrap: something odd", facts, "b");
+    expect(other.code).toBe("bwrap-failed");
+    expect(other.reason).toContain("something odd");
+  });
+});
+
+describe("probeBwrap", () => {
+  it("succeeds with procfs mounted", async () => {
+    const run = runner((args) => (args[0] === "--version" ? { stdout: "bubblewrap 0.8.0" } : args[0] === "--help" ? { stdout: HELP } : {}));
+    const r = await probeBwrap("/usr/bin/bwrap", { run, fs, facts });
+    expect(r).toEqual({ ok: true, value: { path: "/usr/bin/bwrap", version: "0.8.0", features: { perms: true, disableUserns: true }, proc: "mount", warnings: [] } });
+    const procCall = run.calls[3] ?? [];
+    expect(procCall).toContain("--proc");
+    expect(procCall.indexOf("--tmpfs")).toBeLessThan(procCall.indexOf("--proc"));
+  });
+
+  it("falls back to a masked /proc with a warning when procfs is refused", async () => {
+    const run = runner((args) =>
+      args[0] === "--help" ? { stdout: HELP } : args.includes("--proc") ? { code: 1, stderr: "bwrap: Can't mount proc on /newroot/proc: Operation not permitted\n" } : {},
+    );
+    const r = await probeBwrap("/usr/bin/bwrap", { run, fs, facts });
+    expect(r.ok && r.value.proc).toBe("mask");
+    expect(r.ok && r.value.warnings[0]?.code).toBe("proc-masked");
+  });
+
+  it("fails closed: too old, no user namespaces, timeout", async () => {
+    const old = await probeBwrap("/usr/bin/bwrap", { run: runner(() => ({ stdout: "    --unshare-user x" })), fs, facts });
+    expect(!old.ok && old.error.code).toBe("bwrap-too-old");
+    const noUserns = await probeBwrap("/usr/bin/bwrap", {
+      run: runner((args) => (args[0] === "--help" ? { stdout: HELP } : args[0] === "--unshare-user" ? { code: 1, stderr: "bwrap: No permissions to create new namespace" } : {})),
+      fs,
+      facts,
+    });
+    expect(!noUserns.ok && noUserns.error.code).toBe("userns-unavailable");
+    const slow = await probeBwrap("/usr/bin/bwrap", {
+      run: runner((args) => (args[0] === "--help" ? { stdout: HELP } : args[0] === "--unshare-user" ? { code: null, timedOut: true } : {})),
+      fs,
+      facts,
+    });
+    expect(!slow.ok && slow.error.code).toBe("bwrap-failed");
+  });
+});

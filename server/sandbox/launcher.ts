@@ -1,0 +1,327 @@
+// The one entry point above this layer uses: `selectLauncher(platform).transform(command, policy, cwd,
+// opts)` turns a command plus a policy into an `ExecRequest` (argv, env, cwd, extra fds to pass), and
+// spawn.ts runs it. The transform never runs the command and never returns a shell string.
+//
+// When to wrap (sandbox.md §2.2):
+//   filesystem external-sandbox                → unwrapped (the caller is already confined)
+//   filesystem unrestricted, network enabled   → unwrapped (dangerFullAccess)
+//   filesystem unrestricted, network restricted→ bwrap with `--bind / /`: keeps the filesystem, cuts the net
+//   filesystem restricted                      → bwrap with the full mount plan
+// Unwrapped runs still get the environment rules (CODEX_SANDBOX_NETWORK_DISABLED=1 whenever the
+// network is restricted, Node IPC variables removed).
+//
+// Fail closed: anything that prevents wrapping (no bwrap, no user namespaces, AppArmor, a path that
+// cannot be enforced, an unsupported platform or CPU) throws SandboxUnavailableError. There is no
+// code path from a restricted policy to an unwrapped ExecRequest.
+//
+// Platforms: linux → bubblewrap. Other platforms plug in through LAUNCHER_FACTORIES (one file per
+// platform implementing SandboxLauncher); until then darwin and win32 refuse restricted policies with
+// a reason and a remedy.
+import type { BwrapProbe, BwrapLocation, HostFacts, Outcome, ProbeRunner } from "./bwrapProbe.js";
+import type { DaemonPaths, PlannedRule } from "./bwrapPlan.js";
+import type { DenialContext, SandboxDenial } from "./denial.js";
+import type { FsView } from "./fsView.js";
+import type { SandboxPolicy, SandboxWarning, SplitSandboxPolicy } from "./policy.js";
+import type { SeccompArch } from "./seccomp.js";
+import { buildBwrapArgv } from "./bwrap.js";
+import { planBwrap } from "./bwrapPlan.js";
+import { findBwrap, isExecutableFile, probeBwrap } from "./bwrapProbe.js";
+import { protectedCreatedDenial } from "./denial.js";
+import { applySandboxEnv, buildShellEnvironment } from "./env.js";
+import { SandboxUnavailableError } from "./errors.js";
+import { nodeFsView } from "./fsView.js";
+import { normalizeAbsolute } from "./paths.js";
+import { defaultPlaceholderRegistry, removeCreated, removeIfEmpty } from "./placeholders.js";
+import type { PlaceholderRegistry } from "./placeholders.js";
+import { canonicalize, isSplitPolicy, resolveFileSystemPolicy, toSplitPolicy } from "./policy.js";
+import { hostSeccompArch, seccompFilterBytes } from "./seccomp.js";
+
+export type SandboxKind = "none" | "bwrap";
+
+/** A file descriptor the spawner must place at `fd` in the child, beyond stdio. */
+export type ExtraFd =
+  /** A pipe the spawner fills with `data` and closes (the seccomp program). */
+  | { readonly fd: number; readonly kind: "data"; readonly data: Uint8Array }
+  /** A pipe the spawner reads to EOF (bwrap's --json-status-fd). */
+  | { readonly fd: number; readonly kind: "status" }
+  /** /dev/null opened read-only (the empty source of --ro-bind-data masks). */
+  | { readonly fd: number; readonly kind: "devNull" };
+
+export interface FinalizeReport {
+  /** Protected paths the command created despite the sandbox; they have been removed. */
+  readonly denials: readonly SandboxDenial[];
+}
+
+export interface ExecRequest {
+  /** argv[0] is the program: bwrap for wrapped runs, the command itself otherwise. */
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly cwd: string;
+  /** Contiguous from fd 3, in order. */
+  readonly extraFds: readonly ExtraFd[];
+  readonly sandbox: SandboxKind;
+  readonly tty: boolean;
+  /** Things the user should know (a skipped writable root, a masked /proc…). Callers dedupe by code+message. */
+  readonly warnings: readonly SandboxWarning[];
+  readonly denialContext: DenialContext;
+  /** Must run exactly once after the process has exited: removes placeholders, checks watched paths. */
+  readonly finalize: () => FinalizeReport;
+}
+
+export interface LaunchOptions {
+  /** The command's environment, built with env.ts from shell_environment_policy; defaults to that
+   * policy's defaults over process.env (all variables minus *KEY*, *SECRET*, *TOKEN*). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** PTY session: no --new-session, TIOCSTI/TIOCLINUX blocked by seccomp instead. */
+  readonly tty?: boolean;
+  /** The cwd the policy's cwd-relative entries resolve against; defaults to the command cwd. */
+  readonly policyCwd?: string;
+  /** Roots for `project_roots` entries; defaults to [policy cwd]. */
+  readonly projectRoots?: readonly string[];
+  /** Nested user namespaces (Chromium, nested agents) need this; off by default (--disable-userns). */
+  readonly allowNestedUserns?: boolean;
+  readonly daemonPaths?: DaemonPaths;
+}
+
+export interface SandboxReadiness {
+  readonly ok: boolean;
+  readonly launcher: string;
+  readonly error?: SandboxUnavailableError;
+  readonly bwrap?: BwrapLocation & { readonly probe?: BwrapProbe };
+  readonly warnings: readonly SandboxWarning[];
+}
+
+export interface SandboxLauncher {
+  readonly platform: string;
+  transform(
+    command: readonly string[],
+    policy: SandboxPolicy | SplitSandboxPolicy,
+    cwd: string,
+    opts?: LaunchOptions,
+  ): Promise<ExecRequest>;
+  /** What `gatehouse doctor` and the startup warning report; never throws. */
+  readiness(): Promise<SandboxReadiness>;
+}
+
+export type WrapMode = "none" | "network-only" | "full";
+
+export function wrapMode(policy: SplitSandboxPolicy): WrapMode {
+  switch (policy.fileSystem.kind) {
+    case "external-sandbox":
+      return "none";
+    case "unrestricted":
+      return policy.network === "enabled" ? "none" : "network-only";
+    case "restricted":
+      return "full";
+  }
+}
+
+function unwrapped(command: readonly string[], split: SplitSandboxPolicy, cwd: string, opts: LaunchOptions): ExecRequest {
+  const env = applySandboxEnv(opts.env ?? buildShellEnvironment(process.env), { networkDisabled: split.network === "restricted" });
+  return {
+    argv: [...command],
+    env,
+    cwd,
+    extraFds: [],
+    sandbox: "none",
+    tty: opts.tty ?? false,
+    warnings: [],
+    denialContext: { sandboxed: false, policyLabel: split.label, cwd, writableRoots: [], rules: [], networkIsolated: false },
+    finalize: () => ({ denials: [] }),
+  };
+}
+
+function checkCommand(command: readonly string[]): void {
+  if (command.length === 0 || command[0] === "") throw new Error("sandbox launcher: empty command");
+}
+
+export interface LinuxLauncherDeps {
+  readonly fs?: FsView;
+  /** PATH used to look for bwrap when /usr/bin/bwrap is absent; defaults to the daemon's PATH. */
+  readonly pathEnv?: string;
+  readonly systemBwrapPath?: string;
+  readonly probeRunner?: ProbeRunner;
+  readonly facts?: HostFacts;
+  readonly placeholders?: PlaceholderRegistry;
+  readonly platformDefaults?: readonly string[];
+  readonly arch?: SeccompArch | string;
+  readonly isExecutable?: (path: string) => boolean;
+}
+
+/** Fixed child fd layout for wrapped runs: seccomp program, status pipe, then /dev/null if masks use it. */
+export const BWRAP_FDS = { seccomp: 3, status: 4, devNull: 5 } as const;
+
+export function createLinuxLauncher(deps: LinuxLauncherDeps = {}): SandboxLauncher {
+  const fs = deps.fs ?? nodeFsView;
+  const registry = deps.placeholders ?? defaultPlaceholderRegistry;
+  const probes = new Map<string, Promise<Outcome<BwrapProbe>>>();
+  const probeFor = (path: string): Promise<Outcome<BwrapProbe>> => {
+    let p = probes.get(path);
+    if (p === undefined) {
+      const opts = {
+        fs,
+        ...(deps.probeRunner ? { run: deps.probeRunner } : {}),
+        ...(deps.facts ? { facts: deps.facts } : {}),
+        ...(deps.platformDefaults ? { platformDefaults: deps.platformDefaults } : {}),
+      };
+      p = probeBwrap(path, opts);
+      probes.set(path, p);
+    }
+    return p;
+  };
+  const locate = (forbiddenRoots: readonly string[]): Outcome<BwrapLocation> =>
+    findBwrap({
+      pathEnv: deps.pathEnv ?? process.env["PATH"],
+      forbiddenRoots,
+      fs,
+      isExecutable: deps.isExecutable ?? isExecutableFile,
+      ...(deps.systemBwrapPath ? { systemPath: deps.systemBwrapPath } : {}),
+    });
+
+  return {
+    platform: "linux",
+
+    async transform(command, policy, cwd, opts = {}) {
+      checkCommand(command);
+      const split = isSplitPolicy(policy) ? policy : toSplitPolicy(policy);
+      const absCwd = normalizeAbsolute(cwd, "/");
+      const mode = wrapMode(split);
+      if (mode === "none") return unwrapped(command, split, absCwd, opts);
+
+      const tty = opts.tty ?? false;
+      const arch = hostSeccompArch(deps.arch ?? process.arch);
+      const env = applySandboxEnv(opts.env ?? buildShellEnvironment(process.env), { networkDisabled: split.network === "restricted" });
+      const policyCwd = canonicalize(normalizeAbsolute(opts.policyCwd ?? absCwd, absCwd), fs);
+      const resolved = resolveFileSystemPolicy(split.fileSystem, {
+        cwd: policyCwd,
+        fs,
+        tmpdir: env["TMPDIR"],
+        ...(opts.projectRoots ? { projectRoots: opts.projectRoots } : {}),
+      });
+
+      const canonicalCwd = canonicalize(absCwd, fs);
+      const forbidden = [canonicalCwd, policyCwd, ...resolved.writableRoots.map((w) => w.root)].filter((r) => r !== "/");
+      const loc = locate(forbidden);
+      if (!loc.ok) throw loc.error;
+      const probe = await probeFor(loc.value.path);
+      if (!probe.ok) throw probe.error;
+
+      const plan = planBwrap({
+        policy: split,
+        resolved,
+        cwd: canonicalCwd,
+        command,
+        tty,
+        probe: probe.value,
+        disableUserns: !(opts.allowNestedUserns ?? false),
+        fs,
+        fds: BWRAP_FDS,
+        isLivePlaceholder: (p) => registry.isLive(p),
+        ...(opts.daemonPaths ? { daemonPaths: opts.daemonPaths } : {}),
+        ...(deps.platformDefaults ? { platformDefaults: deps.platformDefaults } : {}),
+      });
+      const { argv } = buildBwrapArgv(plan.input);
+      const usesDevNull = argv.includes("--ro-bind-data");
+
+      registry.acquire(plan.placeholders);
+      let done = false;
+      const finalize = (): FinalizeReport => {
+        if (done) return { denials: [] };
+        done = true;
+        for (const p of registry.release(plan.placeholders)) removeIfEmpty(p);
+        const denials: SandboxDenial[] = [];
+        for (const w of plan.watch) if (removeCreated(w)) denials.push(protectedCreatedDenial(w));
+        return { denials };
+      };
+
+      const rules: PlannedRule[] = [...plan.rules];
+      return {
+        argv,
+        env,
+        cwd: plan.input.cwd,
+        extraFds: [
+          { fd: BWRAP_FDS.seccomp, kind: "data", data: seccompFilterBytes({ arch: hostSeccompArch(arch), tty }) },
+          { fd: BWRAP_FDS.status, kind: "status" },
+          ...(usesDevNull ? [{ fd: BWRAP_FDS.devNull, kind: "devNull" } as const] : []),
+        ],
+        sandbox: "bwrap",
+        tty,
+        warnings: [...loc.value.warnings, ...probe.value.warnings, ...plan.warnings],
+        denialContext: {
+          sandboxed: true,
+          policyLabel: split.label,
+          cwd: plan.input.cwd,
+          writableRoots: plan.writableRoots,
+          rules,
+          networkIsolated: plan.input.network === "isolated",
+        },
+        finalize,
+      };
+    },
+
+    async readiness() {
+      const loc = locate([]);
+      if (!loc.ok) return { ok: false, launcher: "bwrap", error: loc.error, warnings: [] };
+      const probe = await probeFor(loc.value.path);
+      if (!probe.ok) return { ok: false, launcher: "bwrap", error: probe.error, bwrap: loc.value, warnings: [...loc.value.warnings] };
+      try {
+        hostSeccompArch(deps.arch ?? process.arch);
+      } catch (e) {
+        if (e instanceof SandboxUnavailableError) return { ok: false, launcher: "bwrap", error: e, warnings: [] };
+        throw e;
+      }
+      return {
+        ok: true,
+        launcher: "bwrap",
+        bwrap: { ...loc.value, probe: probe.value },
+        warnings: [...loc.value.warnings, ...probe.value.warnings],
+      };
+    },
+  };
+}
+
+/** A launcher for platforms without an implementation: unwrapped policies run, restricted ones refuse. */
+export function createRefusingLauncher(platform: string, reason: string, remedy: string): SandboxLauncher {
+  const error = (): SandboxUnavailableError => new SandboxUnavailableError("unsupported-platform", reason, remedy);
+  return {
+    platform,
+    transform(command, policy, cwd, opts = {}) {
+      checkCommand(command);
+      const split = isSplitPolicy(policy) ? policy : toSplitPolicy(policy);
+      if (wrapMode(split) !== "none") return Promise.reject(error());
+      return Promise.resolve(unwrapped(command, split, normalizeAbsolute(cwd, "/"), opts));
+    },
+    readiness() {
+      return Promise.resolve({ ok: false, launcher: "none", error: error(), warnings: [] });
+    },
+  };
+}
+
+export type LauncherFactory = (deps: LinuxLauncherDeps) => SandboxLauncher;
+
+/** One entry per supported platform; a new platform adds its factory here and nothing above changes. */
+export const LAUNCHER_FACTORIES: Partial<Record<string, LauncherFactory>> = {
+  linux: (deps) => createLinuxLauncher(deps),
+  darwin: () =>
+    createRefusingLauncher(
+      "darwin",
+      "the macOS Seatbelt launcher is not available in this build",
+      "use externalSandbox or dangerFullAccess",
+    ),
+  win32: () =>
+    createRefusingLauncher(
+      "win32",
+      "sandboxed execution is not supported on Windows by this server",
+      "use WSL2, externalSandbox or dangerFullAccess",
+    ),
+};
+
+export function selectLauncher(platform: string = process.platform, deps: LinuxLauncherDeps = {}): SandboxLauncher {
+  const factory = LAUNCHER_FACTORIES[platform];
+  if (factory !== undefined) return factory(deps);
+  return createRefusingLauncher(
+    platform,
+    `no sandbox launcher for platform ${platform}`,
+    "run on Linux (bubblewrap), or use externalSandbox or dangerFullAccess",
+  );
+}

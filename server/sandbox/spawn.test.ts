@@ -1,0 +1,130 @@
+// Runner behaviour on unwrapped processes (the sandboxed paths are covered under real bubblewrap in
+// test/sandbox). Uses only /bin/sh and node.
+import { describe, expect, it } from "vitest";
+import { readdirSync, readFileSync } from "node:fs";
+import type { ExecRequest } from "./launcher.js";
+import { HeadTailBuffer, runExec, startExec } from "./spawn.js";
+
+function req(argv: string[], extra: Partial<ExecRequest> = {}): ExecRequest {
+  return {
+    argv,
+    env: { PATH: "/usr/bin:/bin" },
+    cwd: "/",
+    extraFds: [],
+    sandbox: "none",
+    tty: false,
+    warnings: [],
+    denialContext: { sandboxed: false, policyLabel: "danger-full-access", cwd: "/", writableRoots: [], rules: [], networkIsolated: false },
+    finalize: () => ({ denials: [] }),
+    ...extra,
+  };
+}
+
+/** Pids whose command line contains `marker` (the marker is passed as an argument, never in our own argv). */
+function pidsWith(marker: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, "utf8");
+      const state = /\) (\S)/.exec(readFileSync(`/proc/${d}/stat`, "utf8"))?.[1];
+      if (cmd.includes(marker) && state !== "Z") out.push(Number(d));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+describe("HeadTailBuffer", () => {
+  it("keeps head and tail and reports what it dropped", () => {
+    const b = new HeadTailBuffer(10);
+    for (const c of ["0123", "4567", "89ab", "cdef"]) b.push(Buffer.from(c));
+    expect(b.total).toBe(16);
+    expect(b.omitted).toBe(6);
+    expect(b.text()).toBe("01234\n[… 6 bytes omitted: output is capped at 10 bytes per stream …]\nbcdef");
+  });
+  it("is transparent under the cap and unlimited with null", () => {
+    const b = new HeadTailBuffer(100);
+    b.push(Buffer.from("hello"));
+    expect(b.text()).toBe("hello");
+    const u = new HeadTailBuffer(null);
+    u.push(Buffer.alloc(5000, 97));
+    expect(u.omitted).toBe(0);
+    expect(u.text().length).toBe(5000);
+  });
+});
+
+describe("runExec (unwrapped)", () => {
+  it("passes argv verbatim without a shell and reports the exit code", async () => {
+    const r = await runExec(req(["/bin/sh", "-c", 'printf "%s|" "$@"; exit 7', "sh", "a b", "$(id)", ";"]));
+    expect(r.stdout).toBe("a b|$(id)|;|");
+    expect(r.exitCode).toBe(7);
+    expect(r.signal).toBeNull();
+    expect(r.sandboxDenial).toBeUndefined();
+  });
+
+  it("maps a missing program to 127 and a signal death to 128+N", async () => {
+    const missing = await runExec(req(["/definitely/not/here"]));
+    expect(missing.exitCode).toBe(127);
+    expect(missing.stderr).toContain("command not found");
+    const killed = await runExec(req(["/bin/sh", "-c", "kill -9 $$"]));
+    expect(killed).toMatchObject({ exitCode: 137, signal: "SIGKILL" });
+  });
+
+  it("streams output, caps what it keeps, and reports the cap", async () => {
+    const chunks: Buffer[] = [];
+    const r = await runExec(req(["/bin/sh", "-c", "head -c 100000 /dev/zero | tr '\\0' x; echo END"]), {
+      outputCap: 1000,
+      onStdout: (c) => chunks.push(c),
+    });
+    expect(Buffer.concat(chunks).length).toBe(100004);
+    expect(r.truncated).toBe(true);
+    expect(r.outputCap).toBe(1000);
+    expect(r.omittedBytes.stdout).toBe(99004);
+    expect(r.stdout.startsWith("x".repeat(500))).toBe(true);
+    expect(r.stdout.endsWith("xxEND\n")).toBe(true);
+  });
+
+  it("feeds stdin and supports interactive writes", async () => {
+    expect((await runExec(req(["/bin/cat"]), { stdin: "abc" })).stdout).toBe("abc");
+    const h = startExec(req(["/bin/cat"]), { stdin: "pipe" });
+    h.write("one ");
+    h.write(Buffer.from("two"));
+    h.closeStdin();
+    expect((await h.result).stdout).toBe("one two");
+  });
+
+  it("timeout kills the whole process group, including TERM-ignoring and double-forked members", async () => {
+    const marker = `gh-spawn-timeout-${process.pid}`;
+    // A grandchild that ignores TERM, backgrounded twice (double fork, no setsid): still in the group.
+    const script = `(trap '' TERM; (exec -a ${marker} sleep 1000) & wait) & (trap '' TERM; exec sleep 1000)`;
+    const r = await runExec(req(["/bin/sh", "-c", script]), { timeoutMs: 300, killGraceMs: 200, drainMs: 100 });
+    expect(r.timedOut).toBe(true);
+    expect(r.exitCode).toBeGreaterThan(128);
+    expect(pidsWith(marker)).toEqual([]);
+  });
+
+  it("abort terminates like a timeout and reports aborted", async () => {
+    const ac = new AbortController();
+    const h = startExec(req(["/bin/sleep", "1000"]), { signal: ac.signal, killGraceMs: 100 });
+    ac.abort();
+    const r = await h.result;
+    expect(r).toMatchObject({ aborted: true, timedOut: false, signal: "SIGTERM", exitCode: 143 });
+  });
+
+  it("calls finalize exactly once and surfaces its denials", async () => {
+    let calls = 0;
+    const r = await runExec(
+      req(["/bin/true"], {
+        finalize: () => {
+          calls++;
+          return { denials: [{ kind: "protected-created", path: "/ws/.git", message: "sandbox: /ws/.git was created" }] };
+        },
+      }),
+    );
+    expect(calls).toBe(1);
+    expect(r.postRunDenials).toHaveLength(1);
+    expect(r.exitCode).toBe(1); // a run that planted a protected path does not count as success
+  });
+});

@@ -1,0 +1,522 @@
+// The process runner: executes an ExecRequest from a launcher and returns what happened.
+//
+// Invariants:
+//  - argv arrays only: the program is argv[0], never a shell string, `shell` is never set.
+//  - The child gets its own process group (detached: true), so a timeout or an abort can signal the
+//    whole tree: SIGTERM to -pgid, then SIGKILL after a grace period (or as soon as the leader exits).
+//    Inside bwrap, the pid namespace and --die-with-parent take everything else down; the sandbox's
+//    init (the "child-pid" from --json-status-fd) is also killed directly, and the result resolves only
+//    once it is gone, so no sandboxed process outlives its result. Unwrapped commands that detach
+//    into a new session (setsid) escape the group: a known limit of running unwrapped.
+//  - The child sees stdio plus exactly the extra fds the request lists. Inherited fds of the daemon
+//    that lack O_CLOEXEC are closed once, before the first spawn (closeInheritedFds).
+//  - Output is captured per stream up to a cap: the head and the tail are kept, the omitted byte count
+//    is reported and marked in the text. Streaming callbacks see every byte.
+//  - A wrapped run's exit code comes from bwrap's {"exit-code": N} status document. Without one, bwrap
+//    failed before the command ran: that is reported as a sandbox set-up failure, not as the
+//    command's exit (except `execvp` failures, mapped to 126/127 like a shell would).
+//  - finalize() of the request runs exactly once, after the process tree is gone.
+import { spawn as nodeSpawn } from "node:child_process";
+import type { ChildProcess, StdioOptions } from "node:child_process";
+import * as fs from "node:fs";
+import { constants as osConstants } from "node:os";
+import type { Readable, Writable } from "node:stream";
+import type { ExecRequest, ExtraFd } from "./launcher.js";
+import type { SandboxDenial } from "./denial.js";
+import { detectSandboxDenial, setupFailureDenial } from "./denial.js";
+
+export const DEFAULT_OUTPUT_CAP = 1024 * 1024;
+export const DEFAULT_KILL_GRACE_MS = 2000;
+export const DEFAULT_DRAIN_MS = 2000;
+
+// ---------------------------------------------------------------------------------------------
+// fd hygiene
+
+const O_CLOEXEC = 0o2000000;
+
+/** fds > 2 of this process that would be inherited by children (no O_CLOEXEC). */
+export function findInheritableFds(): number[] {
+  const out: number[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync("/proc/self/fdinfo");
+  } catch {
+    return out;
+  }
+  const keep = new Set<number>([0, 1, 2]);
+  const ipc = Number(process.env["NODE_CHANNEL_FD"]);
+  if (Number.isInteger(ipc)) keep.add(ipc);
+  for (const n of names) {
+    const fd = Number(n);
+    if (!Number.isInteger(fd) || keep.has(fd)) continue;
+    try {
+      const m = /flags:\s+([0-7]+)/.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"));
+      if (m?.[1] !== undefined && (parseInt(m[1], 8) & O_CLOEXEC) === 0) out.push(fd);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * Closes fds inherited from the daemon's parent that would leak into every child (E19). Everything
+ * Node and libuv open themselves is O_CLOEXEC, so only foreign fds are affected. Call at startup;
+ * the runner also calls it once before its first spawn. Returns the fds closed.
+ */
+export function closeInheritedFds(): number[] {
+  const fds = findInheritableFds();
+  for (const fd of fds) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // already gone
+    }
+  }
+  return fds;
+}
+
+let inheritedClosed = false;
+function ensureInheritedFdsClosed(): void {
+  if (inheritedClosed) return;
+  inheritedClosed = true;
+  closeInheritedFds();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output capture
+
+/** Keeps the first half and the last half of `cap` bytes of a stream. */
+export class HeadTailBuffer {
+  private readonly headCap: number;
+  private readonly tailCap: number;
+  private readonly head: Buffer[] = [];
+  private headLen = 0;
+  private tail: Buffer[] = [];
+  private tailLen = 0;
+  total = 0;
+
+  constructor(readonly cap: number | null) {
+    this.headCap = cap === null ? Infinity : Math.ceil(cap / 2);
+    this.tailCap = cap === null ? 0 : Math.floor(cap / 2);
+  }
+
+  push(chunk: Buffer): void {
+    this.total += chunk.length;
+    let rest = chunk;
+    if (this.headLen < this.headCap) {
+      const take = Math.min(rest.length, this.headCap - this.headLen);
+      this.head.push(rest.subarray(0, take));
+      this.headLen += take;
+      rest = rest.subarray(take);
+    }
+    if (rest.length === 0 || this.tailCap === 0) return;
+    this.tail.push(rest);
+    this.tailLen += rest.length;
+    while (this.tail.length > 1 && this.tailLen - (this.tail[0]?.length ?? 0) >= this.tailCap) {
+      this.tailLen -= this.tail.shift()?.length ?? 0;
+    }
+  }
+
+  get omitted(): number {
+    return Math.max(0, this.total - this.headLen - Math.min(this.tailLen, this.tailCap));
+  }
+
+  text(): string {
+    const head = Buffer.concat(this.head).toString("utf8");
+    const tailBuf = Buffer.concat(this.tail);
+    const tail = tailBuf.subarray(Math.max(0, tailBuf.length - this.tailCap)).toString("utf8");
+    if (this.omitted === 0) return head + tail;
+    return `${head}\n[… ${this.omitted} bytes omitted: output is capped at ${this.cap} bytes per stream …]\n${tail}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spawner seam (a PTY spawner plugs in here)
+
+export interface SpawnedProcess {
+  readonly pid: number | undefined;
+  readonly stdin: Writable | null;
+  readonly stdout: Readable | null;
+  /** null when stdout and stderr are one stream (PTY). */
+  readonly stderr: Readable | null;
+  /** The pipes for `data` and `status` extra fds, by child fd number. */
+  readonly extra: ReadonlyMap<number, Readable | Writable>;
+  onExit(cb: (code: number | null, signal: NodeJS.Signals | null) => void): void;
+  onClose(cb: () => void): void;
+  onError(cb: (err: NodeJS.ErrnoException) => void): void;
+}
+
+export interface SpawnSpec {
+  readonly file: string;
+  readonly args: readonly string[];
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string>>;
+  readonly stdin: "ignore" | "pipe";
+  readonly extraFds: readonly ExtraFd[];
+  readonly tty: boolean;
+}
+
+/**
+ * Creates the process. Implementations must start it as the leader of a new process group and must
+ * place each extra fd at its number. A PTY implementation (node-pty) cannot pass extra fds itself; it
+ * has to open the PTY's slave and spawn through child_process with the slave as stdio 0-2.
+ */
+export interface ProcessSpawner {
+  spawn(spec: SpawnSpec): SpawnedProcess;
+}
+
+export const childProcessSpawner: ProcessSpawner = {
+  spawn(spec) {
+    if (spec.tty) throw new Error("this spawner has no PTY support; pass a PTY spawner for tty runs");
+    const stdio: StdioOptions = [spec.stdin, "pipe", "pipe"];
+    const opened: number[] = [];
+    const sorted = [...spec.extraFds].sort((a, b) => a.fd - b.fd);
+    sorted.forEach((x, i) => {
+      if (x.fd !== 3 + i) throw new Error(`extra fds must be contiguous from 3, got ${x.fd}`);
+      if (x.kind === "devNull") {
+        const fd = fs.openSync("/dev/null", "r");
+        opened.push(fd);
+        stdio.push(fd);
+      } else stdio.push("pipe");
+    });
+    let child: ChildProcess;
+    try {
+      child = nodeSpawn(spec.file, [...spec.args], {
+        cwd: spec.cwd,
+        env: { ...spec.env },
+        stdio,
+        detached: true,
+        shell: false,
+        windowsHide: true,
+      });
+    } finally {
+      for (const fd of opened) fs.closeSync(fd);
+    }
+    const extra = new Map<number, Readable | Writable>();
+    for (const x of sorted) {
+      const s = child.stdio[x.fd];
+      if (x.kind !== "devNull" && s) extra.set(x.fd, s as Readable | Writable);
+    }
+    return {
+      pid: child.pid,
+      stdin: child.stdin,
+      stdout: child.stdout,
+      stderr: child.stderr,
+      extra,
+      onExit: (cb) => child.once("exit", cb),
+      onClose: (cb) => child.once("close", cb),
+      onError: (cb) => child.once("error", cb),
+    };
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Runner
+
+export interface ExecOptions {
+  /** null or undefined: no timeout. */
+  readonly timeoutMs?: number | null;
+  readonly signal?: AbortSignal;
+  /** Bytes kept per stream; null: unlimited. Default DEFAULT_OUTPUT_CAP. */
+  readonly outputCap?: number | null;
+  readonly onStdout?: (chunk: Buffer) => void;
+  readonly onStderr?: (chunk: Buffer) => void;
+  /** "pipe" enables write()/closeStdin(); a Uint8Array or other string is written, then stdin is closed. Default "ignore". */
+  readonly stdin?: "ignore" | "pipe" | Uint8Array | string;
+  readonly killGraceMs?: number;
+  /** After the process exits, how long to wait for its stdio to close (a background child may hold it). */
+  readonly drainMs?: number;
+  readonly spawner?: ProcessSpawner;
+}
+
+export interface ExecResult {
+  /** The command's exit code; 128+N for a signal death; bwrap's own code for a set-up failure. */
+  readonly exitCode: number;
+  /** Set when the process we spawned died of a signal (e.g. after a timeout). */
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly timedOut: boolean;
+  readonly aborted: boolean;
+  /** True when any output was omitted because of the cap. */
+  readonly truncated: boolean;
+  readonly outputCap: number | null;
+  readonly omittedBytes: { readonly stdout: number; readonly stderr: number };
+  /** bwrap failed before the command started (see sandboxDenial for the reason). */
+  readonly sandboxSetupFailed: boolean;
+  readonly sandboxDenial?: SandboxDenial;
+  /** Further denials found after the run (a protected path created and removed). */
+  readonly postRunDenials: readonly SandboxDenial[];
+}
+
+export interface ExecHandle {
+  readonly pid: number | undefined;
+  readonly result: Promise<ExecResult>;
+  write(data: Uint8Array | string): void;
+  closeStdin(): void;
+  /** Kills the whole tree like a timeout would; the result reports aborted. */
+  terminate(): void;
+}
+
+function signalNumber(sig: NodeJS.Signals): number {
+  return (osConstants.signals as Record<string, number | undefined>)[sig] ?? 0;
+}
+
+/** Start time (field 22 of /proc/PID/stat) to recognise a pid later without killing a reused one. */
+function startTime(pid: number): string | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Alive and not yet a zombie (a zombie pid-1 means its namespace is already empty). */
+function aliveAs(pid: number, start: string): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[19] === start && fields[0] !== "Z" && fields[0] !== "X";
+  } catch {
+    return false;
+  }
+}
+
+function parseStatus(text: string): { childPid?: number; exitCode?: number } {
+  const child = /"child-pid"\s*:\s*(\d+)/.exec(text);
+  const exit = /"exit-code"\s*:\s*(\d+)/.exec(text);
+  return {
+    ...(child?.[1] ? { childPid: Number(child[1]) } : {}),
+    ...(exit?.[1] ? { exitCode: Number(exit[1]) } : {}),
+  };
+}
+
+export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle {
+  ensureInheritedFdsClosed();
+  const cap = opts.outputCap === undefined ? DEFAULT_OUTPUT_CAP : opts.outputCap;
+  const out = new HeadTailBuffer(cap);
+  const err = new HeadTailBuffer(cap);
+  const grace = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const drainMs = opts.drainMs ?? DEFAULT_DRAIN_MS;
+  const stdinMode = opts.stdin === undefined || opts.stdin === "ignore" ? "ignore" : "pipe";
+  const [file, ...args] = req.argv;
+  if (file === undefined) throw new Error("spawn: empty argv");
+
+  let proc: SpawnedProcess;
+  try {
+    proc = (opts.spawner ?? childProcessSpawner).spawn({
+      file,
+      args,
+      cwd: req.cwd,
+      env: req.env,
+      stdin: stdinMode,
+      extraFds: req.extraFds,
+      tty: req.tty,
+    });
+  } catch (e) {
+    req.finalize();
+    throw e;
+  }
+
+  let statusText = "";
+  let sandboxInit: { pid: number; start: string } | undefined;
+  for (const x of req.extraFds) {
+    const s = proc.extra.get(x.fd);
+    if (s === undefined) continue;
+    if (x.kind === "data") {
+      const w = s as Writable;
+      w.on("error", () => undefined); // bwrap may exit before reading (set-up failure)
+      w.end(Buffer.from(x.data));
+    } else if (x.kind === "status") {
+      const r = s as Readable;
+      r.on("error", () => undefined);
+      r.on("data", (d: Buffer) => {
+        statusText += d.toString("utf8");
+        if (sandboxInit === undefined) {
+          const pid = parseStatus(statusText).childPid;
+          const start = pid === undefined ? null : startTime(pid);
+          if (pid !== undefined && start !== null) sandboxInit = { pid, start };
+        }
+      });
+    }
+  }
+  proc.stdout?.on("data", (d: Buffer) => {
+    out.push(d);
+    opts.onStdout?.(d);
+  });
+  proc.stderr?.on("data", (d: Buffer) => {
+    err.push(d);
+    opts.onStderr?.(d);
+  });
+  proc.stdin?.on("error", () => undefined);
+  if (opts.stdin instanceof Uint8Array || (typeof opts.stdin === "string" && opts.stdin !== "pipe" && opts.stdin !== "ignore")) {
+    proc.stdin?.end(opts.stdin);
+  }
+
+  let timedOut = false;
+  let aborted = false;
+  let killing = false;
+  let exited = false;
+  let graceTimer: NodeJS.Timeout | undefined;
+  const signalGroup = (sig: NodeJS.Signals): void => {
+    if (proc.pid === undefined) return;
+    try {
+      process.kill(-proc.pid, sig);
+    } catch {
+      // group already gone
+    }
+  };
+  const killInit = (): void => {
+    if (sandboxInit && aliveAs(sandboxInit.pid, sandboxInit.start)) {
+      try {
+        process.kill(sandboxInit.pid, "SIGKILL");
+      } catch {
+        // gone
+      }
+    }
+  };
+  const startKill = (): void => {
+    if (killing) return;
+    killing = true;
+    signalGroup("SIGTERM");
+    graceTimer = setTimeout(() => {
+      signalGroup("SIGKILL");
+      killInit();
+    }, grace);
+    graceTimer.unref();
+    if (exited) finishKill();
+  };
+  const finishKill = (): void => {
+    if (graceTimer) clearTimeout(graceTimer);
+    signalGroup("SIGKILL");
+    killInit();
+  };
+
+  const timer =
+    opts.timeoutMs === undefined || opts.timeoutMs === null
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          startKill();
+        }, Math.max(0, opts.timeoutMs));
+  const onAbort = (): void => {
+    aborted = true;
+    startKill();
+  };
+  if (opts.signal?.aborted) queueMicrotask(onAbort);
+  else opts.signal?.addEventListener("abort", onAbort, { once: true });
+
+  const result = new Promise<ExecResult>((resolve) => {
+    let spawnError: NodeJS.ErrnoException | undefined;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    let settled = false;
+
+    const settle = async (): Promise<void> => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
+      if (killing) finishKill();
+      // Whatever still holds our pipes after the drain period is not read any further.
+      proc.stdout?.destroy();
+      proc.stderr?.destroy();
+      // The sandbox's init must be gone before the result is visible (no survivors, no racing
+      // cleanup). After bwrap exits it dies from --die-with-parent anyway; this makes it certain.
+      if (sandboxInit) {
+        killInit();
+        for (let i = 0; i < 500 && aliveAs(sandboxInit.pid, sandboxInit.start); i++) {
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      }
+      const fin = req.finalize();
+      resolve(buildResult(spawnError, exit, fin.denials));
+    };
+    proc.onError((e) => {
+      spawnError = e;
+      void settle();
+    });
+    proc.onExit((code, signal) => {
+      exited = true;
+      exit = { code, signal };
+      if (killing) finishKill();
+      const t = setTimeout(() => void settle(), drainMs);
+      t.unref();
+    });
+    proc.onClose(() => void settle());
+  });
+
+  const buildResult = (
+    spawnError: NodeJS.ErrnoException | undefined,
+    exit: { code: number | null; signal: NodeJS.Signals | null } | undefined,
+    postRunDenials: readonly SandboxDenial[],
+  ): ExecResult => {
+    const stdout = out.text();
+    let stderr = err.text();
+    let exitCode: number;
+    let setupFailed = false;
+    let denial: SandboxDenial | undefined;
+    const signal = exit?.signal ?? null;
+    if (spawnError !== undefined) {
+      exitCode = spawnError.code === "ENOENT" ? 127 : spawnError.code === "EACCES" ? 126 : 1;
+      stderr += `${stderr && !stderr.endsWith("\n") ? "\n" : ""}${file}: ${spawnError.code === "ENOENT" ? "command not found" : spawnError.message}\n`;
+    } else if (signal !== null) {
+      exitCode = 128 + signalNumber(signal);
+    } else {
+      exitCode = exit?.code ?? 1;
+    }
+    if (req.sandbox === "bwrap" && spawnError === undefined) {
+      const status = parseStatus(statusText);
+      if (status.exitCode !== undefined) {
+        exitCode = status.exitCode;
+      } else if (!timedOut && !aborted && signal === null) {
+        const execvp = /^bwrap: execvp [^\n]*: (No such file or directory|Permission denied)$/m.exec(stderr);
+        if (execvp) exitCode = execvp[1] === "Permission denied" ? 126 : 127;
+        else {
+          setupFailed = true;
+          denial = setupFailureDenial(stderr);
+        }
+      }
+    }
+    if (denial === undefined && !timedOut && !aborted) {
+      denial = detectSandboxDenial({ context: req.denialContext, exitCode, stdout, stderr });
+    }
+    if (postRunDenials.length > 0 && exitCode === 0) exitCode = 1;
+    return {
+      exitCode,
+      signal,
+      stdout,
+      stderr,
+      timedOut,
+      aborted,
+      truncated: out.omitted > 0 || err.omitted > 0,
+      outputCap: cap,
+      omittedBytes: { stdout: out.omitted, stderr: err.omitted },
+      sandboxSetupFailed: setupFailed,
+      ...(denial === undefined ? {} : { sandboxDenial: denial }),
+      postRunDenials,
+    };
+  };
+
+  return {
+    pid: proc.pid,
+    result,
+    write(data) {
+      if (proc.stdin === null) throw new Error("stdin is not piped for this process");
+      proc.stdin.write(data);
+    },
+    closeStdin() {
+      proc.stdin?.end();
+    },
+    terminate() {
+      aborted = true;
+      startKill();
+    },
+  };
+}
+
+export function runExec(req: ExecRequest, opts: ExecOptions = {}): Promise<ExecResult> {
+  return startExec(req, opts).result;
+}

@@ -1,7 +1,7 @@
 // Import direction, checked by reading the sources (architecture.md §18), so that the ESLint rule
 // cannot be switched off in one place: cli → transport → rpc → dispatch → handlers → core → sandbox,
 // protocol/ is pure (no node:*, nothing from server/ or clients/), clients/ never import server/.
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const LAYERS = ["cli", "transport", "rpc", "dispatch", "handlers", "core", "sandbox"];
 
 function sources(dir: string): string[] {
+  if (!existsSync(join(root, dir))) return [];
   return readdirSync(join(root, dir), { recursive: true })
     .map(String)
     .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))

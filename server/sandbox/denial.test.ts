@@ -31,6 +31,8 @@ describe("detectSandboxDenial", () => {
 
   it("recognises the common tool spellings", () => {
     expect(detect("touch: cannot touch '/etc/x': Read-only file system")?.path).toBe("/etc/x");
+    expect(detect("/bin/bash: line 1: /var/tmp/q: Read-only file system")?.path).toBe("/var/tmp/q");
+    expect(detect("/bin/bash: line 1: .git/config: Read-only file system")?.path).toBe("/ws/.git/config");
     expect(detect("sh: 1: cannot create /etc/y: Read-only file system")?.path).toBe("/etc/y");
     expect(detect("mkdir: cannot create directory ‘/opt/z’: Read-only file system")?.path).toBe("/opt/z");
     expect(detect("Error: EROFS: read-only file system, open '/usr/q'")?.path).toBe("/usr/q");

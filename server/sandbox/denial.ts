@@ -50,16 +50,23 @@ const NETWORK_FAILURE =
 
 const UNIX_SOCKET_HINT = /\.sock\b|AF_UNIX|unix socket|PF_UNIX/i;
 
-/** The path a typical tool error line names: the first quoted string, else the first path-like token. */
-export function extractPath(line: string): string | undefined {
+/**
+ * The path a typical tool error line names: the first quoted string, else the token right before
+ * ": <error text>" (`bash: line 1: /x: Read-only file system`), else the first path-like token.
+ */
+export function extractPath(line: string, errorText?: RegExp): string | undefined {
   const quoted = /['"‘“`]([^'"’”`]+)['"’”`]/.exec(line);
   if (quoted?.[1]) return quoted[1];
-  const cannot = /cannot (?:create|open|remove|access|touch|write)(?: (?:directory|regular file))? ([^\s:]+):/i.exec(line);
-  if (cannot?.[1]) return cannot[1];
+  if (errorText !== undefined) {
+    const m = errorText.exec(line);
+    if (m !== null) {
+      const before = line.slice(0, m.index).replace(/:\s*$/, "");
+      const token = /(?:^|[\s:])([^\s:]+)$/.exec(before);
+      if (token?.[1] && token[1] !== "1" && !/^line$/.test(token[1])) return token[1];
+    }
+  }
   const token = /(?:^|[\s(])((?:\/|\.{1,2}\/)[^\s:'"),]*)/.exec(line);
-  if (token?.[1]) return token[1];
-  const prefixed = /^[\w.-]+:(?: line \d+:)? ([^:\s][^:]*): /.exec(line);
-  return prefixed?.[1];
+  return token?.[1];
 }
 
 function whyWriteDenied(path: string, ctx: DenialContext): string {
@@ -111,7 +118,7 @@ export function detectSandboxDenial(input: DenialInput): SandboxDenial | undefin
   for (const { re, errno } of ERRNO_PATTERNS) {
     const line = lineWith(text, re);
     if (line === undefined) continue;
-    const raw = extractPath(line);
+    const raw = extractPath(line, re);
     const path = raw === undefined ? undefined : normalizeAbsolute(raw, ctx.cwd);
     switch (errno) {
       case "EROFS":

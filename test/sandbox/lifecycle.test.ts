@@ -1,0 +1,192 @@
+// Process lifecycle, fd hygiene, environment, exit-code fidelity and fail-closed behaviour under REAL
+// bubblewrap (sandbox.md §6 rows 25-28, 30, 32, 33). Each comment names the protection and how the
+// test was shown to fail with it removed.
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildShellEnvironment } from "../../server/sandbox/env.js";
+import { SandboxUnavailableError } from "../../server/sandbox/errors.js";
+import type { DriverOutput } from "./helpers.js";
+import { NODE, WS_ONLY, baseEnv, bash, buildDriver, cleanupTempDirs, isRoot, pidsWith, run, runDriver, tempDir, waitFor, workspace } from "./helpers.js";
+
+afterAll(cleanupTempDirs);
+
+describe("no survivors", () => {
+  // #27. Protection: the sandbox's pid namespace with --die-with-parent, the group kill, and the
+  // runner waiting for the sandbox init to die. The command double-forks a setsid'd loop that ignores
+  // TERM/HUP, plus a TERM-ignoring sleeper. Shown to fail: without --unshare-pid the setsid'd loop
+  // was reparented and kept appending ticks after the result (survivors found).
+  it("timeout kills a double-forked, setsid'd, TERM-ignoring tree inside the sandbox", async () => {
+    const { ws } = workspace();
+    const marker = `gh-sbx-orphan-${process.pid}-${Date.now()}`;
+    const script = [
+      `(setsid bash -c 'trap "" TERM HUP; exec -a ${marker}-loop bash -c "while :; do echo tick >> ${ws}/tick; sleep 0.05; done"' &)`,
+      `(trap '' TERM; exec -a ${marker}-sleeper sleep 1000) &`,
+      `exec -a ${marker}-main sleep 1000`,
+    ].join("\n");
+    const started = Date.now();
+    const r = await run(bash(script), WS_ONLY, ws, { exec: { timeoutMs: 1500, killGraceMs: 300 } });
+    expect(r.timedOut).toBe(true);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(pidsWith(marker)).toEqual([]);
+    const ticks = fs.existsSync(`${ws}/tick`) ? fs.readFileSync(`${ws}/tick`, "utf8").length : 0;
+    await new Promise((res) => setTimeout(res, 300));
+    expect(fs.existsSync(`${ws}/tick`) ? fs.readFileSync(`${ws}/tick`, "utf8").length : 0).toBe(ticks);
+  });
+
+  // #27 abort path. Protection: as above via terminate(). Shown to fail: same removal as above.
+  it("abort kills the sandboxed tree and reports aborted", async () => {
+    const { ws } = workspace();
+    const marker = `gh-sbx-abort-${process.pid}-${Date.now()}`;
+    const ac = new AbortController();
+    const p = run(bash(`(setsid exec -a ${marker} sleep 1000 &); exec -a ${marker}-main sleep 1000`), WS_ONLY, ws, { exec: { signal: ac.signal, killGraceMs: 200 } });
+    expect(await waitFor(() => pidsWith(`${marker}-main`).length > 0)).toBe(true);
+    ac.abort();
+    const r = await p;
+    expect(r.aborted).toBe(true);
+    expect(pidsWith(marker)).toEqual([]);
+  });
+
+  // #28. Protection: --die-with-parent (bwrap and the sandbox die when the daemon dies) plus the pid
+  // namespace. Shown to fail: without --die-with-parent the sandboxed sleepers outlived the SIGKILLed
+  // driver (survivors after the wait).
+  it("SIGKILL of the daemon process takes the whole sandbox down", async () => {
+    const { ws } = workspace();
+    const marker = `gh-sbx-daemonkill-${process.pid}-${Date.now()}`;
+    let driverPid = 0;
+    const done = runDriver(
+      {
+        command: bash(`(setsid bash -c 'trap "" TERM HUP; exec -a ${marker}-bg sleep 1000' &); exec -a ${marker}-main sleep 1000`),
+        policy: WS_ONLY,
+        cwd: ws,
+        launch: { env: baseEnv(ws) },
+      },
+      { onSpawn: (pid) => (driverPid = pid) },
+    );
+    expect(await waitFor(() => pidsWith(`${marker}-bg`).length > 0 && pidsWith(`${marker}-main`).length > 0, 20_000)).toBe(true);
+    expect(driverPid).toBeGreaterThan(0);
+    process.kill(driverPid, "SIGKILL");
+    await done;
+    expect(await waitFor(() => pidsWith(marker).length === 0, 15_000)).toBe(true);
+  });
+});
+
+describe("what the command can see", () => {
+  // #26. Protection: the runner closes inherited non-CLOEXEC fds before its first spawn (bwrap passes
+  // any open fd through, E19). The driver ("daemon") inherits fd 3 open on a marker file; the fds of
+  // the sandboxed process are then read from the host's /proc. Shown to fail: with closeInheritedFds
+  // disabled, the sandboxed process held an fd on LEAKED-FD-MARKER.
+  it("an fd inherited by the daemon is not visible inside; only stdio (E19)", async () => {
+    const { ws } = workspace();
+    const dir = tempDir("fd");
+    const leakPath = path.join(dir, "LEAKED-FD-MARKER");
+    const fd = fs.openSync(leakPath, "w");
+    const marker = `gh-sbx-fds-${process.pid}-${Date.now()}`;
+    let driverPid = 0;
+    try {
+      const done = runDriver(
+        { command: bash(`exec -a ${marker} sleep 1000`), policy: WS_ONLY, cwd: ws, launch: { env: baseEnv(ws) } },
+        { extraStdio: [fd], onSpawn: (pid) => (driverPid = pid) },
+      );
+      expect(await waitFor(() => pidsWith(marker, true).length === 1, 20_000)).toBe(true);
+      const pid = pidsWith(marker, true)[0] ?? 0;
+      const fds = Object.fromEntries(fs.readdirSync(`/proc/${pid}/fd`).map((n) => [n, fs.readlinkSync(`/proc/${pid}/fd/${n}`)]));
+      process.kill(driverPid, "SIGKILL");
+      await done;
+      expect(Object.keys(fds).sort()).toEqual(["0", "1", "2"]);
+      expect(Object.values(fds).join(" ")).not.toContain("LEAKED-FD-MARKER");
+      expect(await waitFor(() => pidsWith(marker).length === 0)).toBe(true);
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+
+  // #25. Protection: the default env excludes (*KEY*, *SECRET*, *TOKEN*, case-insensitive). Shown to
+  // fail: building the env with ignore_default_excludes: true made all three visible in `env`.
+  it("daemon secrets in the environment do not reach the command", async () => {
+    const { ws } = workspace();
+    const daemonEnv = { ...baseEnv(ws), OPENAI_API_KEY: "sk-SECRET-1", GitHub_Token: "SECRET-2", DB_SECRET: "SECRET-3", SAFE: "visible" };
+    const r = await run(bash("env"), WS_ONLY, ws, { launch: { env: buildShellEnvironment(daemonEnv) } });
+    expect(r.stdout).toContain("SAFE=visible");
+    expect(r.stdout).not.toMatch(/SECRET-|sk-SECRET/);
+  });
+});
+
+describe("exit status fidelity (E21)", () => {
+  it("exit 7 is 7, a SIGKILLed shell is 137, a missing command is 127", async () => {
+    const { ws } = workspace();
+    expect((await run(bash("exit 7"), WS_ONLY, ws)).exitCode).toBe(7);
+    const killed = await run(bash("kill -9 $$"), WS_ONLY, ws);
+    expect(killed.exitCode).toBe(137);
+    expect(killed.sandboxSetupFailed).toBe(false);
+    const missing = await run(["definitely-not-a-command-xyz"], WS_ONLY, ws);
+    expect(missing.exitCode).toBe(127);
+    expect(missing.sandboxSetupFailed).toBe(false);
+  });
+
+  // Protection: --json-status-fd tells a bwrap set-up failure from the command's own exit. Shown to
+  // fail: without the status document the set-up failure surfaced as a plain exit 1 of the command.
+  it("a bwrap set-up failure is reported as a sandbox error, not as the command's exit", async () => {
+    const { ws } = workspace();
+    const other = tempDir("other");
+    // The cwd is not readable under this policy, so bwrap cannot chdir into it: the command never runs.
+    const policy = {
+      fileSystem: {
+        kind: "restricted" as const,
+        entries: [
+          { path: { type: "special" as const, value: { kind: "minimal" as const } }, access: "read" as const },
+          { path: { type: "path" as const, path: other }, access: "write" as const },
+        ],
+      },
+      network: "restricted" as const,
+      label: "odd",
+    };
+    const r = await run(bash("touch ran"), policy, ws);
+    expect(r.sandboxSetupFailed).toBe(true);
+    expect(r.sandboxDenial).toMatchObject({ kind: "setup" });
+    expect(r.sandboxDenial?.message).toMatch(/^sandbox: the sandbox could not be set up \(Can't chdir to .*\); the command did not run$/);
+    expect(fs.existsSync(path.join(ws, "ran"))).toBe(false);
+  });
+});
+
+describe("fail closed", () => {
+  // #32. Protection: bwrap is looked up at /usr/bin/bwrap, then on PATH outside the workspace only,
+  // and checked before it is ever executed. Shown to fail: with the workspace check removed from
+  // findBwrap, the shim ran (SHIM-RAN appeared) and the command ran unconfined.
+  it("no system bwrap and a bwrap shim inside the workspace on PATH: refused, the shim never runs", async () => {
+    const { ws } = workspace();
+    const bin = path.join(ws, "bin");
+    fs.mkdirSync(bin);
+    const shim = path.join(bin, "bwrap");
+    fs.writeFileSync(shim, `#!/bin/sh\necho SHIM-RAN > ${ws}/SHIM-RAN\nwhile [ "$1" != "--" ]; do shift; done; shift; exec "$@"\n`, { mode: 0o755 });
+    // "bwrap missing": no system binary and nothing else on PATH but the workspace's bin/.
+    const deps = { systemBwrapPath: path.join(ws, "no-such-bwrap"), pathEnv: bin };
+    const err = await run(bash("touch ran"), WS_ONLY, ws, { deps }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SandboxUnavailableError);
+    expect(err).toMatchObject({ code: "bwrap-not-found" });
+    expect((err as SandboxUnavailableError).reason).toContain(`ignored ${shim}`);
+    expect(fs.existsSync(path.join(ws, "SHIM-RAN"))).toBe(false);
+    expect(fs.existsSync(path.join(ws, "ran"))).toBe(false);
+  });
+
+  // #30. Protection: the /proc preflight detects a refused procfs mount and the runs use a masked
+  // /proc (empty tmpfs) with a warning, instead of the host's procfs. Reproduced like Docker does it:
+  // a private mount namespace with /proc/keys over-mounted. Shown to fail: with the probe forced to
+  // "mount", bwrap refused to start (set-up failure) instead of running.
+  it.runIf(isRoot)("a refused /proc mount degrades to a masked /proc with a warning (needs root to over-mount /proc/keys)", async () => {
+    const { ws } = workspace();
+    const driver = await buildDriver();
+    const spec = { command: bash("ls -A /proc | wc -l; echo ran"), policy: WS_ONLY, cwd: ws, launch: { env: baseEnv(ws) } };
+    const child = spawn("unshare", ["-m", "--propagation", "private", "sh", "-c", 'mount --bind /dev/null /proc/keys && exec "$0" "$@"', NODE, driver, JSON.stringify(spec)], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    await new Promise((res) => child.on("close", res));
+    const parsed = JSON.parse(out.trim().split("\n").pop() ?? "{}") as DriverOutput;
+    expect(parsed.ok).toBe(true);
+    expect(parsed.result?.stdout).toBe("0\nran\n");
+    expect(parsed.warnings?.map((w) => w.code)).toContain("proc-masked");
+  });
+});

@@ -1,0 +1,55 @@
+// Test helper: validates values against the reference's JSON Schema files (codex-cli 0.169.0,
+// schema-json/v2/*.json) with the ajv installed under ../shared/tools. Object schemas that list
+// properties and say nothing about extra ones are tightened to `additionalProperties: false`, so a
+// misspelled or invented field fails instead of passing silently. Tests skip (with the reason) when
+// the schema or ajv is not installed: run ../shared/tools/reference.sh and
+// `npm ci --prefix /work/shared/tools`.
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+
+export const REFERENCE_SCHEMA_DIR = path.join(
+  process.env["REF_DIR"] ?? path.join(os.homedir(), ".cache", "app-server-reference"),
+  "0.169.0",
+  "schema-json",
+  "v2",
+);
+const AJV_PATH = "/work/shared/tools/node_modules/ajv";
+
+export const referenceSchemaAvailable = existsSync(REFERENCE_SCHEMA_DIR) && existsSync(AJV_PATH);
+export const referenceSchemaSkipReason = `needs ${REFERENCE_SCHEMA_DIR} (../shared/tools/reference.sh) and ${AJV_PATH} (npm ci --prefix /work/shared/tools)`;
+
+interface AjvLike {
+  compile(schema: unknown): ((value: unknown) => boolean) & { errors?: unknown[] | null };
+  errorsText(errors: unknown): string;
+}
+
+function tighten(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(tighten);
+  if (node === null || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, tighten(s)])) : tighten(v);
+  if ("properties" in out && !("additionalProperties" in out)) out["additionalProperties"] = false;
+  return out;
+}
+
+let ajv: AjvLike | null = null;
+const compiled = new Map<string, ((value: unknown) => boolean) & { errors?: unknown[] | null }>();
+
+/** Returns null when `value` is valid against `v2/<name>.json`, else ajv's error text. */
+export function schemaErrors(name: string, value: unknown): string | null {
+  if (!ajv) {
+    const require = createRequire(import.meta.url);
+    const Ajv = require(AJV_PATH) as { default?: new (o: object) => AjvLike } & (new (o: object) => AjvLike);
+    const Ctor = Ajv.default ?? Ajv;
+    ajv = new Ctor({ strict: false, allErrors: true, validateFormats: false });
+  }
+  let validate = compiled.get(name);
+  if (!validate) {
+    const schema = JSON.parse(readFileSync(path.join(REFERENCE_SCHEMA_DIR, `${name}.json`), "utf8")) as unknown;
+    validate = ajv.compile(tighten(schema));
+    compiled.set(name, validate);
+  }
+  return validate(value) ? null : ajv.errorsText(validate.errors);
+}

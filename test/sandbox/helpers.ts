@@ -180,7 +180,7 @@ export interface DriverOutput {
  */
 export async function runDriver(
   spec: DriverSpec,
-  o: { prefix?: readonly string[]; extraStdio?: readonly number[]; onSpawn?: (driverPid: number) => void } = {},
+  o: { prefix?: readonly string[]; extraStdio?: readonly (number | "ignore")[]; onSpawn?: (driverPid: number) => void } = {},
 ): Promise<DriverOutput> {
   const driver = await buildDriver();
   const argv = [...(o.prefix ?? []), NODE, driver, JSON.stringify(spec)];

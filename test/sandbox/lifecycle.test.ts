@@ -74,32 +74,30 @@ describe("no survivors", () => {
 
 describe("what the command can see", () => {
   // #26. Protection: the runner closes inherited non-CLOEXEC fds before its first spawn (bwrap passes
-  // any open fd through, E19). The driver ("daemon") inherits fd 3 open on a marker file; the fds of
-  // the sandboxed process are then read from the host's /proc. Shown to fail: with closeInheritedFds
-  // disabled, the sandboxed process held an fd on LEAKED-FD-MARKER.
+  // any open fd through, E19). The driver ("daemon") is started by a shell that opens fd 100 on a
+  // marker file without O_CLOEXEC (Node marks low inherited fds such as 9 CLOEXEC at startup, fd 100
+  // stays inheritable); the fds of the sandboxed process are then read from the host's /proc.
+  // Shown to fail: with closeInheritedFds disabled, the sandboxed sleep held "100 -> …/LEAKED-FD-MARKER".
   it("an fd inherited by the daemon is not visible inside; only stdio (E19)", async () => {
     const { ws } = workspace();
-    const dir = tempDir("fd");
-    const leakPath = path.join(dir, "LEAKED-FD-MARKER");
-    const fd = fs.openSync(leakPath, "w");
+    const leakPath = path.join(tempDir("fd"), "LEAKED-FD-MARKER");
     const marker = `gh-sbx-fds-${process.pid}-${Date.now()}`;
     let driverPid = 0;
-    try {
-      const done = runDriver(
-        { command: bash(`exec -a ${marker} sleep 1000`), policy: WS_ONLY, cwd: ws, launch: { env: baseEnv(ws) } },
-        { extraStdio: [fd], onSpawn: (pid) => (driverPid = pid) },
-      );
-      expect(await waitFor(() => pidsWith(marker, true).length === 1, 20_000)).toBe(true);
-      const pid = pidsWith(marker, true)[0] ?? 0;
-      const fds = Object.fromEntries(fs.readdirSync(`/proc/${pid}/fd`).map((n) => [n, fs.readlinkSync(`/proc/${pid}/fd/${n}`)]));
-      process.kill(driverPid, "SIGKILL");
-      await done;
-      expect(Object.keys(fds).sort()).toEqual(["0", "1", "2"]);
-      expect(Object.values(fds).join(" ")).not.toContain("LEAKED-FD-MARKER");
-      expect(await waitFor(() => pidsWith(marker).length === 0)).toBe(true);
-    } finally {
-      fs.closeSync(fd);
-    }
+    const done = runDriver(
+      { command: bash(`exec -a ${marker} sleep 1000`), policy: WS_ONLY, cwd: ws, launch: { env: baseEnv(ws) } },
+      { prefix: ["/bin/bash", "-c", 'exec 100>"$0"; exec "$@"', leakPath], onSpawn: (pid) => (driverPid = pid) },
+    );
+    expect(await waitFor(() => pidsWith(marker, true).length === 1, 20_000)).toBe(true);
+    const pid = pidsWith(marker, true)[0] ?? 0;
+    const fds = Object.fromEntries(fs.readdirSync(`/proc/${pid}/fd`).map((n) => [n, fs.readlinkSync(`/proc/${pid}/fd/${n}`)]));
+    const driverFds = fs.readdirSync(`/proc/${driverPid}/fd`).map((n) => fs.readlinkSync(`/proc/${driverPid}/fd/${n}`));
+    process.kill(driverPid, "SIGKILL");
+    await done;
+    expect(Object.keys(fds).sort()).toEqual(["0", "1", "2"]);
+    expect(Object.values(fds).join(" ")).not.toContain("LEAKED-FD-MARKER");
+    // The daemon really had inherited it and closed it itself (not merely lucky numbering).
+    expect(driverFds.join(" ")).not.toContain("LEAKED-FD-MARKER");
+    expect(await waitFor(() => pidsWith(marker).length === 0)).toBe(true);
   });
 
   // #25. Protection: the default env excludes (*KEY*, *SECRET*, *TOKEN*, case-insensitive). Shown to

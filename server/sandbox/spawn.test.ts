@@ -1,5 +1,5 @@
 // Runner behaviour on unwrapped processes (the sandboxed paths are covered under real bubblewrap in
-// test/sandbox). Uses only /bin/sh and node.
+// test/sandbox). Uses only /bin/sh, /bin/bash (for `exec -a`) and coreutils.
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import type { ExecRequest } from "./launcher.js";
@@ -20,15 +20,16 @@ function req(argv: string[], extra: Partial<ExecRequest> = {}): ExecRequest {
   };
 }
 
-/** Pids whose command line contains `marker` (the marker is passed as an argument, never in our own argv). */
-function pidsWith(marker: string): number[] {
+/** Live pids whose argv[0] (or, with argv0 false, whole command line) contains `marker`. */
+function pidsWith(marker: string, argv0: boolean): number[] {
   const out: number[] = [];
   for (const d of readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     try {
       const cmd = readFileSync(`/proc/${d}/cmdline`, "utf8");
       const state = /\) (\S)/.exec(readFileSync(`/proc/${d}/stat`, "utf8"))?.[1];
-      if (cmd.includes(marker) && state !== "Z") out.push(Number(d));
+      const hay = argv0 ? (cmd.split("\0")[0] ?? "") : cmd;
+      if (hay.includes(marker) && state !== "Z") out.push(Number(d));
     } catch {
       // exited meanwhile
     }
@@ -99,10 +100,17 @@ describe("runExec (unwrapped)", () => {
     const marker = `gh-spawn-timeout-${process.pid}`;
     // A grandchild that ignores TERM, backgrounded twice (double fork, no setsid): still in the group.
     const script = `(trap '' TERM; (exec -a ${marker} sleep 1000) & wait) & (trap '' TERM; exec sleep 1000)`;
-    const r = await runExec(req(["/bin/sh", "-c", script]), { timeoutMs: 300, killGraceMs: 200, drainMs: 100 });
+    const h = startExec(req(["/bin/bash", "-c", script]), { timeoutMs: 3000, killGraceMs: 200, drainMs: 100 });
+    let started = false;
+    for (let i = 0; i < 400 && !started; i++) {
+      started = pidsWith(marker, true).length > 0;
+      if (!started) await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(started).toBe(true);
+    const r = await h.result;
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).toBeGreaterThan(128);
-    expect(pidsWith(marker)).toEqual([]);
+    expect(pidsWith(marker, false)).toEqual([]);
   });
 
   it("abort terminates like a timeout and reports aborted", async () => {

@@ -196,9 +196,10 @@ describe(".git and the other protected names", () => {
 });
 
 describe("mounts and privileges", () => {
-  // #10 (run as root here). Protection: `--cap-drop ALL` (E2). Shown to fail: without it, as root,
-  // `umount .git` succeeded, the .git/config write went through, and `mount -o remount,rw` made the
-  // outside file writable.
+  // #10 (run as root here). Protection: `--cap-drop ALL` (E2), and independently `--unshare-user`
+  // (inherited mounts are locked in a child user namespace). Each alone stopped the attack when the
+  // other was removed; with both removed (and --disable-userns, which needs --unshare-user), as root
+  // `umount .git` succeeded and the test failed.
   it.runIf(isRoot)("as root: umount of a carve-out and remount of / are refused", async () => {
     const { ws, outsideFile } = workspace();
     const cfg = sha(path.join(ws, ".git", "config"));

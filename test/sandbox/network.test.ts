@@ -147,9 +147,10 @@ describe("seccomp filter", () => {
     expect(r.stdout).toBe("io_uring=-1 errno=1\n");
   });
 
-  // #21 raw sockets (what ping needs). Protection: `--cap-drop ALL` (the user namespace would
-  // otherwise hold CAP_NET_RAW over its own netns). Shown to fail: without --cap-drop ALL the raw
-  // ICMP socket was created.
+  // #21 raw sockets (what ping needs). Protection: `--cap-drop ALL` (no CAP_NET_RAW), and as root also
+  // `--unshare-user` (the capabilities left would belong to a user namespace that does not own the
+  // network namespace). Shown to fail: with both removed (and --disable-userns), as root, the raw
+  // ICMP socket was created; removing only --cap-drop ALL still gave EPERM.
   it("raw sockets are refused", async () => {
     const { ws } = workspace();
     const r = await run([PERL, "-MSocket", "-e", `socket(my $s, PF_INET, SOCK_RAW, 1) or die "raw: $!\\n"; print "raw ok\\n"`], WS_ONLY, ws);

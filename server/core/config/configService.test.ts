@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { parse } from "smol-toml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { Logger } from "../../log.js";
 import { ConfigService, type ConfigServiceOptions } from "./configService.js";
 import { ConfigWriteError } from "./errors.js";
 
@@ -63,6 +64,16 @@ describe("loading", () => {
       projectDocMaxBytes: 32768,
     });
     expect(svc.effective.modelProvider).toMatchObject({ id: "openai", baseUrl: "https://api.openai.com/v1", requestMaxRetries: 4, streamMaxRetries: 5, streamIdleTimeoutMs: 300000 });
+    expect(Object.isFrozen(svc.effective.sandboxWorkspaceWrite.writableRoots)).toBe(true);
+  });
+
+  it("logs each problem on stderr's logger once, not again on every write", async () => {
+    await writeConfig("foo = 1\n");
+    const lines: string[] = [];
+    const log = { warn: (_obj: unknown, msg: string) => lines.push(msg) } as unknown as Logger;
+    const svc = await open({ log });
+    await svc.writeValue({ keyPath: "model", value: "o3", mergeStrategy: "replace" });
+    expect(lines).toEqual([expect.stringContaining("`foo` is ignored.")]);
   });
 
   it("reads the conformance config into the effective settings", async () => {
@@ -340,6 +351,17 @@ describe("config writes", () => {
     expect(await readFile(path.join(home, "config.toml"), "utf8")).toBe(before);
   });
 
+  it("writes other values back unchanged, TOML dates included", async () => {
+    await writeConfig("since = 1979-05-27T07:32:00Z\nday = 1979-05-27\n[tui]\nnotifications = false\n");
+    const svc = await open();
+    await svc.writeValue({ keyPath: "model", value: "o3", mergeStrategy: "replace" });
+    const text = await readFile(path.join(home, "config.toml"), "utf8");
+    const doc = parse(text) as Record<string, unknown>;
+    expect(doc["since"]).toBeInstanceOf(Date);
+    expect(text).toMatch(/^day = 1979-05-27$/m);
+    expect(doc["tui"]).toEqual({ notifications: false });
+  });
+
   it("accepts unknown keys (as 0.169 does) and the explicit user file path", async () => {
     const svc = await open();
     const res = await svc.writeValue({ keyPath: "bogus_key", value: 5, mergeStrategy: "replace", filePath: path.join(home, "config.toml") });
@@ -402,6 +424,15 @@ describe("config writes", () => {
     );
     const features = (parse(await readFile(path.join(home, "config.toml"), "utf8")) as { features: Record<string, boolean> }).features;
     expect(Object.keys(features).sort()).toEqual(["f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9"]);
+  });
+
+  it("a reload queued behind a write cannot bring back the old values", async () => {
+    await writeConfig('model = "a"\n');
+    const svc = await open();
+    const write = svc.writeValue({ keyPath: "model", value: "b", mergeStrategy: "replace" });
+    const reload = svc.reload();
+    await Promise.all([write, reload]);
+    expect(svc.effective.model).toBe("b");
   });
 
   it("keeps the old file, leaves no temporary file and stays usable when the write itself fails", async () => {

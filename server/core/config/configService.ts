@@ -18,7 +18,7 @@
 import { realpath } from "node:fs/promises";
 import path from "node:path";
 import { stat } from "node:fs/promises";
-import { stringify } from "smol-toml";
+import { parse as parseToml, stringify } from "smol-toml";
 import type { Logger } from "../../log.js";
 import { listExperimentalFeatures } from "../catalog/experimentalFeatures.js";
 import { listModels } from "../catalog/modelCatalog.js";
@@ -38,7 +38,7 @@ import {
 import { buildEffectiveConfig, type EffectiveConfig } from "./effective.js";
 import { ConfigWriteError, USER_CONFIG_ONLY_MESSAGE, VERSION_CONFLICT_MESSAGE } from "./errors.js";
 import { ensureHome, userConfigPath } from "./home.js";
-import { cloneJson, deepMerge, isPlainObject, layerVersion, type JsonObject, type JsonValue } from "./json.js";
+import { cloneJson, deepMerge, isPlainObject, layerVersion, tomlToJson, type JsonObject, type JsonValue } from "./json.js";
 import { applyEdit, formatPath, KeyPathError, leafPaths, parseKeyPath } from "./keyPath.js";
 import { buildReadConfig } from "./readView.js";
 import { DEFAULT_REQUIREMENTS_PATH, loadRequirements, type LoadedRequirements } from "./requirements.js";
@@ -148,6 +148,14 @@ function stripNulls(table: JsonObject): void {
   }
 }
 
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
 async function exists(p: string): Promise<boolean> {
   try {
     await stat(p);
@@ -202,7 +210,7 @@ export class ConfigService {
     return service;
   }
 
-  /** The configuration the daemon runs with. Replaced (not mutated) by reload() and by writes. */
+  /** The configuration the daemon runs with (deeply frozen). Replaced, never mutated, by reload() and by writes. */
   get effective(): EffectiveConfig {
     return this.snapshot.effective;
   }
@@ -212,10 +220,19 @@ export class ConfigService {
     return this.snapshot.report;
   }
 
-  /** Re-reads every file; the new EffectiveConfig is visible at once and passed to onReload listeners. */
-  async reload(): Promise<ConfigLoadReport> {
+  /**
+   * Re-reads every file; the new EffectiveConfig is visible at once and passed to onReload listeners.
+   * Queued behind pending writes, so a reload never replaces a newer snapshot with an older one.
+   */
+  reload(): Promise<ConfigLoadReport> {
+    return this.serialize(() => this.reloadNow());
+  }
+
+  private async reloadNow(): Promise<ConfigLoadReport> {
+    const previous = this.snapshot.report;
     this.snapshot = await this.load(null);
-    this.logReport(this.snapshot.report);
+    // Writes reload too; say each problem once, not after every write.
+    if (JSON.stringify(previous) !== JSON.stringify(this.snapshot.report)) this.logReport(this.snapshot.report);
     for (const listener of this.listeners) listener(this.snapshot.effective);
     return this.snapshot.report;
   }
@@ -430,7 +447,7 @@ export class ConfigService {
     const deprecations: DeprecationNoticeNotification[] = [];
     for (const layer of applied) for (const d of layer.validated.deprecations) if (!deprecations.some((x) => x.summary === d.summary)) deprecations.push(d);
 
-    return { layers, requirements, merged, origins, effective, report: { warnings, deprecations } };
+    return { layers, requirements, merged, origins, effective: deepFreeze(effective), report: { warnings, deprecations } };
   }
 
   private logReport(report: ConfigLoadReport): void {
@@ -465,13 +482,15 @@ export class ConfigService {
 
     await ensureHome(this.home);
     const raw = await readRawFile(target);
+    // Edits apply to the document as smol-toml parsed it, so values JSON cannot hold (TOML dates) are written back unchanged.
     let table: JsonObject = {};
     if (raw.text !== null) {
       const result = parseConfigText(raw.text, target);
       if (!result.ok) throw new ConfigWriteError("configUnreadable", `failed to load configuration: ${result.message}`);
-      table = result.table;
+      table = parseToml(raw.text) as unknown as JsonObject;
     }
-    const current = layerVersion(validateTable(table).table);
+    const asJson = (): JsonObject => tomlToJson(table) as JsonObject;
+    const current = layerVersion(validateTable(asJson()).table);
     if (expectedVersion !== null && expectedVersion !== current) throw new ConfigWriteError("configVersionConflict", VERSION_CONFLICT_MESSAGE);
 
     for (const edit of parsed) {
@@ -483,14 +502,14 @@ export class ConfigService {
       }
     }
     stripNulls(table);
-    const after = validateTable(table);
+    const after = validateTable(asJson());
     // Values elsewhere in the file that were already invalid stay as the user left them (they are warned about on load).
     const bad = after.invalid.find((iv) => parsed.some((edit) => related(iv.path, edit.segments)));
     if (bad) throw new ConfigWriteError("configValidationError", `Invalid configuration: ${bad.message}\nin \`${formatPath(bad.path)}\`\n`);
 
     await writeFileAtomic(target, stringify(table), { ...this.options.atomicWrite, mode: 0o600 });
     const version = layerVersion(after.table);
-    await this.reload();
+    await this.reloadNow();
 
     let overriddenMetadata: OverriddenMetadata | null = null;
     const session = this.snapshot.layers.find((l) => l.source.type === "sessionFlags");

@@ -14,6 +14,7 @@ const probe: BwrapProbe = {
   version: "0.8.0",
   features: { perms: true, disableUserns: true },
   proc: "mount",
+  facts: { procVersion: null, apparmorRestrictUserns: null },
   warnings: [],
 };
 

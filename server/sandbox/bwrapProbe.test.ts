@@ -71,7 +71,7 @@ describe("probeBwrap", () => {
   it("succeeds with procfs mounted", async () => {
     const run = runner((args) => (args[0] === "--version" ? { stdout: "bubblewrap 0.8.0" } : args[0] === "--help" ? { stdout: HELP } : {}));
     const r = await probeBwrap("/usr/bin/bwrap", { run, fs, facts });
-    expect(r).toEqual({ ok: true, value: { path: "/usr/bin/bwrap", version: "0.8.0", features: { perms: true, disableUserns: true }, proc: "mount", warnings: [] } });
+    expect(r).toEqual({ ok: true, value: { path: "/usr/bin/bwrap", version: "0.8.0", features: { perms: true, disableUserns: true }, proc: "mount", facts, warnings: [] } });
     const procCall = run.calls[3] ?? [];
     expect(procCall).toContain("--proc");
     expect(procCall.indexOf("--tmpfs")).toBeLessThan(procCall.indexOf("--proc"));

@@ -90,6 +90,8 @@ export interface BwrapProbe {
   readonly features: BwrapFeatures;
   /** "mask" when `--proc /proc` is refused (Docker-style masked /proc): /proc becomes an empty tmpfs. */
   readonly proc: "mount" | "mask";
+  /** What the host said (AppArmor userns restriction, kernel), for `gatehouse doctor`. */
+  readonly facts: HostFacts;
   readonly warnings: readonly SandboxWarning[];
 }
 
@@ -301,7 +303,7 @@ export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise
         "bubblewrap cannot mount a fresh /proc here (masked /proc, e.g. inside Docker); sandboxed commands get an empty /proc: ps fails, host processes stay hidden",
     });
   }
-  return { ok: true, value: { path: bwrapPath, version, features: parsed.features, proc: procMode, warnings } };
+  return { ok: true, value: { path: bwrapPath, version, features: parsed.features, proc: procMode, facts, warnings } };
 }
 
 export function isExecutableFile(path: string): boolean {

@@ -240,7 +240,7 @@ export function createLinuxLauncher(deps: LinuxLauncherDeps = {}): SandboxLaunch
         env,
         cwd: plan.input.cwd,
         extraFds: [
-          { fd: BWRAP_FDS.seccomp, kind: "data", data: seccompFilterBytes({ arch: hostSeccompArch(arch), tty }) },
+          { fd: BWRAP_FDS.seccomp, kind: "data", data: seccompFilterBytes({ arch, tty }) },
           { fd: BWRAP_FDS.status, kind: "status" },
           ...(usesDevNull ? [{ fd: BWRAP_FDS.devNull, kind: "devNull" } as const] : []),
         ],

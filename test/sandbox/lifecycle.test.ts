@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { buildShellEnvironment } from "../../server/sandbox/env.js";
 import { SandboxUnavailableError } from "../../server/sandbox/errors.js";
 import type { DriverOutput } from "./helpers.js";
-import { NODE, WS_ONLY, baseEnv, bash, buildDriver, cleanupTempDirs, isRoot, pidsWith, run, runDriver, tempDir, waitFor, workspace } from "./helpers.js";
+import { NODE, PERL, WS_ONLY, baseEnv, bash, buildDriver, cleanupTempDirs, isRoot, pidsWith, run, runDriver, tempDir, waitFor, workspace } from "./helpers.js";
 
 afterAll(cleanupTempDirs);
 
@@ -115,6 +115,33 @@ describe("what the command can see", () => {
     const r = await run(bash("env"), WS_ONLY, ws, { launch: { env: buildShellEnvironment(daemonEnv) } });
     expect(r.stdout).toContain("SAFE=visible");
     expect(r.stdout).not.toMatch(/SECRET-|sk-SECRET/);
+  });
+});
+
+describe("terminal injection", () => {
+  // #29 (non-tty runs). Protection: the command starts in a new session without a controlling
+  // terminal (the runner's own setsid via detached:true, and bwrap's --new-session), so it cannot
+  // open /dev/tty to push keystrokes into the user's terminal (E23). The daemon stand-in runs under a
+  // real terminal from `script`. Shown to fail: with detached:false in the spawner and --new-session
+  // removed, /dev/tty opened and TIOCSTI succeeded ("injected").
+  it.runIf(fs.existsSync("/usr/bin/script"))("TIOCSTI into the daemon's terminal is impossible (needs util-linux script for a PTY)", async () => {
+    const { ws } = workspace();
+    const driver = await buildDriver();
+    const dir = tempDir("tty");
+    const spec = {
+      command: [PERL, "-e", 'open(my $t, "+<", "/dev/tty") or do { print "open: $!\\n"; exit 3 }; my $c = "#"; ioctl($t, 0x5412, $c) or do { print "ioctl: $!\\n"; exit 4 }; print "injected\\n"'],
+      policy: WS_ONLY,
+      cwd: ws,
+      launch: { env: baseEnv(ws) },
+    };
+    fs.writeFileSync(path.join(dir, "spec.json"), JSON.stringify(spec));
+    fs.writeFileSync(path.join(dir, "run.sh"), `exec ${NODE} ${driver} "$(cat ${dir}/spec.json)" > ${dir}/out.json\n`);
+    const child = spawn("/usr/bin/script", ["-qec", `/bin/sh ${dir}/run.sh`, "/dev/null"], { stdio: ["pipe", "pipe", "pipe"] });
+    await new Promise((res) => child.on("close", res));
+    const out = JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8").trim()) as DriverOutput;
+    expect(out.ok).toBe(true);
+    expect(out.result?.stdout).not.toContain("injected");
+    expect(out.result?.stdout).toMatch(/^open: No such device or address\n$/);
   });
 });
 

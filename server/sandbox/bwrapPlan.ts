@@ -143,8 +143,11 @@ export function planBwrap(inp: PlanInput): BwrapPlan {
       }
     }
   }
-  for (const p of inp.daemonPaths?.readOnly ?? []) requests.push({ logical: p, access: "read", reason: "daemon configuration stays read-only" });
-  for (const p of inp.daemonPaths?.deny ?? []) requests.push({ logical: p, access: "none", reason: "daemon state directory is not accessible" });
+  if (restricted) {
+    // An unrestricted filesystem (network-only wrapping) is kept whole, as the user chose.
+    for (const p of inp.daemonPaths?.readOnly ?? []) requests.push({ logical: p, access: "read", reason: "daemon configuration stays read-only" });
+    for (const p of inp.daemonPaths?.deny ?? []) requests.push({ logical: p, access: "none", reason: "daemon state directory is not accessible" });
+  }
 
   // Swappable symlinks: refuse rather than protect a snapshot.
   for (const [, r] of rules) {

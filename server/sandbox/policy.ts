@@ -246,7 +246,7 @@ export interface WritableRoot {
 }
 
 export interface SandboxWarning {
-  readonly code: "missing-writable-root" | "bwrap-not-system" | "proc-masked" | "glob-truncated" | "hardlinked-protected-file";
+  readonly code: "missing-writable-root" | "bwrap-not-system" | "proc-masked" | "glob-truncated";
   readonly message: string;
 }
 
@@ -664,7 +664,7 @@ export function resolvePermissionProfile(
       : flat.globScanMaxDepth === undefined
         ? { kind: "restricted", entries }
         : { kind: "restricted", entries, globScanMaxDepth: flat.globScanMaxDepth };
-  const network: NetworkSandboxPolicy = flat.network ?? flat.unrestricted ? "enabled" : "restricted";
+  const network: NetworkSandboxPolicy = (flat.network ?? flat.unrestricted) ? "enabled" : "restricted";
   const allow = [...flat.domains].filter(([, v]) => v === "allow").map(([k]) => k);
   const deny = [...flat.domains].filter(([, v]) => v === "deny").map(([k]) => k);
   return { id, policy: { fileSystem, network, label: id }, workspaceRoots: roots, domains: { allow, deny } };

@@ -202,7 +202,7 @@ describe("planBwrap", () => {
   });
 
   it("a missing .git inside an enclosing repository is watched, not placeholdered", () => {
-    const fs = fakeFs({ "/repo/.git": "dir", "/repo/pkg": "dir" });
+    const fs = fakeFs({ "/repo/.git/HEAD": { file: "ref" }, "/repo/pkg": "dir" });
     const split = toSplitPolicy({ type: "workspaceWrite", excludeSlashTmp: true, excludeTmpdirEnvVar: true });
     const resolved = resolveFileSystemPolicy(split.fileSystem, { cwd: "/repo/pkg", fs });
     const p = planBwrap({ policy: split, resolved, cwd: "/repo/pkg", command: ["true"], tty: false, probe, disableUserns: true, fs, fds: { seccomp: 3, status: 4, devNull: 5 } });

@@ -212,8 +212,14 @@ describe("protected subpaths", () => {
   });
 
   it("does not placeholder a missing .git inside an enclosing repository (watches it instead)", () => {
-    const fs2 = fakeFs({ "/repo/.git": "dir", "/repo/pkg": "dir" });
+    const fs2 = fakeFs({ "/repo/.git/HEAD": { file: "ref" }, "/repo/pkg": "dir" });
     expect(protectedSubpaths("/repo/pkg", fs2)[0]).toMatchObject({ path: "/repo/pkg/.git", state: "missing", watchOnly: true });
+  });
+
+  it("an empty .git left above by a crashed run is not a repository", () => {
+    const fs2 = fakeFs({ "/tmp/.git": "dir", "/tmp/ws": "dir", "/srv/.git/HEAD": { file: "ref" }, "/srv/ws": "dir" });
+    expect(protectedSubpaths("/tmp/ws", fs2)[0]).toMatchObject({ path: "/tmp/ws/.git", watchOnly: false });
+    expect(protectedSubpaths("/srv/ws", fs2)[0]).toMatchObject({ path: "/srv/ws/.git", watchOnly: true });
   });
 });
 

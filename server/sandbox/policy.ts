@@ -444,9 +444,16 @@ function stateOf(fs: FsView, p: string): ProtectedState {
   return st.type;
 }
 
+/**
+ * Whether an ancestor of `root` holds a repository. An empty `.git` directory does not count: it is
+ * what a placeholder leaves behind when a daemon dies mid-run, and must not switch every workspace
+ * below it from a placeholder to the weaker after-the-run check.
+ */
 function insideRepository(root: string, fs: FsView): boolean {
   for (let dir = parentOf(root); ; dir = parentOf(dir)) {
-    if (fs.lstat(joinPath(dir, ".git")) !== null) return true;
+    const git = joinPath(dir, ".git");
+    const st = fs.lstat(git);
+    if (st !== null && (st.type !== "dir" || (fs.readdir(git)?.length ?? 0) > 0)) return true;
     if (dir === "/") return false;
   }
 }

@@ -179,10 +179,11 @@ describe(".git and the other protected names", () => {
 
   // Protection: a missing .git below an existing repository gets no placeholder (it would break
   // repository discovery) but is checked after the run: removed and the run fails. Shown to fail:
-  // with the post-run check removed, `git init` left a .git directory in the package.
+  // with the post-run check removed, the .git the command made stayed in the package.
   it("a .git created inside an enclosing repository is removed after the run and reported", async () => {
     const root = tempDir("nested");
     fs.mkdirSync(path.join(root, ".git"));
+    fs.writeFileSync(path.join(root, ".git", "HEAD"), "ref: refs/heads/main\n");
     const pkg = path.join(root, "pkg");
     fs.mkdirSync(pkg);
     const r = await run(bash("mkdir .git && echo x > .git/HEAD && echo created"), WS_ONLY, pkg);

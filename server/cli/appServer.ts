@@ -3,9 +3,7 @@
 import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { createApp } from "../app.js";
-import { mkdirSync } from "node:fs";
-import { homedir } from "node:os";
-import { resolve } from "node:path";
+import { ensureHome, resolveHome } from "../core/config/home.js";
 import { createLogger } from "../log.js";
 import { parseWsAuthFlags } from "../transport/auth.js";
 import { parseListenUrl } from "../transport/listen.js";
@@ -35,7 +33,7 @@ export async function runAppServer(args: string[]): Promise<number> {
   });
   const log = createLogger();
   const target = parseListenUrl(values.stdio ? "stdio://" : (values.listen ?? "stdio://"));
-  const home = daemonHome(process.env);
+  const home = await ensureHome(resolveHome(process.env));
   const configOverrides = [
     ...(values.config ?? []),
     ...(values.enable ?? []).map((f) => `features.${f}=true`),
@@ -105,9 +103,3 @@ function untilSignal(): Promise<void> {
   });
 }
 
-/** $GATEHOUSE_HOME, else $CODEX_HOME (so Codex clients' settings carry over), else ~/.gatehouse. */
-export function daemonHome(env: NodeJS.ProcessEnv): string {
-  const home = resolve(env["GATEHOUSE_HOME"] || env["CODEX_HOME"] || `${homedir()}/.gatehouse`);
-  mkdirSync(home, { recursive: true, mode: 0o700 });
-  return home;
-}

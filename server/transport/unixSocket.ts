@@ -11,6 +11,7 @@
 //   serves WebSocket on its unix socket, so Codex clients using unix:// connect unchanged, while
 //   line-based tools (socat, nc -U) also work.
 // - close() stops accepting, ends every client connection and removes the socket file.
+import { once } from "node:events";
 import { mkdirSync, chmodSync, lstatSync, unlinkSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { connect, createServer } from "node:net";
@@ -87,32 +88,23 @@ export async function startUnixSocketServer(opts: UnixSocketServerOptions): Prom
     opts.onConnection({ reader, writer, remote: name(), close: () => socket.end(() => socket.destroy()) });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error): void => {
-      server.off("listening", onListening);
-      reject(err);
-    };
-    const onListening = (): void => {
-      server.off("error", onError);
-      resolve();
-    };
-    server.once("error", onError);
-    server.once("listening", onListening);
-    // process.umask(mask) throws in worker threads; chmod below still applies there.
-    let previous: number | undefined;
-    try {
-      previous = process.umask(0o177);
-    } catch {
-      previous = undefined;
+  // events.once rejects on "error", so a failed bind surfaces here.
+  const listening = once(server, "listening");
+  // process.umask(mask) throws in worker threads; chmod below still applies there.
+  let previous: number | undefined;
+  try {
+    previous = process.umask(0o177);
+  } catch {
+    previous = undefined;
+  }
+  try {
+    server.listen(opts.path);
+  } finally {
+    if (previous !== undefined) {
+      process.umask(previous);
     }
-    try {
-      server.listen(opts.path);
-    } finally {
-      if (previous !== undefined) {
-        process.umask(previous);
-      }
-    }
-  });
+  }
+  await listening;
   chmodSync(opts.path, SOCKET_FILE_MODE);
   server.on("error", (err) => opts.log?.error({ err }, "unix socket listener error"));
 

@@ -11,6 +11,7 @@
 //   anyone who connects.
 // - close() stops accepting, terminates every open WebSocket and drops half-finished handshakes.
 // - The same endpoint logic is reused by the unix socket listener for clients that speak WebSocket there.
+import { once } from "node:events";
 import { createServer } from "node:http";
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { BlockList } from "node:net";
@@ -121,19 +122,10 @@ export async function startWebSocketServer(opts: WebSocketServerOptions): Promis
   const server = createServer();
   const endpoint = attachWebSocketEndpoint(server, { ...opts, ...(verify ? { verify } : {}) });
 
-  await new Promise<void>((resolve, reject) => {
-    const onError = (err: Error): void => {
-      server.off("listening", onListening);
-      reject(err);
-    };
-    const onListening = (): void => {
-      server.off("error", onError);
-      resolve();
-    };
-    server.once("error", onError);
-    server.once("listening", onListening);
-    server.listen({ host: opts.host, port: opts.port });
-  });
+  // events.once rejects on "error", so a failed bind surfaces here.
+  const listening = once(server, "listening");
+  server.listen({ host: opts.host, port: opts.port });
+  await listening;
   server.on("error", (err) => opts.log?.error({ err }, "websocket listener error"));
 
   const address = server.address() as AddressInfo;

@@ -10,6 +10,7 @@ export default defineConfig({
           name: "unit",
           include: ["protocol/**/*.test.ts", "server/**/*.test.ts", "clients/**/*.test.ts"],
           testTimeout: 20_000,
+          globalSetup: ["test/helpers/globalSetup.ts"],
         },
       },
       {

@@ -33,13 +33,13 @@ import type { ClientOptions, GatehouseClient } from "./client.js";
 import { connectStdio } from "./stdioTransport.js";
 import { connectUnixSocket } from "./unixSocketTransport.js";
 import { connectWebSocket } from "./webSocketTransport.js";
+import { wireCheckTraffic } from "../../test/helpers/wireCheck.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SHARED = resolve(REPO, "../shared");
 const REF_DIR = process.env["REF_DIR"] || join(homedir(), ".cache/app-server-reference");
 const REF_VERSION = "0.169.0";
 const REF_BIN = join(REF_DIR, REF_VERSION, "bin/codex");
-const WIRE_CHECK = join(SHARED, "tools/wire-check.mjs");
 
 function ensureReference(): string | undefined {
   if (existsSync(REF_BIN)) return undefined;
@@ -360,8 +360,8 @@ describe("reference server requests", () => {
 });
 
 describe("reference transcript", () => {
-  it.runIf(referenceAvailable && existsSync(WIRE_CHECK))(
-    `onTraffic writes a transcript that wire-check traffic validates against the reference schema${because}${existsSync(WIRE_CHECK) ? "" : ` [skipped: ${WIRE_CHECK} is missing]`}`,
+  it.runIf(referenceAvailable)(
+    `onTraffic writes a transcript that wire-check traffic validates against the reference schema${because}`,
     async () => {
       const s = scratch();
       const transcript = join(s.home, "..", "transcript.jsonl");
@@ -374,7 +374,7 @@ describe("reference transcript", () => {
       await within(client.request("thread/start", { cwd: s.cwd }), 20_000, "thread/start response");
       await within(notified, 10_000, "remoteControl/status/changed");
       await client.close();
-      const check = spawnSync(process.execPath, [WIRE_CHECK, "traffic", "--ref", join(REF_DIR, REF_VERSION, "schema-json"), transcript], { encoding: "utf8" });
+      const check = wireCheckTraffic(join(REF_DIR, REF_VERSION, "schema-json"), transcript);
       expect(check.stdout).toMatch(/ok\s+response initialize: 1 valid, 0 invalid/);
       expect(check.stdout).toMatch(/ok\s+response thread\/start: 1 valid, 0 invalid/);
       expect(check.stdout).toMatch(/ok\s+notification remoteControl\/status\/changed: 1 valid, 0 invalid/);

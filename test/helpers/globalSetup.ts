@@ -1,4 +1,4 @@
-// Once per integration run: the built daemon (dist/gatehouse.mjs) and the reference binaries, which
+// Once per test run (both projects): the built daemon (dist/gatehouse.mjs) and the reference binaries, which
 // tests find through REF_DIR (default ~/.cache/app-server-reference) and install with
 // ../shared/tools/reference.sh when absent.
 import { execFileSync } from "node:child_process";
@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureWireCheck } from "./wireCheck.js";
 
 export const REF_DIR = process.env["REF_DIR"] || join(homedir(), ".cache/app-server-reference");
 
@@ -23,4 +24,6 @@ export default function setup(): void {
       process.stderr.write(`could not install the reference binaries: ${String(error)}\n`);
     }
   }
+  const wireCheck = ensureWireCheck();
+  if (wireCheck) process.stderr.write(`${wireCheck}\n`);
 }

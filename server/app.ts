@@ -5,7 +5,7 @@ import { Dispatcher } from "./dispatch/dispatcher.js";
 import { ScopeQueues } from "./dispatch/scopes.js";
 import type { HandlerMap } from "./handlers/handlerMap.js";
 import { notImplementedHandlers } from "./handlers/notImplemented.js";
-import { ConfigService } from "./core/config/daemonConfig.js";
+import { ConfigService } from "./core/config/configService.js";
 import { catalogHandlers } from "./handlers/v2/catalog.js";
 import { configHandlers } from "./handlers/v2/config.js";
 import { initializeHandler } from "./handlers/v2/initialize.js";
@@ -28,9 +28,9 @@ export interface App {
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { log } = options;
-  const config = new ConfigService(options.home, options.configOverrides, log);
+  const config = await ConfigService.create({ home: options.home, cliOverrides: options.configOverrides, log });
   const handlers: HandlerMap = {
-    initialize: initializeHandler(options.home, () => config),
+    initialize: initializeHandler(options.home, config),
     ...configHandlers(config),
     ...catalogHandlers(config),
     ...notImplementedHandlers(),

@@ -55,7 +55,8 @@ describe("config and catalogs", () => {
     expect(read.config["model_provider"]).toBe("mock");
     expect(read.origins["model"]?.name.type).toBe("sessionFlags");
     expect(read.origins["model_provider"]?.name.type).toBe("user");
-    expect(read.layers.map((l) => l.name.type)).toEqual(["user", "sessionFlags"]);
+    // Highest precedence first, as 0.169 lists them; the system layer is always present (its file may be absent).
+    expect(read.layers.map((l) => l.name.type)).toEqual(["sessionFlags", "user", "system"]);
 
     const features = (await daemon.request("experimentalFeature/list", {}))["result"] as { data: Array<{ name: string; enabled: boolean }> };
     expect(features.data.find((f) => f.name === "shell_tool")?.enabled).toBe(false);
@@ -68,7 +69,9 @@ describe("config and catalogs", () => {
     daemon = startDaemon({ config: "model = \n[[[broken" });
     await daemon.initialize();
     const warning = await daemon.waitFor((m) => m["method"] === "configWarning");
-    expect((warning["params"] as { summary: string }).summary).toMatch(/could not parse/);
+    const params = warning["params"] as { summary: string; details: string; path: string };
+    expect(params.summary).toBe("Invalid configuration; using defaults.");
+    expect(params.path).toBe(join(daemon.home.home, "config.toml"));
     expect((await daemon.request("model/list", {}))).toHaveProperty("result");
   });
 
@@ -95,7 +98,7 @@ describe("config and catalogs", () => {
     expect(page1.data).toHaveLength(2);
     const page2 = (await daemon.request("model/list", { limit: 2, cursor: page1.nextCursor }))["result"] as { data: Array<{ id: string }> };
     expect(page2.data[0]).not.toEqual(page1.data[0]);
-    expect((await daemon.request("model/list", { cursor: "nope" }))["error"]).toMatchObject({ code: -32602 });
+    expect((await daemon.request("model/list", { cursor: "nope" }))["error"]).toMatchObject({ code: -32600, message: "invalid cursor: nope" });
   });
 
   it("sends only messages the 0.169 schema accepts (wire-check traffic)", async () => {

@@ -128,9 +128,9 @@ export interface ConfigRequirements {
   chatgptBaseUrl: string | null;
   additionalDeveloperInstructions: string | null;
   allowedApprovalPolicies: AskForApproval[] | null;
-  allowedApprovalsReviewers: string[] | null;
+  allowedApprovalsReviewers: ("user" | "auto_review" | "guardian_subagent")[] | null;
   allowedSandboxModes: SandboxMode[] | null;
-  allowedWindowsSandboxImplementations: string[] | null;
+  allowedWindowsSandboxImplementations: ("elevated" | "unelevated" | "mxc")[] | null;
   allowedPermissionProfiles: Record<string, boolean> | null;
   defaultPermissions: string | null;
   allowedWebSearchModes: WebSearchMode[] | null;

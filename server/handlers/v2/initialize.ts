@@ -1,15 +1,15 @@
 // initialize: records what the client negotiated on its session and answers who we are.
 // The once-only gate lives in dispatch (architecture.md §8).
 import type { Handler, ClientRequestTable } from "../handlerMap.js";
-import type { ConfigService } from "../../core/config/daemonConfig.js";
+import type { ConfigService } from "../../core/config/configService.js";
 import { platformFields, userAgent } from "../../core/identity.js";
 
 /** After the response, the client hears about config problems found at start-up (configWarning, deprecationNotice). */
-export function initializeHandler(home: string, config: () => ConfigService): Handler<ClientRequestTable["initialize"]> {
+export function initializeHandler(home: string, config: ConfigService): Handler<ClientRequestTable["initialize"]> {
   return (params, ctx) => {
     setImmediate(() => {
-      for (const w of config().warnings) ctx.client.notify("configWarning", { summary: w.summary, details: w.details, ...(w.path ? { path: w.path } : {}) });
-      for (const d of config().deprecations) ctx.client.notify("deprecationNotice", d);
+      for (const w of config.report.warnings) ctx.client.notify("configWarning", w);
+      for (const d of config.report.deprecations) ctx.client.notify("deprecationNotice", d);
     });
     const session = ctx.client.session;
     session.clientInfo = params.clientInfo;

@@ -11,6 +11,8 @@ const shared = {
   format: "esm",
   sourcemap: "linked",
   logLevel: "warning",
+  // Native addons and packages that find their .wasm next to their own module stay in node_modules.
+  external: ["@lydell/node-pty", "web-tree-sitter", "tree-sitter-bash"],
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.
   banner: {
     js: "import { createRequire as __gatehouseCreateRequire } from 'node:module'; const require = __gatehouseCreateRequire(import.meta.url);",

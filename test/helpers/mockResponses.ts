@@ -2,17 +2,16 @@
 // /responses) takes the next scripted action; every request is recorded with its headers and parsed
 // JSON body so tests can check what was sent to the model.
 //
-// The event builders produce the same shapes as ../shared/conformance/mock-model.mjs (which is what the
+// The event builders (server/core/model/sseEvents.ts, re-exported here) produce the same shapes as ../shared/conformance/mock-model.mjs (which is what the
 // reference binaries were observed against), so a test written here and a conformance scenario exercise
 // the same wire. Unlike that mock, a script here is a list of raw actions: exact SSE events, HTTP errors,
 // a stream dropped mid-way, a stream that hangs, a connection reset.
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 
-export interface SseEvent {
-  type: string;
-  [key: string]: unknown;
-}
+import { evCompleted, evCreated, evMessage, sseFrame, type SseEvent } from "../../server/core/model/sseEvents.js";
+
+export * from "../../server/core/model/sseEvents.js";
 
 export type MockAction =
   /** 200 with these events, then a clean end of the body. */
@@ -63,100 +62,6 @@ export function hang(...events: EvInput[]): MockAction {
 }
 export function resetConnection(): MockAction {
   return { kind: "reset" };
-}
-
-export function evCreated(id = "resp_mock"): SseEvent {
-  return { type: "response.created", response: { id } };
-}
-
-/** Splits text into `n` roughly equal pieces, as mock-model.mjs does. */
-export function pieces(text: string, n = 3): string[] {
-  if (!text) return [""];
-  const size = Math.max(1, Math.ceil(text.length / n));
-  const out: string[] = [];
-  for (let i = 0; i < text.length; i += size) out.push(text.slice(i, i + size));
-  return out;
-}
-
-/** An assistant message streamed in `chunks` deltas (a number of pieces, or the pieces themselves). */
-export function evMessage(id: string, text: string, chunks: number | string[] = 3): SseEvent[] {
-  const parts = Array.isArray(chunks) ? chunks : pieces(text, chunks);
-  return [
-    { type: "response.output_item.added", item: { type: "message", role: "assistant", id, status: "in_progress", content: [] } },
-    { type: "response.content_part.added", item_id: id, content_index: 0, part: { type: "output_text", text: "", annotations: [] } },
-    ...parts.map((delta) => ({ type: "response.output_text.delta", item_id: id, content_index: 0, delta })),
-    { type: "response.output_text.done", item_id: id, content_index: 0, text },
-    evMessageDone(id, text),
-  ];
-}
-
-/** Only the final item, with no `.added` and no deltas (a legal non-streamed message). */
-export function evMessageDone(id: string, text: string): SseEvent {
-  return { type: "response.output_item.done", item: { type: "message", role: "assistant", id, status: "completed", content: [{ type: "output_text", text, annotations: [] }] } };
-}
-
-export function evReasoning(id: string, summary: string[], opts: { encryptedContent?: string | null; raw?: string[] } = {}): SseEvent[] {
-  const events: SseEvent[] = [{ type: "response.output_item.added", item: { type: "reasoning", id, summary: [] } }];
-  summary.forEach((text, i) => {
-    events.push({ type: "response.reasoning_summary_part.added", item_id: id, summary_index: i });
-    events.push({ type: "response.reasoning_summary_text.delta", item_id: id, summary_index: i, delta: text });
-  });
-  (opts.raw ?? []).forEach((text, i) => events.push({ type: "response.reasoning_text.delta", item_id: id, content_index: i, delta: text }));
-  events.push({
-    type: "response.output_item.done",
-    item: {
-      type: "reasoning",
-      id,
-      summary: summary.map((text) => ({ type: "summary_text", text })),
-      ...(opts.raw ? { content: opts.raw.map((text) => ({ type: "reasoning_text", text })) } : {}),
-      encrypted_content: opts.encryptedContent ?? null,
-    },
-  });
-  return events;
-}
-
-export function evFunctionCall(callId: string, name: string, args: string | Record<string, unknown>, id = `fc_${callId}`): SseEvent[] {
-  const item = { type: "function_call", id, status: "completed", name, arguments: typeof args === "string" ? args : JSON.stringify(args), call_id: callId };
-  return [
-    { type: "response.output_item.added", item: { ...item, status: "in_progress" } },
-    { type: "response.output_item.done", item },
-  ];
-}
-
-export function evCustomToolCall(callId: string, name: string, input: string, id = `ctc_${callId}`): SseEvent[] {
-  const item = { type: "custom_tool_call", id, status: "completed", name, input, call_id: callId };
-  return [
-    { type: "response.output_item.added", item: { ...item, status: "in_progress" } },
-    { type: "response.output_item.done", item },
-  ];
-}
-
-export interface MockUsage {
-  input_tokens: number;
-  input_tokens_details?: { cached_tokens: number };
-  output_tokens: number;
-  output_tokens_details?: { reasoning_tokens: number };
-  total_tokens: number;
-}
-
-export const DEFAULT_USAGE: MockUsage = {
-  input_tokens: 100,
-  input_tokens_details: { cached_tokens: 0 },
-  output_tokens: 10,
-  output_tokens_details: { reasoning_tokens: 0 },
-  total_tokens: 110,
-};
-
-export function evCompleted(usage: MockUsage | null = DEFAULT_USAGE, id = "resp_mock"): SseEvent {
-  return { type: "response.completed", response: usage ? { id, usage } : { id } };
-}
-
-export function evFailed(code: string, message: string, id = "resp_mock"): SseEvent {
-  return { type: "response.failed", response: { id, error: { code, message } } };
-}
-
-export function evIncomplete(reason: string, id = "resp_mock"): SseEvent {
-  return { type: "response.incomplete", response: { id, incomplete_details: { reason } } };
 }
 
 /** A whole response: created, the given items, completed. */
@@ -220,7 +125,7 @@ export async function startMockResponses(opts: MockResponsesOptions = {}): Promi
       rec.action = action.kind;
       requests.push(rec);
       for (const w of waiters) w();
-      const send = (ev: SseEvent) => res.write(`event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`);
+      const send = (ev: SseEvent) => res.write(sseFrame(ev));
       switch (action.kind) {
         case "reset":
           req.socket.destroy();

@@ -16,7 +16,7 @@
 //   and its body at once; a caller abort surfaces as the signal's reason, not as a ModelError.
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { Logger } from "../../log.js";
-import type { ModelProviderInfo } from "../config/providers.js";
+import { isDemoProvider, type ModelProviderInfo } from "../config/providers.js";
 import {
   badRequest,
   connectFailed,
@@ -59,7 +59,12 @@ export interface ResponsesClientOptions {
 
 /** `{base_url}/responses` plus the provider's query params. */
 export function responsesUrl(provider: ModelProviderInfo): string {
-  if (!provider.baseUrl) throw new ModelError({ kind: "httpStatus", message: `model provider \`${provider.id}\` has no base_url`, codexErrorInfo: "other", retryable: false });
+  if (!provider.baseUrl) {
+    const message = isDemoProvider(provider)
+      ? "the demo provider's base_url is only known once its server runs: resolve the provider with DemoProviderHost first"
+      : `model provider \`${provider.id}\` has no base_url`;
+    throw new ModelError({ kind: "httpStatus", message, codexErrorInfo: "other", retryable: false });
+  }
   const url = new URL(provider.baseUrl.replace(/\/+$/, "") + "/responses");
   for (const [k, v] of Object.entries(provider.queryParams)) url.searchParams.append(k, v);
   return url.toString();

@@ -198,7 +198,9 @@ export function rebuild(lines: readonly RawLine[], skippedLines = 0): RebuiltThr
       case "compacted": {
         const replacement = Array.isArray(p.replacement_history) ? p.replacement_history : null;
         history = replacement ?? [{ type: "message", role: "user", content: [{ type: "input_text", text: str(p.message) ?? "" }] }];
-        ensureTurn(line).keep = true;
+        // Only marks the open turn (a compaction runs inside one); between turns it opens none.
+        const open1 = current as TurnBuilder | null;
+        if (open1) open1.keep = true;
         break;
       }
       case "event_msg":

@@ -11,6 +11,17 @@ export const RESERVED_PROVIDER_IDS: readonly string[] = ["lmstudio", "ollama", "
 export const BEDROCK_PROVIDER_ID = "amazon-bedrock";
 export const BEDROCK_PROVIDER_NAME = "Amazon Bedrock Mantle";
 
+/**
+ * The offline demo provider (`model_provider = "demo"`): Responses over loopback from a canned script,
+ * so a fresh install can run a real turn without an API key. Its base_url is null in config because
+ * the port is only known once the daemon starts the demo server: the engine checks `isDemoProvider`
+ * and swaps in the live URL (core/model/demoServer.ts `DemoProviderHost.resolve`) before building a
+ * client. It is not reserved: a user's own `[model_providers.demo]` replaces it and is an ordinary
+ * provider (builtIn false), as 0.169 would treat it.
+ */
+export const DEMO_PROVIDER_ID = "demo";
+export const DEMO_PROVIDER_NAME = "Gatehouse demo (offline)";
+
 export const DEFAULT_REQUEST_MAX_RETRIES = 4;
 export const DEFAULT_STREAM_MAX_RETRIES = 5;
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
@@ -66,7 +77,7 @@ function base(id: string, name: string, baseUrl: string | null): ModelProviderIn
   };
 }
 
-/** openai (base URL from `openai_base_url`, else $OPENAI_BASE_URL, else the public API), ollama, lmstudio. */
+/** openai (base URL from `openai_base_url`, else $OPENAI_BASE_URL, else the public API), ollama, lmstudio, demo. */
 export function builtInProviders(env: Readonly<Record<string, string | undefined>>, openaiBaseUrl: string | null): Record<string, ModelProviderInfo> {
   const ossPort = env["CODEX_OSS_PORT"];
   const ossBase = env["CODEX_OSS_BASE_URL"];
@@ -74,7 +85,13 @@ export function builtInProviders(env: Readonly<Record<string, string | undefined
     openai: { ...base("openai", "OpenAI", openaiBaseUrl ?? env["OPENAI_BASE_URL"] ?? "https://api.openai.com/v1"), requiresOpenaiAuth: true, supportsWebsockets: true },
     ollama: base("ollama", "gpt-oss", ossBase ?? `http://localhost:${ossPort ?? "11434"}/v1`),
     lmstudio: base("lmstudio", "gpt-oss", `http://localhost:${ossPort ?? "1234"}/v1`),
+    [DEMO_PROVIDER_ID]: base(DEMO_PROVIDER_ID, DEMO_PROVIDER_NAME, null),
   };
+}
+
+/** The built-in demo provider, whose base_url the engine fills at run time (see DEMO_PROVIDER_ID). */
+export function isDemoProvider(info: Pick<ModelProviderInfo, "id" | "builtIn">): boolean {
+  return info.builtIn && info.id === DEMO_PROVIDER_ID;
 }
 
 function strings(value: unknown): Record<string, string> {

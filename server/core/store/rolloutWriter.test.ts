@@ -1,0 +1,133 @@
+import { appendFileSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { RolloutNotFoundError, RolloutWriteError, RolloutWriterBusyError } from "./errors.js";
+import { localStamp } from "./paths.js";
+import { parseRolloutText } from "./rolloutReader.js";
+import { RolloutWriter } from "./rolloutWriter.js";
+import { metaFor, tempHomes } from "./testHome.testutil.js";
+
+const newHome = tempHomes();
+const ID = "01a2087c-eefa-7c93-b24c-302346b06fc6";
+
+function lines(path: string): unknown[] {
+  return readFileSync(path, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as unknown);
+}
+
+describe("RolloutWriter.create", () => {
+  it("names the file after the local creation time and writes session_meta first", async () => {
+    const home = newHome();
+    const createdAt = new Date(2026, 10, 23, 12, 58, 55); // local time
+    const w = await RolloutWriter.create(home, { threadId: ID, createdAt, meta: metaFor() });
+    await w.close();
+    expect(w.path).toBe(join(home, "sessions", "2026", "11", "23", `rollout-2026-11-23T12-58-55-${ID}.jsonl`));
+    expect(localStamp(createdAt)).toBe("2026-11-23T12-58-55");
+    const [first] = lines(w.path) as Array<{ timestamp: string; type: string; payload: Record<string, unknown> }>;
+    expect(Object.keys(first ?? {})).toEqual(["timestamp", "type", "payload"]);
+    expect(first?.timestamp).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(first?.type).toBe("session_meta");
+    expect(first?.payload).toMatchObject({ id: ID, timestamp: createdAt.toISOString(), cwd: "/work/project", model_provider: "mock", source: "vscode" });
+  });
+
+  it("refuses a second writer on the same file, and a second file for the same thread and second", async () => {
+    const home = newHome();
+    const createdAt = new Date();
+    const w = await RolloutWriter.create(home, { threadId: ID, createdAt, meta: metaFor() });
+    await expect(RolloutWriter.open(w.path)).rejects.toBeInstanceOf(RolloutWriterBusyError);
+    await w.close();
+    await expect(RolloutWriter.create(home, { threadId: ID, createdAt, meta: metaFor() })).rejects.toBeInstanceOf(RolloutWriteError);
+    const again = await RolloutWriter.open(w.path);
+    await again.close();
+  });
+});
+
+describe("RolloutWriter.append", () => {
+  it("keeps call order across un-awaited appends and batches, and resolves after the bytes are written", async () => {
+    const home = newHome();
+    const w = await RolloutWriter.create(home, { threadId: ID, createdAt: new Date(), meta: metaFor() });
+    const pending: Array<Promise<void>> = [];
+    for (let i = 0; i < 200; i++) {
+      const item = { type: "response_item" as const, payload: { i } };
+      pending.push(i % 10 === 0 ? w.append([item, { type: "response_item", payload: { i, batch: true } }]) : w.append(item));
+    }
+    await pending[57];
+    // Everything up to the 58th append is in the file once its promise resolved.
+    const seen = parseRolloutText(readFileSync(w.path, "utf8")).lines.filter((l) => l.type === "response_item").map((l) => (l.payload as { i: number }).i);
+    expect(seen.slice(0, 58 + 6)).toEqual(
+      Array.from({ length: 58 }, (_, i) => i)
+        .flatMap((i) => (i % 10 === 0 ? [i, i] : [i]))
+        .slice(0, 64),
+    );
+    await Promise.all(pending);
+    await w.sync();
+    await w.close();
+    const all = parseRolloutText(readFileSync(w.path, "utf8"));
+    expect(all.skipped).toBe(0);
+    expect(all.lines.filter((l) => l.type === "response_item").map((l) => (l.payload as { i: number }).i)).toEqual(
+      Array.from({ length: 200 }, (_, i) => i).flatMap((i) => (i % 10 === 0 ? [i, i] : [i])),
+    );
+  });
+
+  it("serializes at call time, so later mutation of the caller's object is not written", async () => {
+    const home = newHome();
+    const w = await RolloutWriter.create(home, { threadId: ID, createdAt: new Date(), meta: metaFor() });
+    const payload = { text: "before" };
+    const p = w.append({ type: "response_item", payload });
+    payload.text = "after";
+    await p;
+    await w.close();
+    expect(readFileSync(w.path, "utf8")).toContain('"before"');
+  });
+
+  it("rejects appends after close", async () => {
+    const home = newHome();
+    const w = await RolloutWriter.create(home, { threadId: ID, createdAt: new Date(), meta: metaFor() });
+    await w.close();
+    await w.close();
+    await expect(w.append({ type: "response_item", payload: {} })).rejects.toBeInstanceOf(RolloutWriteError);
+    await expect(w.sync()).rejects.toBeInstanceOf(RolloutWriteError);
+  });
+});
+
+describe("RolloutWriter.open", () => {
+  function seed(home: string, tail: string): string {
+    const dir = join(home, "sessions", "2026", "01", "02");
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, `rollout-2026-01-02T03-04-05-${ID}.jsonl`);
+    writeFileSync(path, `{"timestamp":"2026-01-02T03:04:05.000Z","type":"session_meta","payload":{"id":"${ID}"}}\n`);
+    appendFileSync(path, tail);
+    return path;
+  }
+
+  it("cuts a torn last line before appending", async () => {
+    const home = newHome();
+    const path = seed(home, '{"timestamp":"2026-01-02T03:04:06.000Z","type":"event_msg","payl');
+    const w = await RolloutWriter.open(path);
+    await w.append({ type: "response_item", payload: { after: true } });
+    await w.close();
+    const r = parseRolloutText(readFileSync(path, "utf8"));
+    expect(r.skipped).toBe(0);
+    expect(r.lines.map((l) => l.type)).toEqual(["session_meta", "response_item"]);
+  });
+
+  it("newline-terminates a complete last line instead of dropping it", async () => {
+    const home = newHome();
+    const path = seed(home, '{"timestamp":"2026-01-02T03:04:06.000Z","type":"response_item","payload":{"kept":true}}');
+    const w = await RolloutWriter.open(path);
+    await w.append({ type: "response_item", payload: { after: true } });
+    await w.close();
+    const r = parseRolloutText(readFileSync(path, "utf8"));
+    expect(r.skipped).toBe(0);
+    expect(r.lines.map((l) => l.payload)).toEqual([{ id: ID }, { kept: true }, { after: true }]);
+  });
+
+  it("names the path when the file is missing", async () => {
+    const path = join(newHome(), "sessions", `rollout-2026-01-02T03-04-05-${ID}.jsonl`);
+    const err = await RolloutWriter.open(path).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RolloutNotFoundError);
+    expect((err as RolloutNotFoundError).path).toBe(path);
+    expect((err as RolloutNotFoundError).toRpcError().code).toBe(-32600);
+    expect((err as Error).message).toContain(path);
+    expect(basename(dirname(path))).toBe("sessions");
+  });
+});

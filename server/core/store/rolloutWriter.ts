@@ -1,0 +1,231 @@
+// Append-only writer for one rollout file, with one FIFO queue per file.
+//
+// Invariants:
+// - Lines reach the file in append() call order; a line's timestamp and JSON are taken when
+//   append() is called, so later mutation of the caller's objects cannot change what is written.
+// - append() resolves once write(2) has returned for all its bytes (page cache, not disk). The
+//   engine awaits it before sending the notification that completes an item, so a notification
+//   is never ahead of the file; sync() (fsync) at turn boundaries makes it durable.
+// - A batch (append([...])) is one write, so a crash tears at most the last line.
+// - After a failed write every later append/sync fails too: a file with a hole in the middle
+//   would rebuild wrong, a file that stops is merely cut off (and the open turn reads back
+//   interrupted).
+// - One writer per file per process (RolloutWriterBusyError otherwise), as 0.169 refuses a
+//   second writer on a thread.
+import { mkdir, open, stat, type FileHandle } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { RolloutNotFoundError, RolloutWriteError, RolloutWriterBusyError, RolloutUnreadableError } from "./errors.js";
+import { rolloutFileName, sessionDayDir, localStamp } from "./paths.js";
+import type { RolloutItem, SessionMetaPayload } from "./rolloutTypes.js";
+
+export interface RolloutWriterOptions {
+  /** Clock for line timestamps (tests). */
+  now?: () => Date;
+}
+
+export interface CreateRolloutParams {
+  threadId: string;
+  createdAt: Date;
+  /** session_meta without id and timestamp, which come from threadId and createdAt. */
+  meta: Omit<SessionMetaPayload, "id" | "timestamp">;
+}
+
+const active = new Set<string>();
+
+function errText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function isErrno(e: unknown, code: string): boolean {
+  return (e as NodeJS.ErrnoException | null)?.code === code;
+}
+
+async function fsyncDir(dir: string): Promise<void> {
+  // Makes the new directory entry durable; some file systems refuse fsync on a directory.
+  try {
+    const h = await open(dir, "r");
+    try {
+      await h.sync();
+    } finally {
+      await h.close();
+    }
+  } catch {
+    /* best effort */
+  }
+}
+
+async function writeAll(fh: FileHandle, buf: Buffer): Promise<void> {
+  let off = 0;
+  while (off < buf.length) {
+    const { bytesWritten } = await fh.write(buf, off, buf.length - off);
+    off += bytesWritten;
+  }
+}
+
+/**
+ * Makes the file end at a line boundary: a complete JSON object missing its newline gets one, a
+ * torn fragment is cut off. Returns true if the file changed.
+ */
+async function repairTail(fh: FileHandle, path: string): Promise<boolean> {
+  const { size } = await fh.stat();
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  await fh.read(last, 0, 1, size - 1);
+  if (last[0] === 0x0a) return false;
+  // Scan backwards for the previous newline; the torn line can be long (a big tool output).
+  const chunk = 64 * 1024;
+  let end = size;
+  let lineStart = 0;
+  const parts: Buffer[] = [];
+  while (end > 0) {
+    const start = Math.max(0, end - chunk);
+    const buf = Buffer.alloc(end - start);
+    await fh.read(buf, 0, buf.length, start);
+    const nl = buf.lastIndexOf(0x0a);
+    if (nl >= 0) {
+      parts.unshift(buf.subarray(nl + 1));
+      lineStart = start + nl + 1;
+      break;
+    }
+    parts.unshift(buf);
+    end = start;
+  }
+  const fragment = Buffer.concat(parts).toString("utf8");
+  let complete = false;
+  try {
+    complete = typeof JSON.parse(fragment) === "object";
+  } catch {
+    complete = false;
+  }
+  try {
+    if (complete) await fh.write(Buffer.from("\n"), 0, 1, size);
+    else await fh.truncate(lineStart);
+    await fh.sync();
+  } catch (e) {
+    throw new RolloutUnreadableError(path, `cannot repair the last line: ${errText(e)}`);
+  }
+  return true;
+}
+
+export class RolloutWriter {
+  private tail: Promise<void> = Promise.resolve();
+  private failure: RolloutWriteError | null = null;
+  private closed = false;
+  private readonly now: () => Date;
+
+  private constructor(
+    readonly path: string,
+    private readonly fh: FileHandle,
+    options: RolloutWriterOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Creates sessions/YYYY/MM/DD/rollout-…-<id>.jsonl (local time) and writes session_meta first. */
+  static async create(home: string, params: CreateRolloutParams, options: RolloutWriterOptions = {}): Promise<RolloutWriter> {
+    const stamp = localStamp(params.createdAt);
+    const dir = sessionDayDir(home, { year: stamp.slice(0, 4), month: stamp.slice(5, 7), day: stamp.slice(8, 10) });
+    const path = join(dir, rolloutFileName(params.createdAt, params.threadId));
+    const key = resolve(path);
+    if (active.has(key)) throw new RolloutWriterBusyError(path);
+    active.add(key);
+    try {
+      await mkdir(dir, { recursive: true });
+      // "wx": a second thread with the same id and second must not share (and corrupt) a file.
+      const fh = await open(path, "wx");
+      const writer = new RolloutWriter(path, fh, options);
+      const meta: SessionMetaPayload = { id: params.threadId, timestamp: params.createdAt.toISOString(), ...params.meta };
+      try {
+        await writer.append({ type: "session_meta", payload: meta });
+      } catch (e) {
+        await fh.close().catch(() => undefined);
+        throw e;
+      }
+      await fsyncDir(dir);
+      return writer;
+    } catch (e) {
+      active.delete(key);
+      if (e instanceof RolloutWriteError) throw e;
+      throw new RolloutWriteError(path, errText(e));
+    }
+  }
+
+  /** Opens an existing rollout for appending (resume), first repairing a torn last line. */
+  static async open(path: string, options: RolloutWriterOptions = {}): Promise<RolloutWriter> {
+    const key = resolve(path);
+    if (active.has(key)) throw new RolloutWriterBusyError(path);
+    active.add(key);
+    try {
+      let st;
+      try {
+        st = await stat(path);
+      } catch (e) {
+        if (isErrno(e, "ENOENT") || isErrno(e, "ENOTDIR")) throw new RolloutNotFoundError(null, path);
+        throw new RolloutUnreadableError(path, errText(e));
+      }
+      if (!st.isFile()) throw new RolloutUnreadableError(path, "not a regular file");
+      const repair = await open(path, "r+").catch((e: unknown) => {
+        throw new RolloutUnreadableError(path, errText(e));
+      });
+      try {
+        await repairTail(repair, path);
+      } finally {
+        await repair.close();
+      }
+      const fh = await open(path, "a").catch((e: unknown) => {
+        throw new RolloutUnreadableError(path, errText(e));
+      });
+      return new RolloutWriter(path, fh, options);
+    } catch (e) {
+      active.delete(key);
+      throw e;
+    }
+  }
+
+  /** Appends one line or a batch (one write). Resolves when write(2) has taken every byte. */
+  append(items: RolloutItem | readonly RolloutItem[]): Promise<void> {
+    const list: readonly RolloutItem[] = Array.isArray(items) ? items : [items as RolloutItem];
+    if (this.closed) return Promise.reject(new RolloutWriteError(this.path, "writer is closed"));
+    const timestamp = this.now().toISOString();
+    // Serialize now: the caller may keep mutating its objects after append() returns.
+    const text = list.map((item) => JSON.stringify({ timestamp, type: item.type, payload: item.payload }) + "\n").join("");
+    const buf = Buffer.from(text, "utf8");
+    return this.enqueue(() => writeAll(this.fh, buf));
+  }
+
+  /** fsync after everything appended so far; the engine calls it before turn/completed. */
+  sync(): Promise<void> {
+    if (this.closed) return Promise.reject(new RolloutWriteError(this.path, "writer is closed"));
+    return this.enqueue(() => this.fh.sync());
+  }
+
+  /** Drains the queue, fsyncs and closes. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return this.tail;
+    this.closed = true;
+    const done = this.enqueue(async () => {
+      await this.fh.sync();
+    });
+    try {
+      await done;
+    } finally {
+      await this.fh.close().catch(() => undefined);
+      active.delete(resolve(this.path));
+    }
+  }
+
+  private enqueue(op: () => Promise<void>): Promise<void> {
+    const run = this.tail.then(async () => {
+      if (this.failure) throw this.failure;
+      try {
+        await op();
+      } catch (e) {
+        this.failure = e instanceof RolloutWriteError ? e : new RolloutWriteError(this.path, errText(e));
+        throw this.failure;
+      }
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+}
+

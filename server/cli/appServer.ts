@@ -1,15 +1,16 @@
 // `gatehouse app-server`: the reference's flags, one transport, one App. Each accepted connection is
 // its own session. In stdio mode the process ends when stdin closes.
+//
+// Start-up cost is measured (bench/, `--only startup`: spawn → initialize answered): the App and each
+// transport are imported when needed, so stdio never loads ws/http and a listener never loads the
+// stdio reader; while the App is built (the protocol tables are ~2,000 zod schemas, nearly all of
+// them long-lived) the young generation is kept from growing, see `startupHeap`.
 import { parseArgs } from "node:util";
 import { join } from "node:path";
-import { createApp } from "../app.js";
+import { setFlagsFromString } from "node:v8";
 import { ensureHome, resolveHome } from "../core/config/home.js";
 import { createLogger } from "../log.js";
-import { parseWsAuthFlags } from "../transport/auth.js";
 import { parseListenUrl } from "../transport/listen.js";
-import { openStdio } from "../transport/stdio.js";
-import { DEFAULT_SOCKET_FILE_NAME, startUnixSocketServer } from "../transport/unixSocket.js";
-import { parseAllowedOrigins, startWebSocketServer } from "../transport/webSocket.js";
 
 export async function runAppServer(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -33,16 +34,19 @@ export async function runAppServer(args: string[]): Promise<number> {
   });
   const log = createLogger();
   const target = parseListenUrl(values.stdio ? "stdio://" : (values.listen ?? "stdio://"));
-  const home = await ensureHome(resolveHome(process.env));
   const configOverrides = [
     ...(values.config ?? []),
     ...(values.enable ?? []).map((f) => `features.${f}=true`),
     ...(values.disable ?? []).map((f) => `features.${f}=false`),
   ];
+  const endStartup = startupHeap();
+  const [home, { createApp }] = await Promise.all([ensureHome(resolveHome(process.env)), import("../app.js")]);
   const app = await createApp({ home, log, configOverrides, ...maxInFlightFromEnv() });
+  endStartup();
 
   switch (target.kind) {
     case "stdio": {
+      const { openStdio } = await import("../transport/stdio.js");
       const { reader, writer } = openStdio();
       const connection = app.connect(reader, writer, "stdio");
       await connection.closed;
@@ -50,6 +54,10 @@ export async function runAppServer(args: string[]): Promise<number> {
       return 0;
     }
     case "unix": {
+      const [{ DEFAULT_SOCKET_FILE_NAME, startUnixSocketServer }, { parseAllowedOrigins }] = await Promise.all([
+        import("../transport/unixSocket.js"),
+        import("../transport/webSocket.js"),
+      ]);
       const server = await startUnixSocketServer({
         path: target.path ?? join(home, DEFAULT_SOCKET_FILE_NAME),
         onConnection: (c) => app.connect(c.reader, c.writer, "unix"),
@@ -63,6 +71,10 @@ export async function runAppServer(args: string[]): Promise<number> {
       return 0;
     }
     case "ws": {
+      const [{ parseWsAuthFlags }, { parseAllowedOrigins, startWebSocketServer }] = await Promise.all([
+        import("../transport/auth.js"),
+        import("../transport/webSocket.js"),
+      ]);
       const auth = parseWsAuthFlags(values as Record<string, string | undefined>);
       const server = await startWebSocketServer({
         host: target.host,
@@ -84,6 +96,18 @@ export async function runAppServer(args: string[]): Promise<number> {
       await app.close();
       return 0;
   }
+}
+
+/**
+ * Start-up allocates mostly objects that live as long as the process (schemas, tables, config), so
+ * V8's default of doubling the young generation when much survives only adds resident memory that
+ * the next old-generation move leaves empty. Growth is held at 1× while the App is built and put back
+ * to V8's default (2) afterwards, so the daemon's steady state is tuned as V8 tunes it.
+ * A tuning flag only: no effect on behaviour, and V8 reads it each time it considers growing.
+ */
+function startupHeap(): () => void {
+  setFlagsFromString("--semi-space-growth-factor=1");
+  return () => setFlagsFromString("--semi-space-growth-factor=2");
 }
 
 function maxInFlightFromEnv(): { maxInFlight?: number } {

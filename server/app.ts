@@ -9,7 +9,15 @@ import { ConfigService } from "./core/config/configService.js";
 import { catalogHandlers } from "./handlers/v2/catalog.js";
 import { configHandlers } from "./handlers/v2/config.js";
 import { initializeHandler } from "./handlers/v2/initialize.js";
+import { SandboxOnlyGate } from "./core/approval/sandboxOnlyGate.js";
+import { DemoProviderHost } from "./core/model/demoServer.js";
+import { ResponsesClient } from "./core/model/responsesClient.js";
+import { ThreadManager } from "./core/threads/threadManager.js";
+import { threadHandlers } from "./handlers/v2/thread.js";
+import { turnHandlers } from "./handlers/v2/turn.js";
 import type { Logger } from "./log.js";
+import { selectLauncher } from "./sandbox/launcher.js";
+import { GATEHOUSE_VERSION } from "./version.js";
 import { RpcConnection } from "./rpc/connection.js";
 
 export interface AppOptions {
@@ -29,10 +37,28 @@ export interface App {
 export async function createApp(options: AppOptions): Promise<App> {
   const { log } = options;
   const config = await ConfigService.create({ home: options.home, cliOverrides: options.configOverrides, log });
+  const demo = new DemoProviderHost({ log });
+  const threads = new ThreadManager({
+    config,
+    approvals: new SandboxOnlyGate(),
+    launcher: selectLauncher(),
+    log,
+    cliVersion: GATEHOUSE_VERSION,
+    contextWindow: (model) => config.effective.modelContextWindow ?? (model.startsWith("gpt-5") ? 258_400 : null),
+    models: async (providerId, effective) => {
+      const info = await demo.resolve(effective.modelProviders[providerId] ?? effective.modelProvider);
+      return {
+        client: new ResponsesClient(info, { userAgent: `gatehouse/${GATEHOUSE_VERSION}`, originator: "gatehouse", log }),
+        streamMaxRetries: info.streamMaxRetries,
+      };
+    },
+  });
   const handlers: HandlerMap = {
     initialize: initializeHandler(options.home, config),
     ...configHandlers(config),
     ...catalogHandlers(config),
+    ...threadHandlers(threads),
+    ...turnHandlers(threads),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());
@@ -46,7 +72,8 @@ export async function createApp(options: AppOptions): Promise<App> {
       return connection;
     },
     async close() {
-      await Promise.resolve();
+      await threads.closeAll();
+      await demo.close();
     },
   };
 }

@@ -43,3 +43,45 @@ export class ServerRequestAbandoned extends Error {
     this.name = "ServerRequestAbandoned";
   }
 }
+
+/**
+ * The one approval hook of the turn engine: every command and patch asks it before running.
+ * The turn engine fills `request`; the approvals layer decides (policy, caches, asking the client).
+ */
+export type ApprovalRequest =
+  | {
+      readonly kind: "command";
+      readonly threadId: string;
+      readonly turnId: string;
+      readonly itemId: string;
+      readonly approvalPolicy: unknown;
+      readonly command: readonly string[];
+      readonly cwd: string;
+      /** The model asked to run outside the sandbox (`sandbox_permissions: "require_escalated"`). */
+      readonly escalated: boolean;
+      readonly justification: string | null;
+    }
+  | {
+      readonly kind: "fileChange";
+      readonly threadId: string;
+      readonly turnId: string;
+      readonly itemId: string;
+      readonly approvalPolicy: unknown;
+      /** Absolute paths the patch writes. */
+      readonly paths: readonly string[];
+      /** True when every path is inside a writable root of the sandbox policy. */
+      readonly withinWritableRoots: boolean;
+      readonly justification: string | null;
+    };
+
+export type ApprovalOutcome =
+  /** Run it; `sandboxed: false` only after the client approved running outside the sandbox. */
+  | { readonly decision: "approved"; readonly sandboxed: boolean }
+  /** Do not run; the model is told and the turn continues. */
+  | { readonly decision: "declined"; readonly message: string }
+  /** Do not run and end the turn as interrupted. */
+  | { readonly decision: "cancel" };
+
+export interface ApprovalGate {
+  check(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalOutcome>;
+}

@@ -1,0 +1,70 @@
+// Item bookkeeping for one turn: every item/started gets exactly one item/completed, the completed item
+// is on disk (rollout `item_completed`) before its notification goes out, and items still open when a
+// turn is interrupted or fails are completed with what they had (agent-loop.md §10.2).
+import type { ThreadItem } from "../../../protocol/v2/index.js";
+import type { LoadedThread } from "../threads/loadedThread.js";
+
+export interface ItemSink {
+  /** Writes a rollout line; resolves once written (before any notification that depends on it). */
+  persistItem(turnId: string, item: ThreadItem): Promise<void>;
+}
+
+type Open = { item: ThreadItem; finish?: () => ThreadItem };
+
+export class TurnItems {
+  private readonly open = new Map<string, Open>();
+  /** Completed items of this turn, in completion order (thread/read, turn/completed summary). */
+  readonly completed: ThreadItem[] = [];
+
+  constructor(
+    private readonly thread: LoadedThread,
+    readonly turnId: string,
+    private readonly sink: ItemSink,
+  ) {}
+
+  isOpen(id: string): boolean {
+    return this.open.has(id);
+  }
+
+  get(id: string): ThreadItem | undefined {
+    return this.open.get(id)?.item;
+  }
+
+  /** `finish` builds the item's completed form if the turn ends while it is still open. */
+  start(item: ThreadItem, finish?: () => ThreadItem): void {
+    const startedAtMs = Date.now();
+    const started = { ...item, startedAtMs, completedAtMs: null } as ThreadItem;
+    this.open.set(item.id, finish ? { item: started, finish } : { item: started });
+    this.thread.emit("item/started", { item: started, threadId: this.thread.id, turnId: this.turnId, startedAtMs });
+  }
+
+  delta(method: string, params: Record<string, unknown>): void {
+    this.thread.emit(method, { threadId: this.thread.id, turnId: this.turnId, ...params });
+  }
+
+  /** Completes an open item (or starts and completes one that never streamed). */
+  async complete(item: ThreadItem): Promise<ThreadItem> {
+    const open = this.open.get(item.id);
+    if (!open) this.start(item);
+    const startedAtMs = (this.open.get(item.id)?.item.startedAtMs ?? Date.now()) as number;
+    this.open.delete(item.id);
+    const completedAtMs = Date.now();
+    const done = { ...item, startedAtMs, completedAtMs } as ThreadItem;
+    await this.sink.persistItem(this.turnId, done);
+    this.completed.push(done);
+    this.thread.emit("item/completed", { item: done, threadId: this.thread.id, turnId: this.turnId, contentTokenCount: null, completedAtMs });
+    return done;
+  }
+
+  /** Forgets open items of a failed sampling attempt: the reference never completes them. */
+  discard(ids: Iterable<string>): void {
+    for (const id of ids) this.open.delete(id);
+  }
+
+  /** Completes whatever is still open, with its partial content. */
+  async completeDangling(): Promise<void> {
+    for (const [, open] of [...this.open]) {
+      await this.complete(open.finish ? open.finish() : open.item);
+    }
+  }
+}

@@ -1,0 +1,398 @@
+// One turn of a thread (agent-loop.md §4): the user's input, then sampling rounds until the model stops
+// calling tools; steer input joins at the next sampling boundary (decision §10.4); interrupt aborts the
+// stream and kills the turn's processes; retryable model failures are retried with "Reconnecting…"
+// notices (§1.5). Invariants: every item/started gets one item/completed (dangling ones are completed
+// with what they had, §10.2); an item is on disk before its completion goes out; turn/completed comes
+// after the rollout is synced.
+import { v7 as uuidv7 } from "uuid";
+import type { Turn, TurnError, UserInput } from "../../../protocol/v2/index.js";
+import type { Logger } from "../../log.js";
+import type { SandboxLauncher } from "../../sandbox/launcher.js";
+import { ModelError } from "../model/errors.js";
+import type { ModelEvent, ModelRequest, ResponseItem } from "../model/types.js";
+import { backoffMs, finalTurnError, retryNotice } from "../model/samplingRetry.js";
+import type { ApprovalGate } from "../ports.js";
+import { itemCompleted, taskComplete, taskStarted, tokenCount, turnAborted, turnError } from "../store/rolloutLines.js";
+import type { RolloutWriter } from "../store/rolloutWriter.js";
+import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
+import type { ToolRouter } from "../tools/router.js";
+import { TurnCancelled, type ToolCall, type ToolOutput } from "../tools/toolTypes.js";
+import { environmentContext, userTextMessage } from "./context.js";
+import { TurnItems } from "./turnItems.js";
+
+/** What a turn needs from the model client. */
+export interface ModelStreamer {
+  stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent>;
+}
+
+/** What a turn needs from the thread's rollout. */
+export type TurnRollout = Pick<RolloutWriter, "append" | "sync">;
+
+export interface TurnDeps {
+  readonly model: ModelStreamer;
+  readonly tools: ToolRouter;
+  readonly rollout: TurnRollout;
+  readonly approvals: ApprovalGate;
+  readonly launcher: SandboxLauncher;
+  readonly log: Logger;
+  readonly streamMaxRetries: number;
+  readonly contextWindow: number | null;
+  readonly warnOnce: (message: string) => void;
+  /** Seam for tests of the retry timing; defaults to a timer that the turn's abort cuts short. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+function sleepFor(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener("abort", done);
+      resolve();
+    }
+  });
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function userInputText(input: readonly UserInput[]): string {
+  return input.map((i) => (i.type === "text" ? i.text : "")).filter((t) => t !== "").join("\n");
+}
+
+/** The Responses message for the user's input: text parts, images as data or remote URLs. */
+function userMessageItem(input: readonly UserInput[]): Record<string, unknown> {
+  const content: Record<string, unknown>[] = [];
+  for (const part of input) {
+    if (part.type === "text") content.push({ type: "input_text", text: part.text });
+    else if (part.type === "image" && "url" in part) content.push({ type: "input_image", image_url: part.url });
+    else if (part.type === "localImage") content.push({ type: "input_text", text: `<image path="${part.path}">` });
+    else if (part.type === "skill" || part.type === "mention") content.push({ type: "input_text", text: `${part.name}: ${part.path}` });
+  }
+  return { type: "message", role: "user", content };
+}
+
+function normalizeInput(input: readonly UserInput[]): UserInput[] {
+  return input.map((i) => (i.type === "text" ? { ...i, text_elements: i.text_elements ?? [] } : i));
+}
+
+function messageText(item: ResponseItem): string {
+  const content = (item as { content?: unknown }).content;
+  if (!Array.isArray(content)) return "";
+  return content.map((c: { type?: string; text?: string }) => (c.type === "output_text" || c.type === "text" ? (c.text ?? "") : "")).join("");
+}
+
+function reasoningParts(item: ResponseItem): { summary: string[]; content: string[] } {
+  const r = item as { summary?: { text?: string }[]; content?: { text?: string }[] | null };
+  return { summary: (r.summary ?? []).map((s) => s.text ?? ""), content: (r.content ?? []).map((c) => c.text ?? "") };
+}
+
+type RoundResult = { items: ResponseItem[]; calls: ToolCall[] };
+
+export class ActiveTurn {
+  readonly id = uuidv7();
+  readonly controller = new AbortController();
+  readonly startedAt = nowSeconds();
+  private readonly startedMs = Date.now();
+  private readonly steerQueue: UserInput[][] = [];
+  private readonly items: TurnItems;
+  private lastAgentMessage: string | null = null;
+  private cancelled = false;
+  /** Resolves when the turn's final state is on disk, just before turn/completed is sent. */
+  readonly settled: Promise<void>;
+  private settle!: () => void;
+
+  constructor(
+    private readonly thread: LoadedThread,
+    private readonly settings: ThreadSettings,
+    private readonly input: UserInput[],
+    private readonly deps: TurnDeps,
+  ) {
+    this.items = new TurnItems(thread, this.id, { persistItem: (turnId, item) => deps.rollout.append(itemCompleted(thread.id, turnId, item)) });
+    this.settled = new Promise((r) => (this.settle = r));
+  }
+
+  wire(status: Turn["status"], extra: Partial<Turn> = {}): Turn {
+    return { id: this.id, rootTurnId: this.id, items: [], itemsView: "notLoaded", status, error: null, startedAt: null, completedAt: null, durationMs: null, ...extra };
+  }
+
+  /** False once the turn has stopped sampling: the input would never reach the model. */
+  get acceptsInput(): boolean {
+    return !this.closing;
+  }
+
+  steer(input: UserInput[]): boolean {
+    if (this.closing) return false;
+    this.steerQueue.push(normalizeInput(input));
+    return true;
+  }
+
+  private closing = false;
+
+  interrupt(): Promise<void> {
+    this.controller.abort();
+    return this.settled;
+  }
+
+  /** Runs the turn to its end; never throws. */
+  async run(): Promise<void> {
+    const { thread, deps } = this;
+    const signal = this.controller.signal;
+    let status: Turn["status"] = "completed";
+    let error: TurnError | null = null;
+    try {
+      thread.setStatus({ type: "active", activeFlags: [] });
+      thread.emit("turn/started", { threadId: thread.id, turn: this.wire("inProgress", { startedAt: this.startedAt }) });
+      await deps.rollout.append([
+        taskStarted(this.id, this.startedAt, deps.contextWindow),
+        { type: "turn_context", payload: { turn_id: this.id, cwd: this.settings.cwd, approval_policy: this.settings.approvalPolicy, sandbox_policy: this.settings.sandboxWire, model: this.settings.model, effort: this.settings.effort, summary: this.settings.summary ?? "auto" } },
+      ]);
+      await this.addUserMessage(normalizeInput(this.input));
+      for (;;) {
+        if (signal.aborted) break;
+        const round = await this.sample();
+        if (round === null) break;
+        thread.history.push(...round.items);
+        await deps.rollout.append(round.items.map((payload) => ({ type: "response_item", payload })));
+        for (let i = 0; i < round.calls.length; i++) {
+          const call = round.calls[i] as ToolCall;
+          const output = signal.aborted ? this.abortedOutput(call) : await this.runTool(call);
+          thread.history.push(output as ResponseItem);
+          await deps.rollout.append([{ type: "response_item", payload: output }]);
+        }
+        if (signal.aborted) break;
+        const steered = this.steerQueue.length > 0;
+        while (this.steerQueue.length > 0) await this.addUserMessage(this.steerQueue.shift() as UserInput[]);
+        if (round.calls.length === 0 && !steered) break;
+      }
+      if (signal.aborted || this.cancelled) status = "interrupted";
+    } catch (e) {
+      if (e instanceof TurnCancelled || signal.aborted) status = "interrupted";
+      else {
+        status = "failed";
+        error = e instanceof ModelError ? finalTurnError(e, this.lastFailureWasStream) : { message: e instanceof Error ? e.message : String(e), codexErrorInfo: "other", additionalDetails: null };
+        deps.log.warn({ err: e, threadId: thread.id, turnId: this.id }, "turn failed");
+      }
+    }
+    this.closing = true;
+    await this.finish(status, error);
+  }
+
+  private lastFailureWasStream = false;
+
+  private async addUserMessage(input: UserInput[]): Promise<void> {
+    const { thread, settings, deps } = this;
+    const context = environmentContext(settings, thread.contextSent);
+    const historyItems: Record<string, unknown>[] = [];
+    if (context !== null) historyItems.push(userTextMessage(context));
+    thread.contextSent = settings;
+    historyItems.push(userMessageItem(input));
+    thread.history.push(...historyItems);
+    await deps.rollout.append(historyItems.map((payload) => ({ type: "response_item", payload })));
+    if (thread.preview === "") thread.preview = userInputText(input);
+    await this.items.complete({ type: "userMessage", id: uuidv7(), clientId: null, content: input });
+  }
+
+  private request(): ModelRequest {
+    const s = this.settings;
+    return {
+      model: s.model,
+      instructions: "",
+      input: this.thread.history as ResponseItem[],
+      tools: this.deps.tools.specs(),
+      toolChoice: "auto",
+      parallelToolCalls: false,
+      reasoning: s.effort || s.summary ? { ...(s.effort ? { effort: s.effort } : {}), ...(s.summary && s.summary !== "none" ? { summary: s.summary } : {}) } : null,
+      include: s.effort ? ["reasoning.encrypted_content"] : [],
+      promptCacheKey: this.thread.id,
+      threadId: this.thread.id,
+      turnId: this.id,
+    } as ModelRequest;
+  }
+
+  /** One sampling round with the turn-level retries; null when the turn was aborted meanwhile. */
+  private async sample(): Promise<RoundResult | null> {
+    const { deps } = this;
+    const signal = this.controller.signal;
+    for (let attempt = 1; ; attempt++) {
+      const opened = new Set<string>();
+      try {
+        return await this.sampleOnce(opened);
+      } catch (e) {
+        if (signal.aborted) {
+          await this.items.completeDangling();
+          return null;
+        }
+        if (!(e instanceof ModelError)) throw e;
+        this.lastFailureWasStream = e.retryable && (e.httpStatus === undefined || e.httpStatus === null);
+        if (!e.retryable || attempt > deps.streamMaxRetries) throw e;
+        this.items.discard(opened);
+        this.thread.emit("error", { ...retryNotice(e, attempt, deps.streamMaxRetries), threadId: this.thread.id, turnId: this.id });
+        await (deps.sleep ?? sleepFor)(e.retryAfterMs ?? backoffMs(attempt), signal);
+        if (signal.aborted) return null;
+      }
+    }
+  }
+
+  private async sampleOnce(opened: Set<string>): Promise<RoundResult> {
+    const { thread, items } = this;
+    const out: ResponseItem[] = [];
+    const calls: ToolCall[] = [];
+    const text = new Map<string, string>();
+    const summaries = new Map<string, string[]>();
+    const raw = new Map<string, string[]>();
+    const startMessage = (id: string): void => {
+      if (items.isOpen(id)) return;
+      opened.add(id);
+      items.start({ type: "agentMessage", id, text: "", phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null } as never, () => ({ type: "agentMessage", id, text: text.get(id) ?? "", phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null }) as never);
+    };
+    const startReasoning = (id: string): void => {
+      if (items.isOpen(id)) return;
+      opened.add(id);
+      items.start({ type: "reasoning", id, summary: [], content: [] }, () => ({ type: "reasoning", id, summary: summaries.get(id) ?? [], content: raw.get(id) ?? [] }));
+    };
+    for await (const ev of this.deps.model.stream(this.request(), this.controller.signal)) {
+      switch (ev.type) {
+        case "created":
+          break;
+        case "outputItemAdded": {
+          const item = ev.item as { type?: string; id?: string; role?: string };
+          if (item.type === "message" && item.id && item.role !== "user") startMessage(item.id);
+          else if (item.type === "reasoning" && item.id) startReasoning(item.id);
+          break;
+        }
+        case "outputTextDelta":
+          startMessage(ev.itemId);
+          text.set(ev.itemId, (text.get(ev.itemId) ?? "") + ev.delta);
+          items.delta("item/agentMessage/delta", { itemId: ev.itemId, delta: ev.delta });
+          break;
+        case "reasoningSummaryPartAdded": {
+          startReasoning(ev.itemId);
+          const parts = summaries.get(ev.itemId) ?? [];
+          while (parts.length <= ev.summaryIndex) parts.push("");
+          summaries.set(ev.itemId, parts);
+          items.delta("item/reasoning/summaryPartAdded", { itemId: ev.itemId, summaryIndex: ev.summaryIndex });
+          break;
+        }
+        case "reasoningSummaryTextDelta": {
+          startReasoning(ev.itemId);
+          const parts = summaries.get(ev.itemId) ?? [];
+          while (parts.length <= ev.summaryIndex) parts.push("");
+          parts[ev.summaryIndex] += ev.delta;
+          summaries.set(ev.itemId, parts);
+          items.delta("item/reasoning/summaryTextDelta", { itemId: ev.itemId, delta: ev.delta, summaryIndex: ev.summaryIndex });
+          break;
+        }
+        case "reasoningTextDelta": {
+          startReasoning(ev.itemId);
+          const parts = raw.get(ev.itemId) ?? [];
+          while (parts.length <= ev.contentIndex) parts.push("");
+          parts[ev.contentIndex] += ev.delta;
+          raw.set(ev.itemId, parts);
+          items.delta("item/reasoning/textDelta", { itemId: ev.itemId, delta: ev.delta, contentIndex: ev.contentIndex });
+          break;
+        }
+        case "outputItemDone": {
+          const item = ev.item as ResponseItem & { type: string; id?: string; role?: string; call_id?: string; name?: string; arguments?: string; input?: string };
+          out.push(item);
+          if (item.type === "message" && item.role !== "user") {
+            const id = item.id ?? `msg_${uuidv7()}`;
+            const finalText = messageText(item);
+            this.lastAgentMessage = finalText;
+            await items.complete({ type: "agentMessage", id, text: finalText, phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null } as never);
+          } else if (item.type === "reasoning") {
+            const id = item.id ?? `rs_${uuidv7()}`;
+            const parts = reasoningParts(item);
+            await items.complete({ type: "reasoning", id, summary: parts.summary.length ? parts.summary : (summaries.get(id) ?? []), content: parts.content.length ? parts.content : (raw.get(id) ?? []) });
+          } else if (item.type === "function_call") {
+            calls.push({ kind: "function", name: item.name ?? "", callId: item.call_id ?? "", input: item.arguments ?? "" });
+          } else if (item.type === "custom_tool_call") {
+            calls.push({ kind: "custom", name: item.name ?? "", callId: item.call_id ?? "", input: item.input ?? "" });
+          }
+          break;
+        }
+        case "completed":
+          if (ev.usage) this.addUsage(ev.usage);
+          break;
+      }
+    }
+    void thread;
+    return { items: out, calls };
+  }
+
+  private addUsage(last: { totalTokens: number; inputTokens: number; cachedInputTokens: number; outputTokens: number; reasoningOutputTokens: number }): void {
+    const t = this.thread.tokenTotals;
+    t.totalTokens += last.totalTokens;
+    t.inputTokens += last.inputTokens;
+    t.cachedInputTokens += last.cachedInputTokens;
+    t.outputTokens += last.outputTokens;
+    t.reasoningOutputTokens += last.reasoningOutputTokens;
+    const tokenUsage = { total: { ...t, cacheWriteInputTokens: 0 }, last: { ...last, cacheWriteInputTokens: 0 }, modelContextWindow: this.deps.contextWindow };
+    void this.deps.rollout.append(tokenCount(tokenUsage)).catch((e: unknown) => this.deps.log.warn({ err: e }, "could not record token usage"));
+    this.thread.emit("thread/tokenUsage/updated", { threadId: this.thread.id, turnId: this.id, tokenUsage });
+  }
+
+  private abortedOutput(call: ToolCall): ToolOutput {
+    return call.kind === "custom" ? { type: "custom_tool_call_output", call_id: call.callId, output: "aborted" } : { type: "function_call_output", call_id: call.callId, output: "aborted" };
+  }
+
+  private async runTool(call: ToolCall): Promise<ToolOutput> {
+    const { deps } = this;
+    try {
+      return await deps.tools.run(call, {
+        thread: this.thread,
+        turnId: this.id,
+        items: this.items,
+        settings: this.settings,
+        signal: this.controller.signal,
+        approvals: deps.approvals,
+        launcher: deps.launcher,
+        log: deps.log,
+        warnOnce: deps.warnOnce,
+      });
+    } catch (e) {
+      if (e instanceof TurnCancelled) {
+        this.cancelled = true;
+        this.controller.abort();
+        return this.abortedOutput(call);
+      }
+      deps.log.error({ err: e, tool: call.name }, "tool failed");
+      const message = `tool ${call.name} failed: ${e instanceof Error ? e.message : String(e)}`;
+      return call.kind === "custom" ? { type: "custom_tool_call_output", call_id: call.callId, output: message } : { type: "function_call_output", call_id: call.callId, output: message };
+    }
+  }
+
+  private async finish(status: Turn["status"], error: TurnError | null): Promise<void> {
+    const { thread, deps } = this;
+    try {
+      await this.items.completeDangling();
+      const seconds = nowSeconds();
+      const duration = Date.now() - this.startedMs;
+      const tail =
+        status === "completed"
+          ? [taskComplete(this.id, this.lastAgentMessage, seconds, duration)]
+          : status === "interrupted"
+            ? [turnAborted(this.id, "interrupted", seconds, duration)]
+            : [turnError(this.id, error?.message ?? "", error?.codexErrorInfo ?? null, error?.additionalDetails ?? null)];
+      await deps.rollout.append(tail);
+      await deps.rollout.sync();
+    } catch (e) {
+      deps.log.error({ err: e, threadId: thread.id }, "could not persist the end of a turn");
+    }
+    const completedAt = nowSeconds();
+    const summaryItems = this.items.completed.filter((i) => i.type === "agentMessage").slice(-1);
+    const turn = this.wire(status, { startedAt: this.startedAt, completedAt, durationMs: Date.now() - this.startedMs, error, items: summaryItems, itemsView: "summary" });
+    thread.turns.push({ ...turn, items: [...this.items.completed], itemsView: "full" });
+    thread.updatedAt = completedAt;
+    thread.activeTurnId = null;
+    this.settle();
+    // After settle: an interrupt's response goes out before these (agent-loop.md §4.5).
+    setImmediate(() => {
+      if (error) thread.emit("error", { error, willRetry: false, threadId: thread.id, turnId: this.id });
+      thread.setStatus(status === "failed" && error?.codexErrorInfo !== "contextWindowExceeded" ? { type: "systemError" } : { type: "idle" });
+      thread.emit("turn/completed", { threadId: thread.id, turn });
+    });
+  }
+}

@@ -1,0 +1,320 @@
+// Loaded threads, their subscribers and their turns. thread/* and turn/* handlers call this; it owns
+// which connection hears which thread (several clients may subscribe to one thread; each gets every
+// event), unloads a thread when its last subscriber leaves (thread/closed), and starts turns.
+import { isAbsolute, resolve } from "node:path";
+import { v7 as uuidv7 } from "uuid";
+import type {
+  AskForApproval,
+  SandboxMode,
+  Thread,
+  ThreadListParams,
+  ThreadListResponse,
+  Turn,
+  UserInput,
+} from "../../../protocol/v2/index.js";
+import { RpcError } from "../../../protocol/errors.js";
+import type { Logger } from "../../log.js";
+import type { SandboxLauncher } from "../../sandbox/launcher.js";
+import type { ConfigService } from "../config/configService.js";
+import type { EffectiveConfig } from "../config/effective.js";
+import { ActiveTurn, type ModelStreamer } from "../engine/turnRunner.js";
+import { sandboxPolicyFromConfig, sandboxPolicyFromMode, sandboxPolicyFromWire, sandboxPolicyToWire } from "../policy/sandboxFromWire.js";
+import type { ApprovalGate, ClientSink } from "../ports.js";
+import { ToolRouter } from "../tools/router.js";
+import { UnifiedExecSessions } from "../tools/unifiedExec.js";
+import { RolloutWriter } from "../store/rolloutWriter.js";
+import { ThreadIndex } from "../store/threadIndex.js";
+import { LoadedThread, type ThreadSettings } from "./loadedThread.js";
+
+export interface ModelClientFactory {
+  (providerId: string, config: EffectiveConfig): Promise<{ client: ModelStreamer; streamMaxRetries: number }>;
+}
+
+export interface ThreadManagerDeps {
+  readonly config: ConfigService;
+  readonly models: ModelClientFactory;
+  readonly approvals: ApprovalGate;
+  readonly launcher: SandboxLauncher;
+  readonly log: Logger;
+  readonly cliVersion: string;
+  readonly contextWindow: (model: string) => number | null;
+}
+
+interface Live {
+  readonly thread: LoadedThread;
+  readonly rollout: RolloutWriter;
+  readonly sessions: UnifiedExecSessions;
+  turn: ActiveTurn | null;
+}
+
+export interface ThreadOverrides {
+  model?: string | null | undefined;
+  modelProvider?: string | null | undefined;
+  cwd?: string | null | undefined;
+  approvalPolicy?: AskForApproval | null | undefined;
+  sandbox?: SandboxMode | null | undefined;
+  baseInstructions?: string | null | undefined;
+  developerInstructions?: string | null | undefined;
+}
+
+export class ThreadManager {
+  private readonly live = new Map<string, Live>();
+  private readonly warned = new Set<string>();
+  private readonly index: ThreadIndex;
+
+  constructor(private readonly deps: ThreadManagerDeps) {
+    this.index = new ThreadIndex({ home: deps.config.home, statusOf: (id) => this.live.get(id)?.thread.status });
+  }
+
+  private settingsFor(o: ThreadOverrides, base: ThreadSettings | null): ThreadSettings {
+    const cfg = this.deps.config.effective;
+    const cwd = o.cwd ? (isAbsolute(o.cwd) ? o.cwd : resolve(process.cwd(), o.cwd)) : (base?.cwd ?? process.cwd());
+    const sandboxPolicy = o.sandbox ? sandboxPolicyFromMode(o.sandbox, cfg) : (base?.sandboxPolicy ?? sandboxPolicyFromConfig(cfg));
+    const providerId = o.modelProvider ?? base?.modelProviderId ?? cfg.modelProviderId;
+    if (!(providerId in cfg.modelProviders)) throw RpcError.invalidRequest(`model provider \`${providerId}\` is not configured`);
+    return {
+      model: o.model ?? base?.model ?? cfg.model,
+      modelProviderId: providerId,
+      cwd,
+      approvalPolicy: o.approvalPolicy ?? base?.approvalPolicy ?? (cfg.approvalPolicy as AskForApproval),
+      sandboxPolicy,
+      sandboxWire: sandboxPolicyToWire(sandboxPolicy),
+      effort: base?.effort ?? cfg.modelReasoningEffort,
+      summary: base?.summary ?? cfg.modelReasoningSummary,
+      baseInstructions: o.baseInstructions ?? base?.baseInstructions ?? cfg.instructions,
+      developerInstructions: o.developerInstructions ?? base?.developerInstructions ?? cfg.developerInstructions,
+    };
+  }
+
+  private responseFields(t: LoadedThread): Record<string, unknown> {
+    const s = t.settings;
+    return {
+      model: s.model,
+      modelProvider: s.modelProviderId,
+      serviceTier: null,
+      cwd: s.cwd,
+      approvalPolicy: s.approvalPolicy,
+      approvalsReviewer: "user",
+      sandbox: s.sandboxWire,
+      reasoningEffort: s.effort,
+    };
+  }
+
+  private subscribe(live: Live, client: ClientSink): void {
+    if (live.thread.subscribers.has(client)) return;
+    live.thread.subscribers.add(client);
+    client.onClose(() => void this.unsubscribe(live.thread.id, client));
+  }
+
+  warnOnce(thread: LoadedThread, message: string): void {
+    if (this.warned.has(message)) return;
+    this.warned.add(message);
+    this.deps.log.warn({ threadId: thread.id }, message);
+    thread.emit("warning", { threadId: thread.id, message });
+  }
+
+  async start(params: ThreadOverrides & { ephemeral?: boolean | null | undefined }, client: ClientSink): Promise<Record<string, unknown>> {
+    const settings = this.settingsFor(params, null);
+    const id = uuidv7();
+    const now = new Date();
+    const originator = client.session.clientInfo?.name ?? "gatehouse";
+    const rollout = await RolloutWriter.create(this.deps.config.home, {
+      threadId: id,
+      createdAt: now,
+      meta: { cwd: settings.cwd, originator, cli_version: this.deps.cliVersion, source: "vscode", model_provider: settings.modelProviderId, model: settings.model, base_instructions: settings.baseInstructions ? { text: settings.baseInstructions } : null, session_id: id },
+    });
+    const path = rollout.path;
+    const createdAt = Math.floor(now.getTime() / 1000);
+    const thread = new LoadedThread(id, path, createdAt, settings, this.baseFields(id, originator, null, params.ephemeral ?? false), { name: null, preview: "", updatedAt: createdAt });
+    thread.history = [];
+    const live: Live = { thread, rollout, sessions: new UnifiedExecSessions(), turn: null };
+    this.live.set(id, live);
+    this.subscribe(live, client);
+    setImmediate(() => thread.emit("thread/started", { thread: thread.toWire() }));
+    return { thread: thread.toWire(), ...this.responseFields(thread) };
+  }
+
+  private baseFields(id: string, originator: string | null, forkedFromId: string | null, ephemeral: boolean) {
+    return {
+      sessionId: id,
+      forkedFromId,
+      parentThreadId: null,
+      ephemeral,
+      projectId: null,
+      cliVersion: this.deps.cliVersion,
+      originator,
+      source: "vscode" as Thread["source"],
+      gitInfo: null,
+      agentNickname: null,
+      agentRole: null,
+    };
+  }
+
+  /** A loaded thread, or the thread loaded from its rollout. */
+  private async load(threadId: string): Promise<Live> {
+    const existing = this.live.get(threadId);
+    if (existing) return existing;
+    const stored = await this.index.load(threadId);
+    const last = stored.lastTurnContext;
+    const meta = stored.thread;
+    const providers = this.deps.config.effective.modelProviders;
+    const settings = this.settingsFor(
+      { cwd: meta.cwd, modelProvider: meta.modelProvider in providers ? meta.modelProvider : null, model: last?.model ?? meta.model ?? null, approvalPolicy: (last?.approval_policy as AskForApproval | undefined) ?? null },
+      null,
+    );
+    if (last?.sandbox_policy) {
+      try {
+        settings.sandboxPolicy = sandboxPolicyFromWire(last.sandbox_policy as never);
+        settings.sandboxWire = sandboxPolicyToWire(settings.sandboxPolicy);
+      } catch {
+        // An unreadable saved policy falls back to the configured one, never to a wider one.
+      }
+    }
+    if (last?.effort !== undefined) settings.effort = last.effort;
+    const rollout = await RolloutWriter.open(stored.path);
+    const thread = new LoadedThread(meta.id, stored.path, meta.createdAt, settings, this.baseFields(meta.id, meta.originator ?? null, meta.forkedFromId ?? null, false), { name: stored.name, preview: stored.preview, updatedAt: meta.updatedAt });
+    thread.history = [...stored.history];
+    thread.turns = [...stored.turns];
+    // The model has seen this environment already; only changes are sent again.
+    thread.contextSent = stored.turns.length > 0 ? settings : null;
+    const live: Live = { thread, rollout, sessions: new UnifiedExecSessions(), turn: null };
+    this.live.set(threadId, live);
+    return live;
+  }
+
+  async resume(params: ThreadOverrides & { threadId: string; excludeTurns?: boolean | undefined }, client: ClientSink): Promise<Record<string, unknown>> {
+    const live = await this.load(params.threadId);
+    if (!live.turn) live.thread.settings = this.settingsFor(params, live.thread.settings);
+    this.subscribe(live, client);
+    return { thread: live.thread.toWire(params.excludeTurns ? [] : live.thread.turns), ...this.responseFields(live.thread) };
+  }
+
+  async read(threadId: string, includeTurns: boolean): Promise<Thread> {
+    const live = this.live.get(threadId);
+    if (live) return live.thread.toWire(includeTurns ? this.turnsOf(live) : []);
+    const stored = await this.index.load(threadId);
+    return { ...stored.thread, turns: includeTurns ? stored.thread.turns : [] };
+  }
+
+  private turnsOf(live: Live): Turn[] {
+    const turns = [...live.thread.turns];
+    if (live.turn) turns.push(live.turn.wire("inProgress", { startedAt: live.turn.startedAt }));
+    return turns;
+  }
+
+  list(params: ThreadListParams): Promise<ThreadListResponse> {
+    return this.index.list(params);
+  }
+
+  loadedIds(): string[] {
+    return [...this.live.keys()];
+  }
+
+  async unsubscribe(threadId: string, client: ClientSink): Promise<"notLoaded" | "notSubscribed" | "unsubscribed"> {
+    const live = this.live.get(threadId);
+    if (!live) return "notLoaded";
+    if (!live.thread.subscribers.delete(client)) return "notSubscribed";
+    if (live.thread.subscribers.size === 0) await this.unload(live);
+    return "unsubscribed";
+  }
+
+  private async unload(live: Live): Promise<void> {
+    const { thread } = live;
+    if (live.turn) await live.turn.interrupt();
+    await live.sessions.killAll();
+    this.live.delete(thread.id);
+    await live.rollout.close();
+    // Nobody is subscribed any more, but a client that asked for the id may still be listening.
+    thread.emit("thread/closed", { threadId: thread.id });
+  }
+
+  async archive(threadId: string): Promise<void> {
+    const live = this.live.get(threadId);
+    const listeners = live ? [...live.thread.subscribers] : [];
+    if (live) await this.unload(live);
+    await this.index.archive(threadId);
+    for (const c of listeners) if (!c.closed) c.notify("thread/archived", { threadId });
+  }
+
+  async unarchive(threadId: string, client: ClientSink): Promise<Thread> {
+    const thread = await this.index.unarchive(threadId);
+    setImmediate(() => client.notify("thread/unarchived", { threadId }));
+    return thread;
+  }
+
+  async setName(threadId: string, requested: string): Promise<void> {
+    const live = this.live.get(threadId);
+    const name = await this.index.setName(threadId, requested);
+    if (live) {
+      live.thread.name = name;
+      live.thread.emit("thread/name/updated", { threadId, threadName: name });
+    }
+  }
+
+  private loaded(threadId: string): Live {
+    const live = this.live.get(threadId);
+    if (!live) throw RpcError.invalidRequest(`thread not found: ${threadId}`);
+    return live;
+  }
+
+  /** turn/start; on a thread with an active turn it steers that turn, as 0.169 documents. */
+  async startTurn(
+    params: { threadId: string; input: UserInput[]; cwd?: string | null | undefined; model?: string | null | undefined; approvalPolicy?: AskForApproval | null | undefined; sandboxPolicy?: unknown; effort?: string | null | undefined; summary?: string | null | undefined },
+    client: ClientSink,
+  ): Promise<Turn> {
+    const live = this.live.get(params.threadId) ?? (await this.load(params.threadId));
+    this.subscribe(live, client);
+    if (live.turn?.steer(params.input)) return live.turn.wire("inProgress");
+    // A turn that has stopped sampling finishes first; this input starts the next one.
+    if (live.turn) await live.turn.settled;
+    const thread = live.thread;
+    const next = this.settingsFor({ cwd: params.cwd, model: params.model, approvalPolicy: params.approvalPolicy }, thread.settings);
+    if (params.sandboxPolicy) {
+      next.sandboxPolicy = sandboxPolicyFromWire(params.sandboxPolicy as never);
+      next.sandboxWire = sandboxPolicyToWire(next.sandboxPolicy);
+    }
+    if (params.effort !== undefined && params.effort !== null) next.effort = params.effort;
+    if (params.summary !== undefined && params.summary !== null) next.summary = params.summary;
+    thread.settings = next;
+    const { client: model, streamMaxRetries } = await this.deps.models(next.modelProviderId, this.deps.config.effective);
+    const turn = new ActiveTurn(thread, next, params.input, {
+      model,
+      tools: ToolRouter.forModel(next.model, live.sessions),
+      rollout: live.rollout,
+      approvals: this.deps.approvals,
+      launcher: this.deps.launcher,
+      log: this.deps.log.child({ threadId: thread.id }),
+      streamMaxRetries,
+      contextWindow: this.deps.contextWindow(next.model),
+      warnOnce: (m) => this.warnOnce(thread, m),
+    });
+    live.turn = turn;
+    thread.activeTurnId = turn.id;
+    // The response goes out first; the turn's notifications follow it.
+    setImmediate(() => {
+      void turn.run().finally(() => {
+        if (live.turn === turn) live.turn = null;
+      });
+    });
+    return turn.wire("inProgress");
+  }
+
+  steer(threadId: string, expectedTurnId: string, input: UserInput[]): string {
+    const live = this.loaded(threadId);
+    if (!live.turn || !live.turn.acceptsInput) throw RpcError.invalidRequest("no active turn to steer");
+    if (live.turn.id !== expectedTurnId) throw RpcError.invalidRequest(`expected active turn id \`${expectedTurnId}\` but found \`${live.turn.id}\``);
+    live.turn.steer(input);
+    return live.turn.id;
+  }
+
+  async interrupt(threadId: string, turnId: string): Promise<void> {
+    const live = this.loaded(threadId);
+    if (!live.turn || live.turn.id !== turnId) return;
+    await live.turn.interrupt();
+  }
+
+  /** Daemon shutdown: interrupt every turn, kill every session, flush every rollout. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.live.values()].map((l) => this.unload(l).catch(() => undefined)));
+  }
+}

@@ -1,0 +1,120 @@
+// apply_patch (agent-loop.md §3.3): verified before anything is shown or written; then a fileChange
+// item, the approval hook, the atomic per-file apply, and a turn diff when it changed. A patch that
+// does not verify gives the model the reason and no item, as 0.169 does.
+import { relative, isAbsolute, resolve } from "node:path";
+import type { ThreadItem } from "../../../protocol/v2/index.js";
+import { PROTECTED_NAMES, resolveFileSystemPolicy, toSplitPolicy } from "../../sandbox/policy.js";
+import { nodeFsView } from "../../sandbox/fsView.js";
+import { applyVerified, fileChangesForItem, verificationFailureOutput, verifyPatch, type VerifiedPatch } from "../patch/apply.js";
+import { TurnDiffTracker } from "../patch/turnDiff.js";
+import { functionOutput, TurnCancelled, type Tool, type ToolContext, type ToolOutput } from "./toolTypes.js";
+
+const LARK_GRAMMAR = `start: begin_patch hunk+ end_patch
+begin_patch: "*** Begin Patch" LF
+end_patch: "*** End Patch" LF?
+
+hunk: add_hunk | delete_hunk | update_hunk
+add_hunk: "*** Add File: " filename LF add_line+
+delete_hunk: "*** Delete File: " filename LF
+update_hunk: "*** Update File: " filename LF change_move? change?
+
+filename: /(.+)/
+add_line: "+" /(.*)/ LF -> line
+
+change_move: "*** Move to: " filename LF
+change: (change_context | change_line)+ eof_line?
+change_context: ("@@" | "@@ " /(.+)/) LF
+change_line: ("+" | "-" | " ") /(.*)/ LF
+eof_line: "*** End of File" LF
+
+%import common.LF
+`;
+
+const trackers = new WeakMap<object, TurnDiffTracker>();
+
+/** One tracker per turn (keyed by the turn's item book), so the diff spans every patch of the turn. */
+function trackerFor(ctx: ToolContext): TurnDiffTracker {
+  let t = trackers.get(ctx.items);
+  if (!t) {
+    t = new TurnDiffTracker({ cwd: ctx.settings.cwd });
+    trackers.set(ctx.items, t);
+  }
+  return t;
+}
+
+function inside(root: string, p: string): boolean {
+  const rel = relative(root, p);
+  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
+}
+
+/** Whether the sandbox policy would let a command write every path of the patch. */
+function withinWritableRoots(verified: VerifiedPatch, ctx: ToolContext): boolean {
+  try {
+    const split = toSplitPolicy(ctx.settings.sandboxPolicy);
+    if (split.fileSystem.kind !== "restricted") return true;
+    const resolved = resolveFileSystemPolicy(split.fileSystem, { cwd: ctx.settings.cwd, fs: nodeFsView });
+    if (resolved.fullWrite) return true;
+    const paths = verified.changes.flatMap((c) => [c.path, ...(c.movePath ? [c.movePath] : [])]);
+    return paths.every((p) =>
+      resolved.writableRoots.some(
+        (r) =>
+          inside(r.root, p) &&
+          ![...r.readOnlySubpaths, ...r.unreadableSubpaths, ...PROTECTED_NAMES.map((n) => `${r.root}/${n}`)].some((x) => inside(x, p)),
+      ),
+    );
+  } catch {
+    return false;
+  }
+}
+
+export async function runApplyPatch(patchText: string, callId: string, cwd: string, ctx: ToolContext): Promise<string> {
+  const verified = await verifyPatch(patchText, cwd);
+  if (!verified.ok) return verificationFailureOutput(verified);
+  const patch = verified.patch;
+  type FileChangeItem = Extract<ThreadItem, { type: "fileChange" }>;
+  const item: FileChangeItem = { type: "fileChange", id: callId, changes: fileChangesForItem(patch), status: "inProgress" };
+  ctx.items.start(item, () => ({ ...item, status: "failed" }));
+  const verdict = await ctx.approvals.check(
+    { kind: "fileChange", threadId: ctx.thread.id, turnId: ctx.turnId, itemId: callId, approvalPolicy: ctx.settings.approvalPolicy, paths: patch.changes.map((c) => c.path), withinWritableRoots: withinWritableRoots(patch, ctx), justification: null },
+    ctx.signal,
+  );
+  if (verdict.decision !== "approved") {
+    await ctx.items.complete({ ...item, status: "declined" });
+    if (verdict.decision === "cancel") throw new TurnCancelled();
+    return verdict.message;
+  }
+  if (verdict.sandboxed && !withinWritableRoots(patch, ctx)) {
+    await ctx.items.complete({ ...item, status: "failed" });
+    return "apply_patch failed: the patch writes outside the sandbox's writable roots (or into a protected path such as .git), and it was not approved to run outside the sandbox";
+  }
+  const applied = await applyVerified(patch);
+  const tracker = trackerFor(ctx);
+  tracker.record(applied.ok ? patch : applied.applied);
+  await ctx.items.complete({ ...item, status: applied.ok ? "completed" : "failed" });
+  const diff = tracker.diffIfChanged();
+  if (diff !== null) ctx.thread.emit("turn/diff/updated", { threadId: ctx.thread.id, turnId: ctx.turnId, diff });
+  return applied.ok ? applied.output : applied.error;
+}
+
+export const applyPatchTool: Tool = {
+  name: "apply_patch",
+  spec: {
+    type: "custom",
+    name: "apply_patch",
+    description: "The `apply_patch` tool can be used to edit files. This is a FREEFORM tool, so do not wrap the patch in JSON.",
+    format: { type: "grammar", syntax: "lark", definition: LARK_GRAMMAR },
+  },
+  async run(call, ctx): Promise<ToolOutput> {
+    let patch = call.input;
+    if (call.kind === "function") {
+      try {
+        const parsed = JSON.parse(call.input) as { input?: unknown };
+        if (typeof parsed.input !== "string") return functionOutput(call, "failed to parse function arguments: missing field `input`");
+        patch = parsed.input;
+      } catch (error) {
+        return functionOutput(call, `failed to parse function arguments: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return functionOutput(call, await runApplyPatch(patch, call.callId, resolve(ctx.settings.cwd), ctx));
+  },
+};

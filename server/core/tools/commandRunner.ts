@@ -1,0 +1,139 @@
+// One model-requested command, end to end: its commandExecution item, the approval hook, the sandbox
+// launcher, the process runner and the output deltas. Shared by exec_command, shell_command and shell.
+// Order on the wire (agent-loop.md §4.4): item/started before any approval request; the item completes
+// once, with `declined`, `failed` (non-zero exit, sandbox refusal, interrupt) or `completed`.
+import type { ThreadItem } from "../../../protocol/v2/index.js";
+import { formatDenial } from "../../sandbox/denial.js";
+import { SandboxUnavailableError } from "../../sandbox/errors.js";
+import type { SandboxPolicy } from "../../sandbox/policy.js";
+import { startExec, type ExecHandle, type ExecResult } from "../../sandbox/spawn.js";
+import { loadBashParser } from "./bashParse.js";
+import { parseCommandActions, shellJoin } from "./commandActions.js";
+import { TurnCancelled, type ToolContext } from "./toolTypes.js";
+
+export interface CommandSpec {
+  readonly itemId: string;
+  readonly argv: readonly string[];
+  readonly cwd: string;
+  readonly escalated: boolean;
+  readonly justification: string | null;
+  readonly timeoutMs: number | null;
+  readonly source: "agent" | "unifiedExecStartup";
+}
+
+export type CommandOutcome =
+  | { readonly kind: "declined"; readonly message: string }
+  | { readonly kind: "unavailable"; readonly message: string }
+  | { readonly kind: "ran"; readonly result: ExecResult; readonly output: string; readonly durationMs: number };
+
+export interface RunningCommand {
+  readonly pid: number | undefined;
+  readonly handle: ExecHandle | null;
+  /** Output since the last call (unified exec reads it in chunks). */
+  takeUnread(): string;
+  readonly outcome: Promise<CommandOutcome>;
+}
+
+const FULL_ACCESS: SandboxPolicy = { type: "dangerFullAccess" };
+/** Output kept per command for the item and the model; the middle is dropped beyond this. */
+const AGGREGATE_CAP = 1024 * 1024;
+
+type CommandItem = Extract<ThreadItem, { type: "commandExecution" }>;
+
+/** commandActions are best effort: a parser that cannot load makes the command one `unknown`. */
+async function commandActionsFor(argv: readonly string[], cwd: string, ctx: ToolContext) {
+  try {
+    await loadBashParser();
+    return parseCommandActions(argv, cwd);
+  } catch (error) {
+    ctx.log.warn({ err: error }, "bash parser unavailable; commandActions fall back to unknown");
+    return [{ type: "unknown" as const, command: shellJoin(argv) }];
+  }
+}
+
+export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise<RunningCommand> {
+  const base: CommandItem = {
+    type: "commandExecution",
+    id: spec.itemId,
+    command: shellJoin(spec.argv),
+    cwd: spec.cwd,
+    processId: null,
+    source: spec.source,
+    status: "inProgress",
+    commandActions: await commandActionsFor(spec.argv, spec.cwd, ctx),
+    aggregatedOutput: null,
+    exitCode: null,
+    durationMs: null,
+    pluginId: null,
+    scriptPath: null,
+  };
+  let aggregated = "";
+  let unread = "";
+  let dropped = 0;
+  const started = Date.now();
+  let processId: string | null = null;
+  const finishDangling = (): ThreadItem => ({ ...base, processId, status: "failed", aggregatedOutput: aggregated || null, exitCode: null, durationMs: Date.now() - started });
+  ctx.items.start(base, finishDangling);
+
+  const complete = (patch: Partial<CommandItem>): Promise<ThreadItem> => ctx.items.complete({ ...base, processId, ...patch } as ThreadItem);
+  const done = (outcome: CommandOutcome): RunningCommand => ({ pid: undefined, handle: null, takeUnread: () => "", outcome: Promise.resolve(outcome) });
+
+  const verdict = await ctx.approvals.check(
+    { kind: "command", threadId: ctx.thread.id, turnId: ctx.turnId, itemId: spec.itemId, approvalPolicy: ctx.settings.approvalPolicy, command: spec.argv, cwd: spec.cwd, escalated: spec.escalated, justification: spec.justification },
+    ctx.signal,
+  );
+  if (verdict.decision !== "approved") {
+    await complete({ status: "declined" });
+    if (verdict.decision === "cancel") throw new TurnCancelled();
+    return done({ kind: "declined", message: verdict.message });
+  }
+
+  let request;
+  try {
+    request = await ctx.launcher.transform(spec.argv, verdict.sandboxed ? ctx.settings.sandboxPolicy : FULL_ACCESS, spec.cwd);
+  } catch (error) {
+    const message = error instanceof SandboxUnavailableError ? `${error.message}` : `execution error: ${error instanceof Error ? error.message : String(error)}`;
+    if (error instanceof SandboxUnavailableError) ctx.warnOnce(message);
+    await complete({ status: "failed", aggregatedOutput: message, exitCode: -1, durationMs: Date.now() - started });
+    return done({ kind: "unavailable", message });
+  }
+  for (const w of request.warnings) ctx.warnOnce(w.message);
+
+  const append = (chunk: Buffer): void => {
+    const text = chunk.toString("utf8");
+    unread += text;
+    if (aggregated.length + text.length > AGGREGATE_CAP) {
+      dropped += text.length;
+      return;
+    }
+    aggregated += text;
+    ctx.items.delta("item/commandExecution/outputDelta", { itemId: spec.itemId, delta: text });
+  };
+  const handle = startExec(request, { timeoutMs: spec.timeoutMs, signal: ctx.signal, onStdout: append, onStderr: append, stdin: "pipe", outputCap: AGGREGATE_CAP });
+  processId = handle.pid === undefined ? null : String(handle.pid);
+
+  const outcome = handle.result.then(async (result): Promise<CommandOutcome> => {
+    const durationMs = Date.now() - started;
+    const denials = [...(result.sandboxDenial ? [result.sandboxDenial] : []), ...result.postRunDenials];
+    let output = aggregated;
+    if (dropped > 0) output += `\n[… ${dropped} bytes of output omitted …]\n`;
+    for (const d of denials) output += `${output.endsWith("\n") || output === "" ? "" : "\n"}${formatDenial(d)}\n`;
+    if (result.timedOut) {
+      output = `command timed out after ${spec.timeoutMs} milliseconds\n${output}`;
+    }
+    const exitCode = result.timedOut ? 124 : result.exitCode;
+    const ok = exitCode === 0 && !result.aborted && denials.length === 0;
+    await complete({ status: ok ? "completed" : "failed", aggregatedOutput: output === "" ? null : output, exitCode: result.aborted ? null : exitCode, durationMs });
+    return { kind: "ran", result: { ...result, exitCode }, output, durationMs };
+  });
+  return {
+    pid: handle.pid,
+    handle,
+    takeUnread: () => {
+      const text = unread;
+      unread = "";
+      return text;
+    },
+    outcome,
+  };
+}

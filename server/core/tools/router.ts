@@ -1,0 +1,52 @@
+// Which tools a model is offered, and where its calls go (agent-loop.md §2.1, decision of 2026-11-23):
+// 0.169's families (gpt-5.2 and later, and every model of the 0.169 catalog) get unified exec
+// (exec_command + write_stdin) and apply_patch; the others get shell_command (shell for the
+// gpt-5/o3/gpt-4.1 argv family), update_plan and apply_patch.
+import { findModel } from "../catalog/modelCatalog.js";
+import { applyPatchTool } from "./applyPatchTool.js";
+import { shellCommandTool, shellTool } from "./shellTools.js";
+import { functionOutput, type Tool, type ToolCall, type ToolContext, type ToolOutput } from "./toolTypes.js";
+import { unifiedExecTools, type UnifiedExecSessions } from "./unifiedExec.js";
+import { updatePlanTool } from "./updatePlan.js";
+
+export type ModelFamily = "unifiedExec" | "shellCommand" | "shellArgv";
+
+export function modelFamily(model: string): ModelFamily {
+  if (findModel(model) !== undefined || /^gpt-(5\.([2-9]|\d\d)|[6-9])/.test(model)) return "unifiedExec";
+  if (/^(gpt-5(-|$)|o3|o4|gpt-4)/.test(model)) return "shellArgv";
+  return "shellCommand";
+}
+
+/** Whether the model family calls tools in parallel by default (the catalog's setting in 0.169). */
+export function parallelToolCalls(model: string): boolean {
+  return modelFamily(model) === "unifiedExec";
+}
+
+export class ToolRouter {
+  private readonly byName: Map<string, Tool>;
+
+  constructor(readonly tools: readonly Tool[]) {
+    this.byName = new Map(tools.map((t) => [t.name, t]));
+  }
+
+  static forModel(model: string, sessions: UnifiedExecSessions): ToolRouter {
+    switch (modelFamily(model)) {
+      case "unifiedExec":
+        return new ToolRouter([...unifiedExecTools(sessions), applyPatchTool]);
+      case "shellArgv":
+        return new ToolRouter([shellTool, updatePlanTool, applyPatchTool]);
+      case "shellCommand":
+        return new ToolRouter([shellCommandTool, updatePlanTool, applyPatchTool]);
+    }
+  }
+
+  specs(): Record<string, unknown>[] {
+    return this.tools.map((t) => t.spec);
+  }
+
+  run(call: ToolCall, ctx: ToolContext): Promise<ToolOutput> {
+    const tool = this.byName.get(call.name);
+    if (!tool) return Promise.resolve(functionOutput(call, `unsupported call: ${call.name}`));
+    return tool.run(call, ctx);
+  }
+}

@@ -1,0 +1,52 @@
+// What a tool sees of the turn it runs in, and what it gives back to the model.
+import type { Logger } from "../../log.js";
+import type { SandboxLauncher } from "../../sandbox/launcher.js";
+import type { TurnItems } from "../engine/turnItems.js";
+import type { ApprovalGate } from "../ports.js";
+import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
+
+/** A call the model made: a function call (JSON arguments) or a custom tool call (raw input). */
+export interface ToolCall {
+  readonly kind: "function" | "custom";
+  readonly name: string;
+  readonly callId: string;
+  /** The JSON argument string of a function call, or the raw input of a custom call. */
+  readonly input: string;
+}
+
+/** The history item that answers a call. */
+export type ToolOutput =
+  | { type: "function_call_output"; call_id: string; output: string }
+  | { type: "custom_tool_call_output"; call_id: string; output: string };
+
+/** Raised by a tool when the user cancelled an approval: the turn ends as interrupted. */
+export class TurnCancelled extends Error {
+  constructor() {
+    super("turn cancelled by the user");
+    this.name = "TurnCancelled";
+  }
+}
+
+export interface ToolContext {
+  readonly thread: LoadedThread;
+  readonly turnId: string;
+  readonly items: TurnItems;
+  readonly settings: ThreadSettings;
+  readonly signal: AbortSignal;
+  readonly approvals: ApprovalGate;
+  readonly launcher: SandboxLauncher;
+  readonly log: Logger;
+  /** Sends a `warning` notification once per distinct text for this daemon. */
+  warnOnce(message: string): void;
+}
+
+export interface Tool {
+  readonly name: string;
+  /** The Responses `tools` entry. */
+  readonly spec: Record<string, unknown>;
+  run(call: ToolCall, ctx: ToolContext): Promise<ToolOutput>;
+}
+
+export function functionOutput(call: ToolCall, output: string): ToolOutput {
+  return call.kind === "custom" ? { type: "custom_tool_call_output", call_id: call.callId, output } : { type: "function_call_output", call_id: call.callId, output };
+}

@@ -67,6 +67,11 @@ export class ClientChannel implements ClientSink {
     else this.closeListeners.push(listener);
   }
 
+  /** The client can no longer answer (its input ended): pending server requests give up now. */
+  abandonPending(reason: string): void {
+    for (const abandon of [...this.pending]) abandon(reason);
+  }
+
   /** Called once by the connection: pending server requests are cancelled, then listeners run. */
   close(): void {
     if (this.isClosed) return;

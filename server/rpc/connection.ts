@@ -24,6 +24,9 @@ export interface ConnectionOptions {
 
 let nextConnectionId = 1;
 
+/** How long a stdio connection whose input ended keeps answering what it already read. */
+const STDIO_DRAIN_MS = 30_000;
+
 export class RpcConnection {
   readonly id = nextConnectionId++;
   readonly session: Session;
@@ -37,7 +40,10 @@ export class RpcConnection {
     this.session = createSession(this.id, options.transport);
     const limiter = new InboundLimiter(options.maxInFlight ?? 1024);
     const writer = new GuardedWriter(options.writer, limiter);
-    const reader = new GuardedReader(options.reader, options.writer, limiter, this.log);
+    // Assigned below; the reader only calls it after the channel exists.
+    let onInputEnd = (): void => undefined;
+    const drain = options.transport === "stdio" ? { onInputEnd: () => onInputEnd(), maxMs: STDIO_DRAIN_MS } : undefined;
+    const reader = new GuardedReader(options.reader, options.writer, limiter, this.log, drain);
     const connection = createMessageConnection(reader, writer, {
       error: (m) => this.log.error(m),
       warn: (m) => this.log.warn(m),
@@ -48,6 +54,7 @@ export class RpcConnection {
       writer.write(msg as Message).catch((error: unknown) => this.log.debug({ err: error }, "write failed"));
     };
     this.channel = new ClientChannel(this.session, connection, writeRaw, this.log);
+    onInputEnd = () => this.channel.abandonPending("the client closed its input");
     const ctxBase = { client: this.channel, log: this.log };
 
     connection.onRequest(async (method, params, token) => {

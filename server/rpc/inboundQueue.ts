@@ -7,6 +7,7 @@ import type { RequestId } from "../../protocol/jsonrpc.js";
 export class InboundLimiter {
   private inFlight = 0;
   private readonly admitted = new Map<string, number>();
+  private idleWaiters: (() => void)[] = [];
 
   constructor(readonly limit: number) {}
 
@@ -31,5 +32,12 @@ export class InboundLimiter {
     if (n === 1) this.admitted.delete(key);
     else this.admitted.set(key, n - 1);
     this.inFlight--;
+    if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Resolves once no admitted request is waiting for its response. */
+  whenIdle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 }

@@ -54,13 +54,29 @@ export class GuardedReader extends AbstractMessageReader implements MessageReade
     private readonly writer: MessageWriter,
     private readonly limiter: InboundLimiter,
     private readonly log: Logger,
+    /**
+     * When the input ends but the output is still open (stdio: the client closed stdin), the requests
+     * already read are answered before the connection closes: nothing the client sent is dropped.
+     * `onInputEnd` runs first, so work that waits on the client (a server request) stops waiting.
+     */
+    private readonly drain?: { readonly onInputEnd: () => void; readonly maxMs: number },
   ) {
     super();
     inner.onError((e) => {
       if (isParseFailure(e)) this.reply(null, RpcError.parseError(e.message.replace(/^Parse error: /, "")));
       else this.fireError(e);
     });
-    inner.onClose(() => this.fireClose());
+    inner.onClose(() => {
+      if (!this.drain || limiter.size === 0) return this.fireClose();
+      this.drain.onInputEnd();
+      let timer: NodeJS.Timeout | undefined;
+      const capped = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.drain?.maxMs)));
+      void Promise.race([limiter.whenIdle(), capped]).then(() => {
+        clearTimeout(timer);
+        // Let the last response's write reach the stream before vscode-jsonrpc disposes.
+        setImmediate(() => this.fireClose());
+      });
+    });
     inner.onPartialMessage((info) => this.firePartialMessage(info));
   }
 

@@ -97,6 +97,23 @@ describe("stdio framing", () => {
     await stillServes(daemon);
   });
 
+  it("answers every request it read before stdin ended, then exits", async () => {
+    daemon = startDaemon();
+    const exited = new Promise<number | null>((resolve) => daemon!.child.once("exit", (code) => resolve(code)));
+    daemon.send(
+      [
+        JSON.stringify({ id: 1, method: "initialize", params: { clientInfo: { name: "t", version: "1" } } }),
+        JSON.stringify({ id: 2, method: "config/read", params: {} }),
+        JSON.stringify({ id: 3, method: "model/list", params: {} }),
+      ].join("\n") + "\n",
+    );
+    daemon.child.stdin.end();
+    expect(await exited).toBe(0);
+    const ids = daemon.messages.filter((m) => "id" in m && ("result" in m || "error" in m)).map((m) => m["id"]);
+    // JSON-RPC does not order responses (config/read reads files, model/list does not).
+    expect([...ids].sort()).toEqual([1, 2, 3]);
+  });
+
   it("answers a method whose handler is later work with -32601 not implemented yet", async () => {
     daemon = startDaemon();
     await daemon.initialize();

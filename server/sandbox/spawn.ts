@@ -145,6 +145,8 @@ export interface SpawnedProcess {
   onExit(cb: (code: number | null, signal: NodeJS.Signals | null) => void): void;
   onClose(cb: () => void): void;
   onError(cb: (err: NodeJS.ErrnoException) => void): void;
+  /** PTY processes only: sets the terminal size (the kernel sends SIGWINCH to the foreground group). */
+  readonly resize?: (cols: number, rows: number) => void;
 }
 
 export interface SpawnSpec {
@@ -257,6 +259,10 @@ export interface ExecHandle {
   closeStdin(): void;
   /** Kills the whole tree like a timeout would; the result reports aborted. */
   terminate(): void;
+  /** Whether resize() works: the process runs on a PTY. */
+  readonly resizable: boolean;
+  /** PTY size in cells; throws when the process has no PTY. */
+  resize(cols: number, rows: number): void;
 }
 
 function signalNumber(sig: NodeJS.Signals): number {
@@ -472,11 +478,13 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
       if (status.exitCode !== undefined) {
         exitCode = status.exitCode;
       } else if (!timedOut && !aborted && signal === null) {
-        const execvp = /^bwrap: execvp [^\n]*: (No such file or directory|Permission denied)$/m.exec(stderr);
+        // On a PTY, bwrap's own messages arrive on the one merged stream.
+        const diagnostics = proc.stderr === null ? stdout : stderr;
+        const execvp = /^bwrap: execvp [^\n]*: (No such file or directory|Permission denied)\r?$/m.exec(diagnostics);
         if (execvp) exitCode = execvp[1] === "Permission denied" ? 126 : 127;
         else {
           setupFailed = true;
-          denial = setupFailureDenial(stderr);
+          denial = setupFailureDenial(diagnostics);
         }
       }
     }
@@ -513,6 +521,11 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
     terminate() {
       aborted = true;
       startKill();
+    },
+    resizable: proc.resize !== undefined,
+    resize(cols, rows) {
+      if (proc.resize === undefined) throw new Error("process is not attached to a PTY");
+      proc.resize(cols, rows);
     },
   };
 }

@@ -8,6 +8,9 @@ import { notImplementedHandlers } from "./handlers/notImplemented.js";
 import { ConfigService } from "./core/config/configService.js";
 import { catalogHandlers } from "./handlers/v2/catalog.js";
 import { configHandlers } from "./handlers/v2/config.js";
+import { commandExecHandlers } from "./handlers/v2/commandExec.js";
+import { ExecService } from "./core/exec/execService.js";
+import { selectLauncher } from "./sandbox/launcher.js";
 import { initializeHandler } from "./handlers/v2/initialize.js";
 import type { Logger } from "./log.js";
 import { RpcConnection } from "./rpc/connection.js";
@@ -29,10 +32,12 @@ export interface App {
 export async function createApp(options: AppOptions): Promise<App> {
   const { log } = options;
   const config = await ConfigService.create({ home: options.home, cliOverrides: options.configOverrides, log });
+  const exec = new ExecService({ launcher: selectLauncher(), config: () => config.effective, log });
   const handlers: HandlerMap = {
     initialize: initializeHandler(options.home, config),
     ...configHandlers(config),
     ...catalogHandlers(config),
+    ...commandExecHandlers(exec),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());
@@ -46,7 +51,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       return connection;
     },
     async close() {
-      await Promise.resolve();
+      await exec.shutdown();
     },
   };
 }

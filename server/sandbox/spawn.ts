@@ -154,7 +154,8 @@ export interface SpawnSpec {
   readonly args: readonly string[];
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
-  readonly stdin: "ignore" | "pipe";
+  /** "inherit": the daemon's own stdin (`gatehouse sandbox` in a terminal). */
+  readonly stdin: "ignore" | "pipe" | "inherit";
   readonly extraFds: readonly ExtraFd[];
   readonly tty: boolean;
 }
@@ -225,7 +226,7 @@ export interface ExecOptions {
   readonly onStdout?: (chunk: Buffer) => void;
   readonly onStderr?: (chunk: Buffer) => void;
   /** "pipe" enables write()/closeStdin(); a Uint8Array or other string is written, then stdin is closed. Default "ignore". */
-  readonly stdin?: "ignore" | "pipe" | Uint8Array | string;
+  readonly stdin?: "ignore" | "pipe" | "inherit" | Uint8Array | string;
   readonly killGraceMs?: number;
   /** After the process exits, how long to wait for its stdio to close (a background child may hold it). */
   readonly drainMs?: number;
@@ -307,7 +308,7 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
   const err = new HeadTailBuffer(cap);
   const grace = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const drainMs = opts.drainMs ?? DEFAULT_DRAIN_MS;
-  const stdinMode = opts.stdin === undefined || opts.stdin === "ignore" ? "ignore" : "pipe";
+  const stdinMode = opts.stdin === undefined || opts.stdin === "ignore" ? "ignore" : opts.stdin === "inherit" ? "inherit" : "pipe";
   const [file, ...args] = req.argv;
   if (file === undefined) throw new Error("spawn: empty argv");
 
@@ -358,7 +359,7 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
     opts.onStderr?.(d);
   });
   proc.stdin?.on("error", () => undefined);
-  if (opts.stdin instanceof Uint8Array || (typeof opts.stdin === "string" && opts.stdin !== "pipe" && opts.stdin !== "ignore")) {
+  if (opts.stdin instanceof Uint8Array || (typeof opts.stdin === "string" && opts.stdin !== "pipe" && opts.stdin !== "ignore" && opts.stdin !== "inherit")) {
     proc.stdin?.end(opts.stdin);
   }
 

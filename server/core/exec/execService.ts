@@ -93,6 +93,24 @@ function decode(deltaBase64: string): Buffer {
   return Buffer.from(deltaBase64, "base64");
 }
 
+export interface PrepareInput {
+  readonly command: readonly string[];
+  /** Absolute. */
+  readonly cwd: string;
+  /** Explicit policy; else `permissionProfile`; else the configured default. */
+  readonly policy?: SandboxPolicy | SplitSandboxPolicy;
+  readonly permissionProfile?: string;
+  /** Overrides on top of shell_environment_policy: a string sets, null unsets. */
+  readonly env?: Readonly<Record<string, string | null>>;
+  readonly tty?: boolean;
+}
+
+function launchError(e: unknown): Error {
+  if (e instanceof SandboxUnavailableError) return new ExecSandboxUnavailableError(e);
+  if (e instanceof SandboxPolicyError) return new ExecRequestError(`command/exec sandbox policy: ${e.message}`);
+  return e instanceof Error ? e : new Error(String(e));
+}
+
 export class ExecService {
   private readonly sessions = new Map<number, Map<string, Session>>();
   private readonly watched = new Set<number>();
@@ -135,20 +153,19 @@ export class ExecService {
       throw new ExecRequestError(`duplicate active command/exec process id: ${JSON.stringify(processId)}`);
     }
 
-    const config = this.options.config();
-    const resolved = this.resolvePolicy(params, config, cwd);
-    const env = applyEnvOverrides(buildShellEnvironment(this.options.baseEnv ?? process.env, shellPolicy(config.shellEnvironmentPolicy)), params.env ?? undefined);
-    const launch: LaunchOptions = {
-      env,
-      tty,
-      ...(resolved.projectRoots ? { projectRoots: resolved.projectRoots } : {}),
-      daemonPaths: this.daemonPaths(config, cwd),
-    };
     let request: ExecRequest;
     try {
-      request = await this.options.launcher.transform(command, resolved.policy, cwd, launch);
+      request = await this.prepare({
+        command,
+        cwd,
+        tty,
+        ...(params.sandboxPolicy != null ? { policy: sandboxPolicyFromWire(params.sandboxPolicy) } : {}),
+        ...(params.permissionProfile != null ? { permissionProfile: params.permissionProfile } : {}),
+        ...(params.env != null ? { env: params.env } : {}),
+      });
     } catch (e) {
-      throw this.launchError(client, e);
+      if (e instanceof ExecSandboxUnavailableError) this.warnOnceText(client, `sandbox-unavailable:${e.unavailable.code}`, e.message);
+      throw e;
     }
     this.warnOnce(client, request.warnings);
     // The id may have been taken while the launcher was probing.
@@ -184,6 +201,28 @@ export class ExecService {
       if (processId !== null && sessions.get(processId) === session) sessions.delete(processId);
     }
     return this.response(result, timeoutMs, deltas, tty);
+  }
+
+  /**
+   * The ExecRequest the daemon would run for this command: policy (explicit, a permission profile, or
+   * the configured default), environment, daemon paths. `gatehouse sandbox` runs exactly this.
+   * Throws ExecSandboxUnavailableError (nothing may run) or ExecRequestError (bad input).
+   */
+  async prepare(input: PrepareInput): Promise<ExecRequest> {
+    const config = this.options.config();
+    const resolved = this.resolvePolicy(input, config);
+    const env = applyEnvOverrides(buildShellEnvironment(this.options.baseEnv ?? process.env, shellPolicy(config.shellEnvironmentPolicy)), input.env);
+    const launch: LaunchOptions = {
+      env,
+      tty: input.tty ?? false,
+      ...(resolved.projectRoots ? { projectRoots: resolved.projectRoots } : {}),
+      daemonPaths: this.daemonPaths(config, input.cwd),
+    };
+    try {
+      return await this.options.launcher.transform(input.command, resolved.policy, input.cwd, launch);
+    } catch (e) {
+      throw launchError(e);
+    }
   }
 
   /** command/exec/write */
@@ -276,12 +315,12 @@ export class ExecService {
     return cwd;
   }
 
-  private resolvePolicy(params: CommandExecParams, config: EffectiveConfig, cwd: string): ResolvedPolicy {
-    if (params.sandboxPolicy != null) return { policy: sandboxPolicyFromWire(params.sandboxPolicy) };
-    if (params.permissionProfile != null) {
+  private resolvePolicy(input: PrepareInput, config: EffectiveConfig): ResolvedPolicy {
+    if (input.policy !== undefined) return { policy: input.policy };
+    if (input.permissionProfile !== undefined) {
       const profiles = (config.toml["permissions"] ?? {}) as Readonly<Record<string, PermissionProfileConfig>>;
       try {
-        const profile = resolvePermissionProfile(params.permissionProfile, profiles, { cwd, home: homedir() });
+        const profile = resolvePermissionProfile(input.permissionProfile, profiles, { cwd: input.cwd, home: homedir() });
         return { policy: profile.policy, projectRoots: profile.workspaceRoots };
       } catch (e) {
         if (e instanceof SandboxPolicyError) throw new ExecRequestError(`command/exec permissionProfile: ${e.message}`);
@@ -295,15 +334,6 @@ export class ExecService {
   private daemonPaths(config: EffectiveConfig, cwd: string): LaunchOptions["daemonPaths"] {
     const inside = (p: string, dir: string): boolean => p === dir || p.startsWith(`${dir.replace(/\/+$/, "")}/`);
     return inside(cwd, config.home) ? { readOnly: [config.userConfigFile] } : { deny: [config.home], readOnly: [config.userConfigFile] };
-  }
-
-  private launchError(client: ClientSink, e: unknown): Error {
-    if (e instanceof SandboxUnavailableError) {
-      this.warnOnceText(client, `sandbox-unavailable:${e.code}`, e.message);
-      return new ExecSandboxUnavailableError(e);
-    }
-    if (e instanceof SandboxPolicyError) return new ExecRequestError(`command/exec sandbox policy: ${e.message}`);
-    return e instanceof Error ? e : new Error(String(e));
   }
 
   private warnOnce(client: ClientSink, warnings: readonly SandboxWarning[]): void {

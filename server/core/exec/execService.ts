@@ -116,6 +116,7 @@ export class ExecService {
   private readonly watched = new Set<number>();
   private readonly warned = new Set<string>();
   private readonly all = new Set<ExecHandle>();
+  private shuttingDown = false;
 
   constructor(private readonly options: ExecServiceOptions) {}
 
@@ -166,6 +167,11 @@ export class ExecService {
     } catch (e) {
       if (e instanceof ExecSandboxUnavailableError) this.warnOnceText(client, `sandbox-unavailable:${e.unavailable.code}`, e.message);
       throw e;
+    }
+    // The connection may have closed (its sessions already terminated) while the launcher worked.
+    if (client.closed || this.shuttingDown) {
+      request.finalize();
+      throw new ExecRequestError("command/exec: the connection closed before the command started");
     }
     this.warnOnce(client, request.warnings);
     // The id may have been taken while the launcher was probing.
@@ -273,6 +279,7 @@ export class ExecService {
 
   /** Terminates every running command of every connection and waits until all are gone. */
   async shutdown(): Promise<void> {
+    this.shuttingDown = true;
     const handles = [...this.all];
     for (const h of handles) h.terminate();
     await Promise.allSettled(handles.map((h) => h.result));

@@ -434,8 +434,10 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
       // cleanup). After bwrap exits it dies from --die-with-parent anyway; this makes it certain.
       if (sandboxInit) {
         killInit();
-        for (let i = 0; i < 500 && aliveAs(sandboxInit.pid, sandboxInit.start); i++) {
-          await new Promise((r) => setTimeout(r, 10));
+        // Usually gone within a millisecond or two of bwrap's exit: poll finely first, so a short
+        // command's result is not held back by a coarse tick.
+        for (let i = 0; i < 550 && aliveAs(sandboxInit.pid, sandboxInit.start); i++) {
+          await new Promise((r) => setTimeout(r, i < 50 ? 1 : 10));
         }
       }
       const fin = req.finalize();

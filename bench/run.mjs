@@ -11,6 +11,8 @@
 //            time on a reused home); N starts each after 2 warm-up starts.  Targets 0.8× / 0.75×.
 //   stdio    1 client, one request in flight, M requests: p50 (target 1.0×), p99.
 //   ws       C WebSocket clients, each one in flight, R requests each: p50 (target 0.5×), p99.
+//   exec     command/exec of /bin/true, warm: p50 vs the reference (target 0.5×) and vs bare bwrap
+//            spawned from Node with our flags (target 1.5×); BENCH_EXEC_RUNS (300) runs each.
 //   The round-trip cases also print the server's CPU time per request (all threads, /proc),
 //   which the machine's noise disturbs less than latency does.
 //

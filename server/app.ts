@@ -8,6 +8,8 @@ import { notImplementedHandlers } from "./handlers/notImplemented.js";
 import { ConfigService } from "./core/config/configService.js";
 import { catalogHandlers } from "./handlers/v2/catalog.js";
 import { configHandlers } from "./handlers/v2/config.js";
+import { commandExecHandlers } from "./handlers/v2/commandExec.js";
+import { ExecService } from "./core/exec/execService.js";
 import { initializeHandler } from "./handlers/v2/initialize.js";
 import { SandboxOnlyGate } from "./core/approval/sandboxOnlyGate.js";
 import { DemoProviderHost } from "./core/model/demoServer.js";
@@ -37,11 +39,12 @@ export interface App {
 export async function createApp(options: AppOptions): Promise<App> {
   const { log } = options;
   const config = await ConfigService.create({ home: options.home, cliOverrides: options.configOverrides, log });
+  const launcher = selectLauncher();
   const demo = new DemoProviderHost({ log });
   const threads = new ThreadManager({
     config,
     approvals: new SandboxOnlyGate(),
-    launcher: selectLauncher(),
+    launcher,
     log,
     cliVersion: GATEHOUSE_VERSION,
     contextWindow: (model) => config.effective.modelContextWindow ?? (model.startsWith("gpt-5") ? 258_400 : null),
@@ -53,12 +56,14 @@ export async function createApp(options: AppOptions): Promise<App> {
       };
     },
   });
+  const exec = new ExecService({ launcher, config: () => config.effective, log });
   const handlers: HandlerMap = {
     initialize: initializeHandler(options.home, config),
     ...configHandlers(config),
     ...catalogHandlers(config),
     ...threadHandlers(threads),
     ...turnHandlers(threads),
+    ...commandExecHandlers(exec),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());
@@ -73,6 +78,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
     async close() {
       await threads.closeAll();
+      await exec.shutdown();
       await demo.close();
     },
   };

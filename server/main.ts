@@ -12,6 +12,9 @@ Usage:
                        [--ws-max-clock-skew-seconds N] [--ws-allow-origin ORIGIN]...
   gatehouse app-server generate-json-schema --out DIR [--experimental]
   gatehouse app-server generate-ts --out DIR [--experimental]
+  gatehouse sandbox [--policy read-only|workspace-write|danger-full-access | --full-auto | -P PROFILE]
+                    [-c key=value]... -- CMD [ARG]...
+  gatehouse doctor [-c key=value]...
   gatehouse --version
 `;
 
@@ -34,6 +37,19 @@ export async function main(argv: string[]): Promise<number> {
       }
       const { runAppServer } = await import("./cli/appServer.js");
       return runAppServer(rest);
+    }
+    case "sandbox": {
+      const { runSandbox, SandboxUsageError } = await import("./cli/sandbox.js");
+      try {
+        return await runSandbox(rest);
+      } catch (e) {
+        if (e instanceof SandboxUsageError) throw new UsageError(e.message);
+        throw e;
+      }
+    }
+    case "doctor": {
+      const { runDoctor } = await import("./cli/doctor.js");
+      return runDoctor(rest);
     }
     case "--version":
     case "-V":

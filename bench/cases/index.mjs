@@ -2,10 +2,10 @@
 // { rows: [{ metric, unit, ours, ref, target }], unavailable: { ours?, ref? }, data }, where
 // target is the highest acceptable ours/ref ratio (null: informational). A row compared with
 // something other than the reference names it in `against` (its value goes in `ref`). A later
-// case is one more module here: e.g. `command/exec` of /bin/true on a warm daemon (issue 9),
-// with rows against the reference's command/exec and against bare bwrap spawned from Node.
+// case is one more module here.
+import exec from './exec.mjs';
 import startup from './startup.mjs';
 import stdio from './stdio.mjs';
 import ws from './ws.mjs';
 
-export const CASES = [startup, stdio, ws];
+export const CASES = [startup, stdio, ws, exec];

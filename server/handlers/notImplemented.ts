@@ -16,11 +16,6 @@ export const NOT_IMPLEMENTED_YET = [
   "review/start",
   "skills/list",
   "fuzzyFileSearch",
-  // command/exec (Linux sandbox)
-  "command/exec",
-  "command/exec/write",
-  "command/exec/terminate",
-  "command/exec/resize",
   // fs/*, permission profiles, Windows readiness
   "fs/readFile",
   "fs/writeFile",

@@ -145,6 +145,8 @@ export interface SpawnedProcess {
   onExit(cb: (code: number | null, signal: NodeJS.Signals | null) => void): void;
   onClose(cb: () => void): void;
   onError(cb: (err: NodeJS.ErrnoException) => void): void;
+  /** PTY processes only: sets the terminal size (the kernel sends SIGWINCH to the foreground group). */
+  readonly resize?: (cols: number, rows: number) => void;
 }
 
 export interface SpawnSpec {
@@ -152,7 +154,8 @@ export interface SpawnSpec {
   readonly args: readonly string[];
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
-  readonly stdin: "ignore" | "pipe";
+  /** "inherit": the daemon's own stdin (`gatehouse sandbox` in a terminal). */
+  readonly stdin: "ignore" | "pipe" | "inherit";
   readonly extraFds: readonly ExtraFd[];
   readonly tty: boolean;
 }
@@ -223,7 +226,7 @@ export interface ExecOptions {
   readonly onStdout?: (chunk: Buffer) => void;
   readonly onStderr?: (chunk: Buffer) => void;
   /** "pipe" enables write()/closeStdin(); a Uint8Array or other string is written, then stdin is closed. Default "ignore". */
-  readonly stdin?: "ignore" | "pipe" | Uint8Array | string;
+  readonly stdin?: "ignore" | "pipe" | "inherit" | Uint8Array | string;
   readonly killGraceMs?: number;
   /** After the process exits, how long to wait for its stdio to close (a background child may hold it). */
   readonly drainMs?: number;
@@ -257,6 +260,10 @@ export interface ExecHandle {
   closeStdin(): void;
   /** Kills the whole tree like a timeout would; the result reports aborted. */
   terminate(): void;
+  /** Whether resize() works: the process runs on a PTY. */
+  readonly resizable: boolean;
+  /** PTY size in cells; throws when the process has no PTY. */
+  resize(cols: number, rows: number): void;
 }
 
 function signalNumber(sig: NodeJS.Signals): number {
@@ -301,7 +308,7 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
   const err = new HeadTailBuffer(cap);
   const grace = opts.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
   const drainMs = opts.drainMs ?? DEFAULT_DRAIN_MS;
-  const stdinMode = opts.stdin === undefined || opts.stdin === "ignore" ? "ignore" : "pipe";
+  const stdinMode = opts.stdin === undefined || opts.stdin === "ignore" ? "ignore" : opts.stdin === "inherit" ? "inherit" : "pipe";
   const [file, ...args] = req.argv;
   if (file === undefined) throw new Error("spawn: empty argv");
 
@@ -352,7 +359,7 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
     opts.onStderr?.(d);
   });
   proc.stdin?.on("error", () => undefined);
-  if (opts.stdin instanceof Uint8Array || (typeof opts.stdin === "string" && opts.stdin !== "pipe" && opts.stdin !== "ignore")) {
+  if (opts.stdin instanceof Uint8Array || (typeof opts.stdin === "string" && opts.stdin !== "pipe" && opts.stdin !== "ignore" && opts.stdin !== "inherit")) {
     proc.stdin?.end(opts.stdin);
   }
 
@@ -427,8 +434,10 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
       // cleanup). After bwrap exits it dies from --die-with-parent anyway; this makes it certain.
       if (sandboxInit) {
         killInit();
-        for (let i = 0; i < 500 && aliveAs(sandboxInit.pid, sandboxInit.start); i++) {
-          await new Promise((r) => setTimeout(r, 10));
+        // Usually gone within a millisecond or two of bwrap's exit: poll finely first, so a short
+        // command's result is not held back by a coarse tick.
+        for (let i = 0; i < 550 && aliveAs(sandboxInit.pid, sandboxInit.start); i++) {
+          await new Promise((r) => setTimeout(r, i < 50 ? 1 : 10));
         }
       }
       const fin = req.finalize();
@@ -472,11 +481,13 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
       if (status.exitCode !== undefined) {
         exitCode = status.exitCode;
       } else if (!timedOut && !aborted && signal === null) {
-        const execvp = /^bwrap: execvp [^\n]*: (No such file or directory|Permission denied)$/m.exec(stderr);
+        // On a PTY, bwrap's own messages arrive on the one merged stream.
+        const diagnostics = proc.stderr === null ? stdout : stderr;
+        const execvp = /^bwrap: execvp [^\n]*: (No such file or directory|Permission denied)\r?$/m.exec(diagnostics);
         if (execvp) exitCode = execvp[1] === "Permission denied" ? 126 : 127;
         else {
           setupFailed = true;
-          denial = setupFailureDenial(stderr);
+          denial = setupFailureDenial(diagnostics);
         }
       }
     }
@@ -513,6 +524,11 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
     terminate() {
       aborted = true;
       startKill();
+    },
+    resizable: proc.resize !== undefined,
+    resize(cols, rows) {
+      if (proc.resize === undefined) throw new Error("process is not attached to a PTY");
+      proc.resize(cols, rows);
     },
   };
 }

@@ -8,6 +8,9 @@ import { notImplementedHandlers } from "./handlers/notImplemented.js";
 import { ConfigService } from "./core/config/configService.js";
 import { catalogHandlers } from "./handlers/v2/catalog.js";
 import { configHandlers } from "./handlers/v2/config.js";
+import { FsService } from "./core/fs/fsService.js";
+import { fsHandlers } from "./handlers/v2/fs.js";
+import { permissionHandlers } from "./handlers/v2/permissions.js";
 import { initializeHandler } from "./handlers/v2/initialize.js";
 import type { Logger } from "./log.js";
 import { RpcConnection } from "./rpc/connection.js";
@@ -33,6 +36,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     initialize: initializeHandler(options.home, config),
     ...configHandlers(config),
     ...catalogHandlers(config),
+    ...fsHandlers(new FsService({ log: log.child({ component: "fs" }) })),
+    ...permissionHandlers(config),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());

@@ -19,9 +19,8 @@ export const WINDOWS_REMEDY =
 
 export type WindowsSandboxReadiness = "ready" | "notConfigured" | "updateRequired";
 
-export function windowsUnavailable(policyLabel?: string): SandboxUnavailableError {
-  const reason = policyLabel === undefined ? WINDOWS_REASON : `${WINDOWS_REASON} (policy ${policyLabel} needs one)`;
-  return new SandboxUnavailableError("unsupported-platform", reason, WINDOWS_REMEDY);
+export function windowsUnavailable(): SandboxUnavailableError {
+  return new SandboxUnavailableError("unsupported-platform", WINDOWS_REASON, WINDOWS_REMEDY);
 }
 
 /** What windowsSandbox/readiness answers; the same on every host, since no Windows sandbox is ever set up. */
@@ -53,7 +52,7 @@ export function createWindowsLauncher(deps: WindowsLauncherDeps): SandboxLaunche
     platform: "win32",
     transform(command, policy: SandboxPolicy | SplitSandboxPolicy, cwd, opts = {}) {
       const split = isSplitPolicy(policy) ? policy : toSplitPolicy(policy);
-      if (!runsWithoutLocalSandbox(split)) return Promise.reject(windowsUnavailable(split.label));
+      if (!runsWithoutLocalSandbox(split)) return Promise.reject(windowsUnavailable());
       return deps.unwrapped(command, split, cwd, opts);
     },
     readiness(): Promise<SandboxReadiness> {

@@ -2,19 +2,7 @@
 // Why bundle: a cold `gatehouse app-server` start resolves one file instead of hundreds of
 // modules, which is most of the start-up time on Node (see bench/).
 import { build } from "esbuild";
-import { chmodSync, existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
-
-// Seatbelt profile fragments (server/sandbox/*.sbpl) are imported as `./x.sbpl?raw`, which Vite and
-// vitest understand natively; here the same import becomes esbuild's text loader, so the profile
-// text is inlined into the bundle and nothing has to ship beside dist/.
-const sbplText = {
-  name: "sbpl-text",
-  setup(b) {
-    b.onResolve({ filter: /\.sbpl\?raw$/ }, (args) => ({ path: resolve(args.resolveDir, args.path.replace(/\?raw$/, "")), namespace: "sbpl-text" }));
-    b.onLoad({ filter: /.*/, namespace: "sbpl-text" }, (args) => ({ contents: readFileSync(args.path, "utf8"), loader: "text" }));
-  },
-};
+import { chmodSync, existsSync } from "node:fs";
 
 const shared = {
   bundle: true,
@@ -23,7 +11,6 @@ const shared = {
   format: "esm",
   sourcemap: "linked",
   logLevel: "warning",
-  plugins: [sbplText],
   // Native addons and packages that find their .wasm next to their own module stay in node_modules.
   external: ["@lydell/node-pty", "web-tree-sitter", "tree-sitter-bash"],
   // Some dependencies are CommonJS and call require(); give the ESM bundle one.

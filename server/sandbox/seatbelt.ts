@@ -17,12 +17,14 @@
 // - generateSeatbeltArgs is a pure function of (policy, cwd, injected filesystem and confstr), so it
 //   is snapshot-tested on Linux; only the real sandbox-exec run needs macOS.
 //
-// Shipping the profile: the fragments are `.sbpl` files imported with `?raw`. Vite (vitest) loads
-// `?raw` natively; scripts/build.mjs resolves `*.sbpl?raw` with esbuild's text loader, so the bundle
-// carries the text inline and nothing has to be copied next to dist/ or read at run time.
-import baseProfile from "./seatbeltBase.sbpl?raw";
-import networkProfile from "./seatbeltNetwork.sbpl?raw";
-import platformDefaultsProfile from "./seatbeltPlatformDefaults.sbpl?raw";
+// Shipping the profile: the fragments are `.sbpl` files imported as `./x.sbpl?raw` with
+// `{ type: "text" }`. Vite (vitest) reads `?raw` natively; esbuild honours the text import attribute
+// (and drops the query when resolving), so every bundle that reaches this module (scripts/build.mjs,
+// the sandbox test driver) inlines the text without a plugin or a loader option, and nothing has to
+// be copied next to dist/ or read from disk at run time.
+import baseProfile from "./seatbeltBase.sbpl?raw" with { type: "text" };
+import networkProfile from "./seatbeltNetwork.sbpl?raw" with { type: "text" };
+import platformDefaultsProfile from "./seatbeltPlatformDefaults.sbpl?raw" with { type: "text" };
 import { SandboxUnavailableError } from "./errors.js";
 import type { FsView } from "./fsView.js";
 import { isStrictlyUnder, isUnderOrEqual } from "./paths.js";

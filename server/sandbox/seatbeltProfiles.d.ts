@@ -1,5 +1,5 @@
-// The Seatbelt profile fragments are data files imported as text (`?raw`): Vite/vitest load them
-// natively, and scripts/build.mjs inlines them into the bundle with esbuild's text loader.
+// The Seatbelt profile fragments are data files imported as text: `?raw` for Vite/vitest, the
+// `with { type: "text" }` attribute for esbuild (see seatbelt.ts).
 declare module "*.sbpl?raw" {
   const text: string;
   export default text;

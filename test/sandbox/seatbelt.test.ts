@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync, existsSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import baseProfile from "../../server/sandbox/seatbeltBase.sbpl?raw";
+import baseProfile from "../../server/sandbox/seatbeltBase.sbpl?raw" with { type: "text" };
 import { SandboxUnavailableError } from "../../server/sandbox/errors.js";
 import { fakeFs } from "../../server/sandbox/fakeFs.testutil.js";
 import { selectLauncher } from "../../server/sandbox/launcher.js";

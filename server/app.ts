@@ -10,6 +10,9 @@ import { catalogHandlers } from "./handlers/v2/catalog.js";
 import { configHandlers } from "./handlers/v2/config.js";
 import { commandExecHandlers } from "./handlers/v2/commandExec.js";
 import { ExecService } from "./core/exec/execService.js";
+import { FsService } from "./core/fs/fsService.js";
+import { fsHandlers } from "./handlers/v2/fs.js";
+import { permissionHandlers } from "./handlers/v2/permissions.js";
 import { initializeHandler } from "./handlers/v2/initialize.js";
 import { SandboxOnlyGate } from "./core/approval/sandboxOnlyGate.js";
 import { DemoProviderHost } from "./core/model/demoServer.js";
@@ -64,6 +67,8 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...threadHandlers(threads),
     ...turnHandlers(threads),
     ...commandExecHandlers(exec),
+    ...fsHandlers(new FsService({ log: log.child({ component: "fs" }) })),
+    ...permissionHandlers(config),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());

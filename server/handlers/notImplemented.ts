@@ -16,18 +16,6 @@ export const NOT_IMPLEMENTED_YET = [
   "review/start",
   "skills/list",
   "fuzzyFileSearch",
-  // fs/*, permission profiles, Windows readiness
-  "fs/readFile",
-  "fs/writeFile",
-  "fs/createDirectory",
-  "fs/getMetadata",
-  "fs/readDirectory",
-  "fs/remove",
-  "fs/copy",
-  "fs/watch",
-  "fs/unwatch",
-  "permissionProfile/list",
-  "windowsSandbox/readiness",
   // login
   "account/read",
   "account/login/start",

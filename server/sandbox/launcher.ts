@@ -35,8 +35,11 @@ import { defaultPlaceholderRegistry, removeCreated, removeIfEmpty } from "./plac
 import type { PlaceholderRegistry } from "./placeholders.js";
 import { canonicalize, isSplitPolicy, resolveFileSystemPolicy, toSplitPolicy } from "./policy.js";
 import { hostSeccompArch, seccompFilterBytes } from "./seccomp.js";
+import { createSeatbeltLauncher } from "./seatbeltLauncher.js";
+import { createWindowsLauncher } from "./windows.js";
+import path from "node:path";
 
-export type SandboxKind = "none" | "bwrap";
+export type SandboxKind = "none" | "bwrap" | "seatbelt";
 
 /** A file descriptor the spawner must place at `fd` in the child, beyond stdio. */
 export type ExtraFd =
@@ -299,21 +302,24 @@ export function createRefusingLauncher(platform: string, reason: string, remedy:
 
 export type LauncherFactory = (deps: LinuxLauncherDeps) => SandboxLauncher;
 
+/** The unwrapped path the platform launchers share, so the env rules exist once. */
+function runUnwrapped(command: readonly string[], split: SplitSandboxPolicy, cwd: string, opts: LaunchOptions): Promise<ExecRequest> {
+  checkCommand(command);
+  return Promise.resolve(unwrapped(command, split, cwd, opts));
+}
+
 /** One entry per supported platform; a new platform adds its factory here and nothing above changes. */
 export const LAUNCHER_FACTORIES: Partial<Record<string, LauncherFactory>> = {
   linux: (deps) => createLinuxLauncher(deps),
-  darwin: () =>
-    createRefusingLauncher(
-      "darwin",
-      "the macOS Seatbelt launcher is not available in this build",
-      "use externalSandbox or dangerFullAccess",
-    ),
-  win32: () =>
-    createRefusingLauncher(
-      "win32",
-      "sandboxed execution is not supported on Windows by this server",
-      "use WSL2, externalSandbox or dangerFullAccess",
-    ),
+  darwin: (deps) =>
+    createSeatbeltLauncher({
+      unwrapped: runUnwrapped,
+      needsWrap: (split) => wrapMode(split) !== "none",
+      ...(deps.fs ? { fs: deps.fs } : {}),
+      ...(deps.isExecutable ? { isExecutable: deps.isExecutable } : {}),
+    }),
+  // Windows paths are not POSIX: resolve the cwd with win32 rules before the shared unwrapped path.
+  win32: () => createWindowsLauncher({ unwrapped: (command, split, cwd, opts) => runUnwrapped(command, split, path.win32.resolve(cwd), opts) }),
 };
 
 export function selectLauncher(platform: string = process.platform, deps: LinuxLauncherDeps = {}): SandboxLauncher {

@@ -1,0 +1,86 @@
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { copyPath } from "./copy.js";
+import { FsError } from "./errors.js";
+import { decodeBase64, readFileCapped, writeFileAtomic } from "./files.js";
+
+let dir: string;
+beforeEach(() => {
+  dir = realpathSync(mkdtempSync(join(tmpdir(), "gh-fs-unit-")));
+});
+afterEach(() => {
+  chmodSync(dir, 0o700);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("decodeBase64", () => {
+  it("accepts strict padded base64 only, as 0.169 does", () => {
+    expect(decodeBase64("aGk=")).toEqual(Buffer.from("hi"));
+    expect(decodeBase64("")).toEqual(Buffer.alloc(0));
+    expect(decodeBase64("aGk")).toBe("invalid padding");
+    expect(decodeBase64("a=Gk")).toBe("invalid padding");
+    expect(decodeBase64("!!!!")).toMatch(/invalid symbol "!" at offset 0/);
+    expect(decodeBase64("aGk=\n")).toMatch(/invalid symbol/);
+    expect(decodeBase64("aGl=")).toMatch(/trailing bits/);
+  });
+});
+
+describe("readFileCapped", () => {
+  it("refuses a file over the cap before reading it, naming the path and size", async () => {
+    const p = join(dir, "big");
+    writeFileSync(p, Buffer.alloc(101));
+    const err = await readFileCapped(p, 100).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FsError);
+    expect((err as FsError).toRpcError()).toMatchObject({ code: -32600, data: { path: p, size: 101, limit: 100 } });
+    expect((await readFileCapped(p, 101)).length).toBe(101);
+  });
+
+  // Needs Linux: /proc.
+  it.runIf(process.platform === "linux")("reads files whose size says 0 (procfs) up to the cap", async () => {
+    expect((await readFileCapped("/proc/self/status", 1 << 20)).toString()).toContain("Pid:");
+    await expect(readFileCapped("/proc/self/status", 10)).rejects.toMatchObject({ data: { path: "/proc/self/status", limit: 10 } });
+  });
+});
+
+describe("writeFileAtomic", () => {
+  it("leaves the old content and no temporary file when the write fails before the rename", async () => {
+    const p = join(dir, "f.txt");
+    writeFileSync(p, "old");
+    chmodSync(p, 0o604);
+    const err = await writeFileAtomic(p, Buffer.from("new"), {
+      beforeRename: () => {
+        throw Object.assign(new Error("disk gone"), { code: "EIO" });
+      },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FsError);
+    expect((err as FsError).message).toBe(`Input/output error (os error 5): ${p}`);
+    expect(readFileSync(p, "utf8")).toBe("old");
+    expect(readdirSync(dir)).toEqual(["f.txt"]);
+    await writeFileAtomic(p, Buffer.from("new"));
+    expect(readFileSync(p, "utf8")).toBe("new");
+    expect(statSync(p).mode & 0o777).toBe(0o604);
+    expect(readdirSync(dir)).toEqual(["f.txt"]);
+  });
+});
+
+describe("copyPath", () => {
+  // Needs a non-root user: root reads a mode-000 file anyway, so the copy could not fail halfway.
+  it.runIf(process.getuid?.() !== 0)("a tree copy that fails halfway leaves no destination and no staging folder", async () => {
+    mkdirSync(join(dir, "src/a"), { recursive: true });
+    writeFileSync(join(dir, "src/a/1.txt"), "1");
+    writeFileSync(join(dir, "src/z.txt"), "secret");
+    chmodSync(join(dir, "src/z.txt"), 0o000);
+    await expect(copyPath(join(dir, "src"), join(dir, "dst"), true)).rejects.toMatchObject({ data: { path: join(dir, "src/z.txt"), errno: "EACCES" } });
+    expect(readdirSync(dir)).toEqual(["src"]);
+  });
+
+  it("a copy into a folder that is not a folder fails without leaving anything", async () => {
+    mkdirSync(join(dir, "src"));
+    writeFileSync(join(dir, "src/x"), "x");
+    writeFileSync(join(dir, "file"), "f");
+    await expect(copyPath(join(dir, "src"), join(dir, "file/dst"), true)).rejects.toBeInstanceOf(FsError);
+    expect(readdirSync(dir).sort()).toEqual(["file", "src"]);
+  });
+});

@@ -1,0 +1,98 @@
+// The SandboxLauncher for macOS: decides whether to wrap (launcher.ts wrapMode), finds the one
+// sandbox-exec it trusts (/usr/bin/sandbox-exec, never one on PATH: a writable PATH entry could
+// shadow it), and hands argv generation to the pure generateSeatbeltArgs. Fail closed: no
+// sandbox-exec means a restricted policy is refused with the reason and the remedy, never run bare.
+import { execFileSync } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import type { ExecRequest, LaunchOptions, SandboxLauncher, SandboxReadiness } from "./launcher.js";
+import { applySandboxEnv, buildShellEnvironment } from "./env.js";
+import { SandboxUnavailableError } from "./errors.js";
+import type { FsView } from "./fsView.js";
+import { nodeFsView } from "./fsView.js";
+import { normalizeAbsolute } from "./paths.js";
+import { canonicalize, isSplitPolicy, toSplitPolicy, type SplitSandboxPolicy } from "./policy.js";
+import { generateSeatbeltArgs, SANDBOX_EXEC } from "./seatbelt.js";
+
+export interface SeatbeltLauncherDeps {
+  readonly fs?: FsView;
+  readonly isExecutable?: (path: string) => boolean;
+  readonly confstr?: (name: string) => string | null;
+  readonly proxyPorts?: readonly number[];
+  /** Runs policies that need no local sandbox; launcher.ts passes its own (one copy of the env rules). */
+  readonly unwrapped: (command: readonly string[], policy: SplitSandboxPolicy, cwd: string, opts: LaunchOptions) => Promise<ExecRequest>;
+  readonly needsWrap: (policy: SplitSandboxPolicy) => boolean;
+}
+
+function executable(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function getconf(name: string): string | null {
+  try {
+    const out = execFileSync("/usr/bin/getconf", [name], { encoding: "utf8", timeout: 5_000 }).trim();
+    return out === "" ? null : out;
+  } catch {
+    return null;
+  }
+}
+
+export function missingSandboxExec(): SandboxUnavailableError {
+  return new SandboxUnavailableError(
+    "unsupported-platform",
+    `${SANDBOX_EXEC} is missing or not executable, so commands cannot be confined with Seatbelt`,
+    "restore sandbox-exec (it ships with macOS), or use externalSandbox when an outer sandbox confines the daemon; dangerFullAccess runs commands without any sandbox",
+  );
+}
+
+export function createSeatbeltLauncher(deps: SeatbeltLauncherDeps): SandboxLauncher {
+  const fs = deps.fs ?? nodeFsView;
+  const isExecutable = deps.isExecutable ?? executable;
+  return {
+    platform: "darwin",
+    async transform(command, policy, cwd, opts = {}) {
+      if (command.length === 0 || command[0] === "") throw new Error("sandbox launcher: empty command");
+      const split = isSplitPolicy(policy) ? policy : toSplitPolicy(policy);
+      const absCwd = normalizeAbsolute(cwd, "/");
+      if (!deps.needsWrap(split)) return deps.unwrapped(command, split, absCwd, opts);
+      if (!isExecutable(SANDBOX_EXEC)) throw missingSandboxExec();
+
+      const base = applySandboxEnv(opts.env ?? buildShellEnvironment(process.env), { networkDisabled: split.network === "restricted" });
+      const env: Record<string, string> = { ...base, CODEX_SANDBOX: "seatbelt" };
+      const policyCwd = canonicalize(normalizeAbsolute(opts.policyCwd ?? absCwd, absCwd), fs);
+      const generated = generateSeatbeltArgs(split, policyCwd, {
+        fs,
+        confstr: deps.confstr ?? getconf,
+        tmpdir: env["TMPDIR"],
+        ...(deps.proxyPorts ? { proxyPorts: deps.proxyPorts } : {}),
+        ...(opts.projectRoots ? { projectRoots: opts.projectRoots } : {}),
+      });
+      return {
+        argv: [SANDBOX_EXEC, ...generated.args, ...command],
+        env,
+        cwd: absCwd,
+        extraFds: [],
+        sandbox: "seatbelt",
+        tty: opts.tty ?? false,
+        warnings: [],
+        denialContext: {
+          sandboxed: true,
+          policyLabel: split.label,
+          cwd: absCwd,
+          writableRoots: generated.writableRoots,
+          rules: [],
+          networkIsolated: split.network === "restricted",
+        },
+        finalize: () => ({ denials: [] }),
+      };
+    },
+    readiness(): Promise<SandboxReadiness> {
+      if (!isExecutable(SANDBOX_EXEC)) return Promise.resolve({ ok: false, launcher: "seatbelt", error: missingSandboxExec(), warnings: [] });
+      return Promise.resolve({ ok: true, launcher: "seatbelt", warnings: [] });
+    },
+  };
+}

@@ -222,16 +222,20 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
       GH_E2E_DROP_ME: "x",
       GH_E2E_KEEP: "kept",
       GH_E2E_UNSET: "y",
+      // Secrets by name are dropped by default (sandbox.md §1.5), unlike 0.169.
+      GH_E2E_API_KEY: "k",
+      GH_E2E_SECRET: "s",
+      gh_e2e_token: "t",
     });
     const r = result(
       await d.request("command/exec", {
-        command: ["/bin/sh", "-c", 'echo "$GH_E2E_DROP_ME|$GH_E2E_KEEP|$GH_E2E_SET|$GH_E2E_REQ|${GH_E2E_UNSET-unset}"'],
+        command: ["/bin/sh", "-c", 'echo "$GH_E2E_DROP_ME|$GH_E2E_KEEP|$GH_E2E_SET|$GH_E2E_REQ|${GH_E2E_UNSET-unset}|$GH_E2E_API_KEY$GH_E2E_SECRET$gh_e2e_token"'],
         cwd,
         env: { GH_E2E_REQ: "req", GH_E2E_UNSET: null },
         sandboxPolicy: READ_ONLY,
       }),
     );
-    expect(r["stdout"]).toBe("|kept|from-config|req|unset\n");
+    expect(r["stdout"]).toBe("|kept|from-config|req|unset|\n");
   });
 
   it("runs tty sessions on a PTY: /dev/tty, resize as SIGWINCH, stdin", async () => {

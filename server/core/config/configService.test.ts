@@ -60,7 +60,7 @@ describe("loading", () => {
       approvalPolicy: "on-request",
       sandboxMode: "read-only",
       sandboxWorkspaceWrite: { writableRoots: [], networkAccess: false, excludeTmpdirEnvVar: false, excludeSlashTmp: false },
-      shellEnvironmentPolicy: { inherit: "all", ignoreDefaultExcludes: true, exclude: [], set: {}, includeOnly: [] },
+      shellEnvironmentPolicy: { inherit: "all", ignoreDefaultExcludes: false, exclude: [], set: {}, includeOnly: [] },
       projectDocMaxBytes: 32768,
     });
     expect(svc.effective.modelProvider).toMatchObject({ id: "openai", baseUrl: "https://api.openai.com/v1", requestMaxRetries: 4, streamMaxRetries: 5, streamIdleTimeoutMs: 300000 });

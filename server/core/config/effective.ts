@@ -169,7 +169,9 @@ export function buildEffectiveConfig(input: EffectiveInputs): { config: Effectiv
     },
     shellEnvironmentPolicy: {
       inherit: (str(sep["inherit"]) as ShellEnvironmentPolicy["inherit"] | null) ?? "all",
-      ignoreDefaultExcludes: bool(sep["ignore_default_excludes"], true),
+      // 0.169 defaults this to true and so hands *KEY*/*SECRET*/*TOKEN* variables to every command;
+      // the sandbox issue (and sandbox.md §1.5) says they are removed unless the user opts in.
+      ignoreDefaultExcludes: bool(sep["ignore_default_excludes"], false),
       exclude: strList(sep["exclude"]) ?? [],
       set: Object.fromEntries(Object.entries(table(sep["set"])).filter((e): e is [string, string] => typeof e[1] === "string")),
       includeOnly: strList(sep["include_only"]) ?? [],

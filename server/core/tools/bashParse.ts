@@ -2,8 +2,7 @@
 // command string with regexes gets quoting, heredocs and substitutions wrong; the grammar does not.
 import { createRequire } from "node:module";
 import path from "node:path";
-import { Language, Parser } from "web-tree-sitter";
-import type { Node } from "web-tree-sitter";
+import type { Node, Parser } from "web-tree-sitter";
 
 export type ShellOperator = "&&" | "||" | ";" | "|" | "|&" | "&";
 
@@ -69,6 +68,8 @@ let loading: Promise<void> | null = null;
 /** Loads the wasm grammar once; every later call returns the same promise. */
 export function loadBashParser(): Promise<void> {
   loading ??= (async () => {
+    // Loaded on first use: the daemon answers initialize without evaluating the wasm runtime.
+    const { Language, Parser } = await import("web-tree-sitter");
     await Parser.init();
     const require = createRequire(import.meta.url);
     const language = await Language.load(require.resolve("tree-sitter-bash/tree-sitter-bash.wasm"));

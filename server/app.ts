@@ -15,6 +15,7 @@ import { ResponsesClient } from "./core/model/responsesClient.js";
 import { ThreadManager } from "./core/threads/threadManager.js";
 import { threadHandlers } from "./handlers/v2/thread.js";
 import { turnHandlers } from "./handlers/v2/turn.js";
+import { shellCommandHandlers } from "./handlers/v2/shellCommand.js";
 import type { Logger } from "./log.js";
 import { selectLauncher } from "./sandbox/launcher.js";
 import { GATEHOUSE_VERSION } from "./version.js";
@@ -59,6 +60,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...catalogHandlers(config),
     ...threadHandlers(threads),
     ...turnHandlers(threads),
+    ...shellCommandHandlers(threads),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());

@@ -11,7 +11,6 @@ export const NOT_IMPLEMENTED_YET = [
   "thread/turns/list",
   "thread/items/list",
   "thread/compact/start",
-  "thread/shellCommand",
   "thread/revert",
   "review/start",
   "skills/list",

@@ -16,6 +16,8 @@ import { ThreadManager } from "./core/threads/threadManager.js";
 import { threadHandlers } from "./handlers/v2/thread.js";
 import { turnHandlers } from "./handlers/v2/turn.js";
 import { shellCommandHandlers } from "./handlers/v2/shellCommand.js";
+import { SkillsService } from "./core/skills/skillsService.js";
+import { skillsHandlers } from "./handlers/v2/skills.js";
 import type { Logger } from "./log.js";
 import { selectLauncher } from "./sandbox/launcher.js";
 import { GATEHOUSE_VERSION } from "./version.js";
@@ -54,6 +56,11 @@ export async function createApp(options: AppOptions): Promise<App> {
       };
     },
   });
+  const connections = new Set<RpcConnection>();
+  const broadcast = (method: string, params: unknown): void => {
+    for (const c of connections) if (c.session.initialized) c.channel.notify(method, params);
+  };
+  const skills = new SkillsService({ home: options.home, log, broadcast });
   const handlers: HandlerMap = {
     initialize: initializeHandler(options.home, config),
     ...configHandlers(config),
@@ -61,10 +68,10 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...threadHandlers(threads),
     ...turnHandlers(threads),
     ...shellCommandHandlers(threads),
+    ...skillsHandlers(skills),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());
-  const connections = new Set<RpcConnection>();
   return {
     connections,
     connect(reader, writer, transport) {
@@ -74,6 +81,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       return connection;
     },
     async close() {
+      skills.close();
       await threads.closeAll();
       await demo.close();
     },

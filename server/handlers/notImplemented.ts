@@ -13,7 +13,6 @@ export const NOT_IMPLEMENTED_YET = [
   "thread/compact/start",
   "thread/revert",
   "review/start",
-  "skills/list",
   "fuzzyFileSearch",
   // command/exec (Linux sandbox)
   "command/exec",

@@ -18,6 +18,8 @@ import { turnHandlers } from "./handlers/v2/turn.js";
 import { shellCommandHandlers } from "./handlers/v2/shellCommand.js";
 import { SkillsService } from "./core/skills/skillsService.js";
 import { skillsHandlers } from "./handlers/v2/skills.js";
+import { FileSearch } from "./core/search/fileSearch.js";
+import { searchHandlers } from "./handlers/v2/search.js";
 import type { Logger } from "./log.js";
 import { selectLauncher } from "./sandbox/launcher.js";
 import { GATEHOUSE_VERSION } from "./version.js";
@@ -69,6 +71,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...turnHandlers(threads),
     ...shellCommandHandlers(threads),
     ...skillsHandlers(skills),
+    ...searchHandlers(new FileSearch()),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());

@@ -13,7 +13,6 @@ export const NOT_IMPLEMENTED_YET = [
   "thread/compact/start",
   "thread/revert",
   "review/start",
-  "fuzzyFileSearch",
   // command/exec (Linux sandbox)
   "command/exec",
   "command/exec/write",

@@ -20,6 +20,11 @@ import { ResponsesClient } from "./core/model/responsesClient.js";
 import { ThreadManager } from "./core/threads/threadManager.js";
 import { threadHandlers } from "./handlers/v2/thread.js";
 import { turnHandlers } from "./handlers/v2/turn.js";
+import { shellCommandHandlers } from "./handlers/v2/shellCommand.js";
+import { SkillsService } from "./core/skills/skillsService.js";
+import { skillsHandlers } from "./handlers/v2/skills.js";
+import { FileSearch } from "./core/search/fileSearch.js";
+import { searchHandlers } from "./handlers/v2/search.js";
 import type { Logger } from "./log.js";
 import { selectLauncher } from "./sandbox/launcher.js";
 import { GATEHOUSE_VERSION } from "./version.js";
@@ -60,6 +65,11 @@ export async function createApp(options: AppOptions): Promise<App> {
     },
   });
   const exec = new ExecService({ launcher, config: () => config.effective, log });
+  const connections = new Set<RpcConnection>();
+  const broadcast = (method: string, params: unknown): void => {
+    for (const c of connections) if (c.session.initialized) c.channel.notify(method, params);
+  };
+  const skills = new SkillsService({ home: options.home, log, broadcast });
   const handlers: HandlerMap = {
     initialize: initializeHandler(options.home, config),
     ...configHandlers(config),
@@ -69,10 +79,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...commandExecHandlers(exec),
     ...fsHandlers(new FsService({ log: log.child({ component: "fs" }) })),
     ...permissionHandlers(config),
+    ...shellCommandHandlers(threads),
+    ...skillsHandlers(skills),
+    ...searchHandlers(new FileSearch()),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());
-  const connections = new Set<RpcConnection>();
   return {
     connections,
     connect(reader, writer, transport) {
@@ -82,6 +94,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       return connection;
     },
     async close() {
+      skills.close();
       await threads.closeAll();
       await exec.shutdown();
       await demo.close();

@@ -11,11 +11,8 @@ export const NOT_IMPLEMENTED_YET = [
   "thread/turns/list",
   "thread/items/list",
   "thread/compact/start",
-  "thread/shellCommand",
   "thread/revert",
   "review/start",
-  "skills/list",
-  "fuzzyFileSearch",
   // login
   "account/read",
   "account/login/start",

@@ -17,7 +17,7 @@ import type { Logger } from "../../log.js";
 import type { SandboxLauncher } from "../../sandbox/launcher.js";
 import type { ConfigService } from "../config/configService.js";
 import type { EffectiveConfig } from "../config/effective.js";
-import { ActiveTurn, type ModelStreamer } from "../engine/turnRunner.js";
+import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/turnRunner.js";
 import { sandboxPolicyFromConfig, sandboxPolicyFromMode, sandboxPolicyFromWire, sandboxPolicyToWire } from "../policy/sandboxFromWire.js";
 import type { ApprovalGate, ClientSink } from "../ports.js";
 import { ToolRouter } from "../tools/router.js";
@@ -45,6 +45,20 @@ interface Live {
   readonly rollout: RolloutWriter;
   readonly sessions: UnifiedExecSessions;
   turn: ActiveTurn | null;
+  /** A queued or running thread task that is not a model turn (thread/shellCommand). */
+  task: Promise<void> | null;
+  /** Aborted when the thread unloads, so a long task does not outlive its rollout. */
+  readonly taskAbort: AbortController;
+}
+
+/** What a thread task that is not a model turn works with (see queueTask). */
+export interface ThreadTaskHost {
+  readonly thread: LoadedThread;
+  readonly rollout: TurnRollout;
+  readonly launcher: SandboxLauncher;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+  warnOnce(message: string): void;
 }
 
 export interface ThreadOverrides {
@@ -127,7 +141,7 @@ export class ThreadManager {
     const createdAt = Math.floor(now.getTime() / 1000);
     const thread = new LoadedThread(id, path, createdAt, settings, this.baseFields(id, originator, null, params.ephemeral ?? false), { name: null, preview: "", updatedAt: createdAt });
     thread.history = [];
-    const live: Live = { thread, rollout, sessions: new UnifiedExecSessions(), turn: null };
+    const live: Live = { thread, rollout, sessions: new UnifiedExecSessions(), turn: null, task: null, taskAbort: new AbortController() };
     this.live.set(id, live);
     this.subscribe(live, client);
     setImmediate(() => thread.emit("thread/started", { thread: thread.toWire() }));
@@ -177,7 +191,7 @@ export class ThreadManager {
     thread.turns = [...stored.turns];
     // The model has seen this environment already; only changes are sent again.
     thread.contextSent = stored.turns.length > 0 ? settings : null;
-    const live: Live = { thread, rollout, sessions: new UnifiedExecSessions(), turn: null };
+    const live: Live = { thread, rollout, sessions: new UnifiedExecSessions(), turn: null, task: null, taskAbort: new AbortController() };
     this.live.set(threadId, live);
     return live;
   }
@@ -221,6 +235,8 @@ export class ThreadManager {
   private async unload(live: Live): Promise<void> {
     const { thread } = live;
     if (live.turn) await live.turn.interrupt();
+    live.taskAbort.abort();
+    if (live.task) await live.task;
     await live.sessions.killAll();
     this.live.delete(thread.id);
     await live.rollout.close();
@@ -267,6 +283,7 @@ export class ThreadManager {
     if (live.turn?.steer(params.input)) return live.turn.wire("inProgress");
     // A turn that has stopped sampling finishes first; this input starts the next one.
     if (live.turn) await live.turn.settled;
+    if (live.task) await live.task;
     const thread = live.thread;
     const next = this.settingsFor({ cwd: params.cwd, model: params.model, approvalPolicy: params.approvalPolicy }, thread.settings);
     if (params.sandboxPolicy) {
@@ -297,6 +314,26 @@ export class ThreadManager {
       });
     });
     return turn.wire("inProgress");
+  }
+
+  /**
+   * Runs a task that is not a model turn on a thread, after the thread's active turn and earlier tasks;
+   * a turn/start that arrives meanwhile waits for it. Returns at once, so the caller's response goes out
+   * before the task's notifications.
+   */
+  async queueTask(threadId: string, client: ClientSink, task: (host: ThreadTaskHost) => Promise<void>): Promise<void> {
+    const live = this.live.get(threadId) ?? (await this.load(threadId));
+    this.subscribe(live, client);
+    const host: ThreadTaskHost = { thread: live.thread, rollout: live.rollout, launcher: this.deps.launcher, log: this.deps.log.child({ threadId }), signal: live.taskAbort.signal, warnOnce: (m) => this.warnOnce(live.thread, m) };
+    const before = [live.task, live.turn?.settled];
+    const run = Promise.all(before)
+      .then(() => new Promise<void>((r) => setImmediate(r)))
+      .then(() => task(host))
+      .catch((e: unknown) => host.log.error({ err: e }, "thread task failed"))
+      .finally(() => {
+        if (live.task === run) live.task = null;
+      });
+    live.task = run;
   }
 
   steer(threadId: string, expectedTurnId: string, input: UserInput[]): string {

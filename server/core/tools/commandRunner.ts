@@ -18,7 +18,7 @@ export interface CommandSpec {
   readonly escalated: boolean;
   readonly justification: string | null;
   readonly timeoutMs: number | null;
-  readonly source: "agent" | "unifiedExecStartup";
+  readonly source: "agent" | "unifiedExecStartup" | "userShell";
 }
 
 export type CommandOutcome =

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Gatehouse vs the reference `codex app-server` 0.169.0, side by side in one run on this machine.
 //
-//   node bench/run.mjs [--only startup,stdio,ws] [--json out.json] [--method M] [--params JSON]
+//   node bench/run.mjs [--only startup,stdio,ws,turns] [--json out.json] [--method M] [--params JSON]
 //                      [--ours "CMD"] [--ref "CMD"] [--runs N] [--requests M] [--clients C]
 //                      [--per-client R] [--rounds K] [--timeout SEC]
 //
@@ -13,6 +13,10 @@
 //   ws       C WebSocket clients, each one in flight, R requests each: p50 (target 0.5×), p99.
 //   exec     command/exec of /bin/true, warm: p50 vs the reference (target 0.5×) and vs bare bwrap
 //            spawned from Node with our flags (target 1.5×); BENCH_EXEC_RUNS (300) runs each.
+//   turns    every conformance scenario expected to pass (test/conformance/expected.json), run by
+//            ../shared/conformance/run-scenario.mjs on both servers in alternation, median of
+//            BENCH_SCENARIO_RUNS (5) `wall=` figures each; total target 1.0×. Then one turn whose
+//            model streams BENCH_DELTAS (10,000) deltas: wall and peak RSS on each side.
 //   The round-trip cases also print the server's CPU time per request (all threads, /proc),
 //   which the machine's noise disturbs less than latency does.
 //

@@ -7,5 +7,6 @@ import exec from './exec.mjs';
 import startup from './startup.mjs';
 import stdio from './stdio.mjs';
 import ws from './ws.mjs';
+import turns from './turns.mjs';
 
-export const CASES = [startup, stdio, ws, exec];
+export const CASES = [startup, stdio, ws, exec, turns];

@@ -15,6 +15,7 @@ export class TurnItems {
   private readonly open = new Map<string, Open>();
   /** Completed items of this turn, in completion order (thread/read, turn/completed summary). */
   readonly completed: ThreadItem[] = [];
+  private readonly closedAsDangling = new Map<string, ThreadItem>();
 
   constructor(
     private readonly thread: LoadedThread,
@@ -44,6 +45,10 @@ export class TurnItems {
 
   /** Completes an open item (or starts and completes one that never streamed). */
   async complete(item: ThreadItem): Promise<ThreadItem> {
+    // The end of the turn completed it as dangling and then its command's own completion arrived
+    // (the killed process exits after): it keeps its one item/completed, and is not started again.
+    const closed = this.closedAsDangling.get(item.id);
+    if (closed && !this.open.has(item.id)) return closed;
     const open = this.open.get(item.id);
     if (!open) this.start(item);
     const startedAtMs = (this.open.get(item.id)?.item.startedAtMs ?? Date.now()) as number;
@@ -63,8 +68,11 @@ export class TurnItems {
 
   /** Completes whatever is still open, with its partial content. */
   async completeDangling(): Promise<void> {
-    for (const [, open] of [...this.open]) {
-      await this.complete(open.finish ? open.finish() : open.item);
+    for (const [id, open] of [...this.open]) {
+      const finished = open.finish ? open.finish() : open.item;
+      // Marked before the await: the command's own completion may arrive while this one is written.
+      this.closedAsDangling.set(id, finished);
+      await this.complete(finished);
     }
   }
 }

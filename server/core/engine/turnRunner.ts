@@ -158,7 +158,10 @@ export class ActiveTurn {
         await deps.rollout.append(round.items.map((payload) => ({ type: "response_item", payload })));
         for (let i = 0; i < round.calls.length; i++) {
           const call = round.calls[i] as ToolCall;
-          const output = signal.aborted ? this.abortedOutput(call) : await this.runTool(call);
+          let output = signal.aborted ? this.abortedOutput(call) : await this.runTool(call);
+          // A tool cut short by the interrupt may still return what it had (unified exec yields a
+          // "still running" result): the model must learn that the call was aborted instead.
+          if (signal.aborted) output = this.abortedOutput(call);
           thread.history.push(output as ResponseItem);
           await deps.rollout.append([{ type: "response_item", payload: output }]);
         }

@@ -228,7 +228,14 @@ export class ThreadManager {
     const live = this.live.get(threadId);
     if (!live) return "notLoaded";
     if (!live.thread.subscribers.delete(client)) return "notSubscribed";
-    if (live.thread.subscribers.size === 0) await this.unload(live);
+    if (live.thread.subscribers.size === 0) {
+      await this.unload(live);
+      // unload's emit reaches no subscriber any more: the connection whose unsubscribe closed the
+      // thread is the one that must hear thread/closed (after its answer, as unarchive does).
+      setImmediate(() => {
+        if (!client.closed) client.notify("thread/closed", { threadId });
+      });
+    }
     return "unsubscribed";
   }
 

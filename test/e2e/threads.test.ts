@@ -1,0 +1,185 @@
+// The thread API around turns, against the real daemon: list paging, archive/unarchive, names,
+// loaded/list, unsubscribe → thread/closed, and two connections on one thread (unix socket) that
+// both hear the turn.
+import { spawn } from "node:child_process";
+import { createConnection, type Socket } from "node:net";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DAEMON, type Json } from "../helpers/daemon.js";
+import { evMessage, turn } from "../helpers/mockResponses.js";
+import { checkTraffic, cleanupAll, isNote, ok, params, runTurn, session, startThread, text } from "./turnsHarness.js";
+
+const extra: Array<() => void> = [];
+afterEach(async () => {
+  for (const fn of extra.splice(0)) fn();
+  await cleanupAll();
+});
+
+describe("thread/list, archive, names", () => {
+  it("pages newest first with no gaps or duplicates, and hides archived threads", async () => {
+    const s = await session();
+    const d = s.daemon;
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const id = await startThread(d, s.cwd);
+      await runTurn(d, id, `question ${i}`);
+      ids.push(id);
+    }
+    const pages: string[][] = [];
+    let cursor: string | null = null;
+    do {
+      const r = ok(await d.request("thread/list", { limit: 2, ...(cursor ? { cursor } : {}) }));
+      const data = r["data"] as Json[];
+      expect(data.length).toBeLessThanOrEqual(2);
+      pages.push(data.map((t) => t["id"] as string));
+      cursor = (r["nextCursor"] as string | null) ?? null;
+      expect(pages.length).toBeLessThan(10);
+    } while (cursor);
+    const listed = pages.flat();
+    expect(listed).toEqual([...ids].reverse());
+    expect(pages.slice(0, 2).every((p) => p.length === 2)).toBe(true);
+    const first = ok(await d.request("thread/list", { limit: 1 }));
+    expect((first["data"] as Json[])[0]).toMatchObject({ id: ids[4], preview: "question 4" });
+
+    // archive: gone from the default list, present with archived:true
+    const gone = ids[2]!;
+    const from = d.messages.length;
+    ok(await d.request("thread/archive", { threadId: gone }));
+    await d.waitFor(isNote("thread/archived", gone), 5_000, from);
+    const after = (ok(await d.request("thread/list", { limit: 50 }))["data"] as Json[]).map((t) => t["id"]);
+    expect(after).not.toContain(gone);
+    expect(after).toHaveLength(4);
+    const archived = (ok(await d.request("thread/list", { limit: 50, archived: true }))["data"] as Json[]).map((t) => t["id"]);
+    expect(archived).toEqual([gone]);
+
+    const un = ok(await d.request("thread/unarchive", { threadId: gone }));
+    expect((un["thread"] as Json)["id"]).toBe(gone);
+    await d.waitFor(isNote("thread/unarchived", gone), 5_000, from);
+    const back = (ok(await d.request("thread/list", { limit: 50 }))["data"] as Json[]).map((t) => t["id"]);
+    expect(back).toEqual([...ids].reverse());
+    expect((ok(await d.request("thread/list", { limit: 50, archived: true }))["data"] as Json[])).toEqual([]);
+    checkTraffic(d, "list-archive");
+  });
+
+  it("names a thread, lists loaded threads and closes one on unsubscribe", async () => {
+    const s = await session();
+    const d = s.daemon;
+    const a = await startThread(d, s.cwd);
+    const b = await startThread(d, s.cwd);
+    await runTurn(d, a, "hello");
+
+    ok(await d.request("thread/name/set", { threadId: a, name: "my thread" }));
+    const named = await d.waitFor(isNote("thread/name/updated", a));
+    expect(params(named)).toMatchObject({ threadId: a, threadName: "my thread" });
+    const read = ok(await d.request("thread/read", { threadId: a }));
+    expect((read["thread"] as Json)["name"]).toBe("my thread");
+
+    const loaded = ok(await d.request("thread/loaded/list", {}));
+    expect([...(loaded["data"] as string[])].sort()).toEqual([a, b].sort());
+
+    const from = d.messages.length;
+    const un = ok(await d.request("thread/unsubscribe", { threadId: b }));
+    expect(un["status"]).toBe("unsubscribed");
+    await d.waitFor(isNote("thread/closed", b), 5_000, from);
+    expect(ok(await d.request("thread/loaded/list", {}))["data"]).toEqual([a]);
+    expect(ok(await d.request("thread/unsubscribe", { threadId: b }))["status"]).toBe("notLoaded");
+    checkTraffic(d, "names-loaded");
+  });
+});
+
+interface LineClient {
+  messages: Json[];
+  request(method: string, params?: unknown): Promise<Json>;
+  waitFor(match: (m: Json) => boolean, timeoutMs?: number): Promise<Json>;
+  socket: Socket;
+}
+
+function lineClient(path: string): Promise<LineClient> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection(path);
+    const messages: Json[] = [];
+    const waiters = new Set<() => void>();
+    let buf = "";
+    let id = 1;
+    socket.setEncoding("utf8");
+    socket.on("data", (c: string) => {
+      buf += c;
+      let nl: number;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        messages.push(JSON.parse(buf.slice(0, nl)) as Json);
+        buf = buf.slice(nl + 1);
+      }
+      for (const w of [...waiters]) w();
+    });
+    const waitFor = (match: (m: Json) => boolean, timeoutMs = 15_000): Promise<Json> =>
+      new Promise((res, rej) => {
+        const check = () => {
+          const m = messages.find(match);
+          if (!m) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          res(m);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          rej(new Error(`timed out; last messages ${JSON.stringify(messages.slice(-3))}`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    const client: LineClient = {
+      messages,
+      socket,
+      waitFor,
+      request(method, p) {
+        const mine = id++;
+        socket.write(`${JSON.stringify(p === undefined ? { id: mine, method } : { id: mine, method, params: p })}\n`);
+        return waitFor((m) => m["id"] === mine && ("result" in m || "error" in m));
+      },
+    };
+    socket.on("connect", () => resolve(client));
+    socket.on("error", reject);
+  });
+}
+
+describe("two clients on one thread", () => {
+  it("sends the turn's notifications to both connections", async () => {
+    const s = await session([turn(evMessage("msg_shared", "for both of you"))]);
+    await s.daemon.stop();
+    const path = join(s.home.base, "gh.sock");
+    const child = spawn(process.execPath, [DAEMON, "app-server", "--listen", `unix://${path}`], {
+      env: { ...process.env, GATEHOUSE_HOME: s.home.home, CODEX_HOME: "", TMPDIR: s.home.tmp, GATEHOUSE_LOG: "info" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    extra.push(() => child.kill("SIGKILL"));
+    await new Promise<void>((resolve, reject) => {
+      let err = "";
+      const timer = setTimeout(() => reject(new Error(`no listening line:\n${err}`)), 10_000);
+      child.stderr.setEncoding("utf8");
+      child.stderr.on("data", (c: string) => {
+        err += c;
+        if (err.includes('"msg":"listening"')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const [one, two] = [await lineClient(path), await lineClient(path)];
+    extra.push(() => one.socket.destroy(), () => two.socket.destroy());
+    for (const c of [one, two]) {
+      ok(await c.request("initialize", { clientInfo: { name: "two-clients", version: "1" } }));
+      c.socket.write('{"method":"initialized"}\n');
+    }
+    const threadId = ((ok(await one.request("thread/start", { cwd: s.cwd }))["thread"] as Json)["id"]) as string;
+    ok(await two.request("thread/resume", { threadId }));
+    const started = ok(await one.request("turn/start", { threadId, input: text("hi both") }));
+    const turnId = (started["turn"] as Json)["id"];
+    const done = (m: Json) => m["method"] === "turn/completed" && (params(m)["turn"] as Json)["id"] === turnId;
+    await Promise.all([one.waitFor(done), two.waitFor(done)]);
+    const seen = (c: LineClient) =>
+      c.messages.filter((m) => "method" in m && params(m)["turnId"] === turnId).map((m) => `${String(m["method"])}:${JSON.stringify((params(m)["item"] as Json | undefined)?.["id"] ?? "")}`);
+    expect(seen(two)).toEqual(seen(one));
+    expect(seen(two)).toContain(`item/completed:"msg_shared"`);
+    expect(two.messages.some((m) => m["method"] === "item/agentMessage/delta")).toBe(true);
+  });
+});

@@ -9,7 +9,7 @@ import { ConfigService } from "./core/config/configService.js";
 import { catalogHandlers } from "./handlers/v2/catalog.js";
 import { configHandlers } from "./handlers/v2/config.js";
 import { initializeHandler } from "./handlers/v2/initialize.js";
-import { SandboxOnlyGate } from "./core/approval/sandboxOnlyGate.js";
+import { ApprovalService } from "./core/approval/gate.js";
 import { DemoProviderHost } from "./core/model/demoServer.js";
 import { ResponsesClient } from "./core/model/responsesClient.js";
 import { ThreadManager } from "./core/threads/threadManager.js";
@@ -40,7 +40,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const demo = new DemoProviderHost({ log });
   const threads = new ThreadManager({
     config,
-    approvals: new SandboxOnlyGate(),
+    approvals: new ApprovalService({ home: options.home, log }),
     launcher: selectLauncher(),
     log,
     cliVersion: GATEHOUSE_VERSION,

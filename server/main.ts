@@ -12,6 +12,7 @@ Usage:
                        [--ws-max-clock-skew-seconds N] [--ws-allow-origin ORIGIN]...
   gatehouse app-server generate-json-schema --out DIR [--experimental]
   gatehouse app-server generate-ts --out DIR [--experimental]
+  gatehouse execpolicy check [--rules PATH]... [--pretty] -- CMD...
   gatehouse --version
 `;
 
@@ -34,6 +35,15 @@ export async function main(argv: string[]): Promise<number> {
       }
       const { runAppServer } = await import("./cli/appServer.js");
       return runAppServer(rest);
+    }
+    case "execpolicy": {
+      const { runExecpolicy, ExecpolicyUsageError } = await import("./cli/execpolicy.js");
+      try {
+        return await runExecpolicy(rest);
+      } catch (error) {
+        if (error instanceof ExecpolicyUsageError) throw new UsageError(error.message);
+        throw error;
+      }
     }
     case "--version":
     case "-V":

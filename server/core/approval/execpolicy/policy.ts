@@ -32,6 +32,10 @@ export class ExecPolicy {
     return new ExecPolicy([]);
   }
 
+  static fromRules(rules: readonly PrefixRule[]): ExecPolicy {
+    return new ExecPolicy([...rules]);
+  }
+
   static async fromFiles(files: readonly string[]): Promise<ExecPolicy> {
     const rules: PrefixRule[] = [];
     for (const file of files) rules.push(...parseRules(await readFile(file, "utf8"), file));

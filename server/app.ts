@@ -14,7 +14,7 @@ import { FsService } from "./core/fs/fsService.js";
 import { fsHandlers } from "./handlers/v2/fs.js";
 import { permissionHandlers } from "./handlers/v2/permissions.js";
 import { initializeHandler } from "./handlers/v2/initialize.js";
-import { SandboxOnlyGate } from "./core/approval/sandboxOnlyGate.js";
+import { ApprovalService } from "./core/approval/gate.js";
 import { DemoProviderHost } from "./core/model/demoServer.js";
 import { ResponsesClient } from "./core/model/responsesClient.js";
 import { ThreadManager } from "./core/threads/threadManager.js";
@@ -51,7 +51,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const demo = new DemoProviderHost({ log });
   const threads = new ThreadManager({
     config,
-    approvals: new SandboxOnlyGate(),
+    approvals: new ApprovalService({ home: options.home, log }),
     launcher,
     log,
     cliVersion: GATEHOUSE_VERSION,

@@ -15,6 +15,7 @@ Usage:
   gatehouse sandbox [--policy read-only|workspace-write|danger-full-access | --full-auto | -P PROFILE]
                     [-c key=value]... -- CMD [ARG]...
   gatehouse doctor [-c key=value]...
+  gatehouse execpolicy check [--rules PATH]... [--pretty] -- CMD...
   gatehouse --version
 `;
 
@@ -50,6 +51,15 @@ export async function main(argv: string[]): Promise<number> {
     case "doctor": {
       const { runDoctor } = await import("./cli/doctor.js");
       return runDoctor(rest);
+    }
+    case "execpolicy": {
+      const { runExecpolicy, ExecpolicyUsageError } = await import("./cli/execpolicy.js");
+      try {
+        return await runExecpolicy(rest);
+      } catch (error) {
+        if (error instanceof ExecpolicyUsageError) throw new UsageError(error.message);
+        throw error;
+      }
     }
     case "--version":
     case "-V":

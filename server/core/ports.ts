@@ -1,5 +1,6 @@
 // The interfaces core and handlers use to reach upward (toward a client) without importing rpc.
 // rpc implements them; server/app.ts wires them (architecture.md: "Core never imports rpc").
+import type { ThreadStatus } from "../../protocol/v2/index.js";
 import type { Logger } from "../log.js";
 
 /** What a connection negotiated in `initialize`; owned by rpc, read by dispatch and handlers. */
@@ -15,6 +16,8 @@ export interface Session {
 export interface ServerRequestOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Called with the JSON-RPC id the request went out with (for `serverRequest/resolved`). */
+  onSent?: (requestId: number | string) => void;
 }
 
 /** One client, seen from the server: notifications and server→client requests toward it. */
@@ -44,6 +47,15 @@ export class ServerRequestAbandoned extends Error {
   }
 }
 
+/** What the approvals layer needs of the thread a request belongs to (LoadedThread fits). */
+export interface ApprovalThread {
+  readonly id: string;
+  readonly subscribers: ReadonlySet<ClientSink>;
+  readonly status: ThreadStatus;
+  setStatus(status: ThreadStatus): void;
+  emit(method: string, params: unknown): void;
+}
+
 /**
  * The one approval hook of the turn engine: every command and patch asks it before running.
  * The turn engine fills `request`; the approvals layer decides (policy, caches, asking the client).
@@ -51,6 +63,7 @@ export class ServerRequestAbandoned extends Error {
 export type ApprovalRequest =
   | {
       readonly kind: "command";
+      readonly thread: ApprovalThread;
       readonly threadId: string;
       readonly turnId: string;
       readonly itemId: string;
@@ -63,11 +76,14 @@ export type ApprovalRequest =
     }
   | {
       readonly kind: "fileChange";
+      readonly thread: ApprovalThread;
       readonly threadId: string;
+      /** The turn's cwd (paths in a patch are resolved against it). */
+      readonly cwd: string;
       readonly turnId: string;
       readonly itemId: string;
       readonly approvalPolicy: unknown;
-      /** Absolute paths the patch writes. */
+      /** Absolute paths the patch writes (a move's source and destination). */
       readonly paths: readonly string[];
       /** True when every path is inside a writable root of the sandbox policy. */
       readonly withinWritableRoots: boolean;

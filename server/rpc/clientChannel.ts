@@ -9,6 +9,9 @@ export class ClientChannel implements ClientSink {
   private isClosed = false;
   private readonly closeListeners: Array<() => void> = [];
   private readonly pending = new Set<(reason: string) => void>();
+  /** Mirrors vscode-jsonrpc's per-connection request counter (it does not expose the id it assigns);
+   * every server→client request on this connection goes through `request`, so the two stay equal. */
+  private nextRequestId = 0;
 
   constructor(
     readonly session: Session,
@@ -49,6 +52,7 @@ export class ClientChannel implements ClientSink {
       options.signal?.addEventListener("abort", onAbort, { once: true });
       if (options.timeoutMs) timer = setTimeout(() => abandon(`no answer within ${options.timeoutMs} ms`), options.timeoutMs);
       this.pending.add(abandon);
+      options.onSent?.(this.nextRequestId++);
       this.connection.sendRequest(method, params).then(
         (value) => {
           settle();

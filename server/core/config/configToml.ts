@@ -159,9 +159,11 @@ function deleteAt(table: JsonObject, path: readonly (string | number)[]): void {
   if (isPlainObject(cur) && last !== undefined) delete cur[String(last)];
 }
 
-function normalizeApproval(table: JsonObject, deprecations: DeprecationNoticeNotification[], where: string): void {
+function normalizeApproval(table: JsonObject, deprecations: DeprecationNoticeNotification[], where: string, notes: ConfigWarningNotification[]): void {
   if (table["approval_policy"] === "on-failure") {
     table["approval_policy"] = "on-request";
+    // Issue 11: the change of meaning is a warning too, not only a deprecation (on-failure used to offer a rerun outside the sandbox; on-request does not).
+    notes.push({ summary: `\`${where}approval_policy = "on-failure"\` is read as "on-request": commands run sandboxed and a sandbox denial is reported to the model, with no offer to rerun outside the sandbox.`, details: null });
     deprecations.push({
       summary: `\`${where}approval_policy = "on-failure"\` is deprecated; it is read as "on-request".`,
       details: 'Set `approval_policy = "on-request"` (or "never" for non-interactive runs) in config.toml.',
@@ -209,11 +211,11 @@ export function validateTable(input: JsonObject): ValidatedTable {
 
   const deprecations: DeprecationNoticeNotification[] = [];
   const notes: ConfigWarningNotification[] = [];
-  normalizeApproval(table, deprecations, "");
+  normalizeApproval(table, deprecations, "", notes);
   const profiles = table["profiles"];
   if (isPlainObject(profiles)) {
     for (const [name, profile] of Object.entries(profiles)) {
-      if (isPlainObject(profile)) normalizeApproval(profile, deprecations, `profiles.${name}.`);
+      if (isPlainObject(profile)) normalizeApproval(profile, deprecations, `profiles.${name}.`, notes);
     }
   }
 

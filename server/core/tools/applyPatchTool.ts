@@ -75,7 +75,7 @@ export async function runApplyPatch(patchText: string, callId: string, cwd: stri
   const item: FileChangeItem = { type: "fileChange", id: callId, changes: fileChangesForItem(patch), status: "inProgress" };
   ctx.items.start(item, () => ({ ...item, status: "failed" }));
   const verdict = await ctx.approvals.check(
-    { kind: "fileChange", threadId: ctx.thread.id, turnId: ctx.turnId, itemId: callId, approvalPolicy: ctx.settings.approvalPolicy, paths: patch.changes.map((c) => c.path), withinWritableRoots: withinWritableRoots(patch, ctx), justification: null },
+    { kind: "fileChange", thread: ctx.thread, threadId: ctx.thread.id, turnId: ctx.turnId, itemId: callId, approvalPolicy: ctx.settings.approvalPolicy, cwd, paths: patch.changes.flatMap((c) => [c.path, ...(c.movePath ? [c.movePath] : [])]), withinWritableRoots: withinWritableRoots(patch, ctx), justification: null },
     ctx.signal,
   );
   if (verdict.decision !== "approved") {

@@ -79,7 +79,7 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
   const done = (outcome: CommandOutcome): RunningCommand => ({ pid: undefined, handle: null, takeUnread: () => "", outcome: Promise.resolve(outcome) });
 
   const verdict = await ctx.approvals.check(
-    { kind: "command", threadId: ctx.thread.id, turnId: ctx.turnId, itemId: spec.itemId, approvalPolicy: ctx.settings.approvalPolicy, command: spec.argv, cwd: spec.cwd, escalated: spec.escalated, justification: spec.justification },
+    { kind: "command", thread: ctx.thread, threadId: ctx.thread.id, turnId: ctx.turnId, itemId: spec.itemId, approvalPolicy: ctx.settings.approvalPolicy, command: spec.argv, cwd: spec.cwd, escalated: spec.escalated, justification: spec.justification },
     ctx.signal,
   );
   if (verdict.decision !== "approved") {

@@ -1,0 +1,95 @@
+// Pending approval requests toward the thread's clients, and the lifecycle that always resolves them
+// (agent-loop.md §4.4, architecture.md convention 11). One request goes to one subscribed client at a
+// time; it resolves on:
+//   - the client's answer (any result: the gate reads it; an error response is "failed");
+//   - the turn's abort (turn/interrupt)                          → "aborted";
+//   - the client's disconnect: re-sent to another live subscriber, or "disconnected" when none is left;
+//   - the optional timeout                                       → "timedOut".
+// While at least one request of a thread is pending the thread is `active` with `waitingOnApproval`;
+// every resolution is followed by `serverRequest/resolved {threadId, requestId}` to the client asked.
+// A late answer (after abort, timeout or a resend) lands on a settled promise and changes nothing.
+import type { Logger } from "../../log.js";
+import { ServerRequestAbandoned, type ApprovalThread, type ClientSink } from "../ports.js";
+
+export type BrokerResult =
+  | { readonly kind: "answered"; readonly result: unknown }
+  | { readonly kind: "failed"; readonly message: string }
+  | { readonly kind: "aborted" }
+  | { readonly kind: "disconnected" }
+  | { readonly kind: "timedOut"; readonly timeoutMs: number };
+
+export interface BrokerOptions {
+  readonly log: Logger;
+  /** Null: wait for ever (the turn can still be interrupted). */
+  readonly timeoutMs: () => number | null;
+}
+
+const WAITING = "waitingOnApproval";
+
+export class ApprovalBroker {
+  private readonly pendingByThread = new WeakMap<ApprovalThread, number>();
+
+  constructor(private readonly options: BrokerOptions) {}
+
+  async ask(thread: ApprovalThread, method: string, params: unknown, signal: AbortSignal): Promise<BrokerResult> {
+    if (signal.aborted) return { kind: "aborted" };
+    this.enter(thread);
+    const timeoutMs = this.options.timeoutMs();
+    const deadline = timeoutMs === null ? null : Date.now() + timeoutMs;
+    const tried = new Set<ClientSink>();
+    try {
+      for (;;) {
+        const client = [...thread.subscribers].find((c) => !c.closed && !tried.has(c));
+        if (!client) return { kind: "disconnected" };
+        tried.add(client);
+        let requestId: number | string | null = null;
+        const remaining = deadline === null ? undefined : Math.max(1, deadline - Date.now());
+        try {
+          const result = await client.request(method, params, { signal, ...(remaining !== undefined ? { timeoutMs: remaining } : {}), onSent: (id) => (requestId = id) });
+          this.resolved(thread, client, requestId);
+          return { kind: "answered", result };
+        } catch (error) {
+          this.resolved(thread, client, requestId);
+          if (signal.aborted) return { kind: "aborted" };
+          if (error instanceof ServerRequestAbandoned) {
+            if (client.closed) {
+              this.options.log.info({ threadId: thread.id, method }, "approval client disconnected; trying another subscriber");
+              continue;
+            }
+            if (deadline !== null && Date.now() >= deadline - 1) return { kind: "timedOut", timeoutMs: timeoutMs ?? 0 };
+            return { kind: "failed", message: error.message };
+          }
+          // A JSON-RPC error response from the client.
+          return { kind: "failed", message: error instanceof Error ? error.message : String(error) };
+        }
+      }
+    } finally {
+      this.leave(thread);
+    }
+  }
+
+  private resolved(thread: ApprovalThread, client: ClientSink, requestId: number | string | null): void {
+    if (requestId === null || client.closed) return;
+    client.notify("serverRequest/resolved", { threadId: thread.id, requestId });
+  }
+
+  private enter(thread: ApprovalThread): void {
+    const n = (this.pendingByThread.get(thread) ?? 0) + 1;
+    this.pendingByThread.set(thread, n);
+    if (n === 1) this.setWaiting(thread, true);
+  }
+
+  private leave(thread: ApprovalThread): void {
+    const n = Math.max(0, (this.pendingByThread.get(thread) ?? 1) - 1);
+    this.pendingByThread.set(thread, n);
+    if (n === 0) this.setWaiting(thread, false);
+  }
+
+  /** Only touches an `active` status: a turn that already ended owns the status now. */
+  private setWaiting(thread: ApprovalThread, waiting: boolean): void {
+    const status = thread.status;
+    if (status.type !== "active") return;
+    const others = status.activeFlags.filter((f) => f !== WAITING);
+    thread.setStatus({ type: "active", activeFlags: waiting ? [...others, WAITING] : others });
+  }
+}

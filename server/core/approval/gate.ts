@@ -1,0 +1,189 @@
+// The approval gate the turn engine calls before every command and patch: gathers the facts (policy,
+// command safety, execpolicy, the thread's session cache), asks the client through the broker when the
+// plan says so, and turns the client's decision into an outcome plus its side effects (session cache,
+// execpolicy amendment). Every path ends in an outcome; nothing here can leave a turn waiting.
+import type { CommandExecutionApprovalDecision, CommandExecutionRequestApprovalParams, FileChangeRequestApprovalParams } from "../../../protocol/v2/index.js";
+import type { Logger } from "../../log.js";
+import type { ApprovalGate, ApprovalOutcome, ApprovalRequest, ApprovalThread } from "../ports.js";
+import { loadBashParser } from "../tools/bashParse.js";
+import { parseCommandActions, shellJoin } from "../tools/commandActions.js";
+import { ApprovalBroker, type BrokerResult } from "./broker.js";
+import { analyzeCommand } from "./commandSafety.js";
+import { appendAllowRule, ExecPolicy } from "./execpolicy/policy.js";
+import { normalizePolicy, planCommand, planFileChange } from "./policy.js";
+import { canonicalPath, isProtectedPath, sessionApprovalsFor, type ExecutionMode } from "./sessionCache.js";
+
+export interface ApprovalServiceOptions {
+  /** Where `rules/*.rules` live and where amendments are written. */
+  readonly home: string;
+  readonly log: Logger;
+  /** The optional approval timeout from config (ms); null waits until answered or interrupted. */
+  readonly timeoutMs?: () => number | null;
+}
+
+type CommandRequest = Extract<ApprovalRequest, { kind: "command" }>;
+type FileRequest = Extract<ApprovalRequest, { kind: "fileChange" }>;
+
+const REJECTED_BY_USER = "exec_command failed: rejected by user";
+const PATCH_REJECTED = "patch rejected by user";
+
+export class ApprovalService implements ApprovalGate {
+  private readonly broker: ApprovalBroker;
+  private policy: Promise<ExecPolicy> | null = null;
+
+  constructor(private readonly options: ApprovalServiceOptions) {
+    this.broker = new ApprovalBroker({ log: options.log, timeoutMs: options.timeoutMs ?? (() => null) });
+  }
+
+  /** Loaded once, on first use; a broken rules file is reported and leaves the policy empty (fail open to asking, not to running). */
+  private execPolicy(thread: ApprovalThread): Promise<ExecPolicy> {
+    this.policy ??= ExecPolicy.load(this.options.home).catch((error: unknown) => {
+      const message = `execpolicy rules not loaded: ${error instanceof Error ? error.message : String(error)}`;
+      this.options.log.warn({ err: error }, message);
+      thread.emit("warning", { threadId: thread.id, message });
+      return ExecPolicy.empty();
+    });
+    return this.policy;
+  }
+
+  async check(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalOutcome> {
+    return request.kind === "command" ? this.checkCommand(request, signal) : this.checkFileChange(request, signal);
+  }
+
+  private async checkCommand(req: CommandRequest, signal: AbortSignal): Promise<ApprovalOutcome> {
+    await loadBashParser();
+    const policy = normalizePolicy(req.approvalPolicy);
+    const analysis = analyzeCommand(req.command);
+    const execPolicy = await this.execPolicy(req.thread);
+    const evaluation = execPolicy.evaluate(analysis.commands);
+    const cache = sessionApprovalsFor(req.thread);
+    const plan = planCommand({ policy, escalated: req.escalated, analysis, evaluation, cachedMode: cache.commandMode(req.command) });
+    const log = this.options.log.child({ threadId: req.threadId, turnId: req.turnId, itemId: req.itemId });
+    if (plan.kind === "run") {
+      log.info({ decision: "auto", why: plan.why, sandbox: plan.mode }, "command approved without asking");
+      return { decision: "approved", sandboxed: plan.mode !== "unsandboxed" };
+    }
+    if (plan.kind === "reject") {
+      log.info({ decision: "rejected", why: plan.why }, "command rejected without asking");
+      return { decision: "declined", message: plan.message };
+    }
+    const amendment = plan.proposedAmendment ? [...plan.proposedAmendment] : null;
+    const params: CommandExecutionRequestApprovalParams = {
+      kind: "command",
+      threadId: req.threadId,
+      turnId: req.turnId,
+      itemId: req.itemId,
+      startedAtMs: Date.now(),
+      environmentId: "local",
+      command: shellJoin(req.command),
+      cwd: req.cwd,
+      commandActions: parseCommandActions(req.command, req.cwd),
+      reason: req.justification,
+      proposedExecpolicyAmendment: amendment,
+      // As the reference lists them; any valid decision is honoured anyway.
+      availableDecisions: ["accept", ...(amendment ? [{ acceptWithExecpolicyAmendment: { execpolicy_amendment: amendment } }] : []), "cancel"],
+    };
+    const answer = await this.broker.ask(req.thread, "item/commandExecution/requestApproval", params, signal);
+    const decision = this.decisionOf(answer, req.thread, COMMAND_DECISIONS);
+    const sandboxed = plan.mode !== "unsandboxed";
+    log.info({ decision: decision.kind === "decision" ? decision.value : decision.kind, why: plan.why, sandbox: plan.mode }, "command approval resolved");
+    if (decision.kind !== "decision") return decision.outcome;
+    const d = decision.value;
+    if (d === "accept") return { decision: "approved", sandboxed };
+    if (d === "acceptForSession") {
+      if (plan.cacheable) cache.approve({ kind: "command", argv: req.command }, plan.mode as ExecutionMode);
+      return { decision: "approved", sandboxed };
+    }
+    if (d === "decline") return { decision: "declined", message: REJECTED_BY_USER };
+    if (d === "cancel") return { decision: "cancel" };
+    if (typeof d === "object" && "acceptWithExecpolicyAmendment" in d) {
+      const prefix = d.acceptWithExecpolicyAmendment.execpolicy_amendment;
+      try {
+        const file = await appendAllowRule(this.options.home, prefix);
+        execPolicy.addAllow(prefix, file);
+        log.info({ prefix, file }, "execpolicy amendment appended");
+      } catch (error) {
+        const message = `execpolicy amendment not saved: ${error instanceof Error ? error.message : String(error)}`;
+        log.warn({ err: error }, message);
+        req.thread.emit("warning", { threadId: req.threadId, message });
+      }
+      return { decision: "approved", sandboxed };
+    }
+    if (typeof d === "object" && "applyNetworkPolicyAmendment" in d) {
+      // The network amendment itself belongs to the network-approval work; its intent is honoured.
+      return d.applyNetworkPolicyAmendment.network_policy_amendment.action === "allow" ? { decision: "approved", sandboxed } : { decision: "declined", message: REJECTED_BY_USER };
+    }
+    return { decision: "declined", message: REJECTED_BY_USER };
+  }
+
+  private async checkFileChange(req: FileRequest, signal: AbortSignal): Promise<ApprovalOutcome> {
+    const policy = normalizePolicy(req.approvalPolicy);
+    const paths = req.paths.map((p) => canonicalPath(p, req.cwd));
+    const cache = sessionApprovalsFor(req.thread);
+    const protectedPath = paths.some(isProtectedPath);
+    const plan = planFileChange({ policy, withinWritableRoots: req.withinWritableRoots, cached: cache.coversPaths(paths), protectedPath });
+    const log = this.options.log.child({ threadId: req.threadId, turnId: req.turnId, itemId: req.itemId });
+    if (plan.kind === "run") {
+      log.info({ decision: "auto", why: plan.why, sandboxed: plan.sandboxed }, "patch approved without asking");
+      return { decision: "approved", sandboxed: plan.sandboxed };
+    }
+    const params: FileChangeRequestApprovalParams = { threadId: req.threadId, turnId: req.turnId, itemId: req.itemId, startedAtMs: Date.now(), reason: req.justification, grantRoot: null };
+    const answer = await this.broker.ask(req.thread, "item/fileChange/requestApproval", params, signal);
+    const decision = this.decisionOf(answer, req.thread, FILE_DECISIONS);
+    log.info({ decision: decision.kind === "decision" ? decision.value : decision.kind, why: plan.why, sandboxed: plan.sandboxed }, "patch approval resolved");
+    if (decision.kind !== "decision") return decision.outcome.decision === "declined" ? { decision: "declined", message: decision.outcome.message.replace("exec_command", "apply_patch") } : decision.outcome;
+    switch (decision.value) {
+      case "acceptForSession":
+        if (plan.cacheable) for (const p of paths) cache.approve({ kind: "path", path: p });
+        return { decision: "approved", sandboxed: plan.sandboxed };
+      case "accept":
+        return { decision: "approved", sandboxed: plan.sandboxed };
+      case "cancel":
+        return { decision: "cancel" };
+      case "decline":
+        return { decision: "declined", message: PATCH_REJECTED };
+    }
+  }
+
+  /** The client's answer as a decision, or the outcome that stands in for it. */
+  private decisionOf<T>(answer: BrokerResult, thread: ApprovalThread, read: (v: unknown) => T | null): { kind: "decision"; value: T } | { kind: "outcome"; outcome: ApprovalOutcome } {
+    const warn = (message: string): void => thread.emit("warning", { threadId: thread.id, message });
+    switch (answer.kind) {
+      case "answered": {
+        const value = read(typeof answer.result === "object" && answer.result !== null ? (answer.result as { decision?: unknown }).decision : undefined);
+        if (value !== null) return { kind: "decision", value };
+        warn(`approval request failed: the client's answer has no valid decision (${JSON.stringify(answer.result)?.slice(0, 200)}); treated as a rejection`);
+        return { kind: "outcome", outcome: { decision: "declined", message: "exec_command failed: approval request failed" } };
+      }
+      case "failed":
+        warn(`approval request failed: ${answer.message}; treated as a rejection`);
+        return { kind: "outcome", outcome: { decision: "declined", message: "exec_command failed: approval request failed" } };
+      case "aborted":
+        return { kind: "outcome", outcome: { decision: "cancel" } };
+      case "disconnected":
+        warn("approval request failed: no client left to answer it; declined");
+        return { kind: "outcome", outcome: { decision: "declined", message: "exec_command failed: approval request failed (the client disconnected)" } };
+      case "timedOut":
+        warn(`approval request timed out after ${answer.timeoutMs} ms; declined`);
+        return { kind: "outcome", outcome: { decision: "declined", message: `exec_command failed: approval request timed out after ${answer.timeoutMs} ms` } };
+    }
+  }
+}
+
+function COMMAND_DECISIONS(v: unknown): CommandExecutionApprovalDecision | null {
+  if (v === "accept" || v === "acceptForSession" || v === "decline" || v === "cancel") return v;
+  if (typeof v !== "object" || v === null) return null;
+  const o = v as Record<string, unknown>;
+  const amend = o["acceptWithExecpolicyAmendment"] as { execpolicy_amendment?: unknown } | undefined;
+  if (amend && Array.isArray(amend.execpolicy_amendment) && amend.execpolicy_amendment.length > 0 && amend.execpolicy_amendment.every((w) => typeof w === "string")) {
+    return { acceptWithExecpolicyAmendment: { execpolicy_amendment: amend.execpolicy_amendment as string[] } };
+  }
+  const net = o["applyNetworkPolicyAmendment"] as { network_policy_amendment?: { host?: unknown; action?: unknown } } | undefined;
+  const n = net?.network_policy_amendment;
+  if (n && typeof n.host === "string" && (n.action === "allow" || n.action === "deny")) return { applyNetworkPolicyAmendment: { network_policy_amendment: { host: n.host, action: n.action } } };
+  return null;
+}
+
+function FILE_DECISIONS(v: unknown): "accept" | "acceptForSession" | "decline" | "cancel" | null {
+  return v === "accept" || v === "acceptForSession" || v === "decline" || v === "cancel" ? v : null;
+}

@@ -1,0 +1,109 @@
+import { mkdtempSync, mkdirSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadBashParser } from "../tools/bashParse.js";
+import { analyzeCommand } from "./commandSafety.js";
+import { ExecPolicy } from "./execpolicy/policy.js";
+import { parseRules } from "./execpolicy/parser.js";
+import { normalizePolicy, planCommand, planFileChange } from "./policy.js";
+import { canonicalPath, isProtectedPath, keyString, SessionApprovals } from "./sessionCache.js";
+
+beforeAll(async () => {
+  await loadBashParser();
+});
+
+const lc = (s: string) => ["/bin/bash", "-lc", s];
+const empty = ExecPolicy.empty();
+
+function plan(policy: unknown, argv: string[], opts: { escalated?: boolean; cached?: "turnDefault" | "unsandboxed" | null; rules?: string } = {}) {
+  const analysis = analyzeCommand(argv);
+  const evaluation = (opts.rules ? ExecPolicy.fromRules(parseRules(opts.rules, "t.rules")) : empty).evaluate(analysis.commands);
+  return planCommand({ policy: normalizePolicy(policy), escalated: opts.escalated ?? false, analysis, evaluation, cachedMode: opts.cached ?? null });
+}
+
+describe("normalizePolicy", () => {
+  it("reads on-failure as on-request and granular categories as auto-reject switches", () => {
+    expect(normalizePolicy("on-failure")).toEqual(normalizePolicy("on-request"));
+    expect(normalizePolicy({ granular: { sandbox_approval: false, rules: true, mcp_elicitations: false } })).toEqual({ mode: "on-request", askSandbox: false, askRules: true });
+  });
+});
+
+describe("planCommand", () => {
+  it("untrusted runs known-safe commands and asks for the rest, per sub-command", () => {
+    expect(plan("untrusted", lc("ls && cat a.txt")).kind).toBe("run");
+    expect(plan("untrusted", lc("cat a | rm -rf ./"))).toMatchObject({ kind: "ask", cacheable: false, proposedAmendment: null });
+    expect(plan("untrusted", lc("touch b.txt"))).toMatchObject({ kind: "ask", cacheable: true, proposedAmendment: ["touch", "b.txt"], mode: "turnDefault" });
+    expect(plan("untrusted", lc("touch a && touch b"))).toMatchObject({ kind: "ask", proposedAmendment: null });
+  });
+  it("on-request runs sandboxed and asks for escalation; never refuses escalation", () => {
+    expect(plan("on-request", lc("touch b"))).toMatchObject({ kind: "run", mode: "turnDefault" });
+    expect(plan("on-request", lc("touch b"), { escalated: true })).toMatchObject({ kind: "ask", mode: "unsandboxed" });
+    expect(plan("never", lc("touch b"), { escalated: true }).kind).toBe("reject");
+    expect(plan({ granular: { sandbox_approval: false, rules: true, mcp_elicitations: true } }, lc("touch b"), { escalated: true }).kind).toBe("reject");
+  });
+  it("dangerous commands never ride on a cached approval, and under never the sandbox decides", () => {
+    expect(plan("untrusted", lc("rm -rf build"), { cached: "turnDefault" }).kind).toBe("ask");
+    expect(plan("on-request", lc("git reset --hard"), { cached: "turnDefault" }).kind).toBe("ask");
+    expect(plan("never", lc("rm -rf build"))).toMatchObject({ kind: "run", mode: "turnDefault" });
+  });
+  it("a cached approval covers its mode or a narrower one, never a wider one", () => {
+    expect(plan("untrusted", lc("touch b"), { cached: "turnDefault" })).toMatchObject({ kind: "run", mode: "turnDefault" });
+    expect(plan("untrusted", lc("touch b"), { cached: "turnDefault", escalated: true }).kind).toBe("ask");
+    expect(plan("untrusted", lc("touch b"), { cached: "unsandboxed", escalated: true })).toMatchObject({ kind: "run", mode: "unsandboxed" });
+  });
+  it("execpolicy: forbidden refuses everywhere, prompt asks (or refuses when asking is off), allow skips the prompt inside the sandbox", () => {
+    const rules = 'prefix_rule(pattern=["rm"], decision="forbidden")\nprefix_rule(pattern=["npm"], decision="prompt")\nprefix_rule(pattern=["touch"], decision="allow")\nprefix_rule(pattern=["make"], decision="allow", sandbox="none")\n';
+    expect(plan("never", lc("rm x"), { rules }).kind).toBe("reject");
+    expect(plan("on-request", lc("npm i"), { rules })).toMatchObject({ kind: "ask", proposedAmendment: null });
+    expect(plan("never", lc("npm i"), { rules }).kind).toBe("reject");
+    expect(plan("untrusted", lc("touch b"), { rules })).toMatchObject({ kind: "run", mode: "turnDefault" });
+    expect(plan("untrusted", lc("touch b"), { rules, escalated: true }).kind).toBe("ask");
+    expect(plan("untrusted", lc("make"), { rules, escalated: true })).toMatchObject({ kind: "run", mode: "unsandboxed" });
+    expect(plan("untrusted", lc("touch a && echo x > f"), { rules }).kind).toBe("ask");
+  });
+});
+
+describe("planFileChange", () => {
+  const p = (policy: unknown, f: Partial<{ withinWritableRoots: boolean; cached: boolean; protectedPath: boolean }>) =>
+    planFileChange({ policy: normalizePolicy(policy), withinWritableRoots: true, cached: false, protectedPath: false, ...f });
+  it("asks under untrusted unless cached; protected paths never from the cache", () => {
+    expect(p("untrusted", {}).kind).toBe("ask");
+    expect(p("untrusted", { cached: true }).kind).toBe("run");
+    expect(p("untrusted", { cached: true, protectedPath: true })).toMatchObject({ kind: "ask", cacheable: false });
+    expect(p("on-request", {}).kind).toBe("run");
+    expect(p("on-request", { withinWritableRoots: false })).toMatchObject({ kind: "ask", sandboxed: false });
+    expect(p("never", { withinWritableRoots: false })).toMatchObject({ kind: "run", sandboxed: true });
+  });
+});
+
+describe("session cache", () => {
+  it("keeps commands, paths and (host, protocol, port) side by side", () => {
+    const c = new SessionApprovals();
+    c.approve({ kind: "command", argv: ["touch", "b"] }, "turnDefault");
+    c.approve({ kind: "path", path: "/w/a.txt" });
+    c.approve({ kind: "network", host: "Example.COM", protocol: "https", port: 443 });
+    expect(c.commandMode(["touch", "b"])).toBe("turnDefault");
+    expect(c.commandMode(["touch", "b", "c"])).toBeNull();
+    expect(c.coversPaths(["/w/a.txt"])).toBe(true);
+    expect(c.coversPaths(["/w/a.txt", "/w/b.txt"])).toBe(false);
+    expect(c.has({ kind: "network", host: "example.com", protocol: "https", port: 443 })).toBe(true);
+    expect(c.has({ kind: "network", host: "example.com", protocol: "https", port: 8443 })).toBe(false);
+    c.deny({ kind: "network", host: "example.com", protocol: "https", port: 443 });
+    expect(c.isDenied({ kind: "network", host: "EXAMPLE.com", protocol: "https", port: 443 })).toBe(true);
+    expect(keyString({ kind: "path", path: "/x" })).not.toBe(keyString({ kind: "command", argv: ["/x"] }));
+  });
+  it("canonicalises a.txt, ./a.txt, sub/../a.txt, an absolute path and a symlinked directory to one path", () => {
+    const root = mkdtempSync(path.join(tmpdir(), "canon-"));
+    mkdirSync(path.join(root, "real"));
+    mkdirSync(path.join(root, "real", "sub"));
+    symlinkSync(path.join(root, "real"), path.join(root, "link"));
+    const cwd = path.join(root, "real");
+    const want = canonicalPath(path.join(root, "real", "a.txt"), "/");
+    for (const [p, c] of [["a.txt", cwd], ["./a.txt", cwd], ["sub/../a.txt", cwd], [path.join(cwd, "a.txt"), "/"], ["a.txt", path.join(root, "link")], ["../../link/new/../a.txt", path.join(root, "real", "sub")]] as const) {
+      expect(canonicalPath(p, c)).toBe(want);
+    }
+    expect(isProtectedPath(path.join(cwd, ".git", "config"))).toBe(true);
+    expect(isProtectedPath(path.join(cwd, "git", "config"))).toBe(false);
+  });
+});

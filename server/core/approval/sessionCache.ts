@@ -1,0 +1,101 @@
+// "For the session" approvals, one cache per loaded thread (in memory, across turns, gone with the
+// thread). Keys are tagged so that commands, canonical paths and network targets sit side by side:
+//   command  — the argv as run (after `bash -lc` unwrapping is irrelevant: the exact argv is the key);
+//   path     — a canonical absolute path (resolved, `..` collapsed, symlinks resolved);
+//   network  — (host lowercased, protocol, port), for the network-approval work (sandbox.md §5.3).
+// A command entry remembers the execution mode it was approved with, so a cached approval reuses
+// exactly that bounded sandbox and never a wider one.
+import { realpathSync } from "node:fs";
+import path from "node:path";
+
+export type ExecutionMode = "turnDefault" | "unsandboxed";
+
+export type ApprovalKey =
+  | { readonly kind: "command"; readonly argv: readonly string[] }
+  | { readonly kind: "path"; readonly path: string }
+  | { readonly kind: "network"; readonly host: string; readonly protocol: "http" | "https" | "socks5-tcp" | "socks5-udp"; readonly port: number };
+
+export function keyString(key: ApprovalKey): string {
+  switch (key.kind) {
+    case "command":
+      return `command:${JSON.stringify(key.argv)}`;
+    case "path":
+      return `path:${key.path}`;
+    case "network":
+      return `network:${key.protocol}:${key.host.toLowerCase()}:${key.port}`;
+  }
+}
+
+export class SessionApprovals {
+  private readonly approved = new Map<string, ExecutionMode | true>();
+  private readonly denied = new Set<string>();
+
+  approve(key: ApprovalKey, mode: ExecutionMode = "turnDefault"): void {
+    const k = keyString(key);
+    this.approved.set(k, key.kind === "command" ? mode : true);
+    this.denied.delete(k);
+  }
+
+  deny(key: ApprovalKey): void {
+    const k = keyString(key);
+    this.denied.add(k);
+    this.approved.delete(k);
+  }
+
+  isDenied(key: ApprovalKey): boolean {
+    return this.denied.has(keyString(key));
+  }
+
+  /** The mode a command was approved with, or null. */
+  commandMode(argv: readonly string[]): ExecutionMode | null {
+    const v = this.approved.get(keyString({ kind: "command", argv }));
+    return v === undefined || v === true ? null : v;
+  }
+
+  has(key: ApprovalKey): boolean {
+    return this.approved.has(keyString(key));
+  }
+
+  /** Every path approved (canonical paths expected). */
+  coversPaths(paths: readonly string[]): boolean {
+    return paths.length > 0 && paths.every((p) => this.has({ kind: "path", path: p }));
+  }
+}
+
+const caches = new WeakMap<object, SessionApprovals>();
+
+/** The thread's cache; keyed by the thread object so it goes when the thread is unloaded. */
+export function sessionApprovalsFor(thread: object): SessionApprovals {
+  let c = caches.get(thread);
+  if (!c) {
+    c = new SessionApprovals();
+    caches.set(thread, c);
+  }
+  return c;
+}
+
+/**
+ * The canonical form of a path: absolute against `cwd`, `..` collapsed, and symlinks resolved on the
+ * longest prefix that exists (a file a patch is about to add does not exist yet, its folder may be a
+ * symlink).
+ */
+export function canonicalPath(p: string, cwd: string): string {
+  const abs = path.resolve(cwd, p);
+  const tail: string[] = [];
+  let head = abs;
+  for (;;) {
+    try {
+      return path.join(realpathSync.native(head), ...tail.reverse());
+    } catch {
+      const parent = path.dirname(head);
+      if (parent === head) return abs;
+      tail.push(path.basename(head));
+      head = parent;
+    }
+  }
+}
+
+/** Paths a session approval must never cover (sandbox.md §1.3: protected subpaths). */
+export function isProtectedPath(p: string): boolean {
+  return p.split(path.sep).some((part) => part === ".git" || part === ".codex" || part === ".gatehouse");
+}

@@ -1,0 +1,383 @@
+// Approvals end to end on the real daemon: a scripted model asks for commands and patches, the test
+// plays the client and answers the server's approval requests. Every decision, the session cache
+// (dangerous commands excluded), the execpolicy amendment, and the lifecycle cases (interrupt, a
+// disconnect with and without another subscribed client, bad answers) are covered. No timing
+// assertions: every wait is for a message.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { createConnection, type Socket } from "node:net";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { DAEMON, startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
+import { tempHome, type TempHome } from "../helpers/home.js";
+import { evCustomToolCall, evFunctionCall, evMessage, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function config(baseUrl: string, policy: string): string {
+  return `model = "gpt-5.5"
+model_provider = "mock"
+approval_policy = "${policy}"
+sandbox_mode = "workspace-write"
+[model_providers.mock]
+name = "mock"
+base_url = "${baseUrl}"
+wire_api = "responses"
+request_max_retries = 0
+stream_max_retries = 0
+`;
+}
+
+const exec = (callId: string, cmd: string, extra: Record<string, unknown> = {}) => evFunctionCall(callId, "exec_command", { cmd, ...extra });
+const say = (text: string) => turn(evMessage(`m_${text.length}`, text));
+
+interface Setup {
+  d: RawDaemon;
+  mock: MockResponses;
+  cwd: string;
+  home: TempHome;
+  threadId: string;
+  startTurn(text?: string): Promise<string>;
+  approval(method: string, itemId: string, from?: number): Promise<Json>;
+  answer(req: Json, result: unknown): void;
+  itemCompleted(itemId: string): Promise<Json>;
+  turnCompleted(turnId: string): Promise<Json>;
+  outputFor(callId: string): string | null;
+}
+
+async function setup(policy: string, script: ScriptEntry[]): Promise<Setup> {
+  const mock = await startMockResponses({ script });
+  const home = tempHome("gatehouse-approvals");
+  const cwd = join(home.base, "cwd");
+  mkdirSync(cwd);
+  const d = startDaemon({ home, config: config(mock.baseUrl, policy) });
+  cleanups.push(async () => {
+    await d.stop();
+    await mock.close();
+    home.cleanup();
+  });
+  await d.initialize();
+  const started = await d.request("thread/start", { cwd, approvalPolicy: policy, sandbox: "workspace-write" });
+  const threadId = (started["result"] as { thread: { id: string } }).thread.id;
+  const s: Setup = {
+    d,
+    mock,
+    cwd,
+    home,
+    threadId,
+    async startTurn(text = "go") {
+      const r = await d.request("turn/start", { threadId, input: [{ type: "text", text }] });
+      return (r["result"] as { turn: { id: string } }).turn.id;
+    },
+    approval: (method, itemId, from = 0) => d.waitFor((m) => m["method"] === method && "id" in m && (m["params"] as Json)["itemId"] === itemId, 15_000, from),
+    answer: (req, result) => d.sendJson({ id: req["id"] as number, result }),
+    itemCompleted: (itemId) => d.waitFor((m) => m["method"] === "item/completed" && ((m["params"] as Json)["item"] as Json)["id"] === itemId, 15_000),
+    turnCompleted: (turnId) => d.waitFor((m) => m["method"] === "turn/completed" && ((m["params"] as Json)["turn"] as Json)["id"] === turnId, 15_000),
+    outputFor(callId) {
+      for (const r of mock.responsesRequests()) {
+        const input = (r.body?.["input"] ?? []) as Json[];
+        const out = input.find((i) => (i["type"] === "function_call_output" || i["type"] === "custom_tool_call_output") && i["call_id"] === callId);
+        if (out) return String(out["output"]);
+      }
+      return null;
+    },
+  };
+  return s;
+}
+
+const requestsOf = (d: RawDaemon, method: string) => d.messages.filter((m) => m["method"] === method && "id" in m);
+const itemOf = (m: Json) => (m["params"] as Json)["item"] as Json;
+
+describe("command approvals (untrusted)", () => {
+  it("accept: item/started, waitingOnApproval, the 0.169 request fields, serverRequest/resolved, then the command runs sandboxed", async () => {
+    const s = await setup("untrusted", [turn(exec("c1", "touch b.txt")), say("done")]);
+    const turnId = await s.startTurn();
+    const req = await s.approval("item/commandExecution/requestApproval", "c1");
+    const reqIndex = s.d.messages.indexOf(req);
+    const started = s.d.messages.findIndex((m) => m["method"] === "item/started" && itemOf(m)["id"] === "c1");
+    expect(started).toBeGreaterThanOrEqual(0);
+    expect(started).toBeLessThan(reqIndex);
+    expect(s.d.messages.slice(started, reqIndex).some((m) => m["method"] === "thread/status/changed" && JSON.stringify(m["params"]).includes("waitingOnApproval"))).toBe(true);
+    expect(req["params"]).toMatchObject({
+      kind: "command",
+      threadId: s.threadId,
+      turnId,
+      itemId: "c1",
+      cwd: s.cwd,
+      command: "/bin/bash -lc 'touch b.txt'",
+      commandActions: [{ type: "unknown", command: "touch b.txt" }],
+      proposedExecpolicyAmendment: ["touch", "b.txt"],
+      availableDecisions: ["accept", { acceptWithExecpolicyAmendment: { execpolicy_amendment: ["touch", "b.txt"] } }, "cancel"],
+    });
+    expect(typeof (req["params"] as Json)["startedAtMs"]).toBe("number");
+    s.answer(req, { decision: "accept" });
+    const done = await s.itemCompleted("c1");
+    expect(itemOf(done)).toMatchObject({ status: "completed", exitCode: 0 });
+    const resolved = s.d.messages.find((m) => m["method"] === "serverRequest/resolved");
+    expect(resolved?.["params"]).toEqual({ threadId: s.threadId, requestId: req["id"] });
+    const cleared = s.d.messages.slice(s.d.messages.indexOf(resolved as Json)).find((m) => m["method"] === "thread/status/changed");
+    expect(cleared?.["params"]).toMatchObject({ status: { type: "active", activeFlags: [] } });
+    await s.turnCompleted(turnId);
+    expect(existsSync(join(s.cwd, "b.txt"))).toBe(true);
+  });
+
+  it("known-safe commands run without a prompt; a pipe into rm still asks although cat is safe", async () => {
+    const s = await setup("untrusted", [turn(exec("safe", "ls && cat /dev/null")), turn(exec("pipe", "cat /dev/null | rm -rf ./nothing")), say("done")]);
+    const turnId = await s.startTurn();
+    const req = await s.approval("item/commandExecution/requestApproval", "pipe");
+    expect((req["params"] as Json)["proposedExecpolicyAmendment"]).toBeNull();
+    s.answer(req, { decision: "decline" });
+    await s.turnCompleted(turnId);
+    expect(requestsOf(s.d, "item/commandExecution/requestApproval").map((m) => (m["params"] as Json)["itemId"])).toEqual(["pipe"]);
+  });
+
+  it("decline: the item completes declined, the model reads the rejection, and the turn goes on", async () => {
+    const s = await setup("untrusted", [turn(exec("c1", "touch b.txt")), say("ok")]);
+    const turnId = await s.startTurn();
+    s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "decline" });
+    expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
+    expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("completed");
+    expect(s.outputFor("c1")).toContain("rejected by user");
+    expect(existsSync(join(s.cwd, "b.txt"))).toBe(false);
+  });
+
+  it("cancel: the item completes declined and the turn ends interrupted with no further sampling", async () => {
+    const s = await setup("untrusted", [turn(exec("c1", "touch b.txt")), say("never sampled")]);
+    const turnId = await s.startTurn();
+    s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "cancel" });
+    expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
+    expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("interrupted");
+    expect(s.mock.responsesRequests()).toHaveLength(1);
+  });
+
+  it("acceptForSession caches the exact command across turns, but never a dangerous one", async () => {
+    const s = await setup("untrusted", [
+      turn(exec("a1", "echo x >> log.txt"), exec("r1", "rm -rf ./scratch")),
+      say("one"),
+      turn(exec("a2", "echo x >> log.txt"), exec("r2", "rm -rf ./scratch")),
+      say("two"),
+    ]);
+    const t1 = await s.startTurn();
+    s.answer(await s.approval("item/commandExecution/requestApproval", "a1"), { decision: "acceptForSession" });
+    s.answer(await s.approval("item/commandExecution/requestApproval", "r1"), { decision: "acceptForSession" });
+    await s.turnCompleted(t1);
+    const t2 = await s.startTurn();
+    const again = await s.approval("item/commandExecution/requestApproval", "r2");
+    s.answer(again, { decision: "decline" });
+    await s.turnCompleted(t2);
+    const asked = requestsOf(s.d, "item/commandExecution/requestApproval").map((m) => (m["params"] as Json)["itemId"]);
+    expect(asked).toEqual(["a1", "r1", "r2"]);
+    expect(readFileSync(join(s.cwd, "log.txt"), "utf8")).toBe("x\nx\n");
+  });
+
+  it("acceptWithExecpolicyAmendment appends an allow rule that applies from the next command on, and `execpolicy check` sees it", async () => {
+    const s = await setup("untrusted", [turn(exec("c1", "touch one.txt")), turn(exec("c2", "touch two.txt")), say("done")]);
+    const turnId = await s.startTurn();
+    s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: ["touch"] } } });
+    expect(itemOf(await s.itemCompleted("c2"))).toMatchObject({ status: "completed", exitCode: 0 });
+    await s.turnCompleted(turnId);
+    expect(requestsOf(s.d, "item/commandExecution/requestApproval")).toHaveLength(1);
+    expect(readFileSync(join(s.home.home, "rules", "default.rules"), "utf8")).toBe('prefix_rule(pattern=["touch"], decision="allow")\n');
+    const check = spawnSync(process.execPath, [DAEMON, "execpolicy", "check", "--", "touch", "x"], { env: { ...process.env, GATEHOUSE_HOME: s.home.home, CODEX_HOME: "" }, encoding: "utf8" });
+    expect(check.status).toBe(0);
+    expect(JSON.parse(check.stdout)).toEqual({ matchedRules: [{ prefixRuleMatch: { matchedPrefix: ["touch"], decision: "allow" } }], decision: "allow" });
+  });
+
+  it("an unreadable answer resolves the request as a failed approval with a warning; the turn goes on", async () => {
+    const s = await setup("untrusted", [turn(exec("c1", "touch b.txt")), say("ok")]);
+    const turnId = await s.startTurn();
+    s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "sure" });
+    expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
+    await s.turnCompleted(turnId);
+    expect(s.d.messages.some((m) => m["method"] === "warning" && String((m["params"] as Json)["message"]).includes("approval request failed"))).toBe(true);
+    expect(s.outputFor("c1")).toContain("approval request failed");
+  });
+
+  it("turn/interrupt resolves a pending approval; the turn ends interrupted and a late answer changes nothing", async () => {
+    const s = await setup("untrusted", [turn(exec("c1", "touch b.txt")), say("never sampled")]);
+    const turnId = await s.startTurn();
+    const req = await s.approval("item/commandExecution/requestApproval", "c1");
+    const r = await s.d.request("turn/interrupt", { threadId: s.threadId, turnId });
+    expect(r["result"]).toEqual({});
+    expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("interrupted");
+    expect(s.d.messages.some((m) => m["method"] === "serverRequest/resolved" && (m["params"] as Json)["requestId"] === req["id"])).toBe(true);
+    s.answer(req, { decision: "accept" });
+    const after = await s.d.request("thread/read", { threadId: s.threadId, includeTurns: false });
+    expect(after["result"]).toBeDefined();
+    expect(existsSync(join(s.cwd, "b.txt"))).toBe(false);
+    expect(s.mock.responsesRequests()).toHaveLength(1);
+  });
+
+  it("on-request runs sandboxed without asking, and asks for escalation with the model's justification", async () => {
+    const s = await setup("on-request", [turn(exec("c1", "touch in.txt"), exec("c2", "touch out.txt", { sandbox_permissions: "require_escalated", justification: "needs it" })), say("ok")]);
+    const turnId = await s.startTurn();
+    const req = await s.approval("item/commandExecution/requestApproval", "c2");
+    expect((req["params"] as Json)["reason"]).toBe("needs it");
+    s.answer(req, { decision: "decline" });
+    await s.turnCompleted(turnId);
+    expect(requestsOf(s.d, "item/commandExecution/requestApproval")).toHaveLength(1);
+    expect(existsSync(join(s.cwd, "in.txt"))).toBe(true);
+  });
+
+  it("never refuses escalation without asking and tells the model", async () => {
+    const s = await setup("never", [turn(exec("c1", "touch out.txt", { sandbox_permissions: "require_escalated", justification: "x" })), say("ok")]);
+    const turnId = await s.startTurn();
+    await s.turnCompleted(turnId);
+    expect(requestsOf(s.d, "item/commandExecution/requestApproval")).toHaveLength(0);
+    expect(s.outputFor("c1")).toContain("approval policy does not allow asking");
+  });
+});
+
+describe("file change approvals", () => {
+  it("acceptForSession covers the same file reached by another spelling; a new file prompts again; decline leaves it unwritten", async () => {
+    const s = await setup("untrusted", [
+      turn(evCustomToolCall("p1", "apply_patch", "*** Begin Patch\n*** Add File: a.txt\n+one\n*** End Patch")),
+      turn(evCustomToolCall("p2", "apply_patch", "*** Begin Patch\n*** Update File: sub/../a.txt\n@@\n-one\n+two\n*** End Patch")),
+      turn(evCustomToolCall("p3", "apply_patch", "*** Begin Patch\n*** Add File: b.txt\n+b\n*** End Patch")),
+      say("ok"),
+    ]);
+    mkdirSync(join(s.cwd, "sub"));
+    const turnId = await s.startTurn();
+    const first = await s.approval("item/fileChange/requestApproval", "p1");
+    expect(first["params"]).toMatchObject({ threadId: s.threadId, turnId, itemId: "p1", reason: null, grantRoot: null });
+    s.answer(first, { decision: "acceptForSession" });
+    expect(itemOf(await s.itemCompleted("p2"))["status"]).toBe("completed");
+    s.answer(await s.approval("item/fileChange/requestApproval", "p3"), { decision: "decline" });
+    expect(itemOf(await s.itemCompleted("p3"))["status"]).toBe("declined");
+    await s.turnCompleted(turnId);
+    expect(requestsOf(s.d, "item/fileChange/requestApproval").map((m) => (m["params"] as Json)["itemId"])).toEqual(["p1", "p3"]);
+    expect(readFileSync(join(s.cwd, "a.txt"), "utf8")).toBe("two\n");
+    expect(existsSync(join(s.cwd, "b.txt"))).toBe(false);
+  });
+});
+
+// Two clients on one daemon (unix socket): the request moves to the other subscriber when the asked one disconnects.
+class SocketClient {
+  readonly messages: Json[] = [];
+  private buf = "";
+  private waiters = new Set<() => void>();
+  private nextId = 1;
+  constructor(readonly socket: Socket) {
+    socket.setEncoding("utf8");
+    socket.on("data", (c: string) => {
+      this.buf += c;
+      let nl: number;
+      while ((nl = this.buf.indexOf("\n")) >= 0) {
+        this.messages.push(JSON.parse(this.buf.slice(0, nl)) as Json);
+        this.buf = this.buf.slice(nl + 1);
+      }
+      for (const w of [...this.waiters]) w();
+    });
+  }
+  static connect(path: string): Promise<SocketClient> {
+    return new Promise((resolve, reject) => {
+      const s = createConnection(path, () => resolve(new SocketClient(s)));
+      s.once("error", reject);
+    });
+  }
+  send(msg: Json): void {
+    this.socket.write(`${JSON.stringify(msg)}\n`);
+  }
+  waitFor(match: (m: Json) => boolean): Promise<Json> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const f = this.messages.find(match);
+        if (f) {
+          this.waiters.delete(check);
+          clearTimeout(timer);
+          resolve(f);
+        }
+      };
+      const timer = setTimeout(() => reject(new Error(`timed out; last: ${JSON.stringify(this.messages.slice(-3))}`)), 15_000);
+      this.waiters.add(check);
+      check();
+    });
+  }
+  async request(method: string, params: unknown): Promise<Json> {
+    const id = this.nextId++;
+    this.send({ id, method, params });
+    return this.waitFor((m) => m["id"] === id && ("result" in m || "error" in m));
+  }
+  async init(): Promise<void> {
+    await this.request("initialize", { clientInfo: { name: "t", version: "1" } });
+    this.send({ method: "initialized" });
+  }
+}
+
+async function socketDaemon(script: ScriptEntry[]): Promise<{ path: string; mock: MockResponses; cwd: string }> {
+  const mock = await startMockResponses({ script });
+  const home = tempHome("gatehouse-approvals-sock");
+  home.writeConfig(config(mock.baseUrl, "untrusted"));
+  const cwd = join(home.base, "cwd");
+  mkdirSync(cwd);
+  const path = join(home.base, "gh.sock");
+  const child: ChildProcess = spawn(process.execPath, [DAEMON, "app-server", "--listen", `unix://${path}`], {
+    env: { ...process.env, GATEHOUSE_HOME: home.home, CODEX_HOME: "", TMPDIR: home.tmp, GATEHOUSE_LOG: "info" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  cleanups.push(async () => {
+    child.kill("SIGKILL");
+    await mock.close();
+    home.cleanup();
+  });
+  await new Promise<void>((resolve, reject) => {
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`daemon did not listen: ${err}`)), 10_000);
+    child.stderr?.setEncoding("utf8");
+    child.stderr?.on("data", (c: string) => {
+      err += c;
+      if (err.includes('"msg":"listening"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return { path, mock, cwd };
+}
+
+describe("disconnect with a pending approval", () => {
+  it("re-sends the request to another subscribed client, whose answer counts", async () => {
+    const { path, cwd } = await socketDaemon([turn(exec("c1", "touch moved.txt")), say("ok")]);
+    const a = await SocketClient.connect(path);
+    const b = await SocketClient.connect(path);
+    await a.init();
+    await b.init();
+    const threadId = ((await a.request("thread/start", { cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" }))["result"] as { thread: { id: string } }).thread.id;
+    await b.request("thread/resume", { threadId });
+    const turnId = ((await a.request("turn/start", { threadId, input: [{ type: "text", text: "go" }] }))["result"] as { turn: { id: string } }).turn.id;
+    await a.waitFor((m) => m["method"] === "item/commandExecution/requestApproval");
+    a.socket.destroy();
+    const req = await b.waitFor((m) => m["method"] === "item/commandExecution/requestApproval");
+    b.send({ id: req["id"] as number, result: { decision: "accept" } });
+    const done = await b.waitFor((m) => m["method"] === "turn/completed" && ((m["params"] as Json)["turn"] as Json)["id"] === turnId);
+    expect(((done["params"] as Json)["turn"] as Json)["status"]).toBe("completed");
+    expect(existsSync(join(cwd, "moved.txt"))).toBe(true);
+    b.socket.destroy();
+  });
+
+  it("resolves when no client is left: the engine unloads the thread and interrupts the turn, the command never runs", async () => {
+    const { path, mock, cwd } = await socketDaemon([turn(exec("c1", "touch never.txt")), say("ok")]);
+    const a = await SocketClient.connect(path);
+    await a.init();
+    const threadId = ((await a.request("thread/start", { cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" }))["result"] as { thread: { id: string } }).thread.id;
+    await a.request("turn/start", { threadId, input: [{ type: "text", text: "go" }] });
+    await a.waitFor((m) => m["method"] === "item/commandExecution/requestApproval");
+    a.socket.destroy();
+    // A new client reads the thread back; it polls until the turn has settled (no clock involved).
+    const b = await SocketClient.connect(path);
+    await b.init();
+    let status: unknown = "inProgress";
+    for (let i = 0; i < 200 && status === "inProgress"; i++) {
+      const read = await b.request("thread/read", { threadId, includeTurns: true });
+      const turns = ((read["result"] as { thread?: { turns?: Json[] } } | undefined)?.thread?.turns ?? []);
+      status = turns.at(-1)?.["status"] ?? "inProgress";
+    }
+    expect(status).toBe("interrupted");
+    expect(existsSync(join(cwd, "never.txt"))).toBe(false);
+    expect(mock.responsesRequests()).toHaveLength(1);
+    b.socket.destroy();
+  });
+});

@@ -14,6 +14,8 @@ import { DemoProviderHost } from "./core/model/demoServer.js";
 import { ResponsesClient } from "./core/model/responsesClient.js";
 import { ThreadManager } from "./core/threads/threadManager.js";
 import { threadHandlers } from "./handlers/v2/thread.js";
+import { threadHistoryHandlers } from "./handlers/v2/threadHistory.js";
+import { ThreadHistory } from "./core/threads/threadHistory.js";
 import { turnHandlers } from "./handlers/v2/turn.js";
 import type { Logger } from "./log.js";
 import { selectLauncher } from "./sandbox/launcher.js";
@@ -59,6 +61,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...catalogHandlers(config),
     ...threadHandlers(threads),
     ...turnHandlers(threads),
+    ...threadHistoryHandlers(new ThreadHistory(threads)),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());

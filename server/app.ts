@@ -19,6 +19,8 @@ import { DemoProviderHost } from "./core/model/demoServer.js";
 import { ResponsesClient } from "./core/model/responsesClient.js";
 import { ThreadManager } from "./core/threads/threadManager.js";
 import { threadHandlers } from "./handlers/v2/thread.js";
+import { threadHistoryHandlers } from "./handlers/v2/threadHistory.js";
+import { ThreadHistory } from "./core/threads/threadHistory.js";
 import { turnHandlers } from "./handlers/v2/turn.js";
 import { shellCommandHandlers } from "./handlers/v2/shellCommand.js";
 import { SkillsService } from "./core/skills/skillsService.js";
@@ -82,6 +84,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...shellCommandHandlers(threads),
     ...skillsHandlers(skills),
     ...searchHandlers(new FileSearch()),
+    ...threadHistoryHandlers(new ThreadHistory(threads)),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());

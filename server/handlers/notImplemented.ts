@@ -5,13 +5,6 @@ import type { ClientRequestMethod, PartialHandlerMap } from "./handlerMap.js";
 
 export const NOT_IMPLEMENTED_YET = [
   // threads, turns and items (turn engine; the rest of the thread API)
-  "thread/fork",
-  "thread/delete",
-  "thread/metadata/update",
-  "thread/turns/list",
-  "thread/items/list",
-  "thread/compact/start",
-  "thread/revert",
   "review/start",
   // login
   "account/read",

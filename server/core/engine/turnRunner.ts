@@ -5,7 +5,7 @@
 // with what they had, §10.2); an item is on disk before its completion goes out; turn/completed comes
 // after the rollout is synced.
 import { v7 as uuidv7 } from "uuid";
-import type { Turn, TurnError, UserInput } from "../../../protocol/v2/index.js";
+import type { ThreadItem, Turn, TurnError, UserInput } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
 import type { SandboxLauncher } from "../../sandbox/launcher.js";
 import { ModelError } from "../model/errors.js";
@@ -17,6 +17,7 @@ import type { RolloutWriter } from "../store/rolloutWriter.js";
 import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
 import type { ToolRouter } from "../tools/router.js";
 import { TurnCancelled, type ToolCall, type ToolOutput } from "../tools/toolTypes.js";
+import { compact as runCompaction, overLimit, recordUsage } from "./compaction.js";
 import { environmentContext, userTextMessage } from "./context.js";
 import { TurnItems } from "./turnItems.js";
 
@@ -38,6 +39,8 @@ export interface TurnDeps {
   readonly streamMaxRetries: number;
   readonly contextWindow: number | null;
   readonly warnOnce: (message: string) => void;
+  /** Auto-compaction limit (compaction.ts); `only` makes this a thread/compact/start turn. */
+  readonly compaction?: { readonly limit: number | null; readonly only?: boolean };
   /** Seam for tests of the retry timing; defaults to a timer that the turn's abort cuts short. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -118,6 +121,11 @@ export class ActiveTurn {
     return { id: this.id, rootTurnId: this.id, items: [], itemsView: "notLoaded", status, error: null, startedAt: null, completedAt: null, durationMs: null, ...extra };
   }
 
+  /** Items completed so far, in order (thread/items/list on a running turn). */
+  get completedItems(): readonly ThreadItem[] {
+    return this.items.completed;
+  }
+
   /** False once the turn has stopped sampling: the input would never reach the model. */
   get acceptsInput(): boolean {
     return !this.closing;
@@ -149,9 +157,11 @@ export class ActiveTurn {
         taskStarted(this.id, this.startedAt, deps.contextWindow),
         { type: "turn_context", payload: { turn_id: this.id, cwd: this.settings.cwd, approval_policy: this.settings.approvalPolicy, sandbox_policy: this.settings.sandboxWire, model: this.settings.model, effort: this.settings.effort, summary: this.settings.summary ?? "auto" } },
       ]);
-      await this.addUserMessage(normalizeInput(this.input));
+      const compactOnly = deps.compaction?.only === true;
+      if (compactOnly || overLimit(thread, deps.compaction?.limit ?? null)) await this.compact();
+      if (!compactOnly) await this.addUserMessage(normalizeInput(this.input));
       for (;;) {
-        if (signal.aborted) break;
+        if (signal.aborted || compactOnly) break;
         const round = await this.sample();
         if (round === null) break;
         thread.history.push(...round.items);
@@ -169,6 +179,7 @@ export class ActiveTurn {
         const steered = this.steerQueue.length > 0;
         while (this.steerQueue.length > 0) await this.addUserMessage(this.steerQueue.shift() as UserInput[]);
         if (round.calls.length === 0 && !steered) break;
+        if (overLimit(thread, deps.compaction?.limit ?? null)) await this.compact();
       }
       if (signal.aborted || this.cancelled) status = "interrupted";
     } catch (e) {
@@ -325,7 +336,23 @@ export class ActiveTurn {
     return { items: out, calls };
   }
 
+  private compact(): Promise<void> {
+    return runCompaction({
+      thread: this.thread,
+      settings: this.settings,
+      turnId: this.id,
+      items: this.items,
+      appendCompacted: (message, replacement) => this.deps.rollout.append({ type: "compacted", payload: { message, replacement_history: replacement } }),
+      baseRequest: () => this.request(),
+      stream: (request) => this.deps.model.stream(request, this.controller.signal),
+      onUsage: (usage) => {
+        if (usage) this.addUsage(usage);
+      },
+    });
+  }
+
   private addUsage(last: { totalTokens: number; inputTokens: number; cachedInputTokens: number; outputTokens: number; reasoningOutputTokens: number }): void {
+    recordUsage(this.thread, last.totalTokens);
     const t = this.thread.tokenTotals;
     t.totalTokens += last.totalTokens;
     t.inputTokens += last.inputTokens;
@@ -369,10 +396,11 @@ export class ActiveTurn {
 
   private async finish(status: Turn["status"], error: TurnError | null): Promise<void> {
     const { thread, deps } = this;
+    // One clock reading for the rollout and the wire, so a reread turn equals the live one.
+    const seconds = nowSeconds();
+    const duration = Date.now() - this.startedMs;
     try {
       await this.items.completeDangling();
-      const seconds = nowSeconds();
-      const duration = Date.now() - this.startedMs;
       const tail =
         status === "completed"
           ? [taskComplete(this.id, this.lastAgentMessage, seconds, duration)]
@@ -384,9 +412,9 @@ export class ActiveTurn {
     } catch (e) {
       deps.log.error({ err: e, threadId: thread.id }, "could not persist the end of a turn");
     }
-    const completedAt = nowSeconds();
+    const completedAt = seconds;
     const summaryItems = this.items.completed.filter((i) => i.type === "agentMessage").slice(-1);
-    const turn = this.wire(status, { startedAt: this.startedAt, completedAt, durationMs: Date.now() - this.startedMs, error, items: summaryItems, itemsView: "summary" });
+    const turn = this.wire(status, { startedAt: this.startedAt, completedAt, durationMs: duration, error, items: summaryItems, itemsView: "summary" });
     thread.turns.push({ ...turn, items: [...this.items.completed], itemsView: "full" });
     thread.updatedAt = completedAt;
     thread.activeTurnId = null;

@@ -193,6 +193,18 @@ export class RolloutWriter {
     return this.enqueue(() => writeAll(this.fh, buf));
   }
 
+  /**
+   * Appends lines copied from another rollout (a fork) as one write, keeping their timestamps: the
+   * rebuild derives implicit turn ids from them, and the copy should read back like the source.
+   */
+  appendCopied(lines: readonly { timestamp: string | null; type: string; payload: unknown }[]): Promise<void> {
+    if (this.closed) return Promise.reject(new RolloutWriteError(this.path, "writer is closed"));
+    const now = this.now().toISOString();
+    const text = lines.map((l) => JSON.stringify({ timestamp: l.timestamp ?? now, type: l.type, payload: l.payload }) + "\n").join("");
+    const buf = Buffer.from(text, "utf8");
+    return this.enqueue(() => writeAll(this.fh, buf));
+  }
+
   /** fsync after everything appended so far; the engine calls it before turn/completed. */
   sync(): Promise<void> {
     if (this.closed) return Promise.reject(new RolloutWriteError(this.path, "writer is closed"));

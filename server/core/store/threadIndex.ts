@@ -19,6 +19,8 @@ import { RolloutNotFoundError, ThreadStoreRequestError } from "./errors.js";
 import { archivedDir, parseRolloutFileName, sessionDayDir, sessionsDir, type RolloutFileName } from "./paths.js";
 import { loadRollout, type LoadedRollout } from "./rebuild.js";
 import { appendThreadName, readThreadNames } from "./sessionIndex.js";
+import { applyGitPatches, readGitPatches, type GitPatch } from "./threadMetadata.js";
+import type { SessionMetaPayload } from "./rolloutTypes.js";
 import { readRolloutHead, sourceKindOf, toSessionSource, toThread } from "./threadSummary.js";
 
 export interface ThreadIndexOptions {
@@ -98,6 +100,12 @@ async function* dayDirs(home: string, dir: Direction, fromDay: string | null): A
   }
 }
 
+/** session_meta with thread/metadata/update's Git edits applied (threadMetadata.ts). */
+function withGit(meta: SessionMetaPayload, patches: Map<string, GitPatch[]>): SessionMetaPayload {
+  const list = patches.get(meta.id.toLowerCase());
+  return list ? { ...meta, git: applyGitPatches(meta.git, list) } : meta;
+}
+
 export class ThreadIndex {
   private readonly home: string;
   private readonly statusOf: (threadId: string) => ThreadStatus | undefined;
@@ -139,9 +147,9 @@ export class ThreadIndex {
     const at = await this.find(threadId);
     if (!at) throw new RolloutNotFoundError(threadId);
     const rollout = await loadRollout(at.path);
-    const [names, st] = await Promise.all([readThreadNames(this.home), stat(at.path)]);
+    const [names, st, git] = await Promise.all([readThreadNames(this.home), stat(at.path), readGitPatches(this.home)]);
     const name = names.get(rollout.meta.id) ?? rollout.name;
-    const thread = toThread(rollout.meta, {
+    const thread = toThread(withGit(rollout.meta, git), {
       path: at.path,
       preview: rollout.preview,
       name,
@@ -158,8 +166,8 @@ export class ThreadIndex {
   async summary(path: string): Promise<Thread | null> {
     const head = await readRolloutHead(path, this.headBytes);
     if (!head.meta) return null;
-    const [names, st] = await Promise.all([readThreadNames(this.home), stat(path)]);
-    return toThread(head.meta, {
+    const [names, st, git] = await Promise.all([readThreadNames(this.home), stat(path), readGitPatches(this.home)]);
+    return toThread(withGit(head.meta, git), {
       path,
       preview: head.preview ?? "",
       name: names.get(head.meta.id) ?? null,
@@ -173,7 +181,7 @@ export class ThreadIndex {
     const direction: Direction = params.sortDirection === "asc" ? "asc" : "desc";
     const byUpdated = params.sortKey === "updated_at" || params.sortKey === "recency_at";
     const cursor = params.cursor ? this.decodeCursor(params.cursor, byUpdated) : null;
-    const names = await readThreadNames(this.home);
+    const [names, git] = await Promise.all([readThreadNames(this.home), readGitPatches(this.home)]);
     const filter = this.filter(params);
 
     const data: Thread[] = [];
@@ -209,7 +217,7 @@ export class ThreadIndex {
       const mtimeMs = typeof entry.primary === "number" ? entry.primary : (await stat(entry.path).catch(() => null))?.mtimeMs;
       if (mtimeMs === undefined) continue;
       data.push(
-        toThread(head.meta, {
+        toThread(withGit(head.meta, git), {
           path: entry.path,
           preview: head.preview,
           name,

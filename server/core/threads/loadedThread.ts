@@ -44,6 +44,8 @@ export class LoadedThread {
   name: string | null;
   preview: string;
   updatedAt: number;
+  /** thread/metadata/update can change it after creation. */
+  gitInfo: Thread["gitInfo"];
 
   constructor(
     readonly id: string,
@@ -56,12 +58,14 @@ export class LoadedThread {
     this.name = init.name;
     this.preview = init.preview;
     this.updatedAt = init.updatedAt;
+    this.gitInfo = base.gitInfo;
   }
 
   /** The wire Thread; `turns` only where the method includes them. */
   toWire(turns: Turn[] = []): Thread {
     return {
       ...this.base,
+      gitInfo: this.gitInfo,
       id: this.id,
       path: this.path,
       createdAt: this.createdAt,

@@ -17,6 +17,7 @@ import type { Logger } from "../../log.js";
 import type { SandboxLauncher } from "../../sandbox/launcher.js";
 import type { ConfigService } from "../config/configService.js";
 import type { EffectiveConfig } from "../config/effective.js";
+import { autoCompactLimit } from "../engine/compaction.js";
 import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/turnRunner.js";
 import { sandboxPolicyFromConfig, sandboxPolicyFromMode, sandboxPolicyFromWire, sandboxPolicyToWire } from "../policy/sandboxFromWire.js";
 import type { ApprovalGate, ClientSink } from "../ports.js";
@@ -40,7 +41,8 @@ export interface ThreadManagerDeps {
   readonly contextWindow: (model: string) => number | null;
 }
 
-interface Live {
+/** A loaded thread as threadHistory.ts sees it (fork, revert, delete, paging). */
+export interface Live {
   readonly thread: LoadedThread;
   readonly rollout: RolloutWriter;
   readonly sessions: UnifiedExecSessions;
@@ -187,6 +189,7 @@ export class ThreadManager {
     if (last?.effort !== undefined) settings.effort = last.effort;
     const rollout = await RolloutWriter.open(stored.path);
     const thread = new LoadedThread(meta.id, stored.path, meta.createdAt, settings, this.baseFields(meta.id, meta.originator ?? null, meta.forkedFromId ?? null, false), { name: stored.name, preview: stored.preview, updatedAt: meta.updatedAt });
+    thread.gitInfo = stored.thread.gitInfo;
     thread.history = [...stored.history];
     thread.turns = [...stored.turns];
     // The model has seen this environment already; only changes are sent again.
@@ -274,6 +277,35 @@ export class ThreadManager {
     }
   }
 
+  /** The loaded state of a thread, if it is loaded. */
+  peek(threadId: string): Live | undefined {
+    return this.live.get(threadId);
+  }
+
+  /** Loads a thread (if needed) and subscribes the client to it. */
+  async acquire(threadId: string, client: ClientSink): Promise<Live> {
+    const live = await this.load(threadId);
+    this.subscribe(live, client);
+    return live;
+  }
+
+  /** Unloads a thread (thread/delete); returns who was subscribed. */
+  async forget(threadId: string): Promise<ClientSink[]> {
+    const live = this.live.get(threadId);
+    if (!live) return [];
+    const listeners = [...live.thread.subscribers];
+    await this.unload(live);
+    return listeners;
+  }
+
+  get store(): ThreadIndex {
+    return this.index;
+  }
+
+  get home(): string {
+    return this.deps.config.home;
+  }
+
   private loaded(threadId: string): Live {
     const live = this.live.get(threadId);
     if (!live) throw RpcError.invalidRequest(`thread not found: ${threadId}`);
@@ -284,9 +316,11 @@ export class ThreadManager {
   async startTurn(
     params: { threadId: string; input: UserInput[]; cwd?: string | null | undefined; model?: string | null | undefined; approvalPolicy?: AskForApproval | null | undefined; sandboxPolicy?: unknown; effort?: string | null | undefined; summary?: string | null | undefined },
     client: ClientSink,
+    opts: { compactOnly?: boolean } = {},
   ): Promise<Turn> {
     const live = this.live.get(params.threadId) ?? (await this.load(params.threadId));
     this.subscribe(live, client);
+    if (opts.compactOnly && live.turn) throw RpcError.invalidRequest("cannot compact a thread while a turn is running");
     if (live.turn?.steer(params.input)) return live.turn.wire("inProgress");
     // A turn that has stopped sampling finishes first; this input starts the next one.
     if (live.turn) await live.turn.settled;
@@ -311,6 +345,7 @@ export class ThreadManager {
       streamMaxRetries,
       contextWindow: this.deps.contextWindow(next.model),
       warnOnce: (m) => this.warnOnce(thread, m),
+      compaction: { limit: autoCompactLimit(this.deps.config.effective.modelAutoCompactTokenLimit, this.deps.contextWindow(next.model)), only: opts.compactOnly === true },
     });
     live.turn = turn;
     thread.activeTurnId = turn.id;

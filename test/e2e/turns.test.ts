@@ -29,6 +29,10 @@ describe("multi-turn history", () => {
 
     const second = inputOf(s.mock, 1);
     const texts = inputTexts(second);
+    // The base instructions open the history once, as a developer message (0.169 sends `instructions: ""`).
+    const developer = (second as Array<{ role?: string }>).filter((i) => i.role === "developer");
+    expect(developer).toHaveLength(1);
+    expect((second as Array<{ role?: string }>)[0]?.role).toBe("developer");
     expect(texts.filter((t) => t.includes(ENV_TAG))).toHaveLength(1);
     const order = ["first question", "first answer", "second question"].map((t) => texts.findIndex((x) => x === t));
     expect(order.every((i) => i >= 0), JSON.stringify(texts)).toBe(true);

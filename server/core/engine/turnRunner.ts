@@ -18,7 +18,7 @@ import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
 import type { ToolRouter } from "../tools/router.js";
 import { TurnCancelled, type ToolCall, type ToolOutput } from "../tools/toolTypes.js";
 import { compact as runCompaction, overLimit, recordUsage } from "./compaction.js";
-import { environmentContext, userTextMessage } from "./context.js";
+import { environmentContext, initialContext, userTextMessage } from "./context.js";
 import { TurnItems } from "./turnItems.js";
 
 /** What a turn needs from the model client. */
@@ -199,7 +199,9 @@ export class ActiveTurn {
   private async addUserMessage(input: UserInput[]): Promise<void> {
     const { thread, settings, deps } = this;
     const context = environmentContext(settings, thread.contextSent);
-    const historyItems: Record<string, unknown>[] = [];
+    // A thread's first input opens its history with the base and developer instructions (0.169 sends
+    // them as leading developer messages with `instructions: ""`).
+    const historyItems: Record<string, unknown>[] = thread.history.length === 0 ? initialContext(settings) : [];
     if (context !== null) historyItems.push(userTextMessage(context));
     thread.contextSent = settings;
     historyItems.push(userMessageItem(input));

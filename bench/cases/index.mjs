@@ -8,5 +8,6 @@ import startup from './startup.mjs';
 import stdio from './stdio.mjs';
 import ws from './ws.mjs';
 import turns from './turns.mjs';
+import threadList from './threadList.mjs';
 
-export const CASES = [startup, stdio, ws, exec, turns];
+export const CASES = [startup, stdio, ws, exec, turns, threadList];

@@ -16,7 +16,9 @@ import { permissionHandlers } from "./handlers/v2/permissions.js";
 import { initializeHandler } from "./handlers/v2/initialize.js";
 import { ApprovalService } from "./core/approval/gate.js";
 import { DemoProviderHost } from "./core/model/demoServer.js";
-import { ResponsesClient } from "./core/model/responsesClient.js";
+import { createModelClient } from "./core/model/modelClient.js";
+import { AccountService } from "./core/account/accountService.js";
+import { accountHandlers } from "./handlers/v2/account.js";
 import { ThreadManager } from "./core/threads/threadManager.js";
 import { threadHandlers } from "./handlers/v2/thread.js";
 import { threadHistoryHandlers } from "./handlers/v2/threadHistory.js";
@@ -61,8 +63,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     models: async (providerId, effective) => {
       const info = await demo.resolve(effective.modelProviders[providerId] ?? effective.modelProvider);
       return {
-        client: new ResponsesClient(info, { userAgent: `gatehouse/${GATEHOUSE_VERSION}`, originator: "gatehouse", log }),
+        client: createModelClient(info, { userAgent: `gatehouse/${GATEHOUSE_VERSION}`, originator: "gatehouse", log, bearerToken: await account.bearerFor(info) }),
         streamMaxRetries: info.streamMaxRetries,
+        wireApi: info.wireApi,
       };
     },
   });
@@ -71,6 +74,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const broadcast = (method: string, params: unknown): void => {
     for (const c of connections) if (c.session.initialized) c.channel.notify(method, params);
   };
+  const account = new AccountService({ home: options.home, activeProvider: () => config.effective.modelProvider, broadcast, log });
   const skills = new SkillsService({ home: options.home, log, broadcast });
   const handlers: HandlerMap = {
     initialize: initializeHandler(options.home, config),
@@ -85,6 +89,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...skillsHandlers(skills),
     ...searchHandlers(new FileSearch()),
     ...threadHistoryHandlers(new ThreadHistory(threads)),
+    ...accountHandlers(account),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());

@@ -6,11 +6,6 @@ import type { ClientRequestMethod, PartialHandlerMap } from "./handlerMap.js";
 export const NOT_IMPLEMENTED_YET = [
   // threads, turns and items (turn engine; the rest of the thread API)
   "review/start",
-  // login
-  "account/read",
-  "account/login/start",
-  "account/login/cancel",
-  "account/logout",
   // MCP
   "mcpServerStatus/list",
   "mcpServer/tool/call",

@@ -27,6 +27,11 @@ export const DEFAULT_STREAM_MAX_RETRIES = 5;
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 const MAX_RETRIES_CAP = 100;
 
+/**
+ * `chat` is accepted without a configWarning or deprecationNotice: 0.169's refusal is an error, not a
+ * deprecation, and 0.80's notice announced a removal that does not apply here (chat is how Gatehouse
+ * reaches Ollama, LM Studio and vLLM). Responses stays the default (agent-loop.md §10.6).
+ */
 export type WireApi = "responses" | "chat";
 
 export interface ModelProviderInfo {

@@ -1,5 +1,6 @@
 // The Responses API client (agent-loop.md §1.2–1.5): one POST `{base_url}/responses` per sampling
-// round, streamed back as server-sent events and turned into ModelEvents.
+// round, streamed back as server-sent events and turned into ModelEvents. The HTTP and SSE half
+// (SseTransport) is shared with the Chat Completions client (chatClient.ts); only the framing differs.
 //
 // Invariants:
 // - Layer-1 retries happen here and only before any event was yielded: 5xx and connect errors, up to
@@ -292,13 +293,27 @@ class IdleTimeout extends Error {
   }
 }
 
-export class ResponsesClient {
+/**
+ * How one wire's `data:` payloads become ModelEvents. `data` returns the events of one payload (and
+ * whether the round is over) or throws the ModelError it reports; `eof` is asked when the body ends
+ * before `done` and either flushes what the framing allows or throws the disconnect.
+ */
+export interface SseDecoder {
+  data(raw: string): { events: ModelEvent[]; done?: boolean };
+  eof(): ModelEvent[];
+}
+
+/**
+ * The HTTP side both wires share: the POST with its layer-1 retries, the SSE read loop with the idle
+ * timeout, abort handling and release of the connection. Only the framing differs (SseDecoder).
+ */
+export class SseTransport {
   private readonly fetchImpl: typeof fetch;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly random: () => number;
 
   constructor(
-    readonly provider: ModelProviderInfo,
+    private readonly provider: ModelProviderInfo,
     private readonly opts: ResponsesClientOptions,
   ) {
     this.fetchImpl = opts.fetch ?? fetch;
@@ -306,14 +321,8 @@ export class ResponsesClient {
     this.random = opts.random ?? Math.random;
   }
 
-  /**
-   * One sampling round. Yields events until `completed`; throws a ModelError on failure, or the
-   * signal's reason when aborted. Leaving the loop early cancels the request.
-   */
-  async *stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent, void, undefined> {
-    const headers = requestHeaders(this.provider, request, this.opts);
-    const url = responsesUrl(this.provider);
-    const body = JSON.stringify(requestBody(request));
+  /** Streams one POST; see ResponsesClient.stream for the contract. */
+  async *stream(url: string, headers: Headers, body: string, signal: AbortSignal, decoder: SseDecoder): AsyncGenerator<ModelEvent, void, undefined> {
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal.reason);
     if (signal.aborted) throw signal.reason;
@@ -343,7 +352,7 @@ export class ResponsesClient {
       }
       if (!response.body) throw streamDisconnected("stream closed before response.completed");
       const reader = response.body.getReader();
-      const decoder = new TextDecoder();
+      const text = new TextDecoder();
       const pending: EventSourceMessage[] = [];
       const parser = createParser({ onEvent: (ev) => pending.push(ev) });
       for (;;) {
@@ -356,17 +365,25 @@ export class ResponsesClient {
         } finally {
           disarmIdle();
         }
-        parser.feed(chunk.done ? decoder.decode() : decoder.decode(chunk.value, { stream: true }));
+        parser.feed(chunk.done ? text.decode() : text.decode(chunk.value, { stream: true }));
         while (pending.length > 0) {
           const ev = pending.shift() as EventSourceMessage;
-          const mapped = mapSseData(ev.data, this.opts.log);
-          if (mapped === null) continue;
-          if ("error" in mapped) throw mapped.error;
-          yield mapped.event;
-          if (mapped.event.type === "completed") return;
-          if (signal.aborted) throw signal.reason;
+          const { events, done } = decoder.data(ev.data);
+          for (const event of events) {
+            yield event;
+            if (event.type === "completed") return;
+            if (signal.aborted) throw signal.reason;
+          }
+          if (done) return;
         }
-        if (chunk.done) throw streamDisconnected("stream closed before response.completed");
+        if (chunk.done) {
+          for (const event of decoder.eof()) {
+            yield event;
+            if (event.type === "completed") return;
+            if (signal.aborted) throw signal.reason;
+          }
+          return;
+        }
       }
     } finally {
       disarmIdle();
@@ -417,5 +434,42 @@ export class ResponsesClient {
       }
       throw classifyHttpError(response.status, text, response.headers, url);
     }
+  }
+}
+
+/** Responses framing: every `data:` maps on its own; `response.completed` ends the round. */
+function responsesDecoder(log: Logger | undefined): SseDecoder {
+  return {
+    data(raw) {
+      const mapped = mapSseData(raw, log);
+      if (mapped === null) return { events: [] };
+      if ("error" in mapped) throw mapped.error;
+      return { events: [mapped.event], done: mapped.event.type === "completed" };
+    },
+    eof() {
+      throw streamDisconnected("stream closed before response.completed");
+    },
+  };
+}
+
+export class ResponsesClient {
+  private readonly transport: SseTransport;
+
+  constructor(
+    readonly provider: ModelProviderInfo,
+    private readonly opts: ResponsesClientOptions,
+  ) {
+    this.transport = new SseTransport(provider, opts);
+  }
+
+  /**
+   * One sampling round. Yields events until `completed`; throws a ModelError on failure, or the
+   * signal's reason when aborted. Leaving the loop early cancels the request.
+   */
+  async *stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent, void, undefined> {
+    const headers = requestHeaders(this.provider, request, this.opts);
+    const url = responsesUrl(this.provider);
+    const body = JSON.stringify(requestBody(request));
+    yield* this.transport.stream(url, headers, body, signal, responsesDecoder(this.opts.log));
   }
 }

@@ -17,6 +17,7 @@ import type { Logger } from "../../log.js";
 import type { SandboxLauncher } from "../../sandbox/launcher.js";
 import type { ConfigService } from "../config/configService.js";
 import type { EffectiveConfig } from "../config/effective.js";
+import type { WireApi } from "../config/providers.js";
 import { autoCompactLimit } from "../engine/compaction.js";
 import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/turnRunner.js";
 import { sandboxPolicyFromConfig, sandboxPolicyFromMode, sandboxPolicyFromWire, sandboxPolicyToWire } from "../policy/sandboxFromWire.js";
@@ -28,7 +29,8 @@ import { ThreadIndex } from "../store/threadIndex.js";
 import { LoadedThread, type ThreadSettings } from "./loadedThread.js";
 
 export interface ModelClientFactory {
-  (providerId: string, config: EffectiveConfig): Promise<{ client: ModelStreamer; streamMaxRetries: number }>;
+  /** `wireApi` picks the tool variants the wire can carry (no custom tools on chat); responses when absent. */
+  (providerId: string, config: EffectiveConfig): Promise<{ client: ModelStreamer; streamMaxRetries: number; wireApi?: WireApi }>;
 }
 
 export interface ThreadManagerDeps {
@@ -334,10 +336,10 @@ export class ThreadManager {
     if (params.effort !== undefined && params.effort !== null) next.effort = params.effort;
     if (params.summary !== undefined && params.summary !== null) next.summary = params.summary;
     thread.settings = next;
-    const { client: model, streamMaxRetries } = await this.deps.models(next.modelProviderId, this.deps.config.effective);
+    const { client: model, streamMaxRetries, wireApi } = await this.deps.models(next.modelProviderId, this.deps.config.effective);
     const turn = new ActiveTurn(thread, next, params.input, {
       model,
-      tools: ToolRouter.forModel(next.model, live.sessions),
+      tools: ToolRouter.forModel(next.model, live.sessions, wireApi),
       rollout: live.rollout,
       approvals: this.deps.approvals,
       launcher: this.deps.launcher,

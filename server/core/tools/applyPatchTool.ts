@@ -118,3 +118,39 @@ export const applyPatchTool: Tool = {
     return functionOutput(call, await runApplyPatch(patch, call.callId, resolve(ctx.settings.cwd), ctx));
   },
 };
+
+/**
+ * The same tool as a JSON function (`{"input": "<patch>"}`), for wires without custom tools (Chat
+ * Completions), as 0.80 offered it to gpt-oss on chat [obs]. The description carries the format,
+ * since there is no grammar to constrain the model.
+ */
+export const applyPatchFunctionTool: Tool = {
+  name: "apply_patch",
+  spec: {
+    type: "function",
+    name: "apply_patch",
+    description: `Use the \`apply_patch\` tool to edit files. Pass the whole patch as the \`input\` string.
+
+A patch is wrapped in "*** Begin Patch" and "*** End Patch" lines and holds one or more file operations:
+- "*** Add File: <path>" followed by the new file's lines, each prefixed with "+".
+- "*** Delete File: <path>" with nothing after it.
+- "*** Update File: <path>", optionally followed by "*** Move to: <new path>", then one or more hunks.
+
+A hunk starts with "@@" (optionally "@@ <class or function name>" to locate it) and lists lines prefixed
+with " " (unchanged context), "-" (removed) or "+" (added). Give about three lines of context around each
+change, and add more "@@" headers when the context alone is ambiguous. "*** End of File" may end a hunk
+that touches the end of the file.
+
+Grammar:
+${LARK_GRAMMAR}
+Paths are relative to the working directory; never use absolute paths.`,
+    strict: false,
+    parameters: {
+      type: "object",
+      properties: { input: { type: "string", description: "The entire contents of the apply_patch command" } },
+      required: ["input"],
+      additionalProperties: false,
+    },
+  },
+  run: (call, ctx) => applyPatchTool.run(call, ctx),
+};

@@ -1,9 +1,11 @@
 // Which tools a model is offered, and where its calls go (agent-loop.md §2.1, decision of 2026-11-23):
 // 0.169's families (gpt-5.2 and later, and every model of the 0.169 catalog) get unified exec
 // (exec_command + write_stdin) and apply_patch; the others get shell_command (shell for the
-// gpt-5/o3/gpt-4.1 argv family), update_plan and apply_patch.
+// gpt-5/o3/gpt-4.1 argv family), update_plan and apply_patch. On the Chat Completions wire, which
+// has no custom tools, apply_patch is the JSON-function variant.
 import { findModel } from "../catalog/modelCatalog.js";
-import { applyPatchTool } from "./applyPatchTool.js";
+import type { WireApi } from "../config/providers.js";
+import { applyPatchFunctionTool, applyPatchTool } from "./applyPatchTool.js";
 import { shellCommandTool, shellTool } from "./shellTools.js";
 import { functionOutput, type Tool, type ToolCall, type ToolContext, type ToolOutput } from "./toolTypes.js";
 import { unifiedExecTools, type UnifiedExecSessions } from "./unifiedExec.js";
@@ -29,14 +31,15 @@ export class ToolRouter {
     this.byName = new Map(tools.map((t) => [t.name, t]));
   }
 
-  static forModel(model: string, sessions: UnifiedExecSessions): ToolRouter {
+  static forModel(model: string, sessions: UnifiedExecSessions, wireApi: WireApi = "responses"): ToolRouter {
+    const applyPatch = wireApi === "chat" ? applyPatchFunctionTool : applyPatchTool;
     switch (modelFamily(model)) {
       case "unifiedExec":
-        return new ToolRouter([...unifiedExecTools(sessions), applyPatchTool]);
+        return new ToolRouter([...unifiedExecTools(sessions), applyPatch]);
       case "shellArgv":
-        return new ToolRouter([shellTool, updatePlanTool, applyPatchTool]);
+        return new ToolRouter([shellTool, updatePlanTool, applyPatch]);
       case "shellCommand":
-        return new ToolRouter([shellCommandTool, updatePlanTool, applyPatchTool]);
+        return new ToolRouter([shellCommandTool, updatePlanTool, applyPatch]);
     }
   }
 

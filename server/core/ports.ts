@@ -73,6 +73,8 @@ export type ApprovalRequest =
       /** The model asked to run outside the sandbox (`sandbox_permissions: "require_escalated"`). */
       readonly escalated: boolean;
       readonly justification: string | null;
+      /** Runs once, just before the client is asked (the item must be on the wire before its request). */
+      readonly beforeAsk?: () => void;
     }
   | {
       readonly kind: "fileChange";

@@ -17,11 +17,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function config(baseUrl: string, policy: string): string {
+function config(baseUrl: string, policy: string, extra = ""): string {
   return `model = "gpt-5.5"
 model_provider = "mock"
 approval_policy = "${policy}"
 sandbox_mode = "workspace-write"
+${extra}
 [model_providers.mock]
 name = "mock"
 base_url = "${baseUrl}"
@@ -48,12 +49,12 @@ interface Setup {
   outputFor(callId: string): string | null;
 }
 
-async function setup(policy: string, script: ScriptEntry[]): Promise<Setup> {
+async function setup(policy: string, script: ScriptEntry[], extraConfig = ""): Promise<Setup> {
   const mock = await startMockResponses({ script });
   const home = tempHome("gatehouse-approvals");
   const cwd = join(home.base, "cwd");
   mkdirSync(cwd);
-  const d = startDaemon({ home, config: config(mock.baseUrl, policy) });
+  const d = startDaemon({ home, config: config(mock.baseUrl, policy, extraConfig) });
   cleanups.push(async () => {
     await d.stop();
     await mock.close();
@@ -113,9 +114,11 @@ describe("command approvals (untrusted)", () => {
       availableDecisions: ["accept", { acceptWithExecpolicyAmendment: { execpolicy_amendment: ["touch", "b.txt"] } }, "cancel"],
     });
     expect(typeof (req["params"] as Json)["startedAtMs"]).toBe("number");
+    // As 0.169: the item starts from the approval request (source "agent") and completes from the exec.
+    expect(itemOf(s.d.messages[started] as Json)["source"]).toBe("agent");
     s.answer(req, { decision: "accept" });
     const done = await s.itemCompleted("c1");
-    expect(itemOf(done)).toMatchObject({ status: "completed", exitCode: 0 });
+    expect(itemOf(done)).toMatchObject({ status: "completed", exitCode: 0, source: "unifiedExecStartup" });
     const resolved = s.d.messages.find((m) => m["method"] === "serverRequest/resolved");
     expect(resolved?.["params"]).toEqual({ threadId: s.threadId, requestId: req["id"] });
     const cleared = s.d.messages.slice(s.d.messages.indexOf(resolved as Json)).find((m) => m["method"] === "thread/status/changed");
@@ -127,6 +130,9 @@ describe("command approvals (untrusted)", () => {
   it("known-safe commands run without a prompt; a pipe into rm still asks although cat is safe", async () => {
     const s = await setup("untrusted", [turn(exec("safe", "ls && cat /dev/null")), turn(exec("pipe", "cat /dev/null | rm -rf ./nothing")), say("done")]);
     const turnId = await s.startTurn();
+    // Not asked: the item starts from the exec, as 0.169's does.
+    const safeStarted = await s.d.waitFor((m) => m["method"] === "item/started" && itemOf(m)["id"] === "safe");
+    expect(itemOf(safeStarted)["source"]).toBe("unifiedExecStartup");
     const req = await s.approval("item/commandExecution/requestApproval", "pipe");
     expect((req["params"] as Json)["proposedExecpolicyAmendment"]).toBeNull();
     s.answer(req, { decision: "decline" });
@@ -228,6 +234,55 @@ describe("command approvals (untrusted)", () => {
     await s.turnCompleted(turnId);
     expect(requestsOf(s.d, "item/commandExecution/requestApproval")).toHaveLength(0);
     expect(s.outputFor("c1")).toContain("approval policy does not allow asking");
+  });
+});
+
+describe("approval timeout, late and duplicate answers", () => {
+  const warnings = (d: RawDaemon) => d.messages.filter((m) => m["method"] === "warning").map((m) => String((m["params"] as Json)["message"]));
+
+  it("approval_timeout_ms: an unanswered request resolves as decline with a warning, the turn goes on, and the late answer only warns", async () => {
+    const s = await setup("untrusted", [turn(exec("c1", "touch late.txt")), say("went on")], "approval_timeout_ms = 200");
+    const turnId = await s.startTurn();
+    const req = await s.approval("item/commandExecution/requestApproval", "c1");
+    expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
+    expect(s.d.messages.some((m) => m["method"] === "serverRequest/resolved" && (m["params"] as Json)["requestId"] === req["id"])).toBe(true);
+    expect(warnings(s.d).some((w) => w.includes("timed out after 200 ms"))).toBe(true);
+    expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("completed");
+    expect(s.outputFor("c1")).toContain("timed out");
+    s.answer(req, { decision: "accept" });
+    const late = await s.d.waitFor((m) => m["method"] === "warning" && String((m["params"] as Json)["message"]).includes("late or duplicate"));
+    expect(late["params"]).toMatchObject({ threadId: s.threadId });
+    expect(String((late["params"] as Json)["message"])).toContain("item/commandExecution/requestApproval");
+    expect(existsSync(join(s.cwd, "late.txt"))).toBe(false);
+  });
+
+  it("a second answer to an answered request changes nothing and produces a warning", async () => {
+    const s = await setup("untrusted", [turn(exec("c1", "touch once.txt")), turn(exec("c2", "touch twice.txt")), say("ok")]);
+    const turnId = await s.startTurn();
+    const req = await s.approval("item/commandExecution/requestApproval", "c1");
+    s.answer(req, { decision: "decline" });
+    s.answer(req, { decision: "accept" });
+    const dup = await s.d.waitFor((m) => m["method"] === "warning" && String((m["params"] as Json)["message"]).includes("already answered"));
+    expect(dup["params"]).toMatchObject({ threadId: s.threadId });
+    expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
+    // The next request still pairs with its own answer.
+    s.answer(await s.approval("item/commandExecution/requestApproval", "c2"), { decision: "accept" });
+    expect(itemOf(await s.itemCompleted("c2"))["status"]).toBe("completed");
+    await s.turnCompleted(turnId);
+    expect(existsSync(join(s.cwd, "once.txt"))).toBe(false);
+    expect(existsSync(join(s.cwd, "twice.txt"))).toBe(true);
+  });
+
+  it("turn/interrupt then a late answer: a warning, and the interrupted command never runs", async () => {
+    const s = await setup("untrusted", [turn(exec("c1", "touch b.txt")), say("never sampled")]);
+    const turnId = await s.startTurn();
+    const req = await s.approval("item/commandExecution/requestApproval", "c1");
+    await s.d.request("turn/interrupt", { threadId: s.threadId, turnId });
+    await s.turnCompleted(turnId);
+    s.answer(req, { decision: "accept" });
+    const late = await s.d.waitFor((m) => m["method"] === "warning" && String((m["params"] as Json)["message"]).includes("late or duplicate"));
+    expect(String((late["params"] as Json)["message"])).toContain("already resolved");
+    expect(existsSync(join(s.cwd, "b.txt"))).toBe(false);
   });
 });
 

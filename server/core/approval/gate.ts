@@ -83,6 +83,7 @@ export class ApprovalService implements ApprovalGate {
       // As the reference lists them; any valid decision is honoured anyway.
       availableDecisions: ["accept", ...(amendment ? [{ acceptWithExecpolicyAmendment: { execpolicy_amendment: amendment } }] : []), "cancel"],
     };
+    req.beforeAsk?.();
     const answer = await this.broker.ask(req.thread, "item/commandExecution/requestApproval", params, signal);
     const decision = this.decisionOf(answer, req.thread, COMMAND_DECISIONS);
     const sandboxed = plan.mode !== "unsandboxed";

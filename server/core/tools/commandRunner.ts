@@ -73,15 +73,39 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
   const started = Date.now();
   let processId: string | null = null;
   const finishDangling = (): ThreadItem => ({ ...base, processId, status: "failed", aggregatedOutput: aggregated || null, exitCode: null, durationMs: Date.now() - started });
-  ctx.items.start(base, finishDangling);
+  // 0.169 starts the item from the approval request when it asks (source "agent", whatever the tool),
+  // and from the exec itself otherwise; item/completed always carries the tool's source.
+  let itemStarted = false;
+  const startItem = (source: CommandItem["source"]): void => {
+    if (itemStarted) return;
+    itemStarted = true;
+    ctx.items.start({ ...base, source }, finishDangling);
+  };
 
   const complete = (patch: Partial<CommandItem>): Promise<ThreadItem> => ctx.items.complete({ ...base, processId, ...patch } as ThreadItem);
   const done = (outcome: CommandOutcome): RunningCommand => ({ pid: undefined, handle: null, takeUnread: () => "", outcome: Promise.resolve(outcome) });
 
-  const verdict = await ctx.approvals.check(
-    { kind: "command", thread: ctx.thread, threadId: ctx.thread.id, turnId: ctx.turnId, itemId: spec.itemId, approvalPolicy: ctx.settings.approvalPolicy, command: spec.argv, cwd: spec.cwd, escalated: spec.escalated, justification: spec.justification },
-    ctx.signal,
-  );
+  let verdict;
+  try {
+    verdict = await ctx.approvals.check(
+      {
+        kind: "command",
+        thread: ctx.thread,
+        threadId: ctx.thread.id,
+        turnId: ctx.turnId,
+        itemId: spec.itemId,
+        approvalPolicy: ctx.settings.approvalPolicy,
+        command: spec.argv,
+        cwd: spec.cwd,
+        escalated: spec.escalated,
+        justification: spec.justification,
+        beforeAsk: () => startItem("agent"),
+      },
+      ctx.signal,
+    );
+  } finally {
+    startItem(spec.source);
+  }
   if (verdict.decision !== "approved") {
     await complete({ status: "declined" });
     if (verdict.decision === "cancel") throw new TurnCancelled();

@@ -49,12 +49,13 @@ interface Setup {
   outputFor(callId: string): string | null;
 }
 
-async function setup(policy: string, script: ScriptEntry[], extraConfig = ""): Promise<Setup> {
-  const mock = await startMockResponses({ script });
+/** `policy`: a name, or the granular object (config then says on-request; the thread gets the object). */
+async function setup(policy: string | Json, script: ScriptEntry[] | ((home: TempHome) => ScriptEntry[]), extraConfig = ""): Promise<Setup> {
   const home = tempHome("gatehouse-approvals");
+  const mock = await startMockResponses({ script: typeof script === "function" ? script(home) : script });
   const cwd = join(home.base, "cwd");
   mkdirSync(cwd);
-  const d = startDaemon({ home, config: config(mock.baseUrl, policy, extraConfig) });
+  const d = startDaemon({ home, config: config(mock.baseUrl, typeof policy === "string" ? policy : "on-request", extraConfig) });
   cleanups.push(async () => {
     await d.stop();
     await mock.close();
@@ -62,6 +63,7 @@ async function setup(policy: string, script: ScriptEntry[], extraConfig = ""): P
   });
   await d.initialize();
   const started = await d.request("thread/start", { cwd, approvalPolicy: policy, sandbox: "workspace-write" });
+  if (!("result" in started)) throw new Error(`thread/start failed: ${JSON.stringify(started)}`);
   const threadId = (started["result"] as { thread: { id: string } }).thread.id;
   const s: Setup = {
     d,
@@ -283,6 +285,102 @@ describe("approval timeout, late and duplicate answers", () => {
     const late = await s.d.waitFor((m) => m["method"] === "warning" && String((m["params"] as Json)["message"]).includes("late or duplicate"));
     expect(String((late["params"] as Json)["message"])).toContain("already resolved");
     expect(existsSync(join(s.cwd, "b.txt"))).toBe(false);
+  });
+});
+
+describe("requested permissions (features.request_permissions_tool)", () => {
+  // /tmp is writable under workspace-write unless excluded, and the test's folders live under it.
+  const FEATURE = "[features]\nrequest_permissions_tool = true\n[sandbox_workspace_write]\nexclude_slash_tmp = true\n";
+  const ask = (callId: string, permissions: unknown, reason = "write the report outside") => evFunctionCall(callId, "request_permissions", { permissions, reason });
+  const toolNames = (mock: MockResponses) => ((mock.responsesRequests()[0]?.body?.["tools"] ?? []) as Json[]).map((t) => t["name"]);
+  const dir = (home: TempHome, name: string): string => {
+    const p = join(home.base, name);
+    mkdirSync(p, { recursive: true });
+    return p;
+  };
+
+  it("a grant for the turn: the request in 0.169's shape, the model reads the grant, a later command writes there, the next turn cannot", async () => {
+    let outside = "";
+    const s = await setup(
+      "on-request",
+      (home) => {
+        outside = dir(home, "outside");
+        return [turn(ask("p1", { file_system: { write: [outside] } })), turn(exec("c1", `touch ${outside}/granted.txt`)), say("one"), turn(exec("c2", `touch ${outside}/later.txt`)), say("two")];
+      },
+      FEATURE,
+    );
+    const t1 = await s.startTurn();
+    const req = await s.approval("item/permissions/requestApproval", "p1");
+    expect(toolNames(s.mock)).toContain("request_permissions");
+    expect(req["params"]).toMatchObject({
+      threadId: s.threadId,
+      turnId: t1,
+      itemId: "p1",
+      environmentId: "local",
+      cwd: s.cwd,
+      reason: "write the report outside",
+      permissions: { network: null, fileSystem: { read: null, write: [outside], entries: [{ path: { type: "path", path: outside }, access: "write" }] } },
+    });
+    expect(s.d.messages.some((m) => m["method"] === "thread/status/changed" && JSON.stringify(m["params"]).includes("waitingOnApproval"))).toBe(true);
+    // More than was asked (another folder, the network) is not granted.
+    s.answer(req, { permissions: { fileSystem: { write: [outside, s.home.home] }, network: { enabled: true } }, scope: "turn" });
+    expect(itemOf(await s.itemCompleted("c1"))).toMatchObject({ status: "completed", exitCode: 0 });
+    await s.turnCompleted(t1);
+    expect(s.outputFor("p1")).toBe(JSON.stringify({ permissions: { network: null, file_system: { write: [outside] } }, scope: "turn" }));
+    expect(s.d.messages.some((m) => m["method"] === "serverRequest/resolved" && (m["params"] as Json)["requestId"] === req["id"])).toBe(true);
+    expect(existsSync(join(outside, "granted.txt"))).toBe(true);
+    const t2 = await s.startTurn();
+    expect(itemOf(await s.itemCompleted("c2"))["status"]).toBe("failed");
+    await s.turnCompleted(t2);
+    expect(existsSync(join(outside, "later.txt"))).toBe(false);
+  });
+
+  it("a grant for the session carries to the next turn; nothing granted leaves the sandbox as it was", async () => {
+    let a = "";
+    let b = "";
+    const s = await setup(
+      "on-request",
+      (home) => {
+        a = dir(home, "a");
+        b = dir(home, "b");
+        return [turn(ask("p1", { file_system: { write: [a] } })), turn(ask("p2", { file_system: { write: [b] } })), say("one"), turn(exec("c1", `touch ${a}/x.txt`)), turn(exec("c2", `touch ${b}/x.txt`)), say("two")];
+      },
+      FEATURE,
+    );
+    const t1 = await s.startTurn();
+    s.answer(await s.approval("item/permissions/requestApproval", "p1"), { permissions: { fileSystem: { write: [a] } }, scope: "session" });
+    s.answer(await s.approval("item/permissions/requestApproval", "p2"), { permissions: {} });
+    await s.turnCompleted(t1);
+    expect(s.outputFor("p2")).toBe('{"permissions":{"network":null,"file_system":null},"scope":"turn"}');
+    const t2 = await s.startTurn();
+    await s.turnCompleted(t2);
+    expect(existsSync(join(a, "x.txt"))).toBe(true);
+    expect(existsSync(join(b, "x.txt"))).toBe(false);
+  });
+
+  for (const policy of ["never", { granular: { sandbox_approval: true, rules: true, mcp_elicitations: true, request_permissions: false } }] as const) {
+    it(`${typeof policy === "string" ? policy : "granular without request_permissions"}: nothing is granted and nothing asked`, async () => {
+      let outside = "";
+      const s = await setup(
+        policy,
+        (home) => {
+          outside = dir(home, "outside");
+          return [turn(ask("p1", { file_system: { write: [outside] } })), turn(exec("c1", `touch ${outside}/x.txt`)), say("ok")];
+        },
+        FEATURE,
+      );
+      await s.turnCompleted(await s.startTurn());
+      expect(requestsOf(s.d, "item/permissions/requestApproval")).toHaveLength(0);
+      expect(s.outputFor("p1")).toBe('{"permissions":{"network":null,"file_system":null},"scope":"turn"}');
+      expect(existsSync(join(outside, "x.txt"))).toBe(false);
+    });
+  }
+
+  it("without the feature the tool is not offered", async () => {
+    const s = await setup("on-request", [say("hi")]);
+    await s.turnCompleted(await s.startTurn());
+    expect(toolNames(s.mock)).not.toContain("request_permissions");
+    expect(toolNames(s.mock)).toContain("exec_command");
   });
 });
 

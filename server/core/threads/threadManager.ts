@@ -337,7 +337,7 @@ export class ThreadManager {
     const { client: model, streamMaxRetries } = await this.deps.models(next.modelProviderId, this.deps.config.effective);
     const turn = new ActiveTurn(thread, next, params.input, {
       model,
-      tools: ToolRouter.forModel(next.model, live.sessions),
+      tools: ToolRouter.forModel(next.model, live.sessions, { requestPermissions: this.deps.config.effective.features["request_permissions_tool"] === true }),
       rollout: live.rollout,
       approvals: this.deps.approvals,
       launcher: this.deps.launcher,

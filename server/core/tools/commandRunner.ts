@@ -4,6 +4,7 @@
 // once, with `declined`, `failed` (non-zero exit, sandbox refusal, interrupt) or `completed`.
 import type { ThreadItem } from "../../../protocol/v2/index.js";
 import { formatDenial } from "../../sandbox/denial.js";
+import { NO_PERMISSIONS, withPermissions } from "../approval/permissions.js";
 import { SandboxUnavailableError } from "../../sandbox/errors.js";
 import type { SandboxPolicy } from "../../sandbox/policy.js";
 import { startExec, type ExecHandle, type ExecResult } from "../../sandbox/spawn.js";
@@ -114,7 +115,8 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
 
   let request;
   try {
-    request = await ctx.launcher.transform(spec.argv, verdict.sandboxed ? ctx.settings.sandboxPolicy : FULL_ACCESS, spec.cwd);
+    const policy = verdict.sandboxed ? withPermissions(ctx.settings.sandboxPolicy, verdict.permissions ?? NO_PERMISSIONS) : FULL_ACCESS;
+    request = await ctx.launcher.transform(spec.argv, policy, spec.cwd);
   } catch (error) {
     const message = error instanceof SandboxUnavailableError ? `${error.message}` : `execution error: ${error instanceof Error ? error.message : String(error)}`;
     if (error instanceof SandboxUnavailableError) ctx.warnOnce(message);

@@ -4,6 +4,7 @@
 // gpt-5/o3/gpt-4.1 argv family), update_plan and apply_patch.
 import { findModel } from "../catalog/modelCatalog.js";
 import { applyPatchTool } from "./applyPatchTool.js";
+import { requestPermissionsTool } from "./requestPermissions.js";
 import { shellCommandTool, shellTool } from "./shellTools.js";
 import { functionOutput, type Tool, type ToolCall, type ToolContext, type ToolOutput } from "./toolTypes.js";
 import { unifiedExecTools, type UnifiedExecSessions } from "./unifiedExec.js";
@@ -29,14 +30,16 @@ export class ToolRouter {
     this.byName = new Map(tools.map((t) => [t.name, t]));
   }
 
-  static forModel(model: string, sessions: UnifiedExecSessions): ToolRouter {
+  /** `requestPermissions`: `features.request_permissions_tool`; 0.169 lists the tool after its shell tools. */
+  static forModel(model: string, sessions: UnifiedExecSessions, options: { requestPermissions?: boolean } = {}): ToolRouter {
+    const extra = options.requestPermissions ? [requestPermissionsTool] : [];
     switch (modelFamily(model)) {
       case "unifiedExec":
-        return new ToolRouter([...unifiedExecTools(sessions), applyPatchTool]);
+        return new ToolRouter([...unifiedExecTools(sessions), ...extra, applyPatchTool]);
       case "shellArgv":
-        return new ToolRouter([shellTool, updatePlanTool, applyPatchTool]);
+        return new ToolRouter([shellTool, updatePlanTool, ...extra, applyPatchTool]);
       case "shellCommand":
-        return new ToolRouter([shellCommandTool, updatePlanTool, applyPatchTool]);
+        return new ToolRouter([shellCommandTool, updatePlanTool, ...extra, applyPatchTool]);
     }
   }
 

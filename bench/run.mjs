@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Gatehouse vs the reference `codex app-server` 0.169.0, side by side in one run on this machine.
 //
-//   node bench/run.mjs [--only startup,stdio,ws,turns] [--json out.json] [--method M] [--params JSON]
+//   node bench/run.mjs [--only startup,stdio,ws,exec,turns,approval] [--json out.json] [--method M] [--params JSON]
 //                      [--ours "CMD"] [--ref "CMD"] [--runs N] [--requests M] [--clients C]
 //                      [--per-client R] [--rounds K] [--timeout SEC]
 //
@@ -17,6 +17,9 @@
 //            ../shared/conformance/run-scenario.mjs on both servers in alternation, median of
 //            BENCH_SCENARIO_RUNS (5) `wall=` figures each; total target 1.0×. Then one turn whose
 //            model streams BENCH_DELTAS (10,000) deltas: wall and peak RSS on each side.
+//   approval an untrusted thread whose model runs exec_command `/bin/true` every turn: from the
+//            client's `accept` to the command's item/completed, warm, BENCH_APPROVAL_TURNS (30)
+//            turns per side in alternating blocks: p50 (target 1.0×), p90.
 //   The round-trip cases also print the server's CPU time per request (all threads, /proc),
 //   which the machine's noise disturbs less than latency does.
 //

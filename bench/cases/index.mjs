@@ -3,10 +3,11 @@
 // target is the highest acceptable ours/ref ratio (null: informational). A row compared with
 // something other than the reference names it in `against` (its value goes in `ref`). A later
 // case is one more module here.
+import approval from './approval.mjs';
 import exec from './exec.mjs';
 import startup from './startup.mjs';
 import stdio from './stdio.mjs';
 import ws from './ws.mjs';
 import turns from './turns.mjs';
 
-export const CASES = [startup, stdio, ws, exec, turns];
+export const CASES = [startup, stdio, ws, exec, turns, approval];

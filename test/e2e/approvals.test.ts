@@ -239,6 +239,91 @@ describe("command approvals (untrusted)", () => {
   });
 });
 
+// Escalation is what on-request and granular ask for; every decision under each (untrusted is covered above).
+const GRANULAR = { granular: { sandbox_approval: true, rules: true, mcp_elicitations: true, request_permissions: true } };
+for (const [name, policy] of [["on-request", "on-request"], ["granular", GRANULAR]] as const) {
+  describe(`escalation approvals (${name})`, () => {
+    const esc = (callId: string, cmd: string) => exec(callId, cmd, { sandbox_permissions: "require_escalated", justification: "outside" });
+
+    it("accept: the escalated command runs; the next identical request asks again", async () => {
+      const s = await setup(policy, [turn(esc("c1", "touch a.txt")), turn(esc("c2", "touch a.txt")), say("ok")]);
+      const turnId = await s.startTurn();
+      s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "accept" });
+      expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("completed");
+      s.answer(await s.approval("item/commandExecution/requestApproval", "c2"), { decision: "decline" });
+      expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("completed");
+      expect(existsSync(join(s.cwd, "a.txt"))).toBe(true);
+    });
+
+    it("acceptForSession: the same escalated command runs unasked in the next turn", async () => {
+      const s = await setup(policy, [turn(esc("c1", "touch a.txt")), say("one"), turn(esc("c2", "touch a.txt")), say("two")]);
+      const t1 = await s.startTurn();
+      s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "acceptForSession" });
+      await s.turnCompleted(t1);
+      const t2 = await s.startTurn();
+      expect(itemOf(await s.itemCompleted("c2"))["status"]).toBe("completed");
+      await s.turnCompleted(t2);
+      expect(requestsOf(s.d, "item/commandExecution/requestApproval").map((m) => (m["params"] as Json)["itemId"])).toEqual(["c1"]);
+    });
+
+    it("acceptWithExecpolicyAmendment: the command runs and the allow rule is written", async () => {
+      const s = await setup(policy, [turn(esc("c1", "touch a.txt")), say("ok")]);
+      const turnId = await s.startTurn();
+      const req = await s.approval("item/commandExecution/requestApproval", "c1");
+      expect((req["params"] as Json)["proposedExecpolicyAmendment"]).toEqual(["touch", "a.txt"]);
+      s.answer(req, { decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: ["touch", "a.txt"] } } });
+      expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("completed");
+      await s.turnCompleted(turnId);
+      expect(readFileSync(join(s.home.home, "rules", "default.rules"), "utf8")).toBe('prefix_rule(pattern=["touch", "a.txt"], decision="allow")\n');
+    });
+
+    it("decline: declined, the model is told, the turn completes", async () => {
+      const s = await setup(policy, [turn(esc("c1", "touch a.txt")), say("ok")]);
+      const turnId = await s.startTurn();
+      s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "decline" });
+      expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
+      expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("completed");
+      expect(s.outputFor("c1")).toContain("rejected by user");
+      expect(existsSync(join(s.cwd, "a.txt"))).toBe(false);
+    });
+
+    it("cancel: declined and the turn ends interrupted", async () => {
+      const s = await setup(policy, [turn(esc("c1", "touch a.txt")), say("never sampled")]);
+      const turnId = await s.startTurn();
+      s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "cancel" });
+      expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
+      expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("interrupted");
+      expect(s.mock.responsesRequests()).toHaveLength(1);
+    });
+  });
+}
+
+describe("granular auto-reject and parallel calls", () => {
+  it("granular without sandbox_approval refuses escalation without asking", async () => {
+    const s = await setup({ granular: { sandbox_approval: false, rules: true, mcp_elicitations: true, request_permissions: true } }, [turn(exec("c1", "touch a.txt", { sandbox_permissions: "require_escalated", justification: "x" })), say("ok")]);
+    await s.turnCompleted(await s.startTurn());
+    expect(requestsOf(s.d, "item/commandExecution/requestApproval")).toHaveLength(0);
+    expect(s.outputFor("c1")).toContain("approval policy does not allow asking");
+  });
+
+  it("parallel tool calls in one response each get their own request, answered independently", async () => {
+    const s = await setup("untrusted", [turn(exec("p1", "touch one.txt"), exec("p2", "touch two.txt"), exec("p3", "touch three.txt")), say("ok")]);
+    const turnId = await s.startTurn();
+    const r1 = await s.approval("item/commandExecution/requestApproval", "p1");
+    s.answer(r1, { decision: "accept" });
+    const r2 = await s.approval("item/commandExecution/requestApproval", "p2");
+    s.answer(r2, { decision: "decline" });
+    const r3 = await s.approval("item/commandExecution/requestApproval", "p3");
+    s.answer(r3, { decision: "acceptForSession" });
+    await s.turnCompleted(turnId);
+    expect(new Set([r1["id"], r2["id"], r3["id"]]).size).toBe(3);
+    const resolved = s.d.messages.filter((m) => m["method"] === "serverRequest/resolved").map((m) => (m["params"] as Json)["requestId"]);
+    expect(resolved).toEqual([r1["id"], r2["id"], r3["id"]]);
+    expect([existsSync(join(s.cwd, "one.txt")), existsSync(join(s.cwd, "two.txt")), existsSync(join(s.cwd, "three.txt"))]).toEqual([true, false, true]);
+    expect(s.outputFor("p2")).toContain("rejected by user");
+  });
+});
+
 describe("approval timeout, late and duplicate answers", () => {
   const warnings = (d: RawDaemon) => d.messages.filter((m) => m["method"] === "warning").map((m) => String((m["params"] as Json)["message"]));
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Gatehouse vs the reference `codex app-server` 0.169.0, side by side in one run on this machine.
 //
-//   node bench/run.mjs [--only startup,stdio,ws,exec,turns,threadList] [--json out.json] [--method M] [--params JSON]
+//   node bench/run.mjs [--only startup,stdio,ws,exec,turns,threadList,approval] [--json out.json] [--method M] [--params JSON]
 //                      [--ours "CMD"] [--ref "CMD"] [--runs N] [--requests M] [--clients C]
 //                      [--per-client R] [--rounds K] [--timeout SEC]
 //
@@ -20,6 +20,9 @@
 //   threadList  BENCH_THREADS (1,000) stored threads copied from a 0.169 rollout; each sample pages
 //            through all of them with thread/list (limit 100); BENCH_LISTINGS (20) samples each;
 //            p50 target 1.0×.
+//   approval an untrusted thread whose model runs exec_command `/bin/true` every turn: from the
+//            client's `accept` to the command's item/completed, warm, BENCH_APPROVAL_TURNS (30)
+//            turns per side in alternating blocks: p50 (target 1.0×), p90.
 //   The round-trip cases also print the server's CPU time per request (all threads, /proc),
 //   which the machine's noise disturbs less than latency does.
 //

@@ -55,7 +55,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   const demo = new DemoProviderHost({ log });
   const threads = new ThreadManager({
     config,
-    approvals: new ApprovalService({ home: options.home, log }),
+    approvals: new ApprovalService({ home: options.home, log, timeoutMs: () => config.effective.approvalTimeoutMs }),
     launcher,
     log,
     cliVersion: GATEHOUSE_VERSION,

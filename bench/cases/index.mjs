@@ -3,6 +3,7 @@
 // target is the highest acceptable ours/ref ratio (null: informational). A row compared with
 // something other than the reference names it in `against` (its value goes in `ref`). A later
 // case is one more module here.
+import approval from './approval.mjs';
 import exec from './exec.mjs';
 import startup from './startup.mjs';
 import stdio from './stdio.mjs';
@@ -10,4 +11,4 @@ import ws from './ws.mjs';
 import turns from './turns.mjs';
 import threadList from './threadList.mjs';
 
-export const CASES = [startup, stdio, ws, exec, turns, threadList];
+export const CASES = [startup, stdio, ws, exec, turns, threadList, approval];

@@ -73,6 +73,8 @@ export type ApprovalRequest =
       /** The model asked to run outside the sandbox (`sandbox_permissions: "require_escalated"`). */
       readonly escalated: boolean;
       readonly justification: string | null;
+      /** Runs once, just before the client is asked (the item must be on the wire before its request). */
+      readonly beforeAsk?: () => void;
     }
   | {
       readonly kind: "fileChange";
@@ -90,9 +92,32 @@ export type ApprovalRequest =
       readonly justification: string | null;
     };
 
+/** Extra sandbox permissions (absolute paths), as granted through `item/permissions/requestApproval`. */
+export interface GrantedPermissions {
+  readonly read: readonly string[];
+  readonly write: readonly string[];
+  readonly network: boolean;
+}
+
+export interface PermissionsRequest {
+  readonly thread: ApprovalThread;
+  readonly threadId: string;
+  readonly turnId: string;
+  /** The model's call id. */
+  readonly itemId: string;
+  readonly approvalPolicy: unknown;
+  readonly cwd: string;
+  /** The model's `permissions` argument, as sent (snake_case `file_system`). */
+  readonly permissions: unknown;
+  readonly reason: string | null;
+}
+
 export type ApprovalOutcome =
-  /** Run it; `sandboxed: false` only after the client approved running outside the sandbox. */
-  | { readonly decision: "approved"; readonly sandboxed: boolean }
+  /**
+   * Run it; `sandboxed: false` only after the client approved running outside the sandbox. A
+   * sandboxed command gets `permissions` on top of the turn's sandbox (the "permissions" mode).
+   */
+  | { readonly decision: "approved"; readonly sandboxed: boolean; readonly permissions?: GrantedPermissions }
   /** Do not run; the model is told and the turn continues. */
   | { readonly decision: "declined"; readonly message: string }
   /** Do not run and end the turn as interrupted. */
@@ -100,4 +125,6 @@ export type ApprovalOutcome =
 
 export interface ApprovalGate {
   check(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalOutcome>;
+  /** The request_permissions tool: asks the client, records the grant, returns the model's output. */
+  requestPermissions?(request: PermissionsRequest, signal: AbortSignal): Promise<string>;
 }

@@ -5,6 +5,21 @@ import type { MessageConnection } from "vscode-jsonrpc/node";
 import { ServerRequestAbandoned, type ClientSink, type ServerRequestOptions, type Session } from "../core/ports.js";
 import type { Logger } from "../log.js";
 
+type SentState =
+  | { readonly state: "pending" }
+  | { readonly state: "abandoned"; readonly reason: string }
+  | { readonly state: "answered" };
+
+interface Sent {
+  readonly method: string;
+  /** The thread the request was about (approval requests carry one), for the warning. */
+  readonly threadId: string | null;
+  status: SentState;
+}
+
+/** Settled requests remembered per connection so that a late or repeated answer is recognised. */
+const SETTLED_KEPT = 256;
+
 export class ClientChannel implements ClientSink {
   private isClosed = false;
   private readonly closeListeners: Array<() => void> = [];
@@ -12,6 +27,10 @@ export class ClientChannel implements ClientSink {
   /** Mirrors vscode-jsonrpc's per-connection request counter (it does not expose the id it assigns);
    * every server→client request on this connection goes through `request`, so the two stay equal. */
   private nextRequestId = 0;
+  /** Every server→client request by the id it went out with; settled ones are kept (bounded) because
+   * vscode-jsonrpc silently drops an answer it no longer waits for and the client must hear of it. */
+  private readonly sent = new Map<number | string, Sent>();
+  private settledCount = 0;
 
   constructor(
     readonly session: Session,
@@ -43,8 +62,11 @@ export class ClientChannel implements ClientSink {
         options.signal?.removeEventListener("abort", onAbort);
         this.pending.delete(abandon);
       };
+      const entry: Sent = { method, threadId: threadIdOf(params), status: { state: "pending" } };
+      let sent = false;
       const abandon = (reason: string): void => {
         settle();
+        if (sent) this.settle(entry, { state: "abandoned", reason });
         reject(new ServerRequestAbandoned(method, reason));
       };
       const onAbort = (): void => abandon("it was cancelled");
@@ -52,18 +74,62 @@ export class ClientChannel implements ClientSink {
       options.signal?.addEventListener("abort", onAbort, { once: true });
       if (options.timeoutMs) timer = setTimeout(() => abandon(`no answer within ${options.timeoutMs} ms`), options.timeoutMs);
       this.pending.add(abandon);
-      options.onSent?.(this.nextRequestId++);
+      const id = this.nextRequestId++;
+      this.sent.set(id, entry);
+      sent = true;
+      options.onSent?.(id);
+      const answered = (): void => {
+        settle();
+        if (entry.status.state === "pending") this.settle(entry, { state: "answered" });
+      };
       this.connection.sendRequest(method, params).then(
         (value) => {
-          settle();
+          answered();
           resolve(value);
         },
         (error: unknown) => {
-          settle();
+          answered();
           reject(error);
         },
       );
     });
+  }
+
+  /**
+   * Sees every response the client sends before vscode-jsonrpc does. Returns whether to pass it on:
+   * an answer to a request still awaited, or to one given up locally (vscode-jsonrpc still holds its
+   * slot and must release it). A late, repeated or unmatched answer changes nothing; it is logged
+   * and the client gets a `warning`, since a JSON-RPC response cannot itself be refused.
+   */
+  observeResponse(id: number | string | null): boolean {
+    const entry = id === null ? undefined : this.sent.get(id);
+    if (entry === undefined) {
+      this.warnClient(null, `an answer to server request id ${JSON.stringify(id)} was ignored: no such request is pending`, { id });
+      return false;
+    }
+    const { status } = entry;
+    this.settle(entry, { state: "answered" });
+    if (status.state === "pending") return true;
+    const why = status.state === "abandoned" ? `it was already resolved (${status.reason})` : "it was already answered";
+    this.warnClient(entry.threadId, `a late or duplicate answer to ${entry.method} (id ${JSON.stringify(id)}) was ignored: ${why}`, { id, method: entry.method, state: status.state });
+    return status.state === "abandoned";
+  }
+
+  private settle(entry: Sent, status: SentState): void {
+    if (entry.status.state === "pending") this.settledCount++;
+    entry.status = status;
+    // Map order is sending order: the oldest settled requests go first.
+    for (const [id, e] of this.sent) {
+      if (this.settledCount <= SETTLED_KEPT) break;
+      if (e.status.state === "pending") continue;
+      this.sent.delete(id);
+      this.settledCount--;
+    }
+  }
+
+  private warnClient(threadId: string | null, message: string, fields: Record<string, unknown>): void {
+    this.log.warn(fields, message);
+    this.notify("warning", { threadId, message });
   }
 
   onClose(listener: () => void): void {
@@ -89,4 +155,9 @@ export class ClientChannel implements ClientSink {
       }
     }
   }
+}
+
+function threadIdOf(params: unknown): string | null {
+  const t = typeof params === "object" && params !== null ? (params as { threadId?: unknown }).threadId : undefined;
+  return typeof t === "string" ? t : null;
 }

@@ -40,10 +40,11 @@ export class RpcConnection {
     this.session = createSession(this.id, options.transport);
     const limiter = new InboundLimiter(options.maxInFlight ?? 1024);
     const writer = new GuardedWriter(options.writer, limiter);
-    // Assigned below; the reader only calls it after the channel exists.
+    // Assigned below; the reader only calls them after the channel exists.
     let onInputEnd = (): void => undefined;
+    let onResponse = (_id: unknown): boolean => true;
     const drain = options.transport === "stdio" ? { onInputEnd: () => onInputEnd(), maxMs: STDIO_DRAIN_MS } : undefined;
-    const reader = new GuardedReader(options.reader, options.writer, limiter, this.log, drain);
+    const reader = new GuardedReader(options.reader, options.writer, limiter, this.log, drain, (id) => onResponse(id));
     const connection = createMessageConnection(reader, writer, {
       error: (m) => this.log.error(m),
       warn: (m) => this.log.warn(m),
@@ -55,6 +56,7 @@ export class RpcConnection {
     };
     this.channel = new ClientChannel(this.session, connection, writeRaw, this.log);
     onInputEnd = () => this.channel.abandonPending("the client closed its input");
+    onResponse = (id) => this.channel.observeResponse(id as number | string | null);
     const ctxBase = { client: this.channel, log: this.log };
 
     connection.onRequest(async (method, params, token) => {

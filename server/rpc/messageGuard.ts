@@ -3,6 +3,7 @@
 //   - an unparseable line or frame (the reader's error with code -32700) → {"id":null,"error":-32700}
 //   - a value that is not a request, response or notification → -32600 (with its id when usable)
 //   - a request beyond the in-flight limit → -32001
+//   - a response is shown to the channel first, which reports late and duplicate answers
 // and only well-formed messages reach the connection. The writer side releases the in-flight slot
 // when the response leaves.
 import {
@@ -60,6 +61,8 @@ export class GuardedReader extends AbstractMessageReader implements MessageReade
      * `onInputEnd` runs first, so work that waits on the client (a server request) stops waiting.
      */
     private readonly drain?: { readonly onInputEnd: () => void; readonly maxMs: number },
+    /** Sees each response first; false drops it (vscode-jsonrpc would drop an unmatched one unseen). */
+    private readonly onResponse?: (id: ResponseMessage["id"]) => boolean,
   ) {
     super();
     inner.onError((e) => {
@@ -94,8 +97,11 @@ export class GuardedReader extends AbstractMessageReader implements MessageReade
           }
           callback({ jsonrpc: "2.0", ...c.message } as Message);
           return;
-        case "notification":
         case "response":
+          if (this.onResponse && !this.onResponse(c.message.id)) return;
+          callback({ jsonrpc: "2.0", ...c.message } as Message);
+          return;
+        case "notification":
           callback({ jsonrpc: "2.0", ...c.message } as Message);
           return;
       }

@@ -17,11 +17,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function config(baseUrl: string, policy: string): string {
+function config(baseUrl: string, policy: string, extra = ""): string {
   return `model = "gpt-5.5"
 model_provider = "mock"
 approval_policy = "${policy}"
 sandbox_mode = "workspace-write"
+${extra}
 [model_providers.mock]
 name = "mock"
 base_url = "${baseUrl}"
@@ -48,12 +49,13 @@ interface Setup {
   outputFor(callId: string): string | null;
 }
 
-async function setup(policy: string, script: ScriptEntry[]): Promise<Setup> {
-  const mock = await startMockResponses({ script });
+/** `policy`: a name, or the granular object (config then says on-request; the thread gets the object). */
+async function setup(policy: string | Json, script: ScriptEntry[] | ((home: TempHome) => ScriptEntry[]), extraConfig = ""): Promise<Setup> {
   const home = tempHome("gatehouse-approvals");
+  const mock = await startMockResponses({ script: typeof script === "function" ? script(home) : script });
   const cwd = join(home.base, "cwd");
   mkdirSync(cwd);
-  const d = startDaemon({ home, config: config(mock.baseUrl, policy) });
+  const d = startDaemon({ home, config: config(mock.baseUrl, typeof policy === "string" ? policy : "on-request", extraConfig) });
   cleanups.push(async () => {
     await d.stop();
     await mock.close();
@@ -61,6 +63,7 @@ async function setup(policy: string, script: ScriptEntry[]): Promise<Setup> {
   });
   await d.initialize();
   const started = await d.request("thread/start", { cwd, approvalPolicy: policy, sandbox: "workspace-write" });
+  if (!("result" in started)) throw new Error(`thread/start failed: ${JSON.stringify(started)}`);
   const threadId = (started["result"] as { thread: { id: string } }).thread.id;
   const s: Setup = {
     d,
@@ -113,9 +116,11 @@ describe("command approvals (untrusted)", () => {
       availableDecisions: ["accept", { acceptWithExecpolicyAmendment: { execpolicy_amendment: ["touch", "b.txt"] } }, "cancel"],
     });
     expect(typeof (req["params"] as Json)["startedAtMs"]).toBe("number");
+    // As 0.169: the item starts from the approval request (source "agent") and completes from the exec.
+    expect(itemOf(s.d.messages[started] as Json)["source"]).toBe("agent");
     s.answer(req, { decision: "accept" });
     const done = await s.itemCompleted("c1");
-    expect(itemOf(done)).toMatchObject({ status: "completed", exitCode: 0 });
+    expect(itemOf(done)).toMatchObject({ status: "completed", exitCode: 0, source: "unifiedExecStartup" });
     const resolved = s.d.messages.find((m) => m["method"] === "serverRequest/resolved");
     expect(resolved?.["params"]).toEqual({ threadId: s.threadId, requestId: req["id"] });
     const cleared = s.d.messages.slice(s.d.messages.indexOf(resolved as Json)).find((m) => m["method"] === "thread/status/changed");
@@ -127,6 +132,9 @@ describe("command approvals (untrusted)", () => {
   it("known-safe commands run without a prompt; a pipe into rm still asks although cat is safe", async () => {
     const s = await setup("untrusted", [turn(exec("safe", "ls && cat /dev/null")), turn(exec("pipe", "cat /dev/null | rm -rf ./nothing")), say("done")]);
     const turnId = await s.startTurn();
+    // Not asked: the item starts from the exec, as 0.169's does.
+    const safeStarted = await s.d.waitFor((m) => m["method"] === "item/started" && itemOf(m)["id"] === "safe");
+    expect(itemOf(safeStarted)["source"]).toBe("unifiedExecStartup");
     const req = await s.approval("item/commandExecution/requestApproval", "pipe");
     expect((req["params"] as Json)["proposedExecpolicyAmendment"]).toBeNull();
     s.answer(req, { decision: "decline" });
@@ -228,6 +236,236 @@ describe("command approvals (untrusted)", () => {
     await s.turnCompleted(turnId);
     expect(requestsOf(s.d, "item/commandExecution/requestApproval")).toHaveLength(0);
     expect(s.outputFor("c1")).toContain("approval policy does not allow asking");
+  });
+});
+
+// Escalation is what on-request and granular ask for; every decision under each (untrusted is covered above).
+const GRANULAR = { granular: { sandbox_approval: true, rules: true, mcp_elicitations: true, request_permissions: true } };
+for (const [name, policy] of [["on-request", "on-request"], ["granular", GRANULAR]] as const) {
+  describe(`escalation approvals (${name})`, () => {
+    const esc = (callId: string, cmd: string) => exec(callId, cmd, { sandbox_permissions: "require_escalated", justification: "outside" });
+
+    it("accept: the escalated command runs; the next identical request asks again", async () => {
+      const s = await setup(policy, [turn(esc("c1", "touch a.txt")), turn(esc("c2", "touch a.txt")), say("ok")]);
+      const turnId = await s.startTurn();
+      s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "accept" });
+      expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("completed");
+      s.answer(await s.approval("item/commandExecution/requestApproval", "c2"), { decision: "decline" });
+      expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("completed");
+      expect(existsSync(join(s.cwd, "a.txt"))).toBe(true);
+    });
+
+    it("acceptForSession: the same escalated command runs unasked in the next turn", async () => {
+      const s = await setup(policy, [turn(esc("c1", "touch a.txt")), say("one"), turn(esc("c2", "touch a.txt")), say("two")]);
+      const t1 = await s.startTurn();
+      s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "acceptForSession" });
+      await s.turnCompleted(t1);
+      const t2 = await s.startTurn();
+      expect(itemOf(await s.itemCompleted("c2"))["status"]).toBe("completed");
+      await s.turnCompleted(t2);
+      expect(requestsOf(s.d, "item/commandExecution/requestApproval").map((m) => (m["params"] as Json)["itemId"])).toEqual(["c1"]);
+    });
+
+    it("acceptWithExecpolicyAmendment: the command runs and the allow rule is written", async () => {
+      const s = await setup(policy, [turn(esc("c1", "touch a.txt")), say("ok")]);
+      const turnId = await s.startTurn();
+      const req = await s.approval("item/commandExecution/requestApproval", "c1");
+      expect((req["params"] as Json)["proposedExecpolicyAmendment"]).toEqual(["touch", "a.txt"]);
+      s.answer(req, { decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: ["touch", "a.txt"] } } });
+      expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("completed");
+      await s.turnCompleted(turnId);
+      expect(readFileSync(join(s.home.home, "rules", "default.rules"), "utf8")).toBe('prefix_rule(pattern=["touch", "a.txt"], decision="allow")\n');
+    });
+
+    it("decline: declined, the model is told, the turn completes", async () => {
+      const s = await setup(policy, [turn(esc("c1", "touch a.txt")), say("ok")]);
+      const turnId = await s.startTurn();
+      s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "decline" });
+      expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
+      expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("completed");
+      expect(s.outputFor("c1")).toContain("rejected by user");
+      expect(existsSync(join(s.cwd, "a.txt"))).toBe(false);
+    });
+
+    it("cancel: declined and the turn ends interrupted", async () => {
+      const s = await setup(policy, [turn(esc("c1", "touch a.txt")), say("never sampled")]);
+      const turnId = await s.startTurn();
+      s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "cancel" });
+      expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
+      expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("interrupted");
+      expect(s.mock.responsesRequests()).toHaveLength(1);
+    });
+  });
+}
+
+describe("granular auto-reject and parallel calls", () => {
+  it("granular without sandbox_approval refuses escalation without asking", async () => {
+    const s = await setup({ granular: { sandbox_approval: false, rules: true, mcp_elicitations: true, request_permissions: true } }, [turn(exec("c1", "touch a.txt", { sandbox_permissions: "require_escalated", justification: "x" })), say("ok")]);
+    await s.turnCompleted(await s.startTurn());
+    expect(requestsOf(s.d, "item/commandExecution/requestApproval")).toHaveLength(0);
+    expect(s.outputFor("c1")).toContain("approval policy does not allow asking");
+  });
+
+  it("parallel tool calls in one response each get their own request, answered independently", async () => {
+    const s = await setup("untrusted", [turn(exec("p1", "touch one.txt"), exec("p2", "touch two.txt"), exec("p3", "touch three.txt")), say("ok")]);
+    const turnId = await s.startTurn();
+    const r1 = await s.approval("item/commandExecution/requestApproval", "p1");
+    s.answer(r1, { decision: "accept" });
+    const r2 = await s.approval("item/commandExecution/requestApproval", "p2");
+    s.answer(r2, { decision: "decline" });
+    const r3 = await s.approval("item/commandExecution/requestApproval", "p3");
+    s.answer(r3, { decision: "acceptForSession" });
+    await s.turnCompleted(turnId);
+    expect(new Set([r1["id"], r2["id"], r3["id"]]).size).toBe(3);
+    const resolved = s.d.messages.filter((m) => m["method"] === "serverRequest/resolved").map((m) => (m["params"] as Json)["requestId"]);
+    expect(resolved).toEqual([r1["id"], r2["id"], r3["id"]]);
+    expect([existsSync(join(s.cwd, "one.txt")), existsSync(join(s.cwd, "two.txt")), existsSync(join(s.cwd, "three.txt"))]).toEqual([true, false, true]);
+    expect(s.outputFor("p2")).toContain("rejected by user");
+  });
+});
+
+describe("approval timeout, late and duplicate answers", () => {
+  const warnings = (d: RawDaemon) => d.messages.filter((m) => m["method"] === "warning").map((m) => String((m["params"] as Json)["message"]));
+
+  it("approval_timeout_ms: an unanswered request resolves as decline with a warning, the turn goes on, and the late answer only warns", async () => {
+    const s = await setup("untrusted", [turn(exec("c1", "touch late.txt")), say("went on")], "approval_timeout_ms = 200");
+    const turnId = await s.startTurn();
+    const req = await s.approval("item/commandExecution/requestApproval", "c1");
+    expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
+    expect(s.d.messages.some((m) => m["method"] === "serverRequest/resolved" && (m["params"] as Json)["requestId"] === req["id"])).toBe(true);
+    expect(warnings(s.d).some((w) => w.includes("timed out after 200 ms"))).toBe(true);
+    expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("completed");
+    expect(s.outputFor("c1")).toContain("timed out");
+    s.answer(req, { decision: "accept" });
+    const late = await s.d.waitFor((m) => m["method"] === "warning" && String((m["params"] as Json)["message"]).includes("late or duplicate"));
+    expect(late["params"]).toMatchObject({ threadId: s.threadId });
+    expect(String((late["params"] as Json)["message"])).toContain("item/commandExecution/requestApproval");
+    expect(existsSync(join(s.cwd, "late.txt"))).toBe(false);
+  });
+
+  it("a second answer to an answered request changes nothing and produces a warning", async () => {
+    const s = await setup("untrusted", [turn(exec("c1", "touch once.txt")), turn(exec("c2", "touch twice.txt")), say("ok")]);
+    const turnId = await s.startTurn();
+    const req = await s.approval("item/commandExecution/requestApproval", "c1");
+    s.answer(req, { decision: "decline" });
+    s.answer(req, { decision: "accept" });
+    const dup = await s.d.waitFor((m) => m["method"] === "warning" && String((m["params"] as Json)["message"]).includes("already answered"));
+    expect(dup["params"]).toMatchObject({ threadId: s.threadId });
+    expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
+    // The next request still pairs with its own answer.
+    s.answer(await s.approval("item/commandExecution/requestApproval", "c2"), { decision: "accept" });
+    expect(itemOf(await s.itemCompleted("c2"))["status"]).toBe("completed");
+    await s.turnCompleted(turnId);
+    expect(existsSync(join(s.cwd, "once.txt"))).toBe(false);
+    expect(existsSync(join(s.cwd, "twice.txt"))).toBe(true);
+  });
+
+  it("turn/interrupt then a late answer: a warning, and the interrupted command never runs", async () => {
+    const s = await setup("untrusted", [turn(exec("c1", "touch b.txt")), say("never sampled")]);
+    const turnId = await s.startTurn();
+    const req = await s.approval("item/commandExecution/requestApproval", "c1");
+    await s.d.request("turn/interrupt", { threadId: s.threadId, turnId });
+    await s.turnCompleted(turnId);
+    s.answer(req, { decision: "accept" });
+    const late = await s.d.waitFor((m) => m["method"] === "warning" && String((m["params"] as Json)["message"]).includes("late or duplicate"));
+    expect(String((late["params"] as Json)["message"])).toContain("already resolved");
+    expect(existsSync(join(s.cwd, "b.txt"))).toBe(false);
+  });
+});
+
+describe("requested permissions (features.request_permissions_tool)", () => {
+  // /tmp is writable under workspace-write unless excluded, and the test's folders live under it.
+  const FEATURE = "[features]\nrequest_permissions_tool = true\n[sandbox_workspace_write]\nexclude_slash_tmp = true\n";
+  const ask = (callId: string, permissions: unknown, reason = "write the report outside") => evFunctionCall(callId, "request_permissions", { permissions, reason });
+  const toolNames = (mock: MockResponses) => ((mock.responsesRequests()[0]?.body?.["tools"] ?? []) as Json[]).map((t) => t["name"]);
+  const dir = (home: TempHome, name: string): string => {
+    const p = join(home.base, name);
+    mkdirSync(p, { recursive: true });
+    return p;
+  };
+
+  it("a grant for the turn: the request in 0.169's shape, the model reads the grant, a later command writes there, the next turn cannot", async () => {
+    let outside = "";
+    const s = await setup(
+      "on-request",
+      (home) => {
+        outside = dir(home, "outside");
+        return [turn(ask("p1", { file_system: { write: [outside] } })), turn(exec("c1", `touch ${outside}/granted.txt`)), say("one"), turn(exec("c2", `touch ${outside}/later.txt`)), say("two")];
+      },
+      FEATURE,
+    );
+    const t1 = await s.startTurn();
+    const req = await s.approval("item/permissions/requestApproval", "p1");
+    expect(toolNames(s.mock)).toContain("request_permissions");
+    expect(req["params"]).toMatchObject({
+      threadId: s.threadId,
+      turnId: t1,
+      itemId: "p1",
+      environmentId: "local",
+      cwd: s.cwd,
+      reason: "write the report outside",
+      permissions: { network: null, fileSystem: { read: null, write: [outside], entries: [{ path: { type: "path", path: outside }, access: "write" }] } },
+    });
+    expect(s.d.messages.some((m) => m["method"] === "thread/status/changed" && JSON.stringify(m["params"]).includes("waitingOnApproval"))).toBe(true);
+    // More than was asked (another folder, the network) is not granted.
+    s.answer(req, { permissions: { fileSystem: { write: [outside, s.home.home] }, network: { enabled: true } }, scope: "turn" });
+    expect(itemOf(await s.itemCompleted("c1"))).toMatchObject({ status: "completed", exitCode: 0 });
+    await s.turnCompleted(t1);
+    expect(s.outputFor("p1")).toBe(JSON.stringify({ permissions: { network: null, file_system: { write: [outside] } }, scope: "turn" }));
+    expect(s.d.messages.some((m) => m["method"] === "serverRequest/resolved" && (m["params"] as Json)["requestId"] === req["id"])).toBe(true);
+    expect(existsSync(join(outside, "granted.txt"))).toBe(true);
+    const t2 = await s.startTurn();
+    expect(itemOf(await s.itemCompleted("c2"))["status"]).toBe("failed");
+    await s.turnCompleted(t2);
+    expect(existsSync(join(outside, "later.txt"))).toBe(false);
+  });
+
+  it("a grant for the session carries to the next turn; nothing granted leaves the sandbox as it was", async () => {
+    let a = "";
+    let b = "";
+    const s = await setup(
+      "on-request",
+      (home) => {
+        a = dir(home, "a");
+        b = dir(home, "b");
+        return [turn(ask("p1", { file_system: { write: [a] } })), turn(ask("p2", { file_system: { write: [b] } })), say("one"), turn(exec("c1", `touch ${a}/x.txt`)), turn(exec("c2", `touch ${b}/x.txt`)), say("two")];
+      },
+      FEATURE,
+    );
+    const t1 = await s.startTurn();
+    s.answer(await s.approval("item/permissions/requestApproval", "p1"), { permissions: { fileSystem: { write: [a] } }, scope: "session" });
+    s.answer(await s.approval("item/permissions/requestApproval", "p2"), { permissions: {} });
+    await s.turnCompleted(t1);
+    expect(s.outputFor("p2")).toBe('{"permissions":{"network":null,"file_system":null},"scope":"turn"}');
+    const t2 = await s.startTurn();
+    await s.turnCompleted(t2);
+    expect(existsSync(join(a, "x.txt"))).toBe(true);
+    expect(existsSync(join(b, "x.txt"))).toBe(false);
+  });
+
+  for (const policy of ["never", { granular: { sandbox_approval: true, rules: true, mcp_elicitations: true, request_permissions: false } }] as const) {
+    it(`${typeof policy === "string" ? policy : "granular without request_permissions"}: nothing is granted and nothing asked`, async () => {
+      let outside = "";
+      const s = await setup(
+        policy,
+        (home) => {
+          outside = dir(home, "outside");
+          return [turn(ask("p1", { file_system: { write: [outside] } })), turn(exec("c1", `touch ${outside}/x.txt`)), say("ok")];
+        },
+        FEATURE,
+      );
+      await s.turnCompleted(await s.startTurn());
+      expect(requestsOf(s.d, "item/permissions/requestApproval")).toHaveLength(0);
+      expect(s.outputFor("p1")).toBe('{"permissions":{"network":null,"file_system":null},"scope":"turn"}');
+      expect(existsSync(join(outside, "x.txt"))).toBe(false);
+    });
+  }
+
+  it("without the feature the tool is not offered", async () => {
+    const s = await setup("on-request", [say("hi")]);
+    await s.turnCompleted(await s.startTurn());
+    expect(toolNames(s.mock)).not.toContain("request_permissions");
+    expect(toolNames(s.mock)).toContain("exec_command");
   });
 });
 

@@ -4,12 +4,13 @@
 // execpolicy amendment). Every path ends in an outcome; nothing here can leave a turn waiting.
 import type { CommandExecutionApprovalDecision, CommandExecutionRequestApprovalParams, FileChangeRequestApprovalParams } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
-import type { ApprovalGate, ApprovalOutcome, ApprovalRequest, ApprovalThread } from "../ports.js";
+import type { ApprovalGate, ApprovalOutcome, ApprovalRequest, ApprovalThread, PermissionsRequest } from "../ports.js";
 import { loadBashParser } from "../tools/bashParse.js";
 import { parseCommandActions, shellJoin } from "../tools/commandActions.js";
 import { ApprovalBroker, type BrokerResult } from "./broker.js";
 import { analyzeCommand } from "./commandSafety.js";
 import { appendAllowRule, ExecPolicy } from "./execpolicy/policy.js";
+import { grantOutput, isEmpty, NO_PERMISSIONS, parseGranted, parseRequested, requestWire } from "./permissions.js";
 import { normalizePolicy, planCommand, planFileChange } from "./policy.js";
 import { canonicalPath, isProtectedPath, sessionApprovalsFor, type ExecutionMode } from "./sessionCache.js";
 
@@ -47,7 +48,40 @@ export class ApprovalService implements ApprovalGate {
   }
 
   async check(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalOutcome> {
-    return request.kind === "command" ? this.checkCommand(request, signal) : this.checkFileChange(request, signal);
+    if (request.kind !== "command") return this.checkFileChange(request, signal);
+    const outcome = await this.checkCommand(request, signal);
+    if (outcome.decision !== "approved" || !outcome.sandboxed) return outcome;
+    // Requested permissions granted earlier apply to every sandboxed command of the turn (or session).
+    const permissions = sessionApprovalsFor(request.thread).permissionsFor(request.turnId);
+    return isEmpty(permissions) ? outcome : { ...outcome, permissions };
+  }
+
+  /**
+   * request_permissions (0.169): asks `item/permissions/requestApproval` where the policy may ask
+   * (never and a granular policy without `request_permissions` grant nothing, unasked, as 0.169), and
+   * records the grant, bounded by the request, for the turn or the session. Any failure grants nothing.
+   */
+  async requestPermissions(req: PermissionsRequest, signal: AbortSignal): Promise<string> {
+    const requested = parseRequested(req.permissions, req.cwd);
+    if (typeof requested === "string") return requested;
+    const policy = normalizePolicy(req.approvalPolicy);
+    const log = this.options.log.child({ threadId: req.threadId, turnId: req.turnId, itemId: req.itemId });
+    if (!policy.askPermissions || isEmpty(requested)) {
+      log.info({ requested, why: policy.askPermissions ? "nothing requested" : "policy cannot ask" }, "requested permissions: nothing granted");
+      return grantOutput(NO_PERMISSIONS, "turn");
+    }
+    const params = { threadId: req.threadId, turnId: req.turnId, itemId: req.itemId, environmentId: "local", startedAtMs: Date.now(), cwd: req.cwd, reason: req.reason, permissions: requestWire(requested) };
+    const answer = await this.broker.ask(req.thread, "item/permissions/requestApproval", params, signal);
+    if (answer.kind !== "answered") {
+      // Same reporting as a command's failed request (a warning); nothing is granted.
+      this.decisionOf(answer, req.thread, () => null);
+      log.info({ outcome: answer.kind }, "requested permissions: nothing granted");
+      return grantOutput(NO_PERMISSIONS, "turn");
+    }
+    const { permissions, scope } = parseGranted(answer.result, requested, req.cwd);
+    if (!isEmpty(permissions)) sessionApprovalsFor(req.thread).grantPermissions(scope, req.turnId, permissions);
+    log.info({ requested, granted: permissions, scope }, "requested permissions resolved");
+    return grantOutput(permissions, scope);
   }
 
   private async checkCommand(req: CommandRequest, signal: AbortSignal): Promise<ApprovalOutcome> {
@@ -83,6 +117,7 @@ export class ApprovalService implements ApprovalGate {
       // As the reference lists them; any valid decision is honoured anyway.
       availableDecisions: ["accept", ...(amendment ? [{ acceptWithExecpolicyAmendment: { execpolicy_amendment: amendment } }] : []), "cancel"],
     };
+    req.beforeAsk?.();
     const answer = await this.broker.ask(req.thread, "item/commandExecution/requestApproval", params, signal);
     const decision = this.decisionOf(answer, req.thread, COMMAND_DECISIONS);
     const sandboxed = plan.mode !== "unsandboxed";

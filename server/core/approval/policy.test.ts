@@ -25,7 +25,9 @@ function plan(policy: unknown, argv: string[], opts: { escalated?: boolean; cach
 describe("normalizePolicy", () => {
   it("reads on-failure as on-request and granular categories as auto-reject switches", () => {
     expect(normalizePolicy("on-failure")).toEqual(normalizePolicy("on-request"));
-    expect(normalizePolicy({ granular: { sandbox_approval: false, rules: true, mcp_elicitations: false } })).toEqual({ mode: "on-request", askSandbox: false, askRules: true });
+    expect(normalizePolicy({ granular: { sandbox_approval: false, rules: true, mcp_elicitations: false } })).toEqual({ mode: "on-request", askSandbox: false, askRules: true, askPermissions: false });
+    expect(normalizePolicy({ granular: { request_permissions: true } }).askPermissions).toBe(true);
+    expect(normalizePolicy("never").askPermissions).toBe(false);
   });
 });
 

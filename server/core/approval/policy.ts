@@ -22,17 +22,19 @@ export interface NormalizedPolicy {
   readonly askSandbox: boolean;
   /** May ask for execpolicy `prompt` rules. */
   readonly askRules: boolean;
+  /** May ask for requested permissions (request_permissions); when not, nothing is granted. */
+  readonly askPermissions: boolean;
 }
 
 export function normalizePolicy(policy: unknown): NormalizedPolicy {
-  if (policy === "untrusted") return { mode: "untrusted", askSandbox: true, askRules: true };
-  if (policy === "never") return { mode: "never", askSandbox: false, askRules: false };
+  if (policy === "untrusted") return { mode: "untrusted", askSandbox: true, askRules: true, askPermissions: true };
+  if (policy === "never") return { mode: "never", askSandbox: false, askRules: false, askPermissions: false };
   if (typeof policy === "object" && policy !== null && "granular" in policy) {
     const g = (policy as { granular?: Record<string, unknown> }).granular ?? {};
-    return { mode: "on-request", askSandbox: g["sandbox_approval"] === true, askRules: g["rules"] === true };
+    return { mode: "on-request", askSandbox: g["sandbox_approval"] === true, askRules: g["rules"] === true, askPermissions: g["request_permissions"] === true };
   }
   // "on-request", and "on-failure" which 0.169 reads as on-request.
-  return { mode: "on-request", askSandbox: true, askRules: true };
+  return { mode: "on-request", askSandbox: true, askRules: true, askPermissions: true };
 }
 
 export type CommandPlan =

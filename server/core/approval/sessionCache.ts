@@ -7,6 +7,7 @@
 // exactly that bounded sandbox and never a wider one.
 import { realpathSync } from "node:fs";
 import path from "node:path";
+import { NO_PERMISSIONS, union, type GrantScope, type PermissionSet } from "./permissions.js";
 
 export type ExecutionMode = "turnDefault" | "unsandboxed";
 
@@ -50,6 +51,20 @@ export class SessionApprovals {
   commandMode(argv: readonly string[]): ExecutionMode | null {
     const v = this.approved.get(keyString({ kind: "command", argv }));
     return v === undefined || v === true ? null : v;
+  }
+
+  /** Requested permissions granted for the session, and for the current turn only (one turn runs at a time). */
+  private sessionPermissions: PermissionSet = NO_PERMISSIONS;
+  private turnPermissions: { readonly turnId: string; readonly set: PermissionSet } | null = null;
+
+  grantPermissions(scope: GrantScope, turnId: string, set: PermissionSet): void {
+    if (scope === "session") this.sessionPermissions = union(this.sessionPermissions, set);
+    else this.turnPermissions = { turnId, set: union(this.turnPermissions?.turnId === turnId ? this.turnPermissions.set : NO_PERMISSIONS, set) };
+  }
+
+  /** What a sandboxed command of this turn gets on top of the turn's sandbox. */
+  permissionsFor(turnId: string): PermissionSet {
+    return union(this.sessionPermissions, this.turnPermissions?.turnId === turnId ? this.turnPermissions.set : NO_PERMISSIONS);
   }
 
   has(key: ApprovalKey): boolean {

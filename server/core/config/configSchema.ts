@@ -149,6 +149,8 @@ const TYPED_TOP_LEVEL = {
   model_providers: z.record(z.string(), ModelProviderToml),
   model_context_window: int,
   model_auto_compact_token_limit: int,
+  /** Gatehouse only (0.169 has no approval timeout): ms an approval request may wait; absent or 0 waits for ever. */
+  approval_timeout_ms: uint,
   approval_policy: AskForApprovalToml,
   approvals_reviewer: ApprovalsReviewerToml,
   sandbox_mode: SandboxModeToml,

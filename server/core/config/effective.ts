@@ -58,6 +58,8 @@ export interface EffectiveConfig {
   showRawAgentReasoning: boolean;
   checkForUpdateOnStartup: boolean;
   analyticsEnabled: boolean | null;
+  /** `approval_timeout_ms` (Gatehouse only): null waits for the answer, the interrupt or the disconnect. */
+  approvalTimeoutMs: number | null;
   fileOpener: string;
   history: { persistence: "save-all" | "none"; maxBytes: number | null };
   mcpServers: Readonly<Record<string, JsonObject>>;
@@ -193,6 +195,7 @@ export function buildEffectiveConfig(input: EffectiveInputs): { config: Effectiv
     checkForUpdateOnStartup: bool(m["check_for_update_on_startup"], true),
     analyticsEnabled: typeof table(m["analytics"])["enabled"] === "boolean" ? (table(m["analytics"])["enabled"] as boolean) : null,
     fileOpener: str(m["file_opener"]) ?? "vscode",
+    approvalTimeoutMs: (num(m["approval_timeout_ms"]) ?? 0) > 0 ? num(m["approval_timeout_ms"]) : null,
     history: { persistence: history["persistence"] === "none" ? "none" : "save-all", maxBytes: num(history["max_bytes"]) },
     mcpServers,
     projects,

@@ -339,7 +339,7 @@ export class ThreadManager {
     const { client: model, streamMaxRetries, wireApi } = await this.deps.models(next.modelProviderId, this.deps.config.effective);
     const turn = new ActiveTurn(thread, next, params.input, {
       model,
-      tools: ToolRouter.forModel(next.model, live.sessions, wireApi),
+      tools: ToolRouter.forModel(next.model, live.sessions, { wireApi, requestPermissions: this.deps.config.effective.features["request_permissions_tool"] === true }),
       rollout: live.rollout,
       approvals: this.deps.approvals,
       launcher: this.deps.launcher,

@@ -4,6 +4,7 @@
 // once, with `declined`, `failed` (non-zero exit, sandbox refusal, interrupt) or `completed`.
 import type { ThreadItem } from "../../../protocol/v2/index.js";
 import { formatDenial } from "../../sandbox/denial.js";
+import { NO_PERMISSIONS, withPermissions } from "../approval/permissions.js";
 import { SandboxUnavailableError } from "../../sandbox/errors.js";
 import type { SandboxPolicy } from "../../sandbox/policy.js";
 import { startExec, type ExecHandle, type ExecResult } from "../../sandbox/spawn.js";
@@ -73,15 +74,39 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
   const started = Date.now();
   let processId: string | null = null;
   const finishDangling = (): ThreadItem => ({ ...base, processId, status: "failed", aggregatedOutput: aggregated || null, exitCode: null, durationMs: Date.now() - started });
-  ctx.items.start(base, finishDangling);
+  // 0.169 starts the item from the approval request when it asks (source "agent", whatever the tool),
+  // and from the exec itself otherwise; item/completed always carries the tool's source.
+  let itemStarted = false;
+  const startItem = (source: CommandItem["source"]): void => {
+    if (itemStarted) return;
+    itemStarted = true;
+    ctx.items.start({ ...base, source }, finishDangling);
+  };
 
   const complete = (patch: Partial<CommandItem>): Promise<ThreadItem> => ctx.items.complete({ ...base, processId, ...patch } as ThreadItem);
   const done = (outcome: CommandOutcome): RunningCommand => ({ pid: undefined, handle: null, takeUnread: () => "", outcome: Promise.resolve(outcome) });
 
-  const verdict = await ctx.approvals.check(
-    { kind: "command", thread: ctx.thread, threadId: ctx.thread.id, turnId: ctx.turnId, itemId: spec.itemId, approvalPolicy: ctx.settings.approvalPolicy, command: spec.argv, cwd: spec.cwd, escalated: spec.escalated, justification: spec.justification },
-    ctx.signal,
-  );
+  let verdict;
+  try {
+    verdict = await ctx.approvals.check(
+      {
+        kind: "command",
+        thread: ctx.thread,
+        threadId: ctx.thread.id,
+        turnId: ctx.turnId,
+        itemId: spec.itemId,
+        approvalPolicy: ctx.settings.approvalPolicy,
+        command: spec.argv,
+        cwd: spec.cwd,
+        escalated: spec.escalated,
+        justification: spec.justification,
+        beforeAsk: () => startItem("agent"),
+      },
+      ctx.signal,
+    );
+  } finally {
+    startItem(spec.source);
+  }
   if (verdict.decision !== "approved") {
     await complete({ status: "declined" });
     if (verdict.decision === "cancel") throw new TurnCancelled();
@@ -90,7 +115,8 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
 
   let request;
   try {
-    request = await ctx.launcher.transform(spec.argv, verdict.sandboxed ? ctx.settings.sandboxPolicy : FULL_ACCESS, spec.cwd);
+    const policy = verdict.sandboxed ? withPermissions(ctx.settings.sandboxPolicy, verdict.permissions ?? NO_PERMISSIONS) : FULL_ACCESS;
+    request = await ctx.launcher.transform(spec.argv, policy, spec.cwd);
   } catch (error) {
     const message = error instanceof SandboxUnavailableError ? `${error.message}` : `execution error: ${error instanceof Error ? error.message : String(error)}`;
     if (error instanceof SandboxUnavailableError) ctx.warnOnce(message);

@@ -9,7 +9,7 @@ const applyPatchSpec = (router: ToolRouter) => router.specs().find((s) => s["nam
 describe("ToolRouter wire variants", () => {
   it.each(["gpt-5.5", "gpt-4.1", "qwen3-coder"])("offers %s apply_patch as a custom tool on responses and as a function on chat", (model) => {
     expect(applyPatchSpec(ToolRouter.forModel(model, new UnifiedExecSessions()))?.["type"]).toBe("custom");
-    const chat = ToolRouter.forModel(model, new UnifiedExecSessions(), "chat");
+    const chat = ToolRouter.forModel(model, new UnifiedExecSessions(), { wireApi: "chat" });
     expect(chat.specs().every((s) => s["type"] === "function")).toBe(true);
     expect(applyPatchSpec(chat)).toMatchObject({
       type: "function",

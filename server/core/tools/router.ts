@@ -6,6 +6,7 @@
 import { findModel } from "../catalog/modelCatalog.js";
 import type { WireApi } from "../config/providers.js";
 import { applyPatchFunctionTool, applyPatchTool } from "./applyPatchTool.js";
+import { requestPermissionsTool } from "./requestPermissions.js";
 import { shellCommandTool, shellTool } from "./shellTools.js";
 import { functionOutput, type Tool, type ToolCall, type ToolContext, type ToolOutput } from "./toolTypes.js";
 import { unifiedExecTools, type UnifiedExecSessions } from "./unifiedExec.js";
@@ -31,15 +32,20 @@ export class ToolRouter {
     this.byName = new Map(tools.map((t) => [t.name, t]));
   }
 
-  static forModel(model: string, sessions: UnifiedExecSessions, wireApi: WireApi = "responses"): ToolRouter {
-    const applyPatch = wireApi === "chat" ? applyPatchFunctionTool : applyPatchTool;
+  /**
+   * `wireApi`: chat has no custom tools, so apply_patch is the JSON-function variant there.
+   * `requestPermissions`: `features.request_permissions_tool`; 0.169 lists the tool after its shell tools.
+   */
+  static forModel(model: string, sessions: UnifiedExecSessions, options: { wireApi?: WireApi; requestPermissions?: boolean } = {}): ToolRouter {
+    const applyPatch = options.wireApi === "chat" ? applyPatchFunctionTool : applyPatchTool;
+    const extra = options.requestPermissions ? [requestPermissionsTool] : [];
     switch (modelFamily(model)) {
       case "unifiedExec":
-        return new ToolRouter([...unifiedExecTools(sessions), applyPatch]);
+        return new ToolRouter([...unifiedExecTools(sessions), ...extra, applyPatch]);
       case "shellArgv":
-        return new ToolRouter([shellTool, updatePlanTool, applyPatch]);
+        return new ToolRouter([shellTool, updatePlanTool, ...extra, applyPatch]);
       case "shellCommand":
-        return new ToolRouter([shellCommandTool, updatePlanTool, applyPatch]);
+        return new ToolRouter([shellCommandTool, updatePlanTool, ...extra, applyPatch]);
     }
   }
 

@@ -2,15 +2,15 @@
 // tests find through REF_DIR (default ~/.cache/app-server-reference) and install with
 // ../shared/tools/reference.sh when absent.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureWireCheck } from "./wireCheck.js";
 
 export const REF_DIR = process.env["REF_DIR"] || join(homedir(), ".cache/app-server-reference");
 
-export default function setup(): void {
+export default function setup(): () => void {
   const root = fileURLToPath(new URL("../..", import.meta.url));
   if (!existsSync(join(root, "dist/gatehouse.mjs"))) {
     execFileSync(process.execPath, ["scripts/build.mjs"], { cwd: root, stdio: "inherit" });
@@ -26,4 +26,20 @@ export default function setup(): void {
   }
   const wireCheck = ensureWireCheck();
   if (wireCheck) process.stderr.write(`${wireCheck}\n`);
+  return isolateHome();
+}
+
+/**
+ * Tests run every daemon, and so every `bash -lc` a model asks for, with HOME set to an empty folder:
+ * the host's dotfiles stay out of the results. They did not before, and a test that killed a login
+ * shell while ~/.bashrc ran `pyenv rehash` left pyenv's lock behind, after which every login shell
+ * on the machine waited 60 s for it. REF_DIR is pinned first, since its default lives under HOME.
+ */
+function isolateHome(): () => void {
+  process.env["REF_DIR"] = REF_DIR;
+  if (process.env["GATEHOUSE_TEST_HOME"]) return () => undefined;
+  const home = mkdtempSync(join(tmpdir(), "gatehouse-test-home-"));
+  process.env["GATEHOUSE_TEST_HOME"] = home;
+  process.env["HOME"] = home;
+  return () => rmSync(home, { recursive: true, force: true });
 }

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Json } from "../helpers/daemon.js";
-import { evFunctionCall, evMessage, turn } from "../helpers/mockResponses.js";
+import { evFunctionCall, evMessage, hang, turn } from "../helpers/mockResponses.js";
 import { startSession, type Session } from "../helpers/session.js";
 
 let session: Session | undefined;
@@ -104,6 +104,34 @@ describe("review/start", () => {
     const stored = await s.result<{ thread: { status: { type: string }; turns: Array<{ id: string; items: Item[] }> } }>("thread/read", { threadId: thread.id, includeTurns: true });
     expect(stored.thread.status.type).toBe("notLoaded");
     expect(stored.thread.turns.map((t) => t.items.map((i) => i.type))).toEqual(read.thread.turns.map((t) => t.items.map((i) => i.type)));
+    s.checkWire();
+  });
+
+  it("cannot be steered, and an interrupted review tells the thread it was interrupted", async () => {
+    session = await startSession({ script: [hang(), turn(evMessage("m_after", "after"))] });
+    const s = session;
+    const { thread } = await s.result<{ thread: { id: string } }>("thread/start", { cwd: s.daemon.home.base });
+    const from = s.daemon.messages.length;
+    const { turn: t } = await s.result<{ turn: { id: string } }>("review/start", { threadId: thread.id, target: { type: "custom", instructions: "Look at the README." } });
+    await s.mock.waitForRequests(1);
+    const steer = await s.request("turn/steer", { threadId: thread.id, expectedTurnId: t.id, input: [{ type: "text", text: "also this", text_elements: [] }] });
+    expect(steer["error"]).toMatchObject({ code: -32600, message: "cannot steer a review turn", data: { codexErrorInfo: { activeTurnNotSteerable: { turnKind: "review" } } } });
+
+    await s.result("turn/interrupt", { threadId: thread.id, turnId: t.id });
+    const done = await s.notification("turn/completed", (p) => (p["turn"] as Json)["id"] === t.id, from);
+    expect(((done["params"] as Json)["turn"] as Json)["status"]).toBe("interrupted");
+    const items = s.daemon.messages.slice(from).filter((m) => m["method"] === "item/completed").map((m) => (m["params"] as { item: Item }).item);
+    expect(items.map((i) => i.type)).toEqual(["enteredReviewMode", "userMessage", "exitedReviewMode", "agentMessage"]);
+    expect(items[2]).toMatchObject({ review: "Reviewer failed to output a response." });
+    expect(items[3]).toMatchObject({ text: "Review was interrupted. Please re-run /review and wait for it to complete." });
+
+    await s.result("turn/start", { threadId: thread.id, input: [{ type: "text", text: "next", text_elements: [] }] });
+    await s.notification("turn/completed", (p) => (p["turn"] as Json)["id"] !== t.id, from);
+    const next = s.mock.responsesRequests()[1]?.body as { input: Message[] };
+    const texts = next.input.map((i) => `${i.role}: ${i.content?.[0]?.text ?? ""}`);
+    expect(texts[1]).toContain("User initiated a review task, but was interrupted.");
+    expect(texts[1]).toContain("<results>\n  None.\n  </results>");
+    expect(texts[2]).toBe("assistant: Review was interrupted. Please re-run /review and wait for it to complete.");
     s.checkWire();
   });
 

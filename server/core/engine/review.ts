@@ -22,6 +22,10 @@
 // - the output is parsed as JSON, else the text between its first `{` and last `}`; a finding without
 //   an integer `priority` fails the parse (although the prompt calls it optional), and an unparsed
 //   output is shown as is;
+// - turn/steer: -32600 "cannot steer a review turn" (data.codexErrorInfo activeTurnNotSteerable);
+// - interrupted: exitedReviewMode "Reviewer failed to output a response.", an agentMessage "Review was
+//   interrupted. …" and the interrupted user_action (results "None.") in the parent history; both
+//   items before the interrupt's response; (0.169's turn/interrupt only accepts the sub-agent's id);
 // - errors (-32600): "instructions must not be empty", "branch must not be empty", "sha must not be
 //   empty"; `delivery` other than "inline" is refused by the params schema.
 import { execFile } from "node:child_process";
@@ -29,6 +33,7 @@ import { v7 as uuidv7 } from "uuid";
 import type { ReviewTarget } from "../../../protocol/v2/index.js";
 import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
 import { developerMessage, environmentContext, initialContext, userTextMessage } from "./context.js";
+import type { TurnItems } from "./turnItems.js";
 import type { TurnRollout } from "./turnRunner.js";
 import type { TurnMode } from "./turnMode.js";
 
@@ -114,6 +119,11 @@ Answer with exactly one JSON object of this shape, and nothing else:
 - No Markdown fences and no prose around the JSON.
 - Every finding has a code_location with an absolute_file_path and a line_range.
 - Do not write a fix for the change.`;
+
+const FAILED = "Reviewer failed to output a response.";
+const INTERRUPTED = "Review was interrupted. Please re-run /review and wait for it to complete.";
+const INTERRUPTED_ACTION =
+  "<user_action>\n  <context>User initiated a review task, but was interrupted. If user asks about this, tell them to re-initiate a review with `/review` and wait for it to complete.</context>\n  <action>review</action>\n  <results>\n  None.\n  </results>\n</user_action>\n\n";
 
 export interface ReviewRequest {
   /** The user-facing name of what is reviewed (enteredReviewMode, the response's userMessage). */
@@ -248,7 +258,7 @@ export function renderReview(output: ReviewOutput): string {
     });
     parts.push(items.join("\n\n"));
   }
-  return parts.length > 0 ? parts.join("\n\n") : "Reviewer failed to output a response.";
+  return parts.length > 0 ? parts.join("\n\n") : FAILED;
 }
 
 /** The text shown for the reviewer's last message. */
@@ -256,7 +266,7 @@ export function reviewText(lastMessage: string | null): string {
   const text = lastMessage ?? "";
   const output = parseReviewOutput(text);
   if (output) return renderReview(output);
-  return text.trim() === "" ? "Reviewer failed to output a response." : text;
+  return text.trim() === "" ? FAILED : text;
 }
 
 /** What the thread's model sees of a finished review (0.169's user_action wording, observed). */
@@ -277,7 +287,17 @@ export interface ReviewModeDeps {
 export function reviewMode(deps: ReviewModeDeps): TurnMode {
   const { thread, settings, rollout, request } = deps;
   const history: unknown[] = [];
+  /** The parent history gets the review as a user action and the shown text as the answer. */
+  const close = async (items: TurnItems, action: Record<string, unknown>, review: string, message: string): Promise<void> => {
+    const added: Record<string, unknown>[] = thread.history.length === 0 ? initialContext(settings) : [];
+    added.push(action, { type: "message", role: "assistant", content: [{ type: "output_text", text: message }] });
+    thread.history.push(...added);
+    await rollout.append(added.map((payload) => ({ type: "response_item", payload })));
+    await items.complete({ type: "exitedReviewMode", id: uuidv7(), review });
+    await items.complete({ type: "agentMessage", id: `msg_${uuidv7()}`, text: message, phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null } as never);
+  };
   return {
+    kind: "review",
     history,
     async begin(items) {
       await items.complete({ type: "enteredReviewMode", id: uuidv7(), review: request.hint });
@@ -290,12 +310,10 @@ export function reviewMode(deps: ReviewModeDeps): TurnMode {
     },
     async end(lastMessage, items) {
       const text = reviewText(lastMessage);
-      const added: Record<string, unknown>[] = thread.history.length === 0 ? initialContext(settings) : [];
-      added.push(reviewResultMessage(text), { type: "message", role: "assistant", content: [{ type: "output_text", text }] });
-      thread.history.push(...added);
-      await rollout.append(added.map((payload) => ({ type: "response_item", payload })));
-      await items.complete({ type: "exitedReviewMode", id: uuidv7(), review: text });
-      await items.complete({ type: "agentMessage", id: `msg_${uuidv7()}`, text, phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null } as never);
+      await close(items, reviewResultMessage(text), text, text);
+    },
+    interrupted(items) {
+      return close(items, userTextMessage(INTERRUPTED_ACTION), FAILED, INTERRUPTED);
     },
   };
 }

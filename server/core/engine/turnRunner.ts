@@ -134,6 +134,11 @@ export class ActiveTurn {
   }
 
   /** False once the turn has stopped sampling: the input would never reach the model. */
+  /** Set for a turn that input can never join (a review), whatever its state. */
+  get nonSteerableKind(): TurnMode["kind"] | null {
+    return this.deps.mode?.kind ?? null;
+  }
+
   get acceptsInput(): boolean {
     return !this.closing && !this.deps.mode;
   }
@@ -198,6 +203,9 @@ export class ActiveTurn {
       }
     }
     this.closing = true;
+    if (deps.mode && status === "interrupted") {
+      await deps.mode.interrupted(this.items).catch((e: unknown) => deps.log.error({ err: e, threadId: thread.id }, "could not close an interrupted turn"));
+    }
     await this.finish(status, error);
   }
 

@@ -417,6 +417,12 @@ export class ThreadManager {
 
   steer(threadId: string, expectedTurnId: string, input: UserInput[]): string {
     const live = this.loaded(threadId);
+    const kind = live.turn?.nonSteerableKind;
+    if (kind) {
+      // 0.169's refusal, checked before the turn id [obs].
+      const message = `cannot steer a ${kind} turn`;
+      throw RpcError.invalidRequest(message, { message, codexErrorInfo: { activeTurnNotSteerable: { turnKind: kind } }, additionalDetails: null, misalignment: null });
+    }
     if (!live.turn || !live.turn.acceptsInput) throw RpcError.invalidRequest("no active turn to steer");
     if (live.turn.id !== expectedTurnId) throw RpcError.invalidRequest(`expected active turn id \`${expectedTurnId}\` but found \`${live.turn.id}\``);
     live.turn.steer(input);

@@ -29,6 +29,7 @@ import { SkillsService } from "./core/skills/skillsService.js";
 import { skillsHandlers } from "./handlers/v2/skills.js";
 import { FileSearch } from "./core/search/fileSearch.js";
 import { searchHandlers } from "./handlers/v2/search.js";
+import { reviewHandlers } from "./handlers/v2/review.js";
 import type { Logger } from "./log.js";
 import { selectLauncher } from "./sandbox/launcher.js";
 import { GATEHOUSE_VERSION } from "./version.js";
@@ -90,6 +91,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...searchHandlers(new FileSearch()),
     ...threadHistoryHandlers(new ThreadHistory(threads)),
     ...accountHandlers(account),
+    ...reviewHandlers(threads),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());

@@ -4,8 +4,6 @@ import { RpcError } from "../../protocol/errors.js";
 import type { ClientRequestMethod, PartialHandlerMap } from "./handlerMap.js";
 
 export const NOT_IMPLEMENTED_YET = [
-  // threads, turns and items (turn engine; the rest of the thread API)
-  "review/start",
   // MCP
   "mcpServerStatus/list",
   "mcpServer/tool/call",

@@ -117,7 +117,7 @@ describe("stdio framing", () => {
   it("answers a method whose handler is later work with -32601 not implemented yet", async () => {
     daemon = startDaemon();
     await daemon.initialize();
-    expect((await daemon.request("review/start", { threadId: "t", target: { type: "uncommittedChanges" } }, "ni"))["error"]).toEqual({ code: -32601, message: "not implemented yet: review/start" });
+    expect((await daemon.request("mcpServerStatus/list", {}, "ni"))["error"]).toEqual({ code: -32601, message: "not implemented yet: mcpServerStatus/list" });
   });
 
   it("answers -32001 beyond the in-flight limit and never drops a response", async () => {

@@ -8,6 +8,9 @@
 // While at least one request of a thread is pending the thread is `active` with `waitingOnApproval`;
 // every resolution is followed by `serverRequest/resolved {threadId, requestId}` to the client asked.
 // A late answer (after abort, timeout or a resend) lands on a settled promise and changes nothing.
+// The same lifecycle serves the tools' server requests (request_user_input: `waitingOnUserInput`;
+// a dynamic tool call: no flag and, as 0.169 does [obs], no serverRequest/resolved), hence AskOptions.
+import type { ThreadActiveFlag } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
 import { ServerRequestAbandoned, type ApprovalThread, type ClientSink } from "../ports.js";
 
@@ -24,16 +27,23 @@ export interface BrokerOptions {
   readonly timeoutMs: () => number | null;
 }
 
-const WAITING = "waitingOnApproval";
+export interface AskOptions {
+  /** The thread status flag while pending; null sets none. Default `waitingOnApproval`. */
+  readonly waitingFlag?: ThreadActiveFlag | null;
+  /** Whether each resolution is announced with serverRequest/resolved. Default true. */
+  readonly announceResolved?: boolean;
+}
 
 export class ApprovalBroker {
-  private readonly pendingByThread = new WeakMap<ApprovalThread, number>();
+  private readonly pending = new Map<ThreadActiveFlag, WeakMap<ApprovalThread, number>>();
 
   constructor(private readonly options: BrokerOptions) {}
 
-  async ask(thread: ApprovalThread, method: string, params: unknown, signal: AbortSignal): Promise<BrokerResult> {
+  async ask(thread: ApprovalThread, method: string, params: unknown, signal: AbortSignal, askOptions: AskOptions = {}): Promise<BrokerResult> {
     if (signal.aborted) return { kind: "aborted" };
-    this.enter(thread);
+    const flag = askOptions.waitingFlag === undefined ? "waitingOnApproval" : askOptions.waitingFlag;
+    const announce = askOptions.announceResolved ?? true;
+    if (flag) this.enter(thread, flag);
     const timeoutMs = this.options.timeoutMs();
     const deadline = timeoutMs === null ? null : Date.now() + timeoutMs;
     const tried = new Set<ClientSink>();
@@ -46,10 +56,10 @@ export class ApprovalBroker {
         const remaining = deadline === null ? undefined : Math.max(1, deadline - Date.now());
         try {
           const result = await client.request(method, params, { signal, ...(remaining !== undefined ? { timeoutMs: remaining } : {}), onSent: (id) => (requestId = id) });
-          this.resolved(thread, client, requestId);
+          if (announce) this.resolved(thread, client, requestId);
           return { kind: "answered", result };
         } catch (error) {
-          this.resolved(thread, client, requestId);
+          if (announce) this.resolved(thread, client, requestId);
           if (signal.aborted) return { kind: "aborted" };
           if (error instanceof ServerRequestAbandoned) {
             if (client.closed) {
@@ -64,7 +74,7 @@ export class ApprovalBroker {
         }
       }
     } finally {
-      this.leave(thread);
+      if (flag) this.leave(thread, flag);
     }
   }
 
@@ -73,23 +83,31 @@ export class ApprovalBroker {
     client.notify("serverRequest/resolved", { threadId: thread.id, requestId });
   }
 
-  private enter(thread: ApprovalThread): void {
-    const n = (this.pendingByThread.get(thread) ?? 0) + 1;
-    this.pendingByThread.set(thread, n);
-    if (n === 1) this.setWaiting(thread, true);
+  private counts(flag: ThreadActiveFlag): WeakMap<ApprovalThread, number> {
+    let map = this.pending.get(flag);
+    if (!map) this.pending.set(flag, (map = new WeakMap()));
+    return map;
   }
 
-  private leave(thread: ApprovalThread): void {
-    const n = Math.max(0, (this.pendingByThread.get(thread) ?? 1) - 1);
-    this.pendingByThread.set(thread, n);
-    if (n === 0) this.setWaiting(thread, false);
+  private enter(thread: ApprovalThread, flag: ThreadActiveFlag): void {
+    const counts = this.counts(flag);
+    const n = (counts.get(thread) ?? 0) + 1;
+    counts.set(thread, n);
+    if (n === 1) this.setWaiting(thread, flag, true);
+  }
+
+  private leave(thread: ApprovalThread, flag: ThreadActiveFlag): void {
+    const counts = this.counts(flag);
+    const n = Math.max(0, (counts.get(thread) ?? 1) - 1);
+    counts.set(thread, n);
+    if (n === 0) this.setWaiting(thread, flag, false);
   }
 
   /** Only touches an `active` status: a turn that already ended owns the status now. */
-  private setWaiting(thread: ApprovalThread, waiting: boolean): void {
+  private setWaiting(thread: ApprovalThread, flag: ThreadActiveFlag, waiting: boolean): void {
     const status = thread.status;
     if (status.type !== "active") return;
-    const others = status.activeFlags.filter((f) => f !== WAITING);
-    thread.setStatus({ type: "active", activeFlags: waiting ? [...others, WAITING] : others });
+    const others = status.activeFlags.filter((f) => f !== flag);
+    thread.setStatus({ type: "active", activeFlags: waiting ? [...others, flag] : others });
   }
 }

@@ -21,7 +21,13 @@ export class TurnItems {
     private readonly thread: LoadedThread,
     readonly turnId: string,
     private readonly sink: ItemSink,
+    /** `silent`: bookkeeping only, nothing reaches the clients (a reviewer's own messages). */
+    private readonly options: { readonly silent?: boolean } = {},
   ) {}
+
+  private emit(method: string, params: unknown): void {
+    if (!this.options.silent) this.thread.emit(method, params);
+  }
 
   isOpen(id: string): boolean {
     return this.open.has(id);
@@ -36,11 +42,11 @@ export class TurnItems {
     const startedAtMs = Date.now();
     const started = { ...item, startedAtMs, completedAtMs: null } as ThreadItem;
     this.open.set(item.id, finish ? { item: started, finish } : { item: started });
-    this.thread.emit("item/started", { item: started, threadId: this.thread.id, turnId: this.turnId, startedAtMs });
+    this.emit("item/started", { item: started, threadId: this.thread.id, turnId: this.turnId, startedAtMs });
   }
 
   delta(method: string, params: Record<string, unknown>): void {
-    this.thread.emit(method, { threadId: this.thread.id, turnId: this.turnId, ...params });
+    this.emit(method, { threadId: this.thread.id, turnId: this.turnId, ...params });
   }
 
   /** Completes an open item (or starts and completes one that never streamed). */
@@ -57,7 +63,7 @@ export class TurnItems {
     const done = { ...item, startedAtMs, completedAtMs } as ThreadItem;
     await this.sink.persistItem(this.turnId, done);
     this.completed.push(done);
-    this.thread.emit("item/completed", { item: done, threadId: this.thread.id, turnId: this.turnId, contentTokenCount: null, completedAtMs });
+    this.emit("item/completed", { item: done, threadId: this.thread.id, turnId: this.turnId, contentTokenCount: null, completedAtMs });
     return done;
   }
 

@@ -20,6 +20,7 @@ import { TurnCancelled, type ToolCall, type ToolOutput } from "../tools/toolType
 import { compact as runCompaction, overLimit, recordUsage } from "./compaction.js";
 import { environmentContext, initialContext, userTextMessage } from "./context.js";
 import { TurnItems } from "./turnItems.js";
+import type { TurnMode } from "./turnMode.js";
 
 /** What a turn needs from the model client. */
 export interface ModelStreamer {
@@ -41,6 +42,8 @@ export interface TurnDeps {
   readonly warnOnce: (message: string) => void;
   /** Auto-compaction limit (compaction.ts); `only` makes this a thread/compact/start turn. */
   readonly compaction?: { readonly limit: number | null; readonly only?: boolean };
+  /** A review turn: its own history, not steerable, its model output shown only through the mode. */
+  readonly mode?: TurnMode;
   /** Seam for tests of the retry timing; defaults to a timer that the turn's abort cuts short. */
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
 }
@@ -101,6 +104,8 @@ export class ActiveTurn {
   private readonly startedMs = Date.now();
   private readonly steerQueue: UserInput[][] = [];
   private readonly items: TurnItems;
+  /** Where the model's messages and reasoning go: the turn's items, or nowhere in a mode turn. */
+  private readonly modelItems: TurnItems;
   private lastAgentMessage: string | null = null;
   private cancelled = false;
   /** Resolves when the turn's final state is on disk, just before turn/completed is sent. */
@@ -114,6 +119,8 @@ export class ActiveTurn {
     private readonly deps: TurnDeps,
   ) {
     this.items = new TurnItems(thread, this.id, { persistItem: (turnId, item) => deps.rollout.append(itemCompleted(thread.id, turnId, item)) });
+    // 0.169 shows none of a reviewer's own messages (no deltas, no completion) [obs].
+    this.modelItems = deps.mode ? new TurnItems(thread, this.id, { persistItem: () => Promise.resolve() }, { silent: true }) : this.items;
     this.settled = new Promise((r) => (this.settle = r));
   }
 
@@ -127,12 +134,17 @@ export class ActiveTurn {
   }
 
   /** False once the turn has stopped sampling: the input would never reach the model. */
+  /** Set for a turn that input can never join (a review), whatever its state. */
+  get nonSteerableKind(): TurnMode["kind"] | null {
+    return this.deps.mode?.kind ?? null;
+  }
+
   get acceptsInput(): boolean {
-    return !this.closing;
+    return !this.closing && !this.deps.mode;
   }
 
   steer(input: UserInput[]): boolean {
-    if (this.closing) return false;
+    if (!this.acceptsInput) return false;
     this.steerQueue.push(normalizeInput(input));
     return true;
   }
@@ -158,30 +170,30 @@ export class ActiveTurn {
         { type: "turn_context", payload: { turn_id: this.id, cwd: this.settings.cwd, approval_policy: this.settings.approvalPolicy, sandbox_policy: this.settings.sandboxWire, model: this.settings.model, effort: this.settings.effort, summary: this.settings.summary ?? "auto" } },
       ]);
       const compactOnly = deps.compaction?.only === true;
-      if (compactOnly || overLimit(thread, deps.compaction?.limit ?? null)) await this.compact();
-      if (!compactOnly) await this.addUserMessage(normalizeInput(this.input));
+      if (!deps.mode && (compactOnly || overLimit(thread, deps.compaction?.limit ?? null))) await this.compact();
+      if (deps.mode) await deps.mode.begin(this.items);
+      else if (!compactOnly) await this.addUserMessage(normalizeInput(this.input));
       for (;;) {
         if (signal.aborted || compactOnly) break;
         const round = await this.sample();
         if (round === null) break;
-        thread.history.push(...round.items);
-        await deps.rollout.append(round.items.map((payload) => ({ type: "response_item", payload })));
+        await this.appendHistory(round.items);
         for (let i = 0; i < round.calls.length; i++) {
           const call = round.calls[i] as ToolCall;
           let output = signal.aborted ? this.abortedOutput(call) : await this.runTool(call);
           // A tool cut short by the interrupt may still return what it had (unified exec yields a
           // "still running" result): the model must learn that the call was aborted instead.
           if (signal.aborted) output = this.abortedOutput(call);
-          thread.history.push(output as ResponseItem);
-          await deps.rollout.append([{ type: "response_item", payload: output }]);
+          await this.appendHistory([output as ResponseItem]);
         }
         if (signal.aborted) break;
         const steered = this.steerQueue.length > 0;
         while (this.steerQueue.length > 0) await this.addUserMessage(this.steerQueue.shift() as UserInput[]);
         if (round.calls.length === 0 && !steered) break;
-        if (overLimit(thread, deps.compaction?.limit ?? null)) await this.compact();
+        if (!deps.mode && overLimit(thread, deps.compaction?.limit ?? null)) await this.compact();
       }
       if (signal.aborted || this.cancelled) status = "interrupted";
+      else if (deps.mode) await deps.mode.end(this.lastAgentMessage, this.items);
     } catch (e) {
       if (e instanceof TurnCancelled || signal.aborted) status = "interrupted";
       else {
@@ -191,10 +203,23 @@ export class ActiveTurn {
       }
     }
     this.closing = true;
+    if (deps.mode && status === "interrupted") {
+      await deps.mode.interrupted(this.items).catch((e: unknown) => deps.log.error({ err: e, threadId: thread.id }, "could not close an interrupted turn"));
+    }
     await this.finish(status, error);
   }
 
   private lastFailureWasStream = false;
+
+  /** A mode turn's transcript is its own: not the thread's history, not the rollout's. */
+  private async appendHistory(items: ResponseItem[]): Promise<void> {
+    if (this.deps.mode) {
+      this.deps.mode.history.push(...items);
+      return;
+    }
+    this.thread.history.push(...items);
+    await this.deps.rollout.append(items.map((payload) => ({ type: "response_item", payload })));
+  }
 
   private async addUserMessage(input: UserInput[]): Promise<void> {
     const { thread, settings, deps } = this;
@@ -216,7 +241,7 @@ export class ActiveTurn {
     return {
       model: s.model,
       instructions: "",
-      input: this.thread.history as ResponseItem[],
+      input: (this.deps.mode?.history ?? this.thread.history) as ResponseItem[],
       tools: this.deps.tools.specs(),
       toolChoice: "auto",
       parallelToolCalls: false,
@@ -244,7 +269,7 @@ export class ActiveTurn {
         if (!(e instanceof ModelError)) throw e;
         this.lastFailureWasStream = e.retryable && (e.httpStatus === undefined || e.httpStatus === null);
         if (!e.retryable || attempt > deps.streamMaxRetries) throw e;
-        this.items.discard(opened);
+        this.modelItems.discard(opened);
         this.thread.emit("error", { ...retryNotice(e, attempt, deps.streamMaxRetries), threadId: this.thread.id, turnId: this.id });
         await (deps.sleep ?? sleepFor)(e.retryAfterMs ?? backoffMs(attempt), signal);
         if (signal.aborted) return null;
@@ -253,7 +278,7 @@ export class ActiveTurn {
   }
 
   private async sampleOnce(opened: Set<string>): Promise<RoundResult> {
-    const { thread, items } = this;
+    const { thread, modelItems: items } = this;
     const out: ResponseItem[] = [];
     const calls: ToolCall[] = [];
     const text = new Map<string, string>();
@@ -323,14 +348,16 @@ export class ActiveTurn {
             const parts = reasoningParts(item);
             await items.complete({ type: "reasoning", id, summary: parts.summary.length ? parts.summary : (summaries.get(id) ?? []), content: parts.content.length ? parts.content : (raw.get(id) ?? []) });
           } else if (item.type === "function_call") {
-            calls.push({ kind: "function", name: item.name ?? "", callId: item.call_id ?? "", input: item.arguments ?? "" });
+            const namespace = (item as { namespace?: unknown }).namespace;
+            calls.push({ kind: "function", name: item.name ?? "", callId: item.call_id ?? "", input: item.arguments ?? "", ...(typeof namespace === "string" && namespace !== "" ? { namespace } : {}) });
           } else if (item.type === "custom_tool_call") {
             calls.push({ kind: "custom", name: item.name ?? "", callId: item.call_id ?? "", input: item.input ?? "" });
           }
           break;
         }
         case "completed":
-          if (ev.usage) this.addUsage(ev.usage);
+          // A reviewer's usage is not the thread's context (0.169 reports none for it [obs]).
+          if (ev.usage && !this.deps.mode) this.addUsage(ev.usage);
           break;
       }
     }

@@ -52,6 +52,8 @@ export interface SessionMetaPayload {
   forked_from_id?: string | null;
   /** 0.169: session tree id; equals `id` for a root thread. */
   session_id?: string | null;
+  /** The client's dynamic tools from thread/start (v2 DynamicToolSpec[]), offered again after a resume. */
+  dynamic_tools?: unknown[] | null;
 }
 
 /** Before each sampling round; resume takes the last one as the thread's settings. */

@@ -5,6 +5,8 @@ import { isAbsolute, resolve } from "node:path";
 import { v7 as uuidv7 } from "uuid";
 import type {
   AskForApproval,
+  DynamicToolSpec,
+  ModeKind,
   SandboxMode,
   Thread,
   ThreadListParams,
@@ -18,11 +20,15 @@ import type { SandboxLauncher } from "../../sandbox/launcher.js";
 import type { ConfigService } from "../config/configService.js";
 import type { EffectiveConfig } from "../config/effective.js";
 import type { WireApi } from "../config/providers.js";
+import { ApprovalBroker } from "../approval/broker.js";
 import { autoCompactLimit } from "../engine/compaction.js";
+import { reviewMode, type ReviewRequest } from "../engine/review.js";
 import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/turnRunner.js";
 import { sandboxPolicyFromConfig, sandboxPolicyFromMode, sandboxPolicyFromWire, sandboxPolicyToWire } from "../policy/sandboxFromWire.js";
 import type { ApprovalGate, ClientSink } from "../ports.js";
-import { ToolRouter } from "../tools/router.js";
+import { dynamicTools } from "../tools/dynamicTools.js";
+import { requestUserInputTool } from "../tools/requestUserInput.js";
+import { ToolRouter, type ThreadTools } from "../tools/router.js";
 import { UnifiedExecSessions } from "../tools/unifiedExec.js";
 import { RolloutWriter } from "../store/rolloutWriter.js";
 import { ThreadIndex } from "../store/threadIndex.js";
@@ -53,6 +59,10 @@ export interface Live {
   task: Promise<void> | null;
   /** Aborted when the thread unloads, so a long task does not outlive its rollout. */
   readonly taskAbort: AbortController;
+  /** The client's dynamic tools (thread/start `dynamicTools`, kept in session_meta). */
+  dynamicTools?: readonly DynamicToolSpec[];
+  /** The collaboration mode of the last turn/start that set one (0.169 keeps it for later turns). */
+  collaborationMode?: ModeKind;
 }
 
 /** What a thread task that is not a model turn works with (see queueTask). */
@@ -79,9 +89,12 @@ export class ThreadManager {
   private readonly live = new Map<string, Live>();
   private readonly warned = new Set<string>();
   private readonly index: ThreadIndex;
+  /** Server requests of tools (request_user_input, dynamic tools); approvals have their own. */
+  private readonly toolRequests: ApprovalBroker;
 
   constructor(private readonly deps: ThreadManagerDeps) {
     this.index = new ThreadIndex({ home: deps.config.home, statusOf: (id) => this.live.get(id)?.thread.status });
+    this.toolRequests = new ApprovalBroker({ log: deps.log, timeoutMs: () => null });
   }
 
   private settingsFor(o: ThreadOverrides, base: ThreadSettings | null): ThreadSettings {
@@ -131,7 +144,7 @@ export class ThreadManager {
     thread.emit("warning", { threadId: thread.id, message });
   }
 
-  async start(params: ThreadOverrides & { ephemeral?: boolean | null | undefined }, client: ClientSink): Promise<Record<string, unknown>> {
+  async start(params: ThreadOverrides & { ephemeral?: boolean | null | undefined; dynamicTools?: DynamicToolSpec[] | null | undefined }, client: ClientSink): Promise<Record<string, unknown>> {
     const settings = this.settingsFor(params, null);
     const id = uuidv7();
     const now = new Date();
@@ -139,13 +152,13 @@ export class ThreadManager {
     const rollout = await RolloutWriter.create(this.deps.config.home, {
       threadId: id,
       createdAt: now,
-      meta: { cwd: settings.cwd, originator, cli_version: this.deps.cliVersion, source: "vscode", model_provider: settings.modelProviderId, model: settings.model, base_instructions: settings.baseInstructions ? { text: settings.baseInstructions } : null, session_id: id },
+      meta: { cwd: settings.cwd, originator, cli_version: this.deps.cliVersion, source: "vscode", model_provider: settings.modelProviderId, model: settings.model, base_instructions: settings.baseInstructions ? { text: settings.baseInstructions } : null, session_id: id, ...(params.dynamicTools?.length ? { dynamic_tools: params.dynamicTools } : {}) },
     });
     const path = rollout.path;
     const createdAt = Math.floor(now.getTime() / 1000);
     const thread = new LoadedThread(id, path, createdAt, settings, this.baseFields(id, originator, null, params.ephemeral ?? false), { name: null, preview: "", updatedAt: createdAt });
     thread.history = [];
-    const live: Live = { thread, rollout, sessions: new UnifiedExecSessions(), turn: null, task: null, taskAbort: new AbortController() };
+    const live: Live = { thread, rollout, sessions: new UnifiedExecSessions(), turn: null, task: null, taskAbort: new AbortController(), dynamicTools: params.dynamicTools ?? [] };
     this.live.set(id, live);
     this.subscribe(live, client);
     setImmediate(() => thread.emit("thread/started", { thread: thread.toWire() }));
@@ -196,7 +209,8 @@ export class ThreadManager {
     thread.turns = [...stored.turns];
     // The model has seen this environment already; only changes are sent again.
     thread.contextSent = stored.turns.length > 0 ? settings : null;
-    const live: Live = { thread, rollout, sessions: new UnifiedExecSessions(), turn: null, task: null, taskAbort: new AbortController() };
+    const dynamic = Array.isArray(stored.meta.dynamic_tools) ? (stored.meta.dynamic_tools as DynamicToolSpec[]) : [];
+    const live: Live = { thread, rollout, sessions: new UnifiedExecSessions(), turn: null, task: null, taskAbort: new AbortController(), dynamicTools: dynamic };
     this.live.set(threadId, live);
     return live;
   }
@@ -316,14 +330,25 @@ export class ThreadManager {
 
   /** turn/start; on a thread with an active turn it steers that turn, as 0.169 documents. */
   async startTurn(
-    params: { threadId: string; input: UserInput[]; cwd?: string | null | undefined; model?: string | null | undefined; approvalPolicy?: AskForApproval | null | undefined; sandboxPolicy?: unknown; effort?: string | null | undefined; summary?: string | null | undefined },
+    params: {
+      threadId: string;
+      input: UserInput[];
+      cwd?: string | null | undefined;
+      model?: string | null | undefined;
+      approvalPolicy?: AskForApproval | null | undefined;
+      sandboxPolicy?: unknown;
+      effort?: string | null | undefined;
+      summary?: string | null | undefined;
+      collaborationMode?: { mode: ModeKind } | null | undefined;
+    },
     client: ClientSink,
-    opts: { compactOnly?: boolean } = {},
+    opts: { compactOnly?: boolean; review?: ReviewRequest } = {},
   ): Promise<Turn> {
     const live = this.live.get(params.threadId) ?? (await this.load(params.threadId));
     this.subscribe(live, client);
     if (opts.compactOnly && live.turn) throw RpcError.invalidRequest("cannot compact a thread while a turn is running");
-    if (live.turn?.steer(params.input)) return live.turn.wire("inProgress");
+    // A review never joins a running turn as steer input: it waits and runs as its own turn.
+    if (!opts.review && live.turn?.steer(params.input)) return live.turn.wire("inProgress");
     // A turn that has stopped sampling finishes first; this input starts the next one.
     if (live.turn) await live.turn.settled;
     if (live.task) await live.task;
@@ -336,10 +361,16 @@ export class ThreadManager {
     if (params.effort !== undefined && params.effort !== null) next.effort = params.effort;
     if (params.summary !== undefined && params.summary !== null) next.summary = params.summary;
     thread.settings = next;
+    if (params.collaborationMode) live.collaborationMode = params.collaborationMode.mode;
     const { client: model, streamMaxRetries, wireApi } = await this.deps.models(next.modelProviderId, this.deps.config.effective);
     const turn = new ActiveTurn(thread, next, params.input, {
       model,
-      tools: ToolRouter.forModel(next.model, live.sessions, { wireApi, requestPermissions: this.deps.config.effective.features["request_permissions_tool"] === true }),
+      tools: ToolRouter.forModel(next.model, live.sessions, {
+        ...this.threadTools(live, { dynamic: !opts.review }),
+        ...(wireApi ? { wireApi } : {}),
+        requestPermissions: this.deps.config.effective.features["request_permissions_tool"] === true,
+      }),
+      ...(opts.review ? { mode: reviewMode({ thread, settings: next, rollout: live.rollout, request: opts.review }) } : {}),
       rollout: live.rollout,
       approvals: this.deps.approvals,
       launcher: this.deps.launcher,
@@ -358,6 +389,16 @@ export class ThreadManager {
       });
     });
     return turn.wire("inProgress");
+  }
+
+  /** The tools that depend on the thread: request_user_input and (unless excluded) its dynamic tools. */
+  private threadTools(live: Live, include: { dynamic: boolean }): ThreadTools {
+    const requestUserInput = requestUserInputTool({
+      broker: this.toolRequests,
+      allowed: () => live.collaborationMode === "plan" || this.deps.config.effective.features["default_mode_request_user_input"] === true,
+    });
+    const specs = include.dynamic ? (live.dynamicTools ?? []) : [];
+    return { requestUserInput, ...(specs.length > 0 ? { dynamic: { specs, tools: dynamicTools(specs, { broker: this.toolRequests }) } } : {}) };
   }
 
   /**
@@ -382,6 +423,12 @@ export class ThreadManager {
 
   steer(threadId: string, expectedTurnId: string, input: UserInput[]): string {
     const live = this.loaded(threadId);
+    const kind = live.turn?.nonSteerableKind;
+    if (kind) {
+      // 0.169's refusal, checked before the turn id [obs].
+      const message = `cannot steer a ${kind} turn`;
+      throw RpcError.invalidRequest(message, { message, codexErrorInfo: { activeTurnNotSteerable: { turnKind: kind } }, additionalDetails: null, misalignment: null });
+    }
     if (!live.turn || !live.turn.acceptsInput) throw RpcError.invalidRequest("no active turn to steer");
     if (live.turn.id !== expectedTurnId) throw RpcError.invalidRequest(`expected active turn id \`${expectedTurnId}\` but found \`${live.turn.id}\``);
     live.turn.steer(input);

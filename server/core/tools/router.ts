@@ -1,11 +1,14 @@
 // Which tools a model is offered, and where its calls go (agent-loop.md §2.1, decision of 2026-11-23):
 // 0.169's families (gpt-5.2 and later, and every model of the 0.169 catalog) get unified exec
 // (exec_command + write_stdin) and apply_patch; the others get shell_command (shell for the
-// gpt-5/o3/gpt-4.1 argv family), update_plan and apply_patch. On the Chat Completions wire, which
-// has no custom tools, apply_patch is the JSON-function variant.
+// gpt-5/o3/gpt-4.1 argv family), update_plan and apply_patch. 0.169's families also get
+// request_user_input after write_stdin; a client's dynamic tools come last (dynamicTools.ts). On the
+// Chat Completions wire, which has no custom tools, apply_patch is the JSON-function variant.
+import type { DynamicToolSpec } from "../../../protocol/v2/index.js";
 import { findModel } from "../catalog/modelCatalog.js";
 import type { WireApi } from "../config/providers.js";
 import { applyPatchFunctionTool, applyPatchTool } from "./applyPatchTool.js";
+import { dynamicToolKey, dynamicToolSpecs } from "./dynamicTools.js";
 import { requestPermissionsTool } from "./requestPermissions.js";
 import { shellCommandTool, shellTool } from "./shellTools.js";
 import { functionOutput, type Tool, type ToolCall, type ToolContext, type ToolOutput } from "./toolTypes.js";
@@ -25,36 +28,52 @@ export function parallelToolCalls(model: string): boolean {
   return modelFamily(model) === "unifiedExec";
 }
 
+/** Tools that depend on the thread rather than the model family. */
+export interface ThreadTools {
+  /** request_user_input, offered to the families that 0.169 offers it to. */
+  readonly requestUserInput?: Tool;
+  /** The client's declarations (for the specs) and their tools (for the calls). */
+  readonly dynamic?: { readonly specs: readonly DynamicToolSpec[]; readonly tools: readonly Tool[] };
+  readonly wireApi?: WireApi;
+  /** `features.request_permissions_tool`. */
+  readonly requestPermissions?: boolean;
+}
+
 export class ToolRouter {
   private readonly byName: Map<string, Tool>;
 
-  constructor(readonly tools: readonly Tool[]) {
-    this.byName = new Map(tools.map((t) => [t.name, t]));
+  constructor(
+    readonly tools: readonly Tool[],
+    private readonly dynamic: ThreadTools["dynamic"] = undefined,
+  ) {
+    // Built-in tools win a name clash with a declared one.
+    this.byName = new Map([...(dynamic?.tools ?? []), ...tools].map((t) => [t.name, t]));
   }
 
   /**
    * `wireApi`: chat has no custom tools, so apply_patch is the JSON-function variant there.
    * `requestPermissions`: `features.request_permissions_tool`; 0.169 lists the tool after its shell tools.
    */
-  static forModel(model: string, sessions: UnifiedExecSessions, options: { wireApi?: WireApi; requestPermissions?: boolean } = {}): ToolRouter {
-    const applyPatch = options.wireApi === "chat" ? applyPatchFunctionTool : applyPatchTool;
-    const extra = options.requestPermissions ? [requestPermissionsTool] : [];
+  static forModel(model: string, sessions: UnifiedExecSessions, extra: ThreadTools = {}): ToolRouter {
+    const applyPatch = extra.wireApi === "chat" ? applyPatchFunctionTool : applyPatchTool;
+    const ask = extra.requestUserInput ? [extra.requestUserInput] : [];
+    const perms = extra.requestPermissions ? [requestPermissionsTool] : [];
     switch (modelFamily(model)) {
       case "unifiedExec":
-        return new ToolRouter([...unifiedExecTools(sessions), ...extra, applyPatch]);
+        return new ToolRouter([...unifiedExecTools(sessions), ...ask, ...perms, applyPatch], extra.dynamic);
       case "shellArgv":
-        return new ToolRouter([shellTool, updatePlanTool, ...extra, applyPatch]);
+        return new ToolRouter([shellTool, updatePlanTool, ...perms, applyPatch], extra.dynamic);
       case "shellCommand":
-        return new ToolRouter([shellCommandTool, updatePlanTool, ...extra, applyPatch]);
+        return new ToolRouter([shellCommandTool, updatePlanTool, ...perms, applyPatch], extra.dynamic);
     }
   }
 
   specs(): Record<string, unknown>[] {
-    return this.tools.map((t) => t.spec);
+    return [...this.tools.map((t) => t.spec), ...dynamicToolSpecs(this.dynamic?.specs ?? [])];
   }
 
   run(call: ToolCall, ctx: ToolContext): Promise<ToolOutput> {
-    const tool = this.byName.get(call.name);
+    const tool = this.byName.get(call.namespace ? dynamicToolKey(call.namespace, call.name) : call.name);
     if (!tool) return Promise.resolve(functionOutput(call, `unsupported call: ${call.name}`));
     return tool.run(call, ctx);
   }

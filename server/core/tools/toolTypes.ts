@@ -12,6 +12,8 @@ export interface ToolCall {
   readonly callId: string;
   /** The JSON argument string of a function call, or the raw input of a custom call. */
   readonly input: string;
+  /** The namespace of a call to a namespaced tool (a client's dynamic tool namespace). */
+  readonly namespace?: string;
 }
 
 /** The history item that answers a call. */

@@ -1,0 +1,89 @@
+// request_user_input on the real daemon: the model's questions reach the client as the
+// item/tool/requestUserInput server request (Plan mode only, as in 0.169), the thread is flagged
+// waitingOnUserInput meanwhile, and the client's answer is the tool output the model reads next. An
+// interrupt resolves a pending question. No timing assertions: every wait is for a message.
+import { afterEach, describe, expect, it } from "vitest";
+import type { Json } from "../helpers/daemon.js";
+import { evFunctionCall, evMessage, hang, turn } from "../helpers/mockResponses.js";
+import { startSession, type Session } from "../helpers/session.js";
+
+let session: Session | undefined;
+afterEach(async () => {
+  await session?.stop();
+  session = undefined;
+});
+
+const QUESTIONS = [
+  { id: "color", header: "Color", question: "Which color?", options: [{ label: "Red (Recommended)", description: "Warm." }, { label: "Blue", description: "Cool." }] },
+  { id: "size", header: "Size", question: "Which size?", options: [{ label: "S", description: "Small." }, { label: "L", description: "Large." }] },
+];
+const ask = (callId: string) => turn(evFunctionCall(callId, "request_user_input", { questions: QUESTIONS }));
+const PLAN = { mode: "plan", settings: { model: "gpt-5.5", reasoning_effort: null, developer_instructions: null } };
+
+function outputFor(s: Session, callId: string): string | null {
+  for (const r of s.mock.responsesRequests()) {
+    const out = ((r.body?.["input"] ?? []) as Json[]).find((i) => i["type"] === "function_call_output" && i["call_id"] === callId);
+    if (out) return String(out["output"]);
+  }
+  return null;
+}
+
+describe("item/tool/requestUserInput", () => {
+  it("is refused in Default mode, round-trips in Plan mode, and an interrupt resolves a pending one", async () => {
+    session = await startSession({ script: [ask("call_default"), turn(evMessage("m1", "no questions then")), ask("call_plan"), turn(evMessage("m2", "thanks")), ask("call_cut"), hang()] });
+    const s = session;
+    const { thread } = await s.result<{ thread: { id: string } }>("thread/start", { cwd: s.daemon.home.base });
+    const tools = () => ((s.mock.responsesRequests()[0]?.body?.["tools"] ?? []) as Json[]).map((t) => t["name"]);
+    const turnDone = (turnId: string, from: number) => s.notification("turn/completed", (p) => (p["turn"] as Json)["id"] === turnId, from);
+    const start = async (extra: Json = {}) => (await s.result<{ turn: { id: string } }>("turn/start", { threadId: thread.id, input: [{ type: "text", text: "ask me", text_elements: [] }], ...extra })).turn.id;
+
+    // Default mode: the model is told, the client is not asked.
+    let from = s.daemon.messages.length;
+    await turnDone(await start(), from);
+    expect(tools()).toEqual(["exec_command", "write_stdin", "request_user_input", "apply_patch"]);
+    expect(outputFor(s, "call_default")).toBe("request_user_input is unavailable in Default mode");
+    expect(s.daemon.messages.some((m) => m["method"] === "item/tool/requestUserInput")).toBe(false);
+
+    // Plan mode: the request, the flag, the answer back to the model.
+    from = s.daemon.messages.length;
+    const planTurn = await start({ collaborationMode: PLAN });
+    const req = await s.daemon.waitFor((m) => m["method"] === "item/tool/requestUserInput" && "id" in m, 30_000, from);
+    expect(req["params"]).toEqual({
+      threadId: thread.id,
+      turnId: planTurn,
+      itemId: "call_plan",
+      questions: QUESTIONS.map((q) => ({ ...q, isOther: true, isSecret: false })),
+      isBlocking: true,
+      autoResolutionMs: null,
+    });
+    const flagged = s.daemon.messages.slice(from, s.daemon.messages.indexOf(req)).filter((m) => m["method"] === "thread/status/changed").map((m) => (m["params"] as Json)["status"]);
+    expect(flagged.at(-1)).toEqual({ type: "active", activeFlags: ["waitingOnUserInput"] });
+    const reply: Json = { id: req["id"], result: { answers: { color: { answers: ["Blue", "user_note: dark"] } } } };
+    s.sent.push(reply);
+    s.daemon.sendJson(reply);
+    const resolved = await s.notification("serverRequest/resolved", (p) => p["requestId"] === req["id"], from);
+    expect(resolved["params"]).toEqual({ threadId: thread.id, requestId: req["id"] });
+    await s.notification("thread/status/changed", (p) => JSON.stringify(p["status"]) === JSON.stringify({ type: "active", activeFlags: [] }), s.daemon.messages.indexOf(resolved));
+    const done = await turnDone(planTurn, from);
+    expect((done["params"] as { turn: Json }).turn["status"]).toBe("completed");
+    expect(outputFor(s, "call_plan")).toBe('{"answers":{"color":{"answers":["Blue","user_note: dark"]}}}');
+
+    // The mode stays for later turns; an interrupt while the question is pending ends the turn and
+    // resolves the request (the client's late answer changes nothing).
+    from = s.daemon.messages.length;
+    const cutTurn = await start();
+    const pending = await s.daemon.waitFor((m) => m["method"] === "item/tool/requestUserInput" && "id" in m, 30_000, from);
+    expect((pending["params"] as Json)["itemId"]).toBe("call_cut");
+    await s.result("turn/interrupt", { threadId: thread.id, turnId: cutTurn });
+    const cut = await turnDone(cutTurn, from);
+    expect((cut["params"] as { turn: Json }).turn["status"]).toBe("interrupted");
+    await s.notification("serverRequest/resolved", (p) => p["requestId"] === pending["id"], from);
+    const late: Json = { id: pending["id"], result: { answers: {} } };
+    s.sent.push(late);
+    s.daemon.sendJson(late);
+    const read = await s.result<{ thread: { status: Json } }>("thread/read", { threadId: thread.id });
+    expect(read.thread.status).toEqual({ type: "idle" });
+    expect(s.mock.responsesRequests()).toHaveLength(5);
+    s.checkWire();
+  });
+});

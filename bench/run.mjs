@@ -20,6 +20,7 @@
 //   threadList  BENCH_THREADS (1,000) stored threads copied from a 0.169 rollout; each sample pages
 //            through all of them with thread/list (limit 100); BENCH_LISTINGS (20) samples each;
 //            p50 target 1.0×.
+//   fuzzy    fuzzyFileSearch over a generated, git-init'ed 10,000-file tree (BENCH_FUZZY_FILES) with .gitignore'd folders and patterns; 6 queries cycled, BENCH_SEARCHES (140) requests each: p50 target 1.0×, p99.
 //   The round-trip cases also print the server's CPU time per request (all threads, /proc),
 //   which the machine's noise disturbs less than latency does.
 //

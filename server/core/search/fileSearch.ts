@@ -48,7 +48,7 @@ export class FileSearch {
       for (const root of roots) {
         const snap = await this.indexOf(root).current(controller.signal);
         if (snap === undefined || controller.signal.aborted) return [];
-        const hits = fuzzysort.go(query, snap.targets, { limit: FUZZY_SEARCH_LIMIT, threshold: 0 });
+        const hits = fuzzysort.go(query, snap.entries, { key: "prepared", limit: FUZZY_SEARCH_LIMIT, threshold: 0 });
         for (const h of hits) {
           const e = h.obj;
           const slash = e.path.lastIndexOf("/");

@@ -19,7 +19,7 @@
 import { readFileSync, readdirSync, statSync, type Stats } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import fuzzysort, { type SnapshotKey } from "fuzzysort";
+import fuzzysort, { type Prepared } from "fuzzysort";
 import ignore, { type Ignore } from "ignore";
 
 /** A walk stops collecting beyond this many entries per root, so a huge tree cannot exhaust memory. */
@@ -32,6 +32,8 @@ export const RACY_MS = 3_000;
 export interface Entry {
   readonly path: string;
   readonly directory: boolean;
+  /** fuzzysort's form of `path`, carried over from the previous walk when the entry was already there. */
+  readonly prepared: Prepared;
 }
 
 interface Stamp {
@@ -72,7 +74,6 @@ export interface Snapshot {
   /** False if any stamp was untrusted: the next search must walk again. */
   readonly reusable: boolean;
   readonly entries: readonly Entry[];
-  readonly targets: SnapshotKey<Entry>;
 }
 
 const stampOf = (st: Stats): Stamp => ({ ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs });
@@ -139,6 +140,7 @@ export class RootIndex {
   private dirs = new Map<string, DirNode>();
   private ignores = new Map<string, IgnoreNode>();
   private snapshot: Snapshot | undefined;
+  private byPath = new Map<string, Entry>();
 
   /** racyMs: RACY_MS; tests lower it to exercise reuse on a tree they have just written. */
   constructor(
@@ -176,6 +178,7 @@ export class RootIndex {
     const ignores = new Map<string, IgnoreNode>();
     const checks: Array<{ path: string; stamp: Stamp }> = [];
     const entries: Entry[] = [];
+    const byPath = this.byPath;
     let reusable = true;
     const slicer = new Slicer(signal);
     // Depth first, children in name order: the same tree always yields the same entry order.
@@ -221,7 +224,9 @@ export class RootIndex {
         const path = prefix + c.name;
         // Symlinked folders are listed but not followed, so a link cycle cannot trap the walk.
         if (rules.length > 0 && ignored(rules, path, c.directory)) continue;
-        entries.push({ path, directory: c.directory });
+        // Preparing is most of a cold walk's CPU: done once per path, and inside the walk's slices.
+        const old = byPath.get(path);
+        entries.push(old !== undefined && old.directory === c.directory ? old : { path, directory: c.directory, prepared: fuzzysort.prepare(path) });
         if (c.directory) subdirs.push({ dir: join(dir, c.name), rel: path, rules });
       }
       for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i] as (typeof subdirs)[number]);
@@ -229,7 +234,8 @@ export class RootIndex {
     // Folders and .gitignore files no longer reached are dropped with the old maps.
     this.dirs = dirs;
     this.ignores = ignores;
-    const snap: Snapshot = { checks, reusable, entries, targets: fuzzysort.snapshot(entries, { key: "path" }) };
+    this.byPath = new Map(entries.map((e) => [e.path, e]));
+    const snap: Snapshot = { checks, reusable, entries };
     this.snapshot = snap;
     return snap;
   }

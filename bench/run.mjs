@@ -23,6 +23,7 @@
 //   approval an untrusted thread whose model runs exec_command `/bin/true` every turn: from the
 //            client's `accept` to the command's item/completed, warm, BENCH_APPROVAL_TURNS (30)
 //            turns per side in alternating blocks: p50 (target 1.0×), p90.
+//   fuzzy    fuzzyFileSearch over a generated, git-init'ed 10,000-file tree (BENCH_FUZZY_FILES) with .gitignore'd folders and patterns; 6 queries cycled, BENCH_SEARCHES (140) requests each: p50 target 1.0×, p99.
 //   The round-trip cases also print the server's CPU time per request (all threads, /proc),
 //   which the machine's noise disturbs less than latency does.
 //

@@ -10,5 +10,6 @@ import stdio from './stdio.mjs';
 import ws from './ws.mjs';
 import turns from './turns.mjs';
 import threadList from './threadList.mjs';
+import fuzzy from './fuzzy.mjs';
 
-export const CASES = [startup, stdio, ws, exec, turns, threadList, approval];
+export const CASES = [startup, stdio, ws, exec, turns, threadList, approval, fuzzy];

@@ -1,8 +1,9 @@
 // fuzzyFileSearch on the real daemon over a 10,000-file tree: .gitignore honoured (root and nested),
 // results capped at 50 and ranked, indices pointing into the path, folders matched, empty query empty.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { RACY_MS } from "../../server/core/search/rootIndex.js";
 import { startSession, type Session } from "../helpers/session.js";
 
 let session: Session | undefined;
@@ -55,6 +56,32 @@ describe("fuzzyFileSearch", () => {
     expect(dirs.some((h) => h.match_type === "directory" && h.path.endsWith("mod24"))).toBe(true);
 
     expect((await s.result<{ files: Hit[] }>("fuzzyFileSearch", { query: "", roots: [root] })).files).toEqual([]);
+    s.checkWire();
+  });
+
+  it("answers from the disk as it is now: files created, deleted, renamed and .gitignore edits between searches", async () => {
+    session = await startSession();
+    const s = session;
+    const root = join(s.daemon.home.base, "tree");
+    tree(root);
+    const search = async (query: string): Promise<string[]> =>
+      (await s.result<{ files: Hit[] }>("fuzzyFileSearch", { query, roots: [root] })).files.map((h) => h.path);
+    // Past the daemon's "racily changed" window (RACY_MS), so the first search's snapshot is one it
+    // would reuse: each edit below has to be caught by revalidation, not by a folder being too new.
+    await new Promise((resolve) => setTimeout(resolve, RACY_MS + 100));
+
+    expect(await search("needle")).toEqual(["needle_kept.ts"]);
+    writeFileSync(join(root, "pkg7/mod3/sub2/needle_new.ts"), "");
+    expect(await search("needle")).toEqual(["needle_kept.ts", "pkg7/mod3/sub2/needle_new.ts"]);
+    rmSync(join(root, "needle_kept.ts"));
+    expect(await search("needle")).toEqual(["pkg7/mod3/sub2/needle_new.ts"]);
+    renameSync(join(root, "pkg7/mod3/sub2/needle_new.ts"), join(root, "pkg7/mod3/sub2/needle_moved.ts"));
+    expect(await search("needle")).toEqual(["pkg7/mod3/sub2/needle_moved.ts"]);
+    // Un-ignoring build/ brings its 300 files in; ignoring pkg7/ takes the moved one out.
+    writeFileSync(join(root, ".gitignore"), "pkg7/\n*.log\n");
+    const after = await search("needle");
+    expect(after).toHaveLength(50);
+    expect(after.every((p) => p.startsWith("build/needle_"))).toBe(true);
     s.checkWire();
   });
 });

@@ -9,89 +9,32 @@
 // One deliberate difference: 0.169 also returned files inside `.git/` (hooks samples); we never
 // descend into `.git`, whose contents are repository internals rather than workspace files.
 // A newer request with the same `cancellationToken` cancels the older one, which answers empty.
-import { readFile, readdir } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+// Each root's entries are kept between requests and revalidated against the disk before reuse
+// (rootIndex.ts says why that is never stale).
 import fuzzysort from "fuzzysort";
-import ignore, { type Ignore } from "ignore";
 import type { FuzzyFileSearchResult } from "../../../protocol/v2/index.js";
+import { RootIndex } from "./rootIndex.js";
 
 /** Results returned per request (0.169's cap for this method). */
 export const FUZZY_SEARCH_LIMIT = 50;
-/** A walk stops collecting beyond this many entries per root, so a huge tree cannot exhaust memory. */
-const MAX_ENTRIES_PER_ROOT = 200_000;
-
-interface Entry {
-  readonly path: string;
-  readonly directory: boolean;
-}
-
-interface Rules {
-  /** Folder the .gitignore sits in, relative to the root ("" for the root itself). */
-  readonly base: string;
-  readonly matcher: Ignore;
-}
-
-function toPosix(p: string): string {
-  return sep === "/" ? p : p.split(sep).join("/");
-}
-
-function ignored(rules: readonly Rules[], rel: string, directory: boolean): boolean {
-  for (const r of rules) {
-    const sub = r.base === "" ? rel : rel.slice(r.base.length + 1);
-    if (r.matcher.ignores(directory ? `${sub}/` : sub)) return true;
-  }
-  return false;
-}
-
-/** Folders read at once: the walk is bound by readdir latency, not CPU. */
-const WALK_CONCURRENCY = 16;
-
-/** Every file and folder under `root` that .gitignore files along the way do not exclude. */
-export async function walkRoot(root: string, signal?: AbortSignal): Promise<Entry[]> {
-  const out: Entry[] = [];
-  const queue: Array<{ dir: string; rules: readonly Rules[] }> = [{ dir: root, rules: [] }];
-  let active = 0;
-  return new Promise<Entry[]>((resolve) => {
-    const visit = async (dir: string, inherited: readonly Rules[]): Promise<void> => {
-      let entries;
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      let rules = inherited;
-      if (entries.some((e) => e.name === ".gitignore" && e.isFile())) {
-        const text = await readFile(join(dir, ".gitignore"), "utf8").catch(() => "");
-        if (text) rules = [...inherited, { base: toPosix(relative(root, dir)), matcher: ignore().add(text) }];
-      }
-      const prefix = dir === root ? "" : `${toPosix(relative(root, dir))}/`;
-      for (const e of entries) {
-        if (e.name === ".git") continue;
-        const rel = prefix + e.name;
-        // Symlinked folders are listed but not followed, so a link cycle cannot trap the walk.
-        const directory = e.isDirectory();
-        if (rules.length > 0 && ignored(rules, rel, directory)) continue;
-        out.push({ path: rel, directory });
-        if (directory) queue.push({ dir: join(dir, e.name), rules });
-      }
-    };
-    const pump = (): void => {
-      while (active < WALK_CONCURRENCY && queue.length > 0 && out.length < MAX_ENTRIES_PER_ROOT && !signal?.aborted) {
-        const next = queue.pop() as { dir: string; rules: readonly Rules[] };
-        active++;
-        void visit(next.dir, next.rules).finally(() => {
-          active--;
-          pump();
-        });
-      }
-      if (active === 0) resolve(out);
-    };
-    pump();
-  });
-}
+/** Roots whose index is kept; the least recently searched goes first, so memory stays bounded. */
+const MAX_INDEXED_ROOTS = 8;
 
 export class FileSearch {
   private readonly byToken = new Map<string, AbortController>();
+  private readonly indexes = new Map<string, RootIndex>();
+
+  private indexOf(root: string): RootIndex {
+    let index = this.indexes.get(root);
+    if (index !== undefined) this.indexes.delete(root);
+    else index = new RootIndex(root);
+    this.indexes.set(root, index);
+    for (const oldest of this.indexes.keys()) {
+      if (this.indexes.size <= MAX_INDEXED_ROOTS) break;
+      this.indexes.delete(oldest);
+    }
+    return index;
+  }
 
   async search(query: string, roots: readonly string[], cancellationToken: string | null): Promise<FuzzyFileSearchResult[]> {
     const controller = new AbortController();
@@ -103,9 +46,9 @@ export class FileSearch {
       if (query.trim() === "") return [];
       const scored: Array<FuzzyFileSearchResult & { raw: number }> = [];
       for (const root of roots) {
-        const entries = await walkRoot(root, controller.signal);
-        if (controller.signal.aborted) return [];
-        const hits = fuzzysort.go(query, entries, { key: "path", limit: FUZZY_SEARCH_LIMIT, threshold: 0 });
+        const snap = await this.indexOf(root).current(controller.signal);
+        if (snap === undefined || controller.signal.aborted) return [];
+        const hits = fuzzysort.go(query, snap.entries, { key: "prepared", limit: FUZZY_SEARCH_LIMIT, threshold: 0 });
         for (const h of hits) {
           const e = h.obj;
           const slash = e.path.lastIndexOf("/");

@@ -1,4 +1,4 @@
-// fuzzyFileSearch → FileSearch (a fresh walk per request, .gitignore respected, ranked and capped).
+// fuzzyFileSearch → FileSearch (per-root entries revalidated against the disk before reuse, .gitignore respected, ranked and capped).
 import type { FileSearch } from "../../core/search/fileSearch.js";
 import type { ClientRequestTable, Handler } from "../handlerMap.js";
 

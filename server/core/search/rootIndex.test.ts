@@ -1,0 +1,131 @@
+// The per-root index is reused only while the disk still matches it: every change between two
+// searches (file created, deleted, renamed, a folder added, a .gitignore edited or created) is
+// seen by the second one, while an untouched tree is answered from the same snapshot.
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RootIndex } from "./rootIndex.js";
+
+let root: string;
+
+function write(rel: string, text = ""): void {
+  mkdirSync(join(root, rel, ".."), { recursive: true });
+  writeFileSync(join(root, rel), text);
+}
+
+/** Moves every mtime an hour back, so any later change moves it forward whatever the clock's granularity. */
+function backdate(dir = root): void {
+  const past = new Date(Date.now() - 3_600_000);
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) backdate(join(dir, e.name));
+    else utimesSync(join(dir, e.name), past, past);
+  }
+  utimesSync(dir, past, past);
+}
+
+/** An index that trusts every stamp, so the reuse path runs on a tree this test has just written. */
+const trusting = (): RootIndex => new RootIndex(root, Number.NEGATIVE_INFINITY);
+
+async function paths(index: RootIndex): Promise<string[]> {
+  const snap = await index.current();
+  if (snap === undefined) throw new Error("not cancelled, yet no snapshot");
+  return snap.entries.map((e) => e.path);
+}
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), "gatehouse-rootindex-"));
+  write(".gitignore", "*.log\nout/\n");
+  write("src/app.ts");
+  write("src/deep/er/leaf.ts");
+  write("src/debug.log");
+  write("out/bundle.js");
+  write("lib/.gitignore", "gen/\n");
+  write("lib/gen/made.ts");
+  write("lib/keep.ts");
+  mkdirSync(join(root, ".git/hooks"), { recursive: true });
+  backdate();
+});
+
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe("RootIndex", () => {
+  it("walks honouring nested .gitignore files, each folder listed in name order before its subfolders, and reuses the snapshot while nothing changed", async () => {
+    const index = trusting();
+    const first = await index.current();
+    expect(first?.entries.map((e) => e.path)).toEqual([".gitignore", "lib", "src", "lib/.gitignore", "lib/keep.ts", "src/app.ts", "src/deep", "src/deep/er", "src/deep/er/leaf.ts"]);
+    expect(first?.reusable).toBe(true);
+    expect(await index.current()).toBe(first);
+  });
+
+  it("sees a file created deep in the tree", async () => {
+    const index = trusting();
+    await paths(index);
+    write("src/deep/er/new.ts");
+    expect(await paths(index)).toContain("src/deep/er/new.ts");
+  });
+
+  it("sees a new folder and its files", async () => {
+    const index = trusting();
+    await paths(index);
+    write("src/fresh/one.ts");
+    expect(await paths(index)).toEqual(expect.arrayContaining(["src/fresh", "src/fresh/one.ts"]));
+  });
+
+  it("sees a file deleted", async () => {
+    const index = trusting();
+    expect(await paths(index)).toContain("src/deep/er/leaf.ts");
+    rmSync(join(root, "src/deep/er/leaf.ts"));
+    expect(await paths(index)).not.toContain("src/deep/er/leaf.ts");
+  });
+
+  it("sees a file renamed, and a folder renamed", async () => {
+    const index = trusting();
+    await paths(index);
+    renameSync(join(root, "src/app.ts"), join(root, "src/main.ts"));
+    const after = await paths(index);
+    expect(after).toContain("src/main.ts");
+    expect(after).not.toContain("src/app.ts");
+    renameSync(join(root, "src/deep"), join(root, "src/shallow"));
+    const moved = await paths(index);
+    expect(moved).toContain("src/shallow/er/leaf.ts");
+    expect(moved).not.toContain("src/deep/er/leaf.ts");
+  });
+
+  it("sees a .gitignore edited in place, even to the same size", async () => {
+    const index = trusting();
+    expect(await paths(index)).not.toContain("src/debug.log");
+    writeFileSync(join(root, ".gitignore"), "*.ts\nout/\n");
+    const after = await paths(index);
+    expect(after).toContain("src/debug.log");
+    expect(after).not.toContain("src/app.ts");
+  });
+
+  it("sees a nested .gitignore edited, and one created", async () => {
+    const index = trusting();
+    expect(await paths(index)).not.toContain("lib/gen/made.ts");
+    writeFileSync(join(root, "lib/.gitignore"), "keep.ts\n");
+    const after = await paths(index);
+    expect(after).toContain("lib/gen/made.ts");
+    expect(after).not.toContain("lib/keep.ts");
+    writeFileSync(join(root, "src/deep/.gitignore"), "er/\n");
+    expect(await paths(index)).not.toContain("src/deep/er/leaf.ts");
+  });
+
+  it("sees a change made right after a search whose folder had just changed (not trusted yet)", async () => {
+    const index = new RootIndex(root);
+    write("src/now.ts");
+    const first = await index.current();
+    expect(first?.reusable).toBe(false);
+    write("src/later.ts");
+    const second = await index.current();
+    expect(second).not.toBe(first);
+    expect(second?.entries.map((e) => e.path)).toContain("src/later.ts");
+  });
+
+  it("answers undefined once cancelled", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    expect(await trusting().current(controller.signal)).toBeUndefined();
+  });
+});

@@ -4,34 +4,24 @@ import type { Session } from "./core/ports.js";
 import { Dispatcher } from "./dispatch/dispatcher.js";
 import { ScopeQueues } from "./dispatch/scopes.js";
 import type { HandlerMap } from "./handlers/handlerMap.js";
+import { lazyHandlers, lazyService } from "./handlers/lazy.js";
 import { notImplementedHandlers } from "./handlers/notImplemented.js";
 import { ConfigService } from "./core/config/configService.js";
 import { catalogHandlers } from "./handlers/v2/catalog.js";
 import { configHandlers } from "./handlers/v2/config.js";
 import { commandExecHandlers } from "./handlers/v2/commandExec.js";
-import { ExecService } from "./core/exec/execService.js";
-import { FsService } from "./core/fs/fsService.js";
 import { fsHandlers } from "./handlers/v2/fs.js";
 import { permissionHandlers } from "./handlers/v2/permissions.js";
 import { initializeHandler } from "./handlers/v2/initialize.js";
-import { ApprovalService } from "./core/approval/gate.js";
-import { DemoProviderHost } from "./core/model/demoServer.js";
-import { createModelClient } from "./core/model/modelClient.js";
-import { AccountService } from "./core/account/accountService.js";
-import { accountHandlers } from "./handlers/v2/account.js";
-import { ThreadManager } from "./core/threads/threadManager.js";
 import { threadHandlers } from "./handlers/v2/thread.js";
 import { threadHistoryHandlers } from "./handlers/v2/threadHistory.js";
-import { ThreadHistory } from "./core/threads/threadHistory.js";
 import { turnHandlers } from "./handlers/v2/turn.js";
 import { shellCommandHandlers } from "./handlers/v2/shellCommand.js";
-import { SkillsService } from "./core/skills/skillsService.js";
 import { skillsHandlers } from "./handlers/v2/skills.js";
-import { FileSearch } from "./core/search/fileSearch.js";
 import { searchHandlers } from "./handlers/v2/search.js";
+import { accountHandlers } from "./handlers/v2/account.js";
 import { reviewHandlers } from "./handlers/v2/review.js";
 import type { Logger } from "./log.js";
-import { selectLauncher } from "./sandbox/launcher.js";
 import { GATEHOUSE_VERSION } from "./version.js";
 import { RpcConnection } from "./rpc/connection.js";
 
@@ -52,46 +42,63 @@ export interface App {
 export async function createApp(options: AppOptions): Promise<App> {
   const { log } = options;
   const config = await ConfigService.create({ home: options.home, cliOverrides: options.configOverrides, log });
-  const launcher = selectLauncher();
-  const demo = new DemoProviderHost({ log });
-  const threads = new ThreadManager({
-    config,
-    approvals: new ApprovalService({ home: options.home, log, timeoutMs: () => config.effective.approvalTimeoutMs }),
-    launcher,
-    log,
-    cliVersion: GATEHOUSE_VERSION,
-    contextWindow: (model) => config.effective.modelContextWindow ?? (model.startsWith("gpt-5") ? 258_400 : null),
-    models: async (providerId, effective) => {
-      const info = await demo.resolve(effective.modelProviders[providerId] ?? effective.modelProvider);
-      return {
-        client: createModelClient(info, { userAgent: `gatehouse/${GATEHOUSE_VERSION}`, originator: "gatehouse", log, bearerToken: await account.bearerFor(info) }),
-        streamMaxRetries: info.streamMaxRetries,
-        wireApi: info.wireApi,
-      };
-    },
-  });
-  const exec = new ExecService({ launcher, config: () => config.effective, log });
   const connections = new Set<RpcConnection>();
   const broadcast = (method: string, params: unknown): void => {
     for (const c of connections) if (c.session.initialized) c.channel.notify(method, params);
   };
-  const account = new AccountService({ home: options.home, activeProvider: () => config.effective.modelProvider, broadcast, log });
-  const skills = new SkillsService({ home: options.home, log, broadcast });
+  // Services `initialize` does not need are imported and built by the first request that uses them
+  // (handlers/lazy.ts says why); each is one Lazy, shared by the handler groups that use it.
+  const launcher = lazyService(async () => (await import("./sandbox/launcher.js")).selectLauncher());
+  const demo = lazyService(async () => new (await import("./core/model/demoServer.js")).DemoProviderHost({ log }));
+  const account = lazyService(
+    async () => new (await import("./core/account/accountService.js")).AccountService({ home: options.home, activeProvider: () => config.effective.modelProvider, broadcast, log }),
+  );
+  const threads = lazyService(async () => {
+    const [{ ThreadManager }, { ApprovalService }, { createModelClient }] = await Promise.all([
+      import("./core/threads/threadManager.js"),
+      import("./core/approval/gate.js"),
+      import("./core/model/modelClient.js"),
+    ]);
+    const [providers, accounts] = await Promise.all([demo.get(), account.get()]);
+    return new ThreadManager({
+      config,
+      approvals: new ApprovalService({ home: options.home, log, timeoutMs: () => config.effective.approvalTimeoutMs }),
+      launcher: await launcher.get(),
+      log,
+      cliVersion: GATEHOUSE_VERSION,
+      contextWindow: (model) => config.effective.modelContextWindow ?? (model.startsWith("gpt-5") ? 258_400 : null),
+      models: async (providerId, effective) => {
+        const info = await providers.resolve(effective.modelProviders[providerId] ?? effective.modelProvider);
+        return {
+          client: createModelClient(info, { userAgent: `gatehouse/${GATEHOUSE_VERSION}`, originator: "gatehouse", log, bearerToken: await accounts.bearerFor(info) }),
+          streamMaxRetries: info.streamMaxRetries,
+          wireApi: info.wireApi,
+        };
+      },
+    });
+  });
+  const exec = lazyService(async () => new (await import("./core/exec/execService.js")).ExecService({ launcher: await launcher.get(), config: () => config.effective, log }));
+  const fs = lazyService(async () => new (await import("./core/fs/fsService.js")).FsService({ log: log.child({ component: "fs" }) }));
+  const skills = lazyService(async () => new (await import("./core/skills/skillsService.js")).SkillsService({ home: options.home, log, broadcast }));
+  const search = lazyService(async () => new (await import("./core/search/fileSearch.js")).FileSearch());
+  const history = lazyService(async () => new (await import("./core/threads/threadHistory.js")).ThreadHistory(await threads.get()));
+  // One line per handler group. A group whose service initialize does not need is registered as
+  // `...lazyHandlers(xHandlers, service)` with `service` a lazyService above.
   const handlers: HandlerMap = {
     initialize: initializeHandler(options.home, config),
     ...configHandlers(config),
     ...catalogHandlers(config),
-    ...threadHandlers(threads),
-    ...turnHandlers(threads),
-    ...commandExecHandlers(exec),
-    ...fsHandlers(new FsService({ log: log.child({ component: "fs" }) })),
+    ...lazyHandlers(threadHandlers, threads),
+    ...lazyHandlers(turnHandlers, threads),
+    ...lazyHandlers(commandExecHandlers, exec),
+    ...lazyHandlers(fsHandlers, fs),
     ...permissionHandlers(config),
-    ...shellCommandHandlers(threads),
-    ...skillsHandlers(skills),
-    ...searchHandlers(new FileSearch()),
-    ...threadHistoryHandlers(new ThreadHistory(threads)),
-    ...accountHandlers(account),
-    ...reviewHandlers(threads),
+    ...lazyHandlers(shellCommandHandlers, threads),
+    ...lazyHandlers(skillsHandlers, skills),
+    ...lazyHandlers(searchHandlers, search),
+    ...lazyHandlers(threadHistoryHandlers, history),
+    ...lazyHandlers(accountHandlers, account),
+    ...lazyHandlers(reviewHandlers, threads),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());
@@ -104,10 +111,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       return connection;
     },
     async close() {
-      skills.close();
-      await threads.closeAll();
-      await exec.shutdown();
-      await demo.close();
+      (await skills.ifStarted())?.close();
+      await (await threads.ifStarted())?.closeAll();
+      await (await exec.ifStarted())?.shutdown();
+      await (await demo.ifStarted())?.close();
     },
   };
 }

@@ -3,7 +3,7 @@
 // Conventions (architecture.md §3): optional params fields are .nullish(), optional result fields .nullable()
 // and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
 import * as z from "zod";
-import { AbsolutePathBuf } from "./shared.js";
+import { AbsolutePathBuf } from "./paths.js";
 
 export const ClientInfo = z.object({
   name: z.string(),

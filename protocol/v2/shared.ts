@@ -3,12 +3,9 @@
 // Conventions (architecture.md §3): optional params fields are .nullish(), optional result fields .nullable()
 // and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
 import * as z from "zod";
+import { AbsolutePathBuf } from "./paths.js";
 
-/** A path that is guaranteed to be absolute and normalized (though it is not guaranteed to be canonicalized or exist on the filesystem).
- * 
- * IMPORTANT: When deserializing an `AbsolutePathBuf`, a base path must be set using [AbsolutePathBufGuard::new]. If no base path is set, the deserialization will fail unless the path being deserialized is already absolute. */
-export const AbsolutePathBuf = z.string().meta({ id: "AbsolutePathBuf" });
-export type AbsolutePathBuf = z.infer<typeof AbsolutePathBuf>;
+export { AbsolutePathBuf };
 
 export const AgentMessageDelivery = z.literal("async").meta({ id: "AgentMessageDelivery" });
 export type AgentMessageDelivery = z.infer<typeof AgentMessageDelivery>;

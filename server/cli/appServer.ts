@@ -40,13 +40,16 @@ export async function runAppServer(args: string[]): Promise<number> {
     ...(values.disable ?? []).map((f) => `features.${f}=false`),
   ];
   const endStartup = startupHeap();
+  // The stdio transport is read and compiled while the App is built, not after.
+  const stdio = target.kind === "stdio" ? import("../transport/stdio.js") : null;
+  stdio?.catch(() => {});
   const [home, { createApp }] = await Promise.all([ensureHome(resolveHome(process.env)), import("../app.js")]);
   const app = await createApp({ home, log, configOverrides, ...maxInFlightFromEnv() });
   endStartup();
 
   switch (target.kind) {
     case "stdio": {
-      const { openStdio } = await import("../transport/stdio.js");
+      const { openStdio } = await (stdio ?? import("../transport/stdio.js"));
       const { reader, writer } = openStdio();
       const connection = app.connect(reader, writer, "stdio");
       await connection.closed;

@@ -6,7 +6,8 @@ import type { ZodType } from "zod";
 import { NoParams } from "../../protocol/define.js";
 import { RpcError } from "../../protocol/errors.js";
 import type { RequestContext } from "../core/ports.js";
-import { clientRequestTable, type ClientRequestMethod, type HandlerMap } from "../handlers/handlerMap.js";
+import type { ClientRequestMethod, ClientRequestTable, HandlerMap } from "../handlers/handlerMap.js";
+import { initializeRow, loadedRequestTable, loadRequestTable, preloadRequestTable } from "../handlers/lazyTable.js";
 import type { ScopeQueues } from "./scopes.js";
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -17,10 +18,18 @@ export class Dispatcher {
     private readonly scopes: ScopeQueues,
   ) {}
 
+  /** The client finished its handshake: its next request needs the whole table (handlers/lazyTable.ts). */
+  initialized(): void {
+    preloadRequestTable();
+  }
+
   async handleRequest(method: string, rawParams: unknown, ctx: RequestContext): Promise<unknown> {
-    if (!hasOwn(clientRequestTable, method)) throw RpcError.methodNotFound(method);
+    // Only `initialize` is answered before the table is loaded; once loaded, no await here, so
+    // requests reach their scope queues in arrival order as before.
+    const table = (loadedRequestTable() ?? (method === "initialize" ? initializeRow : await loadRequestTable())) as ClientRequestTable;
+    if (!hasOwn(table, method)) throw RpcError.methodNotFound(method);
     const m = method as ClientRequestMethod;
-    const spec = clientRequestTable[m];
+    const spec = table[m];
     const params = parseParams(spec.params, rawParams);
     const session = ctx.client.session;
     if (m === "initialize") {

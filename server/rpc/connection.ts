@@ -76,6 +76,7 @@ export class RpcConnection {
     connection.onNotification((method, params) => {
       if (method === "initialized") {
         this.log.debug("client sent initialized");
+        options.dispatcher.initialized();
         return;
       }
       options.onNotification?.(method, params, this.channel);

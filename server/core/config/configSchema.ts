@@ -44,8 +44,10 @@ const VerbosityToml = z.enum(["low", "medium", "high"]);
 const WebSearchModeToml = z.enum(["disabled", "cached", "indexed", "live"]);
 const ApprovalsReviewerToml = z.enum(["user", "auto_review", "guardian_subagent"]);
 
-const featureValue = z.union([bool, z.record(z.string(), any)]);
-export const FeaturesToml = z.strictObject(Object.fromEntries(knownFeatureKeys().map((k) => [k, featureValue.optional()])));
+// One optional schema shared by every key: zod computes a schema's optionality once per instance,
+// and 229 distinct instances made the first parse of config.toml cost more than the rest of it.
+const featureValue = z.union([bool, z.record(z.string(), any)]).optional();
+export const FeaturesToml = z.strictObject(Object.fromEntries(knownFeatureKeys().map((k) => [k, featureValue])));
 
 export const SandboxWorkspaceWriteToml = z.strictObject({
   writable_roots: strList,

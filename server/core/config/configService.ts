@@ -365,9 +365,12 @@ export class ConfigService {
   }
 
   private async load(cwd: string | null): Promise<Snapshot> {
-    const requirements = await loadRequirements(this.requirementsFile);
-    const system = await this.loadFileLayer({ type: "system", file: this.systemFile }, `system (${this.systemFile})`, this.systemFile);
-    const user = await this.loadFileLayer({ type: "user", file: this.userConfigFile, profile: null }, `user (${this.userConfigFile})`, this.userConfigFile);
+    // Independent reads, side by side: at start-up each is a few thread-pool round trips.
+    const [requirements, system, user] = await Promise.all([
+      loadRequirements(this.requirementsFile),
+      this.loadFileLayer({ type: "system", file: this.systemFile }, `system (${this.systemFile})`, this.systemFile),
+      this.loadFileLayer({ type: "user", file: this.userConfigFile, profile: null }, `user (${this.userConfigFile})`, this.userConfigFile),
+    ]);
     const session = this.sessionLayer();
     const userLevel = deepMerge(deepMerge(system.validated.known, user.validated.known), session?.validated.known ?? {});
     const projects = cwd !== null ? await this.projectLayers(cwd, userLevel) : [];

@@ -181,7 +181,7 @@ export function validateTable(input: JsonObject): ValidatedTable {
   const unknown = new Map<string, string[]>();
   // Dropping a bad value can only remove issues, so this settles in a few rounds.
   for (let round = 0; round < 8; round++) {
-    const result = ConfigToml.safeParse(table);
+    const result = ConfigToml.safeParse(table, { jitless: true });
     if (result.success) break;
     let dropped = false;
     for (const issue of result.error.issues) {

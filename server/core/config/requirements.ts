@@ -132,7 +132,7 @@ export async function loadRequirements(file: string = DEFAULT_REQUIREMENTS_PATH)
   const table = parsed.table;
   const warnings: ConfigWarningNotification[] = [];
   const unknown: string[][] = [];
-  let result = RequirementsToml.safeParse(table);
+  let result = RequirementsToml.safeParse(table, { jitless: true });
   for (let round = 0; !result.success && round < 8; round++) {
     let dropped = false;
     for (const issue of result.error.issues) {
@@ -151,7 +151,7 @@ export async function loadRequirements(file: string = DEFAULT_REQUIREMENTS_PATH)
         warnings.push({ summary: `Invalid value for \`${key}\` in requirements; ignoring it.`, details: `${file}: ${issue.message}`, path: file });
       }
     }
-    result = RequirementsToml.safeParse(table);
+    result = RequirementsToml.safeParse(table, { jitless: true });
     if (!dropped && !result.success && result.error.issues.every((i) => i.code !== "unrecognized_keys")) break;
   }
   const unknownWarning = unknownKeysWarning(unknown.sort().map((path) => ({ label: `requirements (${file})`, path })));

@@ -1,6 +1,6 @@
 // config/read, config/value/write, config/batchWrite, configRequirements/read → ConfigService.
 // Write failures are ConfigWriteError, mapped to the reference's wire form in rpc/toRpcError.ts.
-import { ConfigRequirementsReadResponse } from "../../../protocol/v2/config.js";
+import type { ConfigRequirementsReadResponse } from "../../../protocol/v2/config.js";
 import type { ConfigService } from "../../core/config/configService.js";
 import type { ClientRequestTable, Handler } from "../handlerMap.js";
 
@@ -11,12 +11,19 @@ type Handlers = {
   "configRequirements/read": Handler<ClientRequestTable["configRequirements/read"]>;
 };
 
+// The wire schema is imported on first use, not at start-up (handlers/lazyTable.ts says why).
+let requirementsSchema: typeof ConfigRequirementsReadResponse | undefined;
+
 export function configHandlers(config: ConfigService): Handlers {
   return {
     "config/read": (params) => config.read(params),
     "config/value/write": (params) => config.writeValue(params),
     "config/batchWrite": (params) => config.batchWrite(params),
     // Core passes the nested requirement tables through as JSON; the wire schema gives them their shape.
-    "configRequirements/read": async () => ConfigRequirementsReadResponse.parse(await config.readRequirements()),
+    "configRequirements/read": async () => {
+      const requirements = await config.readRequirements();
+      requirementsSchema ??= (await import("../../../protocol/v2/config.js")).ConfigRequirementsReadResponse;
+      return requirementsSchema.parse(requirements);
+    },
   };
 }

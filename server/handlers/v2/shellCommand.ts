@@ -1,7 +1,6 @@
 // thread/shellCommand → a user shell task on the thread (core/engine/userShell.ts). The response is `{}`
 // as soon as the task is queued; the command's turn and item follow as notifications.
 import { RpcError } from "../../../protocol/errors.js";
-import { runUserShellCommand } from "../../core/engine/userShell.js";
 import type { ThreadManager } from "../../core/threads/threadManager.js";
 import type { ClientRequestTable, Handler } from "../handlerMap.js";
 
@@ -14,6 +13,8 @@ export function shellCommandHandlers(threads: ThreadManager): Handlers {
       if (params.command.trim() === "") throw RpcError.invalidRequest("command must not be empty");
       const timeoutMs = params.timeoutMs ?? null;
       if (timeoutMs !== null && timeoutMs < 0) throw RpcError.invalidRequest("timeoutMs must be non-negative");
+      // Imported here, not at the top: handler modules stay out of start-up's import graph (handlers/lazy.ts).
+      const { runUserShellCommand } = await import("../../core/engine/userShell.js");
       await threads.queueTask(params.threadId, ctx.client, (host) => runUserShellCommand(host, params.command, timeoutMs));
       return {};
     },

@@ -104,6 +104,12 @@ export interface SandboxLauncher {
   ): Promise<ExecRequest>;
   /** What `gatehouse doctor` and the startup warning report; never throws. */
   readiness(): Promise<SandboxReadiness>;
+  /**
+   * Starts the once-per-daemon work a wrapped run of `policy` needs (locating and probing bwrap) in
+   * the background, so the first command of a turn does not wait for it. Never throws, never
+   * decides anything: transform() still awaits the same cached probe and fails closed on its result.
+   */
+  prewarm?(policy: SandboxPolicy | SplitSandboxPolicy): void;
 }
 
 export type WrapMode = "none" | "network-only" | "full";
@@ -260,6 +266,15 @@ export function createLinuxLauncher(deps: LinuxLauncherDeps = {}): SandboxLaunch
         },
         finalize,
       };
+    },
+
+    prewarm(policy) {
+      const split = isSplitPolicy(policy) ? policy : toSplitPolicy(policy);
+      if (wrapMode(split) === "none") return;
+      // No forbidden roots here: a bwrap found inside a workspace is refused by transform's own
+      // locate(), which runs with the real roots before the probe result is used.
+      const loc = locate([]);
+      if (loc.ok) void probeFor(loc.value.path);
     },
 
     async readiness() {

@@ -21,6 +21,7 @@ import { autoCompactLimit } from "../engine/compaction.js";
 import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/turnRunner.js";
 import { sandboxPolicyFromConfig, sandboxPolicyFromMode, sandboxPolicyFromWire, sandboxPolicyToWire } from "../policy/sandboxFromWire.js";
 import type { ApprovalGate, ClientSink } from "../ports.js";
+import { loadBashParser } from "../tools/bashParse.js";
 import { ToolRouter } from "../tools/router.js";
 import { UnifiedExecSessions } from "../tools/unifiedExec.js";
 import { RolloutWriter } from "../store/rolloutWriter.js";
@@ -131,6 +132,7 @@ export class ThreadManager {
 
   async start(params: ThreadOverrides & { ephemeral?: boolean | null | undefined }, client: ClientSink): Promise<Record<string, unknown>> {
     const settings = this.settingsFor(params, null);
+    this.prewarm(settings.sandboxPolicy);
     const id = uuidv7();
     const now = new Date();
     const originator = client.session.clientInfo?.name ?? "gatehouse";
@@ -312,6 +314,15 @@ export class ThreadManager {
     return live;
   }
 
+  /**
+   * The first command of a daemon otherwise waits for the bwrap probe and the bash grammar; both are
+   * cached per daemon, so starting them with the thread or turn overlaps them with the model request.
+   */
+  private prewarm(policy: ThreadSettings["sandboxPolicy"]): void {
+    this.deps.launcher.prewarm?.(policy);
+    void loadBashParser().catch(() => undefined);
+  }
+
   /** turn/start; on a thread with an active turn it steers that turn, as 0.169 documents. */
   async startTurn(
     params: { threadId: string; input: UserInput[]; cwd?: string | null | undefined; model?: string | null | undefined; approvalPolicy?: AskForApproval | null | undefined; sandboxPolicy?: unknown; effort?: string | null | undefined; summary?: string | null | undefined },
@@ -334,6 +345,7 @@ export class ThreadManager {
     if (params.effort !== undefined && params.effort !== null) next.effort = params.effort;
     if (params.summary !== undefined && params.summary !== null) next.summary = params.summary;
     thread.settings = next;
+    this.prewarm(next.sandboxPolicy);
     const { client: model, streamMaxRetries } = await this.deps.models(next.modelProviderId, this.deps.config.effective);
     const turn = new ActiveTurn(thread, next, params.input, {
       model,

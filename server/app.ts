@@ -1,4 +1,5 @@
 // Composition root: the only place services are constructed and wired (architecture.md).
+import { join } from "node:path";
 import type { MessageReader, MessageWriter } from "vscode-jsonrpc";
 import type { Session } from "./core/ports.js";
 import { Dispatcher } from "./dispatch/dispatcher.js";
@@ -49,7 +50,8 @@ export interface App {
 export async function createApp(options: AppOptions): Promise<App> {
   const { log } = options;
   const config = await ConfigService.create({ home: options.home, cliOverrides: options.configOverrides, log });
-  const launcher = selectLauncher();
+  // Placeholders bwrap leaves on the host are recorded under the home, so a restart can sweep them.
+  const launcher = selectLauncher(process.platform, { placeholderDir: join(options.home, "sandbox", "placeholders") });
   const demo = new DemoProviderHost({ log });
   const threads = new ThreadManager({
     config,

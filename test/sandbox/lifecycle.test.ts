@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildShellEnvironment } from "../../server/sandbox/env.js";
 import { SandboxUnavailableError } from "../../server/sandbox/errors.js";
+import { selectLauncher } from "../../server/sandbox/launcher.js";
 import type { DriverOutput } from "./helpers.js";
 import { NODE, PERL, WS_ONLY, baseEnv, bash, buildDriver, cleanupTempDirs, isRoot, pidsWith, run, runDriver, tempDir, waitFor, workspace } from "./helpers.js";
 
@@ -76,6 +77,37 @@ describe("no survivors", () => {
     const gone = await waitFor(() => pidsWith(marker).length === 0, 15_000);
     for (const pid of pidsWith(marker)) process.kill(pid, "SIGKILL"); // never leave them behind, even on failure
     expect(gone).toBe(true);
+  });
+});
+
+describe("placeholders after a daemon crash", () => {
+  // #4 + §2.5 crash safety. Protection: the placeholder registry under the daemon's home is written
+  // before bwrap creates the host paths, and a new launcher on that home sweeps the records of dead
+  // owners. The "daemon" (driver) is SIGKILLed while its sandbox runs, so its finalize never runs and
+  // the placeholders stay on the host; creating a launcher again must remove them. Shown to fail:
+  // with registry.sweep() removed from createLinuxLauncher, .codex/.agents/.aws stayed in the
+  // workspace after the restart.
+  it("a restart removes the placeholders a SIGKILLed daemon left behind", async () => {
+    const root = tempDir("crash");
+    const ws = path.join(root, "ws");
+    fs.mkdirSync(ws);
+    const placeholderDir = path.join(tempDir("home"), "sandbox", "placeholders");
+    const marker = `gh-sbx-crash-${process.pid}-${Date.now()}`;
+    let driverPid = 0;
+    const done = runDriver(
+      { command: bash(`exec -a ${marker} sleep 1000`), policy: WS_ONLY, cwd: ws, launch: { env: baseEnv(ws) }, deps: { placeholderDir } },
+      { onSpawn: (pid) => (driverPid = pid) },
+    );
+    expect(await waitFor(() => pidsWith(marker, true).length > 0, 20_000)).toBe(true);
+    process.kill(driverPid, "SIGKILL");
+    await done;
+    expect(await waitFor(() => pidsWith(marker).length === 0, 15_000)).toBe(true);
+    // The crash left residue on the host (E10) and a record naming it.
+    expect(fs.readdirSync(ws).sort()).toEqual([".agents", ".aws", ".codex", ".git"]);
+    expect(fs.readdirSync(placeholderDir)).toEqual([`${driverPid}.json`]);
+    selectLauncher("linux", { placeholderDir }); // what a daemon restart does
+    expect(fs.readdirSync(ws)).toEqual([]);
+    expect(fs.readdirSync(placeholderDir)).toEqual([]);
   });
 });
 

@@ -80,6 +80,41 @@ describe("no survivors", () => {
   });
 });
 
+describe("no survivors when running unwrapped", () => {
+  // #27 for unwrapped runs (dangerFullAccess and externalSandbox have no pid namespace). The command
+  // double-forks a setsid'd, TERM/HUP-ignoring loop: it leaves the process group and is reparented
+  // away from the command, so neither the group kill nor a parent-chain scan reaches it. Protection:
+  // the run's GATEHOUSE_EXEC_TAG environment tag, scanned in /proc on timeout/interrupt. Shown to
+  // fail: with the signalTagged calls removed from spawn.ts, the "-loop" process survived the result
+  // (pidsWith found it) and the tick file kept growing.
+  for (const policy of [{ type: "dangerFullAccess" }, { type: "externalSandbox", networkAccess: "enabled" }] as const) {
+    it(`${policy.type}: timeout and interrupt kill a setsid'd, double-forked child`, async () => {
+      const { ws } = workspace();
+      for (const how of ["timeout", "abort"] as const) {
+        const marker = `gh-unwrapped-${how}-${process.pid}-${Date.now()}`;
+        const tick = path.join(ws, `tick-${how}`);
+        const script = [
+          `(setsid bash -c 'trap "" TERM HUP; exec -a ${marker}-loop bash -c "while :; do echo tick >> ${tick}; sleep 0.05; done"' &)`,
+          `exec -a ${marker}-main sleep 1000`,
+        ].join("\n");
+        const ac = new AbortController();
+        const pending = run(bash(script), policy, ws, { exec: { ...(how === "timeout" ? { timeoutMs: 3000 } : { signal: ac.signal }), killGraceMs: 200 } });
+        const running = await waitFor(() => pidsWith(`${marker}-loop`, true).length > 0 && pidsWith(`${marker}-main`, true).length > 0, 20_000);
+        if (how === "abort") ac.abort();
+        const r = await pending;
+        const survivors = pidsWith(marker);
+        for (const pid of survivors) process.kill(pid, "SIGKILL"); // never leave them behind, even on failure
+        expect(running).toBe(true);
+        expect(how === "timeout" ? r.timedOut : r.aborted).toBe(true);
+        expect(survivors).toEqual([]);
+        const ticks = fs.readFileSync(tick, "utf8").length;
+        await new Promise((res) => setTimeout(res, 300));
+        expect(fs.readFileSync(tick, "utf8").length).toBe(ticks);
+      }
+    });
+  }
+});
+
 describe("placeholders after a daemon crash", () => {
   // #4 + §2.5 crash safety. Protection: the placeholder registry under the daemon's home is written
   // before bwrap creates the host paths, and a new launcher on that home sweeps the records of dead

@@ -63,6 +63,7 @@ export class PlaceholderRegistry {
   private readonly counts = new Map<string, number>();
   private readonly file: string | undefined;
   private readonly start = processStart(process.pid);
+  private dirMade = false;
 
   /** `dir`: where the crash-safe record lives; without it the registry is in memory only. */
   constructor(readonly dir?: string) {
@@ -162,14 +163,28 @@ export class PlaceholderRegistry {
   private persist(): void {
     if (this.file === undefined || this.dir === undefined) return;
     if (this.counts.size === 0) {
-      fs.rmSync(this.file, { force: true });
+      try {
+        fs.unlinkSync(this.file);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      }
       return;
     }
-    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    if (!this.dirMade) {
+      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      this.dirMade = true;
+    }
     const rec: RegistryFile = { pid: process.pid, start: this.start, paths: [...this.counts.keys()] };
     // Write-then-rename: a crash mid-write must not leave a truncated record that hides the paths.
     const tmp = `${this.file}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(rec), { mode: 0o600 });
+    try {
+      fs.writeFileSync(tmp, JSON.stringify(rec), { mode: 0o600 });
+    } catch (e) {
+      // The directory was removed behind our back: make it again once.
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+      fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      fs.writeFileSync(tmp, JSON.stringify(rec), { mode: 0o600 });
+    }
     fs.renameSync(tmp, this.file);
   }
 }

@@ -1,4 +1,5 @@
 // Composition root: the only place services are constructed and wired (architecture.md).
+import { join } from "node:path";
 import type { MessageReader, MessageWriter } from "vscode-jsonrpc";
 import type { Session } from "./core/ports.js";
 import { Dispatcher } from "./dispatch/dispatcher.js";
@@ -48,7 +49,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   // Services `initialize` does not need are imported and built by the first request that uses them
   // (handlers/lazy.ts says why); each is one Lazy, shared by the handler groups that use it.
-  const launcher = lazyService(async () => (await import("./sandbox/launcher.js")).selectLauncher());
+  // Placeholders bwrap leaves on the host are recorded under the home, so a restart can sweep them.
+  const launcher = lazyService(async () => (await import("./sandbox/launcher.js")).selectLauncher(process.platform, { placeholderDir: join(options.home, "sandbox", "placeholders") }));
   const demo = lazyService(async () => new (await import("./core/model/demoServer.js")).DemoProviderHost({ log }));
   const account = lazyService(
     async () => new (await import("./core/account/accountService.js")).AccountService({ home: options.home, activeProvider: () => config.effective.modelProvider, broadcast, log }),

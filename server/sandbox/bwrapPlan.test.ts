@@ -216,4 +216,43 @@ describe("planBwrap", () => {
     expect(p.placeholders).toEqual(["/ws/.codex"]);
     expect(mountArgs(buildBwrapArgv(p.input).argv)).toContain("--tmpfs /ws/.codex");
   });
+
+  // §6 #8 (E25). Fails if protectHardLinks is not called: the aliases get no mounts of their own and
+  // stay writable through the workspace bind.
+  it("other names of a protected file inside writable roots get its access (pre-existing hard links)", () => {
+    const fs = fakeFs({
+      "/ws/.git/config": { file: "[core]", nlink: 2, ino: 1 },
+      "/ws/notes/cfg-alias": { file: "[core]", nlink: 2, ino: 1 },
+      "/ws/.git/hooks/pre-commit": { file: "#!", nlink: 2, ino: 2 },
+      "/ws/hook-alias": { file: "#!", nlink: 2, ino: 2 },
+      "/home/u/.gatehouse/config.toml": { file: "", nlink: 2, ino: 3 },
+      "/ws/config-alias": { file: "", nlink: 2, ino: 3 },
+      "/home/u/.gatehouse/auth.json": { file: "", nlink: 2, ino: 4 },
+      "/ws/sub/auth-alias": { file: "", nlink: 2, ino: 4 },
+      "/ws/unrelated": { file: "", nlink: 3, ino: 5 },
+      "/ws/.codex": "dir", "/ws/.agents": "dir", "/ws/.aws": "dir",
+    });
+    const p = plan({ type: "workspaceWrite", excludeSlashTmp: true, excludeTmpdirEnvVar: true }, fs, {
+      daemonPaths: { readOnly: ["/home/u/.gatehouse/config.toml"], deny: ["/home/u/.gatehouse/auth.json"] },
+    });
+    const args = mountArgs(buildBwrapArgv(p.input).argv);
+    expect(args).toContain("--ro-bind /ws/notes/cfg-alias /ws/notes/cfg-alias");
+    expect(args).toContain("--ro-bind /ws/hook-alias /ws/hook-alias");
+    expect(args).toContain("--ro-bind /ws/config-alias /ws/config-alias");
+    expect(args).toContain("--perms 000 --ro-bind-data 5 /ws/sub/auth-alias");
+    expect(args).not.toContain("unrelated");
+    expect(p.rules).toContainEqual({ path: "/ws/notes/cfg-alias", access: "read", reason: "hard link to protected /ws/.git/config" });
+  });
+
+  // Fail closed: a protected file whose other names cannot all be searched for refuses the launch.
+  // Fails if the budget is not enforced (the launch would go ahead with an unprotected alias possible).
+  it("refuses when the hard-link search cannot finish within its budget", () => {
+    const spec: Record<string, { file: string; nlink?: number; ino?: number } | "dir"> = { "/ws/.git/config": { file: "", nlink: 2, ino: 1 } };
+    for (let i = 0; i < 20_100; i++) spec[`/ws/d${i}`] = { file: "" };
+    const fs = fakeFs(spec);
+    expect(() => plan({ type: "workspaceWrite", excludeSlashTmp: true, excludeTmpdirEnvVar: true }, fs)).toThrow(/too large .* to find them all/);
+    // The other name lies outside the writable roots and the roots are small: nothing to mount, runs.
+    const small = fakeFs({ "/ws/.git/config": { file: "", nlink: 2, ino: 1 }, "/elsewhere/copy": { file: "", nlink: 2, ino: 1 } });
+    expect(mountArgs(buildBwrapArgv(plan({ type: "workspaceWrite", excludeSlashTmp: true, excludeTmpdirEnvVar: true }, small).input).argv)).not.toContain("copy");
+  });
 });

@@ -81,6 +81,96 @@ function unenforceable(logical: string, access: FileSystemAccess, link: string):
   );
 }
 
+/** Entries a hard-link search may visit before it gives up and refuses the launch. */
+export const HARD_LINK_SEARCH_BUDGET = 20_000;
+
+/**
+ * Pre-existing hard links (sandbox.md §6 #8, E25). A mount protects a path, not an inode: a second
+ * name for a protected file, made before the run inside a writable root, would let the sandbox write
+ * the protected inode through the writable bind. The sandbox itself cannot make such links (link(2)
+ * across mounts is EXDEV), so only links that already exist matter. For every protected regular file
+ * with more than one link (read-only or denied files of the plan, the config and hooks of a protected
+ * `.git` directory), the writable roots are searched for its other names, and each one found gets the
+ * protected file's access, i.e. its own read-only or masking mount. The search only runs when such a
+ * file exists; if it cannot finish within HARD_LINK_SEARCH_BUDGET entries the launch is refused (fail
+ * closed). Files outside every protected set are not covered: finding an arbitrary outside file's
+ * other names would mean walking the writable roots on every command.
+ */
+function protectHardLinks(
+  rules: Map<string, Rule>,
+  requested: readonly { path: string; access: FileSystemAccess }[],
+  list: () => { path: string; access: FileSystemAccess }[],
+  narrow: (logical: string, access: FileSystemAccess, reason: string) => void,
+  fs: FsView,
+): void {
+  const targets = new Map<string, { path: string; access: FileSystemAccess; unknown: number }>();
+  const seen = new Set<string>();
+  const consider = (p: string, access: FileSystemAccess): void => {
+    if (seen.has(p)) return;
+    seen.add(p);
+    const st = fs.lstat(p);
+    if (st?.type !== "file" || st.nlink < 2) return;
+    const key = `${st.dev}:${st.ino}`;
+    const t = targets.get(key);
+    if (t === undefined) targets.set(key, { path: p, access, unknown: st.nlink - 1 });
+    else {
+      t.access = narrower(t.access, access);
+      t.unknown--;
+    }
+  };
+  // Requested narrowings count even where they changed nothing: a daemon file outside the writable
+  // roots is read-only by the base mount, but a second name of it inside a root would not be.
+  const protectedPaths = [...[...rules].filter(([, r]) => r.access !== "write" && !r.platform).map(([path, r]) => ({ path, access: r.access })), ...requested];
+  for (const { path: p, access } of protectedPaths) {
+    if (access === "write") continue;
+    const st = fs.lstat(p);
+    if (st?.type === "file") consider(p, access);
+    else if (st?.type === "dir" && p.endsWith("/.git")) {
+      consider(`${p}/config`, access);
+      for (const h of fs.readdir(`${p}/hooks`) ?? []) consider(`${p}/hooks/${h}`, access);
+    }
+  }
+  if (targets.size === 0) return;
+
+  const all = list();
+  const roots = all.filter((r) => r.access === "write").map((r) => r.path).sort(byDepthThenPath);
+  const found: { path: string; target: { path: string; access: FileSystemAccess } }[] = [];
+  let budget = HARD_LINK_SEARCH_BUDGET;
+  const pending = (): boolean => [...targets.values()].some((t) => t.unknown > 0);
+  const walk = (dir: string): void => {
+    for (const name of fs.readdir(dir) ?? []) {
+      if (!pending()) return;
+      if (--budget < 0) {
+        const t = [...targets.values()].find((x) => x.unknown > 0);
+        throw new SandboxUnavailableError(
+          "unenforceable-path",
+          `cannot enforce sandbox ${t?.access === "none" ? "denied" : "read-only"} path ${t?.path ?? "?"}: it has more hard links, and the writable roots are too large (over ${HARD_LINK_SEARCH_BUDGET} entries) to find them all`,
+          `remove the extra hard links (find ${roots.join(" ")} -samefile ${t?.path ?? "FILE"} -delete), or run the command with dangerFullAccess`,
+        );
+      }
+      const p = dir === "/" ? `/${name}` : `${dir}/${name}`;
+      // Paths that are not writable are mounted read-only or masked already, and nested writable
+      // roots are walked on their own.
+      if (accessForPath(all, p) !== "write" || (p !== dir && roots.includes(p))) continue;
+      const st = fs.lstat(p);
+      if (st === null) continue;
+      if (st.type === "dir") walk(p);
+      else if (st.type === "file" && st.nlink > 1) {
+        const t = targets.get(`${st.dev}:${st.ino}`);
+        if (t !== undefined && t.path !== p) {
+          found.push({ path: p, target: t });
+          t.unknown--;
+        }
+      }
+    }
+  };
+  for (const root of roots) {
+    if (!pending()) break;
+    walk(root);
+  }
+  for (const f of found) narrow(f.path, f.target.access, `hard link to protected ${f.target.path}`);
+}
+
 export function planBwrap(inp: PlanInput): BwrapPlan {
   const { fs } = inp;
   const warnings: SandboxWarning[] = [...inp.resolved.warnings];
@@ -162,6 +252,7 @@ export function planBwrap(inp: PlanInput): BwrapPlan {
     if (link !== null) throw unenforceable(q.logical, q.access, link);
     narrow(q.logical, q.access, q.reason);
   }
+  protectHardLinks(rules, requests.map((q) => ({ path: canonicalize(q.logical, fs), access: q.access })), list, narrow, fs);
   const writableRoots = [...rules].filter(([, r]) => r.access === "write").map(([p]) => p).sort(byDepthThenPath);
 
   // Row 2: base and platform roots.

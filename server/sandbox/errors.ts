@@ -16,6 +16,7 @@ export type SandboxUnavailableCode =
   | "wsl1"
   | "proc-sys-disconnected"
   | "unenforceable-path"
+  | "placeholder-registry"
   | "unsupported-platform"
   | "unsupported-arch";
 

@@ -2,7 +2,8 @@
 // snapshots do not depend on the host's filesystem or on random temp-dir names. Parents are implied.
 import type { FsStat, FsView } from "./fsView.js";
 
-export type FakeEntry = "dir" | { readonly file: string; readonly nlink?: number } | { readonly link: string };
+/** `ino` shares an inode between entries (hard links); give them the same `nlink`. */
+export type FakeEntry = "dir" | { readonly file: string; readonly nlink?: number; readonly ino?: number } | { readonly link: string };
 
 export function fakeFs(spec: Readonly<Record<string, FakeEntry>>): FsView & { entries: Map<string, FakeEntry> } {
   const entries = new Map<string, FakeEntry>([["/", "dir"]]);
@@ -49,7 +50,7 @@ export function fakeFs(spec: Readonly<Record<string, FakeEntry>>): FsView & { en
   const stat = (p: string): FsStat | null => {
     const e = entries.get(p);
     if (e === undefined) return null;
-    const base = { dev: 1, ino: inodeOf(p) };
+    const base = { dev: 1, ino: typeof e === "object" && "file" in e && e.ino !== undefined ? 1_000_000 + e.ino : inodeOf(p) };
     if (e === "dir") return { ...base, type: "dir", nlink: 2, size: 4096 };
     if ("link" in e) return { ...base, type: "symlink", nlink: 1, size: e.link.length };
     return { ...base, type: "file", nlink: e.nlink ?? 1, size: e.file.length };

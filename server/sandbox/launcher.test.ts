@@ -110,3 +110,37 @@ describe("selectLauncher", () => {
     await expect(selectLauncher("linux", deps).transform([], { type: "dangerFullAccess" }, "/ws")).rejects.toThrow(/empty command/);
   });
 });
+
+describe("prewarm", () => {
+  const counting = (): { runner: ProbeRunner; calls: string[][] } => {
+    const calls: string[][] = [];
+    const runner: ProbeRunner = (f, args, t) => {
+      calls.push([f, ...args]);
+      return okRunner(f, args, t);
+    };
+    return { runner, calls };
+  };
+
+  // Fails if prewarm does not start the probe, or if transform probes again instead of reusing it.
+  it("starts the bwrap probe once; the next transform reuses it", async () => {
+    const { runner, calls } = counting();
+    const l = createLinuxLauncher({ ...deps, probeRunner: runner });
+    l.prewarm?.({ type: "workspaceWrite" });
+    expect(calls.length).toBeGreaterThan(0);
+    await l.readiness(); // the same cached probe, now settled
+    const after = calls.length;
+    await l.transform(["true"], { type: "workspaceWrite" }, "/ws", { env });
+    l.prewarm?.({ type: "readOnly" });
+    expect(calls.length).toBe(after);
+  });
+
+  // Fails if prewarm probes for a policy that never wraps (a daemon on dangerFullAccess must not
+  // spawn bwrap at all).
+  it("does nothing for unwrapped policies", () => {
+    const { runner, calls } = counting();
+    const l = createLinuxLauncher({ ...deps, probeRunner: runner });
+    l.prewarm?.({ type: "dangerFullAccess" });
+    l.prewarm?.({ type: "externalSandbox" });
+    expect(calls).toEqual([]);
+  });
+});

@@ -31,12 +31,12 @@ import { applySandboxEnv, buildShellEnvironment } from "./env.js";
 import { SandboxUnavailableError } from "./errors.js";
 import { nodeFsView } from "./fsView.js";
 import { normalizeAbsolute } from "./paths.js";
-import { defaultPlaceholderRegistry, removeCreated, removeIfEmpty } from "./placeholders.js";
-import type { PlaceholderRegistry } from "./placeholders.js";
+import { defaultPlaceholderRegistry, PlaceholderRegistry, removeCreated, removeIfEmpty } from "./placeholders.js";
 import { canonicalize, isSplitPolicy, resolveFileSystemPolicy, toSplitPolicy } from "./policy.js";
 import { hostSeccompArch, seccompFilterBytes } from "./seccomp.js";
 import { createSeatbeltLauncher } from "./seatbeltLauncher.js";
 import { createWindowsLauncher } from "./windows.js";
+import * as fs_ from "node:fs";
 import path from "node:path";
 
 export type SandboxKind = "none" | "bwrap" | "seatbelt";
@@ -104,6 +104,12 @@ export interface SandboxLauncher {
   ): Promise<ExecRequest>;
   /** What `gatehouse doctor` and the startup warning report; never throws. */
   readiness(): Promise<SandboxReadiness>;
+  /**
+   * Starts the once-per-daemon work a wrapped run of `policy` needs (locating and probing bwrap) in
+   * the background, so the first command of a turn does not wait for it. Never throws, never
+   * decides anything: transform() still awaits the same cached probe and fails closed on its result.
+   */
+  prewarm?(policy: SandboxPolicy | SplitSandboxPolicy): void;
 }
 
 export type WrapMode = "none" | "network-only" | "full";
@@ -146,9 +152,23 @@ export interface LinuxLauncherDeps {
   readonly probeRunner?: ProbeRunner;
   readonly facts?: HostFacts;
   readonly placeholders?: PlaceholderRegistry;
+  /**
+   * Where the crash-safe placeholder record lives (under the daemon's home); swept when the launcher
+   * is created. Ignored when `placeholders` is given.
+   */
+  readonly placeholderDir?: string;
   readonly platformDefaults?: readonly string[];
   readonly arch?: SeccompArch | string;
   readonly isExecutable?: (path: string) => boolean;
+}
+
+/**
+ * The placeholder record is the daemon's own state: a command that could write it could make the
+ * next start's sweep delete empty files of its choosing, so it is denied like the daemon's home.
+ */
+function withRegistry(paths: DaemonPaths | undefined, dir: string | undefined): DaemonPaths {
+  if (dir === undefined) return paths ?? {};
+  return { ...paths, deny: [...(paths?.deny ?? []), dir] };
 }
 
 /** Fixed child fd layout for wrapped runs: seccomp program, status pipe, then /dev/null if masks use it. */
@@ -156,7 +176,15 @@ export const BWRAP_FDS = { seccomp: 3, status: 4, devNull: 5 } as const;
 
 export function createLinuxLauncher(deps: LinuxLauncherDeps = {}): SandboxLauncher {
   const fs = deps.fs ?? nodeFsView;
-  const registry = deps.placeholders ?? defaultPlaceholderRegistry;
+  const registry = deps.placeholders ?? (deps.placeholderDir !== undefined ? new PlaceholderRegistry(deps.placeholderDir) : defaultPlaceholderRegistry);
+  if (registry.dir !== undefined) {
+    try {
+      fs_.mkdirSync(registry.dir, { recursive: true, mode: 0o700 });
+    } catch {
+      // acquire() retries and refuses the launch if the record cannot be written
+    }
+  }
+  registry.sweep();
   const probes = new Map<string, Promise<Outcome<BwrapProbe>>>();
   const probeFor = (path: string): Promise<Outcome<BwrapProbe>> => {
     let p = probes.get(path);
@@ -220,13 +248,22 @@ export function createLinuxLauncher(deps: LinuxLauncherDeps = {}): SandboxLaunch
         fs,
         fds: BWRAP_FDS,
         isLivePlaceholder: (p) => registry.isLive(p),
-        ...(opts.daemonPaths ? { daemonPaths: opts.daemonPaths } : {}),
+        daemonPaths: withRegistry(opts.daemonPaths, registry.dir),
         ...(deps.platformDefaults ? { platformDefaults: deps.platformDefaults } : {}),
       });
       const { argv } = buildBwrapArgv(plan.input);
       const usesDevNull = argv.includes("--ro-bind-data");
 
-      registry.acquire(plan.placeholders);
+      try {
+        registry.acquire(plan.placeholders);
+      } catch (e) {
+        // Fail closed: a placeholder bwrap would create without a record could outlive a crash.
+        throw new SandboxUnavailableError(
+          "placeholder-registry",
+          `cannot record sandbox placeholders in ${registry.dir ?? "the daemon home"}: ${e instanceof Error ? e.message : String(e)}`,
+          "make the daemon's home directory writable",
+        );
+      }
       let done = false;
       const finalize = (): FinalizeReport => {
         if (done) return { denials: [] };
@@ -260,6 +297,15 @@ export function createLinuxLauncher(deps: LinuxLauncherDeps = {}): SandboxLaunch
         },
         finalize,
       };
+    },
+
+    prewarm(policy) {
+      const split = isSplitPolicy(policy) ? policy : toSplitPolicy(policy);
+      if (wrapMode(split) === "none") return;
+      // No forbidden roots here: a bwrap found inside a workspace is refused by transform's own
+      // locate(), which runs with the real roots before the probe result is used.
+      const loc = locate([]);
+      if (loc.ok) void probeFor(loc.value.path);
     },
 
     async readiness() {

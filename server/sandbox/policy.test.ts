@@ -32,7 +32,7 @@ const ctx = { cwd: "/ws", fs: host, tmpdir: "/var/tmp" };
 describe("legacy → split conversion", () => {
   it("readOnly with full access is root:read, network restricted unless asked", () => {
     expect(toSplitPolicy({ type: "readOnly" })).toEqual({
-      fileSystem: { kind: "restricted", entries: [{ path: { type: "special", value: { kind: "root" } }, access: "read" }] },
+      fileSystem: { kind: "restricted", entries: [{ path: { type: "special", value: { kind: "root" } }, access: "read", additive: true }] },
       network: "restricted",
       label: "read-only",
     });
@@ -42,9 +42,9 @@ describe("legacy → split conversion", () => {
   it("readOnly with restricted access lists cwd, minimal (default on) and readable roots", () => {
     const s = toSplitPolicy({ type: "readOnly", access: { type: "restricted", readableRoots: ["/extra"] } });
     expect(s.fileSystem.entries).toEqual([
-      { path: { type: "special", value: { kind: "current_working_directory" } }, access: "read" },
-      { path: { type: "special", value: { kind: "minimal" } }, access: "read" },
-      { path: { type: "path", path: "/extra" }, access: "read" },
+      { path: { type: "special", value: { kind: "current_working_directory" } }, access: "read", additive: true },
+      { path: { type: "special", value: { kind: "minimal" } }, access: "read", additive: true },
+      { path: { type: "path", path: "/extra" }, access: "read", additive: true },
     ]);
     const noDefaults = toSplitPolicy({ type: "readOnly", access: { type: "restricted", includePlatformDefaults: false } });
     expect(noDefaults.fileSystem.entries.map((e) => e.path.type === "special" && e.path.value.kind)).toEqual(["current_working_directory"]);
@@ -98,21 +98,73 @@ describe("legacy → split conversion", () => {
 });
 
 describe("access resolution", () => {
-  it("most specific entry wins; a tie goes none > write > read; no entry means none", () => {
+  it("most specific entry wins; a tie goes to the more restrictive (none > read > write); no entry means none", () => {
     const rules = [
       { path: "/", access: "read" as const },
       { path: "/ws", access: "write" as const },
       { path: "/ws", access: "read" as const },
+      { path: "/ws/open", access: "write" as const },
       { path: "/ws/secret", access: "none" as const },
       { path: "/ws/secret/open", access: "write" as const },
     ];
     expect(accessForPath(rules, "/etc/passwd")).toBe("read");
-    expect(accessForPath(rules, "/ws/a")).toBe("write");
+    expect(accessForPath(rules, "/ws/a")).toBe("read");
+    expect(accessForPath(rules, "/ws/open/a")).toBe("write");
     expect(accessForPath(rules, "/ws/secret/x")).toBe("none");
     expect(accessForPath(rules, "/ws/secret/open/y")).toBe("write");
     expect(accessForPath(rules, "/wsx")).toBe("read");
     expect(accessForPath([{ path: "/ws", access: "write" }], "/etc")).toBe("none");
     expect(accessForPath([{ path: "/a", access: "write" }, { path: "/a", access: "none" }], "/a/b")).toBe("none");
+  });
+
+  // The tie rule at resolution: two spellings of one directory (a path and a symlink to it), one
+  // read and one write, resolve to read. Fails if conflictWinner prefers write (the old
+  // none > write > read order made /ws writable here).
+  it("split policy: equally specific read and write entries for one directory resolve to read", () => {
+    const r = resolveFileSystemPolicy(
+      {
+        kind: "restricted",
+        entries: [
+          { path: { type: "special", value: { kind: "root" } }, access: "read" },
+          { path: { type: "path", path: "/ws" }, access: "write" },
+          { path: { type: "path", path: "/home/u/link-ws" }, access: "read" },
+        ],
+      },
+      ctx,
+    );
+    expect(r.rules.find((x) => x.path === "/ws")?.access).toBe("read");
+    expect(r.writableRoots).toEqual([]);
+    const cwdTie = resolveFileSystemPolicy(
+      {
+        kind: "restricted",
+        entries: [
+          { path: { type: "special", value: { kind: "current_working_directory" } }, access: "write" },
+          { path: { type: "special", value: { kind: "project_roots" } }, access: "read" },
+        ],
+      },
+      ctx,
+    );
+    expect(accessForPath(cwdTie.rules, "/ws/src/a.txt")).toBe("read");
+    const deny = resolveFileSystemPolicy(
+      { kind: "restricted", entries: [{ path: { type: "path", path: "/ws" }, access: "write" }, { path: { type: "path", path: "/ws" }, access: "none" }] },
+      ctx,
+    );
+    expect(deny.rules).toMatchObject([{ path: "/ws", access: "none" }]);
+  });
+
+  // The legacy read part only adds read access: workspaceWrite with restricted read lists the cwd
+  // (and here a readable root spelled as the cwd) as read beside cwd:write. Fails if the legacy
+  // entries are not marked additive (the cwd would turn read-only under the tie rule).
+  it("legacy workspaceWrite with restricted read keeps the cwd writable", () => {
+    const split = toSplitPolicy({
+      type: "workspaceWrite",
+      readOnlyAccess: { type: "restricted", readableRoots: ["/ws", "/extra"] },
+      excludeSlashTmp: true,
+      excludeTmpdirEnvVar: true,
+    });
+    const r = resolveFileSystemPolicy(split.fileSystem, ctx);
+    expect(r.writableRoots.map((w) => w.root)).toEqual(["/ws"]);
+    expect(accessForPath(r.rules, "/extra/x")).toBe("read");
   });
 
   it("canonicalises through the longest existing ancestor and keeps the missing tail", () => {
@@ -159,7 +211,8 @@ describe("access resolution", () => {
     const p = (entries: FileSystemSandboxEntry[]): FileSystemSandboxPolicy => ({ kind: "restricted", entries });
     expect(resolveFileSystemPolicy(p([root("write")]), ctx).fullWrite).toBe(true);
     expect(resolveFileSystemPolicy(p([root("write"), { path: { type: "path", path: "/ws" }, access: "read" }]), ctx).fullWrite).toBe(false);
-    expect(resolveFileSystemPolicy(p([root("write"), root("read")]), ctx).fullWrite).toBe(true);
+    // A tie goes to the more restrictive entry, so root:read beside root:write narrows it.
+    expect(resolveFileSystemPolicy(p([root("write"), root("read")]), ctx).fullWrite).toBe(false);
     const denied = resolveFileSystemPolicy(p([root("read"), { path: { type: "path", path: "/ws/.git" }, access: "none" }]), ctx);
     expect(denied.fullRead).toBe(false);
     expect(denied.unreadableRoots).toEqual(["/ws/.git"]);

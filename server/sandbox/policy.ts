@@ -10,9 +10,12 @@
 //
 // Invariants:
 //  - Access for a path comes from the most specific entry that covers it (component-wise prefix).
-//    Equally specific entries conflict by precedence none > write > read: `none` always wins, and
-//    `write` beats `read` because the legacy conversion lists the cwd both as read (the read part)
-//    and as write (the workspace part). No entry covering a path means `none`.
+//    Equally specific entries go to the more restrictive access, none > read > write (issue 9): two
+//    spellings of one directory, one read and one write, must not hand out write. The legacy
+//    conversion is the one place where a read entry is not meant to narrow: a legacy readable root
+//    only ever adds read access, so its entries are marked `additive` and lose a tie against write
+//    (workspaceWrite with restricted read lists the cwd as read AND as write). No entry covering a
+//    path means `none`.
 //  - Resolution never widens access: a missing writable root is dropped with a warning (nothing can
 //    be written where nothing is bound), and protected subpaths are only ever narrowings.
 //  - Paths are canonical after resolution (realpath of the longest existing ancestor plus the missing
@@ -108,6 +111,11 @@ export type FileSystemPath =
 export interface FileSystemSandboxEntry {
   readonly path: FileSystemPath;
   readonly access: FileSystemAccess;
+  /**
+   * Legacy read part only: the entry adds read access and never narrows, so an equally specific
+   * write entry wins over it. Entries from profiles and the wire never set it.
+   */
+  readonly additive?: true;
 }
 
 export type FileSystemPolicyKind = "restricted" | "unrestricted" | "external-sandbox";
@@ -146,10 +154,11 @@ const special = (value: FileSystemSpecialPath): FileSystemPath => ({ type: "spec
 const entry = (path: FileSystemPath, access: FileSystemAccess): FileSystemSandboxEntry => ({ path, access });
 
 function readPart(access: ReadOnlyAccess | undefined): FileSystemSandboxEntry[] {
-  if (access === undefined || access.type === "fullAccess") return [entry(special({ kind: "root" }), "read")];
-  const out = [entry(special({ kind: "current_working_directory" }), "read")];
-  if (access.includePlatformDefaults ?? true) out.push(entry(special({ kind: "minimal" }), "read"));
-  for (const root of access.readableRoots ?? []) out.push(entry({ type: "path", path: root }, "read"));
+  const add = (path: FileSystemPath): FileSystemSandboxEntry => ({ path, access: "read", additive: true });
+  if (access === undefined || access.type === "fullAccess") return [add(special({ kind: "root" }))];
+  const out = [add(special({ kind: "current_working_directory" }))];
+  if (access.includePlatformDefaults ?? true) out.push(add(special({ kind: "minimal" })));
+  for (const root of access.readableRoots ?? []) out.push(add({ type: "path", path: root }));
   return out;
 }
 
@@ -265,11 +274,9 @@ export interface ResolvedFileSystemPolicy {
   readonly warnings: readonly SandboxWarning[];
 }
 
-const PRECEDENCE: Record<FileSystemAccess, number> = { read: 0, write: 1, none: 2 };
-
-/** The stronger of two accesses for the same path under the conflict precedence none > write > read. */
+/** The winner of two equally specific entries: the more restrictive one (none > read > write). */
 export function conflictWinner(a: FileSystemAccess, b: FileSystemAccess): FileSystemAccess {
-  return PRECEDENCE[a] >= PRECEDENCE[b] ? a : b;
+  return narrower(a, b);
 }
 
 /** The more restrictive of two accesses (none < read < write in capability). */
@@ -350,7 +357,8 @@ export function resolveFileSystemPolicy(policy: FileSystemSandboxPolicy, ctx: Re
     return { ...base, kind: policy.kind, rules: [], fullRead: true, fullWrite: true };
   }
 
-  const byPath = new Map<string, { access: FileSystemAccess; logical: Set<string> }>();
+  // `additive` tracks whether every entry seen for the path so far was a legacy readable root.
+  const byPath = new Map<string, { access: FileSystemAccess; additive: boolean; logical: Set<string> }>();
   const globs: ResolvedGlob[] = [];
   let minimal = false;
   for (const e of policy.entries) {
@@ -364,10 +372,14 @@ export function resolveFileSystemPolicy(policy: FileSystemSandboxPolicy, ctx: Re
     }
     for (const logical of entryPaths(e.path, ctx)) {
       const canonical = canonicalize(logical, ctx.fs);
+      const additive = e.additive === true && e.access === "read";
       const cur = byPath.get(canonical);
-      if (cur === undefined) byPath.set(canonical, { access: e.access, logical: new Set([logical]) });
+      if (cur === undefined) byPath.set(canonical, { access: e.access, additive, logical: new Set([logical]) });
       else {
-        cur.access = conflictWinner(cur.access, e.access);
+        // A legacy readable root never narrows: against it, any other entry's access stands.
+        if (cur.additive && !additive) cur.access = e.access;
+        else if (cur.additive === additive) cur.access = conflictWinner(cur.access, e.access);
+        cur.additive &&= additive;
         cur.logical.add(logical);
       }
     }

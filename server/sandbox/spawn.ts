@@ -6,8 +6,17 @@
 //    whole tree: SIGTERM to -pgid, then SIGKILL after a grace period (or as soon as the leader exits).
 //    Inside bwrap, the pid namespace and --die-with-parent take everything else down; the sandbox's
 //    init (the "child-pid" from --json-status-fd) is also killed directly, and the result resolves only
-//    once it is gone, so no sandboxed process outlives its result. Unwrapped commands that detach
-//    into a new session (setsid) escape the group: a known limit of running unwrapped.
+//    once it is gone, so no sandboxed process outlives its result.
+//  - Unwrapped runs (dangerFullAccess, externalSandbox) have no pid namespace, and a child that
+//    setsid's (or double-forks and is reparented to init) leaves both the process group and the
+//    parent chain. Each unwrapped run therefore carries a random tag in its environment
+//    (GATEHOUSE_EXEC_TAG), which every descendant inherits through setsid, fork and exec; a timeout or
+//    an interrupt signals the group AND every process whose /proc/PID/environ holds the tag, and the
+//    result waits until none is left. Chosen over a cgroup (needs a delegated, writable cgroup v2
+//    subtree, absent in containers like this one) and PR_SET_CHILD_SUBREAPER (no Node binding; a
+//    native helper would be a new dependency); a plain /proc parent-chain scan misses exactly the
+//    reparented orphans. Limit: a process that re-execs with a scrubbed environment (`env -i`) is
+//    not found; unwrapped runs are trusted, and wrapped runs rely on the pid namespace instead.
 //  - The child sees stdio plus exactly the extra fds the request lists. Inherited fds of the daemon
 //    that lack O_CLOEXEC are closed once, before the first spawn (closeInheritedFds).
 //  - Output is captured per stream up to a cap: the head and the tail are kept, the omitted byte count
@@ -18,6 +27,7 @@
 //  - finalize() of the request runs exactly once, after the process tree is gone.
 import { spawn as nodeSpawn } from "node:child_process";
 import type { ChildProcess, StdioOptions } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import { constants as osConstants } from "node:os";
 import type { Readable, Writable } from "node:stream";
@@ -301,8 +311,47 @@ function parseStatus(text: string): { childPid?: number; exitCode?: number } {
   };
 }
 
+export const EXEC_TAG_VAR = "GATEHOUSE_EXEC_TAG";
+
+/** Own-uid processes whose environment holds `name=value`; others' environ is unreadable anyway. */
+export function pidsTagged(name: string, value: string): number[] {
+  const needle = Buffer.from(`${name}=${value}\0`);
+  const out: number[] = [];
+  let names: string[];
+  try {
+    names = fs.readdirSync("/proc");
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    if (!/^\d+$/.test(n) || Number(n) === process.pid) continue;
+    try {
+      const env = fs.readFileSync(`/proc/${n}/environ`);
+      if (env.indexOf(needle) === 0 || env.indexOf(Buffer.concat([Buffer.from([0]), needle])) >= 0) out.push(Number(n));
+    } catch {
+      // exited meanwhile, or not ours
+    }
+  }
+  return out;
+}
+
+function signalTagged(tag: string, sig: NodeJS.Signals): number {
+  let n = 0;
+  for (const pid of pidsTagged(EXEC_TAG_VAR, tag)) {
+    try {
+      process.kill(pid, sig);
+      n++;
+    } catch {
+      // gone
+    }
+  }
+  return n;
+}
+
 export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle {
   ensureInheritedFdsClosed();
+  // Only unwrapped runs need the tag: a wrapped run's pid namespace already holds its whole tree.
+  const tag = req.sandbox === "none" && process.platform === "linux" ? randomBytes(12).toString("hex") : undefined;
   const cap = opts.outputCap === undefined ? DEFAULT_OUTPUT_CAP : opts.outputCap;
   const out = new HeadTailBuffer(cap);
   const err = new HeadTailBuffer(cap);
@@ -318,7 +367,7 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
       file,
       args,
       cwd: req.cwd,
-      env: req.env,
+      env: tag === undefined ? req.env : { ...req.env, [EXEC_TAG_VAR]: tag },
       stdin: stdinMode,
       extraFds: req.extraFds,
       tty: req.tty,
@@ -389,9 +438,11 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
     if (killing) return;
     killing = true;
     signalGroup("SIGTERM");
+    if (tag !== undefined) signalTagged(tag, "SIGTERM");
     graceTimer = setTimeout(() => {
       signalGroup("SIGKILL");
       killInit();
+      if (tag !== undefined) signalTagged(tag, "SIGKILL");
     }, grace);
     graceTimer.unref();
     if (exited) finishKill();
@@ -400,6 +451,7 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
     if (graceTimer) clearTimeout(graceTimer);
     signalGroup("SIGKILL");
     killInit();
+    if (tag !== undefined) signalTagged(tag, "SIGKILL");
   };
 
   const timer =
@@ -438,6 +490,12 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
         // command's result is not held back by a coarse tick.
         for (let i = 0; i < 550 && aliveAs(sandboxInit.pid, sandboxInit.start); i++) {
           await new Promise((r) => setTimeout(r, i < 50 ? 1 : 10));
+        }
+      }
+      if (killing && tag !== undefined) {
+        // A tagged process may fork between a scan and its kill: repeat until a scan finds none.
+        for (let i = 0; i < 200 && signalTagged(tag, "SIGKILL") > 0; i++) {
+          await new Promise((r) => setTimeout(r, i < 20 ? 2 : 20));
         }
       }
       const fin = req.finalize();

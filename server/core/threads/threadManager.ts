@@ -26,6 +26,7 @@ import { reviewMode, type ReviewRequest } from "../engine/review.js";
 import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/turnRunner.js";
 import { sandboxPolicyFromConfig, sandboxPolicyFromMode, sandboxPolicyFromWire, sandboxPolicyToWire } from "../policy/sandboxFromWire.js";
 import type { ApprovalGate, ClientSink } from "../ports.js";
+import { loadBashParser } from "../tools/bashParse.js";
 import { dynamicTools } from "../tools/dynamicTools.js";
 import { requestUserInputTool } from "../tools/requestUserInput.js";
 import { ToolRouter, type ThreadTools } from "../tools/router.js";
@@ -146,6 +147,7 @@ export class ThreadManager {
 
   async start(params: ThreadOverrides & { ephemeral?: boolean | null | undefined; dynamicTools?: DynamicToolSpec[] | null | undefined }, client: ClientSink): Promise<Record<string, unknown>> {
     const settings = this.settingsFor(params, null);
+    this.prewarm(settings.sandboxPolicy);
     const id = uuidv7();
     const now = new Date();
     const originator = client.session.clientInfo?.name ?? "gatehouse";
@@ -328,6 +330,15 @@ export class ThreadManager {
     return live;
   }
 
+  /**
+   * The first command of a daemon otherwise waits for the bwrap probe and the bash grammar; both are
+   * cached per daemon, so starting them with the thread or turn overlaps them with the model request.
+   */
+  private prewarm(policy: ThreadSettings["sandboxPolicy"]): void {
+    this.deps.launcher.prewarm?.(policy);
+    void loadBashParser().catch(() => undefined);
+  }
+
   /** turn/start; on a thread with an active turn it steers that turn, as 0.169 documents. */
   async startTurn(
     params: {
@@ -362,6 +373,7 @@ export class ThreadManager {
     if (params.summary !== undefined && params.summary !== null) next.summary = params.summary;
     thread.settings = next;
     if (params.collaborationMode) live.collaborationMode = params.collaborationMode.mode;
+    this.prewarm(next.sandboxPolicy);
     const { client: model, streamMaxRetries, wireApi } = await this.deps.models(next.modelProviderId, this.deps.config.effective);
     const turn = new ActiveTurn(thread, next, params.input, {
       model,

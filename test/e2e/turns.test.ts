@@ -1,7 +1,7 @@
 // Turns against the real daemon and the loopback Responses mock: multi-turn history, steer (and
 // turn/start on an active turn), apply_patch through the model, update_plan for a shell-family
 // model, with each session's transcript validated against the 0.169 schema by wire-check.
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { evCustomToolCall, evFunctionCall, evMessage, turn } from "../helpers/mockResponses.js";
@@ -166,5 +166,28 @@ describe("update_plan for a shell-family model", () => {
     const out = inputOf(s.mock, 1).find((i) => i["type"] === "function_call_output");
     expect(out).toMatchObject({ call_id: "call_plan", output: "Plan updated" });
     checkTraffic(d, "update-plan");
+  });
+});
+
+describe("the daemon's own files", () => {
+  // Without daemonPaths in the command runner, a read-only command could read the daemon's home
+  // (auth.json, every thread's rollout) and hand it to the model: this test then sees the secret.
+  it("hides the daemon home from a turn's sandboxed command", async () => {
+    const s = await session([
+      // GATEHOUSE_HOME reaches commands through the inherited environment (it names no secret).
+      turn(evFunctionCall("call_peek", "exec_command", { cmd: "cat \"$GATEHOUSE_HOME/auth-probe.txt\"; echo exit=$?", yield_time_ms: 5_000 })),
+      turn(evMessage("msg_done", "looked")),
+    ]);
+    const secret = `gatehouse-secret-${process.pid}`;
+    const probe = join(s.home.home, "auth-probe.txt");
+    writeFileSync(probe, secret);
+    const d = s.daemon;
+    const threadId = await startThread(d, s.cwd, { sandbox: "read-only" });
+    const t = await runTurn(d, threadId, "peek");
+    expect(t.turn["status"]).toBe("completed");
+    const out = String(inputOf(s.mock, 1).find((i) => i["type"] === "function_call_output")?.["output"] ?? "");
+    expect(out).toMatch(/exit=[1-9]/);
+    expect(out).not.toContain(secret);
+    expect(readFileSync(probe, "utf8")).toBe(secret);
   });
 });

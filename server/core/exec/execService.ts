@@ -14,6 +14,7 @@
 //    reason and remedy, and a `warning` notification the first time it happens in this daemon.
 //  - The command's environment is built from shell_environment_policy (never the daemon's env as
 //    is), then the request's `env` overrides, then the launcher's sandbox markers.
+import { daemonPathsFor } from "../policy/daemonPaths.js";
 import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute } from "node:path";
@@ -337,10 +338,8 @@ export class ExecService {
     return { policy: sandboxPolicyFromConfig(config) };
   }
 
-  /** The daemon's home is hidden from commands unless they run inside it; config.toml stays read-only. */
   private daemonPaths(config: EffectiveConfig, cwd: string): LaunchOptions["daemonPaths"] {
-    const inside = (p: string, dir: string): boolean => p === dir || p.startsWith(`${dir.replace(/\/+$/, "")}/`);
-    return inside(cwd, config.home) ? { readOnly: [config.userConfigFile] } : { deny: [config.home], readOnly: [config.userConfigFile] };
+    return daemonPathsFor(config.home, config.userConfigFile, cwd);
   }
 
   private warnOnce(client: ClientSink, warnings: readonly SandboxWarning[]): void {

@@ -24,6 +24,7 @@ import { ApprovalBroker } from "../approval/broker.js";
 import { autoCompactLimit } from "../engine/compaction.js";
 import { reviewMode, type ReviewRequest } from "../engine/review.js";
 import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/turnRunner.js";
+import { daemonPathsFor } from "../policy/daemonPaths.js";
 import { sandboxPolicyFromConfig, sandboxPolicyFromMode, sandboxPolicyFromWire, sandboxPolicyToWire } from "../policy/sandboxFromWire.js";
 import type { ApprovalGate, ClientSink } from "../ports.js";
 import { loadBashParser } from "../tools/bashParse.js";
@@ -390,6 +391,7 @@ export class ThreadManager {
       streamMaxRetries,
       contextWindow: this.deps.contextWindow(next.model),
       warnOnce: (m) => this.warnOnce(thread, m),
+      daemonPaths: daemonPathsFor(this.deps.config.home, this.deps.config.userConfigFile, next.cwd),
       compaction: { limit: autoCompactLimit(this.deps.config.effective.modelAutoCompactTokenLimit, this.deps.contextWindow(next.model)), only: opts.compactOnly === true },
     });
     live.turn = turn;

@@ -116,7 +116,7 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
   let request;
   try {
     const policy = verdict.sandboxed ? withPermissions(ctx.settings.sandboxPolicy, verdict.permissions ?? NO_PERMISSIONS) : FULL_ACCESS;
-    request = await ctx.launcher.transform(spec.argv, policy, spec.cwd);
+    request = await ctx.launcher.transform(spec.argv, policy, spec.cwd, ctx.daemonPaths ? { daemonPaths: ctx.daemonPaths } : {});
   } catch (error) {
     const message = error instanceof SandboxUnavailableError ? `${error.message}` : `execution error: ${error instanceof Error ? error.message : String(error)}`;
     if (error instanceof SandboxUnavailableError) ctx.warnOnce(message);

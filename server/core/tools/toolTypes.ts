@@ -1,5 +1,6 @@
 // What a tool sees of the turn it runs in, and what it gives back to the model.
 import type { Logger } from "../../log.js";
+import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
 import type { SandboxLauncher } from "../../sandbox/launcher.js";
 import type { TurnItems } from "../engine/turnItems.js";
 import type { ApprovalGate } from "../ports.js";
@@ -38,6 +39,8 @@ export interface ToolContext {
   readonly approvals: ApprovalGate;
   readonly launcher: SandboxLauncher;
   readonly log: Logger;
+  /** The daemon's own files as the sandbox must treat them (core/policy/daemonPaths.ts). */
+  readonly daemonPaths?: DaemonPaths;
   /** Sends a `warning` notification once per distinct text for this daemon. */
   warnOnce(message: string): void;
 }

@@ -47,6 +47,13 @@ export function decodeUtf8(bytes: Uint8Array): { ok: true; text: string } | { ok
   }
 }
 
+/** One frame's bytes (a line, a text frame) to a JSON value; `unit` names it in the UTF-8 error. */
+export function decodeBytes(bytes: Uint8Array, unit: string): DecodeResult {
+  const text = decodeUtf8(bytes);
+  if (!text.ok) return { ok: false, error: `${text.error} in ${unit}` };
+  return decodeFrame(text.text);
+}
+
 export function encodeMessage(msg: object): string {
   let body: object = msg;
   if (Object.prototype.hasOwnProperty.call(msg, "jsonrpc")) {

@@ -17,7 +17,7 @@
 import type { Readable } from "node:stream";
 import { AbstractMessageReader, Disposable } from "vscode-jsonrpc";
 import type { DataCallback, Message, MessageReader } from "vscode-jsonrpc";
-import { FrameParseError, decodeFrame, decodeUtf8 } from "./framing.js";
+import { FrameParseError, decodeBytes } from "./framing.js";
 
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 
@@ -160,12 +160,7 @@ export class JsonLineMessageReader extends AbstractMessageReader implements Mess
     if (isBlank(line)) {
       return;
     }
-    const text = decodeUtf8(line);
-    if (!text.ok) {
-      this.fireError(new FrameParseError(`${text.error} in line of ${line.length} bytes`));
-      return;
-    }
-    const decoded = decodeFrame(text.text);
+    const decoded = decodeBytes(line, `line of ${line.length} bytes`);
     if (!decoded.ok) {
       this.fireError(new FrameParseError(decoded.error));
       return;

@@ -1,7 +1,7 @@
 // One WebSocket text frame is one message (the browser MessagePort reader in vscode-jsonrpc is the model).
 //
 // Invariants:
-// - Text frames are decoded with a fatal UTF-8 decoder and parsed with decodeFrame; a frame that does not
+// - Text frames are decoded with a fatal UTF-8 decoder and parsed with decodeBytes; a frame that does not
 //   parse is reported through fireError(FrameParseError) and the socket stays open.
 // - ws itself validates UTF-8 in text frames (skipUTF8Validation is left false) and closes the socket with
 //   1007 on invalid UTF-8 before we see the frame. That is accepted here: a peer that sends broken
@@ -14,7 +14,7 @@
 import type { RawData, WebSocket } from "ws";
 import { AbstractMessageReader, Disposable } from "vscode-jsonrpc";
 import type { DataCallback, Message, MessageReader } from "vscode-jsonrpc";
-import { FrameParseError, decodeFrame, decodeUtf8 } from "./framing.js";
+import { FrameParseError, decodeBytes } from "./framing.js";
 
 export const BINARY_FRAME_REFUSED = "binary frames are not supported; send JSON as text frames";
 
@@ -80,12 +80,7 @@ export class WebSocketMessageReader extends AbstractMessageReader implements Mes
       this.fireError(new FrameParseError(BINARY_FRAME_REFUSED));
       return;
     }
-    const text = decodeUtf8(toBytes(data));
-    if (!text.ok) {
-      this.fireError(new FrameParseError(`${text.error} in text frame`));
-      return;
-    }
-    const decoded = decodeFrame(text.text);
+    const decoded = decodeBytes(toBytes(data), "text frame");
     if (!decoded.ok) {
       this.fireError(new FrameParseError(decoded.error));
       return;

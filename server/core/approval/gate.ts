@@ -6,7 +6,8 @@ import type { CommandExecutionApprovalDecision, CommandExecutionRequestApprovalP
 import type { Logger } from "../../log.js";
 import type { ApprovalGate, ApprovalOutcome, ApprovalRequest, ApprovalThread, PermissionsRequest } from "../ports.js";
 import { loadBashParser } from "../tools/bashParse.js";
-import { parseCommandActions, shellJoin } from "../tools/commandActions.js";
+import { parseCommandActions } from "../tools/commandActions.js";
+import { shellJoin } from "../tools/shellQuote.js";
 import { ApprovalBroker, type BrokerResult } from "./broker.js";
 import { analyzeCommand } from "./commandSafety.js";
 import { appendAllowRule, ExecPolicy } from "./execpolicy/policy.js";

@@ -280,7 +280,7 @@ export class ActiveTurn {
   }
 
   private async sampleOnce(opened: Set<string>): Promise<RoundResult> {
-    const { thread, modelItems: items } = this;
+    const { modelItems: items } = this;
     const out: ResponseItem[] = [];
     const calls: ToolCall[] = [];
     const text = new Map<string, string>();
@@ -363,7 +363,6 @@ export class ActiveTurn {
           break;
       }
     }
-    void thread;
     return { items: out, calls };
   }
 

@@ -3,9 +3,8 @@
 // config.toml stays read-only even where a writable root covers it. Used by command/exec and by the
 // turn engine's commands alike.
 import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
+import { isUnderOrEqual } from "../../sandbox/paths.js";
 
 export function daemonPathsFor(home: string, userConfigFile: string, cwd: string): DaemonPaths {
-  const dir = home.replace(/\/+$/, "");
-  const inside = cwd === dir || cwd.startsWith(`${dir}/`);
-  return inside ? { readOnly: [userConfigFile] } : { deny: [home], readOnly: [userConfigFile] };
+  return isUnderOrEqual(cwd, home) ? { readOnly: [userConfigFile] } : { deny: [home], readOnly: [userConfigFile] };
 }

@@ -9,6 +9,7 @@
 // started_at_ms / completed_at_ms beside `item` in the event. The others (FileChange, McpToolCall,
 // WebSearch, Plan, ContextCompaction) were not observed and follow the Rust field names.
 import type { CodexErrorInfo, CommandAction, ThreadItem, UserInput } from "../../../protocol/v2/shared.js";
+import { shellJoin } from "../tools/shellQuote.js";
 
 type Obj = Record<string, unknown>;
 
@@ -38,13 +39,6 @@ export function errorInfoFromRollout(v: unknown): CodexErrorInfo | null {
     out[snakeToCamel(k)] = isObj(inner) ? Object.fromEntries(Object.entries(inner).map(([ik, iv]) => [snakeToCamel(ik), iv])) : inner;
   }
   return out as CodexErrorInfo;
-}
-
-const SAFE_ARG = /^[A-Za-z0-9_@%+=:,./-]+$/;
-
-/** POSIX shell quoting, as the reference renders `command` ("/bin/bash -lc 'echo hi'"). */
-export function shellJoin(argv: readonly string[]): string {
-  return argv.map((a) => (a !== "" && SAFE_ARG.test(a) ? a : `'${a.replace(/'/g, `'"'"'`)}'`)).join(" ");
 }
 
 function stripFileUrl(p: string): string {

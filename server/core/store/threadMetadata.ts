@@ -5,40 +5,26 @@
 // value (null clears it); an absent key leaves it. Lines for an id apply in order over the
 // session_meta's git. Each append is one small O_APPEND write; a torn line is skipped on read.
 // 0.169 keeps these in its state DB; it answers with the patched gitInfo [obs].
-import { appendFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { RolloutGitInfo } from "./rolloutTypes.js";
+import { appendRecord, readRecords } from "./sideFiles.js";
 
 export const THREAD_METADATA_FILE = "thread_metadata.jsonl";
 
 export type GitPatch = Partial<Record<keyof RolloutGitInfo, string | null>>;
 
 export async function appendGitPatch(home: string, threadId: string, git: GitPatch, now = new Date()): Promise<void> {
-  const line = JSON.stringify({ id: threadId.toLowerCase(), git, updated_at: now.toISOString() }) + "\n";
-  await appendFile(join(home, THREAD_METADATA_FILE), line, { encoding: "utf8", mode: 0o644 });
+  await appendRecord(join(home, THREAD_METADATA_FILE), { id: threadId.toLowerCase(), git, updated_at: now.toISOString() });
 }
 
 /** id → the patches for it, oldest first. A missing file means none. */
 export async function readGitPatches(home: string): Promise<Map<string, GitPatch[]>> {
-  let text: string;
-  try {
-    text = await readFile(join(home, THREAD_METADATA_FILE), "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return new Map();
-    throw e;
-  }
   const out = new Map<string, GitPatch[]>();
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      const v = JSON.parse(line) as { id?: unknown; git?: unknown };
-      if (typeof v.id !== "string" || typeof v.git !== "object" || v.git === null) continue;
-      const list = out.get(v.id) ?? [];
-      list.push(v.git as GitPatch);
-      out.set(v.id, list);
-    } catch {
-      /* torn or foreign line */
-    }
+  for (const v of (await readRecords(join(home, THREAD_METADATA_FILE))) as Array<{ id?: unknown; git?: unknown } | null>) {
+    if (typeof v?.id !== "string" || typeof v.git !== "object" || v.git === null) continue;
+    const list = out.get(v.id) ?? [];
+    list.push(v.git as GitPatch);
+    out.set(v.id, list);
   }
   return out;
 }

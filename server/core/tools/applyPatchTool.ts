@@ -1,13 +1,14 @@
 // apply_patch (agent-loop.md §3.3): verified before anything is shown or written; then a fileChange
 // item, the approval hook, the atomic per-file apply, and a turn diff when it changed. A patch that
 // does not verify gives the model the reason and no item, as 0.169 does.
-import { relative, isAbsolute, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { ThreadItem } from "../../../protocol/v2/index.js";
 import { PROTECTED_NAMES, resolveFileSystemPolicy, toSplitPolicy } from "../../sandbox/policy.js";
 import { nodeFsView } from "../../sandbox/fsView.js";
+import { isUnderOrEqual } from "../../sandbox/paths.js";
 import { applyVerified, fileChangesForItem, verificationFailureOutput, verifyPatch, type VerifiedPatch } from "../patch/apply.js";
 import { TurnDiffTracker } from "../patch/turnDiff.js";
-import { functionOutput, TurnCancelled, type Tool, type ToolContext, type ToolOutput } from "./toolTypes.js";
+import { functionOutput, parseToolArgs, TurnCancelled, type Tool, type ToolContext, type ToolOutput } from "./toolTypes.js";
 
 const LARK_GRAMMAR = `start: begin_patch hunk+ end_patch
 begin_patch: "*** Begin Patch" LF
@@ -42,11 +43,6 @@ function trackerFor(ctx: ToolContext): TurnDiffTracker {
   return t;
 }
 
-function inside(root: string, p: string): boolean {
-  const rel = relative(root, p);
-  return rel === "" || (!rel.startsWith("..") && !isAbsolute(rel));
-}
-
 /** Whether the sandbox policy would let a command write every path of the patch. */
 function withinWritableRoots(verified: VerifiedPatch, ctx: ToolContext): boolean {
   try {
@@ -58,8 +54,8 @@ function withinWritableRoots(verified: VerifiedPatch, ctx: ToolContext): boolean
     return paths.every((p) =>
       resolved.writableRoots.some(
         (r) =>
-          inside(r.root, p) &&
-          ![...r.readOnlySubpaths, ...r.unreadableSubpaths, ...PROTECTED_NAMES.map((n) => `${r.root}/${n}`)].some((x) => inside(x, p)),
+          isUnderOrEqual(p, r.root) &&
+          ![...r.readOnlySubpaths, ...r.unreadableSubpaths, ...PROTECTED_NAMES.map((n) => `${r.root}/${n}`)].some((x) => isUnderOrEqual(p, x)),
       ),
     );
   } catch {
@@ -83,6 +79,7 @@ export async function runApplyPatch(patchText: string, callId: string, cwd: stri
     if (verdict.decision === "cancel") throw new TurnCancelled();
     return verdict.message;
   }
+  // Checked again, not reused: the approval may have waited on a person while the roots changed on disk.
   if (verdict.sandboxed && !withinWritableRoots(patch, ctx)) {
     await ctx.items.complete({ ...item, status: "failed" });
     return "apply_patch failed: the patch writes outside the sandbox's writable roots (or into a protected path such as .git), and it was not approved to run outside the sandbox";
@@ -107,13 +104,10 @@ export const applyPatchTool: Tool = {
   async run(call, ctx): Promise<ToolOutput> {
     let patch = call.input;
     if (call.kind === "function") {
-      try {
-        const parsed = JSON.parse(call.input) as { input?: unknown };
-        if (typeof parsed.input !== "string") return functionOutput(call, "failed to parse function arguments: missing field `input`");
-        patch = parsed.input;
-      } catch (error) {
-        return functionOutput(call, `failed to parse function arguments: ${error instanceof Error ? error.message : String(error)}`);
-      }
+      const args = parseToolArgs(call.input);
+      if (typeof args === "string") return functionOutput(call, args);
+      if (typeof args["input"] !== "string") return functionOutput(call, "failed to parse function arguments: missing field `input`");
+      patch = args["input"];
     }
     return functionOutput(call, await runApplyPatch(patch, call.callId, resolve(ctx.settings.cwd), ctx));
   },

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { CommandAction } from "../../../protocol/v2/shared.js";
 import { loadBashParser } from "./bashParse.js";
-import { parseCommandActions, shellJoin, shellQuote } from "./commandActions.js";
+import { parseCommandActions } from "./commandActions.js";
+import { shellJoin, shellQuote } from "./shellQuote.js";
 import { OBSERVED_0_169 } from "./commandActions.observed.js";
 
 beforeAll(async () => {

@@ -9,7 +9,8 @@ import { SandboxUnavailableError } from "../../sandbox/errors.js";
 import type { SandboxPolicy } from "../../sandbox/policy.js";
 import { startExec, type ExecHandle, type ExecResult } from "../../sandbox/spawn.js";
 import { loadBashParser } from "./bashParse.js";
-import { parseCommandActions, shellJoin } from "./commandActions.js";
+import { parseCommandActions } from "./commandActions.js";
+import { shellJoin } from "./shellQuote.js";
 import { TurnCancelled, type ToolContext } from "./toolTypes.js";
 
 export interface CommandSpec {

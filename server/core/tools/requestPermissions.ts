@@ -1,7 +1,7 @@
 // request_permissions (0.169, offered only with `features.request_permissions_tool`): the model asks
 // for extra sandbox permissions for its later commands; the approvals layer asks the client and
 // records what was granted. No thread item: on the wire there is only the approval request.
-import { functionOutput, type Tool, type ToolOutput } from "./toolTypes.js";
+import { functionOutput, parseToolArgs, type Tool, type ToolOutput } from "./toolTypes.js";
 
 const PATHS = (what: string) => ({ type: "array", description: `Absolute paths to grant ${what} access; omit when none are needed.`, items: { type: "string" } });
 
@@ -33,14 +33,8 @@ export const requestPermissionsTool: Tool = {
     },
   },
   async run(call, ctx): Promise<ToolOutput> {
-    let args: Record<string, unknown>;
-    try {
-      const parsed: unknown = JSON.parse(call.input || "{}");
-      if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return functionOutput(call, "failed to parse function arguments: arguments must be a JSON object");
-      args = parsed as Record<string, unknown>;
-    } catch (error) {
-      return functionOutput(call, `failed to parse function arguments: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const args = parseToolArgs(call.input);
+    if (typeof args === "string") return functionOutput(call, args);
     if (args["permissions"] === undefined) return functionOutput(call, "failed to parse function arguments: missing field `permissions`");
     if (!ctx.approvals.requestPermissions) return functionOutput(call, "request_permissions is not available here");
     const output = await ctx.approvals.requestPermissions(

@@ -16,7 +16,7 @@
 // - turn/interrupt while pending: turn/completed (interrupted), then serverRequest/resolved.
 import { ToolRequestUserInputResponse, type ToolRequestUserInputParams, type ToolRequestUserInputQuestion } from "../../../protocol/v2/index.js";
 import type { ApprovalBroker } from "../approval/broker.js";
-import { functionOutput, type Tool } from "./toolTypes.js";
+import { functionOutput, parseToolArgs, type Tool } from "./toolTypes.js";
 
 export const REQUEST_USER_INPUT = "request_user_input";
 
@@ -69,13 +69,9 @@ export interface RequestUserInputDeps {
 }
 
 function parseQuestions(input: string): ToolRequestUserInputQuestion[] | string {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(input || "{}");
-  } catch (error) {
-    return `failed to parse function arguments: ${error instanceof Error ? error.message : String(error)}`;
-  }
-  const questions = (parsed as { questions?: unknown } | null)?.questions;
+  const parsed = parseToolArgs(input);
+  if (typeof parsed === "string") return parsed;
+  const questions = parsed["questions"];
   if (!Array.isArray(questions)) return "failed to parse function arguments: missing field `questions`";
   const out: ToolRequestUserInputQuestion[] = [];
   for (const q of questions as unknown[]) {

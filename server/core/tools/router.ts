@@ -23,11 +23,6 @@ export function modelFamily(model: string): ModelFamily {
   return "shellCommand";
 }
 
-/** Whether the model family calls tools in parallel by default (the catalog's setting in 0.169). */
-export function parallelToolCalls(model: string): boolean {
-  return modelFamily(model) === "unifiedExec";
-}
-
 /** Tools that depend on the thread rather than the model family. */
 export interface ThreadTools {
   /** request_user_input, offered to the families that 0.169 offers it to. */

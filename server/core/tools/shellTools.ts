@@ -3,7 +3,7 @@
 // answer with the exit code, the wall time and the output.
 import { resolve } from "node:path";
 import { startCommand } from "./commandRunner.js";
-import { functionOutput, type Tool, type ToolCall, type ToolContext, type ToolOutput } from "./toolTypes.js";
+import { functionOutput, parseToolArgs, type Tool, type ToolCall, type ToolContext, type ToolOutput } from "./toolTypes.js";
 import { truncateForModel } from "./modelOutput.js";
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
@@ -12,15 +12,6 @@ const MODEL_OUTPUT_TOKENS = 10_000;
 export function defaultShell(): string {
   const shell = process.env["SHELL"];
   return shell && shell.startsWith("/") ? shell : "/bin/bash";
-}
-
-function args(call: ToolCall): Record<string, unknown> | string {
-  try {
-    const parsed: unknown = JSON.parse(call.input || "{}");
-    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : "arguments must be a JSON object";
-  } catch (error) {
-    return `failed to parse function arguments: ${error instanceof Error ? error.message : String(error)}`;
-  }
 }
 
 async function runToEnd(call: ToolCall, ctx: ToolContext, argv: string[], a: Record<string, unknown>, json: boolean): Promise<ToolOutput> {
@@ -62,7 +53,7 @@ export const shellCommandTool: Tool = {
     },
   },
   async run(call, ctx) {
-    const a = args(call);
+    const a = parseToolArgs(call.input);
     if (typeof a === "string") return functionOutput(call, a);
     if (typeof a["command"] !== "string") return functionOutput(call, "failed to parse function arguments: missing field `command`");
     return runToEnd(call, ctx, [defaultShell(), a["login"] === false ? "-c" : "-lc", a["command"]], a, false);
@@ -84,7 +75,7 @@ export const shellTool: Tool = {
     },
   },
   async run(call, ctx) {
-    const a = args(call);
+    const a = parseToolArgs(call.input);
     if (typeof a === "string") return functionOutput(call, a);
     const command = a["command"];
     if (!Array.isArray(command) || command.length === 0 || !command.every((c) => typeof c === "string")) return functionOutput(call, "failed to parse function arguments: `command` must be a non-empty array of strings");

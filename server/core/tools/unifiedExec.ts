@@ -4,7 +4,7 @@
 // thread: an interrupt kills the ones its turn started, closing the thread kills them all.
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
-import { functionOutput, type Tool, type ToolCall, type ToolContext, type ToolOutput } from "./toolTypes.js";
+import { functionOutput, parseToolArgs, type Tool, type ToolContext, type ToolOutput } from "./toolTypes.js";
 import { startCommand, type CommandOutcome, type RunningCommand } from "./commandRunner.js";
 import { defaultShell } from "./shellTools.js";
 import { approxTokens, truncateForModel } from "./modelOutput.js";
@@ -81,15 +81,6 @@ export class UnifiedExecSessions {
   }
 }
 
-function parseArgs(call: ToolCall): Record<string, unknown> | string {
-  try {
-    const parsed: unknown = JSON.parse(call.input || "{}");
-    return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : "arguments must be a JSON object";
-  } catch (error) {
-    return `failed to parse function arguments: ${error instanceof Error ? error.message : String(error)}`;
-  }
-}
-
 async function yieldResult(session: Session, yieldMs: number, started: number, maxTokens: number, ctx: ToolContext, sessions: UnifiedExecSessions): Promise<string> {
   await waitFor(session.command.outcome, yieldMs, ctx.signal);
   // Let an exit that raced the timer settle, so its status is reported rather than "running".
@@ -129,7 +120,7 @@ export function unifiedExecTools(sessions: UnifiedExecSessions): Tool[] {
       },
     },
     async run(call, ctx): Promise<ToolOutput> {
-      const args = parseArgs(call);
+      const args = parseToolArgs(call.input);
       if (typeof args === "string") return functionOutput(call, args);
       if (typeof args["cmd"] !== "string") return functionOutput(call, "failed to parse function arguments: missing field `cmd`");
       const shell = typeof args["shell"] === "string" && args["shell"] ? args["shell"] : defaultShell();
@@ -173,7 +164,7 @@ export function unifiedExecTools(sessions: UnifiedExecSessions): Tool[] {
       },
     },
     async run(call, ctx): Promise<ToolOutput> {
-      const args = parseArgs(call);
+      const args = parseToolArgs(call.input);
       if (typeof args === "string") return functionOutput(call, args);
       const id = args["session_id"];
       const session = typeof id === "number" ? sessions.get(id) : undefined;

@@ -1,5 +1,5 @@
 // update_plan: the model's step list, shown to clients as turn/plan/updated (agent-loop.md §2.2).
-import { functionOutput, type Tool } from "./toolTypes.js";
+import { functionOutput, parseToolArgs, type Tool } from "./toolTypes.js";
 
 const STATUS: Record<string, "pending" | "inProgress" | "completed"> = { pending: "pending", in_progress: "inProgress", completed: "completed" };
 
@@ -30,13 +30,9 @@ export const updatePlanTool: Tool = {
     },
   },
   run(call, ctx) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(call.input || "{}");
-    } catch (error) {
-      return Promise.resolve(functionOutput(call, `failed to parse function arguments: ${error instanceof Error ? error.message : String(error)}`));
-    }
-    const a = (parsed ?? {}) as { explanation?: unknown; plan?: unknown };
+    const parsed = parseToolArgs(call.input);
+    if (typeof parsed === "string") return Promise.resolve(functionOutput(call, parsed));
+    const a = parsed as { explanation?: unknown; plan?: unknown };
     if (!Array.isArray(a.plan)) return Promise.resolve(functionOutput(call, "failed to parse function arguments: missing field `plan`"));
     const plan: { step: string; status: "pending" | "inProgress" | "completed" }[] = [];
     for (const entry of a.plan as unknown[]) {

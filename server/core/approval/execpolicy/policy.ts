@@ -4,8 +4,9 @@
 // Invariants: an amendment is on disk (write to a temporary file, then rename over the old one, one
 // writer at a time) before it applies in memory, so a crash never leaves a half-written rule and the
 // in-memory policy never claims a rule the file lacks.
-import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import { writeFileAtomic } from "../../config/atomicWrite.js";
 import { formatAllowRule, matchesPrefix, parseRules, type Decision, type PrefixRule } from "./parser.js";
 
 export interface RuleMatch {
@@ -102,9 +103,7 @@ export async function appendAllowRule(home: string, prefix: readonly string[]): 
     const next = `${existing}${existing === "" || existing.endsWith("\n") ? "" : "\n"}${formatAllowRule(prefix)}`;
     // Validate what we are about to write, so a bad amendment can never break the next load.
     parseRules(next, file);
-    const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, next, { mode: 0o600 });
-    await rename(tmp, file);
+    await writeFileAtomic(file, next, { mode: 0o600 });
   });
   writers.set(file, run);
   try {

@@ -8,6 +8,7 @@ import { v7 as uuidv7 } from "uuid";
 import type { ThreadItem, Turn, TurnError, UserInput } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
 import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
+import type { CommandShell } from "../tools/shellSnapshot.js";
 import type { SandboxLauncher } from "../../sandbox/launcher.js";
 import { ModelError } from "../model/errors.js";
 import type { ModelEvent, ModelRequest, ResponseItem } from "../model/types.js";
@@ -42,6 +43,7 @@ export interface TurnDeps {
   readonly contextWindow: number | null;
   readonly warnOnce: (message: string) => void;
   readonly daemonPaths?: DaemonPaths;
+  readonly commandShell?: CommandShell;
   /** Auto-compaction limit (compaction.ts); `only` makes this a thread/compact/start turn. */
   readonly compaction?: { readonly limit: number | null; readonly only?: boolean };
   /** A review turn: its own history, not steerable, its model output shown only through the mode. */
@@ -412,6 +414,7 @@ export class ActiveTurn {
         log: deps.log,
         warnOnce: deps.warnOnce,
         ...(deps.daemonPaths ? { daemonPaths: deps.daemonPaths } : {}),
+        ...(deps.commandShell ? { commandShell: deps.commandShell } : {}),
       });
     } catch (e) {
       if (e instanceof TurnCancelled) {

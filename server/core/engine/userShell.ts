@@ -57,7 +57,7 @@ export async function runUserShellCommand(host: ThreadTaskHost, command: string,
     await rollout.append([taskStarted(turnId, startedAt, null)]);
     const running = await startCommand(
       { itemId: randomUUID(), argv: [defaultShell(), "-lc", command], cwd: settings.cwd, escalated: false, justification: null, timeoutMs: timeoutMs ?? USER_SHELL_DEFAULT_TIMEOUT_MS, source: "userShell" },
-      { thread, turnId, items, settings, signal: host.signal, approvals: USER_APPROVED, launcher: host.launcher, log: host.log, warnOnce: (m) => host.warnOnce(m) },
+      { thread, turnId, items, settings, signal: host.signal, approvals: USER_APPROVED, launcher: host.launcher, log: host.log, commandShell: host.commandShell, warnOnce: (m) => host.warnOnce(m) },
     );
     const outcome = await running.outcome;
     const message =

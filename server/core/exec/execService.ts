@@ -14,6 +14,7 @@
 //    reason and remedy, and a `warning` notification the first time it happens in this daemon.
 //  - The command's environment is built from shell_environment_policy (never the daemon's env as
 //    is), then the request's `env` overrides, then the launcher's sandbox markers.
+import { commandEnvironment } from "../policy/commandEnv.js";
 import { daemonPathsFor } from "../policy/daemonPaths.js";
 import { statSync } from "node:fs";
 import { homedir } from "node:os";
@@ -27,7 +28,7 @@ import type {
   CommandExecWriteParams,
 } from "../../../protocol/v2/commandExec.js";
 import { RpcErrorCode } from "../../../protocol/errors.js";
-import { applyEnvOverrides, buildShellEnvironment, type ShellEnvironmentPolicy } from "../../sandbox/env.js";
+import { applyEnvOverrides } from "../../sandbox/env.js";
 import { SandboxPolicyError, SandboxUnavailableError } from "../../sandbox/errors.js";
 import type { ExecRequest, LaunchOptions, SandboxLauncher } from "../../sandbox/launcher.js";
 import type { PermissionProfileConfig, SandboxPolicy, SandboxWarning, SplitSandboxPolicy } from "../../sandbox/policy.js";
@@ -77,15 +78,6 @@ interface ResolvedPolicy {
   readonly projectRoots?: readonly string[];
 }
 
-function shellPolicy(c: EffectiveConfig["shellEnvironmentPolicy"]): ShellEnvironmentPolicy {
-  return {
-    inherit: c.inherit,
-    ignore_default_excludes: c.ignoreDefaultExcludes,
-    exclude: c.exclude,
-    set: c.set,
-    include_only: c.includeOnly,
-  };
-}
 
 function decode(deltaBase64: string): Buffer {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(deltaBase64.replace(/\s+/g, ""))) {
@@ -218,7 +210,7 @@ export class ExecService {
   async prepare(input: PrepareInput): Promise<ExecRequest> {
     const config = this.options.config();
     const resolved = this.resolvePolicy(input, config);
-    const env = applyEnvOverrides(buildShellEnvironment(this.options.baseEnv ?? process.env, shellPolicy(config.shellEnvironmentPolicy)), input.env);
+    const env = applyEnvOverrides(commandEnvironment(config, this.options.baseEnv ?? process.env), input.env);
     const launch: LaunchOptions = {
       env,
       tty: input.tty ?? false,

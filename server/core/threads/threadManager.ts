@@ -24,13 +24,16 @@ import { ApprovalBroker } from "../approval/broker.js";
 import { autoCompactLimit } from "../engine/compaction.js";
 import { reviewMode, type ReviewRequest } from "../engine/review.js";
 import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/turnRunner.js";
+import { commandEnvironment, shellEnvironmentPolicy } from "../policy/commandEnv.js";
 import { daemonPathsFor } from "../policy/daemonPaths.js";
 import { sandboxPolicyFromConfig, sandboxPolicyFromMode, sandboxPolicyFromWire, sandboxPolicyToWire } from "../policy/sandboxFromWire.js";
 import type { ApprovalGate, ClientSink } from "../ports.js";
 import { loadBashParser } from "../tools/bashParse.js";
 import { dynamicTools } from "../tools/dynamicTools.js";
 import { requestUserInputTool } from "../tools/requestUserInput.js";
+import { defaultShell } from "../tools/shellTools.js";
 import { ToolRouter, type ThreadTools } from "../tools/router.js";
+import { captureShellSnapshot, ShellSnapshotSlot, type CommandShell } from "../tools/shellSnapshot.js";
 import { UnifiedExecSessions } from "../tools/unifiedExec.js";
 import { RolloutWriter } from "../store/rolloutWriter.js";
 import { ThreadIndex } from "../store/threadIndex.js";
@@ -65,6 +68,8 @@ export interface Live {
   dynamicTools?: readonly DynamicToolSpec[];
   /** The collaboration mode of the last turn/start that set one (0.169 keeps it for later turns). */
   collaborationMode?: ModeKind;
+  /** The user's login environment for this thread's `-lc` commands (tools/shellSnapshot.ts). */
+  readonly loginShell: ShellSnapshotSlot;
 }
 
 /** What a thread task that is not a model turn works with (see queueTask). */
@@ -74,6 +79,7 @@ export interface ThreadTaskHost {
   readonly launcher: SandboxLauncher;
   readonly log: Logger;
   readonly signal: AbortSignal;
+  readonly commandShell: CommandShell;
   warnOnce(message: string): void;
 }
 
@@ -148,7 +154,6 @@ export class ThreadManager {
 
   async start(params: ThreadOverrides & { ephemeral?: boolean | null | undefined; dynamicTools?: DynamicToolSpec[] | null | undefined }, client: ClientSink): Promise<Record<string, unknown>> {
     const settings = this.settingsFor(params, null);
-    this.prewarm(settings.sandboxPolicy);
     const id = uuidv7();
     const now = new Date();
     const originator = client.session.clientInfo?.name ?? "gatehouse";
@@ -161,11 +166,46 @@ export class ThreadManager {
     const createdAt = Math.floor(now.getTime() / 1000);
     const thread = new LoadedThread(id, path, createdAt, settings, this.baseFields(id, originator, null, params.ephemeral ?? false), { name: null, preview: "", updatedAt: createdAt });
     thread.history = [];
-    const live: Live = { thread, rollout, sessions: new UnifiedExecSessions(), turn: null, task: null, taskAbort: new AbortController(), dynamicTools: params.dynamicTools ?? [] };
+    const live = this.newLive(thread, rollout, params.dynamicTools ?? []);
     this.live.set(id, live);
     this.subscribe(live, client);
-    setImmediate(() => thread.emit("thread/started", { thread: thread.toWire() }));
+    setImmediate(() => {
+      thread.emit("thread/started", { thread: thread.toWire() });
+      this.warmUp(live);
+    });
     return { thread: thread.toWire(), ...this.responseFields(thread) };
+  }
+
+  private newLive(thread: LoadedThread, rollout: RolloutWriter, dynamicTools: readonly DynamicToolSpec[]): Live {
+    const loginShell = new ShellSnapshotSlot(() => {
+      const config = this.deps.config.effective;
+      if (config.features["shell_snapshot"] === false) return null;
+      const shell = defaultShell();
+      const env = commandEnvironment(config);
+      const envPolicy = shellEnvironmentPolicy(config.shellEnvironmentPolicy);
+      const { cwd, sandboxPolicy } = thread.settings;
+      return {
+        key: JSON.stringify([shell, env, envPolicy]),
+        run: (signal) =>
+          captureShellSnapshot({
+            shell,
+            cwd,
+            env,
+            envPolicy,
+            launcher: this.deps.launcher,
+            sandboxPolicy,
+            daemonPaths: daemonPathsFor(this.deps.config.home, this.deps.config.userConfigFile, cwd),
+            signal,
+            log: this.deps.log.child({ threadId: thread.id }),
+          }),
+      };
+    });
+    return { thread, rollout, sessions: new UnifiedExecSessions(), turn: null, task: null, taskAbort: new AbortController(), dynamicTools, loginShell };
+  }
+
+  /** How this thread's commands start (tools/shellSnapshot.ts). */
+  private commandShell(live: Live): CommandShell {
+    return { env: commandEnvironment(this.deps.config.effective), snapshot: () => live.loginShell.peek() };
   }
 
   private baseFields(id: string, originator: string | null, forkedFromId: string | null, ephemeral: boolean) {
@@ -213,7 +253,7 @@ export class ThreadManager {
     // The model has seen this environment already; only changes are sent again.
     thread.contextSent = stored.turns.length > 0 ? settings : null;
     const dynamic = Array.isArray(stored.meta.dynamic_tools) ? (stored.meta.dynamic_tools as DynamicToolSpec[]) : [];
-    const live: Live = { thread, rollout, sessions: new UnifiedExecSessions(), turn: null, task: null, taskAbort: new AbortController(), dynamicTools: dynamic };
+    const live = this.newLive(thread, rollout, dynamic);
     this.live.set(threadId, live);
     return live;
   }
@@ -222,6 +262,7 @@ export class ThreadManager {
     const live = await this.load(params.threadId);
     if (!live.turn) live.thread.settings = this.settingsFor(params, live.thread.settings);
     this.subscribe(live, client);
+    setImmediate(() => this.warmUp(live));
     return { thread: live.thread.toWire(params.excludeTurns ? [] : live.thread.turns), ...this.responseFields(live.thread) };
   }
 
@@ -265,6 +306,7 @@ export class ThreadManager {
     const { thread } = live;
     if (live.turn) await live.turn.interrupt();
     live.taskAbort.abort();
+    live.loginShell.close();
     if (live.task) await live.task;
     await live.sessions.killAll();
     this.live.delete(thread.id);
@@ -340,6 +382,16 @@ export class ThreadManager {
     void loadBashParser().catch(() => undefined);
   }
 
+  /**
+   * After thread/start or thread/resume has been answered (so the answer does not wait for them):
+   * the prewarm above, and the thread's login snapshot, which the first command would otherwise wait for.
+   */
+  private warmUp(live: Live): void {
+    if (this.live.get(live.thread.id) !== live) return;
+    this.prewarm(live.thread.settings.sandboxPolicy);
+    live.loginShell.peek();
+  }
+
   /** turn/start; on a thread with an active turn it steers that turn, as 0.169 documents. */
   async startTurn(
     params: {
@@ -392,6 +444,7 @@ export class ThreadManager {
       contextWindow: this.deps.contextWindow(next.model),
       warnOnce: (m) => this.warnOnce(thread, m),
       daemonPaths: daemonPathsFor(this.deps.config.home, this.deps.config.userConfigFile, next.cwd),
+      commandShell: this.commandShell(live),
       compaction: { limit: autoCompactLimit(this.deps.config.effective.modelAutoCompactTokenLimit, this.deps.contextWindow(next.model)), only: opts.compactOnly === true },
     });
     live.turn = turn;
@@ -423,7 +476,7 @@ export class ThreadManager {
   async queueTask(threadId: string, client: ClientSink, task: (host: ThreadTaskHost) => Promise<void>): Promise<void> {
     const live = this.live.get(threadId) ?? (await this.load(threadId));
     this.subscribe(live, client);
-    const host: ThreadTaskHost = { thread: live.thread, rollout: live.rollout, launcher: this.deps.launcher, log: this.deps.log.child({ threadId }), signal: live.taskAbort.signal, warnOnce: (m) => this.warnOnce(live.thread, m) };
+    const host: ThreadTaskHost = { thread: live.thread, rollout: live.rollout, launcher: this.deps.launcher, log: this.deps.log.child({ threadId }), signal: live.taskAbort.signal, commandShell: this.commandShell(live), warnOnce: (m) => this.warnOnce(live.thread, m) };
     const before = [live.task, live.turn?.settled];
     const run = Promise.all(before)
       .then(() => new Promise<void>((r) => setImmediate(r)))

@@ -11,6 +11,7 @@ import { startExec, type ExecHandle, type ExecResult } from "../../sandbox/spawn
 import { loadBashParser } from "./bashParse.js";
 import { parseCommandActions } from "./commandActions.js";
 import { shellJoin } from "./shellQuote.js";
+import { commandLaunch } from "./shellSnapshot.js";
 import { TurnCancelled, type ToolContext } from "./toolTypes.js";
 
 export interface CommandSpec {
@@ -117,7 +118,8 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
   let request;
   try {
     const policy = verdict.sandboxed ? withPermissions(ctx.settings.sandboxPolicy, verdict.permissions ?? NO_PERMISSIONS) : FULL_ACCESS;
-    request = await ctx.launcher.transform(spec.argv, policy, spec.cwd, ctx.daemonPaths ? { daemonPaths: ctx.daemonPaths } : {});
+    const launch = commandLaunch(spec.argv, ctx.commandShell);
+    request = await ctx.launcher.transform(launch.argv, policy, spec.cwd, { ...(launch.env ? { env: launch.env } : {}), ...(ctx.daemonPaths ? { daemonPaths: ctx.daemonPaths } : {}) });
   } catch (error) {
     const message = error instanceof SandboxUnavailableError ? `${error.message}` : `execution error: ${error instanceof Error ? error.message : String(error)}`;
     if (error instanceof SandboxUnavailableError) ctx.warnOnce(message);

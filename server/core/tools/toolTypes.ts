@@ -5,6 +5,7 @@ import type { SandboxLauncher } from "../../sandbox/launcher.js";
 import type { TurnItems } from "../engine/turnItems.js";
 import type { ApprovalGate } from "../ports.js";
 import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
+import type { CommandShell } from "./shellSnapshot.js";
 
 /** A call the model made: a function call (JSON arguments) or a custom tool call (raw input). */
 export interface ToolCall {
@@ -41,6 +42,8 @@ export interface ToolContext {
   readonly log: Logger;
   /** The daemon's own files as the sandbox must treat them (core/policy/daemonPaths.ts). */
   readonly daemonPaths?: DaemonPaths;
+  /** The commands' environment and login snapshot (shellSnapshot.ts); without it, the launcher's defaults. */
+  readonly commandShell?: CommandShell;
   /** Sends a `warning` notification once per distinct text for this daemon. */
   warnOnce(message: string): void;
 }

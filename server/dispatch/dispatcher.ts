@@ -18,7 +18,7 @@ export class Dispatcher {
     private readonly scopes: ScopeQueues,
   ) {}
 
-  /** The client finished its handshake: its next request needs the whole table (handlers/lazyTable.ts). */
+  /** The client finished its handshake: its next request needs the v2 table (handlers/lazyTable.ts). */
   initialized(): void {
     preloadRequestTable();
   }
@@ -26,7 +26,7 @@ export class Dispatcher {
   async handleRequest(method: string, rawParams: unknown, ctx: RequestContext): Promise<unknown> {
     // Only `initialize` is answered before the table is loaded; once loaded, no await here, so
     // requests reach their scope queues in arrival order as before.
-    const table = (loadedRequestTable() ?? (method === "initialize" ? initializeRow : await loadRequestTable())) as ClientRequestTable;
+    const table = (loadedRequestTable(method) ?? (method === "initialize" ? initializeRow : await loadRequestTable(method))) as ClientRequestTable;
     if (!hasOwn(table, method)) throw RpcError.methodNotFound(method);
     const m = method as ClientRequestMethod;
     const spec = table[m];

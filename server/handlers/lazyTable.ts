@@ -2,38 +2,78 @@
 //
 // Why: the method tables are ~2,000 zod schemas; building them was half of a cold start's CPU time
 // and a third of its memory at the `initialize` answer (bench/, `--only startup`). `initialize`
-// itself needs one row, whose schemas come from their own small module, so the whole table is
-// imported when the first other request arrives (or the client says `initialized`, see
-// `preloadRequestTable`). Which row answers does not change: `initializeRow` holds the very schema
-// objects of the table's `initialize` row (lazyTable.test.ts checks it).
+// itself needs one row, whose schemas come from their own small module, so the v2 table is imported
+// when the first other request arrives (or the client says `initialized`, see
+// `preloadRequestTable`), and the v1 rows (0.80's legacy conversation API, a quarter of the cost)
+// only when a v1-only method arrives. Which row answers does not change: `initializeRow` holds the
+// very schema objects of the table's `initialize` row, a v2 method gets the merged table's row, and
+// `V1_ONLY_METHODS` names exactly the v1 rows v2 does not have (lazyTable.test.ts checks all three).
 import { request } from "../../protocol/define.js";
 import { InitializeParams, InitializeResponse } from "../../protocol/v2/initialize.js";
 import type { ClientRequestTable } from "./handlerMap.js";
 
-let loaded: ClientRequestTable | undefined;
-let loading: Promise<ClientRequestTable> | undefined;
-
 /** `initialize`'s row, for the requests that arrive before the table is loaded. */
 export const initializeRow = { initialize: request(InitializeParams, InitializeResponse) } as const satisfies Partial<ClientRequestTable>;
 
-/** The table once loaded, else undefined (callers then take `initializeRow` or await `loadRequestTable`). */
-export function loadedRequestTable(): ClientRequestTable | undefined {
-  return loaded;
+/** Methods only the v1 table has; any other method is answered from the v2 rows. */
+export const V1_ONLY_METHODS: ReadonlySet<string> = new Set([
+  "newConversation",
+  "getConversationSummary",
+  "listConversations",
+  "resumeConversation",
+  "forkConversation",
+  "archiveConversation",
+  "sendUserMessage",
+  "sendUserTurn",
+  "interruptConversation",
+  "addConversationListener",
+  "removeConversationListener",
+  "gitDiffToRemote",
+  "loginApiKey",
+  "getAuthStatus",
+  "getUserSavedConfig",
+  "setDefaultModel",
+  "getUserAgent",
+  "execOneOffCommand",
+]);
+
+/** What the dispatcher looks a method up in: the v2 rows, or the whole table for a v1-only method. */
+export type RequestRows = Partial<ClientRequestTable>;
+
+interface Loader {
+  value: RequestRows | undefined;
+  pending: Promise<RequestRows> | undefined;
 }
 
-export function loadRequestTable(): Promise<ClientRequestTable> {
-  if (!loading) {
-    const attempt = import("./handlerMap.js").then((m) => (loaded = m.clientRequestTable));
-    loading = attempt;
+const v2: Loader = { value: undefined, pending: undefined };
+const all: Loader = { value: undefined, pending: undefined };
+
+function load(loader: Loader, importer: () => Promise<RequestRows>): Promise<RequestRows> {
+  if (!loader.pending) {
+    const attempt = importer().then((rows) => (loader.value = rows));
+    loader.pending = attempt;
     // A failed import (a chunk missing on disk) is tried again by the next request.
     attempt.catch(() => {
-      if (loading === attempt) loading = undefined;
+      if (loader.pending === attempt) loader.pending = undefined;
     });
   }
-  return loading;
+  return loader.pending;
 }
 
-/** Starts loading without waiting for it, so the client's first request after the handshake does not pay for it. */
+const loaderFor = (method: string): Loader => (V1_ONLY_METHODS.has(method) ? all : v2);
+
+/** The rows that can answer `method` if loaded, else undefined (callers then take `initializeRow` or await `loadRequestTable`). */
+export function loadedRequestTable(method: string): RequestRows | undefined {
+  return loaderFor(method).value ?? all.value;
+}
+
+export function loadRequestTable(method: string): Promise<RequestRows> {
+  return V1_ONLY_METHODS.has(method)
+    ? load(all, async () => (await import("./handlerMap.js")).clientRequestTable)
+    : load(v2, async () => (await import("../../protocol/v2/methods.js")).v2Table.clientRequests as RequestRows);
+}
+
+/** Starts loading the v2 rows without waiting for them, so the client's first request after the handshake does not pay for it. */
 export function preloadRequestTable(): void {
-  loadRequestTable().catch(() => {});
+  loadRequestTable("").catch(() => {});
 }

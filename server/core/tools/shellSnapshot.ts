@@ -120,6 +120,8 @@ export async function captureShellSnapshot(input: CaptureInput): Promise<ShellSn
       }
     }
     const result = await handle.result;
+    // The thread unloaded (or the daemon is stopping): nothing went wrong.
+    if (input.signal?.aborted) return null;
     if (size > MAX_CAPTURE_BYTES) {
       log.warn({ shell: input.shell, bytes: size }, "shell snapshot: the login shell printed too much; commands log in each time");
       return null;

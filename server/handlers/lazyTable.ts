@@ -10,13 +10,13 @@
 // `V1_ONLY_METHODS` names exactly the v1 rows v2 does not have (lazyTable.test.ts checks all three).
 import { request } from "../../protocol/define.js";
 import { InitializeParams, InitializeResponse } from "../../protocol/v2/initialize.js";
-import type { ClientRequestTable } from "./handlerMap.js";
+import type { ClientRequestMethod, ClientRequestTable } from "./handlerMap.js";
 
 /** `initialize`'s row, for the requests that arrive before the table is loaded. */
 export const initializeRow = { initialize: request(InitializeParams, InitializeResponse) } as const satisfies Partial<ClientRequestTable>;
 
-/** Methods only the v1 table has; any other method is answered from the v2 rows. */
-export const V1_ONLY_METHODS: ReadonlySet<string> = new Set([
+/** Methods only the v1 table has (0.80's legacy conversation API); any other method is answered from the v2 rows. */
+export const V1_ONLY_METHODS = [
   "newConversation",
   "getConversationSummary",
   "listConversations",
@@ -35,7 +35,9 @@ export const V1_ONLY_METHODS: ReadonlySet<string> = new Set([
   "setDefaultModel",
   "getUserAgent",
   "execOneOffCommand",
-]);
+] as const satisfies readonly ClientRequestMethod[];
+
+const v1Only: ReadonlySet<string> = new Set(V1_ONLY_METHODS);
 
 /** What the dispatcher looks a method up in: the v2 rows, or the whole table for a v1-only method. */
 export type RequestRows = Partial<ClientRequestTable>;
@@ -60,20 +62,19 @@ function load(loader: Loader, importer: () => Promise<RequestRows>): Promise<Req
   return loader.pending;
 }
 
-const loaderFor = (method: string): Loader => (V1_ONLY_METHODS.has(method) ? all : v2);
+const loadV2 = (): Promise<RequestRows> => load(v2, async () => (await import("../../protocol/v2/methods.js")).v2Table.clientRequests as RequestRows);
+const loadAll = (): Promise<RequestRows> => load(all, async () => (await import("./handlerMap.js")).clientRequestTable);
 
 /** The rows that can answer `method` if loaded, else undefined (callers then take `initializeRow` or await `loadRequestTable`). */
 export function loadedRequestTable(method: string): RequestRows | undefined {
-  return loaderFor(method).value ?? all.value;
+  return (v1Only.has(method) ? undefined : v2.value) ?? all.value;
 }
 
 export function loadRequestTable(method: string): Promise<RequestRows> {
-  return V1_ONLY_METHODS.has(method)
-    ? load(all, async () => (await import("./handlerMap.js")).clientRequestTable)
-    : load(v2, async () => (await import("../../protocol/v2/methods.js")).v2Table.clientRequests as RequestRows);
+  return v1Only.has(method) ? loadAll() : loadV2();
 }
 
 /** Starts loading the v2 rows without waiting for them, so the client's first request after the handshake does not pay for it. */
 export function preloadRequestTable(): void {
-  loadRequestTable("").catch(() => {});
+  loadV2().catch(() => {});
 }

@@ -2,6 +2,7 @@
 // (a test prints this list so the gap stays visible). Remove a method from here when its handler lands.
 import { RpcError } from "../../protocol/errors.js";
 import type { ClientRequestMethod, PartialHandlerMap } from "./handlerMap.js";
+import { V1_ONLY_METHODS } from "./lazyTable.js";
 
 export const NOT_IMPLEMENTED_YET = [
   // MCP
@@ -9,25 +10,8 @@ export const NOT_IMPLEMENTED_YET = [
   "mcpServer/tool/call",
   "mcpServer/resource/read",
   "config/mcpServer/reload",
-  // the legacy v1 API
-  "newConversation",
-  "getConversationSummary",
-  "listConversations",
-  "resumeConversation",
-  "forkConversation",
-  "archiveConversation",
-  "sendUserMessage",
-  "sendUserTurn",
-  "interruptConversation",
-  "addConversationListener",
-  "removeConversationListener",
-  "gitDiffToRemote",
-  "loginApiKey",
-  "getAuthStatus",
-  "getUserSavedConfig",
-  "setDefaultModel",
-  "getUserAgent",
-  "execOneOffCommand",
+  // the legacy v1 API: every method only v1 has
+  ...V1_ONLY_METHODS,
 ] as const satisfies readonly ClientRequestMethod[];
 
 export type NotImplementedMethod = (typeof NOT_IMPLEMENTED_YET)[number];

@@ -206,7 +206,7 @@ export class ShellSnapshotSlot {
     return this.ready;
   }
 
-  /** The snapshot once the capture in flight (started if needed) has ended; for warm-up and tests. */
+  /** The snapshot once the capture in flight (started if needed) has ended; for tests. */
   async settled(): Promise<ShellSnapshot | null> {
     this.peek();
     return (await this.pending) ?? null;

@@ -2,6 +2,7 @@
 // 0.169 sends `instructions: ""` and puts the base prompt in a leading developer message, then a user
 // message with <environment_context>; when cwd, approval or sandbox change later, only the changed
 // fields are sent again before the next user message.
+import { readFileSync, readlinkSync } from "node:fs";
 import { basename } from "node:path";
 import type { SandboxPolicy as WireSandboxPolicy } from "../../../protocol/v2/index.js";
 import type { ThreadSettings } from "../threads/loadedThread.js";
@@ -39,6 +40,58 @@ export function userShellName(): string {
   return basename(process.env["SHELL"] || "/bin/bash");
 }
 
+/** The IANA name in a zoneinfo path (`/usr/share/zoneinfo/Etc/UTC` is `Etc/UTC`), or null when it is not one. */
+export function zoneFromZoneinfoPath(path: string): string | null {
+  const at = path.lastIndexOf("zoneinfo/");
+  if (at < 0) return null;
+  const zone = path.slice(at + "zoneinfo/".length);
+  return /^[A-Za-z0-9_+-]+(\/[A-Za-z0-9_+-]+)*$/.test(zone) ? zone : null;
+}
+
+/** Where the zone is read from; tests replace the files. */
+export interface TimeZoneSources {
+  localtimeLink(): string;
+  timezoneFile(): string;
+}
+
+const systemSources: TimeZoneSources = {
+  localtimeLink: () => readlinkSync("/etc/localtime"),
+  timezoneFile: () => readFileSync("/etc/timezone", "utf8"),
+};
+
+export function readTimeZone(sources: TimeZoneSources): string {
+  try {
+    const zone = zoneFromZoneinfoPath(sources.localtimeLink());
+    if (zone) return zone;
+  } catch {
+    // Not a symlink, or absent: try the next source.
+  }
+  try {
+    const zone = sources.timezoneFile().trim();
+    if (zone) return zone;
+  } catch {
+    // Absent (macOS, Windows, minimal images).
+  }
+  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
+
+let systemTimeZoneCache: string | undefined;
+
+/**
+ * The system's time zone as 0.169 reports it: the IANA name `/etc/localtime` links to, then
+ * `/etc/timezone` (0.169 ignores TZ here, observed: "Etc/UTC" with TZ=Asia/Tokyo). Why not Intl:
+ * ICU's first use costs ~30 ms of CPU in the first turn, and it says "UTC" where 0.169 says "Etc/UTC".
+ */
+export function systemTimeZone(): string {
+  return (systemTimeZoneCache ??= readTimeZone(systemSources));
+}
+
+/** The local calendar date (TZ honoured, as 0.169's current_date is). */
+export function localDate(now: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
 /** The <environment_context> text; `previous` limits it to what changed. Null when nothing did. */
 export function environmentContext(settings: ThreadSettings, previous: ThreadSettings | null, now = new Date()): string | null {
   const lines: string[] = [];
@@ -50,8 +103,8 @@ export function environmentContext(settings: ThreadSettings, previous: ThreadSet
   if (!prev || prev.network !== cur.network) lines.push(`  <network_access>${cur.network}</network_access>`);
   if (!previous) {
     lines.push(`  <shell>${userShellName()}</shell>`);
-    lines.push(`  <current_date>${now.toISOString().slice(0, 10)}</current_date>`);
-    lines.push(`  <timezone>${Intl.DateTimeFormat().resolvedOptions().timeZone}</timezone>`);
+    lines.push(`  <current_date>${localDate(now)}</current_date>`);
+    lines.push(`  <timezone>${systemTimeZone()}</timezone>`);
   }
   if (lines.length === 0) return null;
   return `<environment_context>\n${lines.join("\n")}\n</environment_context>`;

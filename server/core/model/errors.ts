@@ -4,6 +4,7 @@
 // because clients show them verbatim and tests compare them.
 import { STATUS_CODES } from "node:http";
 import type { CodexErrorInfo } from "../../../protocol/v2/shared.js";
+import type { HeaderLookup } from "./httpPost.js";
 
 export type ModelErrorKind =
   | "missingEnvVar"
@@ -134,7 +135,7 @@ export function parseTryAgainIn(message: string | null | undefined): number | un
 }
 
 /** `retry-after-ms`, else `Retry-After` as seconds or an HTTP date. */
-export function parseRetryAfter(headers: Headers, now: number = Date.now()): number | undefined {
+export function parseRetryAfter(headers: HeaderLookup, now: number = Date.now()): number | undefined {
   const ms = headers.get("retry-after-ms");
   if (ms !== null && ms.trim() !== "" && Number.isFinite(Number(ms))) return Math.max(0, Math.round(Number(ms)));
   const value = headers.get("retry-after");

@@ -25,6 +25,7 @@ import {
 } from "../../../test/helpers/mockResponses.js";
 import { providerFromToml, type ModelProviderInfo } from "../config/providers.js";
 import { ModelError } from "./errors.js";
+import { httpPost, type HttpPost } from "./httpPost.js";
 import { requestBody, ResponsesClient, type ResponsesClientOptions } from "./responsesClient.js";
 import type { ModelEvent, ModelRequest } from "./types.js";
 
@@ -213,26 +214,23 @@ describe("events", () => {
       ),
       sse(evCreated(), evCompleted({ input_tokens: 5, output_tokens: 2, total_tokens: 7 })),
     );
-    // A raw garbage frame first, through the same socket, by wrapping fetch's body.
-    const garbageFetch: typeof fetch = async (input, init) => {
-      const res = await fetch(input, init);
-      const prefix = new TextEncoder().encode("data: not json\n\n: a comment\n\nevent: x\ndata: {\"no\":\"type\"}\n\n");
-      const body = res.body as ReadableStream<Uint8Array>;
-      const stream = new ReadableStream<Uint8Array>({
-        async start(controller) {
-          controller.enqueue(prefix);
-          const reader = body.getReader();
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done) break;
-            controller.enqueue(value);
-          }
-          controller.close();
+    // A raw garbage frame first, ahead of the real body from the same answer.
+    const garbagePost: HttpPost = async (url, headers, body, signal) => {
+      const res = await httpPost(url, headers, body, signal);
+      let prefix: Uint8Array | null = new TextEncoder().encode("data: not json\n\n: a comment\n\nevent: x\ndata: {\"no\":\"type\"}\n\n");
+      return {
+        ...res,
+        body: {
+          next: async () => {
+            if (!prefix) return res.body.next();
+            const value = prefix;
+            prefix = null;
+            return { done: false, value };
+          },
         },
-      });
-      return new Response(stream, { status: res.status, headers: res.headers });
+      };
     };
-    const events = await collect(client(provider(m), { fetch: garbageFetch }));
+    const events = await collect(client(provider(m), { post: garbagePost }));
     expect(events).toEqual([
       { type: "created" },
       { type: "outputItemDone", item: { type: "message", role: "assistant", id: "m1", status: "completed", content: [{ type: "output_text", text: "whole", annotations: [] }] } },

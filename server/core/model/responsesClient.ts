@@ -13,7 +13,7 @@
 //   waiting for EOF would add the provider's connection linger to every round.
 // - The idle timeout only runs while we wait on the network, never while the consumer handles an
 //   event, so a slow consumer (rollout fsync, a busy client) cannot make a healthy stream time out.
-// - Abort (the caller's signal, the idle timer, or the consumer leaving the loop) cancels the fetch
+// - Abort (the caller's signal, the idle timer, or the consumer leaving the loop) cancels the request
 //   and its body at once; a caller abort surfaces as the signal's reason, not as a ModelError.
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { Logger } from "../../log.js";
@@ -35,6 +35,7 @@ import {
   USAGE_NOT_INCLUDED_MESSAGE,
   usageLimit,
 } from "./errors.js";
+import { httpPost, type HeaderLookup, type HttpAnswer, type HttpPost } from "./httpPost.js";
 import { backoffMs } from "./samplingRetry.js";
 import { ResponseItem, type ModelEvent, type ModelRequest, type TokenUsageBreakdown } from "./types.js";
 
@@ -46,7 +47,8 @@ export interface ResponsesClientOptions {
   userAgent: string;
   /** Sent as the `originator` header (0.169 sends the client's clientInfo.name); omitted when unset. */
   originator?: string;
-  fetch?: typeof fetch;
+  /** The HTTP seam; httpPost (node:http) unless a test wraps it. */
+  post?: HttpPost;
   /**
    * The credential for providers that name neither env_key nor experimental_bearer_token (the built-in
    * openai provider's login or OPENAI_API_KEY); the caller resolves it.
@@ -97,8 +99,11 @@ function nonBlank(value: string | undefined): value is string {
   return value !== undefined && value.trim() !== "";
 }
 
-/** Headers per agent-loop.md §1.1; throws the fatal missing-env-var error before any I/O. */
-export function requestHeaders(provider: ModelProviderInfo, request: Pick<ModelRequest, "threadId">, opts: ResponsesClientOptions): Headers {
+/**
+ * Headers per agent-loop.md §1.1, names lower-cased (a provider's `http_headers` replace ours whatever
+ * their case); throws the fatal missing-env-var error before any I/O.
+ */
+export function requestHeaders(provider: ModelProviderInfo, request: Pick<ModelRequest, "threadId">, opts: ResponsesClientOptions): Record<string, string> {
   const env = opts.env ?? process.env;
   let token: string | null = null;
   if (provider.envKey) {
@@ -110,17 +115,18 @@ export function requestHeaders(provider: ModelProviderInfo, request: Pick<ModelR
   } else if (opts.bearerToken) {
     token = opts.bearerToken;
   }
-  const headers = new Headers({ accept: "text/event-stream", "content-type": "application/json", "user-agent": opts.userAgent });
-  if (opts.originator) headers.set("originator", opts.originator);
-  for (const [k, v] of Object.entries(provider.httpHeaders)) headers.set(k, v);
+  const headers: Record<string, string> = { accept: "text/event-stream", "content-type": "application/json", "user-agent": opts.userAgent };
+  const set = (name: string, value: string) => (headers[name.toLowerCase()] = value);
+  if (opts.originator) set("originator", opts.originator);
+  for (const [k, v] of Object.entries(provider.httpHeaders)) set(k, v);
   for (const [k, name] of Object.entries(provider.envHttpHeaders)) {
     const value = env[name];
-    if (nonBlank(value)) headers.set(k, value);
+    if (nonBlank(value)) set(k, value);
   }
-  headers.set("session-id", request.threadId);
-  headers.set("thread-id", request.threadId);
-  headers.set("x-client-request-id", request.threadId);
-  if (token) headers.set("authorization", `Bearer ${token}`);
+  set("session-id", request.threadId);
+  set("thread-id", request.threadId);
+  set("x-client-request-id", request.threadId);
+  if (token) set("authorization", `Bearer ${token}`);
   return headers;
 }
 
@@ -143,7 +149,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function describeFetchError(e: unknown): string {
+function describeHttpError(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
   const cause = (e as { cause?: unknown }).cause;
   if (cause instanceof Error) {
@@ -153,7 +159,7 @@ function describeFetchError(e: unknown): string {
   return e.message;
 }
 
-function requestIdOf(headers: Headers): string | null {
+function requestIdOf(headers: HeaderLookup): string | null {
   return headers.get("cf-ray") ?? headers.get("x-request-id") ?? headers.get("x-oai-request-id");
 }
 
@@ -186,7 +192,7 @@ function parseErrorBody(text: string): ApiErrorBody | null {
 }
 
 /** A non-2xx answer that layer 1 will not (or no longer) retry → the ModelError for the turn. */
-export function classifyHttpError(status: number, body: string, headers: Headers, url: string): ModelError {
+export function classifyHttpError(status: number, body: string, headers: HeaderLookup, url: string): ModelError {
   const err = parseErrorBody(body);
   if (status === 400) {
     if (err?.code === "context_length_exceeded") return contextWindowExceeded();
@@ -308,7 +314,7 @@ export interface SseDecoder {
  * timeout, abort handling and release of the connection. Only the framing differs (SseDecoder).
  */
 export class SseTransport {
-  private readonly fetchImpl: typeof fetch;
+  private readonly post: HttpPost;
   private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   private readonly random: () => number;
 
@@ -316,13 +322,13 @@ export class SseTransport {
     private readonly provider: ModelProviderInfo,
     private readonly opts: ResponsesClientOptions,
   ) {
-    this.fetchImpl = opts.fetch ?? fetch;
+    this.post = opts.post ?? httpPost;
     this.sleep = opts.sleep ?? defaultSleep;
     this.random = opts.random ?? Math.random;
   }
 
   /** Streams one POST; see ResponsesClient.stream for the contract. */
-  async *stream(url: string, headers: Headers, body: string, signal: AbortSignal, decoder: SseDecoder): AsyncGenerator<ModelEvent, void, undefined> {
+  async *stream(url: string, headers: Readonly<Record<string, string>>, body: string, signal: AbortSignal, decoder: SseDecoder): AsyncGenerator<ModelEvent, void, undefined> {
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal.reason);
     if (signal.aborted) throw signal.reason;
@@ -344,24 +350,22 @@ export class SseTransport {
       return e;
     };
     try {
-      let response: Response;
+      let response: HttpAnswer;
       try {
         response = await this.send(url, headers, body, controller.signal, armIdle, disarmIdle);
       } catch (e) {
         throw translate(e);
       }
-      if (!response.body) throw streamDisconnected("stream closed before response.completed");
-      const reader = response.body.getReader();
       const text = new TextDecoder();
       const pending: EventSourceMessage[] = [];
       const parser = createParser({ onEvent: (ev) => pending.push(ev) });
       for (;;) {
-        let chunk: Awaited<ReturnType<typeof reader.read>>;
+        let chunk: IteratorResult<Uint8Array, undefined>;
         armIdle();
         try {
-          chunk = await reader.read();
+          chunk = await response.body.next();
         } catch (e) {
-          throw translate(e instanceof ModelError ? e : streamDisconnected(describeFetchError(e)));
+          throw translate(e instanceof ModelError ? e : streamDisconnected(describeHttpError(e)));
         } finally {
           disarmIdle();
         }
@@ -394,28 +398,28 @@ export class SseTransport {
   }
 
   /** Layer 1: POST with retries for 5xx and connect errors. Resolves with a 2xx response. */
-  private async send(url: string, headers: Headers, body: string, signal: AbortSignal, armIdle: () => void, disarmIdle: () => void): Promise<Response> {
+  private async send(url: string, headers: Readonly<Record<string, string>>, body: string, signal: AbortSignal, armIdle: () => void, disarmIdle: () => void): Promise<HttpAnswer> {
     const max = this.provider.requestMaxRetries;
     for (let attempt = 0; ; attempt++) {
-      let response: Response;
+      let response: HttpAnswer;
       // The idle timeout also bounds the wait for response headers: a provider that accepts the
       // connection and never answers must not hang the turn.
       armIdle();
       try {
-        response = await this.fetchImpl(url, { method: "POST", headers, body, signal });
+        response = await this.post(url, headers, body, signal);
       } catch (e) {
         disarmIdle();
         if (signal.aborted) throw e;
         if (attempt < max) {
           const delay = backoffMs(attempt + 1, this.random);
-          this.opts.log?.debug({ url, attempt: attempt + 1, delay, error: describeFetchError(e) }, "model request failed to connect; retrying");
+          this.opts.log?.debug({ url, attempt: attempt + 1, delay, error: describeHttpError(e) }, "model request failed to connect; retrying");
           await this.sleep(delay, signal);
           continue;
         }
-        throw connectFailed(url, describeFetchError(e));
+        throw connectFailed(url, describeHttpError(e));
       }
       disarmIdle();
-      if (response.ok) return response;
+      if (response.status >= 200 && response.status < 300) return response;
       let text: string;
       armIdle();
       try {

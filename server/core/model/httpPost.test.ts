@@ -1,0 +1,110 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { httpPost } from "./httpPost.js";
+
+let server: Server | undefined;
+
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = undefined;
+});
+
+async function serve(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<string> {
+  server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => handler(req, Buffer.concat(chunks).toString("utf8"), res));
+  });
+  await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/responses?x=1`;
+}
+
+async function drain(body: AsyncIterator<Uint8Array, undefined>): Promise<string> {
+  const chunks: Uint8Array[] = [];
+  for (let next = await body.next(); !next.done; next = await body.next()) chunks.push(next.value);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+describe("httpPost", () => {
+  it("sends the body with its length and the headers, and reads the answer as it arrives", async () => {
+    let seen: { method?: string; url?: string; headers?: IncomingMessage["headers"]; body?: string } = {};
+    const url = await serve((req, body, res) => {
+      seen = { method: req.method, url: req.url, headers: req.headers, body };
+      res.writeHead(200, { "content-type": "text/event-stream", "set-cookie": ["a=1", "b=2"] });
+      res.write("data: one\n\n");
+      setTimeout(() => res.end("data: two\n\n"), 20);
+    });
+    const answer = await httpPost(url, { "content-type": "application/json", "x-test": "1" }, '{"k":"ü"}', new AbortController().signal);
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get("Content-Type")).toBe("text/event-stream");
+    expect(answer.headers.get("set-cookie")).toBe("a=1, b=2");
+    expect(answer.headers.get("retry-after")).toBeNull();
+    expect(await drain(answer.body)).toBe("data: one\n\ndata: two\n\n");
+    expect(seen).toMatchObject({ method: "POST", url: "/v1/responses?x=1", body: '{"k":"ü"}' });
+    expect(seen.headers).toMatchObject({ "content-type": "application/json", "x-test": "1", "content-length": String(Buffer.byteLength('{"k":"ü"}')) });
+    // Nothing asks for compression (0.169 does not either), so the body is never encoded.
+    expect(seen.headers?.["accept-encoding"]).toBeUndefined();
+  });
+
+  it("gives an error answer's body as text", async () => {
+    const url = await serve((_req, _body, res) => {
+      res.writeHead(401, { "content-type": "application/json" });
+      res.end('{"error":{"message":"bad key"}}');
+    });
+    const answer = await httpPost(url, {}, "{}", new AbortController().signal);
+    expect(answer.status).toBe(401);
+    expect(await answer.text()).toBe('{"error":{"message":"bad key"}}');
+  });
+
+  it("rejects with the signal's reason before the answer, and from next() after it", async () => {
+    const url = await serve((_req, _body, res) => {
+      res.writeHead(200);
+      res.write("data: one\n\n");
+      // Never ends: only the abort finishes this answer.
+    });
+    const before = new AbortController();
+    const waiting = httpPost(url, {}, "{}", before.signal);
+    // At once, before the answer's headers can arrive.
+    before.abort(new Error("stop before"));
+    await expect(waiting).rejects.toThrow("stop before");
+
+    const during = new AbortController();
+    const answer = await httpPost(url, {}, "{}", during.signal);
+    const first = await answer.body.next();
+    expect(Buffer.from(first.value ?? []).toString()).toBe("data: one\n\n");
+    const pending = answer.body.next();
+    during.abort(new Error("stop during"));
+    await expect(pending).rejects.toThrow("stop during");
+  });
+
+  it("an abort after the body ended is harmless", async () => {
+    const url = await serve((_req, _body, res) => res.end("done"));
+    const controller = new AbortController();
+    const answer = await httpPost(url, {}, "{}", controller.signal);
+    expect(await answer.text()).toBe("done");
+    controller.abort(new Error("late"));
+    expect(await answer.body.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("a connection dropped mid-body rejects next()", async () => {
+    const url = await serve((req, _body, res) => {
+      res.writeHead(200);
+      res.write("data: one\n\n");
+      setTimeout(() => req.socket.destroy(), 20);
+    });
+    const answer = await httpPost(url, {}, "{}", new AbortController().signal);
+    await answer.body.next();
+    await expect(answer.body.next()).rejects.toThrow();
+  });
+
+  it("a refused connection rejects with the system's error; other schemes are refused up front", async () => {
+    const url = await serve(() => {});
+    const port = new URL(url).port;
+    await new Promise<void>((resolve) => server?.close(() => resolve()));
+    server = undefined;
+    await expect(httpPost(`http://127.0.0.1:${port}/`, {}, "{}", new AbortController().signal)).rejects.toMatchObject({ code: "ECONNREFUSED" });
+    await expect(httpPost("ftp://127.0.0.1/", {}, "{}", new AbortController().signal)).rejects.toThrow("only http and https URLs are supported");
+  });
+});

@@ -1,0 +1,93 @@
+// One HTTP POST whose answer is read as it arrives: what the model clients send a sampling request
+// with (SseTransport in responsesClient.ts).
+//
+// Why node:http and not fetch: Node's fetch is undici, which Node loads and compiles on first use.
+// That cost ~25 ms of CPU inside every daemon's first turn, and every body chunk then went through
+// web streams. node:http is part of Node's startup snapshot, and its body is a plain Readable.
+// What fetch did that this keeps: a content-length body, abort by signal at any stage, redirects
+// not followed (a provider that redirects a POST is misconfigured either way), no environment proxy.
+// What it does not do: it sends no `accept-encoding`, so the body comes back uncompressed; 0.169's
+// client does not ask for it either (observed: its model requests carry no accept-encoding).
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+
+/** The one thing read from answer headers: a value by case-insensitive name (fetch's Headers has it too). */
+export interface HeaderLookup {
+  get(name: string): string | null;
+}
+
+export interface HttpAnswer {
+  readonly status: number;
+  readonly headers: HeaderLookup;
+  /** The body's chunks. `next()` rejects when the connection fails mid-body or the signal aborts. */
+  readonly body: AsyncIterator<Uint8Array, undefined>;
+  /** The whole body as text, for error answers. */
+  text(): Promise<string>;
+}
+
+/** Sends `body` to `url`; resolves once the answer's status and headers are in. */
+export type HttpPost = (url: string, headers: Readonly<Record<string, string>>, body: string, signal: AbortSignal) => Promise<HttpAnswer>;
+
+class AnswerHeaders implements HeaderLookup {
+  constructor(private readonly raw: IncomingMessage["headers"]) {}
+
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(", ") : value;
+  }
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error(String(reason));
+}
+
+function answerOf(res: IncomingMessage): HttpAnswer {
+  const body = res[Symbol.asyncIterator]() as AsyncIterator<Buffer, undefined>;
+  return {
+    status: res.statusCode ?? 0,
+    headers: new AnswerHeaders(res.headers),
+    body,
+    async text() {
+      const chunks: Buffer[] = [];
+      for (let next = await body.next(); !next.done; next = await body.next()) chunks.push(next.value);
+      return Buffer.concat(chunks).toString("utf8");
+    },
+  };
+}
+
+export const httpPost: HttpPost = (url, headers, body, signal) =>
+  new Promise<HttpAnswer>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const target = new URL(url);
+    const send = target.protocol === "https:" ? httpsRequest : target.protocol === "http:" ? httpRequest : null;
+    if (!send) return reject(new Error(`cannot POST to ${url}: only http and https URLs are supported`));
+    const payload = Buffer.from(body, "utf8");
+    let req: ClientRequest;
+    let res: IncomingMessage | undefined;
+    const onAbort = () => {
+      const reason = asError(signal.reason);
+      // Before the answer this rejects the promise; after it, the body's next() rejects with it.
+      if (res && !res.complete) res.destroy(reason);
+      if (!res || !res.complete) req.destroy(reason);
+    };
+    const release = () => signal.removeEventListener("abort", onAbort);
+    try {
+      req = send(target, { method: "POST", headers: { ...headers, "content-length": String(payload.length) } });
+    } catch (e) {
+      return reject(e);
+    }
+    signal.addEventListener("abort", onAbort, { once: true });
+    req.once("error", (e) => {
+      release();
+      reject(e);
+    });
+    req.once("response", (answer) => {
+      res = answer;
+      // A failure nobody reads the body for must not become an uncaught 'error'; a reader gets it from next().
+      answer.on("error", () => {});
+      answer.once("close", release);
+      resolve(answerOf(answer));
+    });
+    req.end(payload);
+  });

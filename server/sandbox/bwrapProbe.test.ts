@@ -68,38 +68,52 @@ describe("probe parsing and classification", () => {
 });
 
 describe("probeBwrap", () => {
-  it("succeeds with procfs mounted", async () => {
+  it("succeeds with procfs mounted, after version, flags and the /proc preflight only", async () => {
     const run = runner((args) => (args[0] === "--version" ? { stdout: "bubblewrap 0.8.0" } : args[0] === "--help" ? { stdout: HELP } : {}));
     const r = await probeBwrap("/usr/bin/bwrap", { run, fs, facts });
     expect(r).toEqual({ ok: true, value: { path: "/usr/bin/bwrap", version: "0.8.0", features: { perms: true, disableUserns: true }, proc: "mount", facts, warnings: [] } });
-    const procCall = run.calls[3] ?? [];
+    // The preflight needs user namespaces itself, so a passing one makes the separate self-test moot.
+    expect(run.calls).toHaveLength(3);
+    const procCall = run.calls[2] ?? [];
     expect(procCall).toContain("--proc");
+    expect(procCall).toContain("--unshare-user");
     expect(procCall.indexOf("--tmpfs")).toBeLessThan(procCall.indexOf("--proc"));
   });
 
-  it("falls back to a masked /proc with a warning when procfs is refused", async () => {
+  it("falls back to a masked /proc with a warning when only procfs is refused", async () => {
     const run = runner((args) =>
       args[0] === "--help" ? { stdout: HELP } : args.includes("--proc") ? { code: 1, stderr: "bwrap: Can't mount proc on /newroot/proc: Operation not permitted\n" } : {},
     );
     const r = await probeBwrap("/usr/bin/bwrap", { run, fs, facts });
     expect(r.ok && r.value.proc).toBe("mask");
     expect(r.ok && r.value.warnings[0]?.code).toBe("proc-masked");
+    expect(run.calls.at(-1)?.[1]).toBe("--unshare-user");
   });
 
   it("fails closed: too old, no user namespaces, timeout", async () => {
     const old = await probeBwrap("/usr/bin/bwrap", { run: runner(() => ({ stdout: "    --unshare-user x" })), fs, facts });
     expect(!old.ok && old.error.code).toBe("bwrap-too-old");
+    // Without user namespaces both the preflight and the self-test fail; the self-test's error is the one classified.
+    const noNamespaces = (args: readonly string[]) => args.includes("--unshare-user") && args[0] !== "--help";
     const noUserns = await probeBwrap("/usr/bin/bwrap", {
-      run: runner((args) => (args[0] === "--help" ? { stdout: HELP } : args[0] === "--unshare-user" ? { code: 1, stderr: "bwrap: No permissions to create new namespace" } : {})),
+      run: runner((args) => (args[0] === "--help" ? { stdout: HELP } : noNamespaces(args) ? { code: 1, stderr: "bwrap: No permissions to create new namespace" } : {})),
       fs,
       facts,
     });
     expect(!noUserns.ok && noUserns.error.code).toBe("userns-unavailable");
     const slow = await probeBwrap("/usr/bin/bwrap", {
-      run: runner((args) => (args[0] === "--help" ? { stdout: HELP } : args[0] === "--unshare-user" ? { code: null, timedOut: true } : {})),
+      run: runner((args) => (args[0] === "--help" ? { stdout: HELP } : noNamespaces(args) ? { code: null, timedOut: true } : {})),
       fs,
       facts,
     });
     expect(!slow.ok && slow.error.code).toBe("bwrap-failed");
+    expect(!slow.ok && slow.error.reason).toContain("did not finish");
+    // A preflight that hangs while namespaces work is a failure too, not a masked /proc.
+    const slowProc = await probeBwrap("/usr/bin/bwrap", {
+      run: runner((args) => (args[0] === "--help" ? { stdout: HELP } : args.includes("--proc") ? { code: null, timedOut: true } : {})),
+      fs,
+      facts,
+    });
+    expect(!slowProc.ok && slowProc.error.reason).toContain("/proc preflight did not finish");
   });
 });

@@ -230,19 +230,23 @@ export interface ProbeOptions {
 }
 
 /**
- * Version and flags, then a user-namespace self-test, then the /proc preflight in the restricted form
- * the real runs use. Only a refused procfs mount degrades (to a masked /proc, with a warning); every
- * other failure is an error.
+ * Version and flags, then the /proc preflight in the restricted form the real runs use. That run
+ * already needs user and network namespaces, so only when it fails does a plain user-namespace
+ * self-test say which it was: no namespaces (an error), or a refused procfs mount (degraded to a
+ * masked /proc, with a warning). Every other failure is an error. Why this order: each bwrap run costs
+ * the daemon a fork of itself, and a healthy host needs two of them rather than four before the first
+ * sandboxed command can start (version and flags run side by side).
  */
 export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise<Outcome<BwrapProbe>> {
   const run = opts.run ?? execFileRunner;
   const timeout = opts.timeoutMs ?? 10_000;
   const facts = opts.facts ?? readHostFacts();
   const fail = (error: SandboxUnavailableError): Outcome<BwrapProbe> => ({ ok: false, error });
+  const timedOut = (what: string) =>
+    fail(new SandboxUnavailableError("bwrap-failed", `bubblewrap ${what} did not finish within ${timeout} ms`, "check the system load and the bubblewrap installation, then retry"));
 
-  const ver = await run(bwrapPath, ["--version"], timeout);
+  const [ver, help] = await Promise.all([run(bwrapPath, ["--version"], timeout), run(bwrapPath, ["--help"], timeout)]);
   const version = parseBwrapVersion(ver.stdout + ver.stderr);
-  const help = await run(bwrapPath, ["--help"], timeout);
   const parsed = parseBwrapHelp(help.stdout + help.stderr);
   if (parsed.missing.length > 0) {
     return fail(
@@ -258,16 +262,6 @@ export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise
   if (truePath === null) {
     return fail(new SandboxUnavailableError("bwrap-failed", "neither /usr/bin/true nor /bin/true exists for the bubblewrap self-test", "install coreutils"));
   }
-  const userns = await run(
-    bwrapPath,
-    ["--unshare-user", "--unshare-net", "--ro-bind", "/", "/", "--cap-drop", "ALL", "--", truePath],
-    timeout,
-  );
-  if (userns.timedOut) {
-    return fail(new SandboxUnavailableError("bwrap-failed", `bubblewrap self-test did not finish within ${timeout} ms`, "check the system load and the bubblewrap installation, then retry"));
-  }
-  if (userns.code !== 0) return fail(classifyBwrapFailure(userns.stderr, facts, bwrapPath));
-
   const binds: string[] = [];
   for (const p of opts.platformDefaults ?? LINUX_PLATFORM_DEFAULTS) {
     if (opts.fs.lstat(p) !== null) binds.push("--ro-bind", p, p);
@@ -295,6 +289,14 @@ export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise
   const warnings: SandboxWarning[] = [];
   let procMode: "mount" | "mask" = "mount";
   if (proc.code !== 0) {
+    const userns = await run(
+      bwrapPath,
+      ["--unshare-user", "--unshare-net", "--ro-bind", "/", "/", "--cap-drop", "ALL", "--", truePath],
+      timeout,
+    );
+    if (userns.timedOut) return timedOut("self-test");
+    if (userns.code !== 0) return fail(classifyBwrapFailure(userns.stderr, facts, bwrapPath));
+    if (proc.timedOut) return timedOut("/proc preflight");
     if (!PROC_REFUSED.test(proc.stderr)) return fail(classifyBwrapFailure(proc.stderr, facts, bwrapPath));
     procMode = "mask";
     warnings.push({

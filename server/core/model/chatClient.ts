@@ -22,7 +22,7 @@ import { v7 as uuidv7 } from "uuid";
 import type { Logger } from "../../log.js";
 import { isDemoProvider, type ModelProviderInfo } from "../config/providers.js";
 import { ModelError, streamDisconnected } from "./errors.js";
-import { classifyFailedEvent, requestHeaders, SseTransport, type ResponsesClientOptions, type SseDecoder } from "./responsesClient.js";
+import { classifyFailedEvent, endpointUrl, requestHeaders, SseTransport, type ResponsesClientOptions, type SseDecoder } from "./responsesClient.js";
 import type { ModelEvent, ModelRequest, ResponseItem, TokenUsageBreakdown } from "./types.js";
 
 export type ChatClientOptions = ResponsesClientOptions;
@@ -39,9 +39,7 @@ export function chatUrl(provider: ModelProviderInfo): string {
     const message = isDemoProvider(provider) ? "the demo provider speaks the Responses wire only" : `model provider \`${provider.id}\` has no base_url`;
     throw new ModelError({ kind: "httpStatus", message, codexErrorInfo: "other", retryable: false });
   }
-  const url = new URL(provider.baseUrl.replace(/\/+$/, "") + "/chat/completions");
-  for (const [k, v] of Object.entries(provider.queryParams)) url.searchParams.append(k, v);
-  return url.toString();
+  return endpointUrl(provider, provider.baseUrl, "/chat/completions");
 }
 
 function textOf(output: unknown): string {

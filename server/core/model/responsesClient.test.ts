@@ -161,6 +161,26 @@ describe("request", () => {
     expect(noInstructions.message).toBe("Missing environment variable: `MY_KEY`.");
     expect(m.requests).toHaveLength(0);
   });
+
+  it("refuses a base_url that is no http(s) URL, before any request", async () => {
+    const m = await start();
+    for (const base_url of ["ftp://127.0.0.1/v1", "not a url"]) {
+      const err = modelError((await failure(client(provider(m, { base_url })))).error);
+      expect(err.message).toBe(`model provider \`mock\` has base_url \`${base_url}\`, which is not an http or https URL`);
+      expect(err.retryable).toBe(false);
+    }
+    expect(m.requests).toHaveLength(0);
+  });
+
+  it("refuses a header no HTTP request may carry, before any request and without retrying", async () => {
+    const m = await start();
+    for (const http_headers of [{ "x-bad": "line\nbreak" }, { "bad name": "v" }]) {
+      const err = modelError((await failure(client(provider(m, { http_headers })))).error);
+      expect(err.message).toMatch(/^model provider `\w+` has an invalid HTTP header `(x-bad|bad name)`/);
+      expect(err.retryable).toBe(false);
+    }
+    expect(m.requests).toHaveLength(0);
+  });
 });
 
 describe("events", () => {

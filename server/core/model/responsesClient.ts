@@ -15,6 +15,7 @@
 //   event, so a slow consumer (rollout fsync, a busy client) cannot make a healthy stream time out.
 // - Abort (the caller's signal, the idle timer, or the consumer leaving the loop) cancels the request
 //   and its body at once; a caller abort surfaces as the signal's reason, not as a ModelError.
+import { validateHeaderName, validateHeaderValue } from "node:http";
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import type { Logger } from "../../log.js";
 import { isDemoProvider, type ModelProviderInfo } from "../config/providers.js";
@@ -68,7 +69,21 @@ export function responsesUrl(provider: ModelProviderInfo): string {
       : `model provider \`${provider.id}\` has no base_url`;
     throw new ModelError({ kind: "httpStatus", message, codexErrorInfo: "other", retryable: false });
   }
-  const url = new URL(provider.baseUrl.replace(/\/+$/, "") + "/responses");
+  return endpointUrl(provider, provider.baseUrl, "/responses");
+}
+
+/** `{base_url}{path}` plus the provider's query params; a base_url that is no http(s) URL is a config error, never retried. */
+export function endpointUrl(provider: ModelProviderInfo, baseUrl: string, path: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl.replace(/\/+$/, "") + path);
+  } catch {
+    url = new URL("invalid:");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    const message = `model provider \`${provider.id}\` has base_url \`${baseUrl}\`, which is not an http or https URL`;
+    throw new ModelError({ kind: "httpStatus", message, codexErrorInfo: "other", retryable: false });
+  }
   for (const [k, v] of Object.entries(provider.queryParams)) url.searchParams.append(k, v);
   return url.toString();
 }
@@ -116,7 +131,17 @@ export function requestHeaders(provider: ModelProviderInfo, request: Pick<ModelR
     token = opts.bearerToken;
   }
   const headers: Record<string, string> = { accept: "text/event-stream", "content-type": "application/json", "user-agent": opts.userAgent };
-  const set = (name: string, value: string) => (headers[name.toLowerCase()] = value);
+  const set = (name: string, value: string) => {
+    try {
+      validateHeaderName(name);
+      validateHeaderValue(name, value);
+    } catch (e) {
+      // Caught here, not by the HTTP layer, so that a config mistake is not retried as a network failure.
+      const message = `model provider \`${provider.id}\` has an invalid HTTP header \`${name}\`: ${e instanceof Error ? e.message : String(e)}`;
+      throw new ModelError({ kind: "httpStatus", message, codexErrorInfo: "other", retryable: false });
+    }
+    headers[name.toLowerCase()] = value;
+  };
   if (opts.originator) set("originator", opts.originator);
   for (const [k, v] of Object.entries(provider.httpHeaders)) set(k, v);
   for (const [k, name] of Object.entries(provider.envHttpHeaders)) {

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { httpPost } from "./httpPost.js";
@@ -107,4 +108,40 @@ describe("httpPost", () => {
     await expect(httpPost(`http://127.0.0.1:${port}/`, {}, "{}", new AbortController().signal)).rejects.toMatchObject({ code: "ECONNREFUSED" });
     await expect(httpPost("ftp://127.0.0.1/", {}, "{}", new AbortController().signal)).rejects.toThrow("only http and https URLs are supported");
   });
+
+  it("speaks TLS to an https URL and refuses a certificate nobody vouches for", async () => {
+    // A self-signed certificate for 127.0.0.1, valid until 2126: made for this test, trusted by nobody.
+    const tls = createTlsServer({ key: SELF_SIGNED_KEY, cert: SELF_SIGNED_CERT }, (_req, res) => res.end("should not be reached"));
+    let requests = 0;
+    tls.on("request", () => requests++);
+    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+    try {
+      const port = (tls.address() as AddressInfo).port;
+      await expect(httpPost(`https://127.0.0.1:${port}/v1/responses`, {}, "{}", new AbortController().signal)).rejects.toMatchObject({ code: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+      expect(requests).toBe(0);
+    } finally {
+      tls.closeAllConnections();
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
+    }
+  });
 });
+
+const SELF_SIGNED_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgrCqUNyluqL0i1nR/
+seVps3F4YgpWsPjr7Tl63voxBgWhRANCAAQQGNxGJbswBwRqd3xukYzzd79tlC1c
+2s9QYOt0PTPAChPewzpDaMjR5Mv96CT/tKs7mCmgy37CISoLCyQvvlRL
+-----END PRIVATE KEY-----
+`;
+
+const SELF_SIGNED_CERT = `-----BEGIN CERTIFICATE-----
+MIIBjzCCATagAwIBAgIUHC9FnwfBAUXF3+xTp//Fmqw43BowCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTEyMzE2MjgzNloYDzIxMjYxMDMw
+MTYyODM2WjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAAQQGNxGJbswBwRqd3xukYzzd79tlC1c2s9QYOt0PTPAChPewzpDaMjR
+5Mv96CT/tKs7mCmgy37CISoLCyQvvlRLo2QwYjAdBgNVHQ4EFgQUYbF5zFI/FOLV
+o/2iNOR+88+nNIcwHwYDVR0jBBgwFoAUYbF5zFI/FOLVo/2iNOR+88+nNIcwDwYD
+VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0cAMEQC
+IEQ2yeJCh4G9RGsFd/sDL1ytMymqGm0yJAmdPPnrkQ04AiAcFMcBP8d/ZA+ZVeRU
+upe5hC5rCOVoZPAHYqUN7WXG0Q==
+-----END CERTIFICATE-----
+`;

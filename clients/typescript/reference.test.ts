@@ -34,6 +34,7 @@ import { connectStdio } from "./stdioTransport.js";
 import { connectUnixSocket } from "./unixSocketTransport.js";
 import { connectWebSocket } from "./webSocketTransport.js";
 import { wireCheckTraffic } from "../../test/helpers/wireCheck.js";
+import { within } from "../../test/helpers/within.js";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SHARED = resolve(REPO, "../shared");
@@ -84,12 +85,6 @@ const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)));
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

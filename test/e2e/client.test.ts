@@ -7,26 +7,20 @@
 // side of it against the reference.
 //
 // Every wait is under a deadline so that a hang fails with a message; nothing asserts timings.
-import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConnectionClosedError, RpcError, connectStdio, connectUnixSocket, connectWebSocket } from "../../clients/typescript/index.js";
 import type { ClientOptions, GatehouseClient } from "../../clients/typescript/index.js";
-import { DAEMON } from "../helpers/daemon.js";
+import { DAEMON, spawnListening } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
+import { within } from "../helpers/within.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
 });
-
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms)));
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
-}
 
 /** An unknown key, so that initialize is followed by a configWarning. */
 const CONFIG = `model = "gpt-5.5"
@@ -51,9 +45,8 @@ interface Listener {
 }
 
 /** Starts the daemon on a socket and resolves with the address it logged as "listening". */
-function listen(h: TempHome, args: string[]): Promise<Listener> {
-  const child = spawn(process.execPath, [DAEMON, "app-server", ...args], { env: daemonEnv(h), stdio: ["ignore", "ignore", "pipe"] });
-  const exited = new Promise<number | string | null>((r) => child.once("exit", (code, signal) => r(code ?? signal)));
+async function listen(h: TempHome, args: string[]): Promise<Listener> {
+  const { child, exited, url } = spawnListening(h, args);
   cleanups.push(async () => {
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
@@ -62,20 +55,7 @@ function listen(h: TempHome, args: string[]): Promise<Listener> {
       clearTimeout(timer);
     }
   });
-  return new Promise((resolve, reject) => {
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`no "listening" line within 10 s; stderr:\n${err}`)), 10_000);
-    child.once("exit", (code) => reject(new Error(`the daemon exited (${code}) before listening; stderr:\n${err}`)));
-    child.stderr?.setEncoding("utf8");
-    child.stderr?.on("data", (c: string) => {
-      err += c;
-      const m = /"url":"([^"]+)".*"msg":"listening"/.exec(err);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve({ child, url: m[1], exited });
-      }
-    });
-  });
+  return { child, url: await url, exited };
 }
 
 type Transport = "stdio" | "unix-lines" | "unix-websocket" | "ws";

@@ -2,13 +2,13 @@
 // Success shapes are validated against 0.169's schema with wire-check (../shared/tools/wire-check.mjs
 // traffic). Error cases are the ones issue 12 lists; each states what 0.169 answers (observed over
 // stdio with `codex app-server`) and what Gatehouse answers instead, which always names the path.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync, appendFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { DAEMON, startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
+import { spawnListening, startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { REF_DIR } from "../helpers/globalSetup.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
 import { wireCheckTraffic } from "../helpers/wireCheck.js";
@@ -368,26 +368,11 @@ describe("fs/watch is released when the connection closes", () => {
     }
   });
 
-  function listen(): Promise<{ url: string; pid: number }> {
+  async function listen(): Promise<{ url: string; pid: number }> {
     const home = tempHome();
-    const child = spawn(process.execPath, [DAEMON, "app-server", "--listen", "ws://127.0.0.1:0"], {
-      env: { ...process.env, GATEHOUSE_HOME: home.home, TMPDIR: home.tmp, GATEHOUSE_LOG: "info" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const { child, url } = spawnListening(home, ["--listen", "ws://127.0.0.1:0"]);
     running.push({ child, home });
-    return new Promise((resolve, reject) => {
-      let err = "";
-      const timer = setTimeout(() => reject(new Error(`no listening line; stderr:\n${err}`)), 10_000);
-      child.stderr?.setEncoding("utf8");
-      child.stderr?.on("data", (c: string) => {
-        err += c;
-        const m = /"url":"([^"]+)".*"msg":"listening"/.exec(err);
-        if (m?.[1]) {
-          clearTimeout(timer);
-          resolve({ url: m[1], pid: child.pid as number });
-        }
-      });
-    });
+    return { url: await url, pid: child.pid as number };
   }
 
   /** A minimal WebSocket client: request/response by id, notifications collected. */

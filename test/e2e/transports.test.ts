@@ -1,12 +1,12 @@
 // The daemon over WebSocket and a unix socket: the same JSON-RPC as stdio, health probes, Origin
 // refusal, token auth, and the non-loopback refusal at start-up.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 import { statSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { DAEMON } from "../helpers/daemon.js";
+import { DAEMON, spawnListening } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
 
 const running: Array<{ child: ChildProcess; home: TempHome }> = [];
@@ -17,26 +17,11 @@ afterEach(() => {
   }
 });
 
-function startListening(args: string[]): Promise<{ url: string; home: TempHome }> {
+async function startListening(args: string[]): Promise<{ url: string; home: TempHome }> {
   const home = tempHome();
-  const child = spawn(process.execPath, [DAEMON, "app-server", ...args], {
-    env: { ...process.env, GATEHOUSE_HOME: home.home, TMPDIR: home.tmp, GATEHOUSE_LOG: "info" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const { child, url } = spawnListening(home, args);
   running.push({ child, home });
-  return new Promise((resolve, reject) => {
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`no listening line; stderr:\n${err}`)), 10_000);
-    child.stderr?.setEncoding("utf8");
-    child.stderr?.on("data", (c: string) => {
-      err += c;
-      const m = /"url":"([^"]+)".*"msg":"listening"/.exec(err);
-      if (m?.[1]) {
-        clearTimeout(timer);
-        resolve({ url: m[1], home });
-      }
-    });
-  });
+  return { url: await url, home };
 }
 
 function wsRoundTrip(url: string, headers: Record<string, string> = {}): Promise<Array<Record<string, unknown>>> {

@@ -1,7 +1,7 @@
 // Spawns the real, built daemon (dist/gatehouse.mjs) and talks raw bytes to it over stdio, so that
 // framing tests can send exactly what they mean (partial chunks, invalid UTF-8, CRLF). Every wait has
 // a timeout; stderr is kept for failure messages.
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { tempHome, type TempHome } from "./home.js";
 
@@ -112,4 +112,39 @@ export function startDaemon(options: { args?: string[]; env?: NodeJS.ProcessEnv;
     },
   };
   return daemon;
+}
+
+export interface ListeningDaemon {
+  child: ChildProcess;
+  /** Resolves with the exit code (or signal name) once the daemon has exited. */
+  exited: Promise<number | string | null>;
+  /** The address the daemon logged as "listening"; rejects if it exits first or logs nothing within 10 s. */
+  url: Promise<string>;
+}
+
+/**
+ * Spawns the daemon with `args` (a `--listen` address) on `home`. The child is returned at once so the
+ * caller can register its cleanup before waiting for `url`.
+ */
+export function spawnListening(home: TempHome, args: string[]): ListeningDaemon {
+  const child = spawn(process.execPath, [DAEMON, "app-server", ...args], {
+    env: { ...process.env, GATEHOUSE_HOME: home.home, CODEX_HOME: "", TMPDIR: home.tmp, GATEHOUSE_LOG: "info" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  const exited = new Promise<number | string | null>((r) => child.once("exit", (code, signal) => r(code ?? signal)));
+  const url = new Promise<string>((resolve, reject) => {
+    let err = "";
+    const timer = setTimeout(() => reject(new Error(`no "listening" line within 10 s; stderr:\n${err}`)), 10_000);
+    child.once("exit", (code) => reject(new Error(`the daemon exited (${code}) before listening; stderr:\n${err}`)));
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (c: string) => {
+      err += c;
+      const m = /"url":"([^"]+)".*"msg":"listening"/.exec(err);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+  });
+  return { child, exited, url };
 }

@@ -3,7 +3,7 @@
 // request is recorded with its headers and parsed body. Chunks go out as bare `data:` lines (no
 // `event:`), ended by `data: [DONE]`, as those servers send them.
 import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { listenOnLoopback } from "../../server/core/model/loopback.js";
 
 export type ChatChunk = Record<string, unknown>;
 
@@ -79,7 +79,6 @@ export function chatSse(...chunks: (ChatChunk | ChatChunk[])[]): ChatAction {
 export async function startMockChat(script: ChatAction[] = []): Promise<MockChat> {
   const queue = [...script];
   const requests: ChatRecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     void (async () => {
       const chunks: Buffer[] = [];
@@ -113,22 +112,11 @@ export async function startMockChat(script: ChatAction[] = []): Promise<MockChat
       res.end();
     })();
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const listener = await listenOnLoopback(server);
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `http://127.0.0.1:${listener.port}/v1`,
     requests,
     enqueue: (...actions) => void queue.push(...actions),
-    close() {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((r) => server.close(() => r()));
-    },
+    close: () => listener.close(),
   };
 }

@@ -7,9 +7,9 @@
 // the same wire. Unlike that mock, a script here is a list of raw actions: exact SSE events, HTTP errors,
 // a stream dropped mid-way, a stream that hangs, a connection reset.
 import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 
 import { evCompleted, evCreated, evMessage, sseFrame, type SseEvent } from "../../server/core/model/sseEvents.js";
+import { listenOnLoopback } from "../../server/core/model/loopback.js";
 
 export * from "../../server/core/model/sseEvents.js";
 
@@ -94,7 +94,6 @@ export async function startMockResponses(opts: MockResponsesOptions = {}): Promi
   const fallback: ScriptEntry = opts.fallback ?? turn(evMessage("msg_fallback", "mock: no more scripted responses"));
   const requests: RecordedRequest[] = [];
   const waiters = new Set<() => void>();
-  const sockets = new Set<Socket>();
   let seq = 0;
 
   const server = http.createServer((req, res) => {
@@ -154,19 +153,11 @@ export async function startMockResponses(opts: MockResponsesOptions = {}): Promi
       }
     })();
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const listener = await listenOnLoopback(server);
   const responsesRequests = () => requests.filter((r) => r.method === "POST" && r.path.endsWith("/responses"));
 
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `http://127.0.0.1:${listener.port}/v1`,
     requests,
     responsesRequests,
     enqueue: (...entries) => void queue.push(...entries),
@@ -187,9 +178,6 @@ export async function startMockResponses(opts: MockResponsesOptions = {}): Promi
         check();
       });
     },
-    close() {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((r) => server.close(() => r()));
-    },
+    close: () => listener.close(),
   };
 }

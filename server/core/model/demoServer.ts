@@ -16,11 +16,11 @@
 // without the tool's header lines, at most 40 lines).
 import { readFile } from "node:fs/promises";
 import http from "node:http";
-import type { AddressInfo, Socket } from "node:net";
 import * as z from "zod";
 import type { Logger } from "../../log.js";
 import { isDemoProvider, type ModelProviderInfo } from "../config/providers.js";
 import { evCompleted, evCreated, evCustomToolCall, evFunctionCall, evMessage, evReasoning, sseFrame, type SseEvent } from "./sseEvents.js";
+import { listenOnLoopback } from "./loopback.js";
 
 const ScriptItem = z.discriminatedUnion("type", [
   z.object({ type: z.literal("message"), text: z.string(), deltas: z.int().min(1).optional() }),
@@ -221,7 +221,6 @@ export interface DemoServer {
 
 export async function startDemoServer(opts: DemoServerOptions = {}): Promise<DemoServer> {
   const script = opts.scriptPath ? await loadDemoScript(opts.scriptPath) : DEFAULT_DEMO_SCRIPT;
-  const sockets = new Set<Socket>();
   let seq = 0;
   const server = http.createServer((req, res) => {
     void (async () => {
@@ -257,21 +256,10 @@ export async function startDemoServer(opts: DemoServerOptions = {}): Promise<Dem
       res.destroy();
     });
   });
-  server.on("connection", (s) => {
-    sockets.add(s);
-    s.on("close", () => sockets.delete(s));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(server);
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
-    close() {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    baseUrl: `http://127.0.0.1:${listener.port}/v1`,
+    close: () => listener.close(),
   };
 }
 

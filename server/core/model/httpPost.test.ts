@@ -1,25 +1,24 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createTlsServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { httpPost } from "./httpPost.js";
+import { listenOnLoopback, type LoopbackListener } from "./loopback.js";
 
-let server: Server | undefined;
+let listener: LoopbackListener | undefined;
 
 afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  server = undefined;
+  await listener?.close();
+  listener = undefined;
 });
 
 async function serve(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<string> {
-  server = createServer((req, res) => {
+  const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => handler(req, Buffer.concat(chunks).toString("utf8"), res));
   });
-  await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/responses?x=1`;
+  listener = await listenOnLoopback(server);
+  return `http://127.0.0.1:${listener.port}/v1/responses?x=1`;
 }
 
 async function drain(body: AsyncIterator<Uint8Array, undefined>): Promise<string> {
@@ -103,8 +102,8 @@ describe("httpPost", () => {
   it("a refused connection rejects with the system's error; other schemes are refused up front", async () => {
     const url = await serve(() => {});
     const port = new URL(url).port;
-    await new Promise<void>((resolve) => server?.close(() => resolve()));
-    server = undefined;
+    await listener?.close();
+    listener = undefined;
     await expect(httpPost(`http://127.0.0.1:${port}/`, {}, "{}", new AbortController().signal)).rejects.toMatchObject({ code: "ECONNREFUSED" });
     await expect(httpPost("ftp://127.0.0.1/", {}, "{}", new AbortController().signal)).rejects.toThrow("only http and https URLs are supported");
   });
@@ -114,15 +113,9 @@ describe("httpPost", () => {
     const tls = createTlsServer({ key: SELF_SIGNED_KEY, cert: SELF_SIGNED_CERT }, (_req, res) => res.end("should not be reached"));
     let requests = 0;
     tls.on("request", () => requests++);
-    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
-    try {
-      const port = (tls.address() as AddressInfo).port;
-      await expect(httpPost(`https://127.0.0.1:${port}/v1/responses`, {}, "{}", new AbortController().signal)).rejects.toMatchObject({ code: "DEPTH_ZERO_SELF_SIGNED_CERT" });
-      expect(requests).toBe(0);
-    } finally {
-      tls.closeAllConnections();
-      await new Promise<void>((resolve) => tls.close(() => resolve()));
-    }
+    listener = await listenOnLoopback(tls);
+    await expect(httpPost(`https://127.0.0.1:${listener.port}/v1/responses`, {}, "{}", new AbortController().signal)).rejects.toMatchObject({ code: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+    expect(requests).toBe(0);
   });
 });
 

@@ -43,6 +43,7 @@ export interface App {
 export async function createApp(options: AppOptions): Promise<App> {
   const { log } = options;
   const config = await ConfigService.create({ home: options.home, cliOverrides: options.configOverrides, log });
+  const startupConfig = config.effective;
   const connections = new Set<RpcConnection>();
   const broadcast = (method: string, params: unknown): void => {
     for (const c of connections) if (c.session.initialized) c.channel.notify(method, params);
@@ -79,7 +80,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
     });
   });
-  const exec = lazyService(async () => new (await import("./core/exec/execService.js")).ExecService({ launcher: await launcher.get(), config: () => config.effective, log }));
+  const exec = lazyService(async () => new (await import("./core/exec/execService.js")).ExecService({ launcher: await launcher.get(), config: () => config.effective, startupConfig, log }));
   const fs = lazyService(async () => new (await import("./core/fs/fsService.js")).FsService({ log: log.child({ component: "fs" }) }));
   const skills = lazyService(async () => new (await import("./core/skills/skillsService.js")).SkillsService({ home: options.home, log, broadcast }));
   const search = lazyService(async () => new (await import("./core/search/fileSearch.js")).FileSearch());

@@ -160,7 +160,7 @@ export async function runDoctor(args: string[]): Promise<number> {
   const home = await ensureHome(resolveHome(process.env));
   const config = await ConfigService.create({ home, cliOverrides: overrides, log });
   const launcher = selectLauncher();
-  const exec = new ExecService({ launcher, config: () => config.effective, log });
+  const exec = new ExecService({ launcher, config: () => config.effective, startupConfig: config.effective, log });
   const out = (s: string): boolean => process.stdout.write(s);
 
   out(`gatehouse doctor: sandbox prerequisites (${process.platform} ${process.arch}, launcher ${launcher.platform === "linux" ? "bubblewrap" : "none"})\n`);

@@ -49,7 +49,7 @@ export async function runSandbox(args: string[]): Promise<number> {
   const log = createLogger(process.env["GATEHOUSE_LOG"] ?? "warn");
   const home = await ensureHome(resolveHome(process.env));
   const config = await ConfigService.create({ home, cliOverrides: values.config ?? [], log });
-  const exec = new ExecService({ launcher: selectLauncher(), config: () => config.effective, log });
+  const exec = new ExecService({ launcher: selectLauncher(), config: () => config.effective, startupConfig: config.effective, log });
 
   let policy: SandboxPolicy | undefined;
   try {

@@ -118,6 +118,18 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
     expect(check.status).toBe(0);
   });
 
+  it("keeps the start-up sandbox for command/exec after a config write, as 0.169; a new thread gets the written one", async () => {
+    const { d, cwd } = await start();
+    const write = await d.request("config/value/write", { keyPath: "sandbox_mode", value: "danger-full-access", mergeStrategy: "replace" });
+    expect(result(write)["status"]).toBe("ok");
+    const after = result(await d.request("command/exec", { command: ["/bin/sh", "-c", "touch escaped && echo wrote"], cwd }));
+    expect(after["exitCode"]).not.toBe(0);
+    expect(after["stderr"]).toContain("Read-only file system");
+    expect(existsSync(join(cwd, "escaped"))).toBe(false);
+    const thread = result(await d.request("thread/start", { cwd }));
+    expect(thread["sandbox"]).toEqual({ type: "dangerFullAccess" });
+  });
+
   it("streams output as deltas before the response, caps each stream, and reports the cap", async () => {
     const { d, cwd } = await start();
     const r = await d.request("command/exec", {

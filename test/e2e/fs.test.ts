@@ -133,6 +133,31 @@ describe("fs/* errors and edge cases", () => {
     }
   });
 
+  it("a NUL byte in any path parameter: -32600 'file name contained an unexpected NUL byte', as 0.169, and the daemon keeps serving", async () => {
+    await start();
+    writeFileSync(join(dir, "src"), "x");
+    const nul = join(dir, "a\u0000b");
+    for (const [method, params, field] of [
+      ["fs/readFile", { path: nul }, "path"],
+      ["fs/writeFile", { path: nul, dataBase64: "eA==" }, "path"],
+      ["fs/createDirectory", { path: nul }, "path"],
+      ["fs/getMetadata", { path: nul }, "path"],
+      ["fs/readDirectory", { path: nul }, "path"],
+      ["fs/remove", { path: nul }, "path"],
+      ["fs/copy", { sourcePath: nul, destinationPath: join(dir, "dst") }, "sourcePath"],
+      ["fs/copy", { sourcePath: join(dir, "src"), destinationPath: nul }, "destinationPath"],
+      // 0.169 accepts this watch and answers the path back; a path no file can have is refused here.
+      ["fs/watch", { path: nul, watchId: "w-nul" }, "path"],
+    ] as const) {
+      const e = await fail(method, params);
+      expect(e.code, method).toBe(-32600);
+      expect(e.message, method).toMatch(/^file name contained an unexpected NUL byte/);
+      expect(e.data, method).toMatchObject({ path: (params as Record<string, string>)[field], field });
+    }
+    expect(existsSync(join(dir, "dst"))).toBe(false);
+    expect(readdirSync(dir).sort()).toEqual(["src"]);
+  });
+
   it("a missing file: 0.169 -32603 'No such file or directory (os error 2)' without the path; here the same text plus the path", async () => {
     await start();
     const missing = join(dir, "missing");

@@ -51,8 +51,14 @@ const STREAMED_CAPTURE_CAP = 64 * 1024;
 
 export interface ExecServiceOptions {
   readonly launcher: SandboxLauncher;
-  /** The current configuration (re-read per command, so config writes apply to the next one). */
+  /** The current configuration (re-read per command: environment policy, permission profiles). */
   readonly config: () => EffectiveConfig;
+  /**
+   * The configuration the daemon started with; its sandbox_mode and sandbox_workspace_write give the
+   * default policy. 0.169 keeps its start-up policy for command/exec and applies a written one to the
+   * next thread/start only, so a client's config write cannot widen the sandbox of the next command.
+   */
+  readonly startupConfig: EffectiveConfig;
   readonly log: Logger;
   /** Default cwd for requests without one: the daemon's cwd. */
   readonly serverCwd?: string;
@@ -327,7 +333,7 @@ export class ExecService {
         throw e;
       }
     }
-    return { policy: sandboxPolicyFromConfig(config) };
+    return { policy: sandboxPolicyFromConfig(this.options.startupConfig) };
   }
 
   private daemonPaths(config: EffectiveConfig, cwd: string): LaunchOptions["daemonPaths"] {

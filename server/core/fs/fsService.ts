@@ -19,7 +19,7 @@ import { copyPath } from "./copy.js";
 import { invalid, io, ioError } from "./errors.js";
 import { DEFAULT_READ_LIMIT, decodeBase64, readFileCapped, writeFileAtomic } from "./files.js";
 import type { PathWatcherOptions } from "./pathWatcher.js";
-import { requireAbsolute } from "./paths.js";
+import { requirePathParam } from "./paths.js";
 import { WatchRegistry } from "./watchRegistry.js";
 
 export interface FsServiceOptions {
@@ -65,13 +65,13 @@ export class FsService {
   }
 
   async readFile(p: string): Promise<{ dataBase64: string }> {
-    requireAbsolute("path", p);
+    requirePathParam("path", p);
     const bytes = await readFileCapped(p, this.maxReadBytes);
     return { dataBase64: bytes.toString("base64") };
   }
 
   async writeFile(p: string, dataBase64: string): Promise<Record<string, never>> {
-    requireAbsolute("path", p);
+    requirePathParam("path", p);
     const bytes = decodeBase64(dataBase64);
     if (typeof bytes === "string") throw invalid(`fs/writeFile requires valid base64 dataBase64: ${bytes}`, { path: p });
     await writeFileAtomic(p, bytes);
@@ -79,7 +79,7 @@ export class FsService {
   }
 
   async createDirectory(p: string, recursive: boolean | null | undefined): Promise<Record<string, never>> {
-    requireAbsolute("path", p);
+    requirePathParam("path", p);
     const deep = recursive ?? true;
     await io(p, async () => {
       await mkdir(p, { recursive: deep });
@@ -90,7 +90,7 @@ export class FsService {
   }
 
   async getMetadata(p: string): Promise<FsMetadata> {
-    requireAbsolute("path", p);
+    requirePathParam("path", p);
     const own = await io(p, () => lstat(p));
     let resolved: Stats = own;
     if (own.isSymbolicLink()) {
@@ -112,7 +112,7 @@ export class FsService {
   }
 
   async readDirectory(p: string): Promise<{ entries: FsDirectoryEntry[] }> {
-    requireAbsolute("path", p);
+    requirePathParam("path", p);
     const dirents = await io(p, () => readdir(p, { withFileTypes: true }));
     const entries = await Promise.all(
       dirents.map(async (d): Promise<FsDirectoryEntry> => {
@@ -130,7 +130,7 @@ export class FsService {
   }
 
   async remove(p: string, recursive: boolean | null | undefined, force: boolean | null | undefined): Promise<Record<string, never>> {
-    requireAbsolute("path", p);
+    requirePathParam("path", p);
     if (path.parse(p).root === trimTrailingSeparators(path.normalize(p))) throw invalid(`fs/remove refuses to remove the file system root: ${p}`, { path: p });
     let st: Stats;
     try {
@@ -146,14 +146,14 @@ export class FsService {
   }
 
   async copy(sourcePath: string, destinationPath: string, recursive: boolean | undefined): Promise<Record<string, never>> {
-    requireAbsolute("sourcePath", sourcePath);
-    requireAbsolute("destinationPath", destinationPath);
+    requirePathParam("sourcePath", sourcePath);
+    requirePathParam("destinationPath", destinationPath);
     await copyPath(sourcePath, destinationPath, recursive ?? false, this.options.log);
     return {};
   }
 
   async watch(client: ClientSink, watchId: string, p: string): Promise<{ path: string }> {
-    requireAbsolute("path", p);
+    requirePathParam("path", p);
     await this.watches.watch(client, watchId, trimTrailingSeparators(p));
     // 0.169 answers the path as given (a symlink stays a symlink), despite the schema's "canonicalized".
     return { path: p };

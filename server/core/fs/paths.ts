@@ -8,10 +8,16 @@ import { lstat, readlink } from "node:fs/promises";
 import path from "node:path";
 import { FsError, ioError } from "./errors.js";
 
-export function requireAbsolute(field: string, p: string): void {
+/**
+ * A path parameter the operating system can take: absolute (-32602 otherwise) and without a NUL byte,
+ * which no OS path holds (-32600 with 0.169's text, since the reference refuses it on its merits; Node
+ * would throw a TypeError that is not a system error, and that used to surface as -32603).
+ */
+export function requirePathParam(field: string, p: string): void {
   if (!path.isAbsolute(p)) {
     throw new FsError("invalidParams", `Invalid params: ${field} must be an absolute path, got ${JSON.stringify(p)}`, { path: p, field });
   }
+  if (p.includes("\0")) throw new FsError("invalid", `file name contained an unexpected NUL byte (${field})`, { path: p, field });
 }
 
 /** Linux's limit on symlinks followed in one lookup (MAXSYMLINKS); past it the OS says ELOOP too. */

@@ -17,7 +17,8 @@
 //
 // Off Linux there is no /proc/self/fd: the walk lstat()s each component right before the write and
 // refuses a symlink. That stops a link that is in place when the write starts, but not one swapped in
-// between the check and the write (a narrow race this module cannot close without openat).
+// between the check and the write (a narrow race this module cannot close without openat). On
+// Windows every write is refused: the paths here are POSIX and nothing there confines them.
 import { randomBytes } from "node:crypto";
 import { constants as C, existsSync } from "node:fs";
 import * as fsp from "node:fs/promises";
@@ -46,6 +47,9 @@ const TMP_FLAGS = C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW;
 export function createConfinedFs(options: ConfinedFsOptions): PatchFs {
   const walk = options.walk ?? (process.platform === "linux" ? "proc" : "lstat");
   const rootOf = (target: string): string => {
+    // The walk and the targets are POSIX paths; a Windows path would be refused below anyway, but
+    // this way the model reads why.
+    if (process.platform === "win32") throw new ConfinementError("refusing to write: patch writes cannot be confined against symlinks on Windows by this server");
     const root = options.rootFor(target);
     if (root === null || !isStrictlyUnder(target, root) || path.resolve(target) !== target) {
       throw new ConfinementError(`refusing to write outside the approved location (${target})`);

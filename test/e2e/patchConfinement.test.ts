@@ -76,14 +76,18 @@ async function setup(policy: string, script: ScriptEntry[]): Promise<Setup> {
 }
 
 describe("patches through a symlink (on-request, workspace-write)", () => {
-  it("a symlinked folder, a symlinked file and a Move to through a link all ask; declined, nothing outside changes", async () => {
+  it("a symlinked folder, a symlinked file, a Move to through a link and a link into .git all ask; declined, nothing changes", async () => {
     const s = await setup("on-request", [
       patch("folder", "*** Update File: lnk/victim.txt\n@@\n-secret\n+pwned\n*** Add File: lnk/new.txt\n+new"),
       patch("file", "*** Update File: file.txt\n@@\n-secret\n+pwned"),
       patch("move", "*** Update File: a.txt\n*** Move to: lnk/moved.txt\n@@\n-a\n+b"),
+      // Inside the workspace, but into .git by another name: protected names count on the canonical path.
+      patch("protected", "*** Add File: innocent/hooks/pre-commit\n+evil"),
       turn(evMessage("m1", "done")),
     ]);
     symlinkSync(s.outside, join(s.cwd, "lnk"));
+    mkdirSync(join(s.cwd, ".git"));
+    symlinkSync(join(s.cwd, ".git"), join(s.cwd, "innocent"));
     symlinkSync(join(s.outside, "victim.txt"), join(s.cwd, "file.txt"));
     writeFileSync(join(s.cwd, "a.txt"), "a\n");
     const turnId = await s.startTurn();
@@ -93,9 +97,11 @@ describe("patches through a symlink (on-request, workspace-write)", () => {
     s.answer(folder, "decline");
     s.answer(await s.approval("file"), "decline");
     s.answer(await s.approval("move"), "decline");
-    for (const id of ["folder", "file", "move"]) expect(itemOf(await s.itemCompleted(id))["status"]).toBe("declined");
+    s.answer(await s.approval("protected"), "decline");
+    for (const id of ["folder", "file", "move", "protected"]) expect(itemOf(await s.itemCompleted(id))["status"]).toBe("declined");
     await s.turnCompleted(turnId);
     expect(s.outsideFiles()).toEqual({ "victim.txt": "secret\n" });
+    expect(readdirSync(join(s.cwd, ".git"))).toEqual([]);
     expect(readFileSync(join(s.cwd, "a.txt"), "utf8")).toBe("a\n");
   });
 

@@ -5,8 +5,9 @@
 //   network  — (host lowercased, protocol, port), for the network-approval work (sandbox.md §5.3).
 // A command entry remembers the execution mode it was approved with, so a cached approval reuses
 // exactly that bounded sandbox and never a wider one.
-import { realpathSync } from "node:fs";
 import path from "node:path";
+import { nodeFsView } from "../../sandbox/fsView.js";
+import { canonicalize, PROTECTED_NAMES } from "../../sandbox/policy.js";
 import { NO_PERMISSIONS, union, type GrantScope, type PermissionSet } from "./permissions.js";
 
 export type ExecutionMode = "turnDefault" | "unsandboxed";
@@ -92,25 +93,16 @@ export function sessionApprovalsFor(thread: object): SessionApprovals {
 /**
  * The canonical form of a path: absolute against `cwd`, `..` collapsed, and symlinks resolved on the
  * longest prefix that exists (a file a patch is about to add does not exist yet, its folder may be a
- * symlink).
+ * symlink). The sandbox's own canonicalisation, so that approvals and the sandbox agree on a path.
  */
 export function canonicalPath(p: string, cwd: string): string {
-  const abs = path.resolve(cwd, p);
-  const tail: string[] = [];
-  let head = abs;
-  for (;;) {
-    try {
-      return path.join(realpathSync.native(head), ...tail.reverse());
-    } catch {
-      const parent = path.dirname(head);
-      if (parent === head) return abs;
-      tail.push(path.basename(head));
-      head = parent;
-    }
-  }
+  return canonicalize(path.resolve(cwd, p), nodeFsView);
 }
 
-/** Paths a session approval must never cover (sandbox.md §1.3: protected subpaths). */
+/** The sandbox's protected names plus the daemon's home folder name. */
+const PROTECTED = new Set<string>([...PROTECTED_NAMES, ".gatehouse"]);
+
+/** Paths a session approval must never cover (sandbox.md §1.3: protected subpaths), at any depth. */
 export function isProtectedPath(p: string): boolean {
-  return p.split(path.sep).some((part) => part === ".git" || part === ".codex" || part === ".gatehouse");
+  return p.split(path.sep).some((part) => PROTECTED.has(part));
 }

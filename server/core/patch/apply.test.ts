@@ -188,6 +188,7 @@ describe("applyVerified: writing", () => {
         if (s === undefined) throw Object.assign(new Error("nope"), { code: "ENOENT" });
         return s;
       },
+      canonicalize: (p: string) => p,
       writeFileAtomic: async (p: string, s: string) => void files.set(p, s),
       unlink: async (p: string) => void files.delete(p),
     };

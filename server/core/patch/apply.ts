@@ -1,10 +1,13 @@
 // apply_patch: verify (parse, resolve paths, compute every new content) before anything is written,
 // then write each file atomically (agent-loop.md §3.2–3.3). Verification is separate so that the
 // caller can show the fileChange item and ask for approval between the two.
-import { randomBytes } from "node:crypto";
-import * as nodeFs from "node:fs/promises";
+//
+// Verification also fixes where each change lands: the canonical target (symlinks resolved), which
+// is what the approval decides on and exactly what is written later, never re-resolved: a link
+// swapped in after the decision fails the write instead of redirecting it (confinedFs.ts).
 import path from "node:path";
 import type { FileUpdateChange } from "../../../protocol/v2/shared.js";
+import { createConfinedFs } from "./confinedFs.js";
 import { parsePatch } from "./parser.js";
 import type { Hunk, UpdateChunk } from "./parser.js";
 import { seekSequence } from "./seek.js";
@@ -13,8 +16,12 @@ import { unifiedHunks } from "./unifiedDiff.js";
 /** The file operations verification and application need; tests pass an in-memory one. */
 export interface PatchFs {
   readFile(p: string): Promise<string>;
-  /** Replaces `p` with `data` so that readers see the old or the new content, never a mix. */
+  /** An absolute path with its symlinks resolved on the longest existing prefix (a new file's folder may be a link). */
+  canonicalize(p: string): string;
+  /** Replaces the canonical `p` with `data` so that readers see the old or the new content, never a
+   * mix; follows no symlink on the way. */
   writeFileAtomic(p: string, data: string): Promise<void>;
+  /** Removes the entry `p` (canonical parent, final component as named: a link is removed, not its target). */
   unlink(p: string): Promise<void>;
 }
 
@@ -27,6 +34,14 @@ export interface VerifiedFileChange {
   /** Absolute destination of a `*** Move to:`. */
   movePath: string | null;
   movePathAsWritten: string | null;
+  /**
+   * The canonical path the change writes (add, update, a move's destination) or removes (delete, a
+   * move's source): symlinks resolved, except a removed entry's own name, since deleting a link
+   * deletes the link. The approval is decided on these and applyVerified touches nothing else.
+   */
+  target: string;
+  /** The canonical destination of a move; null otherwise. */
+  moveTarget: string | null;
   /** Content before the patch; null when an add creates the file. */
   oldContent: string | null;
   /** Content after the patch; null for a delete. */
@@ -64,6 +79,7 @@ const OS_ERRORS: Record<string, [string, number]> = {
   EEXIST: ["File exists", 17],
   EROFS: ["Read-only file system", 30],
   ENOSPC: ["No space left on device", 28],
+  ELOOP: ["Too many levels of symbolic links", 40],
 };
 
 export function osErrorText(err: unknown): string {
@@ -95,7 +111,7 @@ export async function verifyPatch(patchText: string, cwd: string, fs: PatchFs = 
   }
   try {
     const changes: VerifiedFileChange[] = [];
-    for (const h of hunks) changes.push(await verifyHunk(h, abs, fs));
+    for (const h of hunks) changes.push(withTargets(await verifyHunk(h, abs, fs), fs));
     return { ok: true, patch: { cwd, changes } };
   } catch (err) {
     if (err instanceof VerifyError) return { ok: false, kind: "invalid", error: err.message };
@@ -105,7 +121,7 @@ export async function verifyPatch(patchText: string, cwd: string, fs: PatchFs = 
 
 async function verifyHunk(h: Hunk, abs: (p: string) => string, fs: PatchFs): Promise<VerifiedFileChange> {
   const p = abs(h.path);
-  const base = { path: p, pathAsWritten: h.path, movePath: null, movePathAsWritten: null };
+  const base = { path: p, pathAsWritten: h.path, movePath: null, movePathAsWritten: null, target: "", moveTarget: null };
   switch (h.type) {
     case "add": {
       // Add overwrites; the old content (if any) only feeds the turn diff's baseline.
@@ -127,6 +143,17 @@ async function verifyHunk(h: Hunk, abs: (p: string) => string, fs: PatchFs): Pro
       return { ...base, kind: "update", movePath, movePathAsWritten: h.movePath, oldContent: old, newContent };
     }
   }
+}
+
+function withTargets(c: VerifiedFileChange, fs: PatchFs): VerifiedFileChange {
+  const entry = (p: string) => path.join(fs.canonicalize(path.dirname(p)), path.basename(p));
+  const removes = c.kind === "delete" || c.movePath !== null;
+  return { ...c, target: removes ? entry(c.path) : fs.canonicalize(c.path), moveTarget: c.movePath === null ? null : fs.canonicalize(c.movePath) };
+}
+
+/** Every canonical path a verified patch writes or removes (what the approval is about). */
+export function patchTargets(verified: VerifiedPatch): string[] {
+  return verified.changes.flatMap((c) => [c.target, ...(c.moveTarget !== null ? [c.moveTarget] : [])]);
 }
 
 /** New content of a file after an Update hunk's chunks (§3.2). */
@@ -180,12 +207,12 @@ export async function applyVerified(verified: VerifiedPatch, fs: PatchFs = defau
   const applied: VerifiedFileChange[] = [];
   for (const c of verified.changes) {
     try {
-      if (c.kind === "delete") await fs.unlink(c.path);
-      else if (c.kind === "add") await fs.writeFileAtomic(c.path, c.newContent as string);
-      else if (c.movePath !== null) {
-        await fs.writeFileAtomic(c.movePath, c.newContent as string);
-        if (c.movePath !== c.path) await fs.unlink(c.path);
-      } else await fs.writeFileAtomic(c.path, c.newContent as string);
+      if (c.kind === "delete") await fs.unlink(c.target);
+      else if (c.moveTarget !== null) {
+        await fs.writeFileAtomic(c.moveTarget, c.newContent as string);
+        // A move onto itself (by another spelling) must not then delete what it wrote.
+        if (c.moveTarget !== c.target) await fs.unlink(c.target);
+      } else await fs.writeFileAtomic(c.target, c.newContent as string);
     } catch (err) {
       const what = c.kind === "delete" ? "delete" : "write";
       const target = c.kind === "update" && c.movePath !== null ? c.movePath : c.path;
@@ -224,26 +251,5 @@ export function fileChangesForItem(verified: VerifiedPatch): FileUpdateChange[] 
   return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
-async function writeFileAtomic(p: string, data: string): Promise<void> {
-  // Write through a symlink to its target, as a plain write would, instead of replacing the link.
-  const target = await nodeFs.realpath(p).catch(() => p);
-  const dir = path.dirname(target);
-  await nodeFs.mkdir(dir, { recursive: true });
-  const mode = await nodeFs.stat(target).then((s) => s.mode & 0o7777, () => null);
-  const tmp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    await nodeFs.writeFile(tmp, data, { flag: "wx" });
-    // Keep an existing file's permissions (an executable script stays executable).
-    if (mode !== null) await nodeFs.chmod(tmp, mode);
-    await nodeFs.rename(tmp, target);
-  } catch (err) {
-    await nodeFs.rm(tmp, { force: true });
-    throw err;
-  }
-}
-
-export const defaultFs: PatchFs = {
-  readFile: (p) => nodeFs.readFile(p, "utf8"),
-  writeFileAtomic,
-  unlink: (p) => nodeFs.unlink(p),
-};
+/** Reads and writes on the real filesystem; writes go to the canonical targets and nowhere else (confinedFs.ts). */
+export const defaultFs: PatchFs = createConfinedFs({ rootFor: () => "/" });

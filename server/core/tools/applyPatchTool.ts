@@ -1,12 +1,14 @@
 // apply_patch (agent-loop.md §3.3): verified before anything is shown or written; then a fileChange
-// item, the approval hook, the atomic per-file apply, and a turn diff when it changed. A patch that
+// item, the approval hook on the canonical targets (symlinks resolved: a link out of the workspace is
+// outside the writable roots), the confined atomic per-file apply, and a turn diff when it changed. A patch that
 // does not verify gives the model the reason and no item, as 0.169 does.
 import { resolve } from "node:path";
 import type { ThreadItem } from "../../../protocol/v2/index.js";
 import { PROTECTED_NAMES, resolveFileSystemPolicy, toSplitPolicy } from "../../sandbox/policy.js";
 import { nodeFsView } from "../../sandbox/fsView.js";
-import { isUnderOrEqual } from "../../sandbox/paths.js";
-import { applyVerified, fileChangesForItem, verificationFailureOutput, verifyPatch, type VerifiedPatch } from "../patch/apply.js";
+import { isStrictlyUnder, isUnderOrEqual } from "../../sandbox/paths.js";
+import { applyVerified, fileChangesForItem, patchTargets, verificationFailureOutput, verifyPatch, type VerifiedPatch } from "../patch/apply.js";
+import { createConfinedFs } from "../patch/confinedFs.js";
 import { TurnDiffTracker } from "../patch/turnDiff.js";
 import { functionOutput, parseToolArgs, TurnCancelled, type Tool, type ToolContext, type ToolOutput } from "./toolTypes.js";
 
@@ -43,35 +45,55 @@ function trackerFor(ctx: ToolContext): TurnDiffTracker {
   return t;
 }
 
-/** Whether the sandbox policy would let a command write every path of the patch. */
-function withinWritableRoots(verified: VerifiedPatch, ctx: ToolContext): boolean {
+/**
+ * The writable root each canonical target lies in, or null when some target is outside every root or
+ * in a protected or read-only part of one (what the sandbox would refuse a command).
+ */
+function writableRootsOf(targets: readonly string[], ctx: ToolContext): Map<string, string> | null {
   try {
     const split = toSplitPolicy(ctx.settings.sandboxPolicy);
-    if (split.fileSystem.kind !== "restricted") return true;
-    const resolved = resolveFileSystemPolicy(split.fileSystem, { cwd: ctx.settings.cwd, fs: nodeFsView });
-    if (resolved.fullWrite) return true;
-    const paths = verified.changes.flatMap((c) => [c.path, ...(c.movePath ? [c.movePath] : [])]);
-    return paths.every((p) =>
-      resolved.writableRoots.some(
-        (r) =>
-          isUnderOrEqual(p, r.root) &&
-          ![...r.readOnlySubpaths, ...r.unreadableSubpaths, ...PROTECTED_NAMES.map((n) => `${r.root}/${n}`)].some((x) => isUnderOrEqual(p, x)),
-      ),
-    );
+    const resolved = split.fileSystem.kind === "restricted" ? resolveFileSystemPolicy(split.fileSystem, { cwd: ctx.settings.cwd, fs: nodeFsView }) : null;
+    const out = new Map<string, string>();
+    for (const p of targets) {
+      if (resolved === null || resolved.fullWrite) {
+        out.set(p, "/");
+        continue;
+      }
+      const root = resolved.writableRoots.find(
+        (r) => isStrictlyUnder(p, r.root) && ![...r.readOnlySubpaths, ...r.unreadableSubpaths, ...PROTECTED_NAMES.map((n) => `${r.root}/${n}`)].some((x) => isUnderOrEqual(p, x)),
+      );
+      if (root === undefined) return null;
+      out.set(p, root.root);
+    }
+    return out;
   } catch {
-    return false;
+    return null;
   }
 }
 
+/** The approval's reason when a path as written lands elsewhere through a symlink; null (0.169's) otherwise. */
+function symlinkReason(patch: VerifiedPatch): string | null {
+  const moved = patch.changes.flatMap((c) => [
+    ...(c.kind !== "delete" && c.moveTarget === null && c.target !== c.path ? [`${c.pathAsWritten} resolves to ${c.target}`] : []),
+    ...(c.moveTarget !== null && c.movePath !== null && c.moveTarget !== c.movePath ? [`${c.movePathAsWritten ?? c.movePath} resolves to ${c.moveTarget}`] : []),
+  ]);
+  return moved.length === 0 ? null : `through a symbolic link: ${moved.join("; ")}`;
+}
+
+const OUTSIDE_ROOTS = "apply_patch failed: the patch writes outside the sandbox's writable roots (or into a protected path such as .git), and it was not approved to run outside the sandbox";
+
 export async function runApplyPatch(patchText: string, callId: string, cwd: string, ctx: ToolContext): Promise<string> {
+  // Verification fixes each change's canonical target: the decision below is about those paths, and
+  // the write goes to them and nowhere else.
   const verified = await verifyPatch(patchText, cwd);
   if (!verified.ok) return verificationFailureOutput(verified);
   const patch = verified.patch;
+  const targets = patchTargets(patch);
   type FileChangeItem = Extract<ThreadItem, { type: "fileChange" }>;
   const item: FileChangeItem = { type: "fileChange", id: callId, changes: fileChangesForItem(patch), status: "inProgress" };
   ctx.items.start(item, () => ({ ...item, status: "failed" }));
   const verdict = await ctx.approvals.check(
-    { kind: "fileChange", thread: ctx.thread, threadId: ctx.thread.id, turnId: ctx.turnId, itemId: callId, approvalPolicy: ctx.settings.approvalPolicy, cwd, paths: patch.changes.flatMap((c) => [c.path, ...(c.movePath ? [c.movePath] : [])]), withinWritableRoots: withinWritableRoots(patch, ctx), justification: null },
+    { kind: "fileChange", thread: ctx.thread, threadId: ctx.thread.id, turnId: ctx.turnId, itemId: callId, approvalPolicy: ctx.settings.approvalPolicy, cwd, paths: targets, withinWritableRoots: writableRootsOf(targets, ctx) !== null, justification: symlinkReason(patch) },
     ctx.signal,
   );
   if (verdict.decision !== "approved") {
@@ -79,12 +101,15 @@ export async function runApplyPatch(patchText: string, callId: string, cwd: stri
     if (verdict.decision === "cancel") throw new TurnCancelled();
     return verdict.message;
   }
-  // Checked again, not reused: the approval may have waited on a person while the roots changed on disk.
-  if (verdict.sandboxed && !withinWritableRoots(patch, ctx)) {
+  // Roots checked again, not reused: the approval may have waited on a person while they changed on
+  // disk. A sandboxed patch is confined to its roots; one approved outside the sandbox may write its
+  // approved targets anywhere. Either way a link swapped in since fails the write (confinedFs.ts).
+  const roots = verdict.sandboxed ? writableRootsOf(targets, ctx) : new Map(targets.map((t) => [t, "/"]));
+  if (roots === null) {
     await ctx.items.complete({ ...item, status: "failed" });
-    return "apply_patch failed: the patch writes outside the sandbox's writable roots (or into a protected path such as .git), and it was not approved to run outside the sandbox";
+    return OUTSIDE_ROOTS;
   }
-  const applied = await applyVerified(patch);
+  const applied = await applyVerified(patch, createConfinedFs({ rootFor: (t) => roots.get(t) ?? null }));
   const tracker = trackerFor(ctx);
   tracker.record(applied.ok ? patch : applied.applied);
   await ctx.items.complete({ ...item, status: applied.ok ? "completed" : "failed" });

@@ -65,7 +65,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     const [providers, accounts] = await Promise.all([demo.get(), account.get()]);
     return new ThreadManager({
       config,
-      approvals: new ApprovalService({ home: options.home, log, timeoutMs: () => config.effective.approvalTimeoutMs }),
+      approvals: new ApprovalService({ home: options.home, log, timeoutMs: () => config.effective.approvalTimeoutMs, knownSafeCommands: () => config.effective.knownSafeCommands }),
       launcher: await launcher.get(),
       log,
       cliVersion: GATEHOUSE_VERSION,

@@ -2,6 +2,7 @@
 // rpc implements them; server/app.ts wires them (architecture.md: "Core never imports rpc").
 import type { ThreadStatus } from "../../protocol/v2/index.js";
 import type { Logger } from "../log.js";
+import type { SandboxPolicy, SplitSandboxPolicy } from "../sandbox/policy.js";
 
 /** What a connection negotiated in `initialize`; owned by rpc, read by dispatch and handlers. */
 export interface Session {
@@ -73,6 +74,13 @@ export type ApprovalRequest =
       /** The model asked to run outside the sandbox (`sandbox_permissions: "require_escalated"`). */
       readonly escalated: boolean;
       readonly justification: string | null;
+      /** The thread's sandbox policy and what the command is launched with: the gate finds the program a
+       * known-safe command runs on this PATH and checks it lies outside the policy's writable roots. */
+      readonly sandboxPolicy: SandboxPolicy | SplitSandboxPolicy;
+      /** The PATH the command is launched with (null: none). */
+      readonly envPath: string | null;
+      /** The TMPDIR the command is launched with (a writable root of workspace-write); null: none. */
+      readonly envTmpdir: string | null;
       /** Runs once, just before the client is asked (the item must be on the wire before its request). */
       readonly beforeAsk?: () => void;
     }

@@ -1,7 +1,8 @@
 // The safety classification over command strings of the kind agents send, through the real bash parser.
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBashParser } from "../tools/bashParse.js";
-import { analyzeCommand } from "./commandSafety.js";
+import { shellJoin } from "../tools/shellQuote.js";
+import { analyzeCommand, KNOWN_SAFE, knownSafeOptions } from "./commandSafety.js";
 
 beforeAll(async () => {
   await loadBashParser();
@@ -37,13 +38,14 @@ const CASES: Array<[string, boolean, boolean]> = [
   ["find . -name '*.o' -execdir rm {} +", false, false],
   ["find . -name '*.tmp' -delete", false, true],
   ["find . -fprint out.txt", false, false],
-  ["git status", true, false],
-  ["git status --short", true, false],
-  ["git log --oneline -n 5", true, false],
-  ["git diff HEAD~1", true, false],
-  ["git show HEAD:README.md", true, false],
-  ["git branch", true, false],
-  ["git branch --show-current", true, false],
+  // git is not in the table: a nested repository the model wrote can run a program on `git status`.
+  ["git status", false, false],
+  ["git status --short", false, false],
+  ["git log --oneline -n 5", false, false],
+  ["git diff HEAD~1", false, false],
+  ["git show HEAD:README.md", false, false],
+  ["git branch", false, false],
+  ["git branch --show-current", false, false],
   ["git branch new-feature", false, false],
   ["git -c core.pager=cat log", false, false],
   ["git -c core.fsmonitor=./evil status", false, false],
@@ -138,7 +140,7 @@ const CASES: Array<[string, boolean, boolean]> = [
   ["ls -la | grep foo | wc -l", true, false],
   ["./ls", false, false],
   ["/bin/ls -la", true, false],
-  ["/usr/bin/git status", true, false],
+  ["/usr/bin/git status", false, false],
   ["ls 'unterminated", false, false],
 ];
 
@@ -170,5 +172,93 @@ describe("analyzeCommand over direct argv", () => {
   it("looks inside nested shells and wrappers", () => {
     expect(analyzeCommand(lc("bash -lc \"sh -c 'sudo true'\"")).dangerous).toBe(true);
     expect(analyzeCommand(["env", "FOO=1", "bash", "-c", "git reset --hard"]).dangerous).toBe(true);
+  });
+});
+
+// The table, generated from itself: every entry's example is safe, and stays safe with each option it
+// allows in each spelling the tools read; every other option, an abbreviation of an allowed long option,
+// and one plain argument too many make it unsafe. A new entry cannot come without its case.
+describe("KNOWN_SAFE, case by case from the table", () => {
+  const safe = (argv: readonly string[]) => analyzeCommand(lc(shellJoin(argv))).knownSafe;
+  for (const [name, entry] of Object.entries(KNOWN_SAFE)) {
+    describe(name, () => {
+      const options = knownSafeOptions(name);
+      it(`${shellJoin(entry.example)} is known safe, directly and in a bash -lc script`, () => {
+        expect(entry.example[0]).toBe(name);
+        expect(analyzeCommand(entry.example).knownSafe).toBe(true);
+        expect(safe(entry.example)).toBe(true);
+      });
+      const v = entry.sampleValue ?? "1";
+      for (const [opt, kind] of options) {
+        const long = opt.startsWith("--") || entry.reading === "find";
+        const spellings: string[][] =
+          kind === "flag" ? [[opt]] : kind === "value" ? [[opt, v], ...(entry.reading === "find" ? [] : [[long ? `${opt}=${v}` : `${opt}${v}`]])] : [[opt], [long ? `${opt}=${v}` : `${opt}${v}`]];
+        for (const words of spellings) {
+          it(`allows ${words.join(" ")}`, () => {
+            expect(safe([...entry.example, ...words])).toBe(true);
+          });
+        }
+        if (kind === "flag" && opt.startsWith("--")) {
+          it(`refuses ${opt}=x (a flag given a value)`, () => {
+            expect(safe([...entry.example, `${opt}=x`])).toBe(false);
+          });
+        }
+        const abbreviation = opt.slice(0, -1);
+        if (opt.startsWith("--") && abbreviation.length > 3 && !options.has(abbreviation)) {
+          it(`refuses the abbreviation ${abbreviation} (getopt would complete it; the table does not)`, () => {
+            expect(safe([...entry.example, ...(kind === "flag" ? [abbreviation] : [`${abbreviation}=${v}`])])).toBe(false);
+          });
+        }
+      }
+      if (entry.reading !== "operands") {
+        const letter = [..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"].find((c) => !options.has(`-${c}`));
+        it(`refuses an option it does not list (--no-such-option, -${letter})`, () => {
+          expect(safe([...entry.example, "--no-such-option"])).toBe(false);
+          expect(safe([...entry.example, `-${letter}`])).toBe(false);
+        });
+      } else {
+        it("reads every word as data (it has no option that runs or writes)", () => {
+          expect(safe([...entry.example, "--anything", "-x"])).toBe(true);
+        });
+      }
+      if (entry.maxOperands !== undefined) {
+        it(`refuses more than ${entry.maxOperands} plain argument(s)`, () => {
+          const operands = Array.from({ length: entry.maxOperands! + 1 }, (_, i) => (entry.operand ? `+%${i}` : `x${i}`));
+          const argv = [name, ...operands];
+          expect(safe(argv)).toBe(false);
+          expect(safe(argv.slice(0, -1))).toBe(true);
+        });
+      }
+    });
+  }
+});
+
+describe("reading options as the tools do", () => {
+  it.each([
+    ["ls -la", true],
+    ["sort -rnk2 a.txt", true],
+    ["sort -rnk 2 a.txt", true],
+    ["sort -uo out a.txt", false],
+    ["sort -- -o", true], // after --, `-o` is a file to read
+    ["uniq -- a.txt -o", false], // two plain arguments: the second is an output
+    ["grep -e -o a.txt", true], // -e takes the next word as its value, whatever it looks like
+    ["sort -k -o a.txt", true],
+    ["cat a.txt -n", true], // GNU permutes: options after plain arguments still count
+    ["cat a.txt -Z", false],
+    ["head -5 a.txt", true],
+    ["date -Iseconds", true],
+    ["date -I seconds", false], // an optional value is attached only; `seconds` is a plain argument that would set the clock
+    ["date +%s", true],
+  ])("%s → %s", (script, expected) => {
+    expect(analyzeCommand(lc(script)).knownSafe).toBe(expected);
+  });
+});
+
+describe("programs: what the gate must find on PATH", () => {
+  it("lists the shell and each non-builtin program, and nothing for the builtins of a script", () => {
+    expect(analyzeCommand(lc("cd src && echo hi && cat a | wc -l")).programs).toEqual(["/bin/bash", "cat", "wc"]);
+    expect(analyzeCommand(["cat", "a"]).programs).toEqual(["cat"]);
+    expect(analyzeCommand(["echo", "a"]).programs).toEqual(["echo"]); // not a script: echo is looked up
+    expect(analyzeCommand(lc("/bin/echo hi")).programs).toEqual(["/bin/bash", "/bin/echo"]);
   });
 });

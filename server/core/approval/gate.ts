@@ -1,5 +1,6 @@
 // The approval gate the turn engine calls before every command and patch: gathers the facts (policy,
-// command safety, execpolicy, the thread's session cache), asks the client through the broker when the
+// command safety, where a known-safe command's programs really are, execpolicy, the thread's session
+// cache), asks the client through the broker when the
 // plan says so, and turns the client's decision into an outcome plus its side effects (session cache,
 // execpolicy amendment). Every path ends in an outcome; nothing here can leave a turn waiting.
 import type { CommandExecutionApprovalDecision, CommandExecutionRequestApprovalParams, FileChangeRequestApprovalParams } from "../../../protocol/v2/index.js";
@@ -11,8 +12,9 @@ import { shellJoin } from "../tools/shellQuote.js";
 import { ApprovalBroker, type BrokerResult } from "./broker.js";
 import { analyzeCommand } from "./commandSafety.js";
 import { appendAllowRule, ExecPolicy } from "./execpolicy/policy.js";
-import { grantOutput, isEmpty, NO_PERMISSIONS, parseGranted, parseRequested, requestWire } from "./permissions.js";
+import { grantOutput, isEmpty, NO_PERMISSIONS, parseGranted, parseRequested, requestWire, withPermissions } from "./permissions.js";
 import { normalizePolicy, planCommand, planFileChange } from "./policy.js";
+import { untrustedProgram, untrustedRoots } from "./programTrust.js";
 import { canonicalPath, isProtectedPath, sessionApprovalsFor, type ExecutionMode } from "./sessionCache.js";
 
 export interface ApprovalServiceOptions {
@@ -21,6 +23,8 @@ export interface ApprovalServiceOptions {
   readonly log: Logger;
   /** The optional approval timeout from config (ms); null waits until answered or interrupted. */
   readonly timeoutMs?: () => number | null;
+  /** config.toml's `known_safe_commands`, read for each command; false: untrusted asks for everything (0.169). Default true. */
+  readonly knownSafeCommands?: () => boolean;
 }
 
 type CommandRequest = Extract<ApprovalRequest, { kind: "command" }>;
@@ -92,7 +96,10 @@ export class ApprovalService implements ApprovalGate {
     const execPolicy = await this.execPolicy(req.thread);
     const evaluation = execPolicy.evaluate(analysis.commands);
     const cache = sessionApprovalsFor(req.thread);
-    const plan = planCommand({ policy, escalated: req.escalated, analysis, evaluation, cachedMode: cache.commandMode(req.command) });
+    const knownSafeTable = this.options.knownSafeCommands?.() ?? true;
+    // Only a command the table allows needs its programs found (a few stats); the answer matters under untrusted only.
+    const untrusted = knownSafeTable && policy.mode === "untrusted" && analysis.knownSafe ? this.programCheck(req, analysis.programs) : null;
+    const plan = planCommand({ policy, escalated: req.escalated, analysis, evaluation, cachedMode: cache.commandMode(req.command), knownSafeTable, untrustedProgram: untrusted });
     const log = this.options.log.child({ threadId: req.threadId, turnId: req.turnId, itemId: req.itemId });
     if (plan.kind === "run") {
       log.info({ decision: "auto", why: plan.why, sandbox: plan.mode }, "command approved without asking");
@@ -150,6 +157,19 @@ export class ApprovalService implements ApprovalGate {
       return d.applyNetworkPolicyAmendment.network_policy_amendment.action === "allow" ? { decision: "approved", sandboxed } : { decision: "declined", message: REJECTED_BY_USER };
     }
     return { decision: "declined", message: REJECTED_BY_USER };
+  }
+
+  /** Why a program the command runs is not the system's, or null (programTrust.ts). The roots include
+   * what request_permissions granted, since a sandboxed approval runs with those too. */
+  private programCheck(req: CommandRequest, programs: readonly string[]): string | null {
+    try {
+      const granted = sessionApprovalsFor(req.thread).permissionsFor(req.turnId);
+      const roots = untrustedRoots(withPermissions(req.sandboxPolicy, granted), req.cwd, req.envTmpdir);
+      return untrustedProgram(programs, { cwd: req.cwd, pathEnv: req.envPath, roots });
+    } catch (error) {
+      // A policy that does not resolve proves nothing: ask.
+      return `the sandbox policy did not resolve (${error instanceof Error ? error.message : String(error)})`;
+    }
   }
 
   private async checkFileChange(req: FileRequest, signal: AbortSignal): Promise<ApprovalOutcome> {

@@ -16,10 +16,22 @@ beforeAll(async () => {
 const lc = (s: string) => ["/bin/bash", "-lc", s];
 const empty = ExecPolicy.empty();
 
-function plan(policy: unknown, argv: string[], opts: { escalated?: boolean; cached?: "turnDefault" | "unsandboxed" | null; rules?: string } = {}) {
+function plan(
+  policy: unknown,
+  argv: string[],
+  opts: { escalated?: boolean; cached?: "turnDefault" | "unsandboxed" | null; rules?: string; knownSafeTable?: boolean; untrustedProgram?: string | null } = {},
+) {
   const analysis = analyzeCommand(argv);
   const evaluation = (opts.rules ? ExecPolicy.fromRules(parseRules(opts.rules, "t.rules")) : empty).evaluate(analysis.commands);
-  return planCommand({ policy: normalizePolicy(policy), escalated: opts.escalated ?? false, analysis, evaluation, cachedMode: opts.cached ?? null });
+  return planCommand({
+    policy: normalizePolicy(policy),
+    escalated: opts.escalated ?? false,
+    analysis,
+    evaluation,
+    cachedMode: opts.cached ?? null,
+    knownSafeTable: opts.knownSafeTable ?? true,
+    untrustedProgram: opts.untrustedProgram ?? null,
+  });
 }
 
 describe("normalizePolicy", () => {
@@ -37,6 +49,18 @@ describe("planCommand", () => {
     expect(plan("untrusted", lc("cat a | rm -rf ./"))).toMatchObject({ kind: "ask", cacheable: false, proposedAmendment: null });
     expect(plan("untrusted", lc("touch b.txt"))).toMatchObject({ kind: "ask", cacheable: true, proposedAmendment: ["touch", "b.txt"], mode: "turnDefault" });
     expect(plan("untrusted", lc("touch a && touch b"))).toMatchObject({ kind: "ask", proposedAmendment: null });
+  });
+  it("untrusted asks for a known-safe command whose program is not the system's, and for everything with the table switched off", () => {
+    expect(plan("untrusted", lc("cat a.txt"), { untrustedProgram: "cat: PATH directory /w/bin is inside the writable root /w" })).toMatchObject({
+      kind: "ask",
+      why: "untrusted: cat: PATH directory /w/bin is inside the writable root /w",
+      proposedAmendment: ["cat", "a.txt"],
+    });
+    expect(plan("untrusted", lc("cat a.txt"), { knownSafeTable: false })).toMatchObject({ kind: "ask", why: "untrusted: known_safe_commands = false" });
+    // Neither fact matters outside untrusted, nor against a session approval or an execpolicy allow.
+    expect(plan("on-request", lc("cat a.txt"), { knownSafeTable: false, untrustedProgram: "x" }).kind).toBe("run");
+    expect(plan("untrusted", lc("cat a.txt"), { knownSafeTable: false, cached: "turnDefault" }).kind).toBe("run");
+    expect(plan("untrusted", lc("cat a.txt"), { knownSafeTable: false, rules: 'prefix_rule(pattern=["cat"], decision="allow")\n' }).kind).toBe("run");
   });
   it("on-request runs sandboxed and asks for escalation; never refuses escalation", () => {
     expect(plan("on-request", lc("touch b"))).toMatchObject({ kind: "run", mode: "turnDefault" });

@@ -2,7 +2,9 @@
 // session cache). No I/O here: the gate gathers the facts, these functions say run / ask / reject.
 //
 // 0.169 semantics (agent-loop.md §2.4), with Gatehouse's deliberate differences:
-//   untrusted  — runs known-safe read-only commands, asks for everything else;
+//   untrusted  — runs known-safe commands unasked (commandSafety.ts's table, and programTrust.ts's
+//                check that the program is the system's), asks for everything else; with
+//                `known_safe_commands = false` it asks for everything, exactly as 0.169;
 //   on-request — runs everything inside the sandbox, asks when the model requests escalation;
 //   never      — never asks; escalation is refused and denials go back to the model;
 //   granular   — on-request, with categories that are auto-rejected instead of asked
@@ -57,6 +59,10 @@ export interface CommandFacts {
   readonly evaluation: Evaluation;
   /** The mode a session approval of this exact argv carries, or null. */
   readonly cachedMode: ExecutionMode | null;
+  /** config.toml's `known_safe_commands` (default true): false makes untrusted ask for everything. */
+  readonly knownSafeTable: boolean;
+  /** Why a program of a known-safe command is not the system's (programTrust.ts); null when each is, or when not checked. */
+  readonly untrustedProgram: string | null;
 }
 
 function ruleRef(e: Evaluation, decision: string): string {
@@ -90,7 +96,12 @@ export function planCommand(f: CommandFacts): CommandPlan {
   // A cached approval covers this mode or a narrower one, never a wider one.
   if (f.cachedMode !== null && (f.cachedMode === wanted || wanted === "turnDefault")) return { kind: "run", mode: wanted, why: "session approval" };
   if (escalated) return ask("escalation requested");
-  if (policy.mode === "untrusted") return analysis.knownSafe && !analysis.opaque ? { kind: "run", mode: "turnDefault", why: "known safe" } : ask("untrusted: not known safe");
+  if (policy.mode === "untrusted") {
+    if (!f.knownSafeTable) return ask("untrusted: known_safe_commands = false");
+    if (!analysis.knownSafe || analysis.opaque) return ask("untrusted: not known safe");
+    if (f.untrustedProgram !== null) return ask(`untrusted: ${f.untrustedProgram}`);
+    return { kind: "run", mode: "turnDefault", why: "known safe" };
+  }
   return { kind: "run", mode: "turnDefault", why: `${policy.mode}: sandboxed` };
 }
 

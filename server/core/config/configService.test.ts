@@ -102,6 +102,20 @@ stream_max_retries = 0
     expect(svc.effective.checkForUpdateOnStartup).toBe(false);
   });
 
+  it("known_safe_commands (Gatehouse only): on by default, false turns the table off, and config/read does not echo it", async () => {
+    expect((await open()).effective.knownSafeCommands).toBe(true);
+    await writeConfig("known_safe_commands = false\n");
+    const svc = await open();
+    expect(svc.report).toEqual({ warnings: [], deprecations: [] });
+    expect(svc.effective.knownSafeCommands).toBe(false);
+    // Like approval_timeout_ms: config/read answers the reference's keys only.
+    expect(Object.keys((await svc.read({})).config)).not.toContain("known_safe_commands");
+    await writeConfig('known_safe_commands = "no"\n');
+    const bad = await open();
+    expect(bad.report.warnings).toEqual([expect.objectContaining({ summary: expect.stringContaining("known_safe_commands") })]);
+    expect(bad.effective.knownSafeCommands).toBe(true);
+  });
+
   it("keeps going on defaults when config.toml is not TOML, with a positioned warning", async () => {
     await writeConfig('model = "o3"\nthis is not toml\n');
     const svc = await open();

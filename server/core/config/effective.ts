@@ -60,6 +60,8 @@ export interface EffectiveConfig {
   analyticsEnabled: boolean | null;
   /** `approval_timeout_ms` (Gatehouse only): null waits for the answer, the interrupt or the disconnect. */
   approvalTimeoutMs: number | null;
+  /** `known_safe_commands` (Gatehouse only, default true): false makes untrusted ask before every command, as 0.169. */
+  knownSafeCommands: boolean;
   fileOpener: string;
   history: { persistence: "save-all" | "none"; maxBytes: number | null };
   mcpServers: Readonly<Record<string, JsonObject>>;
@@ -196,6 +198,7 @@ export function buildEffectiveConfig(input: EffectiveInputs): { config: Effectiv
     analyticsEnabled: typeof table(m["analytics"])["enabled"] === "boolean" ? (table(m["analytics"])["enabled"] as boolean) : null,
     fileOpener: str(m["file_opener"]) ?? "vscode",
     approvalTimeoutMs: (num(m["approval_timeout_ms"]) ?? 0) > 0 ? num(m["approval_timeout_ms"]) : null,
+    knownSafeCommands: bool(m["known_safe_commands"], true),
     history: { persistence: history["persistence"] === "none" ? "none" : "save-all", maxBytes: num(history["max_bytes"]) },
     mcpServers,
     projects,

@@ -7,6 +7,7 @@ import { formatDenial } from "../../sandbox/denial.js";
 import { NO_PERMISSIONS, withPermissions } from "../approval/permissions.js";
 import { SandboxUnavailableError } from "../../sandbox/errors.js";
 import type { SandboxPolicy } from "../../sandbox/policy.js";
+import { buildShellEnvironment } from "../../sandbox/env.js";
 import { startExec, type ExecHandle, type ExecResult } from "../../sandbox/spawn.js";
 import { loadBashParser } from "./bashParse.js";
 import { parseCommandActions } from "./commandActions.js";
@@ -88,6 +89,12 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
   const complete = (patch: Partial<CommandItem>): Promise<ThreadItem> => ctx.items.complete({ ...base, processId, ...patch } as ThreadItem);
   const done = (outcome: CommandOutcome): RunningCommand => ({ pid: undefined, handle: null, takeUnread: () => "", outcome: Promise.resolve(outcome) });
 
+  // Chosen once, before the approval: the gate judges the PATH this launch carries (the login snapshot's
+  // or shell_environment_policy's), so the command must run with that same environment. When the launch
+  // is still a login shell (no snapshot yet, or snapshots off), the profile runs first and may change
+  // PATH; the gate sees the PATH the profile starts from.
+  const launch = commandLaunch(spec.argv, ctx.commandShell);
+  const launchEnv = launch.env ?? buildShellEnvironment(process.env);
   let verdict;
   try {
     verdict = await ctx.approvals.check(
@@ -102,6 +109,9 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
         cwd: spec.cwd,
         escalated: spec.escalated,
         justification: spec.justification,
+        sandboxPolicy: ctx.settings.sandboxPolicy,
+        envPath: launchEnv["PATH"] ?? null,
+        envTmpdir: launchEnv["TMPDIR"] ?? null,
         beforeAsk: () => startItem("agent"),
       },
       ctx.signal,
@@ -118,7 +128,6 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
   let request;
   try {
     const policy = verdict.sandboxed ? withPermissions(ctx.settings.sandboxPolicy, verdict.permissions ?? NO_PERMISSIONS) : FULL_ACCESS;
-    const launch = commandLaunch(spec.argv, ctx.commandShell);
     request = await ctx.launcher.transform(launch.argv, policy, spec.cwd, { ...(launch.env ? { env: launch.env } : {}), ...(ctx.daemonPaths ? { daemonPaths: ctx.daemonPaths } : {}) });
   } catch (error) {
     const message = error instanceof SandboxUnavailableError ? `${error.message}` : `execution error: ${error instanceof Error ? error.message : String(error)}`;

@@ -93,7 +93,11 @@ export type ApprovalRequest =
       readonly turnId: string;
       readonly itemId: string;
       readonly approvalPolicy: unknown;
-      /** Absolute paths the patch writes (a move's source and destination). */
+      /**
+       * The canonical paths the patch writes, fixed when it was verified (a move's source and
+       * destination): symlinks resolved, except that a deleted link is the link itself. The gate
+       * decides and caches on them as given; resolving them again would judge a link's target.
+       */
       readonly paths: readonly string[];
       /** True when every path is inside a writable root of the sandbox policy. */
       readonly withinWritableRoots: boolean;

@@ -2,7 +2,7 @@
 // makes the patch ask, as any write outside them does, and a directory swapped for a symlink while
 // the approval is pending cannot redirect the approved write. The workspace is the only writable root
 // (/tmp and $TMPDIR excluded, since the test's folders live under /tmp). No timing assertions.
-import { mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
@@ -106,12 +106,24 @@ describe("patches through a symlink (on-request, workspace-write)", () => {
   });
 
   it("approved, the patch writes the link's destination it was approved for; `..` after a link stays in the workspace unasked", async () => {
-    const s = await setup("on-request", [patch("out", "*** Add File: lnk/new.txt\n+new"), patch("dotdot", "*** Add File: lnk/../escape.txt\n+x"), turn(evMessage("m1", "done"))]);
+    const s = await setup("on-request", [
+      patch("out", "*** Add File: lnk/new.txt\n+new"),
+      patch("dotdot", "*** Add File: lnk/../escape.txt\n+x"),
+      // Deleting a link deletes the link: judged and removed as itself, not as the .git file it names.
+      patch("unlink", "*** Delete File: innocent"),
+      turn(evMessage("m1", "done")),
+    ]);
     symlinkSync(s.outside, join(s.cwd, "lnk"));
+    mkdirSync(join(s.cwd, ".git"));
+    writeFileSync(join(s.cwd, ".git", "config"), "[core]\n");
+    symlinkSync(join(s.cwd, ".git", "config"), join(s.cwd, "innocent"));
     const turnId = await s.startTurn();
     s.answer(await s.approval("out"), "accept");
     expect(itemOf(await s.itemCompleted("out"))["status"]).toBe("completed");
     expect(itemOf(await s.itemCompleted("dotdot"))["status"]).toBe("completed");
+    expect(itemOf(await s.itemCompleted("unlink"))["status"]).toBe("completed");
+    expect(existsSync(join(s.cwd, "innocent"))).toBe(false);
+    expect(readFileSync(join(s.cwd, ".git", "config"), "utf8")).toBe("[core]\n");
     await s.turnCompleted(turnId);
     expect(s.d.messages.filter((m) => m["method"] === "item/fileChange/requestApproval").map((m) => (m["params"] as Json)["itemId"])).toEqual(["out"]);
     expect(s.outsideFiles()).toEqual({ "new.txt": "new\n", "victim.txt": "secret\n" });

@@ -15,7 +15,7 @@ import { appendAllowRule, ExecPolicy } from "./execpolicy/policy.js";
 import { grantOutput, isEmpty, NO_PERMISSIONS, parseGranted, parseRequested, requestWire, withPermissions } from "./permissions.js";
 import { normalizePolicy, planCommand, planFileChange } from "./policy.js";
 import { untrustedProgram, untrustedRoots } from "./programTrust.js";
-import { canonicalPath, isProtectedPath, sessionApprovalsFor, type ExecutionMode } from "./sessionCache.js";
+import { isProtectedPath, sessionApprovalsFor, type ExecutionMode } from "./sessionCache.js";
 
 export interface ApprovalServiceOptions {
   /** Where `rules/*.rules` live and where amendments are written. */
@@ -174,7 +174,7 @@ export class ApprovalService implements ApprovalGate {
 
   private async checkFileChange(req: FileRequest, signal: AbortSignal): Promise<ApprovalOutcome> {
     const policy = normalizePolicy(req.approvalPolicy);
-    const paths = req.paths.map((p) => canonicalPath(p, req.cwd));
+    const paths = req.paths;
     const cache = sessionApprovalsFor(req.thread);
     const protectedPath = paths.some(isProtectedPath);
     const plan = planFileChange({ policy, withinWritableRoots: req.withinWritableRoots, cached: cache.coversPaths(paths), protectedPath });

@@ -6,8 +6,7 @@
 // A command entry remembers the execution mode it was approved with, so a cached approval reuses
 // exactly that bounded sandbox and never a wider one.
 import path from "node:path";
-import { nodeFsView } from "../../sandbox/fsView.js";
-import { canonicalize, PROTECTED_NAMES } from "../../sandbox/policy.js";
+import { PROTECTED_NAMES } from "../../sandbox/policy.js";
 import { NO_PERMISSIONS, union, type GrantScope, type PermissionSet } from "./permissions.js";
 
 export type ExecutionMode = "turnDefault" | "unsandboxed";
@@ -88,15 +87,6 @@ export function sessionApprovalsFor(thread: object): SessionApprovals {
     caches.set(thread, c);
   }
   return c;
-}
-
-/**
- * The canonical form of a path: absolute against `cwd`, `..` collapsed, and symlinks resolved on the
- * longest prefix that exists (a file a patch is about to add does not exist yet, its folder may be a
- * symlink). The sandbox's own canonicalisation, so that approvals and the sandbox agree on a path.
- */
-export function canonicalPath(p: string, cwd: string): string {
-  return canonicalize(path.resolve(cwd, p), nodeFsView);
 }
 
 /** The sandbox's protected names plus the daemon's home folder name. */

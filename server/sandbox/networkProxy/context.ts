@@ -51,3 +51,12 @@ export function abortOnClose(socket: Socket): { readonly signal: AbortSignal; di
   else socket.once("close", onClose);
   return { signal: controller.signal, dispose: () => socket.off("close", onClose) };
 }
+
+/**
+ * Sends a final answer and closes. Client sockets allow half-open connections (the tunnels need
+ * that), so a plain end() would keep a refused client's socket until it hung up itself.
+ */
+export function answerAndClose(socket: Socket, bytes: string | Buffer): void {
+  if (socket.destroyed) return;
+  socket.end(bytes, () => socket.destroy());
+}

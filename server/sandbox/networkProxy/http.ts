@@ -12,7 +12,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { pipeline } from "node:stream";
-import { abortOnClose, splice, type OpenResult, type ProxyContext } from "./context.js";
+import { abortOnClose, answerAndClose, splice, type OpenResult, type ProxyContext } from "./context.js";
 import { normalizeHost } from "./hosts.js";
 
 const HOP_BY_HOP = new Set([
@@ -89,6 +89,7 @@ function plainHeaders(body: string, extra: Record<string, string> = {}): Record<
 }
 
 function answer(res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
+  if (res.destroyed || res.writableEnded) return;
   if (res.headersSent) {
     res.destroy();
     return;
@@ -101,7 +102,7 @@ function answer(res: ServerResponse, status: number, body: string, extra: Record
 function answerRaw(socket: Socket, status: number, reason: string, body: string, extra: Record<string, string> = {}): void {
   const lines = [`HTTP/1.1 ${status} ${reason}`];
   for (const [k, v] of Object.entries(plainHeaders(body, extra))) lines.push(`${k}: ${v}`);
-  socket.end(`${lines.join("\r\n")}\r\n\r\n${body}`);
+  answerAndClose(socket, `${lines.join("\r\n")}\r\n\r\n${body}`);
 }
 
 function refusal(result: Exclude<OpenResult, { kind: "connected" }>): { status: number; reason: string; body: string; extra: Record<string, string> } {
@@ -117,6 +118,7 @@ export function createHttpFrontend(ctx: ProxyContext, maxHeaderBytes: number): S
     requestTimeout: 0,
   });
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    res.on("error", () => undefined); // a client gone mid-answer is routine, never a crash
     forward(ctx, req, res).catch(() => res.destroy());
   });
   server.on("connect", (req: IncomingMessage, socket: Socket, head: Buffer) => {

@@ -188,3 +188,16 @@ export function parseAnswer(raw: Buffer): { status: number; headers: Record<stri
   }
   return { status: Number(statusLine.split(" ")[1] ?? 0), headers, body: split === -1 ? "" : text.slice(split + 4) };
 }
+
+/**
+ * Whether the peer has closed the connection for good, not just its sending side. After an end of
+ * stream Node stops reading, so the peer's reset only surfaces on a write: write a few bytes at a
+ * time (at most 10 times) until one fails. A peer still holding a half-open socket accepts them all.
+ */
+export async function peerHasLetGo(socket: Socket): Promise<boolean> {
+  for (let i = 0; i < 10 && !socket.destroyed; i++) {
+    await new Promise<void>((resolve) => socket.write("?", () => resolve()));
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return socket.destroyed;
+}

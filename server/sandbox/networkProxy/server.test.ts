@@ -7,7 +7,7 @@ import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { NetworkProxy, type Dialer, type NetworkProxyOptions, type ProxyEvent } from "./server.js";
 import type { DecideFn, NetworkPolicy, ProxyTarget, ResolvedAddress } from "./policy.js";
-import { closedPort, dial, echoUpstream, exchange, httpUpstream, parseAnswer, readAll, readBytes, socksConnect, type Upstream } from "./proxy.testutil.js";
+import { closedPort, dial, peerHasLetGo, echoUpstream, exchange, httpUpstream, parseAnswer, readAll, readBytes, socksConnect, type Upstream } from "./proxy.testutil.js";
 
 const LOCAL_OK: NetworkPolicy = { mode: "full", allowedDomains: [], deniedDomains: [], allowLocalBinding: true };
 
@@ -461,6 +461,21 @@ describe("bad input", () => {
     expect([...(await exchange(h.socksPort, Buffer.from([0x05, 0x01, 0x00, 0x05, 0x01, 0x00, 0x09])))]).toEqual([0x05, 0x00, 0x05, 0x08, 0x00, 0x01, 0, 0, 0, 0, 0, 0]);
     expect(h.asks).toEqual([]);
     await expectStillServing(h, up);
+  });
+
+  it("closes a refused client's connection instead of leaving it half-open", async () => {
+    const h = await start({ decide: () => Promise.resolve("deny") });
+    const refusals = [
+      { port: h.httpPort, bytes: "CONNECT 127.0.0.2:9 HTTP/1.1\r\n\r\n" },
+      { port: h.socksPort, bytes: Buffer.from([0x05, 0x01, 0x00, 0x05, 0x03, 0x00, 0x01, 127, 0, 0, 2, 0, 53]) },
+    ];
+    for (const { port, bytes } of refusals) {
+      const socket = await dial(port); // half-open allowed: only the proxy can close this connection
+      socket.write(bytes);
+      socket.resume();
+      await new Promise((resolve) => socket.once("end", resolve));
+      expect(await peerHasLetGo(socket)).toBe(true);
+    }
   });
 
   it("a SOCKS client that hangs up mid-handshake costs nothing", async () => {

@@ -9,7 +9,7 @@
 // Every read is bounded by the protocol (at most 2 + 255 greeting bytes, 4 + 1 + 255 + 2 request
 // bytes) and by a handshake deadline, so a client that stalls or floods cannot hold the proxy.
 import type { Socket } from "node:net";
-import { splice, abortOnClose, type ProxyContext } from "./context.js";
+import { abortOnClose, answerAndClose, splice, type ProxyContext } from "./context.js";
 import { normalizeHost } from "./hosts.js";
 
 export const SocksReply = {
@@ -90,20 +90,20 @@ async function negotiate(ctx: ProxyContext, socket: Socket): Promise<void> {
   const [version = 0, methodCount = 0] = await readExact(socket, 2);
   if (version !== VERSION) {
     // SOCKS4 has a reply of its own for "request rejected"; any other version gets no answer it could read.
-    if (version === 0x04) socket.end(Buffer.from([0x00, 0x5b, 0, 0, 0, 0, 0, 0]));
+    if (version === 0x04) answerAndClose(socket, Buffer.from([0x00, 0x5b, 0, 0, 0, 0, 0, 0]));
     else socket.destroy();
     return;
   }
   const methods = methodCount > 0 ? await readExact(socket, methodCount) : Buffer.alloc(0);
   if (!methods.includes(NO_AUTH)) {
-    socket.end(Buffer.from([VERSION, NO_ACCEPTABLE_METHOD]));
+    answerAndClose(socket, Buffer.from([VERSION, NO_ACCEPTABLE_METHOD]));
     return;
   }
   socket.write(Buffer.from([VERSION, NO_AUTH]));
 
   const [reqVersion = 0, command = 0, , addressType = 0] = await readExact(socket, 4);
   if (reqVersion !== VERSION) {
-    socket.end(reply(SocksReply.generalFailure));
+    answerAndClose(socket, reply(SocksReply.generalFailure));
     return;
   }
   let rawHost: string;
@@ -124,17 +124,17 @@ async function negotiate(ctx: ProxyContext, socket: Socket): Promise<void> {
       break;
     }
     default:
-      socket.end(reply(SocksReply.addressTypeNotSupported));
+      answerAndClose(socket, reply(SocksReply.addressTypeNotSupported));
       return;
   }
   const port = (await readExact(socket, 2)).readUInt16BE(0);
   if (command !== CMD_CONNECT) {
-    socket.end(reply(SocksReply.commandNotSupported));
+    answerAndClose(socket, reply(SocksReply.commandNotSupported));
     return;
   }
   const host = normalizeHost(rawHost);
   if (host === null || port === 0) {
-    socket.end(reply(SocksReply.generalFailure));
+    answerAndClose(socket, reply(SocksReply.generalFailure));
     return;
   }
   socket.setTimeout(0);
@@ -145,10 +145,10 @@ async function negotiate(ctx: ProxyContext, socket: Socket): Promise<void> {
     .finally(() => watch.dispose());
   switch (result.kind) {
     case "denied":
-      socket.end(reply(SocksReply.notAllowed));
+      answerAndClose(socket, reply(SocksReply.notAllowed));
       return;
     case "failed":
-      socket.end(reply(replyForErrno(result.errno)));
+      answerAndClose(socket, reply(replyForErrno(result.errno)));
       return;
     case "connected":
       if (socket.destroyed) {

@@ -489,6 +489,10 @@ describe("bad input", () => {
   it("1,000 connections at once each get their answer, only the allowed ones reach the upstream, and it keeps serving", async () => {
     const up = await upstream(httpUpstream("127.0.0.2"));
     const h = await start({ policy: { ...LOCAL_OK, allowedDomains: ["127.0.0.2"], deniedDomains: ["denied.example"] } });
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on("warning", onWarning);
+    cleanups.push(async () => void process.off("warning", onWarning));
     const total = 1000;
     const answers: Promise<number>[] = [];
     for (let i = 0; i < total; i++) {
@@ -500,6 +504,8 @@ describe("bad input", () => {
     expect(statuses.filter((s) => s === 403)).toHaveLength(total / 2);
     expect(up.accepted()).toBe(total / 2);
     await expectStillServing(h, up);
+    // Per-connection listeners on a proxy-wide object would pile up over a daemon's life.
+    expect(warnings).not.toContain("MaxListenersExceededWarning");
   });
 });
 

@@ -120,6 +120,7 @@ export class NetworkProxy {
   readonly #byOwner = new Map<string, Set<Socket>>();
   readonly #endpoints = new Map<string, Set<ProxyEndpoint>>();
   readonly #closing = new AbortController();
+  readonly #inflight = new Set<AbortController>();
   #started: Promise<ProxyPorts> | undefined;
   #listeners: Server[] = [];
 
@@ -221,6 +222,7 @@ export class NetworkProxy {
   /** Stops listening, abandons pending asks and ends every connection. */
   async close(): Promise<void> {
     this.#closing.abort();
+    for (const pending of this.#inflight) pending.abort();
     const endpoints = [...this.#endpoints.values()].flatMap((s) => [...s]);
     this.#endpoints.clear();
     for (const socket of this.#sockets) socket.destroy();
@@ -270,7 +272,23 @@ export class NetworkProxy {
   }
 
   async #open(target: ProxyTarget, method: string | null, clientGone: AbortSignal): Promise<OpenResult> {
-    const signal = anySignal(clientGone, this.#closing.signal);
+    // One controller per decision, aborted by its client going away or by close(). close() reaches
+    // them through #inflight rather than a listener on a proxy-wide signal, which would gain one
+    // listener per connection for the daemon's lifetime.
+    const controller = new AbortController();
+    const onGone = (): void => controller.abort();
+    if (clientGone.aborted || this.#closing.signal.aborted) controller.abort();
+    clientGone.addEventListener("abort", onGone);
+    this.#inflight.add(controller);
+    try {
+      return await this.#decideAndDial(target, method, controller.signal);
+    } finally {
+      this.#inflight.delete(controller);
+      clientGone.removeEventListener("abort", onGone);
+    }
+  }
+
+  async #decideAndDial(target: ProxyTarget, method: string | null, signal: AbortSignal): Promise<OpenResult> {
     const verdict = await evaluate(this.#policy, target, method, {
       resolve: this.#resolve,
       decide: this.#decide,
@@ -336,19 +354,6 @@ export class NetworkProxy {
       if (!socket.connecting && !socket.destroyed && socket.remoteAddress !== undefined) finish({ socket });
     });
   }
-}
-
-function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
-  if (a.aborted || b.aborted) return AbortSignal.abort();
-  const controller = new AbortController();
-  const onAbort = (): void => {
-    a.removeEventListener("abort", onAbort);
-    b.removeEventListener("abort", onAbort);
-    controller.abort();
-  };
-  a.addEventListener("abort", onAbort);
-  b.addEventListener("abort", onAbort);
-  return controller.signal;
 }
 
 function listen(server: Server): Promise<void> {

@@ -60,8 +60,8 @@ export type VerifyResult =
 
 export type ApplyResult =
   | { ok: true; output: string }
-  /** `applied`: the changes written before the failure (there is no cross-file atomicity). */
-  | { ok: false; error: string; applied: VerifiedFileChange[] };
+  /** `applied`: the changes written before the failure (there is no cross-file atomicity); `cause`: what the write threw. */
+  | { ok: false; error: string; applied: VerifiedFileChange[]; cause: unknown };
 
 /** The text the model gets when verification fails (0.169). */
 export function verificationFailureOutput(result: { kind: "empty" | "invalid"; error: string }): string {
@@ -216,7 +216,7 @@ export async function applyVerified(verified: VerifiedPatch, fs: PatchFs = defau
     } catch (err) {
       const what = c.kind === "delete" ? "delete" : "write";
       const target = c.kind === "update" && c.movePath !== null ? c.movePath : c.path;
-      return { ok: false, error: `Failed to ${what} file ${target}: ${osErrorText(err)}`, applied };
+      return { ok: false, error: `Failed to ${what} file ${target}: ${osErrorText(err)}`, applied, cause: err };
     }
     applied.push(c);
   }

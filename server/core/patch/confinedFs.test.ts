@@ -108,7 +108,7 @@ describe("confined writes", () => {
     const before = outsideState();
     // Unconfined by a root (as a patch approved outside the sandbox), still not redirected.
     const r = await applyVerified(v, defaultFs);
-    expect(r).toEqual({ ok: false, error: `Failed to write file ${W("sub/victim.txt")}: refusing to follow a symbolic link at ${W("sub")} (it changed after the patch was checked)`, applied: [] });
+    expect(r).toEqual({ ok: false, error: `Failed to write file ${W("sub/victim.txt")}: refusing to follow a symbolic link at ${W("sub")} (it changed after the patch was checked)`, applied: [], cause: expect.any(Error) });
     expect(outsideState()).toEqual(before);
   });
 

@@ -17,8 +17,10 @@
 //
 // Off Linux there is no /proc/self/fd: the walk lstat()s each component right before the write and
 // refuses a symlink. That stops a link that is in place when the write starts, but not one swapped in
-// between the check and the write (a narrow race this module cannot close without openat). On
-// Windows every write is refused: the paths here are POSIX and nothing there confines them.
+// between the check and the write (a narrow race this module cannot close without openat), which is
+// why sandboxed patches there are written by sandboxedFs.ts instead and only a write approved to run
+// outside the sandbox comes here. On Windows every write is refused: the paths here are POSIX and
+// nothing there confines them.
 import { randomBytes } from "node:crypto";
 import { constants as C, existsSync } from "node:fs";
 import * as fsp from "node:fs/promises";

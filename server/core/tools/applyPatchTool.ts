@@ -2,12 +2,16 @@
 // item, the approval hook on the canonical targets (symlinks resolved: a link out of the workspace is
 // outside the writable roots), the confined atomic per-file apply, and a turn diff when it changed. A patch that
 // does not verify gives the model the reason and no item, as 0.169 does.
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ThreadItem } from "../../../protocol/v2/index.js";
 import { PROTECTED_NAMES, resolveFileSystemPolicy, toSplitPolicy } from "../../sandbox/policy.js";
 import { nodeFsView } from "../../sandbox/fsView.js";
 import { isStrictlyUnder, isUnderOrEqual } from "../../sandbox/paths.js";
-import { applyVerified, fileChangesForItem, patchTargets, verificationFailureOutput, verifyPatch, type VerifiedPatch } from "../patch/apply.js";
+import { applyVerified, fileChangesForItem, patchTargets, summary, verificationFailureOutput, verifyPatch, type ApplyResult, type VerifiedPatch } from "../patch/apply.js";
+import { createSandboxedPatchFs, SandboxWriteDenied } from "../patch/sandboxedFs.js";
+import { NO_PERMISSIONS, withPermissions } from "../approval/permissions.js";
+import type { GrantedPermissions } from "../ports.js";
 import { createConfinedFs } from "../patch/confinedFs.js";
 import { TurnDiffTracker } from "../patch/turnDiff.js";
 import { functionOutput, parseToolArgs, TurnCancelled, type Tool, type ToolContext, type ToolOutput } from "./toolTypes.js";
@@ -82,7 +86,52 @@ function symlinkReason(patch: VerifiedPatch): string | null {
 
 const OUTSIDE_ROOTS = "apply_patch failed: the patch writes outside the sandbox's writable roots (or into a protected path such as .git), and it was not approved to run outside the sandbox";
 
-export async function runApplyPatch(patchText: string, callId: string, cwd: string, ctx: ToolContext): Promise<string> {
+/**
+ * How an approved patch is written. "confined": by the daemon, walking from the root without following
+ * a link (confinedFs.ts; Linux with /proc). "sandboxed": each write runs in the thread's sandbox, and a
+ * refusal asks to retry outside it, as 0.169 applies every patch (sandboxedFs.ts); used where the
+ * daemon cannot confine the write itself.
+ */
+export type PatchWrites = "confined" | "sandboxed";
+
+export function defaultPatchWrites(): PatchWrites {
+  return process.platform === "linux" && existsSync("/proc/self/fd") ? "confined" : "sandboxed";
+}
+
+/** 0.169's reason when a patch the sandbox refused is asked again, to run outside it. */
+export const RETRY_WITHOUT_SANDBOX = "command failed; retry without sandbox?";
+
+type Applied = ApplyResult | { readonly kind: "declined"; readonly message: string };
+
+async function applyConfined(patch: VerifiedPatch, targets: readonly string[], sandboxed: boolean, ctx: ToolContext): Promise<Applied> {
+  // Roots checked again, not reused: the approval may have waited on a person while they changed on
+  // disk. A sandboxed patch is confined to its roots; one approved outside the sandbox may write its
+  // approved targets anywhere. Either way a link swapped in since fails the write (confinedFs.ts).
+  const roots = sandboxed ? writableRootsOf(targets, ctx) : new Map(targets.map((t) => [t, "/"]));
+  if (roots === null) return { ok: false, error: OUTSIDE_ROOTS, applied: [], cause: null };
+  return applyVerified(patch, createConfinedFs({ rootFor: (t) => roots.get(t) ?? null }));
+}
+
+async function applyInSandbox(patch: VerifiedPatch, callId: string, cwd: string, permissions: GrantedPermissions | undefined, ctx: ToolContext): Promise<Applied> {
+  const policy = withPermissions(ctx.settings.sandboxPolicy, permissions ?? NO_PERMISSIONS);
+  const first = await applyVerified(patch, createSandboxedPatchFs({ launcher: ctx.launcher, policy, cwd, signal: ctx.signal, ...(ctx.daemonPaths ? { daemonPaths: ctx.daemonPaths } : {}) }));
+  if (first.ok || !(first.cause instanceof SandboxWriteDenied)) return first;
+  const rest = patch.changes.filter((c) => !first.applied.includes(c));
+  const restTargets = patchTargets({ ...patch, changes: rest });
+  const retry = await ctx.approvals.check(
+    { kind: "fileChange", thread: ctx.thread, threadId: ctx.thread.id, turnId: ctx.turnId, itemId: callId, approvalPolicy: ctx.settings.approvalPolicy, cwd, paths: restTargets, withinWritableRoots: false, justification: RETRY_WITHOUT_SANDBOX },
+    ctx.signal,
+  );
+  if (retry.decision === "cancel") throw new TurnCancelled();
+  if (retry.decision !== "approved") return first.applied.length === 0 ? { kind: "declined", message: retry.message } : first;
+  // A policy that cannot ask answers "run in the sandbox", which has just refused: the failure stands.
+  if (retry.sandboxed) return first;
+  const second = await applyVerified({ ...patch, changes: rest }, createConfinedFs({ rootFor: () => "/" }));
+  if (second.ok) return { ok: true, output: summary(patch.changes) };
+  return { ...second, applied: [...first.applied, ...second.applied] };
+}
+
+export async function runApplyPatch(patchText: string, callId: string, cwd: string, ctx: ToolContext, writes: PatchWrites = defaultPatchWrites()): Promise<string> {
   // Verification fixes each change's canonical target: the decision below is about those paths, and
   // the write goes to them and nowhere else.
   const verified = await verifyPatch(patchText, cwd);
@@ -101,15 +150,11 @@ export async function runApplyPatch(patchText: string, callId: string, cwd: stri
     if (verdict.decision === "cancel") throw new TurnCancelled();
     return verdict.message;
   }
-  // Roots checked again, not reused: the approval may have waited on a person while they changed on
-  // disk. A sandboxed patch is confined to its roots; one approved outside the sandbox may write its
-  // approved targets anywhere. Either way a link swapped in since fails the write (confinedFs.ts).
-  const roots = verdict.sandboxed ? writableRootsOf(targets, ctx) : new Map(targets.map((t) => [t, "/"]));
-  if (roots === null) {
-    await ctx.items.complete({ ...item, status: "failed" });
-    return OUTSIDE_ROOTS;
+  const applied = writes === "sandboxed" && verdict.sandboxed ? await applyInSandbox(patch, callId, cwd, verdict.permissions, ctx) : await applyConfined(patch, targets, verdict.sandboxed, ctx);
+  if ("kind" in applied) {
+    await ctx.items.complete({ ...item, status: "declined" });
+    return applied.message;
   }
-  const applied = await applyVerified(patch, createConfinedFs({ rootFor: (t) => roots.get(t) ?? null }));
   const tracker = trackerFor(ctx);
   tracker.record(applied.ok ? patch : applied.applied);
   await ctx.items.complete({ ...item, status: applied.ok ? "completed" : "failed" });

@@ -32,6 +32,8 @@ export interface AppOptions {
   /** `-c key=value` overrides, in order. */
   configOverrides: string[];
   maxInFlight?: number;
+  /** requirements.toml to read instead of /etc/codex/requirements.toml (the CLI's GATEHOUSE_REQUIREMENTS_FILE). */
+  requirementsFile?: string;
 }
 
 export interface App {
@@ -42,7 +44,7 @@ export interface App {
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { log } = options;
-  const config = await ConfigService.create({ home: options.home, cliOverrides: options.configOverrides, log });
+  const config = await ConfigService.create({ home: options.home, cliOverrides: options.configOverrides, log, ...(options.requirementsFile ? { requirementsFile: options.requirementsFile } : {}) });
   const startupConfig = config.effective;
   const connections = new Set<RpcConnection>();
   const broadcast = (method: string, params: unknown): void => {

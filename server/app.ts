@@ -82,6 +82,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
     });
   });
+  // The one managed network proxy and its approvals (issue 19): the module is imported, and the proxy
+  // started, by the first command that runs with managed networking, never at daemon start. The
+  // turn engine reaches it through commandRunner once the launcher's managedNetwork option lands.
+  const network = lazyService(async () => new (await import("./core/approval/networkService.js")).ManagedNetworkService({ home: options.home, log, config }));
   const exec = lazyService(async () => new (await import("./core/exec/execService.js")).ExecService({ launcher: await launcher.get(), config: () => config.effective, startupConfig, log }));
   const fs = lazyService(async () => new (await import("./core/fs/fsService.js")).FsService({ log: log.child({ component: "fs" }) }));
   const skills = lazyService(async () => new (await import("./core/skills/skillsService.js")).SkillsService({ home: options.home, log, broadcast }));
@@ -120,6 +124,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await (await threads.ifStarted())?.closeAll();
       await (await exec.ifStarted())?.shutdown();
       await (await demo.ifStarted())?.close();
+      await (await network.ifStarted())?.close();
     },
   };
 }

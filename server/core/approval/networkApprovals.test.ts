@@ -14,7 +14,7 @@ import { exchange, httpUpstream, parseAnswer, type RecordedRequest, type Upstrea
 import type { ProxyEndpoint } from "../../sandbox/networkProxy/index.js";
 import { ConfigService } from "../config/configService.js";
 import { ServerRequestAbandoned, type ApprovalThread, type ClientSink, type ServerRequestOptions, type Session } from "../ports.js";
-import type { NetworkOwner } from "./networkApprovals.js";
+import { appendNetworkDenials, protocolNames, type NetworkOwner } from "./networkApprovals.js";
 import { ManagedNetworkService } from "./networkService.js";
 
 const log = createLogger("silent");
@@ -351,3 +351,17 @@ async function waitForWaiters(service: ManagedNetworkService, n: number): Promis
   }
   throw new Error(`never saw ${n} waiters`);
 }
+
+describe("helpers", () => {
+  it("appends each blocked line on its own line", () => {
+    expect(appendNetworkDenials("", ["A."])).toBe("A.\n");
+    expect(appendNetworkDenials("out", ["A.", "B."])).toBe("out\nA.\nB.\n");
+    expect(appendNetworkDenials("out\n", [])).toBe("out\n");
+  });
+
+  it("maps the cache's protocol names to the wire's and the rules file's", () => {
+    expect(protocolNames("socks5-tcp")).toEqual({ wire: "socks5Tcp", rules: "socks5_tcp" });
+    expect(protocolNames("socks5-udp")).toEqual({ wire: "socks5Udp", rules: "socks5_udp" });
+    expect(protocolNames("https")).toEqual({ wire: "https", rules: "https" });
+  });
+});

@@ -113,6 +113,16 @@ export function blockedByPolicyLine(host: string): string {
   return `Network access to ${JSON.stringify(host)} was blocked by policy.`;
 }
 
+/**
+ * A command's output with its blocked targets' lines appended (for the item's aggregatedOutput and
+ * the model's tool output), each on its own line, as sandbox denials are appended in commandRunner.
+ */
+export function appendNetworkDenials(output: string, lines: readonly string[]): string {
+  let out = output;
+  for (const line of lines) out += `${out.endsWith("\n") || out === "" ? "" : "\n"}${line}\n`;
+  return out;
+}
+
 export class NetworkApprovals {
   readonly #owners = new Map<string, Registered>();
   readonly #prompts = new Map<string, Prompt>();

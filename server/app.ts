@@ -32,6 +32,8 @@ export interface AppOptions {
   /** `-c key=value` overrides, in order. */
   configOverrides: string[];
   maxInFlight?: number;
+  /** requirements.toml to read instead of /etc/codex/requirements.toml (the CLI's GATEHOUSE_REQUIREMENTS_FILE). */
+  requirementsFile?: string;
 }
 
 export interface App {
@@ -42,7 +44,7 @@ export interface App {
 
 export async function createApp(options: AppOptions): Promise<App> {
   const { log } = options;
-  const config = await ConfigService.create({ home: options.home, cliOverrides: options.configOverrides, log });
+  const config = await ConfigService.create({ home: options.home, cliOverrides: options.configOverrides, log, ...(options.requirementsFile ? { requirementsFile: options.requirementsFile } : {}) });
   const startupConfig = config.effective;
   const connections = new Set<RpcConnection>();
   const broadcast = (method: string, params: unknown): void => {
@@ -80,6 +82,10 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
     });
   });
+  // The one managed network proxy and its approvals (issue 19): the module is imported, and the proxy
+  // started, by the first command that runs with managed networking, never at daemon start. The
+  // turn engine reaches it through commandRunner once the launcher's managedNetwork option lands.
+  const network = lazyService(async () => new (await import("./core/approval/networkService.js")).ManagedNetworkService({ home: options.home, log, config }));
   const exec = lazyService(async () => new (await import("./core/exec/execService.js")).ExecService({ launcher: await launcher.get(), config: () => config.effective, startupConfig, log }));
   const fs = lazyService(async () => new (await import("./core/fs/fsService.js")).FsService({ log: log.child({ component: "fs" }) }));
   const skills = lazyService(async () => new (await import("./core/skills/skillsService.js")).SkillsService({ home: options.home, log, broadcast }));
@@ -118,6 +124,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       await (await threads.ifStarted())?.closeAll();
       await (await exec.ifStarted())?.shutdown();
       await (await demo.ifStarted())?.close();
+      await (await network.ifStarted())?.close();
     },
   };
 }

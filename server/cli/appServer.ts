@@ -44,7 +44,7 @@ export async function runAppServer(args: string[]): Promise<number> {
   const stdio = target.kind === "stdio" ? import("../transport/stdio.js") : null;
   stdio?.catch(() => {});
   const [home, { createApp }] = await Promise.all([ensureHome(resolveHome(process.env)), import("../app.js")]);
-  const app = await createApp({ home, log, configOverrides, ...maxInFlightFromEnv() });
+  const app = await createApp({ home, log, configOverrides, ...maxInFlightFromEnv(), ...requirementsFileFromEnv() });
   endStartup();
 
   switch (target.kind) {
@@ -116,6 +116,12 @@ function startupHeap(): () => void {
 function maxInFlightFromEnv(): { maxInFlight?: number } {
   const n = Number(process.env["GATEHOUSE_MAX_INFLIGHT"]);
   return Number.isInteger(n) && n > 0 ? { maxInFlight: n } : {};
+}
+
+/** `GATEHOUSE_REQUIREMENTS_FILE`: the admin requirements file instead of /etc/codex/requirements.toml (tests, staging). */
+function requirementsFileFromEnv(): { requirementsFile?: string } {
+  const file = process.env["GATEHOUSE_REQUIREMENTS_FILE"];
+  return file ? { requirementsFile: file } : {};
 }
 
 function untilSignal(): Promise<void> {

@@ -155,6 +155,8 @@ const TYPED_TOP_LEVEL = {
   approval_timeout_ms: uint,
   /** Gatehouse only: false makes `untrusted` ask before every command, as 0.169 does (no known-safe table). Default true. */
   known_safe_commands: bool,
+  /** Gatehouse only: ms a managed-network prompt waits before its target is denied; absent or 0: 120 000. */
+  network_approval_timeout_ms: uint,
   approval_policy: AskForApprovalToml,
   approvals_reviewer: ApprovalsReviewerToml,
   sandbox_mode: SandboxModeToml,

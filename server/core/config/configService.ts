@@ -431,6 +431,7 @@ export class ConfigService {
             allowedSandboxModes: req.allowed_sandbox_modes ?? null,
             features: req.features ?? null,
             modelProvider: req.model_provider ?? null,
+            network: req.experimental_network,
           }
         : null,
     });

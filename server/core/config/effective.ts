@@ -6,6 +6,7 @@
 import { defaultModel } from "../catalog/modelCatalog.js";
 import { resolveFeatureStates } from "../catalog/featureRegistry.js";
 import { isPlainObject, type JsonObject, type JsonValue } from "./json.js";
+import { readManagedNetwork, type ManagedNetworkSettings } from "./managedNetwork.js";
 import { DEFAULT_PROVIDER_ID, resolveProviders, type ModelProviderInfo } from "./providers.js";
 import type { AskForApproval, ConfigWarningNotification, SandboxMode, WebSearchMode } from "./types.js";
 
@@ -60,6 +61,11 @@ export interface EffectiveConfig {
   analyticsEnabled: boolean | null;
   /** `approval_timeout_ms` (Gatehouse only): null waits for the answer, the interrupt or the disconnect. */
   approvalTimeoutMs: number | null;
+  /**
+   * Managed networking (managedNetwork.ts): null = off. When set, a sandboxed command whose policy
+   * enables network reaches it only through the daemon's approving proxy, with this policy.
+   */
+  managedNetwork: ManagedNetworkSettings | null;
   /** `known_safe_commands` (Gatehouse only, default true): false makes untrusted ask before every command, as 0.169. */
   knownSafeCommands: boolean;
   fileOpener: string;
@@ -81,6 +87,8 @@ export interface EffectiveInputs {
     allowedSandboxModes?: readonly SandboxMode[] | null;
     features?: Readonly<Record<string, boolean>> | null;
     modelProvider?: string | null;
+    /** requirements.toml `[experimental_network]`, as parsed. */
+    network?: unknown;
   } | null;
 }
 
@@ -152,6 +160,8 @@ export function buildEffectiveConfig(input: EffectiveInputs): { config: Effectiv
   const mcpServers: Record<string, JsonObject> = {};
   for (const [name, entry] of Object.entries(table(m["mcp_servers"]))) if (isPlainObject(entry)) mcpServers[name] = entry;
   const configuredModel = str(m["model"]);
+  const network = readManagedNetwork({ merged: m, featureEnabled: features.get("network_proxy") === true, requirementsNetwork: req?.network });
+  warnings.push(...network.warnings);
 
   const config: EffectiveConfig = {
     home: input.home,
@@ -199,6 +209,7 @@ export function buildEffectiveConfig(input: EffectiveInputs): { config: Effectiv
     fileOpener: str(m["file_opener"]) ?? "vscode",
     approvalTimeoutMs: (num(m["approval_timeout_ms"]) ?? 0) > 0 ? num(m["approval_timeout_ms"]) : null,
     knownSafeCommands: bool(m["known_safe_commands"], true),
+    managedNetwork: network.settings,
     history: { persistence: history["persistence"] === "none" ? "none" : "save-all", maxBytes: num(history["max_bytes"]) },
     mcpServers,
     projects,

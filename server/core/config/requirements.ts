@@ -42,6 +42,8 @@ const RequirementsToml = z.strictObject({
   hooks: any,
   enforce_residency: z.literal("us"),
   network: any,
+  /** Managed networking (core/config/managedNetwork.ts reads it); not part of configRequirements/read's answer. */
+  experimental_network: any,
   application: any,
   auto_review: any,
   models: any,

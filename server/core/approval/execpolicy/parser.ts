@@ -2,7 +2,9 @@
 // tokenizer and recursive-descent parser (not regexes) so that quoting, nesting, comments and line
 // numbers are right. Supported: top-level calls `prefix_rule(pattern=…, decision=…, justification=…,
 // match=…, not_match=…, sandbox=…)`, string literals ('…', "…", escapes), lists, True/False/None, `#`
-// comments, trailing commas. Every error names the file and line.
+// comments, trailing commas. Every error names the file and line. `network_rule(host=…, protocol=…,
+// decision=…, justification=…)` is read too, as 0.169 writes it for a network policy amendment
+// (the managed proxy's allow and deny lists take its hosts; command evaluation ignores it).
 //
 // `sandbox = "none"` is Gatehouse's own: an allow rule that also leaves the sandbox. The default keeps
 // the command inside it (an allow rule only skips the prompt).
@@ -15,6 +17,19 @@ export interface PrefixRule {
   readonly decision: Decision;
   readonly justification: string | null;
   readonly unsandboxed: boolean;
+  readonly source: { readonly file: string; readonly line: number };
+}
+
+/** 0.169's names for the protocols in a `network_rule` (the wire spells them socks5Tcp etc.). */
+export const NETWORK_RULE_PROTOCOLS = ["http", "https", "socks5_tcp", "socks5_udp"] as const;
+export type NetworkRuleProtocol = (typeof NETWORK_RULE_PROTOCOLS)[number];
+
+export interface NetworkRule {
+  /** One specific host (no wildcards), lower-cased. */
+  readonly host: string;
+  readonly protocol: NetworkRuleProtocol | null;
+  readonly decision: "allow" | "deny";
+  readonly justification: string | null;
   readonly source: { readonly file: string; readonly line: number };
 }
 
@@ -194,13 +209,55 @@ export function matchesPrefix(rule: Pick<PrefixRule, "pattern">, argv: readonly 
 
 /** Parses one file's text; throws RulesParseError naming `file` and the line. */
 export function parseRules(text: string, file: string): PrefixRule[] {
+  return parseRuleFile(text, file).prefixRules;
+}
+
+/** The file's `network_rule`s (its prefix rules are validated as well). */
+export function parseNetworkRules(text: string, file: string): NetworkRule[] {
+  return parseRuleFile(text, file).networkRules;
+}
+
+type Call = ReturnType<Parser["calls"]>[number];
+
+function networkRule(call: Call, file: string, fail: (line: number) => (d: string) => never): NetworkRule {
+  for (const key of call.args.keys()) {
+    if (!["host", "protocol", "decision", "justification"].includes(key)) fail(call.line)(`network_rule got an unexpected argument \`${key}\``);
+  }
+  const h = call.args.get("host");
+  if (!h || typeof h.value !== "string" || h.value.trim() === "") return fail(h?.line ?? call.line)("network_rule host cannot be empty");
+  const host = h.value.trim().toLowerCase();
+  if (/\s/.test(host)) fail(h.line)("network_rule host cannot contain whitespace");
+  if (host.includes("*")) fail(h.line)("network_rule host must be a specific host; wildcards are not allowed");
+  const p = call.args.get("protocol");
+  if (p && !(NETWORK_RULE_PROTOCOLS as readonly unknown[]).includes(p.value)) fail(p.line)(`network_rule protocol must be one of ${NETWORK_RULE_PROTOCOLS.join(", ")} (got ${JSON.stringify(p.value)})`);
+  const d = call.args.get("decision");
+  const dv = d?.value ?? "allow";
+  // The execpolicy's own words are accepted too: forbidden is deny.
+  if (dv !== "allow" && dv !== "deny" && dv !== "forbidden") return fail(d?.line ?? call.line)(`network_rule decision must be allow or deny (got ${JSON.stringify(dv)})`);
+  const j = call.args.get("justification");
+  if (j && j.value !== null && (typeof j.value !== "string" || j.value.trim() === "")) fail(j.line)("justification cannot be empty");
+  return {
+    host,
+    protocol: (p?.value as NetworkRuleProtocol | undefined) ?? null,
+    decision: dv === "allow" ? "allow" : "deny",
+    justification: typeof j?.value === "string" ? j.value : null,
+    source: { file, line: call.line },
+  };
+}
+
+function parseRuleFile(text: string, file: string): { prefixRules: PrefixRule[]; networkRules: NetworkRule[] } {
   const calls = new Parser(tokenize(text, file), file).calls();
   const rules: PrefixRule[] = [];
+  const networkRules: NetworkRule[] = [];
   for (const call of calls) {
     const fail = (line: number) => (d: string): never => {
       throw new RulesParseError(file, line, d);
     };
-    if (call.name !== "prefix_rule") fail(call.line)(`unknown function \`${call.name}\` (supported: prefix_rule)`);
+    if (call.name === "network_rule") {
+      networkRules.push(networkRule(call, file, fail));
+      continue;
+    }
+    if (call.name !== "prefix_rule") fail(call.line)(`unknown function \`${call.name}\` (supported: prefix_rule, network_rule)`);
     for (const key of call.args.keys()) {
       if (!["pattern", "decision", "justification", "match", "not_match", "sandbox"].includes(key)) fail(call.line)(`prefix_rule got an unexpected argument \`${key}\``);
     }
@@ -237,12 +294,18 @@ export function parseRules(text: string, file: string): PrefixRule[] {
     }
     rules.push(rule);
   }
-  return rules;
+  return { prefixRules: rules, networkRules };
 }
 
 function quote(s: string): string {
   // Only the escapes the tokenizer reads back; JSON's \uXXXX is not one of them.
   return `"${s.replace(/[\\"\n\t\r\0]/g, (c) => ({ "\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\0": "\\0" })[c] ?? c)}"`;
+}
+
+/** The line 0.169 appends for a network policy amendment. */
+export function formatNetworkRule(host: string, protocol: NetworkRuleProtocol, decision: "allow" | "deny"): string {
+  const justification = `${decision === "allow" ? "Allow" : "Deny"} ${protocol} access to ${host}`;
+  return `network_rule(host=${quote(host)}, protocol=${quote(protocol)}, decision=${quote(decision)}, justification=${quote(justification)})\n`;
 }
 
 /** The line appended for an accepted amendment. */

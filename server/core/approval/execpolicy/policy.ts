@@ -7,7 +7,7 @@
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../../config/atomicWrite.js";
-import { formatAllowRule, matchesPrefix, parseRules, type Decision, type PrefixRule } from "./parser.js";
+import { formatAllowRule, formatNetworkRule, matchesPrefix, parseNetworkRules, parseRules, type Decision, type NetworkRule, type NetworkRuleProtocol, type PrefixRule } from "./parser.js";
 
 export interface RuleMatch {
   readonly rule: PrefixRule;
@@ -87,9 +87,8 @@ export class ExecPolicy {
 
 const writers = new Map<string, Promise<void>>();
 
-/** Appends an allow rule to `<home>/rules/default.rules` atomically; returns the file. */
-export async function appendAllowRule(home: string, prefix: readonly string[]): Promise<string> {
-  if (prefix.length === 0) throw new Error("an execpolicy amendment needs at least one word");
+/** Appends one line to `<home>/rules/default.rules` atomically (one writer per file); returns the file. */
+async function appendRuleLine(home: string, line: string): Promise<string> {
   const file = path.join(home, "rules", "default.rules");
   const previous = writers.get(file) ?? Promise.resolve();
   const run = previous.catch(() => undefined).then(async () => {
@@ -100,7 +99,7 @@ export async function appendAllowRule(home: string, prefix: readonly string[]): 
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     }
-    const next = `${existing}${existing === "" || existing.endsWith("\n") ? "" : "\n"}${formatAllowRule(prefix)}`;
+    const next = `${existing}${existing === "" || existing.endsWith("\n") ? "" : "\n"}${line}`;
     // Validate what we are about to write, so a bad amendment can never break the next load.
     parseRules(next, file);
     await writeFileAtomic(file, next, { mode: 0o600 });
@@ -112,6 +111,32 @@ export async function appendAllowRule(home: string, prefix: readonly string[]): 
     if (writers.get(file) === run) writers.delete(file);
   }
   return file;
+}
+
+/** Appends an allow rule to `<home>/rules/default.rules` atomically; returns the file. */
+export async function appendAllowRule(home: string, prefix: readonly string[]): Promise<string> {
+  if (prefix.length === 0) throw new Error("an execpolicy amendment needs at least one word");
+  return appendRuleLine(home, formatAllowRule(prefix));
+}
+
+/** Appends a network policy amendment as 0.169 writes it (`network_rule(…)`); returns the file. */
+export async function appendNetworkRule(home: string, host: string, protocol: NetworkRuleProtocol, decision: "allow" | "deny"): Promise<string> {
+  return appendRuleLine(home, formatNetworkRule(host, protocol, decision));
+}
+
+/** Every `network_rule` of `<home>/rules/*.rules`, in file-name order; throws on a file that does not parse. */
+export async function loadNetworkRules(home: string): Promise<NetworkRule[]> {
+  const dir = path.join(home, "rules");
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith(".rules")).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+  const rules: NetworkRule[] = [];
+  for (const n of names) rules.push(...parseNetworkRules(await readFile(path.join(dir, n), "utf8"), path.join(dir, n)));
+  return rules;
 }
 
 /** The reference's `codex execpolicy check` output shape. */

@@ -80,6 +80,58 @@ describe("planBwrap", () => {
     );
   });
 
+  describe("managed networking (relayFiles)", () => {
+    const withRelay = fakeFs({
+      "/ws/src/main.ts": { file: "" },
+      "/usr/bin/node": { file: "" },
+      "/usr/bin": "dir",
+      "/etc/passwd": { file: "" },
+      "/opt/gh/dist/netRelay.mjs": { file: "" },
+      "/ws/tools/node": { file: "" },
+      "/secret/node": { file: "" },
+    });
+    const relay = { command: ["/usr/bin/node", "/opt/gh/dist/netRelay.mjs", "3128", "1080", "--", "true"], relayFiles: ["/usr/bin/node", "/opt/gh/dist/netRelay.mjs"] };
+
+    // Deliberate change of the restricted-read argv above: the policy enables the network, yet
+    // managed networking cuts it (--unshare-net) and the relay runs first; the node binary is under
+    // the /usr platform root already, the relay script gets its own read-only bind (bwrap creates its
+    // parent folders on the tmpfs before `--remount-ro /`).
+    it("restricted read: --unshare-net, the relay script bound read-only, node already visible", () => {
+      const p = plan({ type: "readOnly", access: { type: "restricted" }, networkAccess: true }, withRelay, relay);
+      expect(buildBwrapArgv(p.input).argv.join(" ")).toMatchInlineSnapshot(`"/usr/bin/bwrap --new-session --die-with-parent --tmpfs / --ro-bind /usr /usr --ro-bind /etc /etc --dev /dev --proc /proc --ro-bind /ws /ws --ro-bind /opt/gh/dist/netRelay.mjs /opt/gh/dist/netRelay.mjs --remount-ro / --unshare-user --unshare-pid --unshare-ipc --unshare-net --cap-drop ALL --disable-userns --chdir /ws --seccomp 3 --json-status-fd 4 -- /usr/bin/node /opt/gh/dist/netRelay.mjs 3128 1080 -- true"`);
+    });
+
+    it("full read: nothing to bind, only the network is cut", () => {
+      const p = plan({ type: "readOnly", networkAccess: true }, withRelay, relay);
+      const { argv } = buildBwrapArgv(p.input);
+      expect(mountArgs(argv)).toBe("");
+      expect(argv).toContain("--unshare-net");
+    });
+
+    it("a relay file inside a writable root is bound read-only over it", () => {
+      const p = plan({ type: "workspaceWrite", networkAccess: true, excludeSlashTmp: true, excludeTmpdirEnvVar: true }, withRelay, {
+        relayFiles: ["/ws/tools/node", "/opt/gh/dist/netRelay.mjs"],
+      });
+      expect(mountArgs(buildBwrapArgv(p.input).argv)).toContain("--bind /ws /ws");
+      expect(p.input.mounts).toContainEqual({ kind: "ro-bind", path: "/ws/tools/node" });
+      expect(p.input.network).toBe("isolated");
+    });
+
+    it("a relay file under a denied path refuses the launch instead of re-opening it", () => {
+      const split: SplitSandboxPolicy = {
+        fileSystem: { kind: "restricted", entries: [{ path: { type: "special", value: { kind: "root" } }, access: "read" }, { path: { type: "path", path: "/secret" }, access: "none" }] },
+        network: "enabled",
+        label: "x",
+      };
+      expect(() => plan(split, withRelay, { relayFiles: ["/secret/node"] })).toThrow(SandboxUnavailableError);
+      expect(() => plan(split, withRelay, { relayFiles: ["/secret/node"] })).toThrow(/needs \/secret\/node inside the sandbox, but the policy denies \/secret/);
+    });
+
+    it("a relay file that is missing refuses the launch", () => {
+      expect(() => plan({ type: "readOnly", access: { type: "restricted" }, networkAccess: true }, withRelay, { relayFiles: ["/opt/gh/dist/gone.mjs"] })).toThrow(/not a regular file/);
+    });
+  });
+
   it("unrestricted filesystem with network off: --bind / / and no carve-outs", () => {
     const split: SplitSandboxPolicy = { fileSystem: { kind: "unrestricted", entries: [] }, network: "restricted", label: "x" };
     const { argv } = buildBwrapArgv(plan(split, host).input);

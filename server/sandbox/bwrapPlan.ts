@@ -45,6 +45,13 @@ export interface PlanInput {
   readonly daemonPaths?: DaemonPaths;
   readonly platformDefaults?: readonly string[];
   readonly isLivePlaceholder?: (path: string) => boolean;
+  /**
+   * Managed networking (sandbox.md §2.9 design B): the network is isolated even though the policy
+   * enables it, and these files (the node binary and the relay script, canonical) must be readable
+   * inside: each is bound read-only where the plan would not show it, or over it where a writable
+   * root would let the command rewrite it. One under a denied path refuses the launch.
+   */
+  readonly relayFiles?: readonly string[];
 }
 
 export interface PlannedRule {
@@ -335,6 +342,29 @@ export function planBwrap(inp: PlanInput): BwrapPlan {
     }
   }
 
+  for (const file of inp.relayFiles ?? []) {
+    // The deepest rule covering the file decides: denied → refuse (never re-open a denied path);
+    // readable → nothing to do; writable or uncovered (restricted read) → a read-only bind of its own.
+    const covering = [...rules.keys()].filter((p) => isUnderOrEqual(file, p)).sort(byDepthThenPath).pop();
+    const access = covering === undefined ? "none" : rules.get(covering)?.access;
+    if (covering !== undefined && access === "none") {
+      throw new SandboxUnavailableError(
+        "managed-network-unavailable",
+        `managed networking needs ${file} inside the sandbox, but the policy denies ${covering}`,
+        "install node and gatehouse outside the denied paths, or turn managed networking off for this command",
+      );
+    }
+    if (access === "read" || mounts.has(file)) continue;
+    if (fs.lstat(file)?.type !== "file") {
+      throw new SandboxUnavailableError(
+        "managed-network-unavailable",
+        `managed networking needs ${file} (the node binary or the network relay), which is not a regular file`,
+        "rebuild gatehouse (npm run build writes dist/netRelay.mjs) and run it with a node binary that is a regular file",
+      );
+    }
+    mounts.set(file, { kind: "ro-bind", path: file });
+  }
+
   // Mount points that must be created inside a mask's tmpfs before it is remounted read-only.
   for (const m of masks) {
     const below = [...mounts.keys()].filter((p) => isStrictlyUnder(p, m));
@@ -351,7 +381,7 @@ export function planBwrap(inp: PlanInput): BwrapPlan {
     platformRoots,
     proc: inp.probe.proc,
     mounts: [...mounts.values()],
-    network: inp.policy.network === "enabled" ? "host" : "isolated",
+    network: inp.policy.network === "enabled" && inp.relayFiles === undefined ? "host" : "isolated",
     tty: inp.tty,
     disableUserns: inp.disableUserns,
     features: inp.probe.features,

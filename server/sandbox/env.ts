@@ -87,3 +87,7 @@ export function applySandboxEnv(env: Readonly<Record<string, string>>, rules: Sa
   else delete out[NETWORK_DISABLED_ENV];
   return out;
 }
+
+// Managed networking's variables live in proxyEnv.ts (one table); the stripping the core applies to
+// escalated commands is re-exported here beside the other environment rules.
+export { withoutManagedProxyEnv } from "./proxyEnv.js";

@@ -18,7 +18,8 @@ export type SandboxUnavailableCode =
   | "unenforceable-path"
   | "placeholder-registry"
   | "unsupported-platform"
-  | "unsupported-arch";
+  | "unsupported-arch"
+  | "managed-network-unavailable";
 
 export class SandboxUnavailableError extends Error {
   override readonly name = "SandboxUnavailableError";

@@ -10,6 +10,14 @@
 // Unwrapped runs still get the environment rules (CODEX_SANDBOX_NETWORK_DISABLED=1 whenever the
 // network is restricted, Node IPC variables removed).
 //
+// Managed networking (`opts.managedNetwork`, sandbox.md §1.2, §2.9 design B): a wrapped run whose
+// policy enables the network gets `--unshare-net` instead, and its command runs under the relay
+// (netRelay.ts: `node <relay> <httpPort> <socksPort> -- command…`), which hands every connection made
+// to 127.0.0.1:<proxy port> inside the namespace to the daemon over a Node IPC channel; spawn.ts
+// attaches each to the proxy as `owner`'s. The env gets the §5.2 variables (proxyEnv.ts). A
+// restricted network stays fully isolated (no relay, no variables); an unwrapped run
+// (dangerFullAccess, externalSandbox) gets no proxy: the option is ignored there.
+//
 // Fail closed: anything that prevents wrapping (no bwrap, no user namespaces, AppArmor, a path that
 // cannot be enforced, an unsupported platform or CPU) throws SandboxUnavailableError. There is no
 // code path from a restricted policy to an unwrapped ExecRequest.
@@ -23,11 +31,13 @@ import type { DenialContext, SandboxDenial } from "./denial.js";
 import type { FsView } from "./fsView.js";
 import type { SandboxPolicy, SandboxWarning, SplitSandboxPolicy } from "./policy.js";
 import type { SeccompArch } from "./seccomp.js";
+import type { NetworkProxy } from "./networkProxy/index.js";
 import { buildBwrapArgv } from "./bwrap.js";
 import { planBwrap } from "./bwrapPlan.js";
 import { findBwrap, isExecutableFile, probeBwrap } from "./bwrapProbe.js";
 import { protectedCreatedDenial } from "./denial.js";
 import { applySandboxEnv, buildShellEnvironment } from "./env.js";
+import { withManagedProxyEnv, type ManagedProxyPorts } from "./proxyEnv.js";
 import { SandboxUnavailableError } from "./errors.js";
 import { nodeFsView } from "./fsView.js";
 import { normalizeAbsolute } from "./paths.js";
@@ -38,6 +48,7 @@ import { createSeatbeltLauncher } from "./seatbeltLauncher.js";
 import { createWindowsLauncher } from "./windows.js";
 import * as fs_ from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 export type SandboxKind = "none" | "bwrap" | "seatbelt";
 
@@ -69,6 +80,30 @@ export interface ExecRequest {
   readonly denialContext: DenialContext;
   /** Must run exactly once after the process has exited: removes placeholders, checks watched paths. */
   readonly finalize: () => FinalizeReport;
+  /**
+   * Set when the command runs under the network relay: the spawner opens a Node IPC channel to it and
+   * attaches every socket the relay passes to `proxy` as `owner`'s. A run without the relay's "ready"
+   * message is a sandbox set-up failure (the command never started).
+   */
+  readonly relay?: ManagedRelay;
+}
+
+export interface ManagedRelay {
+  readonly proxy: NetworkProxy;
+  readonly owner: string;
+  readonly ports: ManagedProxyPorts;
+}
+
+/** Managed networking for one command (LaunchOptions.managedNetwork). */
+export interface ManagedNetwork {
+  readonly proxy: NetworkProxy;
+  /**
+   * Who the command's connections are attributed to. The caller owns its lifetime: once the command
+   * is over (ExecHandle.result settled, or transform/startExec threw) it calls proxy.releaseOwner(owner).
+   */
+  readonly owner: string;
+  /** Seatbelt only: the command may bind and accept on localhost (Linux: its namespace's lo is its own). */
+  readonly allowLocalBinding: boolean;
 }
 
 export interface LaunchOptions {
@@ -84,6 +119,8 @@ export interface LaunchOptions {
   /** Nested user namespaces (Chromium, nested agents) need this; off by default (--disable-userns). */
   readonly allowNestedUserns?: boolean;
   readonly daemonPaths?: DaemonPaths;
+  /** Managed networking for this command: its network goes through the daemon's proxy only. */
+  readonly managedNetwork?: ManagedNetwork;
 }
 
 export interface SandboxReadiness {
@@ -160,6 +197,44 @@ export interface LinuxLauncherDeps {
   readonly platformDefaults?: readonly string[];
   readonly arch?: SeccompArch | string;
   readonly isExecutable?: (path: string) => boolean;
+  /** Managed networking's relay: defaults to the daemon's own node binary and netRelay.mjs beside its code. */
+  readonly relay?: { readonly nodePath?: string; readonly script?: string };
+}
+
+/** Where `npm run build` puts the relay (scripts/build.mjs): dist/netRelay.mjs, beside the bundle or its chunks/. */
+export function defaultRelayScript(): string | null {
+  for (const rel of ["./netRelay.mjs", "../netRelay.mjs"]) {
+    const p = fileURLToPath(new URL(rel, import.meta.url));
+    try {
+      if (fs_.statSync(p).isFile()) return fs_.realpathSync(p);
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+function managedUnavailable(reason: string, remedy: string): SandboxUnavailableError {
+  return new SandboxUnavailableError("managed-network-unavailable", reason, remedy);
+}
+
+/** The relay's two files, canonical: the node binary that runs it and its script. */
+function relayFiles(deps: LinuxLauncherDeps): { node: string; script: string } {
+  const script = deps.relay?.script ?? defaultRelayScript();
+  if (script === null) {
+    throw managedUnavailable(
+      "managed networking needs the network relay (netRelay.mjs), which was not found beside the daemon's code",
+      "rebuild gatehouse with `npm run build` (it writes dist/netRelay.mjs), or turn managed networking off",
+    );
+  }
+  const canonical = (p: string, what: string): string => {
+    try {
+      return fs_.realpathSync(p);
+    } catch (e) {
+      throw managedUnavailable(`managed networking needs ${what} ${p}: ${e instanceof Error ? e.message : String(e)}`, "rebuild gatehouse with `npm run build`, or turn managed networking off");
+    }
+  };
+  return { node: canonical(deps.relay?.nodePath ?? process.execPath, "the node binary"), script: canonical(script, "the network relay") };
 }
 
 /**
@@ -221,7 +296,17 @@ export function createLinuxLauncher(deps: LinuxLauncherDeps = {}): SandboxLaunch
 
       const tty = opts.tty ?? false;
       const arch = hostSeccompArch(deps.arch ?? process.arch);
-      const env = applySandboxEnv(opts.env ?? buildShellEnvironment(process.env), { networkDisabled: split.network === "restricted" });
+      // Managed networking applies to a wrapped run whose policy enables the network; a restricted
+      // network stays isolated without a relay.
+      const managed = split.network === "enabled" ? opts.managedNetwork : undefined;
+      if (managed !== undefined && tty) {
+        throw managedUnavailable(
+          "managed networking is not available for terminal (tty) sessions: the network relay needs a Node IPC channel, which a PTY spawn cannot pass",
+          "run the command without a terminal (tty: false), or turn managed networking off for it",
+        );
+      }
+      const relay = managed === undefined ? undefined : relayFiles(deps);
+      let env = applySandboxEnv(opts.env ?? buildShellEnvironment(process.env), { networkDisabled: split.network === "restricted" });
       const policyCwd = canonicalize(normalizeAbsolute(opts.policyCwd ?? absCwd, absCwd), fs);
       const resolved = resolveFileSystemPolicy(split.fileSystem, {
         cwd: policyCwd,
@@ -237,11 +322,26 @@ export function createLinuxLauncher(deps: LinuxLauncherDeps = {}): SandboxLaunch
       const probe = await probeFor(loc.value.path);
       if (!probe.ok) throw probe.error;
 
+      let ports: ManagedProxyPorts | undefined;
+      let sandboxed = command;
+      if (managed !== undefined && relay !== undefined) {
+        try {
+          ports = await managed.proxy.ensureStarted();
+        } catch (e) {
+          throw managedUnavailable(
+            `managed networking's proxy could not start: ${e instanceof Error ? e.message : String(e)}`,
+            "check that the daemon may listen on 127.0.0.1, or turn managed networking off",
+          );
+        }
+        env = withManagedProxyEnv(env, ports);
+        sandboxed = [relay.node, relay.script, String(ports.httpPort), String(ports.socksPort), "--", ...command];
+      }
+
       const plan = planBwrap({
         policy: split,
         resolved,
         cwd: canonicalCwd,
-        command,
+        command: sandboxed,
         tty,
         probe: probe.value,
         disableUserns: !(opts.allowNestedUserns ?? false),
@@ -250,6 +350,7 @@ export function createLinuxLauncher(deps: LinuxLauncherDeps = {}): SandboxLaunch
         isLivePlaceholder: (p) => registry.isLive(p),
         daemonPaths: withRegistry(opts.daemonPaths, registry.dir),
         ...(deps.platformDefaults ? { platformDefaults: deps.platformDefaults } : {}),
+        ...(relay ? { relayFiles: [relay.node, relay.script] } : {}),
       });
       const { argv } = buildBwrapArgv(plan.input);
       const usesDevNull = argv.includes("--ro-bind-data");
@@ -296,6 +397,7 @@ export function createLinuxLauncher(deps: LinuxLauncherDeps = {}): SandboxLaunch
           networkIsolated: plan.input.network === "isolated",
         },
         finalize,
+        ...(managed !== undefined && ports !== undefined ? { relay: { proxy: managed.proxy, owner: managed.owner, ports } } : {}),
       };
     },
 

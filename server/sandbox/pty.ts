@@ -166,6 +166,9 @@ function planFds(extraFds: readonly ExtraFd[]): FdPlan {
 export function createPtySpawner(size: TerminalSize = DEFAULT_TERMINAL_SIZE, pty: PtyModule = loadPty()): ProcessSpawner {
   return {
     spawn(spec: SpawnSpec): SpawnedProcess {
+      // node-pty forks without a Node IPC channel, so managed networking's relay cannot run here; the
+      // launcher refuses tty + managed networking before this point, this keeps the refusal if not.
+      if (spec.ipc) throw new Error("PTY sessions cannot carry managed networking's IPC channel; the launcher should have refused this command");
       const plan = planFds(spec.extraFds);
       const closeFd = (fd: number | undefined): void => {
         if (fd === undefined) return;

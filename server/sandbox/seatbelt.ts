@@ -38,6 +38,13 @@ export interface SeatbeltDeps {
   readonly confstr?: (name: string) => string | null;
   /** Loopback ports of the approving proxy; when set, the network is reachable only through them. */
   readonly proxyPorts?: readonly number[];
+  /**
+   * With proxyPorts: the command may also bind and accept on localhost (its own servers). Outbound
+   * stays limited to the proxy ports: unlike Linux, where the command's `lo` is its own namespace's,
+   * localhost here is the host's, and `localhost:*` outbound would reach every host service around
+   * the proxy. (sandbox.md §3 and codex add outbound `localhost:*` and `*:53`; not taken, fail closed.)
+   */
+  readonly allowLocalBinding?: boolean;
   /** The command's TMPDIR, for `tmpdir` entries. */
   readonly tmpdir?: string | undefined;
   readonly projectRoots?: readonly string[];
@@ -156,6 +163,7 @@ function networkSection(policy: SplitSandboxPolicy, deps: SeatbeltDeps, params: 
     // A proxy was meant to carry the traffic but none is usable: no network rather than open network.
     if (ports.length === 0) return "";
     for (const port of [...new Set(ports)].sort((a, b) => a - b)) lines.push(`(allow network-outbound (remote ip "localhost:${port}"))`);
+    if (deps.allowLocalBinding === true) lines.push('(allow network-bind (local ip "localhost:*"))', '(allow network-inbound (local ip "localhost:*"))');
   } else {
     lines.push("(allow network-outbound)", "(allow network-inbound)");
   }

@@ -2,10 +2,19 @@
 // sandbox-exec it trusts (/usr/bin/sandbox-exec, never one on PATH: a writable PATH entry could
 // shadow it), and hands argv generation to the pure generateSeatbeltArgs. Fail closed: no
 // sandbox-exec means a restricted policy is refused with the reason and the remedy, never run bare.
+//
+// Managed networking (LaunchOptions.managedNetwork, issue 19 point 6): there is no network namespace
+// and so no relay on macOS. The command gets loopback proxy ports of its own
+// (`proxy.openEndpoint(owner)`: what connects there is attributed to it), the profile allows outbound
+// connections to those two ports only, and the §5.2 variables point at them. The endpoint is closed
+// by `proxy.releaseOwner(owner)`, which the caller owns; a launch that fails after opening it closes
+// it here.
 import { execFileSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import type { ExecRequest, LaunchOptions, SandboxLauncher, SandboxReadiness } from "./launcher.js";
 import { applySandboxEnv, buildShellEnvironment } from "./env.js";
+import type { ProxyEndpoint } from "./networkProxy/index.js";
+import { withManagedProxyEnv } from "./proxyEnv.js";
 import { SandboxUnavailableError } from "./errors.js";
 import type { FsView } from "./fsView.js";
 import { nodeFsView } from "./fsView.js";
@@ -62,15 +71,37 @@ export function createSeatbeltLauncher(deps: SeatbeltLauncherDeps): SandboxLaunc
       if (!isExecutable(SANDBOX_EXEC)) throw missingSandboxExec();
 
       const base = applySandboxEnv(opts.env ?? buildShellEnvironment(process.env), { networkDisabled: split.network === "restricted" });
-      const env: Record<string, string> = { ...base, CODEX_SANDBOX: "seatbelt" };
+      let env: Record<string, string> = { ...base, CODEX_SANDBOX: "seatbelt" };
       const policyCwd = canonicalize(normalizeAbsolute(opts.policyCwd ?? absCwd, absCwd), fs);
-      const generated = generateSeatbeltArgs(split, policyCwd, {
-        fs,
-        confstr: deps.confstr ?? getconf,
-        tmpdir: env["TMPDIR"],
-        ...(deps.proxyPorts ? { proxyPorts: deps.proxyPorts } : {}),
-        ...(opts.projectRoots ? { projectRoots: opts.projectRoots } : {}),
-      });
+      const managed = split.network === "enabled" ? opts.managedNetwork : undefined;
+      let endpoint: ProxyEndpoint | undefined;
+      if (managed !== undefined) {
+        try {
+          endpoint = await managed.proxy.openEndpoint(managed.owner);
+        } catch (e) {
+          throw new SandboxUnavailableError(
+            "managed-network-unavailable",
+            `managed networking's proxy could not open ports for this command: ${e instanceof Error ? e.message : String(e)}`,
+            "check that the daemon may listen on 127.0.0.1, or turn managed networking off",
+          );
+        }
+        env = withManagedProxyEnv(env, endpoint);
+      }
+      const proxyPorts = endpoint ? [endpoint.httpPort, endpoint.socksPort] : deps.proxyPorts;
+      let generated: ReturnType<typeof generateSeatbeltArgs>;
+      try {
+        generated = generateSeatbeltArgs(split, policyCwd, {
+          fs,
+          confstr: deps.confstr ?? getconf,
+          tmpdir: env["TMPDIR"],
+          ...(proxyPorts ? { proxyPorts } : {}),
+          ...(managed ? { allowLocalBinding: managed.allowLocalBinding } : {}),
+          ...(opts.projectRoots ? { projectRoots: opts.projectRoots } : {}),
+        });
+      } catch (e) {
+        await endpoint?.close();
+        throw e;
+      }
       return {
         argv: [SANDBOX_EXEC, ...generated.args, ...command],
         env,

@@ -25,10 +25,16 @@
 //    failed before the command ran: that is reported as a sandbox set-up failure, not as the
 //    command's exit (except `execvp` failures, mapped to 126/127 like a shell would).
 //  - finalize() of the request runs exactly once, after the process tree is gone.
+//  - Managed networking (req.relay): the child gets a Node IPC channel after its extra fds; the relay
+//    inside passes each accepted socket over it and the runner attaches it to the proxy as the
+//    request's owner. Only a net.Socket with kind "http" or "socks5" is attached; any other handle is
+//    closed, any other message ignored (the relay runs beside the command it serves and is no more
+//    trusted than it). The runner never calls releaseOwner: the owner's lifetime is the caller's.
 import { spawn as nodeSpawn } from "node:child_process";
 import type { ChildProcess, StdioOptions } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
+import { Socket } from "node:net";
 import { constants as osConstants } from "node:os";
 import type { Readable, Writable } from "node:stream";
 import type { ExecRequest, ExtraFd } from "./launcher.js";
@@ -168,6 +174,8 @@ export interface SpawnSpec {
   readonly stdin: "ignore" | "pipe" | "inherit";
   readonly extraFds: readonly ExtraFd[];
   readonly tty: boolean;
+  /** Open a Node IPC channel to the child (after the extra fds) and deliver what arrives on it. */
+  readonly ipc?: (message: unknown, handle: unknown) => void;
 }
 
 /**
@@ -193,6 +201,7 @@ export const childProcessSpawner: ProcessSpawner = {
         stdio.push(fd);
       } else stdio.push("pipe");
     });
+    if (spec.ipc) stdio.push("ipc");
     let child: ChildProcess;
     try {
       child = nodeSpawn(spec.file, [...spec.args], {
@@ -205,6 +214,11 @@ export const childProcessSpawner: ProcessSpawner = {
       });
     } finally {
       for (const fd of opened) fs.closeSync(fd);
+    }
+    if (spec.ipc) {
+      const deliver = spec.ipc;
+      child.on("message", (message: unknown, handle: unknown) => deliver(message, handle));
+      child.on("error", () => undefined);
     }
     const extra = new Map<number, Readable | Writable>();
     for (const x of sorted) {
@@ -311,6 +325,26 @@ function parseStatus(text: string): { childPid?: number; exitCode?: number } {
   };
 }
 
+/** The managed-network relay did not come up inside the sandbox, so the command did not run. */
+export function relaySetupFailureDenial(stderr: string): SandboxDenial {
+  const lines = stderr.split(/\r?\n/);
+  const line = lines.find((l) => l.startsWith("gatehouse-net-relay: ")) ?? lines.find((l) => l.startsWith("bwrap: ")) ?? lines.find((l) => l.trim() !== "") ?? "";
+  const why = line.replace(/^(gatehouse-net-relay|bwrap): /, "").trim() || "the relay exited before it was ready";
+  return { kind: "setup", message: `sandbox: managed networking's relay could not start (${why}); the command did not run` };
+}
+
+/** A handle the relay had no business sending (a server, a datagram socket…): closed, never used. */
+function closeForeignHandle(handle: unknown): void {
+  const h = handle as { destroy?: () => void; close?: () => void; on?: (event: string, cb: () => void) => void };
+  try {
+    h.on?.("error", () => undefined);
+    if (typeof h.destroy === "function") h.destroy();
+    else if (typeof h.close === "function") h.close();
+  } catch {
+    // already closed
+  }
+}
+
 export const EXEC_TAG_VAR = "GATEHOUSE_EXEC_TAG";
 
 /** Own-uid processes whose environment holds `name=value`; others' environ is unreadable anyway. */
@@ -361,6 +395,18 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
   const [file, ...args] = req.argv;
   if (file === undefined) throw new Error("spawn: empty argv");
 
+  let relayReady = false;
+  const relay = req.relay;
+  const onRelayMessage = (message: unknown, handle: unknown): void => {
+    const kind = typeof message === "object" && message !== null ? (message as { kind?: unknown }).kind : undefined;
+    if (handle instanceof Socket && (kind === "http" || kind === "socks5") && relay !== undefined) {
+      relay.proxy.attach(handle, kind, relay.owner);
+      return;
+    }
+    if (handle !== undefined && handle !== null) closeForeignHandle(handle);
+    if (kind === "ready" && handle === undefined) relayReady = true;
+  };
+
   let proc: SpawnedProcess;
   try {
     proc = (opts.spawner ?? childProcessSpawner).spawn({
@@ -371,6 +417,7 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
       stdin: stdinMode,
       extraFds: req.extraFds,
       tty: req.tty,
+      ...(relay === undefined ? {} : { ipc: onRelayMessage }),
     });
   } catch (e) {
     req.finalize();
@@ -548,6 +595,12 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
           denial = setupFailureDenial(diagnostics);
         }
       }
+    }
+    if (relay !== undefined && !relayReady && !setupFailed && spawnError === undefined && !timedOut && !aborted) {
+      // The relay never got its listeners up, so the command never started: report the sandbox, not
+      // the relay's exit code as if it were the command's.
+      setupFailed = true;
+      denial = relaySetupFailureDenial(stderr);
     }
     if (denial === undefined && !timedOut && !aborted) {
       denial = detectSandboxDenial({ context: req.denialContext, exitCode, stdout, stderr });

@@ -58,6 +58,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const account = lazyService(
     async () => new (await import("./core/account/accountService.js")).AccountService({ home: options.home, activeProvider: () => config.effective.modelProvider, broadcast, log }),
   );
+  // The one managed network proxy and its approvals: the module is imported, and the proxy started,
+  // by the first command that runs with managed networking (config turns it on), never at start-up.
+  const network = lazyService(async () => new (await import("./core/approval/networkService.js")).ManagedNetworkService({ home: options.home, log, config }));
   const threads = lazyService(async () => {
     const [{ ThreadManager }, { ApprovalService }, { createModelClient }] = await Promise.all([
       import("./core/threads/threadManager.js"),
@@ -71,6 +74,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       launcher: await launcher.get(),
       log,
       cliVersion: GATEHOUSE_VERSION,
+      network: () => network.get(),
       contextWindow: (model) => config.effective.modelContextWindow ?? (model.startsWith("gpt-5") ? 258_400 : null),
       models: async (providerId, effective) => {
         const info = await providers.resolve(effective.modelProviders[providerId] ?? effective.modelProvider);
@@ -82,10 +86,6 @@ export async function createApp(options: AppOptions): Promise<App> {
       },
     });
   });
-  // The one managed network proxy and its approvals (issue 19): the module is imported, and the proxy
-  // started, by the first command that runs with managed networking, never at daemon start. The
-  // turn engine reaches it through commandRunner once the launcher's managedNetwork option lands.
-  const network = lazyService(async () => new (await import("./core/approval/networkService.js")).ManagedNetworkService({ home: options.home, log, config }));
   const exec = lazyService(async () => new (await import("./core/exec/execService.js")).ExecService({ launcher: await launcher.get(), config: () => config.effective, startupConfig, log }));
   const fs = lazyService(async () => new (await import("./core/fs/fsService.js")).FsService({ log: log.child({ component: "fs" }) }));
   const skills = lazyService(async () => new (await import("./core/skills/skillsService.js")).SkillsService({ home: options.home, log, broadcast }));

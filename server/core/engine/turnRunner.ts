@@ -18,7 +18,7 @@ import { itemCompleted, taskComplete, taskStarted, tokenCount, turnAborted, turn
 import type { RolloutWriter } from "../store/rolloutWriter.js";
 import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
 import type { ToolRouter } from "../tools/router.js";
-import { TurnCancelled, type ToolCall, type ToolOutput } from "../tools/toolTypes.js";
+import { TurnCancelled, type ManagedNetworkHook, type ToolCall, type ToolOutput } from "../tools/toolTypes.js";
 import { compact as runCompaction, overLimit, recordUsage } from "./compaction.js";
 import { environmentContext, initialContext, userTextMessage } from "./context.js";
 import { TurnItems } from "./turnItems.js";
@@ -44,6 +44,7 @@ export interface TurnDeps {
   readonly warnOnce: (message: string) => void;
   readonly daemonPaths?: DaemonPaths;
   readonly commandShell?: CommandShell;
+  readonly managedNetwork?: ManagedNetworkHook;
   /** Auto-compaction limit (compaction.ts); `only` makes this a thread/compact/start turn. */
   readonly compaction?: { readonly limit: number | null; readonly only?: boolean };
   /** A review turn: its own history, not steerable, its model output shown only through the mode. */
@@ -415,6 +416,11 @@ export class ActiveTurn {
         warnOnce: deps.warnOnce,
         ...(deps.daemonPaths ? { daemonPaths: deps.daemonPaths } : {}),
         ...(deps.commandShell ? { commandShell: deps.commandShell } : {}),
+        ...(deps.managedNetwork ? { managedNetwork: deps.managedNetwork } : {}),
+        interruptTurn: () => {
+          this.cancelled = true;
+          this.controller.abort();
+        },
       });
     } catch (e) {
       if (e instanceof TurnCancelled) {

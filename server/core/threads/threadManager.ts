@@ -1,6 +1,8 @@
 // Loaded threads, their subscribers and their turns. thread/* and turn/* handlers call this; it owns
 // which connection hears which thread (several clients may subscribe to one thread; each gets every
 // event), unloads a thread when its last subscriber leaves (thread/closed), and starts turns.
+import type { ManagedNetworkService } from "../approval/networkService.js";
+import type { ManagedNetworkHook } from "../tools/toolTypes.js";
 import { isAbsolute, resolve } from "node:path";
 import { v7 as uuidv7 } from "uuid";
 import type {
@@ -52,6 +54,8 @@ export interface ThreadManagerDeps {
   readonly log: Logger;
   readonly cliVersion: string;
   readonly contextWindow: (model: string) => number | null;
+  /** The daemon's managed network service, built on first use (only when config turns it on). */
+  readonly network?: () => Promise<ManagedNetworkService>;
 }
 
 /** A loaded thread as threadHistory.ts sees it (fork, revert, delete, paging). */
@@ -100,9 +104,19 @@ export class ThreadManager {
   /** Server requests of tools (request_user_input, dynamic tools); approvals have their own. */
   private readonly toolRequests: ApprovalBroker;
 
+  /** Managed networking for the turns' commands; the service is loaded only once config turns it on. */
+  private readonly managedNetwork: ManagedNetworkHook | null;
+
   constructor(private readonly deps: ThreadManagerDeps) {
     this.index = new ThreadIndex({ home: deps.config.home, statusOf: (id) => this.live.get(id)?.thread.status });
     this.toolRequests = new ApprovalBroker({ log: deps.log, timeoutMs: () => null });
+    const network = deps.network;
+    this.managedNetwork = network
+      ? {
+          enabled: () => deps.config.effective.managedNetwork !== null,
+          forCommand: async (owner, policy, sandboxed) => (deps.config.effective.managedNetwork === null ? null : (await network()).forCommand(owner, policy, sandboxed)),
+        }
+      : null;
   }
 
   private settingsFor(o: ThreadOverrides, base: ThreadSettings | null): ThreadSettings {
@@ -440,6 +454,7 @@ export class ThreadManager {
       approvals: this.deps.approvals,
       launcher: this.deps.launcher,
       log: this.deps.log.child({ threadId: thread.id }),
+      ...(this.managedNetwork ? { managedNetwork: this.managedNetwork } : {}),
       streamMaxRetries,
       contextWindow: this.deps.contextWindow(next.model),
       warnOnce: (m) => this.warnOnce(thread, m),

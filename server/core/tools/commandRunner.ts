@@ -7,7 +7,9 @@ import { formatDenial } from "../../sandbox/denial.js";
 import { NO_PERMISSIONS, withPermissions } from "../approval/permissions.js";
 import { SandboxUnavailableError } from "../../sandbox/errors.js";
 import type { SandboxPolicy } from "../../sandbox/policy.js";
-import { buildShellEnvironment } from "../../sandbox/env.js";
+import { buildShellEnvironment, withoutManagedProxyEnv } from "../../sandbox/env.js";
+import { appendNetworkDenials } from "../approval/networkApprovals.js";
+import type { ManagedNetworkLease } from "../approval/networkService.js";
 import { startExec, type ExecHandle, type ExecResult } from "../../sandbox/spawn.js";
 import { loadBashParser } from "./bashParse.js";
 import { parseCommandActions } from "./commandActions.js";
@@ -39,6 +41,9 @@ export interface RunningCommand {
 }
 
 const FULL_ACCESS: SandboxPolicy = { type: "dangerFullAccess" };
+/** 0.169's words for a command ended because its network request was declined: the item's, the model's. */
+const NETWORK_REJECTED_ITEM = "rejected by user";
+const NETWORK_REJECTED = 'exec_command failed: ProcessFailed { message: "rejected by user" }';
 /** Output kept per command for the item and the model; the middle is dropped beyond this. */
 const AGGREGATE_CAP = 1024 * 1024;
 
@@ -125,11 +130,33 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
     return done({ kind: "declined", message: verdict.message });
   }
 
+  const policy = verdict.sandboxed ? withPermissions(ctx.settings.sandboxPolicy, verdict.permissions ?? NO_PERMISSIONS) : FULL_ACCESS;
+  // Managed networking: a sandboxed command whose policy enables network reaches it only through the
+  // daemon's proxy, as this command (its prompts name this turn; a decline ends this command).
+  let handle: ExecHandle | null = null;
+  let networkVerdict: "declined" | null = null;
+  const endByNetwork = (): void => {
+    networkVerdict = "declined";
+    handle?.terminate();
+  };
+  let lease: ManagedNetworkLease | null = null;
   let request;
   try {
-    const policy = verdict.sandboxed ? withPermissions(ctx.settings.sandboxPolicy, verdict.permissions ?? NO_PERMISSIONS) : FULL_ACCESS;
-    request = await ctx.launcher.transform(launch.argv, policy, spec.cwd, { ...(launch.env ? { env: launch.env } : {}), ...(ctx.daemonPaths ? { daemonPaths: ctx.daemonPaths } : {}) });
+    lease =
+      (await ctx.managedNetwork?.forCommand(
+        { thread: ctx.thread, threadId: ctx.thread.id, turnId: ctx.turnId, itemId: spec.itemId, approvalPolicy: ctx.settings.approvalPolicy, signal: ctx.signal, onDecline: endByNetwork, onCancel: () => (endByNetwork(), ctx.interruptTurn?.()) },
+        policy,
+        verdict.sandboxed,
+      )) ?? null;
+    // An escalated command leaves the sandbox and the proxy behind: no proxy variables point it back.
+    const env = !verdict.sandboxed && ctx.managedNetwork?.enabled() === true ? withoutManagedProxyEnv(launchEnv) : launch.env;
+    request = await ctx.launcher.transform(launch.argv, policy, spec.cwd, {
+      ...(env ? { env } : {}),
+      ...(ctx.daemonPaths ? { daemonPaths: ctx.daemonPaths } : {}),
+      ...(lease ? { managedNetwork: { proxy: lease.proxy, owner: lease.owner, allowLocalBinding: lease.allowLocalBinding } } : {}),
+    });
   } catch (error) {
+    await lease?.release();
     const message = error instanceof SandboxUnavailableError ? `${error.message}` : `execution error: ${error instanceof Error ? error.message : String(error)}`;
     if (error instanceof SandboxUnavailableError) ctx.warnOnce(message);
     await complete({ status: "failed", aggregatedOutput: message, exitCode: -1, durationMs: Date.now() - started });
@@ -147,13 +174,26 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
     aggregated += text;
     ctx.items.delta("item/commandExecution/outputDelta", { itemId: spec.itemId, delta: text });
   };
-  const handle = startExec(request, { timeoutMs: spec.timeoutMs, signal: ctx.signal, onStdout: append, onStderr: append, stdin: "pipe", outputCap: AGGREGATE_CAP });
-  processId = handle.pid === undefined ? null : String(handle.pid);
+  try {
+    handle = startExec(request, { timeoutMs: spec.timeoutMs, signal: ctx.signal, onStdout: append, onStderr: append, stdin: "pipe", outputCap: AGGREGATE_CAP });
+  } catch (error) {
+    await lease?.release();
+    throw error;
+  }
+  const running = handle;
+  processId = running.pid === undefined ? null : String(running.pid);
 
-  const outcome = handle.result.then(async (result): Promise<CommandOutcome> => {
+  const outcome = running.result.then(async (result): Promise<CommandOutcome> => {
+    await lease?.release();
     const durationMs = Date.now() - started;
     const denials = [...(result.sandboxDenial ? [result.sandboxDenial] : []), ...result.postRunDenials];
     let output = aggregated;
+    if (networkVerdict === "declined") {
+      // As 0.169 ends a command whose network request the user declined.
+      await complete({ status: "failed", aggregatedOutput: `${output}\n\n${NETWORK_REJECTED_ITEM}`, exitCode: -1, durationMs });
+      return { kind: "declined", message: NETWORK_REJECTED };
+    }
+    if (lease) output = appendNetworkDenials(output, lease.deniedLines());
     if (dropped > 0) output += `\n[… ${dropped} bytes of output omitted …]\n`;
     for (const d of denials) output += `${output.endsWith("\n") || output === "" ? "" : "\n"}${formatDenial(d)}\n`;
     if (result.timedOut) {
@@ -165,8 +205,8 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
     return { kind: "ran", result: { ...result, exitCode }, output, durationMs };
   });
   return {
-    pid: handle.pid,
-    handle,
+    pid: running.pid,
+    handle: running,
     takeUnread: () => {
       const text = unread;
       unread = "";

@@ -1,7 +1,10 @@
 // What a tool sees of the turn it runs in, and what it gives back to the model.
+import type { ManagedNetworkLease } from "../approval/networkService.js";
+import type { NetworkOwner } from "../approval/networkApprovals.js";
 import type { Logger } from "../../log.js";
 import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
 import type { SandboxLauncher } from "../../sandbox/launcher.js";
+import type { SandboxPolicy, SplitSandboxPolicy } from "../../sandbox/policy.js";
 import type { TurnItems } from "../engine/turnItems.js";
 import type { ApprovalGate } from "../ports.js";
 import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
@@ -44,8 +47,19 @@ export interface ToolContext {
   readonly daemonPaths?: DaemonPaths;
   /** The commands' environment and login snapshot (shellSnapshot.ts); without it, the launcher's defaults. */
   readonly commandShell?: CommandShell;
+  /** Managed networking (the daemon's proxy); absent in contexts that never run model commands. */
+  readonly managedNetwork?: ManagedNetworkHook;
+  /** Ends the turn as interrupted, as turn/interrupt does (a `cancel` answered to a network prompt). */
+  readonly interruptTurn?: () => void;
   /** Sends a `warning` notification once per distinct text for this daemon. */
   warnOnce(message: string): void;
+}
+
+export interface ManagedNetworkHook {
+  /** Managed networking is on: a command escalated out of the sandbox loses the proxy variables. */
+  enabled(): boolean;
+  /** The proxy lease for one command, or null when managed networking does not apply to it. */
+  forCommand(owner: NetworkOwner, policy: SandboxPolicy | SplitSandboxPolicy, sandboxed: boolean): Promise<ManagedNetworkLease | null>;
 }
 
 export interface Tool {

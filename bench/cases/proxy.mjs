@@ -11,17 +11,22 @@
 //
 //   1. Throughput: BENCH_PROXY_MIB (100) MiB downloaded (a) direct, (b) through an openEndpoint port
 //      as an HTTP absolute-form GET, (c) through a CONNECT tunnel on that port; BENCH_PROXY_RUNS (9)
-//      runs each, alternated (a b c, c b a, …); median MiB/s; target proxied/direct ≥ 0.8×.
-//      Also the proxy process's CPU time per proxied MiB (informational).
+//      runs each, alternated (a b c, c b a, …); median MiB/s; target proxied/direct ≥ 0.8×. Also
+//      (d) a bare Node TCP forwarder (pipe both ways, no HTTP, no policy): the floor of any relay in
+//      Node on this machine; and the CPU time per MiB of all three processes on each path (client
+//      + upstream + proxy or forwarder; /proc, 10 ms ticks): on two cores, when the direct path
+//      already keeps both busy, throughput falls by about the ratio of these sums.
+//      Informational rows compare with these.
 //   2. Latency of a new connection: from connect() to the first response byte of a tiny GET, a new
 //      TCP connection each time (Connection: close), direct vs proxied (absolute-form),
 //      BENCH_PROXY_CONNS (300) samples each, alternated one by one; p50, p90, and the added p50
 //      (proxied p50 − direct p50); target ≤ 2 ms.
 //   3. The path users get: curl inside the real sandbox (bwrap --unshare-net, the relay passing its
 //      socket to the proxy's process, launched with selectLauncher + transform(managedNetwork) +
-//      startExec) against curl direct on the host, and curl -x to the endpoint on the host (the same
-//      proxy without the sandbox); BENCH_PROXY_SANDBOX_RUNS (5) each, alternated; curl's own
-//      speed_download, median; target ≥ 0.8×. Skipped with its reason when the sandbox is unavailable.
+//      startExec) against curl direct on the host; informational: curl -x to the endpoint on the
+//      host (the same proxy without the sandbox) and curl in the sandbox without managed networking
+//      (the host's network under seccomp: what the sandbox alone costs curl);
+//      BENCH_PROXY_SANDBOX_RUNS (5) each, alternated; curl's own speed_download, median; target ≥ 0.8×. Skipped with its reason when the sandbox is unavailable.
 //
 // BENCH_PROXY_PROF=<dir> runs the proxy process under --cpu-prof and leaves its profile there.
 import { fork, spawn } from 'node:child_process';
@@ -130,6 +135,7 @@ function download(kind, ports, bytes, timeoutMs) {
     };
     const get = (o) => httpRequest(o, onResponse).once('error', reject).end();
     if (kind === 'direct') get({ host: UPSTREAM_HOST, port: ports.upstream, path, agent: false });
+    else if (kind === 'bare') get({ host: '127.0.0.1', port: ports.bare, path, headers: { host: target }, agent: false });
     else if (kind === 'absolute') get({ host: '127.0.0.1', port: ports.http, path: `http://${target}${path}`, headers: { host: target }, agent: false });
     else {
       const req = httpRequest({ host: '127.0.0.1', port: ports.http, method: 'CONNECT', path: target, agent: false });
@@ -210,31 +216,50 @@ export default {
     const prof = process.env.BENCH_PROXY_PROF;
     const timeoutMs = 60_000;
     const unavailable = {};
-    const data = { mibps: { direct: [], absolute: [], connect: [] }, firstByteMs: { direct: [], proxied: [] }, curl: { direct: [], proxied: [], sandbox: [] } };
+    const data = {
+      mibps: { direct: [], absolute: [], connect: [], bare: [] },
+      /** CPU ms per MiB downloaded, summed over the runs: client, upstream, the process in between. */
+      cpuMsPerMiB: {},
+      firstByteMs: { direct: [], proxied: [] },
+      curl: { direct: [], proxied: [], sandbox: [], sandboxDirect: [] },
+    };
 
     log('proxy: bundling server/sandbox/ (proxy, launcher, spawn, relay)');
     const { bundle, relay } = await buildBundle(scratch.root);
     const upstream = await startWorker(['upstream', UPSTREAM_HOST], { timeoutMs: 10_000 });
     let proxy;
+    let forward;
     try {
       if (prof) mkdirSync(prof, { recursive: true });
       proxy = await startWorker(['proxy', bundle, relay, UPSTREAM_HOST], {
         execArgv: prof ? ['--cpu-prof', `--cpu-prof-dir=${resolve(prof)}`] : [],
         timeoutMs: 10_000,
       });
-      const ports = { upstream: upstream.ready.port, http: proxy.ready.httpPort };
+      forward = await startWorker(['forward', UPSTREAM_HOST, String(upstream.ready.port)], { timeoutMs: 10_000 });
+      const ports = { upstream: upstream.ready.port, http: proxy.ready.httpPort, bare: forward.ready.port };
 
       // 1. Throughput. A warm-up download per path first (JIT, socket buffers).
-      const paths = ['direct', 'absolute', 'connect'];
+      const paths = ['direct', 'absolute', 'connect', 'bare'];
       for (const k of paths) await download(k, ports, Math.min(bytes, 16 * MiB), timeoutMs);
-      let proxyCpuMs = 0;
+      const middle = { direct: null, absolute: proxy.child.pid, connect: proxy.child.pid, bare: forward.child.pid };
+      const cpu = Object.fromEntries(paths.map((k) => [k, { client: 0, upstream: 0, middle: 0 }]));
       for (let r = 0; r < runs; r++) {
         log(`proxy: throughput run ${r + 1}/${runs}`);
         for (const k of inTurn(paths, r)) {
-          const cpu0 = cpuTimeMs(proxy.child.pid);
+          const c0 = process.cpuUsage();
+          const u0 = cpuTimeMs(upstream.child.pid);
+          const m0 = middle[k] ? cpuTimeMs(middle[k]) : 0;
           data.mibps[k].push(await download(k, ports, bytes, timeoutMs));
-          if (k !== 'direct') proxyCpuMs += cpuTimeMs(proxy.child.pid) - cpu0;
+          const c = process.cpuUsage(c0);
+          cpu[k].client += (c.user + c.system) / 1000;
+          cpu[k].upstream += cpuTimeMs(upstream.child.pid) - u0;
+          if (middle[k]) cpu[k].middle += cpuTimeMs(middle[k]) - m0;
         }
+      }
+      for (const k of paths) {
+        const per = (ms) => ms / (runs * mib);
+        const x = cpu[k];
+        data.cpuMsPerMiB[k] = { client: per(x.client), upstream: per(x.upstream), middle: per(x.middle), total: per(x.client + x.upstream + x.middle) };
       }
 
       // 2. New-connection latency, alternated sample by sample.
@@ -252,7 +277,12 @@ export default {
         direct: async () => parseCurl(await hostCurl(['--noproxy', '*'], url, timeoutMs), 'curl direct'),
         proxied: async () => parseCurl(await hostCurl(['-x', `http://127.0.0.1:${ports.http}`], url, timeoutMs), 'curl -x'),
         sandbox: async () => {
-          const r = await proxy.call({ cmd: 'sandboxed', command: ['curl', ...CURL_ARGS, url], cwd });
+          const r = await proxy.call({ cmd: 'sandboxed', command: ['curl', ...CURL_ARGS, url], cwd, managed: true });
+          if (r.exitCode !== 0) throw new Error(`sandboxed curl exited ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}`);
+          return parseCurl(r.stdout, 'sandboxed curl');
+        },
+        sandboxDirect: async () => {
+          const r = await proxy.call({ cmd: 'sandboxed', command: ['curl', ...CURL_ARGS, '--noproxy', '*', url], cwd, managed: false });
           if (r.exitCode !== 0) throw new Error(`sandboxed curl exited ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}`);
           return parseCurl(r.stdout, 'sandboxed curl');
         },
@@ -266,7 +296,7 @@ export default {
       if (!unavailable.sandbox) {
         for (let r = 0; r < sandboxRuns; r++) {
           log(`proxy: curl run ${r + 1}/${sandboxRuns}`);
-          for (const k of inTurn(['direct', 'sandbox', 'proxied'], r)) {
+          for (const k of inTurn(['direct', 'sandbox', 'proxied', 'sandboxDirect'], r)) {
             const c = await curls[k]();
             if (c.bytes !== bytes) throw new Error(`curl ${k}: ${c.bytes} bytes of ${bytes}`);
             data.curl[k].push(c.mibps);
@@ -289,17 +319,23 @@ export default {
       const rows = [
         { metric: `${what}, absolute-form GET, median`, against: 'direct', unit: 'MiB/s', ours: med(data.mibps.absolute), ref: med(data.mibps.direct), target: 0.8, atLeast: true },
         { metric: `${what}, CONNECT tunnel, median`, against: 'direct', unit: 'MiB/s', ours: med(data.mibps.connect), ref: med(data.mibps.direct), target: 0.8, atLeast: true },
-        { metric: 'proxy CPU per proxied MiB', unit: 'ms', ours: proxyCpuMs / (2 * runs * mib), ref: null, target: null },
+        { metric: `${what}, bare Node TCP forwarder, median`, against: 'direct', unit: 'MiB/s', ours: med(data.mibps.bare), ref: med(data.mibps.direct), target: null },
+        { metric: 'CPU per MiB, 3 processes, absolute-form', against: 'direct', unit: 'ms', ours: data.cpuMsPerMiB.absolute.total, ref: data.cpuMsPerMiB.direct.total, target: null },
+        { metric: 'CPU per MiB, 3 processes, CONNECT', against: 'direct', unit: 'ms', ours: data.cpuMsPerMiB.connect.total, ref: data.cpuMsPerMiB.direct.total, target: null },
+        { metric: 'CPU per MiB, 3 processes, bare forwarder', against: 'direct', unit: 'ms', ours: data.cpuMsPerMiB.bare.total, ref: data.cpuMsPerMiB.direct.total, target: null },
+        { metric: 'proxy process CPU per MiB, absolute-form', against: 'CONNECT', unit: 'ms', ours: data.cpuMsPerMiB.absolute.middle, ref: data.cpuMsPerMiB.connect.middle, target: null },
         { metric: `new connection → first byte ×${conns} p50`, against: 'direct', unit: 'ms', ours: p('proxied', 50), ref: p('direct', 50), target: null },
         { metric: `new connection → first byte ×${conns} p90`, against: 'direct', unit: 'ms', ours: p('proxied', 90), ref: p('direct', 90), target: null },
         { metric: 'added by the proxy, p50', unit: 'ms', ours: p('proxied', 50) - p('direct', 50), ref: null, target: null, limit: 2 },
         { metric: `${sw}, in the sandbox (relay), median`, against: 'host curl direct', unit: 'MiB/s', ours: med(data.curl.sandbox), ref: med(data.curl.direct), target: 0.8, atLeast: true },
         { metric: `${sw}, host curl -x proxy, median`, against: 'host curl direct', unit: 'MiB/s', ours: med(data.curl.proxied), ref: med(data.curl.direct), target: null },
+        { metric: `${sw}, in the sandbox, no managed net, median`, against: 'host curl direct', unit: 'MiB/s', ours: med(data.curl.sandboxDirect), ref: med(data.curl.direct), target: null },
       ];
       const notes = unavailable.sandbox ? [`proxy: curl in the sandbox: unavailable (${unavailable.sandbox})`] : [];
       return { rows, unavailable: {}, notes, data: { ...data, sandboxUnavailable: unavailable.sandbox ?? null } };
     } finally {
       proxy?.child.kill('SIGKILL');
+      forward?.child.kill('SIGKILL');
       upstream.child.kill('SIGKILL');
     }
   },

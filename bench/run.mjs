@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Gatehouse vs the reference `codex app-server` 0.169.0, side by side in one run on this machine.
 //
-//   node bench/run.mjs [--only startup,stdio,ws,exec,turns,threadList,approval] [--json out.json] [--method M] [--params JSON]
+//   node bench/run.mjs [--only startup,stdio,ws,exec,turns,threadList,approval,fuzzy,proxy] [--json out.json] [--method M] [--params JSON]
 //                      [--ours "CMD"] [--ref "CMD"] [--runs N] [--requests M] [--clients C]
 //                      [--per-client R] [--rounds K] [--timeout SEC]
 //
@@ -24,6 +24,15 @@
 //            client's `accept` to the command's item/completed, warm, BENCH_APPROVAL_TURNS (30)
 //            turns per side in alternating blocks: p50 (target 1.0×), p90.
 //   fuzzy    fuzzyFileSearch over a generated, git-init'ed 10,000-file tree (BENCH_FUZZY_FILES) with .gitignore'd folders and patterns; 6 queries cycled, BENCH_SEARCHES (140) requests each: p50 target 1.0×, p99.
+//   proxy    the managed network proxy (server/sandbox/networkProxy/) against going direct, no
+//            app-server involved (the reference column holds the direct figure): a BENCH_PROXY_MIB
+//            (100) MiB download from a loopback server on 127.0.0.2, direct vs through the proxy
+//            (absolute-form GET and CONNECT), BENCH_PROXY_RUNS (9) alternated runs, median MiB/s,
+//            target proxied/direct ≥ 0.8×; connect → first byte of a tiny GET on a new connection,
+//            BENCH_PROXY_CONNS (300) samples each, p50/p90, target ≤ 2 ms added at p50; and curl in
+//            the real sandbox through the relay vs curl on the host (BENCH_PROXY_SANDBOX_RUNS (5)),
+//            target ≥ 0.8×. Upstream, proxy and client are separate processes; BENCH_PROXY_PROF=<dir>
+//            writes the proxy process's --cpu-prof profile. About 10 s here.
 //   The round-trip cases also print the server's CPU time per request (all threads, /proc),
 //   which the machine's noise disturbs less than latency does.
 //
@@ -106,7 +115,12 @@ function parseOptions() {
   const only = a.only ? a.only.split(',').map((x) => x.trim()) : CASES.map((c) => c.id);
   const unknown = only.filter((id) => !CASES.some((c) => c.id === id));
   if (unknown.length) throw new Error(`--only: unknown case ${unknown.join(', ')} (known: ${CASES.map((c) => c.id).join('|')})`);
-  return { a, opts, only, sides: [oursSide(a.ours), refSide(a.ref, log)] };
+  // A standalone case (proxy) measures no server: when only such cases run, neither side is resolved
+  // (so the reference is not installed for them).
+  const standalone = only.every((id) => CASES.find((c) => c.id === id).standalone);
+  const notNeeded = (key, name) => ({ key, name, argv: null, display: '(not needed)', unavailable: null });
+  const sides = standalone ? [notNeeded('ours', 'ours'), notNeeded('ref', 'reference')] : [oursSide(a.ours), refSide(a.ref, log)];
+  return { a, opts, only, sides };
 }
 
 let a, opts, only, sides;
@@ -162,18 +176,23 @@ const why = (side, r) => side.unavailable ?? r.unavailable?.[side.key];
 for (const r of results) {
   for (const row of r.rows) {
     const ratio = row.ours !== null && row.ref ? row.ours / row.ref : null;
-    const verdict = ratio === null || row.target === null ? '' : ratio <= row.target ? 'meets' : 'misses';
+    // target: highest acceptable ratio, or the lowest with atLeast; limit: an absolute bound on ours.
+    const verdict =
+      row.limit !== undefined
+        ? row.ours === null ? '' : row.ours <= row.limit ? 'meets' : 'misses'
+        : ratio === null || row.target === null ? '' : (row.atLeast ? ratio >= row.target : ratio <= row.target) ? 'meets' : 'misses';
     table.push([
       r.case.id,
       row.against ? `${row.metric} (vs ${row.against})` : row.metric,
       fmt(row.ours, row.unit),
       fmt(row.ref, row.unit),
       fmtRatio(ratio),
-      row.target === null ? '' : `≤ ${row.target.toFixed(2)}×`,
+      row.limit !== undefined ? `≤ ${fmt(row.limit, row.unit)}` : row.target === null ? '' : `${row.atLeast ? '≥' : '≤'} ${row.target.toFixed(2)}×`,
       verdict,
     ]);
   }
-  for (const side of sides) if (why(side, r)) notes.push(`${r.case.id}: ${side.name}: unavailable (${why(side, r)})`);
+  if (!r.case.standalone) for (const side of sides) if (why(side, r)) notes.push(`${r.case.id}: ${side.name}: unavailable (${why(side, r)})`);
+  notes.push(...(r.notes ?? []));
 }
 out.push(formatTable(table, { right: [2, 3, 4] }));
 if (notes.length) out.push('', ...notes);
@@ -202,5 +221,5 @@ if (a.json) {
   writeFileSync(a.json, JSON.stringify(json, null, 2) + '\n');
   log(`results written to ${a.json}`);
 }
-const refMissing = results.length > 0 && results.every((r) => why(ref, r));
+const refMissing = results.length > 0 && results.every((r) => r.case.standalone || why(ref, r)) && results.some((r) => !r.case.standalone);
 process.exit(failed || refMissing || !results.length ? 1 : 0);

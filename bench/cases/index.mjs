@@ -1,8 +1,10 @@
 // The benchmark cases, in the order they run. A case is { id, title, run(ctx) } and returns
 // { rows: [{ metric, unit, ours, ref, target }], unavailable: { ours?, ref? }, data }, where
-// target is the highest acceptable ours/ref ratio (null: informational). A row compared with
-// something other than the reference names it in `against` (its value goes in `ref`). A later
-// case is one more module here.
+// target is the highest acceptable ours/ref ratio (null: informational; with atLeast: true the
+// lowest), and limit, when set, an absolute bound on ours in the row's unit instead. A row compared with
+// something other than the reference names it in `against` (its value goes in `ref`). A case with
+// `standalone: true` measures no server (the sides are not started or checked for it) and may
+// return `notes` (lines printed under the table). A later case is one more module here.
 import approval from './approval.mjs';
 import exec from './exec.mjs';
 import startup from './startup.mjs';
@@ -11,5 +13,6 @@ import ws from './ws.mjs';
 import turns from './turns.mjs';
 import threadList from './threadList.mjs';
 import fuzzy from './fuzzy.mjs';
+import proxy from './proxy.mjs';
 
-export const CASES = [startup, stdio, ws, exec, turns, threadList, approval, fuzzy];
+export const CASES = [startup, stdio, ws, exec, turns, threadList, approval, fuzzy, proxy];

@@ -6,7 +6,7 @@ import { GATEHOUSE_VERSION, REFERENCE_VERSION } from "./version.js";
 const USAGE = `gatehouse ${GATEHOUSE_VERSION} — a JSON-RPC app-server for coding agents (Codex app-server protocol ${REFERENCE_VERSION})
 
 Usage:
-  gatehouse app-server [--listen stdio:// | unix://[PATH] | ws://IP:PORT | off] [--stdio] [-c key=value]...
+  gatehouse app-server [--listen stdio:// | unix://[PATH] | ws://IP:PORT | off] [--stdio] [-c key=value]... [--log-level LEVEL]
                        [--ws-auth capability-token|signed-bearer-token] [--ws-token-file PATH] [--ws-token-sha256 HEX]
                        [--ws-shared-secret-file PATH] [--ws-issuer ISS] [--ws-audience AUD]
                        [--ws-max-clock-skew-seconds N] [--ws-allow-origin ORIGIN]...

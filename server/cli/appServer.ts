@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { ensureHome, resolveHome } from "../core/config/home.js";
-import { createLogger } from "../log.js";
+import { createLogger, isLogLevel, LOG_LEVELS } from "../log.js";
 import { parseListenUrl } from "../transport/listen.js";
 
 export async function runAppServer(args: string[]): Promise<number> {
@@ -30,10 +30,15 @@ export async function runAppServer(args: string[]): Promise<number> {
       "ws-audience": { type: "string" },
       "ws-max-clock-skew-seconds": { type: "string" },
       "ws-allow-origin": { type: "string", multiple: true },
+      "log-level": { type: "string" },
     },
   });
-  const log = createLogger();
   const target = parseListenUrl(values.stdio ? "stdio://" : (values.listen ?? "stdio://"));
+  const logLevel = values["log-level"];
+  if (logLevel !== undefined && !isLogLevel(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(", ")}, not ${JSON.stringify(logLevel)}`);
+  // On stdio a client usually shows the daemon's stderr to its user (IDE extensions, ACP agents such
+  // as @posthog/agent print it as warnings), so only what needs attention is logged there by default.
+  const log = createLogger(logLevel ?? process.env["GATEHOUSE_LOG"], target.kind === "stdio" ? "warn" : "info");
   const configOverrides = [
     ...(values.config ?? []),
     ...(values.enable ?? []).map((f) => `features.${f}=true`),

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConfigService } from "./configService.js";
-import { referenceSchemaAvailable, referenceSchemaSkipReason, schemaErrors } from "./referenceSchema.testutil.js";
+import { schemaErrors } from "./referenceSchema.testutil.js";
 
 let root: string;
 beforeEach(async () => {
@@ -52,25 +52,25 @@ apps = false
 persistence = "none"
 `;
 
-describe(`config outputs match the reference schema (skipped unless ${referenceSchemaSkipReason})`, () => {
-  it.runIf(referenceSchemaAvailable)("config/read with layers, origins and every table shape", async () => {
+describe("config outputs match the reference schema", () => {
+  it("config/read with layers, origins and every table shape", async () => {
     const svc = await service(RICH, null, ['model="o3"']);
     expect(schemaErrors("ConfigReadResponse", await svc.read({ includeLayers: true }))).toBeNull();
     expect(schemaErrors("ConfigReadResponse", await svc.read({}))).toBeNull();
   });
 
-  it.runIf(referenceSchemaAvailable)("config/read of a file that does not parse (disabled user layer)", async () => {
+  it("config/read of a file that does not parse (disabled user layer)", async () => {
     const svc = await service("not toml\n", null);
     expect(schemaErrors("ConfigReadResponse", await svc.read({ includeLayers: true }))).toBeNull();
   });
 
-  it.runIf(referenceSchemaAvailable)("config writes, ok and okOverridden", async () => {
+  it("config writes, ok and okOverridden", async () => {
     const svc = await service("", null, ['model="o3"']);
     expect(schemaErrors("ConfigWriteResponse", await svc.writeValue({ keyPath: "model", value: "x", mergeStrategy: "replace" }))).toBeNull();
     expect(schemaErrors("ConfigWriteResponse", await svc.batchWrite({ edits: [{ keyPath: "review_model", value: "y", mergeStrategy: "replace" }] }))).toBeNull();
   });
 
-  it.runIf(referenceSchemaAvailable)("configRequirements/read, none and populated", async () => {
+  it("configRequirements/read, none and populated", async () => {
     expect(schemaErrors("ConfigRequirementsReadResponse", await (await service("", null)).readRequirements())).toBeNull();
     const req = `allowed_approval_policies = ["on-request", "never"]
 allowed_sandbox_modes = ["read-only"]
@@ -94,7 +94,7 @@ enabled = false
     expect(schemaErrors("ConfigRequirementsReadResponse", { ...res, requirements: stable })).toBeNull();
   });
 
-  it.runIf(referenceSchemaAvailable)("every warning and deprecation notice", async () => {
+  it("every warning and deprecation notice", async () => {
     const svc = await service(RICH.replace('sandbox_mode = "workspace-write"', 'sandbox_mode = "bogus"') + '\nprofile = "p"\n', "bogus = 1\n", ["nope"]);
     const bad = await service("x = \n", null);
     const warnings = [...svc.report.warnings, ...bad.report.warnings];
@@ -105,7 +105,7 @@ enabled = false
     for (const d of legacy.report.deprecations) expect(schemaErrors("DeprecationNoticeNotification", d)).toBeNull();
   });
 
-  it.runIf(referenceSchemaAvailable)("the check can fail", async () => {
+  it("the check can fail", async () => {
     const read = await (await service("", null)).read({ includeLayers: true });
     expect(schemaErrors("ConfigReadResponse", { ...read, layers: [{ name: { type: "user" }, version: "v", config: {} }] })).toMatch(/file/);
     expect(schemaErrors("ConfigWarningNotification", { summary: "s", details: null, extra: 1 })).toMatch(/additional properties/);

@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { stringify } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { invalidValueWarning, parseConfigText, unknownKeysWarning, validateTable } from "./configToml.js";
@@ -6,6 +8,8 @@ import type { JsonObject } from "./json.js";
 import { locateKey } from "./tomlLocate.js";
 
 const FILE = "/h/config.toml";
+/** ../shared beside the repository root, as every clone has it (a missing one fails the read below). */
+const SHARED = resolve(dirname(fileURLToPath(import.meta.url)), "../../../../shared");
 
 function load(text: string) {
   const parsed = parseConfigText(text, FILE);
@@ -33,7 +37,7 @@ describe("parseConfigText", () => {
 describe("validateTable", () => {
   it("accepts both conformance base configs without a warning or notice", () => {
     for (const name of ["default.json", "codex-0.80.json"]) {
-      const json = readFileSync(`/work/shared/conformance/config/${name}`, "utf8").replace("{{MODEL_BASE_URL}}", "http://127.0.0.1:1/v1");
+      const json = readFileSync(join(SHARED, "conformance", "config", name), "utf8").replace("{{MODEL_BASE_URL}}", "http://127.0.0.1:1/v1");
       const v = load(stringify(JSON.parse(json) as JsonObject));
       expect({ name, unknown: v.unknownKeys, invalid: v.invalid, deprecations: v.deprecations, notes: v.notes }).toEqual({ name, unknown: [], invalid: [], deprecations: [], notes: [] });
     }

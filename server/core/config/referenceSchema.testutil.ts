@@ -1,13 +1,16 @@
 // Test helper: validates values against the reference's JSON Schema files (codex-cli 0.169.0,
 // schema-json/v2/*.json) with the ajv installed under ../shared/tools. Object schemas that list
 // properties and say nothing about extra ones are tightened to `additionalProperties: false`, so a
-// misspelled or invented field fails instead of passing silently. Tests skip (with the reason) when
-// the schema or ajv is not installed: run ../shared/tools/reference.sh and
-// `npm ci --prefix /work/shared/tools`.
+// misspelled or invented field fails instead of passing silently. The schema comes from the test
+// run's global set-up (which installs the reference when absent); ajv is installed under
+// ../shared/tools on first use, as the traffic checks do. Nothing here skips: a missing piece fails
+// the test with what to run.
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 export const REFERENCE_SCHEMA_DIR = path.join(
   process.env["REF_DIR"] ?? path.join(os.homedir(), ".cache", "app-server-reference"),
@@ -15,10 +18,17 @@ export const REFERENCE_SCHEMA_DIR = path.join(
   "schema-json",
   "v2",
 );
-const AJV_PATH = "/work/shared/tools/node_modules/ajv";
+/** ../shared/tools beside the repository root. */
+const TOOLS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../../shared/tools");
+const AJV_PATH = path.join(TOOLS, "node_modules", "ajv");
 
-export const referenceSchemaAvailable = existsSync(REFERENCE_SCHEMA_DIR) && existsSync(AJV_PATH);
-export const referenceSchemaSkipReason = `needs ${REFERENCE_SCHEMA_DIR} (../shared/tools/reference.sh) and ${AJV_PATH} (npm ci --prefix /work/shared/tools)`;
+/** Installs ajv under ../shared/tools when absent; throws with the command to run when that fails. */
+function ensureAjv(): void {
+  if (existsSync(AJV_PATH)) return;
+  if (!existsSync(path.join(TOOLS, "package.json"))) throw new Error(`${TOOLS} is missing: the tests need ../shared beside the repository`);
+  execFileSync(process.platform === "win32" ? "npm.cmd" : "npm", ["ci", "--prefix", TOOLS, "--no-audit", "--no-fund", "--silent"], { stdio: ["ignore", "ignore", "inherit"], timeout: 300_000 });
+  if (!existsSync(AJV_PATH)) throw new Error(`npm ci --prefix ${TOOLS} did not install ajv`);
+}
 
 interface AjvLike {
   compile(schema: unknown): ((value: unknown) => boolean) & { errors?: unknown[] | null };
@@ -40,6 +50,8 @@ const compiled = new Map<string, ((value: unknown) => boolean) & { errors?: unkn
 /** Returns null when `value` is valid against `v2/<name>.json`, else ajv's error text. */
 export function schemaErrors(name: string, value: unknown): string | null {
   if (!ajv) {
+    if (!existsSync(REFERENCE_SCHEMA_DIR)) throw new Error(`${REFERENCE_SCHEMA_DIR} is missing: run ../shared/tools/reference.sh`);
+    ensureAjv();
     const require = createRequire(import.meta.url);
     const Ajv = require(AJV_PATH) as { default?: new (o: object) => AjvLike } & (new (o: object) => AjvLike);
     const Ctor = Ajv.default ?? Ajv;

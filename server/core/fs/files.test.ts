@@ -66,13 +66,18 @@ describe("writeFileAtomic", () => {
 });
 
 describe("copyPath", () => {
-  // Needs a non-root user: root reads a mode-000 file anyway, so the copy could not fail halfway.
-  it.runIf(process.getuid?.() !== 0)("a tree copy that fails halfway leaves no destination and no staging folder", async () => {
+  // A failure root cannot bypass (a mode-000 file would not stop root): the deepest file's path fits
+  // PATH_MAX under the source but not under the longer staging folder, so its copy fails with
+  // ENAMETOOLONG after the files before it were copied.
+  it("a tree copy that fails halfway leaves no destination and no staging folder", async () => {
     mkdirSync(join(dir, "src/a"), { recursive: true });
     writeFileSync(join(dir, "src/a/1.txt"), "1");
-    writeFileSync(join(dir, "src/z.txt"), "secret");
-    chmodSync(join(dir, "src/z.txt"), 0o000);
-    await expect(copyPath(join(dir, "src"), join(dir, "dst"), true)).rejects.toMatchObject({ data: { path: join(dir, "src/z.txt"), errno: "EACCES" } });
+    let deep = join(dir, "src");
+    while (deep.length < 4000) deep = join(deep, "d".repeat(Math.min(200, 4000 - deep.length)));
+    mkdirSync(deep, { recursive: true });
+    const last = join(deep, "z".repeat(4090 - deep.length));
+    writeFileSync(last, "deep");
+    await expect(copyPath(join(dir, "src"), join(dir, "dst"), true)).rejects.toMatchObject({ data: { errno: "ENAMETOOLONG" } });
     expect(readdirSync(dir)).toEqual(["src"]);
   });
 

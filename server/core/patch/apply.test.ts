@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FileUpdateChange } from "../../../protocol/v2/shared.js";
-import { applyVerified, fileChangesForItem, verificationFailureOutput, verifyPatch } from "./apply.js";
+import { applyVerified, defaultFs, fileChangesForItem, verificationFailureOutput, verifyPatch, type PatchFs } from "./apply.js";
 import type { VerifiedPatch } from "./apply.js";
 
 const P = (body: string) => `*** Begin Patch\n${body}\n*** End Patch`;
@@ -166,18 +166,19 @@ describe("applyVerified: writing", () => {
     write("a.txt", "a\n");
     fs.mkdirSync(at("ro"));
     const v = await verified(P("*** Update File: a.txt\n@@\n-a\n+b\n*** Add File: ro/x.txt\n+x"));
-    fs.chmodSync(at("ro"), 0o500);
-    try {
-      const r = await applyVerified(v);
-      if (process.getuid?.() === 0) return; // root writes anyway
-      expect(r.ok).toBe(false);
-      if (!r.ok) {
-        expect(r.error).toBe(`Failed to write file ${at("ro/x.txt")}: Permission denied (os error 13)`);
-        expect(r.applied.map((c) => c.pathAsWritten)).toEqual(["a.txt"]);
-      }
-    } finally {
-      fs.chmodSync(at("ro"), 0o700);
+    // The failure is injected through the PatchFs seam: a mode-000 folder would not stop root.
+    const refusing: PatchFs = {
+      ...defaultFs,
+      writeFileAtomic: (p, data) => (p.startsWith(at("ro")) ? Promise.reject(Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" })) : defaultFs.writeFileAtomic(p, data)),
+    };
+    const r = await applyVerified(v, refusing);
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.error).toBe(`Failed to write file ${at("ro/x.txt")}: Permission denied (os error 13)`);
+      expect(r.applied.map((c) => c.pathAsWritten)).toEqual(["a.txt"]);
     }
+    expect(readF("a.txt")).toBe("b\n");
+    expect(fs.existsSync(at("ro/x.txt"))).toBe(false);
   });
 
   it("can run on an injected file system", async () => {

@@ -1,6 +1,7 @@
 // One turn of a thread (agent-loop.md §4): the user's input, then sampling rounds until the model stops
 // calling tools; steer input joins at the next sampling boundary (decision §10.4); interrupt aborts the
-// stream and kills the turn's processes; retryable model failures are retried with "Reconnecting…"
+// stream and kills the turn's processes; the calls of one response run concurrently where the tools allow
+// it (their outputs join history in call order); retryable model failures are retried with "Reconnecting…"
 // notices (§1.5). Invariants: every item/started gets one item/completed (dangling ones are completed
 // with what they had, §10.2); an item is on disk before its completion goes out; turn/completed comes
 // after the rollout is synced.
@@ -102,6 +103,72 @@ function reasoningParts(item: ResponseItem): { summary: string[]; content: strin
 
 type RoundResult = { items: ResponseItem[]; calls: ToolCall[] };
 
+/**
+ * The request's `parallel_tool_calls`. 0.169.0 sends `true` for every model it was tried with
+ * (gpt-5.5 from its catalog; gpt-5.1-codex, o3, gpt-4.1 and qwen3-coder on its fallback metadata)
+ * [obs 2026-12-06]; the `false` of the gpt-5.1-codex era was 0.80's. One place, should a family
+ * ever need `false` again.
+ */
+export function parallelToolCallsFor(_model: string): boolean {
+  return true;
+}
+
+/**
+ * Built-in tools whose calls may run alongside others when the tool does not say
+ * (`Tool.supportsParallel`): 0.169 registers the shell tools, view_image and the read-only
+ * MCP-resource and file tools with parallel support; write_stdin, apply_patch, update_plan,
+ * request_user_input, request_permissions and the client's dynamic tools run alone.
+ */
+export const PARALLEL_TOOLS: ReadonlySet<string> = new Set([
+  "exec_command",
+  "shell",
+  "shell_command",
+  "local_shell",
+  "container.exec",
+  "view_image",
+  "list_mcp_resources",
+  "list_mcp_resource_templates",
+  "read_mcp_resource",
+  "read_file",
+  "grep_files",
+  "list_dir",
+]);
+
+/**
+ * A fair read/write gate for one response's calls: shared entries run together, an exclusive one
+ * waits for everything before it and holds back everything after it. Entries are granted in the
+ * order they were asked for (call order), as tokio's fair RwLock grants 0.169's.
+ */
+export class CallGate {
+  private shared = 0;
+  private exclusive = false;
+  private readonly queue: { exclusive: boolean; grant: () => void }[] = [];
+
+  enter(exclusive: boolean): Promise<() => void> {
+    return new Promise((resolve) => {
+      this.queue.push({ exclusive, grant: () => resolve(() => this.leave(exclusive)) });
+      this.pump();
+    });
+  }
+
+  private leave(exclusive: boolean): void {
+    if (exclusive) this.exclusive = false;
+    else this.shared--;
+    this.pump();
+  }
+
+  private pump(): void {
+    for (;;) {
+      const next = this.queue[0];
+      if (!next || this.exclusive || (next.exclusive && this.shared > 0)) return;
+      this.queue.shift();
+      if (next.exclusive) this.exclusive = true;
+      else this.shared++;
+      next.grant();
+    }
+  }
+}
+
 export class ActiveTurn {
   readonly id = uuidv7();
   readonly controller = new AbortController();
@@ -183,14 +250,9 @@ export class ActiveTurn {
         const round = await this.sample();
         if (round === null) break;
         await this.appendHistory(round.items);
-        for (let i = 0; i < round.calls.length; i++) {
-          const call = round.calls[i] as ToolCall;
-          let output = signal.aborted ? this.abortedOutput(call) : await this.runTool(call);
-          // A tool cut short by the interrupt may still return what it had (unified exec yields a
-          // "still running" result): the model must learn that the call was aborted instead.
-          if (signal.aborted) output = this.abortedOutput(call);
-          await this.appendHistory([output as ResponseItem]);
-        }
+        // The outputs join history in call order, whatever order the calls finished in.
+        const outputs = await this.runCalls(round.calls);
+        if (outputs.length > 0) await this.appendHistory(outputs as ResponseItem[]);
         if (signal.aborted) break;
         const steered = this.steerQueue.length > 0;
         while (this.steerQueue.length > 0) await this.addUserMessage(this.steerQueue.shift() as UserInput[]);
@@ -249,7 +311,7 @@ export class ActiveTurn {
       input: (this.deps.mode?.history ?? this.thread.history) as ResponseItem[],
       tools: this.deps.tools.specs(),
       toolChoice: "auto",
-      parallelToolCalls: false,
+      parallelToolCalls: parallelToolCallsFor(s.model),
       reasoning: s.effort || s.summary ? { ...(s.effort ? { effort: s.effort } : {}), ...(s.summary && s.summary !== "none" ? { summary: s.summary } : {}) } : null,
       include: s.effort ? ["reasoning.encrypted_content"] : [],
       promptCacheKey: this.thread.id,
@@ -399,6 +461,40 @@ export class ActiveTurn {
 
   private abortedOutput(call: ToolCall): ToolOutput {
     return call.kind === "custom" ? { type: "custom_tool_call_output", call_id: call.callId, output: "aborted" } : { type: "function_call_output", call_id: call.callId, output: "aborted" };
+  }
+
+  /**
+   * Runs one response's calls, each through its own approval and sandbox: concurrently where the
+   * request allowed parallel calls and the tool supports them, one at a time around a tool that does
+   * not (0.169's read/write gate, taken in call order). Returns the outputs in call order. A call
+   * cut short by the interrupt, or never started because of it, answers "aborted".
+   */
+  private async runCalls(calls: readonly ToolCall[]): Promise<ToolOutput[]> {
+    const signal = this.controller.signal;
+    const parallel = parallelToolCallsFor(this.settings.model);
+    const gate = new CallGate();
+    return Promise.all(
+      calls.map(async (call) => {
+        const release = await gate.enter(!(parallel && this.supportsParallel(call)));
+        try {
+          if (signal.aborted) return this.abortedOutput(call);
+          const output = await this.runTool(call);
+          // A tool cut short by the interrupt may still return what it had (unified exec yields a
+          // "still running" result): the model must learn that the call was aborted instead.
+          return signal.aborted ? this.abortedOutput(call) : output;
+        } finally {
+          release();
+        }
+      }),
+    );
+  }
+
+  /** The tool's own flag, else 0.169's default for its name; a client's dynamic tool runs alone. */
+  private supportsParallel(call: ToolCall): boolean {
+    if (call.namespace !== undefined) return false;
+    const tool = this.deps.tools.tools.find((t) => t.name === call.name);
+    if (!tool) return false;
+    return tool.supportsParallel ?? PARALLEL_TOOLS.has(tool.name);
   }
 
   private async runTool(call: ToolCall): Promise<ToolOutput> {

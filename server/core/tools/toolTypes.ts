@@ -66,6 +66,12 @@ export interface Tool {
   readonly name: string;
   /** The Responses `tools` entry. */
   readonly spec: Record<string, unknown>;
+  /**
+   * Whether calls of this tool may run alongside other calls of the same response (0.169's per-tool
+   * `supports_parallel_tool_calls`). A tool that may not runs alone: it waits for the calls before it
+   * and the calls after it wait for it. Unset: the turn runner's default by name (turnRunner.ts).
+   */
+  readonly supportsParallel?: boolean;
   run(call: ToolCall, ctx: ToolContext): Promise<ToolOutput>;
 }
 

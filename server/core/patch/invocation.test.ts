@@ -23,6 +23,10 @@ describe("detectApplyPatchInvocation", () => {
     expect(detectApplyPatchInvocation(["bash", "-lc", `apply_patch <<EOF\n${body}\nEOF`])).toEqual({ type: "patch", patch: `${body}\n`, workdir: null });
   });
 
+  it("an empty heredoc is still apply_patch (0.169 answers its verification failure)", () => {
+    expect(detectApplyPatchInvocation(["bash", "-lc", "apply_patch <<'EOF'\nEOF\n"])).toEqual({ type: "patch", patch: "", workdir: null });
+  });
+
   it("bare patches are refused with the reference's message", () => {
     expect(detectApplyPatchInvocation([PATCH])).toEqual({ type: "implicit", message: IMPLICIT_INVOCATION_MESSAGE });
     expect(detectApplyPatchInvocation(["bash", "-lc", PATCH])).toEqual({ type: "implicit", message: IMPLICIT_INVOCATION_MESSAGE });
@@ -41,6 +45,12 @@ describe("detectApplyPatchInvocation", () => {
       ["bash", "-lc", `(apply_patch <<'EOF'\n${PATCH}\nEOF\n)`],
       ["bash", "-lc", `X=1 apply_patch <<'EOF'\n${PATCH}\nEOF`],
       ["apply_patch"],
+      // Seen on 0.169 (exec_command): each of these ran as a command ("apply_patch: command not found").
+      ["bash", "-lc", `apply_patch <<'EOF' && echo done\n${PATCH}\nEOF\n`],
+      ["bash", "-lc", `apply_patch <<'EOF'\n${PATCH}\nEOF && echo done\n`],
+      ["bash", "-lc", `apply_patch <<'EOF'\n${PATCH}\nEOF\necho after\n`],
+      ["bash", "-lc", `cd sub; apply_patch <<'EOF'\n${PATCH}\nEOF\n`],
+      ["bash", "-lc", `bash -lc "apply_patch <<'EOF'\n${PATCH}\nEOF\n"`],
     ]) {
       expect(detectApplyPatchInvocation(argv)).toBeNull();
     }

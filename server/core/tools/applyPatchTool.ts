@@ -131,11 +131,27 @@ async function applyInSandbox(patch: VerifiedPatch, callId: string, cwd: string,
   return { ...second, applied: [...first.applied, ...second.applied] };
 }
 
+/**
+ * How a patch ended, for callers that render it their own way (the shell forms, shellTools.ts):
+ * "rejected" = never written (verification failed, or declined), "applied", or "failed" part way.
+ */
+export interface ApplyPatchOutcome {
+  readonly kind: "rejected" | "applied" | "failed";
+  /** What the dedicated tool tells the model: the reason, the summary, or the write error. */
+  readonly text: string;
+  /** From the decision to the end of the writes (0 when rejected): what 0.169 reports as the apply's wall time. */
+  readonly durationMs: number;
+}
+
 export async function runApplyPatch(patchText: string, callId: string, cwd: string, ctx: ToolContext, writes: PatchWrites = defaultPatchWrites()): Promise<string> {
+  return (await applyPatch(patchText, callId, cwd, ctx, writes)).text;
+}
+
+export async function applyPatch(patchText: string, callId: string, cwd: string, ctx: ToolContext, writes: PatchWrites = defaultPatchWrites()): Promise<ApplyPatchOutcome> {
   // Verification fixes each change's canonical target: the decision below is about those paths, and
   // the write goes to them and nowhere else.
   const verified = await verifyPatch(patchText, cwd);
-  if (!verified.ok) return verificationFailureOutput(verified);
+  if (!verified.ok) return { kind: "rejected", text: verificationFailureOutput(verified), durationMs: 0 };
   const patch = verified.patch;
   const targets = patchTargets(patch);
   type FileChangeItem = Extract<ThreadItem, { type: "fileChange" }>;
@@ -148,19 +164,21 @@ export async function runApplyPatch(patchText: string, callId: string, cwd: stri
   if (verdict.decision !== "approved") {
     await ctx.items.complete({ ...item, status: "declined" });
     if (verdict.decision === "cancel") throw new TurnCancelled();
-    return verdict.message;
+    return { kind: "rejected", text: verdict.message, durationMs: 0 };
   }
+  const decided = Date.now();
   const applied = writes === "sandboxed" && verdict.sandboxed ? await applyInSandbox(patch, callId, cwd, verdict.permissions, ctx) : await applyConfined(patch, targets, verdict.sandboxed, ctx);
+  const durationMs = Date.now() - decided;
   if ("kind" in applied) {
     await ctx.items.complete({ ...item, status: "declined" });
-    return applied.message;
+    return { kind: "rejected", text: applied.message, durationMs: 0 };
   }
   const tracker = trackerFor(ctx);
   tracker.record(applied.ok ? patch : applied.applied);
   await ctx.items.complete({ ...item, status: applied.ok ? "completed" : "failed" });
   const diff = tracker.diffIfChanged();
   if (diff !== null) ctx.thread.emit("turn/diff/updated", { threadId: ctx.thread.id, turnId: ctx.turnId, diff });
-  return applied.ok ? applied.output : applied.error;
+  return applied.ok ? { kind: "applied", text: applied.output, durationMs } : { kind: "failed", text: applied.error, durationMs };
 }
 
 export const applyPatchTool: Tool = {

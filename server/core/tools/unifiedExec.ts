@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { functionOutput, parseToolArgs, type Tool, type ToolContext, type ToolOutput } from "./toolTypes.js";
 import { startCommand, type CommandOutcome, type RunningCommand } from "./commandRunner.js";
-import { defaultShell } from "./shellTools.js";
+import { defaultShell, shellApplyPatch } from "./shellTools.js";
 import { approxTokens, truncateForModel } from "./modelOutput.js";
 
 const DEFAULT_YIELD_MS = 10_000;
@@ -126,11 +126,15 @@ export function unifiedExecTools(sessions: UnifiedExecSessions): Tool[] {
       const shell = typeof args["shell"] === "string" && args["shell"] ? args["shell"] : defaultShell();
       const login = args["login"] !== false;
       const cwd = typeof args["workdir"] === "string" && args["workdir"] ? resolve(ctx.settings.cwd, args["workdir"]) : ctx.settings.cwd;
+      const argv = [shell, login ? "-lc" : "-c", args["cmd"]];
+      // A patch through the shell is applied, not run: no session, no commandExecution item.
+      const patched = await shellApplyPatch(argv, cwd, call.callId, ctx, "unifiedExec");
+      if (patched !== null) return functionOutput(call, patched);
       const started = Date.now();
       const command = await startCommand(
         {
           itemId: call.callId,
-          argv: [shell, login ? "-lc" : "-c", args["cmd"]],
+          argv,
           cwd,
           escalated: args["sandbox_permissions"] === "require_escalated",
           justification: typeof args["justification"] === "string" ? args["justification"] : null,

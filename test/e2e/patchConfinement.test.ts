@@ -32,7 +32,7 @@ interface Setup {
   outputFor(callId: string): string | null;
 }
 
-async function setup(policy: string, script: ScriptEntry[]): Promise<Setup> {
+async function setup(policy: string, script: ScriptEntry[], tmpIsRoot = false): Promise<Setup> {
   const home = tempHome("gatehouse-confine");
   const mock = await startMockResponses({ script });
   const cwd = join(home.base, "cwd");
@@ -40,7 +40,7 @@ async function setup(policy: string, script: ScriptEntry[]): Promise<Setup> {
   mkdirSync(cwd);
   mkdirSync(outside);
   writeFileSync(join(outside, "victim.txt"), "secret\n");
-  const config = `model = "gpt-5.5"\nmodel_provider = "mock"\napproval_policy = "${policy}"\nsandbox_mode = "workspace-write"\n[sandbox_workspace_write]\nexclude_slash_tmp = true\nexclude_tmpdir_env_var = true\n[model_providers.mock]\nname = "mock"\nbase_url = "${mock.baseUrl}"\nwire_api = "responses"\nrequest_max_retries = 0\nstream_max_retries = 0\n`;
+  const config = `model = "gpt-5.5"\nmodel_provider = "mock"\napproval_policy = "${policy}"\nsandbox_mode = "workspace-write"\n[sandbox_workspace_write]\nexclude_slash_tmp = ${!tmpIsRoot}\nexclude_tmpdir_env_var = ${!tmpIsRoot}\n[model_providers.mock]\nname = "mock"\nbase_url = "${mock.baseUrl}"\nwire_api = "responses"\nrequest_max_retries = 0\nstream_max_retries = 0\n`;
   const d = startDaemon({ home, config });
   cleanups.push(async () => {
     await d.stop();
@@ -147,5 +147,19 @@ describe("a folder swapped for a symlink while the approval is pending (untruste
     expect(s.outsideFiles()).toEqual({ "victim.txt": "secret\n" });
     expect(readdirSync(join(s.cwd, "sub.old"))).toEqual(["victim.txt"]);
     expect(readFileSync(join(s.cwd, "sub.old", "victim.txt"), "utf8")).toBe("mine\n");
+  });
+});
+
+describe("a workspace inside another writable root (/tmp)", () => {
+  it("its .git is protected all the same: under never the patch fails and writes nothing, as 0.169 refuses it", async () => {
+    const s = await setup("never", [patch("hook", "*** Add File: .git/hooks/post-checkout\n+evil"), patch("ok", "*** Add File: fine.txt\n+fine"), turn(evMessage("m1", "done"))], true);
+    mkdirSync(join(s.cwd, ".git", "hooks"), { recursive: true });
+    const turnId = await s.startTurn();
+    expect(itemOf(await s.itemCompleted("hook"))["status"]).toBe("failed");
+    expect(itemOf(await s.itemCompleted("ok"))["status"]).toBe("completed");
+    await s.turnCompleted(turnId);
+    expect(readdirSync(join(s.cwd, ".git", "hooks"))).toEqual([]);
+    expect(readFileSync(join(s.cwd, "fine.txt"), "utf8")).toBe("fine\n");
+    expect(s.outputFor("hook")).toMatch(/outside the sandbox's writable roots \(or into a protected path such as \.git\)/);
   });
 });

@@ -63,11 +63,13 @@ function writableRootsOf(targets: readonly string[], ctx: ToolContext): Map<stri
         out.set(p, "/");
         continue;
       }
-      const root = resolved.writableRoots.find(
-        (r) => isStrictlyUnder(p, r.root) && ![...r.readOnlySubpaths, ...r.unreadableSubpaths, ...PROTECTED_NAMES.map((n) => `${r.root}/${n}`)].some((x) => isUnderOrEqual(p, x)),
-      );
-      if (root === undefined) return null;
-      out.set(p, root.root);
+      // Every root that holds the path counts: a workspace inside /tmp is a root of its own whose
+      // .git is protected, although /tmp's own protected names are elsewhere (the sandbox mounts both).
+      const holding = resolved.writableRoots.filter((r) => isStrictlyUnder(p, r.root));
+      const refused = holding.some((r) => [...r.readOnlySubpaths, ...r.unreadableSubpaths, ...PROTECTED_NAMES.map((n) => `${r.root}/${n}`)].some((x) => isUnderOrEqual(p, x)));
+      if (holding.length === 0 || refused) return null;
+      // The innermost root confines the write: nothing at or above it is created.
+      out.set(p, holding.reduce((a, b) => (b.root.length > a.root.length ? b : a)).root);
     }
     return out;
   } catch {

@@ -136,3 +136,43 @@ export function resolveFeatureStates(
   for (const [key, on] of Object.entries(required)) set(key, on);
   return states;
 }
+
+/**
+ * The feature flags Gatehouse reads, and where. Every other flag is accepted (config/read and
+ * experimentalFeature/list show it) and changes nothing here.
+ *  - tools/toolFlags.ts: shell_tool, view_image, request_permissions_tool, unified_exec_tty; and
+ *    unified_exec, apply_patch_freeform, sleep_tool, which change no tool in 0.169 either (observed);
+ *  - threads/threadManager.ts: shell_snapshot, default_mode_request_user_input;
+ *  - config/managedNetwork.ts: network_proxy.
+ */
+export const HONOURED_FEATURES: ReadonlySet<string> = new Set([
+  "shell_tool",
+  "view_image",
+  "request_permissions_tool",
+  "unified_exec_tty",
+  "unified_exec",
+  "apply_patch_freeform",
+  "sleep_tool",
+  "shell_snapshot",
+  "default_mode_request_user_input",
+  "network_proxy",
+]);
+
+/**
+ * One configWarning per feature whose effective state is not its default and that Gatehouse does not
+ * honour. Left out: flags in 0.169's "removed" stage (0.169 ignores them too), flags that already get
+ * a deprecationNotice, and a feature turned off that Gatehouse does not have (off is what it is).
+ */
+export function unhonouredFeatureWarnings(states: ReadonlyMap<string, boolean>): FeatureNotice[] {
+  const out: FeatureNotice[] = [];
+  for (const [name, stage, defaultEnabled] of FEATURE_ROWS) {
+    const on = states.get(name);
+    if (on === undefined || on === defaultEnabled || !on) continue;
+    if (stage === "removed" || HONOURED_FEATURES.has(name) || featureKeyNotice(name) !== undefined) continue;
+    out.push({
+      summary: `\`[features].${name} = true\` has no effect: Gatehouse does not implement this feature.`,
+      details: "Gatehouse accepts the feature flags of Codex 0.169 so that their configurations load, but only some of them change what it does. Remove this setting to silence this warning.",
+    });
+  }
+  return out;
+}

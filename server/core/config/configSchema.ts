@@ -215,11 +215,11 @@ const TYPED_TOP_LEVEL = {
 export const REMOVED_TOP_LEVEL_KEYS: Readonly<Record<string, { summary: string; details: string }>> = {
   experimental_use_exec_command_tool: {
     summary: "`experimental_use_exec_command_tool` is no longer supported and is ignored.",
-    details: "The exec command tool is controlled by `[features].unified_exec`.",
+    details: "The shell tools are offered according to the model; `[features].shell_tool = false` turns them off.",
   },
   use_experimental_streamable_shell_tool: {
     summary: "`use_experimental_streamable_shell_tool` is no longer supported and is ignored.",
-    details: "The streamable shell tool is controlled by `[features].unified_exec`.",
+    details: "The shell tools are offered according to the model; `[features].shell_tool = false` turns them off.",
   },
   include_apply_patch_tool: {
     summary: "`include_apply_patch_tool` is no longer supported and is ignored.",

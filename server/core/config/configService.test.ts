@@ -152,6 +152,8 @@ stream_max_retries = 0
       "Ignoring an invalid -c override.",
       "Invalid value for `sandbox_mode`; using the default.",
       "Codex is ignoring 1 unrecognized configuration setting. Check for typos or deprecated settings.\n  session-flags: `foo` is ignored.",
+      // Gatehouse has no memories: the flag is accepted, and the user is told it does nothing.
+      "`[features].memories = true` has no effect: Gatehouse does not implement this feature.",
     ]);
     const read = await svc.read({ includeLayers: true });
     expect(read.origins["model"]?.name).toEqual({ type: "sessionFlags" });

@@ -177,7 +177,7 @@ notifications = true
     const v = load("experimental_use_exec_command_tool = true\n");
     expect(v.unknownKeys).toEqual([]);
     expect(v.deprecations).toEqual([
-      { summary: "`experimental_use_exec_command_tool` is no longer supported and is ignored.", details: "The exec command tool is controlled by `[features].unified_exec`." },
+      { summary: "`experimental_use_exec_command_tool` is no longer supported and is ignored.", details: "The shell tools are offered according to the model; `[features].shell_tool = false` turns them off." },
     ]);
     expect(v.known).toEqual({});
   });

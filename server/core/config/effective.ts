@@ -4,7 +4,7 @@
 // excludes ignored, provider "openai", project docs up to 32 KiB). Requirements (allowed approval
 // policies and sandbox modes, feature pins) are enforced here, with a warning when they change a value.
 import { defaultModel } from "../catalog/modelCatalog.js";
-import { resolveFeatureStates } from "../catalog/featureRegistry.js";
+import { resolveFeatureStates, unhonouredFeatureWarnings } from "../catalog/featureRegistry.js";
 import { isPlainObject, type JsonObject, type JsonValue } from "./json.js";
 import { readManagedNetwork, type ManagedNetworkSettings } from "./managedNetwork.js";
 import { DEFAULT_PROVIDER_ID, resolveProviders, type ModelProviderInfo } from "./providers.js";
@@ -152,6 +152,7 @@ export function buildEffectiveConfig(input: EffectiveInputs): { config: Effectiv
     typeof m["experimental_use_unified_exec_tool"] === "boolean" ? { experimental_use_unified_exec_tool: m["experimental_use_unified_exec_tool"] } : {},
     req?.features ?? {},
   );
+  for (const w of unhonouredFeatureWarnings(features)) warnings.push({ summary: w.summary, details: w.details });
   const projects: Record<string, { trustLevel: "trusted" | "untrusted" | null }> = {};
   for (const [p, entry] of Object.entries(table(m["projects"]))) {
     const level = isPlainObject(entry) ? entry["trust_level"] : undefined;

@@ -34,6 +34,7 @@ import { loadBashParser } from "../tools/bashParse.js";
 import { dynamicTools } from "../tools/dynamicTools.js";
 import { requestUserInputTool } from "../tools/requestUserInput.js";
 import { defaultShell } from "../tools/shellTools.js";
+import { toolFlagsFrom } from "../tools/toolFlags.js";
 import { ToolRouter, type ThreadTools } from "../tools/router.js";
 import { captureShellSnapshot, ShellSnapshotSlot, type CommandShell } from "../tools/shellSnapshot.js";
 import { UnifiedExecSessions } from "../tools/unifiedExec.js";
@@ -447,7 +448,7 @@ export class ThreadManager {
       tools: ToolRouter.forModel(next.model, live.sessions, {
         ...this.threadTools(live, { dynamic: !opts.review }),
         ...(wireApi ? { wireApi } : {}),
-        requestPermissions: this.deps.config.effective.features["request_permissions_tool"] === true,
+        flags: toolFlagsFrom(this.deps.config.effective.features),
       }),
       ...(opts.review ? { mode: reviewMode({ thread, settings: next, rollout: live.rollout, request: opts.review }) } : {}),
       rollout: live.rollout,

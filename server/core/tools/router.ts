@@ -4,6 +4,9 @@
 // gpt-5/o3/gpt-4.1 argv family), update_plan and apply_patch. 0.169's families also get
 // request_user_input after write_stdin; a client's dynamic tools come last (dynamicTools.ts). On the
 // Chat Completions wire, which has no custom tools, apply_patch is the JSON-function variant.
+// The `[features]` flags that change this list (shell_tool, view_image, request_permissions_tool,
+// unified_exec_tty) are applied as 0.169 applies them; toolFlags.ts has the observations. view_image
+// comes after apply_patch, as in 0.169 (and last before the MCP/dynamic tools in 0.80).
 import type { DynamicToolSpec } from "../../../protocol/v2/index.js";
 import { findModel } from "../catalog/modelCatalog.js";
 import type { WireApi } from "../config/providers.js";
@@ -11,9 +14,11 @@ import { applyPatchFunctionTool, applyPatchTool } from "./applyPatchTool.js";
 import { dynamicToolKey, dynamicToolSpecs } from "./dynamicTools.js";
 import { requestPermissionsTool } from "./requestPermissions.js";
 import { shellCommandTool, shellTool } from "./shellTools.js";
+import { DEFAULT_TOOL_FLAGS, withoutTty, type ToolFlags } from "./toolFlags.js";
 import { functionOutput, type Tool, type ToolCall, type ToolContext, type ToolOutput } from "./toolTypes.js";
 import { unifiedExecTools, type UnifiedExecSessions } from "./unifiedExec.js";
 import { updatePlanTool } from "./updatePlan.js";
+import { viewImageTool } from "./viewImage.js";
 
 export type ModelFamily = "unifiedExec" | "shellCommand" | "shellArgv";
 
@@ -30,8 +35,8 @@ export interface ThreadTools {
   /** The client's declarations (for the specs) and their tools (for the calls). */
   readonly dynamic?: { readonly specs: readonly DynamicToolSpec[]; readonly tools: readonly Tool[] };
   readonly wireApi?: WireApi;
-  /** `features.request_permissions_tool`. */
-  readonly requestPermissions?: boolean;
+  /** The tool-shaping `[features]` flags (toolFlags.ts); absent = 0.169's defaults. */
+  readonly flags?: ToolFlags;
 }
 
 export class ToolRouter {
@@ -46,20 +51,26 @@ export class ToolRouter {
   }
 
   /**
-   * `wireApi`: chat has no custom tools, so apply_patch is the JSON-function variant there.
-   * `requestPermissions`: `features.request_permissions_tool`; 0.169 lists the tool after its shell tools.
+   * `wireApi`: chat has no custom tools, so apply_patch is the JSON-function variant there; nor can a
+   * chat tool message carry an image, so view_image, whose output is one, is not offered on chat.
+   * `flags`: toolFlags.ts.
    */
   static forModel(model: string, sessions: UnifiedExecSessions, extra: ThreadTools = {}): ToolRouter {
+    const flags = extra.flags ?? DEFAULT_TOOL_FLAGS;
     const applyPatch = extra.wireApi === "chat" ? applyPatchFunctionTool : applyPatchTool;
     const ask = extra.requestUserInput ? [extra.requestUserInput] : [];
-    const perms = extra.requestPermissions ? [requestPermissionsTool] : [];
+    const perms = flags.requestPermissions ? [requestPermissionsTool] : [];
+    const view = flags.viewImage && extra.wireApi !== "chat" ? [viewImageTool] : [];
+    const shell = (tools: Tool[]): Tool[] => (flags.shellTool ? tools : []);
     switch (modelFamily(model)) {
-      case "unifiedExec":
-        return new ToolRouter([...unifiedExecTools(sessions), ...ask, ...perms, applyPatch], extra.dynamic);
+      case "unifiedExec": {
+        const exec = unifiedExecTools(sessions).map((t) => (flags.execTty || t.name !== "exec_command" ? t : withoutTty(t)));
+        return new ToolRouter([...shell(exec), ...ask, ...perms, applyPatch, ...view], extra.dynamic);
+      }
       case "shellArgv":
-        return new ToolRouter([shellTool, updatePlanTool, ...perms, applyPatch], extra.dynamic);
+        return new ToolRouter([...shell([shellTool]), updatePlanTool, ...perms, applyPatch, ...view], extra.dynamic);
       case "shellCommand":
-        return new ToolRouter([shellCommandTool, updatePlanTool, ...perms, applyPatch], extra.dynamic);
+        return new ToolRouter([...shell([shellCommandTool]), updatePlanTool, ...perms, applyPatch, ...view], extra.dynamic);
     }
   }
 

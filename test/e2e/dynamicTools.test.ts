@@ -80,9 +80,9 @@ describe("item/tool/call (dynamic tools)", () => {
     expect(outputFor(s, "call_w")).toBe("Sunny, 21C");
     expect(outputFor(s, "call_c")).toBe("dynamic tool request failed");
     const offered = (s.mock.responsesRequests()[0]?.body?.["tools"] ?? []) as Json[];
-    expect(offered.map((x) => x["name"])).toEqual(["exec_command", "write_stdin", "request_user_input", "apply_patch", "lookup_weather", "crm"]);
-    expect(offered[4]).toEqual({ type: "function", name: "lookup_weather", description: "Look up the weather for a city.", strict: false, parameters: DYNAMIC_TOOLS[0]?.["inputSchema"] });
-    expect(offered[5]).toMatchObject({ type: "namespace", name: "crm", tools: [{ type: "function", name: "find_customer", strict: false }] });
+    expect(offered.map((x) => x["name"])).toEqual(["exec_command", "write_stdin", "request_user_input", "apply_patch", "view_image", "lookup_weather", "crm"]);
+    expect(offered[5]).toEqual({ type: "function", name: "lookup_weather", description: "Look up the weather for a city.", strict: false, parameters: DYNAMIC_TOOLS[0]?.["inputSchema"] });
+    expect(offered[6]).toMatchObject({ type: "namespace", name: "crm", tools: [{ type: "function", name: "find_customer", strict: false }] });
     // No waiting flag and no serverRequest/resolved for these requests (as 0.169).
     expect(s.daemon.messages.slice(from).some((m) => m["method"] === "serverRequest/resolved")).toBe(false);
     expect(s.daemon.messages.slice(from).some((m) => JSON.stringify(m["params"] ?? {}).includes("waitingOn"))).toBe(false);

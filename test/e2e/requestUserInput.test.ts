@@ -40,7 +40,7 @@ describe("item/tool/requestUserInput", () => {
     // Default mode: the model is told, the client is not asked.
     let from = s.daemon.messages.length;
     await turnDone(await start(), from);
-    expect(tools()).toEqual(["exec_command", "write_stdin", "request_user_input", "apply_patch"]);
+    expect(tools()).toEqual(["exec_command", "write_stdin", "request_user_input", "apply_patch", "view_image"]);
     expect(outputFor(s, "call_default")).toBe("request_user_input is unavailable in Default mode");
     expect(s.daemon.messages.some((m) => m["method"] === "item/tool/requestUserInput")).toBe(false);
 

@@ -81,7 +81,7 @@ describe("review/start", () => {
     expect(first?.input[0]?.content?.[0]?.text).toContain('"overall_correctness": "patch is correct" | "patch is incorrect"');
     expect(first?.input.map((i) => i.role)).toEqual(["developer", "user", "user"]);
     expect(first?.input[1]?.content?.[0]?.text).toContain("<environment_context>");
-    expect(first?.tools.map((t) => t.name)).toEqual(["exec_command", "write_stdin", "request_user_input", "apply_patch"]);
+    expect(first?.tools.map((t) => t.name)).toEqual(["exec_command", "write_stdin", "request_user_input", "apply_patch", "view_image"]);
     expect(second?.input.some((i) => i.type === "function_call_output")).toBe(true);
 
     // The next turn sees the review as a user action and the rendered text as the assistant's answer.

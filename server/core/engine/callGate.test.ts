@@ -1,7 +1,10 @@
 // The gate that lets one response's calls run together except around a tool that must run alone
 // (0.169's per-tool `supports_parallel_tool_calls` behind a fair read/write lock).
 import { describe, expect, it } from "vitest";
-import { CallGate, PARALLEL_TOOLS, parallelToolCallsFor } from "./turnRunner.js";
+import { ToolRouter } from "../tools/router.js";
+import { DEFAULT_TOOL_FLAGS } from "../tools/toolFlags.js";
+import { UnifiedExecSessions } from "../tools/unifiedExec.js";
+import { CallGate, parallelToolCallsFor } from "./turnRunner.js";
 
 /** Enters the gate for each call in order and records who holds it, without any timer. */
 function run(calls: { name: string; exclusive: boolean }[]) {
@@ -56,7 +59,9 @@ describe("0.169's parallel defaults", () => {
   });
 
   it("the shell tools run in parallel; write_stdin, apply_patch, update_plan and request_user_input run alone", () => {
-    for (const name of ["exec_command", "shell", "shell_command", "view_image"]) expect(PARALLEL_TOOLS.has(name)).toBe(true);
-    for (const name of ["write_stdin", "apply_patch", "update_plan", "request_user_input", "request_permissions"]) expect(PARALLEL_TOOLS.has(name)).toBe(false);
+    const tools = ["gpt-5.5", "o3", "qwen3-coder"].flatMap((model) => ToolRouter.forModel(model, new UnifiedExecSessions(), { flags: { ...DEFAULT_TOOL_FLAGS, requestPermissions: true } }).tools);
+    const parallel = new Set(tools.filter((t) => t.supportsParallel === true).map((t) => t.name));
+    expect([...parallel].sort()).toEqual(["exec_command", "shell", "shell_command", "view_image"]);
+    for (const name of ["write_stdin", "apply_patch", "update_plan", "request_permissions"]) expect(tools.some((t) => t.name === name)).toBe(true);
   });
 });

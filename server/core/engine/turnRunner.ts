@@ -113,26 +113,6 @@ export function parallelToolCallsFor(_model: string): boolean {
   return true;
 }
 
-/**
- * Built-in tools whose calls may run alongside others when the tool does not say
- * (`Tool.supportsParallel`): 0.169 registers the shell tools, view_image and the read-only
- * MCP-resource and file tools with parallel support; write_stdin, apply_patch, update_plan,
- * request_user_input, request_permissions and the client's dynamic tools run alone.
- */
-export const PARALLEL_TOOLS: ReadonlySet<string> = new Set([
-  "exec_command",
-  "shell",
-  "shell_command",
-  "local_shell",
-  "container.exec",
-  "view_image",
-  "list_mcp_resources",
-  "list_mcp_resource_templates",
-  "read_mcp_resource",
-  "read_file",
-  "grep_files",
-  "list_dir",
-]);
 
 /**
  * A fair read/write gate for one response's calls: shared entries run together, an exclusive one
@@ -489,12 +469,12 @@ export class ActiveTurn {
     );
   }
 
-  /** The tool's own flag, else 0.169's default for its name; a client's dynamic tool runs alone. */
+  /** The tool's own flag (0.169's per-tool parallel support); anything else, a client's dynamic tool included, runs alone. */
   private supportsParallel(call: ToolCall): boolean {
     if (call.namespace !== undefined) return false;
     const tool = this.deps.tools.tools.find((t) => t.name === call.name);
     if (!tool) return false;
-    return tool.supportsParallel ?? PARALLEL_TOOLS.has(tool.name);
+    return tool.supportsParallel === true;
   }
 
   private async runTool(call: ToolCall): Promise<ToolOutput> {

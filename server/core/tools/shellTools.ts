@@ -103,6 +103,7 @@ const COMMON_PROPS = {
 
 export const shellCommandTool: Tool = {
   name: "shell_command",
+  supportsParallel: true,
   spec: {
     type: "function",
     name: "shell_command",
@@ -129,6 +130,7 @@ export const shellCommandTool: Tool = {
 
 export const shellTool: Tool = {
   name: "shell",
+  supportsParallel: true,
   spec: {
     type: "function",
     name: "shell",

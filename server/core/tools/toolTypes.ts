@@ -69,7 +69,9 @@ export interface Tool {
   /**
    * Whether calls of this tool may run alongside other calls of the same response (0.169's per-tool
    * `supports_parallel_tool_calls`). A tool that may not runs alone: it waits for the calls before it
-   * and the calls after it wait for it. Unset: the turn runner's default by name (turnRunner.ts).
+   * and the calls after it wait for it. Unset: it runs alone. 0.169 marks the shell tools and view_image
+   * (and the read-only MCP-resource and file tools); write_stdin, apply_patch, update_plan,
+   * request_user_input, request_permissions and a client's dynamic tools run alone.
    */
   readonly supportsParallel?: boolean;
   run(call: ToolCall, ctx: ToolContext): Promise<ToolOutput>;

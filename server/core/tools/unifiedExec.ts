@@ -96,6 +96,7 @@ async function yieldResult(session: Session, yieldMs: number, started: number, m
 export function unifiedExecTools(sessions: UnifiedExecSessions): Tool[] {
   const execCommand: Tool = {
     name: "exec_command",
+    supportsParallel: true,
     spec: {
       type: "function",
       name: "exec_command",

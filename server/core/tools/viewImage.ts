@@ -264,6 +264,7 @@ function imageOutput(call: ToolCall, dataUrl: string): ToolOutput {
 
 export const viewImageTool: Tool = {
   name: "view_image",
+  supportsParallel: true,
   spec: VIEW_IMAGE_SPEC,
   async run(call, ctx) {
     const args = parseToolArgs(call.input);

@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DAEMON, spawnListening, startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
 import { evCustomToolCall, evFunctionCall, evMessage, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
-import { SocketClient } from "../helpers/socketClient.js";
+import { logWatcher, SocketClient } from "../helpers/socketClient.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -509,30 +509,13 @@ async function socketDaemon(script: ScriptEntry[], extraConfig = ""): Promise<So
   mkdirSync(cwd);
   const path = join(home.base, "gh.sock");
   const { child, url } = spawnListening(home, ["--listen", `unix://${path}`]);
-  let stderr = "";
-  const seen = new Set<() => void>();
-  child.stderr?.on("data", (c: string) => {
-    stderr += c;
-    for (const check of [...seen]) check();
-  });
+  const logged = logWatcher(child);
   cleanups.push(async () => {
     child.kill("SIGKILL");
     await mock.close();
     home.cleanup();
   });
   await url;
-  const logged = (text: string) =>
-    new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the daemon never logged ${JSON.stringify(text)}`)), 15_000);
-      const check = () => {
-        if (!stderr.includes(text)) return;
-        seen.delete(check);
-        clearTimeout(timer);
-        resolve();
-      };
-      seen.add(check);
-      check();
-    });
   return { path, mock, cwd, logged };
 }
 

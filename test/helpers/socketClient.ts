@@ -2,6 +2,7 @@
 // frame), for e2e tests with several clients on one listening daemon, or a client that drops and
 // comes back. Every message received is kept in `messages`; waits are for a message, bounded only so
 // that a hang fails the test.
+import type { ChildProcess } from "node:child_process";
 import { createConnection, type Socket } from "node:net";
 import WebSocket from "ws";
 import type { Json } from "./daemon.js";
@@ -97,4 +98,32 @@ export class SocketClient {
     await this.request("initialize", { clientInfo: { name: "t", version: "1" } });
     this.send({ method: "initialized" });
   }
+}
+
+/**
+ * Watches a spawned daemon's stderr (its log): the returned function resolves once the log contains
+ * `text`, for waiting on something only the daemon sees (e.g. that a client's drop has reached it).
+ */
+export function logWatcher(child: ChildProcess): (text: string) => Promise<void> {
+  let log = "";
+  const checks = new Set<() => void>();
+  child.stderr?.on("data", (chunk: Buffer | string) => {
+    log += String(chunk);
+    for (const check of [...checks]) check();
+  });
+  return (text) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        checks.delete(check);
+        reject(new Error(`the daemon never logged ${JSON.stringify(text)}`));
+      }, 15_000);
+      const check = (): void => {
+        if (!log.includes(text)) return;
+        checks.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      checks.add(check);
+      check();
+    });
 }

@@ -1,8 +1,9 @@
 // Approvals end to end on the real daemon: a scripted model asks for commands and patches, the test
 // plays the client and answers the server's approval requests. Every decision, the session cache
 // (dangerous commands excluded), the execpolicy amendment, and the lifecycle cases (interrupt, a
-// disconnect with and without another subscribed client, bad answers) are covered. No timing
-// assertions: every wait is for a message.
+// disconnect with another subscribed client, with none until the disconnect grace ends, a reconnect
+// within it, an explicit unsubscribe, bad answers) are covered. No timing assertions: every wait is
+// for a message (or, for a client's drop, for the daemon's log line saying it arrived).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";

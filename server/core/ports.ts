@@ -52,6 +52,11 @@ export class ServerRequestAbandoned extends Error {
 export interface ApprovalThread {
   readonly id: string;
   readonly subscribers: ReadonlySet<ClientSink>;
+  /**
+   * Calls `listener` with each client that subscribes from now on, once its subscribing request has
+   * been answered; returns the unsubscribe. Absent where a thread cannot gain subscribers.
+   */
+  onSubscribe?(listener: (client: ClientSink) => void): () => void;
   readonly status: ThreadStatus;
   setStatus(status: ThreadStatus): void;
   emit(method: string, params: unknown): void;

@@ -1,16 +1,17 @@
 // Approvals end to end on the real daemon: a scripted model asks for commands and patches, the test
 // plays the client and answers the server's approval requests. Every decision, the session cache
 // (dangerous commands excluded), the execpolicy amendment, and the lifecycle cases (interrupt, a
-// disconnect with and without another subscribed client, bad answers) are covered. No timing
-// assertions: every wait is for a message.
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+// disconnect with another subscribed client, with none until the disconnect grace ends, a reconnect
+// within it, an explicit unsubscribe, bad answers) are covered. No timing assertions: every wait is
+// for a message (or, for a client's drop, for the daemon's log line saying it arrived).
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { createConnection, type Socket } from "node:net";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { DAEMON, startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
+import { DAEMON, spawnListening, startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
 import { evCustomToolCall, evFunctionCall, evMessage, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
+import { logWatcher, SocketClient } from "../helpers/socketClient.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -492,132 +493,136 @@ describe("file change approvals", () => {
   });
 });
 
-// Two clients on one daemon (unix socket): the request moves to the other subscriber when the asked one disconnects.
-class SocketClient {
-  readonly messages: Json[] = [];
-  private buf = "";
-  private waiters = new Set<() => void>();
-  private nextId = 1;
-  constructor(readonly socket: Socket) {
-    socket.setEncoding("utf8");
-    socket.on("data", (c: string) => {
-      this.buf += c;
-      let nl: number;
-      while ((nl = this.buf.indexOf("\n")) >= 0) {
-        this.messages.push(JSON.parse(this.buf.slice(0, nl)) as Json);
-        this.buf = this.buf.slice(nl + 1);
-      }
-      for (const w of [...this.waiters]) w();
-    });
-  }
-  static connect(path: string): Promise<SocketClient> {
-    return new Promise((resolve, reject) => {
-      const s = createConnection(path, () => resolve(new SocketClient(s)));
-      s.once("error", reject);
-    });
-  }
-  send(msg: Json): void {
-    this.socket.write(`${JSON.stringify(msg)}\n`);
-  }
-  waitFor(match: (m: Json) => boolean): Promise<Json> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const f = this.messages.find(match);
-        if (f) {
-          this.waiters.delete(check);
-          clearTimeout(timer);
-          resolve(f);
-        }
-      };
-      const timer = setTimeout(() => reject(new Error(`timed out; last: ${JSON.stringify(this.messages.slice(-3))}`)), 15_000);
-      this.waiters.add(check);
-      check();
-    });
-  }
-  async request(method: string, params: unknown): Promise<Json> {
-    const id = this.nextId++;
-    this.send({ id, method, params });
-    return this.waitFor((m) => m["id"] === id && ("result" in m || "error" in m));
-  }
-  async init(): Promise<void> {
-    await this.request("initialize", { clientInfo: { name: "t", version: "1" } });
-    this.send({ method: "initialized" });
-  }
+// Several clients on one daemon (unix socket): what a pending request does when its client goes.
+interface SocketDaemon {
+  path: string;
+  mock: MockResponses;
+  cwd: string;
+  /** Resolves once the daemon's log (stderr) contains `text`. */
+  logged(text: string): Promise<void>;
 }
 
-async function socketDaemon(script: ScriptEntry[]): Promise<{ path: string; mock: MockResponses; cwd: string }> {
+async function socketDaemon(script: ScriptEntry[], extraConfig = ""): Promise<SocketDaemon> {
   const mock = await startMockResponses({ script });
   const home = tempHome("gatehouse-approvals-sock");
-  home.writeConfig(config(mock.baseUrl, "untrusted"));
+  home.writeConfig(config(mock.baseUrl, "untrusted", extraConfig));
   const cwd = join(home.base, "cwd");
   mkdirSync(cwd);
   const path = join(home.base, "gh.sock");
-  const child: ChildProcess = spawn(process.execPath, [DAEMON, "app-server", "--listen", `unix://${path}`], {
-    env: { ...process.env, GATEHOUSE_HOME: home.home, CODEX_HOME: "", TMPDIR: home.tmp, GATEHOUSE_LOG: "info" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  const { child, url } = spawnListening(home, ["--listen", `unix://${path}`]);
+  const logged = logWatcher(child);
   cleanups.push(async () => {
     child.kill("SIGKILL");
     await mock.close();
     home.cleanup();
   });
-  await new Promise<void>((resolve, reject) => {
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`daemon did not listen: ${err}`)), 10_000);
-    child.stderr?.setEncoding("utf8");
-    child.stderr?.on("data", (c: string) => {
-      err += c;
-      if (err.includes('"msg":"listening"')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return { path, mock, cwd };
+  await url;
+  return { path, mock, cwd, logged };
+}
+
+const threadOf = (r: { thread: { id: string } }) => r.thread.id;
+const isApproval = (m: Json) => m["method"] === "item/commandExecution/requestApproval" && "id" in m;
+const turnOf = (m: Json) => (m["params"] as Json)["turn"] as Json;
+
+/** Reads the thread from a client that is not subscribed, once it is no longer loaded: its last turn. */
+async function lastTurnAfterUnload(c: SocketClient, threadId: string): Promise<Json | undefined> {
+  // The bound only stops a hang; it is not a timing assertion.
+  for (const until = Date.now() + 20_000; Date.now() < until; ) {
+    const loaded = await c.result<{ data: string[] }>("thread/loaded/list", {});
+    if (!loaded.data.includes(threadId)) break;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const read = await c.result<{ thread: { turns: Json[] } }>("thread/read", { threadId, includeTurns: true });
+  return read.thread.turns.at(-1);
 }
 
 describe("disconnect with a pending approval", () => {
   it("re-sends the request to another subscribed client, whose answer counts", async () => {
     const { path, cwd } = await socketDaemon([turn(exec("c1", "touch moved.txt")), say("ok")]);
-    const a = await SocketClient.connect(path);
-    const b = await SocketClient.connect(path);
+    const a = await SocketClient.unix(path);
+    const b = await SocketClient.unix(path);
     await a.init();
     await b.init();
-    const threadId = ((await a.request("thread/start", { cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" }))["result"] as { thread: { id: string } }).thread.id;
+    const threadId = threadOf(await a.result("thread/start", { cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" }));
     await b.request("thread/resume", { threadId });
     const turnId = ((await a.request("turn/start", { threadId, input: [{ type: "text", text: "go" }] }))["result"] as { turn: { id: string } }).turn.id;
     await a.waitFor((m) => m["method"] === "item/commandExecution/requestApproval");
-    a.socket.destroy();
+    a.drop();
     const req = await b.waitFor((m) => m["method"] === "item/commandExecution/requestApproval");
     b.send({ id: req["id"] as number, result: { decision: "accept" } });
     const done = await b.waitFor((m) => m["method"] === "turn/completed" && ((m["params"] as Json)["turn"] as Json)["id"] === turnId);
     expect(((done["params"] as Json)["turn"] as Json)["status"]).toBe("completed");
     expect(existsSync(join(cwd, "moved.txt"))).toBe(true);
-    b.socket.destroy();
+    b.drop();
   });
 
-  it("resolves when no client is left: the engine unloads the thread and interrupts the turn, the command never runs", async () => {
-    const { path, mock, cwd } = await socketDaemon([turn(exec("c1", "touch never.txt")), say("ok")]);
-    const a = await SocketClient.connect(path);
+  it("with no client left the turn waits out disconnect_grace_ms, then the thread unloads and the turn ends interrupted; the command never runs", async () => {
+    const d = await socketDaemon([turn(exec("c1", "touch never.txt")), say("ok")], "disconnect_grace_ms = 300");
+    const a = await SocketClient.unix(d.path);
     await a.init();
-    const threadId = ((await a.request("thread/start", { cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" }))["result"] as { thread: { id: string } }).thread.id;
+    const threadId = threadOf(await a.result("thread/start", { cwd: d.cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" }));
     await a.request("turn/start", { threadId, input: [{ type: "text", text: "go" }] });
-    await a.waitFor((m) => m["method"] === "item/commandExecution/requestApproval");
-    a.socket.destroy();
-    // A new client reads the thread back until the turn has settled; the bound only stops a hang (a
-    // loaded machine can take a while to unload), it is not a timing assertion.
-    const b = await SocketClient.connect(path);
+    await a.waitFor(isApproval);
+    a.drop();
+    await d.logged("disconnect grace over with no subscriber");
+    // A client that never subscribed reads the result back.
+    const b = await SocketClient.unix(d.path);
     await b.init();
-    let status: unknown = "inProgress";
-    for (const until = Date.now() + 20_000; status === "inProgress" && Date.now() < until; ) {
-      const read = await b.request("thread/read", { threadId, includeTurns: true });
-      const turns = ((read["result"] as { thread?: { turns?: Json[] } } | undefined)?.thread?.turns ?? []);
-      status = turns.at(-1)?.["status"] ?? "inProgress";
-      if (status === "inProgress") await new Promise((r) => setTimeout(r, 25));
-    }
-    expect(status).toBe("interrupted");
-    expect(existsSync(join(cwd, "never.txt"))).toBe(false);
-    expect(mock.responsesRequests()).toHaveLength(1);
-    b.socket.destroy();
+    expect((await lastTurnAfterUnload(b, threadId))?.["status"]).toBe("interrupted");
+    // Declining on the disconnect would have run the model again; the grace ends the turn instead.
+    expect(d.mock.responsesRequests()).toHaveLength(1);
+    expect(existsSync(join(d.cwd, "never.txt"))).toBe(false);
+    expect(b.messages.some(isApproval)).toBe(false);
+    b.drop();
+  });
+
+  it("a client that reconnects within the grace resumes the in-progress turn, gets the request again under its own id, and its answer finishes the turn", async () => {
+    const d = await socketDaemon([turn(exec("c1", "touch resumed.txt")), say("ok")]);
+    const a = await SocketClient.unix(d.path);
+    await a.init();
+    const threadId = threadOf(await a.result("thread/start", { cwd: d.cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" }));
+    const turnId = (await a.result<{ turn: { id: string } }>("turn/start", { threadId, input: [{ type: "text", text: "go" }] })).turn.id;
+    const first = await a.waitFor(isApproval);
+    a.drop();
+    // The drop has reached the daemon (so this is the reconnect case, not a second live subscriber).
+    await d.logged("last subscriber disconnected mid-turn");
+
+    const b = await SocketClient.unix(d.path);
+    await b.init();
+    const resumed = await b.request("thread/resume", { threadId });
+    const thread = (resumed["result"] as { thread: { status: Json; turns: Json[] } }).thread;
+    expect(thread.status).toEqual({ type: "active", activeFlags: ["waitingOnApproval"] });
+    expect(thread.turns.at(-1)).toMatchObject({ id: turnId, status: "inProgress" });
+
+    const again = await b.waitFor(isApproval);
+    // The resume answer first, then the same request as a new request of this connection.
+    expect(b.messages.indexOf(again)).toBeGreaterThan(b.messages.indexOf(resumed));
+    expect(again["params"]).toEqual(first["params"]);
+    b.send({ id: again["id"] as number, result: { decision: "accept" } });
+    const done = await b.waitFor((m) => m["method"] === "turn/completed" && turnOf(m)["id"] === turnId);
+    expect(turnOf(done)["status"]).toBe("completed");
+    expect(existsSync(join(d.cwd, "resumed.txt"))).toBe(true);
+    expect(b.messages.find((m) => m["method"] === "serverRequest/resolved")?.["params"]).toEqual({ threadId, requestId: again["id"] });
+    expect(b.messages.filter(isApproval)).toHaveLength(1);
+    expect(d.mock.responsesRequests()).toHaveLength(2);
+    b.drop();
+  });
+
+  it("an explicit thread/unsubscribe still unloads at once: thread/closed, the turn interrupted, the command never run", async () => {
+    // The default grace (60 s) would outlast every wait below if it applied.
+    const d = await socketDaemon([turn(exec("c1", "touch never.txt")), say("ok")]);
+    const a = await SocketClient.unix(d.path);
+    await a.init();
+    const threadId = threadOf(await a.result("thread/start", { cwd: d.cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" }));
+    const turnId = (await a.result<{ turn: { id: string } }>("turn/start", { threadId, input: [{ type: "text", text: "go" }] })).turn.id;
+    await a.waitFor(isApproval);
+    expect(await a.result("thread/unsubscribe", { threadId })).toEqual({ status: "unsubscribed" });
+    await a.waitFor((m) => m["method"] === "thread/closed" && (m["params"] as Json)["threadId"] === threadId);
+    expect((await a.result<{ data: string[] }>("thread/loaded/list", {})).data).not.toContain(threadId);
+    const read = await a.result<{ thread: { turns: Json[] } }>("thread/read", { threadId, includeTurns: true });
+    expect(read.thread.turns.at(-1)).toMatchObject({ id: turnId, status: "interrupted" });
+    expect(existsSync(join(d.cwd, "never.txt"))).toBe(false);
+    expect(d.mock.responsesRequests()).toHaveLength(1);
+    a.drop();
   });
 });

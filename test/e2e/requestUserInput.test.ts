@@ -1,16 +1,22 @@
 // request_user_input on the real daemon: the model's questions reach the client as the
 // item/tool/requestUserInput server request (Plan mode only, as in 0.169), the thread is flagged
 // waitingOnUserInput meanwhile, and the client's answer is the tool output the model reads next. An
-// interrupt resolves a pending question. No timing assertions: every wait is for a message.
+// interrupt resolves a pending question; a WebSocket client that drops and comes back within the
+// disconnect grace gets the question again and its answer reaches the model. No timing assertions:
+// every wait is for a message.
 import { afterEach, describe, expect, it } from "vitest";
-import type { Json } from "../helpers/daemon.js";
-import { evFunctionCall, evMessage, hang, turn } from "../helpers/mockResponses.js";
-import { startSession, type Session } from "../helpers/session.js";
+import { spawnListening, type Json } from "../helpers/daemon.js";
+import { tempHome } from "../helpers/home.js";
+import { evFunctionCall, evMessage, hang, startMockResponses, turn, type MockResponses } from "../helpers/mockResponses.js";
+import { mockConfig, startSession, type Session } from "../helpers/session.js";
+import { logWatcher, SocketClient } from "../helpers/socketClient.js";
 
 let session: Session | undefined;
+const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   await session?.stop();
   session = undefined;
+  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 const QUESTIONS = [
@@ -20,7 +26,7 @@ const QUESTIONS = [
 const ask = (callId: string) => turn(evFunctionCall(callId, "request_user_input", { questions: QUESTIONS }));
 const PLAN = { mode: "plan", settings: { model: "gpt-5.5", reasoning_effort: null, developer_instructions: null } };
 
-function outputFor(s: Session, callId: string): string | null {
+function outputFor(s: { mock: MockResponses }, callId: string): string | null {
   for (const r of s.mock.responsesRequests()) {
     const out = ((r.body?.["input"] ?? []) as Json[]).find((i) => i["type"] === "function_call_output" && i["call_id"] === callId);
     if (out) return String(out["output"]);
@@ -85,5 +91,44 @@ describe("item/tool/requestUserInput", () => {
     expect(read.thread.status).toEqual({ type: "idle" });
     expect(s.mock.responsesRequests()).toHaveLength(5);
     s.checkWire();
+  });
+
+  it("survives a WebSocket drop: the client that reconnects within the grace resumes the turn, is asked again under its own id, and its answer reaches the model", async () => {
+    const mock = await startMockResponses({ script: [ask("call_ws"), turn(evMessage("m1", "thanks"))] });
+    const home = tempHome("gatehouse-rui-ws");
+    home.writeConfig(mockConfig(mock.baseUrl));
+    const daemon = spawnListening(home, ["--listen", "ws://127.0.0.1:0"]);
+    const logged = logWatcher(daemon.child);
+    cleanups.push(async () => {
+      daemon.child.kill("SIGKILL");
+      await mock.close();
+      home.cleanup();
+    });
+    const url = await daemon.url;
+    const isQuestion = (m: Json) => m["method"] === "item/tool/requestUserInput" && "id" in m;
+
+    const a = await SocketClient.ws(url);
+    await a.init();
+    const threadId = (await a.result<{ thread: { id: string } }>("thread/start", { cwd: home.base })).thread.id;
+    const turnId = (await a.result<{ turn: { id: string } }>("turn/start", { threadId, input: [{ type: "text", text: "ask me", text_elements: [] }], collaborationMode: PLAN })).turn.id;
+    const first = await a.waitFor(isQuestion);
+    a.drop();
+    await logged("last subscriber disconnected mid-turn");
+
+    const b = await SocketClient.ws(url);
+    await b.init();
+    const resumed = await b.request("thread/resume", { threadId });
+    const thread = (resumed["result"] as { thread: { status: Json; turns: Json[] } }).thread;
+    expect(thread.status).toEqual({ type: "active", activeFlags: ["waitingOnUserInput"] });
+    expect(thread.turns.at(-1)).toMatchObject({ id: turnId, status: "inProgress" });
+    const again = await b.waitFor(isQuestion);
+    expect(b.messages.indexOf(again)).toBeGreaterThan(b.messages.indexOf(resumed));
+    expect(again["params"]).toEqual(first["params"]);
+    b.send({ id: again["id"] as number, result: { answers: { size: { answers: ["L"] } } } });
+    const done = await b.waitFor((m) => m["method"] === "turn/completed" && ((m["params"] as Json)["turn"] as Json)["id"] === turnId);
+    expect(((done["params"] as Json)["turn"] as Json)["status"]).toBe("completed");
+    expect(outputFor({ mock }, "call_ws")).toBe('{"answers":{"size":{"answers":["L"]}}}');
+    expect(b.messages.find((m) => m["method"] === "serverRequest/resolved")?.["params"]).toEqual({ threadId, requestId: again["id"] });
+    b.drop();
   });
 });

@@ -2,12 +2,18 @@
 // (agent-loop.md §4.4, architecture.md convention 11). One request goes to one subscribed client at a
 // time; it resolves on:
 //   - the client's answer (any result: the gate reads it; an error response is "failed");
-//   - the turn's abort (turn/interrupt)                          → "aborted";
-//   - the client's disconnect: re-sent to another live subscriber, or "disconnected" when none is left;
-//   - the optional timeout                                       → "timedOut".
+//   - the turn's abort (turn/interrupt, shutdown, the end of the disconnect grace) → "aborted";
+//   - the optional timeout, which keeps running while the request is parked      → "timedOut".
+// When the asked client's connection closes, the request goes to another live subscriber under a new
+// id; with none left it is parked, not resolved: the first client that subscribes afterwards (a
+// reconnect's thread/resume) gets it again under a new id on its connection, after its thread/resume
+// answer (issue 21.4). ThreadManager bounds the wait: a thread left without subscribers keeps its turn
+// for `disconnect_grace_ms`, then interrupts it, which aborts every parked request. "disconnected" is
+// left for a thread that cannot gain subscribers (no `onSubscribe`).
 // While at least one request of a thread is pending the thread is `active` with `waitingOnApproval`;
-// every resolution is followed by `serverRequest/resolved {threadId, requestId}` to the client asked.
-// A late answer (after abort, timeout or a resend) lands on a settled promise and changes nothing.
+// every resolution is followed by `serverRequest/resolved {threadId, requestId}` to the client asked
+// last (the closed connection of an abandoned request hears nothing). The first answer wins; a late
+// answer (after abort, timeout or a resend) lands on a settled promise and changes nothing.
 // The same lifecycle serves the tools' server requests (request_user_input: `waitingOnUserInput`;
 // a dynamic tool call: no flag and, as 0.169 does [obs], no serverRequest/resolved), hence AskOptions.
 import type { ThreadActiveFlag } from "../../../protocol/v2/index.js";
@@ -50,7 +56,12 @@ export class ApprovalBroker {
     try {
       for (;;) {
         const client = [...thread.subscribers].find((c) => !c.closed && !tried.has(c));
-        if (!client) return { kind: "disconnected" };
+        if (!client) {
+          const parked = await this.park(thread, method, signal, deadline);
+          if (parked === "subscribed") continue;
+          if (parked === "timedOut") return { kind: "timedOut", timeoutMs: timeoutMs ?? 0 };
+          return { kind: parked };
+        }
         tried.add(client);
         let requestId: number | string | null = null;
         const remaining = deadline === null ? undefined : Math.max(1, deadline - Date.now());
@@ -63,7 +74,7 @@ export class ApprovalBroker {
           if (signal.aborted) return { kind: "aborted" };
           if (error instanceof ServerRequestAbandoned) {
             if (client.closed) {
-              this.options.log.info({ threadId: thread.id, method }, "approval client disconnected; trying another subscriber");
+              this.options.log.info({ threadId: thread.id, method }, "approval client disconnected; asking another subscriber or waiting for one");
               continue;
             }
             if (deadline !== null && Date.now() >= deadline - 1) return { kind: "timedOut", timeoutMs: timeoutMs ?? 0 };
@@ -76,6 +87,28 @@ export class ApprovalBroker {
     } finally {
       if (flag) this.leave(thread, flag);
     }
+  }
+
+  /** Waits for a client to subscribe to the thread, the abort, or the deadline. */
+  private park(thread: ApprovalThread, method: string, signal: AbortSignal, deadline: number | null): Promise<"subscribed" | "aborted" | "timedOut" | "disconnected"> {
+    if (signal.aborted) return Promise.resolve("aborted");
+    if (!thread.onSubscribe) return Promise.resolve("disconnected");
+    if (deadline !== null && Date.now() >= deadline) return Promise.resolve("timedOut");
+    this.options.log.info({ threadId: thread.id, method }, "no subscribed client; request parked until one subscribes");
+    const subscribe = thread.onSubscribe.bind(thread);
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      const done = (why: "subscribed" | "aborted" | "timedOut"): void => {
+        off();
+        signal.removeEventListener("abort", onAbort);
+        if (timer) clearTimeout(timer);
+        resolve(why);
+      };
+      const onAbort = (): void => done("aborted");
+      const off = subscribe(() => done("subscribed"));
+      signal.addEventListener("abort", onAbort);
+      if (deadline !== null) timer = setTimeout(() => done("timedOut"), Math.max(0, deadline - Date.now()));
+    });
   }
 
   private resolved(thread: ApprovalThread, client: ClientSink, requestId: number | string | null): void {

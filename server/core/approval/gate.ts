@@ -2,7 +2,11 @@
 // command safety, where a known-safe command's programs really are, execpolicy, the thread's session
 // cache), asks the client through the broker when the
 // plan says so, and turns the client's decision into an outcome plus its side effects (session cache,
-// execpolicy amendment). Every path ends in an outcome; nothing here can leave a turn waiting.
+// execpolicy amendment). Every path ends in an outcome. A request whose client disconnected is not
+// an outcome yet: the broker parks it for the next client that subscribes (a reconnect's
+// thread/resume), and ThreadManager's disconnect grace bounds that wait by interrupting the turn
+// ("aborted" → cancel); the approval timeout, if set, runs on meanwhile. "disconnected" (declined
+// with a warning) is only what a thread that cannot gain subscribers gets.
 import type { CommandExecutionApprovalDecision, CommandExecutionRequestApprovalParams, FileChangeRequestApprovalParams } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
 import type { ApprovalGate, ApprovalOutcome, ApprovalRequest, ApprovalThread, PermissionsRequest } from "../ports.js";

@@ -15,7 +15,8 @@
 // applyNetworkPolicyAmendment → persisted (as 0.169, a network_rule in rules/default.rules) and
 // applied to the proxy at once, then its action decides; decline → deny and end the owning command
 // ("rejected by user"); cancel → deny and interrupt the owning turn. A failed, timed-out, aborted or
-// disconnected prompt denies (the broker's lifecycle: serverRequest/resolved, resend on disconnect).
+// disconnected prompt denies (the broker's lifecycle: serverRequest/resolved; on a disconnect the
+// prompt goes to another subscriber, or waits for the next one within the disconnect grace).
 //
 // Invariants: every decide call settles (the prompt is bounded by its timeout, and a waiter whose
 // connection is gone is answered at once); nothing here allows a target the prompt did not allow.

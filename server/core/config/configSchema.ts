@@ -153,6 +153,8 @@ const TYPED_TOP_LEVEL = {
   model_auto_compact_token_limit: int,
   /** Gatehouse only (0.169 has no approval timeout): ms an approval request may wait; absent or 0 waits for ever. */
   approval_timeout_ms: uint,
+  /** Gatehouse only: ms a running turn (and its pending requests) outlives its last subscriber's dropped connection; absent: 60 000, 0: none. */
+  disconnect_grace_ms: uint,
   /** Gatehouse only: false makes `untrusted` ask before every command, as 0.169 does (no known-safe table). Default true. */
   known_safe_commands: bool,
   /** Gatehouse only: ms a managed-network prompt waits before its target is denied; absent or 0: 120 000. */

@@ -116,6 +116,19 @@ stream_max_retries = 0
     expect(bad.effective.knownSafeCommands).toBe(true);
   });
 
+  it("disconnect_grace_ms (Gatehouse only): 60 000 when absent, 0 kept (no grace), a bad value warned and ignored", async () => {
+    expect((await open()).effective.disconnectGraceMs).toBe(60_000);
+    await writeConfig("disconnect_grace_ms = 0\n");
+    const none = await open();
+    expect(none.report).toEqual({ warnings: [], deprecations: [] });
+    expect(none.effective.disconnectGraceMs).toBe(0);
+    expect(Object.keys((await none.read({})).config)).not.toContain("disconnect_grace_ms");
+    await writeConfig("disconnect_grace_ms = -5\n");
+    const bad = await open();
+    expect(bad.report.warnings).toEqual([expect.objectContaining({ summary: expect.stringContaining("disconnect_grace_ms") })]);
+    expect(bad.effective.disconnectGraceMs).toBe(60_000);
+  });
+
   it("keeps going on defaults when config.toml is not TOML, with a positioned warning", async () => {
     await writeConfig('model = "o3"\nthis is not toml\n');
     const svc = await open();

@@ -62,6 +62,11 @@ export interface EffectiveConfig {
   /** `approval_timeout_ms` (Gatehouse only): null waits for the answer, the interrupt or the disconnect. */
   approvalTimeoutMs: number | null;
   /**
+   * `disconnect_grace_ms` (Gatehouse only, default 60 000): how long a thread whose last subscriber's
+   * connection closed mid-turn keeps the turn and its pending requests for a client to resume it; 0 ends the turn at once.
+   */
+  disconnectGraceMs: number;
+  /**
    * Managed networking (managedNetwork.ts): null = off. When set, a sandboxed command whose policy
    * enables network reaches it only through the daemon's approving proxy, with this policy.
    */
@@ -91,6 +96,9 @@ export interface EffectiveInputs {
     network?: unknown;
   } | null;
 }
+
+/** `disconnect_grace_ms` when absent: long enough for a network blip or an editor reload. */
+export const DEFAULT_DISCONNECT_GRACE_MS = 60_000;
 
 function str(v: JsonValue | undefined): string | null {
   return typeof v === "string" ? v : null;
@@ -209,6 +217,7 @@ export function buildEffectiveConfig(input: EffectiveInputs): { config: Effectiv
     analyticsEnabled: typeof table(m["analytics"])["enabled"] === "boolean" ? (table(m["analytics"])["enabled"] as boolean) : null,
     fileOpener: str(m["file_opener"]) ?? "vscode",
     approvalTimeoutMs: (num(m["approval_timeout_ms"]) ?? 0) > 0 ? num(m["approval_timeout_ms"]) : null,
+    disconnectGraceMs: num(m["disconnect_grace_ms"]) ?? DEFAULT_DISCONNECT_GRACE_MS,
     knownSafeCommands: bool(m["known_safe_commands"], true),
     managedNetwork: network.settings,
     history: { persistence: history["persistence"] === "none" ? "none" : "save-all", maxBytes: num(history["max_bytes"]) },

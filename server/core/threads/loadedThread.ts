@@ -32,6 +32,7 @@ export type ThreadBase = Pick<Thread, "sessionId" | "forkedFromId" | "parentThre
 
 export class LoadedThread {
   readonly subscribers = new Set<ClientSink>();
+  readonly #subscribeListeners = new Set<(client: ClientSink) => void>();
   status: ThreadStatus = { type: "idle" };
   /** The Responses items sent to the model on the next request, in order. */
   history: unknown[] = [];
@@ -80,6 +81,27 @@ export class LoadedThread {
       reasoningEffort: this.settings.effort,
       turns,
     };
+  }
+
+  /**
+   * Adds a subscriber (false if it already was one). Listeners hear of it on a later turn of the
+   * event loop, after the response of the request that subscribed it (thread/resume) has gone out.
+   */
+  addSubscriber(client: ClientSink): boolean {
+    if (this.subscribers.has(client)) return false;
+    this.subscribers.add(client);
+    if (this.#subscribeListeners.size > 0) {
+      setImmediate(() => {
+        if (client.closed || !this.subscribers.has(client)) return;
+        for (const listener of [...this.#subscribeListeners]) listener(client);
+      });
+    }
+    return true;
+  }
+
+  onSubscribe(listener: (client: ClientSink) => void): () => void {
+    this.#subscribeListeners.add(listener);
+    return () => this.#subscribeListeners.delete(listener);
   }
 
   emit(method: string, params: unknown): void {

@@ -1,6 +1,8 @@
 // Loaded threads, their subscribers and their turns. thread/* and turn/* handlers call this; it owns
 // which connection hears which thread (several clients may subscribe to one thread; each gets every
-// event), unloads a thread when its last subscriber leaves (thread/closed), and starts turns.
+// event), unloads a thread when its last subscriber leaves (thread/closed), and starts turns. When
+// the last subscriber's connection drops mid-turn, the unload waits for `disconnect_grace_ms` so a
+// reconnecting client can resume the turn and answer its pending requests (disconnectGrace.ts).
 import type { ManagedNetworkService } from "../approval/networkService.js";
 import type { ManagedNetworkHook } from "../tools/toolTypes.js";
 import { isAbsolute, resolve } from "node:path";
@@ -40,6 +42,7 @@ import { captureShellSnapshot, ShellSnapshotSlot, type CommandShell } from "../t
 import { UnifiedExecSessions } from "../tools/unifiedExec.js";
 import { RolloutWriter } from "../store/rolloutWriter.js";
 import { ThreadIndex } from "../store/threadIndex.js";
+import { DisconnectGrace } from "./disconnectGrace.js";
 import { LoadedThread, type ThreadSettings } from "./loadedThread.js";
 
 export interface ModelClientFactory {
@@ -104,6 +107,7 @@ export class ThreadManager {
   private readonly index: ThreadIndex;
   /** Server requests of tools (request_user_input, dynamic tools); approvals have their own. */
   private readonly toolRequests: ApprovalBroker;
+  private readonly grace = new DisconnectGrace();
 
   /** Managed networking for the turns' commands; the service is loaded only once config turns it on. */
   private readonly managedNetwork: ManagedNetworkHook | null;
@@ -155,9 +159,30 @@ export class ThreadManager {
   }
 
   private subscribe(live: Live, client: ClientSink): void {
-    if (live.thread.subscribers.has(client)) return;
-    live.thread.subscribers.add(client);
-    client.onClose(() => void this.unsubscribe(live.thread.id, client));
+    if (!live.thread.addSubscriber(client)) return;
+    this.grace.cancel(live.thread.id);
+    client.onClose(() => this.dropped(live.thread.id, client));
+  }
+
+  /**
+   * A subscriber's connection closed. The last one of a thread with a running turn leaves the turn and
+   * its pending requests to whoever subscribes within `disconnect_grace_ms`; otherwise as unsubscribe.
+   */
+  private dropped(threadId: string, client: ClientSink): void {
+    const live = this.live.get(threadId);
+    const graceMs = this.deps.config.effective.disconnectGraceMs;
+    if (!live || !live.turn || graceMs === 0 || live.thread.subscribers.size !== 1 || !live.thread.subscribers.has(client)) {
+      void this.unsubscribe(threadId, client);
+      return;
+    }
+    live.thread.subscribers.delete(client);
+    const log = this.deps.log.child({ threadId });
+    log.info({ graceMs }, "last subscriber disconnected mid-turn; keeping the turn for a client to resume it");
+    this.grace.start(threadId, graceMs, () => {
+      if (this.live.get(threadId) !== live || live.thread.subscribers.size > 0) return;
+      log.info({ graceMs }, "disconnect grace over with no subscriber; unloading the thread");
+      this.unload(live).catch((error: unknown) => log.warn({ err: error }, "unload after the disconnect grace failed"));
+    });
   }
 
   warnOnce(thread: LoadedThread, message: string): void {
@@ -278,7 +303,8 @@ export class ThreadManager {
     if (!live.turn) live.thread.settings = this.settingsFor(params, live.thread.settings);
     this.subscribe(live, client);
     setImmediate(() => this.warmUp(live));
-    return { thread: live.thread.toWire(params.excludeTurns ? [] : live.thread.turns), ...this.responseFields(live.thread) };
+    // A running turn is in the answer (inProgress); its pending requests follow it (approval/broker.ts).
+    return { thread: live.thread.toWire(params.excludeTurns ? [] : this.turnsOf(live)), ...this.responseFields(live.thread) };
   }
 
   async read(threadId: string, includeTurns: boolean): Promise<Thread> {
@@ -526,6 +552,8 @@ export class ThreadManager {
 
   /** Daemon shutdown: interrupt every turn, kill every session, flush every rollout. */
   async closeAll(): Promise<void> {
+    // Shutdown does not wait for a disconnected client to come back.
+    this.grace.clear();
     await Promise.all([...this.live.values()].map((l) => this.unload(l).catch(() => undefined)));
   }
 }

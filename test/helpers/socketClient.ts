@@ -1,0 +1,129 @@
+// A raw JSON-RPC client over a unix socket (one JSON per line) or a WebSocket (one JSON per text
+// frame), for e2e tests with several clients on one listening daemon, or a client that drops and
+// comes back. Every message received is kept in `messages`; waits are for a message, bounded only so
+// that a hang fails the test.
+import type { ChildProcess } from "node:child_process";
+import { createConnection, type Socket } from "node:net";
+import WebSocket from "ws";
+import type { Json } from "./daemon.js";
+
+export class SocketClient {
+  readonly messages: Json[] = [];
+  private readonly waiters = new Set<() => void>();
+  private nextId = 1;
+
+  private constructor(
+    private readonly write: (text: string) => void,
+    /** Drops the connection without a goodbye, as a network failure would. */
+    readonly drop: () => void,
+  ) {}
+
+  /** One JSON per line over the unix socket at `path`. */
+  static unix(path: string): Promise<SocketClient> {
+    return new Promise((resolve, reject) => {
+      const socket: Socket = createConnection(path, () => resolve(client));
+      const client = new SocketClient(
+        (text) => socket.write(`${text}\n`),
+        () => socket.destroy(),
+      );
+      let buf = "";
+      socket.setEncoding("utf8");
+      socket.on("data", (chunk: string) => {
+        buf += chunk;
+        let nl: number;
+        while ((nl = buf.indexOf("\n")) >= 0) {
+          client.received(JSON.parse(buf.slice(0, nl)) as Json);
+          buf = buf.slice(nl + 1);
+        }
+      });
+      socket.once("error", reject);
+    });
+  }
+
+  /** One JSON per text frame over a WebSocket at `url`. */
+  static ws(url: string): Promise<SocketClient> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url);
+      const client = new SocketClient(
+        (text) => ws.send(text),
+        () => ws.terminate(),
+      );
+      ws.on("message", (data) => client.received(JSON.parse(String(data)) as Json));
+      ws.once("open", () => resolve(client));
+      ws.once("error", reject);
+    });
+  }
+
+  private received(message: Json): void {
+    this.messages.push(message);
+    for (const w of [...this.waiters]) w();
+  }
+
+  send(msg: Json): void {
+    this.write(JSON.stringify(msg));
+  }
+
+  waitFor(match: (m: Json) => boolean, timeoutMs = 15_000): Promise<Json> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const found = this.messages.find(match);
+        if (!found) return;
+        this.waiters.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new Error(`timed out; last: ${JSON.stringify(this.messages.slice(-3))}`));
+      }, timeoutMs);
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  async request(method: string, params: unknown): Promise<Json> {
+    const id = this.nextId++;
+    this.send({ id, method, params });
+    return this.waitFor((m) => m["id"] === id && ("result" in m || "error" in m));
+  }
+
+  /** The result of a request that must succeed. */
+  async result<T = Json>(method: string, params: unknown): Promise<T> {
+    const r = await this.request(method, params);
+    if (!("result" in r)) throw new Error(`${method} failed: ${JSON.stringify(r["error"])}`);
+    return r["result"] as T;
+  }
+
+  async init(): Promise<void> {
+    await this.request("initialize", { clientInfo: { name: "t", version: "1" } });
+    this.send({ method: "initialized" });
+  }
+}
+
+/**
+ * Watches a spawned daemon's stderr (its log): the returned function resolves once the log contains
+ * `text`, for waiting on something only the daemon sees (e.g. that a client's drop has reached it).
+ */
+export function logWatcher(child: ChildProcess): (text: string) => Promise<void> {
+  let log = "";
+  const checks = new Set<() => void>();
+  child.stderr?.on("data", (chunk: Buffer | string) => {
+    log += String(chunk);
+    for (const check of [...checks]) check();
+  });
+  return (text) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        checks.delete(check);
+        reject(new Error(`the daemon never logged ${JSON.stringify(text)}`));
+      }, 15_000);
+      const check = (): void => {
+        if (!log.includes(text)) return;
+        checks.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      checks.add(check);
+      check();
+    });
+}

@@ -75,6 +75,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       log,
       cliVersion: GATEHOUSE_VERSION,
       network: () => network.get(),
+      broadcast,
       contextWindow: (model) => config.effective.modelContextWindow ?? (model.startsWith("gpt-5") ? 258_400 : null),
       models: async (providerId, effective) => {
         const info = await providers.resolve(effective.modelProviders[providerId] ?? effective.modelProvider);

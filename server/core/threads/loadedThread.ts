@@ -33,6 +33,8 @@ export type ThreadBase = Pick<Thread, "sessionId" | "forkedFromId" | "parentThre
 export class LoadedThread {
   readonly subscribers = new Set<ClientSink>();
   readonly #subscribeListeners = new Set<(client: ClientSink) => void>();
+  /** Every initialized connection, subscribed or not: where 0.169 sends thread/status/changed. */
+  readonly #broadcast: ((method: string, params: unknown) => void) | null;
   status: ThreadStatus = { type: "idle" };
   /** The Responses items sent to the model on the next request, in order. */
   history: unknown[] = [];
@@ -54,8 +56,9 @@ export class LoadedThread {
     readonly createdAt: number,
     public settings: ThreadSettings,
     private readonly base: ThreadBase,
-    init: { name: string | null; preview: string; updatedAt: number },
+    init: { name: string | null; preview: string; updatedAt: number; broadcast?: (method: string, params: unknown) => void },
   ) {
+    this.#broadcast = init.broadcast ?? null;
     this.name = init.name;
     this.preview = init.preview;
     this.updatedAt = init.updatedAt;
@@ -111,6 +114,8 @@ export class LoadedThread {
   setStatus(status: ThreadStatus): void {
     if (JSON.stringify(status) === JSON.stringify(this.status)) return;
     this.status = status;
-    this.emit("thread/status/changed", { threadId: this.id, status });
+    const params = { threadId: this.id, status };
+    if (this.#broadcast) this.#broadcast("thread/status/changed", params);
+    else this.emit("thread/status/changed", params);
   }
 }

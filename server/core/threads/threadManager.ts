@@ -58,6 +58,8 @@ export interface ThreadManagerDeps {
   readonly log: Logger;
   readonly cliVersion: string;
   readonly contextWindow: (model: string) => number | null;
+  /** Every initialized connection (thread/status/changed goes to all of them, as in 0.169). */
+  readonly broadcast?: (method: string, params: unknown) => void;
   /** The daemon's managed network service, built on first use (only when config turns it on). */
   readonly network?: () => Promise<ManagedNetworkService>;
 }
@@ -108,6 +110,10 @@ export class ThreadManager {
   /** Server requests of tools (request_user_input, dynamic tools); approvals have their own. */
   private readonly toolRequests: ApprovalBroker;
   private readonly grace = new DisconnectGrace();
+
+  private get broadcast(): { broadcast?: (method: string, params: unknown) => void } {
+    return this.deps.broadcast ? { broadcast: this.deps.broadcast } : {};
+  }
 
   /** Managed networking for the turns' commands; the service is loaded only once config turns it on. */
   private readonly managedNetwork: ManagedNetworkHook | null;
@@ -204,7 +210,7 @@ export class ThreadManager {
     });
     const path = rollout.path;
     const createdAt = Math.floor(now.getTime() / 1000);
-    const thread = new LoadedThread(id, path, createdAt, settings, this.baseFields(id, originator, null, params.ephemeral ?? false), { name: null, preview: "", updatedAt: createdAt });
+    const thread = new LoadedThread(id, path, createdAt, settings, this.baseFields(id, originator, null, params.ephemeral ?? false), { name: null, preview: "", updatedAt: createdAt, ...this.broadcast });
     thread.history = [];
     const live = this.newLive(thread, rollout, params.dynamicTools ?? []);
     this.live.set(id, live);
@@ -286,7 +292,7 @@ export class ThreadManager {
     }
     if (last?.effort !== undefined) settings.effort = last.effort;
     const rollout = await RolloutWriter.open(stored.path);
-    const thread = new LoadedThread(meta.id, stored.path, meta.createdAt, settings, this.baseFields(meta.id, meta.originator ?? null, meta.forkedFromId ?? null, false), { name: stored.name, preview: stored.preview, updatedAt: meta.updatedAt });
+    const thread = new LoadedThread(meta.id, stored.path, meta.createdAt, settings, this.baseFields(meta.id, meta.originator ?? null, meta.forkedFromId ?? null, false), { name: stored.name, preview: stored.preview, updatedAt: meta.updatedAt, ...this.broadcast });
     thread.gitInfo = stored.thread.gitInfo;
     thread.history = [...stored.history];
     thread.turns = [...stored.turns];

@@ -37,6 +37,7 @@ import { defaultShell } from "../tools/shellTools.js";
 import { ToolRouter, type ThreadTools } from "../tools/router.js";
 import { captureShellSnapshot, ShellSnapshotSlot, type CommandShell } from "../tools/shellSnapshot.js";
 import { UnifiedExecSessions } from "../tools/unifiedExec.js";
+import type { RolloutWriteError } from "../store/errors.js";
 import { RolloutWriter } from "../store/rolloutWriter.js";
 import { ThreadIndex } from "../store/threadIndex.js";
 import { LoadedThread, type ThreadSettings } from "./loadedThread.js";
@@ -156,7 +157,9 @@ export class ThreadManager {
   private subscribe(live: Live, client: ClientSink): void {
     if (live.thread.subscribers.has(client)) return;
     live.thread.subscribers.add(client);
-    client.onClose(() => void this.unsubscribe(live.thread.id, client));
+    client.onClose(() => {
+      this.unsubscribe(live.thread.id, client).catch((e: unknown) => this.deps.log.error({ err: e, threadId: live.thread.id }, "could not unload a thread"));
+    });
   }
 
   warnOnce(thread: LoadedThread, message: string): void {
@@ -191,6 +194,7 @@ export class ThreadManager {
   }
 
   private newLive(thread: LoadedThread, rollout: RolloutWriter, dynamicTools: readonly DynamicToolSpec[]): Live {
+    rollout.watchFailures((e) => this.rolloutFailed(thread, e));
     const loginShell = new ShellSnapshotSlot(() => {
       const config = this.deps.config.effective;
       if (config.features["shell_snapshot"] === false) return null;
@@ -215,6 +219,18 @@ export class ThreadManager {
       };
     });
     return { thread, rollout, sessions: new UnifiedExecSessions(), turn: null, task: null, taskAbort: new AbortController(), dynamicTools, loginShell };
+  }
+
+  /**
+   * The first failed write of a failure episode (store/rolloutWriter.ts): the turn that made it
+   * fails on its own; the clients hear once, in a warning, that the thread was not fully saved.
+   */
+  private rolloutFailed(thread: LoadedThread, e: RolloutWriteError): void {
+    this.deps.log.warn({ err: e, threadId: thread.id, path: thread.path }, "rollout write failed");
+    const message =
+      `Gatehouse could not save this thread to ${thread.path} (${e.reason}). ` +
+      "What could not be written is dropped and the turn that wrote it fails; the thread carries on, and later turns are saved as soon as writing works again.";
+    thread.emit("warning", { threadId: thread.id, message });
   }
 
   /** How this thread's commands start (tools/shellSnapshot.ts). */
@@ -324,9 +340,22 @@ export class ThreadManager {
     if (live.task) await live.task;
     await live.sessions.killAll();
     this.live.delete(thread.id);
-    await live.rollout.close();
+    await this.closeRollout(live);
     // Nobody is subscribed any more, but a client that asked for the id may still be listening.
     thread.emit("thread/closed", { threadId: thread.id });
+  }
+
+  /** Closes a thread's rollout; what could not be written or flushed is logged, never thrown. */
+  private async closeRollout(live: Live): Promise<void> {
+    const { rollout, thread } = live;
+    try {
+      await rollout.close();
+    } catch (e) {
+      this.deps.log.error({ err: e, threadId: thread.id, path: rollout.path }, "could not flush the rollout on close");
+    }
+    if (rollout.unwrittenLines > 0) {
+      this.deps.log.warn({ threadId: thread.id, path: rollout.path, lines: rollout.unwrittenLines }, `${rollout.unwrittenLines} rollout lines of this thread could not be written`);
+    }
   }
 
   async archive(threadId: string): Promise<void> {
@@ -525,6 +554,6 @@ export class ThreadManager {
 
   /** Daemon shutdown: interrupt every turn, kill every session, flush every rollout. */
   async closeAll(): Promise<void> {
-    await Promise.all([...this.live.values()].map((l) => this.unload(l).catch(() => undefined)));
+    await Promise.all([...this.live.values()].map((l) => this.unload(l).catch((e: unknown) => this.deps.log.error({ err: e, threadId: l.thread.id }, "could not unload a thread"))));
   }
 }

@@ -27,9 +27,10 @@ export interface RawDaemon {
   /**
    * Ends stdin, waits for the exit (SIGKILL after 5 s) and throws unless the daemon exited 0 with no
    * "Unhandled" on stderr. `killed`: this test ended the daemon on purpose (the reason); any exit is
-   * accepted then, but never an unhandled rejection.
+   * accepted then, but never an unhandled rejection. `signal`: end the daemon with this signal
+   * instead of closing stdin (which lets in-flight requests finish first, for up to 30 s).
    */
-  stop(options?: { killed?: string }): Promise<number | null>;
+  stop(options?: { killed?: string; signal?: NodeJS.Signals }): Promise<number | null>;
   /** Resolves with the exit code, or the signal's name when a signal ended the daemon. */
   readonly exited: Promise<number | string | null>;
 }
@@ -121,7 +122,8 @@ export function startDaemon(options: { args?: string[]; env?: NodeJS.ProcessEnv;
       let status: number | string | null;
       if (child.exitCode !== null || child.signalCode !== null) status = child.exitCode ?? child.signalCode;
       else {
-        child.stdin.end();
+        if (opts.signal) child.kill(opts.signal);
+        else child.stdin.end();
         const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
         status = await exited;
         clearTimeout(timer);

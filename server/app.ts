@@ -120,12 +120,19 @@ export async function createApp(options: AppOptions): Promise<App> {
       void connection.closed.then(() => connections.delete(connection));
       return connection;
     },
+    // The daemon's shutdown (cli/appServer.ts `serve`): every step runs, and a failed one is logged,
+    // so a broken service never keeps the others from closing or the process from exiting 0.
     async close() {
-      (await skills.ifStarted())?.close();
-      await (await threads.ifStarted())?.closeAll();
-      await (await exec.ifStarted())?.shutdown();
-      await (await demo.ifStarted())?.close();
-      await (await network.ifStarted())?.close();
+      const steps: [string, () => Promise<void>][] = [
+        ["skills", async () => (await skills.ifStarted())?.close()],
+        ["threads", async () => (await threads.ifStarted())?.closeAll()],
+        ["command/exec", async () => (await exec.ifStarted())?.shutdown()],
+        ["demo provider", async () => (await demo.ifStarted())?.close()],
+        ["network proxy", async () => (await network.ifStarted())?.close()],
+      ];
+      for (const [name, step] of steps) {
+        await step().catch((e: unknown) => log.error({ err: e, service: name }, "could not close a service"));
+      }
     },
   };
 }

@@ -1,5 +1,11 @@
 // `gatehouse app-server`: the reference's flags, one transport, one App. Each accepted connection is
-// its own session. In stdio mode the process ends when stdin closes.
+// its own session. In stdio mode the process also ends when stdin closes.
+//
+// Shutdown is one path for every transport (`serve`): on the first SIGINT or SIGTERM (or stdin's
+// end) app.close() interrupts the running turns (their process trees are killed and their pending
+// server requests resolve as aborted), kills command/exec sessions and flushes and closes every
+// rollout; then the transport closes and the process exits 0. A signal that arrives while that runs
+// exits at once with 128 + its number (130 for SIGINT, 143 for SIGTERM), for a shutdown that hangs.
 //
 // Start-up cost is measured (bench/, `--only startup`: spawn → initialize answered): the App and each
 // transport are imported when needed, so stdio never loads ws/http and a listener never loads the
@@ -7,7 +13,10 @@
 // them long-lived) the young generation is kept from growing, see `startupHeap`.
 import { parseArgs } from "node:util";
 import { join } from "node:path";
+import { constants as osConstants } from "node:os";
 import { setFlagsFromString } from "node:v8";
+import type { App } from "../app.js";
+import type { Logger } from "../log.js";
 import { ensureHome, resolveHome } from "../core/config/home.js";
 import { createLogger, isLogLevel, LOG_LEVELS } from "../log.js";
 import { parseListenUrl } from "../transport/listen.js";
@@ -57,9 +66,14 @@ export async function runAppServer(args: string[]): Promise<number> {
       const { openStdio } = await (stdio ?? import("../transport/stdio.js"));
       const { reader, writer } = openStdio();
       const connection = app.connect(reader, writer, "stdio");
-      await connection.closed;
-      await app.close();
-      return 0;
+      return serve(app, log, {
+        ended: connection.closed,
+        // After a signal stdin is still open: ending it closes the connection and lets the process exit.
+        stop: async () => {
+          process.stdin.destroy();
+          await connection.closed;
+        },
+      });
     }
     case "unix": {
       const [{ DEFAULT_SOCKET_FILE_NAME, startUnixSocketServer }, { parseAllowedOrigins }] = await Promise.all([
@@ -73,10 +87,7 @@ export async function runAppServer(args: string[]): Promise<number> {
         ...(values["ws-allow-origin"] ? { allowedOrigins: parseAllowedOrigins(values["ws-allow-origin"]) } : {}),
       });
       log.info({ url: `unix://${server.path}` }, "listening");
-      await untilSignal();
-      await server.close();
-      await app.close();
-      return 0;
+      return serve(app, log, { stop: () => server.close() });
     }
     case "ws": {
       const [{ parseWsAuthFlags }, { parseAllowedOrigins, startWebSocketServer }] = await Promise.all([
@@ -93,16 +104,11 @@ export async function runAppServer(args: string[]): Promise<number> {
         ...(values["ws-allow-origin"] ? { allowedOrigins: parseAllowedOrigins(values["ws-allow-origin"]) } : {}),
       });
       log.info({ url: server.url }, "listening");
-      await untilSignal();
-      await server.close();
-      await app.close();
-      return 0;
+      return serve(app, log, { stop: () => server.close() });
     }
     case "off":
       log.info("--listen off: no transport; waiting for a signal");
-      await untilSignal();
-      await app.close();
-      return 0;
+      return serve(app, log, { stop: () => Promise.resolve() });
   }
 }
 
@@ -129,15 +135,46 @@ function requirementsFileFromEnv(): { requirementsFile?: string } {
   return file ? { requirementsFile: file } : {};
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = (): void => {
-      process.off("SIGINT", done);
-      process.off("SIGTERM", done);
-      resolve();
-    };
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
-  });
+/**
+ * Runs until the first SIGINT/SIGTERM or the transport's end, then shuts down (see the header):
+ * the App first, while clients are still connected to hear their turns end, then the transport.
+ */
+async function serve(app: App, log: Logger, transport: { ended?: Promise<void>; stop(): Promise<void> }): Promise<number> {
+  const signals = shutdownSignals(log);
+  const signal = await Promise.race([signals.first, ...(transport.ended ? [transport.ended.then(() => null)] : [])]);
+  signals.begin();
+  log.info(signal ? { signal } : {}, "shutting down");
+  await app.close();
+  await transport.stop();
+  log.info("shut down");
+  return 0;
 }
 
+/**
+ * `first` resolves with the first SIGINT or SIGTERM. Once the shutdown has begun (that signal, or
+ * `begin()`), another signal exits at once with 128 + its number. The handlers stay installed until
+ * the process ends, so no signal after the first falls through to the default action.
+ */
+function shutdownSignals(log: Logger): { first: Promise<NodeJS.Signals>; begin(): void } {
+  let begun = false;
+  let resolveFirst!: (signal: NodeJS.Signals) => void;
+  const first = new Promise<NodeJS.Signals>((r) => (resolveFirst = r));
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (!begun) {
+      begun = true;
+      resolveFirst(signal);
+      return;
+    }
+    const code = 128 + osConstants.signals[signal as "SIGINT" | "SIGTERM"];
+    log.warn({ signal, code }, "second signal during shutdown: exiting now");
+    process.exit(code);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  return {
+    first,
+    begin: () => {
+      begun = true;
+    },
+  };
+}

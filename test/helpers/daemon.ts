@@ -1,6 +1,8 @@
 // Spawns the real, built daemon (dist/gatehouse.mjs) and talks raw bytes to it over stdio, so that
 // framing tests can send exactly what they mean (partial chunks, invalid UTF-8, CRLF). Every wait has
-// a timeout; stderr is kept for failure messages.
+// a timeout; stderr is kept for failure messages. stop() closes stdin and asserts the daemon's own
+// shutdown: exit status 0 and no "Unhandled" (an unhandled rejection or exception) on stderr; a test
+// that kills its daemon on purpose says so with `stop({ killed: "why" })`.
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { tempHome, type TempHome } from "./home.js";
@@ -22,7 +24,21 @@ export interface RawDaemon {
   response(id: unknown, timeoutMs?: number): Promise<Json>;
   request(method: string, params?: unknown, id?: number | string): Promise<Json>;
   initialize(): Promise<Json>;
-  stop(): Promise<number | null>;
+  /**
+   * Ends stdin, waits for the exit (SIGKILL after 5 s) and throws unless the daemon exited 0 with no
+   * "Unhandled" on stderr. `killed`: this test ended the daemon on purpose (the reason); any exit is
+   * accepted then, but never an unhandled rejection. `signal`: end the daemon with this signal
+   * instead of closing stdin (which lets in-flight requests finish first, for up to 30 s).
+   */
+  stop(options?: { killed?: string; signal?: NodeJS.Signals }): Promise<number | null>;
+  /** Resolves with the exit code, or the signal's name when a signal ended the daemon. */
+  readonly exited: Promise<number | string | null>;
+}
+
+/** Throws unless the daemon's stderr is free of unhandled rejections and exceptions. */
+export function assertNoUnhandled(stderr: string, what = "the daemon"): void {
+  const at = stderr.indexOf("Unhandled");
+  if (at >= 0) throw new Error(`${what} reported an unhandled error on stderr:\n${stderr.slice(Math.max(0, at - 500), at + 2000)}`);
 }
 
 let nextId = 1_000_000;
@@ -57,11 +73,12 @@ export function startDaemon(options: { args?: string[]; env?: NodeJS.ProcessEnv;
   child.stderr.on("data", (c: string) => {
     err += c;
   });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const exited = new Promise<number | string | null>((resolve) => child.once("exit", (code, signal) => resolve(code ?? signal)));
 
   const daemon: RawDaemon = {
     child,
     home,
+    exited,
     messages,
     stderr: () => err,
     send: (data) => {
@@ -101,14 +118,22 @@ export function startDaemon(options: { args?: string[]; env?: NodeJS.ProcessEnv;
       daemon.sendJson({ method: "initialized" });
       return r;
     },
-    async stop() {
-      if (child.exitCode !== null) return child.exitCode;
-      child.stdin.end();
-      const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-      const code = await exited;
-      clearTimeout(timer);
+    async stop(opts = {}) {
+      let status: number | string | null;
+      if (child.exitCode !== null || child.signalCode !== null) status = child.exitCode ?? child.signalCode;
+      else {
+        if (opts.signal) child.kill(opts.signal);
+        else child.stdin.end();
+        const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+        status = await exited;
+        clearTimeout(timer);
+      }
       if (!options.home) home.cleanup();
-      return code;
+      assertNoUnhandled(err);
+      if (opts.killed === undefined && status !== 0) {
+        throw new Error(`the daemon exited with ${String(status)} on stop(), not 0; stderr tail:\n${err.slice(-3000)}`);
+      }
+      return typeof status === "number" ? status : null;
     },
   };
   return daemon;

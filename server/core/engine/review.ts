@@ -291,8 +291,8 @@ export function reviewMode(deps: ReviewModeDeps): TurnMode {
   const close = async (items: TurnItems, action: Record<string, unknown>, review: string, message: string): Promise<void> => {
     const added: Record<string, unknown>[] = thread.history.length === 0 ? initialContext(settings) : [];
     added.push(action, { type: "message", role: "assistant", content: [{ type: "output_text", text: message }] });
-    thread.history.push(...added);
     await rollout.append(added.map((payload) => ({ type: "response_item", payload })));
+    thread.history.push(...added);
     await items.complete({ type: "exitedReviewMode", id: uuidv7(), review });
     await items.complete({ type: "agentMessage", id: `msg_${uuidv7()}`, text: message, phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null } as never);
   };

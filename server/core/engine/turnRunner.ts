@@ -264,8 +264,9 @@ export class ActiveTurn {
       this.deps.mode.history.push(...items);
       return;
     }
-    this.thread.history.push(...items);
+    // History follows the file: items whose write failed never reach the model (the turn fails).
     await this.deps.rollout.append(items.map((payload) => ({ type: "response_item", payload })));
+    this.thread.history.push(...items);
   }
 
   private async addUserMessage(input: UserInput[]): Promise<void> {
@@ -275,10 +276,10 @@ export class ActiveTurn {
     // them as leading developer messages with `instructions: ""`).
     const historyItems: Record<string, unknown>[] = thread.history.length === 0 ? initialContext(settings) : [];
     if (context !== null) historyItems.push(userTextMessage(context));
-    thread.contextSent = settings;
     historyItems.push(userMessageItem(input));
-    thread.history.push(...historyItems);
     await deps.rollout.append(historyItems.map((payload) => ({ type: "response_item", payload })));
+    thread.history.push(...historyItems);
+    thread.contextSent = settings;
     if (thread.preview === "") thread.preview = userInputText(input);
     await this.items.complete({ type: "userMessage", id: uuidv7(), clientId: null, content: input });
   }

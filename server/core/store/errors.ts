@@ -51,11 +51,14 @@ export class RolloutWriterBusyError extends Error {
   }
 }
 
-/** The writer failed or was closed; later appends fail too, so the file never gets a hole. */
+/**
+ * A rollout write failed (its lines are not in the file and are not retried) or the writer is closed.
+ * Later appends are tried as usual: rolloutWriter.ts keeps the file on a line boundary.
+ */
 export class RolloutWriteError extends Error {
   constructor(
     readonly path: string,
-    reason: string,
+    readonly reason: string,
   ) {
     super(`failed to write rollout ${path}: ${reason}`);
     this.name = "RolloutWriteError";

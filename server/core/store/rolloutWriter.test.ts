@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync, mkdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RolloutNotFoundError, RolloutWriteError, RolloutWriterBusyError } from "./errors.js";
@@ -6,6 +6,7 @@ import { localStamp } from "./paths.js";
 import { parseRolloutText } from "./rolloutReader.js";
 import { RolloutWriter } from "./rolloutWriter.js";
 import { metaFor, tempHomes } from "./testHome.testutil.js";
+import { mountTmpfs, tmpfsUnavailable } from "./tmpfs.testutil.js";
 
 const newHome = tempHomes();
 const ID = "01a2087c-eefa-7c93-b24c-302346b06fc6";
@@ -129,5 +130,83 @@ describe("RolloutWriter.open", () => {
     expect((err as RolloutNotFoundError).toRpcError().code).toBe(-32600);
     expect((err as Error).message).toContain(path);
     expect(basename(dirname(path))).toBe("sessions");
+  });
+});
+
+/** The open flags of this process's descriptor on `path` (Linux /proc/self/fdinfo). */
+function openFlags(path: string): number {
+  for (const fd of readdirSync("/proc/self/fd")) {
+    let target = "";
+    try {
+      target = readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      continue;
+    }
+    if (target !== path) continue;
+    const m = /^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"));
+    if (m?.[1]) return parseInt(m[1], 8);
+  }
+  throw new Error(`no descriptor open on ${path}`);
+}
+
+const O_APPEND = 0o2000;
+
+describe.runIf(process.platform === "linux")("RolloutWriter's descriptor", () => {
+  it("is O_APPEND for a new rollout and a reopened one, so a write after a truncation lands at the new end", async () => {
+    const home = newHome();
+    const w = await RolloutWriter.create(home, { threadId: ID, createdAt: new Date(), meta: metaFor() });
+    expect(openFlags(w.path) & O_APPEND).toBe(O_APPEND);
+    await w.close();
+    const again = await RolloutWriter.open(w.path);
+    expect(openFlags(w.path) & O_APPEND).toBe(O_APPEND);
+    await again.close();
+  });
+});
+
+const noTmpfs = tmpfsUnavailable();
+if (noTmpfs) console.warn(`skipping the full-disk RolloutWriter tests: ${noTmpfs}`);
+
+describe.runIf(noTmpfs === null)("RolloutWriter on a full disk (a real tmpfs)", () => {
+  it("cuts a failed write's torn part, reports each failure episode once, and writes again once there is room", async () => {
+    const home = newHome();
+    const fs = mountTmpfs(home, "256k");
+    try {
+      const w = await RolloutWriter.create(home, { threadId: ID, createdAt: new Date(), meta: metaFor() });
+      const episodes: string[] = [];
+      w.watchFailures((e) => episodes.push(e.message));
+      const big = { type: "response_item" as const, payload: { text: "y".repeat(3 * fs.blockSize) } };
+      // One free page: the big line is written in part (a short write), then ENOSPC.
+      const filler = fs.fill("filler", 1);
+      const before = statSync(w.path).size;
+      const err = await w.append(big).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RolloutWriteError);
+      expect((err as Error).message).toMatch(new RegExp(`^failed to write rollout ${w.path}: ENOSPC`));
+      expect(statSync(w.path).size).toBe(before);
+      // The same episode: a second failure is not reported again.
+      await expect(w.append(big)).rejects.toBeInstanceOf(RolloutWriteError);
+      expect(episodes).toHaveLength(1);
+      expect(w.unwrittenLines).toBe(2);
+
+      rmSync(filler);
+      await w.append({ type: "response_item", payload: { after: "room" } });
+      await w.sync();
+      const text = readFileSync(w.path, "utf8");
+      expect(text.includes("\0")).toBe(false);
+      const r = parseRolloutText(text);
+      expect(r.skipped).toBe(0);
+      expect(r.lines.map((l) => l.type)).toEqual(["session_meta", "response_item"]);
+      expect(r.lines[1]?.payload).toEqual({ after: "room" });
+
+      // A complete write ended the episode: the next failure is a new one.
+      fs.fill("filler2", 0);
+      await expect(w.append(big)).rejects.toBeInstanceOf(RolloutWriteError);
+      expect(episodes).toHaveLength(2);
+      expect(w.unwrittenLines).toBe(3);
+      // close() flushes what was written and does not rethrow the appends' failures.
+      await w.close();
+      expect(parseRolloutText(readFileSync(w.path, "utf8")).lines).toHaveLength(2);
+    } finally {
+      fs.unmount();
+    }
   });
 });

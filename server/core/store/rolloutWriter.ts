@@ -7,9 +7,15 @@
 //   engine awaits it before sending the notification that completes an item, so a notification
 //   is never ahead of the file; sync() (fsync) at turn boundaries makes it durable.
 // - A batch (append([...])) is one write, so a crash tears at most the last line.
-// - After a failed write every later append/sync fails too: a file with a hole in the middle
-//   would rebuild wrong, a file that stops is merely cut off (and the open turn reads back
-//   interrupted).
+// - A failed write (ENOSPC, EIO, …) rejects its append, and its lines are never retried: the caller
+//   was told they are not on disk and acts on that (the engine fails the turn and keeps the model
+//   history to what was written). Whatever part of them reached the file is cut off at once, back to
+//   the end of the last complete write, so the file ends on a line boundary; if that truncation
+//   fails too, it is retried before the next write. Later appends are written as usual, so a thread
+//   goes on once the disk has room again. The file is opened O_APPEND: after a truncation a write
+//   at the descriptor's old offset would leave a run of NUL bytes.
+// - A failure episode runs from a failed write to the next complete one; the `watchFailures`
+//   callback hears the first failure of each episode (the thread tells its clients once).
 // - One writer per file per process (RolloutWriterBusyError otherwise), as 0.169 refuses a
 //   second writer on a thread.
 import { mkdir, open, stat, type FileHandle } from "node:fs/promises";
@@ -109,16 +115,35 @@ async function repairTail(fh: FileHandle, path: string): Promise<boolean> {
 
 export class RolloutWriter {
   private tail: Promise<void> = Promise.resolve();
-  private failure: RolloutWriteError | null = null;
   private closed = false;
   private readonly now: () => Date;
+  /** The file's size after the last complete write: where the next line must start. */
+  private end: number;
+  /** A failed write may have left part of its bytes past `end`; cut them before writing again. */
+  private tornTail = false;
+  /** Inside a failure episode: from a failed write or sync until the next complete write. */
+  private failing = false;
+  private lost = 0;
+  private onFailure: ((error: RolloutWriteError) => void) | null = null;
 
   private constructor(
     readonly path: string,
     private readonly fh: FileHandle,
+    size: number,
     options: RolloutWriterOptions,
   ) {
+    this.end = size;
     this.now = options.now ?? (() => new Date());
+  }
+
+  /** Lines whose write failed; they are not in the file and are never retried. */
+  get unwrittenLines(): number {
+    return this.lost;
+  }
+
+  /** `onFailure` is called with the first failure of each failure episode (see the header). */
+  watchFailures(onFailure: (error: RolloutWriteError) => void): void {
+    this.onFailure = onFailure;
   }
 
   /** Creates sessions/YYYY/MM/DD/rollout-…-<id>.jsonl (local time) and writes session_meta first. */
@@ -131,9 +156,10 @@ export class RolloutWriter {
     active.add(key);
     try {
       await mkdir(dir, { recursive: true });
-      // "wx": a second thread with the same id and second must not share (and corrupt) a file.
-      const fh = await open(path, "wx");
-      const writer = new RolloutWriter(path, fh, options);
+      // "ax" (O_APPEND|O_CREAT|O_EXCL): a second thread with the same id and second must not share
+      // (and corrupt) a file, and every write lands at the end, also after a truncation.
+      const fh = await open(path, "ax");
+      const writer = new RolloutWriter(path, fh, 0, options);
       const meta: SessionMetaPayload = { id: params.threadId, timestamp: params.createdAt.toISOString(), ...params.meta };
       try {
         await writer.append({ type: "session_meta", payload: meta });
@@ -175,7 +201,12 @@ export class RolloutWriter {
       const fh = await open(path, "a").catch((e: unknown) => {
         throw new RolloutUnreadableError(path, errText(e));
       });
-      return new RolloutWriter(path, fh, options);
+      try {
+        return new RolloutWriter(path, fh, (await fh.stat()).size, options);
+      } catch (e) {
+        await fh.close().catch(() => undefined);
+        throw new RolloutUnreadableError(path, errText(e));
+      }
     } catch (e) {
       active.delete(key);
       throw e;
@@ -189,8 +220,7 @@ export class RolloutWriter {
     const timestamp = this.now().toISOString();
     // Serialize now: the caller may keep mutating its objects after append() returns.
     const text = list.map((item) => JSON.stringify({ timestamp, type: item.type, payload: item.payload }) + "\n").join("");
-    const buf = Buffer.from(text, "utf8");
-    return this.enqueue(() => writeAll(this.fh, buf));
+    return this.writeLines(Buffer.from(text, "utf8"), list.length);
   }
 
   /**
@@ -201,8 +231,7 @@ export class RolloutWriter {
     if (this.closed) return Promise.reject(new RolloutWriteError(this.path, "writer is closed"));
     const now = this.now().toISOString();
     const text = lines.map((l) => JSON.stringify({ timestamp: l.timestamp ?? now, type: l.type, payload: l.payload }) + "\n").join("");
-    const buf = Buffer.from(text, "utf8");
-    return this.enqueue(() => writeAll(this.fh, buf));
+    return this.writeLines(Buffer.from(text, "utf8"), lines.length);
   }
 
   /** fsync after everything appended so far; the engine calls it before turn/completed. */
@@ -211,7 +240,10 @@ export class RolloutWriter {
     return this.enqueue(() => this.fh.sync());
   }
 
-  /** Drains the queue, fsyncs and closes. Idempotent. */
+  /**
+   * Drains the queue, fsyncs and closes. Idempotent. Rejects only if that last fsync fails; earlier
+   * failures were reported to their own appends (`unwrittenLines` counts what they lost).
+   */
   async close(): Promise<void> {
     if (this.closed) return this.tail;
     this.closed = true;
@@ -226,18 +258,51 @@ export class RolloutWriter {
     }
   }
 
+  /** One write of whole lines, all or nothing as far as the file's readers can tell. */
+  private writeLines(buf: Buffer, lines: number): Promise<void> {
+    return this.enqueue(async () => {
+      try {
+        if (this.tornTail) await this.cutTornTail();
+        await writeAll(this.fh, buf);
+      } catch (e) {
+        this.lost += lines;
+        this.tornTail = true;
+        await this.cutTornTail().catch(() => undefined);
+        throw e;
+      }
+      this.end += buf.length;
+      this.failing = false;
+    });
+  }
+
+  private async cutTornTail(): Promise<void> {
+    await this.fh.truncate(this.end);
+    this.tornTail = false;
+  }
+
   private enqueue(op: () => Promise<void>): Promise<void> {
     const run = this.tail.then(async () => {
-      if (this.failure) throw this.failure;
       try {
         await op();
       } catch (e) {
-        this.failure = e instanceof RolloutWriteError ? e : new RolloutWriteError(this.path, errText(e));
-        throw this.failure;
+        throw this.failed(e);
       }
     });
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  private failed(e: unknown): RolloutWriteError {
+    const error = e instanceof RolloutWriteError ? e : new RolloutWriteError(this.path, errText(e));
+    if (!this.failing) {
+      this.failing = true;
+      try {
+        this.onFailure?.(error);
+      } catch {
+        /* a listener's fault is not the file's */
+      }
+    }
+    return error;
   }
 }
 

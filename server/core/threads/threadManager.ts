@@ -40,6 +40,7 @@ import { toolFlagsFrom } from "../tools/toolFlags.js";
 import { ToolRouter, type ThreadTools } from "../tools/router.js";
 import { captureShellSnapshot, ShellSnapshotSlot, type CommandShell } from "../tools/shellSnapshot.js";
 import { UnifiedExecSessions } from "../tools/unifiedExec.js";
+import type { RolloutWriteError } from "../store/errors.js";
 import { RolloutWriter } from "../store/rolloutWriter.js";
 import { ThreadIndex } from "../store/threadIndex.js";
 import { DisconnectGrace } from "./disconnectGrace.js";
@@ -178,7 +179,7 @@ export class ThreadManager {
     const live = this.live.get(threadId);
     const graceMs = this.deps.config.effective.disconnectGraceMs;
     if (!live || !live.turn || graceMs === 0 || live.thread.subscribers.size !== 1 || !live.thread.subscribers.has(client)) {
-      void this.unsubscribe(threadId, client);
+      this.unsubscribe(threadId, client).catch((e: unknown) => this.deps.log.error({ err: e, threadId }, "could not unload a thread"));
       return;
     }
     live.thread.subscribers.delete(client);
@@ -223,6 +224,7 @@ export class ThreadManager {
   }
 
   private newLive(thread: LoadedThread, rollout: RolloutWriter, dynamicTools: readonly DynamicToolSpec[]): Live {
+    rollout.watchFailures((e) => this.rolloutFailed(thread, e));
     const loginShell = new ShellSnapshotSlot(() => {
       const config = this.deps.config.effective;
       if (config.features["shell_snapshot"] === false) return null;
@@ -247,6 +249,18 @@ export class ThreadManager {
       };
     });
     return { thread, rollout, sessions: new UnifiedExecSessions(), turn: null, task: null, taskAbort: new AbortController(), dynamicTools, loginShell };
+  }
+
+  /**
+   * The first failed write of a failure episode (store/rolloutWriter.ts): the turn that made it
+   * fails on its own; the clients hear once, in a warning, that the thread was not fully saved.
+   */
+  private rolloutFailed(thread: LoadedThread, e: RolloutWriteError): void {
+    this.deps.log.warn({ err: e, threadId: thread.id, path: thread.path }, "rollout write failed");
+    const message =
+      `Gatehouse could not save this thread to ${thread.path} (${e.reason}). ` +
+      "What could not be written is dropped and the turn that wrote it fails; the thread carries on, and later turns are saved as soon as writing works again.";
+    thread.emit("warning", { threadId: thread.id, message });
   }
 
   /** How this thread's commands start (tools/shellSnapshot.ts). */
@@ -357,9 +371,22 @@ export class ThreadManager {
     if (live.task) await live.task;
     await live.sessions.killAll();
     this.live.delete(thread.id);
-    await live.rollout.close();
+    await this.closeRollout(live);
     // Nobody is subscribed any more, but a client that asked for the id may still be listening.
     thread.emit("thread/closed", { threadId: thread.id });
+  }
+
+  /** Closes a thread's rollout; what could not be written or flushed is logged, never thrown. */
+  private async closeRollout(live: Live): Promise<void> {
+    const { rollout, thread } = live;
+    try {
+      await rollout.close();
+    } catch (e) {
+      this.deps.log.error({ err: e, threadId: thread.id, path: rollout.path }, "could not flush the rollout on close");
+    }
+    if (rollout.unwrittenLines > 0) {
+      this.deps.log.warn({ threadId: thread.id, path: rollout.path, lines: rollout.unwrittenLines }, `${rollout.unwrittenLines} rollout lines of this thread could not be written`);
+    }
   }
 
   async archive(threadId: string): Promise<void> {
@@ -560,6 +587,6 @@ export class ThreadManager {
   async closeAll(): Promise<void> {
     // Shutdown does not wait for a disconnected client to come back.
     this.grace.clear();
-    await Promise.all([...this.live.values()].map((l) => this.unload(l).catch(() => undefined)));
+    await Promise.all([...this.live.values()].map((l) => this.unload(l).catch((e: unknown) => this.deps.log.error({ err: e, threadId: l.thread.id }, "could not unload a thread"))));
   }
 }

@@ -1,6 +1,6 @@
 // The thread API around turns, against the real daemon: list paging, archive/unarchive, names,
 // loaded/list, unsubscribe → thread/closed, and two connections on one thread (unix socket) that
-// both hear the turn.
+// both hear the turn, while a third, not subscribed, hears only the thread's status changes (as 0.169).
 import { spawn } from "node:child_process";
 import { createConnection, type Socket } from "node:net";
 import { join } from "node:path";
@@ -164,9 +164,10 @@ describe("two clients on one thread", () => {
         }
       });
     });
-    const [one, two] = [await lineClient(path), await lineClient(path)];
-    extra.push(() => one.socket.destroy(), () => two.socket.destroy());
-    for (const c of [one, two]) {
+    // `three` never subscribes: 0.169 still sends it every thread's status changes, and nothing else of the turn.
+    const [one, two, three] = [await lineClient(path), await lineClient(path), await lineClient(path)];
+    extra.push(() => one.socket.destroy(), () => two.socket.destroy(), () => three.socket.destroy());
+    for (const c of [one, two, three]) {
       ok(await c.request("initialize", { clientInfo: { name: "two-clients", version: "1" } }));
       c.socket.write('{"method":"initialized"}\n');
     }
@@ -181,5 +182,9 @@ describe("two clients on one thread", () => {
     expect(seen(two)).toEqual(seen(one));
     expect(seen(two)).toContain(`item/completed:"msg_shared"`);
     expect(two.messages.some((m) => m["method"] === "item/agentMessage/delta")).toBe(true);
+    const idle = (m: Json) => m["method"] === "thread/status/changed" && params(m)["threadId"] === threadId && (params(m)["status"] as Json)["type"] === "idle";
+    await three.waitFor(idle);
+    expect(three.messages.filter((m) => m["method"] === "thread/status/changed").map((m) => (params(m)["status"] as Json)["type"])).toEqual(["active", "idle"]);
+    expect(three.messages.some((m) => "method" in m && params(m)["turnId"] === turnId)).toBe(false);
   });
 });

@@ -26,7 +26,23 @@ export default function setup(): () => void {
   }
   const wireCheck = ensureWireCheck();
   if (wireCheck) process.stderr.write(`${wireCheck}\n`);
+  dropPackageBinsFromPath();
   return isolateHome();
+}
+
+/**
+ * `npm test` puts the checkout's node_modules/.bin (and each parent's) first on PATH, and every daemon
+ * a test starts passes PATH on to its commands. A checkout under /tmp (a writable root of
+ * workspace-write) then makes `cat` resolve through a folder the model could write, and the known-safe
+ * check rightly asks for it (server/core/approval/programTrust.ts): the tests would depend on where
+ * the clone lies. The daemons get the PATH the user had before npm.
+ */
+function dropPackageBinsFromPath(): void {
+  const path = process.env["PATH"] ?? "";
+  process.env["PATH"] = path
+    .split(":")
+    .filter((dir) => !/\/node_modules\/\.bin\/?$/.test(dir) && !dir.includes("/@npmcli/run-script/"))
+    .join(":");
 }
 
 /**

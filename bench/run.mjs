@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Gatehouse vs the reference `codex app-server` 0.169.0, side by side in one run on this machine.
 //
-//   node bench/run.mjs [--only startup,stdio,ws,exec,turns,threadList,approval,fuzzy,proxy] [--json out.json] [--method M] [--params JSON]
+//   node bench/run.mjs [--only startup,stdio,ws,exec,turns,threadList,approval,fuzzy,proxy,soak] [--json out.json] [--method M] [--params JSON]
 //                      [--ours "CMD"] [--ref "CMD"] [--runs N] [--requests M] [--clients C]
 //                      [--per-client R] [--rounds K] [--timeout SEC]
 //
@@ -33,6 +33,12 @@
 //            the real sandbox through the relay vs curl on the host (BENCH_PROXY_SANDBOX_RUNS (5)),
 //            target ≥ 0.8×. Upstream, proxy and client are separate processes; BENCH_PROXY_PROF=<dir>
 //            writes the proxy process's --cpu-prof profile. About 10 s here.
+//   soak     memory over BENCH_SOAK_TURNS (500; 1,000 is the target's length, about 4 min here) short
+//            turns on one thread (the model asks for exec_command `true`, then answers), the sides one
+//            after the other: every BENCH_SOAK_EVERY (100) turns VmRSS from /proc for both, and for ours
+//            the live heap (heapUsed, heapTotal, external, arrayBuffers after a forced GC) from
+//            bench/lib/memProbe.mjs, preloaded with `node --import` (the daemon has no memory knob);
+//            RSS growth from turn 100 to the last, limit ≤ 10 MB when the run reaches 1,000 turns.
 //   The round-trip cases also print the server's CPU time per request (all threads, /proc),
 //   which the machine's noise disturbs less than latency does.
 //

@@ -14,5 +14,6 @@ import turns from './turns.mjs';
 import threadList from './threadList.mjs';
 import fuzzy from './fuzzy.mjs';
 import proxy from './proxy.mjs';
+import soak from './soak.mjs';
 
-export const CASES = [startup, stdio, ws, exec, turns, threadList, approval, fuzzy, proxy];
+export const CASES = [startup, stdio, ws, exec, turns, threadList, approval, fuzzy, proxy, soak];

@@ -48,6 +48,32 @@ describe("httpPost", () => {
     expect(seen.headers?.["accept-encoding"]).toBeUndefined();
   });
 
+  it("sends a body larger than one slice byte for byte, a surrogate pair on the slice boundary intact", async () => {
+    let seen: { length?: string; body?: string } = {};
+    const url = await serve((req, body, res) => {
+      seen = { length: req.headers["content-length"], body };
+      res.writeHead(200);
+      res.end();
+    });
+    // 16,383 units then an emoji: its two halves straddle the first 16 Ki-unit slice.
+    const body = `${"a".repeat(16 * 1024 - 1)}😀${"ü".repeat(40_000)}€😀`;
+    const answer = await httpPost(url, {}, body, new AbortController().signal);
+    await drain(answer.body);
+    expect(seen.length).toBe(String(Buffer.byteLength(body, "utf8")));
+    expect(seen.body).toBe(body);
+  });
+
+  it("sends an empty body with length 0", async () => {
+    let seen: { length?: string; body?: string } = {};
+    const url = await serve((req, body, res) => {
+      seen = { length: req.headers["content-length"], body };
+      res.writeHead(200);
+      res.end();
+    });
+    await drain((await httpPost(url, {}, "", new AbortController().signal)).body);
+    expect(seen).toEqual({ length: "0", body: "" });
+  });
+
   it("gives an error answer's body as text", async () => {
     const url = await serve((_req, _body, res) => {
       res.writeHead(401, { "content-type": "application/json" });

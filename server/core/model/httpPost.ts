@@ -56,13 +56,27 @@ function answerOf(res: IncomingMessage): HttpAnswer {
   };
 }
 
+/**
+ * The body goes out in slices of at most this many UTF-16 units (≤ 48 KiB of UTF-8 each) rather than
+ * as one Buffer of the whole body. A model request carries the thread's whole history, so it grows a
+ * little with every turn; one malloc'd buffer of a slightly larger size per request is glibc's worst
+ * case (each is carved from fresh heap, the freed ones are too small for the next, and glibc's raised
+ * mmap threshold keeps them off mmap). In the bench's soak case that held ~13 MB more resident over
+ * turns 100-600 (the main arena alone 4 → 9.5 MB); in slices the main arena grew < 1 MB.
+ */
+const BODY_CHUNK = 16 * 1024;
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
 export const httpPost: HttpPost = (url, headers, body, signal) =>
   new Promise<HttpAnswer>((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const target = new URL(url);
     const send = target.protocol === "https:" ? httpsRequest : target.protocol === "http:" ? httpRequest : null;
     if (!send) return reject(new Error(`cannot POST to ${url}: only http and https URLs are supported`));
-    const payload = Buffer.from(body, "utf8");
+    const length = Buffer.byteLength(body, "utf8");
     let req: ClientRequest;
     let res: IncomingMessage | undefined;
     const onAbort = () => {
@@ -73,7 +87,7 @@ export const httpPost: HttpPost = (url, headers, body, signal) =>
     };
     const release = () => signal.removeEventListener("abort", onAbort);
     try {
-      req = send(target, { method: "POST", headers: { ...headers, "content-length": String(payload.length) } });
+      req = send(target, { method: "POST", headers: { ...headers, "content-length": String(length) } });
     } catch (e) {
       return reject(e);
     }
@@ -89,5 +103,12 @@ export const httpPost: HttpPost = (url, headers, body, signal) =>
       answer.once("close", release);
       resolve(answerOf(answer));
     });
-    req.end(payload);
+    for (let at = 0; at < body.length; ) {
+      let end = Math.min(body.length, at + BODY_CHUNK);
+      // Never split a surrogate pair: each half alone would be encoded as U+FFFD.
+      if (end < body.length && isHighSurrogate(body.charCodeAt(end - 1))) end -= 1;
+      req.write(body.slice(at, end), "utf8");
+      at = end;
+    }
+    req.end();
   });

@@ -28,8 +28,8 @@ describe.each([
   const tty = buildSeccompProgram({ arch, tty: true });
   const run = (p: typeof prog, n: number, args: bigint[] = [], a: number = audit): number => evaluateSeccomp(p, { nr: n, arch: a, args });
 
-  it("denies ptrace, process_vm_*, io_uring_* with EPERM", () => {
-    for (const n of [nr.ptrace, nr.process_vm_readv, nr.process_vm_writev, nr.io_uring_setup, nr.io_uring_enter, nr.io_uring_register]) {
+  it("denies ptrace, process_vm_*, io_uring_*, pidfd_getfd with EPERM", () => {
+    for (const n of [nr.ptrace, nr.process_vm_readv, nr.process_vm_writev, nr.io_uring_setup, nr.io_uring_enter, nr.io_uring_register, nr.pidfd_getfd]) {
       expect(run(prog, n)).toBe(EPERM);
       expect(run(tty, n)).toBe(EPERM);
     }

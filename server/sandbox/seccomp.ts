@@ -6,8 +6,11 @@
 //  1. arch != the host's native audit arch (x86_64 or aarch64)  → KILL_PROCESS. A 64-bit process can
 //     still enter the i386 ABI (`int 0x80`), whose `socketcall` would bypass rule 4.
 //  2. x86_64 only: nr >= 0x40000000 (the x32 ABI)               → EPERM.
-//  3. ptrace, process_vm_readv/writev, io_uring_setup/enter/register → EPERM. io_uring can open
-//     sockets outside seccomp's view; ptrace would let the command hijack other sandboxed processes.
+//  3. ptrace, process_vm_readv/writev, io_uring_setup/enter/register, pidfd_getfd → EPERM. io_uring
+//     can open sockets outside seccomp's view; ptrace would let the command hijack other sandboxed
+//     processes; pidfd_getfd would let it copy another process's descriptors, such as the managed
+//     network relay's IPC channel to the daemon (only a denial of service, since a socket's owner is
+//     the channel it came through, but nothing in a sandbox needs it).
 //  4. socket(AF_UNIX, …)                                        → EPERM. A network namespace does not
 //     isolate path-based unix sockets (docker.sock, ssh-agent; E15). socketpair stays allowed.
 //  5. tty runs only: ioctl(fd, TIOCSTI | TIOCLINUX, …)          → EPERM. PTY sessions keep the
@@ -60,6 +63,7 @@ export interface ArchTable {
     readonly io_uring_setup: number;
     readonly io_uring_enter: number;
     readonly io_uring_register: number;
+    readonly pidfd_getfd: number;
   };
 }
 
@@ -67,12 +71,12 @@ export const ARCHES: Readonly<Record<SeccompArch, ArchTable>> = {
   x64: {
     audit: AUDIT_ARCH_X86_64,
     x32: true,
-    nr: { socket: 41, ioctl: 16, ptrace: 101, process_vm_readv: 310, process_vm_writev: 311, io_uring_setup: 425, io_uring_enter: 426, io_uring_register: 427 },
+    nr: { socket: 41, ioctl: 16, ptrace: 101, process_vm_readv: 310, process_vm_writev: 311, io_uring_setup: 425, io_uring_enter: 426, io_uring_register: 427, pidfd_getfd: 438 },
   },
   arm64: {
     audit: AUDIT_ARCH_AARCH64,
     x32: false,
-    nr: { socket: 198, ioctl: 29, ptrace: 117, process_vm_readv: 270, process_vm_writev: 271, io_uring_setup: 425, io_uring_enter: 426, io_uring_register: 427 },
+    nr: { socket: 198, ioctl: 29, ptrace: 117, process_vm_readv: 270, process_vm_writev: 271, io_uring_setup: 425, io_uring_enter: 426, io_uring_register: 427, pidfd_getfd: 438 },
   },
 };
 
@@ -121,6 +125,7 @@ export function buildSeccompProgram(opts: SeccompOptions): BpfInstruction[] {
     a.nr.io_uring_setup,
     a.nr.io_uring_enter,
     a.nr.io_uring_register,
+    a.nr.pidfd_getfd,
   ];
   const items: Item[] = [
     { code: BPF_LD_W_ABS, k: OFF_ARCH },

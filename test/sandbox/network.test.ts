@@ -2,6 +2,7 @@
 // services listen on 127.0.0.1 (or a unix socket) and record every contact, so "0 escapes" is checked
 // on the host, not only from the command's own report. Each comment names the protection and how the
 // test was shown to fail with it removed.
+import { spawnSync } from "node:child_process";
 import * as dgram from "node:dgram";
 import * as fs from "node:fs";
 import * as net from "node:net";
@@ -136,6 +137,17 @@ describe("seccomp filter", () => {
     const { ws } = workspace();
     const r = await run([PERL, "-e", `my $r = syscall(${process.arch === "arm64" ? 117 : 101}, 0, 0, 0, 0); print "ptrace=$r errno=", $!+0, "\\n"`], WS_ONLY, ws);
     expect(r.stdout).toBe("ptrace=-1 errno=1\n");
+  });
+
+  // pidfd_getfd. Protection: seccomp → EPERM, so a command cannot copy another process's descriptors
+  // (the managed network relay's IPC channel). Without the rule the call reaches the kernel, which
+  // answers EBADF for the bad pidfd given here.
+  it("pidfd_getfd is refused", async () => {
+    const { ws } = workspace();
+    const r = await run([PERL, "-e", `my $r = syscall(438, -1, 0, 0); print "pidfd_getfd=$r errno=", $!+0, "\\n"`], WS_ONLY, ws);
+    expect(r.stdout).toBe("pidfd_getfd=-1 errno=1\n");
+    const host = spawnSync(PERL, ["-e", `my $r = syscall(438, -1, 0, 0); print "pidfd_getfd=$r errno=", $!+0, "\\n"`], { encoding: "utf8" });
+    expect(host.stdout).toBe("pidfd_getfd=-1 errno=9\n");
   });
 
   // #21 io_uring. Protection: seccomp io_uring_setup → EPERM (io_uring can create sockets outside

@@ -62,6 +62,11 @@ describe("detectSandboxDenial", () => {
     expect(detect("strace: PTRACE_TRACEME: Operation not permitted")).toMatchObject({ kind: "syscall" });
     expect(detect("curl: (6) Could not resolve host: example.com", 6)).toMatchObject({ kind: "network", message: "sandbox: network access denied (network is disabled for workspace-write)" });
     expect(detect("curl: (6) Could not resolve host: example.com", 6, { ...ctx, networkIsolated: false })).toBeUndefined();
+    // With managed networking only the proxy leads out: the report says so, not that the network is off.
+    expect(detect("curl: (7) Failed to connect to 127.0.0.2 port 80: Connection refused", 7, { ...ctx, managedProxy: true })).toMatchObject({
+      kind: "network",
+      message: "sandbox: network access denied (only the managed proxy is reachable under workspace-write: use the proxy variables (HTTP_PROXY, ALL_PROXY…))",
+    });
   });
 
   it("says nothing for unsandboxed runs, success, and ordinary failures; 159 is SIGSYS", () => {

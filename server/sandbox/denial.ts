@@ -33,6 +33,8 @@ export interface DenialContext {
   readonly writableRoots: readonly string[];
   readonly rules: readonly PlannedRule[];
   readonly networkIsolated: boolean;
+  /** Isolated except for the daemon's managed proxy (the proxy variables in the environment lead out). */
+  readonly managedProxy?: boolean;
 }
 
 const ERRNO_PATTERNS: readonly { re: RegExp; errno: "EROFS" | "EACCES" | "EBUSY" | "EXDEV" | "EPERM" }[] = [
@@ -147,7 +149,8 @@ export function detectSandboxDenial(input: DenialInput): SandboxDenial | undefin
     }
   }
   if (ctx.networkIsolated && NETWORK_FAILURE.test(text)) {
-    return { kind: "network", operation: "connect", message: `sandbox: network access denied (network is disabled for ${ctx.policyLabel})` };
+    const why = ctx.managedProxy ? `only the managed proxy is reachable under ${ctx.policyLabel}: use the proxy variables (HTTP_PROXY, ALL_PROXY…)` : `network is disabled for ${ctx.policyLabel}`;
+    return { kind: "network", operation: "connect", message: `sandbox: network access denied (${why})` };
   }
   if (GENERIC_KEYWORDS.test(text)) return { kind: "syscall", message: "sandbox: the command was refused by the sandbox" };
   if (exitCode === 159) return { kind: "syscall", operation: "syscall", message: "sandbox: the command was killed by the seccomp filter (SIGSYS)" };

@@ -395,6 +395,7 @@ export function createLinuxLauncher(deps: LinuxLauncherDeps = {}): SandboxLaunch
           writableRoots: plan.writableRoots,
           rules,
           networkIsolated: plan.input.network === "isolated",
+          ...(managed !== undefined && ports !== undefined ? { managedProxy: true } : {}),
         },
         finalize,
         ...(managed !== undefined && ports !== undefined ? { relay: { proxy: managed.proxy, owner: managed.owner, ports } } : {}),

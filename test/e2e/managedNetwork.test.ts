@@ -147,6 +147,7 @@ describe.runIf(hasBwrap && hasCurl)("managed networking (real daemon, real bubbl
         exec("together", `for i in 1 2 3; do ${curl(`${shared.url}/together-$i`)} & done; wait`),
         exec("again", curl(`${shared.url}/again`)),
         exec("bypass", `curl -sS --max-time 5 --noproxy '*' ${allowed.url}/bypass; echo rc=$?`),
+        exec("bypassFails", `curl -sS --max-time 5 --noproxy '*' ${allowed.url}/bypass`),
         exec("undici", undiciFetch(`${allowed.url}/undici`)),
         exec("nodeFetch", plainFetch(`${allowed.url}/fetch`)),
         exec("git", `git ls-remote ${allowed.url}/repo.git`),
@@ -206,6 +207,8 @@ describe.runIf(hasBwrap && hasCurl)("managed networking (real daemon, real bubbl
     // A tool that ignores the proxy variables has no route out.
     expect(net.completed("bypass")["aggregatedOutput"]).toMatch(/rc=(7|28)/);
     expect(allowed.requests).not.toContain("GET /bypass");
+    // The sandbox's report names the way out rather than saying the network is off.
+    expect(net.completed("bypassFails")).toMatchObject({ status: "failed", aggregatedOutput: expect.stringContaining("only the managed proxy is reachable") });
     // Node's fetch through undici's EnvHttpProxyAgent works; Node 20's own fetch ignores the proxy variables and fails closed.
     expect(net.completed("undici")["aggregatedOutput"]).toContain("undici: hello from 127.0.0.4");
     expect(net.completed("nodeFetch")).toMatchObject({ status: "failed" });

@@ -63,6 +63,9 @@ export class RpcConnection {
       const controller = new AbortController();
       const onAbort = (): void => controller.abort();
       this.abort.signal.addEventListener("abort", onAbort, { once: true });
+      // A cancel read before its request was dispatched comes as an already-cancelled token whose
+      // event never fires: check it, or the handler would never hear of it.
+      if (token.isCancellationRequested) controller.abort();
       const sub = token.onCancellationRequested(onAbort);
       try {
         return await options.dispatcher.handleRequest(method, params, { ...ctxBase, signal: controller.signal });

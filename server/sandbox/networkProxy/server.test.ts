@@ -449,7 +449,9 @@ describe("bad input", () => {
   it("a client that never finishes its request head, or its SOCKS handshake, is closed", async () => {
     const h = await start({ decide: allowAll, handshakeTimeoutMs: 1 });
     expect([...(await exchange(h.httpPort, "GET http://127.0.0.2/ HTTP/1.1\r\nHost: 127"))]).toEqual([]);
-    expect([...(await exchange(h.socksPort, Buffer.from([0x05, 0x01, 0x00])))]).toEqual([0x05, 0x00]);
+    // With a 1 ms deadline the greeting may be answered before the deadline closes the socket, or not
+    // (the order depends on the machine's load); either way the socket closes with the request unanswered.
+    expect([[], [0x05, 0x00]]).toContainEqual([...(await exchange(h.socksPort, Buffer.from([0x05, 0x01, 0x00])))]);
     expect(h.asks).toEqual([]);
   });
 

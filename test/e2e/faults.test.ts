@@ -8,22 +8,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { mountTmpfs, tmpfsUnavailable, type Tmpfs } from "../../server/core/store/tmpfs.testutil.js";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import type { TempHome } from "../helpers/home.js";
-import { evFunctionCall, evMessage, startMockResponses, turn, type MockResponses } from "../helpers/mockResponses.js";
+import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses } from "../helpers/mockResponses.js";
 
-function config(mock: MockResponses, sandbox = "read-only"): string {
-  return `model = "gpt-5.5"
-model_provider = "mock"
-approval_policy = "never"
-sandbox_mode = "${sandbox}"
-
-[model_providers.mock]
-name = "mock"
-base_url = "${mock.baseUrl}"
-wire_api = "responses"
-request_max_retries = 0
-stream_max_retries = 0
-`;
-}
+const config = (mock: MockResponses, sandboxMode = "read-only"): string => mockDaemonConfig(mock.baseUrl, { sandboxMode });
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {

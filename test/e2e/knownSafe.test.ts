@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type Json } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
-import { evFunctionCall, evMessage, startMockResponses, turn } from "../helpers/mockResponses.js";
+import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn } from "../helpers/mockResponses.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -59,17 +59,7 @@ describe("known-safe commands on the real daemon (untrusted, workspace-write)", 
     });
     const d = startDaemon({
       home,
-      config: `model = "gpt-5.5"
-model_provider = "mock"
-approval_policy = "untrusted"
-sandbox_mode = "workspace-write"
-[model_providers.mock]
-name = "mock"
-base_url = "${mock.baseUrl}"
-wire_api = "responses"
-request_max_retries = 0
-stream_max_retries = 0
-`,
+      config: mockDaemonConfig(mock.baseUrl, { approvalPolicy: "untrusted", sandboxMode: "workspace-write" }),
     });
     cleanups.push(async () => {
       await d.stop();

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
-import { evFunctionCall, evMessage, startMockResponses, turn } from "../helpers/mockResponses.js";
+import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn } from "../helpers/mockResponses.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -19,7 +19,7 @@ async function runTurnWith(args: string[], env: NodeJS.ProcessEnv): Promise<stri
   const mock = await startMockResponses({ script: [turn(evFunctionCall("c1", "exec_command", { cmd: "true" })), turn(evMessage("m1", "done"))] });
   const cwd = join(home.base, "cwd");
   mkdirSync(cwd);
-  const config = `model = "gpt-5.5"\nmodel_provider = "mock"\napproval_policy = "on-request"\nsandbox_mode = "workspace-write"\n[model_providers.mock]\nname = "mock"\nbase_url = "${mock.baseUrl}"\nwire_api = "responses"\nrequest_max_retries = 0\nstream_max_retries = 0\n`;
+  const config = mockDaemonConfig(mock.baseUrl, { approvalPolicy: "on-request", sandboxMode: "workspace-write" });
   const d: RawDaemon = startDaemon({ home, config, args, env });
   cleanups.push(async () => {
     await d.stop();

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
-import { evFunctionCall, evMessage, startMockResponses, turn, type MockResponses } from "../helpers/mockResponses.js";
+import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses } from "../helpers/mockResponses.js";
 import { makeBareRepo, makePipIndex, startUpstream } from "../helpers/upstreams.js";
 
 const hasBwrap = existsSync("/usr/bin/bwrap");
@@ -47,23 +47,13 @@ function config(mockUrl: string, o: { policy?: string; allowLocal?: boolean; dom
   const domains = Object.entries(o.domains ?? {})
     .map(([k, v]) => `"${k}" = "${v}"`)
     .join(", ");
-  return `model = "gpt-5.5"
-model_provider = "mock"
-approval_policy = "${o.policy ?? "on-request"}"
-sandbox_mode = "workspace-write"
-[sandbox_workspace_write]
+  const tables = `[sandbox_workspace_write]
 network_access = true
 [features.network_proxy]
 enabled = true
 allow_local_binding = ${o.allowLocal ?? true}
-domains = { ${domains} }
-[model_providers.mock]
-name = "mock"
-base_url = "${mockUrl}"
-wire_api = "responses"
-request_max_retries = 0
-stream_max_retries = 0
-`;
+domains = { ${domains} }`;
+  return mockDaemonConfig(mockUrl, { approvalPolicy: o.policy ?? "on-request", sandboxMode: "workspace-write", tables });
 }
 
 interface Net {

@@ -9,27 +9,14 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
-import { evCustomToolCall, evFunctionCall, evMessage, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
+import { evCustomToolCall, evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function config(baseUrl: string, model: string, policy: string): string {
-  return `model = "${model}"
-model_provider = "mock"
-approval_policy = "${policy}"
-sandbox_mode = "workspace-write"
-
-[model_providers.mock]
-name = "mock"
-base_url = "${baseUrl}"
-wire_api = "responses"
-request_max_retries = 0
-stream_max_retries = 0
-`;
-}
+const config = (baseUrl: string, model: string, approvalPolicy: string): string => mockDaemonConfig(baseUrl, { model, approvalPolicy, sandboxMode: "workspace-write" });
 
 const exec = (callId: string, cmd: string) => evFunctionCall(callId, "exec_command", { cmd });
 const shellArgv = (callId: string, script: string) => evFunctionCall(callId, "shell", { command: ["bash", "-c", script] });

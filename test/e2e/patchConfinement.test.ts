@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
-import { evCustomToolCall, evMessage, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
+import { evCustomToolCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -40,7 +40,8 @@ async function setup(policy: string, script: ScriptEntry[], tmpIsRoot = false): 
   mkdirSync(cwd);
   mkdirSync(outside);
   writeFileSync(join(outside, "victim.txt"), "secret\n");
-  const config = `model = "gpt-5.5"\nmodel_provider = "mock"\napproval_policy = "${policy}"\nsandbox_mode = "workspace-write"\n[sandbox_workspace_write]\nexclude_slash_tmp = ${!tmpIsRoot}\nexclude_tmpdir_env_var = ${!tmpIsRoot}\n[model_providers.mock]\nname = "mock"\nbase_url = "${mock.baseUrl}"\nwire_api = "responses"\nrequest_max_retries = 0\nstream_max_retries = 0\n`;
+  const tables = `[sandbox_workspace_write]\nexclude_slash_tmp = ${!tmpIsRoot}\nexclude_tmpdir_env_var = ${!tmpIsRoot}`;
+  const config = mockDaemonConfig(mock.baseUrl, { approvalPolicy: policy, sandboxMode: "workspace-write", tables });
   const d = startDaemon({ home, config });
   cleanups.push(async () => {
     await d.stop();

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
-import { evFunctionCall, evMessage, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
+import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -53,7 +53,7 @@ async function setup(model: string, script: ScriptEntry[]): Promise<Setup> {
   const mock = await startMockResponses({ script });
   const cwd = join(home.base, "cwd");
   mkdirSync(join(cwd, "sub"), { recursive: true });
-  const config = `model = "${model}"\nmodel_provider = "mock"\napproval_policy = "untrusted"\nsandbox_mode = "workspace-write"\n[model_providers.mock]\nname = "mock"\nbase_url = "${mock.baseUrl}"\nwire_api = "responses"\nrequest_max_retries = 0\nstream_max_retries = 0\n`;
+  const config = mockDaemonConfig(mock.baseUrl, { model, approvalPolicy: "untrusted", sandboxMode: "workspace-write" });
   const d = startDaemon({ home, config });
   cleanups.push(async () => {
     await d.stop();

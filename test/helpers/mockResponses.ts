@@ -65,6 +65,25 @@ export function resetConnection(): MockAction {
 }
 
 /** A whole response: created, the given items, completed. */
+/**
+ * A daemon's config.toml against this mock: model and policies at the top, then `tables` (any TOML
+ * tables the test needs), then the mock provider, which never retries (a failing answer fails at once).
+ */
+export function mockDaemonConfig(baseUrl: string, o: { model?: string; approvalPolicy?: string; sandboxMode?: string; tables?: string } = {}): string {
+  return `model = "${o.model ?? "gpt-5.5"}"
+model_provider = "mock"
+approval_policy = "${o.approvalPolicy ?? "never"}"
+sandbox_mode = "${o.sandboxMode ?? "read-only"}"
+${o.tables ?? ""}
+[model_providers.mock]
+name = "mock"
+base_url = "${baseUrl}"
+wire_api = "responses"
+request_max_retries = 0
+stream_max_retries = 0
+`;
+}
+
 export function turn(...items: EvInput[]): MockAction {
   return sse(evCreated(), ...items, evCompleted());
 }

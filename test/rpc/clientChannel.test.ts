@@ -2,54 +2,14 @@
 // answer to a pending request resolves it; a late answer (after the request was given up), a second
 // answer to the same id, and an answer to an id never sent change nothing and each produce a
 // `warning` to the client. vscode-jsonrpc alone drops the last two without a trace.
-import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Dispatcher } from "../../server/dispatch/dispatcher.js";
-import { createLogger } from "../../server/log.js";
-import { JsonLineMessageReader } from "../../server/transport/jsonLineReader.js";
-import { JsonLineMessageWriter } from "../../server/transport/jsonLineWriter.js";
 import { ServerRequestAbandoned } from "../../server/core/ports.js";
-import { RpcConnection } from "../../server/rpc/connection.js";
+import { closeMemoryConnections, memoryConnection, type Json } from "../helpers/memoryConnection.js";
 
-type Json = Record<string, unknown>;
-
-const open: PassThrough[] = [];
-afterEach(() => {
-  for (const s of open.splice(0)) s.end();
-});
+afterEach(closeMemoryConnections);
 
 function harness() {
-  const toServer = new PassThrough();
-  const fromServer = new PassThrough();
-  open.push(toServer);
-  const out: Json[] = [];
-  const waiters = new Set<() => void>();
-  let buf = "";
-  fromServer.setEncoding("utf8");
-  fromServer.on("data", (c: string) => {
-    buf += c;
-    let nl: number;
-    while ((nl = buf.indexOf("\n")) >= 0) {
-      out.push(JSON.parse(buf.slice(0, nl)) as Json);
-      buf = buf.slice(nl + 1);
-    }
-    for (const w of [...waiters]) w();
-  });
-  const dispatcher = { handleRequest: () => Promise.resolve({}) } as unknown as Dispatcher;
-  const conn = new RpcConnection({ reader: new JsonLineMessageReader(toServer), writer: new JsonLineMessageWriter(fromServer), transport: "unix", dispatcher, log: createLogger("silent") });
-  const waitFor = (match: (m: Json) => boolean): Promise<Json> =>
-    new Promise((resolve) => {
-      const check = (): void => {
-        const m = out.find(match);
-        if (m) {
-          waiters.delete(check);
-          resolve(m);
-        }
-      };
-      waiters.add(check);
-      check();
-    });
-  const send = (m: Json): void => void toServer.write(`${JSON.stringify(m)}\n`);
+  const { conn, out, send, waitFor } = memoryConnection({ dispatcher: { handleRequest: () => Promise.resolve({}), initialized: () => undefined } });
   // A round trip through the connection: everything sent before it has been read.
   let ping = 0;
   const sync = async (): Promise<void> => {

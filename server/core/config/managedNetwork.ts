@@ -32,16 +32,12 @@
 //  - allow_local_binding defaults to false; requirements can forbid it (false) but not force it on.
 //  - The lists are unions over the tables; `managed_allowed_domains_only = true` keeps only the
 //    requirements' allow entries. Deny entries from any table always apply.
+import type { NetworkMode, NetworkPolicy } from "../../sandbox/networkProxy/index.js";
 import { isPlainObject, type JsonObject, type JsonValue } from "./json.js";
 import type { ConfigWarningNotification } from "./types.js";
 
-export type ManagedNetworkMode = "limited" | "full";
-
-export interface ManagedNetworkSettings {
-  readonly mode: ManagedNetworkMode;
-  readonly allowedDomains: readonly string[];
-  readonly deniedDomains: readonly string[];
-  readonly allowLocalBinding: boolean;
+/** The proxy's policy as config gives it (rules files' hosts are added by the network service), plus how to ask. */
+export interface ManagedNetworkSettings extends NetworkPolicy {
   /** Whether a target no list decides may be asked about (requirements present, as 0.169). */
   readonly prompts: boolean;
   /** ms a network prompt may wait before the target is denied. */
@@ -119,7 +115,7 @@ export function readManagedNetwork(input: ManagedNetworkInputs): { settings: Man
   if (feature) sources.push({ table: feature, where: "config.toml [features.network_proxy]", managed: false });
   if (req && requirementsOn) sources.push({ table: req, where: "requirements.toml [experimental_network]", managed: true });
 
-  let mode: ManagedNetworkMode = "full";
+  let mode: NetworkMode = "full";
   let localBinding: boolean | null = null;
   const allow: string[] = [];
   const managedAllow: string[] = [];

@@ -149,9 +149,10 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
         verdict.sandboxed,
       )) ?? null;
     // An escalated command leaves the sandbox and the proxy behind: no proxy variables point it back.
-    const env = !verdict.sandboxed && ctx.managedNetwork?.enabled() === true ? withoutManagedProxyEnv(launchEnv) : launch.env;
+    // launchEnv is what the gate judged; handing it on spares the launcher building it again.
+    const env = !verdict.sandboxed && ctx.managedNetwork?.enabled() === true ? withoutManagedProxyEnv(launchEnv) : launchEnv;
     request = await ctx.launcher.transform(launch.argv, policy, spec.cwd, {
-      ...(env ? { env } : {}),
+      env,
       ...(ctx.daemonPaths ? { daemonPaths: ctx.daemonPaths } : {}),
       ...(lease ? { managedNetwork: { proxy: lease.proxy, owner: lease.owner, allowLocalBinding: lease.allowLocalBinding } } : {}),
     });

@@ -61,23 +61,30 @@ export async function createApp(options: AppOptions): Promise<App> {
   // The one managed network proxy and its approvals: the module is imported, and the proxy started,
   // by the first command that runs with managed networking (config turns it on), never at start-up.
   const network = lazyService(async () => new (await import("./core/approval/networkService.js")).ManagedNetworkService({ home: options.home, log, config }));
+  // thread/start needs the manager and the store only: the approval, sandbox and model-client code
+  // load on the first turn (or the prewarm after the first answer), not on the first thread request.
+  const approvals = lazyService(
+    async () =>
+      new (await import("./core/approval/gate.js")).ApprovalService({
+        home: options.home,
+        log,
+        timeoutMs: () => config.effective.approvalTimeoutMs,
+        knownSafeCommands: () => config.effective.knownSafeCommands,
+      }),
+  );
   const threads = lazyService(async () => {
-    const [{ ThreadManager }, { ApprovalService }, { createModelClient }] = await Promise.all([
-      import("./core/threads/threadManager.js"),
-      import("./core/approval/gate.js"),
-      import("./core/model/modelClient.js"),
-    ]);
-    const [providers, accounts] = await Promise.all([demo.get(), account.get()]);
+    const { ThreadManager } = await import("./core/threads/threadManager.js");
     return new ThreadManager({
       config,
-      approvals: new ApprovalService({ home: options.home, log, timeoutMs: () => config.effective.approvalTimeoutMs, knownSafeCommands: () => config.effective.knownSafeCommands }),
-      launcher: await launcher.get(),
+      approvals: () => approvals.get(),
+      launcher: () => launcher.get(),
       log,
       cliVersion: GATEHOUSE_VERSION,
       network: () => network.get(),
       broadcast,
       contextWindow: (model) => config.effective.modelContextWindow ?? (model.startsWith("gpt-5") ? 258_400 : null),
       models: async (providerId, effective) => {
+        const [{ createModelClient }, providers, accounts] = await Promise.all([import("./core/model/modelClient.js"), demo.get(), account.get()]);
         const info = await providers.resolve(effective.modelProviders[providerId] ?? effective.modelProvider);
         return {
           client: createModelClient(info, { userAgent: `gatehouse/${GATEHOUSE_VERSION}`, originator: "gatehouse", log, bearerToken: await accounts.bearerFor(info) }),

@@ -3,6 +3,7 @@
 // Conventions (architecture.md §3): optional params fields are .nullish(), optional result fields .nullable()
 // and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
 import * as z from "zod";
+import { NoParams, request, type RequestTable } from "../define.js";
 
 export const PlanType = z.enum(["free", "go", "plus", "pro", "prolite", "promax", "team", "self_serve_business_prolite", "self_serve_business_usage_based", "business", "ent26", "enterprise_cbp_automation", "enterprise_cbp_usage_based", "enterprise", "edu", "edu_plus", "edu_pro", "sci", "sci_plus", "unknown"]).meta({ id: "PlanType" });
 export type PlanType = z.infer<typeof PlanType>;
@@ -171,3 +172,11 @@ export type LoginAccountResponse = z.infer<typeof LoginAccountResponse>;
 
 export const LogoutAccountResponse = z.record(z.string(), z.unknown()).meta({ id: "LogoutAccountResponse" });
 export type LogoutAccountResponse = z.infer<typeof LogoutAccountResponse>;
+
+/** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */
+export const accountRequests = {
+  "account/login/start": request(LoginAccountParams, LoginAccountResponse),
+  "account/login/cancel": request(CancelLoginAccountParams, CancelLoginAccountResponse),
+  "account/logout": request(NoParams, LogoutAccountResponse),
+  "account/read": request(GetAccountParams, GetAccountResponse),
+} as const satisfies RequestTable;

@@ -3,6 +3,7 @@
 // Conventions (architecture.md §3): optional params fields are .nullish(), optional result fields .nullable()
 // and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
 import * as z from "zod";
+import { request, type RequestTable } from "../define.js";
 import { AbsolutePathBuf, CyberAccessProgram, LegacyAppPathString, ReasoningEffort } from "./shared.js";
 
 export const ExperimentalFeatureStage = z.union([
@@ -280,3 +281,11 @@ export const SkillsListResponse = z.object({
   data: z.array(SkillsListEntry),
 }).meta({ id: "SkillsListResponse" });
 export type SkillsListResponse = z.infer<typeof SkillsListResponse>;
+
+/** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */
+export const catalogRequests = {
+  "skills/list": request(SkillsListParams, SkillsListResponse),
+  "model/list": request(ModelListParams, ModelListResponse),
+  "modelProvider/list": request(ModelProviderListParams, ModelProviderListResponse),
+  "experimentalFeature/list": request(ExperimentalFeatureListParams, ExperimentalFeatureListResponse),
+} as const satisfies RequestTable;

@@ -3,6 +3,7 @@
 // Conventions (architecture.md §3): optional params fields are .nullish(), optional result fields .nullable()
 // and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
 import * as z from "zod";
+import { request, type RequestTable } from "../define.js";
 import { SandboxPolicy } from "./shared.js";
 
 /** Stream label for `command/exec/outputDelta` notifications. */
@@ -146,3 +147,11 @@ export type CommandExecWriteParams = z.infer<typeof CommandExecWriteParams>;
 /** Empty success response for `command/exec/write`. */
 export const CommandExecWriteResponse = z.record(z.string(), z.unknown()).meta({ id: "CommandExecWriteResponse" });
 export type CommandExecWriteResponse = z.infer<typeof CommandExecWriteResponse>;
+
+/** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */
+export const commandExecRequests = {
+  "command/exec": request(CommandExecParams, CommandExecResponse),
+  "command/exec/write": request(CommandExecWriteParams, CommandExecWriteResponse),
+  "command/exec/terminate": request(CommandExecTerminateParams, CommandExecTerminateResponse),
+  "command/exec/resize": request(CommandExecResizeParams, CommandExecResizeResponse),
+} as const satisfies RequestTable;

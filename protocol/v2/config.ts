@@ -3,6 +3,7 @@
 // Conventions (architecture.md §3): optional params fields are .nullish(), optional result fields .nullable()
 // and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
 import * as z from "zod";
+import { global, NoParams, request, type RequestTable } from "../define.js";
 import { AbsolutePathBuf, ApprovalsReviewer, AskForApproval, LegacyAppPathString, ReasoningEffort, ReasoningSummary, SandboxMode } from "./shared.js";
 
 export const AllowDenyRequirement = z.enum(["allow", "deny"]).meta({ id: "AllowDenyRequirement" });
@@ -654,3 +655,12 @@ export const PermissionProfileListResponse = z.object({
   nextCursor: z.string().nullish(),
 }).meta({ id: "PermissionProfileListResponse" });
 export type PermissionProfileListResponse = z.infer<typeof PermissionProfileListResponse>;
+
+/** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */
+export const configRequests = {
+  "permissionProfile/list": request(PermissionProfileListParams, PermissionProfileListResponse),
+  "config/read": request(ConfigReadParams, ConfigReadResponse),
+  "config/value/write": request(ConfigValueWriteParams, ConfigWriteResponse, { scope: global("config") }),
+  "config/batchWrite": request(ConfigBatchWriteParams, ConfigWriteResponse, { scope: global("config") }),
+  "configRequirements/read": request(NoParams, ConfigRequirementsReadResponse),
+} as const satisfies RequestTable;

@@ -3,6 +3,7 @@
 // Conventions (architecture.md §3): optional params fields are .nullish(), optional result fields .nullable()
 // and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
 import * as z from "zod";
+import { request, type RequestTable } from "../define.js";
 import { AbsolutePathBuf } from "./shared.js";
 
 /** Filesystem watch notification emitted for `fs/watch` subscribers. */
@@ -157,3 +158,16 @@ export type FsWriteFileParams = z.infer<typeof FsWriteFileParams>;
 /** Successful response for `fs/writeFile`. */
 export const FsWriteFileResponse = z.record(z.string(), z.unknown()).meta({ id: "FsWriteFileResponse" });
 export type FsWriteFileResponse = z.infer<typeof FsWriteFileResponse>;
+
+/** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */
+export const fsRequests = {
+  "fs/readFile": request(FsReadFileParams, FsReadFileResponse),
+  "fs/writeFile": request(FsWriteFileParams, FsWriteFileResponse),
+  "fs/createDirectory": request(FsCreateDirectoryParams, FsCreateDirectoryResponse),
+  "fs/getMetadata": request(FsGetMetadataParams, FsGetMetadataResponse),
+  "fs/readDirectory": request(FsReadDirectoryParams, FsReadDirectoryResponse),
+  "fs/remove": request(FsRemoveParams, FsRemoveResponse),
+  "fs/copy": request(FsCopyParams, FsCopyResponse),
+  "fs/watch": request(FsWatchParams, FsWatchResponse),
+  "fs/unwatch": request(FsUnwatchParams, FsUnwatchResponse),
+} as const satisfies RequestTable;

@@ -3,6 +3,7 @@
 // Conventions (architecture.md §3): optional params fields are .nullish(), optional result fields .nullable()
 // and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
 import * as z from "zod";
+import { request, type RequestTable } from "../define.js";
 import { AbsolutePathBuf } from "./paths.js";
 
 export const ClientInfo = z.object({
@@ -49,3 +50,8 @@ export const InitializeResponse = z.object({
   userAgent: z.string(),
 }).meta({ id: "InitializeResponse" });
 export type InitializeResponse = z.infer<typeof InitializeResponse>;
+
+/** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */
+export const initializeRequests = {
+  "initialize": request(InitializeParams, InitializeResponse),
+} as const satisfies RequestTable;

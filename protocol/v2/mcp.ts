@@ -3,6 +3,7 @@
 // Conventions (architecture.md §3): optional params fields are .nullish(), optional result fields .nullable()
 // and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
 import * as z from "zod";
+import { NoParams, request, type RequestTable } from "../define.js";
 
 export const McpServerStatusDetail = z.enum(["full", "toolsAndAuthOnly"]).meta({ id: "McpServerStatusDetail" });
 export type McpServerStatusDetail = z.infer<typeof McpServerStatusDetail>;
@@ -393,3 +394,11 @@ export const McpServerToolCallResponse = z.object({
   structuredContent: z.unknown().optional(),
 }).meta({ id: "McpServerToolCallResponse" });
 export type McpServerToolCallResponse = z.infer<typeof McpServerToolCallResponse>;
+
+/** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */
+export const mcpRequests = {
+  "config/mcpServer/reload": request(NoParams, McpServerRefreshResponse),
+  "mcpServerStatus/list": request(ListMcpServerStatusParams, ListMcpServerStatusResponse),
+  "mcpServer/resource/read": request(McpResourceReadParams, McpResourceReadResponse),
+  "mcpServer/tool/call": request(McpServerToolCallParams, McpServerToolCallResponse),
+} as const satisfies RequestTable;

@@ -1,75 +1,75 @@
 // THE v2 method table (reference: codex-cli 0.169.0).
 // One row per wire method; see protocol/define.ts for what is derived from it.
-import { NoParams, byThread, global, notification, request, type NotificationTable, type RequestTable } from "../define.js";
-import { AccountLoginCompletedNotification, AccountUpdatedNotification, CancelLoginAccountParams, CancelLoginAccountResponse, GetAccountParams, GetAccountResponse, LoginAccountParams, LoginAccountResponse, LogoutAccountResponse } from "./account.js";
+import { NoParams, notification, request, type NotificationTable, type RequestTable } from "../define.js";
+import { AccountLoginCompletedNotification, accountRequests, AccountUpdatedNotification } from "./account.js";
 import { ApplyPatchApprovalParams, ApplyPatchApprovalResponse, CommandExecutionRequestApprovalParams, CommandExecutionRequestApprovalResponse, ExecCommandApprovalParams, ExecCommandApprovalResponse, FileChangeRequestApprovalParams, FileChangeRequestApprovalResponse, PermissionsRequestApprovalParams, PermissionsRequestApprovalResponse } from "./approval.js";
-import { ExperimentalFeatureListParams, ExperimentalFeatureListResponse, ModelListParams, ModelListResponse, ModelProviderListParams, ModelProviderListResponse, SkillsChangedNotification, SkillsListParams, SkillsListResponse } from "./catalog.js";
-import { CommandExecOutputDeltaNotification, CommandExecParams, CommandExecResizeParams, CommandExecResizeResponse, CommandExecResponse, CommandExecTerminateParams, CommandExecTerminateResponse, CommandExecWriteParams, CommandExecWriteResponse } from "./commandExec.js";
-import { ConfigBatchWriteParams, ConfigReadParams, ConfigReadResponse, ConfigRequirementsReadResponse, ConfigValueWriteParams, ConfigWarningNotification, ConfigWriteResponse, DeprecationNoticeNotification, PermissionProfileListParams, PermissionProfileListResponse } from "./config.js";
-import { FsChangedNotification, FsCopyParams, FsCopyResponse, FsCreateDirectoryParams, FsCreateDirectoryResponse, FsGetMetadataParams, FsGetMetadataResponse, FsReadDirectoryParams, FsReadDirectoryResponse, FsReadFileParams, FsReadFileResponse, FsRemoveParams, FsRemoveResponse, FsUnwatchParams, FsUnwatchResponse, FsWatchParams, FsWatchResponse, FsWriteFileParams, FsWriteFileResponse } from "./fs.js";
-import { InitializeParams, InitializeResponse } from "./initialize.js";
+import { catalogRequests, SkillsChangedNotification } from "./catalog.js";
+import { CommandExecOutputDeltaNotification, commandExecRequests } from "./commandExec.js";
+import { configRequests, ConfigWarningNotification, DeprecationNoticeNotification } from "./config.js";
+import { FsChangedNotification, fsRequests } from "./fs.js";
+import { initializeRequests } from "./initialize.js";
 import { AgentMessageDeltaNotification, CommandExecutionOutputDeltaNotification, FileChangeOutputDeltaNotification, ItemCompletedNotification, ItemStartedNotification, McpToolCallProgressNotification, PlanDeltaNotification, ReasoningSummaryPartAddedNotification, ReasoningSummaryTextDeltaNotification, ReasoningTextDeltaNotification, TerminalInteractionNotification } from "./item.js";
-import { ListMcpServerStatusParams, ListMcpServerStatusResponse, McpResourceReadParams, McpResourceReadResponse, McpServerElicitationRequestParams, McpServerElicitationRequestResponse, McpServerRefreshResponse, McpServerStatusUpdatedNotification, McpServerToolCallParams, McpServerToolCallResponse } from "./mcp.js";
-import { ErrorNotification, FuzzyFileSearchParams, FuzzyFileSearchResponse, ServerRequestResolvedNotification, WarningNotification, WindowsSandboxReadinessResponse, WindowsWorldWritableWarningNotification } from "./misc.js";
-import { ContextCompactedNotification, ThreadArchiveParams, ThreadArchiveResponse, ThreadArchivedNotification, ThreadClosedNotification, ThreadCompactStartParams, ThreadCompactStartResponse, ThreadDeleteParams, ThreadDeleteResponse, ThreadDeletedNotification, ThreadForkParams, ThreadForkResponse, ThreadItemsListParams, ThreadItemsListResponse, ThreadListParams, ThreadListResponse, ThreadLoadedListParams, ThreadLoadedListResponse, ThreadMetadataUpdateParams, ThreadMetadataUpdateResponse, ThreadNameUpdatedNotification, ThreadReadParams, ThreadReadResponse, ThreadResumeParams, ThreadResumeResponse, ThreadRevertParams, ThreadRevertResponse, ThreadRevertedNotification, ThreadSetNameParams, ThreadSetNameResponse, ThreadShellCommandParams, ThreadShellCommandResponse, ThreadStartParams, ThreadStartResponse, ThreadStartedNotification, ThreadStatusChangedNotification, ThreadTokenUsageUpdatedNotification, ThreadTurnsListParams, ThreadTurnsListResponse, ThreadUnarchiveParams, ThreadUnarchiveResponse, ThreadUnarchivedNotification, ThreadUnsubscribeParams, ThreadUnsubscribeResponse } from "./thread.js";
+import { mcpRequests, McpServerElicitationRequestParams, McpServerElicitationRequestResponse, McpServerStatusUpdatedNotification } from "./mcp.js";
+import { ErrorNotification, miscRequests, ServerRequestResolvedNotification, WarningNotification, WindowsWorldWritableWarningNotification } from "./misc.js";
+import { ContextCompactedNotification, ThreadArchivedNotification, ThreadClosedNotification, ThreadDeletedNotification, ThreadNameUpdatedNotification, threadRequests, ThreadRevertedNotification, ThreadStartedNotification, ThreadStatusChangedNotification, ThreadTokenUsageUpdatedNotification, ThreadUnarchivedNotification } from "./thread.js";
 import { DynamicToolCallParams, DynamicToolCallResponse, ToolRequestUserInputParams, ToolRequestUserInputResponse } from "./toolCall.js";
-import { ReviewStartParams, ReviewStartResponse, TurnCompletedNotification, TurnDiffUpdatedNotification, TurnInterruptParams, TurnInterruptResponse, TurnPlanUpdatedNotification, TurnStartParams, TurnStartResponse, TurnStartedNotification, TurnSteerParams, TurnSteerResponse } from "./turn.js";
+import { TurnCompletedNotification, TurnDiffUpdatedNotification, TurnPlanUpdatedNotification, turnRequests, TurnStartedNotification } from "./turn.js";
 
 export const clientRequests = {
-  "initialize": request(InitializeParams, InitializeResponse),
-  "thread/start": request(ThreadStartParams, ThreadStartResponse),
-  "thread/resume": request(ThreadResumeParams, ThreadResumeResponse, { scope: byThread }),
-  "thread/fork": request(ThreadForkParams, ThreadForkResponse, { scope: byThread }),
-  "thread/archive": request(ThreadArchiveParams, ThreadArchiveResponse, { scope: byThread }),
-  "thread/delete": request(ThreadDeleteParams, ThreadDeleteResponse, { scope: byThread }),
-  "thread/unsubscribe": request(ThreadUnsubscribeParams, ThreadUnsubscribeResponse, { scope: byThread }),
-  "thread/name/set": request(ThreadSetNameParams, ThreadSetNameResponse, { scope: byThread }),
-  "thread/metadata/update": request(ThreadMetadataUpdateParams, ThreadMetadataUpdateResponse, { scope: byThread }),
-  "thread/unarchive": request(ThreadUnarchiveParams, ThreadUnarchiveResponse, { scope: byThread }),
-  "thread/compact/start": request(ThreadCompactStartParams, ThreadCompactStartResponse, { scope: byThread }),
-  "thread/shellCommand": request(ThreadShellCommandParams, ThreadShellCommandResponse, { scope: byThread }),
-  "thread/revert": request(ThreadRevertParams, ThreadRevertResponse, { scope: byThread }),
-  "thread/list": request(ThreadListParams, ThreadListResponse),
-  "thread/loaded/list": request(ThreadLoadedListParams, ThreadLoadedListResponse),
-  "thread/read": request(ThreadReadParams, ThreadReadResponse, { scope: byThread }),
-  "thread/turns/list": request(ThreadTurnsListParams, ThreadTurnsListResponse, { scope: byThread }),
-  "thread/items/list": request(ThreadItemsListParams, ThreadItemsListResponse, { scope: byThread }),
-  "skills/list": request(SkillsListParams, SkillsListResponse),
-  "fs/readFile": request(FsReadFileParams, FsReadFileResponse),
-  "fs/writeFile": request(FsWriteFileParams, FsWriteFileResponse),
-  "fs/createDirectory": request(FsCreateDirectoryParams, FsCreateDirectoryResponse),
-  "fs/getMetadata": request(FsGetMetadataParams, FsGetMetadataResponse),
-  "fs/readDirectory": request(FsReadDirectoryParams, FsReadDirectoryResponse),
-  "fs/remove": request(FsRemoveParams, FsRemoveResponse),
-  "fs/copy": request(FsCopyParams, FsCopyResponse),
-  "fs/watch": request(FsWatchParams, FsWatchResponse),
-  "fs/unwatch": request(FsUnwatchParams, FsUnwatchResponse),
-  "turn/start": request(TurnStartParams, TurnStartResponse, { scope: byThread }),
-  "turn/steer": request(TurnSteerParams, TurnSteerResponse, { scope: byThread }),
-  "turn/interrupt": request(TurnInterruptParams, TurnInterruptResponse, { scope: byThread }),
-  "review/start": request(ReviewStartParams, ReviewStartResponse, { scope: byThread }),
-  "model/list": request(ModelListParams, ModelListResponse),
-  "modelProvider/list": request(ModelProviderListParams, ModelProviderListResponse),
-  "experimentalFeature/list": request(ExperimentalFeatureListParams, ExperimentalFeatureListResponse),
-  "permissionProfile/list": request(PermissionProfileListParams, PermissionProfileListResponse),
-  "config/mcpServer/reload": request(NoParams, McpServerRefreshResponse),
-  "mcpServerStatus/list": request(ListMcpServerStatusParams, ListMcpServerStatusResponse),
-  "mcpServer/resource/read": request(McpResourceReadParams, McpResourceReadResponse),
-  "mcpServer/tool/call": request(McpServerToolCallParams, McpServerToolCallResponse),
-  "windowsSandbox/readiness": request(NoParams, WindowsSandboxReadinessResponse),
-  "account/login/start": request(LoginAccountParams, LoginAccountResponse),
-  "account/login/cancel": request(CancelLoginAccountParams, CancelLoginAccountResponse),
-  "account/logout": request(NoParams, LogoutAccountResponse),
-  "command/exec": request(CommandExecParams, CommandExecResponse),
-  "command/exec/write": request(CommandExecWriteParams, CommandExecWriteResponse),
-  "command/exec/terminate": request(CommandExecTerminateParams, CommandExecTerminateResponse),
-  "command/exec/resize": request(CommandExecResizeParams, CommandExecResizeResponse),
-  "config/read": request(ConfigReadParams, ConfigReadResponse),
-  "config/value/write": request(ConfigValueWriteParams, ConfigWriteResponse, { scope: global("config") }),
-  "config/batchWrite": request(ConfigBatchWriteParams, ConfigWriteResponse, { scope: global("config") }),
-  "configRequirements/read": request(NoParams, ConfigRequirementsReadResponse),
-  "account/read": request(GetAccountParams, GetAccountResponse),
-  "fuzzyFileSearch": request(FuzzyFileSearchParams, FuzzyFileSearchResponse),
+  "initialize": initializeRequests["initialize"],
+  "thread/start": threadRequests["thread/start"],
+  "thread/resume": threadRequests["thread/resume"],
+  "thread/fork": threadRequests["thread/fork"],
+  "thread/archive": threadRequests["thread/archive"],
+  "thread/delete": threadRequests["thread/delete"],
+  "thread/unsubscribe": threadRequests["thread/unsubscribe"],
+  "thread/name/set": threadRequests["thread/name/set"],
+  "thread/metadata/update": threadRequests["thread/metadata/update"],
+  "thread/unarchive": threadRequests["thread/unarchive"],
+  "thread/compact/start": threadRequests["thread/compact/start"],
+  "thread/shellCommand": threadRequests["thread/shellCommand"],
+  "thread/revert": threadRequests["thread/revert"],
+  "thread/list": threadRequests["thread/list"],
+  "thread/loaded/list": threadRequests["thread/loaded/list"],
+  "thread/read": threadRequests["thread/read"],
+  "thread/turns/list": threadRequests["thread/turns/list"],
+  "thread/items/list": threadRequests["thread/items/list"],
+  "skills/list": catalogRequests["skills/list"],
+  "fs/readFile": fsRequests["fs/readFile"],
+  "fs/writeFile": fsRequests["fs/writeFile"],
+  "fs/createDirectory": fsRequests["fs/createDirectory"],
+  "fs/getMetadata": fsRequests["fs/getMetadata"],
+  "fs/readDirectory": fsRequests["fs/readDirectory"],
+  "fs/remove": fsRequests["fs/remove"],
+  "fs/copy": fsRequests["fs/copy"],
+  "fs/watch": fsRequests["fs/watch"],
+  "fs/unwatch": fsRequests["fs/unwatch"],
+  "turn/start": turnRequests["turn/start"],
+  "turn/steer": turnRequests["turn/steer"],
+  "turn/interrupt": turnRequests["turn/interrupt"],
+  "review/start": turnRequests["review/start"],
+  "model/list": catalogRequests["model/list"],
+  "modelProvider/list": catalogRequests["modelProvider/list"],
+  "experimentalFeature/list": catalogRequests["experimentalFeature/list"],
+  "permissionProfile/list": configRequests["permissionProfile/list"],
+  "config/mcpServer/reload": mcpRequests["config/mcpServer/reload"],
+  "mcpServerStatus/list": mcpRequests["mcpServerStatus/list"],
+  "mcpServer/resource/read": mcpRequests["mcpServer/resource/read"],
+  "mcpServer/tool/call": mcpRequests["mcpServer/tool/call"],
+  "windowsSandbox/readiness": miscRequests["windowsSandbox/readiness"],
+  "account/login/start": accountRequests["account/login/start"],
+  "account/login/cancel": accountRequests["account/login/cancel"],
+  "account/logout": accountRequests["account/logout"],
+  "command/exec": commandExecRequests["command/exec"],
+  "command/exec/write": commandExecRequests["command/exec/write"],
+  "command/exec/terminate": commandExecRequests["command/exec/terminate"],
+  "command/exec/resize": commandExecRequests["command/exec/resize"],
+  "config/read": configRequests["config/read"],
+  "config/value/write": configRequests["config/value/write"],
+  "config/batchWrite": configRequests["config/batchWrite"],
+  "configRequirements/read": configRequests["configRequirements/read"],
+  "account/read": accountRequests["account/read"],
+  "fuzzyFileSearch": miscRequests["fuzzyFileSearch"],
 } as const satisfies RequestTable;
 
 export const serverRequests = {

@@ -3,6 +3,7 @@
 // Conventions (architecture.md §3): optional params fields are .nullish(), optional result fields .nullable()
 // and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
 import * as z from "zod";
+import { NoParams, request, type RequestTable } from "../define.js";
 import { TurnError } from "./shared.js";
 
 export const ErrorNotification = z.object({
@@ -73,3 +74,9 @@ export const WindowsWorldWritableWarningNotification = z.object({
   samplePaths: z.array(z.string()),
 }).meta({ id: "WindowsWorldWritableWarningNotification" });
 export type WindowsWorldWritableWarningNotification = z.infer<typeof WindowsWorldWritableWarningNotification>;
+
+/** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */
+export const miscRequests = {
+  "windowsSandbox/readiness": request(NoParams, WindowsSandboxReadinessResponse),
+  "fuzzyFileSearch": request(FuzzyFileSearchParams, FuzzyFileSearchResponse),
+} as const satisfies RequestTable;

@@ -3,6 +3,7 @@
 // Conventions (architecture.md §3): optional params fields are .nullish(), optional result fields .nullable()
 // and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
 import * as z from "zod";
+import { byThread, request, type RequestTable } from "../define.js";
 import { AbsolutePathBuf, ApprovalsReviewer, AskForApproval, CollaborationMode, FunctionCallOutputBody, ImageDetail, LegacyAppPathString, MessagePhase, MultiAgentMode, Personality, ReasoningEffort, SandboxMode, SandboxPolicy, ThreadId, ThreadItem, Turn, TurnEnvironmentParams, TurnItemsView } from "./shared.js";
 
 export const ActivePermissionProfile = z.object({
@@ -1105,3 +1106,24 @@ export const ThreadUnsubscribeResponse = z.object({
   status: ThreadUnsubscribeStatus,
 }).meta({ id: "ThreadUnsubscribeResponse" });
 export type ThreadUnsubscribeResponse = z.infer<typeof ThreadUnsubscribeResponse>;
+
+/** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */
+export const threadRequests = {
+  "thread/start": request(ThreadStartParams, ThreadStartResponse),
+  "thread/resume": request(ThreadResumeParams, ThreadResumeResponse, { scope: byThread }),
+  "thread/fork": request(ThreadForkParams, ThreadForkResponse, { scope: byThread }),
+  "thread/archive": request(ThreadArchiveParams, ThreadArchiveResponse, { scope: byThread }),
+  "thread/delete": request(ThreadDeleteParams, ThreadDeleteResponse, { scope: byThread }),
+  "thread/unsubscribe": request(ThreadUnsubscribeParams, ThreadUnsubscribeResponse, { scope: byThread }),
+  "thread/name/set": request(ThreadSetNameParams, ThreadSetNameResponse, { scope: byThread }),
+  "thread/metadata/update": request(ThreadMetadataUpdateParams, ThreadMetadataUpdateResponse, { scope: byThread }),
+  "thread/unarchive": request(ThreadUnarchiveParams, ThreadUnarchiveResponse, { scope: byThread }),
+  "thread/compact/start": request(ThreadCompactStartParams, ThreadCompactStartResponse, { scope: byThread }),
+  "thread/shellCommand": request(ThreadShellCommandParams, ThreadShellCommandResponse, { scope: byThread }),
+  "thread/revert": request(ThreadRevertParams, ThreadRevertResponse, { scope: byThread }),
+  "thread/list": request(ThreadListParams, ThreadListResponse),
+  "thread/loaded/list": request(ThreadLoadedListParams, ThreadLoadedListResponse),
+  "thread/read": request(ThreadReadParams, ThreadReadResponse, { scope: byThread }),
+  "thread/turns/list": request(ThreadTurnsListParams, ThreadTurnsListResponse, { scope: byThread }),
+  "thread/items/list": request(ThreadItemsListParams, ThreadItemsListResponse, { scope: byThread }),
+} as const satisfies RequestTable;

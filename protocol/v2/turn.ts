@@ -3,6 +3,7 @@
 // Conventions (architecture.md §3): optional params fields are .nullish(), optional result fields .nullable()
 // and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
 import * as z from "zod";
+import { byThread, request, type RequestTable } from "../define.js";
 import { AbsolutePathBuf, ApprovalsReviewer, AskForApproval, CollaborationMode, CyberAccessProgram, FunctionCallOutputBody, MultiAgentMode, Personality, ReasoningEffort, ReasoningSummary, SandboxPolicy, Turn, TurnEnvironmentParams, UserInput } from "./shared.js";
 
 export const AdditionalContextKind = z.enum(["untrusted", "application"]).meta({ id: "AdditionalContextKind" });
@@ -206,3 +207,11 @@ export const TurnSteerResponse = z.object({
   turnId: z.string(),
 }).meta({ id: "TurnSteerResponse" });
 export type TurnSteerResponse = z.infer<typeof TurnSteerResponse>;
+
+/** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */
+export const turnRequests = {
+  "turn/start": request(TurnStartParams, TurnStartResponse, { scope: byThread }),
+  "turn/steer": request(TurnSteerParams, TurnSteerResponse, { scope: byThread }),
+  "turn/interrupt": request(TurnInterruptParams, TurnInterruptResponse, { scope: byThread }),
+  "review/start": request(ReviewStartParams, ReviewStartResponse, { scope: byThread }),
+} as const satisfies RequestTable;

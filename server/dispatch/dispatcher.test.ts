@@ -15,6 +15,9 @@ import { closeMemoryConnections, deferred, memoryConnection, type Json } from ".
 import { Dispatcher } from "./dispatcher.js";
 import { ScopeQueues } from "./scopes.js";
 
+// Rows a test holds back, as if their module were still loading.
+const rowsLoading = vi.hoisted(() => ({ held: new Map<string, Promise<void>>(), loaded: new Set<string>() }));
+
 vi.mock("../handlers/lazyTable.js", async (importActual) => {
   const actual = await importActual<typeof LazyTable>();
   const Work = z.object({ threadId: z.string(), n: z.number().int() });
@@ -27,7 +30,18 @@ vi.mock("../handlers/lazyTable.js", async (importActual) => {
     "test/noParams": request(NoParams, z.object({})),
     "test/experimental": request(NoParams, z.object({}), { experimental: true }),
   };
-  return { ...actual, loadedRequestTable: () => rows, loadRequestTable: () => Promise.resolve(rows), preloadRequestTable: () => undefined };
+  const waiting = (m: string): boolean => rowsLoading.held.has(m) && !rowsLoading.loaded.has(m);
+  return {
+    ...actual,
+    loadedRequestTable: (m: string) => (waiting(m) ? undefined : rows),
+    loadRequestTable: async (m: string) => {
+      const held = rowsLoading.held.get(m);
+      if (held) await held;
+      rowsLoading.loaded.add(m);
+      return rows;
+    },
+    preloadRequestTable: () => undefined,
+  };
 });
 
 afterEach(closeMemoryConnections);
@@ -181,6 +195,32 @@ describe("Dispatcher: lookup, validation and the initialize gate", () => {
 });
 
 describe("Dispatcher: serialization scopes", () => {
+  it("a request whose rows are loaded does not overtake an earlier one still waiting for its rows", async () => {
+    const f = fixture();
+    const c = await initialized(memoryConnection({ dispatcher: f.dispatcher }));
+    const rows = deferred();
+    rowsLoading.held.set("test/work", rows.promise);
+    try {
+      c.send({ id: "a", method: "test/work", params: { threadId: "t1", n: 1 } });
+      c.send({ id: "b", method: "test/free", params: { n: 2 } });
+      // Give the connection every chance to hand both over before the rows arrive.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(f.log).toEqual([]);
+      rows.resolve();
+      await f.started(1);
+      await f.started(2);
+      expect(f.log).toEqual(["start t11", "start free2"]);
+      f.release(1);
+      f.release(2);
+      expect((await c.response("a"))["result"]).toEqual({ n: 1 });
+      expect((await c.response("b"))["result"]).toEqual({ n: 2 });
+      // Once loaded, nothing waits.
+      expect((await call(c, "test/noParams"))["result"]).toEqual({});
+    } finally {
+      rowsLoading.held.clear();
+    }
+  });
+
   it("runs two requests on one thread in arrival order, and a request on another thread meanwhile", async () => {
     const f = fixture();
     const c = await initialized(memoryConnection({ dispatcher: f.dispatcher }));

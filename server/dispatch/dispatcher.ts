@@ -7,7 +7,7 @@ import { NoParams } from "../../protocol/define.js";
 import { RpcError } from "../../protocol/errors.js";
 import type { RequestContext } from "../core/ports.js";
 import type { ClientRequestMethod, ClientRequestTable, HandlerMap } from "../handlers/handlerMap.js";
-import { initializeRow, loadedRequestTable, loadRequestTable, preloadRequestTable } from "../handlers/lazyTable.js";
+import { loadedRequestTable, loadRequestTable, preloadRequestTable, type RequestRows } from "../handlers/lazyTable.js";
 import type { ScopeQueues } from "./scopes.js";
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -18,15 +18,40 @@ export class Dispatcher {
     private readonly scopes: ScopeQueues,
   ) {}
 
-  /** The client finished its handshake: its next request needs the v2 table (handlers/lazyTable.ts). */
+  /** Requests still waiting for their rows (see handleRequest); a later request waits behind them. */
+  private waitingForRows = 0;
+  private rowsQueue: Promise<unknown> = Promise.resolve();
+
+  /** The client finished its handshake: its next request is likely a thread request (handlers/lazyTable.ts). */
   initialized(): void {
     preloadRequestTable();
   }
 
   async handleRequest(method: string, rawParams: unknown, ctx: RequestContext): Promise<unknown> {
-    // Only `initialize` is answered before the table is loaded; once loaded, no await here, so
-    // requests reach their scope queues in arrival order as before.
-    const table = (loadedRequestTable(method) ?? (method === "initialize" ? initializeRow : await loadRequestTable(method))) as ClientRequestTable;
+    const rows = this.waitingForRows === 0 ? loadedRequestTable(method) : undefined;
+    if (rows) return this.dispatch(rows, method, rawParams, ctx);
+    // Wait in line behind every request still waiting for its rows, and enter the scope queue
+    // before letting the next one go: requests reach their queues in arrival order even while
+    // their modules load (once loaded there is no await before the queue at all).
+    this.waitingForRows++;
+    const entered = this.rowsQueue.then(async () => {
+      try {
+        const loaded = loadedRequestTable(method) ?? (await loadRequestTable(method));
+        const answer = this.dispatch(loaded, method, rawParams, ctx);
+        // Handled by the caller, which awaits it as soon as this line settles.
+        answer.catch(() => undefined);
+        return { answer };
+      } finally {
+        this.waitingForRows--;
+      }
+    });
+    this.rowsQueue = entered.catch(() => undefined);
+    return (await entered).answer;
+  }
+
+  /** Validation, gates and the scope queue; runs synchronously up to the queue. */
+  private async dispatch(rows: RequestRows, method: string, rawParams: unknown, ctx: RequestContext): Promise<unknown> {
+    const table = rows as ClientRequestTable;
     if (!hasOwn(table, method)) throw RpcError.methodNotFound(method);
     const m = method as ClientRequestMethod;
     const spec = table[m];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { v1Table } from "../../protocol/v1/methods.js";
 import { v2Table } from "../../protocol/v2/methods.js";
+import { v2RequestGroups } from "../../protocol/v2/requestGroups.js";
 import { clientRequestTable } from "./handlerMap.js";
 import { initializeRow, loadedRequestTable, loadRequestTable, V1_ONLY_METHODS } from "./lazyTable.js";
 
@@ -19,19 +20,31 @@ describe("lazy request table", () => {
     expect([...V1_ONLY_METHODS].sort()).toEqual(v1Only.sort());
   });
 
-  it("loads the v2 rows once for v2 methods, and the whole table for a v1-only method", async () => {
+  it("loads one module's rows for a v2 method, the whole table for a v1-only method, nothing for an unknown one", async () => {
     expect(loadedRequestTable("thread/start")).toBeUndefined();
     const first = loadRequestTable("thread/start");
-    expect(loadRequestTable("turn/start")).toBe(first);
-    const v2Rows = await first;
-    expect(v2Rows).toBe(v2Table.clientRequests);
-    expect(loadedRequestTable("thread/start")).toBe(v2Rows);
+    expect(loadRequestTable("thread/list")).toBe(first);
+    const threadRows = await first;
+    expect(loadedRequestTable("thread/resume")).toBe(threadRows);
+    // Another module's rows are not built by the first.
+    expect(loadedRequestTable("fuzzyFileSearch")).toBeUndefined();
+    expect(Object.keys(threadRows).every((m) => m.startsWith("thread/"))).toBe(true);
+    // An unknown method is found missing at once, without loading anything.
+    expect(Object.keys(loadedRequestTable("no/such/method") ?? { x: 1 })).toEqual([]);
     // A v1-only method is not in the v2 rows, so it waits for the whole table.
     expect(loadedRequestTable("sendUserTurn")).toBeUndefined();
     const whole = await loadRequestTable("sendUserTurn");
     expect(whole).toBe(clientRequestTable);
     expect(loadedRequestTable("sendUserTurn")).toBe(clientRequestTable);
-    // Every row a v2 method gets is the merged table's row.
-    for (const m of Object.keys(v2Rows)) expect((v2Rows as Record<string, unknown>)[m]).toBe((clientRequestTable as Record<string, unknown>)[m]);
+  });
+
+  it("gives every v2 method the table's very row, from the module its group names", async () => {
+    for (const m of Object.keys(v2Table.clientRequests)) {
+      const rows = await loadRequestTable(m);
+      expect(Object.prototype.hasOwnProperty.call(rows, m), m).toBe(true);
+      expect((rows as Record<string, unknown>)[m], m).toBe((v2Table.clientRequests as Record<string, unknown>)[m]);
+      expect((rows as Record<string, unknown>)[m], m).toBe((clientRequestTable as Record<string, unknown>)[m]);
+    }
+    expect(Object.keys(v2RequestGroups).sort()).toEqual(Object.keys(v2Table.clientRequests).sort());
   });
 });

@@ -1,19 +1,20 @@
-// The client request table, imported on first need (the dispatcher's only way to it).
+// The client request rows, imported on first need (the dispatcher's only way to them).
 //
 // Why: the method tables are ~2,000 zod schemas; building them was half of a cold start's CPU time
-// and a third of its memory at the `initialize` answer (bench/, `--only startup`). `initialize`
-// itself needs one row, whose schemas come from their own small module, so the v2 table is imported
-// when the first other request arrives (or the client says `initialized`, see
-// `preloadRequestTable`), and the v1 rows (0.80's legacy conversation API, a quarter of the cost)
-// only when a v1-only method arrives. Which row answers does not change: `initializeRow` holds the
-// very schema objects of the table's `initialize` row, a v2 method gets the merged table's row, and
-// `V1_ONLY_METHODS` names exactly the v1 rows v2 does not have (lazyTable.test.ts checks all three).
-import { request } from "../../protocol/define.js";
-import { InitializeParams, InitializeResponse } from "../../protocol/v2/initialize.js";
+// and a third of its memory at the `initialize` answer, and building the whole v2 table on the first
+// request after it was most of that request's time (bench/, `--only startup`). A request needs one
+// row, so each v2 method's rows are imported with their module (protocol/v2/requestGroups.ts): the
+// first `thread/start` builds the thread schemas and the shared types they use, the first
+// `fuzzyFileSearch` a few small ones. The v1 rows (0.80's legacy conversation API) load with the
+// whole table, only when a v1-only method arrives. Which row answers does not change: a v2 method
+// gets the very row object of the v2 table, `V1_ONLY_METHODS` names exactly the v1 rows v2 does not
+// have, and a method neither table has is not found without loading anything (lazyTable.test.ts).
+import { initializeRequests } from "../../protocol/v2/initialize.js";
+import { v2RequestGroups } from "../../protocol/v2/requestGroups.js";
 import type { ClientRequestMethod, ClientRequestTable } from "./handlerMap.js";
 
-/** `initialize`'s row, for the requests that arrive before the table is loaded. */
-export const initializeRow = { initialize: request(InitializeParams, InitializeResponse) } as const satisfies Partial<ClientRequestTable>;
+/** `initialize`'s row (the v2 table's own), which start-up has without loading anything. */
+export const initializeRow = initializeRequests satisfies Partial<ClientRequestTable>;
 
 /** Methods only the v1 table has (0.80's legacy conversation API); any other method is answered from the v2 rows. */
 export const V1_ONLY_METHODS = [
@@ -47,8 +48,8 @@ interface Loader {
   pending: Promise<RequestRows> | undefined;
 }
 
-const v2: Loader = { value: undefined, pending: undefined };
-const all: Loader = { value: undefined, pending: undefined };
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+const nothing: RequestRows = Object.freeze({});
 
 function load(loader: Loader, importer: () => Promise<RequestRows>): Promise<RequestRows> {
   if (!loader.pending) {
@@ -62,19 +63,41 @@ function load(loader: Loader, importer: () => Promise<RequestRows>): Promise<Req
   return loader.pending;
 }
 
-const loadV2 = (): Promise<RequestRows> => load(v2, async () => (await import("../../protocol/v2/methods.js")).v2Table.clientRequests as RequestRows);
+/** One Loader per rows module, keyed by its loader function (several methods share one). */
+const groups = new Map<() => Promise<RequestRows>, Loader>();
+const all: Loader = { value: undefined, pending: undefined };
+
+function groupOf(method: string): Loader | undefined {
+  if (!hasOwn(v2RequestGroups, method)) return undefined;
+  const importer = v2RequestGroups[method as keyof typeof v2RequestGroups] as () => Promise<RequestRows>;
+  let loader = groups.get(importer);
+  if (!loader) groups.set(importer, (loader = { value: undefined, pending: undefined }));
+  return loader;
+}
+
 const loadAll = (): Promise<RequestRows> => load(all, async () => (await import("./handlerMap.js")).clientRequestTable);
 
-/** The rows that can answer `method` if loaded, else undefined (callers then take `initializeRow` or await `loadRequestTable`). */
+/** The rows that can answer `method` if loaded, else undefined (callers then await `loadRequestTable`). */
 export function loadedRequestTable(method: string): RequestRows | undefined {
-  return (v1Only.has(method) ? undefined : v2.value) ?? all.value;
+  if (method === "initialize") return initializeRow;
+  if (v1Only.has(method)) return all.value;
+  const group = groupOf(method);
+  // A method neither table has needs no rows to be found missing.
+  return group ? (group.value ?? all.value) : nothing;
 }
 
 export function loadRequestTable(method: string): Promise<RequestRows> {
-  return v1Only.has(method) ? loadAll() : loadV2();
+  if (v1Only.has(method)) return loadAll();
+  const group = groupOf(method);
+  if (!group) return Promise.resolve(nothing);
+  return load(group, v2RequestGroups[method as keyof typeof v2RequestGroups] as () => Promise<RequestRows>);
 }
 
-/** Starts loading the v2 rows without waiting for them, so the client's first request after the handshake does not pay for it. */
+/**
+ * Starts loading the thread rows without waiting for them: a client's first request after the
+ * handshake is nearly always a thread request (start, resume, list), which then finds them loaded
+ * or loading.
+ */
 export function preloadRequestTable(): void {
-  loadV2().catch(() => {});
+  loadRequestTable("thread/start").catch(() => {});
 }

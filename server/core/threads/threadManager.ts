@@ -54,8 +54,12 @@ export interface ModelClientFactory {
 export interface ThreadManagerDeps {
   readonly config: ConfigService;
   readonly models: ModelClientFactory;
-  readonly approvals: ApprovalGate;
-  readonly launcher: SandboxLauncher;
+  /**
+   * Built on first need (a turn, a prewarm after an answer), so that a fresh daemon's first
+   * thread/start does not wait for the approval and sandbox code to load.
+   */
+  readonly approvals: () => Promise<ApprovalGate>;
+  readonly launcher: () => Promise<SandboxLauncher>;
   readonly log: Logger;
   readonly cliVersion: string;
   readonly contextWindow: (model: string) => number | null;
@@ -234,13 +238,13 @@ export class ThreadManager {
       const { cwd, sandboxPolicy } = thread.settings;
       return {
         key: JSON.stringify([shell, env, envPolicy]),
-        run: (signal) =>
+        run: async (signal) =>
           captureShellSnapshot({
             shell,
             cwd,
             env,
             envPolicy,
-            launcher: this.deps.launcher,
+            launcher: await this.deps.launcher(),
             sandboxPolicy,
             daemonPaths: daemonPathsFor(this.deps.config.home, this.deps.config.userConfigFile, cwd),
             signal,
@@ -452,7 +456,10 @@ export class ThreadManager {
    * cached per daemon, so starting them with the thread or turn overlaps them with the model request.
    */
   private prewarm(policy: ThreadSettings["sandboxPolicy"]): void {
-    this.deps.launcher.prewarm?.(policy);
+    void this.deps.launcher().then(
+      (launcher) => launcher.prewarm?.(policy),
+      () => undefined,
+    );
     void loadBashParser().catch(() => undefined);
   }
 
@@ -501,7 +508,11 @@ export class ThreadManager {
     thread.settings = next;
     if (params.collaborationMode) live.collaborationMode = params.collaborationMode.mode;
     this.prewarm(next.sandboxPolicy);
-    const { client: model, streamMaxRetries, wireApi } = await this.deps.models(next.modelProviderId, this.deps.config.effective);
+    const [{ client: model, streamMaxRetries, wireApi }, approvals, launcher] = await Promise.all([
+      this.deps.models(next.modelProviderId, this.deps.config.effective),
+      this.deps.approvals(),
+      this.deps.launcher(),
+    ]);
     const turn = new ActiveTurn(thread, next, params.input, {
       model,
       tools: ToolRouter.forModel(next.model, live.sessions, {
@@ -511,8 +522,8 @@ export class ThreadManager {
       }),
       ...(opts.review ? { mode: reviewMode({ thread, settings: next, rollout: live.rollout, request: opts.review }) } : {}),
       rollout: live.rollout,
-      approvals: this.deps.approvals,
-      launcher: this.deps.launcher,
+      approvals,
+      launcher,
       log: this.deps.log.child({ threadId: thread.id }),
       ...(this.managedNetwork ? { managedNetwork: this.managedNetwork } : {}),
       streamMaxRetries,
@@ -551,7 +562,7 @@ export class ThreadManager {
   async queueTask(threadId: string, client: ClientSink, task: (host: ThreadTaskHost) => Promise<void>): Promise<void> {
     const live = this.live.get(threadId) ?? (await this.load(threadId));
     this.subscribe(live, client);
-    const host: ThreadTaskHost = { thread: live.thread, rollout: live.rollout, launcher: this.deps.launcher, log: this.deps.log.child({ threadId }), signal: live.taskAbort.signal, commandShell: this.commandShell(live), warnOnce: (m) => this.warnOnce(live.thread, m) };
+    const host: ThreadTaskHost = { thread: live.thread, rollout: live.rollout, launcher: await this.deps.launcher(), log: this.deps.log.child({ threadId }), signal: live.taskAbort.signal, commandShell: this.commandShell(live), warnOnce: (m) => this.warnOnce(live.thread, m) };
     const before = [live.task, live.turn?.settled];
     const run = Promise.all(before)
       .then(() => new Promise<void>((r) => setImmediate(r)))

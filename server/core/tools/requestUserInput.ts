@@ -14,7 +14,7 @@
 //   serverRequest/resolved and the flag cleared;
 // - the model gets the client's response serialized: `{"answers":{"color":{"answers":["Blue"]}}}`;
 // - turn/interrupt while pending: turn/completed (interrupted), then serverRequest/resolved.
-import { ToolRequestUserInputResponse, type ToolRequestUserInputParams, type ToolRequestUserInputQuestion } from "../../../protocol/v2/index.js";
+import { ToolRequestUserInputResponse, type ToolRequestUserInputParams, type ToolRequestUserInputQuestion } from "../../../protocol/v2/toolCall.js";
 import type { ApprovalBroker } from "../approval/broker.js";
 import { functionOutput, parseToolArgs, type Tool } from "./toolTypes.js";
 

@@ -9,13 +9,17 @@
 //   startup  spawn → `initialize` answered: wall time and peak RSS (VmHWM read when the answer
 //            arrives); a fresh empty home per start (the reference answers in about half the
 //            time on a reused home); N starts each after 2 warm-up starts.  Targets 0.8× / 0.75×.
+//            On each of those fresh servers, `initialized` + `thread/start` right after the answer:
+//            thread/start's round trip, median (target 1.0×).
 //   stdio    1 client, one request in flight, M requests: p50 (target 1.0×), p99.
 //   ws       C WebSocket clients, each one in flight, R requests each: p50 (target 0.5×), p99.
 //   exec     command/exec of /bin/true, warm: p50 vs the reference (target 0.5×) and vs bare bwrap
 //            spawned from Node with our flags (target 1.5×); BENCH_EXEC_RUNS (300) runs each.
 //   turns    every conformance scenario expected to pass (test/conformance/expected.json), run by
 //            ../shared/conformance/run-scenario.mjs on both servers in alternation, median of
-//            BENCH_SCENARIO_RUNS (5) `wall=` figures each; total target 1.0×. Then one turn whose
+//            BENCH_SCENARIO_RUNS (5) `wall=` figures each; total target 1.0×; and the six scenarios
+//            without a client decision (hello, not-initialized, interrupt, command-exec,
+//            sandbox-denied-write, network-denied) summed per run, median, target 0.9×. Then one turn whose
 //            model streams BENCH_DELTAS (10,000) deltas: wall and peak RSS on each side.
 //   threadList  BENCH_THREADS (1,000) stored threads copied from a 0.169 rollout; each sample pages
 //            through all of them with thread/list (limit 100); BENCH_LISTINGS (20) samples each;

@@ -6,7 +6,9 @@
 //    figure (first request sent → last expected message), so the harness's start-up and the
 //    server's exit are not counted. Per scenario: the medians and their ratio; the total row is
 //    the sum of the medians (target ≤ 1.0×). A scenario that fails on a side makes that side's
-//    number for it unavailable rather than a fast failure counted as a win.
+//    number for it unavailable rather than a fast failure counted as a win. A second total covers
+//    the six scenarios a user waits on without answering anything (SIX_SCENARIOS: no approval
+//    round trip in them): each run's sum of the six, median over the runs (target ≤ 0.9×).
 // 2. One turn whose model answer is a stream of BENCH_DELTAS (10,000) output_text deltas from a
 //    loopback SSE server, on a fresh home per side: peak RSS (VmHWM) at initialize and at
 //    turn/completed, and the wall time of the turn. Memory "flat" means the peak after the
@@ -28,6 +30,9 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const shared = resolve(repoRoot, '../shared');
 const RUN_SCENARIO = join(shared, 'conformance/run-scenario.mjs');
 const SCENARIOS = join(shared, 'conformance/scenarios');
+
+/** The turns without a client decision in them, summed per run for their own target. */
+const SIX_SCENARIOS = ['v2/hello', 'v2/not-initialized', 'v2/interrupt', 'v2/command-exec', 'v2/sandbox-denied-write', 'v2/network-denied'];
 
 function passingScenarios() {
   const expected = JSON.parse(readFileSync(join(repoRoot, 'test/conformance/expected.json'), 'utf8'));
@@ -143,7 +148,7 @@ export default {
     const unavailable = {};
     const live = () => ctx.sides.filter((s) => !s.unavailable && !unavailable[s.key]);
     const scenarios = passingScenarios();
-    const walls = Object.fromEntries(scenarios.map((k) => [k, { ours: [], ref: [], failed: {} }]));
+    const walls = Object.fromEntries(scenarios.map((k) => [k, { ours: [], ref: [], byRun: {}, failed: {} }]));
     for (let i = 0; i < runs; i++) {
       log(`turns: scenario round ${i + 1}/${runs}`);
       for (const key of scenarios) {
@@ -151,7 +156,9 @@ export default {
           const w = walls[key];
           if (w.failed[side.key]) continue;
           try {
-            w[side.key].push(await runScenario(side, key, 180_000));
+            const ms = await runScenario(side, key, 180_000);
+            w[side.key].push(ms);
+            (w.byRun[side.key] ??= [])[i] = ms;
           } catch (err) {
             w.failed[side.key] = err.message;
           }
@@ -175,6 +182,17 @@ export default {
       for (const [k, why] of Object.entries(w.failed)) log(`turns: ${key} failed on ${k}: ${why}`);
     }
     rows.push({ metric: `total of ${scenarios.length} scenarios${complete ? '' : ' (those passing on both)'}`, unit: 'ms', ours: totalOurs || null, ref: totalRef || null, target: 1.0 });
+    // Per run, the sum of the six (a run missing one of them on a side does not count for that side).
+    const six = SIX_SCENARIOS.filter((k) => walls[k]);
+    const sixSums = (key) => {
+      const sums = [];
+      for (let i = 0; i < runs; i++) {
+        const parts = six.map((k) => walls[k].byRun[key]?.[i]);
+        if (parts.every((v) => typeof v === 'number')) sums.push(parts.reduce((a, b) => a + b, 0));
+      }
+      return sums.length ? median(sums) : null;
+    };
+    rows.push({ metric: `sum of the ${six.length} turn scenarios per run, median of ${runs}`, unit: 'ms', ours: sixSums('ours'), ref: sixSums('ref'), target: 0.9 });
 
     // The delta stream: one turn per side (alternating order is moot with one sample each, so ours goes first).
     const model = await startDeltaServer(nDeltas);

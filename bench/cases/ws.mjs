@@ -9,7 +9,7 @@
 //
 // Two methods are measured, one after the other on the same connections: --method (default
 // configRequirements/read, target 0.5×: the request path and the transport, with a 79-byte answer)
-// and config/read (target 0.35×: layered config, ~6 KB answer, the heaviest of the cheap reads a
+// and config/read (target 0.35×: layered config, a 7 KB answer, the heaviest of the cheap reads a
 // client sends at start-up, so the one 32 clients at once stress). With --method config/read only
 // the second is run.
 import net from 'node:net';

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parse } from "smol-toml";
@@ -333,6 +333,140 @@ stream_max_retries = 0
       { type: "project", dotCodexFolder: path.join(project, "sub", ".codex") },
       { type: "project", dotCodexFolder: path.join(project, ".codex") },
     ]);
+  });
+});
+
+describe("config/read while files change", () => {
+  /** Moves the files' mtimes an hour back, so a later write moves them forward whatever the clock's granularity. */
+  async function backdate(...files: string[]): Promise<void> {
+    const past = new Date(Date.now() - 3_600_000);
+    for (const f of files) await utimes(f, past, past);
+  }
+  /** A service that trusts every file stamp, so reuse happens on files this test has just written. */
+  const trusting = (): Promise<ConfigService> => open({ racyMs: Number.NEGATIVE_INFINITY });
+  const userFile = (): string => path.join(home, "config.toml");
+
+  it("answers the same frozen object while nothing changed, and sees config.toml edited in place, replaced and removed on the next read", async () => {
+    await writeConfig('model = "aaa"\n');
+    await backdate(userFile());
+    const svc = await trusting();
+    const first = await svc.read();
+    expect(first.config["model"]).toBe("aaa");
+    expect(await svc.read()).toBe(first);
+    expect(Object.isFrozen(first.config)).toBe(true);
+    expect(() => {
+      first.config["model"] = "mutated";
+    }).toThrow(TypeError);
+    expect((await svc.read({ includeLayers: true })).layers?.[0]?.config).toEqual({ model: "aaa" });
+
+    await writeFile(userFile(), 'model = "bbb"\n');
+    expect((await svc.read()).config["model"]).toBe("bbb");
+    await backdate(userFile());
+
+    await writeFile(`${userFile()}.new`, 'model = "ccc"\n');
+    await backdate(`${userFile()}.new`);
+    await rename(`${userFile()}.new`, userFile());
+    expect((await svc.read()).config["model"]).toBe("ccc");
+    expect((await svc.read({ includeLayers: true })).layers?.[0]?.config).toEqual({ model: "ccc" });
+
+    await rm(userFile());
+    expect((await svc.read()).config["model"]).toBeNull();
+  });
+
+  it("builds the answer again while config.toml is younger than the racy window", async () => {
+    await writeConfig('model = "aaa"\n');
+    const svc = await open();
+    const first = await svc.read();
+    const second = await svc.read();
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+  });
+
+  it("sees its own writes and the system config.toml on the next read", async () => {
+    await writeConfig('model = "aaa"\n');
+    await backdate(userFile());
+    const svc = await trusting();
+    expect((await svc.read()).config["model"]).toBe("aaa");
+    await svc.writeValue({ keyPath: "model", value: "written", mergeStrategy: "replace" });
+    expect((await svc.read()).config["model"]).toBe("written");
+    await svc.batchWrite({ edits: [{ keyPath: "model_reasoning_effort", value: "high", mergeStrategy: "replace" }] });
+    expect((await svc.read()).config).toMatchObject({ model: "written", model_reasoning_effort: "high" });
+
+    await mkdir(path.join(root, "etc"), { recursive: true });
+    await writeFile(path.join(root, "etc", "config.toml"), 'model_verbosity = "low"\n');
+    const read = await svc.read();
+    expect(read.config["model_verbosity"]).toBe("low");
+    expect(read.origins["model_verbosity"]?.name.type).toBe("system");
+  });
+
+  it("sees a project's config.toml change, and the project becoming trusted, on the next read with cwd", async () => {
+    const project = path.join(root, "proj");
+    execFileSync("git", ["init", "-q", project]);
+    const projectFile = path.join(project, ".codex", "config.toml");
+    await mkdir(path.dirname(projectFile), { recursive: true });
+    await writeFile(projectFile, 'model = "proj-a"\n');
+    await writeConfig('model = "user"\n');
+    await backdate(projectFile, userFile());
+    const svc = await trusting();
+
+    const first = await svc.read({ cwd: project, includeLayers: true });
+    expect(first.config["model"]).toBe("user");
+    expect(first.layers?.[0]?.disabledReason).toContain("as a trusted project");
+    expect(await svc.read({ cwd: project, includeLayers: true })).toBe(first);
+
+    await writeConfig(`model = "user"\n[projects."${project}"]\ntrust_level = "trusted"\n`);
+    const trusted = await svc.read({ cwd: project, includeLayers: true });
+    expect(trusted.config["model"]).toBe("proj-a");
+    expect(trusted.layers?.[0]).not.toHaveProperty("disabledReason");
+
+    await writeFile(projectFile, 'model = "proj-b"\n');
+    expect((await svc.read({ cwd: project })).config["model"]).toBe("proj-b");
+    // Without cwd the project is not a layer.
+    expect((await svc.read()).config["model"]).toBe("user");
+  });
+
+  it("sees the project root move on the next read: a .git made above cwd brings that folder's trust to the same layer", async () => {
+    const project = path.join(root, "proj");
+    const sub = path.join(project, "sub");
+    const subFile = path.join(sub, ".codex", "config.toml");
+    await mkdir(path.dirname(subFile), { recursive: true });
+    await writeFile(subFile, 'model = "sub"\n');
+    await writeConfig(`[projects."${project}"]\ntrust_level = "trusted"\n`);
+    await backdate(subFile, userFile());
+    const svc = await trusting();
+
+    const before = await svc.read({ cwd: sub, includeLayers: true });
+    expect(before.config["model"]).toBeNull();
+    expect(before.layers?.[0]?.disabledReason).toContain(`add ${sub} as a trusted project`);
+
+    execFileSync("git", ["init", "-q", project]);
+    const after = await svc.read({ cwd: sub, includeLayers: true });
+    expect(after.layers?.map((l) => l.name)).toEqual(before.layers?.map((l) => l.name));
+    expect(after.config["model"]).toBe("sub");
+    expect(after.layers?.[0]).not.toHaveProperty("disabledReason");
+  });
+
+  it("configRequirements/read and reload() see requirements.toml created, changed and removed", async () => {
+    const requirementsFile = path.join(root, "etc", "requirements.toml");
+    await writeConfig('sandbox_mode = "danger-full-access"\n');
+    await backdate(userFile());
+    const svc = await trusting();
+    expect(await svc.readRequirements()).toEqual({ requirements: null, supportsIndependentSpeedModes: true });
+
+    await mkdir(path.dirname(requirementsFile), { recursive: true });
+    await writeFile(requirementsFile, 'allowed_sandbox_modes = ["read-only"]\n');
+    expect((await svc.readRequirements()).requirements?.allowedSandboxModes).toEqual(["read-only"]);
+    await svc.reload();
+    expect(svc.effective.sandboxMode).toBe("read-only");
+    await backdate(requirementsFile);
+
+    await writeFile(requirementsFile, 'allowed_sandbox_modes = ["workspace-write", "danger-full-access"]\n');
+    expect((await svc.readRequirements()).requirements?.allowedSandboxModes).toEqual(["workspace-write", "danger-full-access"]);
+    await svc.reload();
+    expect(svc.effective.sandboxMode).toBe("danger-full-access");
+
+    await rm(requirementsFile);
+    expect((await svc.readRequirements()).requirements).toBeNull();
   });
 });
 

@@ -15,6 +15,10 @@
 //   so versions from config/read and from writes agree with the reference's for the same content.
 // - Writes re-serialize the file with smol-toml: values and tables are kept, comments and
 //   formatting are not (0.169 edits in place with toml_edit).
+// - Every load and config/read sees the files as they are at that moment. What is derived from a
+//   file (parsed, validated, versioned) is kept while the file's stamp says it has not changed
+//   (stampedFileCache.ts), and config/read's last answer while the layers it came from are the
+//   same objects, so an unchanged config costs a stat per file.
 import { realpath } from "node:fs/promises";
 import path from "node:path";
 import { stat } from "node:fs/promises";
@@ -41,7 +45,8 @@ import { ensureHome, userConfigPath } from "./home.js";
 import { cloneJson, deepMerge, isPlainObject, layerVersion, tomlToJson, type JsonObject, type JsonValue } from "./json.js";
 import { applyEdit, formatPath, KeyPathError, leafPaths, parseKeyPath } from "./keyPath.js";
 import { buildReadConfig } from "./readView.js";
-import { DEFAULT_REQUIREMENTS_PATH, loadRequirements, type LoadedRequirements } from "./requirements.js";
+import { DEFAULT_REQUIREMENTS_PATH, requirementsFromText, unreadableRequirements, type LoadedRequirements } from "./requirements.js";
+import { StampedFileCache } from "./stampedFileCache.js";
 import type {
   ConfigBatchWriteParams,
   ConfigEdit,
@@ -70,6 +75,8 @@ export interface ConfigServiceOptions {
   log?: Logger;
   /** Test seam for the atomic writer (e.g. a failing `beforeRename`). */
   atomicWrite?: Omit<AtomicWriteOptions, "mode">;
+  /** Test seam: RACY_MS of stampedFileCache.ts, lowered to exercise reuse of files a test has just written. */
+  racyMs?: number;
 }
 
 /** What a load found wrong or outdated; the caller sends these as configWarning / deprecationNotice. */
@@ -78,16 +85,46 @@ export interface ConfigLoadReport {
   deprecations: DeprecationNoticeNotification[];
 }
 
-interface Layer {
-  source: ConfigLayerSource;
-  /** For the unknown-keys warning: "user (<file>)", "session-flags", … */
-  label: string;
-  file: string | null;
+/** What one config.toml's text amounts to; frozen, and shared by every load until the file changes. */
+interface ParsedFile {
   text: string | null;
   validated: ValidatedTable;
   version: string;
   parseWarning: ConfigWarningNotification | null;
   disabledReason: string | null;
+}
+
+interface Layer {
+  source: ConfigLayerSource;
+  /** For the unknown-keys warning: "user (<file>)", "session-flags", … */
+  label: string;
+  file: string | null;
+  /** What the layer's fields come from; null for the session flags and for a file that could not be read. */
+  parsed: ParsedFile | null;
+  text: string | null;
+  validated: ValidatedTable;
+  version: string;
+  parseWarning: ConfigWarningNotification | null;
+  disabledReason: string | null;
+}
+
+/** The applied layers merged, with each key's origin. */
+interface Composition {
+  applied: Layer[];
+  /** Known keys of the applied layers, profile applied. */
+  merged: JsonObject;
+  origins: Record<string, ConfigLayerMetadata>;
+  profileName: string | null;
+  /** The selected profile's table, null when none is selected or it does not exist. */
+  profileTable: JsonObject | null;
+  /** The missing-profile warning, if any. */
+  warnings: ConfigWarningNotification[];
+}
+
+interface ReadAnswer {
+  /** readKey() of the layers it was built from. */
+  key: readonly unknown[];
+  response: ConfigReadResponse;
 }
 
 interface Snapshot {
@@ -102,6 +139,39 @@ interface Snapshot {
 }
 
 const EMPTY_VALIDATED = (): ValidatedTable => ({ table: {}, known: {}, unknownKeys: [], invalid: [], deprecations: [], notes: [] });
+
+/** text: null when the file does not exist. */
+function parseLayerFile(file: string, text: string | null): ParsedFile {
+  let validated = EMPTY_VALIDATED();
+  let parseWarning: ConfigWarningNotification | null = null;
+  let disabledReason: string | null = null;
+  if (text !== null) {
+    const parsed = parseConfigText(text, file);
+    if (parsed.ok) validated = validateTable(parsed.table);
+    else {
+      parseWarning = parsed.warning;
+      disabledReason = `${parsed.message}; using defaults for this file.`;
+    }
+  }
+  return deepFreeze({ text, validated, version: layerVersion(validated.table), parseWarning, disabledReason });
+}
+
+/**
+ * What a config/read answer depends on, as values compared by identity: config/read is a function
+ * of its layers (source, version, tables, disabledReason), and a ParsedFile object stands for one
+ * file's content. null: a layer has no ParsedFile (an unreadable file), so the answer is not kept.
+ */
+function readKey(layers: readonly Layer[], session: Layer | null): unknown[] | null {
+  const key: unknown[] = [];
+  for (const layer of layers) {
+    if (layer === session) key.push(layer);
+    else if (layer.parsed === null) return null;
+    else key.push(layer.parsed, layer.source.type, layer.disabledReason);
+  }
+  return key;
+}
+
+const sameKey = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 function metadata(layer: Layer): ConfigLayerMetadata {
   return { name: structuredClone(layer.source), version: layer.version };
@@ -185,6 +255,11 @@ export class ConfigService {
   private readonly requirementsFile: string;
   private writeChain: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(config: EffectiveConfig) => void>();
+  private readonly session: Layer | null;
+  private readonly layerFiles: StampedFileCache<ParsedFile>;
+  private readonly requirementFiles: StampedFileCache<LoadedRequirements>;
+  /** config/read's last answers, without and with `layers`. */
+  private readonly lastReads: { plain: ReadAnswer | null; withLayers: ReadAnswer | null } = { plain: null, withLayers: null };
   readonly home: string;
   readonly userConfigFile: string;
 
@@ -199,6 +274,9 @@ export class ConfigService {
     this.systemFile = options.systemConfigFile ?? DEFAULT_SYSTEM_CONFIG_PATH;
     this.requirementsFile = options.requirementsFile ?? DEFAULT_REQUIREMENTS_PATH;
     this.snapshot = snapshot as Snapshot;
+    this.session = this.sessionLayer();
+    this.layerFiles = new StampedFileCache(parseLayerFile, options.racyMs);
+    this.requirementFiles = new StampedFileCache((file, text) => deepFreeze(requirementsFromText(file, text)), options.racyMs);
   }
 
   /** Creates the home if needed (0700) and loads the configuration. Never throws for config content. */
@@ -229,6 +307,9 @@ export class ConfigService {
   }
 
   private async reloadNow(): Promise<ConfigLoadReport> {
+    // A reload is a promise to read every file again, whatever the stamps say.
+    this.layerFiles.forget();
+    this.requirementFiles.forget();
     const previous = this.snapshot.report;
     this.snapshot = await this.load(null);
     // Writes reload too; say each problem once, not after every write.
@@ -242,17 +323,29 @@ export class ConfigService {
     return () => this.listeners.delete(listener);
   }
 
-  /** config/read. Reads the files afresh; with `cwd`, includes that directory's project layers. */
+  /**
+   * config/read, from the files as they are now; with `cwd`, includes that directory's project layers.
+   * The answer is frozen: the same object is answered again while no layer changes.
+   */
   async read(params: ConfigReadParams = {}): Promise<ConfigReadResponse> {
-    const snap = await this.load(params.cwd ?? null);
-    const response: ConfigReadResponse = { config: buildReadConfig(snap.merged), origins: snap.origins };
-    if (params.includeLayers === true) {
-      response.layers = [...snap.layers].reverse().map((layer) => {
+    const layers = await this.layersFor(params.cwd ?? null);
+    const includeLayers = params.includeLayers === true;
+    const slot = includeLayers ? "withLayers" : "plain";
+    const key = readKey(layers, this.session);
+    const last = this.lastReads[slot];
+    if (key !== null && last !== null && sameKey(last.key, key)) return last.response;
+
+    const { merged, origins } = this.compose(layers);
+    const response: ConfigReadResponse = { config: buildReadConfig(merged), origins };
+    if (includeLayers) {
+      response.layers = [...layers].reverse().map((layer) => {
         const out: ConfigLayer = { name: structuredClone(layer.source), version: layer.version, config: cloneJson(layer.validated.table) };
         if (layer.disabledReason !== null) out.disabledReason = layer.disabledReason;
         return out;
       });
     }
+    deepFreeze(response);
+    if (key !== null) this.lastReads[slot] = { key, response };
     return response;
   }
 
@@ -268,7 +361,7 @@ export class ConfigService {
 
   /** configRequirements/read, from the requirements file as it is now. */
   async readRequirements(): Promise<ConfigRequirementsReadResponse> {
-    const loaded = await loadRequirements(this.requirementsFile);
+    const loaded = await this.loadRequirements();
     return structuredClone(loaded.response);
   }
 
@@ -296,27 +389,23 @@ export class ConfigService {
 
   // ---- loading ----
 
-  private async loadFileLayer(source: ConfigLayerSource, label: string, file: string): Promise<Layer> {
-    let text: string | null = null;
-    let parseWarning: ConfigWarningNotification | null = null;
+  private async loadRequirements(): Promise<LoadedRequirements> {
     try {
-      text = (await readRawFile(file)).text;
+      return await this.requirementFiles.get(this.requirementsFile);
     } catch (err) {
-      parseWarning = { summary: "Could not read configuration; using defaults.", details: `${file}: ${err instanceof Error ? err.message : String(err)}`, path: file };
+      return unreadableRequirements(this.requirementsFile, err);
     }
-    let validated = EMPTY_VALIDATED();
-    let disabledReason: string | null = null;
-    if (text !== null) {
-      const parsed = parseConfigText(text, file);
-      if (parsed.ok) validated = validateTable(parsed.table);
-      else {
-        parseWarning = parsed.warning;
-        disabledReason = `${parsed.message}; using defaults for this file.`;
-      }
-    } else if (parseWarning) {
-      disabledReason = parseWarning.details;
+  }
+
+  private async loadFileLayer(source: ConfigLayerSource, label: string, file: string): Promise<Layer> {
+    try {
+      const parsed = await this.layerFiles.get(file);
+      return { source, label, file, parsed, ...parsed };
+    } catch (err) {
+      const parseWarning = { summary: "Could not read configuration; using defaults.", details: `${file}: ${err instanceof Error ? err.message : String(err)}`, path: file };
+      const validated = EMPTY_VALIDATED();
+      return { source, label, file, parsed: null, text: null, validated, version: layerVersion(validated.table), parseWarning, disabledReason: parseWarning.details };
     }
-    return { source, label, file, text, validated, version: layerVersion(validated.table), parseWarning, disabledReason };
   }
 
   private async projectLayers(cwd: string, userLevel: JsonObject): Promise<Layer[]> {
@@ -361,20 +450,27 @@ export class ConfigService {
   private sessionLayer(): Layer | null {
     if (this.overrides.length === 0) return null;
     const validated = validateTable(sessionFlagsTable(this.overrides));
-    return { source: { type: "sessionFlags" }, label: "session-flags", file: null, text: null, validated, version: layerVersion(validated.table), parseWarning: null, disabledReason: null };
+    return { source: { type: "sessionFlags" }, label: "session-flags", file: null, parsed: null, text: null, validated, version: layerVersion(validated.table), parseWarning: null, disabledReason: null };
   }
 
-  private async load(cwd: string | null): Promise<Snapshot> {
+  /** Lowest precedence first: system, user, the project layers of `cwd`, the session flags. */
+  private async layersFor(cwd: string | null): Promise<Layer[]> {
     // Independent reads, side by side: at start-up each is a few thread-pool round trips.
-    const [requirements, system, user] = await Promise.all([
-      loadRequirements(this.requirementsFile),
+    const [system, user] = await Promise.all([
       this.loadFileLayer({ type: "system", file: this.systemFile }, `system (${this.systemFile})`, this.systemFile),
       this.loadFileLayer({ type: "user", file: this.userConfigFile, profile: null }, `user (${this.userConfigFile})`, this.userConfigFile),
     ]);
-    const session = this.sessionLayer();
-    const userLevel = deepMerge(deepMerge(system.validated.known, user.validated.known), session?.validated.known ?? {});
-    const projects = cwd !== null ? await this.projectLayers(cwd, userLevel) : [];
-    const layers = [system, user, ...projects, ...(session ? [session] : [])];
+    const session = this.session;
+    let projects: Layer[] = [];
+    if (cwd !== null) {
+      const userLevel = deepMerge(deepMerge(system.validated.known, user.validated.known), session?.validated.known ?? {});
+      projects = await this.projectLayers(cwd, userLevel);
+    }
+    return [system, user, ...projects, ...(session ? [session] : [])];
+  }
+
+  private compose(layers: readonly Layer[]): Composition {
+    const session = this.session;
     const applied = layers.filter((l) => l.disabledReason === null || l.source.type === "user" || l.source.type === "system");
 
     // Known keys, lowest precedence first; the legacy profile overlays everything below the session flags.
@@ -417,7 +513,12 @@ export class ConfigService {
         if (from) origins[key] = structuredClone(from);
       }
     }
+    return { applied, merged, origins, profileName, profileTable, warnings };
+  }
 
+  private async load(cwd: string | null): Promise<Snapshot> {
+    const [requirements, layers] = await Promise.all([this.loadRequirements(), this.layersFor(cwd)]);
+    const { applied, merged, origins, profileName, profileTable, warnings } = this.compose(layers);
     const req = requirements.toml;
     const { config: effective, warnings: effectiveWarnings } = buildEffectiveConfig({
       home: this.home,

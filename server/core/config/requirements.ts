@@ -11,7 +11,7 @@ import { pathToFileURL } from "node:url";
 import * as z from "zod";
 import { cloneJson, isPlainObject, type JsonObject } from "./json.js";
 import { AskForApprovalToml, SandboxModeToml } from "./configSchema.js";
-import { parseConfigText, readRawFile, unknownKeysWarning, INVALID_CONFIG_SUMMARY } from "./configToml.js";
+import { parseConfigText, unknownKeysWarning, INVALID_CONFIG_SUMMARY } from "./configToml.js";
 import type { AskForApproval, ConfigRequirements, ConfigRequirementsReadResponse, ConfigWarningNotification } from "./types.js";
 
 export const DEFAULT_REQUIREMENTS_PATH = "/etc/codex/requirements.toml";
@@ -117,16 +117,16 @@ function deleteIn(table: JsonObject, path: readonly string[]): void {
 
 const NONE: ConfigRequirementsReadResponse = { requirements: null, supportsIndependentSpeedModes: true };
 
-export async function loadRequirements(file: string = DEFAULT_REQUIREMENTS_PATH): Promise<LoadedRequirements> {
-  let raw;
-  try {
-    raw = await readRawFile(file);
-  } catch (err) {
-    const message = `failed to read requirements layer ${file}: ${err instanceof Error ? err.message : String(err)}`;
-    return { response: { ...NONE }, toml: null, warnings: [{ summary: INVALID_CONFIG_SUMMARY, details: message, path: file }] };
-  }
-  if (raw.text === null) return { response: { ...NONE }, toml: null, warnings: [] };
-  const parsed = parseConfigText(raw.text, file);
+/** What a requirements file that could not be read amounts to: no requirements, and a warning that says why. */
+export function unreadableRequirements(file: string, err: unknown): LoadedRequirements {
+  const message = `failed to read requirements layer ${file}: ${err instanceof Error ? err.message : String(err)}`;
+  return { response: { ...NONE }, toml: null, warnings: [{ summary: INVALID_CONFIG_SUMMARY, details: message, path: file }] };
+}
+
+/** The requirements of a file's text (null: there is no file). */
+export function requirementsFromText(file: string, text: string | null): LoadedRequirements {
+  if (text === null) return { response: { ...NONE }, toml: null, warnings: [] };
+  const parsed = parseConfigText(text, file);
   if (!parsed.ok) {
     const warning: ConfigWarningNotification = { ...parsed.warning, details: `failed to parse requirements layer ${parsed.warning.details ?? file}` };
     return { response: { ...NONE }, toml: null, warnings: [warning] };

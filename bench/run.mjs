@@ -12,7 +12,9 @@
 //            On each of those fresh servers, `initialized` + `thread/start` right after the answer:
 //            thread/start's round trip, median (target 1.0×).
 //   stdio    1 client, one request in flight, M requests: p50 (target 1.0×), p99.
-//   ws       C WebSocket clients, each one in flight, R requests each: p50 (target 0.5×), p99.
+//   ws       C WebSocket clients, each one in flight, R requests each: --method's p50 (target 0.5×)
+//            and p99, then config/read's p50 (target 0.35×) and p99 on the same connections; with
+//            --method config/read only the latter.
 //   exec     command/exec of /bin/true, warm: p50 vs the reference (target 0.5×) and vs bare bwrap
 //            spawned from Node with our flags (target 1.5×); BENCH_EXEC_RUNS (300) runs each.
 //   turns    every conformance scenario expected to pass (test/conformance/expected.json), run by

@@ -1,5 +1,6 @@
 // Composition root: the only place services are constructed and wired (architecture.md).
 import { join } from "node:path";
+import * as z from "zod";
 import type { MessageReader, MessageWriter } from "vscode-jsonrpc";
 import type { Session } from "./core/ports.js";
 import { Dispatcher } from "./dispatch/dispatcher.js";
@@ -43,6 +44,11 @@ export interface App {
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
+  // zod compiles a schema's parser with `new Function` on its first parse: tens of milliseconds for
+  // a large params schema (turn/start's), paid by the first request of each method, against a few
+  // microseconds saved on each later parse. A daemon parses each schema a handful of times per
+  // turn at most, so every parse runs interpreted.
+  z.config({ jitless: true });
   const { log } = options;
   const config = await ConfigService.create({ home: options.home, cliOverrides: options.configOverrides, log, ...(options.requirementsFile ? { requirementsFile: options.requirementsFile } : {}) });
   const startupConfig = config.effective;

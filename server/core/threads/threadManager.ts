@@ -51,6 +51,9 @@ export interface ModelClientFactory {
   (providerId: string, config: EffectiveConfig): Promise<{ client: ModelStreamer; streamMaxRetries: number; wireApi?: WireApi }>;
 }
 
+/** How long after thread/start or thread/resume a thread's warm-up waits for a turn to do it instead (see warmUpWhenIdle). */
+const WARM_UP_IDLE_MS = 100;
+
 export interface ThreadManagerDeps {
   readonly config: ConfigService;
   readonly models: ModelClientFactory;
@@ -222,7 +225,7 @@ export class ThreadManager {
     this.subscribe(live, client);
     setImmediate(() => {
       thread.emit("thread/started", { thread: thread.toWire() });
-      this.warmUp(live);
+      this.warmUpWhenIdle(live);
     });
     return { thread: thread.toWire(), ...this.responseFields(thread) };
   }
@@ -326,7 +329,7 @@ export class ThreadManager {
     const live = await this.load(params.threadId);
     if (!live.turn) live.thread.settings = this.settingsFor(params, live.thread.settings);
     this.subscribe(live, client);
-    setImmediate(() => this.warmUp(live));
+    setImmediate(() => this.warmUpWhenIdle(live));
     // A running turn is in the answer (inProgress); its pending requests follow it (approval/broker.ts).
     return { thread: live.thread.toWire(params.excludeTurns ? [] : this.turnsOf(live)), ...this.responseFields(live.thread) };
   }
@@ -464,13 +467,26 @@ export class ThreadManager {
   }
 
   /**
-   * After thread/start or thread/resume has been answered (so the answer does not wait for them):
-   * the prewarm above, and the thread's login snapshot, which the first command would otherwise wait for.
+   * The prewarm above and the thread's login snapshot, which the first command would otherwise wait
+   * for. Both fork the daemon (the bwrap probe, the snapshot's shell), which costs the event loop a few
+   * milliseconds per child, so they run once the request that led here has been answered.
    */
   private warmUp(live: Live): void {
     if (this.live.get(live.thread.id) !== live) return;
     this.prewarm(live.thread.settings.sandboxPolicy);
     live.loginShell.peek();
+  }
+
+  /**
+   * After thread/start or thread/resume: warm up once the client has been quiet for a moment. A client
+   * that starts a turn at once has it done by the turn instead (after turn/start's answer), so the warm-up
+   * does not compete with the request the client is waiting for; one that lets the user type first
+   * finds everything ready. Doing it twice is free: both parts are cached.
+   */
+  private warmUpWhenIdle(live: Live): void {
+    setTimeout(() => {
+      if (!live.turn) this.warmUp(live);
+    }, WARM_UP_IDLE_MS).unref();
   }
 
   /** turn/start; on a thread with an active turn it steers that turn, as 0.169 documents. */
@@ -507,7 +523,6 @@ export class ThreadManager {
     if (params.summary !== undefined && params.summary !== null) next.summary = params.summary;
     thread.settings = next;
     if (params.collaborationMode) live.collaborationMode = params.collaborationMode.mode;
-    this.prewarm(next.sandboxPolicy);
     const [{ client: model, streamMaxRetries, wireApi }, approvals, launcher] = await Promise.all([
       this.deps.models(next.modelProviderId, this.deps.config.effective),
       this.deps.approvals(),
@@ -535,11 +550,13 @@ export class ThreadManager {
     });
     live.turn = turn;
     thread.activeTurnId = turn.id;
-    // The response goes out first; the turn's notifications follow it.
+    // The response goes out first; the turn's notifications follow it. The warm-up follows the turn's
+    // start, so its forks overlap the model's answer instead of delaying the answer to turn/start.
     setImmediate(() => {
       void turn.run().finally(() => {
         if (live.turn === turn) live.turn = null;
       });
+      this.warmUp(live);
     });
     return turn.wire("inProgress");
   }

@@ -73,9 +73,6 @@ export function featureRows(): readonly FeatureRow[] {
   return FEATURE_ROWS;
 }
 
-export function isCanonicalFeature(key: string): boolean {
-  return ROWS_BY_NAME.has(key);
-}
 
 /** Every key accepted in a `[features]` table without an unknown-key warning. */
 export function knownFeatureKeys(): string[] {

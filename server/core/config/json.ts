@@ -58,8 +58,3 @@ export function deepMerge(base: JsonObject, over: JsonObject): JsonObject {
   }
   return out;
 }
-
-export function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return canonicalJson(a) === canonicalJson(b);
-}

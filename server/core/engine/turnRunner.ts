@@ -13,7 +13,7 @@ import type { CommandShell } from "../tools/shellSnapshot.js";
 import type { SandboxLauncher } from "../../sandbox/launcher.js";
 import { ModelError } from "../model/errors.js";
 import type { ModelEvent, ModelRequest, ResponseItem } from "../model/types.js";
-import { backoffMs, finalTurnError, retryNotice } from "../model/samplingRetry.js";
+import { finalTurnError, retryDelayMs, retryNotice, shouldRetry } from "../model/samplingRetry.js";
 import type { ApprovalGate } from "../ports.js";
 import { itemCompleted, taskComplete, taskStarted, tokenCount, turnAborted, turnError } from "../store/rolloutLines.js";
 import type { RolloutWriter } from "../store/rolloutWriter.js";
@@ -316,10 +316,10 @@ export class ActiveTurn {
         }
         if (!(e instanceof ModelError)) throw e;
         this.lastFailureWasStream = e.retryable && (e.httpStatus === undefined || e.httpStatus === null);
-        if (!e.retryable || attempt > deps.streamMaxRetries) throw e;
+        if (!shouldRetry(e, attempt, deps.streamMaxRetries)) throw e;
         this.modelItems.discard(opened);
         this.thread.emit("error", { ...retryNotice(e, attempt, deps.streamMaxRetries), threadId: this.thread.id, turnId: this.id });
-        await (deps.sleep ?? sleepFor)(e.retryAfterMs ?? backoffMs(attempt), signal);
+        await (deps.sleep ?? sleepFor)(retryDelayMs(e, attempt), signal);
         if (signal.aborted) return null;
       }
     }

@@ -84,10 +84,6 @@ export function loadBashParser(): Promise<void> {
   return loading;
 }
 
-export function isBashParserLoaded(): boolean {
-  return parser !== null;
-}
-
 const CONTROL_FLOW = new Set([
   "if_statement", "while_statement", "for_statement", "c_style_for_statement", "case_statement",
   "function_definition",

@@ -23,5 +23,5 @@ USER gatehouse
 ENV GATEHOUSE_HOME=/home/gatehouse/.gatehouse
 EXPOSE 4500
 # The token file is mounted at run time (see README); a non-loopback listener refuses to start without auth.
-ENTRYPOINT ["node", "/app/dist/gatehouse.mjs"]
+ENTRYPOINT ["/app/dist/gatehouse.mjs"]
 CMD ["app-server", "--listen", "ws://0.0.0.0:4500", "--ws-auth", "capability-token", "--ws-token-file", "/run/secrets/gatehouse-token"]

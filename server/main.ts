@@ -78,6 +78,19 @@ export async function main(argv: string[]): Promise<number> {
 
 export class UsageError extends Error {}
 
+/**
+ * The variables dist/gatehouse.mjs's launcher line sets for this process (scripts/build.mjs says why):
+ * they did their work when the process started, and the commands the daemon runs must not inherit them.
+ */
+function dropLauncherEnvironment(env: NodeJS.ProcessEnv): void {
+  const names = env["GATEHOUSE_LAUNCHER_ENV"];
+  if (names === undefined) return;
+  for (const name of names.split(",")) delete env[name];
+  delete env["GATEHOUSE_LAUNCHER_ENV"];
+}
+
+dropLauncherEnvironment(process.env);
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code !== 0) process.exitCode = code;

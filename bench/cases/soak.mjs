@@ -8,8 +8,8 @@
 // (turn 0 = after one warm-up turn):
 //   RSS   VmRSS from /proc/<pid>/status, both sides (the reference is a native binary: RSS is the
 //         only figure it has).
-//   heap  ours only: bench/lib/memProbe.mjs is preloaded into our daemon (`node --import`, only
-//         when our side is the default `node dist/gatehouse.mjs`); on SIGUSR2 it runs a full GC
+//   heap  ours only: bench/lib/memProbe.mjs is preloaded into our daemon (NODE_OPTIONS=--import=…,
+//         so the daemon starts as it does for a user, through dist/gatehouse.mjs's launcher line); on SIGUSR2 it runs a full GC
 //         and appends process.memoryUsage() (heapUsed, heapTotal, external, arrayBuffers) to a
 //         file the bench reads. RSS is read before the signal, so the GC it forces lands in the
 //         next interval's RSS, not in this one's. The daemon has no memory knob of its own.
@@ -21,7 +21,7 @@
 // (the reference's turns are the slower ones); BENCH_SOAK_TURNS=1000 runs the target's length.
 import http from 'node:http';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { deadline, sleep, startServer } from '../lib/proc.mjs';
@@ -68,19 +68,20 @@ function startModel() {
   return new Promise((res) => server.listen(0, '127.0.0.1', () => res({ baseUrl: `http://127.0.0.1:${server.address().port}/v1`, close: () => new Promise((r) => server.close(r)) })));
 }
 
-/** Our default command with the probe preloaded, or null when the side is not `node <cli>` (--ours). */
-function withProbe(argv) {
-  if (process.env.BENCH_SOAK_PROBE === '0' || !/^node(\.exe)?$/.test(basename(argv[0]))) return null;
-  return [argv[0], '--import', PROBE, ...argv.slice(1)];
+/** The environment that preloads the probe into a Node daemon, or null when the probe is off. */
+function withProbe(env) {
+  if (process.env.BENCH_SOAK_PROBE === '0') return null;
+  return { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --import=${PROBE}`.trim() };
 }
 
 async function soakSide(side, { scratch, opts, log }, baseUrl, turns, every) {
   const home = scratch.fresh(`soak-${side.key}`);
   writeFileSync(join(home.home, 'config.toml'), CONFIG_TOML.replace('http://127.0.0.1:9/v1', baseUrl));
-  const probed = side.key === 'ours' ? withProbe(side.argv) : null;
+  const probedEnv = side.key === 'ours' ? withProbe(home.env) : null;
+  const probed = probedEnv !== null;
   const memFile = join(home.dir, 'mem.jsonl');
-  const env = probed ? { ...home.env, BENCH_MEM_FILE: memFile } : home.env;
-  const srv = startServer({ argv: probed ?? side.argv, env, cwd: home.dir });
+  const env = probed ? { ...probedEnv, BENCH_MEM_FILE: memFile } : home.env;
+  const srv = startServer({ argv: side.argv, env, cwd: home.dir });
   const rpc = stdioRpc(srv);
   let waiter = null;
   const onLine = srv.onLine;
@@ -191,7 +192,7 @@ export default {
       { metric: 'wall per turn', unit: 'ms', ours: data.ours ? (data.ours.wallS * 1000) / (turns + 1) : null, ref: data.ref ? (data.ref.wallS * 1000) / (turns + 1) : null, target: null },
     ];
     const f = (x) => (x === null || x === undefined ? '—' : x.toFixed(1));
-    const notes = [`soak: per ${every} turns (MB; heap = ours after a forced GC${data.ours && !data.ours.probed ? ', unavailable: --ours is not node dist/gatehouse.mjs' : ''})`];
+    const notes = [`soak: per ${every} turns (MB; heap = ours after a forced GC${data.ours && !data.ours.probed ? ', off: BENCH_SOAK_PROBE=0' : ''})`];
     notes.push(`  turn   ours RSS  heapUsed  heapTotal  external  arrayBuf   ref RSS   ms/turn ours/ref`);
     const turnsSeen = [...new Set([...(data.ours?.samples ?? []), ...(data.ref?.samples ?? [])].map((s) => s.turn))].sort((x, y) => x - y);
     for (const t of turnsSeen) {

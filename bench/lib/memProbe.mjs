@@ -1,5 +1,5 @@
-// Bench-only heap probe, preloaded into OUR daemon by the soak case (`node --import <this>
-// dist/gatehouse.mjs app-server`); the daemon itself has no memory knob. On SIGUSR2 it runs a
+// Bench-only heap probe, preloaded into OUR daemon by the soak case (NODE_OPTIONS=--import=<this>,
+// the daemon started as `dist/gatehouse.mjs app-server`); the daemon itself has no memory probe. On SIGUSR2 it runs a
 // full GC (V8's `gc`, exposed here at run time, not by a daemon flag) and writes
 // `process.memoryUsage()` plus a sequence number as one JSON line to $BENCH_MEM_FILE
 // (synchronously, so the bench sees a complete line). The daemon handles no SIGUSR2 of its own.

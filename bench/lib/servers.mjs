@@ -1,5 +1,5 @@
-// The two commands compared: ours (default `node <repo>/dist/gatehouse.mjs app-server`, node
-// spawned directly so its pid is the server) and the reference (default
+// The two commands compared: ours (default `<repo>/dist/gatehouse.mjs app-server`, the program as
+// npm's bin link runs it: its launcher line execs node in place, so its pid is the server) and the reference (default
 // `$REF_DIR/0.169.0/bin/codex app-server`, the native binary, installed through
 // ../shared/tools/reference.sh when absent). Either may be overridden with a command string.
 import { spawnSync } from 'node:child_process';
@@ -19,7 +19,7 @@ export function oursSide(cmd) {
   if (cmd) return side('ours', splitCommand(cmd), null);
   const cli = join(repoRoot, 'dist/gatehouse.mjs');
   const reason = existsSync(cli) ? null : `${cli} not found (run npm run build)`;
-  return side('ours', [process.execPath, cli, 'app-server'], reason, `node ${cli} app-server`);
+  return side('ours', [cli, 'app-server'], reason, `${cli} app-server`);
 }
 
 export function refSide(cmd, log) {

@@ -43,10 +43,12 @@ export function assertNoUnhandled(stderr: string, what = "the daemon"): void {
 
 let nextId = 1_000_000;
 
-export function startDaemon(options: { args?: string[]; env?: NodeJS.ProcessEnv; config?: string; home?: TempHome } = {}): RawDaemon {
+/** `asProgram`: run dist/gatehouse.mjs itself, through its launcher line, as npm's bin link does, instead of `node dist/gatehouse.mjs`. */
+export function startDaemon(options: { args?: string[]; env?: NodeJS.ProcessEnv; config?: string; home?: TempHome; asProgram?: boolean } = {}): RawDaemon {
   const home = options.home ?? tempHome();
   if (options.config !== undefined) home.writeConfig(options.config);
-  const child = spawn(process.execPath, [DAEMON, "app-server", ...(options.args ?? [])], {
+  const argv = ["app-server", ...(options.args ?? [])];
+  const child = spawn(options.asProgram ? DAEMON : process.execPath, options.asProgram ? argv : [DAEMON, ...argv], {
     env: { ...process.env, GATEHOUSE_HOME: home.home, CODEX_HOME: "", TMPDIR: home.tmp, GATEHOUSE_LOG: "debug", ...options.env },
     stdio: ["pipe", "pipe", "pipe"],
   });

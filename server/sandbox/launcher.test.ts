@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { createLinuxLauncher, selectLauncher, wrapMode } from "./launcher.js";
+import { selectLauncher } from "./launcher.js";
+import { wrapMode } from "./launcherTypes.js";
+import { createLinuxLauncher } from "./linuxLauncher.js";
 import { SandboxUnavailableError } from "./errors.js";
 import { fakeFs } from "./fakeFs.testutil.js";
 import { toSplitPolicy } from "./policy.js";

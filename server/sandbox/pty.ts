@@ -21,7 +21,7 @@ import { createRequire } from "node:module";
 import { constants as osConstants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
-import type { ExtraFd } from "./launcher.js";
+import type { ExtraFd } from "./launcherTypes.js";
 import type { ProcessSpawner, SpawnedProcess, SpawnSpec } from "./spawn.js";
 
 /** fds 3..5, each "r" (open for reading), "w" (open for writing) or "-" (leave closed), then the argv. */

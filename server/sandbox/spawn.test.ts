@@ -2,7 +2,7 @@
 // test/sandbox). Uses only /bin/sh, /bin/bash (for `exec -a`) and coreutils.
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
-import type { ExecRequest } from "./launcher.js";
+import type { ExecRequest } from "./launcherTypes.js";
 import { HeadTailBuffer, runExec, startExec } from "./spawn.js";
 
 function req(argv: string[], extra: Partial<ExecRequest> = {}): ExecRequest {

@@ -37,7 +37,7 @@ import * as fs from "node:fs";
 import { Socket } from "node:net";
 import { constants as osConstants } from "node:os";
 import type { Readable, Writable } from "node:stream";
-import type { ExecRequest, ExtraFd } from "./launcher.js";
+import type { ExecRequest, ExtraFd } from "./launcherTypes.js";
 import type { SandboxDenial } from "./denial.js";
 import { detectSandboxDenial, setupFailureDenial } from "./denial.js";
 

@@ -30,7 +30,7 @@ import type {
 import { RpcErrorCode } from "../../../protocol/errors.js";
 import { applyEnvOverrides } from "../../sandbox/env.js";
 import { SandboxPolicyError, SandboxUnavailableError } from "../../sandbox/errors.js";
-import type { ExecRequest, LaunchOptions, SandboxLauncher } from "../../sandbox/launcher.js";
+import type { ExecRequest, LaunchOptions, SandboxLauncher } from "../../sandbox/launcherTypes.js";
 import type { PermissionProfileConfig, SandboxPolicy, SandboxWarning, SplitSandboxPolicy } from "../../sandbox/policy.js";
 import { resolvePermissionProfile } from "../../sandbox/policy.js";
 import { DEFAULT_TERMINAL_SIZE, createPtySpawner, type TerminalSize } from "../../sandbox/pty.js";

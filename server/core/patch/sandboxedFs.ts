@@ -9,7 +9,7 @@
 // PATH lookup); the operation travels on stdin as JSON, never in argv; one process per operation, in
 // the order applyVerified calls them, so a failure leaves exactly the earlier operations applied.
 import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
-import type { SandboxLauncher } from "../../sandbox/launcher.js";
+import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
 import type { SandboxPolicy, SplitSandboxPolicy } from "../../sandbox/policy.js";
 import { startExec } from "../../sandbox/spawn.js";
 import { canonicalize } from "../../sandbox/policy.js";

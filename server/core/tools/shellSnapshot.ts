@@ -23,7 +23,7 @@ import { basename } from "node:path";
 import type { Logger } from "../../log.js";
 import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
 import { buildShellEnvironment, type ShellEnvironmentPolicy } from "../../sandbox/env.js";
-import type { SandboxLauncher } from "../../sandbox/launcher.js";
+import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
 import type { SandboxPolicy } from "../../sandbox/policy.js";
 import { startExec } from "../../sandbox/spawn.js";
 

@@ -3,7 +3,7 @@ import type { ManagedNetworkLease } from "../approval/networkService.js";
 import type { NetworkOwner } from "../approval/networkApprovals.js";
 import type { Logger } from "../../log.js";
 import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
-import type { SandboxLauncher } from "../../sandbox/launcher.js";
+import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
 import type { SandboxPolicy, SplitSandboxPolicy } from "../../sandbox/policy.js";
 import type { TurnItems } from "../engine/turnItems.js";
 import type { ApprovalGate } from "../ports.js";

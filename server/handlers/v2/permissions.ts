@@ -18,7 +18,7 @@ import { paginate } from "../../core/catalog/pagination.js";
 import type { ConfigService } from "../../core/config/configService.js";
 import { SandboxPolicyError } from "../../sandbox/errors.js";
 import { BUILTIN_PROFILES, resolvePermissionProfile, type PermissionProfileConfig } from "../../sandbox/policy.js";
-import { windowsSandboxReadiness } from "../../sandbox/windows.js";
+import { windowsSandboxReadiness } from "../../sandbox/windowsLauncher.js";
 import type { ClientRequestTable, Handler } from "../handlerMap.js";
 
 type Handlers = {

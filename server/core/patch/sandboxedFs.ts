@@ -15,7 +15,7 @@ import { startExec } from "../../sandbox/spawn.js";
 import { canonicalize } from "../../sandbox/policy.js";
 import { nodeFsView } from "../../sandbox/fsView.js";
 import { readFile } from "node:fs/promises";
-import type { PatchFs } from "./apply.js";
+import type { PatchFs } from "./patchFs.js";
 
 /** The write the sandbox refused; `code` is the errno name the child saw. */
 export class SandboxWriteDenied extends Error {

@@ -6,8 +6,10 @@ import type { BwrapProbe } from "./bwrapProbe.js";
 import { SandboxUnavailableError } from "./errors.js";
 import { fakeFs } from "./fakeFs.testutil.js";
 import type { FsView } from "./fsView.js";
-import { resolveFileSystemPolicy, toSplitPolicy } from "./policy.js";
-import type { SandboxPolicy, SplitSandboxPolicy } from "./policy.js";
+import { resolveFileSystemPolicy } from "./resolvedFileSystemPolicy.js";
+import { toSplitPolicy } from "./splitSandboxPolicy.js";
+import type { SandboxPolicy } from "./sandboxPolicy.js";
+import type { SplitSandboxPolicy } from "./splitSandboxPolicy.js";
 
 const probe: BwrapProbe = {
   path: "/usr/bin/bwrap",

@@ -17,12 +17,17 @@
 import type { BwrapFds, BwrapInput, PathMount, PlatformRoot, ReopenedPath } from "./bwrap.js";
 import type { BwrapProbe } from "./bwrapProbe.js";
 import type { FsView } from "./fsView.js";
-import type { FileSystemAccess, ResolvedFileSystemPolicy, SandboxWarning, SplitSandboxPolicy } from "./policy.js";
+import type { FileSystemAccess } from "./fileSystemAccess.js";
+import type { ResolvedFileSystemPolicy, SandboxWarning } from "./resolvedFileSystemPolicy.js";
+import type { SplitSandboxPolicy } from "./splitSandboxPolicy.js";
 import { SandboxUnavailableError } from "./errors.js";
 import { expandGlob } from "./globs.js";
 import { byDepthThenPath, isStrictlyUnder, isUnderOrEqual, parentOf } from "./paths.js";
 import { LINUX_PLATFORM_DEFAULTS } from "./bwrapProbe.js";
-import { accessForPath, canonicalize, findWritableSymlinkCrossing, narrower, protectedSubpaths } from "./policy.js";
+import { accessForPath, narrower } from "./fileSystemAccess.js";
+import { canonicalize } from "./fsView.js";
+import { findWritableSymlinkCrossing } from "./symlinkCrossing.js";
+import { protectedSubpaths } from "./protectedSubpaths.js";
 
 /** Daemon-owned paths that must stay out of reach of the commands it runs (sandbox.md §1.3). */
 export interface DaemonPaths {

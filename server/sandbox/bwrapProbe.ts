@@ -14,7 +14,7 @@ import { execFile } from "node:child_process";
 import * as nodeFs from "node:fs";
 import type { BwrapFeatures } from "./bwrap.js";
 import type { FsView } from "./fsView.js";
-import type { SandboxWarning } from "./policy.js";
+import type { SandboxWarning } from "./resolvedFileSystemPolicy.js";
 import { SandboxUnavailableError } from "./errors.js";
 import { isUnderOrEqual, joinPath } from "./paths.js";
 

@@ -12,7 +12,7 @@
 //  - otherwise exit codes 2, 126, 127 are the command's own failures, 159 (SIGSYS) is a denial.
 // The text is a best-effort explanation: it never changes the exit code or the captured output.
 import type { PlannedRule } from "./bwrapPlan.js";
-import { accessForPath } from "./policy.js";
+import { accessForPath } from "./fileSystemAccess.js";
 import { isUnderOrEqual, normalizeAbsolute } from "./paths.js";
 
 export type SandboxDenialKind = "write" | "read" | "network" | "syscall" | "setup" | "protected-created";

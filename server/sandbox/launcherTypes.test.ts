@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { wrapMode } from "./launcherTypes.js";
-import { toSplitPolicy } from "./policy.js";
+import { toSplitPolicy } from "./splitSandboxPolicy.js";
 
 describe("wrapMode", () => {
   it("wraps only what needs it", () => {

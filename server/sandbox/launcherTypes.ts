@@ -8,7 +8,9 @@
 import type { BwrapProbe, BwrapLocation } from "./bwrapProbe.js";
 import type { DaemonPaths } from "./bwrapPlan.js";
 import type { DenialContext, SandboxDenial } from "./denial.js";
-import type { SandboxPolicy, SandboxWarning, SplitSandboxPolicy } from "./policy.js";
+import type { SandboxPolicy } from "./sandboxPolicy.js";
+import type { SandboxWarning } from "./resolvedFileSystemPolicy.js";
+import type { SplitSandboxPolicy } from "./splitSandboxPolicy.js";
 import type { NetworkProxy } from "./networkProxy/index.js";
 import type { ManagedProxyPorts } from "./proxyEnv.js";
 import type { SandboxUnavailableError } from "./errors.js";

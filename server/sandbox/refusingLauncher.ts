@@ -2,7 +2,7 @@ import type { SandboxLauncher } from "./launcherTypes.js";
 import { checkCommand, unwrapped, wrapMode } from "./launcherTypes.js";
 import { SandboxUnavailableError } from "./errors.js";
 import { normalizeAbsolute } from "./paths.js";
-import { isSplitPolicy, toSplitPolicy } from "./policy.js";
+import { isSplitPolicy, toSplitPolicy } from "./splitSandboxPolicy.js";
 
 /** A launcher for platforms without an implementation: unwrapped policies run, restricted ones refuse. */
 export function createRefusingLauncher(platform: string, reason: string, remedy: string): SandboxLauncher {

@@ -28,7 +28,9 @@ import platformDefaultsProfile from "./seatbeltPlatformDefaults.sbpl?raw" with {
 import { SandboxUnavailableError } from "./errors.js";
 import type { FsView } from "./fsView.js";
 import { isStrictlyUnder, isUnderOrEqual } from "./paths.js";
-import { protectedSubpaths, resolveFileSystemPolicy, type ResolvedFileSystemPolicy, type SplitSandboxPolicy } from "./policy.js";
+import { protectedSubpaths } from "./protectedSubpaths.js";
+import { resolveFileSystemPolicy, type ResolvedFileSystemPolicy } from "./resolvedFileSystemPolicy.js";
+import type { SplitSandboxPolicy } from "./splitSandboxPolicy.js";
 
 export const SANDBOX_EXEC = "/usr/bin/sandbox-exec";
 

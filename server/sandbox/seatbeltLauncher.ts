@@ -18,9 +18,9 @@ import type { ProxyEndpoint } from "./networkProxy/index.js";
 import { withManagedProxyEnv } from "./proxyEnv.js";
 import { SandboxUnavailableError } from "./errors.js";
 import type { FsView } from "./fsView.js";
-import { nodeFsView } from "./fsView.js";
+import { canonicalize, nodeFsView } from "./fsView.js";
 import { normalizeAbsolute } from "./paths.js";
-import { canonicalize, isSplitPolicy, toSplitPolicy } from "./policy.js";
+import { isSplitPolicy, toSplitPolicy } from "./splitSandboxPolicy.js";
 import { generateSeatbeltArgs, SANDBOX_EXEC } from "./seatbelt.js";
 
 export interface SeatbeltLauncherDeps {

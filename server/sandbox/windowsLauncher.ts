@@ -12,7 +12,7 @@ import path from "node:path";
 import type { SandboxLauncher, SandboxReadiness } from "./launcherTypes.js";
 import { runUnwrapped, wrapMode } from "./launcherTypes.js";
 import { SandboxUnavailableError } from "./errors.js";
-import { isSplitPolicy, toSplitPolicy } from "./policy.js";
+import { isSplitPolicy, toSplitPolicy } from "./splitSandboxPolicy.js";
 
 export const WINDOWS_REASON = "sandboxed execution is not supported on Windows by this server";
 export const WINDOWS_REMEDY =

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SandboxUnavailableError } from "../../server/sandbox/errors.js";
-import type { SplitSandboxPolicy } from "../../server/sandbox/policy.js";
+import type { SplitSandboxPolicy } from "../../server/sandbox/splitSandboxPolicy.js";
 import { BWRAP, WS_ONLY, baseEnv, bash, cleanupTempDirs, hasBwrap, isRoot, run, sha, tempDir, transform, treeSnapshot, workspace } from "./helpers.js";
 
 afterAll(cleanupTempDirs);

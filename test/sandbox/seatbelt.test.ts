@@ -11,7 +11,7 @@ import baseProfile from "../../server/sandbox/seatbeltBase.sbpl?raw" with { type
 import { SandboxUnavailableError } from "../../server/sandbox/errors.js";
 import { fakeFs } from "../../server/sandbox/fakeFs.testutil.js";
 import { selectLauncher } from "../../server/sandbox/launcher.js";
-import { toSplitPolicy, type SplitSandboxPolicy } from "../../server/sandbox/policy.js";
+import { toSplitPolicy, type SplitSandboxPolicy } from "../../server/sandbox/splitSandboxPolicy.js";
 import { generateSeatbeltArgs, globToRegex, SANDBOX_EXEC, type SeatbeltDeps } from "../../server/sandbox/seatbelt.js";
 
 const WEIRD = `/Users/me/my "quoted" (dir) name`;

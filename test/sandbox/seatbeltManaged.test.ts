@@ -10,7 +10,7 @@ import { fakeFs } from "../../server/sandbox/fakeFs.testutil.js";
 import { selectLauncher } from "../../server/sandbox/launcher.js";
 import { NetworkProxy, type ProxyTarget } from "../../server/sandbox/networkProxy/index.js";
 import { httpUpstream, type Upstream } from "../../server/sandbox/networkProxy/proxy.testutil.js";
-import { toSplitPolicy } from "../../server/sandbox/policy.js";
+import { toSplitPolicy } from "../../server/sandbox/splitSandboxPolicy.js";
 import { MANAGED_PROXY_ENV_KEYS } from "../../server/sandbox/proxyEnv.js";
 import { generateSeatbeltArgs, SANDBOX_EXEC } from "../../server/sandbox/seatbelt.js";
 

@@ -26,8 +26,7 @@ import { constants as C, existsSync } from "node:fs";
 import * as fsp from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
-import { canonicalize } from "../../sandbox/policy.js";
-import { nodeFsView } from "../../sandbox/fsView.js";
+import { canonicalize, nodeFsView } from "../../sandbox/fsView.js";
 import { components, isStrictlyUnder } from "../../sandbox/paths.js";
 import type { PatchFs } from "./patchFs.js";
 

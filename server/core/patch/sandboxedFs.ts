@@ -10,10 +10,10 @@
 // the order applyVerified calls them, so a failure leaves exactly the earlier operations applied.
 import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
 import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
-import type { SandboxPolicy, SplitSandboxPolicy } from "../../sandbox/policy.js";
+import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
+import type { SplitSandboxPolicy } from "../../sandbox/splitSandboxPolicy.js";
 import { startExec } from "../../sandbox/spawn.js";
-import { canonicalize } from "../../sandbox/policy.js";
-import { nodeFsView } from "../../sandbox/fsView.js";
+import { canonicalize, nodeFsView } from "../../sandbox/fsView.js";
 import { readFile } from "node:fs/promises";
 import type { PatchFs } from "./patchFs.js";
 

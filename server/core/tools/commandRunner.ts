@@ -6,7 +6,7 @@ import type { ThreadItem } from "../../../protocol/v2/index.js";
 import { formatDenial } from "../../sandbox/denial.js";
 import { NO_PERMISSIONS, withPermissions } from "../approval/permissions.js";
 import { SandboxUnavailableError } from "../../sandbox/errors.js";
-import type { SandboxPolicy } from "../../sandbox/policy.js";
+import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import { buildShellEnvironment, withoutManagedProxyEnv } from "../../sandbox/env.js";
 import { appendNetworkDenials } from "../approval/networkApprovals.js";
 import type { ManagedNetworkLease } from "../approval/networkService.js";

@@ -156,3 +156,11 @@ export function detectSandboxDenial(input: DenialInput): SandboxDenial | undefin
   if (exitCode === 159) return { kind: "syscall", operation: "syscall", message: "sandbox: the command was killed by the seccomp filter (SIGSYS)" };
   return undefined;
 }
+
+/** The managed-network relay did not come up inside the sandbox, so the command did not run. */
+export function relaySetupFailureDenial(stderr: string): SandboxDenial {
+  const lines = stderr.split(/\r?\n/);
+  const line = lines.find((l) => l.startsWith("gatehouse-net-relay: ")) ?? lines.find((l) => l.startsWith("bwrap: ")) ?? lines.find((l) => l.trim() !== "") ?? "";
+  const why = line.replace(/^(gatehouse-net-relay|bwrap): /, "").trim() || "the relay exited before it was ready";
+  return { kind: "setup", message: `sandbox: managed networking's relay could not start (${why}); the command did not run` };
+}

@@ -22,7 +22,7 @@ import { constants as osConstants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import type { ExtraFd } from "./launcherTypes.js";
-import type { ProcessSpawner, SpawnedProcess, SpawnSpec } from "./spawn.js";
+import type { ProcessSpawner, SpawnedProcess, SpawnSpec } from "./processSpawner.js";
 
 /** fds 3..5, each "r" (open for reading), "w" (open for writing) or "-" (leave closed), then the argv. */
 export const PTY_TRAMPOLINE = [

@@ -13,7 +13,8 @@ import type { LinuxLauncherDeps } from "../../server/sandbox/linuxLauncher.js";
 import type { SandboxPolicy } from "../../server/sandbox/sandboxPolicy.js";
 import type { SplitSandboxPolicy } from "../../server/sandbox/splitSandboxPolicy.js";
 import { runExec } from "../../server/sandbox/spawn.js";
-import type { ExecOptions, ExecResult } from "../../server/sandbox/spawn.js";
+import type { ExecOptions } from "../../server/sandbox/spawn.js";
+import type { ExecResult } from "../../server/sandbox/execResult.js";
 
 export const BWRAP = "/usr/bin/bwrap";
 export const hasBwrap = fs.existsSync(BWRAP);

@@ -8,7 +8,8 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { childProcessSpawner, runExec } from "../../server/sandbox/spawn.js";
+import { childProcessSpawner } from "../../server/sandbox/processSpawner.js";
+import { runExec } from "../../server/sandbox/spawn.js";
 import { NODE, PERL, WS_ONLY, bash, cleanupTempDirs, run, tempDir, transform, workspace } from "./helpers.js";
 
 afterAll(cleanupTempDirs);

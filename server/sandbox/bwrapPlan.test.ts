@@ -142,7 +142,7 @@ describe("planBwrap", () => {
     expect(argv).toContain("--unshare-net");
   });
 
-  it("refuses a protected name that is a symlink inside a writable root (E9)", () => {
+  it("refuses a protected name that is a symlink inside a writable root", () => {
     const fs = fakeFs({ "/ws/.codex": { link: "decoy" }, "/ws/decoy": "dir" });
     const err = (() => {
       try {
@@ -271,7 +271,7 @@ describe("planBwrap", () => {
     expect(mountArgs(buildBwrapArgv(p.input).argv)).toContain("--tmpfs /ws/.codex");
   });
 
-  // §6 #8 (E25). Fails if protectHardLinks is not called: the aliases get no mounts of their own and
+  // Fails if protectHardLinks is not called: the aliases get no mounts of their own and
   // stay writable through the workspace bind.
   it("other names of a protected file inside writable roots get its access (pre-existing hard links)", () => {
     const fs = fakeFs({

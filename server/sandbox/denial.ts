@@ -3,7 +3,7 @@
 // to the output the client and the model see (the wire has no reason field). The approval layer uses
 // the same data to offer a re-run outside the sandbox.
 //
-// Detection follows the reference's heuristic (sandbox.md §2.10) and adds the path and the reason:
+// Detection follows the reference's heuristic and adds the path and the reason:
 //  - never for an unsandboxed command or exit code 0;
 //  - a bwrap set-up failure (no exit-code document on --json-status-fd) is always a denial;
 //  - output naming EROFS / EACCES / EBUSY / EXDEV / EPERM (or the words sandbox, seccomp, landlock,

@@ -15,7 +15,7 @@
 //    before it clones), the status fd after the exit.
 // The trampoline execs, so the process node-pty reports (and whose group spawn.ts kills) is bwrap
 // itself, a session leader with the PTY as controlling terminal. No --new-session for PTY runs: the
-// seccomp filter blocks TIOCSTI/TIOCLINUX instead (sandbox.md §2.8).
+// seccomp filter blocks TIOCSTI/TIOCLINUX instead.
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import { constants as osConstants, tmpdir } from "node:os";

@@ -3,10 +3,10 @@
 // shadow it), and hands argv generation to the pure generateSeatbeltArgs. Fail closed: no
 // sandbox-exec means a restricted policy is refused with the reason and the remedy, never run bare.
 //
-// Managed networking (LaunchOptions.managedNetwork, issue 19 point 6): there is no network namespace
+// Managed networking (LaunchOptions.managedNetwork): there is no network namespace
 // and so no relay on macOS. The command gets loopback proxy ports of its own
 // (`proxy.openEndpoint(owner)`: what connects there is attributed to it), the profile allows outbound
-// connections to those two ports only, and the §5.2 variables point at them. The endpoint is closed
+// connections to those two ports only, and the proxy variables (proxyEnv.ts) point at them. The endpoint is closed
 // by `proxy.releaseOwner(owner)`, which the caller owns; a launch that fails after opening it closes
 // it here.
 import { execFileSync } from "node:child_process";

@@ -1,4 +1,4 @@
-// Windows fails closed (sandbox.md §4), tested on any host by selecting the win32 launcher.
+// Windows fails closed, tested on any host by selecting the win32 launcher.
 import { describe, expect, it } from "vitest";
 import { SandboxUnavailableError } from "./errors.js";
 import { selectLauncher } from "./launcher.js";

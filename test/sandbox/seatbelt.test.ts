@@ -1,4 +1,4 @@
-// Seatbelt profile and argv generation (sandbox.md §3). Generation is pure, so everything but the
+// Seatbelt profile and argv generation. Generation is pure, so everything but the
 // real sandbox-exec run is checked on Linux against an in-memory filesystem that mimics macOS
 // (/tmp → /private/tmp, /var → /private/var). The snapshots pin the profile text after the base
 // profile; explicit assertions state the invariants the snapshots must never lose.

@@ -155,7 +155,6 @@ export function checkCommand(command: readonly string[]): void {
   if (command.length === 0 || command[0] === "") throw new Error("sandbox launcher: empty command");
 }
 
-
 /** The unwrapped path every platform launcher takes, so the env rules exist once. */
 export function runUnwrapped(command: readonly string[], split: SplitSandboxPolicy, cwd: string, opts: LaunchOptions): Promise<ExecRequest> {
   checkCommand(command);

@@ -2,7 +2,8 @@
 import { describe, expect, it } from "vitest";
 import { SandboxUnavailableError } from "./errors.js";
 import { selectLauncher } from "./launcher.js";
-import { WINDOWS_REASON, windowsSandboxReadiness } from "./windowsLauncher.js";
+import { WINDOWS_REASON } from "./windowsLauncher.js";
+import { windowsSandboxReadiness } from "./windowsSandboxReadiness.js";
 
 const env = { PATH: "C:\\Windows\\System32" };
 

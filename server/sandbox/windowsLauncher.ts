@@ -5,9 +5,7 @@
 // externalSandbox (something outside already confines the daemon) and dangerFullAccess (the user
 // chose none).
 //
-// readiness() says the same thing, so `gatehouse doctor` and the refusal agree, and
-// windowsSandbox/readiness answers "notConfigured": the state 0.169 reports before its own Windows
-// sandbox setup has run, which is the state this server is always in.
+// readiness() says the same thing, so `gatehouse doctor` and the refusal agree.
 import path from "node:path";
 import type { SandboxLauncher, SandboxReadiness } from "./launcherTypes.js";
 import { runUnwrapped, wrapMode } from "./launcherTypes.js";
@@ -19,15 +17,8 @@ export const WINDOWS_REMEDY =
   "run Gatehouse inside WSL2 (it uses the Linux bubblewrap sandbox there), or, when an outer sandbox already confines the daemon, " +
   "use externalSandbox; dangerFullAccess runs commands without any sandbox";
 
-export type WindowsSandboxReadiness = "ready" | "notConfigured" | "updateRequired";
-
 export function windowsUnavailable(): SandboxUnavailableError {
   return new SandboxUnavailableError("unsupported-platform", WINDOWS_REASON, WINDOWS_REMEDY);
-}
-
-/** What windowsSandbox/readiness answers; the same on every host, since no Windows sandbox is ever set up. */
-export function windowsSandboxReadiness(): WindowsSandboxReadiness {
-  return "notConfigured";
 }
 
 export function createWindowsLauncher(): SandboxLauncher {

@@ -18,7 +18,7 @@ import { paginate } from "../../core/catalog/pagination.js";
 import type { ConfigService } from "../../core/config/configService.js";
 import { SandboxPolicyError } from "../../sandbox/errors.js";
 import { BUILTIN_PROFILES, resolvePermissionProfile, type PermissionProfileConfig } from "../../sandbox/permissionProfiles.js";
-import { windowsSandboxReadiness } from "../../sandbox/windowsLauncher.js";
+import { windowsSandboxReadiness } from "../../sandbox/windowsSandboxReadiness.js";
 import type { ClientRequestTable, Handler } from "../handlerMap.js";
 
 type Handlers = {

@@ -65,7 +65,7 @@ await Promise.all([
     outExtension: { ".js": ".mjs" },
   }),
   // Managed networking's relay runs as its own program inside the sandbox (server/sandbox/netRelay.ts);
-  // the launcher finds it beside the bundle (launcher.ts defaultRelayScript). Node built-ins only.
+  // the launcher finds it beside the bundle (linuxLauncher.ts defaultRelayScript). Node built-ins only.
   build({ ...shared, entryPoints: { netRelay: "server/sandbox/netRelay.ts" }, outdir: "dist", outExtension: { ".js": ".mjs" }, minify: true }),
 ]);
 chmodSync("dist/gatehouse.mjs", 0o755);

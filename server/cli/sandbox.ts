@@ -13,7 +13,7 @@ import { ExecService } from "../core/exec/execService.js";
 import { SandboxPolicyInputError, sandboxPolicyFromMode } from "../core/policy/sandboxFromWire.js";
 import { createLogger } from "../log.js";
 import { selectLauncher } from "../sandbox/launcher.js";
-import type { SandboxMode, SandboxPolicy } from "../sandbox/policy.js";
+import type { SandboxMode, SandboxPolicy } from "../sandbox/sandboxPolicy.js";
 import { startExec } from "../sandbox/spawn.js";
 
 export const SANDBOX_SETUP_EXIT_CODE = 125;

@@ -2,7 +2,8 @@
 // rpc implements them; server/app.ts wires them (architecture.md: "Core never imports rpc").
 import type { ThreadStatus } from "../../protocol/v2/index.js";
 import type { Logger } from "../log.js";
-import type { SandboxPolicy, SplitSandboxPolicy } from "../sandbox/policy.js";
+import type { SandboxPolicy } from "../sandbox/sandboxPolicy.js";
+import type { SplitSandboxPolicy } from "../sandbox/splitSandboxPolicy.js";
 
 /** What a connection negotiated in `initialize`; owned by rpc, read by dispatch and handlers. */
 export interface Session {

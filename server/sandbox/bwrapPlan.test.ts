@@ -6,8 +6,10 @@ import type { BwrapProbe } from "./bwrapProbe.js";
 import { SandboxUnavailableError } from "./errors.js";
 import { fakeFs } from "./fakeFs.testutil.js";
 import type { FsView } from "./fsView.js";
-import { resolveFileSystemPolicy, toSplitPolicy } from "./policy.js";
-import type { SandboxPolicy, SplitSandboxPolicy } from "./policy.js";
+import { resolveFileSystemPolicy } from "./resolvedFileSystemPolicy.js";
+import { toSplitPolicy } from "./splitSandboxPolicy.js";
+import type { SandboxPolicy } from "./sandboxPolicy.js";
+import type { SplitSandboxPolicy } from "./splitSandboxPolicy.js";
 
 const probe: BwrapProbe = {
   path: "/usr/bin/bwrap",
@@ -140,7 +142,7 @@ describe("planBwrap", () => {
     expect(argv).toContain("--unshare-net");
   });
 
-  it("refuses a protected name that is a symlink inside a writable root (E9)", () => {
+  it("refuses a protected name that is a symlink inside a writable root", () => {
     const fs = fakeFs({ "/ws/.codex": { link: "decoy" }, "/ws/decoy": "dir" });
     const err = (() => {
       try {
@@ -269,7 +271,7 @@ describe("planBwrap", () => {
     expect(mountArgs(buildBwrapArgv(p.input).argv)).toContain("--tmpfs /ws/.codex");
   });
 
-  // §6 #8 (E25). Fails if protectHardLinks is not called: the aliases get no mounts of their own and
+  // Fails if protectHardLinks is not called: the aliases get no mounts of their own and
   // stay writable through the workspace bind.
   it("other names of a protected file inside writable roots get its access (pre-existing hard links)", () => {
     const fs = fakeFs({

@@ -8,7 +8,7 @@
 //    turn write into read or anything into none, never the other way round.
 //  - A read-only or denied path whose spelling runs through a symlink inside a writable root refuses
 //    the launch (SandboxUnavailableError "unenforceable-path"): the sandboxed process could swap the
-//    link (E9), and bwrap follows links when mounting over them (E13).
+//    link, and bwrap follows links when mounting over them.
 //  - A path mount is emitted only where its access differs from what its parent already has, so the
 //    plan is minimal and every emitted mount changes something.
 //  - A missing read-only or denied path is given a placeholder only where it could otherwise be
@@ -17,14 +17,19 @@
 import type { BwrapFds, BwrapInput, PathMount, PlatformRoot, ReopenedPath } from "./bwrap.js";
 import type { BwrapProbe } from "./bwrapProbe.js";
 import type { FsView } from "./fsView.js";
-import type { FileSystemAccess, ResolvedFileSystemPolicy, SandboxWarning, SplitSandboxPolicy } from "./policy.js";
+import type { FileSystemAccess } from "./fileSystemAccess.js";
+import type { ResolvedFileSystemPolicy, SandboxWarning } from "./resolvedFileSystemPolicy.js";
+import type { SplitSandboxPolicy } from "./splitSandboxPolicy.js";
 import { SandboxUnavailableError } from "./errors.js";
 import { expandGlob } from "./globs.js";
 import { byDepthThenPath, isStrictlyUnder, isUnderOrEqual, parentOf } from "./paths.js";
 import { LINUX_PLATFORM_DEFAULTS } from "./bwrapProbe.js";
-import { accessForPath, canonicalize, findWritableSymlinkCrossing, narrower, protectedSubpaths } from "./policy.js";
+import { accessForPath, narrower } from "./fileSystemAccess.js";
+import { canonicalize } from "./fsView.js";
+import { findWritableSymlinkCrossing } from "./symlinkCrossing.js";
+import { protectedSubpaths } from "./protectedSubpaths.js";
 
-/** Daemon-owned paths that must stay out of reach of the commands it runs (sandbox.md §1.3). */
+/** Daemon-owned paths that must stay out of reach of the commands it runs. */
 export interface DaemonPaths {
   /** Made unreadable (e.g. the daemon's state/home directory). */
   readonly deny?: readonly string[];
@@ -46,7 +51,7 @@ export interface PlanInput {
   readonly platformDefaults?: readonly string[];
   readonly isLivePlaceholder?: (path: string) => boolean;
   /**
-   * Managed networking (sandbox.md §2.9 design B): the network is isolated even though the policy
+   * Managed networking: the network is isolated even though the policy
    * enables it, and these files (the node binary and the relay script, canonical) must be readable
    * inside: each is bound read-only where the plan would not show it, or over it where a writable
    * root would let the command rewrite it. One under a denied path refuses the launch.
@@ -92,7 +97,7 @@ function unenforceable(logical: string, access: FileSystemAccess, link: string):
 export const HARD_LINK_SEARCH_BUDGET = 20_000;
 
 /**
- * Pre-existing hard links (sandbox.md §6 #8, E25). A mount protects a path, not an inode: a second
+ * Pre-existing hard links. A mount protects a path, not an inode: a second
  * name for a protected file, made before the run inside a writable root, would let the sandbox write
  * the protected inode through the writable bind. The sandbox itself cannot make such links (link(2)
  * across mounts is EXDEV), so only links that already exist matter. For every protected regular file
@@ -186,7 +191,7 @@ export function planBwrap(inp: PlanInput): BwrapPlan {
   const restricted = inp.policy.fileSystem.kind === "restricted";
 
   if (!restricted) {
-    // §2.2: unrestricted filesystem with restricted network: keep the whole filesystem, cut the net.
+    // Unrestricted filesystem with restricted network: keep the whole filesystem, cut the net.
     rules.set("/", { access: "write", logical: new Set(["/"]), reason: "unrestricted filesystem", platform: false });
   } else {
     for (const r of inp.resolved.rules) {

@@ -1,4 +1,4 @@
-// Finding and probing bubblewrap (sandbox.md §2.1, §2.6). Everything here answers with data: either a
+// Finding and probing bubblewrap. Everything here answers with data: either a
 // usable `BwrapProbe` or a `SandboxUnavailableError` whose reason says what is wrong and whose remedy
 // says what to do. A failed probe never means "run unwrapped"; the launcher refuses instead.
 //
@@ -14,13 +14,13 @@ import { execFile } from "node:child_process";
 import * as nodeFs from "node:fs";
 import type { BwrapFeatures } from "./bwrap.js";
 import type { FsView } from "./fsView.js";
-import type { SandboxWarning } from "./policy.js";
+import type { SandboxWarning } from "./resolvedFileSystemPolicy.js";
 import { SandboxUnavailableError } from "./errors.js";
 import { isUnderOrEqual, joinPath } from "./paths.js";
 
 export const SYSTEM_BWRAP = "/usr/bin/bwrap";
 
-/** Read-only platform roots exposed under a restricted-read policy when `minimal` is on (§1.2). */
+/** Read-only platform roots exposed under a restricted-read policy when `minimal` is on. */
 export const LINUX_PLATFORM_DEFAULTS = [
   "/bin",
   "/sbin",

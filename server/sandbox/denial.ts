@@ -3,7 +3,7 @@
 // to the output the client and the model see (the wire has no reason field). The approval layer uses
 // the same data to offer a re-run outside the sandbox.
 //
-// Detection follows the reference's heuristic (sandbox.md §2.10) and adds the path and the reason:
+// Detection follows the reference's heuristic and adds the path and the reason:
 //  - never for an unsandboxed command or exit code 0;
 //  - a bwrap set-up failure (no exit-code document on --json-status-fd) is always a denial;
 //  - output naming EROFS / EACCES / EBUSY / EXDEV / EPERM (or the words sandbox, seccomp, landlock,
@@ -12,7 +12,7 @@
 //  - otherwise exit codes 2, 126, 127 are the command's own failures, 159 (SIGSYS) is a denial.
 // The text is a best-effort explanation: it never changes the exit code or the captured output.
 import type { PlannedRule } from "./bwrapPlan.js";
-import { accessForPath } from "./policy.js";
+import { accessForPath } from "./fileSystemAccess.js";
 import { isUnderOrEqual, normalizeAbsolute } from "./paths.js";
 
 export type SandboxDenialKind = "write" | "read" | "network" | "syscall" | "setup" | "protected-created";
@@ -155,4 +155,12 @@ export function detectSandboxDenial(input: DenialInput): SandboxDenial | undefin
   if (GENERIC_KEYWORDS.test(text)) return { kind: "syscall", message: "sandbox: the command was refused by the sandbox" };
   if (exitCode === 159) return { kind: "syscall", operation: "syscall", message: "sandbox: the command was killed by the seccomp filter (SIGSYS)" };
   return undefined;
+}
+
+/** The managed-network relay did not come up inside the sandbox, so the command did not run. */
+export function relaySetupFailureDenial(stderr: string): SandboxDenial {
+  const lines = stderr.split(/\r?\n/);
+  const line = lines.find((l) => l.startsWith("gatehouse-net-relay: ")) ?? lines.find((l) => l.startsWith("bwrap: ")) ?? lines.find((l) => l.trim() !== "") ?? "";
+  const why = line.replace(/^(gatehouse-net-relay|bwrap): /, "").trim() || "the relay exited before it was ready";
+  return { kind: "setup", message: `sandbox: managed networking's relay could not start (${why}); the command did not run` };
 }

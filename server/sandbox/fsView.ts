@@ -3,6 +3,7 @@
 // unit tests describe a filesystem without creating it. Every method answers `null` for "does not
 // exist / cannot be read" instead of throwing: a missing path is an ordinary planning input.
 import * as fs from "node:fs";
+import { components, joinPath, parentOf } from "./paths.js";
 
 export type FsEntryType = "file" | "dir" | "symlink" | "other";
 
@@ -73,3 +74,17 @@ export const nodeFsView: FsView = {
     }
   },
 };
+
+/** realpath of the longest existing ancestor, with the missing tail re-appended. */
+export function canonicalize(p: string, fs: FsView): string {
+  let head = p;
+  const tail: string[] = [];
+  for (;;) {
+    const real = fs.realpath(head);
+    if (real !== null) return tail.length === 0 ? real : joinPath(real, ...tail.reverse());
+    if (head === "/") return p;
+    const parts = components(head);
+    tail.push(parts[parts.length - 1] ?? "");
+    head = parentOf(head);
+  }
+}

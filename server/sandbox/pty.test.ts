@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { selectLauncher } from "./launcher.js";
-import type { SandboxPolicy } from "./policy.js";
+import type { SandboxPolicy } from "./sandboxPolicy.js";
 import { PTY_TRAMPOLINE, createPtySpawner } from "./pty.js";
 import { startExec, type ExecHandle } from "./spawn.js";
 

@@ -15,14 +15,14 @@
 //    before it clones), the status fd after the exit.
 // The trampoline execs, so the process node-pty reports (and whose group spawn.ts kills) is bwrap
 // itself, a session leader with the PTY as controlling terminal. No --new-session for PTY runs: the
-// seccomp filter blocks TIOCSTI/TIOCLINUX instead (sandbox.md §2.8).
+// seccomp filter blocks TIOCSTI/TIOCLINUX instead.
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import { constants as osConstants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough, Writable } from "node:stream";
-import type { ExtraFd } from "./launcher.js";
-import type { ProcessSpawner, SpawnedProcess, SpawnSpec } from "./spawn.js";
+import type { ExtraFd } from "./launcherTypes.js";
+import type { ProcessSpawner, SpawnedProcess, SpawnSpec } from "./processSpawner.js";
 
 /** fds 3..5, each "r" (open for reading), "w" (open for writing) or "-" (leave closed), then the argv. */
 export const PTY_TRAMPOLINE = [

@@ -1,4 +1,4 @@
-// macOS launcher: `/usr/bin/sandbox-exec -p PROFILE -DNAME=path … -- argv` (sandbox.md §3).
+// macOS launcher: `/usr/bin/sandbox-exec -p PROFILE -DNAME=path … -- argv`.
 //
 // Invariants:
 // - Paths never enter the profile text. Every root and exclusion is a `(param "NAME")` in the
@@ -28,7 +28,9 @@ import platformDefaultsProfile from "./seatbeltPlatformDefaults.sbpl?raw" with {
 import { SandboxUnavailableError } from "./errors.js";
 import type { FsView } from "./fsView.js";
 import { isStrictlyUnder, isUnderOrEqual } from "./paths.js";
-import { protectedSubpaths, resolveFileSystemPolicy, type ResolvedFileSystemPolicy, type SplitSandboxPolicy } from "./policy.js";
+import { protectedSubpaths } from "./protectedSubpaths.js";
+import { resolveFileSystemPolicy, type ResolvedFileSystemPolicy } from "./resolvedFileSystemPolicy.js";
+import type { SplitSandboxPolicy } from "./splitSandboxPolicy.js";
 
 export const SANDBOX_EXEC = "/usr/bin/sandbox-exec";
 
@@ -42,7 +44,7 @@ export interface SeatbeltDeps {
    * With proxyPorts: the command may also bind and accept on localhost (its own servers). Outbound
    * stays limited to the proxy ports: unlike Linux, where the command's `lo` is its own namespace's,
    * localhost here is the host's, and `localhost:*` outbound would reach every host service around
-   * the proxy. (sandbox.md §3 and codex add outbound `localhost:*` and `*:53`; not taken, fail closed.)
+   * the proxy. (Codex adds outbound `localhost:*` and `*:53`; not taken, fail closed.)
    */
   readonly allowLocalBinding?: boolean;
   /** The command's TMPDIR, for `tmpdir` entries. */
@@ -70,7 +72,7 @@ class Params {
   }
 }
 
-/** A glob (sandbox.md §3.4) → an anchored regex: `*`/`?` within a component, `**​/` any folders, `[…]` a class. */
+/** A glob → an anchored regex: `*`/`?` within a component, `**​/` any folders, `[…]` a class. */
 export function globToRegex(pattern: string): string {
   if (/["\\\u0000-\u001f]/.test(pattern)) {
     throw new SandboxUnavailableError(

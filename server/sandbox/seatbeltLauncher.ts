@@ -1,25 +1,26 @@
-// The SandboxLauncher for macOS: decides whether to wrap (launcher.ts wrapMode), finds the one
+// The SandboxLauncher for macOS: decides whether to wrap (wrapMode), finds the one
 // sandbox-exec it trusts (/usr/bin/sandbox-exec, never one on PATH: a writable PATH entry could
 // shadow it), and hands argv generation to the pure generateSeatbeltArgs. Fail closed: no
 // sandbox-exec means a restricted policy is refused with the reason and the remedy, never run bare.
 //
-// Managed networking (LaunchOptions.managedNetwork, issue 19 point 6): there is no network namespace
+// Managed networking (LaunchOptions.managedNetwork): there is no network namespace
 // and so no relay on macOS. The command gets loopback proxy ports of its own
 // (`proxy.openEndpoint(owner)`: what connects there is attributed to it), the profile allows outbound
-// connections to those two ports only, and the §5.2 variables point at them. The endpoint is closed
+// connections to those two ports only, and the proxy variables (proxyEnv.ts) point at them. The endpoint is closed
 // by `proxy.releaseOwner(owner)`, which the caller owns; a launch that fails after opening it closes
 // it here.
 import { execFileSync } from "node:child_process";
 import { accessSync, constants } from "node:fs";
-import type { ExecRequest, LaunchOptions, SandboxLauncher, SandboxReadiness } from "./launcher.js";
+import type { SandboxLauncher, SandboxReadiness } from "./launcherTypes.js";
+import { checkCommand, runUnwrapped, wrapMode } from "./launcherTypes.js";
 import { applySandboxEnv, buildShellEnvironment } from "./env.js";
 import type { ProxyEndpoint } from "./networkProxy/index.js";
 import { withManagedProxyEnv } from "./proxyEnv.js";
 import { SandboxUnavailableError } from "./errors.js";
 import type { FsView } from "./fsView.js";
-import { nodeFsView } from "./fsView.js";
+import { canonicalize, nodeFsView } from "./fsView.js";
 import { normalizeAbsolute } from "./paths.js";
-import { canonicalize, isSplitPolicy, toSplitPolicy, type SplitSandboxPolicy } from "./policy.js";
+import { isSplitPolicy, toSplitPolicy } from "./splitSandboxPolicy.js";
 import { generateSeatbeltArgs, SANDBOX_EXEC } from "./seatbelt.js";
 
 export interface SeatbeltLauncherDeps {
@@ -27,9 +28,6 @@ export interface SeatbeltLauncherDeps {
   readonly isExecutable?: (path: string) => boolean;
   readonly confstr?: (name: string) => string | null;
   readonly proxyPorts?: readonly number[];
-  /** Runs policies that need no local sandbox; launcher.ts passes its own (one copy of the env rules). */
-  readonly unwrapped: (command: readonly string[], policy: SplitSandboxPolicy, cwd: string, opts: LaunchOptions) => Promise<ExecRequest>;
-  readonly needsWrap: (policy: SplitSandboxPolicy) => boolean;
 }
 
 function executable(p: string): boolean {
@@ -58,16 +56,16 @@ export function missingSandboxExec(): SandboxUnavailableError {
   );
 }
 
-export function createSeatbeltLauncher(deps: SeatbeltLauncherDeps): SandboxLauncher {
+export function createSeatbeltLauncher(deps: SeatbeltLauncherDeps = {}): SandboxLauncher {
   const fs = deps.fs ?? nodeFsView;
   const isExecutable = deps.isExecutable ?? executable;
   return {
     platform: "darwin",
     async transform(command, policy, cwd, opts = {}) {
-      if (command.length === 0 || command[0] === "") throw new Error("sandbox launcher: empty command");
+      checkCommand(command);
       const split = isSplitPolicy(policy) ? policy : toSplitPolicy(policy);
       const absCwd = normalizeAbsolute(cwd, "/");
-      if (!deps.needsWrap(split)) return deps.unwrapped(command, split, absCwd, opts);
+      if (wrapMode(split) === "none") return runUnwrapped(command, split, absCwd, opts);
       if (!isExecutable(SANDBOX_EXEC)) throw missingSandboxExec();
 
       const base = applySandboxEnv(opts.env ?? buildShellEnvironment(process.env), { networkDisabled: split.network === "restricted" });

@@ -1,6 +1,9 @@
-// Import direction, checked by reading the sources (architecture.md §18), so that the ESLint rule
-// cannot be switched off in one place: cli → transport → rpc → dispatch → handlers → core → sandbox,
-// protocol/ is pure (no node:*, nothing from server/ or clients/), clients/ never import server/.
+// Import direction, checked by reading the sources, so that the ESLint rule cannot be switched off in
+// one place: cli → transport → rpc → dispatch → handlers → core → sandbox, protocol/ is pure (no
+// node:*, nothing from server/ or clients/), clients/ never import server/.
+// Within server/ and protocol/ no module imports itself back through a chain of imports. Type-only
+// imports count: two modules that each need the other's types cannot be read, changed or moved
+// apart, whatever the compiler erases.
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,9 +20,49 @@ function sources(dir: string): string[] {
     .map((f) => join(dir, f));
 }
 
-function importsOf(file: string): string[] {
-  const text = readFileSync(join(root, file), "utf8");
+/** The module specifiers a source text imports or re-exports, `import type` and `import()` included. */
+export function specifiersIn(text: string): string[] {
   return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map((m) => (m[1] ?? m[2]) as string);
+}
+
+function importsOf(file: string): string[] {
+  return specifiersIn(readFileSync(join(root, file), "utf8"));
+}
+
+/** Each file to the files among `files` that its relative imports name (`./x.js` is `x.ts`). */
+export function importGraph(files: readonly string[], specifiersOf: (file: string) => string[]): Map<string, string[]> {
+  const known = new Set(files);
+  return new Map(
+    files.map((file) => [
+      file,
+      specifiersOf(file).flatMap((spec) => {
+        if (!spec.startsWith(".")) return [];
+        const target = relative(root, resolve(root, dirname(file), spec)).replace(/\.js$/, ".ts");
+        return known.has(target) ? [target] : [];
+      }),
+    ]),
+  );
+}
+
+/** The import cycles a depth-first walk meets, each as the chain that closes it (a → b → a); [] for none. */
+export function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  const done = new Set<string>();
+  const chain: string[] = [];
+  const cycles: string[][] = [];
+  const visit = (file: string): void => {
+    const at = chain.indexOf(file);
+    if (at >= 0) {
+      cycles.push([...chain.slice(at), file]);
+      return;
+    }
+    if (done.has(file)) return;
+    chain.push(file);
+    for (const next of graph.get(file) ?? []) visit(next);
+    chain.pop();
+    done.add(file);
+  };
+  for (const file of graph.keys()) visit(file);
+  return cycles;
 }
 
 function layerOf(file: string): string | null {
@@ -67,5 +110,25 @@ describe("layering", () => {
     expect(files.length).toBeGreaterThan(20);
     const found = files.flatMap((f) => violations(f, importsOf(f)));
     expect(found).toEqual([]);
+  });
+
+  it("finds import cycles, type-only ones included (the cycle finder itself works)", () => {
+    const text: Record<string, string> = {
+      "server/sandbox/launcher.ts": 'import { createSeatbeltLauncher } from "./seatbeltLauncher.js";\nimport * as fs from "node:fs";',
+      "server/sandbox/seatbeltLauncher.ts": 'import type {\n  SandboxLauncher,\n} from "./launcher.js";\nimport { SANDBOX_EXEC } from "./seatbelt.js";',
+      "server/sandbox/seatbelt.ts": 'import profile from "./seatbeltBase.sbpl";',
+    };
+    const graph = importGraph(Object.keys(text), (f) => specifiersIn(text[f] ?? ""));
+    expect(graph.get("server/sandbox/seatbeltLauncher.ts")).toEqual(["server/sandbox/launcher.ts", "server/sandbox/seatbelt.ts"]);
+    expect(importCycles(graph)).toEqual([["server/sandbox/launcher.ts", "server/sandbox/seatbeltLauncher.ts", "server/sandbox/launcher.ts"]]);
+    expect(importCycles(new Map([["a.ts", ["a.ts"]]]))).toEqual([["a.ts", "a.ts"]]);
+    expect(importCycles(new Map([["a.ts", ["b.ts", "c.ts"]], ["b.ts", ["d.ts"]], ["c.ts", ["d.ts"]], ["d.ts", []]]))).toEqual([]);
+    expect(importCycles(new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", ["b.ts"]]]))).toEqual([["b.ts", "c.ts", "b.ts"]]);
+  });
+
+  it("has no import cycle in server/ or protocol/", () => {
+    const files = [...sources("protocol"), ...sources("server")];
+    expect(files.length).toBeGreaterThan(20);
+    expect(importCycles(importGraph(files, importsOf)).map((c) => c.join(" → "))).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-// Filesystem attacks against the Linux launcher under REAL bubblewrap (sandbox.md §6). Every test
+// Filesystem attacks against the Linux launcher under REAL bubblewrap. Every test
 // asserts the attack failed AND the host is unchanged. Each comment names the protection and how the
 // test was shown to fail: the protection was removed in the source once, the test run and seen to
 // fail, and the source restored.
@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SandboxUnavailableError } from "../../server/sandbox/errors.js";
-import type { SplitSandboxPolicy } from "../../server/sandbox/policy.js";
+import type { SplitSandboxPolicy } from "../../server/sandbox/splitSandboxPolicy.js";
 import { BWRAP, WS_ONLY, baseEnv, bash, cleanupTempDirs, hasBwrap, isRoot, run, sha, tempDir, transform, treeSnapshot, workspace } from "./helpers.js";
 
 afterAll(cleanupTempDirs);
@@ -17,7 +17,7 @@ beforeAll(() => {
 });
 
 describe("writes outside the writable roots", () => {
-  // #1. Protection: the read-only base (`--ro-bind / /`). Shown to fail: with the base emitted as
+  // Protection: the read-only base (`--ro-bind / /`). Shown to fail: with the base emitted as
   // `--bind / /` the write succeeded and outside.txt held "pwned".
   it("a plain write outside every writable root fails with EROFS and leaves the file intact", async () => {
     const { ws, outsideFile } = workspace();
@@ -30,7 +30,7 @@ describe("writes outside the writable roots", () => {
     expect(r.sandboxDenial?.message).toBe(`sandbox: write to ${outsideFile} denied (outside the writable roots of workspace-write)`);
   });
 
-  // #1 variant with the default policy: /tmp and TMPDIR writable, /var/tmp not. Protection: as above.
+  // The same with the default policy: /tmp and TMPDIR writable, /var/tmp not. Protection: as above.
   // Shown to fail: with `--bind / /` as base the file appeared in /var/tmp.
   it("default workspace-write: /var/tmp stays read-only and the denial names it", async () => {
     const { ws } = workspace();
@@ -51,7 +51,7 @@ describe("writes outside the writable roots", () => {
     expect(sha(outsideFile)).toBe(before);
   });
 
-  // #6. Protection: read-only base (a symlink in the root is followed to the outside mount). Shown to
+  // Protection: read-only base (a symlink in the root is followed to the outside mount). Shown to
   // fail: with `--bind / /` the write through the link changed outside.txt.
   it("through a symlink placed in the workspace pointing outside", async () => {
     const { ws, outsideFile } = workspace();
@@ -62,7 +62,7 @@ describe("writes outside the writable roots", () => {
     expect(fs.existsSync(path.join(path.dirname(outsideFile), "new"))).toBe(false);
   });
 
-  // #9. Protection: read-only base; /proc/self/root and /proc/1/root resolve inside the sandbox's
+  // Protection: read-only base; /proc/self/root and /proc/1/root resolve inside the sandbox's
   // own mount namespace. Shown to fail: with `--bind / /` both writes reached the file.
   it("through /proc/self/root and /proc/1/root", async () => {
     const { ws, outsideFile } = workspace();
@@ -72,7 +72,7 @@ describe("writes outside the writable roots", () => {
     expect(sha(outsideFile)).toBe(before);
   });
 
-  // #7. Protection: each writable root and each carve-out is its own mount, and link(2) across
+  // Protection: each writable root and each carve-out is its own mount, and link(2) across
   // mounts is EXDEV. Shown to fail: without the `.git` ro-bind, `ln .git/config hl` succeeded and the
   // write through hl rewrote .git/config.
   it("hard links from the workspace to an outside file or into .git", async () => {
@@ -86,7 +86,7 @@ describe("writes outside the writable roots", () => {
     expect(sha(cfg)).toBe(cfgBefore);
   });
 
-  // #8 (E25) for protected files. A mount protects a path, not an inode: a second name made before
+  // Hard links to protected files. A mount protects a path, not an inode: a second name made before
   // the run inside the workspace for .git/config, a hook, or the daemon's config.toml (outside the
   // workspace) would be written through the workspace bind. Protection: the planner searches the
   // writable roots for the other names of every protected file with nlink > 1 and mounts each one
@@ -110,7 +110,7 @@ describe("writes outside the writable roots", () => {
     expect(fs.readFileSync(path.join(ws, "src", "new"), "utf8")).toBe("ok\n");
   });
 
-  // #8 (known gap, sandbox.md E25) for files outside every protected set: finding the other names of
+  // Hard links, a known gap for files outside every protected set: finding the other names of
   // an arbitrary outside file would mean walking the writable roots on every command, so a hard link
   // that already exists BEFORE launch still lets the sandbox write that inode. The sandbox cannot make
   // such a link itself (EXDEV, the test above), so only something unsandboxed can set this up. This
@@ -124,7 +124,7 @@ describe("writes outside the writable roots", () => {
 });
 
 describe(".git and the other protected names", () => {
-  // #2. Protection: `--ro-bind ws/.git ws/.git` after the workspace bind. Shown to fail: with the
+  // Protection: `--ro-bind ws/.git ws/.git` after the workspace bind. Shown to fail: with the
   // protected subpaths not mounted, config was rewritten, hooks/x created and `mv .git` succeeded.
   it(".git as a directory: write config, add a hook, rm -rf and mv all fail", async () => {
     const { ws } = workspace();
@@ -142,8 +142,8 @@ describe(".git and the other protected names", () => {
     expect(r.sandboxDenial?.message).toBe(`sandbox: write to ${ws}/.git/config denied (protected: .git under writable root ${ws} stays read-only)`);
   });
 
-  // #3. Protection: the `.git` pointer file and the gitdir it names are ro-bound when a writable root
-  // covers them (E24). Shown to fail: with protected subpaths not mounted, the pointer file was
+  // Protection: the `.git` pointer file and the gitdir it names are ro-bound when a writable root
+  // covers them. Shown to fail: with protected subpaths not mounted, the pointer file was
   // rewritten to gitdir: /tmp/evil and worktrees/wt/HEAD was overwritten.
   it(".git as a worktree file: the pointer and its gitdir stay read-only", async () => {
     const root = tempDir("wt");
@@ -163,8 +163,8 @@ describe(".git and the other protected names", () => {
     expect(treeSnapshot(root)).toBe(before.replace(`f ${wt}/file.txt 2 x\n`, `f ${wt}/file.txt 3 ok\n`));
   });
 
-  // #5. Protection: the launch refuses a protected path that is a symlink inside a writable root
-  // (bwrap would bind the link's target, and `rm .codex && mkdir .codex` would win, E9). Shown to
+  // Protection: the launch refuses a protected path that is a symlink inside a writable root
+  // (bwrap would bind the link's target, and `rm .codex && mkdir .codex` would win). Shown to
   // fail: with the crossing check removed the command ran, replaced the link and wrote
   // .codex/config.toml.
   it("a symlinked .codex (or .git) refuses the launch with the fixed error; nothing runs", async () => {
@@ -187,7 +187,7 @@ describe(".git and the other protected names", () => {
     await expect(run(bash("true"), WS_ONLY, ws2)).rejects.toMatchObject({ code: "unenforceable-path" });
   });
 
-  // #4. Protection: read-only placeholders over missing protected names (E10), removed after exit.
+  // Protection: read-only placeholders over missing protected names, removed after exit.
   // Shown to fail: without placeholders `mkdir .codex`, `touch .agents` and `git init` all succeeded
   // and left .codex/.agents/.git on the host.
   it("missing .codex/.agents/.aws/.git cannot be created, and no placeholder is left behind", async () => {
@@ -223,7 +223,7 @@ describe(".git and the other protected names", () => {
 });
 
 describe("mounts and privileges", () => {
-  // #10 (run as root here). Protection: `--cap-drop ALL` (E2), and independently `--unshare-user`
+  // Mount tampering (run as root here). Protection: `--cap-drop ALL`, and independently `--unshare-user`
   // (inherited mounts are locked in a child user namespace). Each alone stopped the attack when the
   // other was removed; with both removed (and --disable-userns, which needs --unshare-user), as root
   // `umount .git` succeeded and the test failed.
@@ -241,7 +241,7 @@ describe("mounts and privileges", () => {
     expect(r.stdout).toMatch(/must be superuser|Operation not permitted|permission denied/i);
   });
 
-  // #11. Protection: `--cap-drop ALL` and bwrap's no_new_privs. Shown to fail: without --cap-drop ALL
+  // Protection: `--cap-drop ALL` and bwrap's no_new_privs. Shown to fail: without --cap-drop ALL
   // CapEff was 000001ffffffffff when run as root.
   it("no capabilities and no_new_privs inside; seccomp filter installed", async () => {
     const { ws } = workspace();
@@ -252,7 +252,7 @@ describe("mounts and privileges", () => {
     expect(r.stdout).toMatch(/Seccomp:\s+2/);
   });
 
-  // #12. Protection: `--disable-userns` (nested unshare → ENOSPC), on top of locked mounts and the
+  // Protection: `--disable-userns` (nested unshare → ENOSPC), on top of locked mounts and the
   // dropped capabilities. Shown to fail: without --disable-userns the nested unshare got further and
   // failed differently ("write failed /proc/self/uid_map: Operation not permitted" as root; as uid
   // 65534 it started, see unprivileged.test.ts), so the ENOSPC assertion failed; .git stayed intact.
@@ -282,8 +282,8 @@ describe("deny carve-outs and restricted read", () => {
     label: "deny-test",
   });
 
-  // #14. Protection: `--perms 000 --tmpfs` over a denied directory and `--perms 000 --ro-bind-data`
-  // over a denied file (E5). Shown to fail: with masks not emitted, cat printed the key and .env.
+  // Protection: `--perms 000 --tmpfs` over a denied directory and `--perms 000 --ro-bind-data`
+  // over a denied file. Shown to fail: with masks not emitted, cat printed the key and .env.
   it("a denied directory and file cannot be read, listed, removed or renamed; host copies intact", async () => {
     const { ws } = workspace();
     fs.mkdirSync(path.join(ws, "secrets", "shared"), { recursive: true });
@@ -298,8 +298,8 @@ describe("deny carve-outs and restricted read", () => {
     expect(treeSnapshot(ws)).toBe(before);
   });
 
-  // #15. Protection: re-opening with `--perms 111 --tmpfs`, `--dir` before `--remount-ro`, then the
-  // nested bind (E6). Shown to fail: emitting the mask's --remount-ro before its --dir made bwrap
+  // Protection: re-opening with `--perms 111 --tmpfs`, `--dir` before `--remount-ro`, then the
+  // nested bind. Shown to fail: emitting the mask's --remount-ro before its --dir made bwrap
   // refuse to start ("Can't mkdir … Read-only file system"), reported as a sandbox set-up failure.
   it("write → none → write: the re-opened child is writable, its denied siblings are not", async () => {
     const { ws } = workspace();
@@ -313,8 +313,8 @@ describe("deny carve-outs and restricted read", () => {
     expect(r.stdout).not.toContain("HIDDEN");
   });
 
-  // #16. Protection: `--tmpfs /` base with only platform and readable roots, then `--remount-ro /`
-  // (E4). Shown to fail: without the final `--remount-ro /`, `echo > /newtop` succeeded (into the
+  // Protection: `--tmpfs /` base with only platform and readable roots, then `--remount-ro /`.
+  // Shown to fail: without the final `--remount-ro /`, `echo > /newtop` succeeded (into the
   // tmpfs), so the EROFS assertion failed.
   it("restricted read: home, /root and other temp dirs are absent; the root is not writable", async () => {
     const { ws } = workspace();
@@ -330,7 +330,7 @@ describe("deny carve-outs and restricted read", () => {
     expect(r.stdout).toContain("/usr/bin/env");
   });
 
-  // #17. Protection: every path canonicalised and `--chdir <realpath(cwd)>` (E8). Shown to fail:
+  // Protection: every path canonicalised and `--chdir <realpath(cwd)>`. Shown to fail:
   // passing the logical cwd to --chdir, bwrap could not chdir into the unbound link path and the run
   // became a set-up failure.
   it("a symlinked cwd under restricted read runs in the real directory and writes land there", async () => {
@@ -344,7 +344,7 @@ describe("deny carve-outs and restricted read", () => {
     expect(fs.readFileSync(path.join(real, "rel.txt"), "utf8")).toBe("hello\n");
   });
 
-  // #18. Protection: a missing writable root is skipped (never a reason to widen access). Shown to
+  // Protection: a missing writable root is skipped (never a reason to widen access). Shown to
   // fail: passing the missing path to bwrap made it abort ("Can't find source path").
   it("a missing writable root is skipped with a warning and the command still runs", async () => {
     const { ws } = workspace();
@@ -359,7 +359,7 @@ describe("deny carve-outs and restricted read", () => {
 });
 
 describe("process view", () => {
-  // #31. Protection: `--unshare-pid` with a fresh /proc. Shown to fail: without --unshare-pid the
+  // Protection: `--unshare-pid` with a fresh /proc. Shown to fail: without --unshare-pid the
   // test runner's own pid was listed in /proc.
   it("/proc shows only the sandbox's own processes", async () => {
     const { ws } = workspace();

@@ -8,10 +8,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { selectLauncher } from "../../server/sandbox/launcher.js";
-import type { ExecRequest, LaunchOptions, LinuxLauncherDeps } from "../../server/sandbox/launcher.js";
-import type { SandboxPolicy, SplitSandboxPolicy } from "../../server/sandbox/policy.js";
+import type { ExecRequest, LaunchOptions } from "../../server/sandbox/launcherTypes.js";
+import type { LinuxLauncherDeps } from "../../server/sandbox/linuxLauncher.js";
+import type { SandboxPolicy } from "../../server/sandbox/sandboxPolicy.js";
+import type { SplitSandboxPolicy } from "../../server/sandbox/splitSandboxPolicy.js";
 import { runExec } from "../../server/sandbox/spawn.js";
-import type { ExecOptions, ExecResult } from "../../server/sandbox/spawn.js";
+import type { ExecOptions } from "../../server/sandbox/spawn.js";
+import type { ExecResult } from "../../server/sandbox/execResult.js";
 
 export const BWRAP = "/usr/bin/bwrap";
 export const hasBwrap = fs.existsSync(BWRAP);

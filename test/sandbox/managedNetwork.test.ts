@@ -1,4 +1,4 @@
-// Managed networking under REAL bubblewrap (sandbox.md §2.9 design B, issue 19 point 2): a command
+// Managed networking under REAL bubblewrap: a command
 // whose policy enables the network runs in its own network namespace, and only the relay inside it
 // (server/sandbox/netRelay.ts) reaches the daemon's proxy, over the Node IPC channel. A real
 // NetworkProxy (allowLocalBinding, a recording `decide`), a real HTTP upstream on 127.0.0.2, real
@@ -11,7 +11,8 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { LaunchOptions, LinuxLauncherDeps } from "../../server/sandbox/launcher.js";
+import type { LaunchOptions } from "../../server/sandbox/launcherTypes.js";
+import type { LinuxLauncherDeps } from "../../server/sandbox/linuxLauncher.js";
 import { NetworkProxy, type ProxyPorts, type ProxyTarget } from "../../server/sandbox/networkProxy/index.js";
 import { httpUpstream, type RecordedRequest, type Upstream } from "../../server/sandbox/networkProxy/proxy.testutil.js";
 import { MANAGED_NO_PROXY, MANAGED_PROXY_ENV_KEYS } from "../../server/sandbox/proxyEnv.js";
@@ -19,7 +20,7 @@ import { startExec } from "../../server/sandbox/spawn.js";
 import { WS_ONLY, bash, cleanupTempDirs, pidsWith, run, tempDir, transform, waitFor, workspace } from "./helpers.js";
 import { SandboxUnavailableError } from "../../server/sandbox/errors.js";
 
-/** The variables codex 0.169.0 was observed to set with managed networking on (issue 19's brief). */
+/** The variables codex 0.169.0 was observed to set with managed networking on. */
 const REFERENCE_0_169_KEYS = (
   "ALL_PROXY BUNDLE_HTTPS_PROXY BUNDLE_HTTP_PROXY BUNDLE_NO_PROXY CODEX_NETWORK_PROXY_ACTIVE DOCKER_HTTPS_PROXY " +
   "DOCKER_HTTP_PROXY ELECTRON_GET_USE_PROXY FTP_PROXY HTTPS_PROXY HTTP_PROXY NODE_USE_ENV_PROXY NO_PROXY " +

@@ -1,4 +1,4 @@
-// Network and syscall attacks under REAL bubblewrap (sandbox.md §6 rows 19-22, 29). Host-side
+// Network and syscall attacks under REAL bubblewrap. Host-side
 // services listen on 127.0.0.1 (or a unix socket) and record every contact, so "0 escapes" is checked
 // on the host, not only from the command's own report. Each comment names the protection and how the
 // test was shown to fail with it removed.
@@ -8,7 +8,8 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { childProcessSpawner, runExec } from "../../server/sandbox/spawn.js";
+import { childProcessSpawner } from "../../server/sandbox/processSpawner.js";
+import { runExec } from "../../server/sandbox/spawn.js";
 import { NODE, PERL, WS_ONLY, bash, cleanupTempDirs, run, tempDir, transform, workspace } from "./helpers.js";
 
 afterAll(cleanupTempDirs);
@@ -43,7 +44,7 @@ async function udpServer(): Promise<{ port: number; contacts: () => number }> {
 const nodeEval = (code: string): string[] => [NODE, "-e", code];
 
 describe("network off (workspace-write default)", () => {
-  // #19 TCP. Protection: `--unshare-net` (only the sandbox's own lo exists). Shown to fail: without
+  // TCP. Protection: `--unshare-net` (only the sandbox's own lo exists). Shown to fail: without
   // --unshare-net the client printed TCP-SECRET and the server counted 2 contacts.
   it("TCP to a host loopback service: refused, the server sees nothing (node and bash /dev/tcp)", async () => {
     const { ws } = workspace();
@@ -58,7 +59,7 @@ describe("network off (workspace-write default)", () => {
     expect(r2.sandboxDenial).toMatchObject({ kind: "network" });
   });
 
-  // #19 UDP. Protection: `--unshare-net`. Shown to fail: without it the host socket counted the
+  // UDP. Protection: `--unshare-net`. Shown to fail: without it the host socket counted the
   // datagrams (contacts 3).
   it("UDP datagrams to a host loopback port never arrive", async () => {
     const { ws } = workspace();
@@ -71,7 +72,7 @@ describe("network off (workspace-write default)", () => {
     expect(srv.contacts()).toBe(0);
   });
 
-  // #19 DNS. Protection: `--unshare-net`. Shown to fail: without it the fake DNS server on host
+  // DNS. Protection: `--unshare-net`. Shown to fail: without it the fake DNS server on host
   // loopback received the query (contacts 1). getent against the system resolver fails either way
   // here (no upstream DNS on the test machine), so the host-side count is the real assertion.
   it("DNS: a query to a resolver on host loopback never arrives; getent fails", async () => {
@@ -103,8 +104,8 @@ describe("network off (workspace-write default)", () => {
 });
 
 describe("seccomp filter", () => {
-  // #20. Protection: seccomp `socket(AF_UNIX)` → EPERM (a netns does not isolate path-based unix
-  // sockets, E15). Shown to fail: without `--seccomp`, the command read UNIX-SECRET from the host
+  // Protection: seccomp `socket(AF_UNIX)` → EPERM (a netns does not isolate path-based unix
+  // sockets). Shown to fail: without `--seccomp`, the command read UNIX-SECRET from the host
   // service and the service counted a contact.
   it("AF_UNIX connect to a host socket (stand-in for docker.sock / ssh-agent) is EPERM", async () => {
     const { ws } = workspace();
@@ -131,7 +132,7 @@ describe("seccomp filter", () => {
     expect(pair.stdout).toBe("pair ok\n");
   });
 
-  // #21 ptrace. Protection: seccomp ptrace → EPERM. Shown to fail: with ptrace dropped from the
+  // ptrace. Protection: seccomp ptrace → EPERM. Shown to fail: with ptrace dropped from the
   // denied list, PTRACE_TRACEME returned 0.
   it("ptrace is refused", async () => {
     const { ws } = workspace();
@@ -150,7 +151,7 @@ describe("seccomp filter", () => {
     expect(host.stdout).toBe("pidfd_getfd=-1 errno=9\n");
   });
 
-  // #21 io_uring. Protection: seccomp io_uring_setup → EPERM (io_uring can create sockets outside
+  // io_uring. Protection: seccomp io_uring_setup → EPERM (io_uring can create sockets outside
   // seccomp's view). Shown to fail: with io_uring_* dropped from the denied list, io_uring_setup
   // returned a file descriptor (3).
   it("io_uring_setup is refused", async () => {
@@ -159,7 +160,7 @@ describe("seccomp filter", () => {
     expect(r.stdout).toBe("io_uring=-1 errno=1\n");
   });
 
-  // #21 raw sockets (what ping needs). Protection: `--cap-drop ALL` (no CAP_NET_RAW), and as root also
+  // Raw sockets (what ping needs). Protection: `--cap-drop ALL` (no CAP_NET_RAW), and as root also
   // `--unshare-user` (the capabilities left would belong to a user namespace that does not own the
   // network namespace). Shown to fail: with both removed (and --disable-userns), as root, the raw
   // ICMP socket was created; removing only --cap-drop ALL still gave EPERM.
@@ -169,7 +170,7 @@ describe("seccomp filter", () => {
     expect(r.stderr).toBe("raw: Operation not permitted\n");
   });
 
-  // #22. Protection: the arch check (non-native audit arch → KILL_PROCESS). A 64-bit binary enters the
+  // Protection: the arch check (non-native audit arch → KILL_PROCESS). A 64-bit binary enters the
   // i386 ABI with `int 0x80` and calls socketcall(SYS_SOCKET, AF_UNIX), which the x86_64 socket rule
   // never sees. Shown to fail: with the arch check removed the binary exited 0 (socket created).
   it.runIf(process.arch === "x64")("i386 socketcall via int 0x80 is killed (x86_64 only: the compat entry exists there)", async () => {
@@ -180,9 +181,10 @@ describe("seccomp filter", () => {
     expect(r.stdout).toBe("rc=159\n"); // 128 + SIGSYS
   });
 
-  // #29 (filter part). Protection: the tty program's ioctl rule (TIOCSTI/TIOCLINUX → EPERM), used when
-  // a PTY session keeps the controlling terminal. On a non-tty fd the kernel answers ENOTTY, so EPERM
-  // proves the filter decided. Shown to fail: with the ioctl rule removed the answer was ENOTTY (25).
+  // Terminal injection (the filter part). Protection: the tty program's ioctl rule (TIOCSTI/TIOCLINUX
+  // → EPERM), used when a PTY session keeps the controlling terminal. On a non-tty fd the kernel
+  // answers ENOTTY, so EPERM proves the filter decided. Shown to fail: with the ioctl rule removed
+  // the answer was ENOTTY (25).
   it("tty runs: TIOCSTI and TIOCLINUX are refused by the filter", async () => {
     const { ws } = workspace();
     const req = await transform([PERL, "-e", `for my $req (0x5412, 0x541c) { my $c = "x"; ioctl(STDIN, $req, $c); print $!+0, "\\n" }`], WS_ONLY, ws, { launch: { tty: true } });

@@ -1,4 +1,4 @@
-// Seatbelt profile and argv generation (sandbox.md §3). Generation is pure, so everything but the
+// Seatbelt profile and argv generation. Generation is pure, so everything but the
 // real sandbox-exec run is checked on Linux against an in-memory filesystem that mimics macOS
 // (/tmp → /private/tmp, /var → /private/var). The snapshots pin the profile text after the base
 // profile; explicit assertions state the invariants the snapshots must never lose.
@@ -11,7 +11,7 @@ import baseProfile from "../../server/sandbox/seatbeltBase.sbpl?raw" with { type
 import { SandboxUnavailableError } from "../../server/sandbox/errors.js";
 import { fakeFs } from "../../server/sandbox/fakeFs.testutil.js";
 import { selectLauncher } from "../../server/sandbox/launcher.js";
-import { toSplitPolicy, type SplitSandboxPolicy } from "../../server/sandbox/policy.js";
+import { toSplitPolicy, type SplitSandboxPolicy } from "../../server/sandbox/splitSandboxPolicy.js";
 import { generateSeatbeltArgs, globToRegex, SANDBOX_EXEC, type SeatbeltDeps } from "../../server/sandbox/seatbelt.js";
 
 const WEIRD = `/Users/me/my "quoted" (dir) name`;

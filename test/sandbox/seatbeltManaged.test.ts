@@ -1,4 +1,4 @@
-// Managed networking on macOS (issue 19 point 6), checked on Linux: the Seatbelt profile is pure
+// Managed networking on macOS, checked on Linux: the Seatbelt profile is pure
 // text, and the per-command proxy endpoint is a real NetworkProxy listening on 127.0.0.1. There is no
 // relay on macOS: the command's own endpoint ports are the only outbound the profile allows, and what
 // connects to them is attributed to the command.
@@ -10,7 +10,7 @@ import { fakeFs } from "../../server/sandbox/fakeFs.testutil.js";
 import { selectLauncher } from "../../server/sandbox/launcher.js";
 import { NetworkProxy, type ProxyTarget } from "../../server/sandbox/networkProxy/index.js";
 import { httpUpstream, type Upstream } from "../../server/sandbox/networkProxy/proxy.testutil.js";
-import { toSplitPolicy } from "../../server/sandbox/policy.js";
+import { toSplitPolicy } from "../../server/sandbox/splitSandboxPolicy.js";
 import { MANAGED_PROXY_ENV_KEYS } from "../../server/sandbox/proxyEnv.js";
 import { generateSeatbeltArgs, SANDBOX_EXEC } from "../../server/sandbox/seatbelt.js";
 

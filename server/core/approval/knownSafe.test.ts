@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../log.js";
-import type { SandboxPolicy } from "../../sandbox/policy.js";
+import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import type { ApprovalThread, ClientSink, Session } from "../ports.js";
 import { loadBashParser } from "../tools/bashParse.js";
 import { shellJoin } from "../tools/shellQuote.js";

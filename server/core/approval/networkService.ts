@@ -12,7 +12,8 @@
 // unwrapped command — danger-full-access, external sandbox, an approved escalation — gets no proxy).
 import type { Logger } from "../../log.js";
 import { NetworkProxy, type NetworkPolicy, type ProxyEvent, type Resolver } from "../../sandbox/networkProxy/index.js";
-import { isSplitPolicy, toSplitPolicy, type SandboxPolicy, type SplitSandboxPolicy } from "../../sandbox/policy.js";
+import { isSplitPolicy, toSplitPolicy, type SplitSandboxPolicy } from "../../sandbox/splitSandboxPolicy.js";
+import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import type { EffectiveConfig } from "../config/effective.js";
 import type { ManagedNetworkSettings } from "../config/managedNetwork.js";
 import { appendNetworkRule, loadNetworkRules } from "./execpolicy/policy.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toSplitPolicy } from "../../sandbox/policy.js";
+import { toSplitPolicy } from "../../sandbox/splitSandboxPolicy.js";
 import { grantOutput, parseGranted, parseRequested, requestWire, union, withPermissions, type PermissionSet } from "./permissions.js";
 
 const asked = (v: unknown): PermissionSet => {

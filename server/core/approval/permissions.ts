@@ -5,7 +5,8 @@
 // and the stores.
 import path from "node:path";
 import type { PermissionsRequestApprovalParams } from "../../../protocol/v2/index.js";
-import { isSplitPolicy, toSplitPolicy, type FileSystemSandboxEntry, type SandboxPolicy, type SplitSandboxPolicy } from "../../sandbox/policy.js";
+import { isSplitPolicy, toSplitPolicy, type FileSystemSandboxEntry, type SplitSandboxPolicy } from "../../sandbox/splitSandboxPolicy.js";
+import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 
 /** Absolute, normalised paths; network true only when asked or granted. Empty means nothing. */
 export interface PermissionSet {

@@ -17,9 +17,11 @@
 //
 // This is the I/O the gate gathers for policy.ts, which stays pure.
 import { isExecutableFile } from "../../sandbox/bwrapProbe.js";
-import { nodeFsView, type FsView } from "../../sandbox/fsView.js";
+import { canonicalize, nodeFsView, type FsView } from "../../sandbox/fsView.js";
 import { components, isUnderOrEqual, joinPath, normalizeAbsolute } from "../../sandbox/paths.js";
-import { canonicalize, isSplitPolicy, resolveFileSystemPolicy, toSplitPolicy, type SandboxPolicy, type SplitSandboxPolicy } from "../../sandbox/policy.js";
+import { isSplitPolicy, toSplitPolicy, type SplitSandboxPolicy } from "../../sandbox/splitSandboxPolicy.js";
+import { resolveFileSystemPolicy } from "../../sandbox/resolvedFileSystemPolicy.js";
+import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 
 export interface ProgramContext {
   /** The command's cwd (absolute). */

@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from "node:
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { nodeFsView } from "../../sandbox/fsView.js";
-import { canonicalize, PROTECTED_NAMES } from "../../sandbox/policy.js";
+import { canonicalize, nodeFsView } from "../../sandbox/fsView.js";
+import { PROTECTED_NAMES } from "../../sandbox/protectedSubpaths.js";
 import { isProtectedPath } from "./sessionCache.js";
 
 let root: string;

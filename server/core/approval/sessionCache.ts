@@ -6,7 +6,7 @@
 // A command entry remembers the execution mode it was approved with, so a cached approval reuses
 // exactly that bounded sandbox and never a wider one.
 import path from "node:path";
-import { PROTECTED_NAMES } from "../../sandbox/policy.js";
+import { PROTECTED_NAMES } from "../../sandbox/protectedSubpaths.js";
 import { NO_PERMISSIONS, union, type GrantScope, type PermissionSet } from "./permissions.js";
 
 export type ExecutionMode = "turnDefault" | "unsandboxed";

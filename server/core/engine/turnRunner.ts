@@ -10,7 +10,7 @@ import type { ThreadItem, Turn, TurnError, UserInput } from "../../../protocol/v
 import type { Logger } from "../../log.js";
 import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
 import type { CommandShell } from "../tools/shellSnapshot.js";
-import type { SandboxLauncher } from "../../sandbox/launcher.js";
+import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
 import { ModelError } from "../model/errors.js";
 import type { ModelEvent, ModelRequest, ResponseItem } from "../model/types.js";
 import { finalTurnError, retryDelayMs, retryNotice, shouldRetry } from "../model/samplingRetry.js";

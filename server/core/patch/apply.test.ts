@@ -3,7 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FileUpdateChange } from "../../../protocol/v2/shared.js";
-import { applyVerified, defaultFs, fileChangesForItem, verificationFailureOutput, verifyPatch, type PatchFs } from "./apply.js";
+import { applyVerified, defaultFs, fileChangesForItem, verificationFailureOutput, verifyPatch } from "./apply.js";
+import type { PatchFs } from "./patchFs.js";
 import type { VerifiedPatch } from "./apply.js";
 
 const P = (body: string) => `*** Begin Patch\n${body}\n*** End Patch`;

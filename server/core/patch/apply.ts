@@ -8,22 +8,11 @@
 import path from "node:path";
 import type { FileUpdateChange } from "../../../protocol/v2/shared.js";
 import { createConfinedFs } from "./confinedFs.js";
+import type { PatchFs } from "./patchFs.js";
 import { parsePatch } from "./parser.js";
 import type { Hunk, UpdateChunk } from "./parser.js";
 import { seekSequence } from "./seek.js";
 import { unifiedHunks } from "./unifiedDiff.js";
-
-/** The file operations verification and application need; tests pass an in-memory one. */
-export interface PatchFs {
-  readFile(p: string): Promise<string>;
-  /** An absolute path with its symlinks resolved on the longest existing prefix (a new file's folder may be a link). */
-  canonicalize(p: string): string;
-  /** Replaces the canonical `p` with `data` so that readers see the old or the new content, never a
-   * mix; follows no symlink on the way. */
-  writeFileAtomic(p: string, data: string): Promise<void>;
-  /** Removes the entry `p` (canonical parent, final component as named: a link is removed, not its target). */
-  unlink(p: string): Promise<void>;
-}
 
 export interface VerifiedFileChange {
   /** Absolute path of the file the hunk names. */

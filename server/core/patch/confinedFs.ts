@@ -26,10 +26,9 @@ import { constants as C, existsSync } from "node:fs";
 import * as fsp from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
-import { canonicalize } from "../../sandbox/policy.js";
-import { nodeFsView } from "../../sandbox/fsView.js";
+import { canonicalize, nodeFsView } from "../../sandbox/fsView.js";
 import { components, isStrictlyUnder } from "../../sandbox/paths.js";
-import type { PatchFs } from "./apply.js";
+import type { PatchFs } from "./patchFs.js";
 
 export interface ConfinedFsOptions {
   /** The directory a canonical target must lie below, or null when the target may not be written at all. */

@@ -9,13 +9,13 @@
 // PATH lookup); the operation travels on stdin as JSON, never in argv; one process per operation, in
 // the order applyVerified calls them, so a failure leaves exactly the earlier operations applied.
 import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
-import type { SandboxLauncher } from "../../sandbox/launcher.js";
-import type { SandboxPolicy, SplitSandboxPolicy } from "../../sandbox/policy.js";
+import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
+import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
+import type { SplitSandboxPolicy } from "../../sandbox/splitSandboxPolicy.js";
 import { startExec } from "../../sandbox/spawn.js";
-import { canonicalize } from "../../sandbox/policy.js";
-import { nodeFsView } from "../../sandbox/fsView.js";
+import { canonicalize, nodeFsView } from "../../sandbox/fsView.js";
 import { readFile } from "node:fs/promises";
-import type { PatchFs } from "./apply.js";
+import type { PatchFs } from "./patchFs.js";
 
 /** The write the sandbox refused; `code` is the errno name the child saw. */
 export class SandboxWriteDenied extends Error {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SandboxPolicy as WireSchema, type SandboxPolicy as WireSandboxPolicy } from "../../../protocol/v2/shared.js";
 import { RpcErrorCode } from "../../../protocol/errors.js";
-import { toSplitPolicy } from "../../sandbox/policy.js";
+import { toSplitPolicy } from "../../sandbox/splitSandboxPolicy.js";
 import {
   SandboxPolicyInputError,
   sandboxPolicyFromConfig,

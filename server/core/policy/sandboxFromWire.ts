@@ -1,5 +1,5 @@
 // The one mapping between the v2 wire `SandboxPolicy` (protocol/v2/shared.ts, 0.169's shape) and the
-// sandbox layer's `SandboxPolicy` (server/sandbox/policy.ts), plus the policies that config.toml
+// sandbox layer's `SandboxPolicy` (server/sandbox/sandboxPolicy.ts), plus the policies that config.toml
 // (`sandbox_mode` + `[sandbox_workspace_write]`) and thread/start's `sandbox` mode stand for.
 // command/exec, thread/start and turn/start all go through here, so a policy means the same thing
 // wherever it arrives.
@@ -16,7 +16,7 @@
 import { posix } from "node:path";
 import { RpcError } from "../../../protocol/errors.js";
 import type { SandboxPolicy as WireSandboxPolicy } from "../../../protocol/v2/shared.js";
-import type { ReadOnlyAccess, SandboxMode, SandboxPolicy } from "../../sandbox/policy.js";
+import type { ReadOnlyAccess, SandboxMode, SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import type { EffectiveConfig } from "../config/effective.js";
 
 /** A policy that cannot be used as given; the command or thread was not started. Maps to -32600. */

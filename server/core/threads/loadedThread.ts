@@ -2,7 +2,7 @@
 // thread goes out through `emit`, to each subscribed connection (several clients may watch one thread).
 // Persistence is the rollout writer's; this object only holds what the next turn needs.
 import type { AskForApproval, SandboxPolicy as WireSandboxPolicy, Thread, ThreadStatus, Turn } from "../../../protocol/v2/index.js";
-import type { SandboxPolicy } from "../../sandbox/policy.js";
+import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import type { ClientSink } from "../ports.js";
 
 /** What a turn runs with; thread/start sets it, turn/start may override parts of it for good. */

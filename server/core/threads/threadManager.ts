@@ -20,7 +20,7 @@ import type {
 } from "../../../protocol/v2/index.js";
 import { RpcError } from "../../../protocol/errors.js";
 import type { Logger } from "../../log.js";
-import type { SandboxLauncher } from "../../sandbox/launcher.js";
+import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
 import type { ConfigService } from "../config/configService.js";
 import type { EffectiveConfig } from "../config/effective.js";
 import type { WireApi } from "../config/providers.js";

@@ -5,7 +5,9 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ThreadItem } from "../../../protocol/v2/index.js";
-import { PROTECTED_NAMES, resolveFileSystemPolicy, toSplitPolicy } from "../../sandbox/policy.js";
+import { PROTECTED_NAMES } from "../../sandbox/protectedSubpaths.js";
+import { resolveFileSystemPolicy } from "../../sandbox/resolvedFileSystemPolicy.js";
+import { toSplitPolicy } from "../../sandbox/splitSandboxPolicy.js";
 import { nodeFsView } from "../../sandbox/fsView.js";
 import { isStrictlyUnder, isUnderOrEqual } from "../../sandbox/paths.js";
 import { applyVerified, fileChangesForItem, patchTargets, summary, verificationFailureOutput, verifyPatch, type ApplyResult, type VerifiedPatch } from "../patch/apply.js";

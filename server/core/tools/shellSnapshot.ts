@@ -23,8 +23,8 @@ import { basename } from "node:path";
 import type { Logger } from "../../log.js";
 import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
 import { buildShellEnvironment, type ShellEnvironmentPolicy } from "../../sandbox/env.js";
-import type { SandboxLauncher } from "../../sandbox/launcher.js";
-import type { SandboxPolicy } from "../../sandbox/policy.js";
+import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
+import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import { startExec } from "../../sandbox/spawn.js";
 
 /** As 0.169: a profile that takes longer than this is not snapshotted (commands then log in each time). */

@@ -32,10 +32,13 @@ import { platform } from "node:os";
 import * as nodePath from "node:path";
 import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
 import { LINUX_PLATFORM_DEFAULTS } from "../../sandbox/bwrapProbe.js";
-import { nodeFsView, type FsView } from "../../sandbox/fsView.js";
+import { canonicalize, nodeFsView, type FsView } from "../../sandbox/fsView.js";
 import { componentRegExp } from "../../sandbox/globs.js";
 import { components, isUnderOrEqual } from "../../sandbox/paths.js";
-import { accessForPath, canonicalize, isSplitPolicy, resolveFileSystemPolicy, toSplitPolicy, type FileSystemAccess, type SandboxPolicy, type SplitSandboxPolicy } from "../../sandbox/policy.js";
+import { accessForPath, type FileSystemAccess } from "../../sandbox/fileSystemAccess.js";
+import { isSplitPolicy, toSplitPolicy, type SplitSandboxPolicy } from "../../sandbox/splitSandboxPolicy.js";
+import { resolveFileSystemPolicy } from "../../sandbox/resolvedFileSystemPolicy.js";
+import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import { functionOutput, parseToolArgs, type Tool, type ToolCall, type ToolOutput } from "./toolTypes.js";
 
 export const VIEW_IMAGE_SPEC = {

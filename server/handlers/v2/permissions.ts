@@ -8,7 +8,7 @@
 //   "failed to resolve permission profiles: permissions profile `:x` uses a reserved built-in profile prefix";
 // - offset cursors ("invalid cursor: x", "cursor 9 exceeds total permission profiles 6"; -32600),
 //   limit 0 counts as 1; `cwd` adds that folder's trusted project layers.
-// Profiles resolve through the sandbox policy model (sandbox/policy.ts), the same code that turns a
+// Profiles resolve through sandbox/permissionProfiles.ts, the same code that turns a
 // profile into the policy a command runs under, so "allowed" means "would run".
 import { homedir } from "node:os";
 import path from "node:path";
@@ -17,8 +17,8 @@ import type { PermissionProfileListParams, PermissionProfileListResponse, Permis
 import { paginate } from "../../core/catalog/pagination.js";
 import type { ConfigService } from "../../core/config/configService.js";
 import { SandboxPolicyError } from "../../sandbox/errors.js";
-import { BUILTIN_PROFILES, resolvePermissionProfile, type PermissionProfileConfig } from "../../sandbox/policy.js";
-import { windowsSandboxReadiness } from "../../sandbox/windows.js";
+import { BUILTIN_PROFILES, resolvePermissionProfile, type PermissionProfileConfig } from "../../sandbox/permissionProfiles.js";
+import { windowsSandboxReadiness } from "../../sandbox/windowsSandboxReadiness.js";
 import type { ClientRequestTable, Handler } from "../handlerMap.js";
 
 type Handlers = {

@@ -1,9 +1,9 @@
-// Windows fails closed (sandbox.md §4), tested on any host by selecting the win32 launcher.
+// Windows fails closed, tested on any host by selecting the win32 launcher.
 import { describe, expect, it } from "vitest";
 import { SandboxUnavailableError } from "./errors.js";
 import { selectLauncher } from "./launcher.js";
-import { toSplitPolicy } from "./policy.js";
-import { runsWithoutLocalSandbox, WINDOWS_REASON, windowsSandboxReadiness } from "./windows.js";
+import { WINDOWS_REASON } from "./windowsLauncher.js";
+import { windowsSandboxReadiness } from "./windowsSandboxReadiness.js";
 
 const env = { PATH: "C:\\Windows\\System32" };
 
@@ -41,11 +41,5 @@ describe("win32 launcher", () => {
     expect(ready.error).toMatchObject({ reason: WINDOWS_REASON });
     expect(ready.error?.remedy).toContain("WSL2");
     expect(windowsSandboxReadiness()).toBe("notConfigured");
-  });
-
-  it("decides by policy shape", () => {
-    expect(runsWithoutLocalSandbox(toSplitPolicy({ type: "externalSandbox" }))).toBe(true);
-    expect(runsWithoutLocalSandbox(toSplitPolicy({ type: "dangerFullAccess" }))).toBe(true);
-    expect(runsWithoutLocalSandbox(toSplitPolicy({ type: "readOnly" }))).toBe(false);
   });
 });

@@ -1,18 +1,21 @@
 // The wire form of every error a request can fail with, as the bytes a client receives: the JSON of
 // the ResponseError that connection.ts sends, key order included (clients and conformance diffs see
-// the text, not a parsed object). The errors are built the way the code that throws them builds them.
+// the text, not a parsed object). The errors are built the way the code that throws them builds them;
+// every kind of DOMAIN_ERROR_WIRE has a row.
 import { ResponseError } from "vscode-jsonrpc/node";
 import { describe, expect, it, vi } from "vitest";
-import { RpcError, RpcErrorCode } from "../../protocol/errors.js";
+import { RpcError } from "../../protocol/errors.js";
 import { CatalogError, paginate } from "../core/catalog/pagination.js";
 import { ConfigWriteError, USER_CONFIG_ONLY_MESSAGE, VERSION_CONFLICT_MESSAGE, type ConfigWriteErrorCode } from "../core/config/errors.js";
+import { InvalidReviewTarget } from "../core/engine/review.js";
+import { ConflictError, DomainError, InvalidInputError, InvalidParamsError, NotFoundError, OperationFailedError, UnavailableError } from "../core/errors.js";
 import { ExecRequestError, ExecSandboxUnavailableError } from "../core/exec/errors.js";
 import { FsError, invalid, ioError } from "../core/fs/errors.js";
 import { sandboxPolicyFromWire } from "../core/policy/sandboxFromWire.js";
 import { RolloutNotFoundError, RolloutUnreadableError, RolloutWriteError, RolloutWriterBusyError, ThreadStoreRequestError } from "../core/store/errors.js";
 import { createLogger } from "../log.js";
 import { SandboxUnavailableError } from "../sandbox/errors.js";
-import { toResponseError } from "./toRpcError.js";
+import { DOMAIN_ERROR_WIRE, toResponseError } from "./toRpcError.js";
 
 function thrown(f: () => unknown): unknown {
   try {
@@ -62,7 +65,7 @@ const rows: Array<[string, () => unknown, string]> = [
   ],
 
   ["ExecRequestError state: -32600", () => new ExecRequestError('no active command/exec for process id "p"'), '{"code":-32600,"message":"no active command/exec for process id \\"p\\""}'],
-  ["ExecRequestError params: -32602", () => new ExecRequestError("command/exec size requires tty: true", RpcErrorCode.InvalidParams), '{"code":-32602,"message":"command/exec size requires tty: true"}'],
+  ["ExecRequestError params: -32602", () => new ExecRequestError("command/exec size requires tty: true", "invalidParams"), '{"code":-32602,"message":"command/exec size requires tty: true"}'],
   [
     "ExecSandboxUnavailableError: -32603 with reason and remedy",
     () => new ExecSandboxUnavailableError(new SandboxUnavailableError("bwrap-not-found", "bwrap is not installed", "install bubblewrap")),
@@ -84,9 +87,16 @@ const rows: Array<[string, () => unknown, string]> = [
   ["RolloutWriteError: -32603", () => new RolloutWriteError("/h/r.jsonl", "ENOSPC"), '{"code":-32603,"message":"failed to write rollout /h/r.jsonl: ENOSPC","data":{"path":"/h/r.jsonl"}}'],
   ["ThreadStoreRequestError", () => new ThreadStoreRequestError("emptyThreadName", "thread name must not be empty"), '{"code":-32600,"message":"thread name must not be empty"}'],
 
+  ["InvalidInputError", () => new InvalidInputError("gitInfo fields must be non-empty strings or null"), '{"code":-32600,"message":"gitInfo fields must be non-empty strings or null"}'],
+  ["InvalidParamsError", () => new InvalidParamsError("limit must be positive", { field: "limit" }), '{"code":-32602,"message":"limit must be positive","data":{"field":"limit"}}'],
+  ["NotFoundError", () => new NotFoundError("thread not found: t1"), '{"code":-32600,"message":"thread not found: t1"}'],
+  ["ConflictError", () => new ConflictError("cannot revert a thread while a turn is running"), '{"code":-32600,"message":"cannot revert a thread while a turn is running"}'],
+  ["UnavailableError", () => new UnavailableError("no sandbox", { why: "x" }), '{"code":-32603,"message":"no sandbox","data":{"why":"x"}}'],
+  ["OperationFailedError", () => new OperationFailedError("disk full", { path: "/h" }), '{"code":-32603,"message":"disk full","data":{"path":"/h"}}'],
+  ["InvalidReviewTarget", () => new InvalidReviewTarget("branch must not be empty"), '{"code":-32600,"message":"branch must not be empty"}'],
   [
     "turn/steer of a review turn, with 0.169's data",
-    () => RpcError.invalidRequest("cannot steer a review turn", { message: "cannot steer a review turn", codexErrorInfo: { activeTurnNotSteerable: { turnKind: "review" } }, additionalDetails: null, misalignment: null }),
+    () => new ConflictError("cannot steer a review turn", { message: "cannot steer a review turn", codexErrorInfo: { activeTurnNotSteerable: { turnKind: "review" } }, additionalDetails: null, misalignment: null }),
     '{"code":-32600,"message":"cannot steer a review turn","data":{"message":"cannot steer a review turn","codexErrorInfo":{"activeTurnNotSteerable":{"turnKind":"review"}},"additionalDetails":null,"misalignment":null}}',
   ],
 
@@ -98,6 +108,11 @@ const rows: Array<[string, () => unknown, string]> = [
 describe("toResponseError", () => {
   it.each(rows)("%s", (_what, make, wire) => {
     expect(JSON.stringify(toResponseError(make()).toJson())).toBe(wire);
+  });
+
+  it("has a row for every kind of domain error", () => {
+    const kinds = new Set(rows.map(([, make]) => make()).flatMap((e) => (e instanceof DomainError ? [e.kind] : [])));
+    expect([...kinds].sort()).toEqual(Object.keys(DOMAIN_ERROR_WIRE).sort());
   });
 
   it("logs what it does not recognise, and nothing else", () => {

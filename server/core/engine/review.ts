@@ -31,6 +31,7 @@
 import { execFile } from "node:child_process";
 import { v7 as uuidv7 } from "uuid";
 import type { ReviewTarget } from "../../../protocol/v2/index.js";
+import { InvalidInputError } from "../errors.js";
 import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
 import { developerMessage, environmentContext, initialContext, userTextMessage } from "./context.js";
 import type { TurnItems } from "./turnItems.js";
@@ -132,8 +133,10 @@ export interface ReviewRequest {
   readonly prompt: string;
 }
 
-/** Why a target was refused; the handler turns it into -32600 with this message. */
-export class InvalidReviewTarget extends Error {}
+/** Why a target was refused (an empty branch, sha or instructions). */
+export class InvalidReviewTarget extends InvalidInputError {
+  override readonly name = "InvalidReviewTarget";
+}
 
 function git(cwd: string, args: string[]): Promise<string | null> {
   return new Promise((resolve) => {

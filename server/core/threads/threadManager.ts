@@ -18,7 +18,6 @@ import type {
   Turn,
   UserInput,
 } from "../../../protocol/v2/index.js";
-import { RpcError } from "../../../protocol/errors.js";
 import type { Logger } from "../../log.js";
 import type { SandboxLauncher } from "../../sandbox/launcher.js";
 import type { ConfigService } from "../config/configService.js";
@@ -29,6 +28,7 @@ import { autoCompactLimit } from "../engine/compaction.js";
 import { reviewMode, type ReviewRequest } from "../engine/review.js";
 import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/turnRunner.js";
 import { commandEnvironment, shellEnvironmentPolicy } from "../policy/commandEnv.js";
+import { ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
 import { daemonPathsFor } from "../policy/daemonPaths.js";
 import { sandboxPolicyFromConfig, sandboxPolicyFromMode, sandboxPolicyFromWire, sandboxPolicyToWire } from "../policy/sandboxFromWire.js";
 import type { ApprovalGate, ClientSink } from "../ports.js";
@@ -136,7 +136,7 @@ export class ThreadManager {
     const cwd = o.cwd ? (isAbsolute(o.cwd) ? o.cwd : resolve(process.cwd(), o.cwd)) : (base?.cwd ?? process.cwd());
     const sandboxPolicy = o.sandbox ? sandboxPolicyFromMode(o.sandbox, cfg) : (base?.sandboxPolicy ?? sandboxPolicyFromConfig(cfg));
     const providerId = o.modelProvider ?? base?.modelProviderId ?? cfg.modelProviderId;
-    if (!(providerId in cfg.modelProviders)) throw RpcError.invalidRequest(`model provider \`${providerId}\` is not configured`);
+    if (!(providerId in cfg.modelProviders)) throw new InvalidInputError(`model provider \`${providerId}\` is not configured`);
     return {
       model: o.model ?? base?.model ?? cfg.model,
       modelProviderId: providerId,
@@ -443,7 +443,7 @@ export class ThreadManager {
 
   private loaded(threadId: string): Live {
     const live = this.live.get(threadId);
-    if (!live) throw RpcError.invalidRequest(`thread not found: ${threadId}`);
+    if (!live) throw new NotFoundError(`thread not found: ${threadId}`);
     return live;
   }
 
@@ -484,7 +484,7 @@ export class ThreadManager {
   ): Promise<Turn> {
     const live = this.live.get(params.threadId) ?? (await this.load(params.threadId));
     this.subscribe(live, client);
-    if (opts.compactOnly && live.turn) throw RpcError.invalidRequest("cannot compact a thread while a turn is running");
+    if (opts.compactOnly && live.turn) throw new ConflictError("cannot compact a thread while a turn is running");
     // A review never joins a running turn as steer input: it waits and runs as its own turn.
     if (!opts.review && live.turn?.steer(params.input)) return live.turn.wire("inProgress");
     // A turn that has stopped sampling finishes first; this input starts the next one.
@@ -569,10 +569,10 @@ export class ThreadManager {
     if (kind) {
       // 0.169's refusal, checked before the turn id [obs].
       const message = `cannot steer a ${kind} turn`;
-      throw RpcError.invalidRequest(message, { message, codexErrorInfo: { activeTurnNotSteerable: { turnKind: kind } }, additionalDetails: null, misalignment: null });
+      throw new ConflictError(message, { message, codexErrorInfo: { activeTurnNotSteerable: { turnKind: kind } }, additionalDetails: null, misalignment: null });
     }
-    if (!live.turn || !live.turn.acceptsInput) throw RpcError.invalidRequest("no active turn to steer");
-    if (live.turn.id !== expectedTurnId) throw RpcError.invalidRequest(`expected active turn id \`${expectedTurnId}\` but found \`${live.turn.id}\``);
+    if (!live.turn || !live.turn.acceptsInput) throw new ConflictError("no active turn to steer");
+    if (live.turn.id !== expectedTurnId) throw new ConflictError(`expected active turn id \`${expectedTurnId}\` but found \`${live.turn.id}\``);
     live.turn.steer(input);
     return live.turn.id;
   }

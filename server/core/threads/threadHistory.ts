@@ -24,6 +24,7 @@ import { v7 as uuidv7 } from "uuid";
 import type {
   Thread,
   ThreadForkParams,
+  ThreadForkResponse,
   ThreadItem,
   ThreadItemEntry,
   ThreadItemsListParams,
@@ -59,6 +60,8 @@ function encodeCursor(threadId: string, kind: Cursor["scope"]["kind"], anchor: s
 }
 
 function decodeCursor(raw: string, threadId: string, kind: Cursor["scope"]["kind"]): Cursor {
+  // A client's text: every field is checked before the cast, and one that throws while being
+  // checked (`null`) is an invalid cursor like any other.
   try {
     const c = JSON.parse(raw) as Partial<Cursor>;
     if (c.requestedThreadId === threadId && typeof c.anchor === "string" && typeof c.includeAnchor === "boolean" && c.scope?.kind === kind) return c as Cursor;
@@ -129,7 +132,7 @@ export class ThreadHistory {
     return turns;
   }
 
-  async fork(params: ThreadForkParams, client: ClientSink): Promise<Record<string, unknown>> {
+  async fork(params: ThreadForkParams, client: ClientSink): Promise<ThreadForkResponse> {
     const sourceId = params.threadId;
     const live = this.threads.peek(sourceId);
     let path: string;
@@ -276,8 +279,7 @@ export class ThreadHistory {
     for (const t of turns) {
       if (turnId !== null && t.id !== turnId) continue;
       for (const item of t.items) {
-        const times = item as { startedAtMs?: number | null; completedAtMs?: number | null };
-        entries.push({ turnId: t.id, item, startedAtMs: times.startedAtMs ?? null, completedAtMs: times.completedAtMs ?? null });
+        entries.push({ turnId: t.id, item, startedAtMs: item.startedAtMs ?? null, completedAtMs: item.completedAtMs ?? null });
       }
     }
     let cursor: Cursor | null = null;

@@ -15,9 +15,12 @@ import type {
   Thread,
   ThreadListParams,
   ThreadListResponse,
+  ThreadResumeResponse,
+  ThreadStartResponse,
   Turn,
   UserInput,
 } from "../../../protocol/v2/index.js";
+import { SandboxPolicy as WireSandboxPolicy } from "../../../protocol/v2/shared.js";
 import type { Logger } from "../../log.js";
 import type { SandboxLauncher } from "../../sandbox/launcher.js";
 import type { ConfigService } from "../config/configService.js";
@@ -44,7 +47,7 @@ import type { RolloutWriteError } from "../store/errors.js";
 import { RolloutWriter } from "../store/rolloutWriter.js";
 import { ThreadIndex } from "../store/threadIndex.js";
 import { DisconnectGrace } from "./disconnectGrace.js";
-import { LoadedThread, type ThreadSettings } from "./loadedThread.js";
+import { LoadedThread, type ThreadBase, type ThreadSettings } from "./loadedThread.js";
 
 export interface ModelClientFactory {
   /** `wireApi` picks the tool variants the wire can carry (no custom tools on chat); responses when absent. */
@@ -104,6 +107,9 @@ export interface ThreadOverrides {
   developerInstructions?: string | null | undefined;
 }
 
+/** What thread/start, thread/resume and thread/fork answer alike about the thread's settings. */
+type ThreadSessionFields = Pick<ThreadStartResponse & ThreadResumeResponse, "model" | "modelProvider" | "serviceTier" | "cwd" | "approvalPolicy" | "approvalsReviewer" | "sandbox" | "reasoningEffort">;
+
 export class ThreadManager {
   private readonly live = new Map<string, Live>();
   private readonly warned = new Set<string>();
@@ -141,7 +147,7 @@ export class ThreadManager {
       model: o.model ?? base?.model ?? cfg.model,
       modelProviderId: providerId,
       cwd,
-      approvalPolicy: o.approvalPolicy ?? base?.approvalPolicy ?? (cfg.approvalPolicy as AskForApproval),
+      approvalPolicy: o.approvalPolicy ?? base?.approvalPolicy ?? cfg.approvalPolicy,
       sandboxPolicy,
       sandboxWire: sandboxPolicyToWire(sandboxPolicy),
       effort: base?.effort ?? cfg.modelReasoningEffort,
@@ -151,7 +157,7 @@ export class ThreadManager {
     };
   }
 
-  private responseFields(t: LoadedThread): Record<string, unknown> {
+  private responseFields(t: LoadedThread): ThreadSessionFields {
     const s = t.settings;
     return {
       model: s.model,
@@ -199,7 +205,7 @@ export class ThreadManager {
     thread.emit("warning", { threadId: thread.id, message });
   }
 
-  async start(params: ThreadOverrides & { ephemeral?: boolean | null | undefined; dynamicTools?: DynamicToolSpec[] | null | undefined }, client: ClientSink): Promise<Record<string, unknown>> {
+  async start(params: ThreadOverrides & { ephemeral?: boolean | null | undefined; dynamicTools?: DynamicToolSpec[] | null | undefined }, client: ClientSink): Promise<ThreadStartResponse> {
     const settings = this.settingsFor(params, null);
     const id = uuidv7();
     const now = new Date();
@@ -268,7 +274,7 @@ export class ThreadManager {
     return { env: commandEnvironment(this.deps.config.effective), snapshot: () => live.loginShell.peek() };
   }
 
-  private baseFields(id: string, originator: string | null, forkedFromId: string | null, ephemeral: boolean) {
+  private baseFields(id: string, originator: string | null, forkedFromId: string | null, ephemeral: boolean): ThreadBase {
     return {
       sessionId: id,
       forkedFromId,
@@ -277,7 +283,7 @@ export class ThreadManager {
       projectId: null,
       cliVersion: this.deps.cliVersion,
       originator,
-      source: "vscode" as Thread["source"],
+      source: "vscode",
       gitInfo: null,
       agentNickname: null,
       agentRole: null,
@@ -292,16 +298,22 @@ export class ThreadManager {
     const last = stored.lastTurnContext;
     const meta = stored.thread;
     const providers = this.deps.config.effective.modelProviders;
+    // The saved approval policy is taken as written, unchecked: a reference rollout may say "on-failure",
+    // which is no longer on the wire but which the approval policy still reads (as on-request).
     const settings = this.settingsFor(
       { cwd: meta.cwd, modelProvider: meta.modelProvider in providers ? meta.modelProvider : null, model: last?.model ?? meta.model ?? null, approvalPolicy: (last?.approval_policy as AskForApproval | undefined) ?? null },
       null,
     );
-    if (last?.sandbox_policy) {
+    // An unreadable saved policy falls back to the configured one, never to a wider one. 0.169's
+    // rollouts spell theirs in their own form ({"type":"read-only"}), which is not the wire's.
+    const saved = WireSandboxPolicy.safeParse(last?.sandbox_policy);
+    if (saved.success) {
       try {
-        settings.sandboxPolicy = sandboxPolicyFromWire(last.sandbox_policy as never);
-        settings.sandboxWire = sandboxPolicyToWire(settings.sandboxPolicy);
+        const policy = sandboxPolicyFromWire(saved.data);
+        settings.sandboxWire = sandboxPolicyToWire(policy);
+        settings.sandboxPolicy = policy;
       } catch {
-        // An unreadable saved policy falls back to the configured one, never to a wider one.
+        // A relative writable root: the configured policy stays.
       }
     }
     if (last?.effort !== undefined) settings.effort = last.effort;
@@ -312,13 +324,14 @@ export class ThreadManager {
     thread.turns = [...stored.turns];
     // The model has seen this environment already; only changes are sent again.
     thread.contextSent = stored.turns.length > 0 ? settings : null;
+    // Written by start() from thread/start's validated dynamicTools; not checked again on the way back.
     const dynamic = Array.isArray(stored.meta.dynamic_tools) ? (stored.meta.dynamic_tools as DynamicToolSpec[]) : [];
     const live = this.newLive(thread, rollout, dynamic);
     this.live.set(threadId, live);
     return live;
   }
 
-  async resume(params: ThreadOverrides & { threadId: string; excludeTurns?: boolean | undefined }, client: ClientSink): Promise<Record<string, unknown>> {
+  async resume(params: ThreadOverrides & { threadId: string; excludeTurns?: boolean | undefined }, client: ClientSink): Promise<ThreadResumeResponse> {
     const live = await this.load(params.threadId);
     if (!live.turn) live.thread.settings = this.settingsFor(params, live.thread.settings);
     this.subscribe(live, client);
@@ -474,7 +487,7 @@ export class ThreadManager {
       cwd?: string | null | undefined;
       model?: string | null | undefined;
       approvalPolicy?: AskForApproval | null | undefined;
-      sandboxPolicy?: unknown;
+      sandboxPolicy?: WireSandboxPolicy | null | undefined;
       effort?: string | null | undefined;
       summary?: string | null | undefined;
       collaborationMode?: { mode: ModeKind } | null | undefined;
@@ -493,7 +506,7 @@ export class ThreadManager {
     const thread = live.thread;
     const next = this.settingsFor({ cwd: params.cwd, model: params.model, approvalPolicy: params.approvalPolicy }, thread.settings);
     if (params.sandboxPolicy) {
-      next.sandboxPolicy = sandboxPolicyFromWire(params.sandboxPolicy as never);
+      next.sandboxPolicy = sandboxPolicyFromWire(params.sandboxPolicy);
       next.sandboxWire = sandboxPolicyToWire(next.sandboxPolicy);
     }
     if (params.effort !== undefined && params.effort !== null) next.effort = params.effort;

@@ -62,7 +62,7 @@ function load(loader: Loader, importer: () => Promise<RequestRows>): Promise<Req
   return loader.pending;
 }
 
-const loadV2 = (): Promise<RequestRows> => load(v2, async () => (await import("../../protocol/v2/methods.js")).v2Table.clientRequests as RequestRows);
+const loadV2 = (): Promise<RequestRows> => load(v2, async () => (await import("../../protocol/v2/methods.js")).v2Table.clientRequests);
 const loadAll = (): Promise<RequestRows> => load(all, async () => (await import("./handlerMap.js")).clientRequestTable);
 
 /** The rows that can answer `method` if loaded, else undefined (callers then take `initializeRow` or await `loadRequestTable`). */

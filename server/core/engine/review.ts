@@ -297,7 +297,7 @@ export function reviewMode(deps: ReviewModeDeps): TurnMode {
     await rollout.append(added.map((payload) => ({ type: "response_item", payload })));
     thread.history.push(...added);
     await items.complete({ type: "exitedReviewMode", id: uuidv7(), review });
-    await items.complete({ type: "agentMessage", id: `msg_${uuidv7()}`, text: message, phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null } as never);
+    await items.complete({ type: "agentMessage", id: `msg_${uuidv7()}`, text: message, phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null });
   };
   return {
     kind: "review",

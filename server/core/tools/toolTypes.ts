@@ -6,6 +6,7 @@ import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
 import type { SandboxLauncher } from "../../sandbox/launcher.js";
 import type { SandboxPolicy, SplitSandboxPolicy } from "../../sandbox/policy.js";
 import type { TurnItems } from "../engine/turnItems.js";
+import type { ToolOutputContent } from "../model/types.js";
 import type { ApprovalGate } from "../ports.js";
 import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
 import type { CommandShell } from "./shellSnapshot.js";
@@ -22,9 +23,10 @@ export interface ToolCall {
 }
 
 /** The history item that answers a call. */
+/** Text, or content items for a tool that answers with images (view_image, a client's dynamic tool). */
 export type ToolOutput =
-  | { type: "function_call_output"; call_id: string; output: string }
-  | { type: "custom_tool_call_output"; call_id: string; output: string };
+  | { type: "function_call_output"; call_id: string; output: ToolOutputContent }
+  | { type: "custom_tool_call_output"; call_id: string; output: ToolOutputContent };
 
 /** Raised by a tool when the user cancelled an approval: the turn ends as interrupted. */
 export class TurnCancelled extends Error {

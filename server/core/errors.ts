@@ -42,11 +42,6 @@ export class InvalidInputError extends DomainError {
   readonly kind = "invalidInput";
 }
 
-export class InvalidParamsError extends DomainError {
-  override readonly name: string = "InvalidParamsError";
-  readonly kind = "invalidParams";
-}
-
 export class NotFoundError extends DomainError {
   override readonly name: string = "NotFoundError";
   readonly kind = "notFound";

@@ -8,7 +8,7 @@ import { RpcError } from "../../protocol/errors.js";
 import { CatalogError, paginate } from "../core/catalog/pagination.js";
 import { ConfigWriteError, USER_CONFIG_ONLY_MESSAGE, VERSION_CONFLICT_MESSAGE, type ConfigWriteErrorCode } from "../core/config/errors.js";
 import { InvalidReviewTarget } from "../core/engine/review.js";
-import { ConflictError, DomainError, InvalidInputError, InvalidParamsError, NotFoundError, OperationFailedError, UnavailableError } from "../core/errors.js";
+import { ConflictError, DomainError, InvalidInputError, NotFoundError, OperationFailedError, UnavailableError } from "../core/errors.js";
 import { ExecRequestError, ExecSandboxUnavailableError } from "../core/exec/errors.js";
 import { FsError, invalid, ioError } from "../core/fs/errors.js";
 import { sandboxPolicyFromWire } from "../core/policy/sandboxFromWire.js";
@@ -88,7 +88,6 @@ const rows: Array<[string, () => unknown, string]> = [
   ["ThreadStoreRequestError", () => new ThreadStoreRequestError("emptyThreadName", "thread name must not be empty"), '{"code":-32600,"message":"thread name must not be empty"}'],
 
   ["InvalidInputError", () => new InvalidInputError("gitInfo fields must be non-empty strings or null"), '{"code":-32600,"message":"gitInfo fields must be non-empty strings or null"}'],
-  ["InvalidParamsError", () => new InvalidParamsError("limit must be positive", { field: "limit" }), '{"code":-32602,"message":"limit must be positive","data":{"field":"limit"}}'],
   ["NotFoundError", () => new NotFoundError("thread not found: t1"), '{"code":-32600,"message":"thread not found: t1"}'],
   ["ConflictError", () => new ConflictError("cannot revert a thread while a turn is running"), '{"code":-32600,"message":"cannot revert a thread while a turn is running"}'],
   ["UnavailableError", () => new UnavailableError("no sandbox", { why: "x" }), '{"code":-32603,"message":"no sandbox","data":{"why":"x"}}'],
@@ -103,7 +102,6 @@ const rows: Array<[string, () => unknown, string]> = [
   ["anything else: -32603 with its message", () => new TypeError("x is undefined"), '{"code":-32603,"message":"Internal error: x is undefined"}'],
   ["a thrown non-Error: -32603", () => "a string", '{"code":-32603,"message":"Internal error"}'],
 ];
-
 
 describe("toResponseError", () => {
   it.each(rows)("%s", (_what, make, wire) => {

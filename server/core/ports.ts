@@ -1,6 +1,6 @@
 // The interfaces core and handlers use to reach upward (toward a client) without importing rpc.
 // rpc implements them; server/app.ts wires them (architecture.md: "Core never imports rpc").
-import type { ThreadStatus } from "../../protocol/v2/index.js";
+import type { AskForApproval, ThreadStatus } from "../../protocol/v2/index.js";
 import type { Logger } from "../log.js";
 import type { SandboxPolicy } from "../sandbox/sandboxPolicy.js";
 import type { SplitSandboxPolicy } from "../sandbox/splitSandboxPolicy.js";
@@ -74,7 +74,7 @@ export type ApprovalRequest =
       readonly threadId: string;
       readonly turnId: string;
       readonly itemId: string;
-      readonly approvalPolicy: unknown;
+      readonly approvalPolicy: AskForApproval;
       readonly command: readonly string[];
       readonly cwd: string;
       /** The model asked to run outside the sandbox (`sandbox_permissions: "require_escalated"`). */
@@ -98,7 +98,7 @@ export type ApprovalRequest =
       readonly cwd: string;
       readonly turnId: string;
       readonly itemId: string;
-      readonly approvalPolicy: unknown;
+      readonly approvalPolicy: AskForApproval;
       /**
        * The canonical paths the patch writes, fixed when it was verified (a move's source and
        * destination): symlinks resolved, except that a deleted link is the link itself. The gate
@@ -123,7 +123,7 @@ export interface PermissionsRequest {
   readonly turnId: string;
   /** The model's call id. */
   readonly itemId: string;
-  readonly approvalPolicy: unknown;
+  readonly approvalPolicy: AskForApproval;
   readonly cwd: string;
   /** The model's `permissions` argument, as sent (snake_case `file_system`). */
   readonly permissions: unknown;

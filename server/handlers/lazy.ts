@@ -51,7 +51,11 @@ const standIn: unknown = new Proxy(
 
 type AnyHandler = (params: unknown, ctx: unknown) => unknown;
 
-/** `factory`'s handlers, each of which builds the service (once) and the real group on its first call. */
+/**
+ * `factory`'s handlers, each of which builds the service (once) and the real group on its first call.
+ * The group is assembled by method name, which no type can follow, hence the casts: it has `factory`'s
+ * keys (learned from the stand-in) and each forwards to the real handler of the same name.
+ */
 export function lazyHandlers<S, H extends object>(factory: (service: S) => H, service: Lazy<S>): H {
   let real: Promise<Record<string, AnyHandler>> | undefined;
   let ready: Record<string, AnyHandler> | undefined;

@@ -17,6 +17,8 @@ export const NOT_IMPLEMENTED_YET = [
 export type NotImplementedMethod = (typeof NOT_IMPLEMENTED_YET)[number];
 
 export function notImplementedHandlers(): Pick<Required<PartialHandlerMap>, NotImplementedMethod> {
+  // Filled by name in a loop, so the result's type is asserted: every listed method gets a handler,
+  // and one that only throws fits any method's handler type.
   const handlers: PartialHandlerMap = {};
   for (const method of NOT_IMPLEMENTED_YET) {
     (handlers as Record<string, unknown>)[method] = () => {

@@ -33,12 +33,12 @@ export class GuardedWriter extends AbstractMessageWriter implements MessageWrite
   }
 
   async write(msg: Message): Promise<void> {
-    const m = msg as unknown as { id?: unknown; method?: unknown };
-    const isResponse = m.method === undefined && "id" in m;
+    const isResponse = !("method" in msg && msg.method !== undefined) && "id" in msg;
     try {
       await this.inner.write(msg);
     } finally {
-      if (isResponse) this.limiter.release((m.id ?? null) as ResponseMessage["id"]);
+      // Message types only `jsonrpc`; one with an id and no method is a ResponseMessage.
+      if (isResponse) this.limiter.release((msg as ResponseMessage).id ?? null);
     }
   }
 

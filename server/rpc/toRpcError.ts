@@ -1,30 +1,40 @@
-// The one place where errors become wire errors (architecture.md §10). Domain errors carry what a
-// client can act on; anything unexpected becomes -32603 without a stack trace.
+// The one place where errors become wire errors. Core throws DomainErrors that say what went wrong
+// (core/errors.ts); the table below says what each kind is on the wire. Dispatch and handlers may
+// throw RpcError themselves (unknown method, bad params, their own checks). Anything else is a bug:
+// it becomes -32603 without a stack trace, and is logged.
 import { ResponseError } from "vscode-jsonrpc/node";
 import { RpcError, RpcErrorCode } from "../../protocol/errors.js";
-import { CatalogError } from "../core/catalog/pagination.js";
-import { ConfigWriteError } from "../core/config/errors.js";
+import { DomainError, type DomainErrorKind } from "../core/errors.js";
 import type { Logger } from "../log.js";
 
-/** Domain errors that know their own wire form implement this (e.g. SandboxUnavailableError). */
-export interface WireMappable {
-  toRpcError(): RpcError;
+export interface WireForm {
+  readonly code: RpcErrorCode;
+  /** Put before the domain message. */
+  readonly messagePrefix?: string;
 }
 
-function isWireMappable(e: unknown): e is WireMappable {
-  return typeof (e as WireMappable | null)?.toRpcError === "function";
-}
+/**
+ * Codes as 0.169 answers the same failures: whatever it refuses on the request's merits is -32600,
+ * params that contradict each other -32602, and failures of the machine (I/O, no sandbox) -32603.
+ */
+export const DOMAIN_ERROR_WIRE: { readonly [K in DomainErrorKind]: WireForm } = {
+  invalidInput: { code: RpcErrorCode.InvalidRequest },
+  notFound: { code: RpcErrorCode.InvalidRequest },
+  conflict: { code: RpcErrorCode.InvalidRequest },
+  invalidParams: { code: RpcErrorCode.InvalidParams },
+  // serde's failure to read a param, which 0.169 reports with this prefix.
+  malformedParams: { code: RpcErrorCode.InvalidRequest, messagePrefix: "Invalid request: " },
+  unavailable: { code: RpcErrorCode.InternalError },
+  failed: { code: RpcErrorCode.InternalError },
+};
 
 export function toRpcError(error: unknown, log?: Logger): RpcError {
   if (error instanceof RpcError) return error;
   if (error instanceof ResponseError) return new RpcError(error.code, error.message, error.data);
-  if (isWireMappable(error)) return error.toRpcError();
-  // 0.169 answers both families as -32600; an unreadable config.toml as -32603, as it does.
-  if (error instanceof ConfigWriteError) {
-    if (error.code === "configUnreadable") return new RpcError(RpcErrorCode.InternalError, error.message);
-    return RpcError.invalidRequest(error.message, { config_write_error_code: error.code });
+  if (error instanceof DomainError) {
+    const wire = DOMAIN_ERROR_WIRE[error.kind];
+    return new RpcError(wire.code, `${wire.messagePrefix ?? ""}${error.message}`, error.data);
   }
-  if (error instanceof CatalogError) return RpcError.invalidRequest(error.message, error.data);
   log?.error({ err: error }, "internal error while handling a request");
   return new RpcError(RpcErrorCode.InternalError, error instanceof Error ? `Internal error: ${error.message}` : "Internal error");
 }

@@ -2,12 +2,14 @@
 // loaded/list, unsubscribe → thread/closed, and two connections on one thread (unix socket) that
 // both hear the turn, while a third, not subscribed, hears only the thread's status changes (as 0.169).
 import { spawn } from "node:child_process";
+import { copyFileSync, mkdirSync } from "node:fs";
 import { createConnection, type Socket } from "node:net";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { DAEMON, type Json } from "../helpers/daemon.js";
-import { evMessage, turn } from "../helpers/mockResponses.js";
-import { checkTraffic, cleanupAll, isNote, ok, params, runTurn, session, startThread, text } from "./turnsHarness.js";
+import { evFunctionCall, evMessage, turn } from "../helpers/mockResponses.js";
+import { checkTraffic, cleanupAll, isNote, items, ok, params, runTurn, session, startThread, text } from "./turnsHarness.js";
 
 const extra: Array<() => void> = [];
 afterEach(async () => {
@@ -84,6 +86,37 @@ describe("thread/list, archive, names", () => {
     expect(ok(await d.request("thread/loaded/list", {}))["data"]).toEqual([a]);
     expect(ok(await d.request("thread/unsubscribe", { threadId: b }))["status"]).toBe("notLoaded");
     checkTraffic(d, "names-loaded");
+  });
+});
+
+describe("the sandbox policy a resumed thread runs under", () => {
+  it("is the one its last turn ran with, after a restart", async () => {
+    const s = await session([turn(evMessage("msg_one", "one"))]);
+    const threadId = await startThread(s.daemon, s.cwd);
+    const readOnly = { type: "readOnly", networkAccess: false };
+    await runTurn(s.daemon, threadId, "read only please", { sandboxPolicy: readOnly });
+    expect(await s.daemon.stop()).toBe(0);
+    const again = await s.restart();
+    expect(ok(await again.request("thread/resume", { threadId }))["sandbox"]).toEqual(readOnly);
+  });
+
+  // 0.169 spells its turn_context sandbox policy its own way ({"type":"read-only"}), which is not the
+  // wire's; the thread keeps the configured policy instead (never a wider one), and its commands run.
+  it("is the configured one for a rollout 0.169 wrote, and the next turn's command runs", async () => {
+    const s = await session([turn(evFunctionCall("call_echo", "exec_command", { cmd: "echo resumed-ok", yield_time_ms: 5_000 })), turn(evMessage("msg_done", "done"))]);
+    const d = s.daemon;
+    const threadId = "01a2087c-eefa-7c93-b24c-302346b06fc6";
+    const dir = join(s.home.home, "sessions", "2026", "11", "23");
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(fileURLToPath(new URL("../../server/core/store/fixtures/rollout-0.169.0.jsonl", import.meta.url)), join(dir, `rollout-2026-11-23T12-58-55-${threadId}.jsonl`));
+
+    const resumed = ok(await d.request("thread/resume", { threadId, cwd: s.cwd }));
+    expect(resumed["sandbox"]).toEqual({ type: "workspaceWrite", writableRoots: [], networkAccess: false, excludeTmpdirEnvVar: false, excludeSlashTmp: false });
+    const { turn: done, notes } = await runTurn(d, threadId, "run it");
+    expect(done["status"]).toBe("completed");
+    const [command] = items(notes, "item/completed", "commandExecution");
+    expect(command).toMatchObject({ status: "completed", exitCode: 0 });
+    expect(command?.["aggregatedOutput"]).toContain("resumed-ok");
   });
 });
 

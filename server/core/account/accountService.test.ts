@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { RpcError } from "../../../protocol/errors.js";
 import { createLogger } from "../../log.js";
 import { builtInProviders, providerFromToml, type ModelProviderInfo } from "../config/providers.js";
+import { InvalidInputError } from "../errors.js";
 import { AccountService } from "./accountService.js";
 import { parseAuthFile } from "./authStore.js";
 
@@ -70,7 +70,7 @@ describe("AccountService", () => {
 
   it("refuses the ChatGPT flows and cancel with errors that say why", async () => {
     await expect(service.loginStart({ type: "chatgpt" })).rejects.toThrow(/ChatGPT login \(chatgpt\) is not supported/);
-    await expect(service.loginStart({ type: "chatgptDeviceCode" })).rejects.toBeInstanceOf(RpcError);
+    await expect(service.loginStart({ type: "chatgptDeviceCode" })).rejects.toBeInstanceOf(InvalidInputError);
     expect(() => service.loginCancel("nope")).toThrow("invalid login id: nope");
     await tick();
     expect(sent).toEqual([]);

@@ -11,11 +11,11 @@
 // The ChatGPT flows (browser, device code, external tokens) and Amazon Bedrock need OpenAI's or AWS's
 // servers, which Gatehouse does not talk to: they are refused with a -32600 that says so. So no login is
 // ever in flight, and cancel always answers the error above.
-import { RpcError } from "../../../protocol/errors.js";
 import type { GetAccountResponse, LoginAccountParams, LoginAccountResponse, PlanType } from "../../../protocol/v2/account.js";
 import { PlanType as PlanTypeSchema } from "../../../protocol/v2/account.js";
 import type { Logger } from "../../log.js";
 import type { ModelProviderInfo } from "../config/providers.js";
+import { InvalidInputError, NotFoundError } from "../errors.js";
 import { AuthStore, type StoredAuth } from "./authStore.js";
 
 export interface AccountServiceOptions {
@@ -46,7 +46,7 @@ export class AccountService {
   }
 
   async loginStart(params: LoginAccountParams): Promise<LoginAccountResponse> {
-    if (params.type !== "apiKey") throw RpcError.invalidRequest(unsupportedLogin(params.type));
+    if (params.type !== "apiKey") throw new InvalidInputError(unsupportedLogin(params.type));
     await this.store.saveApiKey(params.apiKey);
     this.opts.log.info("logged in with an API key");
     // The notifications follow the response, as in 0.169.
@@ -58,7 +58,7 @@ export class AccountService {
   }
 
   loginCancel(loginId: string): never {
-    throw RpcError.invalidRequest(`invalid login id: ${loginId}`);
+    throw new NotFoundError(`invalid login id: ${loginId}`);
   }
 
   async logout(): Promise<Record<string, never>> {

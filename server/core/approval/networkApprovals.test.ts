@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { CommandExecutionRequestApprovalParams } from "../../../protocol/v2/index.js";
+import type { AskForApproval, CommandExecutionRequestApprovalParams } from "../../../protocol/v2/index.js";
 import { createLogger } from "../../log.js";
 import { exchange, httpUpstream, parseAnswer, type RecordedRequest, type Upstream } from "../../sandbox/networkProxy/proxy.testutil.js";
 import type { ProxyEndpoint } from "../../sandbox/networkProxy/index.js";
@@ -131,7 +131,7 @@ interface Owned {
 }
 
 /** Registers one command as the turn engine would and opens its own proxy endpoint. */
-async function command(service: ManagedNetworkService, t: ApprovalThread, approvalPolicy: unknown = "on-request"): Promise<Owned> {
+async function command(service: ManagedNetworkService, t: ApprovalThread, approvalPolicy: AskForApproval = "on-request"): Promise<Owned> {
   const declined: number[] = [];
   const cancelled: number[] = [];
   const owner: NetworkOwner = {

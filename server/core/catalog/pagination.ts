@@ -2,16 +2,20 @@
 // index of the next item, a page holds `limit` items (at least 1; no limit means all), and
 // `nextCursor` is null on the last page. Errors carry the reference's texts ("invalid cursor: x",
 // "cursor 100 exceeds total models 9"); 0.169 answers them as -32600 errors.
+import { DomainError, type DomainErrorData } from "../errors.js";
 
-export class CatalogError extends Error {
+export class CatalogError extends DomainError {
+  override readonly name = "CatalogError";
+  readonly kind: "invalidInput" | "notFound";
+
   constructor(
     readonly code: "invalidCursor" | "modelProviderNotConfigured",
     message: string,
     /** Extra wire data the reference attaches (e.g. {type: "modelProviderNotConfigured", modelProvider}). */
-    readonly data?: Record<string, unknown>,
+    data?: DomainErrorData,
   ) {
-    super(message);
-    this.name = "CatalogError";
+    super(message, data);
+    this.kind = code === "invalidCursor" ? "invalidInput" : "notFound";
   }
 }
 

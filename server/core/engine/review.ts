@@ -31,6 +31,7 @@
 import { execFile } from "node:child_process";
 import { v7 as uuidv7 } from "uuid";
 import type { ReviewTarget } from "../../../protocol/v2/index.js";
+import { InvalidInputError } from "../errors.js";
 import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
 import { developerMessage, environmentContext, initialContext, userTextMessage } from "./context.js";
 import type { TurnItems } from "./turnItems.js";
@@ -132,8 +133,10 @@ export interface ReviewRequest {
   readonly prompt: string;
 }
 
-/** Why a target was refused; the handler turns it into -32600 with this message. */
-export class InvalidReviewTarget extends Error {}
+/** Why a target was refused (an empty branch, sha or instructions). */
+export class InvalidReviewTarget extends InvalidInputError {
+  override readonly name = "InvalidReviewTarget";
+}
 
 function git(cwd: string, args: string[]): Promise<string | null> {
   return new Promise((resolve) => {
@@ -294,7 +297,7 @@ export function reviewMode(deps: ReviewModeDeps): TurnMode {
     await rollout.append(added.map((payload) => ({ type: "response_item", payload })));
     thread.history.push(...added);
     await items.complete({ type: "exitedReviewMode", id: uuidv7(), review });
-    await items.complete({ type: "agentMessage", id: `msg_${uuidv7()}`, text: message, phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null } as never);
+    await items.complete({ type: "agentMessage", id: `msg_${uuidv7()}`, text: message, phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null });
   };
   return {
     kind: "review",

@@ -335,7 +335,7 @@ export class ActiveTurn {
     const startMessage = (id: string): void => {
       if (items.isOpen(id)) return;
       opened.add(id);
-      items.start({ type: "agentMessage", id, text: "", phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null } as never, () => ({ type: "agentMessage", id, text: text.get(id) ?? "", phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null }) as never);
+      items.start({ type: "agentMessage", id, text: "", phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null }, () => ({ type: "agentMessage", id, text: text.get(id) ?? "", phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null }));
     };
     const startReasoning = (id: string): void => {
       if (items.isOpen(id)) return;
@@ -390,7 +390,7 @@ export class ActiveTurn {
             const id = item.id ?? `msg_${uuidv7()}`;
             const finalText = messageText(item);
             this.lastAgentMessage = finalText;
-            await items.complete({ type: "agentMessage", id, text: finalText, phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null } as never);
+            await items.complete({ type: "agentMessage", id, text: finalText, phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null });
           } else if (item.type === "reasoning") {
             const id = item.id ?? `rs_${uuidv7()}`;
             const parts = reasoningParts(item);

@@ -1,23 +1,19 @@
-// command/exec's domain errors and their wire form (read by rpc/toRpcError.ts through WireMappable).
+// command/exec's domain errors (their wire form is rpc/toRpcError.ts's).
 // Messages keep the reference's wording where it has one, so clients matching on it keep working,
 // and add what the reference leaves out (which id, which flag to set).
-import { RpcError, RpcErrorCode } from "../../../protocol/errors.js";
 import type { SandboxUnavailableError } from "../../sandbox/errors.js";
+import { DomainError, UnavailableError } from "../errors.js";
 
 /** A request that cannot be served as asked; nothing was started. */
-export class ExecRequestError extends Error {
+export class ExecRequestError extends DomainError {
   override readonly name = "ExecRequestError";
 
   constructor(
     message: string,
-    /** -32602 for contradictory or out-of-range params, -32600 for state errors (as 0.169). */
-    readonly wireCode: typeof RpcErrorCode.InvalidRequest | typeof RpcErrorCode.InvalidParams = RpcErrorCode.InvalidRequest,
+    /** "invalidParams" for contradictory or out-of-range params, "invalidInput" for state errors (as 0.169 tells them apart). */
+    readonly kind: "invalidInput" | "invalidParams" = "invalidInput",
   ) {
     super(message);
-  }
-
-  toRpcError(): RpcError {
-    return new RpcError(this.wireCode, this.message);
   }
 }
 
@@ -25,16 +21,10 @@ export class ExecRequestError extends Error {
  * The sandbox cannot confine this command (no bwrap, no user namespaces, a path it cannot enforce…);
  * the command was NOT run. The wire error carries the reason and the remedy as data.
  */
-export class ExecSandboxUnavailableError extends Error {
+export class ExecSandboxUnavailableError extends UnavailableError {
   override readonly name = "ExecSandboxUnavailableError";
 
   constructor(readonly unavailable: SandboxUnavailableError) {
-    super(unavailable.message);
-  }
-
-  toRpcError(): RpcError {
-    return new RpcError(RpcErrorCode.InternalError, this.message, {
-      sandboxUnavailable: { code: this.unavailable.code, reason: this.unavailable.reason, remedy: this.unavailable.remedy },
-    });
+    super(unavailable.message, { sandboxUnavailable: { code: unavailable.code, reason: unavailable.reason, remedy: unavailable.remedy } });
   }
 }

@@ -27,7 +27,6 @@ import type {
   CommandExecTerminateParams,
   CommandExecWriteParams,
 } from "../../../protocol/v2/commandExec.js";
-import { RpcErrorCode } from "../../../protocol/errors.js";
 import { applyEnvOverrides } from "../../sandbox/env.js";
 import { SandboxPolicyError, SandboxUnavailableError } from "../../sandbox/errors.js";
 import type { ExecRequest, LaunchOptions, SandboxLauncher } from "../../sandbox/launcherTypes.js";
@@ -92,7 +91,7 @@ interface ResolvedPolicy {
 
 function decode(deltaBase64: string): Buffer {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(deltaBase64.replace(/\s+/g, ""))) {
-    throw new ExecRequestError("command/exec/write deltaBase64 is not valid base64", RpcErrorCode.InvalidParams);
+    throw new ExecRequestError("command/exec/write deltaBase64 is not valid base64", "invalidParams");
   }
   return Buffer.from(deltaBase64, "base64");
 }
@@ -137,20 +136,20 @@ export class ExecService {
       throw new ExecRequestError("command/exec tty or streaming requires a client-supplied processId");
     }
     if (params.timeoutMs != null && params.disableTimeout === true) {
-      throw new ExecRequestError("command/exec cannot set both timeoutMs and disableTimeout", RpcErrorCode.InvalidParams);
+      throw new ExecRequestError("command/exec cannot set both timeoutMs and disableTimeout", "invalidParams");
     }
     if (params.outputBytesCap != null && params.disableOutputCap === true) {
-      throw new ExecRequestError("command/exec cannot set both outputBytesCap and disableOutputCap", RpcErrorCode.InvalidParams);
+      throw new ExecRequestError("command/exec cannot set both outputBytesCap and disableOutputCap", "invalidParams");
     }
-    if (params.size != null && !tty) throw new ExecRequestError("command/exec size requires tty: true", RpcErrorCode.InvalidParams);
+    if (params.size != null && !tty) throw new ExecRequestError("command/exec size requires tty: true", "invalidParams");
     if (params.size != null && (params.size.rows === 0 || params.size.cols === 0)) {
-      throw new ExecRequestError("command/exec size needs rows and cols of at least 1", RpcErrorCode.InvalidParams);
+      throw new ExecRequestError("command/exec size needs rows and cols of at least 1", "invalidParams");
     }
     if (params.timeoutMs != null && params.timeoutMs < 0) {
-      throw new ExecRequestError(`command/exec timeoutMs must be non-negative, got ${params.timeoutMs}`, RpcErrorCode.InvalidParams);
+      throw new ExecRequestError(`command/exec timeoutMs must be non-negative, got ${params.timeoutMs}`, "invalidParams");
     }
     if (params.sandboxPolicy != null && params.permissionProfile != null) {
-      throw new ExecRequestError("command/exec cannot set both sandboxPolicy and permissionProfile", RpcErrorCode.InvalidParams);
+      throw new ExecRequestError("command/exec cannot set both sandboxPolicy and permissionProfile", "invalidParams");
     }
     const cwd = this.checkCwd(params.cwd ?? this.options.serverCwd ?? process.cwd());
     const sessions = this.sessionsOf(client);
@@ -264,7 +263,7 @@ export class ExecService {
       );
     }
     if (params.size.rows === 0 || params.size.cols === 0) {
-      throw new ExecRequestError("command/exec/resize size needs rows and cols of at least 1", RpcErrorCode.InvalidParams);
+      throw new ExecRequestError("command/exec/resize size needs rows and cols of at least 1", "invalidParams");
     }
     s.handle.resize(params.size.cols, params.size.rows);
     return {};
@@ -315,7 +314,7 @@ export class ExecService {
   }
 
   private checkCwd(cwd: string): string {
-    if (!isAbsolute(cwd)) throw new ExecRequestError(`command/exec cwd must be an absolute path, got ${JSON.stringify(cwd)}`, RpcErrorCode.InvalidParams);
+    if (!isAbsolute(cwd)) throw new ExecRequestError(`command/exec cwd must be an absolute path, got ${JSON.stringify(cwd)}`, "invalidParams");
     let isDir = false;
     try {
       isDir = statSync(cwd).isDirectory();

@@ -2,21 +2,16 @@
 // I/O errors do not ("No such file or directory (os error 2)") and a client that sent a copy or a
 // batch cannot tell which path failed.
 //
-// Wire form (rpc/toRpcError.ts calls toRpcError()): the codes follow 0.169, which answers a request
-// the server refuses on its merits (not a file, bad base64, recursive required, too large, watchId
-// taken) with -32600, and an operating-system failure with -32603. The message keeps the reference's
-// text first ("No such file or directory (os error 2)") so clients that match on it keep working, then
-// adds the path; `data` carries {path, errno} for clients that want to branch without parsing text.
+// Kinds, as rpc/toRpcError.ts maps them to 0.169's codes: a request the server refuses on its merits
+// (not a file, bad base64, recursive required, too large, watchId taken) is "invalidInput", a
+// relative path where an absolute one is required "invalidParams", an operating-system failure
+// "failed". The message keeps the reference's text first ("No such file or directory (os error 2)")
+// so clients that match on it keep working, then adds the path; `data` carries {path, errno} for
+// clients that want to branch without parsing text.
 import { constants as osConstants } from "node:os";
-import { RpcError, RpcErrorCode } from "../../../protocol/errors.js";
+import { DomainError, type DomainErrorKind } from "../errors.js";
 
-export type FsErrorKind =
-  /** The request cannot succeed as asked (0.169: -32600). */
-  | "invalid"
-  /** A relative path where an absolute one is required (-32602: a params problem). */
-  | "invalidParams"
-  /** The operating system refused (0.169: -32603). */
-  | "io";
+export type FsErrorKind = Extract<DomainErrorKind, "invalidInput" | "invalidParams" | "failed">;
 
 export interface FsErrorData {
   readonly path: string;
@@ -25,20 +20,16 @@ export interface FsErrorData {
   readonly [extra: string]: unknown;
 }
 
-export class FsError extends Error {
+export class FsError extends DomainError {
   override readonly name = "FsError";
+  declare readonly data: FsErrorData;
 
   constructor(
     readonly kind: FsErrorKind,
     message: string,
-    readonly data: FsErrorData,
+    data: FsErrorData,
   ) {
-    super(message);
-  }
-
-  toRpcError(): RpcError {
-    const code = this.kind === "io" ? RpcErrorCode.InternalError : this.kind === "invalidParams" ? RpcErrorCode.InvalidParams : RpcErrorCode.InvalidRequest;
-    return new RpcError(code, this.message, this.data);
+    super(message, data);
   }
 }
 
@@ -77,7 +68,7 @@ export function ioError(err: unknown, path: string): FsError {
   const n = errnoNumber(code);
   const text = STRERROR[code] ?? (err as Error).message.replace(/^[A-Z]+: /, "").replace(/, .*$/, "");
   const os = n === undefined ? code : `os error ${n}`;
-  return new FsError("io", `${text} (${os}): ${path}`, { path, errno: code });
+  return new FsError("failed", `${text} (${os}): ${path}`, { path, errno: code });
 }
 
 /** Runs an fs call and turns its system error into an FsError naming `path`. */
@@ -90,5 +81,5 @@ export async function io<T>(path: string, op: () => Promise<T>): Promise<T> {
 }
 
 export function invalid(message: string, data: FsErrorData): FsError {
-  return new FsError("invalid", message, data);
+  return new FsError("invalidInput", message, data);
 }

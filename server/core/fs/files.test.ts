@@ -33,7 +33,7 @@ describe("readFileCapped", () => {
     writeFileSync(p, Buffer.alloc(101));
     const err = await readFileCapped(p, 100).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FsError);
-    expect((err as FsError).toRpcError()).toMatchObject({ code: -32600, data: { path: p, size: 101, limit: 100 } });
+    expect(err).toMatchObject({ kind: "invalidInput", data: { path: p, size: 101, limit: 100 } });
     expect((await readFileCapped(p, 101)).length).toBe(101);
   });
 

@@ -17,7 +17,7 @@ export function requirePathParam(field: string, p: string): void {
   if (!path.isAbsolute(p)) {
     throw new FsError("invalidParams", `Invalid params: ${field} must be an absolute path, got ${JSON.stringify(p)}`, { path: p, field });
   }
-  if (p.includes("\0")) throw new FsError("invalid", `file name contained an unexpected NUL byte (${field})`, { path: p, field });
+  if (p.includes("\0")) throw new FsError("invalidInput", `file name contained an unexpected NUL byte (${field})`, { path: p, field });
 }
 
 /** Linux's limit on symlinks followed in one lookup (MAXSYMLINKS); past it the OS says ELOOP too. */

@@ -72,7 +72,7 @@ export function chatMessages(request: Pick<ModelRequest, "instructions" | "input
     calls.push({ id, type: "function", function: { name, arguments: args } });
     assistant["tool_calls"] = calls;
   };
-  for (const raw of request.input as unknown as Json[]) {
+  for (const raw of request.input) {
     switch (raw["type"]) {
       case "message": {
         const role = raw["role"] === "developer" ? "system" : (raw["role"] as string);
@@ -100,8 +100,9 @@ export function chatMessages(request: Pick<ModelRequest, "instructions" | "input
         messages.push({ role: "tool", tool_call_id: raw["call_id"], content: textOf(raw["output"]) });
         assistant = null;
         break;
-      default:
-        // reasoning and hosted web search have no chat form [obs: 0.80 drops reasoning].
+      // No chat form [obs: 0.80 drops reasoning].
+      case "reasoning":
+      case "web_search_call":
         break;
     }
   }

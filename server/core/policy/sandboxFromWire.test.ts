@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { SandboxPolicy as WireSchema, type SandboxPolicy as WireSandboxPolicy } from "../../../protocol/v2/shared.js";
-import { RpcErrorCode } from "../../../protocol/errors.js";
 import { toSplitPolicy } from "../../sandbox/splitSandboxPolicy.js";
 import {
   SandboxPolicyInputError,
@@ -37,7 +36,7 @@ describe("sandboxPolicyFromWire", () => {
     expect(sandboxPolicyFromWire({ type: "externalSandbox", networkAccess: "enabled" })).toEqual({ type: "externalSandbox", networkAccess: "enabled" });
   });
 
-  it("refuses a relative writable root, naming it, as -32600", () => {
+  it("refuses a relative writable root, naming it, as params the reference cannot read", () => {
     let err: unknown;
     try {
       sandboxPolicyFromWire({ type: "workspaceWrite", writableRoots: ["/ok", "rel/dir"] });
@@ -46,8 +45,7 @@ describe("sandboxPolicyFromWire", () => {
     }
     expect(err).toBeInstanceOf(SandboxPolicyInputError);
     expect((err as Error).message).toContain('sandboxPolicy.writableRoots[1]: "rel/dir" is not an absolute path');
-    const rpc = (err as SandboxPolicyInputError).toRpcError();
-    expect(rpc.code).toBe(RpcErrorCode.InvalidRequest);
+    expect(err).toMatchObject({ kind: "malformedParams" });
     expect(() => sandboxPolicyFromWire({ type: "workspaceWrite", writableRoots: [""] })).toThrow(SandboxPolicyInputError);
   });
 

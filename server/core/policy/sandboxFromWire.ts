@@ -14,19 +14,18 @@
 //  - toWire emits exactly the 0.169 fields, always present: `access`/`readOnlyAccess` (accepted on
 //    input from older peers) are not part of 0.169's schema and are never sent.
 import { posix } from "node:path";
-import { RpcError } from "../../../protocol/errors.js";
 import type { SandboxPolicy as WireSandboxPolicy } from "../../../protocol/v2/shared.js";
 import type { ReadOnlyAccess, SandboxMode, SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import type { EffectiveConfig } from "../config/effective.js";
+import { DomainError } from "../errors.js";
 
-/** A policy that cannot be used as given; the command or thread was not started. Maps to -32600. */
-export class SandboxPolicyInputError extends Error {
+/**
+ * A policy that cannot be used as given; the command or thread was not started. The reference
+ * refuses such a policy while reading the params, hence the kind.
+ */
+export class SandboxPolicyInputError extends DomainError {
   override readonly name = "SandboxPolicyInputError";
-
-  /** Read by rpc/toRpcError.ts (WireMappable): the reference answers bad policies with -32600. */
-  toRpcError(): RpcError {
-    return RpcError.invalidRequest(`Invalid request: ${this.message}`);
-  }
+  readonly kind = "malformedParams";
 }
 
 /** The 0.169 wire shape, plus the pre-0.169 read-access fields some clients still send. */

@@ -35,7 +35,8 @@ export function rolloutFileName(createdAt: Date, threadId: string): string {
 export function parseRolloutFileName(name: string): RolloutFileName | null {
   const m = NAME_RE.exec(name);
   if (!m) return null;
-  const [, year, month, day, hh, mm, ss, id] = m as unknown as [string, string, string, string, string, string, string, string];
+  // Every group is mandatory, so a match has them all; the defaults only satisfy the index type.
+  const [, year = "", month = "", day = "", hh = "", mm = "", ss = "", id = ""] = m;
   return { stamp: `${year}-${month}-${day}T${hh}-${mm}-${ss}`, year, month, day, threadId: id.toLowerCase() };
 }
 

@@ -170,7 +170,7 @@ describe("loadRollout errors", () => {
     writeFileSync(empty, "not json\n");
     const e2 = await loadRollout(empty).catch((e: unknown) => e);
     expect(e2).toBeInstanceOf(RolloutUnreadableError);
-    expect((e2 as RolloutUnreadableError).toRpcError().toJSON()).toEqual({ code: -32603, message: expect.stringContaining(empty) as unknown, data: { path: empty } });
+    expect(e2).toMatchObject({ kind: "failed", message: expect.stringContaining(empty) as unknown, data: { path: empty } });
 
     const dir = join(home, "dir.jsonl");
     mkdirSync(dir);

@@ -34,7 +34,7 @@ import {
   userMessageContent,
 } from "./legacyItems.js";
 import { readRolloutFile, type RawLine } from "./rolloutReader.js";
-import type { SessionMetaPayload, TurnContextPayload } from "./rolloutTypes.js";
+import { isSessionMeta, type SessionMetaPayload, type TurnContextPayload } from "./rolloutTypes.js";
 
 export interface RebuiltThread {
   /** The first session_meta (a fork replays its source's meta after its own). */
@@ -187,10 +187,11 @@ export function rebuild(lines: readonly RawLine[], skippedLines = 0): RebuiltThr
     const p = line.payload as Obj;
     switch (line.type) {
       case "session_meta":
-        if (meta === null && typeof p.id === "string") meta = p as unknown as SessionMetaPayload;
+        if (meta === null && isSessionMeta(p)) meta = p;
         break;
       case "turn_context":
-        lastTurnContext = p as unknown as TurnContextPayload;
+        // Unchecked: the line as its writer wrote it; resume reads it field by field (threadManager.ts).
+        lastTurnContext = p as TurnContextPayload;
         break;
       case "response_item":
         history.push(p);
@@ -255,8 +256,9 @@ export function rebuild(lines: readonly RawLine[], skippedLines = 0): RebuiltThr
           case "item_completed": {
             const raw = p.item;
             if (!isObj(raw) || typeof raw.type !== "string" || typeof raw.id !== "string") break;
-            // Ours is the wire ThreadItem (camelCase type); 0.169's TurnItem has a PascalCase type.
-            const item = /^[a-z]/.test(raw.type) ? (raw as unknown as ThreadItem) : turnItemToThreadItem(raw, num(p.started_at_ms), num(p.completed_at_ms));
+            // Ours is the wire ThreadItem (camelCase type), taken back as we wrote it, unchecked; 0.169's
+            // TurnItem has a PascalCase type.
+            const item = /^[a-z]/.test(raw.type) ? (raw as ThreadItem) : turnItemToThreadItem(raw, num(p.started_at_ms), num(p.completed_at_ms));
             if (item) turnFor(str(p.turn_id), line).exact.upsert(item);
             break;
           }

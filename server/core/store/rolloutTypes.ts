@@ -54,6 +54,16 @@ export interface SessionMetaPayload {
   session_id?: string | null;
   /** The client's dynamic tools from thread/start (v2 DynamicToolSpec[]), offered again after a resume. */
   dynamic_tools?: unknown[] | null;
+  /** 0.169: "paginated" for threads whose turns are paged; Gatehouse does not write it. */
+  history_mode?: unknown;
+}
+
+/**
+ * A session_meta payload read back from a file. Only the id is checked: the rest is trusted to be
+ * what its writer (Gatehouse or a reference) wrote, and the readers default what they use.
+ */
+export function isSessionMeta(payload: object): payload is SessionMetaPayload {
+  return "id" in payload && typeof payload.id === "string";
 }
 
 /** Before each sampling round; resume takes the last one as the thread's settings. */

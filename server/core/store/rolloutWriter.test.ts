@@ -127,7 +127,7 @@ describe("RolloutWriter.open", () => {
     const err = await RolloutWriter.open(path).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RolloutNotFoundError);
     expect((err as RolloutNotFoundError).path).toBe(path);
-    expect((err as RolloutNotFoundError).toRpcError().code).toBe(-32600);
+    expect(err).toMatchObject({ kind: "notFound", data: { path } });
     expect((err as Error).message).toContain(path);
     expect(basename(dirname(path))).toBe("sessions");
   });

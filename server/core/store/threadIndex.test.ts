@@ -87,7 +87,7 @@ describe("ThreadIndex.list", () => {
     expect((await index.list({ limit: 0 })).data).toHaveLength(1);
     const err = await index.list({ cursor: "garbage" }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ThreadStoreRequestError);
-    expect((err as ThreadStoreRequestError).toRpcError().toJSON()).toEqual({ code: -32600, message: "invalid cursor: garbage" });
+    expect(err).toMatchObject({ kind: "invalidInput", message: "invalid cursor: garbage", data: undefined });
     const stamp = b.path.match(/rollout-(\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2})-/)?.[1];
     expect((await index.list({ cursor: `${stamp}|${b.id}` })).data.map((t) => t.id)).toEqual([a.id]);
   });
@@ -171,7 +171,7 @@ describe("ThreadIndex archive, unarchive, names, find", () => {
     const missing = uuidv7();
     const err = await index.setName(missing, "x").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RolloutNotFoundError);
-    expect((err as RolloutNotFoundError).toRpcError().toJSON()).toEqual({ code: -32600, message: `no rollout found for thread id ${missing}` });
+    expect(err).toMatchObject({ kind: "notFound", message: `no rollout found for thread id ${missing}`, data: undefined });
   });
 
   it("finds a thread whose id does not encode its folder's date, and loads it with turns", async () => {

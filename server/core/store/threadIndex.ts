@@ -347,7 +347,8 @@ export class ThreadIndex {
     }
     const m = CREATED_CURSOR.exec(cursor);
     if (!m) throw invalid();
-    const [, day, hh, mm, ss, id] = m as unknown as [string, string, string, string, string, string];
+    // Every group is mandatory, so a match has them all; the defaults only satisfy the index type.
+    const [, day = "", hh = "", mm = "", ss = "", id = ""] = m;
     const stamp = `${day}T${hh}-${mm}-${ss}`;
     return { path: "", primary: stamp, file: { stamp, year: day.slice(0, 4), month: day.slice(5, 7), day: day.slice(8, 10), threadId: id.toLowerCase() } };
   }

@@ -3,11 +3,11 @@
 // timestamp (unix s), updatedAt = recencyAt = the file's mtime (unix s), preview = the first user
 // message's text, name from session_index.jsonl, turns = [] outside thread/read and resume,
 // experimental fields null (the rpc layer filters them for clients that did not opt in).
-import type { SessionSource, Thread, ThreadHistoryMode, ThreadStatus } from "../../../protocol/v2/thread.js";
+import type { SessionSource, SubAgentSource, Thread, ThreadHistoryMode, ThreadStatus } from "../../../protocol/v2/thread.js";
 import type { Turn } from "../../../protocol/v2/shared.js";
 import { isObj, str } from "./legacyItems.js";
 import { scanRolloutHead } from "./rolloutReader.js";
-import type { SessionMetaPayload } from "./rolloutTypes.js";
+import { isSessionMeta, type SessionMetaPayload } from "./rolloutTypes.js";
 
 export interface RolloutHead {
   meta: SessionMetaPayload | null;
@@ -38,7 +38,7 @@ export async function readRolloutHead(path: string, maxBytes?: number): Promise<
     path,
     (line) => {
       const p = line.payload as Record<string, unknown>;
-      if (line.type === "session_meta" && head.meta === null && typeof p.id === "string") head.meta = p as unknown as SessionMetaPayload;
+      if (line.type === "session_meta" && head.meta === null && isSessionMeta(p)) head.meta = p;
       else if (line.type === "event_msg" && head.preview === null) head.preview = userMessageText(p);
       return head.meta === null || head.preview === null;
     },
@@ -63,7 +63,8 @@ export function toSessionSource(source: unknown): SessionSource {
   }
   if (isObj(source)) {
     const sub = source.subagent ?? source.subAgent;
-    if (sub !== undefined) return { subAgent: sub as never };
+    // Passed on as its writer (0.169) recorded it; Gatehouse writes no sub-agent threads to check against.
+    if (sub !== undefined) return { subAgent: sub as SubAgentSource };
     if (typeof source.custom === "string") return { custom: source.custom };
   }
   return "unknown";
@@ -99,7 +100,7 @@ export function toThread(meta: SessionMetaPayload, x: ThreadExtras): Thread {
   const source = toSessionSource(meta.source);
   const spawn = typeof source === "object" && "subAgent" in source && isObj(source.subAgent) ? (source.subAgent as Record<string, unknown>).thread_spawn : undefined;
   const git = meta.git;
-  const historyMode = (meta as unknown as Record<string, unknown>).history_mode;
+  const historyMode = meta.history_mode;
   return {
     id: meta.id,
     sessionId: meta.session_id ?? meta.id,

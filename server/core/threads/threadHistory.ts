@@ -24,6 +24,7 @@ import { v7 as uuidv7 } from "uuid";
 import type {
   Thread,
   ThreadForkParams,
+  ThreadForkResponse,
   ThreadItem,
   ThreadItemEntry,
   ThreadItemsListParams,
@@ -34,7 +35,7 @@ import type {
   ThreadTurnsListResponse,
   Turn,
 } from "../../../protocol/v2/index.js";
-import { RpcError } from "../../../protocol/errors.js";
+import { ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
 import type { ClientSink } from "../ports.js";
 import { RolloutNotFoundError, RolloutUnreadableError } from "../store/errors.js";
 import { loadRollout, rebuild } from "../store/rebuild.js";
@@ -59,13 +60,15 @@ function encodeCursor(threadId: string, kind: Cursor["scope"]["kind"], anchor: s
 }
 
 function decodeCursor(raw: string, threadId: string, kind: Cursor["scope"]["kind"]): Cursor {
+  // A client's text: every field is checked before the cast, and one that throws while being
+  // checked (`null`) is an invalid cursor like any other.
   try {
     const c = JSON.parse(raw) as Partial<Cursor>;
     if (c.requestedThreadId === threadId && typeof c.anchor === "string" && typeof c.includeAnchor === "boolean" && c.scope?.kind === kind) return c as Cursor;
   } catch {
     /* falls through */
   }
-  throw RpcError.invalidRequest(`invalid cursor: ${raw}`);
+  throw new InvalidInputError(`invalid cursor: ${raw}`);
 }
 
 /** One page of `all` (oldest first) in `direction`, after the cursor's anchor. */
@@ -78,7 +81,7 @@ function page<T>(
   let start = 0;
   if (opts.cursor) {
     const at = ordered.findIndex((t) => key(t) === opts.cursor?.anchor);
-    if (at < 0) throw RpcError.invalidRequest(`invalid cursor: ${opts.rawCursor ?? ""}`);
+    if (at < 0) throw new InvalidInputError(`invalid cursor: ${opts.rawCursor ?? ""}`);
     start = opts.cursor.includeAnchor ? at : at + 1;
   }
   const data = ordered.slice(start, start + opts.limit);
@@ -129,7 +132,7 @@ export class ThreadHistory {
     return turns;
   }
 
-  async fork(params: ThreadForkParams, client: ClientSink): Promise<Record<string, unknown>> {
+  async fork(params: ThreadForkParams, client: ClientSink): Promise<ThreadForkResponse> {
     const sourceId = params.threadId;
     const live = this.threads.peek(sourceId);
     let path: string;
@@ -141,7 +144,7 @@ export class ThreadHistory {
       path = at.path;
     }
     const activeId = live?.turn?.id ?? null;
-    if (params.lastTurnId && params.lastTurnId === activeId) throw RpcError.invalidRequest(`turn ${params.lastTurnId} is still in progress`);
+    if (params.lastTurnId && params.lastTurnId === activeId) throw new ConflictError(`turn ${params.lastTurnId} is still in progress`);
     const { lines } = await readRolloutFile(path);
     const source = rebuild(lines);
     if (!source.meta) throw new RolloutUnreadableError(path, "no session_meta");
@@ -149,7 +152,7 @@ export class ThreadHistory {
     const dropped = params.lastTurnId
       ? turnsToDrop(source.turns, { keepThrough: params.lastTurnId })
       : turnsToDrop(source.turns, { dropFrom: activeId && source.turns.some((t) => t.id === activeId) ? activeId : null });
-    if (dropped === null) throw RpcError.invalidRequest(`turn not found: ${params.lastTurnId ?? ""}`);
+    if (dropped === null) throw new NotFoundError(`turn not found: ${params.lastTurnId ?? ""}`);
     const copy = forkCopy(lines, dropped);
     const id = uuidv7();
     const meta = source.meta;
@@ -196,11 +199,11 @@ export class ThreadHistory {
 
   async revert(threadId: string, beforeTurnId: string, client: ClientSink): Promise<ThreadRevertResponse> {
     const live = await this.threads.acquire(threadId, client);
-    if (live.turn) throw RpcError.invalidRequest("cannot revert a thread while a turn is running");
+    if (live.turn) throw new ConflictError("cannot revert a thread while a turn is running");
     await live.rollout.sync();
     const { lines } = await readRolloutFile(live.thread.path);
     const dropped = turnsToDrop(rebuild(lines).turns, { dropFrom: beforeTurnId });
-    if (dropped === null) throw RpcError.invalidRequest(`turn not found: ${beforeTurnId}`);
+    if (dropped === null) throw new NotFoundError(`turn not found: ${beforeTurnId}`);
     await live.rollout.append(revertLines(lines, dropped));
     await live.rollout.sync();
     await this.reload(live);
@@ -240,7 +243,7 @@ export class ThreadHistory {
     if (!at) throw new RolloutNotFoundError(threadId);
     if (params.gitInfo) {
       for (const v of [params.gitInfo.sha, params.gitInfo.branch, params.gitInfo.originUrl]) {
-        if (typeof v === "string" && v.trim() === "") throw RpcError.invalidRequest("gitInfo fields must be non-empty strings or null");
+        if (typeof v === "string" && v.trim() === "") throw new InvalidInputError("gitInfo fields must be non-empty strings or null");
       }
       await appendGitPatch(this.threads.home, at.file.threadId, wireGitToPatch(params.gitInfo));
     }
@@ -271,20 +274,19 @@ export class ThreadHistory {
     const { threadId } = params;
     const turns = await this.turnsOf(threadId);
     const turnId = params.turnId || null;
-    if (turnId !== null && !turns.some((t) => t.id === turnId)) throw RpcError.invalidRequest(`turn not found: ${turnId}`);
+    if (turnId !== null && !turns.some((t) => t.id === turnId)) throw new NotFoundError(`turn not found: ${turnId}`);
     const entries: ThreadItemEntry[] = [];
     for (const t of turns) {
       if (turnId !== null && t.id !== turnId) continue;
       for (const item of t.items) {
-        const times = item as { startedAtMs?: number | null; completedAtMs?: number | null };
-        entries.push({ turnId: t.id, item, startedAtMs: times.startedAtMs ?? null, completedAtMs: times.completedAtMs ?? null });
+        entries.push({ turnId: t.id, item, startedAtMs: item.startedAtMs ?? null, completedAtMs: item.completedAtMs ?? null });
       }
     }
     let cursor: Cursor | null = null;
     const raw = params.cursor ?? null;
     if (typeof raw === "string") cursor = decodeCursor(raw, threadId, "items");
     else if (raw) {
-      if (turnId === null) throw RpcError.invalidRequest("an item anchor requires turnId");
+      if (turnId === null) throw new InvalidInputError("an item anchor requires turnId");
       cursor = { requestedThreadId: threadId, anchor: itemKey(turnId, raw.itemId), includeAnchor: false, scope: { kind: "items" } };
     }
     return page(entries, (e) => itemKey(e.turnId, e.item.id), {

@@ -15,10 +15,12 @@ import type {
   Thread,
   ThreadListParams,
   ThreadListResponse,
+  ThreadResumeResponse,
+  ThreadStartResponse,
   Turn,
   UserInput,
 } from "../../../protocol/v2/index.js";
-import { RpcError } from "../../../protocol/errors.js";
+import { SandboxPolicy as WireSandboxPolicy } from "../../../protocol/v2/shared.js";
 import type { Logger } from "../../log.js";
 import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
 import type { ConfigService } from "../config/configService.js";
@@ -29,6 +31,7 @@ import { autoCompactLimit } from "../engine/compaction.js";
 import { reviewMode, type ReviewRequest } from "../engine/review.js";
 import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/turnRunner.js";
 import { commandEnvironment, shellEnvironmentPolicy } from "../policy/commandEnv.js";
+import { ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
 import { daemonPathsFor } from "../policy/daemonPaths.js";
 import { sandboxPolicyFromConfig, sandboxPolicyFromMode, sandboxPolicyFromWire, sandboxPolicyToWire } from "../policy/sandboxFromWire.js";
 import type { ApprovalGate, ClientSink } from "../ports.js";
@@ -44,7 +47,7 @@ import type { RolloutWriteError } from "../store/errors.js";
 import { RolloutWriter } from "../store/rolloutWriter.js";
 import { ThreadIndex } from "../store/threadIndex.js";
 import { DisconnectGrace } from "./disconnectGrace.js";
-import { LoadedThread, type ThreadSettings } from "./loadedThread.js";
+import { LoadedThread, type ThreadBase, type ThreadSettings } from "./loadedThread.js";
 
 export interface ModelClientFactory {
   /** `wireApi` picks the tool variants the wire can carry (no custom tools on chat); responses when absent. */
@@ -111,6 +114,9 @@ export interface ThreadOverrides {
   developerInstructions?: string | null | undefined;
 }
 
+/** What thread/start, thread/resume and thread/fork answer alike about the thread's settings. */
+type ThreadSessionFields = Pick<ThreadStartResponse & ThreadResumeResponse, "model" | "modelProvider" | "serviceTier" | "cwd" | "approvalPolicy" | "approvalsReviewer" | "sandbox" | "reasoningEffort">;
+
 export class ThreadManager {
   private readonly live = new Map<string, Live>();
   private readonly warned = new Set<string>();
@@ -143,12 +149,12 @@ export class ThreadManager {
     const cwd = o.cwd ? (isAbsolute(o.cwd) ? o.cwd : resolve(process.cwd(), o.cwd)) : (base?.cwd ?? process.cwd());
     const sandboxPolicy = o.sandbox ? sandboxPolicyFromMode(o.sandbox, cfg) : (base?.sandboxPolicy ?? sandboxPolicyFromConfig(cfg));
     const providerId = o.modelProvider ?? base?.modelProviderId ?? cfg.modelProviderId;
-    if (!(providerId in cfg.modelProviders)) throw RpcError.invalidRequest(`model provider \`${providerId}\` is not configured`);
+    if (!(providerId in cfg.modelProviders)) throw new InvalidInputError(`model provider \`${providerId}\` is not configured`);
     return {
       model: o.model ?? base?.model ?? cfg.model,
       modelProviderId: providerId,
       cwd,
-      approvalPolicy: o.approvalPolicy ?? base?.approvalPolicy ?? (cfg.approvalPolicy as AskForApproval),
+      approvalPolicy: o.approvalPolicy ?? base?.approvalPolicy ?? cfg.approvalPolicy,
       sandboxPolicy,
       sandboxWire: sandboxPolicyToWire(sandboxPolicy),
       effort: base?.effort ?? cfg.modelReasoningEffort,
@@ -158,7 +164,7 @@ export class ThreadManager {
     };
   }
 
-  private responseFields(t: LoadedThread): Record<string, unknown> {
+  private responseFields(t: LoadedThread): ThreadSessionFields {
     const s = t.settings;
     return {
       model: s.model,
@@ -206,7 +212,7 @@ export class ThreadManager {
     thread.emit("warning", { threadId: thread.id, message });
   }
 
-  async start(params: ThreadOverrides & { ephemeral?: boolean | null | undefined; dynamicTools?: DynamicToolSpec[] | null | undefined }, client: ClientSink): Promise<Record<string, unknown>> {
+  async start(params: ThreadOverrides & { ephemeral?: boolean | null | undefined; dynamicTools?: DynamicToolSpec[] | null | undefined }, client: ClientSink): Promise<ThreadStartResponse> {
     const settings = this.settingsFor(params, null);
     const id = uuidv7();
     const now = new Date();
@@ -275,7 +281,7 @@ export class ThreadManager {
     return { env: commandEnvironment(this.deps.config.effective), snapshot: () => live.loginShell.peek() };
   }
 
-  private baseFields(id: string, originator: string | null, forkedFromId: string | null, ephemeral: boolean) {
+  private baseFields(id: string, originator: string | null, forkedFromId: string | null, ephemeral: boolean): ThreadBase {
     return {
       sessionId: id,
       forkedFromId,
@@ -284,7 +290,7 @@ export class ThreadManager {
       projectId: null,
       cliVersion: this.deps.cliVersion,
       originator,
-      source: "vscode" as Thread["source"],
+      source: "vscode",
       gitInfo: null,
       agentNickname: null,
       agentRole: null,
@@ -299,16 +305,22 @@ export class ThreadManager {
     const last = stored.lastTurnContext;
     const meta = stored.thread;
     const providers = this.deps.config.effective.modelProviders;
+    // The saved approval policy is taken as written, unchecked: a reference rollout may say "on-failure",
+    // which is no longer on the wire but which the approval policy still reads (as on-request).
     const settings = this.settingsFor(
       { cwd: meta.cwd, modelProvider: meta.modelProvider in providers ? meta.modelProvider : null, model: last?.model ?? meta.model ?? null, approvalPolicy: (last?.approval_policy as AskForApproval | undefined) ?? null },
       null,
     );
-    if (last?.sandbox_policy) {
+    // An unreadable saved policy falls back to the configured one, never to a wider one. 0.169's
+    // rollouts spell theirs in their own form ({"type":"read-only"}), which is not the wire's.
+    const saved = WireSandboxPolicy.safeParse(last?.sandbox_policy);
+    if (saved.success) {
       try {
-        settings.sandboxPolicy = sandboxPolicyFromWire(last.sandbox_policy as never);
-        settings.sandboxWire = sandboxPolicyToWire(settings.sandboxPolicy);
+        const policy = sandboxPolicyFromWire(saved.data);
+        settings.sandboxWire = sandboxPolicyToWire(policy);
+        settings.sandboxPolicy = policy;
       } catch {
-        // An unreadable saved policy falls back to the configured one, never to a wider one.
+        // A relative writable root: the configured policy stays.
       }
     }
     if (last?.effort !== undefined) settings.effort = last.effort;
@@ -319,13 +331,14 @@ export class ThreadManager {
     thread.turns = [...stored.turns];
     // The model has seen this environment already; only changes are sent again.
     thread.contextSent = stored.turns.length > 0 ? settings : null;
+    // Written by start() from thread/start's validated dynamicTools; not checked again on the way back.
     const dynamic = Array.isArray(stored.meta.dynamic_tools) ? (stored.meta.dynamic_tools as DynamicToolSpec[]) : [];
     const live = this.newLive(thread, rollout, dynamic);
     this.live.set(threadId, live);
     return live;
   }
 
-  async resume(params: ThreadOverrides & { threadId: string; excludeTurns?: boolean | undefined }, client: ClientSink): Promise<Record<string, unknown>> {
+  async resume(params: ThreadOverrides & { threadId: string; excludeTurns?: boolean | undefined }, client: ClientSink): Promise<ThreadResumeResponse> {
     const live = await this.load(params.threadId);
     if (!live.turn) live.thread.settings = this.settingsFor(params, live.thread.settings);
     this.subscribe(live, client);
@@ -450,7 +463,7 @@ export class ThreadManager {
 
   private loaded(threadId: string): Live {
     const live = this.live.get(threadId);
-    if (!live) throw RpcError.invalidRequest(`thread not found: ${threadId}`);
+    if (!live) throw new NotFoundError(`thread not found: ${threadId}`);
     return live;
   }
 
@@ -497,7 +510,7 @@ export class ThreadManager {
       cwd?: string | null | undefined;
       model?: string | null | undefined;
       approvalPolicy?: AskForApproval | null | undefined;
-      sandboxPolicy?: unknown;
+      sandboxPolicy?: WireSandboxPolicy | null | undefined;
       effort?: string | null | undefined;
       summary?: string | null | undefined;
       collaborationMode?: { mode: ModeKind } | null | undefined;
@@ -507,7 +520,7 @@ export class ThreadManager {
   ): Promise<Turn> {
     const live = this.live.get(params.threadId) ?? (await this.load(params.threadId));
     this.subscribe(live, client);
-    if (opts.compactOnly && live.turn) throw RpcError.invalidRequest("cannot compact a thread while a turn is running");
+    if (opts.compactOnly && live.turn) throw new ConflictError("cannot compact a thread while a turn is running");
     // A review never joins a running turn as steer input: it waits and runs as its own turn.
     if (!opts.review && live.turn?.steer(params.input)) return live.turn.wire("inProgress");
     // A turn that has stopped sampling finishes first; this input starts the next one.
@@ -516,7 +529,7 @@ export class ThreadManager {
     const thread = live.thread;
     const next = this.settingsFor({ cwd: params.cwd, model: params.model, approvalPolicy: params.approvalPolicy }, thread.settings);
     if (params.sandboxPolicy) {
-      next.sandboxPolicy = sandboxPolicyFromWire(params.sandboxPolicy as never);
+      next.sandboxPolicy = sandboxPolicyFromWire(params.sandboxPolicy);
       next.sandboxWire = sandboxPolicyToWire(next.sandboxPolicy);
     }
     if (params.effort !== undefined && params.effort !== null) next.effort = params.effort;
@@ -597,10 +610,10 @@ export class ThreadManager {
     if (kind) {
       // 0.169's refusal, checked before the turn id [obs].
       const message = `cannot steer a ${kind} turn`;
-      throw RpcError.invalidRequest(message, { message, codexErrorInfo: { activeTurnNotSteerable: { turnKind: kind } }, additionalDetails: null, misalignment: null });
+      throw new ConflictError(message, { message, codexErrorInfo: { activeTurnNotSteerable: { turnKind: kind } }, additionalDetails: null, misalignment: null });
     }
-    if (!live.turn || !live.turn.acceptsInput) throw RpcError.invalidRequest("no active turn to steer");
-    if (live.turn.id !== expectedTurnId) throw RpcError.invalidRequest(`expected active turn id \`${expectedTurnId}\` but found \`${live.turn.id}\``);
+    if (!live.turn || !live.turn.acceptsInput) throw new ConflictError("no active turn to steer");
+    if (live.turn.id !== expectedTurnId) throw new ConflictError(`expected active turn id \`${expectedTurnId}\` but found \`${live.turn.id}\``);
     live.turn.steer(input);
     return live.turn.id;
   }

@@ -41,9 +41,8 @@ export function dynamicToolKey(namespace: string | null | undefined, name: strin
 /** What the model reads back: one text as a plain string (as observed), anything else as content items. */
 function modelOutput(call: ToolCall, items: readonly DynamicToolCallOutputContentItem[]): ToolOutput {
   if (items.every((i) => i.type === "inputText")) return functionOutput(call, items.map((i) => (i.type === "inputText" ? i.text : "")).join("\n"));
-  const content = items.map((i) => (i.type === "inputText" ? { type: "input_text", text: i.text } : i.type === "inputImage" ? { type: "input_image", image_url: i.imageUrl } : { type: "input_text", text: i.audioUrl }));
-  // A function_call_output may carry content items; ToolOutput's string type does not say so.
-  return { type: "function_call_output", call_id: call.callId, output: content as unknown as string };
+  const content = items.map((i) => (i.type === "inputText" ? { type: "input_text" as const, text: i.text } : i.type === "inputImage" ? { type: "input_image" as const, image_url: i.imageUrl } : { type: "input_text" as const, text: i.audioUrl }));
+  return { type: "function_call_output", call_id: call.callId, output: content };
 }
 
 function parseArguments(input: string): unknown {

@@ -7,6 +7,7 @@ import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
 import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import type { SplitSandboxPolicy } from "../../sandbox/splitSandboxPolicy.js";
 import type { TurnItems } from "../engine/turnItems.js";
+import type { ToolOutputContent } from "../model/types.js";
 import type { ApprovalGate } from "../ports.js";
 import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
 import type { CommandShell } from "./shellSnapshot.js";
@@ -23,9 +24,10 @@ export interface ToolCall {
 }
 
 /** The history item that answers a call. */
+/** Text, or content items for a tool that answers with images (view_image, a client's dynamic tool). */
 export type ToolOutput =
-  | { type: "function_call_output"; call_id: string; output: string }
-  | { type: "custom_tool_call_output"; call_id: string; output: string };
+  | { type: "function_call_output"; call_id: string; output: ToolOutputContent }
+  | { type: "custom_tool_call_output"; call_id: string; output: ToolOutputContent };
 
 /** Raised by a tool when the user cancelled an approval: the turn ends as interrupted. */
 export class TurnCancelled extends Error {

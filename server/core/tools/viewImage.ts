@@ -189,7 +189,8 @@ const OS_ERRORS: Record<string, string> = {
 function ioError(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   const code = err.code ?? "";
-  const errno = (fsConstants as unknown as { errno?: Record<string, number> }).errno?.[code] ?? (typeof err.errno === "number" ? Math.abs(err.errno) : undefined);
+  // libuv reports -errno on POSIX systems: the number Rust prints.
+  const errno = typeof err.errno === "number" ? Math.abs(err.errno) : undefined;
   const text = OS_ERRORS[code] ?? err.message;
   return errno === undefined ? text : `${text} (os error ${errno})`;
 }
@@ -260,9 +261,8 @@ export async function loadImage(
 }
 
 function imageOutput(call: ToolCall, dataUrl: string): ToolOutput {
-  // Content items, as 0.169 sends them; ToolOutput's type says string (the model types allow both).
-  const output = [{ type: "input_image", image_url: dataUrl, detail: "original" }];
-  return { ...functionOutput(call, ""), output: output as unknown as string };
+  // Content items, as 0.169 sends them.
+  return { ...functionOutput(call, ""), output: [{ type: "input_image", image_url: dataUrl, detail: "original" }] };
 }
 
 export const viewImageTool: Tool = {

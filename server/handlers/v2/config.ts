@@ -1,5 +1,5 @@
 // config/read, config/value/write, config/batchWrite, configRequirements/read → ConfigService.
-// Write failures are ConfigWriteError, mapped to the reference's wire form in rpc/toRpcError.ts.
+// Write failures are ConfigWriteError, which rpc/toRpcError.ts maps to the reference's wire form.
 import type { ConfigRequirementsReadResponse } from "../../../protocol/v2/config.js";
 import type { ConfigService } from "../../core/config/configService.js";
 import type { ClientRequestTable, Handler } from "../handlerMap.js";

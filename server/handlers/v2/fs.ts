@@ -1,5 +1,5 @@
 // fs/* → FsService. Watches belong to the calling connection (ctx.client), which is how they are
-// released when it closes. Errors are FsError, which maps itself (toRpcError) in rpc/toRpcError.ts.
+// released when it closes. Errors are FsError, whose kinds rpc/toRpcError.ts maps to wire codes.
 import type { FsService } from "../../core/fs/fsService.js";
 import type { ClientRequestTable, Handler } from "../handlerMap.js";
 

@@ -38,6 +38,7 @@ export async function listPermissionProfileSummaries(config: ConfigService, para
     if (id.startsWith(":")) {
       throw RpcError.internal(`failed to resolve permission profiles: permissions profile \`${id}\` uses a reserved built-in profile prefix`);
     }
+    // Config as written, unchecked here: resolvePermissionProfile refuses what it cannot read.
     profiles[id] = (isTable(value) ? value : {}) as PermissionProfileConfig;
   }
   const allowedByRequirements = (await config.readRequirements()).requirements?.allowedPermissionProfiles ?? null;

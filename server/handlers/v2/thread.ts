@@ -14,12 +14,10 @@ type Handlers = {
   "thread/unsubscribe": Handler<ClientRequestTable["thread/unsubscribe"]>;
 };
 
-type Result<M extends keyof Handlers> = Awaited<ReturnType<Handlers[M]>>;
-
 export function threadHandlers(threads: ThreadManager): Handlers {
   return {
-    "thread/start": async (params, ctx) => (await threads.start(params, ctx.client)) as Result<"thread/start">,
-    "thread/resume": async (params, ctx) => (await threads.resume(params, ctx.client)) as Result<"thread/resume">,
+    "thread/start": (params, ctx) => threads.start(params, ctx.client),
+    "thread/resume": (params, ctx) => threads.resume(params, ctx.client),
     "thread/read": async (params) => ({ thread: await threads.read(params.threadId, params.includeTurns ?? false) }),
     "thread/list": (params) => threads.list(params),
     "thread/loaded/list": (params) => {

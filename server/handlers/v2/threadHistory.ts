@@ -12,11 +12,9 @@ type Handlers = {
   "thread/items/list": Handler<ClientRequestTable["thread/items/list"]>;
 };
 
-type Result<M extends keyof Handlers> = Awaited<ReturnType<Handlers[M]>>;
-
 export function threadHistoryHandlers(history: ThreadHistory): Handlers {
   return {
-    "thread/fork": async (params, ctx) => (await history.fork(params, ctx.client)) as Result<"thread/fork">,
+    "thread/fork": (params, ctx) => history.fork(params, ctx.client),
     "thread/revert": (params, ctx) => history.revert(params.threadId, params.beforeTurnId, ctx.client),
     "thread/delete": async (params, ctx) => {
       await history.delete(params.threadId, ctx.client);

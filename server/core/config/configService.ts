@@ -42,7 +42,7 @@ import {
 import { buildEffectiveConfig, type EffectiveConfig } from "./effective.js";
 import { ConfigWriteError, USER_CONFIG_ONLY_MESSAGE, VERSION_CONFLICT_MESSAGE } from "./errors.js";
 import { ensureHome, userConfigPath } from "./home.js";
-import { cloneJson, deepMerge, isPlainObject, layerVersion, tomlToJson, type JsonObject, type JsonValue } from "./json.js";
+import { cloneJson, deepMerge, isPlainObject, isTomlTable, layerVersion, tomlToJson, type JsonObject, type JsonValue, type TomlDocument } from "./json.js";
 import { applyEdit, formatPath, KeyPathError, leafPaths, parseKeyPath } from "./keyPath.js";
 import { buildReadConfig } from "./readView.js";
 import { DEFAULT_REQUIREMENTS_PATH, requirementsFromText, unreadableRequirements, type LoadedRequirements } from "./requirements.js";
@@ -211,10 +211,10 @@ function tomlable(value: JsonValue, at: string): JsonValue {
   return value;
 }
 
-function stripNulls(table: JsonObject): void {
+function stripNulls(table: TomlDocument): void {
   for (const [k, v] of Object.entries(table)) {
     if (v === null) delete table[k];
-    else if (isPlainObject(v)) stripNulls(v);
+    else if (isTomlTable(v)) stripNulls(v);
   }
 }
 
@@ -588,11 +588,11 @@ export class ConfigService {
     await ensureHome(this.home);
     const raw = await readRawFile(target);
     // Edits apply to the document as smol-toml parsed it, so values JSON cannot hold (TOML dates) are written back unchanged.
-    let table: JsonObject = {};
+    let table: TomlDocument = {};
     if (raw.text !== null) {
       const result = parseConfigText(raw.text, target);
       if (!result.ok) throw new ConfigWriteError("configUnreadable", `failed to load configuration: ${result.message}`);
-      table = parseToml(raw.text) as unknown as JsonObject;
+      table = parseToml(raw.text);
     }
     const asJson = (): JsonObject => tomlToJson(table) as JsonObject;
     const current = layerVersion(validateTable(asJson()).table);

@@ -8,6 +8,19 @@ export interface JsonObject {
   [key: string]: JsonValue;
 }
 
+/**
+ * A config document as smol-toml parses it, for editing in place: JSON values plus the TOML dates JSON
+ * has no form for. An edit puts JSON values in and leaves everything else as the user wrote it.
+ */
+export type TomlDocumentValue = JsonValue | bigint | Date | TomlDocumentValue[] | TomlDocument;
+export interface TomlDocument {
+  [key: string]: TomlDocumentValue;
+}
+
+export function isTomlTable(value: unknown): value is TomlDocument {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
+}
+
 export function isPlainObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date);
 }

@@ -2,7 +2,7 @@
 // segments for keys that contain dots or spaces (`projects."/tmp/x y".trust_level`; `\` escapes the
 // next character inside quotes). Error texts are the reference's (0.169 config_processor).
 // Origins are reported with plain `.` joins and no quoting, as the reference does.
-import { cloneJson, deepMerge, isPlainObject, type JsonObject, type JsonValue } from "./json.js";
+import { cloneJson, deepMerge, isPlainObject, isTomlTable, type JsonObject, type JsonValue, type TomlDocument } from "./json.js";
 import type { MergeStrategy } from "./types.js";
 
 export class KeyPathError extends Error {
@@ -72,16 +72,16 @@ export function getAt(table: JsonObject, segments: readonly string[]): JsonValue
  * Applies one edit in place. `null` removes the key; `upsert` deep-merges a table into an existing
  * table and otherwise replaces; missing parents are created; a non-table parent is an error.
  */
-export function applyEdit(table: JsonObject, segments: readonly string[], value: JsonValue, strategy: MergeStrategy): void {
-  let parent: JsonObject = table;
+export function applyEdit(table: TomlDocument, segments: readonly string[], value: JsonValue, strategy: MergeStrategy): void {
+  let parent: TomlDocument = table;
   for (const segment of segments.slice(0, -1)) {
     const next = parent[segment];
     if (next === undefined) {
       if (value === null) return; // removing under a missing parent: nothing to do
-      const created: JsonObject = {};
+      const created: TomlDocument = {};
       parent[segment] = created;
       parent = created;
-    } else if (isPlainObject(next)) {
+    } else if (isTomlTable(next)) {
       parent = next;
     } else {
       throw new KeyPathError("cannot set value on non-table parent");

@@ -31,11 +31,7 @@ import { ConflictError, NotFoundError } from "../errors.js";
 import { daemonPathsFor } from "../policy/daemonPaths.js";
 import type { ApprovalGate, ClientSink } from "../ports.js";
 import { loadBashParser } from "../tools/bashParse.js";
-import { dynamicTools } from "../tools/dynamicTools.js";
-import { requestUserInputTool } from "../tools/requestUserInput.js";
 import { defaultShell } from "../tools/shellTools.js";
-import { toolFlagsFrom } from "../tools/toolFlags.js";
-import { ToolRouter, type ThreadTools } from "../tools/router.js";
 import { captureShellSnapshot, ShellSnapshotSlot, type CommandShell } from "../tools/shellSnapshot.js";
 import { UnifiedExecSessions } from "../tools/unifiedExec.js";
 import type { RolloutWriteError } from "../store/errors.js";
@@ -44,6 +40,7 @@ import { ThreadIndex } from "../store/threadIndex.js";
 import { DisconnectGrace } from "./disconnectGrace.js";
 import { LoadedThread, type ThreadBase, type ThreadSettings } from "./loadedThread.js";
 import { storedThreadSettings, threadSessionFields, threadSettings, turnSettings, type ThreadOverrides, type TurnOverrides } from "./threadSettings.js";
+import { turnToolRouter, type ThreadToolDeps } from "./threadTools.js";
 
 export interface ModelClientFactory {
   /** `wireApi` picks the tool variants the wire can carry (no custom tools on chat); responses when absent. */
@@ -125,6 +122,10 @@ export class ThreadManager {
           forCommand: async (owner, policy, sandboxed) => (deps.config.effective.managedNetwork === null ? null : (await network()).forCommand(owner, policy, sandboxed)),
         }
       : null;
+  }
+
+  private get toolDeps(): ThreadToolDeps {
+    return { broker: this.toolRequests, features: () => this.deps.config.effective.features };
   }
 
   private subscribe(live: Live, client: ClientSink): void {
@@ -460,11 +461,7 @@ export class ThreadManager {
     ]);
     const turn = new ActiveTurn(thread, next, params.input, {
       model,
-      tools: ToolRouter.forModel(next.model, live.sessions, {
-        ...this.threadTools(live, { dynamic: !opts.review }),
-        ...(wireApi ? { wireApi } : {}),
-        flags: toolFlagsFrom(this.deps.config.effective.features),
-      }),
+      tools: turnToolRouter(live, this.toolDeps, { model: next.model, wireApi, dynamic: !opts.review }),
       ...(opts.review ? { mode: reviewMode({ thread, settings: next, rollout: live.rollout, request: opts.review }) } : {}),
       rollout: live.rollout,
       approvals,
@@ -489,16 +486,6 @@ export class ThreadManager {
       this.warmUp(live);
     });
     return turn.wire("inProgress");
-  }
-
-  /** The tools that depend on the thread: request_user_input and (unless excluded) its dynamic tools. */
-  private threadTools(live: Live, include: { dynamic: boolean }): ThreadTools {
-    const requestUserInput = requestUserInputTool({
-      broker: this.toolRequests,
-      allowed: () => live.collaborationMode === "plan" || this.deps.config.effective.features["default_mode_request_user_input"] === true,
-    });
-    const specs = include.dynamic ? (live.dynamicTools ?? []) : [];
-    return { requestUserInput, ...(specs.length > 0 ? { dynamic: { specs, tools: dynamicTools(specs, { broker: this.toolRequests }) } } : {}) };
   }
 
   /**

@@ -5,13 +5,10 @@
 // reconnecting client can resume the turn and answer its pending requests (disconnectGrace.ts).
 import type { ManagedNetworkService } from "../approval/networkService.js";
 import type { ManagedNetworkHook } from "../tools/toolTypes.js";
-import { isAbsolute, resolve } from "node:path";
 import { v7 as uuidv7 } from "uuid";
 import type {
-  AskForApproval,
   DynamicToolSpec,
   ModeKind,
-  SandboxMode,
   Thread,
   ThreadListParams,
   ThreadListResponse,
@@ -20,7 +17,6 @@ import type {
   Turn,
   UserInput,
 } from "../../../protocol/v2/index.js";
-import { SandboxPolicy as WireSandboxPolicy } from "../../../protocol/v2/shared.js";
 import type { Logger } from "../../log.js";
 import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
 import type { ConfigService } from "../config/configService.js";
@@ -31,16 +27,11 @@ import { autoCompactLimit } from "../engine/compaction.js";
 import { reviewMode, type ReviewRequest } from "../engine/review.js";
 import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/turnRunner.js";
 import { commandEnvironment, shellEnvironmentPolicy } from "../policy/commandEnv.js";
-import { ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
+import { ConflictError, NotFoundError } from "../errors.js";
 import { daemonPathsFor } from "../policy/daemonPaths.js";
-import { sandboxPolicyFromConfig, sandboxPolicyFromMode, sandboxPolicyFromWire, sandboxPolicyToWire } from "../policy/sandboxFromWire.js";
 import type { ApprovalGate, ClientSink } from "../ports.js";
 import { loadBashParser } from "../tools/bashParse.js";
-import { dynamicTools } from "../tools/dynamicTools.js";
-import { requestUserInputTool } from "../tools/requestUserInput.js";
 import { defaultShell } from "../tools/shellTools.js";
-import { toolFlagsFrom } from "../tools/toolFlags.js";
-import { ToolRouter, type ThreadTools } from "../tools/router.js";
 import { captureShellSnapshot, ShellSnapshotSlot, type CommandShell } from "../tools/shellSnapshot.js";
 import { UnifiedExecSessions } from "../tools/unifiedExec.js";
 import type { RolloutWriteError } from "../store/errors.js";
@@ -48,6 +39,8 @@ import { RolloutWriter } from "../store/rolloutWriter.js";
 import { ThreadIndex } from "../store/threadIndex.js";
 import { DisconnectGrace } from "./disconnectGrace.js";
 import { LoadedThread, type ThreadBase, type ThreadSettings } from "./loadedThread.js";
+import { storedThreadSettings, threadSessionFields, threadSettings, turnSettings, type ThreadOverrides, type TurnOverrides } from "./threadSettings.js";
+import { turnToolRouter, type ThreadToolDeps } from "./threadTools.js";
 
 export interface ModelClientFactory {
   /** `wireApi` picks the tool variants the wire can carry (no custom tools on chat); responses when absent. */
@@ -104,19 +97,6 @@ export interface ThreadTaskHost {
   warnOnce(message: string): void;
 }
 
-export interface ThreadOverrides {
-  model?: string | null | undefined;
-  modelProvider?: string | null | undefined;
-  cwd?: string | null | undefined;
-  approvalPolicy?: AskForApproval | null | undefined;
-  sandbox?: SandboxMode | null | undefined;
-  baseInstructions?: string | null | undefined;
-  developerInstructions?: string | null | undefined;
-}
-
-/** What thread/start, thread/resume and thread/fork answer alike about the thread's settings. */
-type ThreadSessionFields = Pick<ThreadStartResponse & ThreadResumeResponse, "model" | "modelProvider" | "serviceTier" | "cwd" | "approvalPolicy" | "approvalsReviewer" | "sandbox" | "reasoningEffort">;
-
 export class ThreadManager {
   private readonly live = new Map<string, Live>();
   private readonly warned = new Set<string>();
@@ -144,38 +124,8 @@ export class ThreadManager {
       : null;
   }
 
-  private settingsFor(o: ThreadOverrides, base: ThreadSettings | null): ThreadSettings {
-    const cfg = this.deps.config.effective;
-    const cwd = o.cwd ? (isAbsolute(o.cwd) ? o.cwd : resolve(process.cwd(), o.cwd)) : (base?.cwd ?? process.cwd());
-    const sandboxPolicy = o.sandbox ? sandboxPolicyFromMode(o.sandbox, cfg) : (base?.sandboxPolicy ?? sandboxPolicyFromConfig(cfg));
-    const providerId = o.modelProvider ?? base?.modelProviderId ?? cfg.modelProviderId;
-    if (!(providerId in cfg.modelProviders)) throw new InvalidInputError(`model provider \`${providerId}\` is not configured`);
-    return {
-      model: o.model ?? base?.model ?? cfg.model,
-      modelProviderId: providerId,
-      cwd,
-      approvalPolicy: o.approvalPolicy ?? base?.approvalPolicy ?? cfg.approvalPolicy,
-      sandboxPolicy,
-      sandboxWire: sandboxPolicyToWire(sandboxPolicy),
-      effort: base?.effort ?? cfg.modelReasoningEffort,
-      summary: base?.summary ?? cfg.modelReasoningSummary,
-      baseInstructions: o.baseInstructions ?? base?.baseInstructions ?? cfg.instructions,
-      developerInstructions: o.developerInstructions ?? base?.developerInstructions ?? cfg.developerInstructions,
-    };
-  }
-
-  private responseFields(t: LoadedThread): ThreadSessionFields {
-    const s = t.settings;
-    return {
-      model: s.model,
-      modelProvider: s.modelProviderId,
-      serviceTier: null,
-      cwd: s.cwd,
-      approvalPolicy: s.approvalPolicy,
-      approvalsReviewer: "user",
-      sandbox: s.sandboxWire,
-      reasoningEffort: s.effort,
-    };
+  private get toolDeps(): ThreadToolDeps {
+    return { broker: this.toolRequests, features: () => this.deps.config.effective.features };
   }
 
   private subscribe(live: Live, client: ClientSink): void {
@@ -213,7 +163,7 @@ export class ThreadManager {
   }
 
   async start(params: ThreadOverrides & { ephemeral?: boolean | null | undefined; dynamicTools?: DynamicToolSpec[] | null | undefined }, client: ClientSink): Promise<ThreadStartResponse> {
-    const settings = this.settingsFor(params, null);
+    const settings = threadSettings(this.deps.config.effective, params, null);
     const id = uuidv7();
     const now = new Date();
     const originator = client.session.clientInfo?.name ?? "gatehouse";
@@ -233,7 +183,7 @@ export class ThreadManager {
       thread.emit("thread/started", { thread: thread.toWire() });
       this.warmUpWhenIdle(live);
     });
-    return { thread: thread.toWire(), ...this.responseFields(thread) };
+    return { thread: thread.toWire(), ...threadSessionFields(thread.settings) };
   }
 
   private newLive(thread: LoadedThread, rollout: RolloutWriter, dynamicTools: readonly DynamicToolSpec[]): Live {
@@ -302,28 +252,8 @@ export class ThreadManager {
     const existing = this.live.get(threadId);
     if (existing) return existing;
     const stored = await this.index.load(threadId);
-    const last = stored.lastTurnContext;
     const meta = stored.thread;
-    const providers = this.deps.config.effective.modelProviders;
-    // The saved approval policy is taken as written, unchecked: a reference rollout may say "on-failure",
-    // which is no longer on the wire but which the approval policy still reads (as on-request).
-    const settings = this.settingsFor(
-      { cwd: meta.cwd, modelProvider: meta.modelProvider in providers ? meta.modelProvider : null, model: last?.model ?? meta.model ?? null, approvalPolicy: (last?.approval_policy as AskForApproval | undefined) ?? null },
-      null,
-    );
-    // An unreadable saved policy falls back to the configured one, never to a wider one. 0.169's
-    // rollouts spell theirs in their own form ({"type":"read-only"}), which is not the wire's.
-    const saved = WireSandboxPolicy.safeParse(last?.sandbox_policy);
-    if (saved.success) {
-      try {
-        const policy = sandboxPolicyFromWire(saved.data);
-        settings.sandboxWire = sandboxPolicyToWire(policy);
-        settings.sandboxPolicy = policy;
-      } catch {
-        // A relative writable root: the configured policy stays.
-      }
-    }
-    if (last?.effort !== undefined) settings.effort = last.effort;
+    const settings = storedThreadSettings(this.deps.config.effective, stored);
     const rollout = await RolloutWriter.open(stored.path);
     const thread = new LoadedThread(meta.id, stored.path, meta.createdAt, settings, this.baseFields(meta.id, meta.originator ?? null, meta.forkedFromId ?? null, false), { name: stored.name, preview: stored.preview, updatedAt: meta.updatedAt, ...this.broadcast });
     thread.gitInfo = stored.thread.gitInfo;
@@ -340,11 +270,11 @@ export class ThreadManager {
 
   async resume(params: ThreadOverrides & { threadId: string; excludeTurns?: boolean | undefined }, client: ClientSink): Promise<ThreadResumeResponse> {
     const live = await this.load(params.threadId);
-    if (!live.turn) live.thread.settings = this.settingsFor(params, live.thread.settings);
+    if (!live.turn) live.thread.settings = threadSettings(this.deps.config.effective, params, live.thread.settings);
     this.subscribe(live, client);
     setImmediate(() => this.warmUpWhenIdle(live));
     // A running turn is in the answer (inProgress); its pending requests follow it (approval/broker.ts).
-    return { thread: live.thread.toWire(params.excludeTurns ? [] : this.turnsOf(live)), ...this.responseFields(live.thread) };
+    return { thread: live.thread.toWire(params.excludeTurns ? [] : this.turnsOf(live)), ...threadSessionFields(live.thread.settings) };
   }
 
   async read(threadId: string, includeTurns: boolean): Promise<Thread> {
@@ -504,15 +434,9 @@ export class ThreadManager {
 
   /** turn/start; on a thread with an active turn it steers that turn, as 0.169 documents. */
   async startTurn(
-    params: {
+    params: TurnOverrides & {
       threadId: string;
       input: UserInput[];
-      cwd?: string | null | undefined;
-      model?: string | null | undefined;
-      approvalPolicy?: AskForApproval | null | undefined;
-      sandboxPolicy?: WireSandboxPolicy | null | undefined;
-      effort?: string | null | undefined;
-      summary?: string | null | undefined;
       collaborationMode?: { mode: ModeKind } | null | undefined;
     },
     client: ClientSink,
@@ -527,13 +451,7 @@ export class ThreadManager {
     if (live.turn) await live.turn.settled;
     if (live.task) await live.task;
     const thread = live.thread;
-    const next = this.settingsFor({ cwd: params.cwd, model: params.model, approvalPolicy: params.approvalPolicy }, thread.settings);
-    if (params.sandboxPolicy) {
-      next.sandboxPolicy = sandboxPolicyFromWire(params.sandboxPolicy);
-      next.sandboxWire = sandboxPolicyToWire(next.sandboxPolicy);
-    }
-    if (params.effort !== undefined && params.effort !== null) next.effort = params.effort;
-    if (params.summary !== undefined && params.summary !== null) next.summary = params.summary;
+    const next = turnSettings(this.deps.config.effective, params, thread.settings);
     thread.settings = next;
     if (params.collaborationMode) live.collaborationMode = params.collaborationMode.mode;
     const [{ client: model, streamMaxRetries, wireApi }, approvals, launcher] = await Promise.all([
@@ -543,11 +461,7 @@ export class ThreadManager {
     ]);
     const turn = new ActiveTurn(thread, next, params.input, {
       model,
-      tools: ToolRouter.forModel(next.model, live.sessions, {
-        ...this.threadTools(live, { dynamic: !opts.review }),
-        ...(wireApi ? { wireApi } : {}),
-        flags: toolFlagsFrom(this.deps.config.effective.features),
-      }),
+      tools: turnToolRouter(live, this.toolDeps, { model: next.model, wireApi, dynamic: !opts.review }),
       ...(opts.review ? { mode: reviewMode({ thread, settings: next, rollout: live.rollout, request: opts.review }) } : {}),
       rollout: live.rollout,
       approvals,
@@ -572,16 +486,6 @@ export class ThreadManager {
       this.warmUp(live);
     });
     return turn.wire("inProgress");
-  }
-
-  /** The tools that depend on the thread: request_user_input and (unless excluded) its dynamic tools. */
-  private threadTools(live: Live, include: { dynamic: boolean }): ThreadTools {
-    const requestUserInput = requestUserInputTool({
-      broker: this.toolRequests,
-      allowed: () => live.collaborationMode === "plan" || this.deps.config.effective.features["default_mode_request_user_input"] === true,
-    });
-    const specs = include.dynamic ? (live.dynamicTools ?? []) : [];
-    return { requestUserInput, ...(specs.length > 0 ? { dynamic: { specs, tools: dynamicTools(specs, { broker: this.toolRequests }) } } : {}) };
   }
 
   /**

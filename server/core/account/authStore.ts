@@ -7,7 +7,7 @@
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { decodeJwt } from "jose";
-import { writeFileAtomic } from "../config/atomicWrite.js";
+import { writeFileAtomic } from "../fs/atomicWrite.js";
 
 export const AUTH_FILE = "auth.json";
 

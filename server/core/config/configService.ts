@@ -28,7 +28,7 @@ import { listExperimentalFeatures } from "../catalog/experimentalFeatures.js";
 import { listModels } from "../catalog/modelCatalog.js";
 import { listModelProviders } from "../catalog/modelProviders.js";
 import type { ExperimentalFeatureListParams, ExperimentalFeatureListResponse, ModelListParams, ModelListResponse, ModelProviderListResponse } from "../catalog/types.js";
-import { writeFileAtomic, type AtomicWriteOptions } from "./atomicWrite.js";
+import { writeFileAtomic, type AtomicWriteOptions } from "../fs/atomicWrite.js";
 import { parseCliOverride, sessionFlagsTable, type CliOverride } from "./cliOverrides.js";
 import {
   invalidValueWarning,

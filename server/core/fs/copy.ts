@@ -19,7 +19,8 @@ import path from "node:path";
 import type { Logger } from "../../log.js";
 import { invalid, io, ioError } from "./errors.js";
 import { replaceFile } from "./files.js";
-import { isSameOrUnder, stagingName } from "./paths.js";
+import { stagingName } from "./atomicWrite.js";
+import { isSameOrUnder } from "./paths.js";
 
 const UNSUPPORTED = "fs/copy only supports regular files, directories, and symlinks";
 
@@ -82,15 +83,7 @@ async function copyOneFile(source: string, src: Stats, destination: string): Pro
   if (dst !== null && dst.dev === src.dev && dst.ino === src.ino) return;
   // Checked first so that a failure below can be blamed on the destination.
   await io(source, () => access(source, constants.R_OK));
-  await replaceFile(
-    destination,
-    async (temp) => {
-      await copyFile(source, temp);
-      await chmod(temp, src.mode & 0o7777);
-    },
-    (target) => copyFile(source, target),
-    { mode: src.mode & 0o7777 },
-  );
+  await replaceFile(destination, { copyOf: source }, { mode: src.mode & 0o7777 });
 }
 
 /** Copies the tree under `from` into the existing empty folder `to`; the folder's own mode is set last. */

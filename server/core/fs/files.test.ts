@@ -1,10 +1,10 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { copyPath } from "./copy.js";
 import { FsError } from "./errors.js";
-import { decodeBase64, readFileCapped, writeFileAtomic } from "./files.js";
+import { decodeBase64, readFileCapped } from "./files.js";
 
 let dir: string;
 beforeEach(() => {
@@ -41,27 +41,6 @@ describe("readFileCapped", () => {
   it.runIf(process.platform === "linux")("reads files whose size says 0 (procfs) up to the cap", async () => {
     expect((await readFileCapped("/proc/self/status", 1 << 20)).toString()).toContain("Pid:");
     await expect(readFileCapped("/proc/self/status", 10)).rejects.toMatchObject({ data: { path: "/proc/self/status", limit: 10 } });
-  });
-});
-
-describe("writeFileAtomic", () => {
-  it("leaves the old content and no temporary file when the write fails before the rename", async () => {
-    const p = join(dir, "f.txt");
-    writeFileSync(p, "old");
-    chmodSync(p, 0o604);
-    const err = await writeFileAtomic(p, Buffer.from("new"), {
-      beforeRename: () => {
-        throw Object.assign(new Error("disk gone"), { code: "EIO" });
-      },
-    }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(FsError);
-    expect((err as FsError).message).toBe(`Input/output error (os error 5): ${p}`);
-    expect(readFileSync(p, "utf8")).toBe("old");
-    expect(readdirSync(dir)).toEqual(["f.txt"]);
-    await writeFileAtomic(p, Buffer.from("new"));
-    expect(readFileSync(p, "utf8")).toBe("new");
-    expect(statSync(p).mode & 0o777).toBe(0o604);
-    expect(readdirSync(dir)).toEqual(["f.txt"]);
   });
 });
 

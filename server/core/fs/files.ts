@@ -4,18 +4,19 @@
 // between a check and the read cannot block the daemon or stream forever; O_NONBLOCK makes the open
 // itself safe on a FIFO. The read stops at the cap even when the size said 0 (/proc files do).
 //
-// Writes never leave a half-written file: the bytes go to a hidden temporary file in the target's
-// own folder (same file system, so rename is atomic), which is synced and renamed over the target.
-// The target keeps its permission bits and, where the OS lets us, its owner. Two cases write in
-// place instead, because a rename would do harm or cannot work where 0.169's in-place write does:
-// a target that is not a regular file (renaming over /dev/null would replace the device node), and a
-// folder we may not create files in while the file itself is writable.
+// Writes never leave a half-written file (atomicWrite.ts): the target is the end of the symlink chain
+// at the path, the temporary file is synced before the rename, and the target keeps its permission
+// bits and, where the OS lets us, its owner. Two cases write in place instead, because a rename would
+// do harm or cannot work where 0.169's in-place write does: a target that is not a regular file
+// (renaming over /dev/null would replace the device node), and a folder we may not create files in
+// while the file itself is writable.
 import { constants as bufferConsts } from "node:buffer";
 import { constants, type Stats } from "node:fs";
-import { open, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { copyFile, open, stat, writeFile, type FileHandle } from "node:fs/promises";
 import path from "node:path";
+import { createWith, reopenCreated, replaceAtomically } from "./atomicWrite.js";
 import { invalid, io, ioError } from "./errors.js";
-import { stagingName, writeTarget } from "./paths.js";
+import { writeTarget } from "./paths.js";
 
 /** 0.169's limit. */
 export const REFERENCE_READ_LIMIT = 512 * 1024 * 1024;
@@ -83,16 +84,15 @@ export interface ReplaceOptions {
   readonly beforeRename?: (temp: string) => Promise<void> | void;
 }
 
+/** What replaces the file: these bytes, or a copy of the file at `copyOf` (fs/copy). */
+export type NewContent = { readonly data: Uint8Array } | { readonly copyOf: string };
+
 /**
- * Replaces the file at `p` (through symlinks) with what `fill` writes into the temporary file `temp`.
- * `fill` writes the content (and may set the mode); this function handles staging, sync and rename.
+ * Replaces the file at `p` (through symlinks) with `content`; errors are FsErrors naming `p`. Only a
+ * refusal to create the temporary file falls back to writing in place.
  */
-export async function replaceFile(
-  p: string,
-  fill: (temp: string) => Promise<void>,
-  inPlace: (target: string) => Promise<void>,
-  options: ReplaceOptions = {},
-): Promise<void> {
+export async function replaceFile(p: string, content: NewContent, options: ReplaceOptions = {}): Promise<void> {
+  const inPlace = "data" in content ? (target: string) => writeFile(target, content.data) : (target: string) => copyFile(content.copyOf, target);
   const target = await writeTarget(p);
   const existing = await statOrNull(target, p);
   if (existing?.isDirectory()) throw ioError(Object.assign(new Error("EISDIR"), { code: "EISDIR" }), p);
@@ -100,45 +100,34 @@ export async function replaceFile(
     await io(p, () => inPlace(target));
     return;
   }
-  const temp = path.join(path.dirname(target), stagingName(path.basename(target), "write"));
+  let created = false;
+  const create = async (temp: string): Promise<FileHandle> => {
+    if ("data" in content) {
+      const handle = await createWith(content.data, 0o666)(temp);
+      created = true;
+      return handle;
+    }
+    await copyFile(content.copyOf, temp, constants.COPYFILE_EXCL);
+    created = true;
+    return reopenCreated(temp);
+  };
   try {
-    await fill(temp);
+    await replaceAtomically({
+      dir: path.dirname(target),
+      name: path.basename(target),
+      create,
+      mode: existing !== null ? existing.mode & 0o7777 : options.mode,
+      // Keeps the owner when root edits someone else's file; an unprivileged daemon cannot and need not.
+      owner: existing,
+      sync: "file",
+      beforeRename: options.beforeRename,
+    });
   } catch (err) {
-    await unlink(temp).catch(() => undefined);
     const code = (err as NodeJS.ErrnoException).code;
-    if (existing !== null && (code === "EACCES" || code === "EPERM")) {
+    if (!created && existing !== null && (code === "EACCES" || code === "EPERM")) {
       await io(p, () => inPlace(target));
       return;
     }
     throw ioError(err, p);
   }
-  try {
-    const handle = await open(temp, "r+");
-    try {
-      if (existing !== null) {
-        await handle.chmod(existing.mode & 0o7777);
-        // Keeps the owner when root edits someone else's file; an unprivileged daemon cannot and need not.
-        await handle.chown(existing.uid, existing.gid).catch(() => undefined);
-      } else if (options.mode !== undefined) {
-        await handle.chmod(options.mode);
-      }
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await options.beforeRename?.(temp);
-    await rename(temp, target);
-  } catch (err) {
-    await unlink(temp).catch(() => undefined);
-    throw ioError(err, p);
-  }
-}
-
-export async function writeFileAtomic(p: string, data: Uint8Array, options: ReplaceOptions = {}): Promise<void> {
-  await replaceFile(
-    p,
-    (temp) => writeFile(temp, data, { flag: "wx", mode: 0o666 }),
-    (target) => writeFile(target, data),
-    options,
-  );
 }

@@ -17,7 +17,7 @@ import type { Logger } from "../../log.js";
 import type { ClientSink } from "../ports.js";
 import { copyPath } from "./copy.js";
 import { invalid, io, ioError } from "./errors.js";
-import { DEFAULT_READ_LIMIT, decodeBase64, readFileCapped, writeFileAtomic } from "./files.js";
+import { DEFAULT_READ_LIMIT, decodeBase64, readFileCapped, replaceFile } from "./files.js";
 import type { PathWatcherOptions } from "./pathWatcher.js";
 import { requirePathParam } from "./paths.js";
 import { WatchRegistry } from "./watchRegistry.js";
@@ -74,7 +74,7 @@ export class FsService {
     requirePathParam("path", p);
     const bytes = decodeBase64(dataBase64);
     if (typeof bytes === "string") throw invalid(`fs/writeFile requires valid base64 dataBase64: ${bytes}`, { path: p });
-    await writeFileAtomic(p, bytes);
+    await replaceFile(p, { data: bytes });
     return {};
   }
 

@@ -48,10 +48,3 @@ export function isSameOrUnder(child: string, parent: string): boolean {
   const rel = path.relative(parent, child);
   return rel === "" || (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
-
-let counter = 0;
-/** A hidden sibling name for staging writes and copies; unique within this process and across processes. */
-export function stagingName(base: string, purpose: string): string {
-  counter = (counter + 1) % 1_000_000;
-  return `.${base}.gatehouse-${purpose}-${process.pid}-${counter}-${Math.random().toString(36).slice(2, 8)}`;
-}

@@ -154,7 +154,7 @@ describe("confined writes", () => {
     expect(await applyVerified(await verified(P("*** Add File: x/y/new.txt\n+x\n*** Update File: run.sh\n@@\n-echo a\n+echo b")), inWorkspace())).toMatchObject({ ok: true });
     expect(read(W("x/y/new.txt"))).toBe("x\n");
     expect(fs.statSync(W("run.sh")).mode & 0o777).toBe(0o755);
-    expect(fs.readdirSync(ws).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    expect((fs.readdirSync(ws, { recursive: true }) as string[]).sort()).toEqual(["run.sh", "x", "x/y", "x/y/new.txt"]);
 
     const root = W("gone");
     const confined = createConfinedFs({ rootFor: () => root });

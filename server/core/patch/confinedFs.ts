@@ -6,10 +6,11 @@
 // by path would follow it. So a write here never follows a link: it walks from `/` to the target's
 // parent one component at a time, opening each directory with O_DIRECTORY | O_NOFOLLOW through
 // `/proc/self/fd/<parent>/<name>` (Node 20 has neither openat nor openat2, and the magic link
-// resolves to the opened directory itself, wherever it has moved since), creates the temporary file
-// with O_CREAT | O_EXCL | O_NOFOLLOW inside the opened directory and renames it within the same
-// directory. A component that is now a symlink fails the write; a directory swapped out after it was
-// opened keeps receiving the write, wherever it now lives, and never the link's target.
+// resolves to the opened directory itself, wherever it has moved since), then hands the opened
+// directory's /proc/self/fd path to the shared atomic replace (fs/atomicWrite.ts), which creates the
+// temporary file with O_CREAT | O_EXCL | O_NOFOLLOW inside it and renames it within it. A component
+// that is now a symlink fails the write; a directory swapped out after it was opened keeps receiving
+// the write, wherever it now lives, and never the link's target.
 //
 // Invariants: a target must be canonical (no `.`/`..`, no symlink component at decision time), and
 // lie strictly below the root `rootFor` gives it (the writable root for a sandboxed patch, `/` for one
@@ -21,13 +22,13 @@
 // why sandboxed patches there are written by sandboxedFs.ts instead and only a write approved to run
 // outside the sandbox comes here. On Windows every write is refused: the paths here are POSIX and
 // nothing there confines them.
-import { randomBytes } from "node:crypto";
 import { constants as C, existsSync } from "node:fs";
 import * as fsp from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { canonicalize, nodeFsView } from "../../sandbox/fsView.js";
 import { components, isStrictlyUnder } from "../../sandbox/paths.js";
+import { createWith, replaceAtomically } from "../fs/atomicWrite.js";
 import type { PatchFs } from "./patchFs.js";
 
 export interface ConfinedFsOptions {
@@ -43,7 +44,6 @@ export interface ConfinedFsOptions {
 export class ConfinementError extends Error {}
 
 const DIR_FLAGS = C.O_RDONLY | C.O_DIRECTORY | C.O_NOFOLLOW;
-const TMP_FLAGS = C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW;
 
 export function createConfinedFs(options: ConfinedFsOptions): PatchFs {
   const walk = options.walk ?? (process.platform === "linux" ? "proc" : "lstat");
@@ -139,25 +139,10 @@ async function openParent(target: string, root: string, create: boolean): Promis
 
 /** Atomic replace of `name` inside the directory `dirPath` (a /proc/self/fd path or, off Linux, a checked path). */
 async function writeIn(dirPath: string, name: string, data: string): Promise<void> {
-  const dest = `${dirPath}/${name}`;
   // Keep an existing file's permissions (an executable script stays executable). lstat: a link that
   // appeared at the name is replaced by the rename, not followed, so its target's mode is irrelevant.
-  const mode = await fsp.lstat(dest).then((s) => (s.isFile() ? s.mode & 0o7777 : null), () => null);
-  const tmp = `${dirPath}/.${name}.${randomBytes(6).toString("hex")}.tmp`;
-  try {
-    const fh = await fsp.open(tmp, TMP_FLAGS, mode ?? 0o666);
-    try {
-      await fh.writeFile(data);
-      if (mode !== null) await fh.chmod(mode);
-    } finally {
-      await fh.close();
-    }
-    // rename(2) replaces the final component itself and never follows it.
-    await fsp.rename(tmp, dest);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true });
-    throw err;
-  }
+  const mode = await fsp.lstat(`${dirPath}/${name}`).then((s) => (s.isFile() ? s.mode & 0o7777 : null), () => null);
+  await replaceAtomically({ dir: dirPath, name, create: createWith(data, mode ?? 0o666), mode, sync: "none" });
 }
 
 /** Off Linux: checks each component of `dir` is a real directory (creating missing ones below `root`). */

@@ -6,7 +6,7 @@
 // in-memory policy never claims a rule the file lacks.
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { writeFileAtomic } from "../../config/atomicWrite.js";
+import { writeFileAtomic } from "../../fs/atomicWrite.js";
 import { formatAllowRule, formatNetworkRule, matchesPrefix, parseNetworkRules, parseRules, type Decision, type NetworkRule, type NetworkRuleProtocol, type PrefixRule } from "./parser.js";
 
 export interface RuleMatch {

@@ -135,7 +135,7 @@ export function startDaemon(options: { args?: string[]; env?: NodeJS.ProcessEnv;
         const check = (): boolean => {
           const found = messages.slice(from).find(match);
           if (found) {
-            waiters.delete(check as () => void);
+            waiters.delete(check);
             clearTimeout(timer);
             resolve(found);
             return true;
@@ -143,10 +143,10 @@ export function startDaemon(options: { args?: string[]; env?: NodeJS.ProcessEnv;
           return false;
         };
         const timer = setTimeout(() => {
-          waiters.delete(check as () => void);
+          waiters.delete(check);
           reject(new Error(`timed out after ${timeoutMs} ms; got ${messages.length} messages:\n${JSON.stringify(messages.slice(-5))}\nstderr tail:\n${err.slice(-2000)}`));
         }, timeoutMs);
-        if (!check()) waiters.add(check as () => void);
+        if (!check()) waiters.add(check);
       });
     },
     response(id, timeoutMs) {

@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DAEMON, spawnListening, startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
 import { evCustomToolCall, evFunctionCall, evMessage, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
-import { isNotification, isServerRequest, resultOf, type Notification, type Params, type ServerRequest, type ServerRequestMethod, type ServerRequestResult, type ThreadItem, type Turn } from "../helpers/protocol.js";
+import { isNotification, isServerRequest, resultOf, type ApprovalPolicy, type Notification, type ServerRequest, type ServerRequestMethod, type ServerRequestResult, type ThreadItem, type Turn } from "../helpers/protocol.js";
 import { logWatcher, SocketClient } from "../helpers/socketClient.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -52,10 +52,8 @@ interface Setup {
   outputFor(callId: string): string | null;
 }
 
-type Policy = NonNullable<Params<"thread/start">["approvalPolicy"]>;
-
 /** `policy`: a name, or the granular object (config then says on-request; the thread gets the object). */
-async function setup(policy: Policy, script: ScriptEntry[] | ((home: TempHome) => ScriptEntry[]), extraConfig = ""): Promise<Setup> {
+async function setup(policy: ApprovalPolicy, script: ScriptEntry[] | ((home: TempHome) => ScriptEntry[]), extraConfig = ""): Promise<Setup> {
   const home = tempHome("gatehouse-approvals");
   const mock = await startMockResponses({ script: typeof script === "function" ? script(home) : script });
   const cwd = join(home.base, "cwd");

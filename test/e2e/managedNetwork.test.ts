@@ -13,7 +13,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
 import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses } from "../helpers/mockResponses.js";
-import { isNotification, isServerRequest, itemAs, type Item, type Params, type ServerRequestParamsOf, type ServerRequestResult } from "../helpers/protocol.js";
+import { isNotification, isServerRequest, itemAs, type Item, type NamedApprovalPolicy, type ServerRequestParams, type ServerRequestResult } from "../helpers/protocol.js";
 import { makeBareRepo, makePipIndex, startUpstream } from "../helpers/upstreams.js";
 
 const hasBwrap = existsSync("/usr/bin/bwrap");
@@ -40,12 +40,12 @@ function newHome(prefix: string): TempHome {
   return home;
 }
 
-type Prompt = ServerRequestParamsOf<"item/commandExecution/requestApproval">;
+type Prompt = ServerRequestParams<"item/commandExecution/requestApproval">;
 type Answer = ServerRequestResult<"item/commandExecution/requestApproval">;
 const exec = (callId: string, cmd: string) => turn(evFunctionCall(callId, "exec_command", { cmd, yield_time_ms: 20_000 }));
 const curl = (url: string) => `curl -sS --max-time 20 ${url}`;
 
-function config(mockUrl: string, o: { policy?: NonNullable<Params<"thread/start">["approvalPolicy"]> & string; allowLocal?: boolean; domains?: Record<string, string> } = {}): string {
+function config(mockUrl: string, o: { policy?: NamedApprovalPolicy; allowLocal?: boolean; domains?: Record<string, string> } = {}): string {
   const domains = Object.entries(o.domains ?? {})
     .map(([k, v]) => `"${k}" = "${v}"`)
     .join(", ");

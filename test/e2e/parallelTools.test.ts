@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 import { evCustomToolCall, evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
-import { isNotification, itemAs, statusOf, type Notification, type Params, type ThreadItem } from "../helpers/protocol.js";
+import { isNotification, itemAs, statusOf, type NamedApprovalPolicy, type Notification, type ThreadItem } from "../helpers/protocol.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -32,9 +32,7 @@ interface Setup {
   turnCompleted(turnId: string): Promise<Notification<"turn/completed">>;
 }
 
-type Policy = NonNullable<Params<"thread/start">["approvalPolicy"]>;
-
-async function setup(script: ScriptEntry[], opts: { model?: string; policy?: Policy & string } = {}): Promise<Setup> {
+async function setup(script: ScriptEntry[], opts: { model?: string; policy?: NamedApprovalPolicy } = {}): Promise<Setup> {
   const home = tempHome("gatehouse-parallel");
   const mock = await startMockResponses({ script });
   const cwd = join(home.base, "cwd");

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 import { evCustomToolCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
-import { isServerRequest, type Notification, type Params, type ServerRequest, type ServerRequestResult, type ThreadItem } from "../helpers/protocol.js";
+import { isServerRequest, type NamedApprovalPolicy, type Notification, type ServerRequest, type ServerRequestResult, type ThreadItem } from "../helpers/protocol.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -17,7 +17,6 @@ afterEach(async () => {
 
 const patch = (callId: string, body: string) => turn(evCustomToolCall(callId, "apply_patch", `*** Begin Patch\n${body}\n*** End Patch`));
 type Approval = ServerRequest<"item/fileChange/requestApproval">;
-type Policy = NonNullable<Params<"thread/start">["approvalPolicy"]> & string;
 
 interface Setup {
   d: RawDaemon;
@@ -35,7 +34,7 @@ interface Setup {
   outputFor(callId: string): string | null;
 }
 
-async function setup(policy: Policy, script: ScriptEntry[], tmpIsRoot = false): Promise<Setup> {
+async function setup(policy: NamedApprovalPolicy, script: ScriptEntry[], tmpIsRoot = false): Promise<Setup> {
   const home = tempHome("gatehouse-confine");
   const mock = await startMockResponses({ script });
   const cwd = join(home.base, "cwd");

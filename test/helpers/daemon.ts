@@ -24,7 +24,7 @@ import {
   type ServerNotificationMethod,
   type ServerRequest,
   type ServerRequestMethod,
-  type ServerRequestParamsOf,
+  type ServerRequestParams,
   type ServerRequestResult,
 } from "./protocol.js";
 
@@ -62,7 +62,7 @@ export interface RawDaemon {
   /** The first notification with this method whose params pass `where`. */
   notification<M extends ServerNotificationMethod>(method: M, where?: (params: NotificationParams<M>) => boolean, options?: WaitOptions): Promise<Notification<M>>;
   /** The first server request with this method whose params pass `where`. */
-  serverRequest<M extends ServerRequestMethod>(method: M, where?: (params: ServerRequestParamsOf<M>) => boolean, options?: WaitOptions): Promise<ServerRequest<M>>;
+  serverRequest<M extends ServerRequestMethod>(method: M, where?: (params: ServerRequestParams<M>) => boolean, options?: WaitOptions): Promise<ServerRequest<M>>;
   /** Answers a server request with a result its method allows. */
   respond<M extends ServerRequestMethod>(req: ServerRequest<M>, result: ServerRequestResult<M>): void;
   /** Sends initialize, then initialized; resolves with initialize's whole response. */

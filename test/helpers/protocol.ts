@@ -3,7 +3,7 @@
 // notification's or server request's params. A test then reads what the table says the daemon sends
 // instead of casting, so reading a field the protocol does not have is a compile error.
 // The daemon's messages arrive as plain JSON; the guards below trust the method name for the shape
-// (wire-check and the daemon's own result validation are what hold the daemon to the table).
+// (wire-check against the reference schema is what holds the daemon to it).
 import type {
   ClientRequestMethod,
   RequestParams,
@@ -18,7 +18,7 @@ import type { RequestId } from "../../protocol/jsonrpc.js";
 import type { Thread } from "../../protocol/v2/thread.js";
 import type { ThreadItem, Turn } from "../../protocol/v2/shared.js";
 
-export type { RequestId, ServerNotificationMethod, ServerRequestMethod, ServerRequestResult, Thread, ThreadItem, Turn };
+export type { RequestId, ServerNotificationMethod, ServerRequestMethod, ServerRequestParams, ServerRequestResult, Thread, ThreadItem, Turn };
 
 export type Json = Record<string, unknown>;
 
@@ -35,13 +35,17 @@ export interface RpcErrorBody {
   data?: unknown;
 }
 
+/** A thread's approval policy: a name or the granular object. */
+export type ApprovalPolicy = NonNullable<Params<"thread/start">["approvalPolicy"]>;
+/** The policies config.toml can name (the granular object is only the thread's). */
+export type NamedApprovalPolicy = ApprovalPolicy & string;
+
 /** A whole response: `result` or `error`; checking either one narrows to its side. */
 export type Response<M extends Method> = { id: RequestId; result: Result<M>; error?: undefined } | { id: RequestId | null; error: RpcErrorBody; result?: undefined };
 
 export type Notification<M extends ServerNotificationMethod> = { method: M; params: ServerNotificationParams<M> };
 export type NotificationParams<M extends ServerNotificationMethod> = ServerNotificationParams<M>;
 export type ServerRequest<M extends ServerRequestMethod> = { id: RequestId; method: M; params: ServerRequestParams<M> };
-export type ServerRequestParamsOf<M extends ServerRequestMethod> = ServerRequestParams<M>;
 
 export function isResponse(m: Json, id: unknown): boolean {
   return m["id"] === id && !("method" in m) && ("result" in m || "error" in m);

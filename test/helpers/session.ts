@@ -21,7 +21,7 @@ import {
   type ServerNotificationMethod,
   type ServerRequest,
   type ServerRequestMethod,
-  type ServerRequestParamsOf,
+  type ServerRequestParams,
   type ServerRequestResult,
 } from "./protocol.js";
 import { wireCheckTraffic } from "./wireCheck.js";
@@ -43,7 +43,7 @@ export interface Session {
   /** A notification with this method (and matching params), searching from message index `from`. */
   notification<M extends ServerNotificationMethod>(method: M, match?: (params: NotificationParams<M>) => boolean, from?: number): Promise<Notification<M>>;
   /** A server request with this method (and matching params), searching from message index `from`. */
-  serverRequest<M extends ServerRequestMethod>(method: M, match?: (params: ServerRequestParamsOf<M>) => boolean, from?: number): Promise<ServerRequest<M>>;
+  serverRequest<M extends ServerRequestMethod>(method: M, match?: (params: ServerRequestParams<M>) => boolean, from?: number): Promise<ServerRequest<M>>;
   /** Answers a server request (kept in `sent` with the rest). */
   respond<M extends ServerRequestMethod>(req: ServerRequest<M>, result: ServerRequestResult<M>): void;
   /** Writes the transcript and asserts that wire-check finds every message valid under 0.169. */

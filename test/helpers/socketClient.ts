@@ -21,7 +21,7 @@ import {
   type ServerNotificationMethod,
   type ServerRequest,
   type ServerRequestMethod,
-  type ServerRequestParamsOf,
+  type ServerRequestParams,
   type ServerRequestResult,
 } from "./protocol.js";
 
@@ -119,7 +119,7 @@ export class SocketClient {
   }
 
   /** The first server request with this method whose params pass `where`. */
-  serverRequest<M extends ServerRequestMethod>(method: M, where?: (params: ServerRequestParamsOf<M>) => boolean): Promise<ServerRequest<M>> {
+  serverRequest<M extends ServerRequestMethod>(method: M, where?: (params: ServerRequestParams<M>) => boolean): Promise<ServerRequest<M>> {
     return this.waitFor(isServerRequest(method, where));
   }
 

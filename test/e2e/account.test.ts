@@ -25,11 +25,11 @@ sandbox_mode = "read-only"
 }
 
 async function runTurn(s: Session, text: string): Promise<void> {
-  const { thread } = await s.result<{ thread: { id: string } }>("thread/start", { cwd: s.daemon.home.base });
+  const { thread } = await s.result("thread/start", { cwd: s.daemon.home.base });
   const from = s.daemon.messages.length;
   await s.result("turn/start", { threadId: thread.id, input: [{ type: "text", text, text_elements: [] }] });
-  const done = await s.notification("turn/completed", (p) => p["threadId"] === thread.id, from);
-  expect((done["params"] as { turn: { status: string } }).turn.status).toBe("completed");
+  const done = await s.notification("turn/completed", (p) => p.threadId === thread.id, from);
+  expect(done.params.turn.status).toBe("completed");
 }
 
 describe("account", () => {
@@ -42,22 +42,22 @@ describe("account", () => {
     const from = s.daemon.messages.length;
     expect(await s.result("account/login/start", { type: "apiKey", apiKey: KEY })).toEqual({ type: "apiKey" });
     const completed = await s.notification("account/login/completed", () => true, from);
-    expect(completed["params"]).toEqual({ loginId: null, success: true, error: null, onboardingEntrypoint: null });
+    expect(completed.params).toEqual({ loginId: null, success: true, error: null, onboardingEntrypoint: null });
     const updated = await s.notification("account/updated", () => true, from);
-    expect(updated["params"]).toEqual({ authMode: "apikey", planType: null });
+    expect(updated.params).toEqual({ authMode: "apikey", planType: null });
     expect(readFileSync(authFile, "utf8")).toBe(`{\n  "auth_mode": "apikey",\n  "OPENAI_API_KEY": "${KEY}"\n}`);
     expect(statSync(authFile).mode & 0o777).toBe(0o600);
     expect(await s.result("account/read", { refreshToken: true })).toEqual({ account: { type: "apiKey" }, userId: null, requiresOpenaiAuth: true, workspaceRouting: null });
 
     const cancel = await s.request("account/login/cancel", { loginId: "nope" });
-    expect(cancel["error"]).toEqual({ code: -32600, message: "invalid login id: nope" });
+    expect(cancel.error).toEqual({ code: -32600, message: "invalid login id: nope" });
     const chatgpt = await s.request("account/login/start", { type: "chatgpt" });
-    expect((chatgpt["error"] as { message: string }).message).toMatch(/not supported by Gatehouse/);
+    expect(chatgpt.error?.message).toMatch(/not supported by Gatehouse/);
 
     const beforeLogout = s.daemon.messages.length;
     expect(await s.result("account/logout")).toEqual({});
     const loggedOut = await s.notification("account/updated", () => true, beforeLogout);
-    expect(loggedOut["params"]).toEqual({ authMode: null, planType: null });
+    expect(loggedOut.params).toEqual({ authMode: null, planType: null });
     expect(existsSync(authFile)).toBe(false);
     expect(await s.result("account/read", {})).toMatchObject({ account: null, requiresOpenaiAuth: true });
     // The key is never written to the daemon's log.

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DAEMON, spawnListening, startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
 import { evCustomToolCall, evFunctionCall, evMessage, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
+import { isNotification, isServerRequest, resultOf, type ApprovalPolicy, type Notification, type ServerRequest, type ServerRequestMethod, type ServerRequestResult, type ThreadItem, type Turn } from "../helpers/protocol.js";
 import { logWatcher, SocketClient } from "../helpers/socketClient.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -43,15 +44,16 @@ interface Setup {
   home: TempHome;
   threadId: string;
   startTurn(text?: string): Promise<string>;
-  approval(method: string, itemId: string, from?: number): Promise<Json>;
-  answer(req: Json, result: unknown): void;
-  itemCompleted(itemId: string): Promise<Json>;
-  turnCompleted(turnId: string): Promise<Json>;
+  approval<M extends ServerRequestMethod>(method: M, itemId: string, from?: number): Promise<ServerRequest<M>>;
+  answer<M extends ServerRequestMethod>(req: ServerRequest<M>, result: ServerRequestResult<M>): void;
+  /** The completed item. */
+  itemCompleted(itemId: string): Promise<ThreadItem>;
+  turnCompleted(turnId: string): Promise<Notification<"turn/completed">>;
   outputFor(callId: string): string | null;
 }
 
 /** `policy`: a name, or the granular object (config then says on-request; the thread gets the object). */
-async function setup(policy: string | Json, script: ScriptEntry[] | ((home: TempHome) => ScriptEntry[]), extraConfig = ""): Promise<Setup> {
+async function setup(policy: ApprovalPolicy, script: ScriptEntry[] | ((home: TempHome) => ScriptEntry[]), extraConfig = ""): Promise<Setup> {
   const home = tempHome("gatehouse-approvals");
   const mock = await startMockResponses({ script: typeof script === "function" ? script(home) : script });
   const cwd = join(home.base, "cwd");
@@ -63,9 +65,7 @@ async function setup(policy: string | Json, script: ScriptEntry[] | ((home: Temp
     home.cleanup();
   });
   await d.initialize();
-  const started = await d.request("thread/start", { cwd, approvalPolicy: policy, sandbox: "workspace-write" });
-  if (!("result" in started)) throw new Error(`thread/start failed: ${JSON.stringify(started)}`);
-  const threadId = (started["result"] as { thread: { id: string } }).thread.id;
+  const threadId = (await d.result("thread/start", { cwd, approvalPolicy: policy, sandbox: "workspace-write" })).thread.id;
   const s: Setup = {
     d,
     mock,
@@ -73,13 +73,12 @@ async function setup(policy: string | Json, script: ScriptEntry[] | ((home: Temp
     home,
     threadId,
     async startTurn(text = "go") {
-      const r = await d.request("turn/start", { threadId, input: [{ type: "text", text }] });
-      return (r["result"] as { turn: { id: string } }).turn.id;
+      return (await d.result("turn/start", { threadId, input: [{ type: "text", text }] })).turn.id;
     },
-    approval: (method, itemId, from = 0) => d.waitFor((m) => m["method"] === method && "id" in m && (m["params"] as Json)["itemId"] === itemId, 15_000, from),
-    answer: (req, result) => d.sendJson({ id: req["id"] as number, result }),
-    itemCompleted: (itemId) => d.waitFor((m) => m["method"] === "item/completed" && ((m["params"] as Json)["item"] as Json)["id"] === itemId, 15_000),
-    turnCompleted: (turnId) => d.waitFor((m) => m["method"] === "turn/completed" && ((m["params"] as Json)["turn"] as Json)["id"] === turnId, 15_000),
+    approval: (method, itemId, from = 0) => d.serverRequest(method, (p) => "itemId" in p && p.itemId === itemId, { from, timeoutMs: 15_000 }),
+    answer: (req, result) => d.respond(req, result),
+    itemCompleted: async (itemId) => (await d.notification("item/completed", (p) => p.item.id === itemId, { timeoutMs: 15_000 })).params.item,
+    turnCompleted: (turnId) => d.notification("turn/completed", (p) => p.turn.id === turnId, { timeoutMs: 15_000 }),
     outputFor(callId) {
       for (const r of mock.responsesRequests()) {
         const input = (r.body?.["input"] ?? []) as Json[];
@@ -92,8 +91,8 @@ async function setup(policy: string | Json, script: ScriptEntry[] | ((home: Temp
   return s;
 }
 
-const requestsOf = (d: RawDaemon, method: string) => d.messages.filter((m) => m["method"] === method && "id" in m);
-const itemOf = (m: Json) => (m["params"] as Json)["item"] as Json;
+const requestsOf = <M extends ServerRequestMethod>(d: RawDaemon, method: M) => d.messages.filter(isServerRequest(method));
+const itemStarted = (itemId: string) => isNotification("item/started", (p) => p.item.id === itemId);
 
 describe("command approvals (untrusted)", () => {
   it("accept: item/started, waitingOnApproval, the 0.169 request fields, serverRequest/resolved, then the command runs sandboxed", async () => {
@@ -101,11 +100,11 @@ describe("command approvals (untrusted)", () => {
     const turnId = await s.startTurn();
     const req = await s.approval("item/commandExecution/requestApproval", "c1");
     const reqIndex = s.d.messages.indexOf(req);
-    const started = s.d.messages.findIndex((m) => m["method"] === "item/started" && itemOf(m)["id"] === "c1");
+    const started = s.d.messages.findIndex(itemStarted("c1"));
     expect(started).toBeGreaterThanOrEqual(0);
     expect(started).toBeLessThan(reqIndex);
     expect(s.d.messages.slice(started, reqIndex).some((m) => m["method"] === "thread/status/changed" && JSON.stringify(m["params"]).includes("waitingOnApproval"))).toBe(true);
-    expect(req["params"]).toMatchObject({
+    expect(req.params).toMatchObject({
       kind: "command",
       threadId: s.threadId,
       turnId,
@@ -116,16 +115,15 @@ describe("command approvals (untrusted)", () => {
       proposedExecpolicyAmendment: ["touch", "b.txt"],
       availableDecisions: ["accept", { acceptWithExecpolicyAmendment: { execpolicy_amendment: ["touch", "b.txt"] } }, "cancel"],
     });
-    expect(typeof (req["params"] as Json)["startedAtMs"]).toBe("number");
+    expect(typeof req.params.startedAtMs).toBe("number");
     // As 0.169: the item starts from the approval request (source "agent") and completes from the exec.
-    expect(itemOf(s.d.messages[started] as Json)["source"]).toBe("agent");
+    expect(s.d.messages.find(itemStarted("c1"))?.params.item).toMatchObject({ source: "agent" });
     s.answer(req, { decision: "accept" });
-    const done = await s.itemCompleted("c1");
-    expect(itemOf(done)).toMatchObject({ status: "completed", exitCode: 0, source: "unifiedExecStartup" });
-    const resolved = s.d.messages.find((m) => m["method"] === "serverRequest/resolved");
-    expect(resolved?.["params"]).toEqual({ threadId: s.threadId, requestId: req["id"] });
-    const cleared = s.d.messages.slice(s.d.messages.indexOf(resolved as Json)).find((m) => m["method"] === "thread/status/changed");
-    expect(cleared?.["params"]).toMatchObject({ status: { type: "active", activeFlags: [] } });
+    expect(await s.itemCompleted("c1")).toMatchObject({ status: "completed", exitCode: 0, source: "unifiedExecStartup" });
+    const resolved = s.d.messages.findIndex(isNotification("serverRequest/resolved"));
+    expect(s.d.messages[resolved]?.["params"]).toEqual({ threadId: s.threadId, requestId: req.id });
+    const cleared = s.d.messages.slice(resolved).find(isNotification("thread/status/changed"));
+    expect(cleared?.params).toMatchObject({ status: { type: "active", activeFlags: [] } });
     await s.turnCompleted(turnId);
     expect(existsSync(join(s.cwd, "b.txt"))).toBe(true);
   });
@@ -134,21 +132,21 @@ describe("command approvals (untrusted)", () => {
     const s = await setup("untrusted", [turn(exec("safe", "ls && cat /dev/null")), turn(exec("pipe", "cat /dev/null | rm -rf ./nothing")), say("done")]);
     const turnId = await s.startTurn();
     // Not asked: the item starts from the exec, as 0.169's does.
-    const safeStarted = await s.d.waitFor((m) => m["method"] === "item/started" && itemOf(m)["id"] === "safe");
-    expect(itemOf(safeStarted)["source"]).toBe("unifiedExecStartup");
+    const safeStarted = await s.d.waitFor(itemStarted("safe"));
+    expect(safeStarted.params.item).toMatchObject({ source: "unifiedExecStartup" });
     const req = await s.approval("item/commandExecution/requestApproval", "pipe");
-    expect((req["params"] as Json)["proposedExecpolicyAmendment"]).toBeNull();
+    expect(req.params.proposedExecpolicyAmendment).toBeNull();
     s.answer(req, { decision: "decline" });
     await s.turnCompleted(turnId);
-    expect(requestsOf(s.d, "item/commandExecution/requestApproval").map((m) => (m["params"] as Json)["itemId"])).toEqual(["pipe"]);
+    expect(requestsOf(s.d, "item/commandExecution/requestApproval").map((m) => m.params.itemId)).toEqual(["pipe"]);
   });
 
   it("decline: the item completes declined, the model reads the rejection, and the turn goes on", async () => {
     const s = await setup("untrusted", [turn(exec("c1", "touch b.txt")), say("ok")]);
     const turnId = await s.startTurn();
     s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "decline" });
-    expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
-    expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("completed");
+    expect(await s.itemCompleted("c1")).toMatchObject({ status: "declined" });
+    expect((await s.turnCompleted(turnId)).params.turn.status).toBe("completed");
     expect(s.outputFor("c1")).toContain("rejected by user");
     expect(existsSync(join(s.cwd, "b.txt"))).toBe(false);
   });
@@ -157,8 +155,8 @@ describe("command approvals (untrusted)", () => {
     const s = await setup("untrusted", [turn(exec("c1", "touch b.txt")), say("never sampled")]);
     const turnId = await s.startTurn();
     s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "cancel" });
-    expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
-    expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("interrupted");
+    expect(await s.itemCompleted("c1")).toMatchObject({ status: "declined" });
+    expect((await s.turnCompleted(turnId)).params.turn.status).toBe("interrupted");
     expect(s.mock.responsesRequests()).toHaveLength(1);
   });
 
@@ -177,7 +175,7 @@ describe("command approvals (untrusted)", () => {
     const again = await s.approval("item/commandExecution/requestApproval", "r2");
     s.answer(again, { decision: "decline" });
     await s.turnCompleted(t2);
-    const asked = requestsOf(s.d, "item/commandExecution/requestApproval").map((m) => (m["params"] as Json)["itemId"]);
+    const asked = requestsOf(s.d, "item/commandExecution/requestApproval").map((m) => m.params.itemId);
     expect(asked).toEqual(["a1", "r1", "r2"]);
     expect(readFileSync(join(s.cwd, "log.txt"), "utf8")).toBe("x\nx\n");
   });
@@ -186,7 +184,7 @@ describe("command approvals (untrusted)", () => {
     const s = await setup("untrusted", [turn(exec("c1", "touch one.txt")), turn(exec("c2", "touch two.txt")), say("done")]);
     const turnId = await s.startTurn();
     s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: ["touch"] } } });
-    expect(itemOf(await s.itemCompleted("c2"))).toMatchObject({ status: "completed", exitCode: 0 });
+    expect(await s.itemCompleted("c2")).toMatchObject({ status: "completed", exitCode: 0 });
     await s.turnCompleted(turnId);
     expect(requestsOf(s.d, "item/commandExecution/requestApproval")).toHaveLength(1);
     expect(readFileSync(join(s.home.home, "rules", "default.rules"), "utf8")).toBe('prefix_rule(pattern=["touch"], decision="allow")\n');
@@ -198,10 +196,12 @@ describe("command approvals (untrusted)", () => {
   it("an unreadable answer resolves the request as a failed approval with a warning; the turn goes on", async () => {
     const s = await setup("untrusted", [turn(exec("c1", "touch b.txt")), say("ok")]);
     const turnId = await s.startTurn();
-    s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "sure" });
-    expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
+    const req = await s.approval("item/commandExecution/requestApproval", "c1");
+    // No decision of the protocol's, so sent as plain JSON.
+    s.d.sendJson({ id: req.id, result: { decision: "sure" } });
+    expect(await s.itemCompleted("c1")).toMatchObject({ status: "declined" });
     await s.turnCompleted(turnId);
-    expect(s.d.messages.some((m) => m["method"] === "warning" && String((m["params"] as Json)["message"]).includes("approval request failed"))).toBe(true);
+    expect(s.d.messages.some(isNotification("warning", (p) => p.message.includes("approval request failed")))).toBe(true);
     expect(s.outputFor("c1")).toContain("approval request failed");
   });
 
@@ -210,12 +210,12 @@ describe("command approvals (untrusted)", () => {
     const turnId = await s.startTurn();
     const req = await s.approval("item/commandExecution/requestApproval", "c1");
     const r = await s.d.request("turn/interrupt", { threadId: s.threadId, turnId });
-    expect(r["result"]).toEqual({});
-    expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("interrupted");
-    expect(s.d.messages.some((m) => m["method"] === "serverRequest/resolved" && (m["params"] as Json)["requestId"] === req["id"])).toBe(true);
+    expect(r.result).toEqual({});
+    expect((await s.turnCompleted(turnId)).params.turn.status).toBe("interrupted");
+    expect(s.d.messages.some(isNotification("serverRequest/resolved", (p) => p.requestId === req.id))).toBe(true);
     s.answer(req, { decision: "accept" });
     const after = await s.d.request("thread/read", { threadId: s.threadId, includeTurns: false });
-    expect(after["result"]).toBeDefined();
+    expect(after.result).toBeDefined();
     expect(existsSync(join(s.cwd, "b.txt"))).toBe(false);
     expect(s.mock.responsesRequests()).toHaveLength(1);
   });
@@ -224,7 +224,7 @@ describe("command approvals (untrusted)", () => {
     const s = await setup("on-request", [turn(exec("c1", "touch in.txt"), exec("c2", "touch out.txt", { sandbox_permissions: "require_escalated", justification: "needs it" })), say("ok")]);
     const turnId = await s.startTurn();
     const req = await s.approval("item/commandExecution/requestApproval", "c2");
-    expect((req["params"] as Json)["reason"]).toBe("needs it");
+    expect(req.params.reason).toBe("needs it");
     s.answer(req, { decision: "decline" });
     await s.turnCompleted(turnId);
     expect(requestsOf(s.d, "item/commandExecution/requestApproval")).toHaveLength(1);
@@ -250,9 +250,9 @@ for (const [name, policy] of [["on-request", "on-request"], ["granular", GRANULA
       const s = await setup(policy, [turn(esc("c1", "touch a.txt")), turn(esc("c2", "touch a.txt")), say("ok")]);
       const turnId = await s.startTurn();
       s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "accept" });
-      expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("completed");
+      expect(await s.itemCompleted("c1")).toMatchObject({ status: "completed" });
       s.answer(await s.approval("item/commandExecution/requestApproval", "c2"), { decision: "decline" });
-      expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("completed");
+      expect((await s.turnCompleted(turnId)).params.turn.status).toBe("completed");
       expect(existsSync(join(s.cwd, "a.txt"))).toBe(true);
     });
 
@@ -262,18 +262,18 @@ for (const [name, policy] of [["on-request", "on-request"], ["granular", GRANULA
       s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "acceptForSession" });
       await s.turnCompleted(t1);
       const t2 = await s.startTurn();
-      expect(itemOf(await s.itemCompleted("c2"))["status"]).toBe("completed");
+      expect(await s.itemCompleted("c2")).toMatchObject({ status: "completed" });
       await s.turnCompleted(t2);
-      expect(requestsOf(s.d, "item/commandExecution/requestApproval").map((m) => (m["params"] as Json)["itemId"])).toEqual(["c1"]);
+      expect(requestsOf(s.d, "item/commandExecution/requestApproval").map((m) => m.params.itemId)).toEqual(["c1"]);
     });
 
     it("acceptWithExecpolicyAmendment: the command runs and the allow rule is written", async () => {
       const s = await setup(policy, [turn(esc("c1", "touch a.txt")), say("ok")]);
       const turnId = await s.startTurn();
       const req = await s.approval("item/commandExecution/requestApproval", "c1");
-      expect((req["params"] as Json)["proposedExecpolicyAmendment"]).toEqual(["touch", "a.txt"]);
+      expect(req.params.proposedExecpolicyAmendment).toEqual(["touch", "a.txt"]);
       s.answer(req, { decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: ["touch", "a.txt"] } } });
-      expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("completed");
+      expect(await s.itemCompleted("c1")).toMatchObject({ status: "completed" });
       await s.turnCompleted(turnId);
       expect(readFileSync(join(s.home.home, "rules", "default.rules"), "utf8")).toBe('prefix_rule(pattern=["touch", "a.txt"], decision="allow")\n');
     });
@@ -282,8 +282,8 @@ for (const [name, policy] of [["on-request", "on-request"], ["granular", GRANULA
       const s = await setup(policy, [turn(esc("c1", "touch a.txt")), say("ok")]);
       const turnId = await s.startTurn();
       s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "decline" });
-      expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
-      expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("completed");
+      expect(await s.itemCompleted("c1")).toMatchObject({ status: "declined" });
+      expect((await s.turnCompleted(turnId)).params.turn.status).toBe("completed");
       expect(s.outputFor("c1")).toContain("rejected by user");
       expect(existsSync(join(s.cwd, "a.txt"))).toBe(false);
     });
@@ -292,8 +292,8 @@ for (const [name, policy] of [["on-request", "on-request"], ["granular", GRANULA
       const s = await setup(policy, [turn(esc("c1", "touch a.txt")), say("never sampled")]);
       const turnId = await s.startTurn();
       s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: "cancel" });
-      expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
-      expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("interrupted");
+      expect(await s.itemCompleted("c1")).toMatchObject({ status: "declined" });
+      expect((await s.turnCompleted(turnId)).params.turn.status).toBe("interrupted");
       expect(s.mock.responsesRequests()).toHaveLength(1);
     });
   });
@@ -317,30 +317,30 @@ describe("granular auto-reject and parallel calls", () => {
     const r3 = await s.approval("item/commandExecution/requestApproval", "p3");
     s.answer(r3, { decision: "acceptForSession" });
     await s.turnCompleted(turnId);
-    expect(new Set([r1["id"], r2["id"], r3["id"]]).size).toBe(3);
-    const resolved = s.d.messages.filter((m) => m["method"] === "serverRequest/resolved").map((m) => (m["params"] as Json)["requestId"]);
-    expect(resolved).toEqual([r1["id"], r2["id"], r3["id"]]);
+    expect(new Set([r1.id, r2.id, r3.id]).size).toBe(3);
+    const resolved = s.d.messages.filter(isNotification("serverRequest/resolved")).map((m) => m.params.requestId);
+    expect(resolved).toEqual([r1.id, r2.id, r3.id]);
     expect([existsSync(join(s.cwd, "one.txt")), existsSync(join(s.cwd, "two.txt")), existsSync(join(s.cwd, "three.txt"))]).toEqual([true, false, true]);
     expect(s.outputFor("p2")).toContain("rejected by user");
   });
 });
 
 describe("approval timeout, late and duplicate answers", () => {
-  const warnings = (d: RawDaemon) => d.messages.filter((m) => m["method"] === "warning").map((m) => String((m["params"] as Json)["message"]));
+  const warnings = (d: RawDaemon) => d.messages.filter(isNotification("warning")).map((m) => m.params.message);
 
   it("approval_timeout_ms: an unanswered request resolves as decline with a warning, the turn goes on, and the late answer only warns", async () => {
     const s = await setup("untrusted", [turn(exec("c1", "touch late.txt")), say("went on")], "approval_timeout_ms = 200");
     const turnId = await s.startTurn();
     const req = await s.approval("item/commandExecution/requestApproval", "c1");
-    expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
-    expect(s.d.messages.some((m) => m["method"] === "serverRequest/resolved" && (m["params"] as Json)["requestId"] === req["id"])).toBe(true);
+    expect(await s.itemCompleted("c1")).toMatchObject({ status: "declined" });
+    expect(s.d.messages.some(isNotification("serverRequest/resolved", (p) => p.requestId === req.id))).toBe(true);
     expect(warnings(s.d).some((w) => w.includes("timed out after 200 ms"))).toBe(true);
-    expect(((await s.turnCompleted(turnId))["params"] as { turn: Json }).turn["status"]).toBe("completed");
+    expect((await s.turnCompleted(turnId)).params.turn.status).toBe("completed");
     expect(s.outputFor("c1")).toContain("timed out");
     s.answer(req, { decision: "accept" });
-    const late = await s.d.waitFor((m) => m["method"] === "warning" && String((m["params"] as Json)["message"]).includes("late or duplicate"));
-    expect(late["params"]).toMatchObject({ threadId: s.threadId });
-    expect(String((late["params"] as Json)["message"])).toContain("item/commandExecution/requestApproval");
+    const late = await s.d.notification("warning", (p) => p.message.includes("late or duplicate"));
+    expect(late.params).toMatchObject({ threadId: s.threadId });
+    expect(late.params.message).toContain("item/commandExecution/requestApproval");
     expect(existsSync(join(s.cwd, "late.txt"))).toBe(false);
   });
 
@@ -350,12 +350,12 @@ describe("approval timeout, late and duplicate answers", () => {
     const req = await s.approval("item/commandExecution/requestApproval", "c1");
     s.answer(req, { decision: "decline" });
     s.answer(req, { decision: "accept" });
-    const dup = await s.d.waitFor((m) => m["method"] === "warning" && String((m["params"] as Json)["message"]).includes("already answered"));
-    expect(dup["params"]).toMatchObject({ threadId: s.threadId });
-    expect(itemOf(await s.itemCompleted("c1"))["status"]).toBe("declined");
+    const dup = await s.d.notification("warning", (p) => p.message.includes("already answered"));
+    expect(dup.params).toMatchObject({ threadId: s.threadId });
+    expect(await s.itemCompleted("c1")).toMatchObject({ status: "declined" });
     // The next request still pairs with its own answer.
     s.answer(await s.approval("item/commandExecution/requestApproval", "c2"), { decision: "accept" });
-    expect(itemOf(await s.itemCompleted("c2"))["status"]).toBe("completed");
+    expect(await s.itemCompleted("c2")).toMatchObject({ status: "completed" });
     await s.turnCompleted(turnId);
     expect(existsSync(join(s.cwd, "once.txt"))).toBe(false);
     expect(existsSync(join(s.cwd, "twice.txt"))).toBe(true);
@@ -368,8 +368,8 @@ describe("approval timeout, late and duplicate answers", () => {
     await s.d.request("turn/interrupt", { threadId: s.threadId, turnId });
     await s.turnCompleted(turnId);
     s.answer(req, { decision: "accept" });
-    const late = await s.d.waitFor((m) => m["method"] === "warning" && String((m["params"] as Json)["message"]).includes("late or duplicate"));
-    expect(String((late["params"] as Json)["message"])).toContain("already resolved");
+    const late = await s.d.notification("warning", (p) => p.message.includes("late or duplicate"));
+    expect(late.params.message).toContain("already resolved");
     expect(existsSync(join(s.cwd, "b.txt"))).toBe(false);
   });
 });
@@ -398,7 +398,7 @@ describe("requested permissions (features.request_permissions_tool)", () => {
     const t1 = await s.startTurn();
     const req = await s.approval("item/permissions/requestApproval", "p1");
     expect(toolNames(s.mock)).toContain("request_permissions");
-    expect(req["params"]).toMatchObject({
+    expect(req.params).toMatchObject({
       threadId: s.threadId,
       turnId: t1,
       itemId: "p1",
@@ -410,13 +410,13 @@ describe("requested permissions (features.request_permissions_tool)", () => {
     expect(s.d.messages.some((m) => m["method"] === "thread/status/changed" && JSON.stringify(m["params"]).includes("waitingOnApproval"))).toBe(true);
     // More than was asked (another folder, the network) is not granted.
     s.answer(req, { permissions: { fileSystem: { write: [outside, s.home.home] }, network: { enabled: true } }, scope: "turn" });
-    expect(itemOf(await s.itemCompleted("c1"))).toMatchObject({ status: "completed", exitCode: 0 });
+    expect(await s.itemCompleted("c1")).toMatchObject({ status: "completed", exitCode: 0 });
     await s.turnCompleted(t1);
     expect(s.outputFor("p1")).toBe(JSON.stringify({ permissions: { network: null, file_system: { write: [outside] } }, scope: "turn" }));
-    expect(s.d.messages.some((m) => m["method"] === "serverRequest/resolved" && (m["params"] as Json)["requestId"] === req["id"])).toBe(true);
+    expect(s.d.messages.some(isNotification("serverRequest/resolved", (p) => p.requestId === req.id))).toBe(true);
     expect(existsSync(join(outside, "granted.txt"))).toBe(true);
     const t2 = await s.startTurn();
-    expect(itemOf(await s.itemCompleted("c2"))["status"]).toBe("failed");
+    expect(await s.itemCompleted("c2")).toMatchObject({ status: "failed" });
     await s.turnCompleted(t2);
     expect(existsSync(join(outside, "later.txt"))).toBe(false);
   });
@@ -481,13 +481,13 @@ describe("file change approvals", () => {
     mkdirSync(join(s.cwd, "sub"));
     const turnId = await s.startTurn();
     const first = await s.approval("item/fileChange/requestApproval", "p1");
-    expect(first["params"]).toMatchObject({ threadId: s.threadId, turnId, itemId: "p1", reason: null, grantRoot: null });
+    expect(first.params).toMatchObject({ threadId: s.threadId, turnId, itemId: "p1", reason: null, grantRoot: null });
     s.answer(first, { decision: "acceptForSession" });
-    expect(itemOf(await s.itemCompleted("p2"))["status"]).toBe("completed");
+    expect(await s.itemCompleted("p2")).toMatchObject({ status: "completed" });
     s.answer(await s.approval("item/fileChange/requestApproval", "p3"), { decision: "decline" });
-    expect(itemOf(await s.itemCompleted("p3"))["status"]).toBe("declined");
+    expect(await s.itemCompleted("p3")).toMatchObject({ status: "declined" });
     await s.turnCompleted(turnId);
-    expect(requestsOf(s.d, "item/fileChange/requestApproval").map((m) => (m["params"] as Json)["itemId"])).toEqual(["p1", "p3"]);
+    expect(requestsOf(s.d, "item/fileChange/requestApproval").map((m) => m.params.itemId)).toEqual(["p1", "p3"]);
     expect(readFileSync(join(s.cwd, "a.txt"), "utf8")).toBe("two\n");
     expect(existsSync(join(s.cwd, "b.txt"))).toBe(false);
   });
@@ -521,18 +521,18 @@ async function socketDaemon(script: ScriptEntry[], extraConfig = ""): Promise<So
 }
 
 const threadOf = (r: { thread: { id: string } }) => r.thread.id;
-const isApproval = (m: Json) => m["method"] === "item/commandExecution/requestApproval" && "id" in m;
-const turnOf = (m: Json) => (m["params"] as Json)["turn"] as Json;
+const isApproval = isServerRequest("item/commandExecution/requestApproval");
+const turnDone = (turnId: string) => isNotification("turn/completed", (p) => p.turn.id === turnId);
 
 /** Reads the thread from a client that is not subscribed, once it is no longer loaded: its last turn. */
-async function lastTurnAfterUnload(c: SocketClient, threadId: string): Promise<Json | undefined> {
+async function lastTurnAfterUnload(c: SocketClient, threadId: string): Promise<Turn | undefined> {
   // The bound only stops a hang; it is not a timing assertion.
   for (const until = Date.now() + 20_000; Date.now() < until; ) {
-    const loaded = await c.result<{ data: string[] }>("thread/loaded/list", {});
+    const loaded = await c.result("thread/loaded/list", {});
     if (!loaded.data.includes(threadId)) break;
     await new Promise((r) => setTimeout(r, 25));
   }
-  const read = await c.result<{ thread: { turns: Json[] } }>("thread/read", { threadId, includeTurns: true });
+  const read = await c.result("thread/read", { threadId, includeTurns: true });
   return read.thread.turns.at(-1);
 }
 
@@ -545,13 +545,13 @@ describe("disconnect with a pending approval", () => {
     await b.init();
     const threadId = threadOf(await a.result("thread/start", { cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" }));
     await b.request("thread/resume", { threadId });
-    const turnId = ((await a.request("turn/start", { threadId, input: [{ type: "text", text: "go" }] }))["result"] as { turn: { id: string } }).turn.id;
-    await a.waitFor((m) => m["method"] === "item/commandExecution/requestApproval");
+    const turnId = (await a.result("turn/start", { threadId, input: [{ type: "text", text: "go" }] })).turn.id;
+    await a.waitFor(isApproval);
     a.drop();
-    const req = await b.waitFor((m) => m["method"] === "item/commandExecution/requestApproval");
-    b.send({ id: req["id"] as number, result: { decision: "accept" } });
-    const done = await b.waitFor((m) => m["method"] === "turn/completed" && ((m["params"] as Json)["turn"] as Json)["id"] === turnId);
-    expect(((done["params"] as Json)["turn"] as Json)["status"]).toBe("completed");
+    const req = await b.waitFor(isApproval);
+    b.respond(req, { decision: "accept" });
+    const done = await b.waitFor(turnDone(turnId));
+    expect(done.params.turn.status).toBe("completed");
     expect(existsSync(join(cwd, "moved.txt"))).toBe(true);
     b.drop();
   });
@@ -581,7 +581,7 @@ describe("disconnect with a pending approval", () => {
     const a = await SocketClient.unix(d.path);
     await a.init();
     const threadId = threadOf(await a.result("thread/start", { cwd: d.cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" }));
-    const turnId = (await a.result<{ turn: { id: string } }>("turn/start", { threadId, input: [{ type: "text", text: "go" }] })).turn.id;
+    const turnId = (await a.result("turn/start", { threadId, input: [{ type: "text", text: "go" }] })).turn.id;
     const first = await a.waitFor(isApproval);
     a.drop();
     // The drop has reached the daemon (so this is the reconnect case, not a second live subscriber).
@@ -590,19 +590,19 @@ describe("disconnect with a pending approval", () => {
     const b = await SocketClient.unix(d.path);
     await b.init();
     const resumed = await b.request("thread/resume", { threadId });
-    const thread = (resumed["result"] as { thread: { status: Json; turns: Json[] } }).thread;
+    const thread = resultOf("thread/resume", resumed).thread;
     expect(thread.status).toEqual({ type: "active", activeFlags: ["waitingOnApproval"] });
     expect(thread.turns.at(-1)).toMatchObject({ id: turnId, status: "inProgress" });
 
     const again = await b.waitFor(isApproval);
     // The resume answer first, then the same request as a new request of this connection.
     expect(b.messages.indexOf(again)).toBeGreaterThan(b.messages.indexOf(resumed));
-    expect(again["params"]).toEqual(first["params"]);
-    b.send({ id: again["id"] as number, result: { decision: "accept" } });
-    const done = await b.waitFor((m) => m["method"] === "turn/completed" && turnOf(m)["id"] === turnId);
-    expect(turnOf(done)["status"]).toBe("completed");
+    expect(again.params).toEqual(first.params);
+    b.respond(again, { decision: "accept" });
+    const done = await b.waitFor(turnDone(turnId));
+    expect(done.params.turn.status).toBe("completed");
     expect(existsSync(join(d.cwd, "resumed.txt"))).toBe(true);
-    expect(b.messages.find((m) => m["method"] === "serverRequest/resolved")?.["params"]).toEqual({ threadId, requestId: again["id"] });
+    expect(b.messages.find(isNotification("serverRequest/resolved"))?.params).toEqual({ threadId, requestId: again.id });
     expect(b.messages.filter(isApproval)).toHaveLength(1);
     expect(d.mock.responsesRequests()).toHaveLength(2);
     b.drop();
@@ -614,12 +614,12 @@ describe("disconnect with a pending approval", () => {
     const a = await SocketClient.unix(d.path);
     await a.init();
     const threadId = threadOf(await a.result("thread/start", { cwd: d.cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" }));
-    const turnId = (await a.result<{ turn: { id: string } }>("turn/start", { threadId, input: [{ type: "text", text: "go" }] })).turn.id;
+    const turnId = (await a.result("turn/start", { threadId, input: [{ type: "text", text: "go" }] })).turn.id;
     await a.waitFor(isApproval);
     expect(await a.result("thread/unsubscribe", { threadId })).toEqual({ status: "unsubscribed" });
-    await a.waitFor((m) => m["method"] === "thread/closed" && (m["params"] as Json)["threadId"] === threadId);
-    expect((await a.result<{ data: string[] }>("thread/loaded/list", {})).data).not.toContain(threadId);
-    const read = await a.result<{ thread: { turns: Json[] } }>("thread/read", { threadId, includeTurns: true });
+    await a.notification("thread/closed", (p) => p.threadId === threadId);
+    expect((await a.result("thread/loaded/list", {})).data).not.toContain(threadId);
+    const read = await a.result("thread/read", { threadId, includeTurns: true });
     expect(read.thread.turns.at(-1)).toMatchObject({ id: turnId, status: "interrupted" });
     expect(existsSync(join(d.cwd, "never.txt"))).toBe(false);
     expect(d.mock.responsesRequests()).toHaveLength(1);

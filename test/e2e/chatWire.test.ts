@@ -3,6 +3,7 @@
 // request carries the call and its output as chat messages. apply_patch is offered as a function.
 import { afterEach, describe, expect, it } from "vitest";
 import { chatFinish, chatSse, chatText, chatToolCall, chatUsage, startMockChat, type MockChat } from "../helpers/mockChat.js";
+import { isNotification } from "../helpers/protocol.js";
 import { startSession, type Session } from "../helpers/session.js";
 import type { Json } from "../helpers/daemon.js";
 
@@ -30,8 +31,6 @@ stream_max_retries = 0
 `;
 }
 
-type Item = { type: string; id: string; text?: string; status?: string; aggregatedOutput?: string | null; exitCode?: number | null };
-
 describe("chat wire", () => {
   it("runs a turn with a tool call", async () => {
     chat = await startMockChat([
@@ -41,20 +40,20 @@ describe("chat wire", () => {
     const mock = chat;
     session = await startSession({ config: () => chatConfig(mock.baseUrl) });
     const s = session;
-    const { thread } = await s.result<{ thread: { id: string } }>("thread/start", { cwd: s.daemon.home.base });
+    const { thread } = await s.result("thread/start", { cwd: s.daemon.home.base });
     const from = s.daemon.messages.length;
     await s.result("turn/start", { threadId: thread.id, input: [{ type: "text", text: "run echo", text_elements: [] }] });
-    const done = await s.notification("turn/completed", (p) => p["threadId"] === thread.id, from);
-    expect((done["params"] as { turn: { status: string } }).turn.status).toBe("completed");
+    const done = await s.notification("turn/completed", (p) => p.threadId === thread.id, from);
+    expect(done.params.turn.status).toBe("completed");
 
-    const completed = s.daemon.messages.slice(from).filter((m) => m["method"] === "item/completed").map((m) => (m["params"] as { item: Item }).item);
+    const completed = s.daemon.messages.slice(from).filter(isNotification("item/completed")).map((m) => m.params.item);
     expect(completed.map((i) => i.type)).toEqual(["userMessage", "agentMessage", "commandExecution", "agentMessage"]);
-    expect(completed[1]?.text).toBe("Let me check.");
+    expect(completed[1]).toMatchObject({ text: "Let me check." });
     expect(completed[2]).toMatchObject({ status: "completed", exitCode: 0, aggregatedOutput: "chat-wire\n" });
-    expect(completed[3]?.text).toBe("It printed chat-wire.");
-    const deltas = s.daemon.messages.slice(from).filter((m) => m["method"] === "item/agentMessage/delta").map((m) => (m["params"] as { delta: string }).delta);
+    expect(completed[3]).toMatchObject({ text: "It printed chat-wire." });
+    const deltas = s.daemon.messages.slice(from).filter(isNotification("item/agentMessage/delta")).map((m) => m.params.delta);
     expect(deltas).toEqual(["Let me ", "check.", "It printed ", "chat-wire."]);
-    const usage = s.daemon.messages.slice(from).filter((m) => m["method"] === "thread/tokenUsage/updated").map((m) => (m["params"] as { tokenUsage: { last: Json } }).tokenUsage.last);
+    const usage = s.daemon.messages.slice(from).filter(isNotification("thread/tokenUsage/updated")).map((m) => m.params.tokenUsage.last);
     expect(usage.at(-1)).toMatchObject({ inputTokens: 160, cachedInputTokens: 100, outputTokens: 6, totalTokens: 166 });
 
     expect(mock.requests.map((r) => r.path)).toEqual(["/v1/chat/completions", "/v1/chat/completions"]);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { REF_DIR } from "../helpers/globalSetup.js";
+import { asResponse, errorOf, isNotification, ok, type Params } from "../helpers/protocol.js";
 import { wireCheckTraffic } from "../helpers/wireCheck.js";
 
 const REF_SCHEMA = join(REF_DIR, "0.169.0/schema-json");
@@ -33,14 +34,13 @@ async function start(config?: string, env?: NodeJS.ProcessEnv): Promise<{ d: Raw
   return { d, cwd };
 }
 
-const result = (m: Json): Record<string, unknown> => m["result"] as Record<string, unknown>;
-const error = (m: Json): { code: number; message: string; data?: unknown } => m["error"] as { code: number; message: string; data?: unknown };
+const isDelta = isNotification("command/exec/outputDelta");
 
 function deltas(d: RawDaemon, processId: string): { stream: string; text: string; capReached: boolean; index: number }[] {
   const out: { stream: string; text: string; capReached: boolean; index: number }[] = [];
   d.messages.forEach((m, index) => {
-    if (m["method"] !== "command/exec/outputDelta") return;
-    const p = m["params"] as { processId: string; stream: string; deltaBase64: string; capReached: boolean };
+    if (!isDelta(m)) return;
+    const p = m.params;
     if (p.processId === processId) out.push({ stream: p.stream, text: Buffer.from(p.deltaBase64, "base64").toString("utf8"), capReached: p.capReached, index });
   });
   return out;
@@ -82,35 +82,36 @@ function transcriptFile(d: RawDaemon): string {
   return file;
 }
 
-const READ_ONLY = { type: "readOnly", networkAccess: false };
-const WORKSPACE = { type: "workspaceWrite", writableRoots: [], networkAccess: false, excludeTmpdirEnvVar: true, excludeSlashTmp: true };
+type SandboxPolicy = Params<"command/exec">["sandboxPolicy"];
+const READ_ONLY: SandboxPolicy = { type: "readOnly", networkAccess: false };
+const WORKSPACE: SandboxPolicy = { type: "workspaceWrite", writableRoots: [], networkAccess: false, excludeTmpdirEnvVar: true, excludeSlashTmp: true };
 
 describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
   it("buffers output and exit codes, explains a denied write, and the traffic matches the reference schema", async () => {
     const { d, cwd } = await start();
-    const ok = await d.request("command/exec", { command: ["/bin/sh", "-c", "echo out-line; echo err-line >&2"], cwd, sandboxPolicy: READ_ONLY });
-    expect(result(ok)).toEqual({ exitCode: 0, stdout: "out-line\n", stderr: "err-line\n" });
+    const first = await d.request("command/exec", { command: ["/bin/sh", "-c", "echo out-line; echo err-line >&2"], cwd, sandboxPolicy: READ_ONLY });
+    expect(ok(first)).toEqual({ exitCode: 0, stdout: "out-line\n", stderr: "err-line\n" });
 
-    expect(result(await d.request("command/exec", { command: ["/bin/sh", "-c", "exit 7"], cwd, sandboxPolicy: READ_ONLY }))["exitCode"]).toBe(7);
+    expect(ok(await d.request("command/exec", { command: ["/bin/sh", "-c", "exit 7"], cwd, sandboxPolicy: READ_ONLY })).exitCode).toBe(7);
 
-    const denied = result(await d.request("command/exec", { command: ["/bin/sh", "-c", "echo nope > ro.txt"], cwd, sandboxPolicy: READ_ONLY }));
-    expect(denied["exitCode"]).not.toBe(0);
-    expect(denied["stderr"]).toContain("Read-only file system");
+    const denied = ok(await d.request("command/exec", { command: ["/bin/sh", "-c", "echo nope > ro.txt"], cwd, sandboxPolicy: READ_ONLY }));
+    expect(denied.exitCode).not.toBe(0);
+    expect(denied.stderr).toContain("Read-only file system");
     // Our addition: which path, and why (the reference says nothing beyond the shell's error).
-    expect(denied["stderr"]).toContain(`sandbox: write to ${cwd}/ro.txt denied (outside the writable roots of read-only)`);
+    expect(denied.stderr).toContain(`sandbox: write to ${cwd}/ro.txt denied (outside the writable roots of read-only)`);
     expect(existsSync(join(cwd, "ro.txt"))).toBe(false);
 
-    const rw = result(await d.request("command/exec", { command: ["/bin/sh", "-c", "echo yes > rw.txt && cat rw.txt"], cwd, sandboxPolicy: WORKSPACE }));
+    const rw = ok(await d.request("command/exec", { command: ["/bin/sh", "-c", "echo yes > rw.txt && cat rw.txt"], cwd, sandboxPolicy: WORKSPACE }));
     expect(rw).toEqual({ exitCode: 0, stdout: "yes\n", stderr: "" });
     expect(readFileSync(join(cwd, "rw.txt"), "utf8")).toBe("yes\n");
 
-    const missing = result(await d.request("command/exec", { command: ["/nonexistent/prog"], cwd, sandboxPolicy: READ_ONLY }));
-    expect(missing["exitCode"]).toBe(127);
+    const missing = ok(await d.request("command/exec", { command: ["/nonexistent/prog"], cwd, sandboxPolicy: READ_ONLY }));
+    expect(missing.exitCode).toBe(127);
 
     // Without sandboxPolicy the configured default (read-only) applies.
-    const dflt = result(await d.request("command/exec", { command: ["/bin/sh", "-c", "echo $CODEX_SANDBOX_NETWORK_DISABLED; touch x"], cwd }));
-    expect(dflt["stdout"]).toBe("1\n");
-    expect(dflt["stderr"]).toContain("Read-only file system");
+    const dflt = ok(await d.request("command/exec", { command: ["/bin/sh", "-c", "echo $CODEX_SANDBOX_NETWORK_DISABLED; touch x"], cwd }));
+    expect(dflt.stdout).toBe("1\n");
+    expect(dflt.stderr).toContain("Read-only file system");
 
     const check = wireCheckTraffic(REF_SCHEMA, transcriptFile(d));
     expect(check.stdout).toMatch(/response command\/exec: 6 valid, 0 invalid/);
@@ -121,13 +122,13 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
   it("keeps the start-up sandbox for command/exec after a config write, as 0.169; a new thread gets the written one", async () => {
     const { d, cwd } = await start();
     const write = await d.request("config/value/write", { keyPath: "sandbox_mode", value: "danger-full-access", mergeStrategy: "replace" });
-    expect(result(write)["status"]).toBe("ok");
-    const after = result(await d.request("command/exec", { command: ["/bin/sh", "-c", "touch escaped && echo wrote"], cwd }));
-    expect(after["exitCode"]).not.toBe(0);
-    expect(after["stderr"]).toContain("Read-only file system");
+    expect(ok(write).status).toBe("ok");
+    const after = ok(await d.request("command/exec", { command: ["/bin/sh", "-c", "touch escaped && echo wrote"], cwd }));
+    expect(after.exitCode).not.toBe(0);
+    expect(after.stderr).toContain("Read-only file system");
     expect(existsSync(join(cwd, "escaped"))).toBe(false);
-    const thread = result(await d.request("thread/start", { cwd }));
-    expect(thread["sandbox"]).toEqual({ type: "dangerFullAccess" });
+    const thread = ok(await d.request("thread/start", { cwd }));
+    expect(thread.sandbox).toEqual({ type: "dangerFullAccess" });
   });
 
   it("streams output as deltas before the response, caps each stream, and reports the cap", async () => {
@@ -140,7 +141,7 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
       outputBytesCap: 100,
       sandboxPolicy: READ_ONLY,
     });
-    expect(result(r)).toEqual({ exitCode: 0, stdout: "", stderr: "" });
+    expect(ok(r)).toEqual({ exitCode: 0, stdout: "", stderr: "" });
     const responseIndex = d.messages.indexOf(r);
     const all = deltas(d, "s1");
     expect(all.every((x) => x.index < responseIndex)).toBe(true);
@@ -152,18 +153,18 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
     expect(all.filter((x) => x.stream === "stderr").every((x) => !x.capReached)).toBe(true);
 
     // Buffered with a cap: head and tail kept, the omission said in the text.
-    const b = result(await d.request("command/exec", { command: ["/bin/sh", "-c", "head -c 300 /dev/zero | tr '\\0' b"], cwd, outputBytesCap: 100, sandboxPolicy: READ_ONLY }));
-    expect(b["stdout"]).toContain("bytes omitted");
+    const b = ok(await d.request("command/exec", { command: ["/bin/sh", "-c", "head -c 300 /dev/zero | tr '\\0' b"], cwd, outputBytesCap: 100, sandboxPolicy: READ_ONLY }));
+    expect(b.stdout).toContain("bytes omitted");
   });
 
   it("kills the whole tree on timeout and answers 124 with a note", async () => {
     const { d, cwd } = await start();
     const marker = `7${process.pid}31`;
-    const r = result(
+    const r = ok(
       await d.request("command/exec", { command: ["/bin/sh", "-c", `sleep ${marker} & sleep ${marker}2 & wait`], cwd, timeoutMs: 500, sandboxPolicy: READ_ONLY }),
     );
-    expect(r["exitCode"]).toBe(124);
-    expect(r["stderr"]).toContain("command timed out after 500 ms");
+    expect(r.exitCode).toBe(124);
+    expect(r.stderr).toContain("command timed out after 500 ms");
     expect(livePidsWith(marker)).toEqual([]);
   });
 
@@ -172,14 +173,14 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
     const marker = `8${process.pid}42`;
     d.sendJson({ id: "t", method: "command/exec", params: { command: ["/bin/sh", "-c", `echo ready; read line; echo got:$line; sleep ${marker} & wait`], cwd, processId: "t1", streamStdin: true, streamStdoutStderr: true, disableTimeout: true, sandboxPolicy: READ_ONLY } });
     await until(() => streamText(d, "t1").includes("ready"), "the session");
-    expect(result(await d.request("command/exec/write", { processId: "t1", deltaBase64: Buffer.from("hello\n").toString("base64") }))).toEqual({});
+    expect(ok(await d.request("command/exec/write", { processId: "t1", deltaBase64: Buffer.from("hello\n").toString("base64") }))).toEqual({});
     await until(() => streamText(d, "t1").includes("got:hello"), "echo of stdin");
     await until(() => livePidsWith(marker, "sleep").length > 0, "the background sleep");
-    expect(result(await d.request("command/exec/terminate", { processId: "t1" }))).toEqual({});
-    const done = await d.response("t");
-    expect(result(done)["exitCode"]).toBeGreaterThan(128);
+    expect(ok(await d.request("command/exec/terminate", { processId: "t1" }))).toEqual({});
+    const done = asResponse("command/exec", await d.response("t"));
+    expect(ok(done).exitCode).toBeGreaterThan(128);
     expect(livePidsWith(marker)).toEqual([]);
-    expect(error(await d.request("command/exec/write", { processId: "t1", closeStdin: true }))).toEqual({
+    expect(errorOf(await d.request("command/exec/write", { processId: "t1", closeStdin: true }))).toEqual({
       code: -32600,
       message: 'no active command/exec for process id "t1"',
     });
@@ -187,27 +188,27 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
 
   it("answers bad requests like 0.169, with clearer messages", async () => {
     const { d, cwd } = await start();
-    expect(error(await d.request("command/exec", { command: ["/bin/cat"], tty: true }))).toEqual({
+    expect(errorOf(await d.request("command/exec", { command: ["/bin/cat"], tty: true }))).toEqual({
       code: -32600,
       message: "command/exec tty or streaming requires a client-supplied processId",
     });
-    expect(error(await d.request("command/exec", { command: [] })).message).toBe("command must not be empty");
-    expect(error(await d.request("command/exec", { command: ["/bin/true"], size: { rows: 5, cols: 5 } })).code).toBe(-32602);
-    expect(error(await d.request("command/exec/terminate", { processId: "nope" }))).toEqual({ code: -32600, message: 'no active command/exec for process id "nope"' });
-    expect(error(await d.request("command/exec", { command: ["/bin/true"], cwd: "relative/dir" })).message).toContain("absolute path");
-    expect(error(await d.request("command/exec", { command: ["/bin/true"], sandboxPolicy: { type: "workspaceWrite", writableRoots: ["rel"] } }))).toMatchObject({
+    expect(errorOf(await d.request("command/exec", { command: [] })).message).toBe("command must not be empty");
+    expect(errorOf(await d.request("command/exec", { command: ["/bin/true"], size: { rows: 5, cols: 5 } })).code).toBe(-32602);
+    expect(errorOf(await d.request("command/exec/terminate", { processId: "nope" }))).toEqual({ code: -32600, message: 'no active command/exec for process id "nope"' });
+    expect(errorOf(await d.request("command/exec", { command: ["/bin/true"], cwd: "relative/dir" })).message).toContain("absolute path");
+    expect(errorOf(await d.request("command/exec", { command: ["/bin/true"], sandboxPolicy: { type: "workspaceWrite", writableRoots: ["rel"] } }))).toMatchObject({
       code: -32600,
-      message: expect.stringContaining('"rel" is not an absolute path') as unknown,
+      message: expect.stringContaining('"rel" is not an absolute path'),
     });
 
     d.sendJson({ id: "long", method: "command/exec", params: { command: ["/bin/sh", "-c", "echo started; sleep 30"], cwd, processId: "dup", streamStdoutStderr: true, sandboxPolicy: READ_ONLY } });
     await until(() => streamText(d, "dup").includes("started"), "the long command");
-    const dup = error(await d.request("command/exec", { command: ["/bin/true"], cwd, processId: "dup" }));
+    const dup = errorOf(await d.request("command/exec", { command: ["/bin/true"], cwd, processId: "dup" }));
     expect(dup).toEqual({ code: -32600, message: 'duplicate active command/exec process id: "dup"' });
-    const w = error(await d.request("command/exec/write", { processId: "dup", deltaBase64: "aGkK" }));
+    const w = errorOf(await d.request("command/exec/write", { processId: "dup", deltaBase64: "aGkK" }));
     expect(w.code).toBe(-32600);
     expect(w.message).toMatch(/^stdin streaming is not enabled for this command\/exec .*streamStdin/);
-    const rs = error(await d.request("command/exec/resize", { processId: "dup", size: { rows: 10, cols: 20 } }));
+    const rs = errorOf(await d.request("command/exec/resize", { processId: "dup", size: { rows: 10, cols: 20 } }));
     expect(rs.message).toMatch(/^failed to resize PTY: process is not attached to a PTY .*tty: true/);
     await d.request("command/exec/terminate", { processId: "dup" });
     await d.response("long");
@@ -217,15 +218,12 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
     const { d, cwd } = await start();
     mkdirSync(join(cwd, "decoy"));
     symlinkSync("decoy", join(cwd, ".codex"));
-    const first = error(await d.request("command/exec", { command: ["/bin/true"], cwd, sandboxPolicy: WORKSPACE }));
+    const first = errorOf(await d.request("command/exec", { command: ["/bin/true"], cwd, sandboxPolicy: WORKSPACE }));
     expect(first.code).toBe(-32603);
     expect(first.message).toMatch(/^sandbox unavailable: /);
-    expect(first.data).toMatchObject({ sandboxUnavailable: { code: "unenforceable-path" } });
-    const data = first.data as { sandboxUnavailable: { reason: string; remedy: string } };
-    expect(data.sandboxUnavailable.reason).toContain(".codex");
-    expect(data.sandboxUnavailable.remedy.length).toBeGreaterThan(0);
+    expect(first.data).toMatchObject({ sandboxUnavailable: { code: "unenforceable-path", reason: expect.stringContaining(".codex"), remedy: expect.stringMatching(/./) } });
     await d.request("command/exec", { command: ["/bin/true"], cwd, sandboxPolicy: WORKSPACE });
-    expect(d.messages.filter((m) => m["method"] === "warning")).toHaveLength(1);
+    expect(d.messages.filter(isNotification("warning"))).toHaveLength(1);
     expect(existsSync(join(cwd, "decoy", "config.toml"))).toBe(false);
   });
 
@@ -239,7 +237,7 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
       GH_E2E_SECRET: "s",
       gh_e2e_token: "t",
     });
-    const r = result(
+    const r = ok(
       await d.request("command/exec", {
         command: ["/bin/sh", "-c", 'echo "$GH_E2E_DROP_ME|$GH_E2E_KEEP|$GH_E2E_SET|$GH_E2E_REQ|${GH_E2E_UNSET-unset}|$GH_E2E_API_KEY$GH_E2E_SECRET$gh_e2e_token"'],
         cwd,
@@ -247,7 +245,7 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
         sandboxPolicy: READ_ONLY,
       }),
     );
-    expect(r["stdout"]).toBe("|kept|from-config|req|unset|\n");
+    expect(r.stdout).toBe("|kept|from-config|req|unset|\n");
   });
 
   it("runs tty sessions on a PTY: /dev/tty, resize as SIGWINCH, stdin", async () => {
@@ -265,11 +263,11 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
       },
     });
     await until(() => streamText(d, "p1").includes("ready"), "ready");
-    expect(result(await d.request("command/exec/resize", { processId: "p1", size: { rows: 11, cols: 33 } }))).toEqual({});
+    expect(ok(await d.request("command/exec/resize", { processId: "p1", size: { rows: 11, cols: 33 } }))).toEqual({});
     await until(() => streamText(d, "p1").includes("resized"), "the WINCH trap");
     await d.request("command/exec/write", { processId: "p1", deltaBase64: Buffer.from("hello\n").toString("base64") });
-    const r = await d.response("pty");
-    expect(result(r)).toEqual({ exitCode: 0, stdout: "", stderr: "" });
+    const r = asResponse("command/exec", await d.response("pty"));
+    expect(ok(r)).toEqual({ exitCode: 0, stdout: "", stderr: "" });
     const text = streamText(d, "p1");
     expect(text).toContain("via-tty");
     expect(text).toContain("30 90");

@@ -7,14 +7,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { COMPACTION_PROMPT, SUMMARY_PREFIX } from "../../server/core/engine/compaction.js";
 import { REF_DIR } from "../helpers/globalSetup.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
+import { isNotification } from "../helpers/protocol.js";
 import { evCompleted, evCreated, evFunctionCall, evMessage, sse, startMockResponses, turn, type MockResponses } from "../helpers/mockResponses.js";
 import { ThreadSession } from "../helpers/threadSession.js";
 import { wireCheckTraffic } from "../helpers/wireCheck.js";
 
 const REF_SCHEMA = join(REF_DIR, "0.169.0/schema-json");
 
-type Item = { id: string; type: string; text?: string };
-type Turn = { id: string; status: string; items: Item[] };
 type Input = Array<{ type?: string; role?: string; content?: Array<{ text?: string }> }>;
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
@@ -73,14 +72,14 @@ describe("compaction", () => {
     const from = session.daemon.messages.length;
     expect(await session.call("thread/compact/start", { threadId })).toEqual({});
     const started = await session.notification("turn/started", from);
-    const turnId = (started["params"] as { turn: { id: string } }).turn.id;
-    const item = await session.notification("item/completed", from, (p) => (p["item"] as Item).type === "contextCompaction");
-    expect(item["params"]).toMatchObject({ threadId, turnId });
-    await session.notification("thread/compacted", from, (p) => p["threadId"] === threadId && p["turnId"] === turnId);
-    const done = await session.notification("turn/completed", from, (p) => (p["turn"] as Turn).id === turnId);
-    expect((done["params"] as { turn: Turn }).turn.status).toBe("completed");
+    const turnId = started.params.turn.id;
+    const item = await session.notification("item/completed", from, (p) => p.item.type === "contextCompaction");
+    expect(item.params).toMatchObject({ threadId, turnId });
+    await session.notification("thread/compacted", from, (p) => p.threadId === threadId && p.turnId === turnId);
+    const done = await session.notification("turn/completed", from, (p) => p.turn.id === turnId);
+    expect(done.params.turn.status).toBe("completed");
     // The summary never shows up as an agent message.
-    const agentItems = session.daemon.messages.slice(from).filter((m) => m["method"] === "item/started" && (m["params"] as { item: Item }).item.type === "agentMessage");
+    const agentItems = session.daemon.messages.slice(from).filter(isNotification("item/started", (p) => p.item.type === "agentMessage"));
     expect(agentItems).toEqual([]);
 
     const summaryReq = body(mock, 3);
@@ -97,7 +96,7 @@ describe("compaction", () => {
     expect(JSON.stringify(next["input"]).includes("Answer two.")).toBe(false);
     expect((next["tools"] as unknown[]).length).toBeGreaterThan(0);
 
-    const read = await session.call<{ thread: { turns: Turn[] } }>("thread/read", { threadId, includeTurns: true });
+    const read = await session.call("thread/read", { threadId, includeTurns: true });
     expect(read.thread.turns[3]?.items.map((i) => i.type)).toEqual(["contextCompaction"]);
     expectWireValid(session);
 
@@ -105,7 +104,7 @@ describe("compaction", () => {
     await session.daemon.stop();
     const again = await ThreadSession.start(mock, { home });
     cleanups.push(() => again.daemon.stop());
-    const reread = await again.call<{ thread: { turns: Turn[] } }>("thread/read", { threadId, includeTurns: true });
+    const reread = await again.call("thread/read", { threadId, includeTurns: true });
     expect(reread.thread.turns).toEqual(read.thread.turns);
     mock.enqueue(turn(evMessage("msg_a5", "Later.")));
     await again.turn(threadId, "Fifth question.");
@@ -138,8 +137,8 @@ describe("compaction", () => {
     expect(texts(body(mock, 3), "assistant")).toEqual([]);
     const order = session.daemon.messages
       .slice(from)
-      .filter((m) => m["method"] === "item/started")
-      .map((m) => (m["params"] as { item: Item }).item.type);
+      .filter(isNotification("item/started"))
+      .map((m) => m.params.item.type);
     expect(order).toEqual(["contextCompaction", "userMessage", "agentMessage"]);
     expectWireValid(session);
   });

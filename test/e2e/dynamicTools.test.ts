@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Json } from "../helpers/daemon.js";
 import { evFunctionCall, evMessage, turn, type SseEvent } from "../helpers/mockResponses.js";
+import { isNotification, itemAs, type Params } from "../helpers/protocol.js";
 import { startSession, type Session } from "../helpers/session.js";
 
 let session: Session | undefined;
@@ -13,8 +14,9 @@ afterEach(async () => {
   session = undefined;
 });
 
-const DYNAMIC_TOOLS = [
-  { type: "function", name: "lookup_weather", description: "Look up the weather for a city.", inputSchema: { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false } },
+const WEATHER_SCHEMA = { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false };
+const DYNAMIC_TOOLS: NonNullable<Params<"thread/start">["dynamicTools"]> = [
+  { type: "function", name: "lookup_weather", description: "Look up the weather for a city.", inputSchema: WEATHER_SCHEMA },
   { type: "namespace", name: "crm", description: "CRM tools.", tools: [{ type: "function", name: "find_customer", description: "Find a customer.", inputSchema: { type: "object", properties: { q: { type: "string" } }, required: ["q"] } }] },
 ];
 
@@ -46,42 +48,41 @@ describe("item/tool/call (dynamic tools)", () => {
       ],
     });
     const s = session;
-    const { thread } = await s.result<{ thread: { id: string } }>("thread/start", { cwd: s.daemon.home.base, dynamicTools: DYNAMIC_TOOLS });
+    const { thread } = await s.result("thread/start", { cwd: s.daemon.home.base, dynamicTools: DYNAMIC_TOOLS });
     const from = s.daemon.messages.length;
-    const { turn: t } = await s.result<{ turn: { id: string } }>("turn/start", { threadId: thread.id, input: [{ type: "text", text: "weather?", text_elements: [] }] });
-    const answer = (req: Json, reply: Json) => {
-      const msg = { id: req["id"], ...reply };
-      s.sent.push(msg);
-      s.daemon.sendJson(msg);
-    };
-    const toolCall = (callId: string) => s.daemon.waitFor((m) => m["method"] === "item/tool/call" && "id" in m && (m["params"] as Json)["callId"] === callId, 30_000, from);
+    const { turn: t } = await s.result("turn/start", { threadId: thread.id, input: [{ type: "text", text: "weather?", text_elements: [] }] });
+    const toolCall = (callId: string) => s.serverRequest("item/tool/call", (p) => p.callId === callId, from);
 
     // A plain function: started item, the request, the answer, the completed item, the model's output.
     const weather = await toolCall("call_w");
-    expect(weather["params"]).toEqual({ threadId: thread.id, turnId: t.id, callId: "call_w", namespace: null, tool: "lookup_weather", arguments: { city: "Oslo" } });
-    const started = s.daemon.messages.findIndex((m) => m["method"] === "item/started" && ((m["params"] as Json)["item"] as Json)["id"] === "call_w");
+    expect(weather.params).toEqual({ threadId: thread.id, turnId: t.id, callId: "call_w", namespace: null, tool: "lookup_weather", arguments: { city: "Oslo" } });
+    const isStarted = isNotification("item/started", (p) => p.item.id === "call_w");
+    const started = s.daemon.messages.findIndex(isStarted);
     expect(started).toBeGreaterThanOrEqual(0);
     expect(started).toBeLessThan(s.daemon.messages.indexOf(weather));
-    expect(((s.daemon.messages[started]?.["params"] as Json)["item"] as Json)).toMatchObject({ type: "dynamicToolCall", tool: "lookup_weather", namespace: null, status: "inProgress", contentItems: null, success: null });
-    answer(weather, { result: { contentItems: [{ type: "inputText", text: "Sunny, 21C" }], success: true } });
-    const wDone = await s.notification("item/completed", (p) => (p["item"] as Json)["id"] === "call_w", from);
-    expect((wDone["params"] as Json)["item"]).toMatchObject({ type: "dynamicToolCall", status: "completed", success: true, contentItems: [{ type: "inputText", text: "Sunny, 21C" }], arguments: { city: "Oslo" } });
-    expect(typeof ((wDone["params"] as Json)["item"] as Json)["durationMs"]).toBe("number");
+    expect(s.daemon.messages.find(isStarted)?.params.item).toMatchObject({ type: "dynamicToolCall", tool: "lookup_weather", namespace: null, status: "inProgress", contentItems: null, success: null });
+    s.respond(weather, { contentItems: [{ type: "inputText", text: "Sunny, 21C" }], success: true });
+    const wDone = await s.notification("item/completed", (p) => p.item.id === "call_w", from);
+    expect(wDone.params.item).toMatchObject({ type: "dynamicToolCall", status: "completed", success: true, contentItems: [{ type: "inputText", text: "Sunny, 21C" }], arguments: { city: "Oslo" } });
+    expect(typeof itemAs(wDone.params.item, "dynamicToolCall").durationMs).toBe("number");
 
     // A namespaced function answered with an error: a failed item, and the model is told.
     const crm = await toolCall("call_c");
-    expect(crm["params"]).toMatchObject({ callId: "call_c", namespace: "crm", tool: "find_customer", arguments: { q: "Ann" } });
-    answer(crm, { error: { code: -32000, message: "backend down" } });
-    const cDone = await s.notification("item/completed", (p) => (p["item"] as Json)["id"] === "call_c", from);
-    expect((cDone["params"] as Json)["item"]).toMatchObject({ status: "failed", success: false, namespace: "crm", contentItems: [{ type: "inputText", text: "dynamic tool request failed" }] });
-    const done = await s.notification("turn/completed", (p) => (p["turn"] as Json)["id"] === t.id, from);
-    expect(((done["params"] as Json)["turn"] as Json)["status"]).toBe("completed");
+    expect(crm.params).toMatchObject({ callId: "call_c", namespace: "crm", tool: "find_customer", arguments: { q: "Ann" } });
+    // An error answer, which respond() (results only) does not send.
+    const failure: Json = { id: crm.id, error: { code: -32000, message: "backend down" } };
+    s.sent.push(failure);
+    s.daemon.sendJson(failure);
+    const cDone = await s.notification("item/completed", (p) => p.item.id === "call_c", from);
+    expect(cDone.params.item).toMatchObject({ status: "failed", success: false, namespace: "crm", contentItems: [{ type: "inputText", text: "dynamic tool request failed" }] });
+    const done = await s.notification("turn/completed", (p) => p.turn.id === t.id, from);
+    expect(done.params.turn.status).toBe("completed");
 
     expect(outputFor(s, "call_w")).toBe("Sunny, 21C");
     expect(outputFor(s, "call_c")).toBe("dynamic tool request failed");
     const offered = (s.mock.responsesRequests()[0]?.body?.["tools"] ?? []) as Json[];
     expect(offered.map((x) => x["name"])).toEqual(["exec_command", "write_stdin", "request_user_input", "apply_patch", "view_image", "lookup_weather", "crm"]);
-    expect(offered[5]).toEqual({ type: "function", name: "lookup_weather", description: "Look up the weather for a city.", strict: false, parameters: DYNAMIC_TOOLS[0]?.["inputSchema"] });
+    expect(offered[5]).toEqual({ type: "function", name: "lookup_weather", description: "Look up the weather for a city.", strict: false, parameters: WEATHER_SCHEMA });
     expect(offered[6]).toMatchObject({ type: "namespace", name: "crm", tools: [{ type: "function", name: "find_customer", strict: false }] });
     // No waiting flag and no serverRequest/resolved for these requests (as 0.169).
     expect(s.daemon.messages.slice(from).some((m) => m["method"] === "serverRequest/resolved")).toBe(false);
@@ -91,8 +92,8 @@ describe("item/tool/call (dynamic tools)", () => {
     await s.result("thread/unsubscribe", { threadId: thread.id });
     await s.result("thread/resume", { threadId: thread.id });
     const again = s.daemon.messages.length;
-    const { turn: t2 } = await s.result<{ turn: { id: string } }>("turn/start", { threadId: thread.id, input: [{ type: "text", text: "again", text_elements: [] }] });
-    await s.notification("turn/completed", (p) => (p["turn"] as Json)["id"] === t2.id, again);
+    const { turn: t2 } = await s.result("turn/start", { threadId: thread.id, input: [{ type: "text", text: "again", text_elements: [] }] });
+    await s.notification("turn/completed", (p) => p.turn.id === t2.id, again);
     const reoffered = ((s.mock.responsesRequests()[3]?.body?.["tools"] ?? []) as Json[]).map((x) => x["name"]);
     expect(reoffered).toContain("lookup_weather");
     expect(reoffered).toContain("crm");

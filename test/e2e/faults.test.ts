@@ -6,9 +6,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { mountTmpfs, tmpfsUnavailable, type Tmpfs } from "../../server/core/store/tmpfs.testutil.js";
-import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
+import { startDaemon, type RawDaemon } from "../helpers/daemon.js";
 import type { TempHome } from "../helpers/home.js";
 import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses } from "../helpers/mockResponses.js";
+import { isNotification, type Notification, type Thread, type Turn } from "../helpers/protocol.js";
 
 const config = (mock: MockResponses, sandboxMode = "read-only"): string => mockDaemonConfig(mock.baseUrl, { sandboxMode });
 
@@ -33,30 +34,27 @@ function tmpfsHome(size: string): { home: TempHome; fs: Tmpfs } {
   return { home, fs };
 }
 
-let nextId = 1;
-async function call<T = Json>(d: RawDaemon, method: string, params?: unknown): Promise<T> {
-  const r = await d.request(method, params, nextId++);
-  if (!("result" in r)) throw new Error(`${method}: ${JSON.stringify(r["error"])}`);
-  return r["result"] as T;
-}
-
 async function initialize(d: RawDaemon): Promise<void> {
-  await call(d, "initialize", { clientInfo: { name: "gatehouse-test", version: "0.0.1" }, capabilities: { experimentalApi: true } });
+  await d.result("initialize", { clientInfo: { name: "gatehouse-test", version: "0.0.1" }, capabilities: { experimentalApi: true } });
   d.sendJson({ method: "initialized" });
 }
 
-type WireTurn = { id: string; status: string; error: { message: string } | null; items: Array<{ type: string }> };
+/** The rollout file of a thread that is not ephemeral. */
+function rolloutOf(thread: Thread): string {
+  if (!thread.path) throw new Error(`thread ${thread.id} has no rollout path`);
+  return thread.path;
+}
 
 /** Starts a turn and waits for its turn/completed; returns it and the thread's warnings meanwhile. */
-async function runTurn(d: RawDaemon, threadId: string, text: string): Promise<{ turn: WireTurn; warnings: string[] }> {
+async function runTurn(d: RawDaemon, threadId: string, text: string): Promise<{ turn: Turn; warnings: string[] }> {
   const from = d.messages.length;
-  const started = await call<{ turn: { id: string } }>(d, "turn/start", { threadId, input: [{ type: "text", text }] });
-  const done = await d.waitFor((m) => m["method"] === "turn/completed" && (m["params"] as { turn: { id: string } }).turn.id === started.turn.id, 20_000, from);
+  const started = await d.result("turn/start", { threadId, input: [{ type: "text", text }] });
+  const done = await d.notification("turn/completed", (p) => p.turn.id === started.turn.id, { from, timeoutMs: 20_000 });
   const warnings = d.messages
     .slice(from)
-    .filter((m) => m["method"] === "warning" && (m["params"] as { threadId?: string }).threadId === threadId)
-    .map((m) => (m["params"] as { message: string }).message);
-  return { turn: (done["params"] as { turn: WireTurn }).turn, warnings };
+    .filter(isNotification("warning", (p) => p.threadId === threadId))
+    .map((m) => m.params.message);
+  return { turn: done.params.turn, warnings };
 }
 
 /** No NUL byte, every line a complete JSON object, the file ends with a newline. */
@@ -85,10 +83,11 @@ describe.runIf(noTmpfs === null)("a full disk (home on a 2 MiB tmpfs)", () => {
     // tmpfs gives space by the page, and a file's last page takes bytes while no page is free. The
     // thread's session_meta is padded (base instructions) to end on a page boundary, so that on a
     // full disk every write of the thread fails, not just those larger than the last page's rest.
-    const probe = await call<{ thread: { path: string } }>(d, "thread/start", { cwd: home.base, baseInstructions: "p" });
-    const pad = (fs.blockSize - (statSync(probe.thread.path).size % fs.blockSize)) % fs.blockSize;
-    const started = await call<{ thread: { id: string; path: string } }>(d, "thread/start", { cwd: home.base, baseInstructions: "p".repeat(1 + pad) });
-    const { id: threadId, path } = started.thread;
+    const probe = await d.result("thread/start", { cwd: home.base, baseInstructions: "p" });
+    const pad = (fs.blockSize - (statSync(rolloutOf(probe.thread)).size % fs.blockSize)) % fs.blockSize;
+    const started = await d.result("thread/start", { cwd: home.base, baseInstructions: "p".repeat(1 + pad) });
+    const threadId = started.thread.id;
+    const path = rolloutOf(started.thread);
     const metaSize = statSync(path).size;
     expect(metaSize % fs.blockSize).toBe(0);
 
@@ -134,7 +133,7 @@ describe.runIf(noTmpfs === null)("a full disk (home on a 2 MiB tmpfs)", () => {
     expect(input).not.toContain("TURN-TWO");
     expect(input.split("p".repeat(1 + pad)).length - 1).toBe(1);
 
-    const live = await call<{ thread: { turns: WireTurn[] } }>(d, "thread/read", { threadId, includeTurns: true });
+    const live = await d.result("thread/read", { threadId, includeTurns: true });
     expect(live.thread.turns.map((t) => t.status)).toEqual(["failed", "failed", "completed"]);
     expect(await d.stop()).toBe(0);
 
@@ -142,7 +141,7 @@ describe.runIf(noTmpfs === null)("a full disk (home on a 2 MiB tmpfs)", () => {
     const again = startDaemon({ home, config: config(mock) });
     cleanups.push(() => again.stop().then(() => undefined));
     await initialize(again);
-    const reread = await call<{ thread: { turns: WireTurn[] } }>(again, "thread/read", { threadId, includeTurns: true });
+    const reread = await again.result("thread/read", { threadId, includeTurns: true });
     expect(reread.thread.turns.map((t) => t.status)).toEqual(["failed", "completed"]);
     expect(reread.thread.turns[1]?.items.map((i) => i.type)).toEqual(["userMessage", "agentMessage"]);
   });
@@ -153,7 +152,7 @@ describe.runIf(noTmpfs === null)("a full disk (home on a 2 MiB tmpfs)", () => {
     const { home, fs } = tmpfsHome("2m");
     const d = startDaemon({ home, config: config(mock) });
     await initialize(d);
-    const { thread } = await call<{ thread: { id: string } }>(d, "thread/start", { cwd: home.base });
+    const { thread } = await d.result("thread/start", { cwd: home.base });
     fs.fill("filler", 0);
     // Larger than any page's rest: the user message cannot be written whatever the file's size.
     const failed = await runTurn(d, thread.id, `x${"y".repeat(3 * fs.blockSize)}`);
@@ -179,8 +178,8 @@ function processesWith(needle: string): number[] {
   return found;
 }
 
-function commandStarted(d: RawDaemon): Promise<Json> {
-  return d.waitFor((m) => m["method"] === "item/started" && (m["params"] as { item: { type: string } }).item.type === "commandExecution", 20_000);
+function commandStarted(d: RawDaemon): Promise<Notification<"item/started">> {
+  return d.notification("item/started", (p) => p.item.type === "commandExecution", { timeoutMs: 20_000 });
 }
 
 describe("SIGTERM / SIGINT on stdio", () => {
@@ -192,8 +191,8 @@ describe("SIGTERM / SIGINT on stdio", () => {
     const d = startDaemon({ config: config(mock) });
     const home = d.home;
     await initialize(d);
-    const { thread } = await call<{ thread: { id: string } }>(d, "thread/start", { cwd: home.base });
-    const started = await call<{ turn: { id: string } }>(d, "turn/start", { threadId: thread.id, input: [{ type: "text", text: "sleep" }] });
+    const { thread } = await d.result("thread/start", { cwd: home.base });
+    const started = await d.result("turn/start", { threadId: thread.id, input: [{ type: "text", text: "sleep" }] });
     await commandStarted(d);
     let pids: number[] = [];
     for (let i = 0; i < 200 && pids.length === 0; i++) {
@@ -205,8 +204,8 @@ describe("SIGTERM / SIGINT on stdio", () => {
     d.child.kill("SIGTERM");
     expect(await d.exited).toBe(0);
     expect(processesWith(`sleep\0${marker}`)).toEqual([]);
-    const completed = d.messages.find((m) => m["method"] === "turn/completed");
-    expect((completed?.["params"] as { turn: WireTurn } | undefined)?.turn.status).toBe("interrupted");
+    const completed = d.messages.find(isNotification("turn/completed"));
+    expect(completed?.params.turn.status).toBe("interrupted");
     expect(d.stderr()).not.toContain("Unhandled");
 
     const again = startDaemon({ home, config: config(mock) });
@@ -215,7 +214,7 @@ describe("SIGTERM / SIGINT on stdio", () => {
       home.cleanup();
     });
     await initialize(again);
-    const reread = await call<{ thread: { turns: WireTurn[] } }>(again, "thread/read", { threadId: thread.id, includeTurns: true });
+    const reread = await again.result("thread/read", { threadId: thread.id, includeTurns: true });
     expect(reread.thread.turns.map((t) => [t.id, t.status])).toEqual([[started.turn.id, "interrupted"]]);
   });
 
@@ -250,10 +249,10 @@ describe("SIGTERM / SIGINT on stdio", () => {
     const d = startDaemon({ config: config(mock, "danger-full-access") });
     cleanups.push(() => d.stop({ killed: "the second signal ends this daemon on purpose" }).then(() => undefined));
     await initialize(d);
-    const { thread } = await call<{ thread: { id: string } }>(d, "thread/start", { cwd: d.home.base });
+    const { thread } = await d.result("thread/start", { cwd: d.home.base });
     execFileSync("fsfreeze", ["-f", mnt]);
     frozen = true;
-    await call(d, "turn/start", { threadId: thread.id, input: [{ type: "text", text: "write" }] });
+    await d.result("turn/start", { threadId: thread.id, input: [{ type: "text", text: "write" }] });
     await commandStarted(d);
     // Wait until the command is blocked in the kernel (state D), where no signal reaches it.
     let stuck = false;

@@ -11,6 +11,7 @@ import WebSocket from "ws";
 import { spawnListening, startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { REF_DIR } from "../helpers/globalSetup.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
+import { asResponse, errorOf, isNotification, resultOf, type Method, type ParamsArg, type Response, type Result, type RpcErrorBody } from "../helpers/protocol.js";
 import { wireCheckTraffic } from "../helpers/wireCheck.js";
 
 const REF_SCHEMA = join(REF_DIR, "0.169.0/schema-json");
@@ -30,23 +31,19 @@ afterEach(async () => {
 });
 
 let nextId = 1;
-async function call(method: string, params?: unknown): Promise<Json> {
-  const d = daemon as RawDaemon;
+async function call<M extends Method>(method: M, ...[params]: ParamsArg<M>): Promise<Response<M>> {
+  if (!daemon) throw new Error("no daemon started");
   const id = nextId++;
   const msg = params === undefined ? { id, method } : { id, method, params };
   sent.push(msg);
-  d.sendJson(msg);
-  return d.response(id);
+  daemon.sendJson(msg);
+  return asResponse(method, await daemon.response(id));
 }
-async function ok(method: string, params?: unknown): Promise<Record<string, unknown>> {
-  const r = await call(method, params);
-  if (!("result" in r)) throw new Error(`${method} failed: ${JSON.stringify(r)}`);
-  return r["result"] as Record<string, unknown>;
+async function ok<M extends Method>(method: M, ...params: ParamsArg<M>): Promise<Result<M>> {
+  return resultOf(method, await call(method, ...params));
 }
-async function fail(method: string, params?: unknown): Promise<{ code: number; message: string; data?: Record<string, unknown> }> {
-  const r = await call(method, params);
-  if (!("error" in r)) throw new Error(`${method} succeeded: ${JSON.stringify(r)}`);
-  return r["error"] as { code: number; message: string; data?: Record<string, unknown> };
+async function fail<M extends Method>(method: M, ...params: ParamsArg<M>): Promise<RpcErrorBody> {
+  return errorOf(await call(method, ...params));
 }
 async function start(config?: string): Promise<RawDaemon> {
   daemon = startDaemon(config === undefined ? {} : { config });
@@ -81,7 +78,7 @@ describe("fs/* success shapes (validated against 0.169's schema)", () => {
     expect(statSync(join(dir, "c1/c2/c3")).isDirectory()).toBe(true);
     const meta = await ok("fs/getMetadata", { path: join(dir, "link") });
     expect(meta).toMatchObject({ isDirectory: false, isFile: true, isSymlink: true });
-    expect(meta["modifiedAtMs"]).toBe(Math.floor(statSync(join(dir, "a.txt")).mtimeMs));
+    expect(meta.modifiedAtMs).toBe(Math.floor(statSync(join(dir, "a.txt")).mtimeMs));
     expect(await ok("fs/readDirectory", { path: dir })).toEqual({
       entries: [
         { fileName: "a.txt", isDirectory: false, isFile: true },
@@ -161,7 +158,7 @@ describe("fs/* errors and edge cases", () => {
   it("a missing file: 0.169 -32603 'No such file or directory (os error 2)' without the path; here the same text plus the path", async () => {
     await start();
     const missing = join(dir, "missing");
-    for (const method of ["fs/readFile", "fs/getMetadata", "fs/readDirectory"]) {
+    for (const method of ["fs/readFile", "fs/getMetadata", "fs/readDirectory"] as const) {
       const e = await fail(method, { path: missing });
       expect(e).toMatchObject({ code: -32603, message: `No such file or directory (os error 2): ${missing}`, data: { path: missing, errno: "ENOENT" } });
     }
@@ -207,7 +204,8 @@ describe("fs/* errors and edge cases", () => {
     expect(e.message).toMatch(/^file is too large to read: limit is \d+ bytes; /);
     expect(e.message).toContain(`${huge} is ${600 * 1024 * 1024} bytes`);
     expect(e.data).toMatchObject({ path: huge, size: 600 * 1024 * 1024 });
-    expect(Number(e.data?.["limit"])).toBeLessThanOrEqual(512 * 1024 * 1024);
+    const limit = typeof e.data === "object" && e.data !== null && "limit" in e.data ? e.data.limit : undefined;
+    expect(Number(limit)).toBeLessThanOrEqual(512 * 1024 * 1024);
   });
 
   it("paths through symlinks: reads follow them, writes go through to the target and keep the link, remove takes the link only", async () => {
@@ -289,14 +287,13 @@ describe("fs/* errors and edge cases", () => {
 });
 
 describe("fs/watch", () => {
-  type Changed = { watchId: string; changedPaths: string[] };
   /** Waits until `want` paths have all been reported for `watchId` (in one or several fs/changed). */
   async function expectChanged(d: RawDaemon, watchId: string, want: string[], from: number): Promise<void> {
     const seen = new Set<string>();
+    const isChanged = isNotification("fs/changed");
     await d.waitFor((m) => {
-      if (m["method"] !== "fs/changed") return false;
-      const p = m["params"] as Changed;
-      if (p.watchId === watchId) for (const x of p.changedPaths) seen.add(x);
+      if (!isChanged(m)) return false;
+      if (m.params.watchId === watchId) for (const x of m.params.changedPaths) seen.add(x);
       return want.every((w) => seen.has(w));
     }, 10_000, from);
   }
@@ -336,8 +333,8 @@ describe("fs/watch", () => {
     writeFileSync(join(dir, "later/deeper"), "appeared");
     await expectChanged(d, "missing", [join(dir, "later/deeper")], from);
     // Only the watched path is reported for a file watch.
-    const fileEvents = d.messages.filter((m) => m["method"] === "fs/changed" && (m["params"] as Changed).watchId === "file");
-    for (const m of fileEvents) expect((m["params"] as Changed).changedPaths).toEqual([join(dir, "f.txt")]);
+    const fileEvents = d.messages.filter(isNotification("fs/changed", (p) => p.watchId === "file"));
+    for (const m of fileEvents) expect(m.params.changedPaths).toEqual([join(dir, "f.txt")]);
   });
 
   it("coalesces a burst without dropping anything", async () => {
@@ -347,11 +344,11 @@ describe("fs/watch", () => {
     const names = Array.from({ length: 200 }, (_, i) => join(dir, `burst-${String(i).padStart(3, "0")}`));
     for (const n of names) writeFileSync(n, "x");
     await expectChanged(d, "burst", names, from);
-    const batches = d.messages.slice(from).filter((m) => m["method"] === "fs/changed");
+    const batches = d.messages.slice(from).filter(isNotification("fs/changed"));
     // 200 creations arrive in far fewer notifications than events, each sorted and without duplicates.
     expect(batches.length).toBeLessThan(names.length);
     for (const b of batches) {
-      const paths = (b["params"] as Changed).changedPaths;
+      const paths = b.params.changedPaths;
       expect(paths).toEqual([...new Set(paths)].sort());
     }
   });
@@ -380,7 +377,7 @@ describe("fs/watch", () => {
     // after its first event, so a notification for "u" would have been sent before the sentinel's.
     writeFileSync(join(dir, "flush"), "x");
     await expectChanged(d, "sentinel", [join(dir, "flush")], from);
-    expect(d.messages.slice(from).some((m) => m["method"] === "fs/changed" && (m["params"] as Changed).watchId === "u")).toBe(false);
+    expect(d.messages.slice(from).some(isNotification("fs/changed", (p) => p.watchId === "u"))).toBe(false);
   });
 });
 
@@ -482,7 +479,7 @@ extends = "nonexistent"
 `;
 
   it("lists built-ins first, then config profiles by id; an unresolvable profile is not allowed; pages by offset", async () => {
-    await start(PROFILES);
+    const d = await start(PROFILES);
     expect(await ok("permissionProfile/list", {})).toEqual({
       data: [
         { id: ":read-only", description: null, allowed: true },
@@ -499,7 +496,7 @@ extends = "nonexistent"
     expect(await fail("permissionProfile/list", { cursor: "99" })).toEqual({ code: -32600, message: "cursor 99 exceeds total permission profiles 6" });
     expect(await fail("permissionProfile/list", { cursor: "-1" })).toEqual({ code: -32600, message: "invalid cursor: -1" });
     expect(await ok("windowsSandbox/readiness")).toEqual({ status: "notConfigured" });
-    checkWire(daemon as RawDaemon);
+    checkWire(d);
   });
 
   it("refuses a config profile that takes a built-in name", async () => {

@@ -8,9 +8,10 @@
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startDaemon, type Json } from "../helpers/daemon.js";
+import { startDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn } from "../helpers/mockResponses.js";
+import { isNotification, isServerRequest } from "../helpers/protocol.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -19,7 +20,6 @@ afterEach(async () => {
 
 const exec = (callId: string, cmd: string) => evFunctionCall(callId, "exec_command", { cmd });
 const say = (text: string) => turn(evMessage(`m_${text}`, text));
-const itemOf = (m: Json) => (m["params"] as Json)["item"] as Json;
 /** The system's cat, resolved as the daemon's PATH finds it (outside every writable root here). */
 const CAT = "/usr/bin/cat";
 
@@ -67,22 +67,20 @@ describe("known-safe commands on the real daemon (untrusted, workspace-write)", 
       home.cleanup();
     });
     await d.initialize();
-    const started = await d.request("thread/start", { cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" });
-    const threadId = ((started["result"] as Json)["thread"] as Json)["id"] as string;
+    const threadId = (await d.result("thread/start", { cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" })).thread.id;
     const asked: string[] = [];
     const runTurn = async (expectAsked: string[], onThread = threadId): Promise<void> => {
       const from = d.messages.length;
-      const r = await d.request("turn/start", { threadId: onThread, input: [{ type: "text", text: "go" }] });
-      const turnId = ((r["result"] as Json)["turn"] as Json)["id"] as string;
+      const turnId = (await d.result("turn/start", { threadId: onThread, input: [{ type: "text", text: "go" }] })).turn.id;
       for (const itemId of expectAsked) {
-        const req = await d.waitFor((m) => m["method"] === "item/commandExecution/requestApproval" && "id" in m && (m["params"] as Json)["itemId"] === itemId, 15_000, from);
+        const req = await d.serverRequest("item/commandExecution/requestApproval", (p) => p.itemId === itemId, { from, timeoutMs: 15_000 });
         asked.push(itemId);
-        d.sendJson({ id: req["id"] as number, result: { decision: "decline" } });
+        d.respond(req, { decision: "decline" });
       }
-      await d.waitFor((m) => m["method"] === "turn/completed" && ((m["params"] as Json)["turn"] as Json)["id"] === turnId, 15_000, from);
+      await d.notification("turn/completed", (p) => p.turn.id === turnId, { from, timeoutMs: 15_000 });
     };
-    const requested = () => d.messages.filter((m) => m["method"] === "item/commandExecution/requestApproval" && "id" in m).map((m) => (m["params"] as Json)["itemId"]);
-    const completed = (itemId: string) => d.messages.map((m) => (m["method"] === "item/completed" ? itemOf(m) : null)).find((i) => i?.["id"] === itemId);
+    const requested = () => d.messages.filter(isServerRequest("item/commandExecution/requestApproval")).map((m) => m.params.itemId);
+    const completed = (itemId: string) => d.messages.find(isNotification("item/completed", (p) => p.item.id === itemId))?.params.item;
 
     await runTurn(["sortO", "git", "fdX", "copy", "uniqOut", "treeO", "fileC", "gitGrepO", "sortCompress"]);
     expect(completed("safe")).toMatchObject({ status: "completed", exitCode: 0, aggregatedOutput: "b\na\n" });
@@ -91,20 +89,20 @@ describe("known-safe commands on the real daemon (untrusted, workspace-write)", 
     for (const f of ["out.txt", "tree.txt", "magic.mgc"]) expect(existsSync(join(cwd, f))).toBe(false);
 
     // The switch is read for each command: no restart.
-    await d.request("config/value/write", { keyPath: "known_safe_commands", value: false, mergeStrategy: "replace" });
+    await d.result("config/value/write", { keyPath: "known_safe_commands", value: false, mergeStrategy: "replace" });
     await runTurn(["off"]);
 
     // Back on, with the commands' PATH leading into the workspace: the absolute system path still runs.
-    await d.request("config/value/write", { keyPath: "known_safe_commands", value: true, mergeStrategy: "replace" });
-    await d.request("config/value/write", { keyPath: "shell_environment_policy.set", value: { PATH: `${join(cwd, "bin")}:/usr/bin:/bin` }, mergeStrategy: "replace" });
+    await d.result("config/value/write", { keyPath: "known_safe_commands", value: true, mergeStrategy: "replace" });
+    await d.result("config/value/write", { keyPath: "shell_environment_policy.set", value: { PATH: `${join(cwd, "bin")}:/usr/bin:/bin` }, mergeStrategy: "replace" });
     await runTurn(["onPath"]);
     expect(completed("absolute")).toMatchObject({ status: "completed", exitCode: 0, aggregatedOutput: "b\na\n" });
 
     // Under danger-full-access (as root here, the harm is real): setting the host name or the clock is asked.
-    await d.request("config/value/write", { keyPath: "shell_environment_policy.set", value: {}, mergeStrategy: "replace" });
-    const full = await d.request("thread/start", { cwd, approvalPolicy: "untrusted", sandbox: "danger-full-access" });
+    await d.result("config/value/write", { keyPath: "shell_environment_policy.set", value: {}, mergeStrategy: "replace" });
+    const full = await d.result("thread/start", { cwd, approvalPolicy: "untrusted", sandbox: "danger-full-access" });
     const hostBefore = readFileSync("/proc/sys/kernel/hostname", "utf8");
-    await runTurn(["hostnameSet", "dateSet"], ((full["result"] as Json)["thread"] as Json)["id"] as string);
+    await runTurn(["hostnameSet", "dateSet"], full.thread.id);
     expect(readFileSync("/proc/sys/kernel/hostname", "utf8")).toBe(hostBefore);
     expect(completed("dateRead")).toMatchObject({ status: "completed", exitCode: 0 });
 

@@ -5,7 +5,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
+import { startDaemon, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn } from "../helpers/mockResponses.js";
 
@@ -27,11 +27,9 @@ async function runTurnWith(args: string[], env: NodeJS.ProcessEnv): Promise<stri
     home.cleanup();
   });
   await d.initialize();
-  const started = await d.request("thread/start", { cwd });
-  const threadId = ((started["result"] as Json)["thread"] as Json)["id"] as string;
-  const r = await d.request("turn/start", { threadId, input: [{ type: "text", text: "go" }] });
-  const turnId = ((r["result"] as Json)["turn"] as Json)["id"] as string;
-  await d.waitFor((m) => m["method"] === "turn/completed" && ((m["params"] as Json)["turn"] as Json)["id"] === turnId, 30_000);
+  const threadId = (await d.result("thread/start", { cwd })).thread.id;
+  const turnId = (await d.result("turn/start", { threadId, input: [{ type: "text", text: "go" }] })).turn.id;
+  await d.notification("turn/completed", (p) => p.turn.id === turnId, { timeoutMs: 30_000 });
   await d.stop();
   return d.stderr();
 }

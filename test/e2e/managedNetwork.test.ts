@@ -10,9 +10,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
+import { startDaemon, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
 import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses } from "../helpers/mockResponses.js";
+import { isNotification, isServerRequest, itemAs, type Item, type NamedApprovalPolicy, type ServerRequestParams, type ServerRequestResult } from "../helpers/protocol.js";
 import { makeBareRepo, makePipIndex, startUpstream } from "../helpers/upstreams.js";
 
 const hasBwrap = existsSync("/usr/bin/bwrap");
@@ -39,11 +40,12 @@ function newHome(prefix: string): TempHome {
   return home;
 }
 
-const itemOf = (m: Json) => (m["params"] as Json)["item"] as Json;
+type Prompt = ServerRequestParams<"item/commandExecution/requestApproval">;
+type Answer = ServerRequestResult<"item/commandExecution/requestApproval">;
 const exec = (callId: string, cmd: string) => turn(evFunctionCall(callId, "exec_command", { cmd, yield_time_ms: 20_000 }));
 const curl = (url: string) => `curl -sS --max-time 20 ${url}`;
 
-function config(mockUrl: string, o: { policy?: string; allowLocal?: boolean; domains?: Record<string, string> } = {}): string {
+function config(mockUrl: string, o: { policy?: NamedApprovalPolicy; allowLocal?: boolean; domains?: Record<string, string> } = {}): string {
   const domains = Object.entries(o.domains ?? {})
     .map(([k, v]) => `"${k}" = "${v}"`)
     .join(", ");
@@ -61,9 +63,9 @@ interface Net {
   readonly home: TempHome;
   readonly cwd: string;
   /** Runs one turn; each prompt is answered by `answer(host, port, params)` (host null: not a network prompt); returns the prompts' params. */
-  runTurn(answer?: (host: string | null, port: number, params: Json) => unknown): Promise<Json[]>;
+  runTurn(answer?: (host: string | null, port: number, params: Prompt) => Answer): Promise<Prompt[]>;
   /** The command item as completed. */
-  completed(itemId: string): Json;
+  completed(itemId: string): Item<"commandExecution">;
 }
 
 async function start(mock: MockResponses, home: TempHome, o: Parameters<typeof config>[1] = {}, requirements = true, env: NodeJS.ProcessEnv = {}): Promise<Net> {
@@ -76,36 +78,33 @@ async function start(mock: MockResponses, home: TempHome, o: Parameters<typeof c
     await d.stop();
   });
   await d.initialize();
-  const started = await d.request("thread/start", { cwd, approvalPolicy: o.policy ?? "on-request", sandbox: "workspace-write" });
-  const threadId = ((started["result"] as Json)["thread"] as Json)["id"] as string;
+  const threadId = (await d.result("thread/start", { cwd, approvalPolicy: o.policy ?? "on-request", sandbox: "workspace-write" })).thread.id;
   return {
     d,
     home,
     cwd,
     async runTurn(answer = () => ({ decision: "decline" })) {
       const from = d.messages.length;
-      const prompts: Json[] = [];
-      const r = await d.request("turn/start", { threadId, input: [{ type: "text", text: "go" }] });
-      const turnId = ((r["result"] as Json)["turn"] as Json)["id"] as string;
-      const isEnd = (m: Json): boolean => m["method"] === "turn/completed" && ((m["params"] as Json)["turn"] as Json)["id"] === turnId;
-      const isPrompt = (m: Json): boolean => m["method"] === "item/commandExecution/requestApproval" && "id" in m;
+      const prompts: Prompt[] = [];
+      const turnId = (await d.result("turn/start", { threadId, input: [{ type: "text", text: "go" }] })).turn.id;
+      const isEnd = isNotification("turn/completed", (p) => p.turn.id === turnId);
+      const isPrompt = isServerRequest("item/commandExecution/requestApproval");
       // Answer prompts as they come, until the turn completes.
       for (let seen = from; ; ) {
         const next = await d.waitFor((m) => isEnd(m) || isPrompt(m), 60_000, seen);
-        if (isEnd(next)) break;
+        if (!isPrompt(next)) break;
         seen = d.messages.indexOf(next) + 1;
-        const p = next["params"] as Json;
+        const p = next.params;
         prompts.push(p);
-        const ctx = p["networkApprovalContext"] as Json | null;
-        const port = Number(String(p["itemId"]).split("#")[4]);
-        d.sendJson({ id: next["id"] as number, result: answer(ctx ? String(ctx["host"]) : null, port, p) });
+        const port = Number(p.itemId.split("#")[4]);
+        d.respond(next, answer(p.networkApprovalContext?.host ?? null, port, p));
       }
       return prompts;
     },
     completed: (itemId) => {
-      const m = d.messages.find((x) => x["method"] === "item/completed" && itemOf(x)["id"] === itemId);
+      const m = d.messages.find(isNotification("item/completed", (p) => p.item.id === itemId));
       if (!m) throw new Error(`no item/completed for ${itemId}`);
-      return itemOf(m);
+      return itemAs(m.params.item, "commandExecution");
     },
   };
 }
@@ -151,7 +150,7 @@ describe.runIf(hasBwrap && hasCurl)("managed networking (real daemon, real bubbl
     cleanups.push(() => mock.close());
     let net = await start(mock, home, { domains: { "127.0.0.4": "allow", "127.0.0.5": "deny" } });
 
-    const answers: Record<string, unknown[]> = {
+    const answers: Record<string, Answer[]> = {
       [`127.0.0.2:${asked.port}`]: [{ decision: "acceptForSession" }],
       [`127.0.0.2:${askedOtherPort.port}`]: [{ decision: "decline" }],
       [`127.0.0.3:${shared.port}`]: [{ decision: "accept" }, { decision: { applyNetworkPolicyAmendment: { network_policy_amendment: { host: "127.0.0.3", action: "allow" } } } }],
@@ -161,14 +160,14 @@ describe.runIf(hasBwrap && hasCurl)("managed networking (real daemon, real bubbl
     // Exactly these prompts, in this order: the allow and deny lists ask nothing, the session cache
     // covers the second request to 127.0.0.2 on the same port, another port asks again, three
     // concurrent requests share one prompt, and an `accept` (once) is asked again next time.
-    expect(prompts.map((p) => (p["networkApprovalContext"] as Json)["host"] + ":" + String(p["itemId"]).split("#")[4])).toEqual([
+    expect(prompts.map((p) => `${p.networkApprovalContext?.host}:${p.itemId.split("#")[4]}`)).toEqual([
       `127.0.0.2:${asked.port}`,
       `127.0.0.2:${askedOtherPort.port}`,
       `127.0.0.3:${shared.port}`,
       `127.0.0.3:${shared.port}`,
     ]);
     // 0.169's shape, field for field (observed on 0.169.0 with this configuration).
-    const first = prompts[0] as Json;
+    const [first] = prompts;
     expect(first).toMatchObject({
       kind: "command",
       environmentId: "local",
@@ -180,12 +179,12 @@ describe.runIf(hasBwrap && hasCurl)("managed networking (real daemon, real bubbl
       ],
       availableDecisions: ["accept", "acceptForSession", { applyNetworkPolicyAmendment: { network_policy_amendment: { host: "127.0.0.2", action: "allow" } } }, "cancel"],
     });
-    expect(String(first["itemId"])).toMatch(new RegExp(`^network#local#http#127\\.0\\.0\\.2#${asked.port}#[0-9a-f-]{36}$`));
+    expect(first?.itemId).toMatch(new RegExp(`^network#local#http#127\\.0\\.0\\.2#${asked.port}#[0-9a-f-]{36}$`));
     expect(first).not.toHaveProperty("command");
 
     expect(net.completed("allow")).toMatchObject({ status: "completed", exitCode: 0, aggregatedOutput: expect.stringContaining("hello from 127.0.0.4") });
-    expect(net.completed("deny")["aggregatedOutput"]).toContain("403 blocked-by-denylist");
-    expect(net.completed("deny")["aggregatedOutput"]).toContain('Network access to "127.0.0.5" was blocked: domain is explicitly denied by policy.');
+    expect(net.completed("deny").aggregatedOutput).toContain("403 blocked-by-denylist");
+    expect(net.completed("deny").aggregatedOutput).toContain('Network access to "127.0.0.5" was blocked: domain is explicitly denied by policy.');
     expect(denied.requests).toEqual([]);
     expect(net.completed("ask")).toMatchObject({ status: "completed", aggregatedOutput: expect.stringContaining("hello from 127.0.0.2") });
     // Declined: the command that asked ends as 0.169 ends it, and the other port saw nothing.
@@ -195,12 +194,12 @@ describe.runIf(hasBwrap && hasCurl)("managed networking (real daemon, real bubbl
     expect(shared.requests.filter((r) => r.startsWith("GET /together-")).sort()).toEqual(["GET /together-1", "GET /together-2", "GET /together-3"]);
     expect(net.completed("again")).toMatchObject({ status: "completed" });
     // A tool that ignores the proxy variables has no route out.
-    expect(net.completed("bypass")["aggregatedOutput"]).toMatch(/rc=(7|28)/);
+    expect(net.completed("bypass").aggregatedOutput).toMatch(/rc=(7|28)/);
     expect(allowed.requests).not.toContain("GET /bypass");
     // The sandbox's report names the way out rather than saying the network is off.
     expect(net.completed("bypassFails")).toMatchObject({ status: "failed", aggregatedOutput: expect.stringContaining("only the managed proxy is reachable") });
     // Node's fetch through undici's EnvHttpProxyAgent works; Node 20's own fetch ignores the proxy variables and fails closed.
-    expect(net.completed("undici")["aggregatedOutput"]).toContain("undici: hello from 127.0.0.4");
+    expect(net.completed("undici").aggregatedOutput).toContain("undici: hello from 127.0.0.4");
     expect(net.completed("nodeFetch")).toMatchObject({ status: "failed" });
     expect(allowed.requests).not.toContain("GET /fetch");
     expect(net.completed("git")).toMatchObject({ status: "completed", aggregatedOutput: expect.stringContaining(`${head}\tHEAD`) });
@@ -233,19 +232,19 @@ describe.runIf(hasBwrap && hasCurl)("managed networking (real daemon, real bubbl
     cleanups.push(() => mock.close());
     const strict = await start(mock, home, { allowLocal: false });
     expect(await strict.runTurn()).toEqual([]);
-    expect(strict.completed("byName")["aggregatedOutput"]).toContain("403 blocked-by-policy");
-    expect(strict.completed("byName")["aggregatedOutput"]).toContain('Network access to "localhost" was blocked: local/private network addresses are blocked by the sandbox policy.');
-    expect(strict.completed("literal")["aggregatedOutput"]).toContain("403");
+    expect(strict.completed("byName").aggregatedOutput).toContain("403 blocked-by-policy");
+    expect(strict.completed("byName").aggregatedOutput).toContain('Network access to "localhost" was blocked: local/private network addresses are blocked by the sandbox policy.');
+    expect(strict.completed("literal").aggregatedOutput).toContain("403");
     await strict.d.stop();
 
     const never = await start(mock, newHome("gatehouse-net-never"), { policy: "never" });
     expect(await never.runTurn()).toEqual([]);
-    expect(never.completed("never")["aggregatedOutput"]).toContain('Network access to "127.0.0.2" was blocked by policy.');
+    expect(never.completed("never").aggregatedOutput).toContain('Network access to "127.0.0.2" was blocked by policy.');
     await never.d.stop();
 
     const noReq = await start(mock, newHome("gatehouse-net-noreq"), {}, false);
     expect(await noReq.runTurn()).toEqual([]);
-    expect(noReq.completed("noRequirements")["aggregatedOutput"]).toContain('Network access to "127.0.0.2" was blocked');
+    expect(noReq.completed("noRequirements").aggregatedOutput).toContain('Network access to "127.0.0.2" was blocked');
     expect(local.requests).toEqual([]);
   });
 
@@ -259,8 +258,8 @@ describe.runIf(hasBwrap && hasCurl)("managed networking (real daemon, real bubbl
     cleanups.push(() => mock.close());
     // The daemon's own environment has a proxy: an escalated command must not be pointed at ours, nor keep that one.
     const net = await start(mock, home, {}, true, { HTTP_PROXY: "http://127.0.0.9:9", https_proxy: "http://127.0.0.9:9" });
-    const prompts = await net.runTurn((host, _port, p) => (host === null ? { decision: p["itemId"] === "esc" ? "accept" : "decline" } : { decision: host === "127.0.0.6" ? "decline" : "accept" }));
-    expect(prompts.map((p) => (p["networkApprovalContext"] as Json | null)?.["host"] ?? p["itemId"])).toEqual(["127.0.0.6", "127.0.0.7", "esc"]);
+    const prompts = await net.runTurn((host, _port, p) => (host === null ? { decision: p.itemId === "esc" ? "accept" : "decline" } : { decision: host === "127.0.0.6" ? "decline" : "accept" }));
+    expect(prompts.map((p) => p.networkApprovalContext?.host ?? p.itemId)).toEqual(["127.0.0.6", "127.0.0.7", "esc"]);
     expect(net.completed("cmdA")).toMatchObject({ status: "failed", exitCode: -1, aggregatedOutput: expect.stringMatching(/rejected by user$/) });
     expect(net.completed("cmdB")).toMatchObject({ status: "completed", aggregatedOutput: expect.stringContaining("hello from 127.0.0.7") });
     expect(a.requests).toEqual([]);

@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 import { evCustomToolCall, evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
+import { isNotification, itemAs, statusOf, type NamedApprovalPolicy, type Notification, type ThreadItem } from "../helpers/protocol.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -28,10 +29,10 @@ interface Setup {
   cwd: string;
   threadId: string;
   startTurn(text?: string): Promise<string>;
-  turnCompleted(turnId: string): Promise<Json>;
+  turnCompleted(turnId: string): Promise<Notification<"turn/completed">>;
 }
 
-async function setup(script: ScriptEntry[], opts: { model?: string; policy?: string } = {}): Promise<Setup> {
+async function setup(script: ScriptEntry[], opts: { model?: string; policy?: NamedApprovalPolicy } = {}): Promise<Setup> {
   const home = tempHome("gatehouse-parallel");
   const mock = await startMockResponses({ script });
   const cwd = join(home.base, "cwd");
@@ -44,28 +45,31 @@ async function setup(script: ScriptEntry[], opts: { model?: string; policy?: str
     home.cleanup();
   });
   await d.initialize();
-  const started = await d.request("thread/start", { cwd, approvalPolicy: policy, sandbox: "workspace-write" });
-  if (!("result" in started)) throw new Error(`thread/start failed: ${JSON.stringify(started)}`);
-  const threadId = (started["result"] as { thread: { id: string } }).thread.id;
+  const threadId = (await d.result("thread/start", { cwd, approvalPolicy: policy, sandbox: "workspace-write" })).thread.id;
   return {
     d,
     mock,
     cwd,
     threadId,
     async startTurn(text = "go") {
-      const r = await d.request("turn/start", { threadId, input: [{ type: "text", text }] });
-      return (r["result"] as { turn: { id: string } }).turn.id;
+      return (await d.result("turn/start", { threadId, input: [{ type: "text", text }] })).turn.id;
     },
-    turnCompleted: (turnId) => d.waitFor((m) => m["method"] === "turn/completed" && ((m["params"] as Json)["turn"] as Json)["id"] === turnId, 30_000),
+    turnCompleted: (turnId) => d.notification("turn/completed", (p) => p.turn.id === turnId, { timeoutMs: 30_000 }),
   };
 }
 
-const itemOf = (m: Json) => (m["params"] as Json)["item"] as Json;
-const itemEvents = (d: RawDaemon, method: string, id: string) => d.messages.filter((m) => m["method"] === method && !("id" in m) && itemOf(m)["id"] === id);
-const completedItem = (d: RawDaemon, id: string) => {
+const itemEvents = (d: RawDaemon, method: "item/started" | "item/completed", id: string) => d.messages.filter(isNotification(method, (p) => p.item.id === id));
+const completedItem = (d: RawDaemon, id: string): ThreadItem => {
   const done = itemEvents(d, "item/completed", id);
   expect(done).toHaveLength(1);
-  return itemOf(done[0] as Json);
+  const [only] = done;
+  if (!only) throw new Error(`no item/completed for ${id}`);
+  return only.params.item;
+};
+/** A time the item must have recorded. */
+const ms = (at: number | null | undefined): number => {
+  if (typeof at !== "number") throw new Error("the item has no recorded time");
+  return at;
 };
 
 /** The call items and outputs of a request's input, in order: `fc:<id>` and `out:<id>`. */
@@ -87,17 +91,17 @@ describe("parallel tool calls", () => {
     const s = await setup([turn(call("a", "sleep 1; echo a"), call("b", "sleep 1; echo b")), say("done")], { model });
     const turnId = await s.startTurn();
     const done = await s.turnCompleted(turnId);
-    expect(((done["params"] as Json)["turn"] as Json)["status"]).toBe("completed");
+    expect(done.params.turn.status).toBe("completed");
     const [first, second] = s.mock.responsesRequests();
     // As 0.169.0 sends it for this model (observed for gpt-5.5, gpt-5.1-codex, o3, gpt-4.1, qwen3-coder).
     expect(first?.body?.["parallel_tool_calls"]).toBe(true);
     const a = completedItem(s.d, "a");
     const b = completedItem(s.d, "b");
-    expect(a["status"]).toBe("completed");
-    expect(b["status"]).toBe("completed");
+    expect(statusOf(a)).toBe("completed");
+    expect(statusOf(b)).toBe("completed");
     // Overlap: each started before the other completed. One at a time, b would start after a completed.
-    expect(b["startedAtMs"] as number).toBeLessThan(a["completedAtMs"] as number);
-    expect(a["startedAtMs"] as number).toBeLessThan(b["completedAtMs"] as number);
+    expect(ms(b.startedAtMs)).toBeLessThan(ms(a.completedAtMs));
+    expect(ms(a.startedAtMs)).toBeLessThan(ms(b.completedAtMs));
     expect(callTrail(second?.body ?? null)).toEqual(["fc:a", "fc:b", "out:a", "out:b"]);
     expect(outputOf(second?.body ?? null, "a")).toMatch(/\ba(\n|\\n)/);
     expect(outputOf(second?.body ?? null, "b")).toMatch(/\bb(\n|\\n)/);
@@ -112,18 +116,18 @@ describe("parallel tool calls", () => {
     await s.turnCompleted(turnId);
     const a = completedItem(s.d, "a");
     const b = completedItem(s.d, "b");
-    expect(a["aggregatedOutput"]).toMatch(/^a$/m);
-    const completions = s.d.messages.filter((m) => m["method"] === "item/completed" && itemOf(m)["type"] === "commandExecution").map((m) => itemOf(m)["id"]);
+    expect(itemAs(a, "commandExecution").aggregatedOutput).toMatch(/^a$/m);
+    const completions = s.d.messages.filter(isNotification("item/completed", (p) => p.item.type === "commandExecution")).map((m) => m.params.item.id);
     expect(completions).toEqual(["b", "a"]);
-    expect(b["completedAtMs"] as number).toBeLessThanOrEqual(a["completedAtMs"] as number);
+    expect(ms(b.completedAtMs)).toBeLessThanOrEqual(ms(a.completedAtMs));
     const second = s.mock.responsesRequests()[1]?.body ?? null;
     expect(callTrail(second)).toEqual(["fc:a", "fc:b", "out:a", "out:b"]);
     expect(outputOf(second, "a")).toMatch(/^a$/m);
     expect(outputOf(second, "b")).toMatch(/^b$/m);
     // The rollout holds the same order (thread/resume would rebuild it from there).
-    const read = await s.d.request("thread/read", { threadId: s.threadId, includeTurns: true });
-    const items = ((((read["result"] as Json)["thread"] as Json)["turns"] as Json[])[0] as Json)["items"] as Json[];
-    expect(items.filter((i) => i["type"] === "commandExecution").map((i) => i["id"]).sort()).toEqual(["a", "b"]);
+    const read = await s.d.result("thread/read", { threadId: s.threadId, includeTurns: true });
+    const items = read.thread.turns[0]?.items ?? [];
+    expect(items.filter((i) => i.type === "commandExecution").map((i) => i.id).sort()).toEqual(["a", "b"]);
   });
 
   it("apply_patch runs alone (0.169 gives it no parallel support): it starts only once the command before it has completed", async () => {
@@ -134,7 +138,7 @@ describe("parallel tool calls", () => {
     const a = completedItem(s.d, "a");
     const p = completedItem(s.d, "p");
     expect(p).toMatchObject({ type: "fileChange", status: "completed" });
-    expect(p["startedAtMs"] as number).toBeGreaterThanOrEqual(a["completedAtMs"] as number);
+    expect(ms(p.startedAtMs)).toBeGreaterThanOrEqual(ms(a.completedAtMs));
     expect(readFileSync(join(s.cwd, "p.txt"), "utf8")).toBe("patched\n");
   });
 
@@ -142,16 +146,16 @@ describe("parallel tool calls", () => {
     const s = await setup([turn(exec("a", "sleep 41.25"), exec("b", "sleep 41.75")), say("after")]);
     const turnId = await s.startTurn();
     // Both running at once: each item started, neither completed.
-    await s.d.waitFor((m) => m["method"] === "item/started" && itemOf(m)["id"] === "a", 15_000);
-    await s.d.waitFor((m) => m["method"] === "item/started" && itemOf(m)["id"] === "b", 15_000);
+    await s.d.notification("item/started", (p) => p.item.id === "a", { timeoutMs: 15_000 });
+    await s.d.notification("item/started", (p) => p.item.id === "b", { timeoutMs: 15_000 });
     await waitForProcesses(["41.25", "41.75"]);
     expect(itemEvents(s.d, "item/completed", "a")).toHaveLength(0);
     const r = await s.d.request("turn/interrupt", { threadId: s.threadId, turnId });
-    expect(r["result"]).toEqual({});
+    expect(r.result).toEqual({});
     const done = await s.turnCompleted(turnId);
-    expect(((done["params"] as Json)["turn"] as Json)["status"]).toBe("interrupted");
+    expect(done.params.turn.status).toBe("interrupted");
     // Each call's item completes once (agent-loop.md §10.2), neither as a success.
-    for (const id of ["a", "b"]) expect(completedItem(s.d, id)["status"]).not.toBe("completed");
+    for (const id of ["a", "b"]) expect(statusOf(completedItem(s.d, id))).not.toBe("completed");
     await waitForProcesses([], ["41.25", "41.75"]);
     expect(s.mock.responsesRequests()).toHaveLength(1);
     const next = await s.startTurn("again");
@@ -165,19 +169,19 @@ describe("parallel tool calls", () => {
   it("untrusted: both approvals are asked before either is answered, and each answer reaches its own call", async () => {
     const s = await setup([turn(exec("a", "touch a.txt"), exec("b", "touch b.txt")), say("done")], { policy: "untrusted" });
     const turnId = await s.startTurn();
-    const isApproval = (id: string) => (m: Json) => m["method"] === "item/commandExecution/requestApproval" && "id" in m && (m["params"] as Json)["itemId"] === id;
-    const reqA = await s.d.waitFor(isApproval("a"), 15_000);
-    const reqB = await s.d.waitFor(isApproval("b"), 15_000);
+    const approval = (id: string) => s.d.serverRequest("item/commandExecution/requestApproval", (p) => p.itemId === id, { timeoutMs: 15_000 });
+    const reqA = await approval("a");
+    const reqB = await approval("b");
     // Answer in the opposite order: b accepted, then a declined.
-    s.d.sendJson({ id: reqB["id"] as number, result: { decision: "accept" } });
-    const bDone = await s.d.waitFor((m) => m["method"] === "item/completed" && itemOf(m)["id"] === "b", 15_000);
-    expect(itemOf(bDone)).toMatchObject({ status: "completed", exitCode: 0 });
+    s.d.respond(reqB, { decision: "accept" });
+    const bDone = await s.d.notification("item/completed", (p) => p.item.id === "b", { timeoutMs: 15_000 });
+    expect(bDone.params.item).toMatchObject({ status: "completed", exitCode: 0 });
     // `a` is still waiting for its own answer: b's did not release it.
     expect(itemEvents(s.d, "item/completed", "a")).toHaveLength(0);
-    s.d.sendJson({ id: reqA["id"] as number, result: { decision: "decline" } });
+    s.d.respond(reqA, { decision: "decline" });
     const done = await s.turnCompleted(turnId);
-    expect(((done["params"] as Json)["turn"] as Json)["status"]).toBe("completed");
-    expect(completedItem(s.d, "a")["status"]).toBe("declined");
+    expect(done.params.turn.status).toBe("completed");
+    expect(statusOf(completedItem(s.d, "a"))).toBe("declined");
     expect(existsSync(join(s.cwd, "b.txt"))).toBe(true);
     expect(existsSync(join(s.cwd, "a.txt"))).toBe(false);
     const body = s.mock.responsesRequests()[1]?.body ?? null;
@@ -189,16 +193,16 @@ describe("parallel tool calls", () => {
   it("cancel answered to one approval ends the turn: the other, already running, call ends too and nothing more is sampled", async () => {
     const s = await setup([turn(exec("a", "touch a.started; sleep 42.5"), exec("b", "touch b.txt")), say("never sampled")], { policy: "untrusted" });
     const turnId = await s.startTurn();
-    const isApproval = (id: string) => (m: Json) => m["method"] === "item/commandExecution/requestApproval" && "id" in m && (m["params"] as Json)["itemId"] === id;
-    const reqA = await s.d.waitFor(isApproval("a"), 15_000);
-    const reqB = await s.d.waitFor(isApproval("b"), 15_000);
-    s.d.sendJson({ id: reqA["id"] as number, result: { decision: "accept" } });
+    const approval = (id: string) => s.d.serverRequest("item/commandExecution/requestApproval", (p) => p.itemId === id, { timeoutMs: 15_000 });
+    const reqA = await approval("a");
+    const reqB = await approval("b");
+    s.d.respond(reqA, { decision: "accept" });
     await waitForProcesses(["42.5"]);
-    s.d.sendJson({ id: reqB["id"] as number, result: { decision: "cancel" } });
+    s.d.respond(reqB, { decision: "cancel" });
     const done = await s.turnCompleted(turnId);
-    expect(((done["params"] as Json)["turn"] as Json)["status"]).toBe("interrupted");
-    expect(completedItem(s.d, "b")["status"]).toBe("declined");
-    expect(completedItem(s.d, "a")["status"]).not.toBe("completed");
+    expect(done.params.turn.status).toBe("interrupted");
+    expect(statusOf(completedItem(s.d, "b"))).toBe("declined");
+    expect(statusOf(completedItem(s.d, "a"))).not.toBe("completed");
     await waitForProcesses([], ["42.5"]);
     expect(existsSync(join(s.cwd, "a.started"))).toBe(true);
     expect(existsSync(join(s.cwd, "b.txt"))).toBe(false);

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 import { evCustomToolCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
+import { isServerRequest, type NamedApprovalPolicy, type Notification, type ServerRequest, type ServerRequestResult, type ThreadItem } from "../helpers/protocol.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -15,7 +16,7 @@ afterEach(async () => {
 });
 
 const patch = (callId: string, body: string) => turn(evCustomToolCall(callId, "apply_patch", `*** Begin Patch\n${body}\n*** End Patch`));
-const itemOf = (m: Json) => (m["params"] as Json)["item"] as Json;
+type Approval = ServerRequest<"item/fileChange/requestApproval">;
 
 interface Setup {
   d: RawDaemon;
@@ -25,14 +26,15 @@ interface Setup {
   /** Every file under `outside`, with content. */
   outsideFiles(): Record<string, string>;
   startTurn(): Promise<string>;
-  approval(itemId: string): Promise<Json>;
-  answer(req: Json, decision: string): void;
-  itemCompleted(itemId: string): Promise<Json>;
-  turnCompleted(turnId: string): Promise<Json>;
+  approval(itemId: string): Promise<Approval>;
+  answer(req: Approval, decision: ServerRequestResult<"item/fileChange/requestApproval">["decision"]): void;
+  /** The completed item. */
+  itemCompleted(itemId: string): Promise<ThreadItem>;
+  turnCompleted(turnId: string): Promise<Notification<"turn/completed">>;
   outputFor(callId: string): string | null;
 }
 
-async function setup(policy: string, script: ScriptEntry[], tmpIsRoot = false): Promise<Setup> {
+async function setup(policy: NamedApprovalPolicy, script: ScriptEntry[], tmpIsRoot = false): Promise<Setup> {
   const home = tempHome("gatehouse-confine");
   const mock = await startMockResponses({ script });
   const cwd = join(home.base, "cwd");
@@ -49,9 +51,7 @@ async function setup(policy: string, script: ScriptEntry[], tmpIsRoot = false): 
     home.cleanup();
   });
   await d.initialize();
-  const started = await d.request("thread/start", { cwd, approvalPolicy: policy, sandbox: "workspace-write" });
-  if (!("result" in started)) throw new Error(`thread/start failed: ${JSON.stringify(started)}`);
-  const threadId = (started["result"] as { thread: { id: string } }).thread.id;
+  const threadId = (await d.result("thread/start", { cwd, approvalPolicy: policy, sandbox: "workspace-write" })).thread.id;
   return {
     d,
     mock,
@@ -59,13 +59,12 @@ async function setup(policy: string, script: ScriptEntry[], tmpIsRoot = false): 
     outside,
     outsideFiles: () => Object.fromEntries(readdirSync(outside, { recursive: true, encoding: "utf8" }).map((f) => [f, readFileSync(join(outside, f), "utf8")])),
     async startTurn() {
-      const r = await d.request("turn/start", { threadId, input: [{ type: "text", text: "go" }] });
-      return (r["result"] as { turn: { id: string } }).turn.id;
+      return (await d.result("turn/start", { threadId, input: [{ type: "text", text: "go" }] })).turn.id;
     },
-    approval: (itemId) => d.waitFor((m) => m["method"] === "item/fileChange/requestApproval" && "id" in m && (m["params"] as Json)["itemId"] === itemId, 15_000),
-    answer: (req, decision) => d.sendJson({ id: req["id"] as number, result: { decision } }),
-    itemCompleted: (itemId) => d.waitFor((m) => m["method"] === "item/completed" && itemOf(m)["id"] === itemId, 15_000),
-    turnCompleted: (turnId) => d.waitFor((m) => m["method"] === "turn/completed" && ((m["params"] as Json)["turn"] as Json)["id"] === turnId, 15_000),
+    approval: (itemId) => d.serverRequest("item/fileChange/requestApproval", (p) => p.itemId === itemId, { timeoutMs: 15_000 }),
+    answer: (req, decision) => d.respond(req, { decision }),
+    itemCompleted: async (itemId) => (await d.notification("item/completed", (p) => p.item.id === itemId, { timeoutMs: 15_000 })).params.item,
+    turnCompleted: (turnId) => d.notification("turn/completed", (p) => p.turn.id === turnId, { timeoutMs: 15_000 }),
     outputFor(callId) {
       for (const r of mock.responsesRequests()) {
         const out = ((r.body?.["input"] ?? []) as Json[]).find((i) => i["type"] === "custom_tool_call_output" && i["call_id"] === callId);
@@ -94,12 +93,12 @@ describe("patches through a symlink (on-request, workspace-write)", () => {
     const turnId = await s.startTurn();
     const folder = await s.approval("folder");
     // The reason names where the paths really go, since the item shows them as written.
-    expect((folder["params"] as Json)["reason"]).toBe(`through a symbolic link: lnk/victim.txt resolves to ${s.outside}/victim.txt; lnk/new.txt resolves to ${s.outside}/new.txt`);
+    expect(folder.params.reason).toBe(`through a symbolic link: lnk/victim.txt resolves to ${s.outside}/victim.txt; lnk/new.txt resolves to ${s.outside}/new.txt`);
     s.answer(folder, "decline");
     s.answer(await s.approval("file"), "decline");
     s.answer(await s.approval("move"), "decline");
     s.answer(await s.approval("protected"), "decline");
-    for (const id of ["folder", "file", "move", "protected"]) expect(itemOf(await s.itemCompleted(id))["status"]).toBe("declined");
+    for (const id of ["folder", "file", "move", "protected"]) expect(await s.itemCompleted(id)).toMatchObject({ status: "declined" });
     await s.turnCompleted(turnId);
     expect(s.outsideFiles()).toEqual({ "victim.txt": "secret\n" });
     expect(readdirSync(join(s.cwd, ".git"))).toEqual([]);
@@ -120,13 +119,13 @@ describe("patches through a symlink (on-request, workspace-write)", () => {
     symlinkSync(join(s.cwd, ".git", "config"), join(s.cwd, "innocent"));
     const turnId = await s.startTurn();
     s.answer(await s.approval("out"), "accept");
-    expect(itemOf(await s.itemCompleted("out"))["status"]).toBe("completed");
-    expect(itemOf(await s.itemCompleted("dotdot"))["status"]).toBe("completed");
-    expect(itemOf(await s.itemCompleted("unlink"))["status"]).toBe("completed");
+    expect(await s.itemCompleted("out")).toMatchObject({ status: "completed" });
+    expect(await s.itemCompleted("dotdot")).toMatchObject({ status: "completed" });
+    expect(await s.itemCompleted("unlink")).toMatchObject({ status: "completed" });
     expect(existsSync(join(s.cwd, "innocent"))).toBe(false);
     expect(readFileSync(join(s.cwd, ".git", "config"), "utf8")).toBe("[core]\n");
     await s.turnCompleted(turnId);
-    expect(s.d.messages.filter((m) => m["method"] === "item/fileChange/requestApproval").map((m) => (m["params"] as Json)["itemId"])).toEqual(["out"]);
+    expect(s.d.messages.filter(isServerRequest("item/fileChange/requestApproval")).map((m) => m.params.itemId)).toEqual(["out"]);
     expect(s.outsideFiles()).toEqual({ "new.txt": "new\n", "victim.txt": "secret\n" });
     expect(readFileSync(join(s.cwd, "escape.txt"), "utf8")).toBe("x\n");
   });
@@ -142,7 +141,7 @@ describe("a folder swapped for a symlink while the approval is pending (untruste
     renameSync(join(s.cwd, "sub"), join(s.cwd, "sub.old"));
     symlinkSync(s.outside, join(s.cwd, "sub"));
     s.answer(req, "accept");
-    expect(itemOf(await s.itemCompleted("p1"))["status"]).toBe("failed");
+    expect(await s.itemCompleted("p1")).toMatchObject({ status: "failed" });
     await s.turnCompleted(turnId);
     expect(s.outputFor("p1")).toBe(`Failed to write file ${s.cwd}/sub/victim.txt: refusing to follow a symbolic link at ${s.cwd}/sub (it changed after the patch was checked)`);
     expect(s.outsideFiles()).toEqual({ "victim.txt": "secret\n" });
@@ -156,8 +155,8 @@ describe("a workspace inside another writable root (/tmp)", () => {
     const s = await setup("never", [patch("hook", "*** Add File: .git/hooks/post-checkout\n+evil"), patch("ok", "*** Add File: fine.txt\n+fine"), turn(evMessage("m1", "done"))], true);
     mkdirSync(join(s.cwd, ".git", "hooks"), { recursive: true });
     const turnId = await s.startTurn();
-    expect(itemOf(await s.itemCompleted("hook"))["status"]).toBe("failed");
-    expect(itemOf(await s.itemCompleted("ok"))["status"]).toBe("completed");
+    expect(await s.itemCompleted("hook")).toMatchObject({ status: "failed" });
+    expect(await s.itemCompleted("ok")).toMatchObject({ status: "completed" });
     await s.turnCompleted(turnId);
     expect(readdirSync(join(s.cwd, ".git", "hooks"))).toEqual([]);
     expect(readFileSync(join(s.cwd, "fine.txt"), "utf8")).toBe("fine\n");

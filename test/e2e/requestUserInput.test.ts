@@ -9,6 +9,7 @@ import { spawnListening, type Json } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 import { evFunctionCall, evMessage, hang, startMockResponses, turn, type MockResponses } from "../helpers/mockResponses.js";
 import { mockConfig, startSession, type Session } from "../helpers/session.js";
+import { isNotification, isServerRequest, resultOf, type Params } from "../helpers/protocol.js";
 import { logWatcher, SocketClient } from "../helpers/socketClient.js";
 
 let session: Session | undefined;
@@ -24,7 +25,7 @@ const QUESTIONS = [
   { id: "size", header: "Size", question: "Which size?", options: [{ label: "S", description: "Small." }, { label: "L", description: "Large." }] },
 ];
 const ask = (callId: string) => turn(evFunctionCall(callId, "request_user_input", { questions: QUESTIONS }));
-const PLAN = { mode: "plan", settings: { model: "gpt-5.5", reasoning_effort: null, developer_instructions: null } };
+const PLAN: Params<"turn/start">["collaborationMode"] = { mode: "plan", settings: { model: "gpt-5.5", reasoning_effort: null, developer_instructions: null } };
 
 function outputFor(s: { mock: MockResponses }, callId: string): string | null {
   for (const r of s.mock.responsesRequests()) {
@@ -38,10 +39,10 @@ describe("item/tool/requestUserInput", () => {
   it("is refused in Default mode, round-trips in Plan mode, and an interrupt resolves a pending one", async () => {
     session = await startSession({ script: [ask("call_default"), turn(evMessage("m1", "no questions then")), ask("call_plan"), turn(evMessage("m2", "thanks")), ask("call_cut"), hang()] });
     const s = session;
-    const { thread } = await s.result<{ thread: { id: string } }>("thread/start", { cwd: s.daemon.home.base });
+    const { thread } = await s.result("thread/start", { cwd: s.daemon.home.base });
     const tools = () => ((s.mock.responsesRequests()[0]?.body?.["tools"] ?? []) as Json[]).map((t) => t["name"]);
-    const turnDone = (turnId: string, from: number) => s.notification("turn/completed", (p) => (p["turn"] as Json)["id"] === turnId, from);
-    const start = async (extra: Json = {}) => (await s.result<{ turn: { id: string } }>("turn/start", { threadId: thread.id, input: [{ type: "text", text: "ask me", text_elements: [] }], ...extra })).turn.id;
+    const turnDone = (turnId: string, from: number) => s.notification("turn/completed", (p) => p.turn.id === turnId, from);
+    const start = async (extra: Partial<Params<"turn/start">> = {}) => (await s.result("turn/start", { threadId: thread.id, input: [{ type: "text", text: "ask me", text_elements: [] }], ...extra })).turn.id;
 
     // Default mode: the model is told, the client is not asked.
     let from = s.daemon.messages.length;
@@ -53,8 +54,8 @@ describe("item/tool/requestUserInput", () => {
     // Plan mode: the request, the flag, the answer back to the model.
     from = s.daemon.messages.length;
     const planTurn = await start({ collaborationMode: PLAN });
-    const req = await s.daemon.waitFor((m) => m["method"] === "item/tool/requestUserInput" && "id" in m, 30_000, from);
-    expect(req["params"]).toEqual({
+    const req = await s.serverRequest("item/tool/requestUserInput", undefined, from);
+    expect(req.params).toEqual({
       threadId: thread.id,
       turnId: planTurn,
       itemId: "call_plan",
@@ -62,32 +63,28 @@ describe("item/tool/requestUserInput", () => {
       isBlocking: true,
       autoResolutionMs: null,
     });
-    const flagged = s.daemon.messages.slice(from, s.daemon.messages.indexOf(req)).filter((m) => m["method"] === "thread/status/changed").map((m) => (m["params"] as Json)["status"]);
+    const flagged = s.daemon.messages.slice(from, s.daemon.messages.indexOf(req)).filter(isNotification("thread/status/changed")).map((m) => m.params.status);
     expect(flagged.at(-1)).toEqual({ type: "active", activeFlags: ["waitingOnUserInput"] });
-    const reply: Json = { id: req["id"], result: { answers: { color: { answers: ["Blue", "user_note: dark"] } } } };
-    s.sent.push(reply);
-    s.daemon.sendJson(reply);
-    const resolved = await s.notification("serverRequest/resolved", (p) => p["requestId"] === req["id"], from);
-    expect(resolved["params"]).toEqual({ threadId: thread.id, requestId: req["id"] });
-    await s.notification("thread/status/changed", (p) => JSON.stringify(p["status"]) === JSON.stringify({ type: "active", activeFlags: [] }), s.daemon.messages.indexOf(resolved));
+    s.respond(req, { answers: { color: { answers: ["Blue", "user_note: dark"] } } });
+    const resolved = await s.notification("serverRequest/resolved", (p) => p.requestId === req.id, from);
+    expect(resolved.params).toEqual({ threadId: thread.id, requestId: req.id });
+    await s.notification("thread/status/changed", (p) => JSON.stringify(p.status) === JSON.stringify({ type: "active", activeFlags: [] }), s.daemon.messages.indexOf(resolved));
     const done = await turnDone(planTurn, from);
-    expect((done["params"] as { turn: Json }).turn["status"]).toBe("completed");
+    expect(done.params.turn.status).toBe("completed");
     expect(outputFor(s, "call_plan")).toBe('{"answers":{"color":{"answers":["Blue","user_note: dark"]}}}');
 
     // The mode stays for later turns; an interrupt while the question is pending ends the turn and
     // resolves the request (the client's late answer changes nothing).
     from = s.daemon.messages.length;
     const cutTurn = await start();
-    const pending = await s.daemon.waitFor((m) => m["method"] === "item/tool/requestUserInput" && "id" in m, 30_000, from);
-    expect((pending["params"] as Json)["itemId"]).toBe("call_cut");
+    const pending = await s.serverRequest("item/tool/requestUserInput", undefined, from);
+    expect(pending.params.itemId).toBe("call_cut");
     await s.result("turn/interrupt", { threadId: thread.id, turnId: cutTurn });
     const cut = await turnDone(cutTurn, from);
-    expect((cut["params"] as { turn: Json }).turn["status"]).toBe("interrupted");
-    await s.notification("serverRequest/resolved", (p) => p["requestId"] === pending["id"], from);
-    const late: Json = { id: pending["id"], result: { answers: {} } };
-    s.sent.push(late);
-    s.daemon.sendJson(late);
-    const read = await s.result<{ thread: { status: Json } }>("thread/read", { threadId: thread.id });
+    expect(cut.params.turn.status).toBe("interrupted");
+    await s.notification("serverRequest/resolved", (p) => p.requestId === pending.id, from);
+    s.respond(pending, { answers: {} });
+    const read = await s.result("thread/read", { threadId: thread.id });
     expect(read.thread.status).toEqual({ type: "idle" });
     expect(s.mock.responsesRequests()).toHaveLength(5);
     s.checkWire();
@@ -105,12 +102,12 @@ describe("item/tool/requestUserInput", () => {
       home.cleanup();
     });
     const url = await daemon.url;
-    const isQuestion = (m: Json) => m["method"] === "item/tool/requestUserInput" && "id" in m;
+    const isQuestion = isServerRequest("item/tool/requestUserInput");
 
     const a = await SocketClient.ws(url);
     await a.init();
-    const threadId = (await a.result<{ thread: { id: string } }>("thread/start", { cwd: home.base })).thread.id;
-    const turnId = (await a.result<{ turn: { id: string } }>("turn/start", { threadId, input: [{ type: "text", text: "ask me", text_elements: [] }], collaborationMode: PLAN })).turn.id;
+    const threadId = (await a.result("thread/start", { cwd: home.base })).thread.id;
+    const turnId = (await a.result("turn/start", { threadId, input: [{ type: "text", text: "ask me", text_elements: [] }], collaborationMode: PLAN })).turn.id;
     const first = await a.waitFor(isQuestion);
     a.drop();
     await logged("last subscriber disconnected mid-turn");
@@ -118,17 +115,17 @@ describe("item/tool/requestUserInput", () => {
     const b = await SocketClient.ws(url);
     await b.init();
     const resumed = await b.request("thread/resume", { threadId });
-    const thread = (resumed["result"] as { thread: { status: Json; turns: Json[] } }).thread;
+    const thread = resultOf("thread/resume", resumed).thread;
     expect(thread.status).toEqual({ type: "active", activeFlags: ["waitingOnUserInput"] });
     expect(thread.turns.at(-1)).toMatchObject({ id: turnId, status: "inProgress" });
     const again = await b.waitFor(isQuestion);
     expect(b.messages.indexOf(again)).toBeGreaterThan(b.messages.indexOf(resumed));
-    expect(again["params"]).toEqual(first["params"]);
-    b.send({ id: again["id"] as number, result: { answers: { size: { answers: ["L"] } } } });
-    const done = await b.waitFor((m) => m["method"] === "turn/completed" && ((m["params"] as Json)["turn"] as Json)["id"] === turnId);
-    expect(((done["params"] as Json)["turn"] as Json)["status"]).toBe("completed");
+    expect(again.params).toEqual(first.params);
+    b.respond(again, { answers: { size: { answers: ["L"] } } });
+    const done = await b.notification("turn/completed", (p) => p.turn.id === turnId);
+    expect(done.params.turn.status).toBe("completed");
     expect(outputFor({ mock }, "call_ws")).toBe('{"answers":{"size":{"answers":["L"]}}}');
-    expect(b.messages.find((m) => m["method"] === "serverRequest/resolved")?.["params"]).toEqual({ threadId, requestId: again["id"] });
+    expect(b.messages.find(isNotification("serverRequest/resolved"))?.params).toEqual({ threadId, requestId: again.id });
     b.drop();
   });
 });

@@ -6,8 +6,8 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Json } from "../helpers/daemon.js";
 import { evFunctionCall, evMessage, hang, turn } from "../helpers/mockResponses.js";
+import { isItem, isNotification, type Params } from "../helpers/protocol.js";
 import { startSession, type Session } from "../helpers/session.js";
 
 let session: Session | undefined;
@@ -16,7 +16,6 @@ afterEach(async () => {
   session = undefined;
 });
 
-type Item = { type: string; id: string; text?: string; review?: string; content?: { text: string }[] };
 type Message = { role?: string; type?: string; content?: { text?: string }[] };
 
 const REVIEW_JSON = JSON.stringify({
@@ -49,29 +48,30 @@ describe("review/start", () => {
     const cwd = join(s.daemon.home.base, "cwd");
     mkdirSync(cwd);
     const base = gitRepo(cwd);
-    const { thread } = await s.result<{ thread: { id: string } }>("thread/start", { cwd });
+    const { thread } = await s.result("thread/start", { cwd });
 
     const from = s.daemon.messages.length;
-    const res = await s.result<{ turn: { id: string; rootTurnId: string | null; status: string; items: Item[] }; reviewThreadId: string }>("review/start", { threadId: thread.id, target: { type: "baseBranch", branch: "main" } });
+    const res = await s.result("review/start", { threadId: thread.id, target: { type: "baseBranch", branch: "main" } });
     const hint = "changes against 'main'";
     expect(res.reviewThreadId).toBe(thread.id);
     expect(res.turn).toMatchObject({ rootTurnId: null, status: "inProgress", items: [{ type: "userMessage", id: res.turn.id, content: [{ type: "text", text: hint }] }] });
     const turnId = res.turn.id;
-    const done = await s.notification("turn/completed", (p) => p["threadId"] === thread.id, from);
-    const completed = (done["params"] as { turn: { id: string; status: string; items: Item[] } }).turn;
+    const done = await s.notification("turn/completed", (p) => p.threadId === thread.id, from);
+    const completed = done.params.turn;
     expect(completed).toMatchObject({ id: turnId, status: "completed", items: [{ type: "agentMessage", text: RENDERED }] });
 
     // Items in order: entered, the prompt, the reviewer's command, exited, the agent message; none of
     // the reviewer's own messages (no deltas) reach the client.
     const after = s.daemon.messages.slice(from);
-    const items = after.filter((m) => m["method"] === "item/completed").map((m) => (m["params"] as { item: Item }).item);
+    const items = after.filter(isNotification("item/completed")).map((m) => m.params.item);
     expect(items.map((i) => i.type)).toEqual(["enteredReviewMode", "userMessage", "commandExecution", "exitedReviewMode", "agentMessage"]);
     expect(items[0]).toMatchObject({ review: hint });
-    expect(items[1]?.content?.[0]?.text).toContain(`The merge base commit for this comparison is ${base}.`);
+    // The prompt (items[1]), found by its type so that its content reads typed.
+    expect(items.filter(isItem("userMessage"))[0]?.content[0]).toMatchObject({ text: expect.stringContaining(`The merge base commit for this comparison is ${base}.`) });
     expect(items[3]).toMatchObject({ review: RENDERED });
     expect(items[4]).toMatchObject({ text: RENDERED });
     expect(after.some((m) => m["method"] === "item/agentMessage/delta")).toBe(false);
-    expect(after.some((m) => m["method"] === "item/started" && (m["params"] as { item: Item }).item.id === "msg_rev")).toBe(false);
+    expect(after.some(isNotification("item/started", (p) => p.item.id === "msg_rev"))).toBe(false);
     expect(after.some((m) => m["method"] === "thread/tokenUsage/updated")).toBe(false);
 
     // The reviewer's requests: the guidelines first, no thread history, the environment and the prompt.
@@ -86,7 +86,7 @@ describe("review/start", () => {
 
     // The next turn sees the review as a user action and the rendered text as the assistant's answer.
     await s.result("turn/start", { threadId: thread.id, input: [{ type: "text", text: "fix it", text_elements: [] }] });
-    await s.notification("turn/completed", (p) => p["threadId"] === thread.id && (p["turn"] as { id: string }).id !== turnId, from);
+    await s.notification("turn/completed", (p) => p.threadId === thread.id && p.turn.id !== turnId, from);
     const next = s.mock.responsesRequests()[2]?.body as { input: Message[] };
     const texts = next.input.map((i) => `${i.role}: ${i.content?.[0]?.text ?? ""}`);
     expect(texts[0]).toMatch(/^developer: You are a coding agent/);
@@ -97,11 +97,11 @@ describe("review/start", () => {
     expect(texts[texts.length - 1]).toBe("user: fix it");
 
     // thread/read shows the review turn with its items, so does a reload from the rollout.
-    const read = await s.result<{ thread: { turns: Array<{ id: string; items: Item[] }> } }>("thread/read", { threadId: thread.id, includeTurns: true });
+    const read = await s.result("thread/read", { threadId: thread.id, includeTurns: true });
     expect(read.thread.turns[0]?.id).toBe(turnId);
     expect(read.thread.turns[0]?.items.map((i) => i.type)).toEqual(["enteredReviewMode", "userMessage", "commandExecution", "exitedReviewMode", "agentMessage"]);
     await s.result("thread/unsubscribe", { threadId: thread.id });
-    const stored = await s.result<{ thread: { status: { type: string }; turns: Array<{ id: string; items: Item[] }> } }>("thread/read", { threadId: thread.id, includeTurns: true });
+    const stored = await s.result("thread/read", { threadId: thread.id, includeTurns: true });
     expect(stored.thread.status.type).toBe("notLoaded");
     expect(stored.thread.turns.map((t) => t.items.map((i) => i.type))).toEqual(read.thread.turns.map((t) => t.items.map((i) => i.type)));
     s.checkWire();
@@ -110,23 +110,23 @@ describe("review/start", () => {
   it("cannot be steered, and an interrupted review tells the thread it was interrupted", async () => {
     session = await startSession({ script: [hang(), turn(evMessage("m_after", "after"))] });
     const s = session;
-    const { thread } = await s.result<{ thread: { id: string } }>("thread/start", { cwd: s.daemon.home.base });
+    const { thread } = await s.result("thread/start", { cwd: s.daemon.home.base });
     const from = s.daemon.messages.length;
-    const { turn: t } = await s.result<{ turn: { id: string } }>("review/start", { threadId: thread.id, target: { type: "custom", instructions: "Look at the README." } });
+    const { turn: t } = await s.result("review/start", { threadId: thread.id, target: { type: "custom", instructions: "Look at the README." } });
     await s.mock.waitForRequests(1);
     const steer = await s.request("turn/steer", { threadId: thread.id, expectedTurnId: t.id, input: [{ type: "text", text: "also this", text_elements: [] }] });
-    expect(steer["error"]).toMatchObject({ code: -32600, message: "cannot steer a review turn", data: { codexErrorInfo: { activeTurnNotSteerable: { turnKind: "review" } } } });
+    expect(steer.error).toMatchObject({ code: -32600, message: "cannot steer a review turn", data: { codexErrorInfo: { activeTurnNotSteerable: { turnKind: "review" } } } });
 
     await s.result("turn/interrupt", { threadId: thread.id, turnId: t.id });
-    const done = await s.notification("turn/completed", (p) => (p["turn"] as Json)["id"] === t.id, from);
-    expect(((done["params"] as Json)["turn"] as Json)["status"]).toBe("interrupted");
-    const items = s.daemon.messages.slice(from).filter((m) => m["method"] === "item/completed").map((m) => (m["params"] as { item: Item }).item);
+    const done = await s.notification("turn/completed", (p) => p.turn.id === t.id, from);
+    expect(done.params.turn.status).toBe("interrupted");
+    const items = s.daemon.messages.slice(from).filter(isNotification("item/completed")).map((m) => m.params.item);
     expect(items.map((i) => i.type)).toEqual(["enteredReviewMode", "userMessage", "exitedReviewMode", "agentMessage"]);
     expect(items[2]).toMatchObject({ review: "Reviewer failed to output a response." });
     expect(items[3]).toMatchObject({ text: "Review was interrupted. Please re-run /review and wait for it to complete." });
 
     await s.result("turn/start", { threadId: thread.id, input: [{ type: "text", text: "next", text_elements: [] }] });
-    await s.notification("turn/completed", (p) => (p["turn"] as Json)["id"] !== t.id, from);
+    await s.notification("turn/completed", (p) => p.turn.id !== t.id, from);
     const next = s.mock.responsesRequests()[1]?.body as { input: Message[] };
     const texts = next.input.map((i) => `${i.role}: ${i.content?.[0]?.text ?? ""}`);
     expect(texts[1]).toContain("User initiated a review task, but was interrupted.");
@@ -138,15 +138,15 @@ describe("review/start", () => {
   it("refuses empty targets with 0.169's messages", async () => {
     session = await startSession();
     const s = session;
-    const { thread } = await s.result<{ thread: { id: string } }>("thread/start", { cwd: s.daemon.home.base });
-    const cases: Array<[Json, string]> = [
+    const { thread } = await s.result("thread/start", { cwd: s.daemon.home.base });
+    const cases: Array<[Params<"review/start">["target"], string]> = [
       [{ type: "custom", instructions: "   " }, "instructions must not be empty"],
       [{ type: "baseBranch", branch: "" }, "branch must not be empty"],
       [{ type: "commit", sha: "" }, "sha must not be empty"],
     ];
     for (const [target, message] of cases) {
       const r = await s.request("review/start", { threadId: thread.id, target });
-      expect(r["error"]).toMatchObject({ code: -32600, message });
+      expect(r.error).toMatchObject({ code: -32600, message });
     }
     expect(s.mock.responsesRequests()).toHaveLength(0);
     s.checkWire();

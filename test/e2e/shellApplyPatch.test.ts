@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
+import { isNotification, isServerRequest, statusOf, type Notification, type ServerRequest, type ThreadItem } from "../helpers/protocol.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -25,9 +26,11 @@ const shell = (callId: string, command: string[]) => turn(evFunctionCall(callId,
 const shellCommand = (callId: string, command: string) => turn(evFunctionCall(callId, "shell_command", { command }));
 const done = () => turn(evMessage("m_done", "done"));
 
-const method = (m: Json) => m["method"];
-const params = (m: Json) => m["params"] as Json;
-const itemOf = (m: Json) => params(m)["item"] as Json;
+const itemEvent = (itemId: string) => {
+  const started = isNotification("item/started", (p) => p.item.id === itemId);
+  const completed = isNotification("item/completed", (p) => p.item.id === itemId);
+  return (m: Json): m is Notification<"item/started"> | Notification<"item/completed"> => started(m) || completed(m);
+};
 
 /** exec_command's answer to an applied patch in 0.169: a zero-time exec frame around the shell-style result. */
 const execApplied = (summaryLines: string) => new RegExp(`^Wall time: 0\\.0000 seconds\\nOutput:\\nExit code: 0\\nWall time: \\d+(\\.\\d)? seconds\\nOutput:\\nSuccess\\. Updated the following files:\\n${summaryLines}\\n$`);
@@ -38,12 +41,12 @@ interface Setup {
   cwd: string;
   startTurn(): Promise<string>;
   /** Waits for the file-change approval of `itemId`, answers it, and returns the request. */
-  answerFileChange(itemId: string, decision: "accept" | "decline"): Promise<Json>;
-  turnCompleted(turnId: string): Promise<Json>;
+  answerFileChange(itemId: string, decision: "accept" | "decline"): Promise<ServerRequest<"item/fileChange/requestApproval">>;
+  turnCompleted(turnId: string): Promise<Notification<"turn/completed">>;
   /** The function_call_output the model received for `callId`. */
   outputFor(callId: string): string | null;
   /** item/started and item/completed of `itemId`, in wire order, with their positions. */
-  lifecycle(itemId: string): Array<{ at: number; method: string; item: Json }>;
+  lifecycle(itemId: string): Array<{ at: number; method: string; item: ThreadItem }>;
   /** Position of the file-change approval request for `itemId`. */
   approvalAt(itemId: string): number;
 }
@@ -61,23 +64,20 @@ async function setup(model: string, script: ScriptEntry[]): Promise<Setup> {
     home.cleanup();
   });
   await d.initialize();
-  const started = await d.request("thread/start", { cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" });
-  if (!("result" in started)) throw new Error(`thread/start failed: ${JSON.stringify(started)}`);
-  const threadId = (started["result"] as { thread: { id: string } }).thread.id;
+  const threadId = (await d.result("thread/start", { cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" })).thread.id;
   return {
     d,
     mock,
     cwd,
     async startTurn() {
-      const r = await d.request("turn/start", { threadId, input: [{ type: "text", text: "go" }] });
-      return (r["result"] as { turn: { id: string } }).turn.id;
+      return (await d.result("turn/start", { threadId, input: [{ type: "text", text: "go" }] })).turn.id;
     },
     async answerFileChange(itemId, decision) {
-      const req = await d.waitFor((m) => method(m) === "item/fileChange/requestApproval" && "id" in m && params(m)["itemId"] === itemId, 15_000);
-      d.sendJson({ id: req["id"] as number, result: { decision } });
+      const req = await d.serverRequest("item/fileChange/requestApproval", (p) => p.itemId === itemId, { timeoutMs: 15_000 });
+      d.respond(req, { decision });
       return req;
     },
-    turnCompleted: (turnId) => d.waitFor((m) => method(m) === "turn/completed" && (params(m)["turn"] as Json)["id"] === turnId, 15_000),
+    turnCompleted: (turnId) => d.notification("turn/completed", (p) => p.turn.id === turnId, { timeoutMs: 15_000 }),
     outputFor(callId) {
       for (const r of mock.responsesRequests()) {
         const out = ((r.body?.["input"] ?? []) as Json[]).find((i) => i["type"] === "function_call_output" && i["call_id"] === callId);
@@ -85,28 +85,30 @@ async function setup(model: string, script: ScriptEntry[]): Promise<Setup> {
       }
       return null;
     },
-    lifecycle: (itemId) =>
-      d.messages.flatMap((m, at) => ((method(m) === "item/started" || method(m) === "item/completed") && itemOf(m)["id"] === itemId ? [{ at, method: method(m) as string, item: itemOf(m) }] : [])),
-    approvalAt: (itemId) => d.messages.findIndex((m) => method(m) === "item/fileChange/requestApproval" && params(m)["itemId"] === itemId),
+    lifecycle: (itemId) => {
+      const event = itemEvent(itemId);
+      return d.messages.flatMap((m, at) => (event(m) ? [{ at, method: m.method, item: m.params.item }] : []));
+    },
+    approvalAt: (itemId) => d.messages.findIndex(isServerRequest("item/fileChange/requestApproval", (p) => p.itemId === itemId)),
   };
 }
 
 /** The call became a fileChange item (started, asked, then completed with `status`) and never a command. */
 function expectFileChange(s: Setup, callId: string, status: "completed" | "declined", path: string): void {
   const life = s.lifecycle(callId);
-  expect(life.map((e) => [e.method, e.item["type"], e.item["status"]])).toEqual([
+  expect(life.map((e) => [e.method, e.item.type, statusOf(e.item)])).toEqual([
     ["item/started", "fileChange", "inProgress"],
     ["item/completed", "fileChange", status],
   ]);
-  expect((life[0]?.item["changes"] as Json[]).map((c) => c["path"])).toEqual([path]);
+  expect(life.flatMap((e) => (e.method === "item/started" && e.item.type === "fileChange" ? e.item.changes.map((c) => c.path) : []))).toEqual([path]);
   const asked = s.approvalAt(callId);
   expect(asked).toBeGreaterThan(life[0]?.at ?? Infinity);
   expect(asked).toBeLessThan(life[1]?.at ?? -1);
 }
 
 function expectNoCommands(s: Setup): void {
-  expect(s.d.messages.filter((m) => method(m) === "item/started" && itemOf(m)["type"] === "commandExecution")).toEqual([]);
-  expect(s.d.messages.filter((m) => method(m) === "item/commandExecution/requestApproval")).toEqual([]);
+  expect(s.d.messages.filter(isNotification("item/started", (p) => p.item.type === "commandExecution"))).toEqual([]);
+  expect(s.d.messages.filter((m) => m["method"] === "item/commandExecution/requestApproval")).toEqual([]);
 }
 
 function toolsOffered(s: Setup): string[] {
@@ -190,8 +192,8 @@ describe("apply_patch through the shell (untrusted, workspace-write)", () => {
     const turnId = await s.startTurn();
     await s.answerFileChange("missing_dir", "accept");
     // Not apply_patch as far as 0.169 is concerned: an ordinary command, asked as one.
-    const cmd = await s.d.waitFor((m) => method(m) === "item/commandExecution/requestApproval" && "id" in m && params(m)["itemId"] === "joined", 15_000);
-    s.d.sendJson({ id: cmd["id"] as number, result: { decision: "decline" } });
+    const cmd = await s.d.serverRequest("item/commandExecution/requestApproval", (p) => p.itemId === "joined", { timeoutMs: 15_000 });
+    s.d.respond(cmd, { decision: "decline" });
     await s.turnCompleted(turnId);
 
     expect(s.outputFor("invalid")).toBe(
@@ -210,7 +212,7 @@ describe("apply_patch through the shell (untrusted, workspace-write)", () => {
     expect(readFileSync(join(s.cwd, "nowhere", "m.txt"), "utf8")).toBe("m\n");
     expect(s.outputFor("missing_dir")).toMatch(execApplied("A m\\.txt"));
 
-    expect(s.lifecycle("joined").map((e) => [e.method, e.item["type"], e.item["status"]])).toEqual([
+    expect(s.lifecycle("joined").map((e) => [e.method, e.item.type, statusOf(e.item)])).toEqual([
       ["item/started", "commandExecution", "inProgress"],
       ["item/completed", "commandExecution", "declined"],
     ]);

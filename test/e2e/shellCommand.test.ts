@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { evMessage, turn } from "../helpers/mockResponses.js";
+import { isNotification, itemAs } from "../helpers/protocol.js";
 import { startSession, type Session } from "../helpers/session.js";
 import type { Json } from "../helpers/daemon.js";
 
@@ -14,8 +15,6 @@ afterEach(async () => {
   session = undefined;
 });
 
-type Item = { type: string; id: string; status: string; source: string; exitCode: number | null; aggregatedOutput: string | null; command: string };
-
 describe("thread/shellCommand", () => {
   it("runs the user's command with full access in its own turn and tells the model on the next turn", async () => {
     session = await startSession({ script: [turn(evMessage("msg_1", "seen it"))] });
@@ -24,38 +23,38 @@ describe("thread/shellCommand", () => {
     const outside = join(s.daemon.home.base, "outside");
     mkdirSync(cwd);
     mkdirSync(outside);
-    const { thread } = await s.result<{ thread: { id: string } }>("thread/start", { cwd, sandbox: "read-only" });
+    const { thread } = await s.result("thread/start", { cwd, sandbox: "read-only" });
 
     const from = s.daemon.messages.length;
     // A read-only thread: the write outside the workspace only works because the command is unsandboxed.
     const res = await s.result("thread/shellCommand", { threadId: thread.id, command: `echo hi; echo err >&2; touch ${outside}/written; exit 3` });
     expect(res).toEqual({});
-    const started = await s.notification("turn/started", (p) => p["threadId"] === thread.id, from);
-    const turnId = (started["params"] as { turn: { id: string } }).turn.id;
-    const done = await s.notification("turn/completed", (p) => p["threadId"] === thread.id, from);
-    const completedTurn = (done["params"] as { turn: { id: string; status: string; items: unknown[] } }).turn;
+    const started = await s.notification("turn/started", (p) => p.threadId === thread.id, from);
+    const turnId = started.params.turn.id;
+    const done = await s.notification("turn/completed", (p) => p.threadId === thread.id, from);
+    const completedTurn = done.params.turn;
     expect(completedTurn).toMatchObject({ id: turnId, status: "completed", items: [] });
 
-    const itemDone = await s.notification("item/completed", (p) => (p["item"] as Item).type === "commandExecution", from);
-    const item = (itemDone["params"] as { item: Item; turnId: string }).item;
-    expect((itemDone["params"] as { turnId: string }).turnId).toBe(turnId);
+    const itemDone = await s.notification("item/completed", (p) => p.item.type === "commandExecution", from);
+    const item = itemAs(itemDone.params.item, "commandExecution");
+    expect(itemDone.params.turnId).toBe(turnId);
     expect(item).toMatchObject({ source: "userShell", status: "failed", exitCode: 3, aggregatedOutput: "hi\nerr\n" });
     expect(item.command).toContain("-lc");
     expect(existsSync(join(outside, "written"))).toBe(true);
-    const deltas = s.daemon.messages.slice(from).filter((m) => m["method"] === "item/commandExecution/outputDelta").map((m) => (m["params"] as { delta: string }).delta);
+    const deltas = s.daemon.messages.slice(from).filter(isNotification("item/commandExecution/outputDelta")).map((m) => m.params.delta);
     expect(deltas.join("")).toBe("hi\nerr\n");
     // The status goes active, then idle before turn/completed.
-    const statuses = s.daemon.messages.slice(from).filter((m) => m["method"] === "thread/status/changed").map((m) => (m["params"] as { status: { type: string } }).status.type);
+    const statuses = s.daemon.messages.slice(from).filter(isNotification("thread/status/changed")).map((m) => m.params.status.type);
     expect(statuses).toEqual(["active", "idle"]);
 
     // thread/read shows the command's turn with its item.
-    const read = await s.result<{ thread: { turns: Array<{ id: string; items: Item[] }> } }>("thread/read", { threadId: thread.id, includeTurns: true });
+    const read = await s.result("thread/read", { threadId: thread.id, includeTurns: true });
     expect(read.thread.turns.map((t) => t.id)).toEqual([turnId]);
     expect(read.thread.turns[0]?.items.map((i) => i.id)).toEqual([item.id]);
 
     // The next model turn carries the command and its result as a user message.
     await s.result("turn/start", { threadId: thread.id, input: [{ type: "text", text: "what did I run?", text_elements: [] }] });
-    await s.notification("turn/completed", (p) => p["threadId"] === thread.id && (p["turn"] as { id: string }).id !== turnId, from);
+    await s.notification("turn/completed", (p) => p.threadId === thread.id && p.turn.id !== turnId, from);
     const body = s.mock.responsesRequests()[0]?.body as { input: Json[] };
     const texts = JSON.stringify(body.input);
     expect(texts).toContain("<user_shell_command>");
@@ -63,7 +62,8 @@ describe("thread/shellCommand", () => {
     expect(texts).toMatch(/hi\\nerr\\n/);
 
     // The rollout has the turn and the message, so they survive a restart.
-    const path = (await s.result<{ thread: { path: string } }>("thread/read", { threadId: thread.id })).thread.path;
+    const path = (await s.result("thread/read", { threadId: thread.id })).thread.path;
+    if (!path) throw new Error("the thread has no rollout path");
     const rollout = readFileSync(path, "utf8");
     expect(rollout).toContain('"source":"userShell"');
     expect(rollout).toContain("<user_shell_command>");
@@ -73,15 +73,15 @@ describe("thread/shellCommand", () => {
   it("rejects an empty command and times out a long one", async () => {
     session = await startSession();
     const s = session;
-    const { thread } = await s.result<{ thread: { id: string } }>("thread/start", { cwd: s.daemon.home.base });
+    const { thread } = await s.result("thread/start", { cwd: s.daemon.home.base });
     const empty = await s.request("thread/shellCommand", { threadId: thread.id, command: "  " });
-    expect(empty["error"]).toMatchObject({ code: -32600, message: "command must not be empty" });
+    expect(empty.error).toMatchObject({ code: -32600, message: "command must not be empty" });
 
     const from = s.daemon.messages.length;
     await s.result("thread/shellCommand", { threadId: thread.id, command: "sleep 30", timeoutMs: 200 });
-    const itemDone = await s.notification("item/completed", (p) => (p["item"] as Item).type === "commandExecution", from);
-    expect((itemDone["params"] as { item: Item }).item).toMatchObject({ status: "failed", exitCode: 124 });
-    await s.notification("turn/completed", (p) => p["threadId"] === thread.id, from);
+    const itemDone = await s.notification("item/completed", (p) => p.item.type === "commandExecution", from);
+    expect(itemDone.params.item).toMatchObject({ status: "failed", exitCode: 124 });
+    await s.notification("turn/completed", (p) => p.threadId === thread.id, from);
     s.checkWire();
   });
 });

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { evFunctionCall, evMessage, turn, type ScriptEntry } from "../helpers/mockResponses.js";
+import { isItem, isNotification, itemAs, type Item } from "../helpers/protocol.js";
 import { mockConfig, startSession, type Session } from "../helpers/session.js";
 import { tempHome } from "../helpers/home.js";
 
@@ -16,8 +17,6 @@ afterEach(async () => {
 });
 
 const PROBE = 'shopt login_shell; echo "P=$FROM_PROFILE R=$FROM_BASHRC S=$CHOSEN T=${GITHUB_TOKEN:-none}"; type myfn >/dev/null 2>&1 && echo fn=yes || echo fn=no';
-
-type Item = { type: string; status: string; aggregatedOutput: string | null; command: string };
 
 /** A user home whose profile and ~/.bashrc set variables and a function, and print a greeting. */
 function userHome(base: string): string {
@@ -51,17 +50,17 @@ async function snapshotCaptured(s: Session): Promise<void> {
   }
 }
 
-async function userShellOutput(s: Session, threadId: string): Promise<Item> {
+async function userShellOutput(s: Session, threadId: string): Promise<Item<"commandExecution">> {
   const from = s.daemon.messages.length;
   await s.result("thread/shellCommand", { threadId, command: PROBE });
-  const done = await s.notification("item/completed", (p) => (p["item"] as Item).type === "commandExecution", from);
-  return (done["params"] as { item: Item }).item;
+  const done = await s.notification("item/completed", (p) => p.item.type === "commandExecution", from);
+  return itemAs(done.params.item, "commandExecution");
 }
 
 describe("shell snapshot", () => {
   it("runs login commands without logging in, with the profile's environment under the config's policy", async () => {
     const { s, cwd } = await start("");
-    const { thread } = await s.result<{ thread: { id: string } }>("thread/start", { cwd });
+    const { thread } = await s.result("thread/start", { cwd });
     await snapshotCaptured(s);
     const item = await userShellOutput(s, thread.id);
     // The item shows the command as asked; it ran without -l.
@@ -72,7 +71,7 @@ describe("shell snapshot", () => {
 
   it("logs in for every command when [features] shell_snapshot is off", async () => {
     const { s, cwd } = await start("\n[features]\nshell_snapshot = false\n");
-    const { thread } = await s.result<{ thread: { id: string } }>("thread/start", { cwd });
+    const { thread } = await s.result("thread/start", { cwd });
     const item = await userShellOutput(s, thread.id);
     // A real login: the profile runs in the command's own shell, prints, and has the last word.
     expect(item.aggregatedOutput).toBe("hello from the profile\nlogin_shell    \ton\nP=1 R= S=by-profile T=secret\nfn=yes\n");
@@ -85,15 +84,16 @@ describe("shell snapshot", () => {
       turn(evFunctionCall("call_plain", "exec_command", { cmd: 'echo "S=$CHOSEN P=${FROM_PROFILE:-unset}"', login: false, yield_time_ms: 10_000 })),
       turn(evMessage("msg_done", "done")),
     ]);
-    const { thread } = await s.result<{ thread: { id: string } }>("thread/start", { cwd });
+    const { thread } = await s.result("thread/start", { cwd });
     await snapshotCaptured(s);
     const from = s.daemon.messages.length;
     await s.result("turn/start", { threadId: thread.id, input: [{ type: "text", text: "probe", text_elements: [] }] });
-    await s.notification("turn/completed", (p) => p["threadId"] === thread.id, from);
+    await s.notification("turn/completed", (p) => p.threadId === thread.id, from);
     const items = s.daemon.messages
       .slice(from)
-      .filter((m) => m["method"] === "item/completed" && ((m["params"] as { item: Item }).item.type === "commandExecution"))
-      .map((m) => (m["params"] as { item: Item }).item);
+      .filter(isNotification("item/completed"))
+      .map((m) => m.params.item)
+      .filter(isItem("commandExecution"));
     expect(items.map((i) => i.status)).toEqual(["completed", "completed"]);
     expect(items[0]?.aggregatedOutput).toBe("login_shell    \toff\nP=1 R=1 S=by-config T=none\nfn=no\n");
     // Before, a turn's commands ignored config.toml's shell_environment_policy (only command/exec had it).

@@ -16,8 +16,6 @@ function write(path: string, text: string): void {
   writeFileSync(path, text);
 }
 
-type Entry = { cwd: string; skills: Array<{ name: string; scope: string; path: string; shortDescription?: string; interface?: { displayName: string | null } }>; errors: Array<{ path: string; message: string }> };
-
 describe("skills", () => {
   it("lists skills from the workspace and the home, with errors, and announces a new one", async () => {
     session = await startSession();
@@ -33,9 +31,10 @@ describe("skills", () => {
     write(join(home, "skills/home-skill/agents/openai.yaml"), 'interface:\n  display_name: "Home Skill"\n');
     write(join(home, "skills/broken/SKILL.md"), "no front matter\n");
 
-    const { data } = await s.result<{ data: Entry[] }>("skills/list", { cwds: [cwd] });
+    const { data } = await s.result("skills/list", { cwds: [cwd] });
     expect(data).toHaveLength(1);
-    const entry = data[0] as Entry;
+    const [entry] = data;
+    if (!entry) throw new Error("skills/list returned no entry");
     expect(entry.cwd).toBe(cwd);
     expect(entry.skills.map((k) => [k.name, k.scope])).toEqual([
       ["pkg-skill", "repo"],
@@ -50,14 +49,14 @@ describe("skills", () => {
     const from = s.daemon.messages.length;
     write(join(cwd, ".agents/skills/fresh/SKILL.md"), "---\nname: fresh\ndescription: new\n---\n");
     await s.notification("skills/changed", () => true, from);
-    const again = await s.result<{ data: Entry[] }>("skills/list", { cwds: [cwd] });
+    const again = await s.result("skills/list", { cwds: [cwd] });
     expect(again.data[0]?.skills.map((k) => k.name)).toContain("fresh");
 
     // And one in the home.
     const from2 = s.daemon.messages.length;
     write(join(home, "skills/later/SKILL.md"), "---\nname: later\ndescription: added later\n---\n");
     await s.notification("skills/changed", () => true, from2);
-    const third = await s.result<{ data: Entry[] }>("skills/list", { cwds: [cwd] });
+    const third = await s.result("skills/list", { cwds: [cwd] });
     expect(third.data[0]?.skills.map((k) => k.name)).toContain("later");
     s.checkWire();
   });

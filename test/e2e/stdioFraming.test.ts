@@ -1,7 +1,14 @@
 // The real daemon over stdio: framing edge cases and JSON-RPC error answers, each followed by a
 // request that must still work (the reference ends the session on some of these; we keep serving).
 import { afterEach, describe, expect, it } from "vitest";
-import { startDaemon, type RawDaemon } from "../helpers/daemon.js";
+import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
+import { asResponse, errorOf, ok } from "../helpers/protocol.js";
+
+/** The error code of an error response (undefined for anything else). */
+function errorCode(m: Json): unknown {
+  const error = m["error"];
+  return typeof error === "object" && error !== null && "code" in error ? error.code : undefined;
+}
 
 let daemon: RawDaemon | undefined;
 afterEach(async () => {
@@ -18,11 +25,11 @@ describe("stdio framing", () => {
   it("answers initialize in the reference's shape", async () => {
     daemon = startDaemon();
     const r = await daemon.initialize();
-    const result = r["result"] as Record<string, unknown>;
-    expect(result["userAgent"]).toMatch(/^gatehouse-test\/0\.169\.0 \(.+; .+\) .+ \(gatehouse-test; 0\.0\.1\) gatehouse\/\d+\.\d+\.\d+$/);
-    expect(result["codexHome"]).toBe(daemon.home.home);
-    expect(result["platformFamily"]).toBe("unix");
-    expect(result["platformOs"]).toBe("linux");
+    const result = ok(r);
+    expect(result.userAgent).toMatch(/^gatehouse-test\/0\.169\.0 \(.+; .+\) .+ \(gatehouse-test; 0\.0\.1\) gatehouse\/\d+\.\d+\.\d+$/);
+    expect(result.codexHome).toBe(daemon.home.home);
+    expect(result.platformFamily).toBe("unix");
+    expect(result.platformOs).toBe("linux");
     expect(r).not.toHaveProperty("jsonrpc");
   });
 
@@ -41,7 +48,7 @@ describe("stdio framing", () => {
     await daemon.initialize();
     daemon.send(`{"id":"ls","method":"model/list","params":{"cursor":null,"x":"a\u2028b\u2029c"}}\n`);
     expect(await daemon.response("ls")).toHaveProperty("result");
-    expect(daemon.messages.filter((m) => "error" in m && (m["error"] as { code: number }).code === -32700)).toHaveLength(0);
+    expect(daemon.messages.filter((m) => errorCode(m) === -32700)).toHaveLength(0);
   });
 
   it("handles a 16 MiB line", async () => {
@@ -57,7 +64,7 @@ describe("stdio framing", () => {
     await daemon.initialize();
     daemon.send(Buffer.concat([Buffer.from('{"id":"bad","method":"model/list","params":{"x":"'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}}\n')]));
     const err = await daemon.waitFor((m) => m["id"] === null && "error" in m);
-    expect((err["error"] as { code: number }).code).toBe(-32700);
+    expect(errorCode(err)).toBe(-32700);
     await stillServes(daemon);
   });
 
@@ -65,21 +72,22 @@ describe("stdio framing", () => {
     daemon = startDaemon();
     await daemon.initialize();
     daemon.send("this is not json\n");
-    const parse = await daemon.waitFor((m) => m["id"] === null && (m["error"] as { code?: number } | undefined)?.code === -32700);
+    const parse = await daemon.waitFor((m) => m["id"] === null && errorCode(m) === -32700);
     expect(parse["error"]).toMatchObject({ code: -32700 });
     daemon.send('{"id":7,"foo":"bar"}\n');
     expect((await daemon.response(7))["error"]).toMatchObject({ code: -32600 });
     daemon.send("[1,2,3]\n");
-    await daemon.waitFor((m) => m["id"] === null && (m["error"] as { code?: number } | undefined)?.code === -32600);
-    expect((await daemon.request("no/such/method", {}, 8))["error"]).toMatchObject({ code: -32601, message: "Method not found: no/such/method" });
+    await daemon.waitFor((m) => m["id"] === null && errorCode(m) === -32600);
+    expect((await daemon.requestRaw("no/such/method", {}, 8))["error"]).toMatchObject({ code: -32601, message: "Method not found: no/such/method" });
     await stillServes(daemon);
   });
 
   it("answers params that fail validation with -32602 and the issues in data", async () => {
     daemon = startDaemon();
     await daemon.initialize();
-    const r = await daemon.request("model/list", { limit: "x" }, 9);
-    const error = r["error"] as { code: number; message: string; data: unknown[] };
+    // A string where the protocol has a number: sent raw on purpose.
+    const r = asResponse("model/list", await daemon.requestRaw("model/list", { limit: "x" }, 9));
+    const error = errorOf(r);
     expect(error.code).toBe(-32602);
     expect(error.message).toContain("limit");
     expect(Array.isArray(error.data)).toBe(true);
@@ -87,10 +95,10 @@ describe("stdio framing", () => {
 
   it("gates on initialize as the reference does", async () => {
     daemon = startDaemon();
-    expect((await daemon.request("thread/start", {}, 1))["error"]).toEqual({ code: -32600, message: "Not initialized" });
+    expect((await daemon.request("thread/start", {}, 1)).error).toEqual({ code: -32600, message: "Not initialized" });
     const first = await daemon.request("initialize", { clientInfo: { name: "t", version: "1" } }, 2);
     expect(first).toHaveProperty("result");
-    expect((await daemon.request("initialize", { clientInfo: { name: "t", version: "1" } }, 3))["error"]).toEqual({
+    expect((await daemon.request("initialize", { clientInfo: { name: "t", version: "1" } }, 3)).error).toEqual({
       code: -32600,
       message: "Already initialized",
     });
@@ -117,9 +125,9 @@ describe("stdio framing", () => {
   it("answers a method whose handler is later work with -32601 not implemented yet", async () => {
     daemon = startDaemon();
     await daemon.initialize();
-    expect((await daemon.request("mcpServerStatus/list", {}, "ni"))["error"]).toEqual({ code: -32601, message: "not implemented yet: mcpServerStatus/list" });
+    expect((await daemon.request("mcpServerStatus/list", {}, "ni")).error).toEqual({ code: -32601, message: "not implemented yet: mcpServerStatus/list" });
     // A v1-only method reaches its handler through the v1 rows, which load on demand (handlers/lazyTable.ts).
-    expect((await daemon.request("getUserAgent", undefined, "v1"))["error"]).toEqual({ code: -32601, message: "not implemented yet: getUserAgent" });
+    expect((await daemon.request("getUserAgent", undefined, "v1")).error).toEqual({ code: -32601, message: "not implemented yet: getUserAgent" });
   });
 
   it("answers -32001 beyond the in-flight limit and never drops a response", async () => {
@@ -129,7 +137,7 @@ describe("stdio framing", () => {
     // One write, so the reader sees all 200 requests before any handler has answered.
     daemon.send(ids.map((id) => JSON.stringify({ id, method: "config/read", params: {} })).join("\n") + "\n");
     const answers = await Promise.all(ids.map((id) => daemon!.response(id, 20_000)));
-    const overloaded = answers.filter((a) => (a["error"] as { code?: number } | undefined)?.code === -32001);
+    const overloaded = answers.filter((a) => errorCode(a) === -32001);
     expect(overloaded.length).toBeGreaterThan(0);
     expect(overloaded[0]?.["error"]).toEqual({ code: -32001, message: "Server overloaded; retry later." });
     expect(answers.filter((a) => "result" in a).length).toBeGreaterThanOrEqual(4);

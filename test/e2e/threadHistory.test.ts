@@ -7,14 +7,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { REF_DIR } from "../helpers/globalSetup.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
 import { evMessage, startMockResponses, turn, type MockResponses } from "../helpers/mockResponses.js";
+import type { Result } from "../helpers/protocol.js";
 import { ThreadSession } from "../helpers/threadSession.js";
 import { wireCheckTraffic } from "../helpers/wireCheck.js";
 
 const REF_SCHEMA = join(REF_DIR, "0.169.0/schema-json");
 
-type Item = { id: string; type: string; text?: string };
-type Turn = { id: string; status: string; items: Item[] };
-type Thread = { id: string; forkedFromId: string | null; path: string; turns: Turn[]; gitInfo: unknown };
 
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
@@ -55,16 +53,15 @@ function expectWireValid(session: ThreadSession): void {
   expect(check.status, check.stdout + check.stderr).toBe(0);
 }
 
-async function threeTurns(mock: MockResponses, s: ThreadSession): Promise<{ threadId: string; turns: string[] }> {
+async function threeTurns(mock: MockResponses, s: ThreadSession): Promise<{ threadId: string; turns: [string, string, string] }> {
   mock.enqueue(turn(evMessage("msg_a1", "Answer one.")), turn(evMessage("msg_a2", "Answer two.")), turn(evMessage("msg_a3", "Answer three.")));
   const threadId = await s.startThread();
-  const turns: string[] = [];
-  for (const q of ["First question.", "Second question.", "Third question."]) {
+  const ask = async (q: string): Promise<string> => {
     const t = await s.turn(threadId, q);
     expect(t.status).toBe("completed");
-    turns.push(t.id);
-  }
-  return { threadId, turns };
+    return t.id;
+  };
+  return { threadId, turns: [await ask("First question."), await ask("Second question."), await ask("Third question.")] };
 }
 
 describe("thread history", () => {
@@ -73,12 +70,12 @@ describe("thread history", () => {
     const { threadId, turns } = await threeTurns(mock, session);
 
     const from = session.daemon.messages.length;
-    const fork = await session.call<{ thread: Thread; model: string }>("thread/fork", { threadId, lastTurnId: turns[1] });
+    const fork = await session.call("thread/fork", { threadId, lastTurnId: turns[1] });
     expect(fork.thread.id).not.toBe(threadId);
     expect(fork.thread.forkedFromId).toBe(threadId);
     expect(fork.thread.turns.map((t) => t.id)).toEqual(turns.slice(0, 2));
     expect(fork.model).toBe("gpt-5.5");
-    await session.notification("thread/started", from, (p) => (p["thread"] as Thread).id === fork.thread.id);
+    await session.notification("thread/started", from, (p) => p.thread.id === fork.thread.id);
 
     mock.enqueue(turn(evMessage("msg_f1", "Fork diverges.")));
     await session.turn(fork.thread.id, "Fork question.");
@@ -88,13 +85,13 @@ describe("thread history", () => {
     await session.turn(threadId, "Fourth question.");
     expect(userTexts(lastRequest(mock))).toEqual(["First question.", "Second question.", "Third question.", "Fourth question."]);
 
-    const before = await session.call<{ thread: Thread }>("thread/read", { threadId: fork.thread.id, includeTurns: true });
+    const before = await session.call("thread/read", { threadId: fork.thread.id, includeTurns: true });
     expect(before.thread.turns).toHaveLength(3);
-    expect(before.thread.turns[2]?.items.map((i) => i.text ?? i.type)).toEqual(["userMessage", "Fork diverges."]);
+    expect(before.thread.turns[2]?.items.map((i) => ("text" in i ? i.text : i.type))).toEqual(["userMessage", "Fork diverges."]);
     expectWireValid(session);
 
     const again = await restart(mock, home, session);
-    const after = await again.call<{ thread: Thread }>("thread/read", { threadId: fork.thread.id, includeTurns: true });
+    const after = await again.call("thread/read", { threadId: fork.thread.id, includeTurns: true });
     expect(after.thread.turns).toEqual(before.thread.turns);
     expect(after.thread.forkedFromId).toBe(threadId);
     // The restarted fork's model history is the same too.
@@ -108,25 +105,25 @@ describe("thread history", () => {
     const { threadId, turns } = await threeTurns(mock, session);
 
     const from = session.daemon.messages.length;
-    const res = await session.call<{ thread: Thread; turnsBackwardsCursor: string | null }>("thread/revert", { threadId, beforeTurnId: turns[1] });
+    const res = await session.call("thread/revert", { threadId, beforeTurnId: turns[1] });
     expect(res.thread.turns).toEqual([]);
     expect(res.turnsBackwardsCursor).toEqual(expect.any(String));
-    await session.notification("thread/reverted", from, (p) => p["threadId"] === threadId);
-    const read = await session.call<{ thread: Thread }>("thread/read", { threadId, includeTurns: true });
+    await session.notification("thread/reverted", from, (p) => p.threadId === threadId);
+    const read = await session.call("thread/read", { threadId, includeTurns: true });
     expect(read.thread.turns.map((t) => t.id)).toEqual([turns[0]]);
 
     mock.enqueue(turn(evMessage("msg_r1", "After revert.")));
     const next = await session.turn(threadId, "After revert question.");
     expect(userTexts(lastRequest(mock))).toEqual(["First question.", "After revert question."]);
-    const before = await session.call<{ thread: Thread }>("thread/read", { threadId, includeTurns: true });
+    const before = await session.call("thread/read", { threadId, includeTurns: true });
     expect(before.thread.turns.map((t) => t.id)).toEqual([turns[0], next.id]);
 
-    const bad = await session.raw("thread/revert", { threadId, beforeTurnId: turns[2] });
-    expect((bad["error"] as { code: number }).code).toBe(-32600);
+    const bad = await session.request("thread/revert", { threadId, beforeTurnId: turns[2] });
+    expect(bad.error?.code).toBe(-32600);
     expectWireValid(session);
 
     const again = await restart(mock, home, session);
-    const after = await again.call<{ thread: Thread }>("thread/read", { threadId, includeTurns: true });
+    const after = await again.call("thread/read", { threadId, includeTurns: true });
     expect(after.thread.turns).toEqual(before.thread.turns);
     mock.enqueue(turn(evMessage("msg_r2", "Later.")));
     await again.turn(threadId, "Later question.");
@@ -138,17 +135,19 @@ describe("thread history", () => {
     mock.enqueue(turn(evMessage("msg_d1", "Hi.")));
     const threadId = await session.startThread();
     await session.turn(threadId, "Hello.");
-    const { thread } = await session.call<{ thread: Thread }>("thread/read", { threadId });
-    expect(existsSync(thread.path)).toBe(true);
+    const { thread } = await session.call("thread/read", { threadId });
+    if (!thread.path) throw new Error(`thread ${threadId} has no rollout path`);
+    const path = thread.path;
+    expect(existsSync(path)).toBe(true);
 
     const from = session.daemon.messages.length;
     expect(await session.call("thread/delete", { threadId })).toEqual({});
-    await session.notification("thread/deleted", from, (p) => p["threadId"] === threadId);
-    expect(existsSync(thread.path)).toBe(false);
-    const list = await session.call<{ data: Thread[] }>("thread/list", {});
+    await session.notification("thread/deleted", from, (p) => p.threadId === threadId);
+    expect(existsSync(path)).toBe(false);
+    const list = await session.call("thread/list", {});
     expect(list.data.map((t) => t.id)).not.toContain(threadId);
-    const second = await session.raw("thread/delete", { threadId });
-    expect(second["error"]).toMatchObject({ code: -32600, message: expect.stringContaining(`no rollout found for thread id ${threadId}`) });
+    const second = await session.request("thread/delete", { threadId });
+    expect(second.error).toMatchObject({ code: -32600, message: expect.stringContaining(`no rollout found for thread id ${threadId}`) });
     expectWireValid(session);
   });
 
@@ -157,13 +156,13 @@ describe("thread history", () => {
     mock.enqueue(turn(evMessage("msg_g1", "Hi.")));
     const threadId = await session.startThread();
     await session.turn(threadId, "Hello.");
-    const res = await session.call<{ thread: Thread }>("thread/metadata/update", { threadId, gitInfo: { branch: "feat", sha: "abc123" } });
+    const res = await session.call("thread/metadata/update", { threadId, gitInfo: { branch: "feat", sha: "abc123" } });
     expect(res.thread.gitInfo).toEqual({ sha: "abc123", branch: "feat", originUrl: null });
-    const res2 = await session.call<{ thread: Thread }>("thread/metadata/update", { threadId, gitInfo: { branch: null, originUrl: "https://example.invalid/r.git" } });
+    const res2 = await session.call("thread/metadata/update", { threadId, gitInfo: { branch: null, originUrl: "https://example.invalid/r.git" } });
     expect(res2.thread.gitInfo).toEqual({ sha: "abc123", branch: null, originUrl: "https://example.invalid/r.git" });
     expectWireValid(session);
     const again = await restart(mock, home, session);
-    const read = await again.call<{ thread: Thread }>("thread/read", { threadId });
+    const read = await again.call("thread/read", { threadId });
     expect(read.thread.gitInfo).toEqual({ sha: "abc123", branch: null, originUrl: "https://example.invalid/r.git" });
   });
 
@@ -175,15 +174,14 @@ describe("thread history", () => {
       mock.enqueue(turn(...Array.from({ length: 99 }, (_, i) => evMessage(`msg_${t}_${i}`, `t${t} m${i}`, 1))));
       await session.turn(threadId, `Question ${t}.`);
     }
-    type Entry = { turnId: string; item: Item };
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res: { data: Entry[]; nextCursor: string | null } = await session.call("thread/items/list", { threadId, limit: 37, ...(cursor ? { cursor } : {}) });
+      const res: Result<"thread/items/list"> = await session.call("thread/items/list", { threadId, limit: 37, ...(cursor ? { cursor } : {}) });
       expect(res.data.length).toBeLessThanOrEqual(37);
       seen.push(...res.data.map((e) => `${e.turnId}/${e.item.id}`));
-      cursor = res.nextCursor;
+      cursor = res.nextCursor ?? null;
       // An append between pages: a new turn with two more items.
       if (pages < 4) {
         mock.enqueue(turn(evMessage(`msg_x${pages}`, `extra ${pages}`)));
@@ -191,22 +189,22 @@ describe("thread history", () => {
       }
       pages++;
     } while (cursor !== null);
-    const read = await session.call<{ thread: Thread }>("thread/read", { threadId, includeTurns: true });
+    const read = await session.call("thread/read", { threadId, includeTurns: true });
     const all = read.thread.turns.flatMap((t) => t.items.map((i) => `${t.id}/${i.id}`));
     expect(all).toHaveLength(508);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen).toEqual(all);
 
     // Turns: newest first by default, summary items; a backwards cursor re-includes its anchor.
-    const first: { data: Turn[]; nextCursor: string | null; backwardsCursor: string | null } = await session.call("thread/turns/list", { threadId, limit: 4 });
+    const first = await session.call("thread/turns/list", { threadId, limit: 4 });
     expect(first.data.map((t) => t.id)).toEqual(read.thread.turns.slice(-4).reverse().map((t) => t.id));
     expect(first.data[0]?.items.map((i) => i.type)).toEqual(["userMessage", "agentMessage"]);
-    const rest: { data: Turn[]; nextCursor: string | null } = await session.call("thread/turns/list", { threadId, cursor: first.nextCursor, limit: 100 });
+    const rest = await session.call("thread/turns/list", { threadId, cursor: first.nextCursor, limit: 100 });
     expect([...first.data, ...rest.data].map((t) => t.id)).toEqual(read.thread.turns.map((t) => t.id).reverse());
     expect(rest.nextCursor).toBeNull();
-    const back: { data: Turn[] } = await session.call("thread/turns/list", { threadId, cursor: first.backwardsCursor, sortDirection: "asc", limit: 2 });
+    const back = await session.call("thread/turns/list", { threadId, cursor: first.backwardsCursor, sortDirection: "asc", limit: 2 });
     expect(back.data.map((t) => t.id)).toEqual([first.data[0]?.id]);
-    const one: { data: Entry[] } = await session.call("thread/items/list", { threadId, turnId: read.thread.turns[0]?.id, sortDirection: "desc", limit: 2 });
+    const one = await session.call("thread/items/list", { threadId, turnId: read.thread.turns[0]?.id, sortDirection: "desc", limit: 2 });
     expect(one.data.map((e) => e.item.id)).toEqual(read.thread.turns[0]?.items.slice(-2).reverse().map((i) => i.id));
     expectWireValid(session);
   });

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { DAEMON, type Json } from "../helpers/daemon.js";
 import { evFunctionCall, evMessage, turn } from "../helpers/mockResponses.js";
+import { asResponse, isNotification, isResponse, type Method, type ParamsArg, type Response, type Result } from "../helpers/protocol.js";
 import { checkTraffic, cleanupAll, isNote, items, ok, params, runTurn, session, startThread, text } from "./turnsHarness.js";
 
 const extra: Array<() => void> = [];
@@ -30,36 +31,35 @@ describe("thread/list, archive, names", () => {
     const pages: string[][] = [];
     let cursor: string | null = null;
     do {
-      const r = ok(await d.request("thread/list", { limit: 2, ...(cursor ? { cursor } : {}) }));
-      const data = r["data"] as Json[];
-      expect(data.length).toBeLessThanOrEqual(2);
-      pages.push(data.map((t) => t["id"] as string));
-      cursor = (r["nextCursor"] as string | null) ?? null;
+      const r: Result<"thread/list"> = ok(await d.request("thread/list", { limit: 2, ...(cursor ? { cursor } : {}) }));
+      expect(r.data.length).toBeLessThanOrEqual(2);
+      pages.push(r.data.map((t) => t.id));
+      cursor = r.nextCursor ?? null;
       expect(pages.length).toBeLessThan(10);
     } while (cursor);
     const listed = pages.flat();
     expect(listed).toEqual([...ids].reverse());
     expect(pages.slice(0, 2).every((p) => p.length === 2)).toBe(true);
     const first = ok(await d.request("thread/list", { limit: 1 }));
-    expect((first["data"] as Json[])[0]).toMatchObject({ id: ids[4], preview: "question 4" });
+    expect(first.data[0]).toMatchObject({ id: ids[4], preview: "question 4" });
 
     // archive: gone from the default list, present with archived:true
     const gone = ids[2]!;
     const from = d.messages.length;
     ok(await d.request("thread/archive", { threadId: gone }));
     await d.waitFor(isNote("thread/archived", gone), 5_000, from);
-    const after = (ok(await d.request("thread/list", { limit: 50 }))["data"] as Json[]).map((t) => t["id"]);
+    const after = ok(await d.request("thread/list", { limit: 50 })).data.map((t) => t.id);
     expect(after).not.toContain(gone);
     expect(after).toHaveLength(4);
-    const archived = (ok(await d.request("thread/list", { limit: 50, archived: true }))["data"] as Json[]).map((t) => t["id"]);
+    const archived = ok(await d.request("thread/list", { limit: 50, archived: true })).data.map((t) => t.id);
     expect(archived).toEqual([gone]);
 
     const un = ok(await d.request("thread/unarchive", { threadId: gone }));
-    expect((un["thread"] as Json)["id"]).toBe(gone);
+    expect(un.thread.id).toBe(gone);
     await d.waitFor(isNote("thread/unarchived", gone), 5_000, from);
-    const back = (ok(await d.request("thread/list", { limit: 50 }))["data"] as Json[]).map((t) => t["id"]);
+    const back = ok(await d.request("thread/list", { limit: 50 })).data.map((t) => t.id);
     expect(back).toEqual([...ids].reverse());
-    expect((ok(await d.request("thread/list", { limit: 50, archived: true }))["data"] as Json[])).toEqual([]);
+    expect(ok(await d.request("thread/list", { limit: 50, archived: true })).data).toEqual([]);
     checkTraffic(d, "list-archive");
   });
 
@@ -72,19 +72,19 @@ describe("thread/list, archive, names", () => {
 
     ok(await d.request("thread/name/set", { threadId: a, name: "my thread" }));
     const named = await d.waitFor(isNote("thread/name/updated", a));
-    expect(params(named)).toMatchObject({ threadId: a, threadName: "my thread" });
+    expect(named.params).toMatchObject({ threadId: a, threadName: "my thread" });
     const read = ok(await d.request("thread/read", { threadId: a }));
-    expect((read["thread"] as Json)["name"]).toBe("my thread");
+    expect(read.thread.name).toBe("my thread");
 
     const loaded = ok(await d.request("thread/loaded/list", {}));
-    expect([...(loaded["data"] as string[])].sort()).toEqual([a, b].sort());
+    expect([...loaded.data].sort()).toEqual([a, b].sort());
 
     const from = d.messages.length;
     const un = ok(await d.request("thread/unsubscribe", { threadId: b }));
-    expect(un["status"]).toBe("unsubscribed");
+    expect(un.status).toBe("unsubscribed");
     await d.waitFor(isNote("thread/closed", b), 5_000, from);
-    expect(ok(await d.request("thread/loaded/list", {}))["data"]).toEqual([a]);
-    expect(ok(await d.request("thread/unsubscribe", { threadId: b }))["status"]).toBe("notLoaded");
+    expect(ok(await d.request("thread/loaded/list", {})).data).toEqual([a]);
+    expect(ok(await d.request("thread/unsubscribe", { threadId: b })).status).toBe("notLoaded");
     checkTraffic(d, "names-loaded");
   });
 });
@@ -93,7 +93,7 @@ describe("the sandbox policy a resumed thread runs under", () => {
   it("is the one its last turn ran with, after a restart", async () => {
     const s = await session([turn(evMessage("msg_one", "one"))]);
     const threadId = await startThread(s.daemon, s.cwd);
-    const readOnly = { type: "readOnly", networkAccess: false };
+    const readOnly = { type: "readOnly" as const, networkAccess: false };
     await runTurn(s.daemon, threadId, "read only please", { sandboxPolicy: readOnly });
     expect(await s.daemon.stop()).toBe(0);
     const again = await s.restart();
@@ -122,7 +122,7 @@ describe("the sandbox policy a resumed thread runs under", () => {
 
 interface LineClient {
   messages: Json[];
-  request(method: string, params?: unknown): Promise<Json>;
+  request<M extends Method>(method: M, ...params: ParamsArg<M>): Promise<Response<M>>;
   waitFor(match: (m: Json) => boolean, timeoutMs?: number): Promise<Json>;
   socket: Socket;
 }
@@ -164,15 +164,22 @@ function lineClient(path: string): Promise<LineClient> {
       messages,
       socket,
       waitFor,
-      request(method, p) {
+      async request(method, ...[p]) {
         const mine = id++;
         socket.write(`${JSON.stringify(p === undefined ? { id: mine, method } : { id: mine, method, params: p })}\n`);
-        return waitFor((m) => m["id"] === mine && ("result" in m || "error" in m));
+        return asResponse(method, await waitFor((m) => isResponse(m, mine)));
       },
     };
     socket.on("connect", () => resolve(client));
     socket.on("error", reject);
   });
+}
+
+/** The item id of an item notification, "" for any other message. */
+function itemIdOf(m: Json): string {
+  const started = isNotification("item/started");
+  const completed = isNotification("item/completed");
+  return started(m) || completed(m) ? m.params.item.id : "";
 }
 
 describe("two clients on one thread", () => {
@@ -204,20 +211,20 @@ describe("two clients on one thread", () => {
       ok(await c.request("initialize", { clientInfo: { name: "two-clients", version: "1" } }));
       c.socket.write('{"method":"initialized"}\n');
     }
-    const threadId = ((ok(await one.request("thread/start", { cwd: s.cwd }))["thread"] as Json)["id"]) as string;
+    const threadId = ok(await one.request("thread/start", { cwd: s.cwd })).thread.id;
     ok(await two.request("thread/resume", { threadId }));
     const started = ok(await one.request("turn/start", { threadId, input: text("hi both") }));
-    const turnId = (started["turn"] as Json)["id"];
-    const done = (m: Json) => m["method"] === "turn/completed" && (params(m)["turn"] as Json)["id"] === turnId;
+    const turnId = started.turn.id;
+    const done = isNotification("turn/completed", (p) => p.turn.id === turnId);
     await Promise.all([one.waitFor(done), two.waitFor(done)]);
     const seen = (c: LineClient) =>
-      c.messages.filter((m) => "method" in m && params(m)["turnId"] === turnId).map((m) => `${String(m["method"])}:${JSON.stringify((params(m)["item"] as Json | undefined)?.["id"] ?? "")}`);
+      c.messages.filter((m) => "method" in m && params(m)["turnId"] === turnId).map((m) => `${String(m["method"])}:${JSON.stringify(itemIdOf(m))}`);
     expect(seen(two)).toEqual(seen(one));
     expect(seen(two)).toContain(`item/completed:"msg_shared"`);
     expect(two.messages.some((m) => m["method"] === "item/agentMessage/delta")).toBe(true);
-    const idle = (m: Json) => m["method"] === "thread/status/changed" && params(m)["threadId"] === threadId && (params(m)["status"] as Json)["type"] === "idle";
+    const idle = isNotification("thread/status/changed", (p) => p.threadId === threadId && p.status.type === "idle");
     await three.waitFor(idle);
-    expect(three.messages.filter((m) => m["method"] === "thread/status/changed").map((m) => (params(m)["status"] as Json)["type"])).toEqual(["active", "idle"]);
+    expect(three.messages.filter(isNotification("thread/status/changed")).map((m) => m.params.status.type)).toEqual(["active", "idle"]);
     expect(three.messages.some((m) => "method" in m && params(m)["turnId"] === turnId)).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import { deflateSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Json } from "../helpers/daemon.js";
 import { evFunctionCall, evMessage, turn } from "../helpers/mockResponses.js";
+import { isNotification } from "../helpers/protocol.js";
 import { mockConfig, startSession, type Session } from "../helpers/session.js";
 
 let session: Session | undefined;
@@ -36,7 +37,7 @@ async function toolNames(model: string, features: string): Promise<{ names: stri
   const s = session;
   const cwd = join(s.daemon.home.base, "cwd");
   mkdirSync(cwd, { recursive: true });
-  const { thread } = await s.result<{ thread: { id: string } }>("thread/start", { cwd });
+  const { thread } = await s.result("thread/start", { cwd });
   await s.result("turn/start", { threadId: thread.id, input: [{ type: "text", text: "hi", text_elements: [] }] });
   await s.notification("turn/completed");
   const req = s.mock.responsesRequests()[0];
@@ -44,7 +45,7 @@ async function toolNames(model: string, features: string): Promise<{ names: stri
   return { names, s };
 }
 
-const warnings = (s: Session): string[] => s.daemon.messages.filter((m) => m["method"] === "configWarning").map((m) => (m["params"] as Json)["summary"] as string);
+const warnings = (s: Session): string[] => s.daemon.messages.filter(isNotification("configWarning")).map((m) => m.params.summary);
 
 describe("[features] flags shape the tools the model receives, as in 0.169", () => {
   it("default: unified exec, request_user_input, apply_patch, view_image; no warning", async () => {
@@ -90,10 +91,10 @@ describe("view_image end to end", () => {
     writeFileSync(join(cwd, "tiny.png"), image);
     // The daemon's home is hidden from the thread's sandboxed commands, so view_image may not read it.
     writeFileSync(join(s.daemon.home.home, "secret.png"), image);
-    const { thread } = await s.result<{ thread: { id: string } }>("thread/start", { cwd, sandbox: "read-only" });
+    const { thread } = await s.result("thread/start", { cwd, sandbox: "read-only" });
     await s.result("turn/start", { threadId: thread.id, input: [{ type: "text", text: "look", text_elements: [] }] });
     const done = await s.notification("turn/completed");
-    expect(((done["params"] as Json)["turn"] as Json)["status"]).toBe("completed");
+    expect(done.params.turn.status).toBe("completed");
 
     const reqs = s.mock.responsesRequests();
     expect(reqs).toHaveLength(3);
@@ -102,7 +103,7 @@ describe("view_image end to end", () => {
     expect(output(2, "call_home")).toBe(`image path \`${join(s.daemon.home.home, "secret.png")}\` is not readable under this thread's sandbox policy`);
 
     // An imageView item for the image that was sent, none for the refusal (as 0.169).
-    const views = s.daemon.messages.filter((m) => m["method"] === "item/completed" && ((m["params"] as Json)["item"] as Json)["type"] === "imageView").map((m) => (m["params"] as Json)["item"] as Json);
+    const views = s.daemon.messages.filter(isNotification("item/completed", (p) => p.item.type === "imageView")).map((m) => m.params.item);
     expect(views).toHaveLength(1);
     expect(views[0]).toMatchObject({ type: "imageView", id: "call_png", path: join(cwd, "tiny.png") });
     s.checkWire();

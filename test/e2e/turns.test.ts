@@ -6,8 +6,9 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { evCustomToolCall, evFunctionCall, evMessage, turn } from "../helpers/mockResponses.js";
 import {
-  checkTraffic, cleanupAll, inputOf, inputTexts, isNote, items, ok, params, runTurn, session, startThread, startTurn, text, waitTurnCompleted,
+  checkTraffic, cleanupAll, inputOf, inputTexts, isNote, items, ok, runTurn, session, startThread, startTurn, text, waitTurnCompleted,
 } from "./turnsHarness.js";
+import { errorOf, itemAs } from "../helpers/protocol.js";
 
 afterEach(cleanupAll);
 
@@ -22,17 +23,17 @@ describe("multi-turn history", () => {
     const d = s.daemon;
     const threadId = await startThread(d, s.cwd);
     const t1 = await runTurn(d, threadId, "first question");
-    expect(t1.turn["status"]).toBe("completed");
-    expect(items(t1.notes, "item/completed", "agentMessage").map((i) => i["text"])).toEqual(["first answer"]);
+    expect(t1.turn.status).toBe("completed");
+    expect(items(t1.notes, "item/completed", "agentMessage").map((i) => i.text)).toEqual(["first answer"]);
     const t2 = await runTurn(d, threadId, "second question");
-    expect(t2.turn["status"]).toBe("completed");
+    expect(t2.turn.status).toBe("completed");
 
     const second = inputOf(s.mock, 1);
     const texts = inputTexts(second);
     // The base instructions open the history once, as a developer message (0.169 sends `instructions: ""`).
-    const developer = (second as Array<{ role?: string }>).filter((i) => i.role === "developer");
+    const developer = second.filter((i) => i["role"] === "developer");
     expect(developer).toHaveLength(1);
-    expect((second as Array<{ role?: string }>)[0]?.role).toBe("developer");
+    expect(second[0]?.["role"]).toBe("developer");
     expect(texts.filter((t) => t.includes(ENV_TAG))).toHaveLength(1);
     const order = ["first question", "first answer", "second question"].map((t) => texts.findIndex((x) => x === t));
     expect(order.every((i) => i >= 0), JSON.stringify(texts)).toBe(true);
@@ -55,27 +56,27 @@ describe("turn/steer", () => {
     const d = s.daemon;
     const threadId = await startThread(d, s.cwd);
 
-    const idle = await d.request("turn/steer", { threadId, expectedTurnId: "nope", input: text("x") });
-    expect(idle["error"]).toMatchObject({ code: -32600 });
-    expect((idle["error"] as { message: string }).message).toContain("no active turn to steer");
+    const idle = errorOf(await d.request("turn/steer", { threadId, expectedTurnId: "nope", input: text("x") }));
+    expect(idle).toMatchObject({ code: -32600 });
+    expect(idle.message).toContain("no active turn to steer");
 
     const { turnId, from } = await startTurn(d, threadId, "start working");
-    await d.waitFor((m) => m["method"] === "item/started" && (params(m)["item"] as Record<string, unknown>)["type"] === "commandExecution", 10_000, from);
+    await d.notification("item/started", (p) => p.item.type === "commandExecution", { from, timeoutMs: 10_000 });
 
-    const wrong = await d.request("turn/steer", { threadId, expectedTurnId: "not-the-turn", input: text("x") });
-    expect(wrong["error"]).toMatchObject({ code: -32600 });
-    expect((wrong["error"] as { message: string }).message).toContain("expected active turn id");
-    expect((wrong["error"] as { message: string }).message).toContain(turnId);
+    const wrong = errorOf(await d.request("turn/steer", { threadId, expectedTurnId: "not-the-turn", input: text("x") }));
+    expect(wrong).toMatchObject({ code: -32600 });
+    expect(wrong.message).toContain("expected active turn id");
+    expect(wrong.message).toContain(turnId);
 
     const steer = ok(await d.request("turn/steer", { threadId, expectedTurnId: turnId, input: text("also do this") }));
-    expect(steer["turnId"]).toBe(turnId);
+    expect(steer.turnId).toBe(turnId);
     const done = await waitTurnCompleted(d, turnId, from);
-    expect(done["status"]).toBe("completed");
+    expect(done.status).toBe("completed");
 
     const notes = d.messages.slice(from);
-    const users = notes.filter(isNote("item/completed", threadId)).map((m) => params(m)).filter((p) => (p["item"] as Record<string, unknown>)["type"] === "userMessage");
-    expect(users.map((p) => p["turnId"])).toEqual([turnId, turnId]);
-    expect(users.map((p) => ((p["item"] as { content: Array<{ text: string }> }).content[0]!.text))).toEqual(["start working", "also do this"]);
+    const users = notes.filter(isNote("item/completed", threadId)).map((m) => m.params).filter((p) => p.item.type === "userMessage");
+    expect(users.map((p) => p.turnId)).toEqual([turnId, turnId]);
+    expect(users.map((p) => itemAs(p.item, "userMessage").content[0])).toMatchObject([{ text: "start working" }, { text: "also do this" }]);
     // the steer reaches the model in the request after the tool output
     expect(s.mock.responsesRequests()).toHaveLength(2);
     expect(inputTexts(inputOf(s.mock, 1))).toContain("also do this");
@@ -91,11 +92,11 @@ describe("turn/steer", () => {
     const d = s.daemon;
     const threadId = await startThread(d, s.cwd);
     const { turnId, from } = await startTurn(d, threadId, "first");
-    await d.waitFor((m) => m["method"] === "item/started" && (params(m)["item"] as Record<string, unknown>)["type"] === "commandExecution", 10_000, from);
+    await d.notification("item/started", (p) => p.item.type === "commandExecution", { from, timeoutMs: 10_000 });
     const second = ok(await d.request("turn/start", { threadId, input: text("second, while busy") }));
-    expect((second["turn"] as Record<string, unknown>)["id"]).toBe(turnId);
+    expect(second.turn.id).toBe(turnId);
     const done = await waitTurnCompleted(d, turnId, from);
-    expect(done["status"]).toBe("completed");
+    expect(done.status).toBe("completed");
     expect(d.messages.slice(from).filter((m) => m["method"] === "turn/started")).toHaveLength(1);
     expect(inputTexts(inputOf(s.mock, 1))).toContain("second, while busy");
   });
@@ -112,14 +113,14 @@ describe("apply_patch through the model", () => {
     const d = s.daemon;
     const threadId = await startThread(d, s.cwd);
     const t = await runTurn(d, threadId, "add a file");
-    expect(t.turn["status"]).toBe("completed");
+    expect(t.turn.status).toBe("completed");
     expect(readFileSync(join(s.cwd, "hello.txt"), "utf8")).toBe("hello\nworld\n");
     const changes = items(t.notes, "item/completed", "fileChange");
     expect(changes).toHaveLength(1);
     expect(changes[0]).toMatchObject({ id: "call_patch", status: "completed", changes: [{ path: join(s.cwd, "hello.txt"), kind: { type: "add" } }] });
     const diff = d.messages.slice().reverse().find(isNote("turn/diff/updated", threadId));
-    expect(params(diff!)["turnId"]).toBe(t.turnId);
-    expect(params(diff!)["diff"]).toContain("+hello");
+    expect(diff?.params.turnId).toBe(t.turnId);
+    expect(diff?.params.diff).toContain("+hello");
     const out = inputOf(s.mock, 1).find((i) => i["type"] === "custom_tool_call_output");
     expect(out).toMatchObject({ call_id: "call_patch" });
     expect(String(out!["output"])).toContain("Success. Updated the following files:");
@@ -134,7 +135,7 @@ describe("apply_patch through the model", () => {
     const d = s.daemon;
     const threadId = await startThread(d, s.cwd);
     const t = await runTurn(d, threadId, "break it");
-    expect(t.turn["status"]).toBe("completed");
+    expect(t.turn.status).toBe("completed");
     expect(items(t.notes, "item/started", "fileChange")).toEqual([]);
     const out = inputOf(s.mock, 1).find((i) => i["type"] === "custom_tool_call_output");
     expect(String(out!["output"])).toContain("apply_patch verification failed");
@@ -152,13 +153,13 @@ describe("update_plan for a shell-family model", () => {
     const d = s.daemon;
     const threadId = await startThread(d, s.cwd);
     const t = await runTurn(d, threadId, "plan it");
-    expect(t.turn["status"]).toBe("completed");
+    expect(t.turn.status).toBe("completed");
     const tools = (s.mock.responsesRequests()[0]!.body!["tools"] as Array<Record<string, unknown>>).map((x) => x["name"]);
     expect(tools).toContain("update_plan");
     expect(tools.some((n) => n === "shell" || n === "shell_command")).toBe(true);
     expect(tools).not.toContain("exec_command");
     const upd = d.messages.find(isNote("turn/plan/updated", threadId));
-    expect(params(upd!)).toMatchObject({
+    expect(upd?.params).toMatchObject({
       turnId: t.turnId,
       explanation: "two steps",
       plan: [{ step: "read", status: "completed" }, { step: "write", status: "inProgress" }],
@@ -184,7 +185,7 @@ describe("the daemon's own files", () => {
     const d = s.daemon;
     const threadId = await startThread(d, s.cwd, { sandbox: "read-only" });
     const t = await runTurn(d, threadId, "peek");
-    expect(t.turn["status"]).toBe("completed");
+    expect(t.turn.status).toBe("completed");
     const out = String(inputOf(s.mock, 1).find((i) => i["type"] === "function_call_output")?.["output"] ?? "");
     expect(out).toMatch(/exit=[1-9]/);
     expect(out).not.toContain(secret);

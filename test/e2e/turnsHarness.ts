@@ -8,6 +8,7 @@ import { expect } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
 import { startMockResponses, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
+import { isItem, isNotification, ok, type Item, type ItemType, type Params, type ServerNotificationMethod, type ThreadItem, type Turn } from "../helpers/protocol.js";
 import { wireCheckTraffic } from "../helpers/wireCheck.js";
 import { homedir } from "node:os";
 
@@ -82,44 +83,48 @@ export async function session(script: ScriptEntry[] = [], o: ProviderOptions = {
   return { mock, home, cwd, daemon, restart: spawnOne };
 }
 
-export function ok(r: Json): Json {
-  if ("error" in r) throw new Error(`expected a result, got ${JSON.stringify(r)}`);
-  return r["result"] as Json;
+export { ok };
+
+export async function startThread(d: RawDaemon, cwd: string, extra: Params<"thread/start"> = {}): Promise<string> {
+  return ok(await d.request("thread/start", { cwd, ...extra })).thread.id;
 }
 
-export async function startThread(d: RawDaemon, cwd: string, extra: Json = {}): Promise<string> {
-  const r = ok(await d.request("thread/start", { cwd, ...extra }));
-  return (r["thread"] as Json)["id"] as string;
-}
+type UserInput = Params<"turn/start">["input"][number];
+export const text = (t: string): UserInput[] => [{ type: "text", text: t, text_elements: [] }];
 
-export const text = (t: string): Json[] => [{ type: "text", text: t, text_elements: [] }];
-
+/** A message's params, for scans across methods (a notification of a known method reads typed params). */
 export const params = (m: Json): Json => (m["params"] ?? {}) as Json;
-export const isNote = (method: string, threadId?: string) => (m: Json) =>
-  m["method"] === method && (threadId === undefined || params(m)["threadId"] === threadId);
+/** A notification with this method, of `threadId`'s thread when given. */
+export const isNote = <M extends ServerNotificationMethod>(method: M, threadId?: string) =>
+  isNotification(method, (p) => threadId === undefined || ("threadId" in p && p.threadId === threadId));
 
 /** Sends turn/start and returns the turn id and the index in `messages` from which its notifications count. */
-export async function startTurn(d: RawDaemon, threadId: string, input: string | Json[], extra: Json = {}): Promise<{ turnId: string; from: number }> {
+export async function startTurn(d: RawDaemon, threadId: string, input: string | UserInput[], extra: Partial<Params<"turn/start">> = {}): Promise<{ turnId: string; from: number }> {
   const from = d.messages.length;
   const r = ok(await d.request("turn/start", { threadId, input: typeof input === "string" ? text(input) : input, ...extra }));
-  return { turnId: (r["turn"] as Json)["id"] as string, from };
+  return { turnId: r.turn.id, from };
 }
 
-export async function waitTurnCompleted(d: RawDaemon, turnId: string, from = 0, timeoutMs = 20_000): Promise<Json> {
-  const m = await d.waitFor((x) => x["method"] === "turn/completed" && (params(x)["turn"] as Json)["id"] === turnId, timeoutMs, from);
-  return params(m)["turn"] as Json;
+export async function waitTurnCompleted(d: RawDaemon, turnId: string, from = 0, timeoutMs = 20_000): Promise<Turn> {
+  const m = await d.waitFor(isNotification("turn/completed", (p) => p.turn.id === turnId), timeoutMs, from);
+  return m.params.turn;
 }
 
 /** Runs a whole turn; returns the completed turn and the notifications that belong to it. */
-export async function runTurn(d: RawDaemon, threadId: string, input: string | Json[], extra: Json = {}): Promise<{ turn: Json; turnId: string; notes: Json[] }> {
+export async function runTurn(d: RawDaemon, threadId: string, input: string | UserInput[], extra: Partial<Params<"turn/start">> = {}): Promise<{ turn: Turn; turnId: string; notes: Json[] }> {
   const { turnId, from } = await startTurn(d, threadId, input, extra);
   const turn = await waitTurnCompleted(d, turnId, from);
-  const notes = d.messages.slice(from).filter((m) => "method" in m && !("id" in m) && params(m)["turnId"] === turnId || (m["method"] as string | undefined)?.startsWith("turn/"));
+  const notes = d.messages.slice(from).filter((m) => "method" in m && !("id" in m) && params(m)["turnId"] === turnId || String(m["method"]).startsWith("turn/"));
   return { turn, turnId, notes };
 }
 
-export const items = (notes: Json[], method: "item/started" | "item/completed", type?: string): Json[] =>
-  notes.filter((m) => m["method"] === method).map((m) => params(m)["item"] as Json).filter((i) => type === undefined || i["type"] === type);
+/** The items of `notes`' item/started or item/completed notifications, of one type when given. */
+export function items<T extends ItemType>(notes: Json[], method: "item/started" | "item/completed", type: T): Item<T>[];
+export function items(notes: Json[], method: "item/started" | "item/completed"): ThreadItem[];
+export function items(notes: Json[], method: "item/started" | "item/completed", type?: ItemType): ThreadItem[] {
+  const all = notes.filter(isNotification(method)).map((m) => m.params.item);
+  return type === undefined ? all : all.filter(isItem(type));
+}
 
 /** The `input` array of a recorded model request. */
 export function inputOf(mock: MockResponses, n: number): Json[] {

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Json } from "../helpers/daemon.js";
+import { isNotification } from "../helpers/protocol.js";
 import { dropAfter, evCreated, evFunctionCall, evMessage, hang, httpError, turn } from "../helpers/mockResponses.js";
 import {
   checkTraffic, cleanupAll, inputOf, isNote, items, ok, params, runTurn, session, startThread, startTurn, waitTurnCompleted,
@@ -75,23 +75,23 @@ describe("interrupt mid-command", () => {
 
       ok(await d.request("turn/interrupt", { threadId, turnId }));
       const done = await waitTurnCompleted(d, turnId, from);
-      expect(done["status"]).toBe("interrupted");
+      expect(done.status).toBe("interrupted");
       await eventually(() => withMarker(marker).length === 0, () => `no survivors, but ${withMarker(marker).join(",")} still run "${marker}"`);
 
       const notes = d.messages.slice(from);
       const started = items(notes, "item/started", "commandExecution");
       const completed = items(notes, "item/completed", "commandExecution");
       const trace = () => notes.map((m) => `${String(m["method"] ?? `#${String(m["id"])}`)} ${JSON.stringify(params(m)["item"] ?? "").slice(0, 300)}`).join("\n");
-      expect(started.map((i) => i["id"]), trace()).toEqual(["call_tree"]);
+      expect(started.map((i) => i.id), trace()).toEqual(["call_tree"]);
       expect(completed).toHaveLength(1);
-      expect(completed[0]!["status"]).toBe("failed");
+      expect(completed[0]?.status).toBe("failed");
       // completed before the turn says it is over
-      const iDone = notes.findIndex((m) => m["method"] === "item/completed" && (params(m)["item"] as Json)["id"] === "call_tree");
-      const iTurn = notes.findIndex((m) => m["method"] === "turn/completed");
+      const iDone = notes.findIndex(isNotification("item/completed", (p) => p.item.id === "call_tree"));
+      const iTurn = notes.findIndex(isNotification("turn/completed"));
       expect(iDone).toBeLessThan(iTurn);
 
       const next = await runTurn(d, threadId, "carry on");
-      expect(next.turn["status"]).toBe("completed");
+      expect(next.turn.status).toBe("completed");
       const out = inputOf(s.mock, 1).find((i) => i["type"] === "function_call_output" && i["call_id"] === "call_tree");
       expect(out, JSON.stringify(inputOf(s.mock, 1))).toBeDefined();
       expect(String(out!["output"])).toContain("aborted");
@@ -106,10 +106,10 @@ describe("model retries", () => {
     const d = s.daemon;
     const threadId = await startThread(d, s.cwd);
     const t = await runTurn(d, threadId, "hi");
-    expect(t.turn["status"]).toBe("completed");
+    expect(t.turn.status).toBe("completed");
     expect(s.mock.responsesRequests()).toHaveLength(2);
     expect(d.messages.filter(isNote("error", threadId))).toEqual([]);
-    expect(items(t.notes, "item/completed", "agentMessage").map((i) => i["text"])).toEqual(["after 500"]);
+    expect(items(t.notes, "item/completed", "agentMessage").map((i) => i.text)).toEqual(["after 500"]);
   });
 
   it("reconnects after a dropped stream with a willRetry notice, then completes", async () => {
@@ -120,13 +120,13 @@ describe("model retries", () => {
     const d = s.daemon;
     const threadId = await startThread(d, s.cwd);
     const t = await runTurn(d, threadId, "hi");
-    expect(t.turn["status"]).toBe("completed");
-    const errors = d.messages.filter(isNote("error", threadId)).map(params);
+    expect(t.turn.status).toBe("completed");
+    const errors = d.messages.filter(isNote("error", threadId)).map((m) => m.params);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ willRetry: true, turnId: t.turnId, error: { message: "Reconnecting... 1/2", codexErrorInfo: { responseStreamDisconnected: {} } } });
     // the same input re-sent
     expect(inputOf(s.mock, 1)).toEqual(inputOf(s.mock, 0));
-    const texts = items(t.notes, "item/completed", "agentMessage").map((i) => i["text"]);
+    const texts = items(t.notes, "item/completed", "agentMessage").map((i) => i.text);
     expect(texts).toEqual(["after drop"]);
     checkTraffic(d, "dropped-stream");
   });
@@ -136,12 +136,12 @@ describe("model retries", () => {
     const d = s.daemon;
     const threadId = await startThread(d, s.cwd);
     const t = await runTurn(d, threadId, "hi");
-    expect(t.turn["status"]).toBe("failed");
+    expect(t.turn.status).toBe("failed");
     expect(s.mock.responsesRequests()).toHaveLength(4);
-    const errors = d.messages.filter(isNote("error", threadId)).map(params);
-    expect(errors.map((e) => e["willRetry"])).toEqual([true, false]);
+    const errors = d.messages.filter(isNote("error", threadId)).map((m) => m.params);
+    expect(errors.map((e) => e.willRetry)).toEqual([true, false]);
     expect(errors.at(-1)).toMatchObject({ error: { codexErrorInfo: "internalServerError" } });
-    expect(t.turn["error"]).toMatchObject({ codexErrorInfo: "internalServerError" });
+    expect(t.turn.error).toMatchObject({ codexErrorInfo: "internalServerError" });
     checkTraffic(d, "exhausted");
   });
 
@@ -152,11 +152,11 @@ describe("model retries", () => {
     const d = s.daemon;
     const threadId = await startThread(d, s.cwd);
     const t = await runTurn(d, threadId, "a lot");
-    expect(t.turn["status"]).toBe("failed");
-    expect(t.turn["error"]).toMatchObject({ codexErrorInfo: "contextWindowExceeded" });
+    expect(t.turn.status).toBe("failed");
+    expect(t.turn.error).toMatchObject({ codexErrorInfo: "contextWindowExceeded" });
     expect(s.mock.responsesRequests()).toHaveLength(1);
-    const errors = d.messages.filter(isNote("error", threadId)).map(params);
-    expect(errors.map((e) => e["willRetry"])).toEqual([false]);
+    const errors = d.messages.filter(isNote("error", threadId)).map((m) => m.params);
+    expect(errors.map((e) => e.willRetry)).toEqual([false]);
   });
 });
 
@@ -172,35 +172,34 @@ describe("kill -9 mid-turn, then restart on the same home", () => {
     const d = s.daemon;
     const threadId = await startThread(d, s.cwd);
     const t1 = await runTurn(d, threadId, "one");
-    expect(t1.turn["status"]).toBe("completed");
+    expect(t1.turn.status).toBe("completed");
     const { turnId: t2, from } = await startTurn(d, threadId, "two");
     await s.mock.waitForRequests(3);
-    await d.waitFor((m) => m["method"] === "item/agentMessage/delta" && params(m)["turnId"] === t2, 10_000, from);
-    const reported = d.messages.filter((m) => m["method"] === "item/completed").map((m) => params(m)["item"] as Json);
-    expect(reported.map((i) => i["type"])).toEqual(["userMessage", "agentMessage", "userMessage", "commandExecution"]);
+    await d.notification("item/agentMessage/delta", (p) => p.turnId === t2, { from, timeoutMs: 10_000 });
+    const reported = d.messages.filter(isNotification("item/completed")).map((m) => m.params.item);
+    expect(reported.map((i) => i.type)).toEqual(["userMessage", "agentMessage", "userMessage", "commandExecution"]);
     d.child.kill("SIGKILL");
     await new Promise((r) => d.child.once("exit", r));
 
     const d2 = await s.restart();
     const read = ok(await d2.request("thread/read", { threadId, includeTurns: true }));
-    const turns = (read["thread"] as Json)["turns"] as Json[];
-    expect(turns.map((t) => t["id"])).toEqual([t1.turnId, t2]);
-    expect(turns.map((t) => t["status"])).toEqual(["completed", "interrupted"]);
-    const readItems = turns.flatMap((t) => t["items"] as Json[]);
+    const turns = read.thread.turns;
+    expect(turns.map((t) => t.id)).toEqual([t1.turnId, t2]);
+    expect(turns.map((t) => t.status)).toEqual(["completed", "interrupted"]);
+    const readItems = turns.flatMap((t) => t.items);
     for (const it of reported) {
-      const found = readItems.find((x) => x["id"] === it["id"] && x["type"] === it["type"]);
-      expect(found, `item ${String(it["type"])} ${String(it["id"])} after restart`).toBeDefined();
+      const found = readItems.find((x) => x.id === it.id && x.type === it.type);
+      expect(found, `item ${it.type} ${it.id} after restart`).toBeDefined();
     }
-    const cmd = readItems.find((x) => x["id"] === "call_echo")!;
-    expect(cmd).toMatchObject({ type: "commandExecution", exitCode: 0 });
-    expect(String(cmd["aggregatedOutput"])).toContain("survived");
+    const cmd = readItems.find((x) => x.id === "call_echo");
+    expect(cmd).toMatchObject({ type: "commandExecution", exitCode: 0, aggregatedOutput: expect.stringContaining("survived") });
 
     const resumed = ok(await d2.request("thread/resume", { threadId }));
-    const rturns = (resumed["thread"] as Json)["turns"] as Json[];
-    expect(rturns.map((t) => [t["id"], t["status"]])).toEqual([[t1.turnId, "completed"], [t2, "interrupted"]]);
+    const rturns = resumed.thread.turns;
+    expect(rturns.map((t) => [t.id, t.status])).toEqual([[t1.turnId, "completed"], [t2, "interrupted"]]);
     const t3 = await runTurn(d2, threadId, "three");
-    expect(t3.turn["status"]).toBe("completed");
-    expect(items(t3.notes, "item/completed", "agentMessage").map((i) => i["text"])).toEqual(["after restart"]);
+    expect(t3.turn.status).toBe("completed");
+    expect(items(t3.notes, "item/completed", "agentMessage").map((i) => i.text)).toEqual(["after restart"]);
     // the new request still carries the history from before the crash
     const texts = JSON.stringify(inputOf(s.mock, 3));
     expect(texts).toContain("turn one answer");

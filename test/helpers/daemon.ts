@@ -6,10 +6,40 @@
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { tempHome, type TempHome } from "./home.js";
+import {
+  asResponse,
+  isNotification,
+  isResponse,
+  isServerRequest,
+  resultOf,
+  type Json,
+  type Method,
+  type Notification,
+  type NotificationParams,
+  type Params,
+  type ParamsArg,
+  type RequestId,
+  type Response,
+  type Result,
+  type ServerNotificationMethod,
+  type ServerRequest,
+  type ServerRequestMethod,
+  type ServerRequestParams,
+  type ServerRequestResult,
+} from "./protocol.js";
+
+export type { Json };
 
 export const DAEMON = fileURLToPath(new URL("../../dist/gatehouse.mjs", import.meta.url));
 
-export type Json = Record<string, unknown>;
+/** Params may be left out exactly when the table allows it; `id` picks the request's id. */
+export type RequestArgs<M extends Method> = undefined extends Params<M> ? [params?: Params<M>, id?: RequestId] : [params: Params<M>, id?: RequestId];
+
+export interface WaitOptions {
+  /** Searches from this index of `messages` on. */
+  from?: number;
+  timeoutMs?: number;
+}
 
 export interface RawDaemon {
   child: ChildProcessWithoutNullStreams;
@@ -20,10 +50,23 @@ export interface RawDaemon {
   send(data: string | Buffer): void;
   sendJson(msg: Json): void;
   /** Resolves with the first message (from `from` on) that matches; rejects after `timeoutMs`. */
+  waitFor<T extends Json>(match: (m: Json) => m is T, timeoutMs?: number, from?: number): Promise<T>;
   waitFor(match: (m: Json) => boolean, timeoutMs?: number, from?: number): Promise<Json>;
   response(id: unknown, timeoutMs?: number): Promise<Json>;
-  request(method: string, params?: unknown, id?: number | string): Promise<Json>;
-  initialize(): Promise<Json>;
+  /** Sends a request of the protocol's and resolves with its whole response (result or error). */
+  request<M extends Method>(method: M, ...args: RequestArgs<M>): Promise<Response<M>>;
+  /** The result of a request that must succeed; rejects with the error response otherwise. */
+  result<M extends Method>(method: M, ...params: ParamsArg<M>): Promise<Result<M>>;
+  /** Sends what the protocol does not allow (an unknown method, params of the wrong shape) on purpose. */
+  requestRaw(method: string, params?: unknown, id?: RequestId): Promise<Json>;
+  /** The first notification with this method whose params pass `where`. */
+  notification<M extends ServerNotificationMethod>(method: M, where?: (params: NotificationParams<M>) => boolean, options?: WaitOptions): Promise<Notification<M>>;
+  /** The first server request with this method whose params pass `where`. */
+  serverRequest<M extends ServerRequestMethod>(method: M, where?: (params: ServerRequestParams<M>) => boolean, options?: WaitOptions): Promise<ServerRequest<M>>;
+  /** Answers a server request with a result its method allows. */
+  respond<M extends ServerRequestMethod>(req: ServerRequest<M>, result: ServerRequestResult<M>): void;
+  /** Sends initialize, then initialized; resolves with initialize's whole response. */
+  initialize(): Promise<Response<"initialize">>;
   /**
    * Ends stdin, waits for the exit (SIGKILL after 5 s) and throws unless the daemon exited 0 with no
    * "Unhandled" on stderr. `killed`: this test ended the daemon on purpose (the reason); any exit is
@@ -89,12 +132,12 @@ export function startDaemon(options: { args?: string[]; env?: NodeJS.ProcessEnv;
     sendJson: (msg) => {
       child.stdin.write(`${JSON.stringify(msg)}\n`);
     },
-    waitFor(match, timeoutMs = 10_000, from = 0) {
+    waitFor(match: (m: Json) => boolean, timeoutMs = 10_000, from = 0): Promise<Json> {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {
           const found = messages.slice(from).find(match);
           if (found) {
-            waiters.delete(check as () => void);
+            waiters.delete(check);
             clearTimeout(timer);
             resolve(found);
             return true;
@@ -102,18 +145,33 @@ export function startDaemon(options: { args?: string[]; env?: NodeJS.ProcessEnv;
           return false;
         };
         const timer = setTimeout(() => {
-          waiters.delete(check as () => void);
+          waiters.delete(check);
           reject(new Error(`timed out after ${timeoutMs} ms; got ${messages.length} messages:\n${JSON.stringify(messages.slice(-5))}\nstderr tail:\n${err.slice(-2000)}`));
         }, timeoutMs);
-        if (!check()) waiters.add(check as () => void);
+        if (!check()) waiters.add(check);
       });
     },
     response(id, timeoutMs) {
-      return daemon.waitFor((m) => m["id"] === id && ("result" in m || "error" in m), timeoutMs);
+      return daemon.waitFor((m) => isResponse(m, id), timeoutMs);
     },
-    request(method, params, id = nextId++) {
+    requestRaw(method, params, id = nextId++) {
       daemon.sendJson(params === undefined ? { id, method } : { id, method, params });
       return daemon.response(id);
+    },
+    async request<M extends Method>(method: M, ...[params, id]: RequestArgs<M>) {
+      return asResponse(method, await daemon.requestRaw(method, params, id));
+    },
+    async result<M extends Method>(method: M, ...[params]: ParamsArg<M>) {
+      return resultOf(method, asResponse(method, await daemon.requestRaw(method, params)));
+    },
+    notification(method, where, o = {}) {
+      return daemon.waitFor(isNotification(method, where), o.timeoutMs, o.from);
+    },
+    serverRequest(method, where, o = {}) {
+      return daemon.waitFor(isServerRequest(method, where), o.timeoutMs, o.from);
+    },
+    respond(req, result) {
+      daemon.sendJson({ id: req.id, result });
     },
     async initialize() {
       const r = await daemon.request("initialize", { clientInfo: { name: "gatehouse-test", version: "0.0.1" } });

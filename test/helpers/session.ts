@@ -7,6 +7,23 @@ import { startDaemon, type Json, type RawDaemon } from "./daemon.js";
 import { REF_DIR } from "./globalSetup.js";
 import type { TempHome } from "./home.js";
 import { startMockResponses, type MockResponses, type ScriptEntry } from "./mockResponses.js";
+import {
+  asResponse,
+  isNotification,
+  isServerRequest,
+  resultOf,
+  type Method,
+  type Notification,
+  type NotificationParams,
+  type ParamsArg,
+  type Response,
+  type Result,
+  type ServerNotificationMethod,
+  type ServerRequest,
+  type ServerRequestMethod,
+  type ServerRequestParams,
+  type ServerRequestResult,
+} from "./protocol.js";
 import { wireCheckTraffic } from "./wireCheck.js";
 
 export const REF_SCHEMA = join(REF_DIR, "0.169.0/schema-json");
@@ -15,11 +32,20 @@ export interface Session {
   readonly daemon: RawDaemon;
   readonly mock: MockResponses;
   readonly sent: Json[];
-  request(method: string, params?: unknown): Promise<Json>;
+  /** The whole response (result or error). */
+  request<M extends Method>(method: M, ...params: ParamsArg<M>): Promise<Response<M>>;
   /** The result of a request that must succeed. */
-  result<T = Json>(method: string, params?: unknown): Promise<T>;
+  result<M extends Method>(method: M, ...params: ParamsArg<M>): Promise<Result<M>>;
+  /** For callers that name the result's type themselves: unchecked beyond being some result of the table's. */
+  result<T extends Result<M>, M extends Method = Method>(method: M, ...params: ParamsArg<M>): Promise<T>;
+  /** Sends what the protocol does not allow (an unknown method, params of the wrong shape) on purpose. */
+  requestRaw(method: string, params?: unknown): Promise<Json>;
   /** A notification with this method (and matching params), searching from message index `from`. */
-  notification(method: string, match?: (params: Json) => boolean, from?: number): Promise<Json>;
+  notification<M extends ServerNotificationMethod>(method: M, match?: (params: NotificationParams<M>) => boolean, from?: number): Promise<Notification<M>>;
+  /** A server request with this method (and matching params), searching from message index `from`. */
+  serverRequest<M extends ServerRequestMethod>(method: M, match?: (params: ServerRequestParams<M>) => boolean, from?: number): Promise<ServerRequest<M>>;
+  /** Answers a server request (kept in `sent` with the rest). */
+  respond<M extends ServerRequestMethod>(req: ServerRequest<M>, result: ServerRequestResult<M>): void;
   /** Writes the transcript and asserts that wire-check finds every message valid under 0.169. */
   checkWire(): void;
   stop(): Promise<void>;
@@ -51,20 +77,29 @@ export async function startSession(opts: { script?: ScriptEntry[]; home?: TempHo
     daemon,
     mock,
     sent,
-    request(method, params) {
+    requestRaw(method, params) {
       const id = nextId++;
       const msg: Json = params === undefined ? { id, method } : { id, method, params };
       sent.push(msg);
       daemon.sendJson(msg);
       return daemon.response(id, 30_000);
     },
-    async result<T>(method: string, params?: unknown): Promise<T> {
-      const r = await session.request(method, params);
-      if (!("result" in r)) throw new Error(`${method} failed: ${JSON.stringify(r["error"])}`);
-      return r["result"] as T;
+    async request<M extends Method>(method: M, ...[params]: ParamsArg<M>) {
+      return asResponse(method, await session.requestRaw(method, params));
     },
-    notification(method, match = () => true, from = 0) {
-      return daemon.waitFor((m) => m["method"] === method && !("id" in m) && match((m["params"] ?? {}) as Json), 30_000, from);
+    async result(method: Method, params?: unknown) {
+      return resultOf(method, asResponse(method, await session.requestRaw(method, params)));
+    },
+    notification(method, match, from = 0) {
+      return daemon.waitFor(isNotification(method, match), 30_000, from);
+    },
+    serverRequest(method, match, from = 0) {
+      return daemon.waitFor(isServerRequest(method, match), 30_000, from);
+    },
+    respond(req, result) {
+      const msg: Json = { id: req.id, result };
+      sent.push(msg);
+      daemon.sendJson(msg);
     },
     checkWire() {
       const file = join(daemon.home.base, "transcript.jsonl");

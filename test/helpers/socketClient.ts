@@ -5,7 +5,25 @@
 import type { ChildProcess } from "node:child_process";
 import { createConnection, type Socket } from "node:net";
 import WebSocket from "ws";
-import type { Json } from "./daemon.js";
+import {
+  asResponse,
+  isNotification,
+  isResponse,
+  isServerRequest,
+  resultOf,
+  type Json,
+  type Method,
+  type Notification,
+  type NotificationParams,
+  type ParamsArg,
+  type Response,
+  type Result,
+  type ServerNotificationMethod,
+  type ServerRequest,
+  type ServerRequestMethod,
+  type ServerRequestParams,
+  type ServerRequestResult,
+} from "./protocol.js";
 
 export class SocketClient {
   readonly messages: Json[] = [];
@@ -63,6 +81,8 @@ export class SocketClient {
     this.write(JSON.stringify(msg));
   }
 
+  waitFor<T extends Json>(match: (m: Json) => m is T, timeoutMs?: number): Promise<T>;
+  waitFor(match: (m: Json) => boolean, timeoutMs?: number): Promise<Json>;
   waitFor(match: (m: Json) => boolean, timeoutMs = 15_000): Promise<Json> {
     return new Promise((resolve, reject) => {
       const check = (): void => {
@@ -81,17 +101,31 @@ export class SocketClient {
     });
   }
 
-  async request(method: string, params: unknown): Promise<Json> {
+  /** The whole response (result or error). */
+  async request<M extends Method>(method: M, ...[params]: ParamsArg<M>): Promise<Response<M>> {
     const id = this.nextId++;
     this.send({ id, method, params });
-    return this.waitFor((m) => m["id"] === id && ("result" in m || "error" in m));
+    return asResponse(method, await this.waitFor((m) => isResponse(m, id)));
   }
 
   /** The result of a request that must succeed. */
-  async result<T = Json>(method: string, params: unknown): Promise<T> {
-    const r = await this.request(method, params);
-    if (!("result" in r)) throw new Error(`${method} failed: ${JSON.stringify(r["error"])}`);
-    return r["result"] as T;
+  async result<M extends Method>(method: M, ...params: ParamsArg<M>): Promise<Result<M>> {
+    return resultOf(method, await this.request(method, ...params));
+  }
+
+  /** The first notification with this method whose params pass `where`. */
+  notification<M extends ServerNotificationMethod>(method: M, where?: (params: NotificationParams<M>) => boolean): Promise<Notification<M>> {
+    return this.waitFor(isNotification(method, where));
+  }
+
+  /** The first server request with this method whose params pass `where`. */
+  serverRequest<M extends ServerRequestMethod>(method: M, where?: (params: ServerRequestParams<M>) => boolean): Promise<ServerRequest<M>> {
+    return this.waitFor(isServerRequest(method, where));
+  }
+
+  /** Answers a server request with a result its method allows. */
+  respond<M extends ServerRequestMethod>(req: ServerRequest<M>, result: ServerRequestResult<M>): void {
+    this.send({ id: req.id, result });
   }
 
   async init(): Promise<void> {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { startDaemon, type Json, type RawDaemon } from "./daemon.js";
 import type { TempHome } from "./home.js";
 import type { MockResponses } from "./mockResponses.js";
+import { asResponse, isNotification, resultOf, type Method, type Notification, type NotificationParams, type ParamsArg, type Response, type Result, type ServerNotificationMethod } from "./protocol.js";
 
 export function mockConfig(mock: MockResponses, extra = ""): string {
   return `model = "gpt-5.5"
@@ -44,37 +45,35 @@ export class ThreadSession {
   }
 
   /** The whole response (result or error). */
-  async raw(method: string, params?: unknown): Promise<Json> {
+  async request<M extends Method>(method: M, ...[params]: ParamsArg<M>): Promise<Response<M>> {
     const id = this.next++;
     const msg = params === undefined ? { id, method } : { id, method, params };
     this.sent.push(msg);
     this.daemon.sendJson(msg);
-    return this.daemon.response(id, 20_000);
+    return asResponse(method, await this.daemon.response(id, 20_000));
   }
 
   /** The result; throws on an error response. */
-  async call<T = Json>(method: string, params?: unknown): Promise<T> {
-    const res = await this.raw(method, params);
-    if ("error" in res) throw new Error(`${method}: ${JSON.stringify(res["error"])}`);
-    return res["result"] as T;
+  async call<M extends Method>(method: M, ...params: ParamsArg<M>): Promise<Result<M>> {
+    return resultOf(method, await this.request(method, ...params));
   }
 
   async startThread(): Promise<string> {
-    const r = await this.call<{ thread: { id: string } }>("thread/start", { cwd: this.daemon.home.base });
+    const r = await this.call("thread/start", { cwd: this.daemon.home.base });
     return r.thread.id;
   }
 
   /** Runs a turn to turn/completed; returns the completed turn. */
-  async turn(threadId: string, text: string): Promise<{ id: string; status: string }> {
+  async turn(threadId: string, text: string): Promise<NotificationParams<"turn/completed">["turn"]> {
     const from = this.daemon.messages.length;
-    const r = await this.call<{ turn: { id: string } }>("turn/start", { threadId, input: [{ type: "text", text }] });
-    const done = await this.daemon.waitFor((m) => m["method"] === "turn/completed" && (m["params"] as { turn: { id: string } }).turn.id === r.turn.id, 20_000, from);
-    return (done["params"] as { turn: { id: string; status: string } }).turn;
+    const r = await this.call("turn/start", { threadId, input: [{ type: "text", text }] });
+    const done = await this.notification("turn/completed", from, (p) => p.turn.id === r.turn.id);
+    return done.params.turn;
   }
 
   /** Waits for a notification emitted after message index `from`. */
-  notification(method: string, from = 0, where: (p: Json) => boolean = () => true): Promise<Json> {
-    return this.daemon.waitFor((m) => m["method"] === method && where(m["params"] as Json), 20_000, from);
+  notification<M extends ServerNotificationMethod>(method: M, from = 0, where?: (p: NotificationParams<M>) => boolean): Promise<Notification<M>> {
+    return this.daemon.waitFor(isNotification(method, where), 20_000, from);
   }
 
   transcript(file = join(this.daemon.home.base, "transcript.jsonl")): string {

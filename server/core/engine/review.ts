@@ -35,7 +35,7 @@ import { InvalidInputError } from "../errors.js";
 import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
 import { developerMessage, environmentContext, initialContext, userTextMessage } from "./context.js";
 import type { TurnItems } from "./turnItems.js";
-import type { TurnRollout } from "./turnRunner.js";
+import type { TurnRollout } from "./activeTurn.js";
 import type { TurnMode } from "./turnMode.js";
 
 // Our wording; the structure and the output schema follow 0.169's review prompt.

@@ -29,7 +29,7 @@ import type { WireApi } from "../config/providers.js";
 import { ApprovalBroker } from "../approval/broker.js";
 import { autoCompactLimit } from "../engine/compaction.js";
 import { reviewMode, type ReviewRequest } from "../engine/review.js";
-import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/turnRunner.js";
+import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/activeTurn.js";
 import { commandEnvironment, shellEnvironmentPolicy } from "../policy/commandEnv.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
 import { daemonPathsFor } from "../policy/daemonPaths.js";

@@ -71,7 +71,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   // load on the first turn (or the prewarm after the first answer), not on the first thread request.
   const approvals = lazyService(
     async () =>
-      new (await import("./core/approval/gate.js")).ApprovalService({
+      new (await import("./core/approval/approvalService.js")).ApprovalService({
         home: options.home,
         log,
         timeoutMs: () => config.effective.approvalTimeoutMs,

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../server/log.js";
 import { selectLauncher } from "../../server/sandbox/launcher.js";
 import type { SandboxPolicy } from "../../server/sandbox/sandboxPolicy.js";
-import { ApprovalService } from "../../server/core/approval/gate.js";
+import { ApprovalService } from "../../server/core/approval/approvalService.js";
 import type { ApprovalThread, ClientSink, Session } from "../../server/core/ports.js";
 import { RETRY_WITHOUT_SANDBOX, runApplyPatch } from "../../server/core/tools/applyPatchTool.js";
 import type { ToolContext } from "../../server/core/tools/toolTypes.js";

@@ -13,7 +13,7 @@ import type { ApprovalThread, ClientSink, Session } from "../ports.js";
 import { loadBashParser } from "../tools/bashParse.js";
 import { shellJoin } from "../tools/shellQuote.js";
 import { analyzeCommand, KNOWN_SAFE } from "./commandSafety.js";
-import { ApprovalService } from "./gate.js";
+import { ApprovalService } from "./approvalService.js";
 import { untrustedRoots } from "./programTrust.js";
 import { sessionApprovalsFor } from "./sessionCache.js";
 

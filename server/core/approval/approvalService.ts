@@ -131,7 +131,7 @@ export class ApprovalService implements ApprovalGate {
     };
     req.beforeAsk?.();
     const answer = await this.broker.ask(req.thread, "item/commandExecution/requestApproval", params, signal);
-    const decision = this.decisionOf(answer, req.thread, COMMAND_DECISIONS);
+    const decision = this.decisionOf(answer, req.thread, readCommandDecision);
     const sandboxed = plan.mode !== "unsandboxed";
     log.info({ decision: decision.kind === "decision" ? decision.value : decision.kind, why: plan.why, sandbox: plan.mode }, "command approval resolved");
     if (decision.kind !== "decision") return decision.outcome;
@@ -189,7 +189,7 @@ export class ApprovalService implements ApprovalGate {
     }
     const params: FileChangeRequestApprovalParams = { threadId: req.threadId, turnId: req.turnId, itemId: req.itemId, startedAtMs: Date.now(), reason: req.justification, grantRoot: null };
     const answer = await this.broker.ask(req.thread, "item/fileChange/requestApproval", params, signal);
-    const decision = this.decisionOf(answer, req.thread, FILE_DECISIONS);
+    const decision = this.decisionOf(answer, req.thread, readFileDecision);
     log.info({ decision: decision.kind === "decision" ? decision.value : decision.kind, why: plan.why, sandboxed: plan.sandboxed }, "patch approval resolved");
     if (decision.kind !== "decision") return decision.outcome.decision === "declined" ? { decision: "declined", message: decision.outcome.message.replace("exec_command", "apply_patch") } : decision.outcome;
     switch (decision.value) {
@@ -230,7 +230,7 @@ export class ApprovalService implements ApprovalGate {
   }
 }
 
-function COMMAND_DECISIONS(v: unknown): CommandExecutionApprovalDecision | null {
+function readCommandDecision(v: unknown): CommandExecutionApprovalDecision | null {
   if (v === "accept" || v === "acceptForSession" || v === "decline" || v === "cancel") return v;
   if (typeof v !== "object" || v === null) return null;
   const o = v as Record<string, unknown>;
@@ -244,6 +244,6 @@ function COMMAND_DECISIONS(v: unknown): CommandExecutionApprovalDecision | null 
   return null;
 }
 
-function FILE_DECISIONS(v: unknown): "accept" | "acceptForSession" | "decline" | "cancel" | null {
+function readFileDecision(v: unknown): "accept" | "acceptForSession" | "decline" | "cancel" | null {
   return v === "accept" || v === "acceptForSession" || v === "decline" || v === "cancel" ? v : null;
 }

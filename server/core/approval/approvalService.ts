@@ -13,7 +13,7 @@ import type { ApprovalGate, ApprovalOutcome, ApprovalRequest, ApprovalThread, Pe
 import { loadBashParser } from "../tools/bashParse.js";
 import { parseCommandActions } from "../tools/commandActions.js";
 import { shellJoin } from "../tools/shellQuote.js";
-import { ApprovalBroker, type BrokerResult } from "./broker.js";
+import { ServerRequestBroker, type BrokerResult } from "../threads/serverRequestBroker.js";
 import { analyzeCommand } from "./commandSafety.js";
 import { appendAllowRule, ExecPolicy } from "./execpolicy/policy.js";
 import { grantOutput, isEmpty, NO_PERMISSIONS, parseGranted, parseRequested, requestWire, withPermissions } from "./permissions.js";
@@ -38,11 +38,11 @@ const REJECTED_BY_USER = "exec_command failed: rejected by user";
 const PATCH_REJECTED = "patch rejected by user";
 
 export class ApprovalService implements ApprovalGate {
-  private readonly broker: ApprovalBroker;
+  private readonly broker: ServerRequestBroker;
   private policy: Promise<ExecPolicy> | null = null;
 
   constructor(private readonly options: ApprovalServiceOptions) {
-    this.broker = new ApprovalBroker({ log: options.log, timeoutMs: options.timeoutMs ?? (() => null) });
+    this.broker = new ServerRequestBroker({ log: options.log, timeoutMs: options.timeoutMs ?? (() => null) });
   }
 
   /** Loaded once, on first use; a broken rules file is reported and leaves the policy empty (fail open to asking, not to running). */

@@ -25,7 +25,7 @@ import type { AskForApproval, CommandExecutionRequestApprovalParams, NetworkAppr
 import type { Logger } from "../../log.js";
 import type { ApprovalDecision, DecideFn, ProxyEvent, ProxyTarget } from "../../sandbox/networkProxy/index.js";
 import type { ApprovalThread } from "../ports.js";
-import { ApprovalBroker, type BrokerResult } from "./broker.js";
+import { ServerRequestBroker, type BrokerResult } from "../threads/serverRequestBroker.js";
 import type { NetworkRuleProtocol } from "./execpolicy/parser.js";
 import { normalizePolicy } from "./policy.js";
 import { keyString, sessionApprovalsFor, type ApprovalKey } from "./sessionCache.js";
@@ -127,10 +127,10 @@ export function appendNetworkDenials(output: string, lines: readonly string[]): 
 export class NetworkApprovals {
   readonly #owners = new Map<string, Registered>();
   readonly #prompts = new Map<string, Prompt>();
-  readonly #broker: ApprovalBroker;
+  readonly #broker: ServerRequestBroker;
 
   constructor(private readonly options: NetworkApprovalsOptions) {
-    this.#broker = new ApprovalBroker({ log: options.log, timeoutMs: () => options.settings()?.approvalTimeoutMs ?? null });
+    this.#broker = new ServerRequestBroker({ log: options.log, timeoutMs: () => options.settings()?.approvalTimeoutMs ?? null });
   }
 
   register(owner: NetworkOwner): NetworkOwnerRegistration {

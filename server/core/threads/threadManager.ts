@@ -26,7 +26,7 @@ import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
 import type { ConfigService } from "../config/configService.js";
 import type { EffectiveConfig } from "../config/effective.js";
 import type { WireApi } from "../config/providers.js";
-import { ApprovalBroker } from "../approval/broker.js";
+import { ServerRequestBroker } from "./serverRequestBroker.js";
 import { autoCompactLimit } from "../engine/compaction.js";
 import { reviewMode, type ReviewRequest } from "../engine/review.js";
 import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/activeTurn.js";
@@ -122,7 +122,7 @@ export class ThreadManager {
   private readonly warned = new Set<string>();
   private readonly index: ThreadIndex;
   /** Server requests of tools (request_user_input, dynamic tools); approvals have their own. */
-  private readonly toolRequests: ApprovalBroker;
+  private readonly toolRequests: ServerRequestBroker;
   private readonly grace = new DisconnectGrace();
 
   private get broadcast(): { broadcast?: (method: string, params: unknown) => void } {
@@ -134,7 +134,7 @@ export class ThreadManager {
 
   constructor(private readonly deps: ThreadManagerDeps) {
     this.index = new ThreadIndex({ home: deps.config.home, statusOf: (id) => this.live.get(id)?.thread.status });
-    this.toolRequests = new ApprovalBroker({ log: deps.log, timeoutMs: () => null });
+    this.toolRequests = new ServerRequestBroker({ log: deps.log, timeoutMs: () => null });
     const network = deps.network;
     this.managedNetwork = network
       ? {
@@ -343,7 +343,7 @@ export class ThreadManager {
     if (!live.turn) live.thread.settings = this.settingsFor(params, live.thread.settings);
     this.subscribe(live, client);
     setImmediate(() => this.warmUpWhenIdle(live));
-    // A running turn is in the answer (inProgress); its pending requests follow it (approval/broker.ts).
+    // A running turn is in the answer (inProgress); its pending requests follow it (serverRequestBroker.ts).
     return { thread: live.thread.toWire(params.excludeTurns ? [] : this.turnsOf(live)), ...this.responseFields(live.thread) };
   }
 

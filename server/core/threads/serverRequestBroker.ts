@@ -1,16 +1,16 @@
-// Pending approval requests toward the thread's clients, and the lifecycle that always resolves them
-// (agent-loop.md §4.4, architecture.md convention 11). One request goes to one subscribed client at a
-// time; it resolves on:
-//   - the client's answer (any result: the gate reads it; an error response is "failed");
+// Server requests toward a thread's clients (approvals, network prompts, request_user_input, dynamic
+// tool calls), and the lifecycle that always resolves them, so that no turn waits on a request nobody
+// will answer. One request goes to one subscribed client at a time; it resolves on:
+//   - the client's answer (any result: the caller reads it; an error response is "failed");
 //   - the turn's abort (turn/interrupt, shutdown, the end of the disconnect grace) → "aborted";
 //   - the optional timeout, which keeps running while the request is parked      → "timedOut".
 // When the asked client's connection closes, the request goes to another live subscriber under a new
 // id; with none left it is parked, not resolved: the first client that subscribes afterwards (a
 // reconnect's thread/resume) gets it again under a new id on its connection, after its thread/resume
-// answer (issue 21.4). ThreadManager bounds the wait: a thread left without subscribers keeps its turn
+// answer. ThreadManager bounds the wait: a thread left without subscribers keeps its turn
 // for `disconnect_grace_ms`, then interrupts it, which aborts every parked request. "disconnected" is
 // left for a thread that cannot gain subscribers (no `onSubscribe`).
-// While at least one request of a thread is pending the thread is `active` with `waitingOnApproval`;
+// While at least one request of a thread is pending the thread is `active` with `waitingOnApproval` (by default);
 // every resolution is followed by `serverRequest/resolved {threadId, requestId}` to the client asked
 // last (the closed connection of an abandoned request hears nothing). The first answer wins; a late
 // answer (after abort, timeout or a resend) lands on a settled promise and changes nothing.
@@ -40,7 +40,7 @@ export interface AskOptions {
   readonly announceResolved?: boolean;
 }
 
-export class ApprovalBroker {
+export class ServerRequestBroker {
   private readonly pending = new Map<ThreadActiveFlag, WeakMap<ApprovalThread, number>>();
 
   constructor(private readonly options: BrokerOptions) {}

@@ -9,7 +9,7 @@
 // with a warning) is only what a thread that cannot gain subscribers gets.
 import type { CommandExecutionApprovalDecision, CommandExecutionRequestApprovalParams, FileChangeRequestApprovalParams } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
-import type { ApprovalGate, ApprovalOutcome, ApprovalRequest, ApprovalThread, PermissionsRequest } from "../ports.js";
+import type { ApprovalGate, ApprovalOutcome, ApprovalRequest, ServerRequestThread, PermissionsRequest } from "../ports.js";
 import { loadBashParser } from "../tools/bashParse.js";
 import { parseCommandActions } from "../tools/commandActions.js";
 import { shellJoin } from "../tools/shellQuote.js";
@@ -46,7 +46,7 @@ export class ApprovalService implements ApprovalGate {
   }
 
   /** Loaded once, on first use; a broken rules file is reported and leaves the policy empty (fail open to asking, not to running). */
-  private execPolicy(thread: ApprovalThread): Promise<ExecPolicy> {
+  private execPolicy(thread: ServerRequestThread): Promise<ExecPolicy> {
     this.policy ??= ExecPolicy.load(this.options.home).catch((error: unknown) => {
       const message = `execpolicy rules not loaded: ${error instanceof Error ? error.message : String(error)}`;
       this.options.log.warn({ err: error }, message);
@@ -206,7 +206,7 @@ export class ApprovalService implements ApprovalGate {
   }
 
   /** The client's answer as a decision, or the outcome that stands in for it. */
-  private decisionOf<T>(answer: BrokerResult, thread: ApprovalThread, read: (v: unknown) => T | null): { kind: "decision"; value: T } | { kind: "outcome"; outcome: ApprovalOutcome } {
+  private decisionOf<T>(answer: BrokerResult, thread: ServerRequestThread, read: (v: unknown) => T | null): { kind: "decision"; value: T } | { kind: "outcome"; outcome: ApprovalOutcome } {
     const warn = (message: string): void => thread.emit("warning", { threadId: thread.id, message });
     switch (answer.kind) {
       case "answered": {

@@ -24,7 +24,7 @@ import { randomUUID } from "node:crypto";
 import type { AskForApproval, CommandExecutionRequestApprovalParams, NetworkApprovalProtocol } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
 import type { ApprovalDecision, DecideFn, ProxyEvent, ProxyTarget } from "../../sandbox/networkProxy/index.js";
-import type { ApprovalThread } from "../ports.js";
+import type { ServerRequestThread } from "../ports.js";
 import { ServerRequestBroker, type BrokerResult } from "../threads/serverRequestBroker.js";
 import type { NetworkRuleProtocol } from "./execpolicy/parser.js";
 import { normalizePolicy } from "./policy.js";
@@ -49,7 +49,7 @@ export function protocolNames(protocol: NetworkProtocol): { readonly wire: Netwo
 
 /** What the turn engine tells about one command that runs with managed networking. */
 export interface NetworkOwner {
-  readonly thread: ApprovalThread;
+  readonly thread: ServerRequestThread;
   readonly threadId: string;
   readonly turnId: string;
   /** The command's item. */

@@ -18,7 +18,7 @@
 // a dynamic tool call: no flag and, as 0.169 does [obs], no serverRequest/resolved), hence AskOptions.
 import type { ThreadActiveFlag } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
-import { ServerRequestAbandoned, type ApprovalThread, type ClientSink } from "../ports.js";
+import { ServerRequestAbandoned, type ServerRequestThread, type ClientSink } from "../ports.js";
 
 export type BrokerResult =
   | { readonly kind: "answered"; readonly result: unknown }
@@ -41,11 +41,11 @@ export interface AskOptions {
 }
 
 export class ServerRequestBroker {
-  private readonly pending = new Map<ThreadActiveFlag, WeakMap<ApprovalThread, number>>();
+  private readonly pending = new Map<ThreadActiveFlag, WeakMap<ServerRequestThread, number>>();
 
   constructor(private readonly options: BrokerOptions) {}
 
-  async ask(thread: ApprovalThread, method: string, params: unknown, signal: AbortSignal, askOptions: AskOptions = {}): Promise<BrokerResult> {
+  async ask(thread: ServerRequestThread, method: string, params: unknown, signal: AbortSignal, askOptions: AskOptions = {}): Promise<BrokerResult> {
     if (signal.aborted) return { kind: "aborted" };
     const flag = askOptions.waitingFlag === undefined ? "waitingOnApproval" : askOptions.waitingFlag;
     const announce = askOptions.announceResolved ?? true;
@@ -90,7 +90,7 @@ export class ServerRequestBroker {
   }
 
   /** Waits for a client to subscribe to the thread, the abort, or the deadline. */
-  private park(thread: ApprovalThread, method: string, signal: AbortSignal, deadline: number | null): Promise<"subscribed" | "aborted" | "timedOut" | "disconnected"> {
+  private park(thread: ServerRequestThread, method: string, signal: AbortSignal, deadline: number | null): Promise<"subscribed" | "aborted" | "timedOut" | "disconnected"> {
     if (signal.aborted) return Promise.resolve("aborted");
     if (!thread.onSubscribe) return Promise.resolve("disconnected");
     if (deadline !== null && Date.now() >= deadline) return Promise.resolve("timedOut");
@@ -111,25 +111,25 @@ export class ServerRequestBroker {
     });
   }
 
-  private resolved(thread: ApprovalThread, client: ClientSink, requestId: number | string | null): void {
+  private resolved(thread: ServerRequestThread, client: ClientSink, requestId: number | string | null): void {
     if (requestId === null || client.closed) return;
     client.notify("serverRequest/resolved", { threadId: thread.id, requestId });
   }
 
-  private counts(flag: ThreadActiveFlag): WeakMap<ApprovalThread, number> {
+  private counts(flag: ThreadActiveFlag): WeakMap<ServerRequestThread, number> {
     let map = this.pending.get(flag);
     if (!map) this.pending.set(flag, (map = new WeakMap()));
     return map;
   }
 
-  private enter(thread: ApprovalThread, flag: ThreadActiveFlag): void {
+  private enter(thread: ServerRequestThread, flag: ThreadActiveFlag): void {
     const counts = this.counts(flag);
     const n = (counts.get(thread) ?? 0) + 1;
     counts.set(thread, n);
     if (n === 1) this.setWaiting(thread, flag, true);
   }
 
-  private leave(thread: ApprovalThread, flag: ThreadActiveFlag): void {
+  private leave(thread: ServerRequestThread, flag: ThreadActiveFlag): void {
     const counts = this.counts(flag);
     const n = Math.max(0, (counts.get(thread) ?? 1) - 1);
     counts.set(thread, n);
@@ -137,7 +137,7 @@ export class ServerRequestBroker {
   }
 
   /** Only touches an `active` status: a turn that already ended owns the status now. */
-  private setWaiting(thread: ApprovalThread, flag: ThreadActiveFlag, waiting: boolean): void {
+  private setWaiting(thread: ServerRequestThread, flag: ThreadActiveFlag, waiting: boolean): void {
     const status = thread.status;
     if (status.type !== "active") return;
     const others = status.activeFlags.filter((f) => f !== flag);

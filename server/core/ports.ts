@@ -49,7 +49,7 @@ export class ServerRequestAbandoned extends Error {
   }
 }
 
-/** What a server request (an approval, a tool's question) needs of the thread it belongs to (LoadedThread fits). */
+/** What a server request (an approval, a tool's question) needs of the thread it belongs to (ThreadState fits). */
 export interface ServerRequestThread {
   readonly id: string;
   readonly subscribers: ReadonlySet<ClientSink>;

@@ -17,7 +17,7 @@ import { finalTurnError, retryDelayMs, retryNotice, shouldRetry } from "../model
 import type { ApprovalGate } from "../ports.js";
 import { itemCompleted, taskComplete, taskStarted, tokenCount, turnAborted, turnError } from "../store/rolloutLines.js";
 import type { RolloutWriter } from "../store/rolloutWriter.js";
-import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
+import type { ThreadState, ThreadSettings } from "../threads/threadState.js";
 import type { ToolRouter } from "../tools/router.js";
 import { TurnCancelled, type ManagedNetworkHook, type ToolCall, type ToolOutput } from "../tools/toolTypes.js";
 import { CallGate } from "./callGate.js";
@@ -130,7 +130,7 @@ export class ActiveTurn {
   private settle!: () => void;
 
   constructor(
-    private readonly thread: LoadedThread,
+    private readonly thread: ThreadState,
     private readonly settings: ThreadSettings,
     private readonly input: UserInput[],
     private readonly deps: TurnDeps,

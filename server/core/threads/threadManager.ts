@@ -47,7 +47,7 @@ import type { RolloutWriteError } from "../store/errors.js";
 import { RolloutWriter } from "../store/rolloutWriter.js";
 import { ThreadIndex } from "../store/threadIndex.js";
 import { DisconnectGrace } from "./disconnectGrace.js";
-import { LoadedThread, type ThreadBase, type ThreadSettings } from "./loadedThread.js";
+import { ThreadState, type ThreadBase, type ThreadSettings } from "./threadState.js";
 
 export interface ModelClientFactory {
   /** `wireApi` picks the tool variants the wire can carry (no custom tools on chat); responses when absent. */
@@ -77,7 +77,7 @@ export interface ThreadManagerDeps {
 
 /** A loaded thread as threadHistory.ts sees it (fork, revert, delete, paging). */
 export interface Live {
-  readonly thread: LoadedThread;
+  readonly thread: ThreadState;
   readonly rollout: RolloutWriter;
   readonly sessions: UnifiedExecSessions;
   turn: ActiveTurn | null;
@@ -95,7 +95,7 @@ export interface Live {
 
 /** What a thread task that is not a model turn works with (see queueTask). */
 export interface ThreadTaskHost {
-  readonly thread: LoadedThread;
+  readonly thread: ThreadState;
   readonly rollout: TurnRollout;
   readonly launcher: SandboxLauncher;
   readonly log: Logger;
@@ -164,7 +164,7 @@ export class ThreadManager {
     };
   }
 
-  private responseFields(t: LoadedThread): ThreadSessionFields {
+  private responseFields(t: ThreadState): ThreadSessionFields {
     const s = t.settings;
     return {
       model: s.model,
@@ -205,7 +205,7 @@ export class ThreadManager {
     });
   }
 
-  warnOnce(thread: LoadedThread, message: string): void {
+  warnOnce(thread: ThreadState, message: string): void {
     if (this.warned.has(message)) return;
     this.warned.add(message);
     this.deps.log.warn({ threadId: thread.id }, message);
@@ -224,7 +224,7 @@ export class ThreadManager {
     });
     const path = rollout.path;
     const createdAt = Math.floor(now.getTime() / 1000);
-    const thread = new LoadedThread(id, path, createdAt, settings, this.baseFields(id, originator, null, params.ephemeral ?? false), { name: null, preview: "", updatedAt: createdAt, ...this.broadcast });
+    const thread = new ThreadState(id, path, createdAt, settings, this.baseFields(id, originator, null, params.ephemeral ?? false), { name: null, preview: "", updatedAt: createdAt, ...this.broadcast });
     thread.history = [];
     const live = this.newLive(thread, rollout, params.dynamicTools ?? []);
     this.live.set(id, live);
@@ -236,7 +236,7 @@ export class ThreadManager {
     return { thread: thread.toWire(), ...this.responseFields(thread) };
   }
 
-  private newLive(thread: LoadedThread, rollout: RolloutWriter, dynamicTools: readonly DynamicToolSpec[]): Live {
+  private newLive(thread: ThreadState, rollout: RolloutWriter, dynamicTools: readonly DynamicToolSpec[]): Live {
     rollout.watchFailures((e) => this.rolloutFailed(thread, e));
     const loginShell = new ShellSnapshotSlot(() => {
       const config = this.deps.config.effective;
@@ -268,7 +268,7 @@ export class ThreadManager {
    * The first failed write of a failure episode (store/rolloutWriter.ts): the turn that made it
    * fails on its own; the clients hear once, in a warning, that the thread was not fully saved.
    */
-  private rolloutFailed(thread: LoadedThread, e: RolloutWriteError): void {
+  private rolloutFailed(thread: ThreadState, e: RolloutWriteError): void {
     this.deps.log.warn({ err: e, threadId: thread.id, path: thread.path }, "rollout write failed");
     const message =
       `Gatehouse could not save this thread to ${thread.path} (${e.reason}). ` +
@@ -325,7 +325,7 @@ export class ThreadManager {
     }
     if (last?.effort !== undefined) settings.effort = last.effort;
     const rollout = await RolloutWriter.open(stored.path);
-    const thread = new LoadedThread(meta.id, stored.path, meta.createdAt, settings, this.baseFields(meta.id, meta.originator ?? null, meta.forkedFromId ?? null, false), { name: stored.name, preview: stored.preview, updatedAt: meta.updatedAt, ...this.broadcast });
+    const thread = new ThreadState(meta.id, stored.path, meta.createdAt, settings, this.baseFields(meta.id, meta.originator ?? null, meta.forkedFromId ?? null, false), { name: stored.name, preview: stored.preview, updatedAt: meta.updatedAt, ...this.broadcast });
     thread.gitInfo = stored.thread.gitInfo;
     thread.history = [...stored.history];
     thread.turns = [...stored.turns];

@@ -9,7 +9,7 @@ import type { SplitSandboxPolicy } from "../../sandbox/splitSandboxPolicy.js";
 import type { TurnItems } from "../engine/turnItems.js";
 import type { ToolOutputContent } from "../model/types.js";
 import type { ApprovalGate } from "../ports.js";
-import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
+import type { ThreadState, ThreadSettings } from "../threads/threadState.js";
 import type { CommandShell } from "./shellSnapshot.js";
 
 /** A call the model made: a function call (JSON arguments) or a custom tool call (raw input). */
@@ -38,7 +38,7 @@ export class TurnCancelled extends Error {
 }
 
 export interface ToolContext {
-  readonly thread: LoadedThread;
+  readonly thread: ThreadState;
   readonly turnId: string;
   readonly items: TurnItems;
   readonly settings: ThreadSettings;

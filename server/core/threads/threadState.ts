@@ -30,7 +30,7 @@ export interface TokenTotals {
 /** The Thread fields fixed at creation. */
 export type ThreadBase = Pick<Thread, "sessionId" | "forkedFromId" | "parentThreadId" | "ephemeral" | "projectId" | "cliVersion" | "originator" | "source" | "gitInfo" | "agentNickname" | "agentRole">;
 
-export class LoadedThread {
+export class ThreadState {
   readonly subscribers = new Set<ClientSink>();
   readonly #subscribeListeners = new Set<(client: ClientSink) => void>();
   /** Every initialized connection, subscribed or not: where 0.169 sends thread/status/changed. */

@@ -75,8 +75,12 @@ export interface ThreadManagerDeps {
   readonly network?: () => Promise<ManagedNetworkService>;
 }
 
-/** A loaded thread as threadHistory.ts sees it (fork, revert, delete, paging). */
-export interface Live {
+/**
+ * ThreadManager's record of a loaded thread: its state and what keeps it loaded (rollout, exec
+ * sessions, the running turn or task). Not merged into ThreadState: the engine imports ThreadState,
+ * and this holds the engine's ActiveTurn.
+ */
+export interface LoadedThread {
   readonly thread: ThreadState;
   readonly rollout: RolloutWriter;
   readonly sessions: UnifiedExecSessions;
@@ -118,7 +122,7 @@ export interface ThreadOverrides {
 type ThreadSessionFields = Pick<ThreadStartResponse & ThreadResumeResponse, "model" | "modelProvider" | "serviceTier" | "cwd" | "approvalPolicy" | "approvalsReviewer" | "sandbox" | "reasoningEffort">;
 
 export class ThreadManager {
-  private readonly live = new Map<string, Live>();
+  private readonly live = new Map<string, LoadedThread>();
   private readonly warned = new Set<string>();
   private readonly index: ThreadIndex;
   /** Server requests of tools (request_user_input, dynamic tools); approvals have their own. */
@@ -178,7 +182,7 @@ export class ThreadManager {
     };
   }
 
-  private subscribe(live: Live, client: ClientSink): void {
+  private subscribe(live: LoadedThread, client: ClientSink): void {
     if (!live.thread.addSubscriber(client)) return;
     this.grace.cancel(live.thread.id);
     client.onClose(() => this.dropped(live.thread.id, client));
@@ -226,7 +230,7 @@ export class ThreadManager {
     const createdAt = Math.floor(now.getTime() / 1000);
     const thread = new ThreadState(id, path, createdAt, settings, this.baseFields(id, originator, null, params.ephemeral ?? false), { name: null, preview: "", updatedAt: createdAt, ...this.broadcast });
     thread.history = [];
-    const live = this.newLive(thread, rollout, params.dynamicTools ?? []);
+    const live = this.newLoadedThread(thread, rollout, params.dynamicTools ?? []);
     this.live.set(id, live);
     this.subscribe(live, client);
     setImmediate(() => {
@@ -236,7 +240,7 @@ export class ThreadManager {
     return { thread: thread.toWire(), ...this.responseFields(thread) };
   }
 
-  private newLive(thread: ThreadState, rollout: RolloutWriter, dynamicTools: readonly DynamicToolSpec[]): Live {
+  private newLoadedThread(thread: ThreadState, rollout: RolloutWriter, dynamicTools: readonly DynamicToolSpec[]): LoadedThread {
     rollout.watchFailures((e) => this.rolloutFailed(thread, e));
     const loginShell = new ShellSnapshotSlot(() => {
       const config = this.deps.config.effective;
@@ -277,7 +281,7 @@ export class ThreadManager {
   }
 
   /** How this thread's commands start (tools/shellSnapshot.ts). */
-  private commandShell(live: Live): CommandShell {
+  private commandShell(live: LoadedThread): CommandShell {
     return { env: commandEnvironment(this.deps.config.effective), snapshot: () => live.loginShell.peek() };
   }
 
@@ -298,7 +302,7 @@ export class ThreadManager {
   }
 
   /** A loaded thread, or the thread loaded from its rollout. */
-  private async load(threadId: string): Promise<Live> {
+  private async load(threadId: string): Promise<LoadedThread> {
     const existing = this.live.get(threadId);
     if (existing) return existing;
     const stored = await this.index.load(threadId);
@@ -333,7 +337,7 @@ export class ThreadManager {
     thread.contextSent = stored.turns.length > 0 ? settings : null;
     // Written by start() from thread/start's validated dynamicTools; not checked again on the way back.
     const dynamic = Array.isArray(stored.meta.dynamic_tools) ? (stored.meta.dynamic_tools as DynamicToolSpec[]) : [];
-    const live = this.newLive(thread, rollout, dynamic);
+    const live = this.newLoadedThread(thread, rollout, dynamic);
     this.live.set(threadId, live);
     return live;
   }
@@ -354,7 +358,7 @@ export class ThreadManager {
     return { ...stored.thread, turns: includeTurns ? stored.thread.turns : [] };
   }
 
-  private turnsOf(live: Live): Turn[] {
+  private turnsOf(live: LoadedThread): Turn[] {
     const turns = [...live.thread.turns];
     if (live.turn) turns.push(live.turn.wire("inProgress", { startedAt: live.turn.startedAt }));
     return turns;
@@ -383,7 +387,7 @@ export class ThreadManager {
     return "unsubscribed";
   }
 
-  private async unload(live: Live): Promise<void> {
+  private async unload(live: LoadedThread): Promise<void> {
     const { thread } = live;
     if (live.turn) await live.turn.interrupt();
     live.taskAbort.abort();
@@ -397,7 +401,7 @@ export class ThreadManager {
   }
 
   /** Closes a thread's rollout; what could not be written or flushed is logged, never thrown. */
-  private async closeRollout(live: Live): Promise<void> {
+  private async closeRollout(live: LoadedThread): Promise<void> {
     const { rollout, thread } = live;
     try {
       await rollout.close();
@@ -433,12 +437,12 @@ export class ThreadManager {
   }
 
   /** The loaded state of a thread, if it is loaded. */
-  peek(threadId: string): Live | undefined {
+  peek(threadId: string): LoadedThread | undefined {
     return this.live.get(threadId);
   }
 
   /** Loads a thread (if needed) and subscribes the client to it. */
-  async acquire(threadId: string, client: ClientSink): Promise<Live> {
+  async acquire(threadId: string, client: ClientSink): Promise<LoadedThread> {
     const live = await this.load(threadId);
     this.subscribe(live, client);
     return live;
@@ -461,7 +465,7 @@ export class ThreadManager {
     return this.deps.config.home;
   }
 
-  private loaded(threadId: string): Live {
+  private loaded(threadId: string): LoadedThread {
     const live = this.live.get(threadId);
     if (!live) throw new NotFoundError(`thread not found: ${threadId}`);
     return live;
@@ -484,7 +488,7 @@ export class ThreadManager {
    * for. Both fork the daemon (the bwrap probe, the snapshot's shell), which costs the event loop a few
    * milliseconds per child, so they run once the request that led here has been answered.
    */
-  private warmUp(live: Live): void {
+  private warmUp(live: LoadedThread): void {
     if (this.live.get(live.thread.id) !== live) return;
     this.prewarm(live.thread.settings.sandboxPolicy);
     live.loginShell.peek();
@@ -496,7 +500,7 @@ export class ThreadManager {
    * does not compete with the request the client is waiting for; one that lets the user type first
    * finds everything ready. Doing it twice is free: both parts are cached.
    */
-  private warmUpWhenIdle(live: Live): void {
+  private warmUpWhenIdle(live: LoadedThread): void {
     setTimeout(() => {
       if (!live.turn) this.warmUp(live);
     }, WARM_UP_IDLE_MS).unref();
@@ -575,7 +579,7 @@ export class ThreadManager {
   }
 
   /** The tools that depend on the thread: request_user_input and (unless excluded) its dynamic tools. */
-  private threadTools(live: Live, include: { dynamic: boolean }): ThreadTools {
+  private threadTools(live: LoadedThread, include: { dynamic: boolean }): ThreadTools {
     const requestUserInput = requestUserInputTool({
       broker: this.toolRequests,
       allowed: () => live.collaborationMode === "plan" || this.deps.config.effective.features["default_mode_request_user_input"] === true,

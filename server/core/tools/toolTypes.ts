@@ -46,7 +46,7 @@ export interface ToolContext {
   readonly approvals: ApprovalGate;
   readonly launcher: SandboxLauncher;
   readonly log: Logger;
-  /** The daemon's own files as the sandbox must treat them (core/policy/daemonPaths.ts). */
+  /** The daemon's own files as the sandbox must treat them (core/commandSetup/daemonPaths.ts). */
   readonly daemonPaths?: DaemonPaths;
   /** The commands' environment and login snapshot (shellSnapshot.ts); without it, the launcher's defaults. */
   readonly commandShell?: CommandShell;

@@ -17,7 +17,7 @@ import { ServerRequestBroker, type BrokerResult } from "../threads/serverRequest
 import { analyzeCommand } from "./commandSafety.js";
 import { appendAllowRule, ExecPolicy } from "./execpolicy/policy.js";
 import { grantOutput, isEmpty, NO_PERMISSIONS, parseGranted, parseRequested, requestWire, withPermissions } from "./permissions.js";
-import { normalizePolicy, planCommand, planFileChange } from "./policy.js";
+import { normalizePolicy, planCommand, planFileChange } from "./approvalPlan.js";
 import { untrustedProgram, untrustedRoots } from "./programTrust.js";
 import { isProtectedPath, sessionApprovalsFor, type ExecutionMode } from "./sessionCache.js";
 

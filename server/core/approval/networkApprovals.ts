@@ -27,7 +27,7 @@ import type { ApprovalDecision, DecideFn, ProxyEvent, ProxyTarget } from "../../
 import type { ServerRequestThread } from "../ports.js";
 import { ServerRequestBroker, type BrokerResult } from "../threads/serverRequestBroker.js";
 import type { NetworkRuleProtocol } from "./execpolicy/parser.js";
-import { normalizePolicy } from "./policy.js";
+import { normalizePolicy } from "./approvalPlan.js";
 import { keyString, sessionApprovalsFor, type ApprovalKey } from "./sessionCache.js";
 
 /** The session cache's (and the proxy's) protocol names. */

@@ -3,7 +3,7 @@ import { loadBashParser } from "../tools/bashParse.js";
 import { analyzeCommand } from "./commandSafety.js";
 import { ExecPolicy } from "./execpolicy/policy.js";
 import { parseRules } from "./execpolicy/parser.js";
-import { normalizePolicy, planCommand, planFileChange } from "./policy.js";
+import { normalizePolicy, planCommand, planFileChange } from "./approvalPlan.js";
 import { keyString, SessionApprovals } from "./sessionCache.js";
 
 beforeAll(async () => {

@@ -17,7 +17,7 @@ import { ServerRequestBroker, type BrokerResult } from "../threads/serverRequest
 import { analyzeCommand } from "./commandSafety.js";
 import { appendAllowRule, ExecPolicy } from "./execpolicy/policy.js";
 import { grantOutput, isEmpty, NO_PERMISSIONS, parseGranted, parseRequested, requestWire, withPermissions } from "./permissions.js";
-import { normalizePolicy, planCommand, planFileChange } from "./approvalPlan.js";
+import { normalizeApprovalPolicy, planCommand, planFileChange } from "./approvalPlan.js";
 import { untrustedProgram, untrustedRoots } from "./programTrust.js";
 import { isProtectedPath, sessionApprovalsFor, type ExecutionMode } from "./sessionCache.js";
 
@@ -73,7 +73,7 @@ export class ApprovalService implements ApprovalGate {
   async requestPermissions(req: PermissionsRequest, signal: AbortSignal): Promise<string> {
     const requested = parseRequested(req.permissions, req.cwd);
     if (typeof requested === "string") return requested;
-    const policy = normalizePolicy(req.approvalPolicy);
+    const policy = normalizeApprovalPolicy(req.approvalPolicy);
     const log = this.options.log.child({ threadId: req.threadId, turnId: req.turnId, itemId: req.itemId });
     if (!policy.askPermissions || isEmpty(requested)) {
       log.info({ requested, why: policy.askPermissions ? "nothing requested" : "policy cannot ask" }, "requested permissions: nothing granted");
@@ -95,7 +95,7 @@ export class ApprovalService implements ApprovalGate {
 
   private async checkCommand(req: CommandRequest, signal: AbortSignal): Promise<ApprovalOutcome> {
     await loadBashParser();
-    const policy = normalizePolicy(req.approvalPolicy);
+    const policy = normalizeApprovalPolicy(req.approvalPolicy);
     const analysis = analyzeCommand(req.command);
     const execPolicy = await this.execPolicy(req.thread);
     const evaluation = execPolicy.evaluate(analysis.commands);
@@ -177,7 +177,7 @@ export class ApprovalService implements ApprovalGate {
   }
 
   private async checkFileChange(req: FileRequest, signal: AbortSignal): Promise<ApprovalOutcome> {
-    const policy = normalizePolicy(req.approvalPolicy);
+    const policy = normalizeApprovalPolicy(req.approvalPolicy);
     const paths = req.paths;
     const cache = sessionApprovalsFor(req.thread);
     const protectedPath = paths.some(isProtectedPath);

@@ -27,7 +27,7 @@ import type { ApprovalDecision, DecideFn, ProxyEvent, ProxyTarget } from "../../
 import type { ServerRequestThread } from "../ports.js";
 import { ServerRequestBroker, type BrokerResult } from "../threads/serverRequestBroker.js";
 import type { NetworkRuleProtocol } from "./execpolicy/parser.js";
-import { normalizePolicy } from "./approvalPlan.js";
+import { normalizeApprovalPolicy } from "./approvalPlan.js";
 import { keyString, sessionApprovalsFor, type ApprovalKey } from "./sessionCache.js";
 
 /** The session cache's (and the proxy's) protocol names. */
@@ -185,7 +185,7 @@ export class NetworkApprovals {
     const cache = sessionApprovalsFor(entry.owner.thread);
     if (cache.has(key)) return "allow";
     if (cache.isDenied(key)) return { deny: DENIED_FOR_SESSION };
-    if (!normalizePolicy(entry.owner.approvalPolicy).askSandbox) {
+    if (!normalizeApprovalPolicy(entry.owner.approvalPolicy).askSandbox) {
       entry.reported.add(keyString(key));
       this.#report(entry, blockedByPolicyLine(target.host));
       return "deny";

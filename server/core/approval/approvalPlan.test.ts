@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBashParser } from "../tools/bashParse.js";
 import { analyzeCommand } from "./commandSafety.js";
-import { ExecPolicy } from "./execpolicy/policy.js";
+import { ExecPolicy } from "./execpolicy/execPolicy.js";
 import { parseRules } from "./execpolicy/parser.js";
 import { normalizeApprovalPolicy, planCommand, planFileChange } from "./approvalPlan.js";
 import { keyString, SessionApprovals } from "./sessionCache.js";

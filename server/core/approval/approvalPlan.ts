@@ -15,7 +15,7 @@
 // Dangerous commands never ride on a cached approval; where the policy can ask, they are asked every
 // time; where it cannot (never, granular without sandbox_approval), the sandbox decides.
 import type { CommandAnalysis } from "./commandSafety.js";
-import type { Evaluation } from "./execpolicy/policy.js";
+import type { Evaluation } from "./execpolicy/execPolicy.js";
 import type { ExecutionMode } from "./sessionCache.js";
 
 export interface NormalizedApprovalPolicy {

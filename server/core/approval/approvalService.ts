@@ -15,7 +15,7 @@ import { parseCommandActions } from "../tools/commandActions.js";
 import { shellJoin } from "../tools/shellQuote.js";
 import { ServerRequestBroker, type BrokerResult } from "../threads/serverRequestBroker.js";
 import { analyzeCommand } from "./commandSafety.js";
-import { appendAllowRule, ExecPolicy } from "./execpolicy/policy.js";
+import { appendAllowRule, ExecPolicy } from "./execpolicy/execPolicy.js";
 import { grantOutput, isEmpty, NO_PERMISSIONS, parseGranted, parseRequested, requestWire, withPermissions } from "./permissions.js";
 import { normalizeApprovalPolicy, planCommand, planFileChange } from "./approvalPlan.js";
 import { untrustedProgram, untrustedRoots } from "./programTrust.js";

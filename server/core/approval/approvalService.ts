@@ -39,21 +39,21 @@ const PATCH_REJECTED = "patch rejected by user";
 
 export class ApprovalService implements ApprovalGate {
   private readonly broker: ServerRequestBroker;
-  private policy: Promise<ExecPolicy> | null = null;
+  private execPolicyLoad: Promise<ExecPolicy> | null = null;
 
   constructor(private readonly options: ApprovalServiceOptions) {
     this.broker = new ServerRequestBroker({ log: options.log, timeoutMs: options.timeoutMs ?? (() => null) });
   }
 
-  /** Loaded once, on first use; a broken rules file is reported and leaves the policy empty (fail open to asking, not to running). */
+  /** Loaded once, on first use; a broken rules file is reported and leaves the rules empty (fail open to asking, not to running). */
   private execPolicy(thread: ServerRequestThread): Promise<ExecPolicy> {
-    this.policy ??= ExecPolicy.load(this.options.home).catch((error: unknown) => {
+    this.execPolicyLoad ??= ExecPolicy.load(this.options.home).catch((error: unknown) => {
       const message = `execpolicy rules not loaded: ${error instanceof Error ? error.message : String(error)}`;
       this.options.log.warn({ err: error }, message);
       thread.emit("warning", { threadId: thread.id, message });
       return ExecPolicy.empty();
     });
-    return this.policy;
+    return this.execPolicyLoad;
   }
 
   async check(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalOutcome> {

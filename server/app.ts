@@ -4,7 +4,7 @@ import * as z from "zod";
 import type { MessageReader, MessageWriter } from "vscode-jsonrpc";
 import type { Session } from "./core/ports.js";
 import { Dispatcher } from "./dispatch/dispatcher.js";
-import { ScopeQueues } from "./dispatch/scopes.js";
+import { ScopeQueues } from "./dispatch/scopeQueues.js";
 import type { HandlerMap } from "./handlers/handlerMap.js";
 import { lazyHandlers, lazyService } from "./handlers/lazy.js";
 import { notImplementedHandlers } from "./handlers/notImplemented.js";

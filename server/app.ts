@@ -66,7 +66,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   );
   // The one managed network proxy and its approvals: the module is imported, and the proxy started,
   // by the first command that runs with managed networking (config turns it on), never at start-up.
-  const network = lazyService(async () => new (await import("./core/approval/networkService.js")).ManagedNetworkService({ home: options.home, log, config }));
+  const network = lazyService(async () => new (await import("./core/approval/managedNetworkService.js")).ManagedNetworkService({ home: options.home, log, config }));
   // thread/start needs the manager and the store only: the approval, sandbox and model-client code
   // load on the first turn (or the prewarm after the first answer), not on the first thread request.
   const approvals = lazyService(

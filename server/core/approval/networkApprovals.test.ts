@@ -15,7 +15,7 @@ import type { ProxyEndpoint } from "../../sandbox/networkProxy/index.js";
 import { ConfigService } from "../config/configService.js";
 import { ServerRequestAbandoned, type ServerRequestThread, type ClientSink, type ServerRequestOptions, type Session } from "../ports.js";
 import { appendNetworkDenials, protocolNames, type NetworkOwner } from "./networkApprovals.js";
-import { ManagedNetworkService } from "./networkService.js";
+import { ManagedNetworkService } from "./managedNetworkService.js";
 
 const log = createLogger("silent");
 

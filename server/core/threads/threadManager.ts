@@ -3,7 +3,7 @@
 // event), unloads a thread when its last subscriber leaves (thread/closed), and starts turns. When
 // the last subscriber's connection drops mid-turn, the unload waits for `disconnect_grace_ms` so a
 // reconnecting client can resume the turn and answer its pending requests (disconnectGrace.ts).
-import type { ManagedNetworkService } from "../approval/networkService.js";
+import type { ManagedNetworkService } from "../approval/managedNetworkService.js";
 import type { ManagedNetworkHook } from "../tools/toolTypes.js";
 import { isAbsolute, resolve } from "node:path";
 import { v7 as uuidv7 } from "uuid";

@@ -1,5 +1,5 @@
 // What a tool sees of the turn it runs in, and what it gives back to the model.
-import type { ManagedNetworkLease } from "../approval/networkService.js";
+import type { ManagedNetworkLease } from "../approval/managedNetworkService.js";
 import type { NetworkOwner } from "../approval/networkApprovals.js";
 import type { Logger } from "../../log.js";
 import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";

@@ -4,7 +4,7 @@ import { analyzeCommand } from "./commandSafety.js";
 import { ExecPolicy } from "./execpolicy/execPolicy.js";
 import { parseRules } from "./execpolicy/parser.js";
 import { normalizeApprovalPolicy, planCommand, planFileChange } from "./approvalPlan.js";
-import { keyString, SessionApprovals } from "./sessionCache.js";
+import { keyString, SessionApprovals } from "./sessionApprovals.js";
 
 beforeAll(async () => {
   await loadBashParser();

@@ -16,7 +16,7 @@
 // time; where it cannot (never, granular without sandbox_approval), the sandbox decides.
 import type { CommandAnalysis } from "./commandSafety.js";
 import type { Evaluation } from "./execpolicy/execPolicy.js";
-import type { ExecutionMode } from "./sessionCache.js";
+import type { ExecutionMode } from "./sessionApprovals.js";
 
 export interface NormalizedApprovalPolicy {
   readonly mode: "untrusted" | "on-request" | "never";

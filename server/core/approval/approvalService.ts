@@ -19,7 +19,7 @@ import { appendAllowRule, ExecPolicy } from "./execpolicy/execPolicy.js";
 import { grantOutput, isEmpty, NO_PERMISSIONS, parseGranted, parseRequested, requestWire, withPermissions } from "./permissions.js";
 import { normalizeApprovalPolicy, planCommand, planFileChange } from "./approvalPlan.js";
 import { untrustedProgram, untrustedRoots } from "./programTrust.js";
-import { isProtectedPath, sessionApprovalsFor, type ExecutionMode } from "./sessionCache.js";
+import { isProtectedPath, sessionApprovalsFor, type ExecutionMode } from "./sessionApprovals.js";
 
 export interface ApprovalServiceOptions {
   /** Where `rules/*.rules` live and where amendments are written. */

@@ -15,7 +15,7 @@ import { shellJoin } from "../tools/shellQuote.js";
 import { analyzeCommand, KNOWN_SAFE } from "./commandSafety.js";
 import { ApprovalService } from "./approvalService.js";
 import { untrustedRoots } from "./programTrust.js";
-import { sessionApprovalsFor } from "./sessionCache.js";
+import { sessionApprovalsFor } from "./sessionApprovals.js";
 
 const base = mkdtempSync(join(tmpdir(), "known-safe-"));
 /** The thread's cwd: a writable root under every policy here. */

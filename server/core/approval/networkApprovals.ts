@@ -28,7 +28,7 @@ import type { ServerRequestThread } from "../ports.js";
 import { ServerRequestBroker, type BrokerResult } from "../threads/serverRequestBroker.js";
 import type { NetworkRuleProtocol } from "./execpolicy/parser.js";
 import { normalizeApprovalPolicy } from "./approvalPlan.js";
-import { keyString, sessionApprovalsFor, type ApprovalKey } from "./sessionCache.js";
+import { keyString, sessionApprovalsFor, type ApprovalKey } from "./sessionApprovals.js";
 
 /** The session cache's (and the proxy's) protocol names. */
 export type NetworkProtocol = Extract<ApprovalKey, { kind: "network" }>["protocol"];

@@ -4,7 +4,7 @@ import * as z from "zod";
 import type { MessageReader, MessageWriter } from "vscode-jsonrpc";
 import type { Session } from "./core/ports.js";
 import { Dispatcher } from "./dispatch/dispatcher.js";
-import { ScopeQueues } from "./dispatch/scopes.js";
+import { ScopeQueues } from "./dispatch/scopeQueues.js";
 import type { HandlerMap } from "./handlers/handlerMap.js";
 import { lazyHandlers, lazyService } from "./handlers/lazy.js";
 import { notImplementedHandlers } from "./handlers/notImplemented.js";
@@ -66,12 +66,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   );
   // The one managed network proxy and its approvals: the module is imported, and the proxy started,
   // by the first command that runs with managed networking (config turns it on), never at start-up.
-  const network = lazyService(async () => new (await import("./core/approval/networkService.js")).ManagedNetworkService({ home: options.home, log, config }));
+  const network = lazyService(async () => new (await import("./core/approval/managedNetworkService.js")).ManagedNetworkService({ home: options.home, log, config }));
   // thread/start needs the manager and the store only: the approval, sandbox and model-client code
   // load on the first turn (or the prewarm after the first answer), not on the first thread request.
   const approvals = lazyService(
     async () =>
-      new (await import("./core/approval/gate.js")).ApprovalService({
+      new (await import("./core/approval/approvalService.js")).ApprovalService({
         home: options.home,
         log,
         timeoutMs: () => config.effective.approvalTimeoutMs,

@@ -6,7 +6,7 @@ import { ConfigService } from "../core/config/configService.js";
 import { ensureHome, resolveHome } from "../core/config/home.js";
 import { ExecSandboxUnavailableError } from "../core/exec/errors.js";
 import { ExecService } from "../core/exec/execService.js";
-import { sandboxPolicyFromConfig } from "../core/policy/sandboxFromWire.js";
+import { sandboxPolicyFromConfig } from "../core/commandSetup/sandboxFromWire.js";
 import { createLogger } from "../log.js";
 import { readHostFacts, SYSTEM_BWRAP } from "../sandbox/bwrapProbe.js";
 import type { HostFacts } from "../sandbox/bwrapProbe.js";

@@ -3,7 +3,7 @@
 // --rules it reads the home's `rules/*.rules`, which is what the daemon uses.
 import { parseArgs } from "node:util";
 import { resolveHome } from "../core/config/home.js";
-import { checkOutput, ExecPolicy } from "../core/approval/execpolicy/policy.js";
+import { checkOutput, ExecPolicy } from "../core/approval/execpolicy/execPolicy.js";
 
 export async function runExecpolicy(args: string[]): Promise<number> {
   const [sub, ...rest] = args;

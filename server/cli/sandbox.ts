@@ -10,7 +10,7 @@ import { ConfigService } from "../core/config/configService.js";
 import { ensureHome, resolveHome } from "../core/config/home.js";
 import { ExecRequestError, ExecSandboxUnavailableError } from "../core/exec/errors.js";
 import { ExecService } from "../core/exec/execService.js";
-import { SandboxPolicyInputError, sandboxPolicyFromMode } from "../core/policy/sandboxFromWire.js";
+import { SandboxPolicyInputError, sandboxPolicyFromMode } from "../core/commandSetup/sandboxFromWire.js";
 import { createLogger } from "../log.js";
 import { selectLauncher } from "../sandbox/launcher.js";
 import type { SandboxMode, SandboxPolicy } from "../sandbox/sandboxPolicy.js";

@@ -49,8 +49,8 @@ export class ServerRequestAbandoned extends Error {
   }
 }
 
-/** What the approvals layer needs of the thread a request belongs to (LoadedThread fits). */
-export interface ApprovalThread {
+/** What a server request (an approval, a tool's question) needs of the thread it belongs to (ThreadState fits). */
+export interface ServerRequestThread {
   readonly id: string;
   readonly subscribers: ReadonlySet<ClientSink>;
   /**
@@ -70,7 +70,7 @@ export interface ApprovalThread {
 export type ApprovalRequest =
   | {
       readonly kind: "command";
-      readonly thread: ApprovalThread;
+      readonly thread: ServerRequestThread;
       readonly threadId: string;
       readonly turnId: string;
       readonly itemId: string;
@@ -92,7 +92,7 @@ export type ApprovalRequest =
     }
   | {
       readonly kind: "fileChange";
-      readonly thread: ApprovalThread;
+      readonly thread: ServerRequestThread;
       readonly threadId: string;
       /** The turn's cwd (paths in a patch are resolved against it). */
       readonly cwd: string;
@@ -118,7 +118,7 @@ export interface GrantedPermissions {
 }
 
 export interface PermissionsRequest {
-  readonly thread: ApprovalThread;
+  readonly thread: ServerRequestThread;
   readonly threadId: string;
   readonly turnId: string;
   /** The model's call id. */

@@ -13,7 +13,7 @@ import type * as LazyTable from "../handlers/lazyTable.js";
 import { initializeHandler } from "../handlers/v2/initialize.js";
 import { closeMemoryConnections, deferred, memoryConnection, type Json } from "../../test/helpers/memoryConnection.js";
 import { Dispatcher } from "./dispatcher.js";
-import { ScopeQueues } from "./scopes.js";
+import { ScopeQueues } from "./scopeQueues.js";
 
 // Rows a test holds back, as if their module were still loading.
 const rowsLoading = vi.hoisted(() => ({ held: new Map<string, Promise<void>>(), loaded: new Set<string>() }));

@@ -8,7 +8,7 @@ import { RpcError } from "../../protocol/errors.js";
 import type { RequestContext } from "../core/ports.js";
 import type { ClientRequestMethod, ClientRequestTable, HandlerMap } from "../handlers/handlerMap.js";
 import { loadedRequestTable, loadRequestTable, preloadRequestTable, type RequestRows } from "../handlers/lazyTable.js";
-import type { ScopeQueues } from "./scopes.js";
+import type { ScopeQueues } from "./scopeQueues.js";
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 

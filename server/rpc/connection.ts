@@ -6,7 +6,7 @@ import type { Session } from "../core/ports.js";
 import type { Dispatcher } from "../dispatch/dispatcher.js";
 import type { Logger } from "../log.js";
 import { ClientChannel } from "./clientChannel.js";
-import { InboundLimiter } from "./inboundQueue.js";
+import { InboundLimiter } from "./inboundLimiter.js";
 import { GuardedReader, GuardedWriter } from "./messageGuard.js";
 import { createSession } from "./session.js";
 import { toResponseError } from "./toRpcError.js";

@@ -18,7 +18,7 @@ import {
 import { classify, type ResponseMessage } from "../../protocol/jsonrpc.js";
 import { RpcError } from "../../protocol/errors.js";
 import type { Logger } from "../log.js";
-import type { InboundLimiter } from "./inboundQueue.js";
+import type { InboundLimiter } from "./inboundLimiter.js";
 
 const isParseFailure = (e: unknown): boolean => (e as { code?: unknown } | null)?.code === -32700;
 

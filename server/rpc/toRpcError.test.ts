@@ -11,7 +11,7 @@ import { InvalidReviewTarget } from "../core/engine/review.js";
 import { ConflictError, DomainError, InvalidInputError, NotFoundError, OperationFailedError, UnavailableError } from "../core/errors.js";
 import { ExecRequestError, ExecSandboxUnavailableError } from "../core/exec/errors.js";
 import { FsError, invalid, ioError } from "../core/fs/errors.js";
-import { sandboxPolicyFromWire } from "../core/policy/sandboxFromWire.js";
+import { sandboxPolicyFromWire } from "../core/commandSetup/sandboxFromWire.js";
 import { RolloutNotFoundError, RolloutUnreadableError, RolloutWriteError, RolloutWriterBusyError, ThreadStoreRequestError } from "../core/store/errors.js";
 import { createLogger } from "../log.js";
 import { SandboxUnavailableError } from "../sandbox/errors.js";

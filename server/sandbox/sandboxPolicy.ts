@@ -1,6 +1,6 @@
 // `SandboxPolicy`: the legacy v2 wire shape (tag `type`, camelCase fields, every field but `type`
 // optional with the wire's defaults), mirrored field for field so that the mapping from the wire
-// (core/policy/sandboxFromWire.ts) is trivial. Launchers never read it directly: toSplitPolicy
+// (core/commandSetup/sandboxFromWire.ts) is trivial. Launchers never read it directly: toSplitPolicy
 // (splitSandboxPolicy.ts) turns it into the one form they consume.
 export type NetworkAccess = "restricted" | "enabled";
 

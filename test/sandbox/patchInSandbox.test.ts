@@ -11,8 +11,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createLogger } from "../../server/log.js";
 import { selectLauncher } from "../../server/sandbox/launcher.js";
 import type { SandboxPolicy } from "../../server/sandbox/sandboxPolicy.js";
-import { ApprovalService } from "../../server/core/approval/gate.js";
-import type { ApprovalThread, ClientSink, Session } from "../../server/core/ports.js";
+import { ApprovalService } from "../../server/core/approval/approvalService.js";
+import type { ServerRequestThread, ClientSink, Session } from "../../server/core/ports.js";
 import { RETRY_WITHOUT_SANDBOX, runApplyPatch } from "../../server/core/tools/applyPatchTool.js";
 import type { ToolContext } from "../../server/core/tools/toolTypes.js";
 
@@ -39,7 +39,7 @@ interface Asked {
 }
 
 /** A thread whose one client answers the approval requests with `answers`, in order, and records them. */
-function threadAnswering(answers: string[], asked: Asked[]): ApprovalThread {
+function threadAnswering(answers: string[], asked: Asked[]): ServerRequestThread {
   const client: ClientSink = {
     session: { connectionId: 1, transport: "stdio", initialized: true, clientInfo: null, experimentalApi: false, optOutNotificationMethods: new Set() } satisfies Session,
     closed: false,

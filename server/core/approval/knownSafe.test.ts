@@ -9,13 +9,13 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../log.js";
 import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
-import type { ApprovalThread, ClientSink, Session } from "../ports.js";
+import type { ServerRequestThread, ClientSink, Session } from "../ports.js";
 import { loadBashParser } from "../tools/bashParse.js";
 import { shellJoin } from "../tools/shellQuote.js";
 import { analyzeCommand, KNOWN_SAFE } from "./commandSafety.js";
-import { ApprovalService } from "./gate.js";
+import { ApprovalService } from "./approvalService.js";
 import { untrustedRoots } from "./programTrust.js";
-import { sessionApprovalsFor } from "./sessionCache.js";
+import { sessionApprovalsFor } from "./sessionApprovals.js";
 
 const base = mkdtempSync(join(tmpdir(), "known-safe-"));
 /** The thread's cwd: a writable root under every policy here. */
@@ -51,10 +51,10 @@ interface Check {
   readonly path?: string | null;
   readonly policy?: SandboxPolicy;
   readonly knownSafe?: boolean;
-  readonly thread?: ApprovalThread;
+  readonly thread?: ServerRequestThread;
 }
 
-function fakeThread(asked: unknown[]): ApprovalThread {
+function fakeThread(asked: unknown[]): ServerRequestThread {
   const client: ClientSink = {
     session: { connectionId: 1, transport: "stdio", initialized: true, clientInfo: null, experimentalApi: false, optOutNotificationMethods: new Set() } satisfies Session,
     closed: false,
@@ -65,7 +65,7 @@ function fakeThread(asked: unknown[]): ApprovalThread {
     },
     onClose: () => {},
   };
-  const thread: ApprovalThread = { id: "t1", subscribers: new Set([client]), status: { type: "idle" }, setStatus: () => {}, emit: () => {} };
+  const thread: ServerRequestThread = { id: "t1", subscribers: new Set([client]), status: { type: "idle" }, setStatus: () => {}, emit: () => {} };
   return thread;
 }
 

@@ -13,9 +13,9 @@ import { createLogger } from "../../log.js";
 import { exchange, httpUpstream, parseAnswer, type RecordedRequest, type Upstream } from "../../sandbox/networkProxy/proxy.testutil.js";
 import type { ProxyEndpoint } from "../../sandbox/networkProxy/index.js";
 import { ConfigService } from "../config/configService.js";
-import { ServerRequestAbandoned, type ApprovalThread, type ClientSink, type ServerRequestOptions, type Session } from "../ports.js";
+import { ServerRequestAbandoned, type ServerRequestThread, type ClientSink, type ServerRequestOptions, type Session } from "../ports.js";
 import { appendNetworkDenials, protocolNames, type NetworkOwner } from "./networkApprovals.js";
-import { ManagedNetworkService } from "./networkService.js";
+import { ManagedNetworkService } from "./managedNetworkService.js";
 
 const log = createLogger("silent");
 
@@ -68,8 +68,8 @@ function client(closed = false): Client {
   return sink;
 }
 
-function thread(c: ClientSink, warnings: string[] = []): ApprovalThread {
-  let status: ApprovalThread["status"] = { type: "active", activeFlags: [] };
+function thread(c: ClientSink, warnings: string[] = []): ServerRequestThread {
+  let status: ServerRequestThread["status"] = { type: "active", activeFlags: [] };
   return {
     id: "thr-1",
     subscribers: new Set([c]),
@@ -131,7 +131,7 @@ interface Owned {
 }
 
 /** Registers one command as the turn engine would and opens its own proxy endpoint. */
-async function command(service: ManagedNetworkService, t: ApprovalThread, approvalPolicy: AskForApproval = "on-request"): Promise<Owned> {
+async function command(service: ManagedNetworkService, t: ServerRequestThread, approvalPolicy: AskForApproval = "on-request"): Promise<Owned> {
   const declined: number[] = [];
   const cancelled: number[] = [];
   const owner: NetworkOwner = {

@@ -24,11 +24,11 @@ import { randomUUID } from "node:crypto";
 import type { AskForApproval, CommandExecutionRequestApprovalParams, NetworkApprovalProtocol } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
 import type { ApprovalDecision, DecideFn, ProxyEvent, ProxyTarget } from "../../sandbox/networkProxy/index.js";
-import type { ApprovalThread } from "../ports.js";
-import { ApprovalBroker, type BrokerResult } from "./broker.js";
+import type { ServerRequestThread } from "../ports.js";
+import { ServerRequestBroker, type BrokerResult } from "../threads/serverRequestBroker.js";
 import type { NetworkRuleProtocol } from "./execpolicy/parser.js";
-import { normalizePolicy } from "./policy.js";
-import { keyString, sessionApprovalsFor, type ApprovalKey } from "./sessionCache.js";
+import { normalizeApprovalPolicy } from "./approvalPlan.js";
+import { keyString, sessionApprovalsFor, type ApprovalKey } from "./sessionApprovals.js";
 
 /** The session cache's (and the proxy's) protocol names. */
 export type NetworkProtocol = Extract<ApprovalKey, { kind: "network" }>["protocol"];
@@ -49,7 +49,7 @@ export function protocolNames(protocol: NetworkProtocol): { readonly wire: Netwo
 
 /** What the turn engine tells about one command that runs with managed networking. */
 export interface NetworkOwner {
-  readonly thread: ApprovalThread;
+  readonly thread: ServerRequestThread;
   readonly threadId: string;
   readonly turnId: string;
   /** The command's item. */
@@ -127,10 +127,10 @@ export function appendNetworkDenials(output: string, lines: readonly string[]): 
 export class NetworkApprovals {
   readonly #owners = new Map<string, Registered>();
   readonly #prompts = new Map<string, Prompt>();
-  readonly #broker: ApprovalBroker;
+  readonly #broker: ServerRequestBroker;
 
   constructor(private readonly options: NetworkApprovalsOptions) {
-    this.#broker = new ApprovalBroker({ log: options.log, timeoutMs: () => options.settings()?.approvalTimeoutMs ?? null });
+    this.#broker = new ServerRequestBroker({ log: options.log, timeoutMs: () => options.settings()?.approvalTimeoutMs ?? null });
   }
 
   register(owner: NetworkOwner): NetworkOwnerRegistration {
@@ -185,7 +185,7 @@ export class NetworkApprovals {
     const cache = sessionApprovalsFor(entry.owner.thread);
     if (cache.has(key)) return "allow";
     if (cache.isDenied(key)) return { deny: DENIED_FOR_SESSION };
-    if (!normalizePolicy(entry.owner.approvalPolicy).askSandbox) {
+    if (!normalizeApprovalPolicy(entry.owner.approvalPolicy).askSandbox) {
       entry.reported.add(keyString(key));
       this.#report(entry, blockedByPolicyLine(target.host));
       return "deny";

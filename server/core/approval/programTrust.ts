@@ -15,7 +15,7 @@
 // (cwd, /tmp, $TMPDIR): the places where the checked-out project, the model's earlier output and
 // scratch files live. A system tool the user's own approved commands replaced is not caught there.
 //
-// This is the I/O the gate gathers for policy.ts, which stays pure.
+// This is the I/O the gate gathers for approvalPlan.ts, which stays pure.
 import { isExecutableFile } from "../../sandbox/bwrapProbe.js";
 import { canonicalize, nodeFsView, type FsView } from "../../sandbox/fsView.js";
 import { components, isUnderOrEqual, joinPath, normalizeAbsolute } from "../../sandbox/paths.js";

@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { ToolRouter } from "../tools/router.js";
 import { DEFAULT_TOOL_FLAGS } from "../tools/toolFlags.js";
 import { UnifiedExecSessions } from "../tools/unifiedExec.js";
-import { CallGate, parallelToolCallsFor } from "./turnRunner.js";
+import { parallelToolCallsFor } from "./activeTurn.js";
+import { CallGate } from "./callGate.js";
 
 /** Enters the gate for each call in order and records who holds it, without any timer. */
 function run(calls: { name: string; exclusive: boolean }[]) {

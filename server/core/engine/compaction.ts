@@ -30,7 +30,7 @@
 //   per token and drop the oldest beyond it.
 import { v7 as uuidv7 } from "uuid";
 import type { ModelEvent, ModelRequest, ResponseItem } from "../model/types.js";
-import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
+import type { ThreadState, ThreadSettings } from "../threads/threadState.js";
 import { environmentContext, userTextMessage } from "./context.js";
 import type { TurnItems } from "./turnItems.js";
 
@@ -58,13 +58,13 @@ export function autoCompactLimit(configured: number | null | undefined, contextW
 
 // The last response's total tokens per thread: the next turn's pre-turn check needs the previous
 // turn's figure, and it is engine state, not something the thread object should carry.
-const lastTotals = new WeakMap<LoadedThread, number>();
+const lastTotals = new WeakMap<ThreadState, number>();
 
-export function recordUsage(thread: LoadedThread, totalTokens: number): void {
+export function recordUsage(thread: ThreadState, totalTokens: number): void {
   lastTotals.set(thread, totalTokens);
 }
 
-export function overLimit(thread: LoadedThread, limit: number | null): boolean {
+export function overLimit(thread: ThreadState, limit: number | null): boolean {
   const last = lastTotals.get(thread);
   return limit !== null && last !== undefined && last >= limit;
 }
@@ -119,7 +119,7 @@ export function estimateTokens(history: readonly unknown[]): number {
 }
 
 export interface CompactionHost {
-  readonly thread: LoadedThread;
+  readonly thread: ThreadState;
   readonly settings: ThreadSettings;
   readonly turnId: string;
   readonly items: TurnItems;

@@ -5,7 +5,7 @@
 import { readFileSync, readlinkSync } from "node:fs";
 import { basename } from "node:path";
 import type { SandboxPolicy as WireSandboxPolicy } from "../../../protocol/v2/index.js";
-import type { ThreadSettings } from "../threads/loadedThread.js";
+import type { ThreadSettings } from "../threads/threadState.js";
 
 export const BASE_INSTRUCTIONS = `You are a coding agent running in Gatehouse, an app server that hosts agent conversations for editors.
 You and the user share one workspace. Work until the user's request is handled: inspect the code, make the change, and check it.

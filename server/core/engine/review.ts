@@ -32,10 +32,10 @@ import { execFile } from "node:child_process";
 import { v7 as uuidv7 } from "uuid";
 import type { ReviewTarget } from "../../../protocol/v2/index.js";
 import { InvalidInputError } from "../errors.js";
-import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
+import type { ThreadState, ThreadSettings } from "../threads/threadState.js";
 import { developerMessage, environmentContext, initialContext, userTextMessage } from "./context.js";
 import type { TurnItems } from "./turnItems.js";
-import type { TurnRollout } from "./turnRunner.js";
+import type { TurnRollout } from "./activeTurn.js";
 import type { TurnMode } from "./turnMode.js";
 
 // Our wording; the structure and the output schema follow 0.169's review prompt.
@@ -280,7 +280,7 @@ export function reviewResultMessage(text: string): Record<string, unknown> {
 }
 
 export interface ReviewModeDeps {
-  readonly thread: LoadedThread;
+  readonly thread: ThreadState;
   readonly settings: ThreadSettings;
   readonly rollout: TurnRollout;
   readonly request: ReviewRequest;

@@ -3,7 +3,7 @@
 // announced, and an item still open when the turn ends is finished once with what it had.
 import { describe, expect, it } from "vitest";
 import type { ThreadItem } from "../../../protocol/v2/index.js";
-import type { LoadedThread } from "../threads/loadedThread.js";
+import type { ThreadState } from "../threads/threadState.js";
 import { deferred } from "../../../test/helpers/memoryConnection.js";
 import { TurnItems, type ItemSink } from "./turnItems.js";
 
@@ -17,7 +17,7 @@ function fixture(persist?: (item: ThreadItem) => Promise<void>, options: { silen
       const p = params as { item?: ThreadItem; itemId?: string };
       events.push({ kind: "emit", method, id: p.item?.id ?? p.itemId, ...(p.item ? { item: p.item } : {}) });
     },
-  } as unknown as LoadedThread;
+  } as unknown as ThreadState;
   const sink: ItemSink = {
     persistItem: async (_turnId, item) => {
       await persist?.(item);

@@ -2,7 +2,7 @@
 // is on disk (rollout `item_completed`) before its notification goes out, and items still open when a
 // turn is interrupted or fails are completed with what they had (agent-loop.md §10.2).
 import type { ThreadItem } from "../../../protocol/v2/index.js";
-import type { LoadedThread } from "../threads/loadedThread.js";
+import type { ThreadState } from "../threads/threadState.js";
 
 export interface ItemSink {
   /** Writes a rollout line; resolves once written (before any notification that depends on it). */
@@ -18,7 +18,7 @@ export class TurnItems {
   private readonly closedAsDangling = new Map<string, ThreadItem>();
 
   constructor(
-    private readonly thread: LoadedThread,
+    private readonly thread: ThreadState,
     readonly turnId: string,
     private readonly sink: ItemSink,
     /** `silent`: bookkeeping only, nothing reaches the clients (a reviewer's own messages). */

@@ -1,5 +1,5 @@
 // A turn that samples on a history of its own instead of the thread's (review/start, review.ts): the
-// turn runner keeps its loop, items and lifecycle, and the mode decides what opens and closes it.
+// ActiveTurn keeps its loop, items and lifecycle, and the mode decides what opens and closes it.
 import type { NonSteerableTurnKind } from "../../../protocol/v2/index.js";
 import type { TurnItems } from "./turnItems.js";
 

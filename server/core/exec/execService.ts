@@ -14,8 +14,8 @@
 //    reason and remedy, and a `warning` notification the first time it happens in this daemon.
 //  - The command's environment is built from shell_environment_policy (never the daemon's env as
 //    is), then the request's `env` overrides, then the launcher's sandbox markers.
-import { commandEnvironment } from "../policy/commandEnv.js";
-import { daemonPathsFor } from "../policy/daemonPaths.js";
+import { commandEnvironment } from "../commandSetup/commandEnv.js";
+import { daemonPathsFor } from "../commandSetup/daemonPaths.js";
 import { statSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute } from "node:path";
@@ -42,7 +42,7 @@ import { DEFAULT_OUTPUT_CAP, startExec, type ExecHandle } from "../../sandbox/sp
 import type { EffectiveConfig } from "../config/effective.js";
 import type { ClientSink } from "../ports.js";
 import type { Logger } from "../../log.js";
-import { sandboxPolicyFromConfig, sandboxPolicyFromWire } from "../policy/sandboxFromWire.js";
+import { sandboxPolicyFromConfig, sandboxPolicyFromWire } from "../commandSetup/sandboxFromWire.js";
 import { ExecRequestError, ExecSandboxUnavailableError } from "./errors.js";
 import { OutputDeltas } from "./outputDeltas.js";
 

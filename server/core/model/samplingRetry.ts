@@ -1,5 +1,5 @@
 // The two retry layers share one backoff curve (agent-loop.md §1.5). Layer 1 lives inside
-// ResponsesClient (HTTP 5xx and connect errors, request_max_retries); layer 2 is the turn runner's
+// ResponsesClient (HTTP 5xx and connect errors, request_max_retries); layer 2 is ActiveTurn's
 // sampling loop (every retryable ModelError, stream_max_retries), which uses the pure helpers here to
 // build its `error` notifications and the final TurnError. Keeping them pure keeps the wire text testable
 // without a model or a clock.

@@ -43,7 +43,7 @@ import { forkCopy, removeRollout, revertLines, turnsToDrop } from "../store/roll
 import { readRolloutFile } from "../store/rolloutReader.js";
 import { RolloutWriter } from "../store/rolloutWriter.js";
 import { appendGitPatch, type GitPatch } from "../store/threadMetadata.js";
-import type { Live, ThreadManager } from "./threadManager.js";
+import type { LoadedThread, ThreadManager } from "./threadManager.js";
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
@@ -218,7 +218,7 @@ export class ThreadHistory {
   }
 
   /** Takes turns, history and preview from the file, as a restart would. */
-  private async reload(live: Live): Promise<void> {
+  private async reload(live: LoadedThread): Promise<void> {
     const r = await loadRollout(live.thread.path);
     live.thread.turns = r.turns;
     live.thread.history = r.history;

@@ -3,7 +3,7 @@
 // event), unloads a thread when its last subscriber leaves (thread/closed), and starts turns. When
 // the last subscriber's connection drops mid-turn, the unload waits for `disconnect_grace_ms` so a
 // reconnecting client can resume the turn and answer its pending requests (disconnectGrace.ts).
-import type { ManagedNetworkService } from "../approval/networkService.js";
+import type { ManagedNetworkService } from "../approval/managedNetworkService.js";
 import type { ManagedNetworkHook } from "../tools/toolTypes.js";
 import { v7 as uuidv7 } from "uuid";
 import type {
@@ -22,13 +22,13 @@ import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
 import type { ConfigService } from "../config/configService.js";
 import type { EffectiveConfig } from "../config/effective.js";
 import type { WireApi } from "../config/providers.js";
-import { ApprovalBroker } from "../approval/broker.js";
+import { ServerRequestBroker } from "./serverRequestBroker.js";
 import { autoCompactLimit } from "../engine/compaction.js";
 import { reviewMode, type ReviewRequest } from "../engine/review.js";
-import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/turnRunner.js";
-import { commandEnvironment, shellEnvironmentPolicy } from "../policy/commandEnv.js";
+import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/activeTurn.js";
+import { commandEnvironment, shellEnvironmentPolicy } from "../commandSetup/commandEnv.js";
 import { ConflictError, NotFoundError } from "../errors.js";
-import { daemonPathsFor } from "../policy/daemonPaths.js";
+import { daemonPathsFor } from "../commandSetup/daemonPaths.js";
 import type { ApprovalGate, ClientSink } from "../ports.js";
 import { loadBashParser } from "../tools/bashParse.js";
 import { defaultShell } from "../tools/shellTools.js";
@@ -38,7 +38,7 @@ import type { RolloutWriteError } from "../store/errors.js";
 import { RolloutWriter } from "../store/rolloutWriter.js";
 import { ThreadIndex } from "../store/threadIndex.js";
 import { DisconnectGrace } from "./disconnectGrace.js";
-import { LoadedThread, type ThreadBase, type ThreadSettings } from "./loadedThread.js";
+import { ThreadState, type ThreadBase, type ThreadSettings } from "./threadState.js";
 import { storedThreadSettings, threadSessionFields, threadSettings, turnSettings, type ThreadOverrides, type TurnOverrides } from "./threadSettings.js";
 import { turnToolRouter, type ThreadToolDeps } from "./threadTools.js";
 
@@ -68,9 +68,13 @@ export interface ThreadManagerDeps {
   readonly network?: () => Promise<ManagedNetworkService>;
 }
 
-/** A loaded thread as threadHistory.ts sees it (fork, revert, delete, paging). */
-export interface Live {
-  readonly thread: LoadedThread;
+/**
+ * ThreadManager's record of a loaded thread: its state and what keeps it loaded (rollout, exec
+ * sessions, the running turn or task). Not merged into ThreadState: the engine imports ThreadState,
+ * and this holds the engine's ActiveTurn.
+ */
+export interface LoadedThread {
+  readonly thread: ThreadState;
   readonly rollout: RolloutWriter;
   readonly sessions: UnifiedExecSessions;
   turn: ActiveTurn | null;
@@ -88,7 +92,7 @@ export interface Live {
 
 /** What a thread task that is not a model turn works with (see queueTask). */
 export interface ThreadTaskHost {
-  readonly thread: LoadedThread;
+  readonly thread: ThreadState;
   readonly rollout: TurnRollout;
   readonly launcher: SandboxLauncher;
   readonly log: Logger;
@@ -98,11 +102,11 @@ export interface ThreadTaskHost {
 }
 
 export class ThreadManager {
-  private readonly live = new Map<string, Live>();
+  private readonly live = new Map<string, LoadedThread>();
   private readonly warned = new Set<string>();
   private readonly index: ThreadIndex;
   /** Server requests of tools (request_user_input, dynamic tools); approvals have their own. */
-  private readonly toolRequests: ApprovalBroker;
+  private readonly toolRequests: ServerRequestBroker;
   private readonly grace = new DisconnectGrace();
 
   private get broadcast(): { broadcast?: (method: string, params: unknown) => void } {
@@ -114,7 +118,7 @@ export class ThreadManager {
 
   constructor(private readonly deps: ThreadManagerDeps) {
     this.index = new ThreadIndex({ home: deps.config.home, statusOf: (id) => this.live.get(id)?.thread.status });
-    this.toolRequests = new ApprovalBroker({ log: deps.log, timeoutMs: () => null });
+    this.toolRequests = new ServerRequestBroker({ log: deps.log, timeoutMs: () => null });
     const network = deps.network;
     this.managedNetwork = network
       ? {
@@ -128,7 +132,7 @@ export class ThreadManager {
     return { broker: this.toolRequests, features: () => this.deps.config.effective.features };
   }
 
-  private subscribe(live: Live, client: ClientSink): void {
+  private subscribe(live: LoadedThread, client: ClientSink): void {
     if (!live.thread.addSubscriber(client)) return;
     this.grace.cancel(live.thread.id);
     client.onClose(() => this.dropped(live.thread.id, client));
@@ -155,7 +159,7 @@ export class ThreadManager {
     });
   }
 
-  warnOnce(thread: LoadedThread, message: string): void {
+  warnOnce(thread: ThreadState, message: string): void {
     if (this.warned.has(message)) return;
     this.warned.add(message);
     this.deps.log.warn({ threadId: thread.id }, message);
@@ -174,9 +178,9 @@ export class ThreadManager {
     });
     const path = rollout.path;
     const createdAt = Math.floor(now.getTime() / 1000);
-    const thread = new LoadedThread(id, path, createdAt, settings, this.baseFields(id, originator, null, params.ephemeral ?? false), { name: null, preview: "", updatedAt: createdAt, ...this.broadcast });
+    const thread = new ThreadState(id, path, createdAt, settings, this.baseFields(id, originator, null, params.ephemeral ?? false), { name: null, preview: "", updatedAt: createdAt, ...this.broadcast });
     thread.history = [];
-    const live = this.newLive(thread, rollout, params.dynamicTools ?? []);
+    const live = this.newLoadedThread(thread, rollout, params.dynamicTools ?? []);
     this.live.set(id, live);
     this.subscribe(live, client);
     setImmediate(() => {
@@ -186,7 +190,7 @@ export class ThreadManager {
     return { thread: thread.toWire(), ...threadSessionFields(thread.settings) };
   }
 
-  private newLive(thread: LoadedThread, rollout: RolloutWriter, dynamicTools: readonly DynamicToolSpec[]): Live {
+  private newLoadedThread(thread: ThreadState, rollout: RolloutWriter, dynamicTools: readonly DynamicToolSpec[]): LoadedThread {
     rollout.watchFailures((e) => this.rolloutFailed(thread, e));
     const loginShell = new ShellSnapshotSlot(() => {
       const config = this.deps.config.effective;
@@ -218,7 +222,7 @@ export class ThreadManager {
    * The first failed write of a failure episode (store/rolloutWriter.ts): the turn that made it
    * fails on its own; the clients hear once, in a warning, that the thread was not fully saved.
    */
-  private rolloutFailed(thread: LoadedThread, e: RolloutWriteError): void {
+  private rolloutFailed(thread: ThreadState, e: RolloutWriteError): void {
     this.deps.log.warn({ err: e, threadId: thread.id, path: thread.path }, "rollout write failed");
     const message =
       `Gatehouse could not save this thread to ${thread.path} (${e.reason}). ` +
@@ -227,7 +231,7 @@ export class ThreadManager {
   }
 
   /** How this thread's commands start (tools/shellSnapshot.ts). */
-  private commandShell(live: Live): CommandShell {
+  private commandShell(live: LoadedThread): CommandShell {
     return { env: commandEnvironment(this.deps.config.effective), snapshot: () => live.loginShell.peek() };
   }
 
@@ -248,14 +252,14 @@ export class ThreadManager {
   }
 
   /** A loaded thread, or the thread loaded from its rollout. */
-  private async load(threadId: string): Promise<Live> {
+  private async load(threadId: string): Promise<LoadedThread> {
     const existing = this.live.get(threadId);
     if (existing) return existing;
     const stored = await this.index.load(threadId);
     const meta = stored.thread;
     const settings = storedThreadSettings(this.deps.config.effective, stored);
     const rollout = await RolloutWriter.open(stored.path);
-    const thread = new LoadedThread(meta.id, stored.path, meta.createdAt, settings, this.baseFields(meta.id, meta.originator ?? null, meta.forkedFromId ?? null, false), { name: stored.name, preview: stored.preview, updatedAt: meta.updatedAt, ...this.broadcast });
+    const thread = new ThreadState(meta.id, stored.path, meta.createdAt, settings, this.baseFields(meta.id, meta.originator ?? null, meta.forkedFromId ?? null, false), { name: stored.name, preview: stored.preview, updatedAt: meta.updatedAt, ...this.broadcast });
     thread.gitInfo = stored.thread.gitInfo;
     thread.history = [...stored.history];
     thread.turns = [...stored.turns];
@@ -263,7 +267,7 @@ export class ThreadManager {
     thread.contextSent = stored.turns.length > 0 ? settings : null;
     // Written by start() from thread/start's validated dynamicTools; not checked again on the way back.
     const dynamic = Array.isArray(stored.meta.dynamic_tools) ? (stored.meta.dynamic_tools as DynamicToolSpec[]) : [];
-    const live = this.newLive(thread, rollout, dynamic);
+    const live = this.newLoadedThread(thread, rollout, dynamic);
     this.live.set(threadId, live);
     return live;
   }
@@ -273,7 +277,7 @@ export class ThreadManager {
     if (!live.turn) live.thread.settings = threadSettings(this.deps.config.effective, params, live.thread.settings);
     this.subscribe(live, client);
     setImmediate(() => this.warmUpWhenIdle(live));
-    // A running turn is in the answer (inProgress); its pending requests follow it (approval/broker.ts).
+    // A running turn is in the answer (inProgress); its pending requests follow it (serverRequestBroker.ts).
     return { thread: live.thread.toWire(params.excludeTurns ? [] : this.turnsOf(live)), ...threadSessionFields(live.thread.settings) };
   }
 
@@ -284,7 +288,7 @@ export class ThreadManager {
     return { ...stored.thread, turns: includeTurns ? stored.thread.turns : [] };
   }
 
-  private turnsOf(live: Live): Turn[] {
+  private turnsOf(live: LoadedThread): Turn[] {
     const turns = [...live.thread.turns];
     if (live.turn) turns.push(live.turn.wire("inProgress", { startedAt: live.turn.startedAt }));
     return turns;
@@ -313,7 +317,7 @@ export class ThreadManager {
     return "unsubscribed";
   }
 
-  private async unload(live: Live): Promise<void> {
+  private async unload(live: LoadedThread): Promise<void> {
     const { thread } = live;
     if (live.turn) await live.turn.interrupt();
     live.taskAbort.abort();
@@ -327,7 +331,7 @@ export class ThreadManager {
   }
 
   /** Closes a thread's rollout; what could not be written or flushed is logged, never thrown. */
-  private async closeRollout(live: Live): Promise<void> {
+  private async closeRollout(live: LoadedThread): Promise<void> {
     const { rollout, thread } = live;
     try {
       await rollout.close();
@@ -363,12 +367,12 @@ export class ThreadManager {
   }
 
   /** The loaded state of a thread, if it is loaded. */
-  peek(threadId: string): Live | undefined {
+  peek(threadId: string): LoadedThread | undefined {
     return this.live.get(threadId);
   }
 
   /** Loads a thread (if needed) and subscribes the client to it. */
-  async acquire(threadId: string, client: ClientSink): Promise<Live> {
+  async acquire(threadId: string, client: ClientSink): Promise<LoadedThread> {
     const live = await this.load(threadId);
     this.subscribe(live, client);
     return live;
@@ -391,7 +395,7 @@ export class ThreadManager {
     return this.deps.config.home;
   }
 
-  private loaded(threadId: string): Live {
+  private loaded(threadId: string): LoadedThread {
     const live = this.live.get(threadId);
     if (!live) throw new NotFoundError(`thread not found: ${threadId}`);
     return live;
@@ -414,7 +418,7 @@ export class ThreadManager {
    * for. Both fork the daemon (the bwrap probe, the snapshot's shell), which costs the event loop a few
    * milliseconds per child, so they run once the request that led here has been answered.
    */
-  private warmUp(live: Live): void {
+  private warmUp(live: LoadedThread): void {
     if (this.live.get(live.thread.id) !== live) return;
     this.prewarm(live.thread.settings.sandboxPolicy);
     live.loginShell.peek();
@@ -426,7 +430,7 @@ export class ThreadManager {
    * does not compete with the request the client is waiting for; one that lets the user type first
    * finds everything ready. Doing it twice is free: both parts are cached.
    */
-  private warmUpWhenIdle(live: Live): void {
+  private warmUpWhenIdle(live: LoadedThread): void {
     setTimeout(() => {
       if (!live.turn) this.warmUp(live);
     }, WARM_UP_IDLE_MS).unref();

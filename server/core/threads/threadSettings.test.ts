@@ -4,9 +4,9 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { buildEffectiveConfig } from "../config/effective.js";
 import { InvalidInputError } from "../errors.js";
-import { SandboxPolicyInputError } from "../policy/sandboxFromWire.js";
+import { SandboxPolicyInputError } from "../commandSetup/sandboxFromWire.js";
 import type { TurnContextPayload } from "../store/rolloutTypes.js";
-import type { ThreadSettings } from "./loadedThread.js";
+import type { ThreadSettings } from "./threadState.js";
 import { storedThreadSettings, threadSessionFields, threadSettings, turnSettings, type StoredSettings, type ThreadOverrides, type TurnOverrides } from "./threadSettings.js";
 
 const cfg = buildEffectiveConfig({

@@ -8,9 +8,9 @@ import type { AskForApproval, SandboxMode, Thread, ThreadResumeResponse, ThreadS
 import { SandboxPolicy as WireSandboxPolicy } from "../../../protocol/v2/shared.js";
 import type { EffectiveConfig } from "../config/effective.js";
 import { InvalidInputError } from "../errors.js";
-import { sandboxPolicyFromConfig, sandboxPolicyFromMode, sandboxPolicyFromWire, sandboxPolicyToWire } from "../policy/sandboxFromWire.js";
+import { sandboxPolicyFromConfig, sandboxPolicyFromMode, sandboxPolicyFromWire, sandboxPolicyToWire } from "../commandSetup/sandboxFromWire.js";
 import type { TurnContextPayload } from "../store/rolloutTypes.js";
-import type { ThreadSettings } from "./loadedThread.js";
+import type { ThreadSettings } from "./threadState.js";
 
 /** What thread/start, thread/resume and thread/fork may set; absent or null keeps what is there. */
 export interface ThreadOverrides {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { DynamicToolSpec, ModeKind } from "../../../protocol/v2/index.js";
 import { createLogger } from "../../log.js";
-import { ApprovalBroker } from "../approval/broker.js";
+import { ServerRequestBroker } from "./serverRequestBroker.js";
 import type { Tool, ToolContext } from "../tools/toolTypes.js";
 import { UnifiedExecSessions } from "../tools/unifiedExec.js";
 import { threadTools, turnToolRouter, type ThreadToolDeps } from "./threadTools.js";
@@ -14,7 +14,7 @@ const SPECS: DynamicToolSpec[] = [
 ];
 
 function setup(features: Record<string, boolean> = {}) {
-  const deps: ThreadToolDeps = { broker: new ApprovalBroker({ log: createLogger("silent"), timeoutMs: () => null }), features: () => features };
+  const deps: ThreadToolDeps = { broker: new ServerRequestBroker({ log: createLogger("silent"), timeoutMs: () => null }), features: () => features };
   const thread: { collaborationMode?: ModeKind; dynamicTools?: readonly DynamicToolSpec[]; sessions: UnifiedExecSessions } = { dynamicTools: SPECS, sessions: new UnifiedExecSessions() };
   return { deps, thread, features };
 }

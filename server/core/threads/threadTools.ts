@@ -2,7 +2,7 @@
 // the client's dynamic tools, both asking the client through the tools' own broker; and the turn's
 // ToolRouter, which puts them beside the family's tools as config's `[features]` shape them.
 import type { DynamicToolSpec, ModeKind } from "../../../protocol/v2/index.js";
-import type { ApprovalBroker } from "../approval/broker.js";
+import type { ServerRequestBroker } from "./serverRequestBroker.js";
 import type { WireApi } from "../config/providers.js";
 import { dynamicTools } from "../tools/dynamicTools.js";
 import { requestUserInputTool } from "../tools/requestUserInput.js";
@@ -19,7 +19,7 @@ export interface ThreadToolState {
 
 export interface ThreadToolDeps {
   /** Where the tools' server requests go; approvals have their own broker. */
-  readonly broker: ApprovalBroker;
+  readonly broker: ServerRequestBroker;
   /** Config's `[features]` now: request_user_input reads it at each call, the router once per turn. */
   readonly features: () => Readonly<Record<string, boolean>>;
 }

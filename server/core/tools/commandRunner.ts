@@ -9,7 +9,7 @@ import { SandboxUnavailableError } from "../../sandbox/errors.js";
 import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import { buildShellEnvironment, withoutManagedProxyEnv } from "../../sandbox/env.js";
 import { appendNetworkDenials } from "../approval/networkApprovals.js";
-import type { ManagedNetworkLease } from "../approval/networkService.js";
+import type { ManagedNetworkLease } from "../approval/managedNetworkService.js";
 import type { ExecResult } from "../../sandbox/execResult.js";
 import { startExec, type ExecHandle } from "../../sandbox/spawn.js";
 import { loadBashParser } from "./bashParse.js";

@@ -17,7 +17,7 @@
 import type { DynamicToolCallOutputContentItem, ThreadItem } from "../../../protocol/v2/shared.js";
 import type { DynamicToolSpec } from "../../../protocol/v2/thread.js";
 import { DynamicToolCallResponse } from "../../../protocol/v2/toolCall.js";
-import type { ApprovalBroker } from "../approval/broker.js";
+import type { ServerRequestBroker } from "../threads/serverRequestBroker.js";
 import { functionOutput, type Tool, type ToolCall, type ToolOutput } from "./toolTypes.js";
 
 const REQUEST_FAILED = "dynamic tool request failed";
@@ -55,7 +55,7 @@ function parseArguments(input: string): unknown {
 }
 
 export interface DynamicToolsDeps {
-  readonly broker: ApprovalBroker;
+  readonly broker: ServerRequestBroker;
 }
 
 /** One Tool per declared function (namespace members under `namespace/name`). */

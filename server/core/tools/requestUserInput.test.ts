@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { ThreadStatus } from "../../../protocol/v2/index.js";
 import { createLogger } from "../../log.js";
-import { ApprovalBroker } from "../approval/broker.js";
+import { ServerRequestBroker } from "../threads/serverRequestBroker.js";
 import { ServerRequestAbandoned, type ClientSink, type ServerRequestOptions } from "../ports.js";
 import { requestUserInputTool } from "./requestUserInput.js";
 import type { ToolContext } from "./toolTypes.js";
@@ -44,7 +44,7 @@ function ctx(thread: unknown, signal = new AbortController().signal): ToolContex
 
 const call = (args: unknown) => ({ kind: "function" as const, name: "request_user_input", callId: "call_1", input: JSON.stringify(args) });
 const question = { id: "color", header: "Color", question: "Which color?", options: [{ label: "Red (Recommended)", description: "Warm." }, { label: "Blue", description: "Cool." }] };
-const broker = () => new ApprovalBroker({ log: createLogger("silent"), timeoutMs: () => null });
+const broker = () => new ServerRequestBroker({ log: createLogger("silent"), timeoutMs: () => null });
 
 describe("request_user_input", () => {
   it("asks the client with 0.169's params, flags the thread while waiting, and returns the answer to the model", async () => {

@@ -15,7 +15,7 @@
 // - the model gets the client's response serialized: `{"answers":{"color":{"answers":["Blue"]}}}`;
 // - turn/interrupt while pending: turn/completed (interrupted), then serverRequest/resolved.
 import { ToolRequestUserInputResponse, type ToolRequestUserInputParams, type ToolRequestUserInputQuestion } from "../../../protocol/v2/toolCall.js";
-import type { ApprovalBroker } from "../approval/broker.js";
+import type { ServerRequestBroker } from "../threads/serverRequestBroker.js";
 import { functionOutput, parseToolArgs, type Tool } from "./toolTypes.js";
 
 export const REQUEST_USER_INPUT = "request_user_input";
@@ -63,7 +63,7 @@ const SPEC = {
 } as const;
 
 export interface RequestUserInputDeps {
-  readonly broker: ApprovalBroker;
+  readonly broker: ServerRequestBroker;
   /** True when the thread's collaboration mode (or a feature) lets the model ask. */
   readonly allowed: () => boolean;
 }

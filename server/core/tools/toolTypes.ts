@@ -1,5 +1,5 @@
 // What a tool sees of the turn it runs in, and what it gives back to the model.
-import type { ManagedNetworkLease } from "../approval/networkService.js";
+import type { ManagedNetworkLease } from "../approval/managedNetworkService.js";
 import type { NetworkOwner } from "../approval/networkApprovals.js";
 import type { Logger } from "../../log.js";
 import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
@@ -9,7 +9,7 @@ import type { SplitSandboxPolicy } from "../../sandbox/splitSandboxPolicy.js";
 import type { TurnItems } from "../engine/turnItems.js";
 import type { ToolOutputContent } from "../model/types.js";
 import type { ApprovalGate } from "../ports.js";
-import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
+import type { ThreadState, ThreadSettings } from "../threads/threadState.js";
 import type { CommandShell } from "./shellSnapshot.js";
 
 /** A call the model made: a function call (JSON arguments) or a custom tool call (raw input). */
@@ -38,7 +38,7 @@ export class TurnCancelled extends Error {
 }
 
 export interface ToolContext {
-  readonly thread: LoadedThread;
+  readonly thread: ThreadState;
   readonly turnId: string;
   readonly items: TurnItems;
   readonly settings: ThreadSettings;
@@ -46,7 +46,7 @@ export interface ToolContext {
   readonly approvals: ApprovalGate;
   readonly launcher: SandboxLauncher;
   readonly log: Logger;
-  /** The daemon's own files as the sandbox must treat them (core/policy/daemonPaths.ts). */
+  /** The daemon's own files as the sandbox must treat them (core/commandSetup/daemonPaths.ts). */
   readonly daemonPaths?: DaemonPaths;
   /** The commands' environment and login snapshot (shellSnapshot.ts); without it, the launcher's defaults. */
   readonly commandShell?: CommandShell;

@@ -1,4 +1,4 @@
-// turn/start, turn/steer, turn/interrupt → ThreadManager (the turn runner does the work).
+// turn/start, turn/steer, turn/interrupt → ThreadManager (ActiveTurn does the work).
 import type { ThreadManager } from "../../core/threads/threadManager.js";
 import type { ClientRequestTable, Handler } from "../handlerMap.js";
 

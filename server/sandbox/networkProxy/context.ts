@@ -3,7 +3,7 @@
 // that imports them.
 import type { Socket } from "node:net";
 import { pipeline } from "node:stream";
-import type { DenyReason, ProxyTarget } from "./policy.js";
+import type { DenyReason, ProxyTarget } from "./networkPolicy.js";
 
 export type OpenResult =
   | { readonly kind: "connected"; readonly socket: Socket }
@@ -15,7 +15,7 @@ export type OpenResult =
 export interface ProxyContext {
   /** The command a client socket is attributed to, or null. */
   ownerOf(socket: Socket): string | null;
-  /** Decides the target (policy.ts order), then dials one of the addresses that were checked. */
+  /** Decides the target (networkPolicy.ts order), then dials one of the addresses that were checked. */
   open(target: ProxyTarget, method: string | null, signal: AbortSignal): Promise<OpenResult>;
   readonly handshakeTimeoutMs: number;
 }

@@ -23,5 +23,5 @@ export {
   type ProxyTarget,
   type ResolvedAddress,
   type Resolver,
-} from "./policy.js";
+} from "./networkPolicy.js";
 export { DomainPatternError, normalizeHost } from "./hosts.js";

@@ -6,7 +6,7 @@ import { request as httpRequest } from "node:http";
 import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { NetworkProxy, type Dialer, type NetworkProxyOptions, type ProxyEvent } from "./server.js";
-import type { DecideFn, NetworkPolicy, ProxyTarget, ResolvedAddress } from "./policy.js";
+import type { DecideFn, NetworkPolicy, ProxyTarget, ResolvedAddress } from "./networkPolicy.js";
 import { closedPort, dial, peerHasLetGo, echoUpstream, exchange, httpUpstream, parseAnswer, readAll, readBytes, socksConnect, type Upstream } from "./proxy.testutil.js";
 
 const LOCAL_OK: NetworkPolicy = { mode: "full", allowedDomains: [], deniedDomains: [], allowLocalBinding: true };

@@ -1,7 +1,7 @@
 // The managed network proxy: one per daemon, shared by every thread, listening on 127.0.0.1 only (on
 // ports the system picks), started on first use so the daemon's cold start does not pay for it.
 // HTTP (absolute-form and CONNECT, http.ts) and SOCKS5 (TCP CONNECT, socks5.ts) share one decision
-// path (policy.ts) and one dialer, and every decision is reported as an event.
+// path (networkPolicy.ts) and one dialer, and every decision is reported as an event.
 //
 // Attribution: a connection belongs to the command whose channel delivered it. The daemon hands the
 // proxy each socket together with its owner (`attach(socket, kind, owner)`), and the shared ports
@@ -20,7 +20,7 @@
 // inside its namespace, so the §5.2 proxy variables are the same inside and out, and a host process
 // that dials them gets an honest refusal.
 //
-// Invariants: nothing is dialled before policy.ts has allowed it; what is dialled is an address the
+// Invariants: nothing is dialled before networkPolicy.ts has allowed it; what is dialled is an address the
 // policy checked (never a second lookup); every socket the proxy holds has an 'error' listener and
 // ends on close() (and on releaseOwner() for that owner's); no listener binds anything but 127.0.0.1.
 import { promises as dns } from "node:dns";
@@ -41,7 +41,7 @@ import {
   type ProxyTarget,
   type ResolvedAddress,
   type Resolver,
-} from "./policy.js";
+} from "./networkPolicy.js";
 import { handleSocks } from "./socks5.js";
 
 export type ProxyEvent =

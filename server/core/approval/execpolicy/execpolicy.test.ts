@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatAllowRule, parseRules, RulesParseError } from "./parser.js";
-import { appendAllowRule, checkOutput, ExecPolicy } from "./policy.js";
+import { appendAllowRule, checkOutput, ExecPolicy } from "./execPolicy.js";
 
 const RULES = `# read-only git
 prefix_rule(

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parseNetworkRules, parseRules, RulesParseError } from "./parser.js";
-import { appendAllowRule, appendNetworkRule, ExecPolicy, loadNetworkRules } from "./policy.js";
+import { appendAllowRule, appendNetworkRule, ExecPolicy, loadNetworkRules } from "./execPolicy.js";
 
 describe("network_rule", () => {
   let home: string;

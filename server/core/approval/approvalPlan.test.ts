@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBashParser } from "../tools/bashParse.js";
 import { analyzeCommand } from "./commandSafety.js";
-import { ExecPolicy } from "./execpolicy/policy.js";
+import { ExecPolicy } from "./execpolicy/execPolicy.js";
 import { parseRules } from "./execpolicy/parser.js";
-import { normalizePolicy, planCommand, planFileChange } from "./policy.js";
-import { keyString, SessionApprovals } from "./sessionCache.js";
+import { normalizeApprovalPolicy, planCommand, planFileChange } from "./approvalPlan.js";
+import { keyString, SessionApprovals } from "./sessionApprovals.js";
 
 beforeAll(async () => {
   await loadBashParser();
@@ -21,7 +21,7 @@ function plan(
   const analysis = analyzeCommand(argv);
   const evaluation = (opts.rules ? ExecPolicy.fromRules(parseRules(opts.rules, "t.rules")) : empty).evaluate(analysis.commands);
   return planCommand({
-    policy: normalizePolicy(policy),
+    policy: normalizeApprovalPolicy(policy),
     escalated: opts.escalated ?? false,
     analysis,
     evaluation,
@@ -31,12 +31,12 @@ function plan(
   });
 }
 
-describe("normalizePolicy", () => {
+describe("normalizeApprovalPolicy", () => {
   it("reads on-failure as on-request and granular categories as auto-reject switches", () => {
-    expect(normalizePolicy("on-failure")).toEqual(normalizePolicy("on-request"));
-    expect(normalizePolicy({ granular: { sandbox_approval: false, rules: true, mcp_elicitations: false } })).toEqual({ mode: "on-request", askSandbox: false, askRules: true, askPermissions: false });
-    expect(normalizePolicy({ granular: { request_permissions: true } }).askPermissions).toBe(true);
-    expect(normalizePolicy("never").askPermissions).toBe(false);
+    expect(normalizeApprovalPolicy("on-failure")).toEqual(normalizeApprovalPolicy("on-request"));
+    expect(normalizeApprovalPolicy({ granular: { sandbox_approval: false, rules: true, mcp_elicitations: false } })).toEqual({ mode: "on-request", askSandbox: false, askRules: true, askPermissions: false });
+    expect(normalizeApprovalPolicy({ granular: { request_permissions: true } }).askPermissions).toBe(true);
+    expect(normalizeApprovalPolicy("never").askPermissions).toBe(false);
   });
 });
 
@@ -89,7 +89,7 @@ describe("planCommand", () => {
 
 describe("planFileChange", () => {
   const p = (policy: unknown, f: Partial<{ withinWritableRoots: boolean; cached: boolean; protectedPath: boolean }>) =>
-    planFileChange({ policy: normalizePolicy(policy), withinWritableRoots: true, cached: false, protectedPath: false, ...f });
+    planFileChange({ policy: normalizeApprovalPolicy(policy), withinWritableRoots: true, cached: false, protectedPath: false, ...f });
   it("asks under untrusted unless cached; protected paths never from the cache", () => {
     expect(p("untrusted", {}).kind).toBe("ask");
     expect(p("untrusted", { cached: true }).kind).toBe("run");

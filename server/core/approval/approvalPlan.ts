@@ -15,10 +15,10 @@
 // Dangerous commands never ride on a cached approval; where the policy can ask, they are asked every
 // time; where it cannot (never, granular without sandbox_approval), the sandbox decides.
 import type { CommandAnalysis } from "./commandSafety.js";
-import type { Evaluation } from "./execpolicy/policy.js";
-import type { ExecutionMode } from "./sessionCache.js";
+import type { Evaluation } from "./execpolicy/execPolicy.js";
+import type { ExecutionMode } from "./sessionApprovals.js";
 
-export interface NormalizedPolicy {
+export interface NormalizedApprovalPolicy {
   readonly mode: "untrusted" | "on-request" | "never";
   /** May ask to run outside the sandbox (escalation) and for dangerous commands. */
   readonly askSandbox: boolean;
@@ -28,7 +28,7 @@ export interface NormalizedPolicy {
   readonly askPermissions: boolean;
 }
 
-export function normalizePolicy(policy: unknown): NormalizedPolicy {
+export function normalizeApprovalPolicy(policy: unknown): NormalizedApprovalPolicy {
   if (policy === "untrusted") return { mode: "untrusted", askSandbox: true, askRules: true, askPermissions: true };
   if (policy === "never") return { mode: "never", askSandbox: false, askRules: false, askPermissions: false };
   if (typeof policy === "object" && policy !== null && "granular" in policy) {
@@ -53,7 +53,7 @@ export type CommandPlan =
   | { readonly kind: "reject"; readonly message: string; readonly why: string };
 
 export interface CommandFacts {
-  readonly policy: NormalizedPolicy;
+  readonly policy: NormalizedApprovalPolicy;
   readonly escalated: boolean;
   readonly analysis: CommandAnalysis;
   readonly evaluation: Evaluation;
@@ -110,7 +110,7 @@ export type FilePlan =
   | { readonly kind: "ask"; readonly sandboxed: boolean; readonly cacheable: boolean; readonly why: string };
 
 export interface FileFacts {
-  readonly policy: NormalizedPolicy;
+  readonly policy: NormalizedApprovalPolicy;
   readonly withinWritableRoots: boolean;
   /** Every canonical path was approved for the session. */
   readonly cached: boolean;

@@ -9,17 +9,17 @@
 // with a warning) is only what a thread that cannot gain subscribers gets.
 import type { CommandExecutionApprovalDecision, CommandExecutionRequestApprovalParams, FileChangeRequestApprovalParams } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
-import type { ApprovalGate, ApprovalOutcome, ApprovalRequest, ApprovalThread, PermissionsRequest } from "../ports.js";
+import type { ApprovalGate, ApprovalOutcome, ApprovalRequest, ServerRequestThread, PermissionsRequest } from "../ports.js";
 import { loadBashParser } from "../tools/bashParse.js";
 import { parseCommandActions } from "../tools/commandActions.js";
 import { shellJoin } from "../tools/shellQuote.js";
-import { ApprovalBroker, type BrokerResult } from "./broker.js";
+import { ServerRequestBroker, type BrokerResult } from "../threads/serverRequestBroker.js";
 import { analyzeCommand } from "./commandSafety.js";
-import { appendAllowRule, ExecPolicy } from "./execpolicy/policy.js";
+import { appendAllowRule, ExecPolicy } from "./execpolicy/execPolicy.js";
 import { grantOutput, isEmpty, NO_PERMISSIONS, parseGranted, parseRequested, requestWire, withPermissions } from "./permissions.js";
-import { normalizePolicy, planCommand, planFileChange } from "./policy.js";
+import { normalizeApprovalPolicy, planCommand, planFileChange } from "./approvalPlan.js";
 import { untrustedProgram, untrustedRoots } from "./programTrust.js";
-import { isProtectedPath, sessionApprovalsFor, type ExecutionMode } from "./sessionCache.js";
+import { isProtectedPath, sessionApprovalsFor, type ExecutionMode } from "./sessionApprovals.js";
 
 export interface ApprovalServiceOptions {
   /** Where `rules/*.rules` live and where amendments are written. */
@@ -38,22 +38,22 @@ const REJECTED_BY_USER = "exec_command failed: rejected by user";
 const PATCH_REJECTED = "patch rejected by user";
 
 export class ApprovalService implements ApprovalGate {
-  private readonly broker: ApprovalBroker;
-  private policy: Promise<ExecPolicy> | null = null;
+  private readonly broker: ServerRequestBroker;
+  private execPolicyLoad: Promise<ExecPolicy> | null = null;
 
   constructor(private readonly options: ApprovalServiceOptions) {
-    this.broker = new ApprovalBroker({ log: options.log, timeoutMs: options.timeoutMs ?? (() => null) });
+    this.broker = new ServerRequestBroker({ log: options.log, timeoutMs: options.timeoutMs ?? (() => null) });
   }
 
-  /** Loaded once, on first use; a broken rules file is reported and leaves the policy empty (fail open to asking, not to running). */
-  private execPolicy(thread: ApprovalThread): Promise<ExecPolicy> {
-    this.policy ??= ExecPolicy.load(this.options.home).catch((error: unknown) => {
+  /** Loaded once, on first use; a broken rules file is reported and leaves the rules empty (fail open to asking, not to running). */
+  private execPolicy(thread: ServerRequestThread): Promise<ExecPolicy> {
+    this.execPolicyLoad ??= ExecPolicy.load(this.options.home).catch((error: unknown) => {
       const message = `execpolicy rules not loaded: ${error instanceof Error ? error.message : String(error)}`;
       this.options.log.warn({ err: error }, message);
       thread.emit("warning", { threadId: thread.id, message });
       return ExecPolicy.empty();
     });
-    return this.policy;
+    return this.execPolicyLoad;
   }
 
   async check(request: ApprovalRequest, signal: AbortSignal): Promise<ApprovalOutcome> {
@@ -73,7 +73,7 @@ export class ApprovalService implements ApprovalGate {
   async requestPermissions(req: PermissionsRequest, signal: AbortSignal): Promise<string> {
     const requested = parseRequested(req.permissions, req.cwd);
     if (typeof requested === "string") return requested;
-    const policy = normalizePolicy(req.approvalPolicy);
+    const policy = normalizeApprovalPolicy(req.approvalPolicy);
     const log = this.options.log.child({ threadId: req.threadId, turnId: req.turnId, itemId: req.itemId });
     if (!policy.askPermissions || isEmpty(requested)) {
       log.info({ requested, why: policy.askPermissions ? "nothing requested" : "policy cannot ask" }, "requested permissions: nothing granted");
@@ -95,7 +95,7 @@ export class ApprovalService implements ApprovalGate {
 
   private async checkCommand(req: CommandRequest, signal: AbortSignal): Promise<ApprovalOutcome> {
     await loadBashParser();
-    const policy = normalizePolicy(req.approvalPolicy);
+    const policy = normalizeApprovalPolicy(req.approvalPolicy);
     const analysis = analyzeCommand(req.command);
     const execPolicy = await this.execPolicy(req.thread);
     const evaluation = execPolicy.evaluate(analysis.commands);
@@ -131,7 +131,7 @@ export class ApprovalService implements ApprovalGate {
     };
     req.beforeAsk?.();
     const answer = await this.broker.ask(req.thread, "item/commandExecution/requestApproval", params, signal);
-    const decision = this.decisionOf(answer, req.thread, COMMAND_DECISIONS);
+    const decision = this.decisionOf(answer, req.thread, readCommandDecision);
     const sandboxed = plan.mode !== "unsandboxed";
     log.info({ decision: decision.kind === "decision" ? decision.value : decision.kind, why: plan.why, sandbox: plan.mode }, "command approval resolved");
     if (decision.kind !== "decision") return decision.outcome;
@@ -177,7 +177,7 @@ export class ApprovalService implements ApprovalGate {
   }
 
   private async checkFileChange(req: FileRequest, signal: AbortSignal): Promise<ApprovalOutcome> {
-    const policy = normalizePolicy(req.approvalPolicy);
+    const policy = normalizeApprovalPolicy(req.approvalPolicy);
     const paths = req.paths;
     const cache = sessionApprovalsFor(req.thread);
     const protectedPath = paths.some(isProtectedPath);
@@ -189,7 +189,7 @@ export class ApprovalService implements ApprovalGate {
     }
     const params: FileChangeRequestApprovalParams = { threadId: req.threadId, turnId: req.turnId, itemId: req.itemId, startedAtMs: Date.now(), reason: req.justification, grantRoot: null };
     const answer = await this.broker.ask(req.thread, "item/fileChange/requestApproval", params, signal);
-    const decision = this.decisionOf(answer, req.thread, FILE_DECISIONS);
+    const decision = this.decisionOf(answer, req.thread, readFileDecision);
     log.info({ decision: decision.kind === "decision" ? decision.value : decision.kind, why: plan.why, sandboxed: plan.sandboxed }, "patch approval resolved");
     if (decision.kind !== "decision") return decision.outcome.decision === "declined" ? { decision: "declined", message: decision.outcome.message.replace("exec_command", "apply_patch") } : decision.outcome;
     switch (decision.value) {
@@ -206,7 +206,7 @@ export class ApprovalService implements ApprovalGate {
   }
 
   /** The client's answer as a decision, or the outcome that stands in for it. */
-  private decisionOf<T>(answer: BrokerResult, thread: ApprovalThread, read: (v: unknown) => T | null): { kind: "decision"; value: T } | { kind: "outcome"; outcome: ApprovalOutcome } {
+  private decisionOf<T>(answer: BrokerResult, thread: ServerRequestThread, read: (v: unknown) => T | null): { kind: "decision"; value: T } | { kind: "outcome"; outcome: ApprovalOutcome } {
     const warn = (message: string): void => thread.emit("warning", { threadId: thread.id, message });
     switch (answer.kind) {
       case "answered": {
@@ -230,7 +230,7 @@ export class ApprovalService implements ApprovalGate {
   }
 }
 
-function COMMAND_DECISIONS(v: unknown): CommandExecutionApprovalDecision | null {
+function readCommandDecision(v: unknown): CommandExecutionApprovalDecision | null {
   if (v === "accept" || v === "acceptForSession" || v === "decline" || v === "cancel") return v;
   if (typeof v !== "object" || v === null) return null;
   const o = v as Record<string, unknown>;
@@ -244,6 +244,6 @@ function COMMAND_DECISIONS(v: unknown): CommandExecutionApprovalDecision | null 
   return null;
 }
 
-function FILE_DECISIONS(v: unknown): "accept" | "acceptForSession" | "decline" | "cancel" | null {
+function readFileDecision(v: unknown): "accept" | "acceptForSession" | "decline" | "cancel" | null {
   return v === "accept" || v === "acceptForSession" || v === "decline" || v === "cancel" ? v : null;
 }

@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { canonicalize, nodeFsView } from "../../sandbox/fsView.js";
 import { PROTECTED_NAMES } from "../../sandbox/protectedSubpaths.js";
-import { isProtectedPath } from "./sessionCache.js";
+import { isProtectedPath } from "./sessionApprovals.js";
 
 let root: string;
 beforeEach(() => {

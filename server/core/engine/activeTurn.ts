@@ -17,9 +17,10 @@ import { finalTurnError, retryDelayMs, retryNotice, shouldRetry } from "../model
 import type { ApprovalGate } from "../ports.js";
 import { itemCompleted, taskComplete, taskStarted, tokenCount, turnAborted, turnError } from "../store/rolloutLines.js";
 import type { RolloutWriter } from "../store/rolloutWriter.js";
-import type { LoadedThread, ThreadSettings } from "../threads/loadedThread.js";
+import type { ThreadState, ThreadSettings } from "../threads/threadState.js";
 import type { ToolRouter } from "../tools/router.js";
 import { TurnCancelled, type ManagedNetworkHook, type ToolCall, type ToolOutput } from "../tools/toolTypes.js";
+import { CallGate } from "./callGate.js";
 import { compact as runCompaction, overLimit, recordUsage } from "./compaction.js";
 import { environmentContext, initialContext, userTextMessage } from "./context.js";
 import { TurnItems } from "./turnItems.js";
@@ -113,42 +114,6 @@ export function parallelToolCallsFor(_model: string): boolean {
   return true;
 }
 
-
-/**
- * A fair read/write gate for one response's calls: shared entries run together, an exclusive one
- * waits for everything before it and holds back everything after it. Entries are granted in the
- * order they were asked for (call order), as tokio's fair RwLock grants 0.169's.
- */
-export class CallGate {
-  private shared = 0;
-  private exclusive = false;
-  private readonly queue: { exclusive: boolean; grant: () => void }[] = [];
-
-  enter(exclusive: boolean): Promise<() => void> {
-    return new Promise((resolve) => {
-      this.queue.push({ exclusive, grant: () => resolve(() => this.leave(exclusive)) });
-      this.pump();
-    });
-  }
-
-  private leave(exclusive: boolean): void {
-    if (exclusive) this.exclusive = false;
-    else this.shared--;
-    this.pump();
-  }
-
-  private pump(): void {
-    for (;;) {
-      const next = this.queue[0];
-      if (!next || this.exclusive || (next.exclusive && this.shared > 0)) return;
-      this.queue.shift();
-      if (next.exclusive) this.exclusive = true;
-      else this.shared++;
-      next.grant();
-    }
-  }
-}
-
 export class ActiveTurn {
   readonly id = uuidv7();
   readonly controller = new AbortController();
@@ -165,7 +130,7 @@ export class ActiveTurn {
   private settle!: () => void;
 
   constructor(
-    private readonly thread: LoadedThread,
+    private readonly thread: ThreadState,
     private readonly settings: ThreadSettings,
     private readonly input: UserInput[],
     private readonly deps: TurnDeps,

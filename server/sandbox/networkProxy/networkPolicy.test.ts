@@ -1,7 +1,7 @@
 // The decision order on its own, with a resolver and an approver that record their calls: which
 // step decides, and which later steps are never reached (no lookup, no prompt).
 import { describe, expect, it } from "vitest";
-import { compilePolicy, evaluate, proxyErrorCode, type DecideFn, type NetworkPolicy, type ProxyTarget, type ResolvedAddress } from "./policy.js";
+import { compilePolicy, evaluate, proxyErrorCode, type DecideFn, type NetworkPolicy, type ProxyTarget, type ResolvedAddress } from "./networkPolicy.js";
 
 const base: NetworkPolicy = { mode: "full", allowedDomains: [], deniedDomains: [], allowLocalBinding: false };
 const target = (host: string, over: Partial<ProxyTarget> = {}): ProxyTarget => ({ host, protocol: "https", port: 443, owner: "cmd-1", ...over });

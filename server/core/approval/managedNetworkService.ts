@@ -16,7 +16,7 @@ import { isSplitPolicy, toSplitPolicy, type SplitSandboxPolicy } from "../../san
 import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import type { EffectiveConfig } from "../config/effective.js";
 import type { ManagedNetworkSettings } from "../config/managedNetwork.js";
-import { appendNetworkRule, loadNetworkRules } from "./execpolicy/policy.js";
+import { appendNetworkRule, loadNetworkRules } from "./execpolicy/execPolicy.js";
 import { NetworkApprovals, protocolNames, type NetworkOwner, type NetworkProtocol } from "./networkApprovals.js";
 
 /** The proxy's own ask deadline is only a backstop: NetworkApprovals applies the configured timeout per prompt. */

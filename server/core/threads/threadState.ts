@@ -1,6 +1,7 @@
 // One thread held in memory: its settings, model history, subscribers and status. Every event of the
 // thread goes out through `emit`, to each subscribed connection (several clients may watch one thread).
-// Persistence is the rollout writer's; this object only holds what the next turn needs.
+// Persistence is the rollout writer's; this object only holds what the next turn needs. ThreadManager's
+// LoadedThread keeps it with the rollout, the exec sessions and the turn, so the engine sees none of those.
 import type { AskForApproval, SandboxPolicy as WireSandboxPolicy, Thread, ThreadStatus, Turn } from "../../../protocol/v2/index.js";
 import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import type { ClientSink } from "../ports.js";
@@ -30,7 +31,7 @@ export interface TokenTotals {
 /** The Thread fields fixed at creation. */
 export type ThreadBase = Pick<Thread, "sessionId" | "forkedFromId" | "parentThreadId" | "ephemeral" | "projectId" | "cliVersion" | "originator" | "source" | "gitInfo" | "agentNickname" | "agentRole">;
 
-export class LoadedThread {
+export class ThreadState {
   readonly subscribers = new Set<ClientSink>();
   readonly #subscribeListeners = new Set<(client: ClientSink) => void>();
   /** Every initialized connection, subscribed or not: where 0.169 sends thread/status/changed. */

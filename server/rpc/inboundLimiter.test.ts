@@ -1,7 +1,7 @@
 // InboundLimiter on its own: admission up to the limit, a slot back per response that leaves, ids it
 // never admitted change nothing, and whenIdle resolves once the last admitted request is answered.
 import { describe, expect, it } from "vitest";
-import { InboundLimiter } from "./inboundQueue.js";
+import { InboundLimiter } from "./inboundLimiter.js";
 
 describe("InboundLimiter", () => {
   it("admits up to its limit, refuses the next, and admits again once a response leaves", () => {

@@ -3,7 +3,7 @@
 // forgotten. Tasks are held on deferred promises, so "has not started" is a fact, not a timing.
 import { describe, expect, it } from "vitest";
 import { deferred } from "../../test/helpers/memoryConnection.js";
-import { ScopeQueues } from "./scopes.js";
+import { ScopeQueues } from "./scopeQueues.js";
 
 /** A task that records its start, then waits until the test releases it. */
 function held(log: string[], name: string) {

@@ -1,16 +1,16 @@
-// Pending approval requests toward the thread's clients, and the lifecycle that always resolves them
-// (agent-loop.md §4.4, architecture.md convention 11). One request goes to one subscribed client at a
-// time; it resolves on:
-//   - the client's answer (any result: the gate reads it; an error response is "failed");
+// Server requests toward a thread's clients (approvals, network prompts, request_user_input, dynamic
+// tool calls), and the lifecycle that always resolves them, so that no turn waits on a request nobody
+// will answer. One request goes to one subscribed client at a time; it resolves on:
+//   - the client's answer (any result: the caller reads it; an error response is "failed");
 //   - the turn's abort (turn/interrupt, shutdown, the end of the disconnect grace) → "aborted";
 //   - the optional timeout, which keeps running while the request is parked      → "timedOut".
 // When the asked client's connection closes, the request goes to another live subscriber under a new
 // id; with none left it is parked, not resolved: the first client that subscribes afterwards (a
 // reconnect's thread/resume) gets it again under a new id on its connection, after its thread/resume
-// answer (issue 21.4). ThreadManager bounds the wait: a thread left without subscribers keeps its turn
+// answer. ThreadManager bounds the wait: a thread left without subscribers keeps its turn
 // for `disconnect_grace_ms`, then interrupts it, which aborts every parked request. "disconnected" is
 // left for a thread that cannot gain subscribers (no `onSubscribe`).
-// While at least one request of a thread is pending the thread is `active` with `waitingOnApproval`;
+// While at least one request of a thread is pending the thread is `active` with `waitingOnApproval` (by default);
 // every resolution is followed by `serverRequest/resolved {threadId, requestId}` to the client asked
 // last (the closed connection of an abandoned request hears nothing). The first answer wins; a late
 // answer (after abort, timeout or a resend) lands on a settled promise and changes nothing.
@@ -18,7 +18,7 @@
 // a dynamic tool call: no flag and, as 0.169 does [obs], no serverRequest/resolved), hence AskOptions.
 import type { ThreadActiveFlag } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
-import { ServerRequestAbandoned, type ApprovalThread, type ClientSink } from "../ports.js";
+import { ServerRequestAbandoned, type ServerRequestThread, type ClientSink } from "../ports.js";
 
 export type BrokerResult =
   | { readonly kind: "answered"; readonly result: unknown }
@@ -40,12 +40,12 @@ export interface AskOptions {
   readonly announceResolved?: boolean;
 }
 
-export class ApprovalBroker {
-  private readonly pending = new Map<ThreadActiveFlag, WeakMap<ApprovalThread, number>>();
+export class ServerRequestBroker {
+  private readonly pending = new Map<ThreadActiveFlag, WeakMap<ServerRequestThread, number>>();
 
   constructor(private readonly options: BrokerOptions) {}
 
-  async ask(thread: ApprovalThread, method: string, params: unknown, signal: AbortSignal, askOptions: AskOptions = {}): Promise<BrokerResult> {
+  async ask(thread: ServerRequestThread, method: string, params: unknown, signal: AbortSignal, askOptions: AskOptions = {}): Promise<BrokerResult> {
     if (signal.aborted) return { kind: "aborted" };
     const flag = askOptions.waitingFlag === undefined ? "waitingOnApproval" : askOptions.waitingFlag;
     const announce = askOptions.announceResolved ?? true;
@@ -90,7 +90,7 @@ export class ApprovalBroker {
   }
 
   /** Waits for a client to subscribe to the thread, the abort, or the deadline. */
-  private park(thread: ApprovalThread, method: string, signal: AbortSignal, deadline: number | null): Promise<"subscribed" | "aborted" | "timedOut" | "disconnected"> {
+  private park(thread: ServerRequestThread, method: string, signal: AbortSignal, deadline: number | null): Promise<"subscribed" | "aborted" | "timedOut" | "disconnected"> {
     if (signal.aborted) return Promise.resolve("aborted");
     if (!thread.onSubscribe) return Promise.resolve("disconnected");
     if (deadline !== null && Date.now() >= deadline) return Promise.resolve("timedOut");
@@ -111,25 +111,25 @@ export class ApprovalBroker {
     });
   }
 
-  private resolved(thread: ApprovalThread, client: ClientSink, requestId: number | string | null): void {
+  private resolved(thread: ServerRequestThread, client: ClientSink, requestId: number | string | null): void {
     if (requestId === null || client.closed) return;
     client.notify("serverRequest/resolved", { threadId: thread.id, requestId });
   }
 
-  private counts(flag: ThreadActiveFlag): WeakMap<ApprovalThread, number> {
+  private counts(flag: ThreadActiveFlag): WeakMap<ServerRequestThread, number> {
     let map = this.pending.get(flag);
     if (!map) this.pending.set(flag, (map = new WeakMap()));
     return map;
   }
 
-  private enter(thread: ApprovalThread, flag: ThreadActiveFlag): void {
+  private enter(thread: ServerRequestThread, flag: ThreadActiveFlag): void {
     const counts = this.counts(flag);
     const n = (counts.get(thread) ?? 0) + 1;
     counts.set(thread, n);
     if (n === 1) this.setWaiting(thread, flag, true);
   }
 
-  private leave(thread: ApprovalThread, flag: ThreadActiveFlag): void {
+  private leave(thread: ServerRequestThread, flag: ThreadActiveFlag): void {
     const counts = this.counts(flag);
     const n = Math.max(0, (counts.get(thread) ?? 1) - 1);
     counts.set(thread, n);
@@ -137,7 +137,7 @@ export class ApprovalBroker {
   }
 
   /** Only touches an `active` status: a turn that already ended owns the status now. */
-  private setWaiting(thread: ApprovalThread, flag: ThreadActiveFlag, waiting: boolean): void {
+  private setWaiting(thread: ServerRequestThread, flag: ThreadActiveFlag, waiting: boolean): void {
     const status = thread.status;
     if (status.type !== "active") return;
     const others = status.activeFlags.filter((f) => f !== flag);

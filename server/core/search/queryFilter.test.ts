@@ -2,62 +2,58 @@
 // queries and paths with capitals, spaces, punctuation, accents and the characters it remaps.
 import fuzzysort from "fuzzysort";
 import { describe, expect, it } from "vitest";
-import { advance, QueryFilter, UNDECIDED } from "./queryFilter.js";
+import { QueryFilter, undecidableScanner } from "./queryFilter.js";
 
-const queryParts = (query: string): readonly string[] | null => QueryFilter.of(query)?.parts ?? null;
-
-/** The filter's verdict on a whole path, its folder prefix matched as a walk group's and the name after it. */
-function mayMatch(filter: QueryFilter | null, path: string): boolean {
-  if (filter === null) return true;
-  const cut = path.lastIndexOf("/") + 1;
-  return filter.parts.every((part, p) => {
-    const k = advance(part, 0, path.slice(0, cut));
-    return k === UNDECIDED || k === part.length || filter.completes(p, k, path.slice(cut));
-  });
+/** The paths of `paths` the filter keeps for `query`, found the way a snapshot finds them: a scan for one part, a test for the rest. */
+function kept(query: string, paths: readonly string[]): Set<string> {
+  const filter = QueryFilter.of(query);
+  if (filter === null) return new Set(paths);
+  const text = paths.map((p) => `\0${p}`).join("");
+  const starts = new Map<number, string>();
+  let at = 0;
+  for (const p of paths) {
+    starts.set(at, p);
+    at += 1 + p.length;
+  }
+  const out = new Set<string>();
+  const scanner = filter.scanner(0);
+  scanner.lastIndex = 0;
+  for (let m = scanner.exec(text); m !== null; m = scanner.exec(text)) {
+    const path = starts.get(m.index) as string;
+    if (filter.parts.every((_, p) => p === 0 || filter.completes(p, path))) out.add(path);
+    scanner.lastIndex = m.index + 1;
+  }
+  const undecidable = undecidableScanner();
+  for (const p of paths) {
+    undecidable.lastIndex = 0;
+    if (undecidable.test(p)) out.add(p);
+  }
+  return out;
 }
 
-describe("queryParts", () => {
+describe("QueryFilter.of", () => {
   it("lowercases, splits on spaces and drops repeats; refuses what is not plain printable ASCII", () => {
-    expect(queryParts("  Src/Hooks  ")).toEqual(["src/hooks"]);
-    expect(queryParts("user MODAL user")).toEqual(["user", "modal"]);
-    expect(queryParts("ünï")).toBeNull();
-    expect(queryParts("a\tb")).toBeNull();
-    expect(queryParts('quote"d')).toBeNull();
-    expect(queryParts("back\\slash")).toBeNull();
-    expect(queryParts("tick`d")).toBeNull();
+    expect(QueryFilter.of("  Src/Hooks  ")?.parts).toEqual(["src/hooks"]);
+    expect(QueryFilter.of("user MODAL user")?.parts).toEqual(["user", "modal"]);
+    for (const q of ["ünï", "a\tb", 'quote"d', "back\\slash", "tick`d", "   "]) expect(QueryFilter.of(q), JSON.stringify(q)).toBeNull();
   });
 });
 
-describe("completes", () => {
-  it("finds the rest of a part in order in a name, ASCII letters of either case, regex characters literally", () => {
+describe("scanner and completes", () => {
+  it("find a part's characters in order, ASCII letters of either case, regex characters literally, within one path", () => {
     const filter = QueryFilter.of("a.b*c ui/x") as QueryFilter;
-    expect(filter.completes(0, 0, "A-.-B-*-C")).toBe(true);
-    expect(filter.completes(0, 0, "a-x-b-*-c")).toBe(false);
-    expect(filter.completes(0, 3, "**c")).toBe(true);
-    expect(filter.completes(1, 2, "ux")).toBe(false);
-    expect(filter.completes(1, 2, "/x")).toBe(true);
+    expect(filter.completes(0, "A-.-B-*-C")).toBe(true);
+    expect(filter.completes(0, "a-x-b-*-c")).toBe(false);
+    expect(filter.completes(1, "src/ui/b/x.ts")).toBe(true);
+    expect(filter.completes(1, "src/ux/i")).toBe(false);
+    expect([...kept("abc", ["xa", "bc", "aXbYc", "cba"])]).toEqual(["aXbYc"]);
   });
 
-  it("keeps a name it cannot decide", () => {
+  it("keep a path they cannot decide", () => {
     const filter = QueryFilter.of("ub") as QueryFilter;
-    expect(filter.completes(0, 0, "Über")).toBe(true);
-    expect(filter.completes(0, 0, "zz`")).toBe(true);
-    expect(filter.completes(0, 0, "zz")).toBe(false);
-  });
-});
-
-describe("advance", () => {
-  it("matches greedily in order, folding ASCII capitals, and resumes where it stopped", () => {
-    expect(advance("btx", 0, "src/Button.tsx")).toBe(3);
-    expect(advance("btx", 0, "src/")).toBe(0);
-    expect(advance("btx", 1, "utils.ts")).toBe(2);
-    expect(advance("abc", 0, "cba")).toBe(1);
-  });
-
-  it("is undecided on a character fuzzysort folds or remaps, unless the part was already matched", () => {
-    expect(advance("ab", 0, "Ärger-b")).toBe(UNDECIDED);
-    expect(advance("ab", 0, 'x"b')).toBe(UNDECIDED);
-    expect(advance("ab", 0, "ab-Ä")).toBe(2);
+    expect(filter.completes(0, "Über")).toBe(true);
+    expect(filter.completes(0, "zz`")).toBe(true);
+    expect(filter.completes(0, "zz")).toBe(false);
   });
 });
 
@@ -70,12 +66,9 @@ describe("the filter against fuzzysort", () => {
     for (const a of SEGMENTS) for (const b of SEGMENTS) for (const c of SEGMENTS) paths.push(`${a}/${b}/${c}`);
     let dropped = 0;
     for (const query of QUERIES) {
-      const filter = QueryFilter.of(query);
-      for (const path of paths) {
-        const keep = mayMatch(filter, path);
-        if (!keep) dropped++;
-        if (fuzzysort.single(query, path) !== null) expect(keep, `${query} in ${path}`).toBe(true);
-      }
+      const keep = kept(query, paths);
+      dropped += paths.length - keep.size;
+      for (const path of paths) if (fuzzysort.single(query, path) !== null) expect(keep.has(path), `${query} in ${path}`).toBe(true);
     }
     // The check above is only worth something if the filter drops plenty of paths.
     expect(dropped).toBeGreaterThan(paths.length * 3);

@@ -9,24 +9,26 @@
 // so a query outside plain printable ASCII is not filtered at all, and a path holding a character
 // the ASCII fold cannot decide stays a candidate.
 //
-// A path is a folder's prefix and a name: the prefix is matched once per folder (`advance`, which
-// also says how far it got), the names with one anchored regular expression per remaining suffix
-// of the query (`rest`), native code instead of a per-character loop in a first, unoptimised run.
-
-/** `advance`'s answer when `text` holds a character whose folded form this cannot tell. */
-export const UNDECIDED = -1;
+// The test is a regular expression per part, native code where a per-character loop would run
+// unoptimised in a first search: `scanner` finds the paths that hold a part in a text of paths each
+// after a NUL (which no file name holds), `completes` tests one path.
 
 /** Characters fuzzysort folds or remaps: anything past ASCII, and `\` `"` and backquote. */
 const UNDECIDABLE = /[\\"`\x7f-\uffff]/;
 
+/** Finds them in a text (flag `g`: run with `lastIndex` set). */
+export const undecidableScanner = (): RegExp => /[\\"`\x7f-\uffff]/g;
+
 export class QueryFilter {
-  private readonly suffixes: Array<Array<RegExp | undefined>>;
+  private readonly scanners: RegExp[];
+  private readonly anchored: RegExp[];
 
   private constructor(
     /** The parts fuzzysort requires, each in order, in a matching path (lowercase, no repeats). */
     readonly parts: readonly string[],
   ) {
-    this.suffixes = parts.map(() => []);
+    this.scanners = parts.map((part) => subsequence(part, "\\x00", "\\x00", "gi"));
+    this.anchored = parts.map((part) => subsequence(part, "^", "", "i"));
   }
 
   /** The filter for `query`, or null when the query is not plain printable ASCII (nothing is filtered then). */
@@ -41,43 +43,26 @@ export class QueryFilter {
   }
 
   /**
-   * Whether `name` may complete part `p` of which its folder's prefix matched the first `matched`
-   * characters (false only when it certainly cannot).
+   * Matches, at the NUL before it, a path in a NUL-separated text that holds part `p` in order,
+   * ASCII letters of either case (flag `g`: run with `lastIndex` set; the match's index is the NUL's).
    */
-  completes(p: number, matched: number, name: string): boolean {
-    return this.rest(p, matched).test(name) || UNDECIDABLE.test(name);
+  scanner(p: number): RegExp {
+    return this.scanners[p] as RegExp;
   }
 
-  /** Matches a text holding part `p` from its character `from` on, in order, ASCII letters of either case. */
-  private rest(p: number, from: number): RegExp {
-    const cache = this.suffixes[p] as Array<RegExp | undefined>;
-    let re = cache[from];
-    if (re === undefined) {
-      let source = "^";
-      // `[^c]*c` takes the first `c` and cannot backtrack past it, so a miss costs one pass over the name.
-      for (const ch of (this.parts[p] as string).slice(from)) {
-        const lit = /[a-z0-9]/.test(ch) ? ch : `\\${ch}`;
-        source += `[^${lit}]*${lit}`;
-      }
-      re = new RegExp(source, "i");
-      cache[from] = re;
-    }
-    return re;
+  /** Whether `path` may hold part `p` in order (false only when it certainly does not). */
+  completes(p: number, path: string): boolean {
+    return (this.anchored[p] as RegExp).test(path) || UNDECIDABLE.test(path);
   }
 }
 
-/**
- * How many characters of `part` are matched in order once `text` follows the `matched` first ones
- * (greedy, which finds a subsequence whenever one exists); UNDECIDED if `text` holds a character
- * outside ASCII or one fuzzysort remaps before all of `part` was matched.
- */
-export function advance(part: string, matched: number, text: string): number {
-  let k = matched;
-  for (let i = 0; i < text.length && k < part.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c >= 0x41 && c <= 0x5a) c += 0x20;
-    else if (c > 0x7e || c === 0x5c || c === 0x22 || c === 0x60) return UNDECIDED;
-    if (c === part.charCodeAt(k)) k++;
+/** `start`, then each character of `part` after any run of other characters (and of no `exclude`d one). */
+function subsequence(part: string, start: string, exclude: string, flags: string): RegExp {
+  let source = start;
+  // `[^c]*c` takes the first `c` and cannot backtrack past it, so a miss costs one pass over the path.
+  for (const ch of part) {
+    const lit = /[a-z0-9]/.test(ch) ? ch : `\\${ch}`;
+    source += `[^${lit}${exclude}]*${lit}`;
   }
-  return k;
+  return new RegExp(source, flags);
 }

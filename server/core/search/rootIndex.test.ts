@@ -151,6 +151,23 @@ describe("RootIndex", () => {
     expect((await snap.candidates("zzz"))?.map((t) => t.path)).toEqual(['src/quote"d.ts', "src/Ünïcode.ts"]);
   });
 
+  it("picks exactly the paths holding every query part in order (ASCII letters of either case), or a character fuzzysort folds", async () => {
+    const words = ["Alpha", "beta", "gamma-Δ", "delta", "eps`ilon", "zeta"];
+    for (let i = 0; i < 150; i++) write(`${words[i % 6]}/${words[(i >> 1) % 6]}${i % 4}/${words[(i * 5) % 6]}-${i}.ts`);
+    const snap = (await trusting().current()) as Snapshot;
+    const holds = (part: string, path: string): boolean => {
+      let k = 0;
+      for (const ch of path.toLowerCase()) if (ch === part[k]) k++;
+      return k >= part.length;
+    };
+    const reference = (query: string, path: string): boolean =>
+      /[^\x20-\x7e]|[\\"`]/.test(query) || /[^\x00-\x7e]|[\\"`]/.test(path) || [...new Set(query.trim().toLowerCase().split(" ").filter(Boolean))].every((part) => holds(part, path));
+    for (const query of ["alpha", "BETA/zeta", "a/b", "gad", "e-1", "ts", "z z", "lpha ta", "eps", "ilon", "qq", "Δ", "a-1 1.ts", "src/app"]) {
+      const picked = ((await snap.candidates(query)) ?? []).map((t) => t.path);
+      expect(picked, query).toEqual(snap.paths().filter((p) => reference(query, p)));
+    }
+  });
+
   it("takes over the prepared paths of the snapshot it replaces", async () => {
     const index = trusting();
     const first = (await index.current()) as Snapshot;

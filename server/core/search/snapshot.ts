@@ -1,0 +1,179 @@
+// What one walk of a root found, and the paths of it a query can match.
+//
+// Why names, not prepared entries: a first search pays for everything kept per path, and most
+// paths never match. A walk records each folder's listed children as a group (the folder's path
+// prefix and its children's names); a search prepares for fuzzysort only the paths queryFilter.ts
+// lets through, each once per snapshot, and a rebuilt snapshot takes over the prepared paths of the
+// one it replaces. The filter runs as regular expressions over one text of every path, each after
+// a NUL (which no file name holds), built by the first search: native code finds the few paths
+// that can match, where a loop over every entry would run unoptimised in a first search.
+import fuzzysort, { type Prepared } from "fuzzysort";
+import { QueryFilter, undecidableScanner } from "./queryFilter.js";
+import { Slicer } from "./slicer.js";
+
+/** A path prepared for fuzzysort, what a search ranks. */
+export interface Target {
+  readonly path: string;
+  readonly directory: boolean;
+  readonly prepared: Prepared;
+}
+
+/** One walked folder's listed children: entries [start, end), each path `prefix + name`. */
+export interface Group {
+  readonly prefix: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The text of every path and where each group's paths sit in it. */
+interface PathText {
+  readonly text: string;
+  /** Group g's paths run from `from[g]` (the NUL before its first) to `from[g + 1]`. */
+  readonly from: Int32Array;
+  /** Entries a scan cannot decide (their paths hold characters fuzzysort folds), ascending. */
+  readonly undecidable: readonly number[];
+}
+
+export class Snapshot {
+  private readonly targets: Array<Target | undefined>;
+  /** This snapshot's prepared paths by path, for the snapshot that replaces it. */
+  readonly prepared = new Map<string, Target>();
+  private pathText: PathText | undefined;
+
+  constructor(
+    /** False if a stamp the walk relied on was untrusted: the next search must walk again. */
+    readonly reusable: boolean,
+    private readonly groups: readonly Group[],
+    private readonly names: readonly string[],
+    private readonly directories: readonly boolean[],
+    /** The replaced snapshot's prepared paths, taken over instead of preparing them again. */
+    private readonly inherited: ReadonlyMap<string, Target>,
+  ) {
+    this.targets = new Array<Target | undefined>(names.length);
+  }
+
+  get size(): number {
+    return this.names.length;
+  }
+
+  /** Every entry's path, in walk order. */
+  paths(): string[] {
+    const out: string[] = [];
+    for (const g of this.groups) for (let i = g.start; i < g.end; i++) out.push(g.prefix + this.names[i]);
+    return out;
+  }
+
+  /**
+   * The entries fuzzysort may match `query` against, prepared, in walk order (so ties rank as they
+   * would over every entry); undefined if cancelled.
+   */
+  async candidates(query: string, signal?: AbortSignal): Promise<Target[] | undefined> {
+    if (signal?.aborted) return undefined;
+    const filter = QueryFilter.of(query);
+    const out: Target[] = [];
+    const slicer = new Slicer(signal);
+    if (filter === null) {
+      for (const g of this.groups) {
+        if (slicer.due(Date.now()) && !(await slicer.pause())) return undefined;
+        for (let i = g.start; i < g.end; i++) out.push(this.targetAt(i, g.prefix));
+      }
+      return out;
+    }
+    const { text, from, undecidable } = (this.pathText ??= this.buildPathText());
+    // The longest part picks the paths out (it matches fewest); the others are tested on those.
+    let lead = 0;
+    filter.parts.forEach((part, p) => {
+      if (part.length > (filter.parts[lead] as string).length) lead = p;
+    });
+    const scanner = filter.scanner(lead);
+    scanner.lastIndex = 0;
+    let u = 0;
+    let g = 0;
+    let i = 0;
+    let pos = 0;
+    for (let m = scanner.exec(text); m !== null; m = scanner.exec(text)) {
+      if (slicer.due(Date.now()) && !(await slicer.pause())) return undefined;
+      // Matches come in text order: the entry is found by walking groups and names up to it.
+      while ((from[g + 1] as number) <= m.index) g++;
+      const group = this.groups[g] as Group;
+      if (i < group.start) {
+        i = group.start;
+        pos = from[g] as number;
+      }
+      while (pos < m.index) pos += 1 + group.prefix.length + (this.names[i++] as string).length;
+      // Undecidable entries (candidates whatever the filter says) join in entry order.
+      while (u < undecidable.length && (undecidable[u] as number) < i) out.push(this.targetOf(undecidable[u++] as number));
+      const path = group.prefix + this.names[i];
+      if (undecidable[u] === i) {
+        u++;
+        out.push(this.targetAt(i, group.prefix));
+      } else if (filter.parts.every((_, p) => p === lead || filter.completes(p, path))) out.push(this.targetAt(i, group.prefix));
+      scanner.lastIndex = pos + 1;
+    }
+    while (u < undecidable.length) out.push(this.targetOf(undecidable[u++] as number));
+    return out;
+  }
+
+  private buildPathText(): PathText {
+    const pieces: string[] = [];
+    const from = new Int32Array(this.groups.length + 1);
+    let at = 0;
+    for (let g = 0; g < this.groups.length; g++) {
+      const group = this.groups[g] as Group;
+      const sep = `\0${group.prefix}`;
+      // Native joins per folder rather than a concatenation per entry.
+      const piece = sep + this.names.slice(group.start, group.end).join(sep);
+      pieces.push(piece);
+      from[g] = at;
+      at += piece.length;
+    }
+    from[this.groups.length] = at;
+    const text = pieces.join("");
+    const undecidable: number[] = [];
+    const scanner = undecidableScanner();
+    let g = 0;
+    let i = 0;
+    let pos = 0;
+    for (let m = scanner.exec(text); m !== null; m = scanner.exec(text)) {
+      while ((from[g + 1] as number) <= m.index) g++;
+      const group = this.groups[g] as Group;
+      if (i < group.start) {
+        i = group.start;
+        pos = from[g] as number;
+      }
+      // The entry whose path holds the match: the last one starting before it.
+      const length = (k: number): number => 1 + group.prefix.length + (this.names[k] as string).length;
+      while (pos + length(i) <= m.index) pos += length(i++);
+      undecidable.push(i);
+      // The rest of this path cannot add anything.
+      scanner.lastIndex = pos + length(i);
+    }
+    return { text, from, undecidable };
+  }
+
+  private targetOf(i: number): Target {
+    const had = this.targets[i];
+    if (had !== undefined) return had;
+    // Rare (undecidable paths only): the group is found by bisection.
+    let lo = 0;
+    let hi = this.groups.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.groups[mid] as Group).start <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.targetAt(i, (this.groups[lo] as Group).prefix);
+  }
+
+  private targetAt(i: number, prefix: string): Target {
+    const had = this.targets[i];
+    if (had !== undefined) return had;
+    const path = prefix + this.names[i];
+    const directory = this.directories[i] as boolean;
+    const old = this.inherited.get(path);
+    const target = old !== undefined && old.directory === directory ? old : { path, directory, prepared: fuzzysort.prepare(path) };
+    this.targets[i] = target;
+    this.prepared.set(path, target);
+    return target;
+  }
+}

@@ -137,8 +137,10 @@ const NONE: readonly Rules[] = [];
  */
 function screen(rules: readonly Rules[], hot: readonly Rules[], prefix: string, name: string, directory: boolean): readonly Rules[] | null {
   let matched = NONE;
-  for (const r of rules) {
-    const always = r.literals === null || hot.includes(r);
+  // Indexed loops here and in the walk: `for…of` allocates an iterator result per step until optimised.
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i] as Rules;
+    const always = r.literals === null || (hot.length > 0 && hot.includes(r));
     if (!always && !(r.literals as RegExp).test(name)) continue;
     const path = prefix + name;
     const sub = r.base === "" ? path : path.slice(r.base.length + 1);
@@ -261,7 +263,9 @@ export class RootIndex {
       const prefix = rel === "" ? "" : `${rel}/`;
       const start = names.length;
       const subdirs: Pending[] = [];
-      for (const e of node.listing) {
+      const listing = node.listing;
+      for (let i = 0; i < listing.length; i++) {
+        const e = listing[i] as Dirent;
         const name = e.name;
         if (name === ".git") continue;
         const directory = e.isDirectory();

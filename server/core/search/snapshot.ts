@@ -73,9 +73,10 @@ export class Snapshot {
     const out: Target[] = [];
     const slicer = new Slicer(signal);
     if (filter === null) {
-      for (const g of this.groups) {
+      for (let g = 0; g < this.groups.length; g++) {
         if (slicer.due(Date.now()) && !(await slicer.pause())) return undefined;
-        for (let i = g.start; i < g.end; i++) out.push(this.targetAt(i, g.prefix));
+        const group = this.groups[g] as Group;
+        for (let i = group.start; i < group.end; i++) out.push(this.targetAt(i, group.prefix));
       }
       return out;
     }

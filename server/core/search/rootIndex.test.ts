@@ -162,7 +162,10 @@ describe("RootIndex", () => {
     };
     const reference = (query: string, path: string): boolean =>
       /[^\x20-\x7e]|[\\"`]/.test(query) || /[^\x00-\x7e]|[\\"`]/.test(path) || [...new Set(query.trim().toLowerCase().split(" ").filter(Boolean))].every((part) => holds(part, path));
-    for (const query of ["alpha", "BETA/zeta", "a/b", "gad", "e-1", "ts", "z z", "lpha ta", "eps", "ilon", "qq", "Δ", "a-1 1.ts", "src/app"]) {
+    // Typed on (each query picked from the one before it), repeated, and with more parts than are kept.
+    const typed = ["b", "be", "bet", "BETA/z", "beta/ze", "b", "e", "ep", "eps", "eps`", "e-1", "e-12"];
+    const others = ["alpha", "BETA/zeta", "a/b", "gad", "e-1", "ts", "z z", "lpha ta", "eps", "ilon", "qq", "Δ", "a-1 1.ts", "src/app"];
+    for (const query of [...typed, ...others, ...others.map((q) => `${q}s`), ...typed]) {
       const picked = ((await snap.candidates(query)) ?? []).map((t) => t.path);
       expect(picked, query).toEqual(snap.paths().filter((p) => reference(query, p)));
     }

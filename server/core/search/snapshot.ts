@@ -11,6 +11,10 @@ import fuzzysort, { type Prepared } from "fuzzysort";
 import { QueryFilter, undecidableScanner } from "./queryFilter.js";
 import { Slicer } from "./slicer.js";
 
+/** Query parts whose candidates a snapshot keeps, and how many of them in all, per entry. */
+const PARTS_KEPT = 16;
+const KEPT_PER_ENTRY = 2;
+
 /** A path prepared for fuzzysort, what a search ranks. */
 export interface Target {
   readonly path: string;
@@ -39,6 +43,9 @@ export class Snapshot {
   /** This snapshot's prepared paths by path, for the snapshot that replaces it. */
   readonly prepared = new Map<string, Target>();
   private pathText: PathText | undefined;
+  /** Candidates per query part, least recently used first. */
+  private readonly byPart = new Map<string, readonly Target[]>();
+  private kept = 0;
 
   constructor(
     /** False if a stamp the walk relied on was untrusted: the next search must walk again. */
@@ -67,12 +74,12 @@ export class Snapshot {
    * The entries fuzzysort may match `query` against, prepared, in walk order (so ties rank as they
    * would over every entry); undefined if cancelled.
    */
-  async candidates(query: string, signal?: AbortSignal): Promise<Target[] | undefined> {
+  async candidates(query: string, signal?: AbortSignal): Promise<readonly Target[] | undefined> {
     if (signal?.aborted) return undefined;
     const filter = QueryFilter.of(query);
-    const out: Target[] = [];
     const slicer = new Slicer(signal);
     if (filter === null) {
+      const out: Target[] = [];
       for (let g = 0; g < this.groups.length; g++) {
         if (slicer.due(Date.now()) && !(await slicer.pause())) return undefined;
         const group = this.groups[g] as Group;
@@ -80,13 +87,65 @@ export class Snapshot {
       }
       return out;
     }
-    const { text, from, undecidable } = (this.pathText ??= this.buildPathText());
     // The longest part picks the paths out (it matches fewest); the others are tested on those.
     let lead = 0;
     filter.parts.forEach((part, p) => {
       if (part.length > (filter.parts[lead] as string).length) lead = p;
     });
-    const scanner = filter.scanner(lead);
+    const picked = await this.holding(filter, lead, slicer);
+    if (picked === undefined || filter.parts.length === 1) return picked;
+    const out: Target[] = [];
+    for (const t of picked) {
+      if (slicer.due(Date.now()) && !(await slicer.pause())) return undefined;
+      if (filter.parts.every((_, p) => p === lead || filter.completes(p, t.path))) out.push(t);
+    }
+    return out;
+  }
+
+  /**
+   * The entries that may hold part `p` of `filter`, in entry order. Kept per part: a repeated part
+   * costs nothing, and one typed further (`but` after `bu`) is picked from the shorter one's, which
+   * hold all of its paths.
+   */
+  private async holding(filter: QueryFilter, p: number, slicer: Slicer): Promise<readonly Target[] | undefined> {
+    const part = filter.parts[p] as string;
+    let found = this.byPart.get(part);
+    if (found === undefined) {
+      let shorter: string | undefined;
+      for (const key of this.byPart.keys()) if (part.startsWith(key) && key.length > (shorter?.length ?? -1)) shorter = key;
+      if (shorter !== undefined) {
+        const out: Target[] = [];
+        for (const t of this.byPart.get(shorter) as readonly Target[]) {
+          if (slicer.due(Date.now()) && !(await slicer.pause())) return undefined;
+          if (filter.completes(p, t.path)) out.push(t);
+        }
+        found = out;
+      } else {
+        const scanned = await this.scan(filter, p, slicer);
+        if (scanned === undefined) return undefined;
+        found = scanned;
+      }
+    }
+    // Most recently used last; the oldest go while more than PARTS_KEPT parts, or more than
+    // KEPT_PER_ENTRY targets per entry in all, are kept (short parts pick most of the tree).
+    const had = this.byPart.get(part);
+    if (had !== undefined) this.kept -= had.length;
+    this.byPart.delete(part);
+    this.byPart.set(part, found);
+    this.kept += found.length;
+    for (const [key, targets] of this.byPart) {
+      if (key === part || (this.byPart.size <= PARTS_KEPT && this.kept <= KEPT_PER_ENTRY * this.names.length)) break;
+      this.byPart.delete(key);
+      this.kept -= targets.length;
+    }
+    return found;
+  }
+
+  /** Every entry that may hold part `p`, by one pass of its scanner over the text of paths. */
+  private async scan(filter: QueryFilter, p: number, slicer: Slicer): Promise<Target[] | undefined> {
+    const { text, from, undecidable } = (this.pathText ??= this.buildPathText());
+    const out: Target[] = [];
+    const scanner = filter.scanner(p);
     scanner.lastIndex = 0;
     let u = 0;
     let g = 0;
@@ -104,11 +163,8 @@ export class Snapshot {
       while (pos < m.index) pos += 1 + group.prefix.length + (this.names[i++] as string).length;
       // Undecidable entries (candidates whatever the filter says) join in entry order.
       while (u < undecidable.length && (undecidable[u] as number) < i) out.push(this.targetOf(undecidable[u++] as number));
-      const path = group.prefix + this.names[i];
-      if (undecidable[u] === i) {
-        u++;
-        out.push(this.targetAt(i, group.prefix));
-      } else if (filter.parts.every((_, p) => p === lead || filter.completes(p, path))) out.push(this.targetAt(i, group.prefix));
+      if (undecidable[u] === i) u++;
+      out.push(this.targetAt(i, group.prefix));
       scanner.lastIndex = pos + 1;
     }
     while (u < undecidable.length) out.push(this.targetOf(undecidable[u++] as number));

@@ -27,7 +27,7 @@ import { readFileSync, readdirSync, statSync, type Dirent, type Stats } from "no
 import { normalize } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { literalPattern } from "./gitignoreLiterals.js";
-import { Slicer } from "./slicer.js";
+import { sliced } from "./slicer.js";
 import { Snapshot, type Group } from "./snapshot.js";
 
 export { Snapshot, type Target } from "./snapshot.js";
@@ -174,10 +174,6 @@ export class RootIndex {
     this.rootDir = normal.length > 1 && normal.endsWith("/") ? normal.slice(0, -1) : normal;
   }
 
-  private racy(s: Stamp, readAt: number): boolean {
-    return Math.max(s.mtimeMs, s.ctimeMs) > readAt - this.racyMs;
-  }
-
   /** The root's entries as they are on disk now; undefined if cancelled. */
   async current(signal?: AbortSignal): Promise<Snapshot | undefined> {
     const last = this.last;
@@ -190,102 +186,138 @@ export class RootIndex {
   }
 
   private async unchanged(last: Walked, signal: AbortSignal | undefined): Promise<boolean | undefined> {
-    if (signal?.aborted) return undefined;
-    const slicer = new Slicer(signal);
-    for (let i = 0; i < last.checkPaths.length; i++) {
-      if (slicer.due(Date.now()) && !(await slicer.pause())) return undefined;
-      const st = statOrNull(last.checkPaths[i] as string);
-      if (st === undefined || !sameStamp(last.checkStamps[i] as Stamp, stampOf(st))) return false;
-    }
-    return true;
+    let i = 0;
+    let changed = false;
+    const done = await sliced(signal, (until) => {
+      for (; i < last.checkPaths.length; i++) {
+        if (Date.now() >= until) return true;
+        const st = statOrNull(last.checkPaths[i] as string);
+        if (st === undefined || !sameStamp(last.checkStamps[i] as Stamp, stampOf(st))) {
+          changed = true;
+          return false;
+        }
+      }
+      return false;
+    });
+    return done ? !changed : undefined;
   }
 
   private async walk(signal: AbortSignal | undefined): Promise<Snapshot | undefined> {
-    if (signal?.aborted) return undefined;
     const last = this.last;
-    const known = new Map<string, DirNode>();
-    if (last !== undefined) for (let i = 0; i < last.folders.length; i++) known.set(last.folders[i] as string, last.nodes[i] as DirNode);
-    const knownIgnores = last?.ignores ?? new Map<string, IgnoreNode>();
-    const folders: string[] = [];
-    const nodes: DirNode[] = [];
-    const ignores = new Map<string, IgnoreNode>();
-    const checkPaths: string[] = [];
-    const checkStamps: Stamp[] = [];
-    const groups: Group[] = [];
-    const names: string[] = [];
-    const directories: boolean[] = [];
-    let reusable = true;
-    const slicer = new Slicer(signal);
-    const sep = this.rootDir === "/" ? "" : "/";
-    // Depth first, children in name order: the same tree always yields the same entry order.
-    const stack: Pending[] = [{ dir: this.rootDir, rel: "", rules: NONE, hot: NONE }];
-    while (stack.length > 0 && names.length < MAX_ENTRIES_PER_ROOT) {
-      // Read before the stat: a later read would make a change just before it look older than it is.
-      let readAt = Date.now();
-      if (slicer.due(readAt)) {
-        if (!(await slicer.pause())) return undefined;
-        readAt = Date.now();
+    const walk = new Walk(this.rootDir, this.racyMs, last);
+    const done = await sliced(signal, (until) => {
+      while (walk.more()) {
+        // Read before the stat: a later read would make a change just before it look older than it is.
+        const readAt = Date.now();
+        if (readAt >= until) return true;
+        walk.visitNext(readAt);
       }
-      const { dir, rel, rules: inherited, hot } = stack.pop() as Pending;
-      const st = statOrNull(dir);
-      if (st === undefined || !st.isDirectory()) {
-        // The root itself may be missing; a folder that vanished mid-walk changed its parent's stamp.
-        if (rel === "") reusable = false;
-        continue;
-      }
-      const stamp = stampOf(st);
-      let node = known.get(dir);
-      if (node === undefined || !node.trusted || !sameStamp(node.stamp, stamp)) node = readDir(dir, stamp, !this.racy(stamp, readAt));
-      folders.push(dir);
-      nodes.push(node);
-      checkPaths.push(dir);
-      checkStamps.push(stamp);
-      reusable &&= node.trusted;
-
-      let rules = inherited;
-      if (hasIgnoreFile(node.listing)) {
-        const path = `${dir}${sep}.gitignore`;
-        const gst = statOrNull(path);
-        if (gst !== undefined) {
-          const gstamp = stampOf(gst);
-          let ig = knownIgnores.get(path);
-          if (ig === undefined || !ig.trusted || !sameStamp(ig.stamp, gstamp)) ig = readIgnore(path, gstamp, !this.racy(gstamp, readAt));
-          ignores.set(path, ig);
-          checkPaths.push(path);
-          checkStamps.push(gstamp);
-          reusable &&= ig.trusted;
-          if (ig.matcher) rules = [...inherited, { base: rel, matcher: ig.matcher, literals: ig.literals }];
-        }
-        // Gone since the listing: the folder's stamp changed, so the next search walks again.
-        else reusable = false;
-      }
-
-      const prefix = rel === "" ? "" : `${rel}/`;
-      const start = names.length;
-      const subdirs: Pending[] = [];
-      const listing = node.listing;
-      for (let i = 0; i < listing.length; i++) {
-        const e = listing[i] as Dirent;
-        const name = e.name;
-        if (name === ".git") continue;
-        const directory = e.isDirectory();
-        let childHot = hot;
-        if (rules.length > 0) {
-          const matched = screen(rules, hot, prefix, name, directory);
-          if (matched === null) continue;
-          if (directory && matched.length > 0) childHot = [...hot, ...matched];
-        }
-        names.push(name);
-        directories.push(directory);
-        // Symlinked folders are listed but not followed, so a link cycle cannot trap the walk.
-        if (directory) subdirs.push({ dir: `${dir}${sep}${name}`, rel: prefix + name, rules, hot: childHot });
-      }
-      if (names.length > start) groups.push({ prefix, start, end: names.length });
-      for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i] as Pending);
-    }
+      return false;
+    });
+    if (!done) return undefined;
     // Folders and .gitignore files no longer reached are dropped with the old lists.
-    const snapshot = new Snapshot(reusable, groups, names, directories, last?.snapshot.prepared ?? new Map());
-    this.last = { snapshot, checkPaths, checkStamps, folders, nodes, ignores };
+    const snapshot = new Snapshot(walk.reusable, walk.groups, walk.names, walk.directories, last?.snapshot.prepared ?? new Map());
+    this.last = { snapshot, checkPaths: walk.checkPaths, checkStamps: walk.checkStamps, folders: walk.folders, nodes: walk.nodes, ignores: walk.ignores };
     return snapshot;
+  }
+}
+
+/** One walk's state, one folder at a time: depth first, children in name order, so the same tree always yields the same entry order. */
+class Walk {
+  readonly folders: string[] = [];
+  readonly nodes: DirNode[] = [];
+  readonly ignores = new Map<string, IgnoreNode>();
+  readonly checkPaths: string[] = [];
+  readonly checkStamps: Stamp[] = [];
+  readonly groups: Group[] = [];
+  readonly names: string[] = [];
+  readonly directories: boolean[] = [];
+  reusable = true;
+  private readonly known = new Map<string, DirNode>();
+  private readonly knownIgnores: ReadonlyMap<string, IgnoreNode>;
+  private readonly stack: Pending[];
+  private readonly sep: string;
+
+  constructor(
+    rootDir: string,
+    private readonly racyMs: number,
+    last: Walked | undefined,
+  ) {
+    if (last !== undefined) for (let i = 0; i < last.folders.length; i++) this.known.set(last.folders[i] as string, last.nodes[i] as DirNode);
+    this.knownIgnores = last?.ignores ?? new Map<string, IgnoreNode>();
+    this.stack = [{ dir: rootDir, rel: "", rules: NONE, hot: NONE }];
+    this.sep = rootDir === "/" ? "" : "/";
+  }
+
+  more(): boolean {
+    return this.stack.length > 0 && this.names.length < MAX_ENTRIES_PER_ROOT;
+  }
+
+  private racy(s: Stamp, readAt: number): boolean {
+    return Math.max(s.mtimeMs, s.ctimeMs) > readAt - this.racyMs;
+  }
+
+  visitNext(readAt: number): void {
+    const { dir, rel, rules: inherited, hot } = this.stack.pop() as Pending;
+    const st = statOrNull(dir);
+    if (st === undefined || !st.isDirectory()) {
+      // The root itself may be missing; a folder that vanished mid-walk changed its parent's stamp.
+      if (rel === "") this.reusable = false;
+      return;
+    }
+    const stamp = stampOf(st);
+    let node = this.known.get(dir);
+    if (node === undefined || !node.trusted || !sameStamp(node.stamp, stamp)) node = readDir(dir, stamp, !this.racy(stamp, readAt));
+    this.folders.push(dir);
+    this.nodes.push(node);
+    this.checkPaths.push(dir);
+    this.checkStamps.push(stamp);
+    this.reusable &&= node.trusted;
+
+    let rules = inherited;
+    if (hasIgnoreFile(node.listing)) {
+      const path = `${dir}${this.sep}.gitignore`;
+      const gst = statOrNull(path);
+      if (gst !== undefined) {
+        const gstamp = stampOf(gst);
+        let ig = this.knownIgnores.get(path);
+        if (ig === undefined || !ig.trusted || !sameStamp(ig.stamp, gstamp)) ig = readIgnore(path, gstamp, !this.racy(gstamp, readAt));
+        this.ignores.set(path, ig);
+        this.checkPaths.push(path);
+        this.checkStamps.push(gstamp);
+        this.reusable &&= ig.trusted;
+        if (ig.matcher) rules = [...inherited, { base: rel, matcher: ig.matcher, literals: ig.literals }];
+      }
+      // Gone since the listing: the folder's stamp changed, so the next search walks again.
+      else this.reusable = false;
+    }
+    this.list(dir, rel, node.listing, rules, hot);
+  }
+
+  /** The folder's children that no rule ignores become entries; its subfolders go on the stack. */
+  private list(dir: string, rel: string, listing: readonly Dirent[], rules: readonly Rules[], hot: readonly Rules[]): void {
+    const names = this.names;
+    const directories = this.directories;
+    const prefix = rel === "" ? "" : `${rel}/`;
+    const start = names.length;
+    const subdirs: Pending[] = [];
+    for (let i = 0; i < listing.length; i++) {
+      const e = listing[i] as Dirent;
+      const name = e.name;
+      if (name === ".git") continue;
+      const directory = e.isDirectory();
+      let childHot = hot;
+      if (rules.length > 0) {
+        const matched = screen(rules, hot, prefix, name, directory);
+        if (matched === null) continue;
+        if (directory && matched.length > 0) childHot = [...hot, ...matched];
+      }
+      names.push(name);
+      directories.push(directory);
+      // Symlinked folders are listed but not followed, so a link cycle cannot trap the walk.
+      if (directory) subdirs.push({ dir: `${dir}${this.sep}${name}`, rel: prefix + name, rules, hot: childHot });
+    }
+    if (names.length > start) this.groups.push({ prefix, start, end: names.length });
+    for (let i = subdirs.length - 1; i >= 0; i--) this.stack.push(subdirs[i] as Pending);
   }
 }

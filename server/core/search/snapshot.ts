@@ -9,7 +9,7 @@
 // that can match, where a loop over every entry would run unoptimised in a first search.
 import fuzzysort, { type Prepared } from "fuzzysort";
 import { QueryFilter, undecidableScanner } from "./queryFilter.js";
-import { Slicer } from "./slicer.js";
+import { sliced } from "./slicer.js";
 
 /** Query parts whose candidates a snapshot keeps, and how many of them in all, per entry. */
 const PARTS_KEPT = 16;
@@ -77,29 +77,28 @@ export class Snapshot {
   async candidates(query: string, signal?: AbortSignal): Promise<readonly Target[] | undefined> {
     if (signal?.aborted) return undefined;
     const filter = QueryFilter.of(query);
-    const slicer = new Slicer(signal);
     if (filter === null) {
       const out: Target[] = [];
-      for (let g = 0; g < this.groups.length; g++) {
-        if (slicer.due(Date.now()) && !(await slicer.pause())) return undefined;
-        const group = this.groups[g] as Group;
-        for (let i = group.start; i < group.end; i++) out.push(this.targetAt(i, group.prefix));
-      }
-      return out;
+      let g = 0;
+      const step = (until: number): boolean => {
+        for (; g < this.groups.length; g++) {
+          if (Date.now() >= until) return true;
+          const group = this.groups[g] as Group;
+          for (let i = group.start; i < group.end; i++) out.push(this.targetAt(i, group.prefix));
+        }
+        return false;
+      };
+      return (await sliced(signal, step)) ? out : undefined;
     }
     // The longest part picks the paths out (it matches fewest); the others are tested on those.
     let lead = 0;
     filter.parts.forEach((part, p) => {
       if (part.length > (filter.parts[lead] as string).length) lead = p;
     });
-    const picked = await this.holding(filter, lead, slicer);
+    const picked = await this.holding(filter, lead, signal);
     if (picked === undefined || filter.parts.length === 1) return picked;
-    const out: Target[] = [];
-    for (const t of picked) {
-      if (slicer.due(Date.now()) && !(await slicer.pause())) return undefined;
-      if (filter.parts.every((_, p) => p === lead || filter.completes(p, t.path))) out.push(t);
-    }
-    return out;
+    const others = filter.parts.map((_, p) => p).filter((p) => p !== lead);
+    return keep(picked, signal, (t) => others.every((p) => filter.completes(p, t.path)));
   }
 
   /**
@@ -107,24 +106,14 @@ export class Snapshot {
    * costs nothing, and one typed further (`but` after `bu`) is picked from the shorter one's, which
    * hold all of its paths.
    */
-  private async holding(filter: QueryFilter, p: number, slicer: Slicer): Promise<readonly Target[] | undefined> {
+  private async holding(filter: QueryFilter, p: number, signal: AbortSignal | undefined): Promise<readonly Target[] | undefined> {
     const part = filter.parts[p] as string;
     let found = this.byPart.get(part);
     if (found === undefined) {
       let shorter: string | undefined;
       for (const key of this.byPart.keys()) if (part.startsWith(key) && key.length > (shorter?.length ?? -1)) shorter = key;
-      if (shorter !== undefined) {
-        const out: Target[] = [];
-        for (const t of this.byPart.get(shorter) as readonly Target[]) {
-          if (slicer.due(Date.now()) && !(await slicer.pause())) return undefined;
-          if (filter.completes(p, t.path)) out.push(t);
-        }
-        found = out;
-      } else {
-        const scanned = await this.scan(filter, p, slicer);
-        if (scanned === undefined) return undefined;
-        found = scanned;
-      }
+      found = await (shorter !== undefined ? keep(this.byPart.get(shorter) as readonly Target[], signal, (t) => filter.completes(p, t.path)) : this.scan(filter, p, signal));
+      if (found === undefined) return undefined;
     }
     // Most recently used last; the oldest go while more than PARTS_KEPT parts, or more than
     // KEPT_PER_ENTRY targets per entry in all, are kept (short parts pick most of the tree).
@@ -142,33 +131,37 @@ export class Snapshot {
   }
 
   /** Every entry that may hold part `p`, by one pass of its scanner over the text of paths. */
-  private async scan(filter: QueryFilter, p: number, slicer: Slicer): Promise<Target[] | undefined> {
+  private async scan(filter: QueryFilter, p: number, signal: AbortSignal | undefined): Promise<Target[] | undefined> {
     const { text, from, undecidable } = (this.pathText ??= this.buildPathText());
     const out: Target[] = [];
     const scanner = filter.scanner(p);
     scanner.lastIndex = 0;
+    let m = scanner.exec(text);
     let u = 0;
     let g = 0;
     let i = 0;
     let pos = 0;
-    for (let m = scanner.exec(text); m !== null; m = scanner.exec(text)) {
-      if (slicer.due(Date.now()) && !(await slicer.pause())) return undefined;
-      // Matches come in text order: the entry is found by walking groups and names up to it.
-      while ((from[g + 1] as number) <= m.index) g++;
-      const group = this.groups[g] as Group;
-      if (i < group.start) {
-        i = group.start;
-        pos = from[g] as number;
+    const step = (until: number): boolean => {
+      for (; m !== null; m = scanner.exec(text)) {
+        if (Date.now() >= until) return true;
+        // Matches come in text order: the entry is found by walking groups and names up to it.
+        while ((from[g + 1] as number) <= m.index) g++;
+        const group = this.groups[g] as Group;
+        if (i < group.start) {
+          i = group.start;
+          pos = from[g] as number;
+        }
+        while (pos < m.index) pos += 1 + group.prefix.length + (this.names[i++] as string).length;
+        // Undecidable entries (candidates whatever the filter says) join in entry order.
+        while (u < undecidable.length && (undecidable[u] as number) < i) out.push(this.targetOf(undecidable[u++] as number));
+        if (undecidable[u] === i) u++;
+        out.push(this.targetAt(i, group.prefix));
+        scanner.lastIndex = pos + 1;
       }
-      while (pos < m.index) pos += 1 + group.prefix.length + (this.names[i++] as string).length;
-      // Undecidable entries (candidates whatever the filter says) join in entry order.
-      while (u < undecidable.length && (undecidable[u] as number) < i) out.push(this.targetOf(undecidable[u++] as number));
-      if (undecidable[u] === i) u++;
-      out.push(this.targetAt(i, group.prefix));
-      scanner.lastIndex = pos + 1;
-    }
-    while (u < undecidable.length) out.push(this.targetOf(undecidable[u++] as number));
-    return out;
+      while (u < undecidable.length) out.push(this.targetOf(undecidable[u++] as number));
+      return false;
+    };
+    return (await sliced(signal, step)) ? out : undefined;
   }
 
   private buildPathText(): PathText {
@@ -233,4 +226,18 @@ export class Snapshot {
     this.prepared.set(path, target);
     return target;
   }
+}
+
+/** The targets `test` accepts, in order; undefined if cancelled. */
+async function keep(targets: readonly Target[], signal: AbortSignal | undefined, test: (t: Target) => boolean): Promise<Target[] | undefined> {
+  const out: Target[] = [];
+  let i = 0;
+  const step = (until: number): boolean => {
+    for (; i < targets.length; i++) {
+      if (Date.now() >= until) return true;
+      if (test(targets[i] as Target)) out.push(targets[i] as Target);
+    }
+    return false;
+  };
+  return (await sliced(signal, step)) ? out : undefined;
 }

@@ -18,7 +18,7 @@
 // the event loop between them, so the daemon keeps answering other requests.
 //
 // What a first walk costs beyond its readdir and stat calls is per entry, and runs as unoptimised
-// code, so it does as little per entry as it can: listings are kept as read (sorted Dirents), the
+// code, so it does as little per entry as it can: listings are kept as names and kinds, the
 // snapshot gets names and folder prefixes (snapshot.ts prepares only the paths a query can match),
 // .gitignore rules are asked only about names holding one of their literals
 // (gitignoreLiterals.ts), and the by-path lookup of listings a rebuild needs is built by the
@@ -48,8 +48,9 @@ interface DirNode {
   readonly stamp: Stamp;
   /** False when the stamp cannot vouch for the listing (too recent, or the read failed for a passing reason). */
   readonly trusted: boolean;
-  /** The children in name order. */
-  readonly listing: readonly Dirent[];
+  /** The children's names in name order, and which of them are folders (FOLDER) or files (FILE). */
+  readonly names: readonly string[];
+  readonly kinds: readonly number[];
 }
 
 interface IgnoreNode {
@@ -95,26 +96,37 @@ const lasting = (err: unknown): boolean => {
 };
 
 const byName = (a: Dirent, b: Dirent): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-const NO_ENTRIES: readonly Dirent[] = [];
+const OTHER = 0;
+const FILE = 1;
+const FOLDER = 2;
 
 function readDir(dir: string, stamp: Stamp, trustable: boolean): DirNode {
   try {
     // Sorted so the entry order, and with it the choice among equal scores, does not depend on the file system.
-    return { stamp, trusted: trustable, listing: readdirSync(dir, { withFileTypes: true }).sort(byName) };
+    const listed = readdirSync(dir, { withFileTypes: true }).sort(byName);
+    // Names and kinds rather than the Dirents, which take three times the memory an index keeps.
+    const names: string[] = [];
+    const kinds: number[] = [];
+    for (let i = 0; i < listed.length; i++) {
+      const e = listed[i] as Dirent;
+      names.push(e.name);
+      kinds.push(e.isDirectory() ? FOLDER : e.isFile() ? FILE : OTHER);
+    }
+    return { stamp, trusted: trustable, names, kinds };
   } catch (err) {
-    return { stamp, trusted: lasting(err) && trustable, listing: NO_ENTRIES };
+    return { stamp, trusted: lasting(err) && trustable, names: [], kinds: [] };
   }
 }
 
-/** The listed .gitignore file, found by bisection (the listing is in name order). */
-function hasIgnoreFile(listing: readonly Dirent[]): boolean {
+/** The listed .gitignore file, found by bisection (the names are in order). */
+function hasIgnoreFile(node: DirNode): boolean {
   let lo = 0;
-  let hi = listing.length;
+  let hi = node.names.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const e = listing[mid] as Dirent;
-    if (e.name === ".gitignore") return e.isFile();
-    if (e.name < ".gitignore") lo = mid + 1;
+    const name = node.names[mid] as string;
+    if (name === ".gitignore") return node.kinds[mid] === FILE;
+    if (name < ".gitignore") lo = mid + 1;
     else hi = mid;
   }
   return false;
@@ -275,7 +287,7 @@ class Walk {
     this.reusable &&= node.trusted;
 
     let rules = inherited;
-    if (hasIgnoreFile(node.listing)) {
+    if (hasIgnoreFile(node)) {
       const path = `${dir}${this.sep}.gitignore`;
       const gst = statOrNull(path);
       if (gst !== undefined) {
@@ -291,21 +303,20 @@ class Walk {
       // Gone since the listing: the folder's stamp changed, so the next search walks again.
       else this.reusable = false;
     }
-    this.list(dir, rel, node.listing, rules, hot);
+    this.list(dir, rel, node, rules, hot);
   }
 
   /** The folder's children that no rule ignores become entries; its subfolders go on the stack. */
-  private list(dir: string, rel: string, listing: readonly Dirent[], rules: readonly Rules[], hot: readonly Rules[]): void {
+  private list(dir: string, rel: string, node: DirNode, rules: readonly Rules[], hot: readonly Rules[]): void {
     const names = this.names;
     const directories = this.directories;
     const prefix = rel === "" ? "" : `${rel}/`;
     const start = names.length;
     const subdirs: Pending[] = [];
-    for (let i = 0; i < listing.length; i++) {
-      const e = listing[i] as Dirent;
-      const name = e.name;
+    for (let i = 0; i < node.names.length; i++) {
+      const name = node.names[i] as string;
       if (name === ".git") continue;
-      const directory = e.isDirectory();
+      const directory = node.kinds[i] === FOLDER;
       let childHot = hot;
       if (rules.length > 0) {
         const matched = screen(rules, hot, prefix, name, directory);

@@ -184,6 +184,27 @@ describe("RootIndex", () => {
     expect(after[0]).toBe(before[0]);
   });
 
+  it("gives the event loop a turn between slices of a walk, and stops when cancelled during one", async () => {
+    // Slices of 0 ms: each folder is a slice of its own, so the turns do not depend on the machine's speed.
+    let turns = 0;
+    let counting = true;
+    const count = (): void => {
+      if (!counting) return;
+      turns++;
+      setImmediate(count);
+    };
+    setImmediate(count);
+    const snap = await new RootIndex(root, Number.NEGATIVE_INFINITY, 0).current();
+    counting = false;
+    expect(snap?.paths()).toContain("src/deep/er/leaf.ts");
+    // Five folders walked (root, lib, src, src/deep, src/deep/er): a turn after each but the last.
+    expect(turns).toBeGreaterThanOrEqual(4);
+
+    const controller = new AbortController();
+    setImmediate(() => controller.abort());
+    expect(await new RootIndex(root, Number.NEGATIVE_INFINITY, 0).current(controller.signal)).toBeUndefined();
+  });
+
   it("answers undefined once cancelled", async () => {
     const controller = new AbortController();
     controller.abort();

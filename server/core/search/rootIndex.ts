@@ -27,7 +27,7 @@ import { readFileSync, readdirSync, statSync, type Dirent, type Stats } from "no
 import { normalize } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { literalPattern } from "./gitignoreLiterals.js";
-import { sliced } from "./slicer.js";
+import { SLICE_MS, sliced } from "./slicer.js";
 import { Snapshot, type Group } from "./snapshot.js";
 
 export { Snapshot, type Target } from "./snapshot.js";
@@ -175,10 +175,11 @@ export class RootIndex {
   private last: Walked | undefined;
   private readonly rootDir: string;
 
-  /** racyMs: RACY_MS; tests lower it to exercise reuse on a tree they have just written. */
+  /** racyMs: RACY_MS, sliceMs: SLICE_MS; tests lower them to exercise reuse on a tree they have just written, and slicing. */
   constructor(
     readonly root: string,
     private readonly racyMs: number = RACY_MS,
+    private readonly sliceMs: number = SLICE_MS,
   ) {
     // path.join per folder was a tenth of a walk; names never hold "/" or dot segments, so joining
     // onto a normalised root by hand gives the same paths.
@@ -200,32 +201,40 @@ export class RootIndex {
   private async unchanged(last: Walked, signal: AbortSignal | undefined): Promise<boolean | undefined> {
     let i = 0;
     let changed = false;
-    const done = await sliced(signal, (until) => {
-      for (; i < last.checkPaths.length; i++) {
-        if (Date.now() >= until) return true;
-        const st = statOrNull(last.checkPaths[i] as string);
-        if (st === undefined || !sameStamp(last.checkStamps[i] as Stamp, stampOf(st))) {
-          changed = true;
-          return false;
+    const done = await sliced(
+      signal,
+      (until) => {
+        while (i < last.checkPaths.length) {
+          const st = statOrNull(last.checkPaths[i] as string);
+          if (st === undefined || !sameStamp(last.checkStamps[i] as Stamp, stampOf(st))) {
+            changed = true;
+            return false;
+          }
+          i++;
+          if (Date.now() >= until) return i < last.checkPaths.length;
         }
-      }
-      return false;
-    });
+        return false;
+      },
+      this.sliceMs,
+    );
     return done ? !changed : undefined;
   }
 
   private async walk(signal: AbortSignal | undefined): Promise<Snapshot | undefined> {
     const last = this.last;
     const walk = new Walk(this.rootDir, this.racyMs, last);
-    const done = await sliced(signal, (until) => {
-      while (walk.more()) {
-        // Read before the stat: a later read would make a change just before it look older than it is.
-        const readAt = Date.now();
-        if (readAt >= until) return true;
-        walk.visitNext(readAt);
-      }
-      return false;
-    });
+    const done = await sliced(
+      signal,
+      (until) => {
+        while (walk.more()) {
+          // Read before the stat: a later read would make a change just before it look older than it is.
+          walk.visitNext(Date.now());
+          if (Date.now() >= until) return walk.more();
+        }
+        return false;
+      },
+      this.sliceMs,
+    );
     if (!done) return undefined;
     // Folders and .gitignore files no longer reached are dropped with the old lists.
     const snapshot = new Snapshot(walk.reusable, walk.groups, walk.names, walk.directories, last?.snapshot.prepared ?? new Map());

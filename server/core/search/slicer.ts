@@ -13,13 +13,13 @@ export const SLICE_MS = 4;
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Calls `step(until)` until it answers false (done); `step` works while `Date.now() < until` and
- * answers true if work is left. Resolves false once `signal` is aborted (which only a turn of the
- * event loop can do), true when done.
+ * Calls `step(until)` until it answers false (done); `step` does at least one unit of work, goes
+ * on while `Date.now() < until`, and answers true if work is left. Resolves false once `signal` is
+ * aborted (which only a turn of the event loop can do), true when done.
  */
-export async function sliced(signal: AbortSignal | undefined, step: (until: number) => boolean): Promise<boolean> {
+export async function sliced(signal: AbortSignal | undefined, step: (until: number) => boolean, sliceMs = SLICE_MS): Promise<boolean> {
   if (signal?.aborted) return false;
-  while (step(Date.now() + SLICE_MS)) {
+  while (step(Date.now() + sliceMs)) {
     await yieldToLoop();
     if (signal?.aborted) return false;
   }

@@ -81,10 +81,10 @@ export class Snapshot {
       const out: Target[] = [];
       let g = 0;
       const step = (until: number): boolean => {
-        for (; g < this.groups.length; g++) {
-          if (Date.now() >= until) return true;
-          const group = this.groups[g] as Group;
+        while (g < this.groups.length) {
+          const group = this.groups[g++] as Group;
           for (let i = group.start; i < group.end; i++) out.push(this.targetAt(i, group.prefix));
+          if (Date.now() >= until) return g < this.groups.length;
         }
         return false;
       };
@@ -142,8 +142,7 @@ export class Snapshot {
     let i = 0;
     let pos = 0;
     const step = (until: number): boolean => {
-      for (; m !== null; m = scanner.exec(text)) {
-        if (Date.now() >= until) return true;
+      while (m !== null) {
         // Matches come in text order: the entry is found by walking groups and names up to it.
         while ((from[g + 1] as number) <= m.index) g++;
         const group = this.groups[g] as Group;
@@ -157,6 +156,8 @@ export class Snapshot {
         if (undecidable[u] === i) u++;
         out.push(this.targetAt(i, group.prefix));
         scanner.lastIndex = pos + 1;
+        m = scanner.exec(text);
+        if (Date.now() >= until) return true;
       }
       while (u < undecidable.length) out.push(this.targetOf(undecidable[u++] as number));
       return false;
@@ -233,9 +234,10 @@ async function keep(targets: readonly Target[], signal: AbortSignal | undefined,
   const out: Target[] = [];
   let i = 0;
   const step = (until: number): boolean => {
-    for (; i < targets.length; i++) {
-      if (Date.now() >= until) return true;
-      if (test(targets[i] as Target)) out.push(targets[i] as Target);
+    while (i < targets.length) {
+      const t = targets[i++] as Target;
+      if (test(t)) out.push(t);
+      if (Date.now() >= until) return i < targets.length;
     }
     return false;
   };

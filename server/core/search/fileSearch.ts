@@ -5,7 +5,10 @@
 // - `.gitignore` rules leave files out (an ignored folder's contents and `*.log` matches);
 // - an empty query answers `{files: []}`;
 // - scores are nucleo's (uint32, larger is better); ours are fuzzysort's 0..1 scaled to 0..100000,
-//   so the order of equal-quality matches may differ from 0.169, and the numbers always will.
+//   so the order of equal-quality matches may differ from 0.169, and the numbers always will;
+// - equal scores rank the shorter path first, then in code-unit order: not the locale's collation,
+//   so the answer does not depend on the daemon's locale (and ICU's collator, several ms to load,
+//   stays out of the first search).
 // One deliberate difference: 0.169 also returned files inside `.git/` (hooks samples); we never
 // descend into `.git`, whose contents are repository internals rather than workspace files.
 // A newer request with the same `cancellationToken` cancels the older one, which answers empty.
@@ -48,14 +51,16 @@ export class FileSearch {
       for (const root of roots) {
         const snap = await this.indexOf(root).current(controller.signal);
         if (snap === undefined || controller.signal.aborted) return [];
-        const hits = fuzzysort.go(query, snap.entries, { key: "prepared", limit: FUZZY_SEARCH_LIMIT, threshold: 0 });
+        const targets = await snap.candidates(query, controller.signal);
+        if (targets === undefined || controller.signal.aborted) return [];
+        const hits = fuzzysort.go(query, targets, { key: "prepared", limit: FUZZY_SEARCH_LIMIT, threshold: 0 });
         for (const h of hits) {
           const e = h.obj;
           const slash = e.path.lastIndexOf("/");
           scored.push({ root, path: e.path, match_type: e.directory ? "directory" : "file", file_name: e.path.slice(slash + 1), score: Math.round(h.score * 100_000), indices: [...h.indexes].sort((a, b) => a - b), raw: h.score });
         }
       }
-      scored.sort((a, b) => b.raw - a.raw || a.path.length - b.path.length || a.path.localeCompare(b.path));
+      scored.sort((a, b) => b.raw - a.raw || a.path.length - b.path.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       return scored.slice(0, FUZZY_SEARCH_LIMIT).map(({ raw: _raw, ...r }) => r);
     } finally {
       if (cancellationToken !== null && this.byToken.get(cancellationToken) === controller) this.byToken.delete(cancellationToken);

@@ -4,8 +4,9 @@
 import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fuzzysort, { type KeyResults } from "fuzzysort";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { RootIndex } from "./rootIndex.js";
+import { RootIndex, type Snapshot } from "./rootIndex.js";
 
 let root: string;
 
@@ -30,7 +31,7 @@ const trusting = (): RootIndex => new RootIndex(root, Number.NEGATIVE_INFINITY);
 async function paths(index: RootIndex): Promise<string[]> {
   const snap = await index.current();
   if (snap === undefined) throw new Error("not cancelled, yet no snapshot");
-  return snap.entries.map((e) => e.path);
+  return snap.paths();
 }
 
 beforeEach(() => {
@@ -53,7 +54,7 @@ describe("RootIndex", () => {
   it("walks honouring nested .gitignore files, each folder listed in name order before its subfolders, and reuses the snapshot while nothing changed", async () => {
     const index = trusting();
     const first = await index.current();
-    expect(first?.entries.map((e) => e.path)).toEqual([".gitignore", "lib", "src", "lib/.gitignore", "lib/keep.ts", "src/app.ts", "src/deep", "src/deep/er", "src/deep/er/leaf.ts"]);
+    expect(first?.paths()).toEqual([".gitignore", "lib", "src", "lib/.gitignore", "lib/keep.ts", "src/app.ts", "src/deep", "src/deep/er", "src/deep/er/leaf.ts"]);
     expect(first?.reusable).toBe(true);
     expect(await index.current()).toBe(first);
   });
@@ -120,7 +121,88 @@ describe("RootIndex", () => {
     write("src/later.ts");
     const second = await index.current();
     expect(second).not.toBe(first);
-    expect(second?.entries.map((e) => e.path)).toContain("src/later.ts");
+    expect(second?.paths()).toContain("src/later.ts");
+  });
+
+  it("asks a .gitignore about everything below a folder whose name holds one of its literals", async () => {
+    // `cache/stale` needs "cache" in some segment; `stale` itself has none, its folder has.
+    write("tools/.gitignore", "cache/stale\n");
+    write("tools/cache/stale");
+    write("tools/cache/fresh");
+    write("tools/stale");
+    const after = await paths(trusting());
+    expect(after).toEqual(expect.arrayContaining(["tools/cache/fresh", "tools/stale"]));
+    expect(after).not.toContain("tools/cache/stale");
+  });
+
+  it("hands fuzzysort only candidates, yet it ranks them exactly as it ranks every entry", async () => {
+    for (let i = 0; i < 40; i++) write(`src/Widgets/w${i}/${i % 3 ? "Button" : "modal"}-${i}.tsx`);
+    write("src/Ünïcode.ts");
+    write('src/quote"d.ts');
+    const snap = (await trusting().current()) as Snapshot;
+    const every = snap.paths().map((path) => ({ path, prepared: fuzzysort.prepare(path) }));
+    const ranked = (hits: KeyResults<{ path: string }>): Array<[string, number]> => hits.map((h) => [h.obj.path, h.score]);
+    for (const query of ["button", "BTN", "w1 tsx", "src/w", "modal", "uni", "ün", "quote'd", "keep", "zzz", "s"]) {
+      const candidates = (await snap.candidates(query)) ?? [];
+      expect(candidates.length).toBeLessThanOrEqual(every.length);
+      expect(ranked(fuzzysort.go(query, candidates, { key: "prepared", limit: 10, threshold: 0 })), query).toEqual(ranked(fuzzysort.go(query, every, { key: "prepared", limit: 10, threshold: 0 })));
+    }
+    // A miss prepares nothing but the paths whose accents or quotes only fuzzysort can fold.
+    expect((await snap.candidates("zzz"))?.map((t) => t.path)).toEqual(['src/quote"d.ts', "src/Ünïcode.ts"]);
+  });
+
+  it("picks exactly the paths holding every query part in order (ASCII letters of either case), or a character fuzzysort folds", async () => {
+    const words = ["Alpha", "beta", "gamma-Δ", "delta", "eps`ilon", "zeta"];
+    for (let i = 0; i < 150; i++) write(`${words[i % 6]}/${words[(i >> 1) % 6]}${i % 4}/${words[(i * 5) % 6]}-${i}.ts`);
+    const snap = (await trusting().current()) as Snapshot;
+    const holds = (part: string, path: string): boolean => {
+      let k = 0;
+      for (const ch of path.toLowerCase()) if (ch === part[k]) k++;
+      return k >= part.length;
+    };
+    const reference = (query: string, path: string): boolean =>
+      /[^\x20-\x7e]|[\\"`]/.test(query) || /[^\x00-\x7e]|[\\"`]/.test(path) || [...new Set(query.trim().toLowerCase().split(" ").filter(Boolean))].every((part) => holds(part, path));
+    // Typed on (each query picked from the one before it), repeated, and with more parts than are kept.
+    const typed = ["b", "be", "bet", "BETA/z", "beta/ze", "b", "e", "ep", "eps", "eps`", "e-1", "e-12"];
+    const others = ["alpha", "BETA/zeta", "a/b", "gad", "e-1", "ts", "z z", "lpha ta", "eps", "ilon", "qq", "Δ", "a-1 1.ts", "src/app"];
+    for (const query of [...typed, ...others, ...others.map((q) => `${q}s`), ...typed]) {
+      const picked = ((await snap.candidates(query)) ?? []).map((t) => t.path);
+      expect(picked, query).toEqual(snap.paths().filter((p) => reference(query, p)));
+    }
+  });
+
+  it("takes over the prepared paths of the snapshot it replaces", async () => {
+    const index = trusting();
+    const first = (await index.current()) as Snapshot;
+    const before = (await first.candidates("app")) ?? [];
+    expect(before.map((t) => t.path)).toEqual(["src/app.ts"]);
+    write("src/apple.ts");
+    const second = (await index.current()) as Snapshot;
+    expect(second).not.toBe(first);
+    const after = (await second.candidates("app")) ?? [];
+    expect(after.map((t) => t.path)).toEqual(["src/app.ts", "src/apple.ts"]);
+    expect(after[0]).toBe(before[0]);
+  });
+
+  it("gives the event loop a turn between slices of a walk, and stops when cancelled during one", async () => {
+    // Slices of 0 ms: each folder is a slice of its own, so the turns do not depend on the machine's speed.
+    let turns = 0;
+    let counting = true;
+    const count = (): void => {
+      if (!counting) return;
+      turns++;
+      setImmediate(count);
+    };
+    setImmediate(count);
+    const snap = await new RootIndex(root, Number.NEGATIVE_INFINITY, 0).current();
+    counting = false;
+    expect(snap?.paths()).toContain("src/deep/er/leaf.ts");
+    // Five folders walked (root, lib, src, src/deep, src/deep/er): a turn after each but the last.
+    expect(turns).toBeGreaterThanOrEqual(4);
+
+    const controller = new AbortController();
+    setImmediate(() => controller.abort());
+    expect(await new RootIndex(root, Number.NEGATIVE_INFINITY, 0).current(controller.signal)).toBeUndefined();
   });
 
   it("answers undefined once cancelled", async () => {

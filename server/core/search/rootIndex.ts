@@ -14,27 +14,28 @@
 // again next time (git's "racily clean" rule).
 //
 // Why synchronous fs calls: they are several times faster than their promise versions here (no
-// thread-pool round trip per folder), and the work is cut into slices of at most SLICE_MS with a
-// yield to the event loop between them, so the daemon keeps answering other requests.
-import { readFileSync, readdirSync, statSync, type Stats } from "node:fs";
-import { join } from "node:path";
-import { performance } from "node:perf_hooks";
-import fuzzysort, { type Prepared } from "fuzzysort";
+// thread-pool round trip per folder), and the work is cut into slices (slicer.ts) with a yield to
+// the event loop between them, so the daemon keeps answering other requests.
+//
+// What a first walk costs beyond its readdir and stat calls is per entry, and runs as unoptimised
+// code, so it does as little per entry as it can: listings are kept as names and kinds, the
+// snapshot gets names and folder prefixes (snapshot.ts prepares only the paths a query can match),
+// .gitignore rules are asked only about names holding one of their literals
+// (gitignoreLiterals.ts), and the by-path lookup of listings a rebuild needs is built by the
+// rebuild.
+import { readFileSync, readdirSync, statSync, type Dirent, type Stats } from "node:fs";
+import { normalize } from "node:path";
 import ignore, { type Ignore } from "ignore";
+import { literalPattern } from "./gitignoreLiterals.js";
+import { SLICE_MS, sliced } from "./slicer.js";
+import { Snapshot, type Group } from "./snapshot.js";
+
+export { Snapshot, type Target } from "./snapshot.js";
 
 /** A walk stops collecting beyond this many entries per root, so a huge tree cannot exhaust memory. */
 export const MAX_ENTRIES_PER_ROOT = 200_000;
-/** Longest stretch of synchronous fs work before the event loop gets a turn. */
-const SLICE_MS = 4;
 /** A stamp this close to the time it was read may still change without changing (see header). */
 export const RACY_MS = 3_000;
-
-export interface Entry {
-  readonly path: string;
-  readonly directory: boolean;
-  /** fuzzysort's form of `path`, carried over from the previous walk when the entry was already there. */
-  readonly prepared: Prepared;
-}
 
 interface Stamp {
   readonly ino: number;
@@ -43,37 +44,40 @@ interface Stamp {
   readonly ctimeMs: number;
 }
 
-interface Child {
-  readonly name: string;
-  readonly directory: boolean;
-  readonly file: boolean;
-}
-
 interface DirNode {
   readonly stamp: Stamp;
   /** False when the stamp cannot vouch for the listing (too recent, or the read failed for a passing reason). */
   readonly trusted: boolean;
-  readonly children: readonly Child[];
+  /** The children's names in name order, and which of them are folders (FOLDER) or files (FILE). */
+  readonly names: readonly string[];
+  readonly kinds: readonly number[];
 }
 
 interface IgnoreNode {
   readonly stamp: Stamp;
   readonly trusted: boolean;
   readonly matcher: Ignore | null;
+  readonly literals: RegExp | null;
 }
 
 interface Rules {
   /** Folder the .gitignore sits in, relative to the root ("" for the root itself). */
   readonly base: string;
   readonly matcher: Ignore;
+  /** Paths below `base` none of whose segments this matches cannot be ignored; null: ask about every path. */
+  readonly literals: RegExp | null;
 }
 
-/** What one walk saw: every stamp it relied on, and what it produced from them. */
-export interface Snapshot {
-  readonly checks: ReadonlyArray<{ readonly path: string; readonly stamp: Stamp }>;
-  /** False if any stamp was untrusted: the next search must walk again. */
-  readonly reusable: boolean;
-  readonly entries: readonly Entry[];
+/** A walk's result and what revalidating it needs. */
+interface Walked {
+  readonly snapshot: Snapshot;
+  /** Every stamp the walk relied on, at the same positions as the paths stat'ed for them. */
+  readonly checkPaths: readonly string[];
+  readonly checkStamps: readonly Stamp[];
+  /** The folders read (their paths and listings), which a rebuild re-reads only if changed. */
+  readonly folders: readonly string[];
+  readonly nodes: readonly DirNode[];
+  readonly ignores: ReadonlyMap<string, IgnoreNode>;
 }
 
 const stampOf = (st: Stats): Stamp => ({ ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs });
@@ -91,152 +95,249 @@ const lasting = (err: unknown): boolean => {
   return code === "EACCES" || code === "EPERM" || code === "ENOTDIR";
 };
 
-function ignored(rules: readonly Rules[], rel: string, directory: boolean): boolean {
-  for (const r of rules) {
-    const sub = r.base === "" ? rel : rel.slice(r.base.length + 1);
-    if (r.matcher.ignores(directory ? `${sub}/` : sub)) return true;
-  }
-  return false;
-}
+const byName = (a: Dirent, b: Dirent): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+const OTHER = 0;
+const FILE = 1;
+const FOLDER = 2;
 
 function readDir(dir: string, stamp: Stamp, trustable: boolean): DirNode {
   try {
-    const children = readdirSync(dir, { withFileTypes: true })
-      // Sorted so the entry order, and with it the choice among equal scores, does not depend on the file system.
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-      .map((e) => ({ name: e.name, directory: e.isDirectory(), file: e.isFile() }));
-    return { stamp, trusted: trustable, children };
+    // Sorted so the entry order, and with it the choice among equal scores, does not depend on the file system.
+    const listed = readdirSync(dir, { withFileTypes: true }).sort(byName);
+    // Names and kinds rather than the Dirents, which take three times the memory an index keeps.
+    const names: string[] = [];
+    const kinds: number[] = [];
+    for (let i = 0; i < listed.length; i++) {
+      const e = listed[i] as Dirent;
+      names.push(e.name);
+      kinds.push(e.isDirectory() ? FOLDER : e.isFile() ? FILE : OTHER);
+    }
+    return { stamp, trusted: trustable, names, kinds };
   } catch (err) {
-    return { stamp, trusted: lasting(err) && trustable, children: [] };
+    return { stamp, trusted: lasting(err) && trustable, names: [], kinds: [] };
   }
+}
+
+/** The listed .gitignore file, found by bisection (the names are in order). */
+function hasIgnoreFile(node: DirNode): boolean {
+  let lo = 0;
+  let hi = node.names.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const name = node.names[mid] as string;
+    if (name === ".gitignore") return node.kinds[mid] === FILE;
+    if (name < ".gitignore") lo = mid + 1;
+    else hi = mid;
+  }
+  return false;
 }
 
 function readIgnore(path: string, stamp: Stamp, trustable: boolean): IgnoreNode {
   try {
     const text = readFileSync(path, "utf8");
-    return { stamp, trusted: trustable, matcher: text ? ignore().add(text) : null };
+    return { stamp, trusted: trustable, matcher: text ? ignore().add(text) : null, literals: text ? literalPattern(text) : null };
   } catch (err) {
-    return { stamp, trusted: lasting(err) && trustable, matcher: null };
+    return { stamp, trusted: lasting(err) && trustable, matcher: null, literals: null };
   }
 }
 
-/** Resolves after other pending I/O callbacks and timers have run. */
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const NONE: readonly Rules[] = [];
 
-class Slicer {
-  private start = performance.now();
-  constructor(private readonly signal: AbortSignal | undefined) {}
-  /** Yields when the slice is used up; false once the search was cancelled. */
-  async tick(): Promise<boolean> {
-    if (performance.now() - this.start >= SLICE_MS) {
-      await yieldToLoop();
-      this.start = performance.now();
-    }
-    return !this.signal?.aborted;
+/**
+ * null if some rules ignore `prefix + name`; otherwise the rules, not yet hot, whose literal the name
+ * holds (they were asked about it, and must be asked about everything below it).
+ */
+function screen(rules: readonly Rules[], hot: readonly Rules[], prefix: string, name: string, directory: boolean): readonly Rules[] | null {
+  let matched = NONE;
+  // Indexed loops here and in the walk: `for…of` allocates an iterator result per step until optimised.
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i] as Rules;
+    const always = r.literals === null || (hot.length > 0 && hot.includes(r));
+    if (!always && !(r.literals as RegExp).test(name)) continue;
+    const path = prefix + name;
+    const sub = r.base === "" ? path : path.slice(r.base.length + 1);
+    if (r.matcher.ignores(directory ? `${sub}/` : sub)) return null;
+    if (!always) matched = [...matched, r];
   }
+  return matched;
+}
+
+interface Pending {
+  /** The folder's path on disk: the root, then `/`-joined names (the root is normalised once). */
+  readonly dir: string;
+  readonly rel: string;
+  readonly rules: readonly Rules[];
+  /** Rules with a literal in a segment between their base and `rel`: every path below is asked about. */
+  readonly hot: readonly Rules[];
 }
 
 export class RootIndex {
-  private dirs = new Map<string, DirNode>();
-  private ignores = new Map<string, IgnoreNode>();
-  private snapshot: Snapshot | undefined;
-  private byPath = new Map<string, Entry>();
+  private last: Walked | undefined;
+  private readonly rootDir: string;
 
-  /** racyMs: RACY_MS; tests lower it to exercise reuse on a tree they have just written. */
+  /** racyMs: RACY_MS, sliceMs: SLICE_MS; tests lower them to exercise reuse on a tree they have just written, and slicing. */
   constructor(
     readonly root: string,
     private readonly racyMs: number = RACY_MS,
-  ) {}
+    private readonly sliceMs: number = SLICE_MS,
+  ) {
+    // path.join per folder was a tenth of a walk; names never hold "/" or dot segments, so joining
+    // onto a normalised root by hand gives the same paths.
+    const normal = normalize(root);
+    this.rootDir = normal.length > 1 && normal.endsWith("/") ? normal.slice(0, -1) : normal;
+  }
+
+  /** The root's entries as they are on disk now; undefined if cancelled. */
+  async current(signal?: AbortSignal): Promise<Snapshot | undefined> {
+    const last = this.last;
+    if (last?.snapshot.reusable) {
+      const still = await this.unchanged(last, signal);
+      if (still === undefined) return undefined;
+      if (still) return last.snapshot;
+    }
+    return this.walk(signal);
+  }
+
+  private async unchanged(last: Walked, signal: AbortSignal | undefined): Promise<boolean | undefined> {
+    let i = 0;
+    let changed = false;
+    const done = await sliced(
+      signal,
+      (until) => {
+        while (i < last.checkPaths.length) {
+          const st = statOrNull(last.checkPaths[i] as string);
+          if (st === undefined || !sameStamp(last.checkStamps[i] as Stamp, stampOf(st))) {
+            changed = true;
+            return false;
+          }
+          i++;
+          if (Date.now() >= until) return i < last.checkPaths.length;
+        }
+        return false;
+      },
+      this.sliceMs,
+    );
+    return done ? !changed : undefined;
+  }
+
+  private async walk(signal: AbortSignal | undefined): Promise<Snapshot | undefined> {
+    const last = this.last;
+    const walk = new Walk(this.rootDir, this.racyMs, last);
+    const done = await sliced(
+      signal,
+      (until) => {
+        while (walk.more()) {
+          // Read before the stat: a later read would make a change just before it look older than it is.
+          walk.visitNext(Date.now());
+          if (Date.now() >= until) return walk.more();
+        }
+        return false;
+      },
+      this.sliceMs,
+    );
+    if (!done) return undefined;
+    // Folders and .gitignore files no longer reached are dropped with the old lists.
+    const snapshot = new Snapshot(walk.reusable, walk.groups, walk.names, walk.directories, last?.snapshot.prepared ?? new Map());
+    this.last = { snapshot, checkPaths: walk.checkPaths, checkStamps: walk.checkStamps, folders: walk.folders, nodes: walk.nodes, ignores: walk.ignores };
+    return snapshot;
+  }
+}
+
+/** One walk's state, one folder at a time: depth first, children in name order, so the same tree always yields the same entry order. */
+class Walk {
+  readonly folders: string[] = [];
+  readonly nodes: DirNode[] = [];
+  readonly ignores = new Map<string, IgnoreNode>();
+  readonly checkPaths: string[] = [];
+  readonly checkStamps: Stamp[] = [];
+  readonly groups: Group[] = [];
+  readonly names: string[] = [];
+  readonly directories: boolean[] = [];
+  reusable = true;
+  private readonly known = new Map<string, DirNode>();
+  private readonly knownIgnores: ReadonlyMap<string, IgnoreNode>;
+  private readonly stack: Pending[];
+  private readonly sep: string;
+
+  constructor(
+    rootDir: string,
+    private readonly racyMs: number,
+    last: Walked | undefined,
+  ) {
+    if (last !== undefined) for (let i = 0; i < last.folders.length; i++) this.known.set(last.folders[i] as string, last.nodes[i] as DirNode);
+    this.knownIgnores = last?.ignores ?? new Map<string, IgnoreNode>();
+    this.stack = [{ dir: rootDir, rel: "", rules: NONE, hot: NONE }];
+    this.sep = rootDir === "/" ? "" : "/";
+  }
+
+  more(): boolean {
+    return this.stack.length > 0 && this.names.length < MAX_ENTRIES_PER_ROOT;
+  }
 
   private racy(s: Stamp, readAt: number): boolean {
     return Math.max(s.mtimeMs, s.ctimeMs) > readAt - this.racyMs;
   }
 
-  /** The root's entries as they are on disk now; undefined if cancelled. */
-  async current(signal?: AbortSignal): Promise<Snapshot | undefined> {
-    const prev = this.snapshot;
-    if (prev?.reusable) {
-      const still = await this.unchanged(prev, signal);
-      if (still === undefined) return undefined;
-      if (still) return prev;
+  visitNext(readAt: number): void {
+    const { dir, rel, rules: inherited, hot } = this.stack.pop() as Pending;
+    const st = statOrNull(dir);
+    if (st === undefined || !st.isDirectory()) {
+      // The root itself may be missing; a folder that vanished mid-walk changed its parent's stamp.
+      if (rel === "") this.reusable = false;
+      return;
     }
-    return this.walk(signal);
+    const stamp = stampOf(st);
+    let node = this.known.get(dir);
+    if (node === undefined || !node.trusted || !sameStamp(node.stamp, stamp)) node = readDir(dir, stamp, !this.racy(stamp, readAt));
+    this.folders.push(dir);
+    this.nodes.push(node);
+    this.checkPaths.push(dir);
+    this.checkStamps.push(stamp);
+    this.reusable &&= node.trusted;
+
+    let rules = inherited;
+    if (hasIgnoreFile(node)) {
+      const path = `${dir}${this.sep}.gitignore`;
+      const gst = statOrNull(path);
+      if (gst !== undefined) {
+        const gstamp = stampOf(gst);
+        let ig = this.knownIgnores.get(path);
+        if (ig === undefined || !ig.trusted || !sameStamp(ig.stamp, gstamp)) ig = readIgnore(path, gstamp, !this.racy(gstamp, readAt));
+        this.ignores.set(path, ig);
+        this.checkPaths.push(path);
+        this.checkStamps.push(gstamp);
+        this.reusable &&= ig.trusted;
+        if (ig.matcher) rules = [...inherited, { base: rel, matcher: ig.matcher, literals: ig.literals }];
+      }
+      // Gone since the listing: the folder's stamp changed, so the next search walks again.
+      else this.reusable = false;
+    }
+    this.list(dir, rel, node, rules, hot);
   }
 
-  private async unchanged(snap: Snapshot, signal: AbortSignal | undefined): Promise<boolean | undefined> {
-    const slicer = new Slicer(signal);
-    for (const c of snap.checks) {
-      if (!(await slicer.tick())) return undefined;
-      const st = statOrNull(c.path);
-      if (st === undefined || !sameStamp(c.stamp, stampOf(st))) return false;
+  /** The folder's children that no rule ignores become entries; its subfolders go on the stack. */
+  private list(dir: string, rel: string, node: DirNode, rules: readonly Rules[], hot: readonly Rules[]): void {
+    const names = this.names;
+    const directories = this.directories;
+    const prefix = rel === "" ? "" : `${rel}/`;
+    const start = names.length;
+    const subdirs: Pending[] = [];
+    for (let i = 0; i < node.names.length; i++) {
+      const name = node.names[i] as string;
+      if (name === ".git") continue;
+      const directory = node.kinds[i] === FOLDER;
+      let childHot = hot;
+      if (rules.length > 0) {
+        const matched = screen(rules, hot, prefix, name, directory);
+        if (matched === null) continue;
+        if (directory && matched.length > 0) childHot = [...hot, ...matched];
+      }
+      names.push(name);
+      directories.push(directory);
+      // Symlinked folders are listed but not followed, so a link cycle cannot trap the walk.
+      if (directory) subdirs.push({ dir: `${dir}${this.sep}${name}`, rel: prefix + name, rules, hot: childHot });
     }
-    return true;
-  }
-
-  private async walk(signal: AbortSignal | undefined): Promise<Snapshot | undefined> {
-    const dirs = new Map<string, DirNode>();
-    const ignores = new Map<string, IgnoreNode>();
-    const checks: Array<{ path: string; stamp: Stamp }> = [];
-    const entries: Entry[] = [];
-    const byPath = this.byPath;
-    let reusable = true;
-    const slicer = new Slicer(signal);
-    // Depth first, children in name order: the same tree always yields the same entry order.
-    const stack: Array<{ dir: string; rel: string; rules: readonly Rules[] }> = [{ dir: this.root, rel: "", rules: [] }];
-    while (stack.length > 0 && entries.length < MAX_ENTRIES_PER_ROOT) {
-      if (!(await slicer.tick())) return undefined;
-      const { dir, rel, rules: inherited } = stack.pop() as (typeof stack)[number];
-      const readAt = Date.now();
-      const st = statOrNull(dir);
-      if (st === undefined || !st.isDirectory()) {
-        // The root itself may be missing; a folder that vanished mid-walk changed its parent's stamp.
-        if (dir === this.root) reusable = false;
-        continue;
-      }
-      const stamp = stampOf(st);
-      let node = this.dirs.get(dir);
-      if (node === undefined || !node.trusted || !sameStamp(node.stamp, stamp)) node = readDir(dir, stamp, !this.racy(stamp, readAt));
-      dirs.set(dir, node);
-      checks.push({ path: dir, stamp });
-      reusable &&= node.trusted;
-
-      let rules = inherited;
-      if (node.children.some((c) => c.name === ".gitignore" && c.file)) {
-        const path = join(dir, ".gitignore");
-        const gst = statOrNull(path);
-        if (gst !== undefined) {
-          const gstamp = stampOf(gst);
-          let ig = this.ignores.get(path);
-          if (ig === undefined || !ig.trusted || !sameStamp(ig.stamp, gstamp)) ig = readIgnore(path, gstamp, !this.racy(gstamp, readAt));
-          ignores.set(path, ig);
-          checks.push({ path, stamp: gstamp });
-          reusable &&= ig.trusted;
-          if (ig.matcher) rules = [...inherited, { base: rel, matcher: ig.matcher }];
-        }
-        // Gone since the listing: the folder's stamp changed, so the next search walks again.
-        else reusable = false;
-      }
-
-      const prefix = rel === "" ? "" : `${rel}/`;
-      const subdirs: Array<{ dir: string; rel: string; rules: readonly Rules[] }> = [];
-      for (const c of node.children) {
-        if (c.name === ".git") continue;
-        const path = prefix + c.name;
-        // Symlinked folders are listed but not followed, so a link cycle cannot trap the walk.
-        if (rules.length > 0 && ignored(rules, path, c.directory)) continue;
-        // Preparing is most of a cold walk's CPU: done once per path, and inside the walk's slices.
-        const old = byPath.get(path);
-        entries.push(old !== undefined && old.directory === c.directory ? old : { path, directory: c.directory, prepared: fuzzysort.prepare(path) });
-        if (c.directory) subdirs.push({ dir: join(dir, c.name), rel: path, rules });
-      }
-      for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i] as (typeof subdirs)[number]);
-    }
-    // Folders and .gitignore files no longer reached are dropped with the old maps.
-    this.dirs = dirs;
-    this.ignores = ignores;
-    this.byPath = new Map(entries.map((e) => [e.path, e]));
-    const snap: Snapshot = { checks, reusable, entries };
-    this.snapshot = snap;
-    return snap;
+    if (names.length > start) this.groups.push({ prefix, start, end: names.length });
+    for (let i = subdirs.length - 1; i >= 0; i--) this.stack.push(subdirs[i] as Pending);
   }
 }

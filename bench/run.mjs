@@ -29,7 +29,11 @@
 //   approval an untrusted thread whose model runs exec_command `/bin/true` every turn: from the
 //            client's `accept` to the command's item/completed, warm, BENCH_APPROVAL_TURNS (30)
 //            turns per side in alternating blocks: p50 (target 1.0×), p90.
-//   fuzzy    fuzzyFileSearch over a generated, git-init'ed 10,000-file tree (BENCH_FUZZY_FILES) with .gitignore'd folders and patterns; 6 queries cycled, BENCH_SEARCHES (140) requests each: p50 target 1.0×, p99.
+//   fuzzy    fuzzyFileSearch over a generated, git-init'ed 10,000-file tree (BENCH_FUZZY_FILES) with
+//            .gitignore'd folders and patterns. First search: BENCH_FUZZY_FRESH (5, at least 5) fresh
+//            servers per side in alternation, each on a new home, one search sent right after the
+//            handshake: median, target 1.0×. Steady state: one server per side, 6 queries cycled,
+//            BENCH_SEARCHES (140) requests each: p50 target 1.0×, p99, server CPU per request.
 //   proxy    the managed network proxy (server/sandbox/networkProxy/) against going direct, no
 //            app-server involved (the reference column holds the direct figure): a BENCH_PROXY_MIB
 //            (100) MiB download from a loopback server on 127.0.0.2, direct vs through the proxy

@@ -22,7 +22,7 @@ export class Dispatcher {
   private waitingForRows = 0;
   private rowsQueue: Promise<unknown> = Promise.resolve();
 
-  /** The client finished its handshake: its next request is likely a thread request (handlers/lazyTable.ts). */
+  /** The client finished its handshake: the thread rows load when it is idle (handlers/lazyTable.ts). */
   initialized(): void {
     preloadRequestTable();
   }

@@ -93,11 +93,14 @@ export function loadRequestTable(method: string): Promise<RequestRows> {
   return load(group, v2RequestGroups[method as keyof typeof v2RequestGroups] as () => Promise<RequestRows>);
 }
 
+/** How long after `initialized` the thread rows wait for an idle moment to load (see preloadRequestTable). */
+const PRELOAD_AFTER_MS = 100;
+
 /**
- * Starts loading the thread rows without waiting for them: a client's first request after the
- * handshake is nearly always a thread request (start, resume, list), which then finds them loaded
- * or loading.
+ * Loads the thread rows once the client has been quiet for a moment after the handshake: a client that
+ * opens a thread later finds them ready, and one that sends its first request at once pays only for that
+ * request's own rows, not for the thread rows as well (module evaluation holds the event loop).
  */
 export function preloadRequestTable(): void {
-  loadRequestTable("thread/start").catch(() => {});
+  setTimeout(() => void loadRequestTable("thread/start").catch(() => undefined), PRELOAD_AFTER_MS).unref();
 }

@@ -1,5 +1,5 @@
 // Pending approval requests toward the thread's clients, and the lifecycle that always resolves them
-// (agent-loop.md §4.4, architecture.md convention 11). One request goes to one subscribed client at a
+// (each resolution emits serverRequest/resolved). One request goes to one subscribed client at a
 // time; it resolves on:
 //   - the client's answer (any result: the gate reads it; an error response is "failed");
 //   - the turn's abort (turn/interrupt, shutdown, the end of the disconnect grace) → "aborted";
@@ -7,9 +7,9 @@
 // When the asked client's connection closes, the request goes to another live subscriber under a new
 // id; with none left it is parked, not resolved: the first client that subscribes afterwards (a
 // reconnect's thread/resume) gets it again under a new id on its connection, after its thread/resume
-// answer (issue 21.4). ThreadManager bounds the wait: a thread left without subscribers keeps its turn
-// for `disconnect_grace_ms`, then interrupts it, which aborts every parked request. "disconnected" is
-// left for a thread that cannot gain subscribers (no `onSubscribe`).
+// answer, so a dropped client keeps its turn. ThreadManager bounds the wait: a thread left without
+// subscribers keeps its turn for `disconnect_grace_ms`, then interrupts it, which aborts every parked
+// request. "disconnected" is left for a thread that cannot gain subscribers (no `onSubscribe`).
 // While at least one request of a thread is pending the thread is `active` with `waitingOnApproval`;
 // every resolution is followed by `serverRequest/resolved {threadId, requestId}` to the client asked
 // last (the closed connection of an abandoned request hears nothing). The first answer wins; a late

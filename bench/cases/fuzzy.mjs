@@ -8,7 +8,7 @@
 // and never returns an ignored path (a server ignoring .gitignore would walk more and be
 // compared on different work); its first request, on a server that has never seen the tree, is
 // reported as "first search" (one sample, informational: a server that keeps an index pays its
-// walk there). BENCH_SEARCHES (140) requests each in alternating rounds; p50 target 1.0× (issue 13).
+// walk there). BENCH_SEARCHES (140) requests each in alternating rounds; p50 target 1.0× the reference.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -14,7 +14,7 @@ export interface RequestSpec<P extends z.ZodType = z.ZodType, R extends z.ZodTyp
   readonly experimental?: boolean;
   /**
    * Serialization key: requests with the same key run one after another, in arrival order
-   * (architecture.md §9). `null` means the method runs concurrently with everything else.
+   * (dispatch enforces it). `null` means the method runs concurrently with everything else.
    */
   readonly scope?: (params: z.output<P>) => string | null;
 }

@@ -1,5 +1,5 @@
 // Wire errors, defined once. Codes follow JSON-RPC 2.0 (a deliberate difference from the reference,
-// which answers -32600 for unknown methods and bad params alike; architecture.md §10).
+// which answers -32600 for unknown methods and bad params alike).
 export const RpcErrorCode = {
   ParseError: -32700,
   InvalidRequest: -32600,

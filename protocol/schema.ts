@@ -1,5 +1,5 @@
 // Builds the JSON Schema bundle from the method tables, in memory, in the reference's layout
-// (architecture.md §2): one draft-07 document per type with `definitions`, v2 types under `v2/`,
+// (so the two bundles compare file by file): one draft-07 document per type with `definitions`, v2 types under `v2/`,
 // v1 types under `v1/`, the server requests' types and the four unions at the top. The unions hold
 // both tables, as 0.80's do, because wire-check reads the top-level union first.
 //

@@ -1,4 +1,4 @@
-// Composition root: the only place services are constructed and wired (architecture.md).
+// Composition root: the only place services are constructed and wired, so every dependency is visible here.
 import { join } from "node:path";
 import * as z from "zod";
 import type { MessageReader, MessageWriter } from "vscode-jsonrpc";

@@ -15,7 +15,7 @@
 // and be compared on different work); the first search's answer is checked the same way. Then
 // BENCH_SEARCHES (140) requests each in alternating rounds, the queries cycled so both sides
 // see the same mix (a literal file name, an abbreviation, a path fragment, a folder name, a
-// miss): p50 target 1.0× (issue 13), p99, server CPU per request.
+// miss): p50 target 1.0×, p99, server CPU per request.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

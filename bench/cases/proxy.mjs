@@ -1,4 +1,4 @@
-// The managed network proxy (server/sandbox/networkProxy/, issue 19) against going direct, in one
+// The managed network proxy (server/sandbox/networkProxy/) against going direct, in one
 // run. No app-server is involved and the reference has no counterpart: each row compares a proxied
 // path with the direct one ("vs direct"); the reference column holds the direct figure.
 //

@@ -14,7 +14,7 @@
 //         file the bench reads. RSS is read before the signal, so the GC it forces lands in the
 //         next interval's RSS, not in this one's. The daemon has no memory knob of its own.
 // Rows: RSS at turn 100 and at the last turn, growth between them (limit, when the run reaches
-// 1,000 turns: ≤ 10 MB, issue 21's target), live heap growth; the per-interval figures are printed
+// 1,000 turns: ≤ 10 MB, the target), live heap growth; the per-interval figures are printed
 // under the table. BENCH_SOAK_KEEP=<file> copies the probe's lines (heap spaces, handles, and with
 // BENCH_MEM_SMAPS=1 resident memory per mapping) to <file> for a closer look; BENCH_SOAK_PROBE=0
 // runs ours without the probe. The default of 500 keeps the case near 3 minutes on the 2-core bench machine

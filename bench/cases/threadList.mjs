@@ -1,7 +1,7 @@
 // thread/list over 1,000 stored threads (BENCH_THREADS): each unit of work pages through all of them
 // (limit 100, following nextCursor to the end) and its wall time is one sample. Both servers get a
 // home with the same threads (bench/lib/rollouts.mjs), are warmed up with one full listing, then
-// measured in alternating rounds. Target: p50 ≤ 1.0× the reference (issue 13).
+// measured in alternating rounds. Target: p50 ≤ 1.0× the reference.
 import { startServer } from '../lib/proc.mjs';
 import { alternate, roundTripRows } from '../lib/rounds.mjs';
 import { writeStoredThreads } from '../lib/rollouts.mjs';

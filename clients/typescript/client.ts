@@ -6,7 +6,7 @@
 // the request matching below.
 //
 // Invariants:
-// - Method names, params and results are typed from the merged v2 + v1 tables (architecture.md §1):
+// - Method names, params and results are typed from the merged v2 + v1 tables:
 //   a method exists for the client exactly when it has a row. `requestUntyped` is the escape hatch.
 // - Request ids are integers counting up from 1 per client; responses are matched by id, in any order.
 // - Every request settles exactly once: with its result, an `RpcError` (the server's error object), a
@@ -95,7 +95,7 @@ export interface TransportEvents {
   close(error?: Error): void;
 }
 
-/** Framing only: bytes ⇄ JSON values (architecture.md §6). */
+/** Framing only: bytes ⇄ JSON values; the client above owns everything else. */
 export interface ClientTransport {
   /** Called once by the client; the transport holds back messages until then. */
   start(events: TransportEvents): void;

@@ -1,5 +1,5 @@
 // The legacy event stream: `codex/event/<type>` notifications whose params wrap an EventMsg
-// (0.80's EventMsg.json; agent-loop.md §6.2). Not part of the ServerNotification union in the
+// (0.80's EventMsg.json). Not part of the ServerNotification union in the
 // reference schema, so it is not a table row: the method name is derived from the payload's type.
 import * as z from "zod";
 import { ThreadId } from "../v2/index.js";

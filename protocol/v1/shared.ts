@@ -1,6 +1,6 @@
 // shared: v1 protocol payloads, field for field as the reference (codex-cli 0.80.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
-// Conventions (architecture.md §3): optional params fields are .nullish(), optional result fields .nullable()
+// Conventions: optional params fields are .nullish(), optional result fields .nullable()
 // and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
 import * as z from "zod";
 import { AbsolutePathBuf, ThreadId } from "../v2/index.js";

@@ -1,6 +1,6 @@
 // account: v2 protocol payloads, field for field as the reference (codex-cli 0.169.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
-// Conventions (architecture.md §3): optional params fields are .nullish(), optional result fields .nullable()
+// Conventions: optional params fields are .nullish(), optional result fields .nullable()
 // and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
 import * as z from "zod";
 import { NoParams, request, type RequestTable } from "../define.js";

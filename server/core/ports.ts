@@ -1,5 +1,5 @@
 // The interfaces core and handlers use to reach upward (toward a client) without importing rpc.
-// rpc implements them; server/app.ts wires them (architecture.md: "Core never imports rpc").
+// rpc implements them; server/app.ts wires them, so data flows one way and core never imports rpc.
 import type { AskForApproval, ThreadStatus } from "../../protocol/v2/index.js";
 import type { Logger } from "../log.js";
 import type { SandboxPolicy } from "../sandbox/sandboxPolicy.js";

@@ -1,4 +1,4 @@
-// method → table row → zod validation → gates → scope queue → handler (architecture.md §8, §9).
+// method → table row → zod validation → gates → scope queue → handler.
 // The order mirrors the reference, which deserializes the whole request before it checks the
 // initialize gate: an unknown method or malformed params are reported as such even before
 // `initialize`, and only a well-formed request meets "Not initialized".

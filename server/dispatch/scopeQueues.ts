@@ -1,4 +1,4 @@
-// Per-key serialization (architecture.md §9): requests whose table row yields the same scope key run
+// Per-key serialization (scopes declared in the method tables): requests whose table row yields the same scope key run
 // one after another in arrival order; different keys, and rows without a scope, run concurrently.
 // The queues are process-wide because a thread is shared by every connection subscribed to it.
 export class ScopeQueues {

@@ -101,11 +101,11 @@ describe("buildBwrapArgv", () => {
       ],
     });
     expect(argv.join(" ")).toMatchInlineSnapshot(`"/usr/bin/bwrap --new-session --die-with-parent --tmpfs / --ro-bind /usr /usr --ro-bind /etc /etc --symlink usr/bin /bin --dev /dev --proc /proc --bind /home/u/ws /home/u/ws --perms 000 --ro-bind-data 5 /home/u/ws/.env --perms 000 --tmpfs /home/u/ws/cache --remount-ro /home/u/ws/cache --perms 111 --tmpfs /home/u/ws/secret --dir /home/u/ws/secret/open --dir /home/u/ws/secret/open/deep --ro-bind /home/u/ws/secret/pub.txt /home/u/ws/secret/pub.txt --remount-ro /home/u/ws/secret --bind /home/u/ws/secret/open/deep /home/u/ws/secret/open/deep --remount-ro / --unshare-user --unshare-pid --unshare-ipc --unshare-net --cap-drop ALL --disable-userns --chdir /ws --seccomp 3 --json-status-fd 4 -- bash -c echo hi"`);
-    // Every mount point, /proc included, precedes --remount-ro / (sandbox.md §2.3 row 7, E4).
+    // Every mount point, /proc included, precedes --remount-ro /, or the remount makes it uncreatable.
     const remountRoot = at(argv, "--remount-ro", "/");
     expect(remountRoot).toBeGreaterThan(at(argv, "--proc", "/proc"));
     expect(remountRoot).toBeGreaterThan(at(argv, "--bind", "/home/u/ws/secret/open/deep"));
-    // --dev precedes every bind (E7); the mask's --dir precede its --remount-ro (E6).
+    // --dev precedes every bind (a later --dev hides /dev binds); the mask's --dir precede its --remount-ro.
     expect(at(argv, "--dev", "/dev")).toBeLessThan(at(argv, "--bind", "/home/u/ws"));
     expect(at(argv, "--dir", "/home/u/ws/secret/open/deep")).toBeLessThan(at(argv, "--remount-ro", "/home/u/ws/secret"));
   });

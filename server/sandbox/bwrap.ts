@@ -3,7 +3,7 @@
 // existence, probe results) is decided by the planner (bwrapPlan.ts) and the probe (bwrapProbe.ts).
 //
 // Later mounts shadow earlier ones and bwrap creates mount points as it goes, so the ORDER of the
-// arguments is part of the security contract (sandbox.md §2.3). The emitted order is:
+// arguments is part of the security contract. The emitted order is:
 //
 //  | row | arguments                                                        | why                                                   |
 //  |-----|------------------------------------------------------------------|-------------------------------------------------------|
@@ -11,30 +11,32 @@
 //  |     |                                                                  | the seccomp ioctl rule instead. SIGKILL if we die.    |
 //  | 2a  | --ro-bind / /  (full read)  or  --bind / /  (full write)         | base                                                  |
 //  | 2b  | --tmpfs /, then --ro-bind R R / --symlink T L per platform root  | restricted read; made read-only by row 7              |
-//  | 3   | --dev /dev                                                       | before any /dev/* bind, or that bind is hidden (E7)   |
+//  | 3   | --dev /dev                                                       | before any /dev/* bind, or that bind is hidden        |
 //  | 3b  | --proc /proc  (or --tmpfs /proc when the probe refused procfs)   | a mount point: must precede row 7                     |
 //  | 4-6 | path mounts, shallowest first, then by path (see below)          | a deeper mount always lands after its ancestors       |
-//  | 7   | --remount-ro /   (restricted read only)                          | after every mount-point creation (E4)                 |
+//  | 7   | --remount-ro /   (restricted read only)                          | after every mount point: it makes / unwritable, and   |
+//  |     |                                                                  | without it writes land silently on the tmpfs          |
 //  | 8   | --unshare-user --unshare-pid --unshare-ipc [--unshare-net]       | --unshare-user is explicit: bwrap omits it for uid 0, |
-//  |     | --cap-drop ALL [--disable-userns]                                | and without --cap-drop ALL root can umount (E2)       |
-//  | 9   | --chdir <cwd> --seccomp <fd> --json-status-fd <fd>               | canonical cwd (E8); filter on every run; status doc   |
+//  |     | --cap-drop ALL [--disable-userns]                                | and without --cap-drop ALL root can umount or remount |
+//  | 9   | --chdir <cwd> --seccomp <fd> --json-status-fd <fd>               | canonical cwd, or a symlinked cwd runs in the tmpfs;  |
+//  |     |                                                                  | filter on every run; status doc                       |
 //  | 10  | -- <command…>                                                    |                                                       |
 //
-// Rows 4-6 of the brief's table (unreadable ancestors of writable roots, writable roots with their
-// protected subpaths, unrelated unreadable paths) are emitted as ONE sequence sorted by path depth.
-// That realises each of the table's constraints at once: an unreadable ancestor precedes the writable
+// Rows 4-6 (unreadable ancestors of writable roots, writable roots with their protected subpaths,
+// unrelated unreadable paths) are emitted as ONE sequence sorted by path depth.
+// That realises each ordering constraint at once: an unreadable ancestor precedes the writable
 // root it re-opens, a root's `--bind` precedes its read-only subpaths, and a nested writable child of a
 // read-only parent is bound after the parent. Per path kind:
 //
 //   bind         --bind P P                                     writable root
 //   ro-bind      --ro-bind P P                                  existing read-only file or directory
 //   placeholder  --perms 555 --tmpfs P --remount-ro P           missing protected name inside a writable
-//                                                               root: blocks `mkdir P` (E10); bwrap
+//                                                               root: blocks `mkdir P`; bwrap
 //                                                               creates P on the host (cleaned up after)
-//   mask-dir     --perms 000 --tmpfs P --remount-ro P           unreadable directory (E5)
+//   mask-dir     --perms 000 --tmpfs P --remount-ro P           unreadable directory
 //                --perms 111 --tmpfs P --dir D… [file leaf      …with re-opened descendants: the mount
-//                mounts] --remount-ro P                         points are created before the remount (E6)
-//   mask-file    --perms 000 --ro-bind-data <devnull fd> P      unreadable file (E5)
+//                mounts] --remount-ro P                         points are created before the remount
+//   mask-file    --perms 000 --ro-bind-data <devnull fd> P      unreadable file
 //
 // `--perms` is dropped when the probe found a bwrap without it; the empty tmpfs still hides content.
 // Invariants checked here: absolute normalised paths, no path mounted twice, a non-empty command.

@@ -1,4 +1,4 @@
-// Environment for commands the daemon runs (sandbox.md §1.5). The daemon's own process.env is never
+// Environment for commands the daemon runs. The daemon's own process.env is never
 // passed through as is: the child env is built from `shell_environment_policy`, in the reference's
 // order: inherit (all | core | none) → default excludes (*KEY*, *SECRET*, *TOKEN*, case-insensitive)
 // unless `ignore_default_excludes` → `exclude` patterns → `set` → `include_only` patterns.
@@ -22,7 +22,7 @@ export const DEFAULT_ENV_EXCLUDES = ["*KEY*", "*SECRET*", "*TOKEN*"] as const;
 /** Set inside the sandbox whenever the command's network is restricted; tools and tests key on it. */
 export const NETWORK_DISABLED_ENV = "CODEX_SANDBOX_NETWORK_DISABLED";
 
-/** Node IPC plumbing that must never reach a user command (sandbox.md §2.9). */
+/** Node IPC plumbing (the network relay's channel) that must never reach a user command. */
 export const NODE_CHANNEL_ENV = ["NODE_CHANNEL_FD", "NODE_CHANNEL_SERIALIZATION_MODE"] as const;
 
 function globToRegExp(pattern: string): RegExp {

@@ -1,4 +1,4 @@
-// Expands glob deny/read entries into concrete paths at launch (sandbox.md §2.3: Linux can only mask
+// Expands glob deny/read entries into concrete paths at launch (bwrap can only mask
 // concrete paths). The walk starts at the pattern's static prefix (never a scan from "/" unless the
 // pattern itself starts with a wildcard there), does not descend into symlinked directories, and is
 // bounded in depth and in matches; hitting a bound is reported so the caller can warn.

@@ -1,4 +1,4 @@
-// The in-sandbox network relay (sandbox.md §2.9 design B), a program of its own: bwrap runs
+// The in-sandbox network relay (IPC socket passing, no host socket bound in), a program of its own: bwrap runs
 //
 //   node netRelay.mjs <httpPort> <socksPort> -- <command…>
 //
@@ -7,7 +7,7 @@
 // out, and passes every accepted socket to the daemon over the Node IPC channel the daemon opened when
 // it spawned bwrap (`process.send({kind}, socket)`): the daemon attaches it to its proxy as this
 // command's connection. No host socket path is visible inside, and no AF_UNIX socket is ever created
-// here, so the full seccomp filter stays on (sandbox.md §2.8).
+// here, so the full seccomp filter (socket(AF_UNIX) refused) stays on.
 //
 // Then it runs the command with the relay's stdio and an environment without NODE_CHANNEL_*, forwards
 // the signals it can catch, and ends as the command ended: the same exit code, or the same signal

@@ -1,4 +1,4 @@
-// Host residue left by placeholders (sandbox.md §2.5, E10). When bwrap mounts over a path that does
+// Host residue left by placeholders. When bwrap mounts over a path that does
 // not exist inside a writable bind, it creates that path ON THE HOST, and it stays after exit. Each
 // such path is recorded here with a reference count shared by every sandbox this daemon runs; when the
 // last user releases it, it is removed, but only if it is still an empty directory or an empty file.

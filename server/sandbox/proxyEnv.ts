@@ -1,9 +1,9 @@
 // The proxy variables a command gets when managed networking routes its network through the daemon's
-// proxy (sandbox.md §5.2), in one table: the launchers set them, and withoutManagedProxyEnv strips
+// proxy, in one table: the launchers set them, and withoutManagedProxyEnv strips
 // every one of them for commands that run outside the sandbox (escalated), so an unsandboxed command
 // is never pointed at a proxy that would refuse it as unattributed.
 //
-// The set is the one codex 0.169.0 was observed to set, no more: §5.2 (from the Rust source) also
+// The set is the one codex 0.169.0 was observed to set, no more: codex's Rust source also
 // lists YARN_NO_PROXY and an `…_NETWORK_ALLOW_LOCAL_BINDING` marker, which 0.169 does not set; a
 // tool or test keyed on the reference's environment sees the same names here. Values are overwritten,
 // not merged with what the command's environment had.

@@ -1,4 +1,4 @@
-// Classic-BPF seccomp program for `bwrap --seccomp FD`, assembled in TypeScript (sandbox.md §2.8, E17).
+// Classic-BPF seccomp program for `bwrap --seccomp FD`, assembled in TypeScript (no native helper).
 // bwrap installs it after setting up the namespaces, with no_new_privs, so it binds the command and
 // everything it starts.
 //
@@ -12,9 +12,9 @@
 //     network relay's IPC channel to the daemon (only a denial of service, since a socket's owner is
 //     the channel it came through, but nothing in a sandbox needs it).
 //  4. socket(AF_UNIX, …)                                        → EPERM. A network namespace does not
-//     isolate path-based unix sockets (docker.sock, ssh-agent; E15). socketpair stays allowed.
+//     isolate path-based unix sockets (docker.sock, ssh-agent). socketpair stays allowed.
 //  5. tty runs only: ioctl(fd, TIOCSTI | TIOCLINUX, …)          → EPERM. PTY sessions keep the
-//     controlling terminal (no --new-session), so terminal input injection must be refused here (E23).
+//     controlling terminal (no --new-session), so terminal input injection must be refused here.
 //  6. everything else                                           → ALLOW.
 //
 // Arguments are compared on their low 32 bits: the kernel truncates `socket`'s domain and `ioctl`'s

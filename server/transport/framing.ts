@@ -2,9 +2,9 @@
 //
 // Invariants:
 // - decodeFrame never throws. Whatever the bytes were, the caller gets a value or a reason, so a bad line
-//   becomes one -32700 answer (rpc layer) and the reader keeps going (architecture §7).
+//   becomes one -32700 answer (rpc layer) and the reader keeps going (the reference drops such lines).
 // - decodeFrame does not check the message shape; the rpc layer classifies requests, responses and
-//   notifications and answers -32600 for anything else (§10).
+//   notifications and answers -32600 for anything else (JSON-RPC 2.0's code).
 // - A leading U+FEFF is not JSON whitespace and is refused, in lines and frames alike, rather than
 //   silently stripped in one transport and not another.
 // - Invalid UTF-8 is a parse failure, never U+FFFD substitution: a lossy decode would hand the handlers

@@ -232,7 +232,7 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
       GH_E2E_DROP_ME: "x",
       GH_E2E_KEEP: "kept",
       GH_E2E_UNSET: "y",
-      // Secrets by name are dropped by default (sandbox.md §1.5), unlike 0.169.
+      // Secrets by name are dropped by default, unlike 0.169.
       GH_E2E_API_KEY: "k",
       GH_E2E_SECRET: "s",
       gh_e2e_token: "t",

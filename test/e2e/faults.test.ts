@@ -1,4 +1,4 @@
-// Faults on the real daemon (issue 21): a full disk (a tmpfs the test mounts), shutdown after it, and
+// Faults on the real daemon: a full disk (a tmpfs the test mounts), shutdown after it, and
 // SIGTERM/SIGINT on stdio. Mounting needs root; where it is impossible the tests say why and skip.
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";

@@ -1,6 +1,6 @@
 // fs/*, permissionProfile/list and windowsSandbox/readiness against the real daemon, on real files.
 // Success shapes are validated against 0.169's schema with wire-check (../shared/tools/wire-check.mjs
-// traffic). Error cases are the ones issue 12 lists; each states what 0.169 answers (observed over
+// traffic). Each error case states what 0.169 answers (observed over
 // stdio with `codex app-server`) and what Gatehouse answers instead, which always names the path.
 import type { ChildProcess } from "node:child_process";
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync, appendFileSync, chmodSync } from "node:fs";

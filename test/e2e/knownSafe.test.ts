@@ -1,4 +1,4 @@
-// The known-safe contract on the real daemon (issue 18): under `untrusted` with workspace-write, a
+// The known-safe contract on the real daemon: under `untrusted` with workspace-write, a
 // scripted model runs commands and the test plays the client. A table entry runs without a request;
 // each class of attack (an option that writes, git, an option that runs a program, the right name at
 // the wrong path, a PATH into the workspace, host changes under full access) is asked; `known_safe_commands = false` asks for `cat`.

@@ -1,6 +1,6 @@
 // Managed networking end to end: the real daemon, real bubblewrap, real tools (curl, git, pip, Node's
 // fetch through undici's EnvHttpProxyAgent) inside the sandbox, reaching loopback upstreams on
-// 127.0.0.2 and up through the daemon's proxy. The configuration is the deployment issue 19 names
+// 127.0.0.2 and up through the daemon's proxy. The configuration is a managed-network deployment
 // (on-request, workspace-write with network_access, [features.network_proxy], and an admin
 // requirements file with [experimental_network], given through GATEHOUSE_REQUIREMENTS_FILE). The
 // test plays the client and answers each network prompt by its host and port. Every upstream counts

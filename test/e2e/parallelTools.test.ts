@@ -154,7 +154,7 @@ describe("parallel tool calls", () => {
     expect(r.result).toEqual({});
     const done = await s.turnCompleted(turnId);
     expect(done.params.turn.status).toBe("interrupted");
-    // Each call's item completes once (agent-loop.md §10.2), neither as a success.
+    // Each call's item completes once (none is left dangling), neither as a success.
     for (const id of ["a", "b"]) expect(statusOf(completedItem(s.d, id))).not.toBe("completed");
     await waitForProcesses([], ["41.25", "41.75"]);
     expect(s.mock.responsesRequests()).toHaveLength(1);

@@ -1,4 +1,4 @@
-// Patches and symlinks on the real daemon (issue 18.1): a workspace symlink out of the writable roots
+// Patches and symlinks on the real daemon: a workspace symlink out of the writable roots
 // makes the patch ask, as any write outside them does, and a directory swapped for a symlink while
 // the approval is pending cannot redirect the approved write. The workspace is the only writable root
 // (/tmp and $TMPDIR excluded, since the test's folders live under /tmp). No timing assertions.

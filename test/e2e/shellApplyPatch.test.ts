@@ -1,4 +1,4 @@
-// apply_patch sent through a shell tool, on the real daemon with a scripted model (issue 20.1): the
+// apply_patch sent through a shell tool, on the real daemon with a scripted model: the
 // patch is applied as apply_patch (a fileChange item with the call id, the file-change approval,
 // the writes), never run as a process. One spelling per shell tool: a heredoc through exec_command
 // (gpt-5.5), `bash -lc "apply_patch …"` as the `shell` tool's argv (gpt-4.1), `cd DIR && apply_patch`

@@ -1,4 +1,4 @@
-// [features] flags and view_image on the real daemon with a scripted model (issue 20 point 2): the
+// [features] flags and view_image on the real daemon with a scripted model: the
 // tools the model receives follow the flags as 0.169.0 offered them (server/core/tools/toolFlags.ts
 // has the observations), an enabled flag Gatehouse does not implement gets one configWarning naming
 // it, and view_image sends a PNG from the cwd to the model as 0.169 does (content items with an

@@ -1,5 +1,5 @@
 // A real RpcConnection on in-memory streams (line-delimited JSON over two PassThroughs), for the
-// connection core's unit tests (architecture.md §17; vscode-jsonrpc's node/test/connection.test.ts is
+// connection core's unit tests (vscode-jsonrpc's node/test/connection.test.ts is
 // the model). The tests write raw lines and read back every message the server wrote, so they see
 // the wire exactly as a client would. It lives under test/ because it joins transport and rpc, which
 // the layers keep apart in server/.

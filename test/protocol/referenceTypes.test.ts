@@ -1,4 +1,4 @@
-// Type conformance with the reference (architecture.md §5): for every type the reference's generated TS
+// Type conformance with the reference: for every type the reference's generated TS
 // bindings (codex 0.169.0 `app-server generate-ts`, written by ../shared/tools/reference.sh) export and
 // ours (`gatehouse app-server generate-ts`) also export, a value of the reference's type must be
 // assignable to ours: we accept everything the reference sends or accepts. The checks file is generated

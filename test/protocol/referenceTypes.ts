@@ -1,4 +1,4 @@
-// Builds the type-conformance check of architecture.md §5: for every type the reference's generated TS
+// Builds the type-conformance check: for every type the reference's generated TS
 // bindings export that our generated bindings also export, a line that compiles only when a value of
 // the reference's type is assignable to ours (ours accepts everything theirs does).
 //

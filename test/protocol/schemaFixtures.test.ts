@@ -1,4 +1,4 @@
-// The committed schema/ must equal what the tables generate (architecture.md §4).
+// The committed schema/ must equal what the tables generate, so a table change cannot ship without it.
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";

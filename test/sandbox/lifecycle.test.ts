@@ -1,5 +1,5 @@
 // Process lifecycle, fd hygiene, environment, exit-code fidelity and fail-closed behaviour under REAL
-// bubblewrap (sandbox.md §6 rows 25-28, 30, 32, 33). Each comment names the protection and how the
+// bubblewrap. Each comment names the attack, the protection and how the
 // test was shown to fail with it removed.
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -17,7 +17,8 @@ describe("no survivors", () => {
   // Processes are recognised by argv[0] (`exec -a`), never by the whole command line: the script
   // text (and the driver's spec) also contain the marker and would match before anything started.
 
-  // #27. Protection: the sandbox's pid namespace with --die-with-parent, the group kill, and the
+  // No survivor after a timeout.
+  // Protection: the sandbox's pid namespace with --die-with-parent, the group kill, and the
   // runner waiting for the sandbox init to die. The command double-forks a setsid'd loop that ignores
   // TERM/HUP, plus a TERM-ignoring sleeper; the test waits until all of them run, then lets the
   // timeout fire. Shown to fail: without --unshare-pid the setsid'd loop was reparented and kept
@@ -41,7 +42,8 @@ describe("no survivors", () => {
     expect(fs.readFileSync(`${ws}/tick`, "utf8").length).toBe(ticks);
   });
 
-  // #27 abort path. Protection: as above, through the abort signal. Shown to fail: same removal as
+  // No survivor after an abort.
+  // Protection: as above, through the abort signal. Shown to fail: same removal as
   // above (the setsid'd sleeper survived).
   it("abort kills the sandboxed tree and reports aborted", async () => {
     const { ws } = workspace();
@@ -55,7 +57,8 @@ describe("no survivors", () => {
     expect(pidsWith(marker)).toEqual([]);
   });
 
-  // #28. Protection: --die-with-parent (bwrap and the sandbox die when the daemon dies) plus the pid
+  // The daemon SIGKILLed mid-command.
+  // Protection: --die-with-parent (bwrap and the sandbox die when the daemon dies) plus the pid
   // namespace. Shown to fail: without --die-with-parent both sleepers outlived the SIGKILLed driver.
   it("SIGKILL of the daemon process takes the whole sandbox down", async () => {
     const { ws } = workspace();
@@ -81,7 +84,8 @@ describe("no survivors", () => {
 });
 
 describe("no survivors when running unwrapped", () => {
-  // #27 for unwrapped runs (dangerFullAccess and externalSandbox have no pid namespace). The command
+  // No survivor after a timeout, for unwrapped runs (dangerFullAccess and externalSandbox have no
+  // pid namespace). The command
   // double-forks a setsid'd, TERM/HUP-ignoring loop: it leaves the process group and is reparented
   // away from the command, so neither the group kill nor a parent-chain scan reaches it. Protection:
   // the run's GATEHOUSE_EXEC_TAG environment tag, scanned in /proc on timeout/interrupt. Shown to
@@ -116,7 +120,8 @@ describe("no survivors when running unwrapped", () => {
 });
 
 describe("placeholders after a daemon crash", () => {
-  // #4 + §2.5 crash safety. Protection: the placeholder registry under the daemon's home is written
+  // No placeholder left on the host, even after a daemon crash.
+  // Protection: the placeholder registry under the daemon's home is written
   // before bwrap creates the host paths, and a new launcher on that home sweeps the records of dead
   // owners. The "daemon" (driver) is SIGKILLed while its sandbox runs, so its finalize never runs and
   // the placeholders stay on the host; creating a launcher again must remove them. Shown to fail:
@@ -137,7 +142,7 @@ describe("placeholders after a daemon crash", () => {
     process.kill(driverPid, "SIGKILL");
     await done;
     expect(await waitFor(() => pidsWith(marker).length === 0, 15_000)).toBe(true);
-    // The crash left residue on the host (E10) and a record naming it.
+    // The crash left residue on the host and a record naming it.
     expect(fs.readdirSync(ws).sort()).toEqual([".agents", ".aws", ".codex", ".git"]);
     expect(fs.readdirSync(placeholderDir)).toEqual([`${driverPid}.json`]);
     selectLauncher("linux", { placeholderDir }); // what a daemon restart does
@@ -147,8 +152,9 @@ describe("placeholders after a daemon crash", () => {
 });
 
 describe("what the command can see", () => {
-  // #26. Protection: the runner closes inherited non-CLOEXEC fds before its first spawn (bwrap passes
-  // any open fd through, E19). The driver ("daemon") is started by a shell that opens fd 100 on a
+  // An fd inherited by the daemon.
+  // Protection: the runner closes inherited non-CLOEXEC fds before its first spawn (bwrap passes
+  // any open fd through). The driver ("daemon") is started by a shell that opens fd 100 on a
   // marker file without O_CLOEXEC (Node marks low inherited fds such as 9 CLOEXEC at startup, fd 100
   // stays inheritable); the fds of the sandboxed process are then read from the host's /proc.
   // Shown to fail: with closeInheritedFds disabled, the sandboxed sleep held "100 -> …/LEAKED-FD-MARKER".
@@ -174,7 +180,8 @@ describe("what the command can see", () => {
     expect(await waitFor(() => pidsWith(marker).length === 0)).toBe(true);
   });
 
-  // #25. Protection: the default env excludes (*KEY*, *SECRET*, *TOKEN*, case-insensitive). Shown to
+  // Daemon secrets in the environment.
+  // Protection: the default env excludes (*KEY*, *SECRET*, *TOKEN*, case-insensitive). Shown to
   // fail: building the env with ignore_default_excludes: true made all three visible in `env`.
   it("daemon secrets in the environment do not reach the command", async () => {
     const { ws } = workspace();
@@ -186,9 +193,10 @@ describe("what the command can see", () => {
 });
 
 describe("terminal injection", () => {
-  // #29 (non-tty runs). Protection: the command starts in a new session without a controlling
+  // Terminal input injection (non-tty runs).
+  // Protection: the command starts in a new session without a controlling
   // terminal (the runner's own setsid via detached:true, and bwrap's --new-session), so it cannot
-  // open /dev/tty to push keystrokes into the user's terminal (E23). The daemon stand-in runs under a
+  // open /dev/tty to push keystrokes into the user's terminal. The daemon stand-in runs under a
   // real terminal from `script`. Shown to fail: with detached:false in the spawner and --new-session
   // removed, /dev/tty opened and TIOCSTI succeeded ("injected").
   it.runIf(fs.existsSync("/usr/bin/script"))("TIOCSTI into the daemon's terminal is impossible (needs util-linux script for a PTY)", async () => {
@@ -250,7 +258,8 @@ describe("exit status fidelity (E21)", () => {
 });
 
 describe("fail closed", () => {
-  // #32. Protection: bwrap is looked up at /usr/bin/bwrap, then on PATH outside the workspace only,
+  // A bwrap shim in the workspace.
+  // Protection: bwrap is looked up at /usr/bin/bwrap, then on PATH outside the workspace only,
   // and checked before it is ever executed. Shown to fail: with the workspace check removed from
   // findBwrap, the shim ran (SHIM-RAN appeared) and the command ran unconfined.
   it("no system bwrap and a bwrap shim inside the workspace on PATH: refused, the shim never runs", async () => {
@@ -269,7 +278,8 @@ describe("fail closed", () => {
     expect(fs.existsSync(path.join(ws, "ran"))).toBe(false);
   });
 
-  // #30. Protection: the /proc preflight detects a refused procfs mount and the runs use a masked
+  // A refused /proc mount.
+  // Protection: the /proc preflight detects a refused procfs mount and the runs use a masked
   // /proc (empty tmpfs) with a warning, instead of the host's procfs. Reproduced like Docker does it:
   // a private mount namespace with /proc/keys over-mounted. Shown to fail: with the probe forced to
   // "mount", bwrap refused to start (set-up failure) instead of running.

@@ -1,5 +1,5 @@
-// The same launcher driven by an unprivileged uid (65534 via setpriv), as sandbox.md §6 asks for
-// ("both as root and as an unprivileged uid"). When the suite itself runs as a normal user every other
+// The same launcher driven by an unprivileged uid (65534 via setpriv): every sandbox check must hold
+// both as root and as an unprivileged uid. When the suite itself runs as a normal user every other
 // file already covers that case, so this file needs root only to switch uid; it says so rather than
 // skipping silently.
 import { execFileSync } from "node:child_process";
@@ -28,7 +28,8 @@ function nobodyWorkspace(base?: string): { ws: string; outsideFile: string } {
 const asNobody = (spec: Omit<DriverSpec, "launch">) => runDriver({ ...spec, launch: { env: baseEnv(spec.cwd) } }, { prefix: NOBODY });
 
 describe.runIf(isRoot)("as uid 65534 (needs root to switch uid with setpriv; as a normal user the other suites cover this)", () => {
-  // #1/#2 unprivileged. Protection: read-only base and the .git ro-bind. Shown to fail: with the base
+  // Writes outside the roots and into .git, unprivileged.
+  // Protection: read-only base and the .git ro-bind. Shown to fail: with the base
   // as `--bind / /` and protected subpaths not mounted, nobody rewrote both files (it owns them).
   it("writes outside the roots and into .git fail; the files are nobody's own, so only the sandbox stops them", async () => {
     const { ws, outsideFile } = nobodyWorkspace();
@@ -41,9 +42,10 @@ describe.runIf(isRoot)("as uid 65534 (needs root to switch uid with setpriv; as 
     expect(fs.readFileSync(path.join(ws, "mine.txt"), "utf8")).toBe("ok\n");
   });
 
-  // #10/#12 unprivileged. Protection: no capabilities, locked mounts, --disable-userns (E3). Shown to
-  // fail: without --disable-userns the nested `unshare -Urm` started (its umount still failed), so
-  // the "No space left on device" expectation failed.
+  // umount/remount, also from a nested user namespace, unprivileged. Protection: no capabilities,
+  // locked mounts, --disable-userns. Shown to fail: without --disable-userns the nested
+  // `unshare -Urm` started (its umount still failed), so the "No space left on device" expectation
+  // failed.
   it("umount, remount and nested user namespaces are refused", async () => {
     const { ws } = nobodyWorkspace();
     const out = await asNobody({ command: bash("umount .git 2>&1; mount -o remount,rw / 2>&1; unshare -Urm true 2>&1; echo done"), policy: WS_ONLY, cwd: ws });
@@ -52,7 +54,8 @@ describe.runIf(isRoot)("as uid 65534 (needs root to switch uid with setpriv; as 
     expect(fs.readFileSync(path.join(ws, ".git", "config"), "utf8")).toBe("[core]\n");
   });
 
-  // #13. Protection: bwrap's no_new_privs and nosuid mounts. The control run (unwrapped, same uid, same
+  // A setuid-root binary in a writable root.
+  // Protection: bwrap's no_new_privs and nosuid mounts. The control run (unwrapped, same uid, same
   // binary) proves the host honours the setuid bit, i.e. that the test would see an escalation:
   // that control is the "protection removed" case and prints euid 0.
   it("a setuid-root shell planted in a writable root runs with the caller's uid", async () => {

@@ -1,7 +1,7 @@
 // Approval policy decisions, as pure functions of (policy, request, command analysis, execpolicy,
 // session cache). No I/O here: the gate gathers the facts, these functions say run / ask / reject.
 //
-// 0.169 semantics (agent-loop.md §2.4), with Gatehouse's deliberate differences:
+// 0.169 semantics, with Gatehouse's deliberate differences:
 //   untrusted  — runs known-safe commands unasked (commandSafety.ts's table, and programTrust.ts's
 //                check that the program is the system's), asks for everything else; with
 //                `known_safe_commands = false` it asks for everything, exactly as 0.169;

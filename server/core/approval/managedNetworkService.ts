@@ -1,4 +1,4 @@
-// The daemon's one managed network proxy and its approvals (issue 19). Built by server/app.ts;
+// The daemon's one managed network proxy and its approvals. Built by server/app.ts;
 // the proxy itself is created and started by the first command that needs it, never at start-up.
 //
 // Policy = config's managed network settings (core/config/managedNetwork.ts) + the hosts of the
@@ -8,7 +8,7 @@
 // target is denied until they are fixed.
 //
 // Per command (`forCommand`): managed networking applies to a sandboxed command whose policy enables
-// network (sandbox.md §1.2: it turns "enabled" into proxy-only; "restricted" stays isolated, and an
+// network (it turns "enabled" into proxy-only; "restricted" stays isolated, and an
 // unwrapped command — danger-full-access, external sandbox, an approved escalation — gets no proxy).
 import type { Logger } from "../../log.js";
 import { NetworkProxy, type NetworkPolicy, type ProxyEvent, type Resolver } from "../../sandbox/networkProxy/index.js";
@@ -41,7 +41,7 @@ export interface ManagedNetworkLease {
   readonly proxy: NetworkProxy;
   readonly owner: string;
   readonly allowLocalBinding: boolean;
-  /** §5.3 lines for this command's blocked targets (append to its item output and tool output). */
+  /** Lines for this command's blocked targets (append to its item output and tool output). */
   deniedLines(): readonly string[];
   /** The command ended: unregisters it and ends its proxied connections. */
   release(): Promise<void>;

@@ -1,4 +1,4 @@
-// Network approvals (sandbox.md §5.3, issue 19): the managed proxy's `decide`, for targets neither
+// Network approvals: the managed proxy's `decide`, for targets neither
 // list decides. Every connection reaches here with the command that opened it (the proxy attributes
 // it by channel); the turn engine registers each command that runs with managed networking, so a
 // prompt names the right thread, turn and command, and a decline ends that command.
@@ -7,7 +7,7 @@
 //   unregistered owner → deny; settings refused → deny;
 //   session cache (the command's thread): approved → allow, denied → deny;
 //   policy cannot ask (never; granular without sandbox_approval) → deny, reported as
-//     "Network access to "<host>" was blocked by policy." (§5.3);
+//     "Network access to "<host>" was blocked by policy." (codex's words);
 //   no managed network requirements (0.169 asks only with them) → deny, reported;
 //   else one `item/commandExecution/requestApproval` per (thread, host, protocol, port): concurrent
 //   requests for the key wait on that prompt and share its answer.
@@ -61,14 +61,14 @@ export interface NetworkOwner {
   onDecline(): void;
   /** The user cancelled a prompt of this command: interrupt the turn. */
   onCancel(): void;
-  /** Called with each §5.3 line as a target of this command is blocked (e.g. an output delta). */
+  /** Called with each blocked-target line as a target of this command is blocked (e.g. an output delta). */
   onDeniedLine?(line: string): void;
 }
 
 export interface NetworkOwnerRegistration {
   /** The proxy owner id: what `attach(socket, kind, owner)` / `openEndpoint(owner)` are given. */
   readonly owner: string;
-  /** The §5.3 lines for this command's blocked targets, in order, each once. */
+  /** The blocked-target lines for this command's targets, in order, each once. */
   deniedLines(): readonly string[];
   /** The command ended: its later connections are unattributed (denied). */
   unregister(): void;
@@ -109,7 +109,7 @@ export const UNREGISTERED_OWNER = "the connection belongs to no running command"
 const DENIED_FOR_SESSION = `${NOT_ALLOWLISTED} (denied earlier in this session)`;
 const NO_REQUIREMENTS = `${NOT_ALLOWLISTED} (approvals need managed network requirements: requirements.toml [experimental_network])`;
 
-/** §5.3's line for a target that policy `never` (or a granular policy that cannot ask) blocks. */
+/** The line for a target that policy `never` (or a granular policy that cannot ask) blocks. */
 export function blockedByPolicyLine(host: string): string {
   return `Network access to ${JSON.stringify(host)} was blocked by policy.`;
 }

@@ -2,7 +2,7 @@
 // thread). Keys are tagged so that commands, canonical paths and network targets sit side by side:
 //   command  — the argv as run (after `bash -lc` unwrapping is irrelevant: the exact argv is the key);
 //   path     — a canonical absolute path (resolved, `..` collapsed, symlinks resolved);
-//   network  — (host lowercased, protocol, port), for the network-approval work (sandbox.md §5.3).
+//   network  — (host lowercased, protocol, port): another port or protocol asks again.
 // A command entry remembers the execution mode it was approved with, so a cached approval reuses
 // exactly that bounded sandbox and never a wider one.
 import path from "node:path";
@@ -92,7 +92,7 @@ export function sessionApprovalsFor(thread: object): SessionApprovals {
 /** The sandbox's protected names plus the daemon's home folder name. */
 const PROTECTED = new Set<string>([...PROTECTED_NAMES, ".gatehouse"]);
 
-/** Paths a session approval must never cover (sandbox.md §1.3: protected subpaths), at any depth. */
+/** Paths a session approval must never cover (the sandbox's protected subpaths), at any depth. */
 export function isProtectedPath(p: string): boolean {
   return p.split(path.sep).some((part) => PROTECTED.has(part));
 }

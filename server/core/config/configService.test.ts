@@ -220,7 +220,7 @@ stream_max_retries = 0
       "`[features].collab` is deprecated. Use `[features].multi_agent` instead.",
       "`experimental_use_exec_command_tool` is no longer supported and is ignored.",
     ]);
-    // The change of meaning is also a configWarning (issue 11).
+    // The change of meaning is also a configWarning.
     expect(svc.report.warnings.map((w) => w.summary)).toEqual([
       '`approval_policy = "on-failure"` is read as "on-request": commands run sandboxed and a sandbox denial is reported to the model, with no offer to rerun outside the sandbox.',
     ]);

@@ -193,7 +193,7 @@ export function buildEffectiveConfig(input: EffectiveInputs): { config: Effectiv
     shellEnvironmentPolicy: {
       inherit: (str(sep["inherit"]) as ShellEnvironmentPolicy["inherit"] | null) ?? "all",
       // 0.169 defaults this to true and so hands *KEY*/*SECRET*/*TOKEN* variables to every command;
-      // the sandbox issue (and sandbox.md §1.5) says they are removed unless the user opts in.
+      // Gatehouse removes them unless the user opts in, so no daemon secret reaches a command.
       ignoreDefaultExcludes: bool(sep["ignore_default_excludes"], false),
       exclude: strList(sep["exclude"]) ?? [],
       set: Object.fromEntries(Object.entries(table(sep["set"])).filter((e): e is [string, string] => typeof e[1] === "string")),

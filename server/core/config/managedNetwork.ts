@@ -1,4 +1,4 @@
-// Managed networking settings (issue 19, sandbox.md §5): whether sandboxed commands whose policy
+// Managed networking settings: whether sandboxed commands whose policy
 // enables network reach it only through the daemon's approving proxy, and with which policy.
 // Pure: reads the merged config.toml table and requirements.toml's `[experimental_network]`.
 //

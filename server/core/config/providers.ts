@@ -30,7 +30,7 @@ const MAX_RETRIES_CAP = 100;
 /**
  * `chat` is accepted without a configWarning or deprecationNotice: 0.169's refusal is an error, not a
  * deprecation, and 0.80's notice announced a removal that does not apply here (chat is how Gatehouse
- * reaches Ollama, LM Studio and vLLM). Responses stays the default (agent-loop.md §10.6).
+ * reaches Ollama, LM Studio and vLLM). Responses stays the default, as in 0.169.
  */
 export type WireApi = "responses" | "chat";
 

@@ -1,9 +1,9 @@
-// One turn of a thread (agent-loop.md §4): the user's input, then sampling rounds until the model stops
-// calling tools; steer input joins at the next sampling boundary (decision §10.4); interrupt aborts the
+// One turn of a thread: the user's input, then sampling rounds until the model stops calling tools;
+// steer input joins at the next sampling boundary (so no partial output is thrown away); interrupt aborts the
 // stream and kills the turn's processes; the calls of one response run concurrently where the tools allow
 // it (their outputs join history in call order); retryable model failures are retried with "Reconnecting…"
-// notices (§1.5). Invariants: every item/started gets one item/completed (dangling ones are completed
-// with what they had, §10.2); an item is on disk before its completion goes out; turn/completed comes
+// notices. Invariants: every item/started gets one item/completed (dangling ones are completed
+// with what they had: no half-open items); an item is on disk before its completion goes out; turn/completed comes
 // after the rollout is synced.
 import { v7 as uuidv7 } from "uuid";
 import type { ThreadItem, Turn, TurnError, UserInput } from "../../../protocol/v2/index.js";
@@ -501,7 +501,7 @@ export class ActiveTurn {
     thread.updatedAt = completedAt;
     thread.activeTurnId = null;
     this.settle();
-    // After settle: an interrupt's response goes out before these (agent-loop.md §4.5).
+    // After settle: an interrupt's response goes out before these, as in the reference.
     setImmediate(() => {
       if (error) thread.emit("error", { error, willRetry: false, threadId: thread.id, turnId: this.id });
       thread.setStatus(status === "failed" && error?.codexErrorInfo !== "contextWindowExceeded" ? { type: "systemError" } : { type: "idle" });

@@ -1,7 +1,6 @@
 // Context compaction: a summary turn through the model whose answer replaces the thread's history.
 //
-// Observed in codex-cli 0.169.0 against the conformance mock (agent-loop.md has the rollout line and
-// the item, not these):
+// Observed in codex-cli 0.169.0 against the conformance mock:
 // - Request: the same body as a turn's, with `tools: []` and `parallel_tool_calls: false`; `input`
 //   is the whole current history followed by one user message holding COMPACTION_PROMPT (below,
 //   verbatim). The metadata says request_kind "compaction", strategy "memento".

@@ -1,4 +1,4 @@
-// The messages that open a thread's history and the environment_context updates (agent-loop.md §1.3):
+// The messages that open a thread's history and the environment_context updates:
 // 0.169 sends `instructions: ""` and puts the base prompt in a leading developer message, then a user
 // message with <environment_context>; when cwd, approval or sandbox change later, only the changed
 // fields are sent again before the next user message.

@@ -1,6 +1,6 @@
 // Item bookkeeping for one turn: every item/started gets exactly one item/completed, the completed item
 // is on disk (rollout `item_completed`) before its notification goes out, and items still open when a
-// turn is interrupted or fails are completed with what they had (agent-loop.md §10.2).
+// turn is interrupted or fails are completed with what they had (the reference leaves them open).
 import type { ThreadItem } from "../../../protocol/v2/index.js";
 import type { ThreadState } from "../threads/threadState.js";
 

@@ -1,4 +1,4 @@
-// The Chat Completions client (`wire_api = "chat"`, agent-loop.md §1.6) for providers that only speak
+// The Chat Completions client (`wire_api = "chat"`) for providers that only speak
 // it (Ollama, LM Studio, vLLM). It yields the same ModelEvents as ResponsesClient, so the turn engine
 // does not know which wire it is on; the HTTP side, layer-1 retries, idle timeout and abort handling
 // are ResponsesClient's SseTransport.

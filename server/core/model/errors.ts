@@ -1,5 +1,5 @@
 // Model errors as the turn engine consumes them: every failure of a sampling request is one
-// ModelError that already knows its final wire form (message and v2 `codexErrorInfo`, agent-loop.md §1.5)
+// ModelError that already knows its final wire form (message and v2 `codexErrorInfo`)
 // and whether the sampling loop may try again. Messages are the reference's, character for character,
 // because clients show them verbatim and tests compare them.
 import { STATUS_CODES } from "node:http";

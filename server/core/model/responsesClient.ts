@@ -1,4 +1,4 @@
-// The Responses API client (agent-loop.md §1.2–1.5): one POST `{base_url}/responses` per sampling
+// The Responses API client: one POST `{base_url}/responses` per sampling
 // round, streamed back as server-sent events and turned into ModelEvents. The HTTP and SSE half
 // (SseTransport) is shared with the Chat Completions client (chatClient.ts); only the framing differs.
 //
@@ -88,7 +88,7 @@ export function endpointUrl(provider: ModelProviderInfo, baseUrl: string, path: 
   return url.toString();
 }
 
-/** The request body with its keys in the order the reference sends them (agent-loop.md §1.2). */
+/** The request body with its keys in the order the reference sends them. */
 export function requestBody(request: ModelRequest): Record<string, unknown> {
   const body: Record<string, unknown> = { model: request.model };
   if (request.instructions !== "") body["instructions"] = request.instructions;
@@ -115,7 +115,7 @@ function nonBlank(value: string | undefined): value is string {
 }
 
 /**
- * Headers per agent-loop.md §1.1, names lower-cased (a provider's `http_headers` replace ours whatever
+ * Headers as the reference sends them, names lower-cased (a provider's `http_headers` replace ours whatever
  * their case); throws the fatal missing-env-var error before any I/O.
  */
 export function requestHeaders(provider: ModelProviderInfo, request: Pick<ModelRequest, "threadId">, opts: ResponsesClientOptions): Record<string, string> {
@@ -234,7 +234,7 @@ export function classifyHttpError(status: number, body: string, headers: HeaderL
   return unexpectedStatus(status, err?.message ?? body, url, requestIdOf(headers));
 }
 
-/** `response.failed` and top-level `error` events (agent-loop.md §1.4). */
+/** `response.failed` and top-level `error` events. */
 export function classifyFailedEvent(error: unknown): ModelError {
   const err = apiErrorOf(error);
   if (!err) return streamDisconnected("response.failed event received");

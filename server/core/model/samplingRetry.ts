@@ -1,4 +1,4 @@
-// The two retry layers share one backoff curve (agent-loop.md §1.5). Layer 1 lives inside
+// The two retry layers share one backoff curve, as in the reference. Layer 1 lives inside
 // ResponsesClient (HTTP 5xx and connect errors, request_max_retries); layer 2 is ActiveTurn's
 // sampling loop (every retryable ModelError, stream_max_retries), which uses the pure helpers here to
 // build its `error` notifications and the final TurnError. Keeping them pure keeps the wire text testable
@@ -56,8 +56,8 @@ export function retryNotice(err: unknown, attempt: number, maxRetries: number): 
 
 /**
  * The TurnError of a failed turn (sent as the final `error` with willRetry:false and in turn/completed).
- * When the last failure was a stream disconnect, codexErrorInfo says `responseStreamDisconnected` (agent-loop.md
- * §10.3) where the reference says `other`. `lastWasStreamDisconnect` defaults to what the error itself says;
+ * When the last failure was a stream disconnect, codexErrorInfo says `responseStreamDisconnected` (on
+ * purpose) where the reference says `other`. `lastWasStreamDisconnect` defaults to what the error itself says;
  * pass false to get the reference's `other` for a stream error.
  */
 export function finalTurnError(err: unknown, lastWasStreamDisconnect?: boolean): TurnError & { additionalDetails: string | null; codexErrorInfo: CodexErrorInfo } {

@@ -1,5 +1,5 @@
 // The Responses wire vocabulary shared by the model client, the turn engine's history and the rollout
-// store (agent-loop.md §1.3): one ResponseItem is exactly the JSON the Responses API streams in
+// store (rollout `response_item` payloads): one ResponseItem is exactly the JSON the Responses API streams in
 // `response.output_item.done` and takes back in `input`. The schemas are loose objects on purpose:
 // items are echoed back to the model verbatim (reasoning `encrypted_content`, message `status`, output
 // `annotations`, fields newer providers add), so whatever we do not model must survive a round trip.
@@ -106,7 +106,7 @@ export type ResponseItem = z.infer<typeof ResponseItem>;
 export type ResponseItemType = ResponseItem["type"];
 export type ResponseItemOf<T extends ResponseItemType> = Extract<ResponseItem, { type: T }>;
 
-/** Token counts of one response (agent-loop.md §1.4); assignable to the v2 `TokenUsageBreakdown`. */
+/** Token counts of one response; assignable to the v2 `TokenUsageBreakdown`. */
 export interface TokenUsageBreakdown {
   totalTokens: number;
   inputTokens: number;
@@ -120,7 +120,7 @@ export interface ReasoningParams {
   summary?: string | null;
 }
 
-/** One sampling request; the client turns it into the §1.2 body. */
+/** One sampling request; the client turns it into the request body. */
 export interface ModelRequest {
   model: string;
   /** Base instructions; 0.169 sends none (the prompt is a leading developer message), so "" omits the key. */

@@ -1,5 +1,5 @@
 // apply_patch: verify (parse, resolve paths, compute every new content) before anything is written,
-// then write each file atomically (agent-loop.md §3.2–3.3). Verification is separate so that the
+// then write each file atomically. Verification is separate so that the
 // caller can show the fileChange item and ask for approval between the two.
 //
 // Verification also fixes where each change lands: the canonical target (symlinks resolved), which
@@ -145,7 +145,7 @@ export function patchTargets(verified: VerifiedPatch): string[] {
   return verified.changes.flatMap((c) => [c.target, ...(c.moveTarget !== null ? [c.moveTarget] : [])]);
 }
 
-/** New content of a file after an Update hunk's chunks (§3.2). */
+/** New content of a file after an Update hunk's chunks. */
 export function applyChunks(content: string, chunks: readonly UpdateChunk[], displayPath: string): string {
   const lines = content.split("\n");
   if (lines[lines.length - 1] === "") lines.pop();

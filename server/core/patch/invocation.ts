@@ -1,4 +1,4 @@
-// Shell forms of apply_patch (agent-loop.md §3.1 rule 6): models also send patches through the
+// Shell forms of apply_patch: models also send patches through the
 // shell tool; those are run as apply_patch, never as a process (tools/shellTools.ts `shellApplyPatch`,
 // which every shell tool calls first). Detection uses the bash parser.
 import { parseShellScript, unwrapShellInvocation } from "../tools/bashParse.js";

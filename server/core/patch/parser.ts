@@ -1,4 +1,4 @@
-// apply_patch parser (agent-loop.md §3.1): the Lark grammar the model is given, read with the
+// apply_patch parser: the Lark grammar the model is given, read with the
 // reference's leniency, and with its exact error texts since the model sees them and retries.
 
 export interface UpdateChunk {

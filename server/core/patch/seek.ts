@@ -1,4 +1,4 @@
-// Finding a hunk's old lines in a file (agent-loop.md §3.2). Models copy context imperfectly, so
+// Finding a hunk's old lines in a file. Models copy context imperfectly, so
 // matching relaxes in tiers; each tier scans every position before the next is tried, so an exact
 // match later in the file beats a fuzzy one earlier.
 

@@ -1,4 +1,4 @@
-// The turn diff (agent-loop.md §3.4): what this turn's apply_patch calls changed, as one git-style
+// The turn diff: what this turn's apply_patch calls changed, as one git-style
 // unified diff of each touched file's baseline (content at first touch) against its current content.
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";

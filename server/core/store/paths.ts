@@ -1,4 +1,4 @@
-// Where rollout files live (agent-loop.md §5.1):
+// Where rollout files live (the reference's layout):
 //   <home>/sessions/YYYY/MM/DD/rollout-YYYY-MM-DDThh-mm-ss-<uuid>.jsonl   (LOCAL time, as the reference)
 //   <home>/archived_sessions/<same file name>                             (flat)
 // The file name alone carries the list order key (timestamp, uuid), so listing never has to open

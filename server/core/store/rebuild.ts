@@ -1,7 +1,7 @@
-// The §5.3 reducer: rollout lines → v2 turns (with items), the model history, the last
+// The rollout reducer: rollout lines → v2 turns (with items), the model history, the last
 // turn_context and the token usage. Pure; loadRollout() adds the file read.
 //
-// Rules (agent-loop.md §5.3, plus what our own writer needs):
+// Rules (the reference's, plus what our own writer needs):
 // - task_started opens an explicit turn with its id; task_complete completes it, turn_aborted
 //   interrupts it, a persisted `error` fails it (a later task_complete keeps it failed).
 // - An explicit turn that ends without task_complete/turn_aborted (the next task_started, or EOF

@@ -4,7 +4,7 @@
 // 0.169) can list and read our files; `item` in item_completed is the exception (see below).
 //
 // Observed in a 0.169.0 rollout (a thread with a reasoning + exec_command turn, then an interrupted
-// turn; agent-loop.md §5.1 has the rest):
+// turn):
 //   - the envelope also carries `ordinal` (0-based line number) and response_item lines a sibling
 //     `metadata` object; we write neither and readers must not require them;
 //   - line 0 session_meta {id, session_id, timestamp, cwd, originator, cli_version, source:"vscode"
@@ -192,7 +192,7 @@ export type RolloutEventMsg =
 export type RolloutItem =
   | { type: "session_meta"; payload: SessionMetaPayload }
   | { type: "turn_context"; payload: TurnContextPayload }
-  /** A Responses input item (agent-loop.md §1.3), stored as sent to / received from the model. */
+  /** A Responses input item, stored as sent to / received from the model. */
   | { type: "response_item"; payload: unknown }
   | { type: "compacted"; payload: CompactedPayload }
   | { type: "event_msg"; payload: RolloutEventMsg };

@@ -1,4 +1,4 @@
-// Finding, listing, archiving and naming stored threads (agent-loop.md §5.2, §5.4).
+// Finding, listing, archiving and naming stored threads.
 //
 // thread/list paging: every file has an immutable sort key taken from its name, (timestamp, uuid)
 // for created_at, and a page holds the files strictly beyond the cursor's key. A thread created

@@ -1,4 +1,4 @@
-// The disconnect grace period (issue 21.4): when the connection of a thread's last subscriber closes
+// The disconnect grace period: when the connection of a thread's last subscriber closes
 // while a turn runs, the thread stays loaded, its turn running and its server requests parked (the
 // approval broker re-sends them to the next subscriber), for `disconnect_grace_ms`. A client that
 // subscribes meanwhile cancels the period; when it ends with nobody subscribed, ThreadManager unloads

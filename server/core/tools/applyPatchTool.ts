@@ -1,4 +1,4 @@
-// apply_patch (agent-loop.md §3.3): verified before anything is shown or written; then a fileChange
+// apply_patch: verified before anything is shown or written; then a fileChange
 // item, the approval hook on the canonical targets (symlinks resolved: a link out of the workspace is
 // outside the writable roots), the confined atomic per-file apply, and a turn diff when it changed. A patch that
 // does not verify gives the model the reason and no item, as 0.169 does.

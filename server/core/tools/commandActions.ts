@@ -1,5 +1,5 @@
 // Best-effort summary of what a command does (read / listFiles / search / unknown) for the v2
-// `commandActions` field, following codex 0.169 rule for rule (agent-loop.md §4.3; observed on the
+// `commandActions` field, following codex 0.169 rule for rule (observed on the
 // reference). Clients use it for display only, so any doubt falls back to one `unknown`.
 import path from "node:path";
 import type { CommandAction } from "../../../protocol/v2/shared.js";

@@ -1,6 +1,6 @@
 // One model-requested command, end to end: its commandExecution item, the approval hook, the sandbox
 // launcher, the process runner and the output deltas. Shared by exec_command, shell_command and shell.
-// Order on the wire (agent-loop.md §4.4): item/started before any approval request; the item completes
+// Order on the wire (the reference's): item/started before any approval request; the item completes
 // once, with `declined`, `failed` (non-zero exit, sandbox refusal, interrupt) or `completed`.
 import type { ThreadItem } from "../../../protocol/v2/index.js";
 import { formatDenial } from "../../sandbox/denial.js";

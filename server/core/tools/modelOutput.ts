@@ -1,11 +1,11 @@
-// How tool output is measured and cut before it goes back to the model (agent-loop.md §2.3).
+// How tool output is measured and cut before it goes back to the model (as the reference does).
 
 /** About four bytes a token, as the reference counts. */
 export function approxTokens(text: string): number {
   return Math.ceil(Buffer.byteLength(text, "utf8") / 4);
 }
 
-/** Keeps head and tail within the budget, naming what was cut (agent-loop.md §2.3). */
+/** Keeps head and tail within the budget, naming what was cut. */
 export function truncateForModel(text: string, maxTokens: number): { text: string; truncated: boolean } {
   const budget = maxTokens * 4;
   if (Buffer.byteLength(text, "utf8") <= budget) return { text, truncated: false };

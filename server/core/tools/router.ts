@@ -1,4 +1,4 @@
-// Which tools a model is offered, and where its calls go (agent-loop.md §2.1, decision of 2026-11-23):
+// Which tools a model is offered, and where its calls go (per model family, as the reference does):
 // 0.169's families (gpt-5.2 and later, and every model of the 0.169 catalog) get unified exec
 // (exec_command + write_stdin) and apply_patch; the others get shell_command (shell for the
 // gpt-5/o3/gpt-4.1 argv family), update_plan and apply_patch. 0.169's families also get

@@ -1,5 +1,5 @@
 // shell_command (a script for the user's shell) and shell (an argv array): the command tools of the
-// model families that do not use unified exec (agent-loop.md §2.1–2.3). Both run to completion and
+// model families that do not use unified exec. Both run to completion and
 // answer with the exit code, the wall time and the output. Every shell tool (exec_command too) hands
 // its command to `shellApplyPatch` first: a patch sent through the shell is applied, not run.
 import { homedir } from "node:os";
@@ -54,7 +54,7 @@ export function renderShellPatchAnswer(outcome: ApplyPatchOutcome, answer: Shell
 
 /**
  * A shell tool's command that is really apply_patch (`apply_patch <<'EOF' … EOF`, optionally after
- * `cd DIR &&`, or `["apply_patch", patch]`; agent-loop.md §3.1 rule 6) goes through the apply_patch
+ * `cd DIR &&`, or `["apply_patch", patch]`, as the reference intercepts them) goes through the apply_patch
  * path: verification, the file-change approval, a fileChange item whose id is the call id, confined
  * writes. No commandExecution item is started and no process runs. Returns the model's answer, or
  * null when the command is not apply_patch and must run as a command. Anything more than the

@@ -19,7 +19,7 @@
 //
 // So in 0.169 `unified_exec` does not choose the shell tool (every family gets exec_command), and
 // `shell_tool` is what removes the shell tools. Gatehouse keeps its per-family shell tools (the
-// decision of 2026-11-23, agent-loop.md §2.1) and applies the flags the same way to each family:
+// reference offers tools per model family) and applies the flags the same way to each family:
 // `shell_tool = false` removes that family's shell tools (exec_command + write_stdin, shell, or
 // shell_command), `unified_exec` changes nothing, `view_image = false` removes view_image,
 // `request_permissions_tool` adds request_permissions, `unified_exec_tty = false` drops exec_command's

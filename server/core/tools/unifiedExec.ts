@@ -1,4 +1,4 @@
-// exec_command + write_stdin, the tools 0.169 offers its model families (agent-loop.md §2.2, §2.3).
+// exec_command + write_stdin, the tools 0.169 offers its model families.
 // A command that outlives `yield_time_ms` keeps running as a session the model polls or writes to
 // with write_stdin; its commandExecution item completes when the process ends. Sessions belong to the
 // thread: an interrupt kills the ones its turn started, closing the thread kills them all.

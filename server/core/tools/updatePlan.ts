@@ -1,4 +1,4 @@
-// update_plan: the model's step list, shown to clients as turn/plan/updated (agent-loop.md §2.2).
+// update_plan: the model's step list, shown to clients as turn/plan/updated.
 import { functionOutput, parseToolArgs, type Tool } from "./toolTypes.js";
 
 const STATUS: Record<string, "pending" | "inProgress" | "completed"> = { pending: "pending", in_progress: "inProgress", completed: "completed" };

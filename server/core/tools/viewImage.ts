@@ -1,4 +1,4 @@
-// view_image (agent-loop.md §2.1, both families; `[features] view_image`, on by default): the model names
+// view_image (both families; `[features] view_image`, on by default): the model names
 // an image file, and the image goes back to it as the call's output.
 //
 // 0.169.0, observed with the conformance harness (a scripted view_image call per case, read-only sandbox):

@@ -1,5 +1,5 @@
 // initialize: records what the client negotiated on its session and answers who we are.
-// The once-only gate lives in dispatch (architecture.md §8).
+// The once-only gate lives in dispatch, so no handler can forget it.
 import type { Handler, ClientRequestTable } from "../handlerMap.js";
 import type { ConfigService } from "../../core/config/configService.js";
 import { platformFields, userAgent } from "../../core/identity.js";

@@ -7,7 +7,7 @@ import type { DenyReason, ProxyTarget } from "./networkPolicy.js";
 
 export type OpenResult =
   | { readonly kind: "connected"; readonly socket: Socket }
-  /** A policy denial; `code` is the x-proxy-error value, `line` the §5.3 sentence. */
+  /** A policy denial; `code` is the x-proxy-error value, `line` the "Network access to … was blocked" sentence. */
   | { readonly kind: "denied"; readonly reason: DenyReason; readonly code: string; readonly line: string }
   /** The target was allowed (or never resolved) but no upstream connection came up. */
   | { readonly kind: "failed"; readonly errno: string | undefined; readonly line: string };

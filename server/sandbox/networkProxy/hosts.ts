@@ -36,7 +36,7 @@ export function normalizeHost(raw: string): string | null {
 }
 
 /**
- * A compiled allow- or deny-list entry, with sandbox.md §5.1's meaning:
+ * A compiled allow- or deny-list entry, with codex's meaning:
  * `example.com` matches exactly, `*.example.com` subdomains only, `**.example.com` the apex and
  * subdomains, and a bare `*` every host (allow lists only: a deny-everything list is "network off").
  */
@@ -96,7 +96,7 @@ export function matchesAny(patterns: readonly DomainPattern[], host: string): bo
   return patterns.some((p) => matchesDomainPattern(p, host));
 }
 
-/** Whether `host` is named by an exact (non-wildcard) entry: §5.1 lets such an entry open one local literal. */
+/** Whether `host` is named by an exact (non-wildcard) entry: only such an entry opens one local literal. */
 export function matchesExactly(patterns: readonly DomainPattern[], host: string): boolean {
   return patterns.some((p) => p.kind === "exact" && p.host === host);
 }

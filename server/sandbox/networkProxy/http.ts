@@ -8,7 +8,7 @@
 // Forwarding rules: hop-by-hop headers (RFC 9110 §7.6.1, the Proxy-* ones, and whatever Connection
 // names) never cross; the request target is sent in origin form exactly as the client spelled its path;
 // each request gets its own upstream connection to an address the policy checked; bodies stream both
-// ways with backpressure. Refusals are 403 with `x-proxy-error` and the §5.3 sentence as the body.
+// ways with backpressure. Refusals are 403 with `x-proxy-error` and the blockedLine sentence as the body.
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { pipeline } from "node:stream";
@@ -73,7 +73,7 @@ export function parseAbsoluteForm(url: string): ParsedTarget {
   return { host, port, path: path.startsWith("?") ? `/${path}` : path };
 }
 
-/** `host:port` or `[v6]:port`; the port is required (sandbox.md §5.1). */
+/** `host:port` or `[v6]:port`; the port is required (a CONNECT target without one gets 400). */
 export function parseAuthority(authority: string): ParsedTarget {
   const m = /^(\[[^\]]*\]|[^:[\]/]+):(\d+)$/.exec(authority);
   if (!m) return { error: "CONNECT needs host:port" };

@@ -1,4 +1,4 @@
-// The proxy's decision for one connection or request, in the order sandbox.md §5.1 and issue 19 fix:
+// The proxy's decision for one connection or request, in this order:
 //   attributed? → deny list → network mode → resolve once and refuse local/private addresses →
 //   allow list → ask → deny on error or timeout.
 // Why this order:
@@ -8,13 +8,13 @@
 //  - The mode check needs no DNS, and a request the mode refuses should not leak a lookup.
 //  - Local/private addresses are refused before the allow list, because an allow-listed *name* that
 //    resolves to a private address is the DNS-rebinding attack; only an exact allow-list entry for an
-//    address literal (or `localhost`) opens a local target, as §5.1 says.
+//    address literal (or `localhost`) opens a local target.
 //  - The addresses checked here are the ones the caller dials (the verdict carries them), so a
 //    second lookup can never swap in an address that was not checked. The reference leaves this open.
 import { isIP } from "node:net";
 import { compileDomainPatterns, isNonPublicAddress, matchesAny, matchesExactly, type DomainPattern } from "./hosts.js";
 
-/** The approval cache's protocol names (sandbox.md §5.3); the wire spells them `socks5Tcp` etc. */
+/** The approval cache's protocol names (codex's); the wire spells them `socks5Tcp` etc. */
 export type ProxyProtocol = "http" | "https" | "socks5-tcp";
 
 /** What a connection asks for and who asked: the unit of every decision, event and prompt. */
@@ -77,7 +77,7 @@ export type Verdict =
 /** The methods "limited" mode lets through: they are meant not to change anything upstream. */
 export const LIMITED_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
 
-// §5.3's words for the tool output, completed by the proxy's own cases.
+// codex's words for the tool output, completed by the proxy's own cases.
 const NOT_ALLOWLISTED = "domain is not on the allowlist for the current sandbox mode";
 const METHOD_BLOCKED = "request method is blocked by the current network mode";
 export const DENY_MESSAGES: Readonly<Record<Exclude<DenyReason, "not-approved">, string>> = {
@@ -91,7 +91,7 @@ export const DENY_MESSAGES: Readonly<Record<Exclude<DenyReason, "not-approved">,
   "approval-error": `${NOT_ALLOWLISTED} (the approval request failed)`,
 };
 
-/** The `x-proxy-error` code for a denial (sandbox.md §5.1's vocabulary). */
+/** The `x-proxy-error` code for a denial (codex's vocabulary). */
 export function proxyErrorCode(reason: DenyReason): string {
   switch (reason) {
     case "denylist":
@@ -111,7 +111,7 @@ export function proxyErrorCode(reason: DenyReason): string {
   }
 }
 
-/** The one line a command's item and the model's output carry for a blocked target (§5.3). */
+/** The one line a command's item and the model's output carry for a blocked target. */
 export function blockedLine(host: string, message: string): string {
   return `Network access to ${JSON.stringify(host)} was blocked: ${message}.`;
 }

@@ -1,5 +1,5 @@
 // Loopback upstreams and minimal clients for the proxy's tests. Upstreams listen on 127.0.0.2 and up
-// (127.0.0.1 is the proxy's, and §5.2's NO_PROXY sends it around proxies) and count the connections
+// (127.0.0.1 is the proxy's, and the managed NO_PROXY sends it around proxies) and count the connections
 // they accept, so a test can prove that nothing reached them. Every wait is bounded by the test's own
 // timeout; nothing here measures time.
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";

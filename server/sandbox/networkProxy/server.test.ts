@@ -305,7 +305,7 @@ describe("policy through the sockets", () => {
     const up = await upstream(httpUpstream("127.0.0.2"));
     const h = await start({ decide: allowAll, owner: "cmd-A" });
     const b = await h.proxy.openEndpoint("cmd-B");
-    // A relay as in sandbox.md §2.9 design B: the daemon receives a socket and names its owner.
+    // A relay as netRelay.ts is: the daemon receives a socket and names its owner.
     const relay = createServer((socket) => h.proxy.attach(socket, "socks5", "cmd-C"));
     relay.listen(0, "127.0.0.1");
     await once(relay, "listening");

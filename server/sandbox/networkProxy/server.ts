@@ -5,8 +5,8 @@
 //
 // Attribution: a connection belongs to the command whose channel delivered it. The daemon hands the
 // proxy each socket together with its owner (`attach(socket, kind, owner)`), and the shared ports
-// treat whatever connects to them directly as unattributed, which is denied. This fits sandbox.md §2.9
-// design B: each command's relay, inside its network namespace, passes every accepted socket to the
+// treat whatever connects to them directly as unattributed, which is denied. This fits the IPC relay
+// (netRelay.ts): each command's relay, inside its network namespace, passes every accepted socket to the
 // daemon over that command's own IPC channel, so the owner is known from which channel a socket came
 // through: the command cannot forge it, and it needs nothing in the command's environment or in the
 // client's protocol. The alternative, a token in `Proxy-Authorization` / a SOCKS5 username, was turned
@@ -17,7 +17,7 @@
 // attached to it; that is only as strong as the rule that keeps other processes off those ports.
 //
 // The shared ports (ensureStarted) still matter: their numbers are the ones every relay listens on
-// inside its namespace, so the §5.2 proxy variables are the same inside and out, and a host process
+// inside its namespace, so the proxy variables (proxyEnv.ts) are the same inside and out, and a host process
 // that dials them gets an honest refusal.
 //
 // Invariants: nothing is dialled before networkPolicy.ts has allowed it; what is dialled is an address the
@@ -47,7 +47,7 @@ import { handleSocks } from "./socks5.js";
 export type ProxyEvent =
   /** The target may be reached; `address` is the one dialled (set on the successful dial). */
   | { readonly type: "allowed"; readonly target: ProxyTarget; readonly reason: AllowReason; readonly address: string }
-  /** A policy refusal; `line` is §5.3's sentence, `code` the x-proxy-error value. */
+  /** A policy refusal; `line` is the blockedLine sentence, `code` the x-proxy-error value. */
   | { readonly type: "denied"; readonly target: ProxyTarget; readonly reason: DenyReason; readonly code: string; readonly line: string }
   /** Allowed (or never resolved), yet no upstream connection came up. */
   | { readonly type: "upstream-failed"; readonly target: ProxyTarget; readonly errno: string | undefined; readonly line: string };
@@ -359,7 +359,7 @@ export class NetworkProxy {
 function listen(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    // The backlog covers a burst of connections from many commands at once (issue 19: 1,000).
+    // The backlog covers a burst of connections from many commands at once (1,000 is the target).
     server.listen({ host: LOOPBACK, port: 0, backlog: 1024 }, () => {
       server.off("error", reject);
       resolve();

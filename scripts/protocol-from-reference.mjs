@@ -368,7 +368,7 @@ for (const name of owner.keys()) {
 const header = (f) =>
   `// ${f}: ${section} protocol payloads, field for field as the reference (codex-cli ${refVersion}).\n` +
   `// Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.\n` +
-  `// Conventions (architecture.md §3): optional params fields are .nullish(), optional result fields .nullable()\n` +
+  `// Conventions: optional params fields are .nullish(), optional result fields .nullable()\n` +
   `// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.\n`;
 for (const [f, names] of files) {
   const ordered = topo(names);

@@ -158,7 +158,7 @@ describe("what the command can see", () => {
   // marker file without O_CLOEXEC (Node marks low inherited fds such as 9 CLOEXEC at startup, fd 100
   // stays inheritable); the fds of the sandboxed process are then read from the host's /proc.
   // Shown to fail: with closeInheritedFds disabled, the sandboxed sleep held "100 -> …/LEAKED-FD-MARKER".
-  it("an fd inherited by the daemon is not visible inside; only stdio (E19)", async () => {
+  it("an fd inherited by the daemon is not visible inside; only stdio", async () => {
     const { ws } = workspace();
     const leakPath = path.join(tempDir("fd"), "LEAKED-FD-MARKER");
     const marker = `gh-sbx-fds-${process.pid}-${Date.now()}`;
@@ -220,7 +220,7 @@ describe("terminal injection", () => {
   });
 });
 
-describe("exit status fidelity (E21)", () => {
+describe("exit status fidelity", () => {
   it("exit 7 is 7, a SIGKILLed shell is 137, a missing command is 127", async () => {
     const { ws } = workspace();
     expect((await run(bash("exit 7"), WS_ONLY, ws)).exitCode).toBe(7);

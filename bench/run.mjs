@@ -179,7 +179,9 @@ for (const c of CASES.filter((x) => only.includes(x.id))) {
 // ---- report -------------------------------------------------------------------------------
 const [ours, ref] = sides;
 const out = [];
-out.push(`Gatehouse vs ${a.ref ? 'the reference' : `codex app-server ${REF_VERSION}`} — node ${process.version}, ${os.cpus().length} cpus, ${os.type()} ${os.release()}, ${new Date().toISOString()}`);
+out.push(
+  `Gatehouse vs ${a.ref ? 'the reference' : `codex app-server ${REF_VERSION}`} — node ${process.version}, ${os.cpus().length} cpus, ${os.type()} ${os.release()}, ${new Date().toISOString()}`,
+);
 out.push(`ours: ${ours.display}`, `ref:  ${ref.display}`);
 out.push(
   `startup: ${opts.runs} starts each (+${opts.warmupStarts} warm-up), fresh home per start | ` +
@@ -195,8 +197,16 @@ for (const r of results) {
     // target: highest acceptable ratio, or the lowest with atLeast; limit: an absolute bound on ours.
     const verdict =
       row.limit !== undefined
-        ? row.ours === null ? '' : row.ours <= row.limit ? 'meets' : 'misses'
-        : ratio === null || row.target === null ? '' : (row.atLeast ? ratio >= row.target : ratio <= row.target) ? 'meets' : 'misses';
+        ? row.ours === null
+          ? ''
+          : row.ours <= row.limit
+            ? 'meets'
+            : 'misses'
+        : ratio === null || row.target === null
+          ? ''
+          : (row.atLeast ? ratio >= row.target : ratio <= row.target)
+            ? 'meets'
+            : 'misses';
     table.push([
       r.case.id,
       row.against ? `${row.metric} (vs ${row.against})` : row.metric,

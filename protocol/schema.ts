@@ -145,7 +145,14 @@ interface UnionEntry {
   params: z.ZodType;
 }
 
-function unionDocument(title: string, entries: UnionEntry[], kind: "request" | "notification", io: Io, options: SchemaBundleOptions, description?: string): Json {
+function unionDocument(
+  title: string,
+  entries: UnionEntry[],
+  kind: "request" | "notification",
+  io: Io,
+  options: SchemaBundleOptions,
+  description?: string,
+): Json {
   const shape: Record<string, z.ZodType> = { __requestId: RequestId };
   entries.forEach((e, i) => {
     if (e.params !== NoParams) shape[`p${i}`] = e.params;
@@ -225,13 +232,25 @@ export function buildSchemaBundle(options: SchemaBundleOptions = {}): SchemaBund
   );
   bundle.set(
     "ServerRequest.json",
-    unionDocument("ServerRequest", mergeTables(v2Table.serverRequests, v1Table.serverRequests, experimental), "request", "output", options,
-      "Request initiated from the server and sent to the client."),
+    unionDocument(
+      "ServerRequest",
+      mergeTables(v2Table.serverRequests, v1Table.serverRequests, experimental),
+      "request",
+      "output",
+      options,
+      "Request initiated from the server and sent to the client.",
+    ),
   );
   bundle.set(
     "ServerNotification.json",
-    unionDocument("ServerNotification", mergeTables(v2Table.serverNotifications, v1Table.serverNotifications, experimental), "notification", "output", options,
-      "Notification sent from the server to the client."),
+    unionDocument(
+      "ServerNotification",
+      mergeTables(v2Table.serverNotifications, v1Table.serverNotifications, experimental),
+      "notification",
+      "output",
+      options,
+      "Notification sent from the server to the client.",
+    ),
   );
   bundle.set(
     "ClientNotification.json",

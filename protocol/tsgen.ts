@@ -13,7 +13,11 @@ const identRe = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 function doc(text: unknown, indent = ""): string {
   if (typeof text !== "string" || !text.trim()) return "";
-  return `${indent}/**\n${text.trim().split("\n").map((l) => `${indent} * ${l.replace(/\*\//g, "*\\/")}`).join("\n")}\n${indent} */\n`;
+  return `${indent}/**\n${text
+    .trim()
+    .split("\n")
+    .map((l) => `${indent} * ${l.replace(/\*\//g, "*\\/")}`)
+    .join("\n")}\n${indent} */\n`;
 }
 
 class Printer {

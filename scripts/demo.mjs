@@ -23,7 +23,8 @@ client.onTraffic((dir, msg) => {
   if (dir === "out" && msg.method === "item/completed") {
     const item = msg.params.item;
     if (item.type === "userMessage") show("user", item.content.map((c) => c.text ?? "").join(" "));
-    else if (item.type === "commandExecution") show("command", `${item.command}  [exit ${item.exitCode}]\n${(item.aggregatedOutput ?? "").replace(/^/gm, "           ")}`);
+    else if (item.type === "commandExecution")
+      show("command", `${item.command}  [exit ${item.exitCode}]\n${(item.aggregatedOutput ?? "").replace(/^/gm, "           ")}`);
     else if (item.type === "agentMessage") show("agent", item.text);
     else if (item.type === "reasoning") show("reasoning", item.summary.join(" "));
   }

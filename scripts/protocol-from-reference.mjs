@@ -17,9 +17,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
-const args = Object.fromEntries(
-  process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
-);
+const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith("--") ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 const section = args.version ?? "v2";
 const outDir = args.out ?? `protocol/${section}`;
 const refDir = process.env.REF_DIR ?? path.join(os.homedir(), ".cache/app-server-reference");
@@ -32,7 +30,10 @@ function bundle(dir) {
   const unions = {};
   // v1/ first: 0.80 reuses names (AskForApproval, SandboxPolicy) for different v1 and v2 shapes
   const order = (f) => (f.startsWith("v1/") ? 0 : f.startsWith("v2/") ? 2 : 1);
-  const files = fs.readdirSync(dir, { recursive: true }).map(String).sort((a, b) => order(a) - order(b) || a.localeCompare(b));
+  const files = fs
+    .readdirSync(dir, { recursive: true })
+    .map(String)
+    .sort((a, b) => order(a) - order(b) || a.localeCompare(b));
   for (const f of files) {
     if (!String(f).endsWith(".json") || String(f).includes("schemas.json")) continue;
     const doc = JSON.parse(fs.readFileSync(path.join(dir, f), "utf8"));
@@ -230,7 +231,11 @@ function emitter(file, ordered) {
     return id;
   };
   const emit = (node, depth, top = false) => {
-    if (node === true || node === undefined || (node && typeof node === "object" && Object.keys(node).filter((k) => k !== "description" && k !== "title").length === 0))
+    if (
+      node === true ||
+      node === undefined ||
+      (node && typeof node === "object" && Object.keys(node).filter((k) => k !== "description" && k !== "title").length === 0)
+    )
       return "z.unknown()";
     if (node.$ref) return refTo(node.$ref.split("/").pop());
     if (node.allOf) {

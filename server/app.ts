@@ -50,7 +50,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   // turn at most, so every parse runs interpreted.
   z.config({ jitless: true });
   const { log } = options;
-  const config = await ConfigService.create({ home: options.home, cliOverrides: options.configOverrides, log, ...(options.requirementsFile ? { requirementsFile: options.requirementsFile } : {}) });
+  const config = await ConfigService.create({
+    home: options.home,
+    cliOverrides: options.configOverrides,
+    log,
+    ...(options.requirementsFile ? { requirementsFile: options.requirementsFile } : {}),
+  });
   const startupConfig = config.effective;
   const connections = new Set<RpcConnection>();
   const broadcast = (method: string, params: unknown): void => {
@@ -59,14 +64,24 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Services `initialize` does not need are imported and built by the first request that uses them
   // (handlers/lazy.ts says why); each is one Lazy, shared by the handler groups that use it.
   // Placeholders bwrap leaves on the host are recorded under the home, so a restart can sweep them.
-  const launcher = lazyService(async () => (await import("./sandbox/launcher.js")).selectLauncher(process.platform, { placeholderDir: join(options.home, "sandbox", "placeholders") }));
+  const launcher = lazyService(async () =>
+    (await import("./sandbox/launcher.js")).selectLauncher(process.platform, { placeholderDir: join(options.home, "sandbox", "placeholders") }),
+  );
   const demo = lazyService(async () => new (await import("./core/model/demoServer.js")).DemoProviderHost({ log }));
   const account = lazyService(
-    async () => new (await import("./core/account/accountService.js")).AccountService({ home: options.home, activeProvider: () => config.effective.modelProvider, broadcast, log }),
+    async () =>
+      new (await import("./core/account/accountService.js")).AccountService({
+        home: options.home,
+        activeProvider: () => config.effective.modelProvider,
+        broadcast,
+        log,
+      }),
   );
   // The one managed network proxy and its approvals: the module is imported, and the proxy started,
   // by the first command that runs with managed networking (config turns it on), never at start-up.
-  const network = lazyService(async () => new (await import("./core/approval/managedNetworkService.js")).ManagedNetworkService({ home: options.home, log, config }));
+  const network = lazyService(
+    async () => new (await import("./core/approval/managedNetworkService.js")).ManagedNetworkService({ home: options.home, log, config }),
+  );
   // thread/start needs the manager and the store only: the approval, sandbox and model-client code
   // load on the first turn (or the prewarm after the first answer), not on the first thread request.
   const approvals = lazyService(
@@ -93,14 +108,22 @@ export async function createApp(options: AppOptions): Promise<App> {
         const [{ createModelClient }, providers, accounts] = await Promise.all([import("./core/model/modelClient.js"), demo.get(), account.get()]);
         const info = await providers.resolve(effective.modelProviders[providerId] ?? effective.modelProvider);
         return {
-          client: createModelClient(info, { userAgent: `gatehouse/${GATEHOUSE_VERSION}`, originator: "gatehouse", log, bearerToken: await accounts.bearerFor(info) }),
+          client: createModelClient(info, {
+            userAgent: `gatehouse/${GATEHOUSE_VERSION}`,
+            originator: "gatehouse",
+            log,
+            bearerToken: await accounts.bearerFor(info),
+          }),
           streamMaxRetries: info.streamMaxRetries,
           wireApi: info.wireApi,
         };
       },
     });
   });
-  const exec = lazyService(async () => new (await import("./core/exec/execService.js")).ExecService({ launcher: await launcher.get(), config: () => config.effective, startupConfig, log }));
+  const exec = lazyService(
+    async () =>
+      new (await import("./core/exec/execService.js")).ExecService({ launcher: await launcher.get(), config: () => config.effective, startupConfig, log }),
+  );
   const fs = lazyService(async () => new (await import("./core/fs/fsService.js")).FsService({ log: log.child({ component: "fs" }) }));
   const skills = lazyService(async () => new (await import("./core/skills/skillsService.js")).SkillsService({ home: options.home, log, broadcast }));
   const search = lazyService(async () => new (await import("./core/search/fileSearch.js")).FileSearch());
@@ -128,7 +151,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   return {
     connections,
     connect(reader, writer, transport) {
-      const connection = new RpcConnection({ reader, writer, transport, dispatcher, log, ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}) });
+      const connection = new RpcConnection({
+        reader,
+        writer,
+        transport,
+        dispatcher,
+        log,
+        ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
+      });
       connections.add(connection);
       void connection.closed.then(() => connections.delete(connection));
       return connection;

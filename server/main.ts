@@ -32,7 +32,10 @@ export async function main(argv: string[]): Promise<number> {
         });
         if (!values.out) throw new UsageError(`${sub} needs --out DIR`);
         const { generateJsonSchema, generateTypeScript } = await import("./cli/generate.js");
-        const count = sub === "generate-json-schema" ? generateJsonSchema(values.out, values.experimental ?? false) : generateTypeScript(values.out, values.experimental ?? false);
+        const count =
+          sub === "generate-json-schema"
+            ? generateJsonSchema(values.out, values.experimental ?? false)
+            : generateTypeScript(values.out, values.experimental ?? false);
         process.stderr.write(`wrote ${count} files to ${values.out}\n`);
         return 0;
       }

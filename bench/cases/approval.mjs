@@ -44,23 +44,47 @@ function startModel(cmd, login) {
       const item =
         last?.type === 'function_call_output'
           ? { type: 'message', role: 'assistant', id: `msg_${n}`, status: 'completed', content: [{ type: 'output_text', text: 'ok', annotations: [] }] }
-          : { type: 'function_call', id: `fc_${n}`, call_id: `call_true_${n}`, name: 'exec_command', arguments: JSON.stringify({ cmd, login }), status: 'completed' };
+          : {
+              type: 'function_call',
+              id: `fc_${n}`,
+              call_id: `call_true_${n}`,
+              name: 'exec_command',
+              arguments: JSON.stringify({ cmd, login }),
+              status: 'completed',
+            };
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       res.end(
         frame({ type: 'response.created', response: { id } }) +
           frame({ type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress' } }) +
           frame({ type: 'response.output_item.done', output_index: 0, item }) +
-          frame({ type: 'response.completed', response: { id, usage: { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 1, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 11 } } }),
+          frame({
+            type: 'response.completed',
+            response: {
+              id,
+              usage: {
+                input_tokens: 10,
+                input_tokens_details: { cached_tokens: 0 },
+                output_tokens: 1,
+                output_tokens_details: { reasoning_tokens: 0 },
+                total_tokens: 11,
+              },
+            },
+          }),
       );
     });
   });
-  return new Promise((res) => server.listen(0, '127.0.0.1', () => res({ baseUrl: `http://127.0.0.1:${server.address().port}/v1`, close: () => new Promise((r) => server.close(r)) })));
+  return new Promise((res) =>
+    server.listen(0, '127.0.0.1', () => res({ baseUrl: `http://127.0.0.1:${server.address().port}/v1`, close: () => new Promise((r) => server.close(r)) })),
+  );
 }
 
 /** A warm daemon with one untrusted thread; `turn()` runs one approval turn and returns the round trip (ms). */
 async function openSide(side, { scratch, opts }, baseUrl) {
   const home = scratch.fresh(`approval-${side.key}`);
-  writeFileSync(join(home.home, 'config.toml'), CONFIG_TOML.replace('http://127.0.0.1:9/v1', baseUrl).replace('sandbox_mode = "read-only"', 'sandbox_mode = "workspace-write"'));
+  writeFileSync(
+    join(home.home, 'config.toml'),
+    CONFIG_TOML.replace('http://127.0.0.1:9/v1', baseUrl).replace('sandbox_mode = "read-only"', 'sandbox_mode = "workspace-write"'),
+  );
   const srv = startServer({ argv: side.argv, env: home.env, cwd: home.dir });
   const rpc = stdioRpc(srv);
   let waiter = null;
@@ -82,19 +106,29 @@ async function openSide(side, { scratch, opts }, baseUrl) {
     return Promise.race([p, limit, srv.exited.then(() => Promise.reject(new Error(`server ${srv.describeExit()}`)))]).finally(() => limit.cancel());
   };
   await handshake(rpc, opts.stepTimeoutMs);
-  const thread = resultOf('thread/start', await rpc.request('thread/start', { cwd: home.dir, approvalPolicy: 'untrusted', sandbox: 'workspace-write' }, { timeoutMs: opts.stepTimeoutMs }));
+  const thread = resultOf(
+    'thread/start',
+    await rpc.request('thread/start', { cwd: home.dir, approvalPolicy: 'untrusted', sandbox: 'workspace-write' }, { timeoutMs: opts.stepTimeoutMs }),
+  );
   const threadId = thread.thread.id;
   return {
     async turn() {
       const asked = next((m) => m.method === 'item/commandExecution/requestApproval', 'item/commandExecution/requestApproval');
-      const started = resultOf('turn/start', await rpc.request('turn/start', { threadId, input: [{ type: 'text', text: 'run it', text_elements: [] }] }, { timeoutMs: opts.stepTimeoutMs }));
+      const started = resultOf(
+        'turn/start',
+        await rpc.request('turn/start', { threadId, input: [{ type: 'text', text: 'run it', text_elements: [] }] }, { timeoutMs: opts.stepTimeoutMs }),
+      );
       const { msg: req } = await asked;
       const itemId = req.params.itemId;
-      const completed = next((m) => m.method === 'item/completed' && m.params?.item?.type === 'commandExecution' && m.params.item.id === itemId, 'item/completed');
+      const completed = next(
+        (m) => m.method === 'item/completed' && m.params?.item?.type === 'commandExecution' && m.params.item.id === itemId,
+        'item/completed',
+      );
       const answeredAt = performance.now();
       srv.write(`${JSON.stringify({ id: req.id, result: { decision: 'accept' } })}\n`);
       const { msg: done, t } = await completed;
-      if (done.params.item.status !== 'completed') throw new Error(`the command item ended ${done.params.item.status}: ${String(done.params.item.aggregatedOutput ?? '').slice(0, 160)}`);
+      if (done.params.item.status !== 'completed')
+        throw new Error(`the command item ended ${done.params.item.status}: ${String(done.params.item.aggregatedOutput ?? '').slice(0, 160)}`);
       await next((m) => m.method === 'turn/completed' && m.params?.turn?.id === started.turn.id, 'turn/completed');
       return t - answeredAt;
     },
@@ -146,7 +180,13 @@ export default {
     const stat = (key, p) => (unavailable[key] || !samples[key].length ? null : percentile(samples[key], p));
     return {
       rows: [
-        { metric: `approval round trip p50 (${total} turns${login ? ', login shell' : ''})`, unit: 'ms', ours: stat('ours', 50), ref: stat('ref', 50), target: 1.0 },
+        {
+          metric: `approval round trip p50 (${total} turns${login ? ', login shell' : ''})`,
+          unit: 'ms',
+          ours: stat('ours', 50),
+          ref: stat('ref', 50),
+          target: 1.0,
+        },
         { metric: 'approval round trip p90', unit: 'ms', ours: stat('ours', 90), ref: stat('ref', 90), target: null },
       ],
       unavailable,

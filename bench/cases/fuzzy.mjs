@@ -32,7 +32,28 @@ const QUERIES = ['button.tsx', 'usrsvc', 'src/hooks/use', 'fixtures', 'readme', 
 const IGNORED = /(^|\/)(node_modules|dist|generated)\/|\.log$/;
 
 const AREAS = ['components', 'hooks', 'services', 'utils', 'pages', 'store'];
-const WORDS = ['user', 'account', 'button', 'modal', 'table', 'search', 'session', 'cache', 'router', 'theme', 'upload', 'billing', 'invoice', 'report', 'chart', 'filter', 'toast', 'avatar', 'profile', 'settings'];
+const WORDS = [
+  'user',
+  'account',
+  'button',
+  'modal',
+  'table',
+  'search',
+  'session',
+  'cache',
+  'router',
+  'theme',
+  'upload',
+  'billing',
+  'invoice',
+  'report',
+  'chart',
+  'filter',
+  'toast',
+  'avatar',
+  'profile',
+  'settings',
+];
 const KINDS = ['.ts', '.tsx', '.test.ts', 'Service.ts', '.css', '.md', 'Utils.ts', '.stories.tsx'];
 
 /** Writes the tree under `root` and returns how many visible files it holds. */

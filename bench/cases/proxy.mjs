@@ -153,8 +153,7 @@ function download(kind, ports, bytes, timeoutMs) {
 /** connect() → first response byte of GET /tiny on a new connection, in ms; waits for the close. */
 function firstByte(kind, ports, timeoutMs) {
   const target = `${UPSTREAM_HOST}:${ports.upstream}`;
-  const [host, port, line] =
-    kind === 'direct' ? [UPSTREAM_HOST, ports.upstream, 'GET /tiny'] : ['127.0.0.1', ports.http, `GET http://${target}/tiny`];
+  const [host, port, line] = kind === 'direct' ? [UPSTREAM_HOST, ports.upstream, 'GET /tiny'] : ['127.0.0.1', ports.http, `GET http://${target}/tiny`];
   const text = `${line} HTTP/1.1\r\nHost: ${target}\r\nConnection: close\r\n\r\n`;
   return new Promise((resolvePromise, reject) => {
     let ms = null;
@@ -317,19 +316,92 @@ export default {
       const what = `${mib} MiB download ×${runs}`;
       const sw = `curl ${mib} MiB ×${sandboxRuns}`;
       const rows = [
-        { metric: `${what}, absolute-form GET, median`, against: 'direct', unit: 'MiB/s', ours: med(data.mibps.absolute), ref: med(data.mibps.direct), target: 0.8, atLeast: true },
-        { metric: `${what}, CONNECT tunnel, median`, against: 'direct', unit: 'MiB/s', ours: med(data.mibps.connect), ref: med(data.mibps.direct), target: 0.8, atLeast: true },
-        { metric: `${what}, bare Node TCP forwarder, median`, against: 'direct', unit: 'MiB/s', ours: med(data.mibps.bare), ref: med(data.mibps.direct), target: null },
-        { metric: 'CPU per MiB, 3 processes, absolute-form', against: 'direct', unit: 'ms', ours: data.cpuMsPerMiB.absolute.total, ref: data.cpuMsPerMiB.direct.total, target: null },
-        { metric: 'CPU per MiB, 3 processes, CONNECT', against: 'direct', unit: 'ms', ours: data.cpuMsPerMiB.connect.total, ref: data.cpuMsPerMiB.direct.total, target: null },
-        { metric: 'CPU per MiB, 3 processes, bare forwarder', against: 'direct', unit: 'ms', ours: data.cpuMsPerMiB.bare.total, ref: data.cpuMsPerMiB.direct.total, target: null },
-        { metric: 'proxy process CPU per MiB, absolute-form', against: 'CONNECT', unit: 'ms', ours: data.cpuMsPerMiB.absolute.middle, ref: data.cpuMsPerMiB.connect.middle, target: null },
+        {
+          metric: `${what}, absolute-form GET, median`,
+          against: 'direct',
+          unit: 'MiB/s',
+          ours: med(data.mibps.absolute),
+          ref: med(data.mibps.direct),
+          target: 0.8,
+          atLeast: true,
+        },
+        {
+          metric: `${what}, CONNECT tunnel, median`,
+          against: 'direct',
+          unit: 'MiB/s',
+          ours: med(data.mibps.connect),
+          ref: med(data.mibps.direct),
+          target: 0.8,
+          atLeast: true,
+        },
+        {
+          metric: `${what}, bare Node TCP forwarder, median`,
+          against: 'direct',
+          unit: 'MiB/s',
+          ours: med(data.mibps.bare),
+          ref: med(data.mibps.direct),
+          target: null,
+        },
+        {
+          metric: 'CPU per MiB, 3 processes, absolute-form',
+          against: 'direct',
+          unit: 'ms',
+          ours: data.cpuMsPerMiB.absolute.total,
+          ref: data.cpuMsPerMiB.direct.total,
+          target: null,
+        },
+        {
+          metric: 'CPU per MiB, 3 processes, CONNECT',
+          against: 'direct',
+          unit: 'ms',
+          ours: data.cpuMsPerMiB.connect.total,
+          ref: data.cpuMsPerMiB.direct.total,
+          target: null,
+        },
+        {
+          metric: 'CPU per MiB, 3 processes, bare forwarder',
+          against: 'direct',
+          unit: 'ms',
+          ours: data.cpuMsPerMiB.bare.total,
+          ref: data.cpuMsPerMiB.direct.total,
+          target: null,
+        },
+        {
+          metric: 'proxy process CPU per MiB, absolute-form',
+          against: 'CONNECT',
+          unit: 'ms',
+          ours: data.cpuMsPerMiB.absolute.middle,
+          ref: data.cpuMsPerMiB.connect.middle,
+          target: null,
+        },
         { metric: `new connection → first byte ×${conns} p50`, against: 'direct', unit: 'ms', ours: p('proxied', 50), ref: p('direct', 50), target: null },
         { metric: `new connection → first byte ×${conns} p90`, against: 'direct', unit: 'ms', ours: p('proxied', 90), ref: p('direct', 90), target: null },
         { metric: 'added by the proxy, p50', unit: 'ms', ours: p('proxied', 50) - p('direct', 50), ref: null, target: null, limit: 2 },
-        { metric: `${sw}, in the sandbox (relay), median`, against: 'host curl direct', unit: 'MiB/s', ours: med(data.curl.sandbox), ref: med(data.curl.direct), target: 0.8, atLeast: true },
-        { metric: `${sw}, host curl -x proxy, median`, against: 'host curl direct', unit: 'MiB/s', ours: med(data.curl.proxied), ref: med(data.curl.direct), target: null },
-        { metric: `${sw}, in the sandbox, no managed net, median`, against: 'host curl direct', unit: 'MiB/s', ours: med(data.curl.sandboxDirect), ref: med(data.curl.direct), target: null },
+        {
+          metric: `${sw}, in the sandbox (relay), median`,
+          against: 'host curl direct',
+          unit: 'MiB/s',
+          ours: med(data.curl.sandbox),
+          ref: med(data.curl.direct),
+          target: 0.8,
+          atLeast: true,
+        },
+        {
+          metric: `${sw}, host curl -x proxy, median`,
+          against: 'host curl direct',
+          unit: 'MiB/s',
+          ours: med(data.curl.proxied),
+          ref: med(data.curl.direct),
+          target: null,
+        },
+        {
+          metric: `${sw}, in the sandbox, no managed net, median`,
+          against: 'host curl direct',
+          unit: 'MiB/s',
+          ours: med(data.curl.sandboxDirect),
+          ref: med(data.curl.direct),
+          target: null,
+        },
       ];
       const notes = unavailable.sandbox ? [`proxy: curl in the sandbox: unavailable (${unavailable.sandbox})`] : [];
       return { rows, unavailable: {}, notes, data: { ...data, sandboxUnavailable: unavailable.sandbox ?? null } };

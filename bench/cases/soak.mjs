@@ -55,17 +55,38 @@ function startModel() {
       const item =
         last?.type === 'function_call_output'
           ? { type: 'message', role: 'assistant', id: `msg_${n}`, status: 'completed', content: [{ type: 'output_text', text: 'ok', annotations: [] }] }
-          : { type: 'function_call', id: `fc_${n}`, call_id: `call_true_${n}`, name: 'exec_command', arguments: JSON.stringify({ cmd: 'true' }), status: 'completed' };
+          : {
+              type: 'function_call',
+              id: `fc_${n}`,
+              call_id: `call_true_${n}`,
+              name: 'exec_command',
+              arguments: JSON.stringify({ cmd: 'true' }),
+              status: 'completed',
+            };
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       res.end(
         frame({ type: 'response.created', response: { id } }) +
           frame({ type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress' } }) +
           frame({ type: 'response.output_item.done', output_index: 0, item }) +
-          frame({ type: 'response.completed', response: { id, usage: { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 1, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 11 } } }),
+          frame({
+            type: 'response.completed',
+            response: {
+              id,
+              usage: {
+                input_tokens: 10,
+                input_tokens_details: { cached_tokens: 0 },
+                output_tokens: 1,
+                output_tokens_details: { reasoning_tokens: 0 },
+                total_tokens: 11,
+              },
+            },
+          }),
       );
     });
   });
-  return new Promise((res) => server.listen(0, '127.0.0.1', () => res({ baseUrl: `http://127.0.0.1:${server.address().port}/v1`, close: () => new Promise((r) => server.close(r)) })));
+  return new Promise((res) =>
+    server.listen(0, '127.0.0.1', () => res({ baseUrl: `http://127.0.0.1:${server.address().port}/v1`, close: () => new Promise((r) => server.close(r)) })),
+  );
 }
 
 /** The environment that preloads the probe into a Node daemon, or null when the probe is off. */
@@ -116,18 +137,25 @@ async function soakSide(side, { scratch, opts, log }, baseUrl, turns, every) {
   const t0 = performance.now();
   try {
     await handshake(rpc, opts.stepTimeoutMs);
-    const started = resultOf('thread/start', await rpc.request('thread/start', { cwd: home.dir, approvalPolicy: 'never', sandbox: 'workspace-write' }, { timeoutMs: opts.stepTimeoutMs }));
+    const started = resultOf(
+      'thread/start',
+      await rpc.request('thread/start', { cwd: home.dir, approvalPolicy: 'never', sandbox: 'workspace-write' }, { timeoutMs: opts.stepTimeoutMs }),
+    );
     const threadId = started.thread.id;
     const turn = async () => {
       const limit = deadline(opts.stepTimeoutMs, 'turn/completed');
       let turnId = null;
       const done = new Promise((resolvePromise) => (waiter = { turnId: null, resolve: resolvePromise }));
-      const res = resultOf('turn/start', await rpc.request('turn/start', { threadId, input: [{ type: 'text', text: 'run true', text_elements: [] }] }, { timeoutMs: opts.stepTimeoutMs }));
+      const res = resultOf(
+        'turn/start',
+        await rpc.request('turn/start', { threadId, input: [{ type: 'text', text: 'run true', text_elements: [] }] }, { timeoutMs: opts.stepTimeoutMs }),
+      );
       turnId = res.turn.id;
       waiter.turnId = turnId; // turn/completed comes after the turn/start answer on both servers
       try {
         const msg = await Promise.race([done, limit, srv.exited.then(() => Promise.reject(new Error(`server ${srv.describeExit()}`)))]);
-        if (msg.params.turn.status !== 'completed') throw new Error(`turn ended ${msg.params.turn.status}: ${JSON.stringify(msg.params.turn.error ?? null).slice(0, 200)}`);
+        if (msg.params.turn.status !== 'completed')
+          throw new Error(`turn ended ${msg.params.turn.status}: ${JSON.stringify(msg.params.turn.error ?? null).slice(0, 200)}`);
       } finally {
         limit.cancel();
       }
@@ -189,7 +217,13 @@ export default {
         ? { metric: `RSS growth, turn ${from} → ${turns}`, unit: 'MB', ours: growth('ours'), ref: growth('ref'), limit: 10 }
         : { metric: `RSS growth, turn ${from} → ${turns}`, unit: 'MB', ours: growth('ours'), ref: growth('ref'), target: null },
       { metric: `live heap growth (ours, after GC), turn ${from} → ${turns}`, unit: 'MB', ours: heapGrowth, ref: null, target: null },
-      { metric: 'wall per turn', unit: 'ms', ours: data.ours ? (data.ours.wallS * 1000) / (turns + 1) : null, ref: data.ref ? (data.ref.wallS * 1000) / (turns + 1) : null, target: null },
+      {
+        metric: 'wall per turn',
+        unit: 'ms',
+        ours: data.ours ? (data.ours.wallS * 1000) / (turns + 1) : null,
+        ref: data.ref ? (data.ref.wallS * 1000) / (turns + 1) : null,
+        target: null,
+      },
     ];
     const f = (x) => (x === null || x === undefined ? '—' : x.toFixed(1));
     const notes = [`soak: per ${every} turns (MB; heap = ours after a forced GC${data.ours && !data.ours.probed ? ', off: BENCH_SOAK_PROBE=0' : ''})`];

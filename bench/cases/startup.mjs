@@ -84,7 +84,13 @@ export default {
       rows: [
         { metric: `initialize wall, median of ${opts.runs}`, unit: 'ms', ours: med('ours', 'wallMs'), ref: med('ref', 'wallMs'), target: 0.8 },
         { metric: 'peak RSS at initialize, median', unit: 'MiB', ours: med('ours', 'rssMiB'), ref: med('ref', 'rssMiB'), target: 0.75 },
-        { metric: `first thread/start after initialize, median of ${opts.runs}`, unit: 'ms', ours: med('ours', 'threadStartMs'), ref: med('ref', 'threadStartMs'), target: 1.0 },
+        {
+          metric: `first thread/start after initialize, median of ${opts.runs}`,
+          unit: 'ms',
+          ours: med('ours', 'threadStartMs'),
+          ref: med('ref', 'threadStartMs'),
+          target: 1.0,
+        },
       ],
       unavailable,
       data: samples,

@@ -95,11 +95,32 @@ function startDeltaServer(n) {
       res.write(batch);
       const text = Array.from({ length: n }, (_, i) => `d${i} `).join('');
       res.write(frame({ type: 'response.output_text.done', item_id: id, content_index: 0, text }));
-      res.write(frame({ type: 'response.output_item.done', item: { type: 'message', role: 'assistant', id, status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] } }));
-      res.end(frame({ type: 'response.completed', response: { id: 'resp_bench', usage: { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: n, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: n + 10 } } }));
+      res.write(
+        frame({
+          type: 'response.output_item.done',
+          item: { type: 'message', role: 'assistant', id, status: 'completed', content: [{ type: 'output_text', text, annotations: [] }] },
+        }),
+      );
+      res.end(
+        frame({
+          type: 'response.completed',
+          response: {
+            id: 'resp_bench',
+            usage: {
+              input_tokens: 10,
+              input_tokens_details: { cached_tokens: 0 },
+              output_tokens: n,
+              output_tokens_details: { reasoning_tokens: 0 },
+              total_tokens: n + 10,
+            },
+          },
+        }),
+      );
     });
   });
-  return new Promise((res) => server.listen(0, '127.0.0.1', () => res({ baseUrl: `http://127.0.0.1:${server.address().port}/v1`, close: () => new Promise((r) => server.close(r)) })));
+  return new Promise((res) =>
+    server.listen(0, '127.0.0.1', () => res({ baseUrl: `http://127.0.0.1:${server.address().port}/v1`, close: () => new Promise((r) => server.close(r)) })),
+  );
 }
 
 async function deltaTurn(side, { scratch, opts }, baseUrl, n) {
@@ -126,7 +147,14 @@ async function deltaTurn(side, { scratch, opts }, baseUrl, n) {
     const rssInitKb = peakRssKb(srv.pid);
     const thread = resultOf('thread/start', await rpc.request('thread/start', { cwd: home.dir }, { timeoutMs: opts.stepTimeoutMs }));
     const startedAt = performance.now();
-    resultOf('turn/start', await rpc.request('turn/start', { threadId: thread.thread.id, input: [{ type: 'text', text: 'stream', text_elements: [] }] }, { timeoutMs: opts.stepTimeoutMs }));
+    resultOf(
+      'turn/start',
+      await rpc.request(
+        'turn/start',
+        { threadId: thread.thread.id, input: [{ type: 'text', text: 'stream', text_elements: [] }] },
+        { timeoutMs: opts.stepTimeoutMs },
+      ),
+    );
     await Promise.race([done, limit, srv.exited.then(() => Promise.reject(new Error(`server ${srv.describeExit()}`)))]);
     const rssEndKb = peakRssKb(srv.pid);
     if (deltas < n) throw new Error(`only ${deltas} of ${n} deltas reached the client`);
@@ -181,7 +209,13 @@ export default {
       rows.push({ metric: `${key} wall, median of ${runs}`, unit: 'ms', ours, ref, target: null });
       for (const [k, why] of Object.entries(w.failed)) log(`turns: ${key} failed on ${k}: ${why}`);
     }
-    rows.push({ metric: `total of ${scenarios.length} scenarios${complete ? '' : ' (those passing on both)'}`, unit: 'ms', ours: totalOurs || null, ref: totalRef || null, target: 1.0 });
+    rows.push({
+      metric: `total of ${scenarios.length} scenarios${complete ? '' : ' (those passing on both)'}`,
+      unit: 'ms',
+      ours: totalOurs || null,
+      ref: totalRef || null,
+      target: 1.0,
+    });
     // Per run, the sum of the six (a run missing one of them on a side does not count for that side).
     const six = SIX_SCENARIOS.filter((k) => walls[k]);
     const sixSums = (key) => {
@@ -192,7 +226,13 @@ export default {
       }
       return sums.length ? median(sums) : null;
     };
-    rows.push({ metric: `sum of the ${six.length} turn scenarios per run, median of ${runs}`, unit: 'ms', ours: sixSums('ours'), ref: sixSums('ref'), target: 0.9 });
+    rows.push({
+      metric: `sum of the ${six.length} turn scenarios per run, median of ${runs}`,
+      unit: 'ms',
+      ours: sixSums('ours'),
+      ref: sixSums('ref'),
+      target: 0.9,
+    });
 
     // The delta stream: one turn per side (alternating order is moot with one sample each, so ours goes first).
     const model = await startDeltaServer(nDeltas);

@@ -28,7 +28,11 @@ if (file) {
       let name = null;
       for (const line of fs.readFileSync('/proc/self/smaps', 'utf8').split('\n')) {
         const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$/.exec(line);
-        if (head) { name = head[1] || '[anon]'; if (name.startsWith('/')) name = 'file:' + basename(name); continue; }
+        if (head) {
+          name = head[1] || '[anon]';
+          if (name.startsWith('/')) name = 'file:' + basename(name);
+          continue;
+        }
         const m = /^Rss:\s+(\d+) kB/.exec(line);
         if (m) smaps[name] = (smaps[name] || 0) + Number(m[1]);
       }

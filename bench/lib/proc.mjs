@@ -86,8 +86,7 @@ export function startServer({ argv, env, cwd }) {
       /* group already gone */
     }
   };
-  const waitExit = (ms) =>
-    srv.exitInfo ? Promise.resolve(true) : Promise.race([srv.exited.then(() => true), sleep(ms).then(() => false)]);
+  const waitExit = (ms) => (srv.exitInfo ? Promise.resolve(true) : Promise.race([srv.exited.then(() => true), sleep(ms).then(() => false)]));
 
   srv.write = (text) => child.stdin.writable && child.stdin.write(text);
   srv.killNow = () => killGroup('SIGKILL');

@@ -92,7 +92,8 @@ if (role === 'upstream') {
     const owner = `bench-sandbox-${++sandboxRuns}`;
     try {
       const req = await launcher.transform(command, POLICY, cwd, managed ? { managedNetwork: { proxy, owner, allowLocalBinding: true } } : {});
-      if (req.sandbox !== 'bwrap' || Boolean(req.relay) !== managed) throw new Error(`the launcher did not wrap as asked (${req.sandbox}, relay ${Boolean(req.relay)})`);
+      if (req.sandbox !== 'bwrap' || Boolean(req.relay) !== managed)
+        throw new Error(`the launcher did not wrap as asked (${req.sandbox}, relay ${Boolean(req.relay)})`);
       const r = await startExec(req, { timeoutMs: 60_000 }).result;
       return { exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr };
     } finally {

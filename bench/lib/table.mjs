@@ -4,10 +4,18 @@
 export function formatTable(rows, { right = [] } = {}) {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c] ?? '').length)));
   const line = (r) =>
-    r.map((cell, c) => (right.includes(c) ? String(cell ?? '').padStart(widths[c]) : String(cell ?? '').padEnd(widths[c])))
+    r
+      .map((cell, c) => (right.includes(c) ? String(cell ?? '').padStart(widths[c]) : String(cell ?? '').padEnd(widths[c])))
       .join('  ')
       .trimEnd();
-  return [line(rows[0]), widths.map((w) => '-'.repeat(w)).join('  ').trimEnd(), ...rows.slice(1).map(line)].join('\n');
+  return [
+    line(rows[0]),
+    widths
+      .map((w) => '-'.repeat(w))
+      .join('  ')
+      .trimEnd(),
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }
 
 /** A value with its unit, precision picked by size: 0.142 ms, 12.4 ms, 180 ms, 84.1 MiB. */

@@ -23,7 +23,17 @@
 //   go to `onError` listeners, or to `process.emitWarning` when there are none: never silently dropped.
 import type * as z from "zod";
 import { RpcError, RpcErrorCode, classify, v1, v2 } from "../../protocol/index.js";
-import type { NotificationMessage, ParamsOf, ParsedParamsOf, RequestId, RequestMessage, RequestSpec, ResponseMessage, ResultOf, WireMessage } from "../../protocol/index.js";
+import type {
+  NotificationMessage,
+  ParamsOf,
+  ParsedParamsOf,
+  RequestId,
+  RequestMessage,
+  RequestSpec,
+  ResponseMessage,
+  ResultOf,
+  WireMessage,
+} from "../../protocol/index.js";
 
 /** The methods this client speaks: v2 (0.169) merged with the legacy v1 (0.80) table. */
 export const clientTable = {
@@ -159,7 +169,8 @@ export class GatehouseClient<T extends ClientTransport = ClientTransport> {
     transport.start({
       message: (value) => this.receive(value),
       invalid: (raw, error) => this.reportError(new Error(`undecodable message from the server: ${error.message}: ${raw.slice(0, 200)}`)),
-      close: (error) => this.shutdown(new ConnectionClosedError(error ? `connection closed: ${error.message}` : "connection closed by the server", { cause: error })),
+      close: (error) =>
+        this.shutdown(new ConnectionClosedError(error ? `connection closed: ${error.message}` : "connection closed by the server", { cause: error })),
     });
   }
 

@@ -8,7 +8,11 @@ function collect(chunks: Array<string | Buffer>): Promise<{ values: unknown[]; i
   const input = new PassThrough();
   const values: unknown[] = [];
   const invalid: string[] = [];
-  readJsonLines(input, (v) => values.push(v), (raw) => invalid.push(raw));
+  readJsonLines(
+    input,
+    (v) => values.push(v),
+    (raw) => invalid.push(raw),
+  );
   return new Promise((resolve) => {
     input.on("end", () => resolve({ values, invalid }));
     for (const c of chunks) input.write(c);

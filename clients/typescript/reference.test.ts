@@ -158,10 +158,14 @@ async function open(transport: Transport, s: Scratch, options: ClientOptions = {
   } else {
     const port = await freePort();
     spawnListener(s, `ws://127.0.0.1:${port}`);
-    await retry(async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (res.status !== 200) throw new Error(`readyz ${res.status}`);
-    }, 20_000, "WebSocket listener");
+    await retry(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+        if (res.status !== 200) throw new Error(`readyz ${res.status}`);
+      },
+      20_000,
+      "WebSocket listener",
+    );
     client = await connectWebSocket(`ws://127.0.0.1:${port}`, options);
   }
   cleanups.push(() => client.close());
@@ -171,83 +175,121 @@ async function open(transport: Transport, s: Scratch, options: ClientOptions = {
 const CLIENT_INFO = { name: "gatehouse_client_test", title: null, version: "0.1.0" };
 
 describe.each<Transport>(["stdio", "unix", "ws"])("reference %s", (transport) => {
-  it.runIf(referenceAvailable)(`initialize returns a userAgent and the server's notifications arrive${because}`, async () => {
-    const client = await open(transport, scratch());
-    const seen: Array<{ method: string; params: unknown }> = [];
-    const remoteControl = new Promise<unknown>((r) =>
-      client.onAnyNotification((method, params) => {
-        seen.push({ method, params });
-        if (method === "remoteControl/status/changed") r(params);
-      }),
-    );
-    const result = await within(client.initialize(CLIENT_INFO), 20_000, "initialize response");
-    expect(result.userAgent).toMatch(/^gatehouse_client_test\/0\.169\.0 /);
-    expect(result.codexHome).toBeTypeOf("string");
-    expect(await within(remoteControl, 10_000, "remoteControl/status/changed")).toMatchObject({ status: "disabled" });
-  }, 30_000);
+  it.runIf(referenceAvailable)(
+    `initialize returns a userAgent and the server's notifications arrive${because}`,
+    async () => {
+      const client = await open(transport, scratch());
+      const seen: Array<{ method: string; params: unknown }> = [];
+      const remoteControl = new Promise<unknown>((r) =>
+        client.onAnyNotification((method, params) => {
+          seen.push({ method, params });
+          if (method === "remoteControl/status/changed") r(params);
+        }),
+      );
+      const result = await within(client.initialize(CLIENT_INFO), 20_000, "initialize response");
+      expect(result.userAgent).toMatch(/^gatehouse_client_test\/0\.169\.0 /);
+      expect(result.codexHome).toBeTypeOf("string");
+      expect(await within(remoteControl, 10_000, "remoteControl/status/changed")).toMatchObject({ status: "disabled" });
+    },
+    30_000,
+  );
 
-  it.runIf(referenceAvailable)(`configRequirements/read works, with results validated against our schema${because}`, async () => {
-    const client = await open(transport, scratch(), { validateResults: true });
-    await within(client.initialize(CLIENT_INFO), 20_000, "initialize response");
-    const result = await within(client.request("configRequirements/read"), 10_000, "configRequirements/read response");
-    expect(result).toEqual({ requirements: null, supportsIndependentSpeedModes: true });
-  }, 30_000);
+  it.runIf(referenceAvailable)(
+    `configRequirements/read works, with results validated against our schema${because}`,
+    async () => {
+      const client = await open(transport, scratch(), { validateResults: true });
+      await within(client.initialize(CLIENT_INFO), 20_000, "initialize response");
+      const result = await within(client.request("configRequirements/read"), 10_000, "configRequirements/read response");
+      expect(result).toEqual({ requirements: null, supportsIndependentSpeedModes: true });
+    },
+    30_000,
+  );
 
-  it.runIf(referenceAvailable)(`an unknown method and thread/start before initialize come back as RpcError${because}`, async () => {
-    const client = await open(transport, scratch());
-    const early = await within(client.request("thread/start", {}).catch((e: unknown) => e), 20_000, "thread/start response");
-    expect(early).toBeInstanceOf(RpcError);
-    expect(early).toMatchObject({ code: -32600, message: "Not initialized" });
-    await within(client.initialize(CLIENT_INFO), 10_000, "initialize response");
-    const unknown = await within(client.requestUntyped("nope/x", {}).catch((e: unknown) => e), 10_000, "nope/x response");
-    expect(unknown).toBeInstanceOf(RpcError);
-    expect((unknown as RpcError).code).toBe(-32600);
-    expect((unknown as RpcError).message).toContain("unknown variant `nope/x`");
-    // The connection still serves after the errors.
-    await expect(within(client.request("configRequirements/read"), 10_000, "configRequirements/read response")).resolves.toHaveProperty("requirements");
-  }, 30_000);
+  it.runIf(referenceAvailable)(
+    `an unknown method and thread/start before initialize come back as RpcError${because}`,
+    async () => {
+      const client = await open(transport, scratch());
+      const early = await within(
+        client.request("thread/start", {}).catch((e: unknown) => e),
+        20_000,
+        "thread/start response",
+      );
+      expect(early).toBeInstanceOf(RpcError);
+      expect(early).toMatchObject({ code: -32600, message: "Not initialized" });
+      await within(client.initialize(CLIENT_INFO), 10_000, "initialize response");
+      const unknown = await within(
+        client.requestUntyped("nope/x", {}).catch((e: unknown) => e),
+        10_000,
+        "nope/x response",
+      );
+      expect(unknown).toBeInstanceOf(RpcError);
+      expect((unknown as RpcError).code).toBe(-32600);
+      expect((unknown as RpcError).message).toContain("unknown variant `nope/x`");
+      // The connection still serves after the errors.
+      await expect(within(client.request("configRequirements/read"), 10_000, "configRequirements/read response")).resolves.toHaveProperty("requirements");
+    },
+    30_000,
+  );
 
-  it.runIf(referenceAvailable)(`close() rejects pending requests and later calls${because}`, async () => {
-    const client = await open(transport, scratch());
-    await within(client.initialize(CLIENT_INFO), 20_000, "initialize response");
-    const pending = client.request("configRequirements/read").catch((e: unknown) => e);
-    await within(client.close(), 10_000, "close");
-    expect(await within(pending, 5_000, "rejection of the pending request")).toBeInstanceOf(ConnectionClosedError);
-    await expect(client.request("configRequirements/read")).rejects.toBeInstanceOf(ConnectionClosedError);
-    expect(client.isClosed).toBe(true);
-  }, 30_000);
+  it.runIf(referenceAvailable)(
+    `close() rejects pending requests and later calls${because}`,
+    async () => {
+      const client = await open(transport, scratch());
+      await within(client.initialize(CLIENT_INFO), 20_000, "initialize response");
+      const pending = client.request("configRequirements/read").catch((e: unknown) => e);
+      await within(client.close(), 10_000, "close");
+      expect(await within(pending, 5_000, "rejection of the pending request")).toBeInstanceOf(ConnectionClosedError);
+      await expect(client.request("configRequirements/read")).rejects.toBeInstanceOf(ConnectionClosedError);
+      expect(client.isClosed).toBe(true);
+    },
+    30_000,
+  );
 });
 
 describe("reference stdio process", () => {
-  it.runIf(referenceAvailable)(`close() kills the child, and its stderr is exposed line by line${because}`, async () => {
-    const s = scratch();
-    const lines: string[] = [];
-    let gotLine!: () => void;
-    const sawLine = new Promise<void>((r) => (gotLine = r));
-    const client = await connectStdio({ command: REF_BIN, args: ["app-server"], env: { ...s.env, RUST_LOG: "info" }, cwd: s.cwd, onStderrLine: (l) => (lines.push(l), gotLine()) });
-    cleanups.push(() => client.close());
-    await within(client.initialize(CLIENT_INFO), 20_000, "initialize response");
-    await within(sawLine, 10_000, "stderr line");
-    expect(lines.join("\n")).toMatch(/INFO/);
-    const pid = client.transport.pid;
-    expect(pid).toBeTypeOf("number");
-    await within(client.close(), 10_000, "close");
-    const exit = await client.transport.exited;
-    expect(exit.code !== null || exit.signal !== null).toBe(true);
-    expect(() => process.kill(pid as number, 0)).toThrow(/ESRCH/);
-  }, 30_000);
+  it.runIf(referenceAvailable)(
+    `close() kills the child, and its stderr is exposed line by line${because}`,
+    async () => {
+      const s = scratch();
+      const lines: string[] = [];
+      let gotLine!: () => void;
+      const sawLine = new Promise<void>((r) => (gotLine = r));
+      const client = await connectStdio({
+        command: REF_BIN,
+        args: ["app-server"],
+        env: { ...s.env, RUST_LOG: "info" },
+        cwd: s.cwd,
+        onStderrLine: (l) => (lines.push(l), gotLine()),
+      });
+      cleanups.push(() => client.close());
+      await within(client.initialize(CLIENT_INFO), 20_000, "initialize response");
+      await within(sawLine, 10_000, "stderr line");
+      expect(lines.join("\n")).toMatch(/INFO/);
+      const pid = client.transport.pid;
+      expect(pid).toBeTypeOf("number");
+      await within(client.close(), 10_000, "close");
+      const exit = await client.transport.exited;
+      expect(exit.code !== null || exit.signal !== null).toBe(true);
+      expect(() => process.kill(pid as number, 0)).toThrow(/ESRCH/);
+    },
+    30_000,
+  );
 
-  it.runIf(referenceAvailable)(`a server that dies rejects later requests with ConnectionClosedError naming the exit${because}`, async () => {
-    const s = scratch();
-    const client = await connectStdio({ command: REF_BIN, args: ["app-server"], env: s.env, cwd: s.cwd });
-    cleanups.push(() => client.close());
-    await within(client.initialize(CLIENT_INFO), 20_000, "initialize response");
-    process.kill(client.transport.pid as number, "SIGKILL");
-    await within(client.closed, 10_000, "connection end");
-    const err = await client.request("configRequirements/read").catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ConnectionClosedError);
-    expect((err as Error).message).toContain("SIGKILL");
-  }, 30_000);
+  it.runIf(referenceAvailable)(
+    `a server that dies rejects later requests with ConnectionClosedError naming the exit${because}`,
+    async () => {
+      const s = scratch();
+      const client = await connectStdio({ command: REF_BIN, args: ["app-server"], env: s.env, cwd: s.cwd });
+      cleanups.push(() => client.close());
+      await within(client.initialize(CLIENT_INFO), 20_000, "initialize response");
+      process.kill(client.transport.pid as number, "SIGKILL");
+      await within(client.closed, 10_000, "connection end");
+      const err = await client.request("configRequirements/read").catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConnectionClosedError);
+      expect((err as Error).message).toContain("SIGKILL");
+    },
+    30_000,
+  );
 
   it(`connectStdio rejects when the command cannot be started`, async () => {
     await expect(connectStdio({ command: join(tmpdir(), "no-such-gatehouse-binary") })).rejects.toThrow(/ENOENT/);
@@ -255,20 +297,28 @@ describe("reference stdio process", () => {
 });
 
 describe("reference ws handshake", () => {
-  it.runIf(referenceAvailable)(`an Origin header is refused with 403 and the connect call rejects${because}`, async () => {
-    const s = scratch();
-    const port = await freePort();
-    spawnListener(s, `ws://127.0.0.1:${port}`);
-    await retry(async () => {
-      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-      if (res.status !== 200) throw new Error(`readyz ${res.status}`);
-    }, 20_000, "WebSocket listener");
-    await expect(connectWebSocket(`ws://127.0.0.1:${port}`, { origin: "http://localhost" })).rejects.toThrow(/403/);
-    // Without Origin the same listener accepts.
-    const client = await connectWebSocket(`ws://127.0.0.1:${port}`);
-    cleanups.push(() => client.close());
-    await expect(within(client.initialize(CLIENT_INFO), 20_000, "initialize response")).resolves.toHaveProperty("userAgent");
-  }, 30_000);
+  it.runIf(referenceAvailable)(
+    `an Origin header is refused with 403 and the connect call rejects${because}`,
+    async () => {
+      const s = scratch();
+      const port = await freePort();
+      spawnListener(s, `ws://127.0.0.1:${port}`);
+      await retry(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+          if (res.status !== 200) throw new Error(`readyz ${res.status}`);
+        },
+        20_000,
+        "WebSocket listener",
+      );
+      await expect(connectWebSocket(`ws://127.0.0.1:${port}`, { origin: "http://localhost" })).rejects.toThrow(/403/);
+      // Without Origin the same listener accepts.
+      const client = await connectWebSocket(`ws://127.0.0.1:${port}`);
+      cleanups.push(() => client.close());
+      await expect(within(client.initialize(CLIENT_INFO), 20_000, "initialize response")).resolves.toHaveProperty("userAgent");
+    },
+    30_000,
+  );
 });
 
 /** A loopback stand-in for the Responses API: each POST answers with the next scripted output items. */
@@ -285,7 +335,9 @@ async function mockModel(script: Array<Array<Record<string, unknown>>>): Promise
       }
       bodies.push(JSON.parse(raw));
       const n = bodies.length;
-      const items = script[n - 1] ?? [{ type: "message", role: "assistant", id: `msg_${n}`, status: "completed", content: [{ type: "output_text", text: "done", annotations: [] }] }];
+      const items = script[n - 1] ?? [
+        { type: "message", role: "assistant", id: `msg_${n}`, status: "completed", content: [{ type: "output_text", text: "done", annotations: [] }] },
+      ];
       res.writeHead(200, { "content-type": "text/event-stream" });
       const send = (ev: Record<string, unknown>): boolean => res.write(`event: ${String(ev["type"])}\ndata: ${JSON.stringify(ev)}\n\n`);
       send({ type: "response.created", response: { id: `resp_${n}` } });
@@ -293,7 +345,13 @@ async function mockModel(script: Array<Array<Record<string, unknown>>>): Promise
         send({ type: "response.output_item.added", output_index: i, item: { ...item, status: "in_progress" } });
         send({ type: "response.output_item.done", output_index: i, item });
       });
-      const usage = { input_tokens: 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 1, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 11 };
+      const usage = {
+        input_tokens: 10,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: 1,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: 11,
+      };
       send({ type: "response.completed", response: { id: `resp_${n}`, usage } });
       res.end();
     });
@@ -306,7 +364,14 @@ async function mockModel(script: Array<Array<Record<string, unknown>>>): Promise
 
 /** One model turn that asks to run `command` through the exec_command tool. */
 const shellCall = (command: string, callId: string): Array<Record<string, unknown>> => [
-  { type: "function_call", id: `fc_${callId}`, status: "completed", name: "exec_command", call_id: callId, arguments: JSON.stringify({ cmd: command, yield_time_ms: 10_000 }) },
+  {
+    type: "function_call",
+    id: `fc_${callId}`,
+    status: "completed",
+    name: "exec_command",
+    call_id: callId,
+    arguments: JSON.stringify({ cmd: command, yield_time_ms: 10_000 }),
+  },
 ];
 
 describe("reference server requests", () => {
@@ -321,37 +386,52 @@ describe("reference server requests", () => {
     const resolved: unknown[] = [];
     client.onNotification("serverRequest/resolved", (p) => resolved.push(p));
     await within(client.initialize(CLIENT_INFO), 20_000, "initialize response");
-    const { thread } = await within(client.request("thread/start", { cwd: s.cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" }), 20_000, "thread/start response");
+    const { thread } = await within(
+      client.request("thread/start", { cwd: s.cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" }),
+      20_000,
+      "thread/start response",
+    );
     const completed = new Promise<string>((r) => client.onNotification("turn/completed", (p) => p.threadId === thread.id && r(p.turn.status)));
     await within(client.request("turn/start", { threadId: thread.id, input: [{ type: "text", text: "touch the marker" }] }), 20_000, "turn/start response");
     const status = await within(completed, 30_000, "turn/completed");
     return { s, thread, status, traffic, resolved, model };
   }
 
-  it.runIf(referenceAvailable)(`a handler's value answers the server's approval request${because}`, async () => {
-    const asked: Array<{ threadId: string; itemId: string; id: unknown }> = [];
-    const run = await runApprovalTurn((client) =>
-      client.onServerRequest("item/commandExecution/requestApproval", (params, ctx) => {
-        asked.push({ threadId: params.threadId, itemId: params.itemId, id: ctx.id });
-        return { decision: "decline" };
-      }),
-    );
-    expect(run.status).toBe("completed");
-    expect(asked).toEqual([{ threadId: run.thread.id, itemId: "call_marker_1", id: expect.anything() }]);
-    expect(run.traffic).toContainEqual({ dir: "in", msg: { id: asked[0]?.id, result: { decision: "decline" } } });
-    expect(run.resolved).toEqual([expect.objectContaining({ threadId: run.thread.id, requestId: asked[0]?.id })]);
-    // Declined, so the command never ran.
-    expect(existsSync(join(run.s.cwd, "marker.txt"))).toBe(false);
-  }, 60_000);
+  it.runIf(referenceAvailable)(
+    `a handler's value answers the server's approval request${because}`,
+    async () => {
+      const asked: Array<{ threadId: string; itemId: string; id: unknown }> = [];
+      const run = await runApprovalTurn((client) =>
+        client.onServerRequest("item/commandExecution/requestApproval", (params, ctx) => {
+          asked.push({ threadId: params.threadId, itemId: params.itemId, id: ctx.id });
+          return { decision: "decline" };
+        }),
+      );
+      expect(run.status).toBe("completed");
+      expect(asked).toEqual([{ threadId: run.thread.id, itemId: "call_marker_1", id: expect.anything() }]);
+      expect(run.traffic).toContainEqual({ dir: "in", msg: { id: asked[0]?.id, result: { decision: "decline" } } });
+      expect(run.resolved).toEqual([expect.objectContaining({ threadId: run.thread.id, requestId: asked[0]?.id })]);
+      // Declined, so the command never ran.
+      expect(existsSync(join(run.s.cwd, "marker.txt"))).toBe(false);
+    },
+    60_000,
+  );
 
-  it.runIf(referenceAvailable)(`without a handler the client answers -32601 and the command does not run${because}`, async () => {
-    const run = await runApprovalTurn(() => {});
-    const request = run.traffic.find((t) => t.dir === "out" && (t.msg as { method?: string }).method === "item/commandExecution/requestApproval");
-    expect(request).toBeDefined();
-    const id = (request?.msg as { id: unknown }).id;
-    expect(run.traffic).toContainEqual({ dir: "in", msg: { id, error: { code: -32601, message: "Method not found: item/commandExecution/requestApproval" } } });
-    expect(existsSync(join(run.s.cwd, "marker.txt"))).toBe(false);
-  }, 60_000);
+  it.runIf(referenceAvailable)(
+    `without a handler the client answers -32601 and the command does not run${because}`,
+    async () => {
+      const run = await runApprovalTurn(() => {});
+      const request = run.traffic.find((t) => t.dir === "out" && (t.msg as { method?: string }).method === "item/commandExecution/requestApproval");
+      expect(request).toBeDefined();
+      const id = (request?.msg as { id: unknown }).id;
+      expect(run.traffic).toContainEqual({
+        dir: "in",
+        msg: { id, error: { code: -32601, message: "Method not found: item/commandExecution/requestApproval" } },
+      });
+      expect(existsSync(join(run.s.cwd, "marker.txt"))).toBe(false);
+    },
+    60_000,
+  );
 });
 
 describe("reference transcript", () => {

@@ -85,7 +85,10 @@ export function connectUnixSocket(
   path: string,
   options?: UnixSocketOptions & ClientOptions & { framing?: "websocket" },
 ): Promise<GatehouseClient<WebSocketTransport>>;
-export function connectUnixSocket(path: string, options: UnixSocketOptions & ClientOptions & { framing: "lines" }): Promise<GatehouseClient<SocketLineTransport>>;
+export function connectUnixSocket(
+  path: string,
+  options: UnixSocketOptions & ClientOptions & { framing: "lines" },
+): Promise<GatehouseClient<SocketLineTransport>>;
 export async function connectUnixSocket(
   path: string,
   options: UnixSocketOptions & ClientOptions = {},

@@ -6,21 +6,27 @@ import * as z from "zod";
 import { AbsolutePathBuf, ThreadId } from "../v2/index.js";
 import { EventMsg, TurnAbortReason, V1AskForApproval, V1ReasoningEffort, V1ResponseItem, V1SandboxPolicy } from "./shared.js";
 
-export const AddConversationListenerParams = z.object({
-  conversationId: ThreadId,
-  experimentalRawEvents: z.boolean().optional(),
-}).meta({ id: "AddConversationListenerParams" });
+export const AddConversationListenerParams = z
+  .object({
+    conversationId: ThreadId,
+    experimentalRawEvents: z.boolean().optional(),
+  })
+  .meta({ id: "AddConversationListenerParams" });
 export type AddConversationListenerParams = z.infer<typeof AddConversationListenerParams>;
 
-export const AddConversationSubscriptionResponse = z.object({
-  subscriptionId: z.string(),
-}).meta({ id: "AddConversationSubscriptionResponse" });
+export const AddConversationSubscriptionResponse = z
+  .object({
+    subscriptionId: z.string(),
+  })
+  .meta({ id: "AddConversationSubscriptionResponse" });
 export type AddConversationSubscriptionResponse = z.infer<typeof AddConversationSubscriptionResponse>;
 
-export const ArchiveConversationParams = z.object({
-  conversationId: ThreadId,
-  rolloutPath: z.string(),
-}).meta({ id: "ArchiveConversationParams" });
+export const ArchiveConversationParams = z
+  .object({
+    conversationId: ThreadId,
+    rolloutPath: z.string(),
+  })
+  .meta({ id: "ArchiveConversationParams" });
 export type ArchiveConversationParams = z.infer<typeof ArchiveConversationParams>;
 
 export const ArchiveConversationResponse = z.record(z.string(), z.unknown()).meta({ id: "ArchiveConversationResponse" });
@@ -30,60 +36,74 @@ export const V1AuthMode = z.enum(["apikey", "chatgpt"]).meta({ id: "V1AuthMode" 
 export type V1AuthMode = z.infer<typeof V1AuthMode>;
 
 /** Deprecated notification. Use AccountUpdatedNotification instead. */
-export const AuthStatusChangeNotification = z.object({
-  authMethod: V1AuthMode.nullish(),
-}).meta({ id: "AuthStatusChangeNotification" });
+export const AuthStatusChangeNotification = z
+  .object({
+    authMethod: V1AuthMode.nullish(),
+  })
+  .meta({ id: "AuthStatusChangeNotification" });
 export type AuthStatusChangeNotification = z.infer<typeof AuthStatusChangeNotification>;
 
-export const ConversationGitInfo = z.object({
-  branch: z.string().nullish(),
-  origin_url: z.string().nullish(),
-  sha: z.string().nullish(),
-}).meta({ id: "ConversationGitInfo" });
+export const ConversationGitInfo = z
+  .object({
+    branch: z.string().nullish(),
+    origin_url: z.string().nullish(),
+    sha: z.string().nullish(),
+  })
+  .meta({ id: "ConversationGitInfo" });
 export type ConversationGitInfo = z.infer<typeof ConversationGitInfo>;
 
-export const V1SubAgentSource = z.union([
-  z.enum(["review", "compact"]),
-  z.strictObject({
-    other: z.string(),
-  }),
-]).meta({ id: "V1SubAgentSource" });
+export const V1SubAgentSource = z
+  .union([
+    z.enum(["review", "compact"]),
+    z.strictObject({
+      other: z.string(),
+    }),
+  ])
+  .meta({ id: "V1SubAgentSource" });
 export type V1SubAgentSource = z.infer<typeof V1SubAgentSource>;
 
-export const V1SessionSource = z.union([
-  z.enum(["cli", "vscode", "exec", "mcp", "unknown"]),
-  z.strictObject({
-    subagent: V1SubAgentSource,
-  }),
-]).meta({ id: "V1SessionSource" });
+export const V1SessionSource = z
+  .union([
+    z.enum(["cli", "vscode", "exec", "mcp", "unknown"]),
+    z.strictObject({
+      subagent: V1SubAgentSource,
+    }),
+  ])
+  .meta({ id: "V1SessionSource" });
 export type V1SessionSource = z.infer<typeof V1SessionSource>;
 
-export const ConversationSummary = z.object({
-  cliVersion: z.string(),
-  conversationId: ThreadId,
-  cwd: z.string(),
-  gitInfo: ConversationGitInfo.nullish(),
-  modelProvider: z.string(),
-  path: z.string(),
-  preview: z.string(),
-  source: V1SessionSource,
-  timestamp: z.string().nullish(),
-}).meta({ id: "ConversationSummary" });
+export const ConversationSummary = z
+  .object({
+    cliVersion: z.string(),
+    conversationId: ThreadId,
+    cwd: z.string(),
+    gitInfo: ConversationGitInfo.nullish(),
+    modelProvider: z.string(),
+    path: z.string(),
+    preview: z.string(),
+    source: V1SessionSource,
+    timestamp: z.string().nullish(),
+  })
+  .meta({ id: "ConversationSummary" });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 
-export const ExecOneOffCommandParams = z.object({
-  command: z.array(z.string()),
-  cwd: z.string().nullish(),
-  sandboxPolicy: V1SandboxPolicy.nullish(),
-  timeoutMs: z.int().min(0).nullish(),
-}).meta({ id: "ExecOneOffCommandParams" });
+export const ExecOneOffCommandParams = z
+  .object({
+    command: z.array(z.string()),
+    cwd: z.string().nullish(),
+    sandboxPolicy: V1SandboxPolicy.nullish(),
+    timeoutMs: z.int().min(0).nullish(),
+  })
+  .meta({ id: "ExecOneOffCommandParams" });
 export type ExecOneOffCommandParams = z.infer<typeof ExecOneOffCommandParams>;
 
-export const ExecOneOffCommandResponse = z.object({
-  exitCode: z.int(),
-  stderr: z.string(),
-  stdout: z.string(),
-}).meta({ id: "ExecOneOffCommandResponse" });
+export const ExecOneOffCommandResponse = z
+  .object({
+    exitCode: z.int(),
+    stderr: z.string(),
+    stdout: z.string(),
+  })
+  .meta({ id: "ExecOneOffCommandResponse" });
 export type ExecOneOffCommandResponse = z.infer<typeof ExecOneOffCommandResponse>;
 
 export const V1ForcedLoginMethod = z.enum(["chatgpt", "api"]).meta({ id: "V1ForcedLoginMethod" });
@@ -92,266 +112,321 @@ export type V1ForcedLoginMethod = z.infer<typeof V1ForcedLoginMethod>;
 export const V1SandboxMode = z.enum(["read-only", "workspace-write", "danger-full-access"]).meta({ id: "V1SandboxMode" });
 export type V1SandboxMode = z.infer<typeof V1SandboxMode>;
 
-export const NewConversationParams = z.object({
-  approvalPolicy: V1AskForApproval.nullish(),
-  baseInstructions: z.string().nullish(),
-  compactPrompt: z.string().nullish(),
-  config: z.record(z.string(), z.unknown()).nullish(),
-  cwd: z.string().nullish(),
-  developerInstructions: z.string().nullish(),
-  includeApplyPatchTool: z.boolean().nullish(),
-  model: z.string().nullish(),
-  modelProvider: z.string().nullish(),
-  profile: z.string().nullish(),
-  sandbox: V1SandboxMode.nullish(),
-}).meta({ id: "NewConversationParams" });
+export const NewConversationParams = z
+  .object({
+    approvalPolicy: V1AskForApproval.nullish(),
+    baseInstructions: z.string().nullish(),
+    compactPrompt: z.string().nullish(),
+    config: z.record(z.string(), z.unknown()).nullish(),
+    cwd: z.string().nullish(),
+    developerInstructions: z.string().nullish(),
+    includeApplyPatchTool: z.boolean().nullish(),
+    model: z.string().nullish(),
+    modelProvider: z.string().nullish(),
+    profile: z.string().nullish(),
+    sandbox: V1SandboxMode.nullish(),
+  })
+  .meta({ id: "NewConversationParams" });
 export type NewConversationParams = z.infer<typeof NewConversationParams>;
 
-export const ForkConversationParams = z.object({
-  conversationId: ThreadId.nullish(),
-  overrides: NewConversationParams.nullish(),
-  path: z.string().nullish(),
-}).meta({ id: "ForkConversationParams" });
+export const ForkConversationParams = z
+  .object({
+    conversationId: ThreadId.nullish(),
+    overrides: NewConversationParams.nullish(),
+    path: z.string().nullish(),
+  })
+  .meta({ id: "ForkConversationParams" });
 export type ForkConversationParams = z.infer<typeof ForkConversationParams>;
 
-export const ForkConversationResponse = z.object({
-  conversationId: ThreadId,
-  initialMessages: z.array(EventMsg).nullish(),
-  model: z.string(),
-  rolloutPath: z.string(),
-}).meta({ id: "ForkConversationResponse" });
+export const ForkConversationResponse = z
+  .object({
+    conversationId: ThreadId,
+    initialMessages: z.array(EventMsg).nullish(),
+    model: z.string(),
+    rolloutPath: z.string(),
+  })
+  .meta({ id: "ForkConversationResponse" });
 export type ForkConversationResponse = z.infer<typeof ForkConversationResponse>;
 
-export const GetAuthStatusParams = z.object({
-  includeToken: z.boolean().nullish(),
-  refreshToken: z.boolean().nullish(),
-}).meta({ id: "GetAuthStatusParams" });
+export const GetAuthStatusParams = z
+  .object({
+    includeToken: z.boolean().nullish(),
+    refreshToken: z.boolean().nullish(),
+  })
+  .meta({ id: "GetAuthStatusParams" });
 export type GetAuthStatusParams = z.infer<typeof GetAuthStatusParams>;
 
-export const GetAuthStatusResponse = z.object({
-  authMethod: V1AuthMode.nullish(),
-  authToken: z.string().nullish(),
-  requiresOpenaiAuth: z.boolean().nullish(),
-}).meta({ id: "GetAuthStatusResponse" });
+export const GetAuthStatusResponse = z
+  .object({
+    authMethod: V1AuthMode.nullish(),
+    authToken: z.string().nullish(),
+    requiresOpenaiAuth: z.boolean().nullish(),
+  })
+  .meta({ id: "GetAuthStatusResponse" });
 export type GetAuthStatusResponse = z.infer<typeof GetAuthStatusResponse>;
 
-export const GetConversationSummaryParams = z.union([
-  z.object({
-    rolloutPath: z.string(),
-  }),
-  z.object({
-    conversationId: ThreadId,
-  }),
-]).meta({ id: "GetConversationSummaryParams" });
+export const GetConversationSummaryParams = z
+  .union([
+    z.object({
+      rolloutPath: z.string(),
+    }),
+    z.object({
+      conversationId: ThreadId,
+    }),
+  ])
+  .meta({ id: "GetConversationSummaryParams" });
 export type GetConversationSummaryParams = z.infer<typeof GetConversationSummaryParams>;
 
-export const GetConversationSummaryResponse = z.object({
-  summary: ConversationSummary,
-}).meta({ id: "GetConversationSummaryResponse" });
+export const GetConversationSummaryResponse = z
+  .object({
+    summary: ConversationSummary,
+  })
+  .meta({ id: "GetConversationSummaryResponse" });
 export type GetConversationSummaryResponse = z.infer<typeof GetConversationSummaryResponse>;
 
-export const GetUserAgentResponse = z.object({
-  userAgent: z.string(),
-}).meta({ id: "GetUserAgentResponse" });
+export const GetUserAgentResponse = z
+  .object({
+    userAgent: z.string(),
+  })
+  .meta({ id: "GetUserAgentResponse" });
 export type GetUserAgentResponse = z.infer<typeof GetUserAgentResponse>;
 
 /** A summary of the reasoning performed by the model. This can be useful for debugging and understanding the model's reasoning process. See https://platform.openai.com/docs/guides/reasoning?api-mode=responses#reasoning-summaries */
-export const V1ReasoningSummary = z.union([
-  z.enum(["auto", "concise", "detailed"]),
-  z.literal("none"),
-]).meta({ id: "V1ReasoningSummary" });
+export const V1ReasoningSummary = z.union([z.enum(["auto", "concise", "detailed"]), z.literal("none")]).meta({ id: "V1ReasoningSummary" });
 export type V1ReasoningSummary = z.infer<typeof V1ReasoningSummary>;
 
 /** Controls output length/detail on GPT-5 models via the Responses API. Serialized with lowercase values to match the OpenAI API. */
 export const V1Verbosity = z.enum(["low", "medium", "high"]).meta({ id: "V1Verbosity" });
 export type V1Verbosity = z.infer<typeof V1Verbosity>;
 
-export const Profile = z.object({
-  approvalPolicy: V1AskForApproval.nullish(),
-  chatgptBaseUrl: z.string().nullish(),
-  model: z.string().nullish(),
-  modelProvider: z.string().nullish(),
-  modelReasoningEffort: V1ReasoningEffort.nullish(),
-  modelReasoningSummary: V1ReasoningSummary.nullish(),
-  modelVerbosity: V1Verbosity.nullish(),
-}).meta({ id: "Profile" });
+export const Profile = z
+  .object({
+    approvalPolicy: V1AskForApproval.nullish(),
+    chatgptBaseUrl: z.string().nullish(),
+    model: z.string().nullish(),
+    modelProvider: z.string().nullish(),
+    modelReasoningEffort: V1ReasoningEffort.nullish(),
+    modelReasoningSummary: V1ReasoningSummary.nullish(),
+    modelVerbosity: V1Verbosity.nullish(),
+  })
+  .meta({ id: "Profile" });
 export type Profile = z.infer<typeof Profile>;
 
-export const SandboxSettings = z.object({
-  excludeSlashTmp: z.boolean().nullish(),
-  excludeTmpdirEnvVar: z.boolean().nullish(),
-  networkAccess: z.boolean().nullish(),
-  writableRoots: z.array(AbsolutePathBuf).optional(),
-}).meta({ id: "SandboxSettings" });
+export const SandboxSettings = z
+  .object({
+    excludeSlashTmp: z.boolean().nullish(),
+    excludeTmpdirEnvVar: z.boolean().nullish(),
+    networkAccess: z.boolean().nullish(),
+    writableRoots: z.array(AbsolutePathBuf).optional(),
+  })
+  .meta({ id: "SandboxSettings" });
 export type SandboxSettings = z.infer<typeof SandboxSettings>;
 
-export const Tools = z.object({
-  viewImage: z.boolean().nullish(),
-  webSearch: z.boolean().nullish(),
-}).meta({ id: "Tools" });
+export const Tools = z
+  .object({
+    viewImage: z.boolean().nullish(),
+    webSearch: z.boolean().nullish(),
+  })
+  .meta({ id: "Tools" });
 export type Tools = z.infer<typeof Tools>;
 
-export const UserSavedConfig = z.object({
-  approvalPolicy: V1AskForApproval.nullish(),
-  forcedChatgptWorkspaceId: z.string().nullish(),
-  forcedLoginMethod: V1ForcedLoginMethod.nullish(),
-  model: z.string().nullish(),
-  modelReasoningEffort: V1ReasoningEffort.nullish(),
-  modelReasoningSummary: V1ReasoningSummary.nullish(),
-  modelVerbosity: V1Verbosity.nullish(),
-  profile: z.string().nullish(),
-  profiles: z.record(z.string(), Profile),
-  sandboxMode: V1SandboxMode.nullish(),
-  sandboxSettings: SandboxSettings.nullish(),
-  tools: Tools.nullish(),
-}).meta({ id: "UserSavedConfig" });
+export const UserSavedConfig = z
+  .object({
+    approvalPolicy: V1AskForApproval.nullish(),
+    forcedChatgptWorkspaceId: z.string().nullish(),
+    forcedLoginMethod: V1ForcedLoginMethod.nullish(),
+    model: z.string().nullish(),
+    modelReasoningEffort: V1ReasoningEffort.nullish(),
+    modelReasoningSummary: V1ReasoningSummary.nullish(),
+    modelVerbosity: V1Verbosity.nullish(),
+    profile: z.string().nullish(),
+    profiles: z.record(z.string(), Profile),
+    sandboxMode: V1SandboxMode.nullish(),
+    sandboxSettings: SandboxSettings.nullish(),
+    tools: Tools.nullish(),
+  })
+  .meta({ id: "UserSavedConfig" });
 export type UserSavedConfig = z.infer<typeof UserSavedConfig>;
 
-export const GetUserSavedConfigResponse = z.object({
-  config: UserSavedConfig,
-}).meta({ id: "GetUserSavedConfigResponse" });
+export const GetUserSavedConfigResponse = z
+  .object({
+    config: UserSavedConfig,
+  })
+  .meta({ id: "GetUserSavedConfigResponse" });
 export type GetUserSavedConfigResponse = z.infer<typeof GetUserSavedConfigResponse>;
 
-export const GitDiffToRemoteParams = z.object({
-  cwd: z.string(),
-}).meta({ id: "GitDiffToRemoteParams" });
+export const GitDiffToRemoteParams = z
+  .object({
+    cwd: z.string(),
+  })
+  .meta({ id: "GitDiffToRemoteParams" });
 export type GitDiffToRemoteParams = z.infer<typeof GitDiffToRemoteParams>;
 
 export const GitSha = z.string().meta({ id: "GitSha" });
 export type GitSha = z.infer<typeof GitSha>;
 
-export const GitDiffToRemoteResponse = z.object({
-  diff: z.string(),
-  sha: GitSha,
-}).meta({ id: "GitDiffToRemoteResponse" });
+export const GitDiffToRemoteResponse = z
+  .object({
+    diff: z.string(),
+    sha: GitSha,
+  })
+  .meta({ id: "GitDiffToRemoteResponse" });
 export type GitDiffToRemoteResponse = z.infer<typeof GitDiffToRemoteResponse>;
 
-export const InputItem = z.discriminatedUnion("type", [
-  z.object({
-    data: z.object({
-      text: z.string(),
+export const InputItem = z
+  .discriminatedUnion("type", [
+    z.object({
+      data: z.object({
+        text: z.string(),
+      }),
+      type: z.literal("text"),
     }),
-    type: z.literal("text"),
-  }),
-  z.object({
-    data: z.object({
-      image_url: z.string(),
+    z.object({
+      data: z.object({
+        image_url: z.string(),
+      }),
+      type: z.literal("image"),
     }),
-    type: z.literal("image"),
-  }),
-  z.object({
-    data: z.object({
-      path: z.string(),
+    z.object({
+      data: z.object({
+        path: z.string(),
+      }),
+      type: z.literal("localImage"),
     }),
-    type: z.literal("localImage"),
-  }),
-]).meta({ id: "InputItem" });
+  ])
+  .meta({ id: "InputItem" });
 export type InputItem = z.infer<typeof InputItem>;
 
-export const InterruptConversationParams = z.object({
-  conversationId: ThreadId,
-}).meta({ id: "InterruptConversationParams" });
+export const InterruptConversationParams = z
+  .object({
+    conversationId: ThreadId,
+  })
+  .meta({ id: "InterruptConversationParams" });
 export type InterruptConversationParams = z.infer<typeof InterruptConversationParams>;
 
-export const InterruptConversationResponse = z.object({
-  abortReason: TurnAbortReason,
-}).meta({ id: "InterruptConversationResponse" });
+export const InterruptConversationResponse = z
+  .object({
+    abortReason: TurnAbortReason,
+  })
+  .meta({ id: "InterruptConversationResponse" });
 export type InterruptConversationResponse = z.infer<typeof InterruptConversationResponse>;
 
-export const ListConversationsParams = z.object({
-  cursor: z.string().nullish(),
-  modelProviders: z.array(z.string()).nullish(),
-  pageSize: z.int().min(0).nullish(),
-}).meta({ id: "ListConversationsParams" });
+export const ListConversationsParams = z
+  .object({
+    cursor: z.string().nullish(),
+    modelProviders: z.array(z.string()).nullish(),
+    pageSize: z.int().min(0).nullish(),
+  })
+  .meta({ id: "ListConversationsParams" });
 export type ListConversationsParams = z.infer<typeof ListConversationsParams>;
 
-export const ListConversationsResponse = z.object({
-  items: z.array(ConversationSummary),
-  nextCursor: z.string().nullish(),
-}).meta({ id: "ListConversationsResponse" });
+export const ListConversationsResponse = z
+  .object({
+    items: z.array(ConversationSummary),
+    nextCursor: z.string().nullish(),
+  })
+  .meta({ id: "ListConversationsResponse" });
 export type ListConversationsResponse = z.infer<typeof ListConversationsResponse>;
 
-export const LoginApiKeyParams = z.object({
-  apiKey: z.string(),
-}).meta({ id: "LoginApiKeyParams" });
+export const LoginApiKeyParams = z
+  .object({
+    apiKey: z.string(),
+  })
+  .meta({ id: "LoginApiKeyParams" });
 export type LoginApiKeyParams = z.infer<typeof LoginApiKeyParams>;
 
 export const LoginApiKeyResponse = z.record(z.string(), z.unknown()).meta({ id: "LoginApiKeyResponse" });
 export type LoginApiKeyResponse = z.infer<typeof LoginApiKeyResponse>;
 
-export const NewConversationResponse = z.object({
-  conversationId: ThreadId,
-  model: z.string(),
-  reasoningEffort: V1ReasoningEffort.nullish(),
-  rolloutPath: z.string(),
-}).meta({ id: "NewConversationResponse" });
+export const NewConversationResponse = z
+  .object({
+    conversationId: ThreadId,
+    model: z.string(),
+    reasoningEffort: V1ReasoningEffort.nullish(),
+    rolloutPath: z.string(),
+  })
+  .meta({ id: "NewConversationResponse" });
 export type NewConversationResponse = z.infer<typeof NewConversationResponse>;
 
-export const RemoveConversationListenerParams = z.object({
-  subscriptionId: z.string(),
-}).meta({ id: "RemoveConversationListenerParams" });
+export const RemoveConversationListenerParams = z
+  .object({
+    subscriptionId: z.string(),
+  })
+  .meta({ id: "RemoveConversationListenerParams" });
 export type RemoveConversationListenerParams = z.infer<typeof RemoveConversationListenerParams>;
 
 export const RemoveConversationSubscriptionResponse = z.record(z.string(), z.unknown()).meta({ id: "RemoveConversationSubscriptionResponse" });
 export type RemoveConversationSubscriptionResponse = z.infer<typeof RemoveConversationSubscriptionResponse>;
 
-export const ResumeConversationParams = z.object({
-  conversationId: ThreadId.nullish(),
-  history: z.array(V1ResponseItem).nullish(),
-  overrides: NewConversationParams.nullish(),
-  path: z.string().nullish(),
-}).meta({ id: "ResumeConversationParams" });
+export const ResumeConversationParams = z
+  .object({
+    conversationId: ThreadId.nullish(),
+    history: z.array(V1ResponseItem).nullish(),
+    overrides: NewConversationParams.nullish(),
+    path: z.string().nullish(),
+  })
+  .meta({ id: "ResumeConversationParams" });
 export type ResumeConversationParams = z.infer<typeof ResumeConversationParams>;
 
-export const ResumeConversationResponse = z.object({
-  conversationId: ThreadId,
-  initialMessages: z.array(EventMsg).nullish(),
-  model: z.string(),
-  rolloutPath: z.string(),
-}).meta({ id: "ResumeConversationResponse" });
+export const ResumeConversationResponse = z
+  .object({
+    conversationId: ThreadId,
+    initialMessages: z.array(EventMsg).nullish(),
+    model: z.string(),
+    rolloutPath: z.string(),
+  })
+  .meta({ id: "ResumeConversationResponse" });
 export type ResumeConversationResponse = z.infer<typeof ResumeConversationResponse>;
 
-export const SendUserMessageParams = z.object({
-  conversationId: ThreadId,
-  items: z.array(InputItem),
-}).meta({ id: "SendUserMessageParams" });
+export const SendUserMessageParams = z
+  .object({
+    conversationId: ThreadId,
+    items: z.array(InputItem),
+  })
+  .meta({ id: "SendUserMessageParams" });
 export type SendUserMessageParams = z.infer<typeof SendUserMessageParams>;
 
 export const SendUserMessageResponse = z.record(z.string(), z.unknown()).meta({ id: "SendUserMessageResponse" });
 export type SendUserMessageResponse = z.infer<typeof SendUserMessageResponse>;
 
-export const SendUserTurnParams = z.object({
-  approvalPolicy: V1AskForApproval,
-  conversationId: ThreadId,
-  cwd: z.string(),
-  effort: V1ReasoningEffort.nullish(),
-  items: z.array(InputItem),
-  model: z.string(),
-  /** Optional JSON Schema used to constrain the final assistant message for this turn. */
-  outputSchema: z.unknown().optional(),
-  sandboxPolicy: V1SandboxPolicy,
-  summary: V1ReasoningSummary,
-}).meta({ id: "SendUserTurnParams" });
+export const SendUserTurnParams = z
+  .object({
+    approvalPolicy: V1AskForApproval,
+    conversationId: ThreadId,
+    cwd: z.string(),
+    effort: V1ReasoningEffort.nullish(),
+    items: z.array(InputItem),
+    model: z.string(),
+    /** Optional JSON Schema used to constrain the final assistant message for this turn. */
+    outputSchema: z.unknown().optional(),
+    sandboxPolicy: V1SandboxPolicy,
+    summary: V1ReasoningSummary,
+  })
+  .meta({ id: "SendUserTurnParams" });
 export type SendUserTurnParams = z.infer<typeof SendUserTurnParams>;
 
 export const SendUserTurnResponse = z.record(z.string(), z.unknown()).meta({ id: "SendUserTurnResponse" });
 export type SendUserTurnResponse = z.infer<typeof SendUserTurnResponse>;
 
-export const SessionConfiguredNotification = z.object({
-  historyEntryCount: z.int().min(0),
-  historyLogId: z.int().min(0),
-  initialMessages: z.array(EventMsg).nullish(),
-  model: z.string(),
-  reasoningEffort: V1ReasoningEffort.nullish(),
-  rolloutPath: z.string(),
-  sessionId: ThreadId,
-}).meta({ id: "SessionConfiguredNotification" });
+export const SessionConfiguredNotification = z
+  .object({
+    historyEntryCount: z.int().min(0),
+    historyLogId: z.int().min(0),
+    initialMessages: z.array(EventMsg).nullish(),
+    model: z.string(),
+    reasoningEffort: V1ReasoningEffort.nullish(),
+    rolloutPath: z.string(),
+    sessionId: ThreadId,
+  })
+  .meta({ id: "SessionConfiguredNotification" });
 export type SessionConfiguredNotification = z.infer<typeof SessionConfiguredNotification>;
 
-export const SetDefaultModelParams = z.object({
-  model: z.string().nullish(),
-  reasoningEffort: V1ReasoningEffort.nullish(),
-}).meta({ id: "SetDefaultModelParams" });
+export const SetDefaultModelParams = z
+  .object({
+    model: z.string().nullish(),
+    reasoningEffort: V1ReasoningEffort.nullish(),
+  })
+  .meta({ id: "SetDefaultModelParams" });
 export type SetDefaultModelParams = z.infer<typeof SetDefaultModelParams>;
 
 export const SetDefaultModelResponse = z.record(z.string(), z.unknown()).meta({ id: "SetDefaultModelResponse" });

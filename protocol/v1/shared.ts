@@ -5,10 +5,12 @@
 import * as z from "zod";
 import { AbsolutePathBuf, ThreadId } from "../v2/index.js";
 
-export const AgentMessageContent = z.object({
-  text: z.string(),
-  type: z.literal("Text"),
-}).meta({ id: "AgentMessageContent" });
+export const AgentMessageContent = z
+  .object({
+    text: z.string(),
+    type: z.literal("Text"),
+  })
+  .meta({ id: "AgentMessageContent" });
 export type AgentMessageContent = z.infer<typeof AgentMessageContent>;
 
 /** The sender or recipient of messages and data in a conversation. */
@@ -16,172 +18,197 @@ export const Role = z.enum(["assistant", "user"]).meta({ id: "Role" });
 export type Role = z.infer<typeof Role>;
 
 /** Optional annotations for the client. The client can use annotations to inform how objects are used or displayed */
-export const Annotations = z.object({
-  audience: z.array(Role).nullish(),
-  lastModified: z.string().nullish(),
-  priority: z.number().nullish(),
-}).meta({ id: "Annotations" });
+export const Annotations = z
+  .object({
+    audience: z.array(Role).nullish(),
+    lastModified: z.string().nullish(),
+    priority: z.number().nullish(),
+  })
+  .meta({ id: "Annotations" });
 export type Annotations = z.infer<typeof Annotations>;
 
 /** Determines the conditions under which the user is consulted to approve running the command proposed by Codex. */
-export const V1AskForApproval = z.union([
-  z.literal("untrusted"),
-  z.literal("on-failure"),
-  z.literal("on-request"),
-  z.literal("never"),
-]).meta({ id: "V1AskForApproval" });
+export const V1AskForApproval = z
+  .union([z.literal("untrusted"), z.literal("on-failure"), z.literal("on-request"), z.literal("never")])
+  .meta({ id: "V1AskForApproval" });
 export type V1AskForApproval = z.infer<typeof V1AskForApproval>;
 
 /** Audio provided to or from an LLM. */
-export const AudioContent = z.object({
-  annotations: Annotations.nullish(),
-  data: z.string(),
-  mimeType: z.string(),
-  type: z.string(),
-}).meta({ id: "AudioContent" });
+export const AudioContent = z
+  .object({
+    annotations: Annotations.nullish(),
+    data: z.string(),
+    mimeType: z.string(),
+    type: z.string(),
+  })
+  .meta({ id: "AudioContent" });
 export type AudioContent = z.infer<typeof AudioContent>;
 
-export const BlobResourceContents = z.object({
-  blob: z.string(),
-  mimeType: z.string().nullish(),
-  uri: z.string(),
-}).meta({ id: "BlobResourceContents" });
+export const BlobResourceContents = z
+  .object({
+    blob: z.string(),
+    mimeType: z.string().nullish(),
+    uri: z.string(),
+  })
+  .meta({ id: "BlobResourceContents" });
 export type BlobResourceContents = z.infer<typeof BlobResourceContents>;
 
-export const TextResourceContents = z.object({
-  mimeType: z.string().nullish(),
-  text: z.string(),
-  uri: z.string(),
-}).meta({ id: "TextResourceContents" });
+export const TextResourceContents = z
+  .object({
+    mimeType: z.string().nullish(),
+    text: z.string(),
+    uri: z.string(),
+  })
+  .meta({ id: "TextResourceContents" });
 export type TextResourceContents = z.infer<typeof TextResourceContents>;
 
-export const EmbeddedResourceResource = z.union([
-  TextResourceContents,
-  BlobResourceContents,
-]).meta({ id: "EmbeddedResourceResource" });
+export const EmbeddedResourceResource = z.union([TextResourceContents, BlobResourceContents]).meta({ id: "EmbeddedResourceResource" });
 export type EmbeddedResourceResource = z.infer<typeof EmbeddedResourceResource>;
 
 /** The contents of a resource, embedded into a prompt or tool call result.
- * 
+ *
  * It is up to the client how best to render embedded resources for the benefit of the LLM and/or the user. */
-export const EmbeddedResource = z.object({
-  annotations: Annotations.nullish(),
-  resource: EmbeddedResourceResource,
-  type: z.string(),
-}).meta({ id: "EmbeddedResource" });
+export const EmbeddedResource = z
+  .object({
+    annotations: Annotations.nullish(),
+    resource: EmbeddedResourceResource,
+    type: z.string(),
+  })
+  .meta({ id: "EmbeddedResource" });
 export type EmbeddedResource = z.infer<typeof EmbeddedResource>;
 
 /** An image provided to or from an LLM. */
-export const ImageContent = z.object({
-  annotations: Annotations.nullish(),
-  data: z.string(),
-  mimeType: z.string(),
-  type: z.string(),
-}).meta({ id: "ImageContent" });
+export const ImageContent = z
+  .object({
+    annotations: Annotations.nullish(),
+    data: z.string(),
+    mimeType: z.string(),
+    type: z.string(),
+  })
+  .meta({ id: "ImageContent" });
 export type ImageContent = z.infer<typeof ImageContent>;
 
 /** A resource that the server is capable of reading, included in a prompt or tool call result.
- * 
+ *
  * Note: resource links returned by tools are not guaranteed to appear in the results of `resources/list` requests. */
-export const ResourceLink = z.object({
-  annotations: Annotations.nullish(),
-  description: z.string().nullish(),
-  mimeType: z.string().nullish(),
-  name: z.string(),
-  size: z.int().nullish(),
-  title: z.string().nullish(),
-  type: z.string(),
-  uri: z.string(),
-}).meta({ id: "ResourceLink" });
+export const ResourceLink = z
+  .object({
+    annotations: Annotations.nullish(),
+    description: z.string().nullish(),
+    mimeType: z.string().nullish(),
+    name: z.string(),
+    size: z.int().nullish(),
+    title: z.string().nullish(),
+    type: z.string(),
+    uri: z.string(),
+  })
+  .meta({ id: "ResourceLink" });
 export type ResourceLink = z.infer<typeof ResourceLink>;
 
 /** Text provided to or from an LLM. */
-export const TextContent = z.object({
-  annotations: Annotations.nullish(),
-  text: z.string(),
-  type: z.string(),
-}).meta({ id: "TextContent" });
+export const TextContent = z
+  .object({
+    annotations: Annotations.nullish(),
+    text: z.string(),
+    type: z.string(),
+  })
+  .meta({ id: "TextContent" });
 export type TextContent = z.infer<typeof TextContent>;
 
-export const ContentBlock = z.union([
-  TextContent,
-  ImageContent,
-  AudioContent,
-  ResourceLink,
-  EmbeddedResource,
-]).meta({ id: "ContentBlock" });
+export const ContentBlock = z.union([TextContent, ImageContent, AudioContent, ResourceLink, EmbeddedResource]).meta({ id: "ContentBlock" });
 export type ContentBlock = z.infer<typeof ContentBlock>;
 
 /** The server's response to a tool call. */
-export const CallToolResult = z.object({
-  content: z.array(ContentBlock),
-  isError: z.boolean().nullish(),
-  structuredContent: z.unknown().optional(),
-}).meta({ id: "CallToolResult" });
+export const CallToolResult = z
+  .object({
+    content: z.array(ContentBlock),
+    isError: z.boolean().nullish(),
+    structuredContent: z.unknown().optional(),
+  })
+  .meta({ id: "CallToolResult" });
 export type CallToolResult = z.infer<typeof CallToolResult>;
 
 /** Codex errors that we expose to clients. */
-export const V1CodexErrorInfo = z.union([
-  z.enum(["context_window_exceeded", "usage_limit_exceeded", "internal_server_error", "unauthorized", "bad_request", "sandbox_error", "thread_rollback_failed", "other"]),
-  z.strictObject({
-    http_connection_failed: z.object({
-      http_status_code: z.int().min(0).nullish(),
+export const V1CodexErrorInfo = z
+  .union([
+    z.enum([
+      "context_window_exceeded",
+      "usage_limit_exceeded",
+      "internal_server_error",
+      "unauthorized",
+      "bad_request",
+      "sandbox_error",
+      "thread_rollback_failed",
+      "other",
+    ]),
+    z.strictObject({
+      http_connection_failed: z.object({
+        http_status_code: z.int().min(0).nullish(),
+      }),
     }),
-  }),
-  z.strictObject({
-    response_stream_connection_failed: z.object({
-      http_status_code: z.int().min(0).nullish(),
+    z.strictObject({
+      response_stream_connection_failed: z.object({
+        http_status_code: z.int().min(0).nullish(),
+      }),
     }),
-  }),
-  z.strictObject({
-    response_stream_disconnected: z.object({
-      http_status_code: z.int().min(0).nullish(),
+    z.strictObject({
+      response_stream_disconnected: z.object({
+        http_status_code: z.int().min(0).nullish(),
+      }),
     }),
-  }),
-  z.strictObject({
-    response_too_many_failed_attempts: z.object({
-      http_status_code: z.int().min(0).nullish(),
+    z.strictObject({
+      response_too_many_failed_attempts: z.object({
+        http_status_code: z.int().min(0).nullish(),
+      }),
     }),
-  }),
-]).meta({ id: "V1CodexErrorInfo" });
+  ])
+  .meta({ id: "V1CodexErrorInfo" });
 export type V1CodexErrorInfo = z.infer<typeof V1CodexErrorInfo>;
 
-export const V1ContentItem = z.discriminatedUnion("type", [
-  z.object({
-    text: z.string(),
-    type: z.literal("input_text"),
-  }),
-  z.object({
-    image_url: z.string(),
-    type: z.literal("input_image"),
-  }),
-  z.object({
-    text: z.string(),
-    type: z.literal("output_text"),
-  }),
-]).meta({ id: "V1ContentItem" });
+export const V1ContentItem = z
+  .discriminatedUnion("type", [
+    z.object({
+      text: z.string(),
+      type: z.literal("input_text"),
+    }),
+    z.object({
+      image_url: z.string(),
+      type: z.literal("input_image"),
+    }),
+    z.object({
+      text: z.string(),
+      type: z.literal("output_text"),
+    }),
+  ])
+  .meta({ id: "V1ContentItem" });
 export type V1ContentItem = z.infer<typeof V1ContentItem>;
 
-export const CreditsSnapshot = z.object({
-  balance: z.string().nullish(),
-  has_credits: z.boolean(),
-  unlimited: z.boolean(),
-}).meta({ id: "CreditsSnapshot" });
+export const CreditsSnapshot = z
+  .object({
+    balance: z.string().nullish(),
+    has_credits: z.boolean(),
+    unlimited: z.boolean(),
+  })
+  .meta({ id: "CreditsSnapshot" });
 export type CreditsSnapshot = z.infer<typeof CreditsSnapshot>;
 
-export const CustomPrompt = z.object({
-  argument_hint: z.string().nullish(),
-  content: z.string(),
-  description: z.string().nullish(),
-  name: z.string(),
-  path: z.string(),
-}).meta({ id: "CustomPrompt" });
+export const CustomPrompt = z
+  .object({
+    argument_hint: z.string().nullish(),
+    content: z.string(),
+    description: z.string().nullish(),
+    name: z.string(),
+    path: z.string(),
+  })
+  .meta({ id: "CustomPrompt" });
 export type CustomPrompt = z.infer<typeof CustomPrompt>;
 
-export const Duration = z.object({
-  nanos: z.int().min(0),
-  secs: z.int().min(0),
-}).meta({ id: "Duration" });
+export const Duration = z
+  .object({
+    nanos: z.int().min(0),
+    secs: z.int().min(0),
+  })
+  .meta({ id: "Duration" });
 export type Duration = z.infer<typeof Duration>;
 
 export const ExecCommandSource = z.enum(["agent", "user_shell", "unified_exec_startup", "unified_exec_interaction"]).meta({ id: "ExecCommandSource" });
@@ -190,368 +217,415 @@ export type ExecCommandSource = z.infer<typeof ExecCommandSource>;
 export const ExecOutputStream = z.enum(["stdout", "stderr"]).meta({ id: "ExecOutputStream" });
 export type ExecOutputStream = z.infer<typeof ExecOutputStream>;
 
-export const V1FileChange = z.discriminatedUnion("type", [
-  z.object({
-    content: z.string(),
-    type: z.literal("add"),
-  }),
-  z.object({
-    content: z.string(),
-    type: z.literal("delete"),
-  }),
-  z.object({
-    move_path: z.string().nullish(),
-    type: z.literal("update"),
-    unified_diff: z.string(),
-  }),
-]).meta({ id: "V1FileChange" });
+export const V1FileChange = z
+  .discriminatedUnion("type", [
+    z.object({
+      content: z.string(),
+      type: z.literal("add"),
+    }),
+    z.object({
+      content: z.string(),
+      type: z.literal("delete"),
+    }),
+    z.object({
+      move_path: z.string().nullish(),
+      type: z.literal("update"),
+      unified_diff: z.string(),
+    }),
+  ])
+  .meta({ id: "V1FileChange" });
 export type V1FileChange = z.infer<typeof V1FileChange>;
 
-export const HistoryEntry = z.object({
-  conversation_id: z.string(),
-  text: z.string(),
-  ts: z.int().min(0),
-}).meta({ id: "HistoryEntry" });
+export const HistoryEntry = z
+  .object({
+    conversation_id: z.string(),
+    text: z.string(),
+    ts: z.int().min(0),
+  })
+  .meta({ id: "HistoryEntry" });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
 export const V1McpAuthStatus = z.enum(["unsupported", "not_logged_in", "bearer_token", "o_auth"]).meta({ id: "V1McpAuthStatus" });
 export type V1McpAuthStatus = z.infer<typeof V1McpAuthStatus>;
 
-export const McpInvocation = z.object({
-  /** Arguments to the tool call. */
-  arguments: z.unknown().optional(),
-  /** Name of the MCP server as defined in the config. */
-  server: z.string(),
-  /** Name of the tool as given by the MCP server. */
-  tool: z.string(),
-}).meta({ id: "McpInvocation" });
+export const McpInvocation = z
+  .object({
+    /** Arguments to the tool call. */
+    arguments: z.unknown().optional(),
+    /** Name of the MCP server as defined in the config. */
+    server: z.string(),
+    /** Name of the tool as given by the MCP server. */
+    tool: z.string(),
+  })
+  .meta({ id: "McpInvocation" });
 export type McpInvocation = z.infer<typeof McpInvocation>;
 
-export const McpStartupFailure = z.object({
-  error: z.string(),
-  server: z.string(),
-}).meta({ id: "McpStartupFailure" });
+export const McpStartupFailure = z
+  .object({
+    error: z.string(),
+    server: z.string(),
+  })
+  .meta({ id: "McpStartupFailure" });
 export type McpStartupFailure = z.infer<typeof McpStartupFailure>;
 
-export const McpStartupStatus = z.discriminatedUnion("state", [
-  z.object({
-    state: z.literal("starting"),
-  }),
-  z.object({
-    state: z.literal("ready"),
-  }),
-  z.object({
-    error: z.string(),
-    state: z.literal("failed"),
-  }),
-  z.object({
-    state: z.literal("cancelled"),
-  }),
-]).meta({ id: "McpStartupStatus" });
+export const McpStartupStatus = z
+  .discriminatedUnion("state", [
+    z.object({
+      state: z.literal("starting"),
+    }),
+    z.object({
+      state: z.literal("ready"),
+    }),
+    z.object({
+      error: z.string(),
+      state: z.literal("failed"),
+    }),
+    z.object({
+      state: z.literal("cancelled"),
+    }),
+  ])
+  .meta({ id: "McpStartupStatus" });
 export type McpStartupStatus = z.infer<typeof McpStartupStatus>;
 
-export const V1ParsedCommand = z.discriminatedUnion("type", [
-  z.object({
-    cmd: z.string(),
-    name: z.string(),
-    /** (Best effort) Path to the file being read by the command. When possible, this is an absolute path, though when relative, it should be resolved against the `cwd`` that will be used to run the command to derive the absolute path. */
-    path: z.string(),
-    type: z.literal("read"),
-  }),
-  z.object({
-    cmd: z.string(),
-    path: z.string().nullish(),
-    type: z.literal("list_files"),
-  }),
-  z.object({
-    cmd: z.string(),
-    path: z.string().nullish(),
-    query: z.string().nullish(),
-    type: z.literal("search"),
-  }),
-  z.object({
-    cmd: z.string(),
-    type: z.literal("unknown"),
-  }),
-]).meta({ id: "V1ParsedCommand" });
+export const V1ParsedCommand = z
+  .discriminatedUnion("type", [
+    z.object({
+      cmd: z.string(),
+      name: z.string(),
+      /** (Best effort) Path to the file being read by the command. When possible, this is an absolute path, though when relative, it should be resolved against the `cwd`` that will be used to run the command to derive the absolute path. */
+      path: z.string(),
+      type: z.literal("read"),
+    }),
+    z.object({
+      cmd: z.string(),
+      path: z.string().nullish(),
+      type: z.literal("list_files"),
+    }),
+    z.object({
+      cmd: z.string(),
+      path: z.string().nullish(),
+      query: z.string().nullish(),
+      type: z.literal("search"),
+    }),
+    z.object({
+      cmd: z.string(),
+      type: z.literal("unknown"),
+    }),
+  ])
+  .meta({ id: "V1ParsedCommand" });
 export type V1ParsedCommand = z.infer<typeof V1ParsedCommand>;
 
 export const StepStatus = z.enum(["pending", "in_progress", "completed"]).meta({ id: "StepStatus" });
 export type StepStatus = z.infer<typeof StepStatus>;
 
-export const PlanItemArg = z.strictObject({
-  status: StepStatus,
-  step: z.string(),
-}).meta({ id: "PlanItemArg" });
+export const PlanItemArg = z
+  .strictObject({
+    status: StepStatus,
+    step: z.string(),
+  })
+  .meta({ id: "PlanItemArg" });
 export type PlanItemArg = z.infer<typeof PlanItemArg>;
 
 export const V1PlanType = z.enum(["free", "plus", "pro", "team", "business", "enterprise", "edu", "unknown"]).meta({ id: "V1PlanType" });
 export type V1PlanType = z.infer<typeof V1PlanType>;
 
-export const RateLimitWindow = z.object({
-  /** Unix timestamp (seconds since epoch) when the window resets. */
-  resets_at: z.int().nullish(),
-  /** Percentage (0-100) of the window that has been consumed. */
-  used_percent: z.number(),
-  /** Rolling window duration, in minutes. */
-  window_minutes: z.int().nullish(),
-}).meta({ id: "RateLimitWindow" });
+export const RateLimitWindow = z
+  .object({
+    /** Unix timestamp (seconds since epoch) when the window resets. */
+    resets_at: z.int().nullish(),
+    /** Percentage (0-100) of the window that has been consumed. */
+    used_percent: z.number(),
+    /** Rolling window duration, in minutes. */
+    window_minutes: z.int().nullish(),
+  })
+  .meta({ id: "RateLimitWindow" });
 export type RateLimitWindow = z.infer<typeof RateLimitWindow>;
 
-export const RateLimitSnapshot = z.object({
-  credits: CreditsSnapshot.nullish(),
-  plan_type: V1PlanType.nullish(),
-  primary: RateLimitWindow.nullish(),
-  secondary: RateLimitWindow.nullish(),
-}).meta({ id: "RateLimitSnapshot" });
+export const RateLimitSnapshot = z
+  .object({
+    credits: CreditsSnapshot.nullish(),
+    plan_type: V1PlanType.nullish(),
+    primary: RateLimitWindow.nullish(),
+    secondary: RateLimitWindow.nullish(),
+  })
+  .meta({ id: "RateLimitSnapshot" });
 export type RateLimitSnapshot = z.infer<typeof RateLimitSnapshot>;
 
 /** See https://platform.openai.com/docs/guides/reasoning?api-mode=responses#get-started-with-reasoning */
 export const V1ReasoningEffort = z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]).meta({ id: "V1ReasoningEffort" });
 export type V1ReasoningEffort = z.infer<typeof V1ReasoningEffort>;
 
-export const V1RequestId = z.union([
-  z.string(),
-  z.int(),
-]).meta({ id: "V1RequestId" });
+export const V1RequestId = z.union([z.string(), z.int()]).meta({ id: "V1RequestId" });
 export type V1RequestId = z.infer<typeof V1RequestId>;
 
 /** A known resource that the server is capable of reading. */
-export const V1Resource = z.object({
-  annotations: Annotations.nullish(),
-  description: z.string().nullish(),
-  mimeType: z.string().nullish(),
-  name: z.string(),
-  size: z.int().nullish(),
-  title: z.string().nullish(),
-  uri: z.string(),
-}).meta({ id: "V1Resource" });
+export const V1Resource = z
+  .object({
+    annotations: Annotations.nullish(),
+    description: z.string().nullish(),
+    mimeType: z.string().nullish(),
+    name: z.string(),
+    size: z.int().nullish(),
+    title: z.string().nullish(),
+    uri: z.string(),
+  })
+  .meta({ id: "V1Resource" });
 export type V1Resource = z.infer<typeof V1Resource>;
 
 /** A template description for resources available on the server. */
-export const V1ResourceTemplate = z.object({
-  annotations: Annotations.nullish(),
-  description: z.string().nullish(),
-  mimeType: z.string().nullish(),
-  name: z.string(),
-  title: z.string().nullish(),
-  uriTemplate: z.string(),
-}).meta({ id: "V1ResourceTemplate" });
+export const V1ResourceTemplate = z
+  .object({
+    annotations: Annotations.nullish(),
+    description: z.string().nullish(),
+    mimeType: z.string().nullish(),
+    name: z.string(),
+    title: z.string().nullish(),
+    uriTemplate: z.string(),
+  })
+  .meta({ id: "V1ResourceTemplate" });
 export type V1ResourceTemplate = z.infer<typeof V1ResourceTemplate>;
 
 /** Responses API compatible content items that can be returned by a tool call. This is a subset of ContentItem with the types we support as function call outputs. */
-export const V1FunctionCallOutputContentItem = z.discriminatedUnion("type", [
-  z.object({
-    text: z.string(),
-    type: z.literal("input_text"),
-  }),
-  z.object({
-    image_url: z.string(),
-    type: z.literal("input_image"),
-  }),
-]).meta({ id: "V1FunctionCallOutputContentItem" });
+export const V1FunctionCallOutputContentItem = z
+  .discriminatedUnion("type", [
+    z.object({
+      text: z.string(),
+      type: z.literal("input_text"),
+    }),
+    z.object({
+      image_url: z.string(),
+      type: z.literal("input_image"),
+    }),
+  ])
+  .meta({ id: "V1FunctionCallOutputContentItem" });
 export type V1FunctionCallOutputContentItem = z.infer<typeof V1FunctionCallOutputContentItem>;
 
 /** The payload we send back to OpenAI when reporting a tool call result.
- * 
+ *
  * `content` preserves the historical plain-string payload so downstream integrations (tests, logging, etc.) can keep treating tool output as `String`. When an MCP server returns richer data we additionally populate `content_items` with the structured form that the Responses/Chat Completions APIs understand. */
-export const FunctionCallOutputPayload = z.object({
-  content: z.string(),
-  content_items: z.array(V1FunctionCallOutputContentItem).nullish(),
-  success: z.boolean().nullish(),
-}).meta({ id: "FunctionCallOutputPayload" });
+export const FunctionCallOutputPayload = z
+  .object({
+    content: z.string(),
+    content_items: z.array(V1FunctionCallOutputContentItem).nullish(),
+    success: z.boolean().nullish(),
+  })
+  .meta({ id: "FunctionCallOutputPayload" });
 export type FunctionCallOutputPayload = z.infer<typeof FunctionCallOutputPayload>;
 
 /** Details of a ghost commit created from a repository state. */
-export const GhostCommit = z.object({
-  id: z.string(),
-  parent: z.string().nullish(),
-  preexisting_untracked_dirs: z.array(z.string()),
-  preexisting_untracked_files: z.array(z.string()),
-}).meta({ id: "GhostCommit" });
+export const GhostCommit = z
+  .object({
+    id: z.string(),
+    parent: z.string().nullish(),
+    preexisting_untracked_dirs: z.array(z.string()),
+    preexisting_untracked_files: z.array(z.string()),
+  })
+  .meta({ id: "GhostCommit" });
 export type GhostCommit = z.infer<typeof GhostCommit>;
 
-export const V1LocalShellAction = z.object({
-  command: z.array(z.string()),
-  env: z.record(z.string(), z.string()).nullish(),
-  timeout_ms: z.int().min(0).nullish(),
-  type: z.literal("exec"),
-  user: z.string().nullish(),
-  working_directory: z.string().nullish(),
-}).meta({ id: "V1LocalShellAction" });
+export const V1LocalShellAction = z
+  .object({
+    command: z.array(z.string()),
+    env: z.record(z.string(), z.string()).nullish(),
+    timeout_ms: z.int().min(0).nullish(),
+    type: z.literal("exec"),
+    user: z.string().nullish(),
+    working_directory: z.string().nullish(),
+  })
+  .meta({ id: "V1LocalShellAction" });
 export type V1LocalShellAction = z.infer<typeof V1LocalShellAction>;
 
 export const V1LocalShellStatus = z.enum(["completed", "in_progress", "incomplete"]).meta({ id: "V1LocalShellStatus" });
 export type V1LocalShellStatus = z.infer<typeof V1LocalShellStatus>;
 
-export const V1ReasoningItemContent = z.discriminatedUnion("type", [
-  z.object({
-    text: z.string(),
-    type: z.literal("reasoning_text"),
-  }),
-  z.object({
-    text: z.string(),
-    type: z.literal("text"),
-  }),
-]).meta({ id: "V1ReasoningItemContent" });
+export const V1ReasoningItemContent = z
+  .discriminatedUnion("type", [
+    z.object({
+      text: z.string(),
+      type: z.literal("reasoning_text"),
+    }),
+    z.object({
+      text: z.string(),
+      type: z.literal("text"),
+    }),
+  ])
+  .meta({ id: "V1ReasoningItemContent" });
 export type V1ReasoningItemContent = z.infer<typeof V1ReasoningItemContent>;
 
-export const V1ReasoningItemReasoningSummary = z.object({
-  text: z.string(),
-  type: z.literal("summary_text"),
-}).meta({ id: "V1ReasoningItemReasoningSummary" });
+export const V1ReasoningItemReasoningSummary = z
+  .object({
+    text: z.string(),
+    type: z.literal("summary_text"),
+  })
+  .meta({ id: "V1ReasoningItemReasoningSummary" });
 export type V1ReasoningItemReasoningSummary = z.infer<typeof V1ReasoningItemReasoningSummary>;
 
-export const V1WebSearchAction = z.discriminatedUnion("type", [
-  z.object({
-    query: z.string().nullish(),
-    type: z.literal("search"),
-  }),
-  z.object({
-    type: z.literal("open_page"),
-    url: z.string().nullish(),
-  }),
-  z.object({
-    pattern: z.string().nullish(),
-    type: z.literal("find_in_page"),
-    url: z.string().nullish(),
-  }),
-  z.object({
-    type: z.literal("other"),
-  }),
-]).meta({ id: "V1WebSearchAction" });
+export const V1WebSearchAction = z
+  .discriminatedUnion("type", [
+    z.object({
+      query: z.string().nullish(),
+      type: z.literal("search"),
+    }),
+    z.object({
+      type: z.literal("open_page"),
+      url: z.string().nullish(),
+    }),
+    z.object({
+      pattern: z.string().nullish(),
+      type: z.literal("find_in_page"),
+      url: z.string().nullish(),
+    }),
+    z.object({
+      type: z.literal("other"),
+    }),
+  ])
+  .meta({ id: "V1WebSearchAction" });
 export type V1WebSearchAction = z.infer<typeof V1WebSearchAction>;
 
-export const V1ResponseItem = z.discriminatedUnion("type", [
-  z.object({
-    content: z.array(V1ContentItem),
-    id: z.string().nullish(),
-    role: z.string(),
-    type: z.literal("message"),
-  }),
-  z.object({
-    content: z.array(V1ReasoningItemContent).nullish(),
-    encrypted_content: z.string().nullish(),
-    id: z.string(),
-    summary: z.array(V1ReasoningItemReasoningSummary),
-    type: z.literal("reasoning"),
-  }),
-  z.object({
-    action: V1LocalShellAction,
-    /** Set when using the Responses API. */
-    call_id: z.string().nullish(),
-    /** Set when using the chat completions API. */
-    id: z.string().nullish(),
-    status: V1LocalShellStatus,
-    type: z.literal("local_shell_call"),
-  }),
-  z.object({
-    arguments: z.string(),
-    call_id: z.string(),
-    id: z.string().nullish(),
-    name: z.string(),
-    type: z.literal("function_call"),
-  }),
-  z.object({
-    call_id: z.string(),
-    output: FunctionCallOutputPayload,
-    type: z.literal("function_call_output"),
-  }),
-  z.object({
-    call_id: z.string(),
-    id: z.string().nullish(),
-    input: z.string(),
-    name: z.string(),
-    status: z.string().nullish(),
-    type: z.literal("custom_tool_call"),
-  }),
-  z.object({
-    call_id: z.string(),
-    output: z.string(),
-    type: z.literal("custom_tool_call_output"),
-  }),
-  z.object({
-    action: V1WebSearchAction,
-    id: z.string().nullish(),
-    status: z.string().nullish(),
-    type: z.literal("web_search_call"),
-  }),
-  z.object({
-    ghost_commit: GhostCommit,
-    type: z.literal("ghost_snapshot"),
-  }),
-  z.object({
-    encrypted_content: z.string(),
-    type: z.literal("compaction"),
-  }),
-  z.object({
-    type: z.literal("other"),
-  }),
-]).meta({ id: "V1ResponseItem" });
+export const V1ResponseItem = z
+  .discriminatedUnion("type", [
+    z.object({
+      content: z.array(V1ContentItem),
+      id: z.string().nullish(),
+      role: z.string(),
+      type: z.literal("message"),
+    }),
+    z.object({
+      content: z.array(V1ReasoningItemContent).nullish(),
+      encrypted_content: z.string().nullish(),
+      id: z.string(),
+      summary: z.array(V1ReasoningItemReasoningSummary),
+      type: z.literal("reasoning"),
+    }),
+    z.object({
+      action: V1LocalShellAction,
+      /** Set when using the Responses API. */
+      call_id: z.string().nullish(),
+      /** Set when using the chat completions API. */
+      id: z.string().nullish(),
+      status: V1LocalShellStatus,
+      type: z.literal("local_shell_call"),
+    }),
+    z.object({
+      arguments: z.string(),
+      call_id: z.string(),
+      id: z.string().nullish(),
+      name: z.string(),
+      type: z.literal("function_call"),
+    }),
+    z.object({
+      call_id: z.string(),
+      output: FunctionCallOutputPayload,
+      type: z.literal("function_call_output"),
+    }),
+    z.object({
+      call_id: z.string(),
+      id: z.string().nullish(),
+      input: z.string(),
+      name: z.string(),
+      status: z.string().nullish(),
+      type: z.literal("custom_tool_call"),
+    }),
+    z.object({
+      call_id: z.string(),
+      output: z.string(),
+      type: z.literal("custom_tool_call_output"),
+    }),
+    z.object({
+      action: V1WebSearchAction,
+      id: z.string().nullish(),
+      status: z.string().nullish(),
+      type: z.literal("web_search_call"),
+    }),
+    z.object({
+      ghost_commit: GhostCommit,
+      type: z.literal("ghost_snapshot"),
+    }),
+    z.object({
+      encrypted_content: z.string(),
+      type: z.literal("compaction"),
+    }),
+    z.object({
+      type: z.literal("other"),
+    }),
+  ])
+  .meta({ id: "V1ResponseItem" });
 export type V1ResponseItem = z.infer<typeof V1ResponseItem>;
 
-export const Result_of_CallToolResult_or_String = z.union([
-  z.object({
-    Ok: CallToolResult,
-  }),
-  z.object({
-    Err: z.string(),
-  }),
-]).meta({ id: "Result_of_CallToolResult_or_String" });
+export const Result_of_CallToolResult_or_String = z
+  .union([
+    z.object({
+      Ok: CallToolResult,
+    }),
+    z.object({
+      Err: z.string(),
+    }),
+  ])
+  .meta({ id: "Result_of_CallToolResult_or_String" });
 export type Result_of_CallToolResult_or_String = z.infer<typeof Result_of_CallToolResult_or_String>;
 
 /** Inclusive line range in a file associated with the finding. */
-export const ReviewLineRange = z.object({
-  end: z.int().min(0),
-  start: z.int().min(0),
-}).meta({ id: "ReviewLineRange" });
+export const ReviewLineRange = z
+  .object({
+    end: z.int().min(0),
+    start: z.int().min(0),
+  })
+  .meta({ id: "ReviewLineRange" });
 export type ReviewLineRange = z.infer<typeof ReviewLineRange>;
 
 /** Location of the code related to a review finding. */
-export const ReviewCodeLocation = z.object({
-  absolute_file_path: z.string(),
-  line_range: ReviewLineRange,
-}).meta({ id: "ReviewCodeLocation" });
+export const ReviewCodeLocation = z
+  .object({
+    absolute_file_path: z.string(),
+    line_range: ReviewLineRange,
+  })
+  .meta({ id: "ReviewCodeLocation" });
 export type ReviewCodeLocation = z.infer<typeof ReviewCodeLocation>;
 
 /** A single review finding describing an observed issue or recommendation. */
-export const ReviewFinding = z.object({
-  body: z.string(),
-  code_location: ReviewCodeLocation,
-  confidence_score: z.number(),
-  priority: z.int(),
-  title: z.string(),
-}).meta({ id: "ReviewFinding" });
+export const ReviewFinding = z
+  .object({
+    body: z.string(),
+    code_location: ReviewCodeLocation,
+    confidence_score: z.number(),
+    priority: z.int(),
+    title: z.string(),
+  })
+  .meta({ id: "ReviewFinding" });
 export type ReviewFinding = z.infer<typeof ReviewFinding>;
 
 /** Structured review result produced by a child review session. */
-export const ReviewOutputEvent = z.object({
-  findings: z.array(ReviewFinding),
-  overall_confidence_score: z.number(),
-  overall_correctness: z.string(),
-  overall_explanation: z.string(),
-}).meta({ id: "ReviewOutputEvent" });
+export const ReviewOutputEvent = z
+  .object({
+    findings: z.array(ReviewFinding),
+    overall_confidence_score: z.number(),
+    overall_correctness: z.string(),
+    overall_explanation: z.string(),
+  })
+  .meta({ id: "ReviewOutputEvent" });
 export type ReviewOutputEvent = z.infer<typeof ReviewOutputEvent>;
 
-export const V1ReviewTarget = z.discriminatedUnion("type", [
-  z.object({
-    type: z.literal("uncommittedChanges"),
-  }),
-  z.object({
-    branch: z.string(),
-    type: z.literal("baseBranch"),
-  }),
-  z.object({
-    sha: z.string(),
-    /** Optional human-readable label (e.g., commit subject) for UIs. */
-    title: z.string().nullish(),
-    type: z.literal("commit"),
-  }),
-  z.object({
-    instructions: z.string(),
-    type: z.literal("custom"),
-  }),
-]).meta({ id: "V1ReviewTarget" });
+export const V1ReviewTarget = z
+  .discriminatedUnion("type", [
+    z.object({
+      type: z.literal("uncommittedChanges"),
+    }),
+    z.object({
+      branch: z.string(),
+      type: z.literal("baseBranch"),
+    }),
+    z.object({
+      sha: z.string(),
+      /** Optional human-readable label (e.g., commit subject) for UIs. */
+      title: z.string().nullish(),
+      type: z.literal("commit"),
+    }),
+    z.object({
+      instructions: z.string(),
+      type: z.literal("custom"),
+    }),
+  ])
+  .meta({ id: "V1ReviewTarget" });
 export type V1ReviewTarget = z.infer<typeof V1ReviewTarget>;
 
 /** Represents whether outbound network access is available to the agent. */
@@ -559,542 +633,568 @@ export const V1NetworkAccess = z.enum(["restricted", "enabled"]).meta({ id: "V1N
 export type V1NetworkAccess = z.infer<typeof V1NetworkAccess>;
 
 /** Determines execution restrictions for model shell commands. */
-export const V1SandboxPolicy = z.discriminatedUnion("type", [
-  z.object({
-    type: z.literal("danger-full-access"),
-  }),
-  z.object({
-    type: z.literal("read-only"),
-  }),
-  z.object({
-    /** Whether the external sandbox permits outbound network traffic. */
-    network_access: V1NetworkAccess.optional(),
-    type: z.literal("external-sandbox"),
-  }),
-  z.object({
-    /** When set to `true`, will NOT include the `/tmp` among the default writable roots on UNIX. Defaults to `false`. */
-    exclude_slash_tmp: z.boolean().optional(),
-    /** When set to `true`, will NOT include the per-user `TMPDIR` environment variable among the default writable roots. Defaults to `false`. */
-    exclude_tmpdir_env_var: z.boolean().optional(),
-    /** When set to `true`, outbound network access is allowed. `false` by default. */
-    network_access: z.boolean().optional(),
-    type: z.literal("workspace-write"),
-    /** Additional folders (beyond cwd and possibly TMPDIR) that should be writable from within the sandbox. */
-    writable_roots: z.array(AbsolutePathBuf).optional(),
-  }),
-]).meta({ id: "V1SandboxPolicy" });
+export const V1SandboxPolicy = z
+  .discriminatedUnion("type", [
+    z.object({
+      type: z.literal("danger-full-access"),
+    }),
+    z.object({
+      type: z.literal("read-only"),
+    }),
+    z.object({
+      /** Whether the external sandbox permits outbound network traffic. */
+      network_access: V1NetworkAccess.optional(),
+      type: z.literal("external-sandbox"),
+    }),
+    z.object({
+      /** When set to `true`, will NOT include the `/tmp` among the default writable roots on UNIX. Defaults to `false`. */
+      exclude_slash_tmp: z.boolean().optional(),
+      /** When set to `true`, will NOT include the per-user `TMPDIR` environment variable among the default writable roots. Defaults to `false`. */
+      exclude_tmpdir_env_var: z.boolean().optional(),
+      /** When set to `true`, outbound network access is allowed. `false` by default. */
+      network_access: z.boolean().optional(),
+      type: z.literal("workspace-write"),
+      /** Additional folders (beyond cwd and possibly TMPDIR) that should be writable from within the sandbox. */
+      writable_roots: z.array(AbsolutePathBuf).optional(),
+    }),
+  ])
+  .meta({ id: "V1SandboxPolicy" });
 export type V1SandboxPolicy = z.infer<typeof V1SandboxPolicy>;
 
-export const V1SkillErrorInfo = z.object({
-  message: z.string(),
-  path: z.string(),
-}).meta({ id: "V1SkillErrorInfo" });
+export const V1SkillErrorInfo = z
+  .object({
+    message: z.string(),
+    path: z.string(),
+  })
+  .meta({ id: "V1SkillErrorInfo" });
 export type V1SkillErrorInfo = z.infer<typeof V1SkillErrorInfo>;
 
 export const V1SkillScope = z.enum(["user", "repo", "system", "admin"]).meta({ id: "V1SkillScope" });
 export type V1SkillScope = z.infer<typeof V1SkillScope>;
 
-export const V1SkillMetadata = z.object({
-  description: z.string(),
-  name: z.string(),
-  path: z.string(),
-  scope: V1SkillScope,
-  short_description: z.string().nullish(),
-}).meta({ id: "V1SkillMetadata" });
+export const V1SkillMetadata = z
+  .object({
+    description: z.string(),
+    name: z.string(),
+    path: z.string(),
+    scope: V1SkillScope,
+    short_description: z.string().nullish(),
+  })
+  .meta({ id: "V1SkillMetadata" });
 export type V1SkillMetadata = z.infer<typeof V1SkillMetadata>;
 
-export const V1SkillsListEntry = z.object({
-  cwd: z.string(),
-  errors: z.array(V1SkillErrorInfo),
-  skills: z.array(V1SkillMetadata),
-}).meta({ id: "V1SkillsListEntry" });
+export const V1SkillsListEntry = z
+  .object({
+    cwd: z.string(),
+    errors: z.array(V1SkillErrorInfo),
+    skills: z.array(V1SkillMetadata),
+  })
+  .meta({ id: "V1SkillsListEntry" });
 export type V1SkillsListEntry = z.infer<typeof V1SkillsListEntry>;
 
-export const TokenUsage = z.object({
-  cached_input_tokens: z.int(),
-  input_tokens: z.int(),
-  output_tokens: z.int(),
-  reasoning_output_tokens: z.int(),
-  total_tokens: z.int(),
-}).meta({ id: "TokenUsage" });
+export const TokenUsage = z
+  .object({
+    cached_input_tokens: z.int(),
+    input_tokens: z.int(),
+    output_tokens: z.int(),
+    reasoning_output_tokens: z.int(),
+    total_tokens: z.int(),
+  })
+  .meta({ id: "TokenUsage" });
 export type TokenUsage = z.infer<typeof TokenUsage>;
 
-export const TokenUsageInfo = z.object({
-  last_token_usage: TokenUsage,
-  model_context_window: z.int().nullish(),
-  total_token_usage: TokenUsage,
-}).meta({ id: "TokenUsageInfo" });
+export const TokenUsageInfo = z
+  .object({
+    last_token_usage: TokenUsage,
+    model_context_window: z.int().nullish(),
+    total_token_usage: TokenUsage,
+  })
+  .meta({ id: "TokenUsageInfo" });
 export type TokenUsageInfo = z.infer<typeof TokenUsageInfo>;
 
 /** Additional properties describing a Tool to clients.
- * 
+ *
  * NOTE: all properties in ToolAnnotations are **hints**. They are not guaranteed to provide a faithful description of tool behavior (including descriptive properties like `title`).
- * 
+ *
  * Clients should never make tool use decisions based on ToolAnnotations received from untrusted servers. */
-export const ToolAnnotations = z.object({
-  destructiveHint: z.boolean().nullish(),
-  idempotentHint: z.boolean().nullish(),
-  openWorldHint: z.boolean().nullish(),
-  readOnlyHint: z.boolean().nullish(),
-  title: z.string().nullish(),
-}).meta({ id: "ToolAnnotations" });
+export const ToolAnnotations = z
+  .object({
+    destructiveHint: z.boolean().nullish(),
+    idempotentHint: z.boolean().nullish(),
+    openWorldHint: z.boolean().nullish(),
+    readOnlyHint: z.boolean().nullish(),
+    title: z.string().nullish(),
+  })
+  .meta({ id: "ToolAnnotations" });
 export type ToolAnnotations = z.infer<typeof ToolAnnotations>;
 
 /** A JSON Schema object defining the expected parameters for the tool. */
-export const ToolInputSchema = z.object({
-  properties: z.unknown().optional(),
-  required: z.array(z.string()).nullish(),
-  type: z.string().optional(),
-}).meta({ id: "ToolInputSchema" });
+export const ToolInputSchema = z
+  .object({
+    properties: z.unknown().optional(),
+    required: z.array(z.string()).nullish(),
+    type: z.string().optional(),
+  })
+  .meta({ id: "ToolInputSchema" });
 export type ToolInputSchema = z.infer<typeof ToolInputSchema>;
 
 /** An optional JSON Schema object defining the structure of the tool's output returned in the structuredContent field of a CallToolResult. */
-export const ToolOutputSchema = z.object({
-  properties: z.unknown().optional(),
-  required: z.array(z.string()).nullish(),
-  type: z.string().optional(),
-}).meta({ id: "ToolOutputSchema" });
+export const ToolOutputSchema = z
+  .object({
+    properties: z.unknown().optional(),
+    required: z.array(z.string()).nullish(),
+    type: z.string().optional(),
+  })
+  .meta({ id: "ToolOutputSchema" });
 export type ToolOutputSchema = z.infer<typeof ToolOutputSchema>;
 
 /** Definition for a tool the client can call. */
-export const V1Tool = z.object({
-  annotations: ToolAnnotations.nullish(),
-  description: z.string().nullish(),
-  inputSchema: ToolInputSchema,
-  name: z.string(),
-  outputSchema: ToolOutputSchema.nullish(),
-  title: z.string().nullish(),
-}).meta({ id: "V1Tool" });
+export const V1Tool = z
+  .object({
+    annotations: ToolAnnotations.nullish(),
+    description: z.string().nullish(),
+    inputSchema: ToolInputSchema,
+    name: z.string(),
+    outputSchema: ToolOutputSchema.nullish(),
+    title: z.string().nullish(),
+  })
+  .meta({ id: "V1Tool" });
 export type V1Tool = z.infer<typeof V1Tool>;
 
 export const TurnAbortReason = z.enum(["interrupted", "replaced", "review_ended"]).meta({ id: "TurnAbortReason" });
 export type TurnAbortReason = z.infer<typeof TurnAbortReason>;
 
 /** User input */
-export const V1UserInput = z.discriminatedUnion("type", [
-  z.object({
-    text: z.string(),
-    type: z.literal("text"),
-  }),
-  z.object({
-    image_url: z.string(),
-    type: z.literal("image"),
-  }),
-  z.object({
-    path: z.string(),
-    type: z.literal("local_image"),
-  }),
-  z.object({
-    name: z.string(),
-    path: z.string(),
-    type: z.literal("skill"),
-  }),
-]).meta({ id: "V1UserInput" });
+export const V1UserInput = z
+  .discriminatedUnion("type", [
+    z.object({
+      text: z.string(),
+      type: z.literal("text"),
+    }),
+    z.object({
+      image_url: z.string(),
+      type: z.literal("image"),
+    }),
+    z.object({
+      path: z.string(),
+      type: z.literal("local_image"),
+    }),
+    z.object({
+      name: z.string(),
+      path: z.string(),
+      type: z.literal("skill"),
+    }),
+  ])
+  .meta({ id: "V1UserInput" });
 export type V1UserInput = z.infer<typeof V1UserInput>;
 
-export const TurnItem = z.discriminatedUnion("type", [
-  z.object({
-    content: z.array(V1UserInput),
-    id: z.string(),
-    type: z.literal("UserMessage"),
-  }),
-  z.object({
-    content: z.array(AgentMessageContent),
-    id: z.string(),
-    type: z.literal("AgentMessage"),
-  }),
-  z.object({
-    id: z.string(),
-    raw_content: z.array(z.string()).optional(),
-    summary_text: z.array(z.string()),
-    type: z.literal("Reasoning"),
-  }),
-  z.object({
-    id: z.string(),
-    query: z.string(),
-    type: z.literal("WebSearch"),
-  }),
-]).meta({ id: "TurnItem" });
+export const TurnItem = z
+  .discriminatedUnion("type", [
+    z.object({
+      content: z.array(V1UserInput),
+      id: z.string(),
+      type: z.literal("UserMessage"),
+    }),
+    z.object({
+      content: z.array(AgentMessageContent),
+      id: z.string(),
+      type: z.literal("AgentMessage"),
+    }),
+    z.object({
+      id: z.string(),
+      raw_content: z.array(z.string()).optional(),
+      summary_text: z.array(z.string()),
+      type: z.literal("Reasoning"),
+    }),
+    z.object({
+      id: z.string(),
+      query: z.string(),
+      type: z.literal("WebSearch"),
+    }),
+  ])
+  .meta({ id: "TurnItem" });
 export type TurnItem = z.infer<typeof TurnItem>;
 
 /** Response event from the agent NOTE: Make sure none of these values have optional types, as it will mess up the extension code-gen. */
-export const EventMsg = z.discriminatedUnion("type", [
-  z.object({
-    codex_error_info: V1CodexErrorInfo.nullish(),
-    message: z.string(),
-    type: z.literal("error"),
-  }),
-  z.object({
-    message: z.string(),
-    type: z.literal("warning"),
-  }),
-  z.object({
-    type: z.literal("context_compacted"),
-  }),
-  z.object({
-    /** Number of user turns that were removed from context. */
-    num_turns: z.int().min(0),
-    type: z.literal("thread_rolled_back"),
-  }),
-  z.object({
-    model_context_window: z.int().nullish(),
-    type: z.literal("task_started"),
-  }),
-  z.object({
-    last_agent_message: z.string().nullish(),
-    type: z.literal("task_complete"),
-  }),
-  z.object({
-    info: TokenUsageInfo.nullish(),
-    rate_limits: RateLimitSnapshot.nullish(),
-    type: z.literal("token_count"),
-  }),
-  z.object({
-    message: z.string(),
-    type: z.literal("agent_message"),
-  }),
-  z.object({
-    images: z.array(z.string()).nullish(),
-    message: z.string(),
-    type: z.literal("user_message"),
-  }),
-  z.object({
-    delta: z.string(),
-    type: z.literal("agent_message_delta"),
-  }),
-  z.object({
-    text: z.string(),
-    type: z.literal("agent_reasoning"),
-  }),
-  z.object({
-    delta: z.string(),
-    type: z.literal("agent_reasoning_delta"),
-  }),
-  z.object({
-    text: z.string(),
-    type: z.literal("agent_reasoning_raw_content"),
-  }),
-  z.object({
-    delta: z.string(),
-    type: z.literal("agent_reasoning_raw_content_delta"),
-  }),
-  z.object({
-    item_id: z.string().optional(),
-    summary_index: z.int().optional(),
-    type: z.literal("agent_reasoning_section_break"),
-  }),
-  z.object({
-    /** When to escalate for approval for execution */
-    approval_policy: V1AskForApproval,
-    /** Working directory that should be treated as the *root* of the session. */
-    cwd: z.string(),
-    /** Current number of entries in the history log. */
-    history_entry_count: z.int().min(0),
-    /** Identifier of the history log file (inode on Unix, 0 otherwise). */
-    history_log_id: z.int().min(0),
-    /** Optional initial messages (as events) for resumed sessions. When present, UIs can use these to seed the history. */
-    initial_messages: z.array(z.lazy((): z.ZodType => EventMsg)).nullish(),
-    /** Tell the client what model is being queried. */
-    model: z.string(),
-    model_provider_id: z.string(),
-    /** The effort the model is putting into reasoning about the user's request. */
-    reasoning_effort: V1ReasoningEffort.nullish(),
-    rollout_path: z.string(),
-    /** How to sandbox commands executed in the system */
-    sandbox_policy: V1SandboxPolicy,
-    /** Name left as session_id instead of thread_id for backwards compatibility. */
-    session_id: ThreadId,
-    type: z.literal("session_configured"),
-  }),
-  z.object({
-    /** Server name being started. */
-    server: z.string(),
-    /** Current startup status. */
-    status: McpStartupStatus,
-    type: z.literal("mcp_startup_update"),
-  }),
-  z.object({
-    cancelled: z.array(z.string()),
-    failed: z.array(McpStartupFailure),
-    ready: z.array(z.string()),
-    type: z.literal("mcp_startup_complete"),
-  }),
-  z.object({
-    /** Identifier so this can be paired with the McpToolCallEnd event. */
-    call_id: z.string(),
-    invocation: McpInvocation,
-    type: z.literal("mcp_tool_call_begin"),
-  }),
-  z.object({
-    /** Identifier for the corresponding McpToolCallBegin that finished. */
-    call_id: z.string(),
-    duration: Duration,
-    invocation: McpInvocation,
-    /** Result of the tool call. Note this could be an error. */
-    result: Result_of_CallToolResult_or_String,
-    type: z.literal("mcp_tool_call_end"),
-  }),
-  z.object({
-    call_id: z.string(),
-    type: z.literal("web_search_begin"),
-  }),
-  z.object({
-    call_id: z.string(),
-    query: z.string(),
-    type: z.literal("web_search_end"),
-  }),
-  z.object({
-    /** Identifier so this can be paired with the ExecCommandEnd event. */
-    call_id: z.string(),
-    /** The command to be executed. */
-    command: z.array(z.string()),
-    /** The command's working directory if not the default cwd for the agent. */
-    cwd: z.string(),
-    /** Raw input sent to a unified exec session (if this is an interaction event). */
-    interaction_input: z.string().nullish(),
-    parsed_cmd: z.array(V1ParsedCommand),
-    /** Identifier for the underlying PTY process (when available). */
-    process_id: z.string().nullish(),
-    /** Where the command originated. Defaults to Agent for backward compatibility. */
-    source: ExecCommandSource.optional(),
-    /** Turn ID that this command belongs to. */
-    turn_id: z.string(),
-    type: z.literal("exec_command_begin"),
-  }),
-  z.object({
-    /** Identifier for the ExecCommandBegin that produced this chunk. */
-    call_id: z.string(),
-    /** Raw bytes from the stream (may not be valid UTF-8). */
-    chunk: z.string(),
-    /** Which stream produced this chunk. */
-    stream: ExecOutputStream,
-    type: z.literal("exec_command_output_delta"),
-  }),
-  z.object({
-    /** Identifier for the ExecCommandBegin that produced this chunk. */
-    call_id: z.string(),
-    /** Process id associated with the running command. */
-    process_id: z.string(),
-    /** Stdin sent to the running session. */
-    stdin: z.string(),
-    type: z.literal("terminal_interaction"),
-  }),
-  z.object({
-    /** Captured aggregated output */
-    aggregated_output: z.string().optional(),
-    /** Identifier for the ExecCommandBegin that finished. */
-    call_id: z.string(),
-    /** The command that was executed. */
-    command: z.array(z.string()),
-    /** The command's working directory if not the default cwd for the agent. */
-    cwd: z.string(),
-    /** The duration of the command execution. */
-    duration: Duration,
-    /** The command's exit code. */
-    exit_code: z.int(),
-    /** Formatted output from the command, as seen by the model. */
-    formatted_output: z.string(),
-    /** Raw input sent to a unified exec session (if this is an interaction event). */
-    interaction_input: z.string().nullish(),
-    parsed_cmd: z.array(V1ParsedCommand),
-    /** Identifier for the underlying PTY process (when available). */
-    process_id: z.string().nullish(),
-    /** Where the command originated. Defaults to Agent for backward compatibility. */
-    source: ExecCommandSource.optional(),
-    /** Captured stderr */
-    stderr: z.string(),
-    /** Captured stdout */
-    stdout: z.string(),
-    /** Turn ID that this command belongs to. */
-    turn_id: z.string(),
-    type: z.literal("exec_command_end"),
-  }),
-  z.object({
-    /** Identifier for the originating tool call. */
-    call_id: z.string(),
-    /** Local filesystem path provided to the tool. */
-    path: z.string(),
-    type: z.literal("view_image_tool_call"),
-  }),
-  z.object({
-    /** Identifier for the associated exec call, if available. */
-    call_id: z.string(),
-    /** The command to be executed. */
-    command: z.array(z.string()),
-    /** The command's working directory. */
-    cwd: z.string(),
-    parsed_cmd: z.array(V1ParsedCommand),
-    /** Proposed execpolicy amendment that can be applied to allow future runs. */
-    proposed_execpolicy_amendment: z.array(z.string()).nullish(),
-    /** Optional human-readable reason for the approval (e.g. retry without sandbox). */
-    reason: z.string().nullish(),
-    /** Turn ID that this command belongs to. Uses `#[serde(default)]` for backwards compatibility. */
-    turn_id: z.string().optional(),
-    type: z.literal("exec_approval_request"),
-  }),
-  z.object({
-    id: V1RequestId,
-    message: z.string(),
-    server_name: z.string(),
-    type: z.literal("elicitation_request"),
-  }),
-  z.object({
-    /** Responses API call id for the associated patch apply call, if available. */
-    call_id: z.string(),
-    changes: z.record(z.string(), V1FileChange),
-    /** When set, the agent is asking the user to allow writes under this root for the remainder of the session. */
-    grant_root: z.string().nullish(),
-    /** Optional explanatory reason (e.g. request for extra write access). */
-    reason: z.string().nullish(),
-    /** Turn ID that this patch belongs to. Uses `#[serde(default)]` for backwards compatibility with older senders. */
-    turn_id: z.string().optional(),
-    type: z.literal("apply_patch_approval_request"),
-  }),
-  z.object({
-    /** Optional extra guidance, such as migration steps or rationale. */
-    details: z.string().nullish(),
-    /** Concise summary of what is deprecated. */
-    summary: z.string(),
-    type: z.literal("deprecation_notice"),
-  }),
-  z.object({
-    message: z.string(),
-    type: z.literal("background_event"),
-  }),
-  z.object({
-    message: z.string().nullish(),
-    type: z.literal("undo_started"),
-  }),
-  z.object({
-    message: z.string().nullish(),
-    success: z.boolean(),
-    type: z.literal("undo_completed"),
-  }),
-  z.object({
-    /** Optional details about the underlying stream failure (often the same human-readable message that is surfaced as the terminal error if retries are exhausted). */
-    additional_details: z.string().nullish(),
-    codex_error_info: V1CodexErrorInfo.nullish(),
-    message: z.string(),
-    type: z.literal("stream_error"),
-  }),
-  z.object({
-    /** If true, there was no ApplyPatchApprovalRequest for this patch. */
-    auto_approved: z.boolean(),
-    /** Identifier so this can be paired with the PatchApplyEnd event. */
-    call_id: z.string(),
-    /** The changes to be applied. */
-    changes: z.record(z.string(), V1FileChange),
-    /** Turn ID that this patch belongs to. Uses `#[serde(default)]` for backwards compatibility. */
-    turn_id: z.string().optional(),
-    type: z.literal("patch_apply_begin"),
-  }),
-  z.object({
-    /** Identifier for the PatchApplyBegin that finished. */
-    call_id: z.string(),
-    /** The changes that were applied (mirrors PatchApplyBeginEvent::changes). */
-    changes: z.record(z.string(), V1FileChange).optional(),
-    /** Captured stderr (parser errors, IO failures, etc.). */
-    stderr: z.string(),
-    /** Captured stdout (summary printed by apply_patch). */
-    stdout: z.string(),
-    /** Whether the patch was applied successfully. */
-    success: z.boolean(),
-    /** Turn ID that this patch belongs to. Uses `#[serde(default)]` for backwards compatibility. */
-    turn_id: z.string().optional(),
-    type: z.literal("patch_apply_end"),
-  }),
-  z.object({
-    type: z.literal("turn_diff"),
-    unified_diff: z.string(),
-  }),
-  z.object({
-    /** The entry at the requested offset, if available and parseable. */
-    entry: HistoryEntry.nullish(),
-    log_id: z.int().min(0),
-    offset: z.int().min(0),
-    type: z.literal("get_history_entry_response"),
-  }),
-  z.object({
-    /** Authentication status for each configured MCP server. */
-    auth_statuses: z.record(z.string(), V1McpAuthStatus),
-    /** Known resource templates grouped by server name. */
-    resource_templates: z.record(z.string(), z.array(V1ResourceTemplate)),
-    /** Known resources grouped by server name. */
-    resources: z.record(z.string(), z.array(V1Resource)),
-    /** Fully qualified tool name -> tool definition. */
-    tools: z.record(z.string(), V1Tool),
-    type: z.literal("mcp_list_tools_response"),
-  }),
-  z.object({
-    custom_prompts: z.array(CustomPrompt),
-    type: z.literal("list_custom_prompts_response"),
-  }),
-  z.object({
-    skills: z.array(V1SkillsListEntry),
-    type: z.literal("list_skills_response"),
-  }),
-  z.object({
-    type: z.literal("skills_update_available"),
-  }),
-  z.object({
-    explanation: z.string().nullish(),
-    plan: z.array(PlanItemArg),
-    type: z.literal("plan_update"),
-  }),
-  z.object({
-    reason: TurnAbortReason,
-    type: z.literal("turn_aborted"),
-  }),
-  z.object({
-    type: z.literal("shutdown_complete"),
-  }),
-  z.object({
-    target: V1ReviewTarget,
-    type: z.literal("entered_review_mode"),
-    user_facing_hint: z.string().nullish(),
-  }),
-  z.object({
-    review_output: ReviewOutputEvent.nullish(),
-    type: z.literal("exited_review_mode"),
-  }),
-  z.object({
-    item: V1ResponseItem,
-    type: z.literal("raw_response_item"),
-  }),
-  z.object({
-    item: TurnItem,
-    thread_id: ThreadId,
-    turn_id: z.string(),
-    type: z.literal("item_started"),
-  }),
-  z.object({
-    item: TurnItem,
-    thread_id: ThreadId,
-    turn_id: z.string(),
-    type: z.literal("item_completed"),
-  }),
-  z.object({
-    delta: z.string(),
-    item_id: z.string(),
-    thread_id: z.string(),
-    turn_id: z.string(),
-    type: z.literal("agent_message_content_delta"),
-  }),
-  z.object({
-    delta: z.string(),
-    item_id: z.string(),
-    summary_index: z.int().optional(),
-    thread_id: z.string(),
-    turn_id: z.string(),
-    type: z.literal("reasoning_content_delta"),
-  }),
-  z.object({
-    content_index: z.int().optional(),
-    delta: z.string(),
-    item_id: z.string(),
-    thread_id: z.string(),
-    turn_id: z.string(),
-    type: z.literal("reasoning_raw_content_delta"),
-  }),
-]).meta({ id: "EventMsg" });
+export const EventMsg = z
+  .discriminatedUnion("type", [
+    z.object({
+      codex_error_info: V1CodexErrorInfo.nullish(),
+      message: z.string(),
+      type: z.literal("error"),
+    }),
+    z.object({
+      message: z.string(),
+      type: z.literal("warning"),
+    }),
+    z.object({
+      type: z.literal("context_compacted"),
+    }),
+    z.object({
+      /** Number of user turns that were removed from context. */
+      num_turns: z.int().min(0),
+      type: z.literal("thread_rolled_back"),
+    }),
+    z.object({
+      model_context_window: z.int().nullish(),
+      type: z.literal("task_started"),
+    }),
+    z.object({
+      last_agent_message: z.string().nullish(),
+      type: z.literal("task_complete"),
+    }),
+    z.object({
+      info: TokenUsageInfo.nullish(),
+      rate_limits: RateLimitSnapshot.nullish(),
+      type: z.literal("token_count"),
+    }),
+    z.object({
+      message: z.string(),
+      type: z.literal("agent_message"),
+    }),
+    z.object({
+      images: z.array(z.string()).nullish(),
+      message: z.string(),
+      type: z.literal("user_message"),
+    }),
+    z.object({
+      delta: z.string(),
+      type: z.literal("agent_message_delta"),
+    }),
+    z.object({
+      text: z.string(),
+      type: z.literal("agent_reasoning"),
+    }),
+    z.object({
+      delta: z.string(),
+      type: z.literal("agent_reasoning_delta"),
+    }),
+    z.object({
+      text: z.string(),
+      type: z.literal("agent_reasoning_raw_content"),
+    }),
+    z.object({
+      delta: z.string(),
+      type: z.literal("agent_reasoning_raw_content_delta"),
+    }),
+    z.object({
+      item_id: z.string().optional(),
+      summary_index: z.int().optional(),
+      type: z.literal("agent_reasoning_section_break"),
+    }),
+    z.object({
+      /** When to escalate for approval for execution */
+      approval_policy: V1AskForApproval,
+      /** Working directory that should be treated as the *root* of the session. */
+      cwd: z.string(),
+      /** Current number of entries in the history log. */
+      history_entry_count: z.int().min(0),
+      /** Identifier of the history log file (inode on Unix, 0 otherwise). */
+      history_log_id: z.int().min(0),
+      /** Optional initial messages (as events) for resumed sessions. When present, UIs can use these to seed the history. */
+      initial_messages: z.array(z.lazy((): z.ZodType => EventMsg)).nullish(),
+      /** Tell the client what model is being queried. */
+      model: z.string(),
+      model_provider_id: z.string(),
+      /** The effort the model is putting into reasoning about the user's request. */
+      reasoning_effort: V1ReasoningEffort.nullish(),
+      rollout_path: z.string(),
+      /** How to sandbox commands executed in the system */
+      sandbox_policy: V1SandboxPolicy,
+      /** Name left as session_id instead of thread_id for backwards compatibility. */
+      session_id: ThreadId,
+      type: z.literal("session_configured"),
+    }),
+    z.object({
+      /** Server name being started. */
+      server: z.string(),
+      /** Current startup status. */
+      status: McpStartupStatus,
+      type: z.literal("mcp_startup_update"),
+    }),
+    z.object({
+      cancelled: z.array(z.string()),
+      failed: z.array(McpStartupFailure),
+      ready: z.array(z.string()),
+      type: z.literal("mcp_startup_complete"),
+    }),
+    z.object({
+      /** Identifier so this can be paired with the McpToolCallEnd event. */
+      call_id: z.string(),
+      invocation: McpInvocation,
+      type: z.literal("mcp_tool_call_begin"),
+    }),
+    z.object({
+      /** Identifier for the corresponding McpToolCallBegin that finished. */
+      call_id: z.string(),
+      duration: Duration,
+      invocation: McpInvocation,
+      /** Result of the tool call. Note this could be an error. */
+      result: Result_of_CallToolResult_or_String,
+      type: z.literal("mcp_tool_call_end"),
+    }),
+    z.object({
+      call_id: z.string(),
+      type: z.literal("web_search_begin"),
+    }),
+    z.object({
+      call_id: z.string(),
+      query: z.string(),
+      type: z.literal("web_search_end"),
+    }),
+    z.object({
+      /** Identifier so this can be paired with the ExecCommandEnd event. */
+      call_id: z.string(),
+      /** The command to be executed. */
+      command: z.array(z.string()),
+      /** The command's working directory if not the default cwd for the agent. */
+      cwd: z.string(),
+      /** Raw input sent to a unified exec session (if this is an interaction event). */
+      interaction_input: z.string().nullish(),
+      parsed_cmd: z.array(V1ParsedCommand),
+      /** Identifier for the underlying PTY process (when available). */
+      process_id: z.string().nullish(),
+      /** Where the command originated. Defaults to Agent for backward compatibility. */
+      source: ExecCommandSource.optional(),
+      /** Turn ID that this command belongs to. */
+      turn_id: z.string(),
+      type: z.literal("exec_command_begin"),
+    }),
+    z.object({
+      /** Identifier for the ExecCommandBegin that produced this chunk. */
+      call_id: z.string(),
+      /** Raw bytes from the stream (may not be valid UTF-8). */
+      chunk: z.string(),
+      /** Which stream produced this chunk. */
+      stream: ExecOutputStream,
+      type: z.literal("exec_command_output_delta"),
+    }),
+    z.object({
+      /** Identifier for the ExecCommandBegin that produced this chunk. */
+      call_id: z.string(),
+      /** Process id associated with the running command. */
+      process_id: z.string(),
+      /** Stdin sent to the running session. */
+      stdin: z.string(),
+      type: z.literal("terminal_interaction"),
+    }),
+    z.object({
+      /** Captured aggregated output */
+      aggregated_output: z.string().optional(),
+      /** Identifier for the ExecCommandBegin that finished. */
+      call_id: z.string(),
+      /** The command that was executed. */
+      command: z.array(z.string()),
+      /** The command's working directory if not the default cwd for the agent. */
+      cwd: z.string(),
+      /** The duration of the command execution. */
+      duration: Duration,
+      /** The command's exit code. */
+      exit_code: z.int(),
+      /** Formatted output from the command, as seen by the model. */
+      formatted_output: z.string(),
+      /** Raw input sent to a unified exec session (if this is an interaction event). */
+      interaction_input: z.string().nullish(),
+      parsed_cmd: z.array(V1ParsedCommand),
+      /** Identifier for the underlying PTY process (when available). */
+      process_id: z.string().nullish(),
+      /** Where the command originated. Defaults to Agent for backward compatibility. */
+      source: ExecCommandSource.optional(),
+      /** Captured stderr */
+      stderr: z.string(),
+      /** Captured stdout */
+      stdout: z.string(),
+      /** Turn ID that this command belongs to. */
+      turn_id: z.string(),
+      type: z.literal("exec_command_end"),
+    }),
+    z.object({
+      /** Identifier for the originating tool call. */
+      call_id: z.string(),
+      /** Local filesystem path provided to the tool. */
+      path: z.string(),
+      type: z.literal("view_image_tool_call"),
+    }),
+    z.object({
+      /** Identifier for the associated exec call, if available. */
+      call_id: z.string(),
+      /** The command to be executed. */
+      command: z.array(z.string()),
+      /** The command's working directory. */
+      cwd: z.string(),
+      parsed_cmd: z.array(V1ParsedCommand),
+      /** Proposed execpolicy amendment that can be applied to allow future runs. */
+      proposed_execpolicy_amendment: z.array(z.string()).nullish(),
+      /** Optional human-readable reason for the approval (e.g. retry without sandbox). */
+      reason: z.string().nullish(),
+      /** Turn ID that this command belongs to. Uses `#[serde(default)]` for backwards compatibility. */
+      turn_id: z.string().optional(),
+      type: z.literal("exec_approval_request"),
+    }),
+    z.object({
+      id: V1RequestId,
+      message: z.string(),
+      server_name: z.string(),
+      type: z.literal("elicitation_request"),
+    }),
+    z.object({
+      /** Responses API call id for the associated patch apply call, if available. */
+      call_id: z.string(),
+      changes: z.record(z.string(), V1FileChange),
+      /** When set, the agent is asking the user to allow writes under this root for the remainder of the session. */
+      grant_root: z.string().nullish(),
+      /** Optional explanatory reason (e.g. request for extra write access). */
+      reason: z.string().nullish(),
+      /** Turn ID that this patch belongs to. Uses `#[serde(default)]` for backwards compatibility with older senders. */
+      turn_id: z.string().optional(),
+      type: z.literal("apply_patch_approval_request"),
+    }),
+    z.object({
+      /** Optional extra guidance, such as migration steps or rationale. */
+      details: z.string().nullish(),
+      /** Concise summary of what is deprecated. */
+      summary: z.string(),
+      type: z.literal("deprecation_notice"),
+    }),
+    z.object({
+      message: z.string(),
+      type: z.literal("background_event"),
+    }),
+    z.object({
+      message: z.string().nullish(),
+      type: z.literal("undo_started"),
+    }),
+    z.object({
+      message: z.string().nullish(),
+      success: z.boolean(),
+      type: z.literal("undo_completed"),
+    }),
+    z.object({
+      /** Optional details about the underlying stream failure (often the same human-readable message that is surfaced as the terminal error if retries are exhausted). */
+      additional_details: z.string().nullish(),
+      codex_error_info: V1CodexErrorInfo.nullish(),
+      message: z.string(),
+      type: z.literal("stream_error"),
+    }),
+    z.object({
+      /** If true, there was no ApplyPatchApprovalRequest for this patch. */
+      auto_approved: z.boolean(),
+      /** Identifier so this can be paired with the PatchApplyEnd event. */
+      call_id: z.string(),
+      /** The changes to be applied. */
+      changes: z.record(z.string(), V1FileChange),
+      /** Turn ID that this patch belongs to. Uses `#[serde(default)]` for backwards compatibility. */
+      turn_id: z.string().optional(),
+      type: z.literal("patch_apply_begin"),
+    }),
+    z.object({
+      /** Identifier for the PatchApplyBegin that finished. */
+      call_id: z.string(),
+      /** The changes that were applied (mirrors PatchApplyBeginEvent::changes). */
+      changes: z.record(z.string(), V1FileChange).optional(),
+      /** Captured stderr (parser errors, IO failures, etc.). */
+      stderr: z.string(),
+      /** Captured stdout (summary printed by apply_patch). */
+      stdout: z.string(),
+      /** Whether the patch was applied successfully. */
+      success: z.boolean(),
+      /** Turn ID that this patch belongs to. Uses `#[serde(default)]` for backwards compatibility. */
+      turn_id: z.string().optional(),
+      type: z.literal("patch_apply_end"),
+    }),
+    z.object({
+      type: z.literal("turn_diff"),
+      unified_diff: z.string(),
+    }),
+    z.object({
+      /** The entry at the requested offset, if available and parseable. */
+      entry: HistoryEntry.nullish(),
+      log_id: z.int().min(0),
+      offset: z.int().min(0),
+      type: z.literal("get_history_entry_response"),
+    }),
+    z.object({
+      /** Authentication status for each configured MCP server. */
+      auth_statuses: z.record(z.string(), V1McpAuthStatus),
+      /** Known resource templates grouped by server name. */
+      resource_templates: z.record(z.string(), z.array(V1ResourceTemplate)),
+      /** Known resources grouped by server name. */
+      resources: z.record(z.string(), z.array(V1Resource)),
+      /** Fully qualified tool name -> tool definition. */
+      tools: z.record(z.string(), V1Tool),
+      type: z.literal("mcp_list_tools_response"),
+    }),
+    z.object({
+      custom_prompts: z.array(CustomPrompt),
+      type: z.literal("list_custom_prompts_response"),
+    }),
+    z.object({
+      skills: z.array(V1SkillsListEntry),
+      type: z.literal("list_skills_response"),
+    }),
+    z.object({
+      type: z.literal("skills_update_available"),
+    }),
+    z.object({
+      explanation: z.string().nullish(),
+      plan: z.array(PlanItemArg),
+      type: z.literal("plan_update"),
+    }),
+    z.object({
+      reason: TurnAbortReason,
+      type: z.literal("turn_aborted"),
+    }),
+    z.object({
+      type: z.literal("shutdown_complete"),
+    }),
+    z.object({
+      target: V1ReviewTarget,
+      type: z.literal("entered_review_mode"),
+      user_facing_hint: z.string().nullish(),
+    }),
+    z.object({
+      review_output: ReviewOutputEvent.nullish(),
+      type: z.literal("exited_review_mode"),
+    }),
+    z.object({
+      item: V1ResponseItem,
+      type: z.literal("raw_response_item"),
+    }),
+    z.object({
+      item: TurnItem,
+      thread_id: ThreadId,
+      turn_id: z.string(),
+      type: z.literal("item_started"),
+    }),
+    z.object({
+      item: TurnItem,
+      thread_id: ThreadId,
+      turn_id: z.string(),
+      type: z.literal("item_completed"),
+    }),
+    z.object({
+      delta: z.string(),
+      item_id: z.string(),
+      thread_id: z.string(),
+      turn_id: z.string(),
+      type: z.literal("agent_message_content_delta"),
+    }),
+    z.object({
+      delta: z.string(),
+      item_id: z.string(),
+      summary_index: z.int().optional(),
+      thread_id: z.string(),
+      turn_id: z.string(),
+      type: z.literal("reasoning_content_delta"),
+    }),
+    z.object({
+      content_index: z.int().optional(),
+      delta: z.string(),
+      item_id: z.string(),
+      thread_id: z.string(),
+      turn_id: z.string(),
+      type: z.literal("reasoning_raw_content_delta"),
+    }),
+  ])
+  .meta({ id: "EventMsg" });
 export type EventMsg = z.infer<typeof EventMsg>;

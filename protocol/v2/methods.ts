@@ -2,21 +2,56 @@
 // One row per wire method; see protocol/define.ts for what is derived from it.
 import { NoParams, notification, request, type NotificationTable, type RequestTable } from "../define.js";
 import { AccountLoginCompletedNotification, accountRequests, AccountUpdatedNotification } from "./account.js";
-import { ApplyPatchApprovalParams, ApplyPatchApprovalResponse, CommandExecutionRequestApprovalParams, CommandExecutionRequestApprovalResponse, ExecCommandApprovalParams, ExecCommandApprovalResponse, FileChangeRequestApprovalParams, FileChangeRequestApprovalResponse, PermissionsRequestApprovalParams, PermissionsRequestApprovalResponse } from "./approval.js";
+import {
+  ApplyPatchApprovalParams,
+  ApplyPatchApprovalResponse,
+  CommandExecutionRequestApprovalParams,
+  CommandExecutionRequestApprovalResponse,
+  ExecCommandApprovalParams,
+  ExecCommandApprovalResponse,
+  FileChangeRequestApprovalParams,
+  FileChangeRequestApprovalResponse,
+  PermissionsRequestApprovalParams,
+  PermissionsRequestApprovalResponse,
+} from "./approval.js";
 import { catalogRequests, SkillsChangedNotification } from "./catalog.js";
 import { CommandExecOutputDeltaNotification, commandExecRequests } from "./commandExec.js";
 import { configRequests, ConfigWarningNotification, DeprecationNoticeNotification } from "./config.js";
 import { FsChangedNotification, fsRequests } from "./fs.js";
 import { initializeRequests } from "./initialize.js";
-import { AgentMessageDeltaNotification, CommandExecutionOutputDeltaNotification, FileChangeOutputDeltaNotification, ItemCompletedNotification, ItemStartedNotification, McpToolCallProgressNotification, PlanDeltaNotification, ReasoningSummaryPartAddedNotification, ReasoningSummaryTextDeltaNotification, ReasoningTextDeltaNotification, TerminalInteractionNotification } from "./item.js";
+import {
+  AgentMessageDeltaNotification,
+  CommandExecutionOutputDeltaNotification,
+  FileChangeOutputDeltaNotification,
+  ItemCompletedNotification,
+  ItemStartedNotification,
+  McpToolCallProgressNotification,
+  PlanDeltaNotification,
+  ReasoningSummaryPartAddedNotification,
+  ReasoningSummaryTextDeltaNotification,
+  ReasoningTextDeltaNotification,
+  TerminalInteractionNotification,
+} from "./item.js";
 import { mcpRequests, McpServerElicitationRequestParams, McpServerElicitationRequestResponse, McpServerStatusUpdatedNotification } from "./mcp.js";
 import { ErrorNotification, miscRequests, ServerRequestResolvedNotification, WarningNotification, WindowsWorldWritableWarningNotification } from "./misc.js";
-import { ContextCompactedNotification, ThreadArchivedNotification, ThreadClosedNotification, ThreadDeletedNotification, ThreadNameUpdatedNotification, threadRequests, ThreadRevertedNotification, ThreadStartedNotification, ThreadStatusChangedNotification, ThreadTokenUsageUpdatedNotification, ThreadUnarchivedNotification } from "./thread.js";
+import {
+  ContextCompactedNotification,
+  ThreadArchivedNotification,
+  ThreadClosedNotification,
+  ThreadDeletedNotification,
+  ThreadNameUpdatedNotification,
+  threadRequests,
+  ThreadRevertedNotification,
+  ThreadStartedNotification,
+  ThreadStatusChangedNotification,
+  ThreadTokenUsageUpdatedNotification,
+  ThreadUnarchivedNotification,
+} from "./thread.js";
 import { DynamicToolCallParams, DynamicToolCallResponse, ToolRequestUserInputParams, ToolRequestUserInputResponse } from "./toolCall.js";
 import { TurnCompletedNotification, TurnDiffUpdatedNotification, TurnPlanUpdatedNotification, turnRequests, TurnStartedNotification } from "./turn.js";
 
 export const clientRequests = {
-  "initialize": initializeRequests["initialize"],
+  initialize: initializeRequests["initialize"],
   "thread/start": threadRequests["thread/start"],
   "thread/resume": threadRequests["thread/resume"],
   "thread/fork": threadRequests["thread/fork"],
@@ -69,7 +104,7 @@ export const clientRequests = {
   "config/batchWrite": configRequests["config/batchWrite"],
   "configRequirements/read": configRequests["configRequirements/read"],
   "account/read": accountRequests["account/read"],
-  "fuzzyFileSearch": miscRequests["fuzzyFileSearch"],
+  fuzzyFileSearch: miscRequests["fuzzyFileSearch"],
 } as const satisfies RequestTable;
 
 export const serverRequests = {
@@ -79,12 +114,12 @@ export const serverRequests = {
   "mcpServer/elicitation/request": request(McpServerElicitationRequestParams, McpServerElicitationRequestResponse),
   "item/permissions/requestApproval": request(PermissionsRequestApprovalParams, PermissionsRequestApprovalResponse),
   "item/tool/call": request(DynamicToolCallParams, DynamicToolCallResponse),
-  "applyPatchApproval": request(ApplyPatchApprovalParams, ApplyPatchApprovalResponse),
-  "execCommandApproval": request(ExecCommandApprovalParams, ExecCommandApprovalResponse),
+  applyPatchApproval: request(ApplyPatchApprovalParams, ApplyPatchApprovalResponse),
+  execCommandApproval: request(ExecCommandApprovalParams, ExecCommandApprovalResponse),
 } as const satisfies RequestTable;
 
 export const serverNotifications = {
-  "error": notification(ErrorNotification),
+  error: notification(ErrorNotification),
   "thread/started": notification(ThreadStartedNotification),
   "thread/status/changed": notification(ThreadStatusChangedNotification),
   "thread/archived": notification(ThreadArchivedNotification),
@@ -116,15 +151,15 @@ export const serverNotifications = {
   "item/reasoning/summaryPartAdded": notification(ReasoningSummaryPartAddedNotification),
   "item/reasoning/textDelta": notification(ReasoningTextDeltaNotification),
   "thread/compacted": notification(ContextCompactedNotification),
-  "warning": notification(WarningNotification),
-  "deprecationNotice": notification(DeprecationNoticeNotification),
-  "configWarning": notification(ConfigWarningNotification),
+  warning: notification(WarningNotification),
+  deprecationNotice: notification(DeprecationNoticeNotification),
+  configWarning: notification(ConfigWarningNotification),
   "windows/worldWritableWarning": notification(WindowsWorldWritableWarningNotification),
   "account/login/completed": notification(AccountLoginCompletedNotification),
 } as const satisfies NotificationTable;
 
 export const clientNotifications = {
-  "initialized": notification(NoParams),
+  initialized: notification(NoParams),
 } as const satisfies NotificationTable;
 
 export const v2Table = { clientRequests, serverRequests, serverNotifications, clientNotifications };

@@ -6,77 +6,90 @@ import * as z from "zod";
 import { NoParams, request, type RequestTable } from "../define.js";
 import { TurnError } from "./shared.js";
 
-export const ErrorNotification = z.object({
-  error: TurnError,
-  threadId: z.string(),
-  turnId: z.string(),
-  willRetry: z.boolean(),
-}).meta({ id: "ErrorNotification" });
+export const ErrorNotification = z
+  .object({
+    error: TurnError,
+    threadId: z.string(),
+    turnId: z.string(),
+    willRetry: z.boolean(),
+  })
+  .meta({ id: "ErrorNotification" });
 export type ErrorNotification = z.infer<typeof ErrorNotification>;
 
 export const FuzzyFileSearchMatchType = z.enum(["file", "directory"]).meta({ id: "FuzzyFileSearchMatchType" });
 export type FuzzyFileSearchMatchType = z.infer<typeof FuzzyFileSearchMatchType>;
 
-export const FuzzyFileSearchParams = z.object({
-  cancellationToken: z.string().nullish(),
-  query: z.string(),
-  roots: z.array(z.string()),
-}).meta({ id: "FuzzyFileSearchParams" });
+export const FuzzyFileSearchParams = z
+  .object({
+    cancellationToken: z.string().nullish(),
+    query: z.string(),
+    roots: z.array(z.string()),
+  })
+  .meta({ id: "FuzzyFileSearchParams" });
 export type FuzzyFileSearchParams = z.infer<typeof FuzzyFileSearchParams>;
 
 /** Superset of [`codex_file_search::FileMatch`] */
-export const FuzzyFileSearchResult = z.object({
-  file_name: z.string(),
-  indices: z.array(z.int().min(0)).nullish(),
-  match_type: FuzzyFileSearchMatchType,
-  path: z.string(),
-  root: z.string(),
-  score: z.int().min(0),
-}).meta({ id: "FuzzyFileSearchResult" });
+export const FuzzyFileSearchResult = z
+  .object({
+    file_name: z.string(),
+    indices: z.array(z.int().min(0)).nullish(),
+    match_type: FuzzyFileSearchMatchType,
+    path: z.string(),
+    root: z.string(),
+    score: z.int().min(0),
+  })
+  .meta({ id: "FuzzyFileSearchResult" });
 export type FuzzyFileSearchResult = z.infer<typeof FuzzyFileSearchResult>;
 
-export const FuzzyFileSearchResponse = z.object({
-  files: z.array(FuzzyFileSearchResult),
-}).meta({ id: "FuzzyFileSearchResponse" });
+export const FuzzyFileSearchResponse = z
+  .object({
+    files: z.array(FuzzyFileSearchResult),
+  })
+  .meta({ id: "FuzzyFileSearchResponse" });
 export type FuzzyFileSearchResponse = z.infer<typeof FuzzyFileSearchResponse>;
 
-export const RequestId = z.union([
-  z.string(),
-  z.int(),
-]).meta({ id: "RequestId" });
+export const RequestId = z.union([z.string(), z.int()]).meta({ id: "RequestId" });
 export type RequestId = z.infer<typeof RequestId>;
 
-export const ServerRequestResolvedNotification = z.object({
-  requestId: RequestId,
-  threadId: z.string(),
-}).meta({ id: "ServerRequestResolvedNotification" });
+export const ServerRequestResolvedNotification = z
+  .object({
+    requestId: RequestId,
+    threadId: z.string(),
+  })
+  .meta({ id: "ServerRequestResolvedNotification" });
 export type ServerRequestResolvedNotification = z.infer<typeof ServerRequestResolvedNotification>;
 
-export const WarningNotification = z.object({
-  /** Concise warning message for the user. */
-  message: z.string(),
-  /** Optional thread target when the warning applies to a specific thread. */
-  threadId: z.string().nullish(),
-}).meta({ id: "WarningNotification" });
+export const WarningNotification = z
+  .object({
+    /** Concise warning message for the user. */
+    message: z.string(),
+    /** Optional thread target when the warning applies to a specific thread. */
+    threadId: z.string().nullish(),
+  })
+  .meta({ id: "WarningNotification" });
 export type WarningNotification = z.infer<typeof WarningNotification>;
 
 export const WindowsSandboxReadiness = z.enum(["ready", "notConfigured", "updateRequired"]).meta({ id: "WindowsSandboxReadiness" });
 export type WindowsSandboxReadiness = z.infer<typeof WindowsSandboxReadiness>;
 
-export const WindowsSandboxReadinessResponse = z.object({
-  status: WindowsSandboxReadiness,
-}).meta({ id: "WindowsSandboxReadinessResponse" });
+export const WindowsSandboxReadinessResponse = z
+  .object({
+    status: WindowsSandboxReadiness,
+  })
+  .meta({ id: "WindowsSandboxReadinessResponse" });
 export type WindowsSandboxReadinessResponse = z.infer<typeof WindowsSandboxReadinessResponse>;
 
-export const WindowsWorldWritableWarningNotification = z.object({
-  extraCount: z.int().min(0),
-  failedScan: z.boolean(),
-  samplePaths: z.array(z.string()),
-}).meta({ id: "WindowsWorldWritableWarningNotification" });
+export const WindowsWorldWritableWarningNotification = z
+  .object({
+    extraCount: z.int().min(0),
+    failedScan: z.boolean(),
+    samplePaths: z.array(z.string()),
+  })
+  .meta({ id: "WindowsWorldWritableWarningNotification" });
 export type WindowsWorldWritableWarningNotification = z.infer<typeof WindowsWorldWritableWarningNotification>;
 
 /** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */
 export const miscRequests = {
   "windowsSandbox/readiness": request(NoParams, WindowsSandboxReadinessResponse),
-  "fuzzyFileSearch": request(FuzzyFileSearchParams, FuzzyFileSearchResponse),
+  fuzzyFileSearch: request(FuzzyFileSearchParams, FuzzyFileSearchResponse),
 } as const satisfies RequestTable;

@@ -24,7 +24,7 @@ const turn: RowsLoader = async () => (await import("./turn.js")).turnRequests;
 
 /** Every v2 client request, with the loader of the rows that hold it (the type makes the list complete). */
 export const v2RequestGroups: { readonly [M in keyof typeof clientRequests]: RowsLoader } = {
-  "initialize": initialize,
+  initialize: initialize,
   "thread/start": thread,
   "thread/resume": thread,
   "thread/fork": thread,
@@ -69,7 +69,7 @@ export const v2RequestGroups: { readonly [M in keyof typeof clientRequests]: Row
   "mcpServer/resource/read": mcp,
   "mcpServer/tool/call": mcp,
   "windowsSandbox/readiness": misc,
-  "fuzzyFileSearch": misc,
+  fuzzyFileSearch: misc,
   "account/login/start": account,
   "account/login/cancel": account,
   "account/logout": account,

@@ -11,99 +11,135 @@ export const AgentMessageDelivery = z.literal("async").meta({ id: "AgentMessageD
 export type AgentMessageDelivery = z.infer<typeof AgentMessageDelivery>;
 
 /** A presentation instruction for Chat to apply to this answer when recovering history. */
-export const AgentMessageDisplay = z.object({
-  /** Unknown actions must be left for the producing client to handle. */
-  action: z.string(),
-  blockType: z.string().nullish(),
-  checkTrustedContacts: z.boolean().nullish(),
-  cyberTrustedAccess: z.boolean().nullish(),
-}).meta({ id: "AgentMessageDisplay" });
+export const AgentMessageDisplay = z
+  .object({
+    /** Unknown actions must be left for the producing client to handle. */
+    action: z.string(),
+    blockType: z.string().nullish(),
+    checkTrustedContacts: z.boolean().nullish(),
+    cyberTrustedAccess: z.boolean().nullish(),
+  })
+  .meta({ id: "AgentMessageDisplay" });
 export type AgentMessageDisplay = z.infer<typeof AgentMessageDisplay>;
 
-export const AgentMessageModeration = z.object({
-  display: AgentMessageDisplay.nullish(),
-  moderated: z.boolean(),
-}).meta({ id: "AgentMessageModeration" });
+export const AgentMessageModeration = z
+  .object({
+    display: AgentMessageDisplay.nullish(),
+    moderated: z.boolean(),
+  })
+  .meta({ id: "AgentMessageModeration" });
 export type AgentMessageModeration = z.infer<typeof AgentMessageModeration>;
 
 /** Configures who approval requests are routed to for review. Examples include sandbox escapes, blocked network access, MCP approval prompts, and ARC escalations. Defaults to `user`. `auto_review` uses a carefully prompted subagent to gather relevant context and apply a risk-based decision framework before approving or denying the request. The legacy value `guardian_subagent` is accepted for compatibility. */
 export const ApprovalsReviewer = z.enum(["user", "auto_review", "guardian_subagent"]).meta({ id: "ApprovalsReviewer" });
 export type ApprovalsReviewer = z.infer<typeof ApprovalsReviewer>;
 
-export const AskForApproval = z.union([
-  z.enum(["untrusted", "on-request", "never"]),
-  z.strictObject({
-    granular: z.object({
-      mcp_elicitations: z.boolean(),
-      request_permissions: z.boolean().optional(),
-      rules: z.boolean(),
-      sandbox_approval: z.boolean(),
-      skill_approval: z.boolean().optional(),
+export const AskForApproval = z
+  .union([
+    z.enum(["untrusted", "on-request", "never"]),
+    z.strictObject({
+      granular: z.object({
+        mcp_elicitations: z.boolean(),
+        request_permissions: z.boolean().optional(),
+        rules: z.boolean(),
+        sandbox_approval: z.boolean(),
+        skill_approval: z.boolean().optional(),
+      }),
     }),
-  }),
-]).meta({ id: "AskForApproval" });
+  ])
+  .meta({ id: "AskForApproval" });
 export type AskForApproval = z.infer<typeof AskForApproval>;
 
-export const AsyncUserInputQuestion = z.strictObject({
-  options: z.array(z.string()).nullish(),
-  title: z.string(),
-}).meta({ id: "AsyncUserInputQuestion" });
+export const AsyncUserInputQuestion = z
+  .strictObject({
+    options: z.array(z.string()).nullish(),
+    title: z.string(),
+  })
+  .meta({ id: "AsyncUserInputQuestion" });
 export type AsyncUserInputQuestion = z.infer<typeof AsyncUserInputQuestion>;
 
-export const ByteRange = z.object({
-  end: z.int().min(0),
-  start: z.int().min(0),
-}).meta({ id: "ByteRange" });
+export const ByteRange = z
+  .object({
+    end: z.int().min(0),
+    start: z.int().min(0),
+  })
+  .meta({ id: "ByteRange" });
 export type ByteRange = z.infer<typeof ByteRange>;
 
 export const NonSteerableTurnKind = z.enum(["review", "compact"]).meta({ id: "NonSteerableTurnKind" });
 export type NonSteerableTurnKind = z.infer<typeof NonSteerableTurnKind>;
 
 /** This translation layer make sure that we expose codex error code in camel case.
- * 
+ *
  * When an upstream HTTP status is available (for example, from the Responses API or a provider), it is forwarded in `httpStatusCode` on the relevant `codexErrorInfo` variant. */
-export const CodexErrorInfo = z.union([
-  z.enum(["contextWindowExceeded", "sessionBudgetExceeded", "usageLimitExceeded", "rateLimitExceeded", "flexUnavailable", "serverOverloaded", "modelNotFound", "policyCapacityUnavailable", "cyberPolicy", "misalignmentPolicyViolation", "tooManyDenials", "internalServerError", "unauthorized", "badRequest", "threadRollbackFailed", "sandboxError", "other"]),
-  z.literal("inferenceHookDenied"),
-  z.strictObject({
-    httpConnectionFailed: z.object({
-      httpStatusCode: z.int().min(0).nullish(),
+export const CodexErrorInfo = z
+  .union([
+    z.enum([
+      "contextWindowExceeded",
+      "sessionBudgetExceeded",
+      "usageLimitExceeded",
+      "rateLimitExceeded",
+      "flexUnavailable",
+      "serverOverloaded",
+      "modelNotFound",
+      "policyCapacityUnavailable",
+      "cyberPolicy",
+      "misalignmentPolicyViolation",
+      "tooManyDenials",
+      "internalServerError",
+      "unauthorized",
+      "badRequest",
+      "threadRollbackFailed",
+      "sandboxError",
+      "other",
+    ]),
+    z.literal("inferenceHookDenied"),
+    z.strictObject({
+      httpConnectionFailed: z.object({
+        httpStatusCode: z.int().min(0).nullish(),
+      }),
     }),
-  }),
-  z.strictObject({
-    responseStreamConnectionFailed: z.object({
-      httpStatusCode: z.int().min(0).nullish(),
+    z.strictObject({
+      responseStreamConnectionFailed: z.object({
+        httpStatusCode: z.int().min(0).nullish(),
+      }),
     }),
-  }),
-  z.strictObject({
-    responseStreamDisconnected: z.object({
-      httpStatusCode: z.int().min(0).nullish(),
+    z.strictObject({
+      responseStreamDisconnected: z.object({
+        httpStatusCode: z.int().min(0).nullish(),
+      }),
     }),
-  }),
-  z.strictObject({
-    responseTooManyFailedAttempts: z.object({
-      httpStatusCode: z.int().min(0).nullish(),
+    z.strictObject({
+      responseTooManyFailedAttempts: z.object({
+        httpStatusCode: z.int().min(0).nullish(),
+      }),
     }),
-  }),
-  z.strictObject({
-    activeTurnNotSteerable: z.object({
-      turnKind: NonSteerableTurnKind,
+    z.strictObject({
+      activeTurnNotSteerable: z.object({
+        turnKind: NonSteerableTurnKind,
+      }),
     }),
-  }),
-  z.union([z.string(), z.record(z.string(), z.unknown())]),
-]).meta({ id: "CodexErrorInfo" });
+    z.union([z.string(), z.record(z.string(), z.unknown())]),
+  ])
+  .meta({ id: "CodexErrorInfo" });
 export type CodexErrorInfo = z.infer<typeof CodexErrorInfo>;
 
-export const CollabAgentStatus = z.enum(["pendingInit", "running", "interrupted", "completed", "errored", "shutdown", "notFound"]).meta({ id: "CollabAgentStatus" });
+export const CollabAgentStatus = z
+  .enum(["pendingInit", "running", "interrupted", "completed", "errored", "shutdown", "notFound"])
+  .meta({ id: "CollabAgentStatus" });
 export type CollabAgentStatus = z.infer<typeof CollabAgentStatus>;
 
-export const CollabAgentState = z.object({
-  message: z.string().nullish(),
-  status: CollabAgentStatus,
-}).meta({ id: "CollabAgentState" });
+export const CollabAgentState = z
+  .object({
+    message: z.string().nullish(),
+    status: CollabAgentStatus,
+  })
+  .meta({ id: "CollabAgentState" });
 export type CollabAgentState = z.infer<typeof CollabAgentState>;
 
-export const CollabAgentTool = z.enum(["spawnAgent", "sendInput", "resumeAgent", "wait", "closeAgent", "sendMessage", "followupTask", "interruptAgent", "listAgents"]).meta({ id: "CollabAgentTool" });
+export const CollabAgentTool = z
+  .enum(["spawnAgent", "sendInput", "resumeAgent", "wait", "closeAgent", "sendMessage", "followupTask", "interruptAgent", "listAgents"])
+  .meta({ id: "CollabAgentTool" });
 export type CollabAgentTool = z.infer<typeof CollabAgentTool>;
 
 export const CollabAgentToolCallStatus = z.enum(["inProgress", "completed", "failed", "interrupted"]).meta({ id: "CollabAgentToolCallStatus" });
@@ -118,46 +154,52 @@ export const ReasoningEffort = z.string().meta({ id: "ReasoningEffort" });
 export type ReasoningEffort = z.infer<typeof ReasoningEffort>;
 
 /** Settings for a collaboration mode. */
-export const Settings = z.object({
-  developer_instructions: z.string().nullish(),
-  model: z.string(),
-  reasoning_effort: ReasoningEffort.nullish(),
-}).meta({ id: "Settings" });
+export const Settings = z
+  .object({
+    developer_instructions: z.string().nullish(),
+    model: z.string(),
+    reasoning_effort: ReasoningEffort.nullish(),
+  })
+  .meta({ id: "Settings" });
 export type Settings = z.infer<typeof Settings>;
 
 /** Collaboration mode for a Codex session. */
-export const CollaborationMode = z.object({
-  mode: ModeKind,
-  settings: Settings,
-}).meta({ id: "CollaborationMode" });
+export const CollaborationMode = z
+  .object({
+    mode: ModeKind,
+    settings: Settings,
+  })
+  .meta({ id: "CollaborationMode" });
 export type CollaborationMode = z.infer<typeof CollaborationMode>;
 
 export const LegacyAppPathString = z.string().meta({ id: "LegacyAppPathString" });
 export type LegacyAppPathString = z.infer<typeof LegacyAppPathString>;
 
-export const CommandAction = z.discriminatedUnion("type", [
-  z.object({
-    command: z.string(),
-    name: z.string(),
-    path: LegacyAppPathString,
-    type: z.literal("read"),
-  }),
-  z.object({
-    command: z.string(),
-    path: z.string().nullish(),
-    type: z.literal("listFiles"),
-  }),
-  z.object({
-    command: z.string(),
-    path: z.string().nullish(),
-    query: z.string().nullish(),
-    type: z.literal("search"),
-  }),
-  z.object({
-    command: z.string(),
-    type: z.literal("unknown"),
-  }),
-]).meta({ id: "CommandAction" });
+export const CommandAction = z
+  .discriminatedUnion("type", [
+    z.object({
+      command: z.string(),
+      name: z.string(),
+      path: LegacyAppPathString,
+      type: z.literal("read"),
+    }),
+    z.object({
+      command: z.string(),
+      path: z.string().nullish(),
+      type: z.literal("listFiles"),
+    }),
+    z.object({
+      command: z.string(),
+      path: z.string().nullish(),
+      query: z.string().nullish(),
+      type: z.literal("search"),
+    }),
+    z.object({
+      command: z.string(),
+      type: z.literal("unknown"),
+    }),
+  ])
+  .meta({ id: "CommandAction" });
 export type CommandAction = z.infer<typeof CommandAction>;
 
 export const CommandExecutionSource = z.enum(["agent", "userShell", "unifiedExecStartup", "unifiedExecInteraction"]).meta({ id: "CommandExecutionSource" });
@@ -170,192 +212,223 @@ export type CommandExecutionStatus = z.infer<typeof CommandExecutionStatus>;
 export const CyberAccessProgram = z.enum(["standard", "daybreakBlue", "daybreakRed"]).meta({ id: "CyberAccessProgram" });
 export type CyberAccessProgram = z.infer<typeof CyberAccessProgram>;
 
-export const DynamicToolCallOutputContentItem = z.discriminatedUnion("type", [
-  z.object({
-    text: z.string(),
-    type: z.literal("inputText"),
-  }),
-  z.object({
-    imageUrl: z.string(),
-    type: z.literal("inputImage"),
-  }),
-  z.object({
-    audioUrl: z.string(),
-    type: z.literal("inputAudio"),
-  }),
-]).meta({ id: "DynamicToolCallOutputContentItem" });
+export const DynamicToolCallOutputContentItem = z
+  .discriminatedUnion("type", [
+    z.object({
+      text: z.string(),
+      type: z.literal("inputText"),
+    }),
+    z.object({
+      imageUrl: z.string(),
+      type: z.literal("inputImage"),
+    }),
+    z.object({
+      audioUrl: z.string(),
+      type: z.literal("inputAudio"),
+    }),
+  ])
+  .meta({ id: "DynamicToolCallOutputContentItem" });
 export type DynamicToolCallOutputContentItem = z.infer<typeof DynamicToolCallOutputContentItem>;
 
 export const DynamicToolCallStatus = z.enum(["inProgress", "completed", "failed"]).meta({ id: "DynamicToolCallStatus" });
 export type DynamicToolCallStatus = z.infer<typeof DynamicToolCallStatus>;
 
-export const PatchChangeKind = z.discriminatedUnion("type", [
-  z.object({
-    type: z.literal("add"),
-  }),
-  z.object({
-    type: z.literal("delete"),
-  }),
-  z.object({
-    move_path: z.string().nullish(),
-    type: z.literal("update"),
-  }),
-]).meta({ id: "PatchChangeKind" });
+export const PatchChangeKind = z
+  .discriminatedUnion("type", [
+    z.object({
+      type: z.literal("add"),
+    }),
+    z.object({
+      type: z.literal("delete"),
+    }),
+    z.object({
+      move_path: z.string().nullish(),
+      type: z.literal("update"),
+    }),
+  ])
+  .meta({ id: "PatchChangeKind" });
 export type PatchChangeKind = z.infer<typeof PatchChangeKind>;
 
-export const FileUpdateChange = z.object({
-  diff: z.string(),
-  kind: PatchChangeKind,
-  path: z.string(),
-}).meta({ id: "FileUpdateChange" });
+export const FileUpdateChange = z
+  .object({
+    diff: z.string(),
+    kind: PatchChangeKind,
+    path: z.string(),
+  })
+  .meta({ id: "FileUpdateChange" });
 export type FileUpdateChange = z.infer<typeof FileUpdateChange>;
 
 export const ImageDetail = z.enum(["auto", "low", "high", "original"]).meta({ id: "ImageDetail" });
 export type ImageDetail = z.infer<typeof ImageDetail>;
 
 /** Responses API compatible content items that can be returned by a tool call. This is a subset of ContentItem with the types we support as function call outputs. */
-export const FunctionCallOutputContentItem = z.union([
-  z.object({
-    text: z.string(),
-    type: z.literal("input_text"),
-  }),
-  z.intersection(z.object({
-    detail: ImageDetail.nullish(),
-    type: z.literal("input_image"),
-  }), z.union([
+export const FunctionCallOutputContentItem = z
+  .union([
     z.object({
-      image_url: z.string(),
+      text: z.string(),
+      type: z.literal("input_text"),
     }),
+    z.intersection(
+      z.object({
+        detail: ImageDetail.nullish(),
+        type: z.literal("input_image"),
+      }),
+      z.union([
+        z.object({
+          image_url: z.string(),
+        }),
+        z.object({
+          file_id: z.string(),
+        }),
+      ]),
+    ),
+    z.intersection(
+      z.object({
+        type: z.literal("input_audio"),
+      }),
+      z.union([
+        z.object({
+          audio_url: z.string(),
+        }),
+        z.object({
+          file_id: z.string(),
+        }),
+      ]),
+    ),
     z.object({
-      file_id: z.string(),
+      encrypted_content: z.string(),
+      type: z.literal("encrypted_content"),
     }),
-  ])),
-  z.intersection(z.object({
-    type: z.literal("input_audio"),
-  }), z.union([
-    z.object({
-      audio_url: z.string(),
-    }),
-    z.object({
-      file_id: z.string(),
-    }),
-  ])),
-  z.object({
-    encrypted_content: z.string(),
-    type: z.literal("encrypted_content"),
-  }),
-]).meta({ id: "FunctionCallOutputContentItem" });
+  ])
+  .meta({ id: "FunctionCallOutputContentItem" });
 export type FunctionCallOutputContentItem = z.infer<typeof FunctionCallOutputContentItem>;
 
-export const FunctionCallOutputBody = z.union([
-  z.string(),
-  z.array(FunctionCallOutputContentItem),
-]).meta({ id: "FunctionCallOutputBody" });
+export const FunctionCallOutputBody = z.union([z.string(), z.array(FunctionCallOutputContentItem)]).meta({ id: "FunctionCallOutputBody" });
 export type FunctionCallOutputBody = z.infer<typeof FunctionCallOutputBody>;
 
-export const HookPromptFragment = z.object({
-  hookRunId: z.string(),
-  text: z.string(),
-}).meta({ id: "HookPromptFragment" });
+export const HookPromptFragment = z
+  .object({
+    hookRunId: z.string(),
+    text: z.string(),
+  })
+  .meta({ id: "HookPromptFragment" });
 export type HookPromptFragment = z.infer<typeof HookPromptFragment>;
 
-export const ImageGenerationFailure = z.object({
-  limitId: z.string(),
-  resetsAt: z.int().nullish(),
-  type: z.literal("usageLimitExceeded"),
-}).meta({ id: "ImageGenerationFailure" });
+export const ImageGenerationFailure = z
+  .object({
+    limitId: z.string(),
+    resetsAt: z.int().nullish(),
+    type: z.literal("usageLimitExceeded"),
+  })
+  .meta({ id: "ImageGenerationFailure" });
 export type ImageGenerationFailure = z.infer<typeof ImageGenerationFailure>;
 
 /** A local image file successfully read for this exact image-generation request. */
-export const ImageGenerationInputImage = z.object({
-  path: AbsolutePathBuf,
-  /** Lowercase SHA-256 of the file bytes read before image normalization. */
-  sha256: z.string(),
-}).meta({ id: "ImageGenerationInputImage" });
+export const ImageGenerationInputImage = z
+  .object({
+    path: AbsolutePathBuf,
+    /** Lowercase SHA-256 of the file bytes read before image normalization. */
+    sha256: z.string(),
+  })
+  .meta({ id: "ImageGenerationInputImage" });
 export type ImageGenerationInputImage = z.infer<typeof ImageGenerationInputImage>;
 
 export const McpAppDisplayMode = z.enum(["inline", "fullscreen"]).meta({ id: "McpAppDisplayMode" });
 export type McpAppDisplayMode = z.infer<typeof McpAppDisplayMode>;
 
 /** UI resource and display preference for model invocations, captured from the tool descriptor. */
-export const McpAppUi = z.object({
-  preferredModelDisplayMode: McpAppDisplayMode,
-  resourceUri: z.string(),
-}).meta({ id: "McpAppUi" });
+export const McpAppUi = z
+  .object({
+    preferredModelDisplayMode: McpAppDisplayMode,
+    resourceUri: z.string(),
+  })
+  .meta({ id: "McpAppUi" });
 export type McpAppUi = z.infer<typeof McpAppUi>;
 
-export const McpToolCallAppContext = z.object({
-  actionName: z.string().nullish(),
-  appName: z.string().nullish(),
-  connectorId: z.string(),
-  linkId: z.string().nullish(),
-  resourceUri: z.string().nullish(),
-}).meta({ id: "McpToolCallAppContext" });
+export const McpToolCallAppContext = z
+  .object({
+    actionName: z.string().nullish(),
+    appName: z.string().nullish(),
+    connectorId: z.string(),
+    linkId: z.string().nullish(),
+    resourceUri: z.string().nullish(),
+  })
+  .meta({ id: "McpToolCallAppContext" });
 export type McpToolCallAppContext = z.infer<typeof McpToolCallAppContext>;
 
-export const McpToolCallError = z.object({
-  message: z.string(),
-}).meta({ id: "McpToolCallError" });
+export const McpToolCallError = z
+  .object({
+    message: z.string(),
+  })
+  .meta({ id: "McpToolCallError" });
 export type McpToolCallError = z.infer<typeof McpToolCallError>;
 
-export const McpToolCallResult = z.object({
-  _meta: z.unknown().optional(),
-  content: z.array(z.unknown()),
-  structuredContent: z.unknown().optional(),
-}).meta({ id: "McpToolCallResult" });
+export const McpToolCallResult = z
+  .object({
+    _meta: z.unknown().optional(),
+    content: z.array(z.unknown()),
+    structuredContent: z.unknown().optional(),
+  })
+  .meta({ id: "McpToolCallResult" });
 export type McpToolCallResult = z.infer<typeof McpToolCallResult>;
 
 export const McpToolCallStatus = z.enum(["inProgress", "completed", "failed"]).meta({ id: "McpToolCallStatus" });
 export type McpToolCallStatus = z.infer<typeof McpToolCallStatus>;
 
-export const MemoryCitationEntry = z.object({
-  lineEnd: z.int().min(0),
-  lineStart: z.int().min(0),
-  note: z.string(),
-  path: z.string(),
-}).meta({ id: "MemoryCitationEntry" });
+export const MemoryCitationEntry = z
+  .object({
+    lineEnd: z.int().min(0),
+    lineStart: z.int().min(0),
+    note: z.string(),
+    path: z.string(),
+  })
+  .meta({ id: "MemoryCitationEntry" });
 export type MemoryCitationEntry = z.infer<typeof MemoryCitationEntry>;
 
-export const MemoryCitation = z.object({
-  entries: z.array(MemoryCitationEntry),
-  threadIds: z.array(z.string()),
-}).meta({ id: "MemoryCitation" });
+export const MemoryCitation = z
+  .object({
+    entries: z.array(MemoryCitationEntry),
+    threadIds: z.array(z.string()),
+  })
+  .meta({ id: "MemoryCitation" });
 export type MemoryCitation = z.infer<typeof MemoryCitation>;
 
 /** Classifies assistant text as commentary, a partial answer, or a terminal answer.
- * 
+ *
  * Providers do not emit this consistently, so callers must treat `None` as "phase unknown" and keep compatibility behavior for legacy models. */
-export const MessagePhase = z.union([
-  z.literal("commentary"),
-  z.literal("partial_answer"),
-  z.literal("final_answer"),
-]).meta({ id: "MessagePhase" });
+export const MessagePhase = z.union([z.literal("commentary"), z.literal("partial_answer"), z.literal("final_answer")]).meta({ id: "MessagePhase" });
 export type MessagePhase = z.infer<typeof MessagePhase>;
 
-export const MisalignmentSteer = z.object({
-  message: z.string(),
-}).meta({ id: "MisalignmentSteer" });
+export const MisalignmentSteer = z
+  .object({
+    message: z.string(),
+  })
+  .meta({ id: "MisalignmentSteer" });
 export type MisalignmentSteer = z.infer<typeof MisalignmentSteer>;
 
-export const MisalignmentErrorDetails = z.object({
-  /** A substantive localized explanation is required before offering continuation. */
-  detailedExplanation: z.string().nullish(),
-  /** Open-ended classification; clients must accept categories added by Responses. */
-  errorType: z.string().nullish(),
-  /** Opaque server-issued block target. Presence alone does not enable target-based continuation. */
-  reviewTarget: z.string().nullish(),
-  /** Instruction to submit as the next turn's user input if continuation is confirmed. */
-  steer: MisalignmentSteer.nullish(),
-}).meta({ id: "MisalignmentErrorDetails" });
+export const MisalignmentErrorDetails = z
+  .object({
+    /** A substantive localized explanation is required before offering continuation. */
+    detailedExplanation: z.string().nullish(),
+    /** Open-ended classification; clients must accept categories added by Responses. */
+    errorType: z.string().nullish(),
+    /** Opaque server-issued block target. Presence alone does not enable target-based continuation. */
+    reviewTarget: z.string().nullish(),
+    /** Instruction to submit as the next turn's user input if continuation is confirmed. */
+    steer: MisalignmentSteer.nullish(),
+  })
+  .meta({ id: "MisalignmentErrorDetails" });
 export type MisalignmentErrorDetails = z.infer<typeof MisalignmentErrorDetails>;
 
 /** Controls the effective multi-agent delegation instructions for a turn. `custom` means the configured mode hint defines the policy instead of a built-in policy. */
-export const MultiAgentMode = z.union([
-  z.enum(["explicitRequestOnly", "proactive"]),
-  z.strictObject({
-    custom: z.string(),
-  }),
-]).meta({ id: "MultiAgentMode" });
+export const MultiAgentMode = z
+  .union([
+    z.enum(["explicitRequestOnly", "proactive"]),
+    z.strictObject({
+      custom: z.string(),
+    }),
+  ])
+  .meta({ id: "MultiAgentMode" });
 export type MultiAgentMode = z.infer<typeof MultiAgentMode>;
 
 export const NetworkAccess = z.enum(["restricted", "enabled"]).meta({ id: "NetworkAccess" });
@@ -369,362 +442,383 @@ export const Personality = z.enum(["none", "friendly", "pragmatic"]).meta({ id: 
 export type Personality = z.infer<typeof Personality>;
 
 /** A summary of the reasoning performed by the model. This can be useful for debugging and understanding the model's reasoning process. See https://platform.openai.com/docs/guides/reasoning?api-mode=responses#reasoning-summaries */
-export const ReasoningSummary = z.union([
-  z.enum(["auto", "concise", "detailed"]),
-  z.literal("none"),
-]).meta({ id: "ReasoningSummary" });
+export const ReasoningSummary = z.union([z.enum(["auto", "concise", "detailed"]), z.literal("none")]).meta({ id: "ReasoningSummary" });
 export type ReasoningSummary = z.infer<typeof ReasoningSummary>;
 
 export const SandboxMode = z.enum(["read-only", "workspace-write", "danger-full-access"]).meta({ id: "SandboxMode" });
 export type SandboxMode = z.infer<typeof SandboxMode>;
 
-export const SandboxPolicy = z.discriminatedUnion("type", [
-  z.object({
-    type: z.literal("dangerFullAccess"),
-  }),
-  z.object({
-    networkAccess: z.boolean().optional(),
-    type: z.literal("readOnly"),
-  }),
-  z.object({
-    networkAccess: NetworkAccess.optional(),
-    type: z.literal("externalSandbox"),
-  }),
-  z.object({
-    excludeSlashTmp: z.boolean().optional(),
-    excludeTmpdirEnvVar: z.boolean().optional(),
-    networkAccess: z.boolean().optional(),
-    type: z.literal("workspaceWrite"),
-    writableRoots: z.array(AbsolutePathBuf).optional(),
-  }),
-]).meta({ id: "SandboxPolicy" });
+export const SandboxPolicy = z
+  .discriminatedUnion("type", [
+    z.object({
+      type: z.literal("dangerFullAccess"),
+    }),
+    z.object({
+      networkAccess: z.boolean().optional(),
+      type: z.literal("readOnly"),
+    }),
+    z.object({
+      networkAccess: NetworkAccess.optional(),
+      type: z.literal("externalSandbox"),
+    }),
+    z.object({
+      excludeSlashTmp: z.boolean().optional(),
+      excludeTmpdirEnvVar: z.boolean().optional(),
+      networkAccess: z.boolean().optional(),
+      type: z.literal("workspaceWrite"),
+      writableRoots: z.array(AbsolutePathBuf).optional(),
+    }),
+  ])
+  .meta({ id: "SandboxPolicy" });
 export type SandboxPolicy = z.infer<typeof SandboxPolicy>;
 
 export const SubAgentActivityKind = z.enum(["started", "interacted", "interrupted", "completed"]).meta({ id: "SubAgentActivityKind" });
 export type SubAgentActivityKind = z.infer<typeof SubAgentActivityKind>;
 
-export const TextElement = z.object({
-  /** Byte range in the parent `text` buffer that this element occupies. */
-  byteRange: ByteRange,
-  /** Optional human-readable placeholder for the element, displayed in the UI. */
-  placeholder: z.string().nullish(),
-}).meta({ id: "TextElement" });
+export const TextElement = z
+  .object({
+    /** Byte range in the parent `text` buffer that this element occupies. */
+    byteRange: ByteRange,
+    /** Optional human-readable placeholder for the element, displayed in the UI. */
+    placeholder: z.string().nullish(),
+  })
+  .meta({ id: "TextElement" });
 export type TextElement = z.infer<typeof TextElement>;
 
 export const ThreadId = z.string().meta({ id: "ThreadId" });
 export type ThreadId = z.infer<typeof ThreadId>;
 
-export const UserInput = z.union([
-  z.object({
-    text: z.string(),
-    /** UI-defined spans within `text` used to render or persist special elements. */
-    text_elements: z.array(TextElement).optional(),
-    type: z.literal("text"),
-  }),
-  z.intersection(z.object({
-    detail: ImageDetail.nullish(),
-    type: z.literal("image"),
-  }), z.union([
+export const UserInput = z
+  .union([
     z.object({
-      url: z.string(),
+      text: z.string(),
+      /** UI-defined spans within `text` used to render or persist special elements. */
+      text_elements: z.array(TextElement).optional(),
+      type: z.literal("text"),
+    }),
+    z.intersection(
+      z.object({
+        detail: ImageDetail.nullish(),
+        type: z.literal("image"),
+      }),
+      z.union([
+        z.object({
+          url: z.string(),
+        }),
+        z.object({
+          fileId: z.string(),
+        }),
+      ]),
+    ),
+    z.object({
+      detail: ImageDetail.nullish(),
+      path: z.string(),
+      type: z.literal("localImage"),
+    }),
+    z.intersection(
+      z.object({
+        type: z.literal("audio"),
+      }),
+      z.union([
+        z.object({
+          url: z.string(),
+        }),
+        z.object({
+          fileId: z.string(),
+        }),
+      ]),
+    ),
+    z.object({
+      path: z.string(),
+      type: z.literal("localAudio"),
     }),
     z.object({
-      fileId: z.string(),
-    }),
-  ])),
-  z.object({
-    detail: ImageDetail.nullish(),
-    path: z.string(),
-    type: z.literal("localImage"),
-  }),
-  z.intersection(z.object({
-    type: z.literal("audio"),
-  }), z.union([
-    z.object({
-      url: z.string(),
+      name: z.string(),
+      path: z.string(),
+      type: z.literal("skill"),
     }),
     z.object({
-      fileId: z.string(),
+      name: z.string(),
+      path: z.string(),
+      type: z.literal("mention"),
     }),
-  ])),
-  z.object({
-    path: z.string(),
-    type: z.literal("localAudio"),
-  }),
-  z.object({
-    name: z.string(),
-    path: z.string(),
-    type: z.literal("skill"),
-  }),
-  z.object({
-    name: z.string(),
-    path: z.string(),
-    type: z.literal("mention"),
-  }),
-]).meta({ id: "UserInput" });
+  ])
+  .meta({ id: "UserInput" });
 export type UserInput = z.infer<typeof UserInput>;
 
-export const WebSearchAction = z.discriminatedUnion("type", [
-  z.object({
-    queries: z.array(z.string()).nullish(),
-    query: z.string().nullish(),
-    type: z.literal("search"),
-  }),
-  z.object({
-    type: z.literal("openPage"),
-    url: z.string().nullish(),
-  }),
-  z.object({
-    pattern: z.string().nullish(),
-    type: z.literal("findInPage"),
-    url: z.string().nullish(),
-  }),
-  z.object({
-    type: z.literal("other"),
-  }),
-]).meta({ id: "WebSearchAction" });
+export const WebSearchAction = z
+  .discriminatedUnion("type", [
+    z.object({
+      queries: z.array(z.string()).nullish(),
+      query: z.string().nullish(),
+      type: z.literal("search"),
+    }),
+    z.object({
+      type: z.literal("openPage"),
+      url: z.string().nullish(),
+    }),
+    z.object({
+      pattern: z.string().nullish(),
+      type: z.literal("findInPage"),
+      url: z.string().nullish(),
+    }),
+    z.object({
+      type: z.literal("other"),
+    }),
+  ])
+  .meta({ id: "WebSearchAction" });
 export type WebSearchAction = z.infer<typeof WebSearchAction>;
 
 /** A thread item and its recorded lifecycle times. The payload stays flat on the wire. */
-export const ThreadItem = z.intersection(z.object({
-  /** Unix timestamp in milliseconds when the item completed, if recorded. */
-  completedAtMs: z.int().nullish(),
-  /** Unix timestamp in milliseconds when the item started, if recorded. */
-  startedAtMs: z.int().nullish(),
-}), z.union([
-  z.object({
-    clientId: z.string().nullish(),
-    content: z.array(UserInput),
-    id: z.string(),
-    type: z.literal("userMessage"),
-  }),
-  z.object({
-    fragments: z.array(HookPromptFragment),
-    id: z.string(),
-    type: z.literal("hookPrompt"),
-  }),
-  z.object({
-    delivery: AgentMessageDelivery.nullish(),
-    id: z.string(),
-    memoryCitation: MemoryCitation.nullish(),
-    moderation: AgentMessageModeration.nullish(),
-    phase: MessagePhase.nullish(),
-    questions: z.array(AsyncUserInputQuestion).nullish(),
-    text: z.string(),
-    type: z.literal("agentMessage"),
-  }),
-  z.object({
-    id: z.string(),
-    name: z.string(),
-    namespace: z.string().nullish(),
-    output: FunctionCallOutputBody,
-    type: z.literal("functionCallOutput"),
-  }),
-  z.object({
-    id: z.string(),
-    text: z.string(),
-    type: z.literal("plan"),
-  }),
-  z.object({
-    content: z.array(z.string()).optional(),
-    id: z.string(),
-    summary: z.array(z.string()).optional(),
-    type: z.literal("reasoning"),
-  }),
-  z.object({
-    /** The command's output, aggregated from stdout and stderr. */
-    aggregatedOutput: z.string().nullish(),
-    /** The command to be executed. */
-    command: z.string(),
-    /** A best-effort parsing of the command to understand the action(s) it will perform. This returns a list of CommandAction objects because a single shell command may be composed of many commands piped together. */
-    commandActions: z.array(CommandAction),
-    /** The command's working directory. */
-    cwd: LegacyAppPathString,
-    /** The duration of the command execution in milliseconds. */
-    durationMs: z.int().nullish(),
-    /** The command's exit code. */
-    exitCode: z.int().nullish(),
-    id: z.string(),
-    /** Trusted first-party plugin id when this command resolves to one plugin script. */
-    pluginId: z.string().nullish(),
-    /** Identifier for the underlying PTY process (when available). */
-    processId: z.string().nullish(),
-    /** Safe plugin-relative path when this command resolves to one plugin script. */
-    scriptPath: z.string().nullish(),
-    source: CommandExecutionSource.optional(),
-    status: CommandExecutionStatus,
-    type: z.literal("commandExecution"),
-  }),
-  z.object({
-    changes: z.array(FileUpdateChange),
-    id: z.string(),
-    status: PatchApplyStatus,
-    type: z.literal("fileChange"),
-  }),
-  z.object({
-    appContext: McpToolCallAppContext.nullish(),
-    arguments: z.unknown(),
-    /** The duration of the MCP tool call in milliseconds. */
-    durationMs: z.int().nullish(),
-    error: McpToolCallError.nullish(),
-    id: z.string(),
-    /** Legacy compatibility field; prefer `mcpAppUi.resourceUri` when available. */
-    mcpAppResourceUri: z.string().nullish(),
-    /** Presentation captured from the invoked descriptor; absent in older history. */
-    mcpAppUi: McpAppUi.nullish(),
-    pluginId: z.string().nullish(),
-    readOnlyHint: z.boolean().nullish(),
-    result: McpToolCallResult.nullish(),
-    server: z.string(),
-    status: McpToolCallStatus,
-    tool: z.string(),
-    type: z.literal("mcpToolCall"),
-  }),
-  z.object({
-    arguments: z.unknown(),
-    contentItems: z.array(DynamicToolCallOutputContentItem).nullish(),
-    /** The duration of the dynamic tool call in milliseconds. */
-    durationMs: z.int().nullish(),
-    id: z.string(),
-    namespace: z.string().nullish(),
-    status: DynamicToolCallStatus,
-    success: z.boolean().nullish(),
-    tool: z.string(),
-    type: z.literal("dynamicToolCall"),
-  }),
-  z.object({
-    /** Last known status of the target agents, when available. */
-    agentsStates: z.record(z.string(), CollabAgentState),
-    /** Unique identifier for this collab tool call. */
-    id: z.string(),
-    /** Model requested for the spawned agent, when applicable. */
-    model: z.string().nullish(),
-    /** Prompt text sent as part of the collab tool call, when available. */
-    prompt: z.string().nullish(),
-    /** Reasoning effort requested for the spawned agent, when applicable. */
-    reasoningEffort: ReasoningEffort.nullish(),
-    /** Thread ID of the receiving agent, when applicable. In case of spawn operation, this corresponds to the newly spawned agent. */
-    receiverThreadIds: z.array(z.string()),
-    /** Thread ID of the agent issuing the collab request. */
-    senderThreadId: z.string(),
-    /** Current status of the collab tool call. */
-    status: CollabAgentToolCallStatus,
-    /** Name of the collab tool that was invoked. */
-    tool: CollabAgentTool,
-    type: z.literal("collabAgentToolCall"),
-  }),
-  z.object({
-    agentPath: z.string(),
-    agentThreadId: z.string(),
-    id: z.string(),
-    kind: SubAgentActivityKind,
-    /** Resolved model at sub-agent creation; absent from older records and other activities. */
-    model: z.string().nullish(),
-    /** Resolved reasoning effort at sub-agent creation, when known. */
-    reasoningEffort: ReasoningEffort.nullish(),
-    type: z.literal("subAgentActivity"),
-  }),
-  z.object({
-    action: WebSearchAction.nullish(),
-    id: z.string(),
-    query: z.string(),
-    /** Structured search results returned out-of-band by standalone web search.
-     * 
-     * These stay as opaque JSON at the extension/app-server boundary so new result fields and result types can pass through without a Codex release. */
-    results: z.array(z.unknown()).nullish(),
-    type: z.literal("webSearch"),
-  }),
-  z.object({
-    id: z.string(),
-    path: LegacyAppPathString,
-    type: z.literal("imageView"),
-  }),
-  z.object({
-    durationMs: z.int().min(0),
-    id: z.string(),
-    type: z.literal("sleep"),
-  }),
-  z.intersection(z.object({
-    failure: ImageGenerationFailure.nullish(),
-    /** Image generation identifier for the generated image, when provided by the image backend. */
-    generationId: z.string().nullish(),
-    id: z.string(),
-    /** Observed local inputs for a completed generation, absent on older items. */
-    inputImages: z.array(ImageGenerationInputImage).optional(),
-    revisedPrompt: z.string().nullish(),
-    savedPath: AbsolutePathBuf.nullish(),
-    status: z.string(),
-    transparentBackground: z.boolean().nullish(),
-    type: z.literal("imageGeneration"),
-  }), z.union([
+export const ThreadItem = z
+  .intersection(
     z.object({
-      fileId: z.string(),
+      /** Unix timestamp in milliseconds when the item completed, if recorded. */
+      completedAtMs: z.int().nullish(),
+      /** Unix timestamp in milliseconds when the item started, if recorded. */
+      startedAtMs: z.int().nullish(),
     }),
-    z.object({
-      result: z.string(),
-    }),
-  ])),
-  z.object({
-    id: z.string(),
-    review: z.string(),
-    type: z.literal("enteredReviewMode"),
-  }),
-  z.object({
-    id: z.string(),
-    review: z.string(),
-    type: z.literal("exitedReviewMode"),
-  }),
-  z.object({
-    id: z.string(),
-    type: z.literal("contextCompaction"),
-  }),
-])).meta({ id: "ThreadItem" });
+    z.union([
+      z.object({
+        clientId: z.string().nullish(),
+        content: z.array(UserInput),
+        id: z.string(),
+        type: z.literal("userMessage"),
+      }),
+      z.object({
+        fragments: z.array(HookPromptFragment),
+        id: z.string(),
+        type: z.literal("hookPrompt"),
+      }),
+      z.object({
+        delivery: AgentMessageDelivery.nullish(),
+        id: z.string(),
+        memoryCitation: MemoryCitation.nullish(),
+        moderation: AgentMessageModeration.nullish(),
+        phase: MessagePhase.nullish(),
+        questions: z.array(AsyncUserInputQuestion).nullish(),
+        text: z.string(),
+        type: z.literal("agentMessage"),
+      }),
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        namespace: z.string().nullish(),
+        output: FunctionCallOutputBody,
+        type: z.literal("functionCallOutput"),
+      }),
+      z.object({
+        id: z.string(),
+        text: z.string(),
+        type: z.literal("plan"),
+      }),
+      z.object({
+        content: z.array(z.string()).optional(),
+        id: z.string(),
+        summary: z.array(z.string()).optional(),
+        type: z.literal("reasoning"),
+      }),
+      z.object({
+        /** The command's output, aggregated from stdout and stderr. */
+        aggregatedOutput: z.string().nullish(),
+        /** The command to be executed. */
+        command: z.string(),
+        /** A best-effort parsing of the command to understand the action(s) it will perform. This returns a list of CommandAction objects because a single shell command may be composed of many commands piped together. */
+        commandActions: z.array(CommandAction),
+        /** The command's working directory. */
+        cwd: LegacyAppPathString,
+        /** The duration of the command execution in milliseconds. */
+        durationMs: z.int().nullish(),
+        /** The command's exit code. */
+        exitCode: z.int().nullish(),
+        id: z.string(),
+        /** Trusted first-party plugin id when this command resolves to one plugin script. */
+        pluginId: z.string().nullish(),
+        /** Identifier for the underlying PTY process (when available). */
+        processId: z.string().nullish(),
+        /** Safe plugin-relative path when this command resolves to one plugin script. */
+        scriptPath: z.string().nullish(),
+        source: CommandExecutionSource.optional(),
+        status: CommandExecutionStatus,
+        type: z.literal("commandExecution"),
+      }),
+      z.object({
+        changes: z.array(FileUpdateChange),
+        id: z.string(),
+        status: PatchApplyStatus,
+        type: z.literal("fileChange"),
+      }),
+      z.object({
+        appContext: McpToolCallAppContext.nullish(),
+        arguments: z.unknown(),
+        /** The duration of the MCP tool call in milliseconds. */
+        durationMs: z.int().nullish(),
+        error: McpToolCallError.nullish(),
+        id: z.string(),
+        /** Legacy compatibility field; prefer `mcpAppUi.resourceUri` when available. */
+        mcpAppResourceUri: z.string().nullish(),
+        /** Presentation captured from the invoked descriptor; absent in older history. */
+        mcpAppUi: McpAppUi.nullish(),
+        pluginId: z.string().nullish(),
+        readOnlyHint: z.boolean().nullish(),
+        result: McpToolCallResult.nullish(),
+        server: z.string(),
+        status: McpToolCallStatus,
+        tool: z.string(),
+        type: z.literal("mcpToolCall"),
+      }),
+      z.object({
+        arguments: z.unknown(),
+        contentItems: z.array(DynamicToolCallOutputContentItem).nullish(),
+        /** The duration of the dynamic tool call in milliseconds. */
+        durationMs: z.int().nullish(),
+        id: z.string(),
+        namespace: z.string().nullish(),
+        status: DynamicToolCallStatus,
+        success: z.boolean().nullish(),
+        tool: z.string(),
+        type: z.literal("dynamicToolCall"),
+      }),
+      z.object({
+        /** Last known status of the target agents, when available. */
+        agentsStates: z.record(z.string(), CollabAgentState),
+        /** Unique identifier for this collab tool call. */
+        id: z.string(),
+        /** Model requested for the spawned agent, when applicable. */
+        model: z.string().nullish(),
+        /** Prompt text sent as part of the collab tool call, when available. */
+        prompt: z.string().nullish(),
+        /** Reasoning effort requested for the spawned agent, when applicable. */
+        reasoningEffort: ReasoningEffort.nullish(),
+        /** Thread ID of the receiving agent, when applicable. In case of spawn operation, this corresponds to the newly spawned agent. */
+        receiverThreadIds: z.array(z.string()),
+        /** Thread ID of the agent issuing the collab request. */
+        senderThreadId: z.string(),
+        /** Current status of the collab tool call. */
+        status: CollabAgentToolCallStatus,
+        /** Name of the collab tool that was invoked. */
+        tool: CollabAgentTool,
+        type: z.literal("collabAgentToolCall"),
+      }),
+      z.object({
+        agentPath: z.string(),
+        agentThreadId: z.string(),
+        id: z.string(),
+        kind: SubAgentActivityKind,
+        /** Resolved model at sub-agent creation; absent from older records and other activities. */
+        model: z.string().nullish(),
+        /** Resolved reasoning effort at sub-agent creation, when known. */
+        reasoningEffort: ReasoningEffort.nullish(),
+        type: z.literal("subAgentActivity"),
+      }),
+      z.object({
+        action: WebSearchAction.nullish(),
+        id: z.string(),
+        query: z.string(),
+        /** Structured search results returned out-of-band by standalone web search.
+         *
+         * These stay as opaque JSON at the extension/app-server boundary so new result fields and result types can pass through without a Codex release. */
+        results: z.array(z.unknown()).nullish(),
+        type: z.literal("webSearch"),
+      }),
+      z.object({
+        id: z.string(),
+        path: LegacyAppPathString,
+        type: z.literal("imageView"),
+      }),
+      z.object({
+        durationMs: z.int().min(0),
+        id: z.string(),
+        type: z.literal("sleep"),
+      }),
+      z.intersection(
+        z.object({
+          failure: ImageGenerationFailure.nullish(),
+          /** Image generation identifier for the generated image, when provided by the image backend. */
+          generationId: z.string().nullish(),
+          id: z.string(),
+          /** Observed local inputs for a completed generation, absent on older items. */
+          inputImages: z.array(ImageGenerationInputImage).optional(),
+          revisedPrompt: z.string().nullish(),
+          savedPath: AbsolutePathBuf.nullish(),
+          status: z.string(),
+          transparentBackground: z.boolean().nullish(),
+          type: z.literal("imageGeneration"),
+        }),
+        z.union([
+          z.object({
+            fileId: z.string(),
+          }),
+          z.object({
+            result: z.string(),
+          }),
+        ]),
+      ),
+      z.object({
+        id: z.string(),
+        review: z.string(),
+        type: z.literal("enteredReviewMode"),
+      }),
+      z.object({
+        id: z.string(),
+        review: z.string(),
+        type: z.literal("exitedReviewMode"),
+      }),
+      z.object({
+        id: z.string(),
+        type: z.literal("contextCompaction"),
+      }),
+    ]),
+  )
+  .meta({ id: "ThreadItem" });
 export type ThreadItem = z.infer<typeof ThreadItem>;
 
-export const TurnError = z.object({
-  additionalDetails: z.string().nullish(),
-  codexErrorInfo: CodexErrorInfo.nullish(),
-  message: z.string(),
-  /** Optional public explanation and continuation instruction for a misalignment block. */
-  misalignment: MisalignmentErrorDetails.nullish(),
-}).meta({ id: "TurnError" });
+export const TurnError = z
+  .object({
+    additionalDetails: z.string().nullish(),
+    codexErrorInfo: CodexErrorInfo.nullish(),
+    message: z.string(),
+    /** Optional public explanation and continuation instruction for a misalignment block. */
+    misalignment: MisalignmentErrorDetails.nullish(),
+  })
+  .meta({ id: "TurnError" });
 export type TurnError = z.infer<typeof TurnError>;
 
-export const TurnItemsView = z.union([
-  z.literal("notLoaded"),
-  z.literal("summary"),
-  z.literal("full"),
-]).meta({ id: "TurnItemsView" });
+export const TurnItemsView = z.union([z.literal("notLoaded"), z.literal("summary"), z.literal("full")]).meta({ id: "TurnItemsView" });
 export type TurnItemsView = z.infer<typeof TurnItemsView>;
 
 export const TurnStatus = z.enum(["completed", "interrupted", "failed", "inProgress"]).meta({ id: "TurnStatus" });
 export type TurnStatus = z.infer<typeof TurnStatus>;
 
-export const Turn = z.object({
-  /** Unix timestamp (in seconds) when the turn completed. */
-  completedAt: z.int().nullish(),
-  /** Duration between turn start and completion in milliseconds, if known. */
-  durationMs: z.int().nullish(),
-  /** Error associated with a failed or interrupted turn. */
-  error: TurnError.nullish(),
-  /** Identifier for this turn. Codex-generated turn IDs are UUIDv7. */
-  id: z.string(),
-  /** Thread items currently included in this turn payload. */
-  items: z.array(ThreadItem),
-  /** Describes how much of `items` has been loaded for this turn. */
-  itemsView: TurnItemsView.optional(),
-  /** ID of the first turn in the chain of work that led to this turn. Pass this as `rootTurnId` when starting work on behalf of this turn. May be null in older history or a `review/start` response. */
-  rootTurnId: z.string().nullish(),
-  /** Unix timestamp (in seconds) when the turn started. */
-  startedAt: z.int().nullish(),
-  status: TurnStatus,
-}).meta({ id: "Turn" });
+export const Turn = z
+  .object({
+    /** Unix timestamp (in seconds) when the turn completed. */
+    completedAt: z.int().nullish(),
+    /** Duration between turn start and completion in milliseconds, if known. */
+    durationMs: z.int().nullish(),
+    /** Error associated with a failed or interrupted turn. */
+    error: TurnError.nullish(),
+    /** Identifier for this turn. Codex-generated turn IDs are UUIDv7. */
+    id: z.string(),
+    /** Thread items currently included in this turn payload. */
+    items: z.array(ThreadItem),
+    /** Describes how much of `items` has been loaded for this turn. */
+    itemsView: TurnItemsView.optional(),
+    /** ID of the first turn in the chain of work that led to this turn. Pass this as `rootTurnId` when starting work on behalf of this turn. May be null in older history or a `review/start` response. */
+    rootTurnId: z.string().nullish(),
+    /** Unix timestamp (in seconds) when the turn started. */
+    startedAt: z.int().nullish(),
+    status: TurnStatus,
+  })
+  .meta({ id: "Turn" });
 export type Turn = z.infer<typeof Turn>;
 
-export const TurnEnvironmentParams = z.object({
-  cwd: LegacyAppPathString,
-  environmentId: z.string(),
-  /** Environment-native runtime workspace roots. Omitted defaults to `cwd`. */
-  runtimeWorkspaceRoots: z.array(LegacyAppPathString).nullish(),
-}).meta({ id: "TurnEnvironmentParams" });
+export const TurnEnvironmentParams = z
+  .object({
+    cwd: LegacyAppPathString,
+    environmentId: z.string(),
+    /** Environment-native runtime workspace roots. Omitted defaults to `cwd`. */
+    runtimeWorkspaceRoots: z.array(LegacyAppPathString).nullish(),
+  })
+  .meta({ id: "TurnEnvironmentParams" });
 export type TurnEnvironmentParams = z.infer<typeof TurnEnvironmentParams>;

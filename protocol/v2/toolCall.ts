@@ -5,60 +5,74 @@
 import * as z from "zod";
 import { DynamicToolCallOutputContentItem } from "./shared.js";
 
-export const DynamicToolCallParams = z.object({
-  arguments: z.unknown(),
-  callId: z.string(),
-  namespace: z.string().nullish(),
-  threadId: z.string(),
-  tool: z.string(),
-  turnId: z.string(),
-}).meta({ id: "DynamicToolCallParams" });
+export const DynamicToolCallParams = z
+  .object({
+    arguments: z.unknown(),
+    callId: z.string(),
+    namespace: z.string().nullish(),
+    threadId: z.string(),
+    tool: z.string(),
+    turnId: z.string(),
+  })
+  .meta({ id: "DynamicToolCallParams" });
 export type DynamicToolCallParams = z.infer<typeof DynamicToolCallParams>;
 
-export const DynamicToolCallResponse = z.object({
-  contentItems: z.array(DynamicToolCallOutputContentItem),
-  success: z.boolean(),
-}).meta({ id: "DynamicToolCallResponse" });
+export const DynamicToolCallResponse = z
+  .object({
+    contentItems: z.array(DynamicToolCallOutputContentItem),
+    success: z.boolean(),
+  })
+  .meta({ id: "DynamicToolCallResponse" });
 export type DynamicToolCallResponse = z.infer<typeof DynamicToolCallResponse>;
 
 /** EXPERIMENTAL. Captures a user's answer to a request_user_input question. */
-export const ToolRequestUserInputAnswer = z.object({
-  answers: z.array(z.string()),
-}).meta({ id: "ToolRequestUserInputAnswer" });
+export const ToolRequestUserInputAnswer = z
+  .object({
+    answers: z.array(z.string()),
+  })
+  .meta({ id: "ToolRequestUserInputAnswer" });
 export type ToolRequestUserInputAnswer = z.infer<typeof ToolRequestUserInputAnswer>;
 
 /** EXPERIMENTAL. Defines a single selectable option for request_user_input. */
-export const ToolRequestUserInputOption = z.object({
-  description: z.string(),
-  label: z.string(),
-}).meta({ id: "ToolRequestUserInputOption" });
+export const ToolRequestUserInputOption = z
+  .object({
+    description: z.string(),
+    label: z.string(),
+  })
+  .meta({ id: "ToolRequestUserInputOption" });
 export type ToolRequestUserInputOption = z.infer<typeof ToolRequestUserInputOption>;
 
 /** EXPERIMENTAL. Represents one request_user_input question and its required options. */
-export const ToolRequestUserInputQuestion = z.object({
-  header: z.string(),
-  id: z.string(),
-  isOther: z.boolean().optional(),
-  isSecret: z.boolean().optional(),
-  options: z.array(ToolRequestUserInputOption).nullish(),
-  question: z.string(),
-}).meta({ id: "ToolRequestUserInputQuestion" });
+export const ToolRequestUserInputQuestion = z
+  .object({
+    header: z.string(),
+    id: z.string(),
+    isOther: z.boolean().optional(),
+    isSecret: z.boolean().optional(),
+    options: z.array(ToolRequestUserInputOption).nullish(),
+    question: z.string(),
+  })
+  .meta({ id: "ToolRequestUserInputQuestion" });
 export type ToolRequestUserInputQuestion = z.infer<typeof ToolRequestUserInputQuestion>;
 
 /** EXPERIMENTAL. Params sent with a request_user_input event. */
-export const ToolRequestUserInputParams = z.object({
-  /** @deprecated Use `isBlocking` to decide whether the request should block. */
-  autoResolutionMs: z.int().min(0).nullish(),
-  isBlocking: z.boolean(),
-  itemId: z.string(),
-  questions: z.array(ToolRequestUserInputQuestion),
-  threadId: z.string(),
-  turnId: z.string(),
-}).meta({ id: "ToolRequestUserInputParams" });
+export const ToolRequestUserInputParams = z
+  .object({
+    /** @deprecated Use `isBlocking` to decide whether the request should block. */
+    autoResolutionMs: z.int().min(0).nullish(),
+    isBlocking: z.boolean(),
+    itemId: z.string(),
+    questions: z.array(ToolRequestUserInputQuestion),
+    threadId: z.string(),
+    turnId: z.string(),
+  })
+  .meta({ id: "ToolRequestUserInputParams" });
 export type ToolRequestUserInputParams = z.infer<typeof ToolRequestUserInputParams>;
 
 /** EXPERIMENTAL. Response payload mapping question ids to answers. */
-export const ToolRequestUserInputResponse = z.object({
-  answers: z.record(z.string(), ToolRequestUserInputAnswer),
-}).meta({ id: "ToolRequestUserInputResponse" });
+export const ToolRequestUserInputResponse = z
+  .object({
+    answers: z.record(z.string(), ToolRequestUserInputAnswer),
+  })
+  .meta({ id: "ToolRequestUserInputResponse" });
 export type ToolRequestUserInputResponse = z.infer<typeof ToolRequestUserInputResponse>;

@@ -53,7 +53,12 @@ export function usernsCheck(r: SandboxReadiness): Check {
   const sysctl = `user.max_user_namespaces = ${max ?? "?"}${clone === null ? "" : `, kernel.unprivileged_userns_clone = ${clone}`}`;
   if (r.error && USERNS_CODES.has(r.error.code)) return { ok: false, name: "user namespaces", detail: `${r.error.reason} (${sysctl})`, fix: r.error.remedy };
   if (r.bwrap?.probe === undefined) {
-    return { ok: max !== "0", name: "user namespaces", detail: `the kernel allows them (${sysctl}); not tested, bubblewrap did not run`, ...(max === "0" ? { fix: "sysctl -w user.max_user_namespaces=15000" } : {}) };
+    return {
+      ok: max !== "0",
+      name: "user namespaces",
+      detail: `the kernel allows them (${sysctl}); not tested, bubblewrap did not run`,
+      ...(max === "0" ? { fix: "sysctl -w user.max_user_namespaces=15000" } : {}),
+    };
   }
   return { ok: true, name: "user namespaces", detail: `bubblewrap created a user namespace (${sysctl})` };
 }
@@ -70,11 +75,20 @@ export function seccompCheck(): Check {
   const status = read("/proc/self/status");
   const field = status === null ? null : (/^Seccomp:\s*(\d+)/m.exec(status)?.[1] ?? null);
   if (field === null) {
-    return { ok: false, name: "seccomp", detail: "the kernel reports no seccomp support (no Seccomp: line in /proc/self/status)", fix: "use a kernel built with CONFIG_SECCOMP_FILTER=y" };
+    return {
+      ok: false,
+      name: "seccomp",
+      detail: "the kernel reports no seccomp support (no Seccomp: line in /proc/self/status)",
+      fix: "use a kernel built with CONFIG_SECCOMP_FILTER=y",
+    };
   }
   try {
     const arch = hostSeccompArch(process.arch);
-    return { ok: true, name: "seccomp", detail: `filters supported; ${arch === "x64" ? "x86_64" : "aarch64"} filter (ptrace, io_uring, AF_UNIX sockets, TIOCSTI blocked)` };
+    return {
+      ok: true,
+      name: "seccomp",
+      detail: `filters supported; ${arch === "x64" ? "x86_64" : "aarch64"} filter (ptrace, io_uring, AF_UNIX sockets, TIOCSTI blocked)`,
+    };
   } catch (e) {
     return { ok: false, name: "seccomp", detail: e instanceof Error ? e.message : String(e), fix: "run on x86_64 or aarch64 Linux" };
   }
@@ -93,7 +107,8 @@ export function procCheck(r: SandboxReadiness): Check {
 }
 
 export async function ptyCheck(): Promise<Check> {
-  if (!existsSync("/dev/ptmx")) return { ok: false, name: "PTY", detail: "/dev/ptmx is missing", fix: "mount devpts (mount -t devpts devpts /dev/pts) and provide /dev/ptmx" };
+  if (!existsSync("/dev/ptmx"))
+    return { ok: false, name: "PTY", detail: "/dev/ptmx is missing", fix: "mount devpts (mount -t devpts devpts /dev/pts) and provide /dev/ptmx" };
   try {
     const spawner = createPtySpawner({ cols: 80, rows: 24 });
     const handle = startExec(
@@ -112,7 +127,12 @@ export async function ptyCheck(): Promise<Check> {
     );
     const r = await handle.result;
     if (r.exitCode === 0) return { ok: true, name: "PTY", detail: "node-pty opened a terminal; stdin and stdout are ttys" };
-    return { ok: false, name: "PTY", detail: `a PTY child did not see a terminal (exit ${r.exitCode})`, fix: "check that /dev/pts is mounted with mode 620 and ptmxmode=666" };
+    return {
+      ok: false,
+      name: "PTY",
+      detail: `a PTY child did not see a terminal (exit ${r.exitCode})`,
+      fix: "check that /dev/pts is mounted with mode 620 and ptmxmode=666",
+    };
   } catch (e) {
     return {
       ok: false,
@@ -130,7 +150,8 @@ export async function defaultPolicyCheck(exec: ExecService, config: ConfigServic
   try {
     const req = await exec.prepare({ command: ["/bin/true"], cwd: process.cwd(), policy });
     const r = await startExec(req, { timeoutMs: 10_000 }).result;
-    if (r.exitCode === 0) return { ok: true, name: `default policy (${label})`, detail: wrapped ? "/bin/true ran inside the sandbox" : "runs unwrapped (no sandbox needed)" };
+    if (r.exitCode === 0)
+      return { ok: true, name: `default policy (${label})`, detail: wrapped ? "/bin/true ran inside the sandbox" : "runs unwrapped (no sandbox needed)" };
     return {
       ok: false,
       name: `default policy (${label})`,
@@ -141,7 +162,12 @@ export async function defaultPolicyCheck(exec: ExecService, config: ConfigServic
     if (e instanceof ExecSandboxUnavailableError) {
       return { ok: false, name: `default policy (${label})`, detail: `commands are refused: ${e.unavailable.reason}`, fix: e.unavailable.remedy };
     }
-    return { ok: false, name: `default policy (${label})`, detail: e instanceof Error ? e.message : String(e), fix: "fix sandbox_mode / [sandbox_workspace_write] in config.toml" };
+    return {
+      ok: false,
+      name: `default policy (${label})`,
+      detail: e instanceof Error ? e.message : String(e),
+      fix: "fix sandbox_mode / [sandbox_workspace_write] in config.toml",
+    };
   }
 }
 

@@ -8,7 +8,10 @@ import { GATEHOUSE_VERSION, REFERENCE_VERSION } from "../version.js";
 let cachedOs: string | undefined;
 
 function semverish(v: string): string {
-  const parts = v.split(/[.-]/).filter((p) => /^\d+$/.test(p)).slice(0, 3);
+  const parts = v
+    .split(/[.-]/)
+    .filter((p) => /^\d+$/.test(p))
+    .slice(0, 3);
   while (parts.length < 3) parts.push("0");
   return parts.join(".");
 }

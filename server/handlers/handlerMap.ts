@@ -11,7 +11,6 @@ export const clientRequestTable = { ...v1Table.clientRequests, ...v2Table.client
 export type ClientRequestTable = typeof clientRequestTable;
 export type ClientRequestMethod = keyof ClientRequestTable;
 
-
 export type Handler<S extends RequestSpec> = (params: z.output<S["params"]>, ctx: RequestContext) => Promise<z.output<S["result"]>> | z.output<S["result"]>;
 
 export type HandlerMap = { [M in ClientRequestMethod]: Handler<ClientRequestTable[M]> };

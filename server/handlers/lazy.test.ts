@@ -44,6 +44,11 @@ describe("lazy handler groups", () => {
       const start = c.n;
       return { "x/read": () => start };
     };
-    expect(() => lazyHandlers(eager, lazyService(async () => ({ n: 0 })))).toThrow(/used its service \(\.n\)/);
+    expect(() =>
+      lazyHandlers(
+        eager,
+        lazyService(async () => ({ n: 0 })),
+      ),
+    ).toThrow(/used its service \(\.n\)/);
   });
 });

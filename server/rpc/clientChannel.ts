@@ -5,10 +5,7 @@ import type { MessageConnection } from "vscode-jsonrpc/node";
 import { ServerRequestAbandoned, type ClientSink, type ServerRequestOptions, type Session } from "../core/ports.js";
 import type { Logger } from "../log.js";
 
-type SentState =
-  | { readonly state: "pending" }
-  | { readonly state: "abandoned"; readonly reason: string }
-  | { readonly state: "answered" };
+type SentState = { readonly state: "pending" } | { readonly state: "abandoned"; readonly reason: string } | { readonly state: "answered" };
 
 interface Sent {
   readonly method: string;
@@ -111,7 +108,11 @@ export class ClientChannel implements ClientSink {
     this.settle(entry, { state: "answered" });
     if (status.state === "pending") return true;
     const why = status.state === "abandoned" ? `it was already resolved (${status.reason})` : "it was already answered";
-    this.warnClient(entry.threadId, `a late or duplicate answer to ${entry.method} (id ${JSON.stringify(id)}) was ignored: ${why}`, { id, method: entry.method, state: status.state });
+    this.warnClient(entry.threadId, `a late or duplicate answer to ${entry.method} (id ${JSON.stringify(id)}) was ignored: ${why}`, {
+      id,
+      method: entry.method,
+      state: status.state,
+    });
     return status.state === "abandoned";
   }
 

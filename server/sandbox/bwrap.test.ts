@@ -93,14 +93,23 @@ describe("buildBwrapArgv", () => {
       ],
       mounts: [
         { kind: "bind", path: "/home/u/ws" },
-        { kind: "mask-dir", path: "/home/u/ws/secret", reopen: [{ path: "/home/u/ws/secret/open/deep", type: "dir" }, { path: "/home/u/ws/secret/pub.txt", type: "file" }] },
+        {
+          kind: "mask-dir",
+          path: "/home/u/ws/secret",
+          reopen: [
+            { path: "/home/u/ws/secret/open/deep", type: "dir" },
+            { path: "/home/u/ws/secret/pub.txt", type: "file" },
+          ],
+        },
         { kind: "bind", path: "/home/u/ws/secret/open/deep" },
         { kind: "ro-bind", path: "/home/u/ws/secret/pub.txt" },
         { kind: "mask-file", path: "/home/u/ws/.env" },
         { kind: "mask-dir", path: "/home/u/ws/cache", reopen: [] },
       ],
     });
-    expect(argv.join(" ")).toMatchInlineSnapshot(`"/usr/bin/bwrap --new-session --die-with-parent --tmpfs / --ro-bind /usr /usr --ro-bind /etc /etc --symlink usr/bin /bin --dev /dev --proc /proc --bind /home/u/ws /home/u/ws --perms 000 --ro-bind-data 5 /home/u/ws/.env --perms 000 --tmpfs /home/u/ws/cache --remount-ro /home/u/ws/cache --perms 111 --tmpfs /home/u/ws/secret --dir /home/u/ws/secret/open --dir /home/u/ws/secret/open/deep --ro-bind /home/u/ws/secret/pub.txt /home/u/ws/secret/pub.txt --remount-ro /home/u/ws/secret --bind /home/u/ws/secret/open/deep /home/u/ws/secret/open/deep --remount-ro / --unshare-user --unshare-pid --unshare-ipc --unshare-net --cap-drop ALL --disable-userns --chdir /ws --seccomp 3 --json-status-fd 4 -- bash -c echo hi"`);
+    expect(argv.join(" ")).toMatchInlineSnapshot(
+      `"/usr/bin/bwrap --new-session --die-with-parent --tmpfs / --ro-bind /usr /usr --ro-bind /etc /etc --symlink usr/bin /bin --dev /dev --proc /proc --bind /home/u/ws /home/u/ws --perms 000 --ro-bind-data 5 /home/u/ws/.env --perms 000 --tmpfs /home/u/ws/cache --remount-ro /home/u/ws/cache --perms 111 --tmpfs /home/u/ws/secret --dir /home/u/ws/secret/open --dir /home/u/ws/secret/open/deep --ro-bind /home/u/ws/secret/pub.txt /home/u/ws/secret/pub.txt --remount-ro /home/u/ws/secret --bind /home/u/ws/secret/open/deep /home/u/ws/secret/open/deep --remount-ro / --unshare-user --unshare-pid --unshare-ipc --unshare-net --cap-drop ALL --disable-userns --chdir /ws --seccomp 3 --json-status-fd 4 -- bash -c echo hi"`,
+    );
     // Every mount point, /proc included, precedes --remount-ro /, or the remount makes it uncreatable.
     const remountRoot = at(argv, "--remount-ro", "/");
     expect(remountRoot).toBeGreaterThan(at(argv, "--proc", "/proc"));
@@ -125,7 +134,10 @@ describe("buildBwrapArgv", () => {
     const { argv } = buildBwrapArgv({
       ...base,
       features: { perms: false, disableUserns: false },
-      mounts: [{ kind: "bind", path: "/ws" }, { kind: "mask-file", path: "/ws/.env" }],
+      mounts: [
+        { kind: "bind", path: "/ws" },
+        { kind: "mask-file", path: "/ws/.env" },
+      ],
     });
     expect(argv).not.toContain("--perms");
     expect(argv).not.toContain("--disable-userns");
@@ -141,11 +153,17 @@ describe("buildBwrapArgv", () => {
     expect(() => buildBwrapArgv({ ...base, cwd: "/ws/../etc" })).toThrow(/canonical/);
     expect(() => buildBwrapArgv({ ...base, mounts: [{ kind: "bind", path: "ws" }] })).toThrow(/canonical/);
     expect(() => buildBwrapArgv({ ...base, mounts: [{ kind: "bind", path: "/ws/" }] })).toThrow(/canonical/);
-    expect(() => buildBwrapArgv({ ...base, mounts: [{ kind: "bind", path: "/ws" }, { kind: "ro-bind", path: "/ws" }] })).toThrow(/twice/);
+    expect(() =>
+      buildBwrapArgv({
+        ...base,
+        mounts: [
+          { kind: "bind", path: "/ws" },
+          { kind: "ro-bind", path: "/ws" },
+        ],
+      }),
+    ).toThrow(/twice/);
     expect(() => buildBwrapArgv({ ...base, mounts: [{ kind: "bind", path: "/" }] })).toThrow(/root/);
     expect(() => buildBwrapArgv({ ...base, command: [] })).toThrow(/command/);
-    expect(() =>
-      buildBwrapArgv({ ...base, mounts: [{ kind: "mask-dir", path: "/a", reopen: [{ path: "/a/f", type: "file" }] }] }),
-    ).toThrow(/no bind/);
+    expect(() => buildBwrapArgv({ ...base, mounts: [{ kind: "mask-dir", path: "/a", reopen: [{ path: "/a/f", type: "file" }] }] })).toThrow(/no bind/);
   });
 });

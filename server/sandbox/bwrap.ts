@@ -46,9 +46,7 @@ export interface BwrapFeatures {
   readonly disableUserns: boolean;
 }
 
-export type PlatformRoot =
-  | { readonly kind: "ro-bind"; readonly path: string }
-  | { readonly kind: "symlink"; readonly path: string; readonly target: string };
+export type PlatformRoot = { readonly kind: "ro-bind"; readonly path: string } | { readonly kind: "symlink"; readonly path: string; readonly target: string };
 
 export interface ReopenedPath {
   readonly path: string;

@@ -92,7 +92,10 @@ describe("planBwrap", () => {
       "/ws/tools/node": { file: "" },
       "/secret/node": { file: "" },
     });
-    const relay = { command: ["/usr/bin/node", "/opt/gh/dist/netRelay.mjs", "3128", "1080", "--", "true"], relayFiles: ["/usr/bin/node", "/opt/gh/dist/netRelay.mjs"] };
+    const relay = {
+      command: ["/usr/bin/node", "/opt/gh/dist/netRelay.mjs", "3128", "1080", "--", "true"],
+      relayFiles: ["/usr/bin/node", "/opt/gh/dist/netRelay.mjs"],
+    };
 
     // Deliberate change of the restricted-read argv above: the policy enables the network, yet
     // managed networking cuts it (--unshare-net) and the relay runs first; the node binary is under
@@ -100,7 +103,9 @@ describe("planBwrap", () => {
     // parent folders on the tmpfs before `--remount-ro /`).
     it("restricted read: --unshare-net, the relay script bound read-only, node already visible", () => {
       const p = plan({ type: "readOnly", access: { type: "restricted" }, networkAccess: true }, withRelay, relay);
-      expect(buildBwrapArgv(p.input).argv.join(" ")).toMatchInlineSnapshot(`"/usr/bin/bwrap --new-session --die-with-parent --tmpfs / --ro-bind /usr /usr --ro-bind /etc /etc --dev /dev --proc /proc --ro-bind /ws /ws --ro-bind /opt/gh/dist/netRelay.mjs /opt/gh/dist/netRelay.mjs --remount-ro / --unshare-user --unshare-pid --unshare-ipc --unshare-net --cap-drop ALL --disable-userns --chdir /ws --seccomp 3 --json-status-fd 4 -- /usr/bin/node /opt/gh/dist/netRelay.mjs 3128 1080 -- true"`);
+      expect(buildBwrapArgv(p.input).argv.join(" ")).toMatchInlineSnapshot(
+        `"/usr/bin/bwrap --new-session --die-with-parent --tmpfs / --ro-bind /usr /usr --ro-bind /etc /etc --dev /dev --proc /proc --ro-bind /ws /ws --ro-bind /opt/gh/dist/netRelay.mjs /opt/gh/dist/netRelay.mjs --remount-ro / --unshare-user --unshare-pid --unshare-ipc --unshare-net --cap-drop ALL --disable-userns --chdir /ws --seccomp 3 --json-status-fd 4 -- /usr/bin/node /opt/gh/dist/netRelay.mjs 3128 1080 -- true"`,
+      );
     });
 
     it("full read: nothing to bind, only the network is cut", () => {
@@ -121,7 +126,13 @@ describe("planBwrap", () => {
 
     it("a relay file under a denied path refuses the launch instead of re-opening it", () => {
       const split: SplitSandboxPolicy = {
-        fileSystem: { kind: "restricted", entries: [{ path: { type: "special", value: { kind: "root" } }, access: "read" }, { path: { type: "path", path: "/secret" }, access: "none" }] },
+        fileSystem: {
+          kind: "restricted",
+          entries: [
+            { path: { type: "special", value: { kind: "root" } }, access: "read" },
+            { path: { type: "path", path: "/secret" }, access: "none" },
+          ],
+        },
         network: "enabled",
         label: "x",
       };
@@ -130,7 +141,9 @@ describe("planBwrap", () => {
     });
 
     it("a relay file that is missing refuses the launch", () => {
-      expect(() => plan({ type: "readOnly", access: { type: "restricted" }, networkAccess: true }, withRelay, { relayFiles: ["/opt/gh/dist/gone.mjs"] })).toThrow(/not a regular file/);
+      expect(() =>
+        plan({ type: "readOnly", access: { type: "restricted" }, networkAccess: true }, withRelay, { relayFiles: ["/opt/gh/dist/gone.mjs"] }),
+      ).toThrow(/not a regular file/);
     });
   });
 
@@ -191,7 +204,15 @@ describe("planBwrap", () => {
   });
 
   it("deny entries: directory mask, file mask, re-opened writable child, missing path placeholder in a writable root", () => {
-    const fs = fakeFs({ "/ws/secret/open": "dir", "/ws/secret/key": { file: "k" }, "/ws/.env": { file: "E" }, "/ws/.git": "dir", "/ws/.codex": "dir", "/ws/.agents": "dir", "/ws/.aws": "dir" });
+    const fs = fakeFs({
+      "/ws/secret/open": "dir",
+      "/ws/secret/key": { file: "k" },
+      "/ws/.env": { file: "E" },
+      "/ws/.git": "dir",
+      "/ws/.codex": "dir",
+      "/ws/.agents": "dir",
+      "/ws/.aws": "dir",
+    });
     const split: SplitSandboxPolicy = {
       fileSystem: {
         kind: "restricted",
@@ -259,7 +280,17 @@ describe("planBwrap", () => {
     const fs = fakeFs({ "/repo/.git/HEAD": { file: "ref" }, "/repo/pkg": "dir" });
     const split = toSplitPolicy({ type: "workspaceWrite", excludeSlashTmp: true, excludeTmpdirEnvVar: true });
     const resolved = resolveFileSystemPolicy(split.fileSystem, { cwd: "/repo/pkg", fs });
-    const p = planBwrap({ policy: split, resolved, cwd: "/repo/pkg", command: ["true"], tty: false, probe, disableUserns: true, fs, fds: { seccomp: 3, status: 4, devNull: 5 } });
+    const p = planBwrap({
+      policy: split,
+      resolved,
+      cwd: "/repo/pkg",
+      command: ["true"],
+      tty: false,
+      probe,
+      disableUserns: true,
+      fs,
+      fds: { seccomp: 3, status: 4, devNull: 5 },
+    });
     expect(p.watch).toEqual(["/repo/pkg/.git"]);
     expect(p.placeholders).not.toContain("/repo/pkg/.git");
   });
@@ -284,7 +315,9 @@ describe("planBwrap", () => {
       "/home/u/.gatehouse/auth.json": { file: "", nlink: 2, ino: 4 },
       "/ws/sub/auth-alias": { file: "", nlink: 2, ino: 4 },
       "/ws/unrelated": { file: "", nlink: 3, ino: 5 },
-      "/ws/.codex": "dir", "/ws/.agents": "dir", "/ws/.aws": "dir",
+      "/ws/.codex": "dir",
+      "/ws/.agents": "dir",
+      "/ws/.aws": "dir",
     });
     const p = plan({ type: "workspaceWrite", excludeSlashTmp: true, excludeTmpdirEnvVar: true }, fs, {
       daemonPaths: { readOnly: ["/home/u/.gatehouse/config.toml"], deny: ["/home/u/.gatehouse/auth.json"] },
@@ -307,6 +340,8 @@ describe("planBwrap", () => {
     expect(() => plan({ type: "workspaceWrite", excludeSlashTmp: true, excludeTmpdirEnvVar: true }, fs)).toThrow(/too large .* to find them all/);
     // The other name lies outside the writable roots and the roots are small: nothing to mount, runs.
     const small = fakeFs({ "/ws/.git/config": { file: "", nlink: 2, ino: 1 }, "/elsewhere/copy": { file: "", nlink: 2, ino: 1 } });
-    expect(mountArgs(buildBwrapArgv(plan({ type: "workspaceWrite", excludeSlashTmp: true, excludeTmpdirEnvVar: true }, small).input).argv)).not.toContain("copy");
+    expect(mountArgs(buildBwrapArgv(plan({ type: "workspaceWrite", excludeSlashTmp: true, excludeTmpdirEnvVar: true }, small).input).argv)).not.toContain(
+      "copy",
+    );
   });
 });

@@ -145,7 +145,10 @@ function protectHardLinks(
   if (targets.size === 0) return;
 
   const all = list();
-  const roots = all.filter((r) => r.access === "write").map((r) => r.path).sort(byDepthThenPath);
+  const roots = all
+    .filter((r) => r.access === "write")
+    .map((r) => r.path)
+    .sort(byDepthThenPath);
   const found: { path: string; target: { path: string; access: FileSystemAccess } }[] = [];
   let budget = HARD_LINK_SEARCH_BUDGET;
   const pending = (): boolean => [...targets.values()].some((t) => t.unknown > 0);
@@ -264,8 +267,17 @@ export function planBwrap(inp: PlanInput): BwrapPlan {
     if (link !== null) throw unenforceable(q.logical, q.access, link);
     narrow(q.logical, q.access, q.reason);
   }
-  protectHardLinks(rules, requests.map((q) => ({ path: canonicalize(q.logical, fs), access: q.access })), list, narrow, fs);
-  const writableRoots = [...rules].filter(([, r]) => r.access === "write").map(([p]) => p).sort(byDepthThenPath);
+  protectHardLinks(
+    rules,
+    requests.map((q) => ({ path: canonicalize(q.logical, fs), access: q.access })),
+    list,
+    narrow,
+    fs,
+  );
+  const writableRoots = [...rules]
+    .filter(([, r]) => r.access === "write")
+    .map(([p]) => p)
+    .sort(byDepthThenPath);
 
   // Row 2: base and platform roots.
   const rootAccess = accessForPath(list(), "/");
@@ -350,7 +362,10 @@ export function planBwrap(inp: PlanInput): BwrapPlan {
   for (const file of inp.relayFiles ?? []) {
     // The deepest rule covering the file decides: denied → refuse (never re-open a denied path);
     // readable → nothing to do; writable or uncovered (restricted read) → a read-only bind of its own.
-    const covering = [...rules.keys()].filter((p) => isUnderOrEqual(file, p)).sort(byDepthThenPath).pop();
+    const covering = [...rules.keys()]
+      .filter((p) => isUnderOrEqual(file, p))
+      .sort(byDepthThenPath)
+      .pop();
     const access = covering === undefined ? "none" : rules.get(covering)?.access;
     if (covering !== undefined && access === "none") {
       throw new SandboxUnavailableError(

@@ -4,7 +4,27 @@ import type { ProbeRunner, RunResult } from "./bwrapProbe.js";
 import { fakeFs } from "./fakeFs.testutil.js";
 
 const facts = { procVersion: "Linux version 6.1.0 (debian)", apparmorRestrictUserns: null };
-const HELP = ["--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-net", "--cap-drop", "--die-with-parent", "--new-session", "--seccomp", "--json-status-fd", "--ro-bind-data", "--remount-ro", "--tmpfs", "--dev", "--proc", "--dir", "--symlink", "--chdir", "--perms", "--disable-userns"]
+const HELP = [
+  "--unshare-user",
+  "--unshare-pid",
+  "--unshare-ipc",
+  "--unshare-net",
+  "--cap-drop",
+  "--die-with-parent",
+  "--new-session",
+  "--seccomp",
+  "--json-status-fd",
+  "--ro-bind-data",
+  "--remount-ro",
+  "--tmpfs",
+  "--dev",
+  "--proc",
+  "--dir",
+  "--symlink",
+  "--chdir",
+  "--perms",
+  "--disable-userns",
+]
   .map((f) => `    ${f} X   text`)
   .join("\n");
 
@@ -22,14 +42,21 @@ const fs = fakeFs({ "/usr/bin/true": { file: "" }, "/usr/bin/bwrap": { file: "" 
 describe("findBwrap", () => {
   const exec = (): boolean => true;
   it("prefers /usr/bin/bwrap", () => {
-    expect(findBwrap({ pathEnv: "/opt/bin", forbiddenRoots: [], fs, isExecutable: exec })).toEqual({ ok: true, value: { path: "/usr/bin/bwrap", system: true, warnings: [] } });
+    expect(findBwrap({ pathEnv: "/opt/bin", forbiddenRoots: [], fs, isExecutable: exec })).toEqual({
+      ok: true,
+      value: { path: "/usr/bin/bwrap", system: true, warnings: [] },
+    });
   });
   it("falls back to PATH with a warning, skipping relative entries and anything in the workspace", () => {
     const fs2 = fakeFs({ "/ws/bin/bwrap": { file: "" }, "/opt/bw/bwrap": { file: "" }, "bin/bwrap": { file: "" } });
     const r = findBwrap({ pathEnv: "bin:/ws/bin:/opt/bw", forbiddenRoots: ["/ws"], fs: fs2, isExecutable: exec, systemPath: "/nope/bwrap" });
     expect(r).toEqual({
       ok: true,
-      value: { path: "/opt/bw/bwrap", system: false, warnings: [{ code: "bwrap-not-system", message: "could not find system bubblewrap at /nope/bwrap; using /opt/bw/bwrap" }] },
+      value: {
+        path: "/opt/bw/bwrap",
+        system: false,
+        warnings: [{ code: "bwrap-not-system", message: "could not find system bubblewrap at /nope/bwrap; using /opt/bw/bwrap" }],
+      },
     });
   });
   it("fails closed when only a workspace shim exists, saying so", () => {
@@ -55,7 +82,10 @@ describe("probe parsing and classification", () => {
 
   it("classifies user-namespace, AppArmor, WSL1 and /proc/sys failures with remedies", () => {
     expect(classifyBwrapFailure("bwrap: setting up uid map: Permission denied", facts, "/usr/bin/bwrap").code).toBe("userns-unavailable");
-    expect(classifyBwrapFailure("bwrap: Creating new namespace failed: nesting depth or /proc/sys/user/max_*_namespaces exceeded (ENOSPC)", facts, "/usr/bin/bwrap").code).toBe("userns-unavailable");
+    expect(
+      classifyBwrapFailure("bwrap: Creating new namespace failed: nesting depth or /proc/sys/user/max_*_namespaces exceeded (ENOSPC)", facts, "/usr/bin/bwrap")
+        .code,
+    ).toBe("userns-unavailable");
     const aa = classifyBwrapFailure("bwrap: loopback: Failed RTM_NEWADDR: Operation not permitted", { ...facts, apparmorRestrictUserns: "1" }, "/opt/bwrap");
     expect(aa.code).toBe("apparmor-userns");
     expect(aa.remedy).toContain("/usr/bin/bwrap");
@@ -71,7 +101,10 @@ describe("probeBwrap", () => {
   it("succeeds with procfs mounted, after version, flags and the /proc preflight only", async () => {
     const run = runner((args) => (args[0] === "--version" ? { stdout: "bubblewrap 0.8.0" } : args[0] === "--help" ? { stdout: HELP } : {}));
     const r = await probeBwrap("/usr/bin/bwrap", { run, fs, facts });
-    expect(r).toEqual({ ok: true, value: { path: "/usr/bin/bwrap", version: "0.8.0", features: { perms: true, disableUserns: true }, proc: "mount", facts, warnings: [] } });
+    expect(r).toEqual({
+      ok: true,
+      value: { path: "/usr/bin/bwrap", version: "0.8.0", features: { perms: true, disableUserns: true }, proc: "mount", facts, warnings: [] },
+    });
     // The preflight needs user namespaces itself, so a passing one makes the separate self-test moot.
     expect(run.calls).toHaveLength(3);
     const procCall = run.calls[2] ?? [];
@@ -82,7 +115,11 @@ describe("probeBwrap", () => {
 
   it("falls back to a masked /proc with a warning when only procfs is refused", async () => {
     const run = runner((args) =>
-      args[0] === "--help" ? { stdout: HELP } : args.includes("--proc") ? { code: 1, stderr: "bwrap: Can't mount proc on /newroot/proc: Operation not permitted\n" } : {},
+      args[0] === "--help"
+        ? { stdout: HELP }
+        : args.includes("--proc")
+          ? { code: 1, stderr: "bwrap: Can't mount proc on /newroot/proc: Operation not permitted\n" }
+          : {},
     );
     const r = await probeBwrap("/usr/bin/bwrap", { run, fs, facts });
     expect(r.ok && r.value.proc).toBe("mask");
@@ -96,7 +133,9 @@ describe("probeBwrap", () => {
     // Without user namespaces both the preflight and the self-test fail; the self-test's error is the one classified.
     const noNamespaces = (args: readonly string[]) => args.includes("--unshare-user") && args[0] !== "--help";
     const noUserns = await probeBwrap("/usr/bin/bwrap", {
-      run: runner((args) => (args[0] === "--help" ? { stdout: HELP } : noNamespaces(args) ? { code: 1, stderr: "bwrap: No permissions to create new namespace" } : {})),
+      run: runner((args) =>
+        args[0] === "--help" ? { stdout: HELP } : noNamespaces(args) ? { code: 1, stderr: "bwrap: No permissions to create new namespace" } : {},
+      ),
       fs,
       facts,
     });

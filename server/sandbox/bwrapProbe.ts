@@ -21,16 +21,7 @@ import { isUnderOrEqual, joinPath } from "./paths.js";
 export const SYSTEM_BWRAP = "/usr/bin/bwrap";
 
 /** Read-only platform roots exposed under a restricted-read policy when `minimal` is on. */
-export const LINUX_PLATFORM_DEFAULTS = [
-  "/bin",
-  "/sbin",
-  "/usr",
-  "/etc",
-  "/lib",
-  "/lib64",
-  "/nix/store",
-  "/run/current-system/sw",
-] as const;
+export const LINUX_PLATFORM_DEFAULTS = ["/bin", "/sbin", "/usr", "/etc", "/lib", "/lib64", "/nix/store", "/run/current-system/sw"] as const;
 
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SandboxUnavailableError };
 
@@ -49,8 +40,7 @@ export interface FindBwrapInput {
   readonly systemPath?: string;
 }
 
-const INSTALL_REMEDY =
-  "install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap) or use dangerFullAccess";
+const INSTALL_REMEDY = "install bubblewrap (Debian/Ubuntu: apt-get install bubblewrap; Fedora: dnf install bubblewrap) or use dangerFullAccess";
 
 export function findBwrap(input: FindBwrapInput): Outcome<BwrapLocation> {
   const system = input.systemPath ?? SYSTEM_BWRAP;
@@ -243,7 +233,13 @@ export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise
   const facts = opts.facts ?? readHostFacts();
   const fail = (error: SandboxUnavailableError): Outcome<BwrapProbe> => ({ ok: false, error });
   const timedOut = (what: string) =>
-    fail(new SandboxUnavailableError("bwrap-failed", `bubblewrap ${what} did not finish within ${timeout} ms`, "check the system load and the bubblewrap installation, then retry"));
+    fail(
+      new SandboxUnavailableError(
+        "bwrap-failed",
+        `bubblewrap ${what} did not finish within ${timeout} ms`,
+        "check the system load and the bubblewrap installation, then retry",
+      ),
+    );
 
   const [ver, help] = await Promise.all([run(bwrapPath, ["--version"], timeout), run(bwrapPath, ["--help"], timeout)]);
   const version = parseBwrapVersion(ver.stdout + ver.stderr);
@@ -289,11 +285,7 @@ export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise
   const warnings: SandboxWarning[] = [];
   let procMode: "mount" | "mask" = "mount";
   if (proc.code !== 0) {
-    const userns = await run(
-      bwrapPath,
-      ["--unshare-user", "--unshare-net", "--ro-bind", "/", "/", "--cap-drop", "ALL", "--", truePath],
-      timeout,
-    );
+    const userns = await run(bwrapPath, ["--unshare-user", "--unshare-net", "--ro-bind", "/", "/", "--cap-drop", "ALL", "--", truePath], timeout);
     if (userns.timedOut) return timedOut("self-test");
     if (userns.code !== 0) return fail(classifyBwrapFailure(userns.stderr, facts, bwrapPath));
     if (proc.timedOut) return timedOut("/proc preflight");

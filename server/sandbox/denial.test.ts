@@ -46,7 +46,11 @@ describe("detectSandboxDenial", () => {
     expect(detect("rm: cannot remove '.git': Device or resource busy")?.message).toBe(
       "sandbox: remove or rename of /ws/.git denied (protected: .git under writable root /ws stays read-only)",
     );
-    expect(detect("ln: failed to create hard link 'hl' => '/etc/passwd': Invalid cross-device link")).toMatchObject({ kind: "write", operation: "link", path: "/ws/hl" });
+    expect(detect("ln: failed to create hard link 'hl' => '/etc/passwd': Invalid cross-device link")).toMatchObject({
+      kind: "write",
+      operation: "link",
+      path: "/ws/hl",
+    });
   });
 
   it("reports reads of denied paths", () => {
@@ -60,7 +64,10 @@ describe("detectSandboxDenial", () => {
   it("reports blocked sockets, other EPERM and network failures when the network is cut", () => {
     expect(detect("Error: connect EPERM /run/docker.sock")).toMatchObject({ kind: "network", operation: "socket" });
     expect(detect("strace: PTRACE_TRACEME: Operation not permitted")).toMatchObject({ kind: "syscall" });
-    expect(detect("curl: (6) Could not resolve host: example.com", 6)).toMatchObject({ kind: "network", message: "sandbox: network access denied (network is disabled for workspace-write)" });
+    expect(detect("curl: (6) Could not resolve host: example.com", 6)).toMatchObject({
+      kind: "network",
+      message: "sandbox: network access denied (network is disabled for workspace-write)",
+    });
     expect(detect("curl: (6) Could not resolve host: example.com", 6, { ...ctx, networkIsolated: false })).toBeUndefined();
     // With managed networking only the proxy leads out: the report says so, not that the network is off.
     expect(detect("curl: (7) Failed to connect to 127.0.0.2 port 80: Connection refused", 7, { ...ctx, managedProxy: true })).toMatchObject({

@@ -72,9 +72,7 @@ export function extractPath(line: string, errorText?: RegExp): string | undefine
 }
 
 function whyWriteDenied(path: string, ctx: DenialContext): string {
-  const hit = ctx.rules
-    .filter((r) => isUnderOrEqual(path, r.path) && r.access !== "write")
-    .sort((a, b) => b.path.length - a.path.length)[0];
+  const hit = ctx.rules.filter((r) => isUnderOrEqual(path, r.path) && r.access !== "write").sort((a, b) => b.path.length - a.path.length)[0];
   const access = accessForPath(ctx.rules, path);
   if (access === "write") return "read-only in the sandbox";
   if (hit && hit.access === "none") return `denied path: ${hit.reason}`;
@@ -93,7 +91,10 @@ export function formatDenial(d: SandboxDenial): string {
 /** A set-up failure reported by bwrap itself: the command never started. */
 export function setupFailureDenial(bwrapStderr: string): SandboxDenial {
   const line = bwrapStderr.split(/\r?\n/).find((l) => l.startsWith("bwrap: ")) ?? bwrapStderr.trim().split(/\r?\n/)[0] ?? "";
-  return { kind: "setup", message: `sandbox: the sandbox could not be set up (${line.replace(/^bwrap: /, "") || "bubblewrap failed"}); the command did not run` };
+  return {
+    kind: "setup",
+    message: `sandbox: the sandbox could not be set up (${line.replace(/^bwrap: /, "") || "bubblewrap failed"}); the command did not run`,
+  };
 }
 
 export function protectedCreatedDenial(path: string): SandboxDenial {
@@ -128,28 +129,49 @@ export function detectSandboxDenial(input: DenialInput): SandboxDenial | undefin
       case "EXDEV": {
         const operation = errno === "EROFS" ? "write" : errno === "EBUSY" ? "remove or rename" : "link";
         if (path === undefined) return { kind: "write", operation, message: `sandbox: ${operation} denied (read-only in the sandbox)` };
-        return { kind: "write", path, operation, message: `sandbox: ${operation} ${errno === "EROFS" ? "to" : "of"} ${path} denied (${whyWriteDenied(path, ctx)})` };
+        return {
+          kind: "write",
+          path,
+          operation,
+          message: `sandbox: ${operation} ${errno === "EROFS" ? "to" : "of"} ${path} denied (${whyWriteDenied(path, ctx)})`,
+        };
       }
       case "EACCES": {
         if (path !== undefined && accessForPath(ctx.rules, path) === "none" && ctx.rules.length > 0) {
           const hit = ctx.rules.filter((r) => isUnderOrEqual(path, r.path)).sort((a, b) => b.path.length - a.path.length)[0];
-          return { kind: "read", path, operation: "read", message: `sandbox: access to ${path} denied (${hit?.access === "none" ? `denied path: ${hit.reason}` : `not readable under ${ctx.policyLabel}`})` };
+          return {
+            kind: "read",
+            path,
+            operation: "read",
+            message: `sandbox: access to ${path} denied (${hit?.access === "none" ? `denied path: ${hit.reason}` : `not readable under ${ctx.policyLabel}`})`,
+          };
         }
         if (path !== undefined && accessForPath(ctx.rules, path) !== "write" && ctx.rules.length > 0) {
           return { kind: "write", path, operation: "write", message: `sandbox: write to ${path} denied (${whyWriteDenied(path, ctx)})` };
         }
-        return { kind: "read", ...(path === undefined ? {} : { path }), operation: "access", message: `sandbox: permission denied${path === undefined ? "" : ` on ${path}`} (the sandbox may have refused it)` };
+        return {
+          kind: "read",
+          ...(path === undefined ? {} : { path }),
+          operation: "access",
+          message: `sandbox: permission denied${path === undefined ? "" : ` on ${path}`} (the sandbox may have refused it)`,
+        };
       }
       case "EPERM": {
         if (UNIX_SOCKET_HINT.test(line) || /\bsocket\b|connect/i.test(line)) {
           return { kind: "network", operation: "socket", message: "sandbox: socket refused (unix sockets and raw sockets are blocked inside the sandbox)" };
         }
-        return { kind: "syscall", operation: "syscall", message: "sandbox: operation not permitted (ptrace, io_uring, mounts and privileged operations are blocked inside the sandbox)" };
+        return {
+          kind: "syscall",
+          operation: "syscall",
+          message: "sandbox: operation not permitted (ptrace, io_uring, mounts and privileged operations are blocked inside the sandbox)",
+        };
       }
     }
   }
   if (ctx.networkIsolated && NETWORK_FAILURE.test(text)) {
-    const why = ctx.managedProxy ? `only the managed proxy is reachable under ${ctx.policyLabel}: use the proxy variables (HTTP_PROXY, ALL_PROXY…)` : `network is disabled for ${ctx.policyLabel}`;
+    const why = ctx.managedProxy
+      ? `only the managed proxy is reachable under ${ctx.policyLabel}: use the proxy variables (HTTP_PROXY, ALL_PROXY…)`
+      : `network is disabled for ${ctx.policyLabel}`;
     return { kind: "network", operation: "connect", message: `sandbox: network access denied (${why})` };
   }
   if (GENERIC_KEYWORDS.test(text)) return { kind: "syscall", message: "sandbox: the command was refused by the sandbox" };
@@ -160,7 +182,8 @@ export function detectSandboxDenial(input: DenialInput): SandboxDenial | undefin
 /** The managed-network relay did not come up inside the sandbox, so the command did not run. */
 export function relaySetupFailureDenial(stderr: string): SandboxDenial {
   const lines = stderr.split(/\r?\n/);
-  const line = lines.find((l) => l.startsWith("gatehouse-net-relay: ")) ?? lines.find((l) => l.startsWith("bwrap: ")) ?? lines.find((l) => l.trim() !== "") ?? "";
+  const line =
+    lines.find((l) => l.startsWith("gatehouse-net-relay: ")) ?? lines.find((l) => l.startsWith("bwrap: ")) ?? lines.find((l) => l.trim() !== "") ?? "";
   const why = line.replace(/^(gatehouse-net-relay|bwrap): /, "").trim() || "the relay exited before it was ready";
   return { kind: "setup", message: `sandbox: managed networking's relay could not start (${why}); the command did not run` };
 }

@@ -26,7 +26,10 @@ export const NETWORK_DISABLED_ENV = "CODEX_SANDBOX_NETWORK_DISABLED";
 export const NODE_CHANNEL_ENV = ["NODE_CHANNEL_FD", "NODE_CHANNEL_SERIALIZATION_MODE"] as const;
 
 function globToRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
   return new RegExp(`^${body}$`, "i");
 }
 
@@ -36,10 +39,7 @@ export function envNameMatches(name: string, pattern: string): boolean {
 
 const matchesAny = (name: string, patterns: readonly string[]): boolean => patterns.some((p) => envNameMatches(name, p));
 
-export function buildShellEnvironment(
-  source: Readonly<Record<string, string | undefined>>,
-  policy: ShellEnvironmentPolicy = {},
-): Record<string, string> {
+export function buildShellEnvironment(source: Readonly<Record<string, string | undefined>>, policy: ShellEnvironmentPolicy = {}): Record<string, string> {
   const env: Record<string, string> = {};
   const inherit = policy.inherit ?? "all";
   if (inherit !== "none") {

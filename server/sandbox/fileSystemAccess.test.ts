@@ -25,6 +25,14 @@ describe("filesystem access", () => {
     expect(accessForPath(rules, "/ws/secret/open/y")).toBe("write");
     expect(accessForPath(rules, "/wsx")).toBe("read");
     expect(accessForPath([{ path: "/ws", access: "write" }], "/etc")).toBe("none");
-    expect(accessForPath([{ path: "/a", access: "write" }, { path: "/a", access: "none" }], "/a/b")).toBe("none");
+    expect(
+      accessForPath(
+        [
+          { path: "/a", access: "write" },
+          { path: "/a", access: "none" },
+        ],
+        "/a/b",
+      ),
+    ).toBe("none");
   });
 });

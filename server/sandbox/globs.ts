@@ -39,11 +39,7 @@ export function componentRegExp(component: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-export function expandGlob(
-  pattern: string,
-  fs: FsView,
-  opts: { maxDepth?: number; maxMatches?: number } = {},
-): GlobExpansion {
+export function expandGlob(pattern: string, fs: FsView, opts: { maxDepth?: number; maxMatches?: number } = {}): GlobExpansion {
   const maxDepth = opts.maxDepth ?? DEFAULT_GLOB_MAX_DEPTH;
   const maxMatches = opts.maxMatches ?? DEFAULT_GLOB_MAX_MATCHES;
   const parts = components(pattern);

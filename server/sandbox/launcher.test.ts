@@ -13,7 +13,9 @@ describe("selectLauncher", () => {
       expect((err as SandboxUnavailableError).remedy).toMatch(/dangerFullAccess/);
       await expect(l.transform(["true"], { type: "dangerFullAccess" }, "/x", { env })).resolves.toMatchObject({ sandbox: "none" });
     }
-    const win = await selectLauncher("win32").transform(["t"], { type: "workspaceWrite" }, "/x", { env }).catch((e: SandboxUnavailableError) => e);
+    const win = await selectLauncher("win32")
+      .transform(["t"], { type: "workspaceWrite" }, "/x", { env })
+      .catch((e: SandboxUnavailableError) => e);
     expect(win).toMatchObject({ code: "unsupported-platform", reason: "sandboxed execution is not supported on Windows by this server" });
   });
 });

@@ -99,12 +99,7 @@ export interface SandboxReadiness {
 
 export interface SandboxLauncher {
   readonly platform: string;
-  transform(
-    command: readonly string[],
-    policy: SandboxPolicy | SplitSandboxPolicy,
-    cwd: string,
-    opts?: LaunchOptions,
-  ): Promise<ExecRequest>;
+  transform(command: readonly string[], policy: SandboxPolicy | SplitSandboxPolicy, cwd: string, opts?: LaunchOptions): Promise<ExecRequest>;
   /** What `gatehouse doctor` and the startup warning report; never throws. */
   readiness(): Promise<SandboxReadiness>;
   /**

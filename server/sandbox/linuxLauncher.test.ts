@@ -4,11 +4,38 @@ import { SandboxUnavailableError } from "./errors.js";
 import { fakeFs } from "./fakeFs.testutil.js";
 import type { ProbeRunner } from "./bwrapProbe.js";
 
-const HELP = ["--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-net", "--cap-drop", "--die-with-parent", "--new-session", "--seccomp", "--json-status-fd", "--ro-bind-data", "--remount-ro", "--tmpfs", "--dev", "--proc", "--dir", "--symlink", "--chdir", "--perms", "--disable-userns"]
+const HELP = [
+  "--unshare-user",
+  "--unshare-pid",
+  "--unshare-ipc",
+  "--unshare-net",
+  "--cap-drop",
+  "--die-with-parent",
+  "--new-session",
+  "--seccomp",
+  "--json-status-fd",
+  "--ro-bind-data",
+  "--remount-ro",
+  "--tmpfs",
+  "--dev",
+  "--proc",
+  "--dir",
+  "--symlink",
+  "--chdir",
+  "--perms",
+  "--disable-userns",
+]
   .map((f) => `  ${f} x`)
   .join("\n");
 const okRunner: ProbeRunner = (_f, args) => Promise.resolve({ code: 0, stdout: args[0] === "--help" ? HELP : "bubblewrap 0.8.0", stderr: "", timedOut: false });
-const fs = fakeFs({ "/usr/bin/bwrap": { file: "" }, "/usr/bin/true": { file: "" }, "/ws/.git": "dir", "/ws/.codex": "dir", "/ws/.agents": "dir", "/ws/.aws": "dir" });
+const fs = fakeFs({
+  "/usr/bin/bwrap": { file: "" },
+  "/usr/bin/true": { file: "" },
+  "/ws/.git": "dir",
+  "/ws/.codex": "dir",
+  "/ws/.agents": "dir",
+  "/ws/.aws": "dir",
+});
 const deps = { fs, probeRunner: okRunner, isExecutable: () => true, facts: { procVersion: null, apparmorRestrictUserns: null }, arch: "x64" };
 const env = { PATH: "/usr/bin", NODE_CHANNEL_FD: "9" };
 

@@ -86,7 +86,10 @@ function relayFiles(deps: LinuxLauncherDeps): { node: string; script: string } {
     try {
       return fs_.realpathSync(p);
     } catch (e) {
-      throw managedUnavailable(`managed networking needs ${what} ${p}: ${e instanceof Error ? e.message : String(e)}`, "rebuild gatehouse with `npm run build`, or turn managed networking off");
+      throw managedUnavailable(
+        `managed networking needs ${what} ${p}: ${e instanceof Error ? e.message : String(e)}`,
+        "rebuild gatehouse with `npm run build`, or turn managed networking off",
+      );
     }
   };
   return { node: canonical(deps.relay?.nodePath ?? process.execPath, "the node binary"), script: canonical(script, "the network relay") };

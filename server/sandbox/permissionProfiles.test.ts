@@ -58,5 +58,4 @@ describe("permission profiles", () => {
     expect(() => resolvePermissionProfile("a", { a: { filesystem: { "/x": "rw" as never } } }, pctx)).toThrow(SandboxPolicyError);
     expect(() => resolvePermissionProfile("a", { a: { filesystem: { "~/x": "read" } } }, { cwd: "/ws" })).toThrow(/home directory/);
   });
-
 });

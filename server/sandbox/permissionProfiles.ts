@@ -71,17 +71,14 @@ interface FlatProfile {
   globScanMaxDepth: number | undefined;
 }
 
-function flatten(
-  id: string,
-  profiles: Readonly<Record<string, PermissionProfileConfig>>,
-  seen: readonly string[],
-): FlatProfile {
+function flatten(id: string, profiles: Readonly<Record<string, PermissionProfileConfig>>, seen: readonly string[]): FlatProfile {
   if (seen.includes(id)) throw new SandboxPolicyError(`permission profile cycle: ${[...seen, id].join(" → ")}`);
   const cfg = profiles[id] ?? BUILTIN_PROFILES[id];
   if (cfg === undefined) throw new SandboxPolicyError(`unknown permission profile "${id}"`);
-  const out: FlatProfile = cfg.extends !== undefined
-    ? flatten(cfg.extends, profiles, [...seen, id])
-    : { unrestricted: false, fs: new Map(), roots: new Map(), network: undefined, domains: new Map(), globScanMaxDepth: undefined };
+  const out: FlatProfile =
+    cfg.extends !== undefined
+      ? flatten(cfg.extends, profiles, [...seen, id])
+      : { unrestricted: false, fs: new Map(), roots: new Map(), network: undefined, domains: new Map(), globScanMaxDepth: undefined };
   if (id === ":danger-full-access" && profiles[id] === undefined) out.unrestricted = true;
   for (const [k, v] of Object.entries(cfg.filesystem ?? {})) {
     if (typeof v === "string") out.fs.set(k, parseFileSystemAccess(v));

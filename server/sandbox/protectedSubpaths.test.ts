@@ -29,7 +29,11 @@ describe("protected subpaths", () => {
       "/wt/.git": { file: "gitdir: /repo/.git/worktrees/wt\n" },
       "/repo/.git/worktrees/wt/commondir": { file: "../..\n" },
     });
-    expect(protectedSubpaths("/wt", fs2).filter((p) => p.path.includes("repo")).map((p) => [p.path, p.state])).toEqual([
+    expect(
+      protectedSubpaths("/wt", fs2)
+        .filter((p) => p.path.includes("repo"))
+        .map((p) => [p.path, p.state]),
+    ).toEqual([
       ["/repo/.git/worktrees/wt", "dir"],
       ["/repo/.git", "dir"],
     ]);

@@ -26,7 +26,7 @@ import type { ProcessSpawner, SpawnedProcess, SpawnSpec } from "./processSpawner
 
 /** fds 3..5, each "r" (open for reading), "w" (open for writing) or "-" (leave closed), then the argv. */
 export const PTY_TRAMPOLINE = [
-  'm3=$1 p3=$2 m4=$3 p4=$4 m5=$5 p5=$6',
+  "m3=$1 p3=$2 m4=$3 p4=$4 m5=$5 p5=$6",
   "shift 6",
   'case $m3 in r) exec 3<"$p3" ;; w) exec 3>"$p3" ;; esac',
   'case $m4 in r) exec 4<"$p4" ;; w) exec 4>"$p4" ;; esac',

@@ -47,7 +47,13 @@ describe("access resolution", () => {
     );
     expect(accessForPath(cwdTie.rules, "/ws/src/a.txt")).toBe("read");
     const deny = resolveFileSystemPolicy(
-      { kind: "restricted", entries: [{ path: { type: "path", path: "/ws" }, access: "write" }, { path: { type: "path", path: "/ws" }, access: "none" }] },
+      {
+        kind: "restricted",
+        entries: [
+          { path: { type: "path", path: "/ws" }, access: "write" },
+          { path: { type: "path", path: "/ws" }, access: "none" },
+        ],
+      },
       ctx,
     );
     expect(deny.rules).toMatchObject([{ path: "/ws", access: "none" }]);
@@ -92,10 +98,7 @@ describe("access resolution", () => {
   });
 
   it("restricted read: platform defaults only with minimal; readable roots listed", () => {
-    const r = resolveFileSystemPolicy(
-      toSplitPolicy({ type: "readOnly", access: { type: "restricted", readableRoots: ["/extra"] } }).fileSystem,
-      ctx,
-    );
+    const r = resolveFileSystemPolicy(toSplitPolicy({ type: "readOnly", access: { type: "restricted", readableRoots: ["/extra"] } }).fileSystem, ctx);
     expect(r.fullRead).toBe(false);
     expect(r.includePlatformDefaults).toBe(true);
     expect(r.readableRoots).toEqual(["/extra", "/ws"]);

@@ -154,8 +154,7 @@ export function resolveFileSystemPolicy(policy: FileSystemSandboxPolicy, ctx: Re
   const rootAccess = accessForPath(rules, "/");
   const anyNone = rules.some((r) => r.access === "none") || globs.some((g) => g.access === "none");
   const fullRead = rootAccess !== "none" && !anyNone;
-  const fullWrite =
-    rootAccess === "write" && rules.every((r) => r.access === "write") && globs.every((g) => g.access === "write");
+  const fullWrite = rootAccess === "write" && rules.every((r) => r.access === "write") && globs.every((g) => g.access === "write");
 
   const writableRoots: WritableRoot[] = rules
     .filter((r) => r.access === "write")

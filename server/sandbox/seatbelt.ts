@@ -114,9 +114,7 @@ function readSection(resolved: ResolvedFileSystemPolicy, params: Params): string
   const roots = resolved.fullRead ? ["/"] : [...resolved.readableRoots];
   const alternatives = roots.map((root, i) => {
     const name = `READABLE_ROOT_${i}`;
-    const nots = unreadable
-      .filter((u) => isStrictlyUnder(u, root))
-      .map((u, j) => `(require-not (subpath ${params.add(`${name}_EXCLUDED_${j}`, u)}))`);
+    const nots = unreadable.filter((u) => isStrictlyUnder(u, root)).map((u, j) => `(require-not (subpath ${params.add(`${name}_EXCLUDED_${j}`, u)}))`);
     const subpath = `(subpath ${params.add(name, root)})`;
     return nots.length === 0 ? subpath : `(require-all ${subpath} ${nots.join(" ")})`;
   });

@@ -71,18 +71,36 @@ export const ARCHES: Readonly<Record<SeccompArch, ArchTable>> = {
   x64: {
     audit: AUDIT_ARCH_X86_64,
     x32: true,
-    nr: { socket: 41, ioctl: 16, ptrace: 101, process_vm_readv: 310, process_vm_writev: 311, io_uring_setup: 425, io_uring_enter: 426, io_uring_register: 427, pidfd_getfd: 438 },
+    nr: {
+      socket: 41,
+      ioctl: 16,
+      ptrace: 101,
+      process_vm_readv: 310,
+      process_vm_writev: 311,
+      io_uring_setup: 425,
+      io_uring_enter: 426,
+      io_uring_register: 427,
+      pidfd_getfd: 438,
+    },
   },
   arm64: {
     audit: AUDIT_ARCH_AARCH64,
     x32: false,
-    nr: { socket: 198, ioctl: 29, ptrace: 117, process_vm_readv: 270, process_vm_writev: 271, io_uring_setup: 425, io_uring_enter: 426, io_uring_register: 427, pidfd_getfd: 438 },
+    nr: {
+      socket: 198,
+      ioctl: 29,
+      ptrace: 117,
+      process_vm_readv: 270,
+      process_vm_writev: 271,
+      io_uring_setup: 425,
+      io_uring_enter: 426,
+      io_uring_register: 427,
+      pidfd_getfd: 438,
+    },
   },
 };
 
-type Item =
-  | { readonly label: string }
-  | { readonly code: number; readonly k: number; readonly jt?: string; readonly jf?: string };
+type Item = { readonly label: string } | { readonly code: number; readonly k: number; readonly jt?: string; readonly jf?: string };
 
 /** Resolves symbolic forward jumps; a jump that does not fit the 8-bit offset is a bug, not a runtime case. */
 function assemble(items: readonly Item[]): BpfInstruction[] {

@@ -32,9 +32,10 @@ describe("legacy → split conversion", () => {
       "slash_tmp:write",
       "tmpdir:write",
     ]);
-    expect(
-      kinds(toSplitPolicy({ type: "workspaceWrite", excludeSlashTmp: true, excludeTmpdirEnvVar: true }).fileSystem.entries),
-    ).toEqual(["root:read", "current_working_directory:write"]);
+    expect(kinds(toSplitPolicy({ type: "workspaceWrite", excludeSlashTmp: true, excludeTmpdirEnvVar: true }).fileSystem.entries)).toEqual([
+      "root:read",
+      "current_working_directory:write",
+    ]);
   });
 
   it("drops legacy readable roots that lie under a writable root", () => {
@@ -52,5 +53,4 @@ describe("legacy → split conversion", () => {
     expect(toSplitPolicy({ type: "externalSandbox" })).toMatchObject({ fileSystem: { kind: "external-sandbox" }, network: "restricted" });
     expect(toSplitPolicy({ type: "externalSandbox", networkAccess: "enabled" }).network).toBe("enabled");
   });
-
 });

@@ -17,8 +17,7 @@ function file(name: string, content: string): string {
   return path;
 }
 
-const request = (authorization?: string): IncomingMessage =>
-  ({ headers: authorization === undefined ? {} : { authorization } }) as IncomingMessage;
+const request = (authorization?: string): IncomingMessage => ({ headers: authorization === undefined ? {} : { authorization } }) as IncomingMessage;
 
 const SECRET = "s".repeat(40);
 const now = (): number => Math.floor(Date.now() / 1000);
@@ -101,9 +100,7 @@ describe("capability token verifier", () => {
   });
 
   it("fails at creation on a missing or empty token file", () => {
-    expect(() => createAuthVerifier({ mode: "capability-token", token: { kind: "file", path: join(dir, "absent") } })).toThrow(
-      /cannot read --ws-token-file/,
-    );
+    expect(() => createAuthVerifier({ mode: "capability-token", token: { kind: "file", path: join(dir, "absent") } })).toThrow(/cannot read --ws-token-file/);
     expect(() => createAuthVerifier({ mode: "capability-token", token: { kind: "file", path: file("empty", " \n") } })).toThrow(/is empty/);
   });
 });

@@ -39,15 +39,7 @@ export type WsAuthConfig =
 export type AuthResult = { ok: true } | { ok: false; reason: string };
 export type AuthVerifier = (req: IncomingMessage) => Promise<AuthResult>;
 
-const AUTH_FLAGS = [
-  "ws-auth",
-  "ws-token-file",
-  "ws-token-sha256",
-  "ws-shared-secret-file",
-  "ws-issuer",
-  "ws-audience",
-  "ws-max-clock-skew-seconds",
-] as const;
+const AUTH_FLAGS = ["ws-auth", "ws-token-file", "ws-token-sha256", "ws-shared-secret-file", "ws-issuer", "ws-audience", "ws-max-clock-skew-seconds"] as const;
 type AuthFlag = (typeof AUTH_FLAGS)[number];
 
 /**
@@ -62,9 +54,7 @@ export function parseWsAuthFlags(flags: Record<string, string | undefined>): WsA
   if (mode === undefined) {
     const stray = AUTH_FLAGS.filter(given);
     if (stray.length > 0) {
-      throw new Error(
-        `${stray.map((f) => `--${f}`).join(", ")} require --ws-auth capability-token or --ws-auth signed-bearer-token`,
-      );
+      throw new Error(`${stray.map((f) => `--${f}`).join(", ")} require --ws-auth capability-token or --ws-auth signed-bearer-token`);
     }
     return undefined;
   }
@@ -125,18 +115,13 @@ export function parseWsAuthFlags(flags: Record<string, string | undefined>): WsA
 export function createAuthVerifier(config: WsAuthConfig): AuthVerifier {
   switch (config.mode) {
     case "capability-token": {
-      const expected =
-        config.token.kind === "file"
-          ? sha256(readSecret(config.token.path, "--ws-token-file"))
-          : Buffer.from(config.token.hex, "hex");
+      const expected = config.token.kind === "file" ? sha256(readSecret(config.token.path, "--ws-token-file")) : Buffer.from(config.token.hex, "hex");
       return (req) => {
         const token = bearerToken(req);
         if (!token.ok) {
           return Promise.resolve(token);
         }
-        return Promise.resolve(
-          timingSafeEqual(sha256(token.token), expected) ? { ok: true } : { ok: false, reason: "invalid bearer token" },
-        );
+        return Promise.resolve(timingSafeEqual(sha256(token.token), expected) ? { ok: true } : { ok: false, reason: "invalid bearer token" });
       };
     }
     case "signed-bearer-token": {

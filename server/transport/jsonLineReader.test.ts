@@ -32,11 +32,7 @@ const messages = (events: Event[]): unknown[] => events.flatMap((e) => ("message
 describe("JsonLineMessageReader", () => {
   it("delivers one message per line, in order, then closes", async () => {
     const events = await read(['{"id":1,"method":"a"}\n{"id":2,"method":"b"}\n']);
-    expect(events).toEqual([
-      { message: { id: 1, method: "a" } },
-      { message: { id: 2, method: "b" } },
-      { close: true },
-    ]);
+    expect(events).toEqual([{ message: { id: 1, method: "a" } }, { message: { id: 2, method: "b" } }, { close: true }]);
   });
 
   it("accepts CRLF line endings", async () => {
@@ -69,31 +65,18 @@ describe("JsonLineMessageReader", () => {
 
   it("reports an unparseable line as a FrameParseError and keeps reading", async () => {
     const events = await read(['{"a":1}\n', "{not json\n", '{"b":2}\n']);
-    expect(events).toEqual([
-      { message: { a: 1 } },
-      { error: expect.any(String), parse: true },
-      { message: { b: 2 } },
-      { close: true },
-    ]);
+    expect(events).toEqual([{ message: { a: 1 } }, { error: expect.any(String), parse: true }, { message: { b: 2 } }, { close: true }]);
   });
 
   it("reports invalid UTF-8 as a FrameParseError and keeps reading", async () => {
     const bad = Buffer.concat([Buffer.from('{"t":"', "utf8"), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('"}\n', "utf8")]);
     const events = await read([bad, '{"after":true}\n']);
-    expect(events).toEqual([
-      { error: expect.stringContaining("invalid UTF-8"), parse: true },
-      { message: { after: true } },
-      { close: true },
-    ]);
+    expect(events).toEqual([{ error: expect.stringContaining("invalid UTF-8"), parse: true }, { message: { after: true } }, { close: true }]);
   });
 
   it("refuses a line that starts with a byte order mark", async () => {
     const events = await read([Buffer.from([0xef, 0xbb, 0xbf]), '{"a":1}\n{"b":2}\n']);
-    expect(events).toEqual([
-      { error: expect.stringContaining("byte order mark"), parse: true },
-      { message: { b: 2 } },
-      { close: true },
-    ]);
+    expect(events).toEqual([{ error: expect.stringContaining("byte order mark"), parse: true }, { message: { b: 2 } }, { close: true }]);
   });
 
   it("passes every JSON value through without shape checks", async () => {
@@ -121,20 +104,12 @@ describe("JsonLineMessageReader", () => {
   it("drops an over-limit line with one error and parses the next line", async () => {
     const long = `{"blob":"${"y".repeat(200)}"}`;
     const events = await read([long.slice(0, 50), long.slice(50, 120), long.slice(120) + '\n{"next":1}\n'], { maxLineBytes: 100 });
-    expect(events).toEqual([
-      { error: expect.stringContaining("line too long"), parse: true },
-      { message: { next: 1 } },
-      { close: true },
-    ]);
+    expect(events).toEqual([{ error: expect.stringContaining("line too long"), parse: true }, { message: { next: 1 } }, { close: true }]);
   });
 
   it("drops an over-limit line that arrives in a single chunk", async () => {
     const events = await read([`{"blob":"${"z".repeat(300)}"}\n{"next":2}\n`], { maxLineBytes: 100 });
-    expect(events).toEqual([
-      { error: expect.stringContaining("line too long"), parse: true },
-      { message: { next: 2 } },
-      { close: true },
-    ]);
+    expect(events).toEqual([{ error: expect.stringContaining("line too long"), parse: true }, { message: { next: 2 } }, { close: true }]);
   });
 
   it("accepts a line of exactly maxLineBytes and refuses one byte more", async () => {
@@ -142,11 +117,7 @@ describe("JsonLineMessageReader", () => {
     expect(Buffer.byteLength(exact)).toBe(100);
     const over = `{"s":"${"a".repeat(101 - 8)}"}`;
     const events = await read([`${exact}\n${over}\n`], { maxLineBytes: 100 });
-    expect(events).toEqual([
-      { message: { s: "a".repeat(92) } },
-      { error: expect.stringContaining("line too long"), parse: true },
-      { close: true },
-    ]);
+    expect(events).toEqual([{ message: { s: "a".repeat(92) } }, { error: expect.stringContaining("line too long"), parse: true }, { close: true }]);
   });
 
   it("does not consume the stream before listen()", async () => {

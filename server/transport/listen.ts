@@ -9,11 +9,7 @@
 import { isIPv4, isIPv6 } from "node:net";
 import { resolve } from "node:path";
 
-export type ListenTarget =
-  | { kind: "stdio" }
-  | { kind: "unix"; path: string | undefined }
-  | { kind: "ws"; host: string; port: number }
-  | { kind: "off" };
+export type ListenTarget = { kind: "stdio" } | { kind: "unix"; path: string | undefined } | { kind: "ws"; host: string; port: number } | { kind: "off" };
 
 const FORMS = "expected stdio://, unix://, unix://PATH, ws://IP:PORT or off";
 
@@ -39,9 +35,7 @@ export function parseListenUrl(s: string): ListenTarget {
     case "ws":
       return parseWs(s, rest);
     case "wss":
-      throw new Error(
-        `invalid --listen value "${s}": wss:// is not served directly; listen on ws://IP:PORT and terminate TLS in a proxy`,
-      );
+      throw new Error(`invalid --listen value "${s}": wss:// is not served directly; listen on ws://IP:PORT and terminate TLS in a proxy`);
     default:
       throw new Error(`invalid --listen value "${s}": unknown scheme "${name}://"; ${FORMS}`);
   }
@@ -74,9 +68,7 @@ function parseWs(original: string, rest: string): ListenTarget {
   } else if (isIPv4(rawHost) || rawHost.toLowerCase() === "localhost") {
     host = rawHost.toLowerCase();
   } else {
-    throw new Error(
-      `invalid --listen value "${original}": "${rawHost}" is not an IP address; use an IP such as 127.0.0.1 or [::1]`,
-    );
+    throw new Error(`invalid --listen value "${original}": "${rawHost}" is not an IP address; use an IP such as 127.0.0.1 or [::1]`);
   }
   return { kind: "ws", host, port };
 }

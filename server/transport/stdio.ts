@@ -14,9 +14,7 @@ export interface StdioConnection {
   writer: JsonLineMessageWriter;
 }
 
-export function openStdio(
-  options: JsonLineReaderOptions & { stdin?: Readable; stdout?: Writable } = {},
-): StdioConnection {
+export function openStdio(options: JsonLineReaderOptions & { stdin?: Readable; stdout?: Writable } = {}): StdioConnection {
   const { stdin = process.stdin, stdout = process.stdout, ...readerOptions } = options;
   return {
     reader: new JsonLineMessageReader(stdin, readerOptions),

@@ -6,9 +6,8 @@ describe("isLoopbackHost", () => {
     "%s is loopback",
     (host) => expect(isLoopbackHost(host)).toBe(true),
   );
-  it.each(["0.0.0.0", "::", "128.0.0.1", "10.0.0.1", "192.168.1.2", "::2", "::ffff:10.0.0.1", "example.com", ""])(
-    "%s is not loopback",
-    (host) => expect(isLoopbackHost(host)).toBe(false),
+  it.each(["0.0.0.0", "::", "128.0.0.1", "10.0.0.1", "192.168.1.2", "::2", "::ffff:10.0.0.1", "example.com", ""])("%s is not loopback", (host) =>
+    expect(isLoopbackHost(host)).toBe(false),
   );
 });
 

@@ -26,7 +26,10 @@ export interface WebSocketWriterOptions {
 const OPEN = 1;
 
 export class SlowConsumerError extends Error {
-  constructor(readonly bufferedBytes: number, readonly limit: number) {
+  constructor(
+    readonly bufferedBytes: number,
+    readonly limit: number,
+  ) {
     super(`peer is not reading: ${bufferedBytes} bytes queued (limit ${limit}); closed with 1008 "${SLOW_CONSUMER_REASON}"`);
     this.name = "SlowConsumerError";
   }

@@ -22,7 +22,9 @@ function sources(dir: string): string[] {
 
 /** The module specifiers a source text imports or re-exports, `import type` and `import()` included. */
 export function specifiersIn(text: string): string[] {
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map((m) => (m[1] ?? m[2]) as string);
+  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map(
+    (m) => (m[1] ?? m[2]) as string,
+  );
 }
 
 function importsOf(file: string): string[] {
@@ -122,8 +124,25 @@ describe("layering", () => {
     expect(graph.get("server/sandbox/seatbeltLauncher.ts")).toEqual(["server/sandbox/launcher.ts", "server/sandbox/seatbelt.ts"]);
     expect(importCycles(graph)).toEqual([["server/sandbox/launcher.ts", "server/sandbox/seatbeltLauncher.ts", "server/sandbox/launcher.ts"]]);
     expect(importCycles(new Map([["a.ts", ["a.ts"]]]))).toEqual([["a.ts", "a.ts"]]);
-    expect(importCycles(new Map([["a.ts", ["b.ts", "c.ts"]], ["b.ts", ["d.ts"]], ["c.ts", ["d.ts"]], ["d.ts", []]]))).toEqual([]);
-    expect(importCycles(new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", ["b.ts"]]]))).toEqual([["b.ts", "c.ts", "b.ts"]]);
+    expect(
+      importCycles(
+        new Map([
+          ["a.ts", ["b.ts", "c.ts"]],
+          ["b.ts", ["d.ts"]],
+          ["c.ts", ["d.ts"]],
+          ["d.ts", []],
+        ]),
+      ),
+    ).toEqual([]);
+    expect(
+      importCycles(
+        new Map([
+          ["a.ts", ["b.ts"]],
+          ["b.ts", ["c.ts"]],
+          ["c.ts", ["b.ts"]],
+        ]),
+      ),
+    ).toEqual([["b.ts", "c.ts", "b.ts"]]);
   });
 
   it("has no import cycle in server/ or protocol/", () => {

@@ -47,7 +47,12 @@ describe("account", () => {
     expect(updated.params).toEqual({ authMode: "apikey", planType: null });
     expect(readFileSync(authFile, "utf8")).toBe(`{\n  "auth_mode": "apikey",\n  "OPENAI_API_KEY": "${KEY}"\n}`);
     expect(statSync(authFile).mode & 0o777).toBe(0o600);
-    expect(await s.result("account/read", { refreshToken: true })).toEqual({ account: { type: "apiKey" }, userId: null, requiresOpenaiAuth: true, workspaceRouting: null });
+    expect(await s.result("account/read", { refreshToken: true })).toEqual({
+      account: { type: "apiKey" },
+      userId: null,
+      requiresOpenaiAuth: true,
+      workspaceRouting: null,
+    });
 
     const cancel = await s.request("account/login/cancel", { loginId: "nope" });
     expect(cancel.error).toEqual({ code: -32600, message: "invalid login id: nope" });

@@ -11,7 +11,18 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DAEMON, spawnListening, startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
 import { evCustomToolCall, evFunctionCall, evMessage, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
-import { isNotification, isServerRequest, resultOf, type ApprovalPolicy, type Notification, type ServerRequest, type ServerRequestMethod, type ServerRequestResult, type ThreadItem, type Turn } from "../helpers/protocol.js";
+import {
+  isNotification,
+  isServerRequest,
+  resultOf,
+  type ApprovalPolicy,
+  type Notification,
+  type ServerRequest,
+  type ServerRequestMethod,
+  type ServerRequestResult,
+  type ThreadItem,
+  type Turn,
+} from "../helpers/protocol.js";
 import { logWatcher, SocketClient } from "../helpers/socketClient.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -103,7 +114,9 @@ describe("command approvals (untrusted)", () => {
     const started = s.d.messages.findIndex(itemStarted("c1"));
     expect(started).toBeGreaterThanOrEqual(0);
     expect(started).toBeLessThan(reqIndex);
-    expect(s.d.messages.slice(started, reqIndex).some((m) => m["method"] === "thread/status/changed" && JSON.stringify(m["params"]).includes("waitingOnApproval"))).toBe(true);
+    expect(
+      s.d.messages.slice(started, reqIndex).some((m) => m["method"] === "thread/status/changed" && JSON.stringify(m["params"]).includes("waitingOnApproval")),
+    ).toBe(true);
     expect(req.params).toMatchObject({
       kind: "command",
       threadId: s.threadId,
@@ -183,12 +196,17 @@ describe("command approvals (untrusted)", () => {
   it("acceptWithExecpolicyAmendment appends an allow rule that applies from the next command on, and `execpolicy check` sees it", async () => {
     const s = await setup("untrusted", [turn(exec("c1", "touch one.txt")), turn(exec("c2", "touch two.txt")), say("done")]);
     const turnId = await s.startTurn();
-    s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), { decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: ["touch"] } } });
+    s.answer(await s.approval("item/commandExecution/requestApproval", "c1"), {
+      decision: { acceptWithExecpolicyAmendment: { execpolicy_amendment: ["touch"] } },
+    });
     expect(await s.itemCompleted("c2")).toMatchObject({ status: "completed", exitCode: 0 });
     await s.turnCompleted(turnId);
     expect(requestsOf(s.d, "item/commandExecution/requestApproval")).toHaveLength(1);
     expect(readFileSync(join(s.home.home, "rules", "default.rules"), "utf8")).toBe('prefix_rule(pattern=["touch"], decision="allow")\n');
-    const check = spawnSync(process.execPath, [DAEMON, "execpolicy", "check", "--", "touch", "x"], { env: { ...process.env, GATEHOUSE_HOME: s.home.home, CODEX_HOME: "" }, encoding: "utf8" });
+    const check = spawnSync(process.execPath, [DAEMON, "execpolicy", "check", "--", "touch", "x"], {
+      env: { ...process.env, GATEHOUSE_HOME: s.home.home, CODEX_HOME: "" },
+      encoding: "utf8",
+    });
     expect(check.status).toBe(0);
     expect(JSON.parse(check.stdout)).toEqual({ matchedRules: [{ prefixRuleMatch: { matchedPrefix: ["touch"], decision: "allow" } }], decision: "allow" });
   });
@@ -221,7 +239,10 @@ describe("command approvals (untrusted)", () => {
   });
 
   it("on-request runs sandboxed without asking, and asks for escalation with the model's justification", async () => {
-    const s = await setup("on-request", [turn(exec("c1", "touch in.txt"), exec("c2", "touch out.txt", { sandbox_permissions: "require_escalated", justification: "needs it" })), say("ok")]);
+    const s = await setup("on-request", [
+      turn(exec("c1", "touch in.txt"), exec("c2", "touch out.txt", { sandbox_permissions: "require_escalated", justification: "needs it" })),
+      say("ok"),
+    ]);
     const turnId = await s.startTurn();
     const req = await s.approval("item/commandExecution/requestApproval", "c2");
     expect(req.params.reason).toBe("needs it");
@@ -242,7 +263,10 @@ describe("command approvals (untrusted)", () => {
 
 // Escalation is what on-request and granular ask for; every decision under each (untrusted is covered above).
 const GRANULAR = { granular: { sandbox_approval: true, rules: true, mcp_elicitations: true, request_permissions: true } };
-for (const [name, policy] of [["on-request", "on-request"], ["granular", GRANULAR]] as const) {
+for (const [name, policy] of [
+  ["on-request", "on-request"],
+  ["granular", GRANULAR],
+] as const) {
   describe(`escalation approvals (${name})`, () => {
     const esc = (callId: string, cmd: string) => exec(callId, cmd, { sandbox_permissions: "require_escalated", justification: "outside" });
 
@@ -301,7 +325,10 @@ for (const [name, policy] of [["on-request", "on-request"], ["granular", GRANULA
 
 describe("granular auto-reject and parallel calls", () => {
   it("granular without sandbox_approval refuses escalation without asking", async () => {
-    const s = await setup({ granular: { sandbox_approval: false, rules: true, mcp_elicitations: true, request_permissions: true } }, [turn(exec("c1", "touch a.txt", { sandbox_permissions: "require_escalated", justification: "x" })), say("ok")]);
+    const s = await setup({ granular: { sandbox_approval: false, rules: true, mcp_elicitations: true, request_permissions: true } }, [
+      turn(exec("c1", "touch a.txt", { sandbox_permissions: "require_escalated", justification: "x" })),
+      say("ok"),
+    ]);
     await s.turnCompleted(await s.startTurn());
     expect(requestsOf(s.d, "item/commandExecution/requestApproval")).toHaveLength(0);
     expect(s.outputFor("c1")).toContain("approval policy does not allow asking");
@@ -377,7 +404,8 @@ describe("approval timeout, late and duplicate answers", () => {
 describe("requested permissions (features.request_permissions_tool)", () => {
   // /tmp is writable under workspace-write unless excluded, and the test's folders live under it.
   const FEATURE = "[features]\nrequest_permissions_tool = true\n[sandbox_workspace_write]\nexclude_slash_tmp = true\n";
-  const ask = (callId: string, permissions: unknown, reason = "write the report outside") => evFunctionCall(callId, "request_permissions", { permissions, reason });
+  const ask = (callId: string, permissions: unknown, reason = "write the report outside") =>
+    evFunctionCall(callId, "request_permissions", { permissions, reason });
   const toolNames = (mock: MockResponses) => ((mock.responsesRequests()[0]?.body?.["tools"] ?? []) as Json[]).map((t) => t["name"]);
   const dir = (home: TempHome, name: string): string => {
     const p = join(home.base, name);
@@ -391,7 +419,13 @@ describe("requested permissions (features.request_permissions_tool)", () => {
       "on-request",
       (home) => {
         outside = dir(home, "outside");
-        return [turn(ask("p1", { file_system: { write: [outside] } })), turn(exec("c1", `touch ${outside}/granted.txt`)), say("one"), turn(exec("c2", `touch ${outside}/later.txt`)), say("two")];
+        return [
+          turn(ask("p1", { file_system: { write: [outside] } })),
+          turn(exec("c1", `touch ${outside}/granted.txt`)),
+          say("one"),
+          turn(exec("c2", `touch ${outside}/later.txt`)),
+          say("two"),
+        ];
       },
       FEATURE,
     );
@@ -429,7 +463,14 @@ describe("requested permissions (features.request_permissions_tool)", () => {
       (home) => {
         a = dir(home, "a");
         b = dir(home, "b");
-        return [turn(ask("p1", { file_system: { write: [a] } })), turn(ask("p2", { file_system: { write: [b] } })), say("one"), turn(exec("c1", `touch ${a}/x.txt`)), turn(exec("c2", `touch ${b}/x.txt`)), say("two")];
+        return [
+          turn(ask("p1", { file_system: { write: [a] } })),
+          turn(ask("p2", { file_system: { write: [b] } })),
+          say("one"),
+          turn(exec("c1", `touch ${a}/x.txt`)),
+          turn(exec("c2", `touch ${b}/x.txt`)),
+          say("two"),
+        ];
       },
       FEATURE,
     );
@@ -527,7 +568,7 @@ const turnDone = (turnId: string) => isNotification("turn/completed", (p) => p.t
 /** Reads the thread from a client that is not subscribed, once it is no longer loaded: its last turn. */
 async function lastTurnAfterUnload(c: SocketClient, threadId: string): Promise<Turn | undefined> {
   // The bound only stops a hang; it is not a timing assertion.
-  for (const until = Date.now() + 20_000; Date.now() < until; ) {
+  for (const until = Date.now() + 20_000; Date.now() < until;) {
     const loaded = await c.result("thread/loaded/list", {});
     if (!loaded.data.includes(threadId)) break;
     await new Promise((r) => setTimeout(r, 25));

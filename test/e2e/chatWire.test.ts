@@ -34,7 +34,12 @@ stream_max_retries = 0
 describe("chat wire", () => {
   it("runs a turn with a tool call", async () => {
     chat = await startMockChat([
-      chatSse(chatText("Let me ", "check."), chatToolCall(0, "call_echo", "shell_command", JSON.stringify({ command: "echo chat-wire", login: false })), chatFinish("tool_calls"), chatUsage(120, 15)),
+      chatSse(
+        chatText("Let me ", "check."),
+        chatToolCall(0, "call_echo", "shell_command", JSON.stringify({ command: "echo chat-wire", login: false })),
+        chatFinish("tool_calls"),
+        chatUsage(120, 15),
+      ),
       chatSse(chatText("It printed ", "chat-wire."), chatFinish("stop"), chatUsage(160, 6, 100)),
     ]);
     const mock = chat;
@@ -46,14 +51,23 @@ describe("chat wire", () => {
     const done = await s.notification("turn/completed", (p) => p.threadId === thread.id, from);
     expect(done.params.turn.status).toBe("completed");
 
-    const completed = s.daemon.messages.slice(from).filter(isNotification("item/completed")).map((m) => m.params.item);
+    const completed = s.daemon.messages
+      .slice(from)
+      .filter(isNotification("item/completed"))
+      .map((m) => m.params.item);
     expect(completed.map((i) => i.type)).toEqual(["userMessage", "agentMessage", "commandExecution", "agentMessage"]);
     expect(completed[1]).toMatchObject({ text: "Let me check." });
     expect(completed[2]).toMatchObject({ status: "completed", exitCode: 0, aggregatedOutput: "chat-wire\n" });
     expect(completed[3]).toMatchObject({ text: "It printed chat-wire." });
-    const deltas = s.daemon.messages.slice(from).filter(isNotification("item/agentMessage/delta")).map((m) => m.params.delta);
+    const deltas = s.daemon.messages
+      .slice(from)
+      .filter(isNotification("item/agentMessage/delta"))
+      .map((m) => m.params.delta);
     expect(deltas).toEqual(["Let me ", "check.", "It printed ", "chat-wire."]);
-    const usage = s.daemon.messages.slice(from).filter(isNotification("thread/tokenUsage/updated")).map((m) => m.params.tokenUsage.last);
+    const usage = s.daemon.messages
+      .slice(from)
+      .filter(isNotification("thread/tokenUsage/updated"))
+      .map((m) => m.params.tokenUsage.last);
     expect(usage.at(-1)).toMatchObject({ inputTokens: 160, cachedInputTokens: 100, outputTokens: 6, totalTokens: 166 });
 
     expect(mock.requests.map((r) => r.path)).toEqual(["/v1/chat/completions", "/v1/chat/completions"]);
@@ -64,7 +78,9 @@ describe("chat wire", () => {
     const second = (mock.requests[1]?.body as { messages: Json[] }).messages;
     const assistant = second.find((m) => m["role"] === "assistant") as { content: string; tool_calls: Json[] };
     expect(assistant.content).toBe("Let me check.");
-    expect(assistant.tool_calls).toEqual([{ id: "call_echo", type: "function", function: { name: "shell_command", arguments: '{"command":"echo chat-wire","login":false}' } }]);
+    expect(assistant.tool_calls).toEqual([
+      { id: "call_echo", type: "function", function: { name: "shell_command", arguments: '{"command":"echo chat-wire","login":false}' } },
+    ]);
     const tool = second.at(-1) as { role: string; tool_call_id: string; content: string };
     expect(tool).toMatchObject({ role: "tool", tool_call_id: "call_echo" });
     expect(tool.content).toContain("chat-wire");

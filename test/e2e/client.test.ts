@@ -123,17 +123,29 @@ describe.each<Transport>(TRANSPORTS)("typed client over %s against our daemon", 
   it("rejects with a typed RpcError: not initialized, unknown method, bad params; and keeps serving", async () => {
     const h = home();
     const { client } = await open(transport, h);
-    const early = await within(client.request("config/read", {}).catch((e: unknown) => e), 15_000, "config/read response");
+    const early = await within(
+      client.request("config/read", {}).catch((e: unknown) => e),
+      15_000,
+      "config/read response",
+    );
     expect(early).toBeInstanceOf(RpcError);
     expect(early).toMatchObject({ code: -32600, message: "Not initialized" });
     await within(client.initialize(CLIENT_INFO), 10_000, "initialize response");
 
-    const unknown = await within(client.requestUntyped("nope/x", {}).catch((e: unknown) => e), 10_000, "nope/x response");
+    const unknown = await within(
+      client.requestUntyped("nope/x", {}).catch((e: unknown) => e),
+      10_000,
+      "nope/x response",
+    );
     expect(unknown).toBeInstanceOf(RpcError);
     expect(unknown).toMatchObject({ code: -32601, message: "Method not found: nope/x" });
 
     // The typed signature refuses this, which is the point: the server must refuse it too.
-    const bad = await within(client.requestUntyped("config/read", { includeLayers: "yes" }).catch((e: unknown) => e), 10_000, "config/read response");
+    const bad = await within(
+      client.requestUntyped("config/read", { includeLayers: "yes" }).catch((e: unknown) => e),
+      10_000,
+      "config/read response",
+    );
     expect(bad).toBeInstanceOf(RpcError);
     expect((bad as RpcError).code).toBe(-32602);
     expect((bad as RpcError).data).toEqual([expect.objectContaining({ code: "invalid_type", path: ["includeLayers"] })]);

@@ -153,7 +153,9 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
     expect(all.filter((x) => x.stream === "stderr").every((x) => !x.capReached)).toBe(true);
 
     // Buffered with a cap: head and tail kept, the omission said in the text.
-    const b = ok(await d.request("command/exec", { command: ["/bin/sh", "-c", "head -c 300 /dev/zero | tr '\\0' b"], cwd, outputBytesCap: 100, sandboxPolicy: READ_ONLY }));
+    const b = ok(
+      await d.request("command/exec", { command: ["/bin/sh", "-c", "head -c 300 /dev/zero | tr '\\0' b"], cwd, outputBytesCap: 100, sandboxPolicy: READ_ONLY }),
+    );
     expect(b.stdout).toContain("bytes omitted");
   });
 
@@ -161,7 +163,12 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
     const { d, cwd } = await start();
     const marker = `7${process.pid}31`;
     const r = ok(
-      await d.request("command/exec", { command: ["/bin/sh", "-c", `sleep ${marker} & sleep ${marker}2 & wait`], cwd, timeoutMs: 500, sandboxPolicy: READ_ONLY }),
+      await d.request("command/exec", {
+        command: ["/bin/sh", "-c", `sleep ${marker} & sleep ${marker}2 & wait`],
+        cwd,
+        timeoutMs: 500,
+        sandboxPolicy: READ_ONLY,
+      }),
     );
     expect(r.exitCode).toBe(124);
     expect(r.stderr).toContain("command timed out after 500 ms");
@@ -171,7 +178,19 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
   it("writes to stdin, terminates a session and its tree, and forgets the id afterwards", async () => {
     const { d, cwd } = await start();
     const marker = `8${process.pid}42`;
-    d.sendJson({ id: "t", method: "command/exec", params: { command: ["/bin/sh", "-c", `echo ready; read line; echo got:$line; sleep ${marker} & wait`], cwd, processId: "t1", streamStdin: true, streamStdoutStderr: true, disableTimeout: true, sandboxPolicy: READ_ONLY } });
+    d.sendJson({
+      id: "t",
+      method: "command/exec",
+      params: {
+        command: ["/bin/sh", "-c", `echo ready; read line; echo got:$line; sleep ${marker} & wait`],
+        cwd,
+        processId: "t1",
+        streamStdin: true,
+        streamStdoutStderr: true,
+        disableTimeout: true,
+        sandboxPolicy: READ_ONLY,
+      },
+    });
     await until(() => streamText(d, "t1").includes("ready"), "the session");
     expect(ok(await d.request("command/exec/write", { processId: "t1", deltaBase64: Buffer.from("hello\n").toString("base64") }))).toEqual({});
     await until(() => streamText(d, "t1").includes("got:hello"), "echo of stdin");
@@ -194,14 +213,23 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
     });
     expect(errorOf(await d.request("command/exec", { command: [] })).message).toBe("command must not be empty");
     expect(errorOf(await d.request("command/exec", { command: ["/bin/true"], size: { rows: 5, cols: 5 } })).code).toBe(-32602);
-    expect(errorOf(await d.request("command/exec/terminate", { processId: "nope" }))).toEqual({ code: -32600, message: 'no active command/exec for process id "nope"' });
+    expect(errorOf(await d.request("command/exec/terminate", { processId: "nope" }))).toEqual({
+      code: -32600,
+      message: 'no active command/exec for process id "nope"',
+    });
     expect(errorOf(await d.request("command/exec", { command: ["/bin/true"], cwd: "relative/dir" })).message).toContain("absolute path");
-    expect(errorOf(await d.request("command/exec", { command: ["/bin/true"], sandboxPolicy: { type: "workspaceWrite", writableRoots: ["rel"] } }))).toMatchObject({
+    expect(
+      errorOf(await d.request("command/exec", { command: ["/bin/true"], sandboxPolicy: { type: "workspaceWrite", writableRoots: ["rel"] } })),
+    ).toMatchObject({
       code: -32600,
       message: expect.stringContaining('"rel" is not an absolute path'),
     });
 
-    d.sendJson({ id: "long", method: "command/exec", params: { command: ["/bin/sh", "-c", "echo started; sleep 30"], cwd, processId: "dup", streamStdoutStderr: true, sandboxPolicy: READ_ONLY } });
+    d.sendJson({
+      id: "long",
+      method: "command/exec",
+      params: { command: ["/bin/sh", "-c", "echo started; sleep 30"], cwd, processId: "dup", streamStdoutStderr: true, sandboxPolicy: READ_ONLY },
+    });
     await until(() => streamText(d, "dup").includes("started"), "the long command");
     const dup = errorOf(await d.request("command/exec", { command: ["/bin/true"], cwd, processId: "dup" }));
     expect(dup).toEqual({ code: -32600, message: 'duplicate active command/exec process id: "dup"' });
@@ -221,7 +249,9 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
     const first = errorOf(await d.request("command/exec", { command: ["/bin/true"], cwd, sandboxPolicy: WORKSPACE }));
     expect(first.code).toBe(-32603);
     expect(first.message).toMatch(/^sandbox unavailable: /);
-    expect(first.data).toMatchObject({ sandboxUnavailable: { code: "unenforceable-path", reason: expect.stringContaining(".codex"), remedy: expect.stringMatching(/./) } });
+    expect(first.data).toMatchObject({
+      sandboxUnavailable: { code: "unenforceable-path", reason: expect.stringContaining(".codex"), remedy: expect.stringMatching(/./) },
+    });
     await d.request("command/exec", { command: ["/bin/true"], cwd, sandboxPolicy: WORKSPACE });
     expect(d.messages.filter(isNotification("warning"))).toHaveLength(1);
     expect(existsSync(join(cwd, "decoy", "config.toml"))).toBe(false);
@@ -239,7 +269,11 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
     });
     const r = ok(
       await d.request("command/exec", {
-        command: ["/bin/sh", "-c", 'echo "$GH_E2E_DROP_ME|$GH_E2E_KEEP|$GH_E2E_SET|$GH_E2E_REQ|${GH_E2E_UNSET-unset}|$GH_E2E_API_KEY$GH_E2E_SECRET$gh_e2e_token"'],
+        command: [
+          "/bin/sh",
+          "-c",
+          'echo "$GH_E2E_DROP_ME|$GH_E2E_KEEP|$GH_E2E_SET|$GH_E2E_REQ|${GH_E2E_UNSET-unset}|$GH_E2E_API_KEY$GH_E2E_SECRET$gh_e2e_token"',
+        ],
         cwd,
         env: { GH_E2E_REQ: "req", GH_E2E_UNSET: null },
         sandboxPolicy: READ_ONLY,
@@ -254,7 +288,11 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
       id: "pty",
       method: "command/exec",
       params: {
-        command: ["/bin/sh", "-c", "echo via-tty > /dev/tty; stty size; trap 'stty size; echo resized' WINCH; echo ready; until read x; do :; done; echo got:$x"],
+        command: [
+          "/bin/sh",
+          "-c",
+          "echo via-tty > /dev/tty; stty size; trap 'stty size; echo resized' WINCH; echo ready; until read x; do :; done; echo got:$x",
+        ],
         cwd,
         processId: "p1",
         tty: true,
@@ -281,8 +319,23 @@ describe.runIf(hasBwrap)("command/exec when the daemon shuts down", () => {
   it("kills every session of the connection, whole tree", async () => {
     const { d, cwd } = await start();
     const marker = `9${process.pid}53`;
-    d.sendJson({ id: "a", method: "command/exec", params: { command: ["/bin/sh", "-c", `sleep ${marker} & wait`], cwd, processId: "a", disableTimeout: true, sandboxPolicy: READ_ONLY } });
-    d.sendJson({ id: "b", method: "command/exec", params: { command: ["/bin/sh", "-c", `sleep ${marker}1`], cwd, processId: "b", tty: true, disableTimeout: true, sandboxPolicy: { type: "dangerFullAccess" } } });
+    d.sendJson({
+      id: "a",
+      method: "command/exec",
+      params: { command: ["/bin/sh", "-c", `sleep ${marker} & wait`], cwd, processId: "a", disableTimeout: true, sandboxPolicy: READ_ONLY },
+    });
+    d.sendJson({
+      id: "b",
+      method: "command/exec",
+      params: {
+        command: ["/bin/sh", "-c", `sleep ${marker}1`],
+        cwd,
+        processId: "b",
+        tty: true,
+        disableTimeout: true,
+        sandboxPolicy: { type: "dangerFullAccess" },
+      },
+    });
     // The sleeps themselves (bwrap's argv names the marker too, before the command runs).
     await until(() => livePidsWith(marker, "sleep").length >= 2, "both commands");
     // Not stdin's end: a stdio connection whose input ends first answers what it already read, for up

@@ -24,14 +24,23 @@ afterEach(async () => {
 async function setup(extraConfig = ""): Promise<{ mock: MockResponses; home: TempHome; session: ThreadSession }> {
   const mock = await startMockResponses();
   const home = tempHome("gatehouse-compact");
-  cleanups.push(() => mock.close(), () => home.cleanup());
+  cleanups.push(
+    () => mock.close(),
+    () => home.cleanup(),
+  );
   const session = await ThreadSession.start(mock, { home, extraConfig });
   cleanups.push(() => session.daemon.stop());
   return { mock, home, session };
 }
 
 function usage(total: number) {
-  return { input_tokens: total - 10, input_tokens_details: { cached_tokens: 0 }, output_tokens: 10, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: total };
+  return {
+    input_tokens: total - 10,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: 10,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: total,
+  };
 }
 
 function body(mock: MockResponses, index: number): Record<string, unknown> {
@@ -45,7 +54,9 @@ function input(b: Record<string, unknown>): Input {
 }
 
 function texts(b: Record<string, unknown>, role: string): string[] {
-  return input(b).filter((i) => i.type === "message" && i.role === role).map((i) => i.content?.[0]?.text ?? "");
+  return input(b)
+    .filter((i) => i.type === "message" && i.role === role)
+    .map((i) => i.content?.[0]?.text ?? "");
 }
 
 function isCompactionRequest(b: Record<string, unknown>): boolean {

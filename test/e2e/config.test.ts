@@ -72,22 +72,28 @@ describe("config and catalogs", () => {
     const params = warning["params"] as { summary: string; details: string; path: string };
     expect(params.summary).toBe("Invalid configuration; using defaults.");
     expect(params.path).toBe(join(daemon.home.home, "config.toml"));
-    expect((await daemon.request("model/list", {}))).toHaveProperty("result");
+    expect(await daemon.request("model/list", {})).toHaveProperty("result");
   });
 
   it("writes atomically, detects version conflicts, and pages model/list", async () => {
     daemon = startDaemon({ config: CONFIG });
     await daemon.initialize();
-    const first = (await daemon.request("config/value/write", { keyPath: "model", value: "gpt-5.5-mini", mergeStrategy: "replace" }))["result"] as { version: string; status: string; filePath: string };
+    const first = (await daemon.request("config/value/write", { keyPath: "model", value: "gpt-5.5-mini", mergeStrategy: "replace" }))["result"] as {
+      version: string;
+      status: string;
+      filePath: string;
+    };
     expect(first.status).toBe("ok");
     expect(readFileSync(first.filePath, "utf8")).toMatch(/model = "gpt-5.5-mini"/);
-    const batch = (await daemon.request("config/batchWrite", {
-      edits: [
-        { keyPath: "features.shell_tool", value: true, mergeStrategy: "upsert" },
-        { keyPath: "sandbox_workspace_write.network_access", value: false, mergeStrategy: "upsert" },
-      ],
-      expectedVersion: first.version,
-    }))["result"] as { version: string };
+    const batch = (
+      await daemon.request("config/batchWrite", {
+        edits: [
+          { keyPath: "features.shell_tool", value: true, mergeStrategy: "upsert" },
+          { keyPath: "sandbox_workspace_write.network_access", value: false, mergeStrategy: "upsert" },
+        ],
+        expectedVersion: first.version,
+      })
+    )["result"] as { version: string };
     expect(batch.version).not.toBe(first.version);
     const stale = await daemon.request("config/value/write", { keyPath: "model", value: "x", mergeStrategy: "replace", expectedVersion: first.version });
     expect(stale["error"]).toMatchObject({ code: -32600, data: { config_write_error_code: "configVersionConflict" } });
@@ -112,16 +118,18 @@ describe("config and catalogs", () => {
     };
     await req(1, "initialize", { clientInfo: { name: "wire", version: "1.0.0" } });
     await daemon.waitFor((m) => m["method"] === "configWarning");
-    for (const [i, [method, params]] of ([
-      ["config/read", { includeLayers: true }],
-      ["configRequirements/read", undefined],
-      ["model/list", {}],
-      ["model/list", { includeHidden: true, limit: 3 }],
-      ["modelProvider/list", {}],
-      ["experimentalFeature/list", {}],
-      ["config/value/write", { keyPath: "model", value: "o3", mergeStrategy: "replace" }],
-      ["config/batchWrite", { edits: [{ keyPath: "features.x", value: true, mergeStrategy: "upsert" }] }],
-    ] as const).entries()) {
+    for (const [i, [method, params]] of (
+      [
+        ["config/read", { includeLayers: true }],
+        ["configRequirements/read", undefined],
+        ["model/list", {}],
+        ["model/list", { includeHidden: true, limit: 3 }],
+        ["modelProvider/list", {}],
+        ["experimentalFeature/list", {}],
+        ["config/value/write", { keyPath: "model", value: "o3", mergeStrategy: "replace" }],
+        ["config/batchWrite", { edits: [{ keyPath: "features.x", value: true, mergeStrategy: "upsert" }] }],
+      ] as const
+    ).entries()) {
       await req(10 + i, method, params);
     }
     const check = wireCheckTraffic(REF_SCHEMA, transcript(daemon, sent));

@@ -17,7 +17,19 @@ afterEach(async () => {
 const WEATHER_SCHEMA = { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false };
 const DYNAMIC_TOOLS: NonNullable<Params<"thread/start">["dynamicTools"]> = [
   { type: "function", name: "lookup_weather", description: "Look up the weather for a city.", inputSchema: WEATHER_SCHEMA },
-  { type: "namespace", name: "crm", description: "CRM tools.", tools: [{ type: "function", name: "find_customer", description: "Find a customer.", inputSchema: { type: "object", properties: { q: { type: "string" } }, required: ["q"] } }] },
+  {
+    type: "namespace",
+    name: "crm",
+    description: "CRM tools.",
+    tools: [
+      {
+        type: "function",
+        name: "find_customer",
+        description: "Find a customer.",
+        inputSchema: { type: "object", properties: { q: { type: "string" } }, required: ["q"] },
+      },
+    ],
+  },
 ];
 
 /** A function call into a namespace, as the Responses API streams it. */
@@ -55,15 +67,35 @@ describe("item/tool/call (dynamic tools)", () => {
 
     // A plain function: started item, the request, the answer, the completed item, the model's output.
     const weather = await toolCall("call_w");
-    expect(weather.params).toEqual({ threadId: thread.id, turnId: t.id, callId: "call_w", namespace: null, tool: "lookup_weather", arguments: { city: "Oslo" } });
+    expect(weather.params).toEqual({
+      threadId: thread.id,
+      turnId: t.id,
+      callId: "call_w",
+      namespace: null,
+      tool: "lookup_weather",
+      arguments: { city: "Oslo" },
+    });
     const isStarted = isNotification("item/started", (p) => p.item.id === "call_w");
     const started = s.daemon.messages.findIndex(isStarted);
     expect(started).toBeGreaterThanOrEqual(0);
     expect(started).toBeLessThan(s.daemon.messages.indexOf(weather));
-    expect(s.daemon.messages.find(isStarted)?.params.item).toMatchObject({ type: "dynamicToolCall", tool: "lookup_weather", namespace: null, status: "inProgress", contentItems: null, success: null });
+    expect(s.daemon.messages.find(isStarted)?.params.item).toMatchObject({
+      type: "dynamicToolCall",
+      tool: "lookup_weather",
+      namespace: null,
+      status: "inProgress",
+      contentItems: null,
+      success: null,
+    });
     s.respond(weather, { contentItems: [{ type: "inputText", text: "Sunny, 21C" }], success: true });
     const wDone = await s.notification("item/completed", (p) => p.item.id === "call_w", from);
-    expect(wDone.params.item).toMatchObject({ type: "dynamicToolCall", status: "completed", success: true, contentItems: [{ type: "inputText", text: "Sunny, 21C" }], arguments: { city: "Oslo" } });
+    expect(wDone.params.item).toMatchObject({
+      type: "dynamicToolCall",
+      status: "completed",
+      success: true,
+      contentItems: [{ type: "inputText", text: "Sunny, 21C" }],
+      arguments: { city: "Oslo" },
+    });
     expect(typeof itemAs(wDone.params.item, "dynamicToolCall").durationMs).toBe("number");
 
     // A namespaced function answered with an error: a failed item, and the model is told.
@@ -74,7 +106,12 @@ describe("item/tool/call (dynamic tools)", () => {
     s.sent.push(failure);
     s.daemon.sendJson(failure);
     const cDone = await s.notification("item/completed", (p) => p.item.id === "call_c", from);
-    expect(cDone.params.item).toMatchObject({ status: "failed", success: false, namespace: "crm", contentItems: [{ type: "inputText", text: "dynamic tool request failed" }] });
+    expect(cDone.params.item).toMatchObject({
+      status: "failed",
+      success: false,
+      namespace: "crm",
+      contentItems: [{ type: "inputText", text: "dynamic tool request failed" }],
+    });
     const done = await s.notification("turn/completed", (p) => p.turn.id === t.id, from);
     expect(done.params.turn.status).toBe("completed");
 
@@ -82,7 +119,13 @@ describe("item/tool/call (dynamic tools)", () => {
     expect(outputFor(s, "call_c")).toBe("dynamic tool request failed");
     const offered = (s.mock.responsesRequests()[0]?.body?.["tools"] ?? []) as Json[];
     expect(offered.map((x) => x["name"])).toEqual(["exec_command", "write_stdin", "request_user_input", "apply_patch", "view_image", "lookup_weather", "crm"]);
-    expect(offered[5]).toEqual({ type: "function", name: "lookup_weather", description: "Look up the weather for a city.", strict: false, parameters: WEATHER_SCHEMA });
+    expect(offered[5]).toEqual({
+      type: "function",
+      name: "lookup_weather",
+      description: "Look up the weather for a city.",
+      strict: false,
+      parameters: WEATHER_SCHEMA,
+    });
     expect(offered[6]).toMatchObject({ type: "namespace", name: "crm", tools: [{ type: "function", name: "find_customer", strict: false }] });
     // No waiting flag and no serverRequest/resolved for these requests (as 0.169).
     expect(s.daemon.messages.slice(from).some((m) => m["method"] === "serverRequest/resolved")).toBe(false);

@@ -122,7 +122,9 @@ describe.runIf(noTmpfs === null)("a full disk (home on a 2 MiB tmpfs)", () => {
     expect(three.turn.status).toBe("completed");
     expect(three.warnings).toEqual([]);
     const lines = expectWholeLines(path);
-    const completedItems = lines.filter((l) => l.type === "event_msg" && l.payload["type"] === "item_completed").map((l) => (l.payload["item"] as { type: string }).type);
+    const completedItems = lines
+      .filter((l) => l.type === "event_msg" && l.payload["type"] === "item_completed")
+      .map((l) => (l.payload["item"] as { type: string }).type);
     expect(completedItems).toEqual(["userMessage", "agentMessage"]);
     // The model's history is what the file holds: neither failed turn's input reached it, and the
     // thread's opening context was sent once.
@@ -222,7 +224,8 @@ describe("SIGTERM / SIGINT on stdio", () => {
   // sleep on a frozen file system (fsfreeze), where even SIGKILL waits, so closing the thread waits
   // for it. The second signal must end the daemon anyway.
   const frozenUnavailable =
-    tmpfsUnavailable() ?? (["/usr/sbin/mkfs.ext4", "/usr/sbin/fsfreeze", "/dev/loop-control"].find((p) => !existsSync(p)) ? "needs mkfs.ext4, fsfreeze and loop devices" : null);
+    tmpfsUnavailable() ??
+    (["/usr/sbin/mkfs.ext4", "/usr/sbin/fsfreeze", "/dev/loop-control"].find((p) => !existsSync(p)) ? "needs mkfs.ext4, fsfreeze and loop devices" : null);
   if (frozenUnavailable) console.warn(`skipping the second-signal e2e tests: ${frozenUnavailable}`);
 
   it.runIf(frozenUnavailable === null).each([
@@ -244,7 +247,9 @@ describe("SIGTERM / SIGINT on stdio", () => {
       rmSync(base, { recursive: true, force: true });
     });
     const target = join(mnt, `stuck-${signal}`);
-    const mock = await startMockResponses({ script: [turn(evFunctionCall("call_stuck", "exec_command", { cmd: `echo x > ${target}`, yield_time_ms: 30_000 }))] });
+    const mock = await startMockResponses({
+      script: [turn(evFunctionCall("call_stuck", "exec_command", { cmd: `echo x > ${target}`, yield_time_ms: 30_000 }))],
+    });
     cleanups.push(() => mock.close());
     const d = startDaemon({ config: config(mock, "danger-full-access") });
     cleanups.push(() => d.stop({ killed: "the second signal ends this daemon on purpose" }).then(() => undefined));

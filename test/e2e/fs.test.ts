@@ -3,7 +3,25 @@
 // traffic). Each error case states what 0.169 answers (observed over
 // stdio with `codex app-server`) and what Gatehouse answers instead, which always names the path.
 import type { ChildProcess } from "node:child_process";
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync, appendFileSync, chmodSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  unlinkSync,
+  writeFileSync,
+  appendFileSync,
+  chmodSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -11,7 +29,17 @@ import WebSocket from "ws";
 import { spawnListening, startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { REF_DIR } from "../helpers/globalSetup.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
-import { asResponse, errorOf, isNotification, resultOf, type Method, type ParamsArg, type Response, type Result, type RpcErrorBody } from "../helpers/protocol.js";
+import {
+  asResponse,
+  errorOf,
+  isNotification,
+  resultOf,
+  type Method,
+  type ParamsArg,
+  type Response,
+  type Result,
+  type RpcErrorBody,
+} from "../helpers/protocol.js";
 import { wireCheckTraffic } from "../helpers/wireCheck.js";
 
 const REF_SCHEMA = join(REF_DIR, "0.169.0/schema-json");
@@ -101,11 +129,25 @@ describe("fs/* success shapes (validated against 0.169's schema)", () => {
     expect(leftovers(dir)).toEqual([]);
 
     const report = checkWire(d);
-    for (const m of ["fs/readFile", "fs/writeFile", "fs/createDirectory", "fs/getMetadata", "fs/readDirectory", "fs/remove", "fs/copy", "fs/watch", "fs/unwatch", "permissionProfile/list"]) {
+    for (const m of [
+      "fs/readFile",
+      "fs/writeFile",
+      "fs/createDirectory",
+      "fs/getMetadata",
+      "fs/readDirectory",
+      "fs/remove",
+      "fs/copy",
+      "fs/watch",
+      "fs/unwatch",
+      "permissionProfile/list",
+    ]) {
       expect(report).toContain(`ok      response ${m}: 1 valid`);
     }
     // wire-check pairs responses with schemas through the params type, which windowsSandbox/readiness lacks.
-    const readiness = JSON.parse(readFileSync(join(REF_SCHEMA, "v2/WindowsSandboxReadinessResponse.json"), "utf8")) as { definitions: { WindowsSandboxReadiness: { enum: string[] } }; required: string[] };
+    const readiness = JSON.parse(readFileSync(join(REF_SCHEMA, "v2/WindowsSandboxReadinessResponse.json"), "utf8")) as {
+      definitions: { WindowsSandboxReadiness: { enum: string[] } };
+      required: string[];
+    };
     expect(readiness.required).toEqual(["status"]);
     expect(readiness.definitions.WindowsSandboxReadiness.enum).toContain("notConfigured");
     expect(report).toMatch(/ok {6}notification fs\/changed: \d+ valid/);
@@ -177,12 +219,24 @@ describe("fs/* errors and edge cases", () => {
     writeFileSync(join(dir, "f"), "x");
     expect(await fail("fs/readFile", { path: join(dir, "d") })).toMatchObject({ code: -32600, message: `path \`${join(dir, "d")}\` is not a file` });
     expect(await fail("fs/readFile", { path: "/dev/null" })).toMatchObject({ code: -32600, message: "path `/dev/null` is not a file" });
-    expect(await fail("fs/writeFile", { path: join(dir, "d"), dataBase64: b64("x") })).toMatchObject({ code: -32603, message: `Is a directory (os error 21): ${join(dir, "d")}` });
-    expect(await fail("fs/readDirectory", { path: join(dir, "f") })).toMatchObject({ code: -32603, message: `Not a directory (os error 20): ${join(dir, "f")}` });
+    expect(await fail("fs/writeFile", { path: join(dir, "d"), dataBase64: b64("x") })).toMatchObject({
+      code: -32603,
+      message: `Is a directory (os error 21): ${join(dir, "d")}`,
+    });
+    expect(await fail("fs/readDirectory", { path: join(dir, "f") })).toMatchObject({
+      code: -32603,
+      message: `Not a directory (os error 20): ${join(dir, "f")}`,
+    });
     expect(await fail("fs/createDirectory", { path: join(dir, "f") })).toMatchObject({ code: -32603, message: `File exists (os error 17): ${join(dir, "f")}` });
-    expect(await fail("fs/createDirectory", { path: join(dir, "d"), recursive: false })).toMatchObject({ message: `File exists (os error 17): ${join(dir, "d")}` });
-    expect(await fail("fs/remove", { path: join(dir, "d"), recursive: false })).toMatchObject({ message: `Directory not empty (os error 39): ${join(dir, "d")}` });
-    expect(await fail("fs/copy", { sourcePath: join(dir, "f"), destinationPath: join(dir, "d") })).toMatchObject({ message: `Is a directory (os error 21): ${join(dir, "d")}` });
+    expect(await fail("fs/createDirectory", { path: join(dir, "d"), recursive: false })).toMatchObject({
+      message: `File exists (os error 17): ${join(dir, "d")}`,
+    });
+    expect(await fail("fs/remove", { path: join(dir, "d"), recursive: false })).toMatchObject({
+      message: `Directory not empty (os error 39): ${join(dir, "d")}`,
+    });
+    expect(await fail("fs/copy", { sourcePath: join(dir, "f"), destinationPath: join(dir, "d") })).toMatchObject({
+      message: `Is a directory (os error 21): ${join(dir, "d")}`,
+    });
     expect(await fail("fs/copy", { sourcePath: join(dir, "d"), destinationPath: join(dir, "d2") })).toMatchObject({
       code: -32600,
       message: `fs/copy requires recursive: true when sourcePath is a directory: ${join(dir, "d")}`,
@@ -291,11 +345,15 @@ describe("fs/watch", () => {
   async function expectChanged(d: RawDaemon, watchId: string, want: string[], from: number): Promise<void> {
     const seen = new Set<string>();
     const isChanged = isNotification("fs/changed");
-    await d.waitFor((m) => {
-      if (!isChanged(m)) return false;
-      if (m.params.watchId === watchId) for (const x of m.params.changedPaths) seen.add(x);
-      return want.every((w) => seen.has(w));
-    }, 10_000, from);
+    await d.waitFor(
+      (m) => {
+        if (!isChanged(m)) return false;
+        if (m.params.watchId === watchId) for (const x of m.params.changedPaths) seen.add(x);
+        return want.every((w) => seen.has(w));
+      },
+      10_000,
+      from,
+    );
   }
 
   it("sees create, modify, rename and delete in a folder, and a file replaced by rename", async () => {
@@ -428,7 +486,9 @@ describe("fs/watch is released when the connection closes", () => {
     let n = 0;
     for (const fd of readdirSync(`/proc/${pid}/fdinfo`)) {
       try {
-        n += readFileSync(`/proc/${pid}/fdinfo/${fd}`, "utf8").split("\n").filter((l) => l.startsWith("inotify wd:")).length;
+        n += readFileSync(`/proc/${pid}/fdinfo/${fd}`, "utf8")
+          .split("\n")
+          .filter((l) => l.startsWith("inotify wd:")).length;
       } catch {
         // the fd closed while we looked
       }

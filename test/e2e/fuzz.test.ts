@@ -24,7 +24,7 @@ function rng(seed: number): () => number {
 
 function makeCases(count: number, seed: number): Case[] {
   const r = rng(seed);
-  const pick = <T,>(xs: T[]): T => xs[Math.floor(r() * xs.length)] as T;
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)] as T;
   const text = (n: number): string => Array.from({ length: n }, () => String.fromCharCode(32 + Math.floor(r() * 90))).join("");
   const line = (s: string): Buffer => Buffer.from(`${s.replace(/\n/g, " ")}\n`);
   const out: Case[] = [];
@@ -62,13 +62,21 @@ function makeCases(count: number, seed: number): Case[] {
       }
       case "hugeId": {
         const huge = pick<unknown>(["i".repeat(5000 + Math.floor(r() * 5000)), 1e300, 2 ** 60]);
-        out.push({ name: kind, bytes: line(`{"id":${JSON.stringify(huge)},"method":"model/list","params":{}}`), expect: { kind: "error", code: -32600, id: null } });
+        out.push({
+          name: kind,
+          bytes: line(`{"id":${JSON.stringify(huge)},"method":"model/list","params":{}}`),
+          expect: { kind: "error", code: -32600, id: null },
+        });
         break;
       }
       case "deep": {
         const depth = 1000 + Math.floor(r() * 4000);
         const nested = "[".repeat(depth) + "]".repeat(depth);
-        out.push({ name: kind, bytes: line(`{"id":"${id}","method":"model/list","params":{"cursor":null,"extra":${nested}}}`), expect: { kind: "result", id } });
+        out.push({
+          name: kind,
+          bytes: line(`{"id":"${id}","method":"model/list","params":{"cursor":null,"extra":${nested}}}`),
+          expect: { kind: "result", id },
+        });
         break;
       }
       case "utf8": {

@@ -94,7 +94,11 @@ describe("known-safe commands on the real daemon (untrusted, workspace-write)", 
 
     // Back on, with the commands' PATH leading into the workspace: the absolute system path still runs.
     await d.result("config/value/write", { keyPath: "known_safe_commands", value: true, mergeStrategy: "replace" });
-    await d.result("config/value/write", { keyPath: "shell_environment_policy.set", value: { PATH: `${join(cwd, "bin")}:/usr/bin:/bin` }, mergeStrategy: "replace" });
+    await d.result("config/value/write", {
+      keyPath: "shell_environment_policy.set",
+      value: { PATH: `${join(cwd, "bin")}:/usr/bin:/bin` },
+      mergeStrategy: "replace",
+    });
     await runTurn(["onPath"]);
     expect(completed("absolute")).toMatchObject({ status: "completed", exitCode: 0, aggregatedOutput: "b\na\n" });
 

@@ -13,7 +13,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
 import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses } from "../helpers/mockResponses.js";
-import { isNotification, isServerRequest, itemAs, type Item, type NamedApprovalPolicy, type ServerRequestParams, type ServerRequestResult } from "../helpers/protocol.js";
+import {
+  isNotification,
+  isServerRequest,
+  itemAs,
+  type Item,
+  type NamedApprovalPolicy,
+  type ServerRequestParams,
+  type ServerRequestResult,
+} from "../helpers/protocol.js";
 import { makeBareRepo, makePipIndex, startUpstream } from "../helpers/upstreams.js";
 
 const hasBwrap = existsSync("/usr/bin/bwrap");
@@ -68,12 +76,22 @@ interface Net {
   completed(itemId: string): Item<"commandExecution">;
 }
 
-async function start(mock: MockResponses, home: TempHome, o: Parameters<typeof config>[1] = {}, requirements = true, env: NodeJS.ProcessEnv = {}): Promise<Net> {
+async function start(
+  mock: MockResponses,
+  home: TempHome,
+  o: Parameters<typeof config>[1] = {},
+  requirements = true,
+  env: NodeJS.ProcessEnv = {},
+): Promise<Net> {
   const cwd = join(home.base, "cwd");
   mkdirSync(cwd, { recursive: true });
   const req = join(home.base, "requirements.toml");
   writeFileSync(req, "[experimental_network]\nenabled = true\nallow_local_binding = true\n");
-  const d = startDaemon({ home, config: config(mock.baseUrl, o), env: { ...env, GATEHOUSE_REQUIREMENTS_FILE: requirements ? req : join(home.base, "none.toml") } });
+  const d = startDaemon({
+    home,
+    config: config(mock.baseUrl, o),
+    env: { ...env, GATEHOUSE_REQUIREMENTS_FILE: requirements ? req : join(home.base, "none.toml") },
+  });
   cleanups.push(async () => {
     await d.stop();
   });
@@ -90,7 +108,7 @@ async function start(mock: MockResponses, home: TempHome, o: Parameters<typeof c
       const isEnd = isNotification("turn/completed", (p) => p.turn.id === turnId);
       const isPrompt = isServerRequest("item/commandExecution/requestApproval");
       // Answer prompts as they come, until the turn completes.
-      for (let seen = from; ; ) {
+      for (let seen = from; ;) {
         const next = await d.waitFor((m) => isEnd(m) || isPrompt(m), 60_000, seen);
         if (!isPrompt(next)) break;
         seen = d.messages.indexOf(next) + 1;
@@ -140,7 +158,9 @@ describe.runIf(hasBwrap && hasCurl)("managed networking (real daemon, real bubbl
         exec("undici", undiciFetch(`${allowed.url}/undici`)),
         exec("nodeFetch", plainFetch(`${allowed.url}/fetch`)),
         exec("git", `git ls-remote ${allowed.url}/repo.git`),
-        ...(pipWorks ? [exec("pip", `python3 -m pip download --no-deps --disable-pip-version-check -q -d pipdl --index-url ${allowed.url}/simple/ tinypkg && ls pipdl`)] : []),
+        ...(pipWorks
+          ? [exec("pip", `python3 -m pip download --no-deps --disable-pip-version-check -q -d pipdl --index-url ${allowed.url}/simple/ tinypkg && ls pipdl`)]
+          : []),
         turn(evMessage("m1", "done")),
         // After the restart: the amendment still allows 127.0.0.3.
         exec("afterRestart", curl(`${shared.url}/after-restart`)),
@@ -153,7 +173,10 @@ describe.runIf(hasBwrap && hasCurl)("managed networking (real daemon, real bubbl
     const answers: Record<string, Answer[]> = {
       [`127.0.0.2:${asked.port}`]: [{ decision: "acceptForSession" }],
       [`127.0.0.2:${askedOtherPort.port}`]: [{ decision: "decline" }],
-      [`127.0.0.3:${shared.port}`]: [{ decision: "accept" }, { decision: { applyNetworkPolicyAmendment: { network_policy_amendment: { host: "127.0.0.3", action: "allow" } } } }],
+      [`127.0.0.3:${shared.port}`]: [
+        { decision: "accept" },
+        { decision: { applyNetworkPolicyAmendment: { network_policy_amendment: { host: "127.0.0.3", action: "allow" } } } },
+      ],
     };
     const prompts = await net.runTurn((host, port) => answers[`${host}:${port}`]?.shift() ?? { decision: "decline" });
 
@@ -177,7 +200,12 @@ describe.runIf(hasBwrap && hasCurl)("managed networking (real daemon, real bubbl
         { host: "127.0.0.2", action: "allow" },
         { host: "127.0.0.2", action: "deny" },
       ],
-      availableDecisions: ["accept", "acceptForSession", { applyNetworkPolicyAmendment: { network_policy_amendment: { host: "127.0.0.2", action: "allow" } } }, "cancel"],
+      availableDecisions: [
+        "accept",
+        "acceptForSession",
+        { applyNetworkPolicyAmendment: { network_policy_amendment: { host: "127.0.0.2", action: "allow" } } },
+        "cancel",
+      ],
     });
     expect(first?.itemId).toMatch(new RegExp(`^network#local#http#127\\.0\\.0\\.2#${asked.port}#[0-9a-f-]{36}$`));
     expect(first).not.toHaveProperty("command");
@@ -188,7 +216,11 @@ describe.runIf(hasBwrap && hasCurl)("managed networking (real daemon, real bubbl
     expect(denied.requests).toEqual([]);
     expect(net.completed("ask")).toMatchObject({ status: "completed", aggregatedOutput: expect.stringContaining("hello from 127.0.0.2") });
     // Declined: the command that asked ends as 0.169 ends it, and the other port saw nothing.
-    expect(net.completed("cached")).toMatchObject({ status: "failed", exitCode: -1, aggregatedOutput: expect.stringMatching(/hello from 127\.0\.0\.2\n[\s\S]*rejected by user$/) });
+    expect(net.completed("cached")).toMatchObject({
+      status: "failed",
+      exitCode: -1,
+      aggregatedOutput: expect.stringMatching(/hello from 127\.0\.0\.2\n[\s\S]*rejected by user$/),
+    });
     expect(asked.requests).toEqual(["GET /first", "GET /second"]);
     expect(askedOtherPort.requests).toEqual([]);
     expect(shared.requests.filter((r) => r.startsWith("GET /together-")).sort()).toEqual(["GET /together-1", "GET /together-2", "GET /together-3"]);
@@ -203,7 +235,8 @@ describe.runIf(hasBwrap && hasCurl)("managed networking (real daemon, real bubbl
     expect(net.completed("nodeFetch")).toMatchObject({ status: "failed" });
     expect(allowed.requests).not.toContain("GET /fetch");
     expect(net.completed("git")).toMatchObject({ status: "completed", aggregatedOutput: expect.stringContaining(`${head}\tHEAD`) });
-    if (pipWorks) expect(net.completed("pip")).toMatchObject({ status: "completed", aggregatedOutput: expect.stringContaining("tinypkg-0.1-py3-none-any.whl") });
+    if (pipWorks)
+      expect(net.completed("pip")).toMatchObject({ status: "completed", aggregatedOutput: expect.stringContaining("tinypkg-0.1-py3-none-any.whl") });
 
     // The amendment is where 0.169 writes it, and survives a restart: no prompt for 127.0.0.3 now.
     expect(readFileSync(join(home.home, "rules", "default.rules"), "utf8")).toMatch(/network_rule\(host="127\.0\.0\.3", protocol="http", decision="allow"/);
@@ -233,7 +266,9 @@ describe.runIf(hasBwrap && hasCurl)("managed networking (real daemon, real bubbl
     const strict = await start(mock, home, { allowLocal: false });
     expect(await strict.runTurn()).toEqual([]);
     expect(strict.completed("byName").aggregatedOutput).toContain("403 blocked-by-policy");
-    expect(strict.completed("byName").aggregatedOutput).toContain('Network access to "localhost" was blocked: local/private network addresses are blocked by the sandbox policy.');
+    expect(strict.completed("byName").aggregatedOutput).toContain(
+      'Network access to "localhost" was blocked: local/private network addresses are blocked by the sandbox policy.',
+    );
     expect(strict.completed("literal").aggregatedOutput).toContain("403");
     await strict.d.stop();
 
@@ -253,12 +288,20 @@ describe.runIf(hasBwrap && hasCurl)("managed networking (real daemon, real bubbl
     const a = await startUpstream("127.0.0.6");
     const b = await startUpstream("127.0.0.7");
     for (const u of [a, b]) cleanups.push(() => u.close());
-    const escalated = evFunctionCall("esc", "exec_command", { cmd: "env | grep -i _proxy= | sort; echo end", sandbox_permissions: "require_escalated", justification: "outside" });
-    const mock = await startMockResponses({ script: [exec("cmdA", curl(`${a.url}/a`)), exec("cmdB", curl(`${b.url}/b`)), turn(escalated), turn(evMessage("m1", "done"))] });
+    const escalated = evFunctionCall("esc", "exec_command", {
+      cmd: "env | grep -i _proxy= | sort; echo end",
+      sandbox_permissions: "require_escalated",
+      justification: "outside",
+    });
+    const mock = await startMockResponses({
+      script: [exec("cmdA", curl(`${a.url}/a`)), exec("cmdB", curl(`${b.url}/b`)), turn(escalated), turn(evMessage("m1", "done"))],
+    });
     cleanups.push(() => mock.close());
     // The daemon's own environment has a proxy: an escalated command must not be pointed at ours, nor keep that one.
     const net = await start(mock, home, {}, true, { HTTP_PROXY: "http://127.0.0.9:9", https_proxy: "http://127.0.0.9:9" });
-    const prompts = await net.runTurn((host, _port, p) => (host === null ? { decision: p.itemId === "esc" ? "accept" : "decline" } : { decision: host === "127.0.0.6" ? "decline" : "accept" }));
+    const prompts = await net.runTurn((host, _port, p) =>
+      host === null ? { decision: p.itemId === "esc" ? "accept" : "decline" } : { decision: host === "127.0.0.6" ? "decline" : "accept" },
+    );
     expect(prompts.map((p) => p.networkApprovalContext?.host ?? p.itemId)).toEqual(["127.0.0.6", "127.0.0.7", "esc"]);
     expect(net.completed("cmdA")).toMatchObject({ status: "failed", exitCode: -1, aggregatedOutput: expect.stringMatching(/rejected by user$/) });
     expect(net.completed("cmdB")).toMatchObject({ status: "completed", aggregatedOutput: expect.stringContaining("hello from 127.0.0.7") });

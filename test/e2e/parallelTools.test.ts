@@ -9,7 +9,16 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
-import { evCustomToolCall, evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
+import {
+  evCustomToolCall,
+  evFunctionCall,
+  evMessage,
+  mockDaemonConfig,
+  startMockResponses,
+  turn,
+  type MockResponses,
+  type ScriptEntry,
+} from "../helpers/mockResponses.js";
 import { isNotification, itemAs, statusOf, type NamedApprovalPolicy, type Notification, type ThreadItem } from "../helpers/protocol.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -17,7 +26,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const config = (baseUrl: string, model: string, approvalPolicy: string): string => mockDaemonConfig(baseUrl, { model, approvalPolicy, sandboxMode: "workspace-write" });
+const config = (baseUrl: string, model: string, approvalPolicy: string): string =>
+  mockDaemonConfig(baseUrl, { model, approvalPolicy, sandboxMode: "workspace-write" });
 
 const exec = (callId: string, cmd: string) => evFunctionCall(callId, "exec_command", { cmd });
 const shellArgv = (callId: string, script: string) => evFunctionCall(callId, "shell", { command: ["bash", "-c", script] });
@@ -75,7 +85,9 @@ const ms = (at: number | null | undefined): number => {
 /** The call items and outputs of a request's input, in order: `fc:<id>` and `out:<id>`. */
 function callTrail(body: Record<string, unknown> | null): string[] {
   const input = (body?.["input"] ?? []) as Json[];
-  return input.flatMap((i) => (i["type"] === "function_call" ? [`fc:${String(i["call_id"])}`] : i["type"] === "function_call_output" ? [`out:${String(i["call_id"])}`] : []));
+  return input.flatMap((i) =>
+    i["type"] === "function_call" ? [`fc:${String(i["call_id"])}`] : i["type"] === "function_call_output" ? [`out:${String(i["call_id"])}`] : [],
+  );
 }
 function outputOf(body: Record<string, unknown> | null, callId: string): string {
   const input = (body?.["input"] ?? []) as Json[];
@@ -127,7 +139,12 @@ describe("parallel tool calls", () => {
     // The rollout holds the same order (thread/resume would rebuild it from there).
     const read = await s.d.result("thread/read", { threadId: s.threadId, includeTurns: true });
     const items = read.thread.turns[0]?.items ?? [];
-    expect(items.filter((i) => i.type === "commandExecution").map((i) => i.id).sort()).toEqual(["a", "b"]);
+    expect(
+      items
+        .filter((i) => i.type === "commandExecution")
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual(["a", "b"]);
   });
 
   it("apply_patch runs alone (0.169 gives it no parallel support): it starts only once the command before it has completed", async () => {

@@ -8,7 +8,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome } from "../helpers/home.js";
 import { evCustomToolCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
-import { isServerRequest, type NamedApprovalPolicy, type Notification, type ServerRequest, type ServerRequestResult, type ThreadItem } from "../helpers/protocol.js";
+import {
+  isServerRequest,
+  type NamedApprovalPolicy,
+  type Notification,
+  type ServerRequest,
+  type ServerRequestResult,
+  type ThreadItem,
+} from "../helpers/protocol.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -93,7 +100,9 @@ describe("patches through a symlink (on-request, workspace-write)", () => {
     const turnId = await s.startTurn();
     const folder = await s.approval("folder");
     // The reason names where the paths really go, since the item shows them as written.
-    expect(folder.params.reason).toBe(`through a symbolic link: lnk/victim.txt resolves to ${s.outside}/victim.txt; lnk/new.txt resolves to ${s.outside}/new.txt`);
+    expect(folder.params.reason).toBe(
+      `through a symbolic link: lnk/victim.txt resolves to ${s.outside}/victim.txt; lnk/new.txt resolves to ${s.outside}/new.txt`,
+    );
     s.answer(folder, "decline");
     s.answer(await s.approval("file"), "decline");
     s.answer(await s.approval("move"), "decline");
@@ -133,7 +142,10 @@ describe("patches through a symlink (on-request, workspace-write)", () => {
 
 describe("a folder swapped for a symlink while the approval is pending (untrusted)", () => {
   it("the approved write fails instead of following the link; nothing outside or in the moved folder changes", async () => {
-    const s = await setup("untrusted", [patch("p1", "*** Update File: sub/victim.txt\n@@\n-mine\n+patched\n*** Add File: sub/new.txt\n+new"), turn(evMessage("m1", "done"))]);
+    const s = await setup("untrusted", [
+      patch("p1", "*** Update File: sub/victim.txt\n@@\n-mine\n+patched\n*** Add File: sub/new.txt\n+new"),
+      turn(evMessage("m1", "done")),
+    ]);
     mkdirSync(join(s.cwd, "sub"));
     writeFileSync(join(s.cwd, "sub", "victim.txt"), "mine\n");
     const turnId = await s.startTurn();
@@ -143,7 +155,9 @@ describe("a folder swapped for a symlink while the approval is pending (untruste
     s.answer(req, "accept");
     expect(await s.itemCompleted("p1")).toMatchObject({ status: "failed" });
     await s.turnCompleted(turnId);
-    expect(s.outputFor("p1")).toBe(`Failed to write file ${s.cwd}/sub/victim.txt: refusing to follow a symbolic link at ${s.cwd}/sub (it changed after the patch was checked)`);
+    expect(s.outputFor("p1")).toBe(
+      `Failed to write file ${s.cwd}/sub/victim.txt: refusing to follow a symbolic link at ${s.cwd}/sub (it changed after the patch was checked)`,
+    );
     expect(s.outsideFiles()).toEqual({ "victim.txt": "secret\n" });
     expect(readdirSync(join(s.cwd, "sub.old"))).toEqual(["victim.txt"]);
     expect(readFileSync(join(s.cwd, "sub.old", "victim.txt"), "utf8")).toBe("mine\n");
@@ -152,7 +166,11 @@ describe("a folder swapped for a symlink while the approval is pending (untruste
 
 describe("a workspace inside another writable root (/tmp)", () => {
   it("its .git is protected all the same: under never the patch fails and writes nothing, as 0.169 refuses it", async () => {
-    const s = await setup("never", [patch("hook", "*** Add File: .git/hooks/post-checkout\n+evil"), patch("ok", "*** Add File: fine.txt\n+fine"), turn(evMessage("m1", "done"))], true);
+    const s = await setup(
+      "never",
+      [patch("hook", "*** Add File: .git/hooks/post-checkout\n+evil"), patch("ok", "*** Add File: fine.txt\n+fine"), turn(evMessage("m1", "done"))],
+      true,
+    );
     mkdirSync(join(s.cwd, ".git", "hooks"), { recursive: true });
     const turnId = await s.startTurn();
     expect(await s.itemCompleted("hook")).toMatchObject({ status: "failed" });

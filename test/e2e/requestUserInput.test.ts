@@ -21,8 +21,24 @@ afterEach(async () => {
 });
 
 const QUESTIONS = [
-  { id: "color", header: "Color", question: "Which color?", options: [{ label: "Red (Recommended)", description: "Warm." }, { label: "Blue", description: "Cool." }] },
-  { id: "size", header: "Size", question: "Which size?", options: [{ label: "S", description: "Small." }, { label: "L", description: "Large." }] },
+  {
+    id: "color",
+    header: "Color",
+    question: "Which color?",
+    options: [
+      { label: "Red (Recommended)", description: "Warm." },
+      { label: "Blue", description: "Cool." },
+    ],
+  },
+  {
+    id: "size",
+    header: "Size",
+    question: "Which size?",
+    options: [
+      { label: "S", description: "Small." },
+      { label: "L", description: "Large." },
+    ],
+  },
 ];
 const ask = (callId: string) => turn(evFunctionCall(callId, "request_user_input", { questions: QUESTIONS }));
 const PLAN: Params<"turn/start">["collaborationMode"] = { mode: "plan", settings: { model: "gpt-5.5", reasoning_effort: null, developer_instructions: null } };
@@ -37,12 +53,15 @@ function outputFor(s: { mock: MockResponses }, callId: string): string | null {
 
 describe("item/tool/requestUserInput", () => {
   it("is refused in Default mode, round-trips in Plan mode, and an interrupt resolves a pending one", async () => {
-    session = await startSession({ script: [ask("call_default"), turn(evMessage("m1", "no questions then")), ask("call_plan"), turn(evMessage("m2", "thanks")), ask("call_cut"), hang()] });
+    session = await startSession({
+      script: [ask("call_default"), turn(evMessage("m1", "no questions then")), ask("call_plan"), turn(evMessage("m2", "thanks")), ask("call_cut"), hang()],
+    });
     const s = session;
     const { thread } = await s.result("thread/start", { cwd: s.daemon.home.base });
     const tools = () => ((s.mock.responsesRequests()[0]?.body?.["tools"] ?? []) as Json[]).map((t) => t["name"]);
     const turnDone = (turnId: string, from: number) => s.notification("turn/completed", (p) => p.turn.id === turnId, from);
-    const start = async (extra: Partial<Params<"turn/start">> = {}) => (await s.result("turn/start", { threadId: thread.id, input: [{ type: "text", text: "ask me", text_elements: [] }], ...extra })).turn.id;
+    const start = async (extra: Partial<Params<"turn/start">> = {}) =>
+      (await s.result("turn/start", { threadId: thread.id, input: [{ type: "text", text: "ask me", text_elements: [] }], ...extra })).turn.id;
 
     // Default mode: the model is told, the client is not asked.
     let from = s.daemon.messages.length;
@@ -63,12 +82,19 @@ describe("item/tool/requestUserInput", () => {
       isBlocking: true,
       autoResolutionMs: null,
     });
-    const flagged = s.daemon.messages.slice(from, s.daemon.messages.indexOf(req)).filter(isNotification("thread/status/changed")).map((m) => m.params.status);
+    const flagged = s.daemon.messages
+      .slice(from, s.daemon.messages.indexOf(req))
+      .filter(isNotification("thread/status/changed"))
+      .map((m) => m.params.status);
     expect(flagged.at(-1)).toEqual({ type: "active", activeFlags: ["waitingOnUserInput"] });
     s.respond(req, { answers: { color: { answers: ["Blue", "user_note: dark"] } } });
     const resolved = await s.notification("serverRequest/resolved", (p) => p.requestId === req.id, from);
     expect(resolved.params).toEqual({ threadId: thread.id, requestId: req.id });
-    await s.notification("thread/status/changed", (p) => JSON.stringify(p.status) === JSON.stringify({ type: "active", activeFlags: [] }), s.daemon.messages.indexOf(resolved));
+    await s.notification(
+      "thread/status/changed",
+      (p) => JSON.stringify(p.status) === JSON.stringify({ type: "active", activeFlags: [] }),
+      s.daemon.messages.indexOf(resolved),
+    );
     const done = await turnDone(planTurn, from);
     expect(done.params.turn.status).toBe("completed");
     expect(outputFor(s, "call_plan")).toBe('{"answers":{"color":{"answers":["Blue","user_note: dark"]}}}');

@@ -19,7 +19,15 @@ afterEach(async () => {
 type Message = { role?: string; type?: string; content?: { text?: string }[] };
 
 const REVIEW_JSON = JSON.stringify({
-  findings: [{ title: "[P1] Off by one", body: "The loop stops early.", confidence_score: 0.8, priority: 1, code_location: { absolute_file_path: "/w/a.txt", line_range: { start: 2, end: 3 } } }],
+  findings: [
+    {
+      title: "[P1] Off by one",
+      body: "The loop stops early.",
+      confidence_score: 0.8,
+      priority: 1,
+      code_location: { absolute_file_path: "/w/a.txt", line_range: { start: 2, end: 3 } },
+    },
+  ],
   overall_correctness: "patch is incorrect",
   overall_explanation: "One bug.",
   overall_confidence_score: 0.7,
@@ -42,7 +50,11 @@ function gitRepo(cwd: string): string {
 describe("review/start", () => {
   it("runs a review turn with the reviewer's own history and renders its findings into the thread", async () => {
     session = await startSession({
-      script: [turn(evFunctionCall("c_diff", "exec_command", { cmd: "git status --short" })), turn(evMessage("msg_rev", REVIEW_JSON)), turn(evMessage("msg_next", "ok"))],
+      script: [
+        turn(evFunctionCall("c_diff", "exec_command", { cmd: "git status --short" })),
+        turn(evMessage("msg_rev", REVIEW_JSON)),
+        turn(evMessage("msg_next", "ok")),
+      ],
     });
     const s = session;
     const cwd = join(s.daemon.home.base, "cwd");
@@ -54,7 +66,11 @@ describe("review/start", () => {
     const res = await s.result("review/start", { threadId: thread.id, target: { type: "baseBranch", branch: "main" } });
     const hint = "changes against 'main'";
     expect(res.reviewThreadId).toBe(thread.id);
-    expect(res.turn).toMatchObject({ rootTurnId: null, status: "inProgress", items: [{ type: "userMessage", id: res.turn.id, content: [{ type: "text", text: hint }] }] });
+    expect(res.turn).toMatchObject({
+      rootTurnId: null,
+      status: "inProgress",
+      items: [{ type: "userMessage", id: res.turn.id, content: [{ type: "text", text: hint }] }],
+    });
     const turnId = res.turn.id;
     const done = await s.notification("turn/completed", (p) => p.threadId === thread.id, from);
     const completed = done.params.turn;
@@ -67,7 +83,9 @@ describe("review/start", () => {
     expect(items.map((i) => i.type)).toEqual(["enteredReviewMode", "userMessage", "commandExecution", "exitedReviewMode", "agentMessage"]);
     expect(items[0]).toMatchObject({ review: hint });
     // The prompt (items[1]), found by its type so that its content reads typed.
-    expect(items.filter(isItem("userMessage"))[0]?.content[0]).toMatchObject({ text: expect.stringContaining(`The merge base commit for this comparison is ${base}.`) });
+    expect(items.filter(isItem("userMessage"))[0]?.content[0]).toMatchObject({
+      text: expect.stringContaining(`The merge base commit for this comparison is ${base}.`),
+    });
     expect(items[3]).toMatchObject({ review: RENDERED });
     expect(items[4]).toMatchObject({ text: RENDERED });
     expect(after.some((m) => m["method"] === "item/agentMessage/delta")).toBe(false);
@@ -99,7 +117,13 @@ describe("review/start", () => {
     // thread/read shows the review turn with its items, so does a reload from the rollout.
     const read = await s.result("thread/read", { threadId: thread.id, includeTurns: true });
     expect(read.thread.turns[0]?.id).toBe(turnId);
-    expect(read.thread.turns[0]?.items.map((i) => i.type)).toEqual(["enteredReviewMode", "userMessage", "commandExecution", "exitedReviewMode", "agentMessage"]);
+    expect(read.thread.turns[0]?.items.map((i) => i.type)).toEqual([
+      "enteredReviewMode",
+      "userMessage",
+      "commandExecution",
+      "exitedReviewMode",
+      "agentMessage",
+    ]);
     await s.result("thread/unsubscribe", { threadId: thread.id });
     const stored = await s.result("thread/read", { threadId: thread.id, includeTurns: true });
     expect(stored.thread.status.type).toBe("notLoaded");
@@ -115,12 +139,19 @@ describe("review/start", () => {
     const { turn: t } = await s.result("review/start", { threadId: thread.id, target: { type: "custom", instructions: "Look at the README." } });
     await s.mock.waitForRequests(1);
     const steer = await s.request("turn/steer", { threadId: thread.id, expectedTurnId: t.id, input: [{ type: "text", text: "also this", text_elements: [] }] });
-    expect(steer.error).toMatchObject({ code: -32600, message: "cannot steer a review turn", data: { codexErrorInfo: { activeTurnNotSteerable: { turnKind: "review" } } } });
+    expect(steer.error).toMatchObject({
+      code: -32600,
+      message: "cannot steer a review turn",
+      data: { codexErrorInfo: { activeTurnNotSteerable: { turnKind: "review" } } },
+    });
 
     await s.result("turn/interrupt", { threadId: thread.id, turnId: t.id });
     const done = await s.notification("turn/completed", (p) => p.turn.id === t.id, from);
     expect(done.params.turn.status).toBe("interrupted");
-    const items = s.daemon.messages.slice(from).filter(isNotification("item/completed")).map((m) => m.params.item);
+    const items = s.daemon.messages
+      .slice(from)
+      .filter(isNotification("item/completed"))
+      .map((m) => m.params.item);
     expect(items.map((i) => i.type)).toEqual(["enteredReviewMode", "userMessage", "exitedReviewMode", "agentMessage"]);
     expect(items[2]).toMatchObject({ review: "Reviewer failed to output a response." });
     expect(items[3]).toMatchObject({ text: "Review was interrupted. Please re-run /review and wait for it to complete." });

@@ -51,7 +51,9 @@ describe.runIf(hasBwrap)("gatehouse sandbox", () => {
     expect(r.code).not.toBe(0);
     expect(existsSync(target)).toBe(false);
     expect(r.stderr).toContain("Read-only file system");
-    expect(r.stderr).toContain(`sandbox: write to ${realpathSync(OUTSIDE)}/${target.split("/").pop() ?? ""} denied (outside the writable roots of workspace-write)`);
+    expect(r.stderr).toContain(
+      `sandbox: write to ${realpathSync(OUTSIDE)}/${target.split("/").pop() ?? ""} denied (outside the writable roots of workspace-write)`,
+    );
   });
 
   it("uses sandbox_mode (read-only by default) without a flag, and propagates the exit code", () => {
@@ -92,7 +94,15 @@ describe("gatehouse doctor", () => {
   it.runIf(hasBwrap)("prints every prerequisite with ✓ and exits 0 when the default policy runs", () => {
     const r = gatehouse(["doctor"]);
     expect(r.code).toBe(0);
-    for (const name of ["bubblewrap: /usr/bin/bwrap (bubblewrap ", "user namespaces:", "AppArmor:", "seccomp:", "/proc:", "PTY:", "default policy (read-only):"]) {
+    for (const name of [
+      "bubblewrap: /usr/bin/bwrap (bubblewrap ",
+      "user namespaces:",
+      "AppArmor:",
+      "seccomp:",
+      "/proc:",
+      "PTY:",
+      "default policy (read-only):",
+    ]) {
       expect(r.stdout).toContain(`✓ ${name}`);
     }
   });

@@ -33,7 +33,10 @@ const itemEvent = (itemId: string) => {
 };
 
 /** exec_command's answer to an applied patch in 0.169: a zero-time exec frame around the shell-style result. */
-const execApplied = (summaryLines: string) => new RegExp(`^Wall time: 0\\.0000 seconds\\nOutput:\\nExit code: 0\\nWall time: \\d+(\\.\\d)? seconds\\nOutput:\\nSuccess\\. Updated the following files:\\n${summaryLines}\\n$`);
+const execApplied = (summaryLines: string) =>
+  new RegExp(
+    `^Wall time: 0\\.0000 seconds\\nOutput:\\nExit code: 0\\nWall time: \\d+(\\.\\d)? seconds\\nOutput:\\nSuccess\\. Updated the following files:\\n${summaryLines}\\n$`,
+  );
 
 interface Setup {
   d: RawDaemon;
@@ -177,7 +180,9 @@ describe("apply_patch through the shell (untrusted, workspace-write)", () => {
     expect(existsSync(join(s.cwd, "c.txt"))).toBe(false);
     expect(existsSync(join(s.cwd, "sub", "d.txt"))).toBe(false);
     // The path as written in the patch, relative to the cd target (0.80's JSON; whole seconds keep ".0").
-    expect(s.outputFor("cd_yes")).toMatch(/^\{"output":"Success\. Updated the following files:\\nA c\.txt\\n","metadata":\{"exit_code":0,"duration_seconds":\d+\.\d\}\}$/);
+    expect(s.outputFor("cd_yes")).toMatch(
+      /^\{"output":"Success\. Updated the following files:\\nA c\.txt\\n","metadata":\{"exit_code":0,"duration_seconds":\d+\.\d\}\}$/,
+    );
     expect(s.outputFor("cd_no")).toBe("patch rejected by user");
   });
 
@@ -199,7 +204,9 @@ describe("apply_patch through the shell (untrusted, workspace-write)", () => {
     expect(s.outputFor("invalid")).toBe(
       "apply_patch verification failed: invalid hunk at line 2, '*** Frobnicate: x' is not a valid hunk header. Valid hunk headers: '*** Add File: {path}', '*** Delete File: {path}', '*** Update File: {path}'",
     );
-    expect(s.outputFor("bare")).toBe('apply_patch verification failed: patch detected without explicit call to apply_patch. Rerun as ["apply_patch", "<patch>"]');
+    expect(s.outputFor("bare")).toBe(
+      'apply_patch verification failed: patch detected without explicit call to apply_patch. Rerun as ["apply_patch", "<patch>"]',
+    );
     // Neither became an item of any kind, and nothing was asked.
     for (const id of ["invalid", "bare"]) {
       expect(s.lifecycle(id)).toEqual([]);

@@ -41,10 +41,16 @@ describe("thread/shellCommand", () => {
     expect(item).toMatchObject({ source: "userShell", status: "failed", exitCode: 3, aggregatedOutput: "hi\nerr\n" });
     expect(item.command).toContain("-lc");
     expect(existsSync(join(outside, "written"))).toBe(true);
-    const deltas = s.daemon.messages.slice(from).filter(isNotification("item/commandExecution/outputDelta")).map((m) => m.params.delta);
+    const deltas = s.daemon.messages
+      .slice(from)
+      .filter(isNotification("item/commandExecution/outputDelta"))
+      .map((m) => m.params.delta);
     expect(deltas.join("")).toBe("hi\nerr\n");
     // The status goes active, then idle before turn/completed.
-    const statuses = s.daemon.messages.slice(from).filter(isNotification("thread/status/changed")).map((m) => m.params.status.type);
+    const statuses = s.daemon.messages
+      .slice(from)
+      .filter(isNotification("thread/status/changed"))
+      .map((m) => m.params.status.type);
     expect(statuses).toEqual(["active", "idle"]);
 
     // thread/read shows the command's turn with its item.

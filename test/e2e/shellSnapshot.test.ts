@@ -16,13 +16,17 @@ afterEach(async () => {
   session = undefined;
 });
 
-const PROBE = 'shopt login_shell; echo "P=$FROM_PROFILE R=$FROM_BASHRC S=$CHOSEN T=${GITHUB_TOKEN:-none}"; type myfn >/dev/null 2>&1 && echo fn=yes || echo fn=no';
+const PROBE =
+  'shopt login_shell; echo "P=$FROM_PROFILE R=$FROM_BASHRC S=$CHOSEN T=${GITHUB_TOKEN:-none}"; type myfn >/dev/null 2>&1 && echo fn=yes || echo fn=no';
 
 /** A user home whose profile and ~/.bashrc set variables and a function, and print a greeting. */
 function userHome(base: string): string {
   const dir = join(base, "user");
   mkdirSync(dir);
-  writeFileSync(join(dir, ".profile"), 'echo "hello from the profile"\nexport FROM_PROFILE=1\nexport GITHUB_TOKEN=secret\nexport CHOSEN=by-profile\nmyfn() { :; }\n');
+  writeFileSync(
+    join(dir, ".profile"),
+    'echo "hello from the profile"\nexport FROM_PROFILE=1\nexport GITHUB_TOKEN=secret\nexport CHOSEN=by-profile\nmyfn() { :; }\n',
+  );
   writeFileSync(join(dir, ".bashrc"), "export FROM_BASHRC=1\n");
   return dir;
 }

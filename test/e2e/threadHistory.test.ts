@@ -13,7 +13,6 @@ import { wireCheckTraffic } from "../helpers/wireCheck.js";
 
 const REF_SCHEMA = join(REF_DIR, "0.169.0/schema-json");
 
-
 const cleanups: Array<() => Promise<unknown> | unknown> = [];
 afterEach(async () => {
   for (const fn of cleanups.splice(0).reverse()) await fn();
@@ -22,7 +21,10 @@ afterEach(async () => {
 async function setup(): Promise<{ mock: MockResponses; home: TempHome; session: ThreadSession }> {
   const mock = await startMockResponses();
   const home = tempHome("gatehouse-hist");
-  cleanups.push(() => mock.close(), () => home.cleanup());
+  cleanups.push(
+    () => mock.close(),
+    () => home.cleanup(),
+  );
   const session = await ThreadSession.start(mock, { home });
   cleanups.push(() => session.daemon.stop());
   return { mock, home, session };
@@ -38,7 +40,10 @@ async function restart(mock: MockResponses, home: TempHome, old: ThreadSession):
 /** The user texts of a model request's input (the real messages, not the context wrappers). */
 function userTexts(body: Record<string, unknown> | null): string[] {
   const input = (body?.["input"] ?? []) as Array<{ type?: string; role?: string; content?: Array<{ text?: string }> }>;
-  return input.filter((i) => i.type === "message" && i.role === "user").map((i) => i.content?.[0]?.text ?? "").filter((t) => !t.startsWith("<"));
+  return input
+    .filter((i) => i.type === "message" && i.role === "user")
+    .map((i) => i.content?.[0]?.text ?? "")
+    .filter((t) => !t.startsWith("<"));
 }
 
 function lastRequest(mock: MockResponses): Record<string, unknown> | null {
@@ -197,7 +202,12 @@ describe("thread history", () => {
 
     // Turns: newest first by default, summary items; a backwards cursor re-includes its anchor.
     const first = await session.call("thread/turns/list", { threadId, limit: 4 });
-    expect(first.data.map((t) => t.id)).toEqual(read.thread.turns.slice(-4).reverse().map((t) => t.id));
+    expect(first.data.map((t) => t.id)).toEqual(
+      read.thread.turns
+        .slice(-4)
+        .reverse()
+        .map((t) => t.id),
+    );
     expect(first.data[0]?.items.map((i) => i.type)).toEqual(["userMessage", "agentMessage"]);
     const rest = await session.call("thread/turns/list", { threadId, cursor: first.nextCursor, limit: 100 });
     expect([...first.data, ...rest.data].map((t) => t.id)).toEqual(read.thread.turns.map((t) => t.id).reverse());
@@ -205,7 +215,12 @@ describe("thread history", () => {
     const back = await session.call("thread/turns/list", { threadId, cursor: first.backwardsCursor, sortDirection: "asc", limit: 2 });
     expect(back.data.map((t) => t.id)).toEqual([first.data[0]?.id]);
     const one = await session.call("thread/items/list", { threadId, turnId: read.thread.turns[0]?.id, sortDirection: "desc", limit: 2 });
-    expect(one.data.map((e) => e.item.id)).toEqual(read.thread.turns[0]?.items.slice(-2).reverse().map((i) => i.id));
+    expect(one.data.map((e) => e.item.id)).toEqual(
+      read.thread.turns[0]?.items
+        .slice(-2)
+        .reverse()
+        .map((i) => i.id),
+    );
     expectWireValid(session);
   });
 });

@@ -103,12 +103,18 @@ describe("the sandbox policy a resumed thread runs under", () => {
   // 0.169 spells its turn_context sandbox policy its own way ({"type":"read-only"}), which is not the
   // wire's; the thread keeps the configured policy instead (never a wider one), and its commands run.
   it("is the configured one for a rollout 0.169 wrote, and the next turn's command runs", async () => {
-    const s = await session([turn(evFunctionCall("call_echo", "exec_command", { cmd: "echo resumed-ok", yield_time_ms: 5_000 })), turn(evMessage("msg_done", "done"))]);
+    const s = await session([
+      turn(evFunctionCall("call_echo", "exec_command", { cmd: "echo resumed-ok", yield_time_ms: 5_000 })),
+      turn(evMessage("msg_done", "done")),
+    ]);
     const d = s.daemon;
     const threadId = "01a2087c-eefa-7c93-b24c-302346b06fc6";
     const dir = join(s.home.home, "sessions", "2026", "11", "23");
     mkdirSync(dir, { recursive: true });
-    copyFileSync(fileURLToPath(new URL("../../server/core/store/fixtures/rollout-0.169.0.jsonl", import.meta.url)), join(dir, `rollout-2026-11-23T12-58-55-${threadId}.jsonl`));
+    copyFileSync(
+      fileURLToPath(new URL("../../server/core/store/fixtures/rollout-0.169.0.jsonl", import.meta.url)),
+      join(dir, `rollout-2026-11-23T12-58-55-${threadId}.jsonl`),
+    );
 
     const resumed = ok(await d.request("thread/resume", { threadId, cwd: s.cwd }));
     expect(resumed["sandbox"]).toEqual({ type: "workspaceWrite", writableRoots: [], networkAccess: false, excludeTmpdirEnvVar: false, excludeSlashTmp: false });
@@ -206,7 +212,11 @@ describe("two clients on one thread", () => {
     });
     // `three` never subscribes: 0.169 still sends it every thread's status changes, and nothing else of the turn.
     const [one, two, three] = [await lineClient(path), await lineClient(path), await lineClient(path)];
-    extra.push(() => one.socket.destroy(), () => two.socket.destroy(), () => three.socket.destroy());
+    extra.push(
+      () => one.socket.destroy(),
+      () => two.socket.destroy(),
+      () => three.socket.destroy(),
+    );
     for (const c of [one, two, three]) {
       ok(await c.request("initialize", { clientInfo: { name: "two-clients", version: "1" } }));
       c.socket.write('{"method":"initialized"}\n');

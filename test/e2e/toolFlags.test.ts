@@ -28,12 +28,20 @@ function png(w: number, h: number): Buffer {
   ihdr.writeUInt32BE(w, 0);
   ihdr.writeUInt32BE(h, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(Buffer.alloc((w * 3 + 1) * h))), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(Buffer.alloc((w * 3 + 1) * h))),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 /** One turn with `features`; returns the tool names of the model's first request. */
 async function toolNames(model: string, features: string): Promise<{ names: string[]; s: Session }> {
-  session = await startSession({ script: [turn(evMessage("m1", "hi"))], config: (url) => mockConfig(url, `\n[features]\n${features}\n`).replace('model = "gpt-5.5"', `model = "${model}"`) });
+  session = await startSession({
+    script: [turn(evMessage("m1", "hi"))],
+    config: (url) => mockConfig(url, `\n[features]\n${features}\n`).replace('model = "gpt-5.5"', `model = "${model}"`),
+  });
   const s = session;
   const cwd = join(s.daemon.home.base, "cwd");
   mkdirSync(cwd, { recursive: true });
@@ -98,7 +106,8 @@ describe("view_image end to end", () => {
 
     const reqs = s.mock.responsesRequests();
     expect(reqs).toHaveLength(3);
-    const output = (i: number, callId: string): unknown => ((reqs[i]?.body?.["input"] ?? []) as Json[]).find((x) => x["type"] === "function_call_output" && x["call_id"] === callId)?.["output"];
+    const output = (i: number, callId: string): unknown =>
+      ((reqs[i]?.body?.["input"] ?? []) as Json[]).find((x) => x["type"] === "function_call_output" && x["call_id"] === callId)?.["output"];
     expect(output(1, "call_png")).toEqual([{ type: "input_image", image_url: `data:image/png;base64,${image.toString("base64")}`, detail: "original" }]);
     expect(output(2, "call_home")).toBe(`image path \`${join(s.daemon.home.home, "secret.png")}\` is not readable under this thread's sandbox policy`);
 

@@ -64,7 +64,14 @@ describe("WebSocket transport", () => {
     const file = join(home.base, "token");
     writeFileSync(file, `${token}\n`, { mode: 0o600 });
     const { url } = await startListening([
-      "--listen", "ws://127.0.0.1:0", "--ws-auth", "capability-token", "--ws-token-file", file, "--ws-allow-origin", "https://ide.example",
+      "--listen",
+      "ws://127.0.0.1:0",
+      "--ws-auth",
+      "capability-token",
+      "--ws-token-file",
+      file,
+      "--ws-allow-origin",
+      "https://ide.example",
     ]);
     await expect(wsRoundTrip(url)).rejects.toThrow("HTTP 401");
     await expect(wsRoundTrip(url, { Authorization: "Bearer wrong" })).rejects.toThrow("HTTP 401");
@@ -97,10 +104,15 @@ describe("unix socket transport", () => {
     const lines = await new Promise<Array<Record<string, unknown>>>((resolve, reject) => {
       const socket = createConnection(path);
       let buf = "";
-      socket.on("connect", () => socket.write('{"id":1,"method":"initialize","params":{"clientInfo":{"name":"u","version":"1"}}}\n{"id":2,"method":"configRequirements/read"}\n'));
+      socket.on("connect", () =>
+        socket.write('{"id":1,"method":"initialize","params":{"clientInfo":{"name":"u","version":"1"}}}\n{"id":2,"method":"configRequirements/read"}\n'),
+      );
       socket.on("data", (c) => {
         buf += String(c);
-        const msgs = buf.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+        const msgs = buf
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
         if (msgs.some((m) => m["id"] === 2)) {
           socket.end();
           resolve(msgs);

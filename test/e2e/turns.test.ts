@@ -6,7 +6,19 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { evCustomToolCall, evFunctionCall, evMessage, turn } from "../helpers/mockResponses.js";
 import {
-  checkTraffic, cleanupAll, inputOf, inputTexts, isNote, items, ok, runTurn, session, startThread, startTurn, text, waitTurnCompleted,
+  checkTraffic,
+  cleanupAll,
+  inputOf,
+  inputTexts,
+  isNote,
+  items,
+  ok,
+  runTurn,
+  session,
+  startThread,
+  startTurn,
+  text,
+  waitTurnCompleted,
 } from "./turnsHarness.js";
 import { errorOf, itemAs } from "../helpers/protocol.js";
 
@@ -16,10 +28,7 @@ const ENV_TAG = "<environment_context>";
 
 describe("multi-turn history", () => {
   it("sends the first turn's items with the second request, and the environment context once", async () => {
-    const s = await session([
-      turn(evMessage("msg_a", "first answer")),
-      turn(evMessage("msg_b", "second answer")),
-    ]);
+    const s = await session([turn(evMessage("msg_a", "first answer")), turn(evMessage("msg_b", "second answer"))]);
     const d = s.daemon;
     const threadId = await startThread(d, s.cwd);
     const t1 = await runTurn(d, threadId, "first question");
@@ -36,7 +45,10 @@ describe("multi-turn history", () => {
     expect(second[0]?.["role"]).toBe("developer");
     expect(texts.filter((t) => t.includes(ENV_TAG))).toHaveLength(1);
     const order = ["first question", "first answer", "second question"].map((t) => texts.findIndex((x) => x === t));
-    expect(order.every((i) => i >= 0), JSON.stringify(texts)).toBe(true);
+    expect(
+      order.every((i) => i >= 0),
+      JSON.stringify(texts),
+    ).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     // the assistant's reply goes back as an assistant message
     expect(second.find((i) => i["role"] === "assistant")).toMatchObject({ type: "message", role: "assistant" });
@@ -74,7 +86,10 @@ describe("turn/steer", () => {
     expect(done.status).toBe("completed");
 
     const notes = d.messages.slice(from);
-    const users = notes.filter(isNote("item/completed", threadId)).map((m) => m.params).filter((p) => p.item.type === "userMessage");
+    const users = notes
+      .filter(isNote("item/completed", threadId))
+      .map((m) => m.params)
+      .filter((p) => p.item.type === "userMessage");
     expect(users.map((p) => p.turnId)).toEqual([turnId, turnId]);
     expect(users.map((p) => itemAs(p.item, "userMessage").content[0])).toMatchObject([{ text: "start working" }, { text: "also do this" }]);
     // the steer reaches the model in the request after the tool output
@@ -145,11 +160,14 @@ describe("apply_patch through the model", () => {
 
 describe("update_plan for a shell-family model", () => {
   it("offers shell + update_plan to gpt-4.1 and reports turn/plan/updated", async () => {
-    const plan = { explanation: "two steps", plan: [{ step: "read", status: "completed" }, { step: "write", status: "in_progress" }] };
-    const s = await session([
-      turn(evFunctionCall("call_plan", "update_plan", plan)),
-      turn(evMessage("msg_done", "planned")),
-    ], { model: "gpt-4.1" });
+    const plan = {
+      explanation: "two steps",
+      plan: [
+        { step: "read", status: "completed" },
+        { step: "write", status: "in_progress" },
+      ],
+    };
+    const s = await session([turn(evFunctionCall("call_plan", "update_plan", plan)), turn(evMessage("msg_done", "planned"))], { model: "gpt-4.1" });
     const d = s.daemon;
     const threadId = await startThread(d, s.cwd);
     const t = await runTurn(d, threadId, "plan it");
@@ -162,7 +180,10 @@ describe("update_plan for a shell-family model", () => {
     expect(upd?.params).toMatchObject({
       turnId: t.turnId,
       explanation: "two steps",
-      plan: [{ step: "read", status: "completed" }, { step: "write", status: "inProgress" }],
+      plan: [
+        { step: "read", status: "completed" },
+        { step: "write", status: "inProgress" },
+      ],
     });
     const out = inputOf(s.mock, 1).find((i) => i["type"] === "function_call_output");
     expect(out).toMatchObject({ call_id: "call_plan", output: "Plan updated" });
@@ -176,7 +197,7 @@ describe("the daemon's own files", () => {
   it("hides the daemon home from a turn's sandboxed command", async () => {
     const s = await session([
       // GATEHOUSE_HOME reaches commands through the inherited environment (it names no secret).
-      turn(evFunctionCall("call_peek", "exec_command", { cmd: "cat \"$GATEHOUSE_HOME/auth-probe.txt\"; echo exit=$?", yield_time_ms: 5_000 })),
+      turn(evFunctionCall("call_peek", "exec_command", { cmd: 'cat "$GATEHOUSE_HOME/auth-probe.txt"; echo exit=$?', yield_time_ms: 5_000 })),
       turn(evMessage("msg_done", "looked")),
     ]);
     const secret = `gatehouse-secret-${process.pid}`;

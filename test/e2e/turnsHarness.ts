@@ -8,7 +8,17 @@ import { expect } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { tempHome, type TempHome } from "../helpers/home.js";
 import { startMockResponses, type MockResponses, type ScriptEntry } from "../helpers/mockResponses.js";
-import { isItem, isNotification, ok, type Item, type ItemType, type Params, type ServerNotificationMethod, type ThreadItem, type Turn } from "../helpers/protocol.js";
+import {
+  isItem,
+  isNotification,
+  ok,
+  type Item,
+  type ItemType,
+  type Params,
+  type ServerNotificationMethod,
+  type ThreadItem,
+  type Turn,
+} from "../helpers/protocol.js";
 import { wireCheckTraffic } from "../helpers/wireCheck.js";
 import { homedir } from "node:os";
 
@@ -99,22 +109,38 @@ export const isNote = <M extends ServerNotificationMethod>(method: M, threadId?:
   isNotification(method, (p) => threadId === undefined || ("threadId" in p && p.threadId === threadId));
 
 /** Sends turn/start and returns the turn id and the index in `messages` from which its notifications count. */
-export async function startTurn(d: RawDaemon, threadId: string, input: string | UserInput[], extra: Partial<Params<"turn/start">> = {}): Promise<{ turnId: string; from: number }> {
+export async function startTurn(
+  d: RawDaemon,
+  threadId: string,
+  input: string | UserInput[],
+  extra: Partial<Params<"turn/start">> = {},
+): Promise<{ turnId: string; from: number }> {
   const from = d.messages.length;
   const r = ok(await d.request("turn/start", { threadId, input: typeof input === "string" ? text(input) : input, ...extra }));
   return { turnId: r.turn.id, from };
 }
 
 export async function waitTurnCompleted(d: RawDaemon, turnId: string, from = 0, timeoutMs = 20_000): Promise<Turn> {
-  const m = await d.waitFor(isNotification("turn/completed", (p) => p.turn.id === turnId), timeoutMs, from);
+  const m = await d.waitFor(
+    isNotification("turn/completed", (p) => p.turn.id === turnId),
+    timeoutMs,
+    from,
+  );
   return m.params.turn;
 }
 
 /** Runs a whole turn; returns the completed turn and the notifications that belong to it. */
-export async function runTurn(d: RawDaemon, threadId: string, input: string | UserInput[], extra: Partial<Params<"turn/start">> = {}): Promise<{ turn: Turn; turnId: string; notes: Json[] }> {
+export async function runTurn(
+  d: RawDaemon,
+  threadId: string,
+  input: string | UserInput[],
+  extra: Partial<Params<"turn/start">> = {},
+): Promise<{ turn: Turn; turnId: string; notes: Json[] }> {
   const { turnId, from } = await startTurn(d, threadId, input, extra);
   const turn = await waitTurnCompleted(d, turnId, from);
-  const notes = d.messages.slice(from).filter((m) => "method" in m && !("id" in m) && params(m)["turnId"] === turnId || String(m["method"]).startsWith("turn/"));
+  const notes = d.messages
+    .slice(from)
+    .filter((m) => ("method" in m && !("id" in m) && params(m)["turnId"] === turnId) || String(m["method"]).startsWith("turn/"));
   return { turn, turnId, notes };
 }
 

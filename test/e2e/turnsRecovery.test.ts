@@ -6,9 +6,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { isNotification } from "../helpers/protocol.js";
 import { dropAfter, evCreated, evFunctionCall, evMessage, hang, httpError, turn } from "../helpers/mockResponses.js";
-import {
-  checkTraffic, cleanupAll, inputOf, isNote, items, ok, params, runTurn, session, startThread, startTurn, waitTurnCompleted,
-} from "./turnsHarness.js";
+import { checkTraffic, cleanupAll, inputOf, isNote, items, ok, params, runTurn, session, startThread, startTurn, waitTurnCompleted } from "./turnsHarness.js";
 
 afterEach(cleanupAll);
 
@@ -44,10 +42,14 @@ function withMarker(marker: string): number[] {
 
 async function waitPids(file: string, n: number): Promise<string[]> {
   let pids: string[] = [];
-  await eventually(() => {
-    pids = existsSync(file) ? readFileSync(file, "utf8").split(/\s+/).filter(Boolean) : [];
-    return pids.length >= n;
-  }, () => `${n} pids in ${file}, got ${pids.join(",")}`, 10_000);
+  await eventually(
+    () => {
+      pids = existsSync(file) ? readFileSync(file, "utf8").split(/\s+/).filter(Boolean) : [];
+      return pids.length >= n;
+    },
+    () => `${n} pids in ${file}, got ${pids.join(",")}`,
+    10_000,
+  );
   return pids;
 }
 
@@ -63,26 +65,36 @@ describe("interrupt mid-command", () => {
     it(`kills the whole process tree, completes the item and tells the model it was aborted (${sandbox})`, async () => {
       const secs = `${3000 + Math.floor(Math.random() * 1000)}.${process.pid % 1000}`;
       const marker = `sleep ${secs}`;
-      const s = await session([
-        turn(evFunctionCall("call_tree", "exec_command", { cmd: doubleFork(secs), yield_time_ms: 30_000 })),
-        turn(evMessage("msg_next", "next turn")),
-      ], { sandbox });
+      const s = await session(
+        [turn(evFunctionCall("call_tree", "exec_command", { cmd: doubleFork(secs), yield_time_ms: 30_000 })), turn(evMessage("msg_next", "next turn"))],
+        { sandbox },
+      );
       const d = s.daemon;
       const threadId = await startThread(d, s.cwd);
       const { turnId, from } = await startTurn(d, threadId, "run the tree");
       await waitPids(join(s.cwd, "pids"), 3);
-      await eventually(() => withMarker(marker).length === 2, () => `two "${marker}" processes, got ${withMarker(marker).join(",")}`);
+      await eventually(
+        () => withMarker(marker).length === 2,
+        () => `two "${marker}" processes, got ${withMarker(marker).join(",")}`,
+      );
 
       ok(await d.request("turn/interrupt", { threadId, turnId }));
       const done = await waitTurnCompleted(d, turnId, from);
       expect(done.status).toBe("interrupted");
-      await eventually(() => withMarker(marker).length === 0, () => `no survivors, but ${withMarker(marker).join(",")} still run "${marker}"`);
+      await eventually(
+        () => withMarker(marker).length === 0,
+        () => `no survivors, but ${withMarker(marker).join(",")} still run "${marker}"`,
+      );
 
       const notes = d.messages.slice(from);
       const started = items(notes, "item/started", "commandExecution");
       const completed = items(notes, "item/completed", "commandExecution");
-      const trace = () => notes.map((m) => `${String(m["method"] ?? `#${String(m["id"])}`)} ${JSON.stringify(params(m)["item"] ?? "").slice(0, 300)}`).join("\n");
-      expect(started.map((i) => i.id), trace()).toEqual(["call_tree"]);
+      const trace = () =>
+        notes.map((m) => `${String(m["method"] ?? `#${String(m["id"])}`)} ${JSON.stringify(params(m)["item"] ?? "").slice(0, 300)}`).join("\n");
+      expect(
+        started.map((i) => i.id),
+        trace(),
+      ).toEqual(["call_tree"]);
       expect(completed).toHaveLength(1);
       expect(completed[0]?.status).toBe("failed");
       // completed before the turn says it is over
@@ -113,17 +125,20 @@ describe("model retries", () => {
   });
 
   it("reconnects after a dropped stream with a willRetry notice, then completes", async () => {
-    const s = await session([
-      dropAfter(evCreated(), evMessage("msg_partial", "lost").slice(0, 3)),
-      turn(evMessage("msg_ok", "after drop")),
-    ], { streamMaxRetries: 2 });
+    const s = await session([dropAfter(evCreated(), evMessage("msg_partial", "lost").slice(0, 3)), turn(evMessage("msg_ok", "after drop"))], {
+      streamMaxRetries: 2,
+    });
     const d = s.daemon;
     const threadId = await startThread(d, s.cwd);
     const t = await runTurn(d, threadId, "hi");
     expect(t.turn.status).toBe("completed");
     const errors = d.messages.filter(isNote("error", threadId)).map((m) => m.params);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatchObject({ willRetry: true, turnId: t.turnId, error: { message: "Reconnecting... 1/2", codexErrorInfo: { responseStreamDisconnected: {} } } });
+    expect(errors[0]).toMatchObject({
+      willRetry: true,
+      turnId: t.turnId,
+      error: { message: "Reconnecting... 1/2", codexErrorInfo: { responseStreamDisconnected: {} } },
+    });
     // the same input re-sent
     expect(inputOf(s.mock, 1)).toEqual(inputOf(s.mock, 0));
     const texts = items(t.notes, "item/completed", "agentMessage").map((i) => i.text);
@@ -146,9 +161,14 @@ describe("model retries", () => {
   });
 
   it("does not retry a context-window error and reports contextWindowExceeded", async () => {
-    const s = await session([
-      httpError(400, { error: { code: "context_length_exceeded", type: "invalid_request_error", message: "Your input exceeds the context window of this model." } }),
-    ], { requestMaxRetries: 2, streamMaxRetries: 2 });
+    const s = await session(
+      [
+        httpError(400, {
+          error: { code: "context_length_exceeded", type: "invalid_request_error", message: "Your input exceeds the context window of this model." },
+        }),
+      ],
+      { requestMaxRetries: 2, streamMaxRetries: 2 },
+    );
     const d = s.daemon;
     const threadId = await startThread(d, s.cwd);
     const t = await runTurn(d, threadId, "a lot");
@@ -196,7 +216,10 @@ describe("kill -9 mid-turn, then restart on the same home", () => {
 
     const resumed = ok(await d2.request("thread/resume", { threadId }));
     const rturns = resumed.thread.turns;
-    expect(rturns.map((t) => [t.id, t.status])).toEqual([[t1.turnId, "completed"], [t2, "interrupted"]]);
+    expect(rturns.map((t) => [t.id, t.status])).toEqual([
+      [t1.turnId, "completed"],
+      [t2, "interrupted"],
+    ]);
     const t3 = await runTurn(d2, threadId, "three");
     expect(t3.turn.status).toBe("completed");
     expect(items(t3.notes, "item/completed", "agentMessage").map((i) => i.text)).toEqual(["after restart"]);

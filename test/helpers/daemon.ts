@@ -60,9 +60,17 @@ export interface RawDaemon {
   /** Sends what the protocol does not allow (an unknown method, params of the wrong shape) on purpose. */
   requestRaw(method: string, params?: unknown, id?: RequestId): Promise<Json>;
   /** The first notification with this method whose params pass `where`. */
-  notification<M extends ServerNotificationMethod>(method: M, where?: (params: NotificationParams<M>) => boolean, options?: WaitOptions): Promise<Notification<M>>;
+  notification<M extends ServerNotificationMethod>(
+    method: M,
+    where?: (params: NotificationParams<M>) => boolean,
+    options?: WaitOptions,
+  ): Promise<Notification<M>>;
   /** The first server request with this method whose params pass `where`. */
-  serverRequest<M extends ServerRequestMethod>(method: M, where?: (params: ServerRequestParams<M>) => boolean, options?: WaitOptions): Promise<ServerRequest<M>>;
+  serverRequest<M extends ServerRequestMethod>(
+    method: M,
+    where?: (params: ServerRequestParams<M>) => boolean,
+    options?: WaitOptions,
+  ): Promise<ServerRequest<M>>;
   /** Answers a server request with a result its method allows. */
   respond<M extends ServerRequestMethod>(req: ServerRequest<M>, result: ServerRequestResult<M>): void;
   /** Sends initialize, then initialized; resolves with initialize's whole response. */
@@ -146,7 +154,11 @@ export function startDaemon(options: { args?: string[]; env?: NodeJS.ProcessEnv;
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`timed out after ${timeoutMs} ms; got ${messages.length} messages:\n${JSON.stringify(messages.slice(-5))}\nstderr tail:\n${err.slice(-2000)}`));
+          reject(
+            new Error(
+              `timed out after ${timeoutMs} ms; got ${messages.length} messages:\n${JSON.stringify(messages.slice(-5))}\nstderr tail:\n${err.slice(-2000)}`,
+            ),
+          );
         }, timeoutMs);
         if (!check()) waiters.add(check);
       });

@@ -12,7 +12,8 @@ afterEach(async () => {
 describe("mockResponses", () => {
   it("records requests with headers and parsed bodies, consumes the script in order, then falls back", async () => {
     mock = await startMockResponses({ script: [httpError(418, "teapot"), (req) => turn(evMessage("m", `seen ${String(req.body?.["model"])}`))] });
-    const post = (body: unknown) => fetch(`${mock?.baseUrl}/responses`, { method: "POST", headers: { "content-type": "application/json", "x-test": "1" }, body: JSON.stringify(body) });
+    const post = (body: unknown) =>
+      fetch(`${mock?.baseUrl}/responses`, { method: "POST", headers: { "content-type": "application/json", "x-test": "1" }, body: JSON.stringify(body) });
     const first = await post({ model: "a" });
     expect([first.status, await first.text()]).toEqual([418, "teapot"]);
     const second = await (await post({ model: "b" })).text();

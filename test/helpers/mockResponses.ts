@@ -130,7 +130,17 @@ export async function startMockResponses(opts: MockResponsesOptions = {}): Promi
       const url = new URL(req.url ?? "/", "http://x");
       const isResponses = req.method === "POST" && (url.pathname === "/v1/responses" || url.pathname === "/responses");
       const closed = new Promise<void>((resolve) => res.once("close", () => resolve()));
-      const rec: RecordedRequest = { seq: ++seq, method: req.method ?? "", path: url.pathname, query: url.search, headers: req.headers, rawBody, body, action: "status", closed };
+      const rec: RecordedRequest = {
+        seq: ++seq,
+        method: req.method ?? "",
+        path: url.pathname,
+        query: url.search,
+        headers: req.headers,
+        rawBody,
+        body,
+        action: "status",
+        closed,
+      };
       if (!isResponses) {
         requests.push(rec);
         for (const w of waiters) w();

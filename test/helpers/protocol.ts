@@ -41,7 +41,8 @@ export type ApprovalPolicy = NonNullable<Params<"thread/start">["approvalPolicy"
 export type NamedApprovalPolicy = ApprovalPolicy & string;
 
 /** A whole response: `result` or `error`; checking either one narrows to its side. */
-export type Response<M extends Method> = { id: RequestId; result: Result<M>; error?: undefined } | { id: RequestId | null; error: RpcErrorBody; result?: undefined };
+export type Response<M extends Method> =
+  { id: RequestId; result: Result<M>; error?: undefined } | { id: RequestId | null; error: RpcErrorBody; result?: undefined };
 
 export type Notification<M extends ServerNotificationMethod> = { method: M; params: ServerNotificationParams<M> };
 export type NotificationParams<M extends ServerNotificationMethod> = ServerNotificationParams<M>;
@@ -75,12 +76,18 @@ export function errorOf<M extends Method>(r: Response<M>): RpcErrorBody {
 }
 
 /** Matches a notification (no id) with this method whose params pass `where`. */
-export function isNotification<M extends ServerNotificationMethod>(method: M, where?: (params: NotificationParams<M>) => boolean): (m: Json) => m is Notification<M> {
+export function isNotification<M extends ServerNotificationMethod>(
+  method: M,
+  where?: (params: NotificationParams<M>) => boolean,
+): (m: Json) => m is Notification<M> {
   return (m): m is Notification<M> => m["method"] === method && !("id" in m) && (where === undefined || where(m["params"] as NotificationParams<M>));
 }
 
 /** Matches a server request (with an id) with this method whose params pass `where`. */
-export function isServerRequest<M extends ServerRequestMethod>(method: M, where?: (params: ServerRequestParams<M>) => boolean): (m: Json) => m is ServerRequest<M> {
+export function isServerRequest<M extends ServerRequestMethod>(
+  method: M,
+  where?: (params: ServerRequestParams<M>) => boolean,
+): (m: Json) => m is ServerRequest<M> {
   return (m): m is ServerRequest<M> => m["method"] === method && "id" in m && (where === undefined || where(m["params"] as ServerRequestParams<M>));
 }
 

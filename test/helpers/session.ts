@@ -68,7 +68,9 @@ stream_max_retries = 0
 ${extra}`;
 }
 
-export async function startSession(opts: { script?: ScriptEntry[]; home?: TempHome; config?: (baseUrl: string) => string; env?: NodeJS.ProcessEnv } = {}): Promise<Session> {
+export async function startSession(
+  opts: { script?: ScriptEntry[]; home?: TempHome; config?: (baseUrl: string) => string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Session> {
   const mock = await startMockResponses({ script: opts.script ?? [] });
   const config = (opts.config ?? mockConfig)(mock.baseUrl);
   const daemon = startDaemon({ config, ...(opts.home ? { home: opts.home } : {}), ...(opts.env ? { env: opts.env } : {}) });
@@ -115,7 +117,11 @@ export async function startSession(opts: { script?: ScriptEntry[]; home?: TempHo
       await mock.close();
     },
   };
-  const init: Json = { id: nextId++, method: "initialize", params: { clientInfo: { name: "gatehouse-test", title: null, version: "0.0.1" }, capabilities: { experimentalApi: true } } };
+  const init: Json = {
+    id: nextId++,
+    method: "initialize",
+    params: { clientInfo: { name: "gatehouse-test", title: null, version: "0.0.1" }, capabilities: { experimentalApi: true } },
+  };
   sent.push(init);
   daemon.sendJson(init);
   await daemon.response(init["id"], 30_000);

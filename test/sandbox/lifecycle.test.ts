@@ -49,7 +49,9 @@ describe("no survivors", () => {
     const { ws } = workspace();
     const marker = `gh-sbx-abort-${process.pid}-${Date.now()}`;
     const ac = new AbortController();
-    const p = run(bash(`(setsid bash -c 'exec -a ${marker}-bg sleep 1000' &); exec -a ${marker}-main sleep 1000`), WS_ONLY, ws, { exec: { signal: ac.signal, killGraceMs: 200 } });
+    const p = run(bash(`(setsid bash -c 'exec -a ${marker}-bg sleep 1000' &); exec -a ${marker}-main sleep 1000`), WS_ONLY, ws, {
+      exec: { signal: ac.signal, killGraceMs: 200 },
+    });
     expect(await waitFor(() => pidsWith(`${marker}-bg`, true).length > 0 && pidsWith(`${marker}-main`, true).length > 0, 20_000)).toBe(true);
     ac.abort();
     const r = await p;
@@ -204,7 +206,11 @@ describe("terminal injection", () => {
     const driver = await buildDriver();
     const dir = tempDir("tty");
     const spec = {
-      command: [PERL, "-e", 'open(my $t, "+<", "/dev/tty") or do { print "open: $!\\n"; exit 3 }; my $c = "#"; ioctl($t, 0x5412, $c) or do { print "ioctl: $!\\n"; exit 4 }; print "injected\\n"'],
+      command: [
+        PERL,
+        "-e",
+        'open(my $t, "+<", "/dev/tty") or do { print "open: $!\\n"; exit 3 }; my $c = "#"; ioctl($t, 0x5412, $c) or do { print "ioctl: $!\\n"; exit 4 }; print "injected\\n"',
+      ],
       policy: WS_ONLY,
       cwd: ws,
       launch: { env: baseEnv(ws) },
@@ -287,9 +293,13 @@ describe("fail closed", () => {
     const { ws } = workspace();
     const driver = await buildDriver();
     const spec = { command: bash("ls -A /proc | wc -l; echo ran"), policy: WS_ONLY, cwd: ws, launch: { env: baseEnv(ws) } };
-    const child = spawn("unshare", ["-m", "--propagation", "private", "sh", "-c", 'mount --bind /dev/null /proc/keys && exec "$0" "$@"', NODE, driver, JSON.stringify(spec)], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      "unshare",
+      ["-m", "--propagation", "private", "sh", "-c", 'mount --bind /dev/null /proc/keys && exec "$0" "$@"', NODE, driver, JSON.stringify(spec)],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     await new Promise((res) => child.on("close", res));

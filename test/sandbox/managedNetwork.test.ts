@@ -328,7 +328,9 @@ describe("when managed networking does not apply", () => {
 
   it("a missing relay script refuses the launch instead of running without the proxy", async () => {
     const { ws } = workspace();
-    const e = await transform(["true"], WS_NET, ws, { deps: { relay: { script: path.join(ws, "nope.mjs") } }, launch: managed("owner-M") }).catch((x: unknown) => x);
+    const e = await transform(["true"], WS_NET, ws, { deps: { relay: { script: path.join(ws, "nope.mjs") } }, launch: managed("owner-M") }).catch(
+      (x: unknown) => x,
+    );
     expect(e).toBeInstanceOf(SandboxUnavailableError);
     expect(e).toMatchObject({ code: "managed-network-unavailable" });
   });

@@ -136,7 +136,11 @@ describe("seccomp filter", () => {
   // denied list, PTRACE_TRACEME returned 0.
   it("ptrace is refused", async () => {
     const { ws } = workspace();
-    const r = await run([PERL, "-e", `my $r = syscall(${process.arch === "arm64" ? 117 : 101}, 0, 0, 0, 0); print "ptrace=$r errno=", $!+0, "\\n"`], WS_ONLY, ws);
+    const r = await run(
+      [PERL, "-e", `my $r = syscall(${process.arch === "arm64" ? 117 : 101}, 0, 0, 0, 0); print "ptrace=$r errno=", $!+0, "\\n"`],
+      WS_ONLY,
+      ws,
+    );
     expect(r.stdout).toBe("ptrace=-1 errno=1\n");
   });
 
@@ -187,7 +191,9 @@ describe("seccomp filter", () => {
   // the answer was ENOTTY (25).
   it("tty runs: TIOCSTI and TIOCLINUX are refused by the filter", async () => {
     const { ws } = workspace();
-    const req = await transform([PERL, "-e", `for my $req (0x5412, 0x541c) { my $c = "x"; ioctl(STDIN, $req, $c); print $!+0, "\\n" }`], WS_ONLY, ws, { launch: { tty: true } });
+    const req = await transform([PERL, "-e", `for my $req (0x5412, 0x541c) { my $c = "x"; ioctl(STDIN, $req, $c); print $!+0, "\\n" }`], WS_ONLY, ws, {
+      launch: { tty: true },
+    });
     expect(req.argv).not.toContain("--new-session");
     // The real PTY spawner is not part of this layer yet; run the tty argv over pipes.
     const r = await runExec(req, { spawner: { spawn: (spec) => childProcessSpawner.spawn({ ...spec, tty: false }) } });
@@ -205,16 +211,41 @@ function i386SocketcallElf(): Buffer {
   const base = 0x400000;
   const codeOff = 64 + 56;
   const code = Buffer.from([
-    0xb8, 0x66, 0, 0, 0, // mov eax, 102 (socketcall)
-    0xbb, 0x01, 0, 0, 0, // mov ebx, 1 (SYS_SOCKET)
-    0xb9, 0, 0, 0, 0, // mov ecx, args (patched below)
-    0xcd, 0x80, // int 0x80
-    0x31, 0xff, // xor edi, edi
-    0x85, 0xc0, // test eax, eax
-    0x79, 0x05, // jns +5
-    0xbf, 0x01, 0, 0, 0, // mov edi, 1
-    0xb8, 0x3c, 0, 0, 0, // mov eax, 60 (exit)
-    0x0f, 0x05, // syscall
+    0xb8,
+    0x66,
+    0,
+    0,
+    0, // mov eax, 102 (socketcall)
+    0xbb,
+    0x01,
+    0,
+    0,
+    0, // mov ebx, 1 (SYS_SOCKET)
+    0xb9,
+    0,
+    0,
+    0,
+    0, // mov ecx, args (patched below)
+    0xcd,
+    0x80, // int 0x80
+    0x31,
+    0xff, // xor edi, edi
+    0x85,
+    0xc0, // test eax, eax
+    0x79,
+    0x05, // jns +5
+    0xbf,
+    0x01,
+    0,
+    0,
+    0, // mov edi, 1
+    0xb8,
+    0x3c,
+    0,
+    0,
+    0, // mov eax, 60 (exit)
+    0x0f,
+    0x05, // syscall
   ]);
   const args = Buffer.from([1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
   code.writeUInt32LE(base + codeOff + code.length, 11);

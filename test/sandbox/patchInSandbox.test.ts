@@ -4,7 +4,20 @@
 // The sandbox refuses a write outside the writable roots (a symlink out of the workspace, or one
 // swapped in after the decision); the gate then asks again with 0.169's reason, and only an approval
 // writes outside the sandbox.
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync, chmodSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  chmodSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -41,7 +54,14 @@ interface Asked {
 /** A thread whose one client answers the approval requests with `answers`, in order, and records them. */
 function threadAnswering(answers: string[], asked: Asked[]): ServerRequestThread {
   const client: ClientSink = {
-    session: { connectionId: 1, transport: "stdio", initialized: true, clientInfo: null, experimentalApi: false, optOutNotificationMethods: new Set() } satisfies Session,
+    session: {
+      connectionId: 1,
+      transport: "stdio",
+      initialized: true,
+      clientInfo: null,
+      experimentalApi: false,
+      optOutNotificationMethods: new Set(),
+    } satisfies Session,
     closed: false,
     notify: () => {},
     request: (_method, params) => {
@@ -100,7 +120,10 @@ describe.runIf(hasBwrap)("patch writes inside the sandbox (real bubblewrap, real
     writeFileSync(join(cwd, "run.sh"), "echo old\n");
     chmodSync(join(cwd, "run.sh"), 0o755);
     writeFileSync(join(cwd, "gone.txt"), "x\n");
-    const r = await applyInSandbox("*** Add File: sub/new.txt\n+new\n*** Update File: run.sh\n@@\n-echo old\n+echo new\n*** Delete File: gone.txt", "on-request");
+    const r = await applyInSandbox(
+      "*** Add File: sub/new.txt\n+new\n*** Update File: run.sh\n@@\n-echo old\n+echo new\n*** Delete File: gone.txt",
+      "on-request",
+    );
     expect(r.output).toBe("Success. Updated the following files:\nA sub/new.txt\nM run.sh\nD gone.txt\n");
     expect(r.status).toBe("completed");
     expect(r.asked).toEqual([]);
@@ -130,7 +153,9 @@ describe.runIf(hasBwrap)("patch writes inside the sandbox (real bubblewrap, real
   });
 
   it("approved to retry outside the sandbox, the write still goes to the path that was decided on, never through a link that appeared since", async () => {
-    const r = await applyInSandbox("*** Add File: inside.txt\n+in\n*** Add File: lnk/new.txt\n+out", "on-request", ["accept"], () => symlinkSync(outside, join(cwd, "lnk")));
+    const r = await applyInSandbox("*** Add File: inside.txt\n+in\n*** Add File: lnk/new.txt\n+out", "on-request", ["accept"], () =>
+      symlinkSync(outside, join(cwd, "lnk")),
+    );
     // The link appeared after verification: the decision was about cwd/lnk/new.txt (inside the root,
     // no question); the sandbox wrote inside.txt and refused the link; the retry asked for the rest.
     expect(r.asked).toEqual([{ itemId: "p1", reason: RETRY_WITHOUT_SANDBOX }]);
@@ -143,15 +168,18 @@ describe.runIf(hasBwrap)("patch writes inside the sandbox (real bubblewrap, real
 
   // Root inside the sandbox has no CAP_DAC_OVERRIDE, the daemon outside it does: a folder without
   // write permission is a refusal the retry can get past. As another user the retry fails too.
-  it.runIf(process.getuid?.() === 0)("a refusal retried with approval is written outside the sandbox (as root: a folder without write permission)", async () => {
-    mkdirSync(join(cwd, "locked"));
-    chmodSync(join(cwd, "locked"), 0o555);
-    const r = await applyInSandbox("*** Add File: locked/new.txt\n+ok", "on-request", ["accept"]);
-    expect(r.asked).toEqual([{ itemId: "p1", reason: RETRY_WITHOUT_SANDBOX }]);
-    expect(r.status).toBe("completed");
-    expect(r.output).toBe("Success. Updated the following files:\nA locked/new.txt\n");
-    expect(readFileSync(join(cwd, "locked", "new.txt"), "utf8")).toBe("ok\n");
-  });
+  it.runIf(process.getuid?.() === 0)(
+    "a refusal retried with approval is written outside the sandbox (as root: a folder without write permission)",
+    async () => {
+      mkdirSync(join(cwd, "locked"));
+      chmodSync(join(cwd, "locked"), 0o555);
+      const r = await applyInSandbox("*** Add File: locked/new.txt\n+ok", "on-request", ["accept"]);
+      expect(r.asked).toEqual([{ itemId: "p1", reason: RETRY_WITHOUT_SANDBOX }]);
+      expect(r.status).toBe("completed");
+      expect(r.output).toBe("Success. Updated the following files:\nA locked/new.txt\n");
+      expect(readFileSync(join(cwd, "locked", "new.txt"), "utf8")).toBe("ok\n");
+    },
+  );
 
   it("under never, a refusal is reported and nothing is asked or written outside", async () => {
     const r = await applyInSandbox("*** Add File: lnk/new.txt\n+out", "never", [], () => symlinkSync(outside, join(cwd, "lnk")));

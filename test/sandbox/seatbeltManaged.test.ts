@@ -102,14 +102,18 @@ describe("darwin launcher with managedNetwork (real proxy endpoint on 127.0.0.1)
     const shared = await proxy.ensureStarted();
     expect([http, socks]).not.toContain(shared.httpPort);
     const profile = r.argv[r.argv.indexOf("-p") + 1] ?? "";
-    expect(networkLines(profile).filter((l) => l.includes("network-outbound")).sort()).toEqual(
-      [`(allow network-outbound (remote ip "localhost:${http}"))`, `(allow network-outbound (remote ip "localhost:${socks}"))`].sort(),
-    );
+    expect(
+      networkLines(profile)
+        .filter((l) => l.includes("network-outbound"))
+        .sort(),
+    ).toEqual([`(allow network-outbound (remote ip "localhost:${http}"))`, `(allow network-outbound (remote ip "localhost:${socks}"))`].sort());
     for (const k of MANAGED_PROXY_ENV_KEYS) expect(r.env[k], k).toBeDefined();
 
     // A client on the endpoint (as the sandboxed command would be) is attributed to mac-1.
     const curl = (port: number) =>
-      promisify(execFile)("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-x", `http://127.0.0.1:${port}`, `http://127.0.0.2:${upstream.port}/`], { encoding: "utf8" });
+      promisify(execFile)("curl", ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-x", `http://127.0.0.1:${port}`, `http://127.0.0.2:${upstream.port}/`], {
+        encoding: "utf8",
+      });
     expect((await curl(http)).stdout).toBe("200");
     expect(asked).toEqual([{ host: "127.0.0.2", protocol: "http", port: upstream.port, owner: "mac-1" }]);
 

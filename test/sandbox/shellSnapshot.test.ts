@@ -35,7 +35,10 @@ function input(homeDir: string, over: Partial<CaptureInput> = {}): CaptureInput 
 
 describe.skipIf(!hasBwrap)("shell snapshot capture", () => {
   it("carries what the profile and ~/.bashrc export, not what they print", async () => {
-    const h = home('echo "welcome to this machine"\nexport FROM_PROFILE=yes\nexport PATH="$HOME/bin:$PATH"\nmyfn() { :; }\n', "export FROM_BASHRC=also\nexport MULTI='line one\nline two'\n");
+    const h = home(
+      'echo "welcome to this machine"\nexport FROM_PROFILE=yes\nexport PATH="$HOME/bin:$PATH"\nmyfn() { :; }\n',
+      "export FROM_BASHRC=also\nexport MULTI='line one\nline two'\n",
+    );
     const snap = await captureShellSnapshot(input(h));
     expect(snap).not.toBeNull();
     expect(snap!.env).toMatchObject({ FROM_PROFILE: "yes", FROM_BASHRC: "also", MULTI: "line one\nline two", HOME: h });

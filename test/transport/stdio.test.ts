@@ -109,10 +109,6 @@ describe("stdio transport", () => {
     child.stdin.write(`{"big":"${"b".repeat(5000)}"}\n`);
     child.stdin.end('{"id":"after"}\n');
     const { lines } = await done;
-    expect(lines).toEqual([
-      { readerError: expect.stringContaining("line too long"), code: -32700 },
-      { echo: { id: "after" } },
-      { closed: true },
-    ]);
+    expect(lines).toEqual([{ readerError: expect.stringContaining("line too long"), code: -32700 }, { echo: { id: "after" } }, { closed: true }]);
   });
 });

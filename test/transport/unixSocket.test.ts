@@ -139,10 +139,11 @@ describe("unix socket transport", () => {
 
   it("replaces a stale socket file nobody listens on", async () => {
     const path = freshPath();
-    const child = spawnSync(
-      process.execPath,
-      ["-e", `require("node:fs").mkdirSync(require("node:path").dirname(process.argv[1]),{recursive:true});require("node:net").createServer().listen(process.argv[1], () => process.kill(process.pid, "SIGKILL"))`, path],
-    );
+    const child = spawnSync(process.execPath, [
+      "-e",
+      `require("node:fs").mkdirSync(require("node:path").dirname(process.argv[1]),{recursive:true});require("node:net").createServer().listen(process.argv[1], () => process.kill(process.pid, "SIGKILL"))`,
+      path,
+    ]);
     expect(child.signal).toBe("SIGKILL");
     expect(statSync(path).isSocket()).toBe(true);
     await echoServer(path);

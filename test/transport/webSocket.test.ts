@@ -28,9 +28,7 @@ afterEach(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Starts a server whose connections echo every message and report reader errors as {"readerError": …}. */
-async function echoServer(
-  extra: Partial<WebSocketServerOptions> = {},
-): Promise<{ server: RunningWebSocketServer; connections: TransportConnection[] }> {
+async function echoServer(extra: Partial<WebSocketServerOptions> = {}): Promise<{ server: RunningWebSocketServer; connections: TransportConnection[] }> {
   const connections: TransportConnection[] = [];
   const server = await startWebSocketServer({
     host: "127.0.0.1",
@@ -227,7 +225,11 @@ describe("WebSocket transport", () => {
 
     it.each<[string, () => Promise<string>, { open: true } | { status: number; body: string }]>([
       ["a valid token", () => sign({ ...valid, exp: now() + 300 }), { open: true }],
-      ["a bad signature", () => sign({ ...valid, exp: now() + 300 }, "another-secret-another-secret-xx"), { status: 401, body: "bearer token signature is invalid\n" }],
+      [
+        "a bad signature",
+        () => sign({ ...valid, exp: now() + 300 }, "another-secret-another-secret-xx"),
+        { status: 401, body: "bearer token signature is invalid\n" },
+      ],
       ["an expired token", () => sign({ ...valid, exp: now() - 300 }), { status: 401, body: "bearer token has expired\n" }],
       ["nbf in the future", () => sign({ ...valid, exp: now() + 600, nbf: now() + 300 }), { status: 401, body: "bearer token is not valid yet\n" }],
       ["a wrong audience", () => sign({ ...valid, aud: "someone-else", exp: now() + 300 }), { status: 401, body: "bearer token audience mismatch\n" }],

@@ -78,7 +78,10 @@ describe("AccountService", () => {
 
   it("reads a ChatGPT login written by the codex CLI as a chatgpt account without using it", async () => {
     const claims = Buffer.from(JSON.stringify({ email: "a@b.c", "https://api.openai.com/auth": { chatgpt_plan_type: "plus" } })).toString("base64url");
-    writeFileSync(join(home, "auth.json"), JSON.stringify({ auth_mode: "chatgpt", OPENAI_API_KEY: null, tokens: { id_token: `e30.${claims}.sig`, access_token: "at" } }));
+    writeFileSync(
+      join(home, "auth.json"),
+      JSON.stringify({ auth_mode: "chatgpt", OPENAI_API_KEY: null, tokens: { id_token: `e30.${claims}.sig`, access_token: "at" } }),
+    );
     expect((await service.read()).account).toEqual({ type: "chatgpt", email: "a@b.c", planType: "plus" });
     expect(await service.bearerFor(OPENAI)).toBeNull();
   });

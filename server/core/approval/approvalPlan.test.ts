@@ -34,7 +34,12 @@ function plan(
 describe("normalizeApprovalPolicy", () => {
   it("reads on-failure as on-request and granular categories as auto-reject switches", () => {
     expect(normalizeApprovalPolicy("on-failure")).toEqual(normalizeApprovalPolicy("on-request"));
-    expect(normalizeApprovalPolicy({ granular: { sandbox_approval: false, rules: true, mcp_elicitations: false } })).toEqual({ mode: "on-request", askSandbox: false, askRules: true, askPermissions: false });
+    expect(normalizeApprovalPolicy({ granular: { sandbox_approval: false, rules: true, mcp_elicitations: false } })).toEqual({
+      mode: "on-request",
+      askSandbox: false,
+      askRules: true,
+      askPermissions: false,
+    });
     expect(normalizeApprovalPolicy({ granular: { request_permissions: true } }).askPermissions).toBe(true);
     expect(normalizeApprovalPolicy("never").askPermissions).toBe(false);
   });
@@ -76,7 +81,8 @@ describe("planCommand", () => {
     expect(plan("untrusted", lc("touch b"), { cached: "unsandboxed", escalated: true })).toMatchObject({ kind: "run", mode: "unsandboxed" });
   });
   it("execpolicy: forbidden refuses everywhere, prompt asks (or refuses when asking is off), allow skips the prompt inside the sandbox", () => {
-    const rules = 'prefix_rule(pattern=["rm"], decision="forbidden")\nprefix_rule(pattern=["npm"], decision="prompt")\nprefix_rule(pattern=["touch"], decision="allow")\nprefix_rule(pattern=["make"], decision="allow", sandbox="none")\n';
+    const rules =
+      'prefix_rule(pattern=["rm"], decision="forbidden")\nprefix_rule(pattern=["npm"], decision="prompt")\nprefix_rule(pattern=["touch"], decision="allow")\nprefix_rule(pattern=["make"], decision="allow", sandbox="none")\n';
     expect(plan("never", lc("rm x"), { rules }).kind).toBe("reject");
     expect(plan("on-request", lc("npm i"), { rules })).toMatchObject({ kind: "ask", proposedAmendment: null });
     expect(plan("never", lc("npm i"), { rules }).kind).toBe("reject");

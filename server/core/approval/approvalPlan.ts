@@ -80,19 +80,36 @@ export function planCommand(f: CommandFacts): CommandPlan {
   }
   const cacheable = !analysis.dangerous && !analysis.opaque;
   const propose = !analysis.dangerous && evaluation.matches.length === 0 && analysis.commands.length === 1 ? (analysis.commands[0] ?? null) : null;
-  const ask = (why: string, proposedAmendment: readonly string[] | null = propose): CommandPlan => ({ kind: "ask", mode: wanted, cacheable, proposedAmendment, why });
+  const ask = (why: string, proposedAmendment: readonly string[] | null = propose): CommandPlan => ({
+    kind: "ask",
+    mode: wanted,
+    cacheable,
+    proposedAmendment,
+    why,
+  });
 
   if (evaluation.decision === "prompt") {
-    if (!policy.askRules) return { kind: "reject", message: `exec_command rejected: an execpolicy rule requires approval${ruleRef(evaluation, "prompt")}, and the approval policy does not allow asking`, why: "execpolicy prompt, cannot ask" };
+    if (!policy.askRules)
+      return {
+        kind: "reject",
+        message: `exec_command rejected: an execpolicy rule requires approval${ruleRef(evaluation, "prompt")}, and the approval policy does not allow asking`,
+        why: "execpolicy prompt, cannot ask",
+      };
     return ask("execpolicy prompt", null);
   }
   if (evaluation.decision === "allow" && evaluation.allMatched) {
     if (!escalated || evaluation.unsandboxed) return { kind: "run", mode: evaluation.unsandboxed ? "unsandboxed" : "turnDefault", why: "execpolicy allow" };
   }
   if (escalated && !policy.askSandbox) {
-    return { kind: "reject", message: "exec_command rejected: running outside the sandbox needs approval, and the approval policy does not allow asking; run the command inside the sandbox instead", why: "escalation, cannot ask" };
+    return {
+      kind: "reject",
+      message:
+        "exec_command rejected: running outside the sandbox needs approval, and the approval policy does not allow asking; run the command inside the sandbox instead",
+      why: "escalation, cannot ask",
+    };
   }
-  if (analysis.dangerous) return policy.askSandbox ? ask("dangerous command") : { kind: "run", mode: "turnDefault", why: "dangerous, policy cannot ask: the sandbox decides" };
+  if (analysis.dangerous)
+    return policy.askSandbox ? ask("dangerous command") : { kind: "run", mode: "turnDefault", why: "dangerous, policy cannot ask: the sandbox decides" };
   // A cached approval covers this mode or a narrower one, never a wider one.
   if (f.cachedMode !== null && (f.cachedMode === wanted || wanted === "turnDefault")) return { kind: "run", mode: wanted, why: "session approval" };
   if (escalated) return ask("escalation requested");

@@ -79,7 +79,16 @@ export class ApprovalService implements ApprovalGate {
       log.info({ requested, why: policy.askPermissions ? "nothing requested" : "policy cannot ask" }, "requested permissions: nothing granted");
       return grantOutput(NO_PERMISSIONS, "turn");
     }
-    const params = { threadId: req.threadId, turnId: req.turnId, itemId: req.itemId, environmentId: "local", startedAtMs: Date.now(), cwd: req.cwd, reason: req.reason, permissions: requestWire(requested) };
+    const params = {
+      threadId: req.threadId,
+      turnId: req.turnId,
+      itemId: req.itemId,
+      environmentId: "local",
+      startedAtMs: Date.now(),
+      cwd: req.cwd,
+      reason: req.reason,
+      permissions: requestWire(requested),
+    };
     const answer = await this.broker.ask(req.thread, "item/permissions/requestApproval", params, signal);
     if (answer.kind !== "answered") {
       // Same reporting as a command's failed request (a warning); nothing is granted.
@@ -103,7 +112,15 @@ export class ApprovalService implements ApprovalGate {
     const knownSafeTable = this.options.knownSafeCommands?.() ?? true;
     // Only a command the table allows needs its programs found (a few stats); the answer matters under untrusted only.
     const untrusted = knownSafeTable && policy.mode === "untrusted" && analysis.knownSafe ? this.programCheck(req, analysis.programs) : null;
-    const plan = planCommand({ policy, escalated: req.escalated, analysis, evaluation, cachedMode: cache.commandMode(req.command), knownSafeTable, untrustedProgram: untrusted });
+    const plan = planCommand({
+      policy,
+      escalated: req.escalated,
+      analysis,
+      evaluation,
+      cachedMode: cache.commandMode(req.command),
+      knownSafeTable,
+      untrustedProgram: untrusted,
+    });
     const log = this.options.log.child({ threadId: req.threadId, turnId: req.turnId, itemId: req.itemId });
     if (plan.kind === "run") {
       log.info({ decision: "auto", why: plan.why, sandbox: plan.mode }, "command approved without asking");
@@ -158,7 +175,9 @@ export class ApprovalService implements ApprovalGate {
     }
     if (typeof d === "object" && "applyNetworkPolicyAmendment" in d) {
       // The network amendment itself belongs to the network-approval work; its intent is honoured.
-      return d.applyNetworkPolicyAmendment.network_policy_amendment.action === "allow" ? { decision: "approved", sandboxed } : { decision: "declined", message: REJECTED_BY_USER };
+      return d.applyNetworkPolicyAmendment.network_policy_amendment.action === "allow"
+        ? { decision: "approved", sandboxed }
+        : { decision: "declined", message: REJECTED_BY_USER };
     }
     return { decision: "declined", message: REJECTED_BY_USER };
   }
@@ -187,11 +206,21 @@ export class ApprovalService implements ApprovalGate {
       log.info({ decision: "auto", why: plan.why, sandboxed: plan.sandboxed }, "patch approved without asking");
       return { decision: "approved", sandboxed: plan.sandboxed };
     }
-    const params: FileChangeRequestApprovalParams = { threadId: req.threadId, turnId: req.turnId, itemId: req.itemId, startedAtMs: Date.now(), reason: req.justification, grantRoot: null };
+    const params: FileChangeRequestApprovalParams = {
+      threadId: req.threadId,
+      turnId: req.turnId,
+      itemId: req.itemId,
+      startedAtMs: Date.now(),
+      reason: req.justification,
+      grantRoot: null,
+    };
     const answer = await this.broker.ask(req.thread, "item/fileChange/requestApproval", params, signal);
     const decision = this.decisionOf(answer, req.thread, readFileDecision);
     log.info({ decision: decision.kind === "decision" ? decision.value : decision.kind, why: plan.why, sandboxed: plan.sandboxed }, "patch approval resolved");
-    if (decision.kind !== "decision") return decision.outcome.decision === "declined" ? { decision: "declined", message: decision.outcome.message.replace("exec_command", "apply_patch") } : decision.outcome;
+    if (decision.kind !== "decision")
+      return decision.outcome.decision === "declined"
+        ? { decision: "declined", message: decision.outcome.message.replace("exec_command", "apply_patch") }
+        : decision.outcome;
     switch (decision.value) {
       case "acceptForSession":
         if (plan.cacheable) for (const p of paths) cache.approve({ kind: "path", path: p });
@@ -206,7 +235,11 @@ export class ApprovalService implements ApprovalGate {
   }
 
   /** The client's answer as a decision, or the outcome that stands in for it. */
-  private decisionOf<T>(answer: BrokerResult, thread: ServerRequestThread, read: (v: unknown) => T | null): { kind: "decision"; value: T } | { kind: "outcome"; outcome: ApprovalOutcome } {
+  private decisionOf<T>(
+    answer: BrokerResult,
+    thread: ServerRequestThread,
+    read: (v: unknown) => T | null,
+  ): { kind: "decision"; value: T } | { kind: "outcome"; outcome: ApprovalOutcome } {
     const warn = (message: string): void => thread.emit("warning", { threadId: thread.id, message });
     switch (answer.kind) {
       case "answered": {
@@ -235,12 +268,18 @@ function readCommandDecision(v: unknown): CommandExecutionApprovalDecision | nul
   if (typeof v !== "object" || v === null) return null;
   const o = v as Record<string, unknown>;
   const amend = o["acceptWithExecpolicyAmendment"] as { execpolicy_amendment?: unknown } | undefined;
-  if (amend && Array.isArray(amend.execpolicy_amendment) && amend.execpolicy_amendment.length > 0 && amend.execpolicy_amendment.every((w) => typeof w === "string")) {
+  if (
+    amend &&
+    Array.isArray(amend.execpolicy_amendment) &&
+    amend.execpolicy_amendment.length > 0 &&
+    amend.execpolicy_amendment.every((w) => typeof w === "string")
+  ) {
     return { acceptWithExecpolicyAmendment: { execpolicy_amendment: amend.execpolicy_amendment as string[] } };
   }
   const net = o["applyNetworkPolicyAmendment"] as { network_policy_amendment?: { host?: unknown; action?: unknown } } | undefined;
   const n = net?.network_policy_amendment;
-  if (n && typeof n.host === "string" && (n.action === "allow" || n.action === "deny")) return { applyNetworkPolicyAmendment: { network_policy_amendment: { host: n.host, action: n.action } } };
+  if (n && typeof n.host === "string" && (n.action === "allow" || n.action === "deny"))
+    return { applyNetworkPolicyAmendment: { network_policy_amendment: { host: n.host, action: n.action } } };
   return null;
 }
 

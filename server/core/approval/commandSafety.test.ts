@@ -192,7 +192,11 @@ describe("KNOWN_SAFE, case by case from the table", () => {
       for (const [opt, kind] of options) {
         const long = opt.startsWith("--") || entry.reading === "find";
         const spellings: string[][] =
-          kind === "flag" ? [[opt]] : kind === "value" ? [[opt, v], ...(entry.reading === "find" ? [] : [[long ? `${opt}=${v}` : `${opt}${v}`]])] : [[opt], [long ? `${opt}=${v}` : `${opt}${v}`]];
+          kind === "flag"
+            ? [[opt]]
+            : kind === "value"
+              ? [[opt, v], ...(entry.reading === "find" ? [] : [[long ? `${opt}=${v}` : `${opt}${v}`]])]
+              : [[opt], [long ? `${opt}=${v}` : `${opt}${v}`]];
         for (const words of spellings) {
           it(`allows ${words.join(" ")}`, () => {
             expect(safe([...entry.example, ...words])).toBe(true);

@@ -195,7 +195,11 @@ export const KNOWN_SAFE: Readonly<Record<string, KnownSafeEntry>> = {
   },
   cd: { reading: "getopt", options: "-L -P -e", maxOperands: 1, builtin: true, example: ["cd", "src"] },
   cmp: { reading: "getopt", options: "-b -l -s -i= -n= --print-bytes --verbose --quiet --silent --ignore-initial= --bytes=", example: ["cmp", "a", "b"] },
-  column: { reading: "getopt", options: "-t -x -c= -s= -o= --table --fillrows --output-width= --separator= --output-separator=", example: ["column", "-t", "a.txt"] },
+  column: {
+    reading: "getopt",
+    options: "-t -x -c= -s= -o= --table --fillrows --output-width= --separator= --output-separator=",
+    example: ["column", "-t", "a.txt"],
+  },
   cut: {
     reading: "getopt",
     options: "-b= -c= -d= -f= -n -s -z --bytes= --characters= --delimiter= --fields= --complement --only-delimited --output-delimiter= --zero-terminated",
@@ -210,7 +214,8 @@ export const KNOWN_SAFE: Readonly<Record<string, KnownSafeEntry>> = {
   },
   df: {
     reading: "getopt",
-    options: "-a -h -H -i -k -l -P -T -t= -x= -B= --all --human-readable --si --inodes --local --portability --print-type --type= --exclude-type= --block-size= --total",
+    options:
+      "-a -h -H -i -k -l -P -T -t= -x= -B= --all --human-readable --si --inodes --local --portability --print-type --type= --exclude-type= --block-size= --total",
     example: ["df", "-h", "."],
   },
   diff: {
@@ -303,8 +308,7 @@ export const KNOWN_SAFE: Readonly<Record<string, KnownSafeEntry>> = {
   pwd: { reading: "getopt", options: "-L -P", maxOperands: 0, builtin: true, example: ["pwd"] },
   readlink: {
     reading: "getopt",
-    options:
-      "-f -e -m -n -q -s -v -z --canonicalize --canonicalize-existing --canonicalize-missing --no-newline --quiet --silent --verbose --zero",
+    options: "-f -e -m -n -q -s -v -z --canonicalize --canonicalize-existing --canonicalize-missing --no-newline --quiet --silent --verbose --zero",
     example: ["readlink", "-f", "a.txt"],
   },
   realpath: {
@@ -471,7 +475,8 @@ export function isDangerousArgv(argv: readonly string[]): boolean {
       const f = shortFlags(rest);
       if (sub === "reset") return f.has("--hard") || f.has("--merge") || f.has("--keep");
       if (sub === "clean") return f.has("-f") || f.has("--force");
-      if (sub === "push") return f.has("-f") || f.has("--force") || [...f].some((x) => x.startsWith("--force-with-lease")) || f.has("--delete") || f.has("--mirror");
+      if (sub === "push")
+        return f.has("-f") || f.has("--force") || [...f].some((x) => x.startsWith("--force-with-lease")) || f.has("--delete") || f.has("--mirror");
       if (sub === "branch") return f.has("-D");
       if (sub === "checkout" || sub === "restore") return rest.includes("--") || rest.includes(".") || f.has("-f") || f.has("--force");
       return false;
@@ -485,7 +490,6 @@ export function isDangerousArgv(argv: readonly string[]): boolean {
       return cmd.startsWith("mkfs.");
   }
 }
-
 
 /** The program words a plain script executes: the shell itself and each command that is not one of its builtins. */
 function programsOf(shell: string | null, commands: readonly (readonly string[])[]): string[] {
@@ -504,14 +508,26 @@ function classifyScript(parsed: ParsedScript): { knownSafe: boolean; dangerous: 
   const dangerous = parsed.commands.some((c) => isDangerousArgv(c.argv) || isDangerousArgv(stripWrapper(c.argv)));
   // Safe only when the script is nothing but literal commands joined by && || ; |; a redirection,
   // substitution, subshell or assignment (`PAGER=… git log`, `PATH=.:$PATH cat`) may write or run anything.
-  const knownSafe = parsed.plain && parsed.commands.length > 0 && parsed.commands.every((c) => !c.nested && c.redirects.length === 0 && c.assignments.length === 0 && isKnownSafeArgv(c.argv));
+  const knownSafe =
+    parsed.plain &&
+    parsed.commands.length > 0 &&
+    parsed.commands.every((c) => !c.nested && c.redirects.length === 0 && c.assignments.length === 0 && isKnownSafeArgv(c.argv));
   return { knownSafe, dangerous };
 }
 
 /** `sudo`/`env`/`nice`/`timeout` run another command; its danger is theirs. */
 function stripWrapper(argv: readonly string[]): readonly string[] {
   const first = argv[0] === undefined ? "" : base(argv[0]);
-  if (first === "env" || first === "nice" || first === "nohup" || first === "time" || first === "timeout" || first === "xargs" || first === "command" || first === "exec") {
+  if (
+    first === "env" ||
+    first === "nice" ||
+    first === "nohup" ||
+    first === "time" ||
+    first === "timeout" ||
+    first === "xargs" ||
+    first === "command" ||
+    first === "exec"
+  ) {
     let i = 1;
     while (i < argv.length && (argv[i]?.startsWith("-") || argv[i]?.includes("=") || (first === "timeout" && /^\d/.test(argv[i] ?? "")))) i++;
     return argv.slice(i);
@@ -540,7 +556,10 @@ export function analyzeCommand(argv: readonly string[]): CommandAnalysis {
   return {
     commands,
     knownSafe,
-    programs: programsOf(shell.shell, parsed.commands.map((c) => c.argv)),
+    programs: programsOf(
+      shell.shell,
+      parsed.commands.map((c) => c.argv),
+    ),
     dangerous: dangerous || nestedDanger,
     opaque: false,
     plainScript: parsed.plain,

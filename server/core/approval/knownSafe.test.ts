@@ -56,7 +56,14 @@ interface Check {
 
 function fakeThread(asked: unknown[]): ServerRequestThread {
   const client: ClientSink = {
-    session: { connectionId: 1, transport: "stdio", initialized: true, clientInfo: null, experimentalApi: false, optOutNotificationMethods: new Set() } satisfies Session,
+    session: {
+      connectionId: 1,
+      transport: "stdio",
+      initialized: true,
+      clientInfo: null,
+      experimentalApi: false,
+      optOutNotificationMethods: new Set(),
+    } satisfies Session,
     closed: false,
     notify: () => {},
     request: (method, params) => {

@@ -167,7 +167,11 @@ export class ManagedNetworkService {
   async #loadRules(): Promise<void> {
     try {
       const rules = await loadNetworkRules(this.options.home);
-      this.#rules = { allow: rules.filter((r) => r.decision === "allow").map((r) => r.host), deny: rules.filter((r) => r.decision === "deny").map((r) => r.host), error: null };
+      this.#rules = {
+        allow: rules.filter((r) => r.decision === "allow").map((r) => r.host),
+        deny: rules.filter((r) => r.decision === "deny").map((r) => r.host),
+        error: null,
+      };
     } catch (error) {
       const message = `network rules not loaded: ${error instanceof Error ? error.message : String(error)}`;
       this.options.log.warn({ err: error }, message);
@@ -182,6 +186,10 @@ export class ManagedNetworkService {
 
   #onEvent(event: ProxyEvent): void {
     this.approvals.onProxyEvent(event);
-    if (event.type === "denied") this.options.log.info({ host: event.target.host, port: event.target.port, protocol: event.target.protocol, reason: event.reason }, "network target denied");
+    if (event.type === "denied")
+      this.options.log.info(
+        { host: event.target.host, port: event.target.port, protocol: event.target.protocol, reason: event.reason },
+        "network target denied",
+      );
   }
 }

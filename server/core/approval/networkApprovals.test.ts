@@ -35,7 +35,14 @@ function client(closed = false): Client {
   const waiters: { n: number; resolve: () => void }[] = [];
   let nextId = 0;
   const sink: Client = {
-    session: { connectionId: 1, transport: "stdio", initialized: true, clientInfo: null, experimentalApi: false, optOutNotificationMethods: new Set() } satisfies Session,
+    session: {
+      connectionId: 1,
+      transport: "stdio",
+      initialized: true,
+      clientInfo: null,
+      experimentalApi: false,
+      optOutNotificationMethods: new Set(),
+    } satisfies Session,
     closed,
     prompts,
     notifications: [],
@@ -49,7 +56,8 @@ function client(closed = false): Client {
       options.onSent?.(nextId++);
       for (const w of waiters.filter((x) => prompts.length >= x.n)) w.resolve();
       return new Promise((resolve, reject) => {
-        const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => reject(new ServerRequestAbandoned(method, "timed out")), options.timeoutMs);
+        const timer =
+          options.timeoutMs === undefined ? undefined : setTimeout(() => reject(new ServerRequestAbandoned(method, "timed out")), options.timeoutMs);
         options.signal?.addEventListener("abort", () => {
           clearTimeout(timer);
           reject(new ServerRequestAbandoned(method, "cancelled"));
@@ -115,7 +123,13 @@ afterEach(async () => {
 });
 
 async function start(overrides: string[] = [], withRequirements = true): Promise<ManagedNetworkService> {
-  const config = await ConfigService.create({ home, env: {}, cliOverrides: overrides, systemConfigFile: path.join(root, "none.toml"), requirementsFile: withRequirements ? requirements : path.join(root, "absent.toml") });
+  const config = await ConfigService.create({
+    home,
+    env: {},
+    cliOverrides: overrides,
+    systemConfigFile: path.join(root, "none.toml"),
+    requirementsFile: withRequirements ? requirements : path.join(root, "absent.toml"),
+  });
   const service = new ManagedNetworkService({ home, log, config });
   services.push(service);
   return service;
@@ -182,9 +196,25 @@ describe("network approvals through the managed proxy", () => {
         { host: "127.0.0.2", action: "allow" },
         { host: "127.0.0.2", action: "deny" },
       ],
-      availableDecisions: ["accept", "acceptForSession", { applyNetworkPolicyAmendment: { network_policy_amendment: { host: "127.0.0.2", action: "allow" } } }, "cancel"],
+      availableDecisions: [
+        "accept",
+        "acceptForSession",
+        { applyNetworkPolicyAmendment: { network_policy_amendment: { host: "127.0.0.2", action: "allow" } } },
+        "cancel",
+      ],
     });
-    expect(Object.keys(c.prompts[0] ?? {})).toEqual(["kind", "threadId", "turnId", "itemId", "startedAtMs", "environmentId", "reason", "networkApprovalContext", "proposedNetworkPolicyAmendments", "availableDecisions"]);
+    expect(Object.keys(c.prompts[0] ?? {})).toEqual([
+      "kind",
+      "threadId",
+      "turnId",
+      "itemId",
+      "startedAtMs",
+      "environmentId",
+      "reason",
+      "networkApprovalContext",
+      "proposedNetworkPolicyAmendments",
+      "availableDecisions",
+    ]);
     expect((await get(cmd.endpoint.httpPort, b, "2")).status).toBe(200);
     expect((await get(cmd.endpoint.httpPort, a, "3")).status).toBe(200);
     expect(c.prompts).toHaveLength(2);
@@ -297,7 +327,8 @@ describe("network approvals through the managed proxy", () => {
     const service = await start();
     const c = client();
     const cmd = await command(service, thread(c));
-    c.answer = (p) => Promise.resolve({ decision: { applyNetworkPolicyAmendment: { network_policy_amendment: { host: p.networkApprovalContext?.host, action: "allow" } } } });
+    c.answer = (p) =>
+      Promise.resolve({ decision: { applyNetworkPolicyAmendment: { network_policy_amendment: { host: p.networkApprovalContext?.host, action: "allow" } } } });
     expect((await get(cmd.endpoint.httpPort, upstreams.a)).status).toBe(200);
     expect(await readFile(path.join(home, "rules", "default.rules"), "utf8")).toBe(
       'network_rule(host="127.0.0.2", protocol="http", decision="allow", justification="Allow http access to 127.0.0.2")\n',

@@ -250,7 +250,14 @@ export class NetworkApprovals {
       ],
       availableDecisions: ["accept", "acceptForSession", { applyNetworkPolicyAmendment: { network_policy_amendment: { host, action: "allow" } } }, "cancel"],
     };
-    const log = this.options.log.child({ threadId: owner.threadId, turnId: owner.turnId, itemId: owner.itemId, host, protocol: key.protocol, port: target.port });
+    const log = this.options.log.child({
+      threadId: owner.threadId,
+      turnId: owner.turnId,
+      itemId: owner.itemId,
+      host,
+      protocol: key.protocol,
+      port: target.port,
+    });
     let answer: BrokerResult;
     try {
       answer = await this.#broker.ask(owner.thread, "item/commandExecution/requestApproval", params, controller.signal);
@@ -325,7 +332,8 @@ function readDecision(result: unknown): NetworkDecision | null {
   const v = typeof result === "object" && result !== null ? (result as { decision?: unknown }).decision : undefined;
   if (v === "accept" || v === "acceptForSession" || v === "decline" || v === "cancel") return v;
   if (typeof v !== "object" || v === null) return null;
-  const n = (v as { applyNetworkPolicyAmendment?: { network_policy_amendment?: { host?: unknown; action?: unknown } } }).applyNetworkPolicyAmendment?.network_policy_amendment;
+  const n = (v as { applyNetworkPolicyAmendment?: { network_policy_amendment?: { host?: unknown; action?: unknown } } }).applyNetworkPolicyAmendment
+    ?.network_policy_amendment;
   if (n && typeof n.host === "string" && n.host.trim() !== "" && (n.action === "allow" || n.action === "deny")) return { host: n.host, action: n.action };
   return null;
 }

@@ -23,14 +23,18 @@ describe("requested permissions", () => {
     const r = asked({ file_system: { write: ["/o"] } });
     const g = parseGranted({ permissions: { fileSystem: { write: ["/o/sub", "/etc", "/"] }, network: { enabled: true } }, scope: "session" }, r, "/w");
     expect(g).toEqual({ permissions: { read: [], write: ["/o/sub"], network: false }, scope: "session" });
-    expect(parseGranted({ permissions: { fileSystem: { entries: [{ path: { type: "path", path: "/o" }, access: "write" }] } } }, r, "/w").permissions.write).toEqual(["/o"]);
+    expect(
+      parseGranted({ permissions: { fileSystem: { entries: [{ path: { type: "path", path: "/o" }, access: "write" }] } } }, r, "/w").permissions.write,
+    ).toEqual(["/o"]);
     expect(parseGranted({}, r, "/w")).toEqual({ permissions: { read: [], write: [], network: false }, scope: "turn" });
     expect(parseGranted(null, r, "/w").permissions.write).toEqual([]);
     expect(parseGranted({ permissions: { fileSystem: { write: ["/op"] } } }, r, "/w").permissions.write).toEqual([]);
   });
 
   it("answers the model as 0.169 does", () => {
-    expect(grantOutput({ read: [], write: ["/o"], network: false }, "turn")).toBe('{"permissions":{"network":null,"file_system":{"write":["/o"]}},"scope":"turn"}');
+    expect(grantOutput({ read: [], write: ["/o"], network: false }, "turn")).toBe(
+      '{"permissions":{"network":null,"file_system":{"write":["/o"]}},"scope":"turn"}',
+    );
     expect(grantOutput({ read: [], write: [], network: false }, "turn")).toBe('{"permissions":{"network":null,"file_system":null},"scope":"turn"}');
   });
 
@@ -46,6 +50,10 @@ describe("requested permissions", () => {
     expect(withPermissions(base, { read: [], write: [], network: false })).toBe(base);
     const full = withPermissions({ type: "dangerFullAccess" }, { read: [], write: ["/o"], network: false });
     expect("fileSystem" in full && full.fileSystem).toEqual({ kind: "unrestricted", entries: [] });
-    expect(union({ read: [], write: ["/a"], network: false }, { read: [], write: ["/a", "/b"], network: true })).toEqual({ read: [], write: ["/a", "/b"], network: true });
+    expect(union({ read: [], write: ["/a"], network: false }, { read: [], write: ["/a", "/b"], network: true })).toEqual({
+      read: [],
+      write: ["/a", "/b"],
+      network: true,
+    });
   });
 });

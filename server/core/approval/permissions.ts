@@ -40,7 +40,10 @@ export function parseRequested(args: unknown, cwd: string): PermissionSet | stri
 
 /** The request's `permissions` as 0.169 sends them: legacy read/write lists beside `entries`. */
 export function requestWire(p: PermissionSet): PermissionsRequestApprovalParams["permissions"] {
-  const entries = [...p.read.map((x) => ({ path: { type: "path" as const, path: x }, access: "read" as const })), ...p.write.map((x) => ({ path: { type: "path" as const, path: x }, access: "write" as const }))];
+  const entries = [
+    ...p.read.map((x) => ({ path: { type: "path" as const, path: x }, access: "read" as const })),
+    ...p.write.map((x) => ({ path: { type: "path" as const, path: x }, access: "write" as const })),
+  ];
   return {
     network: p.network ? { enabled: true } : null,
     fileSystem: entries.length === 0 ? null : { read: p.read.length ? [...p.read] : null, write: p.write.length ? [...p.write] : null, entries },
@@ -58,9 +61,12 @@ export function parseGranted(result: unknown, requested: PermissionSet, cwd: str
   const perms = (typeof r["permissions"] === "object" && r["permissions"] !== null ? r["permissions"] : {}) as Record<string, unknown>;
   const fs = (typeof perms["fileSystem"] === "object" && perms["fileSystem"] !== null ? perms["fileSystem"] : {}) as Record<string, unknown>;
   const entries = Array.isArray(fs["entries"]) ? (fs["entries"] as Array<{ path?: { type?: unknown; path?: unknown }; access?: unknown }>) : [];
-  const fromEntries = (access: string) => entries.filter((e) => e.access === access && e.path?.type === "path" && typeof e.path.path === "string").map((e) => e.path?.path as string);
+  const fromEntries = (access: string) =>
+    entries.filter((e) => e.access === access && e.path?.type === "path" && typeof e.path.path === "string").map((e) => e.path?.path as string);
   const write = [...new Set([...strings(fs["write"]), ...fromEntries("write")].map(absolute(cwd)))].filter((p) => requested.write.some((w) => within(w, p)));
-  const read = [...new Set([...strings(fs["read"]), ...fromEntries("read")].map(absolute(cwd)))].filter((p) => [...requested.read, ...requested.write].some((q) => within(q, p)) && !write.includes(p));
+  const read = [...new Set([...strings(fs["read"]), ...fromEntries("read")].map(absolute(cwd)))].filter(
+    (p) => [...requested.read, ...requested.write].some((q) => within(q, p)) && !write.includes(p),
+  );
   const network = requested.network && (perms["network"] as { enabled?: unknown } | null | undefined)?.enabled === true;
   return { permissions: { read, write, network }, scope: r["scope"] === "session" ? "session" : "turn" };
 }

@@ -13,7 +13,9 @@ describe("catalog outputs match the reference schema", () => {
   });
 
   it("experimentalFeature/list", () => {
-    expect(schemaErrors("ExperimentalFeatureListResponse", listExperimentalFeatures({}, Object.fromEntries(resolveFeatureStates([{ apps: false }]))))).toBeNull();
+    expect(
+      schemaErrors("ExperimentalFeatureListResponse", listExperimentalFeatures({}, Object.fromEntries(resolveFeatureStates([{ apps: false }])))),
+    ).toBeNull();
   });
 
   it("modelProvider/list with every auth mode and bedrock", () => {

@@ -26,7 +26,10 @@ describe("experimentalFeature/list", () => {
 
   it("reflects config features.* (the conformance config turns four off)", () => {
     const res = listExperimentalFeatures({}, states({ plugins: false, remote_plugin: false, apps: false, in_app_updates: false }));
-    const changed = res.data.filter((f) => f.enabled !== f.defaultEnabled).map((f) => f.name).sort();
+    const changed = res.data
+      .filter((f) => f.enabled !== f.defaultEnabled)
+      .map((f) => f.name)
+      .sort();
     expect(changed).toEqual(["apps", "in_app_updates", "plugins", "remote_plugin"]);
   });
 
@@ -59,10 +62,14 @@ describe("feature registry", () => {
   it("words deprecation notices as 0.169 does", () => {
     expect(featureKeyNotice("collab")).toEqual({
       summary: "`[features].collab` is deprecated. Use `[features].multi_agent` instead.",
-      details: "Enable it with `--enable multi_agent` or `[features].multi_agent` in config.toml. See https://developers.openai.com/codex/config-basic#feature-flags for details.",
+      details:
+        "Enable it with `--enable multi_agent` or `[features].multi_agent` in config.toml. See https://developers.openai.com/codex/config-basic#feature-flags for details.",
     });
     expect(featureKeyNotice("web_search")?.summary).toBe("`[features].web_search` is deprecated because web search is enabled by default.");
-    expect(featureKeyNotice("transcript_v2")).toEqual({ summary: "`[features].transcript_v2` is deprecated and ignored.", details: "Use `[tui].fullscreen_transcript` in config.toml instead." });
+    expect(featureKeyNotice("transcript_v2")).toEqual({
+      summary: "`[features].transcript_v2` is deprecated and ignored.",
+      details: "Use `[tui].fullscreen_transcript` in config.toml instead.",
+    });
     expect(featureKeyNotice("apps")).toBeUndefined();
   });
 

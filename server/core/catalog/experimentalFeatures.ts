@@ -6,10 +6,7 @@ import { featureRows } from "./featureRegistry.js";
 import { paginate } from "./pagination.js";
 import type { ExperimentalFeature, ExperimentalFeatureListParams, ExperimentalFeatureListResponse } from "./types.js";
 
-export function listExperimentalFeatures(
-  params: ExperimentalFeatureListParams,
-  enabled: Readonly<Record<string, boolean>>,
-): ExperimentalFeatureListResponse {
+export function listExperimentalFeatures(params: ExperimentalFeatureListParams, enabled: Readonly<Record<string, boolean>>): ExperimentalFeatureListResponse {
   const all: ExperimentalFeature[] = featureRows().map(([name, stage, defaultEnabled, displayName, description, announcement]) => ({
     name,
     stage,

@@ -20,7 +20,9 @@ describe("unhonouredFeatureWarnings", () => {
   });
 
   it("is silent for honoured flags, defaults, removed flags, absent features turned off, deprecated keys", () => {
-    expect(warned({ shell_tool: false, view_image: false, unified_exec: false, request_permissions_tool: true, unified_exec_tty: false, shell_snapshot: false })).toEqual([]);
+    expect(
+      warned({ shell_tool: false, view_image: false, unified_exec: false, request_permissions_tool: true, unified_exec_tty: false, shell_snapshot: false }),
+    ).toEqual([]);
     expect(warned({ plugins: false, remote_plugin: false, apps: false, in_app_updates: false, goals: false })).toEqual([]);
     expect(warned({ apply_patch_freeform: true, tool_search: true })).toEqual([]);
     expect(warned({ web_search_request: true })).toEqual([]);

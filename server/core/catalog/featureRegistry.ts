@@ -73,7 +73,6 @@ export function featureRows(): readonly FeatureRow[] {
   return FEATURE_ROWS;
 }
 
-
 /** Every key accepted in a `[features]` table without an unknown-key warning. */
 export function knownFeatureKeys(): string[] {
   return [...ROWS_BY_NAME.keys(), ...Object.keys(LEGACY_FEATURE_ALIASES), ...RETIRED_FEATURE_KEYS, ...Object.keys(REMOVED_FEATURE_KEYS)];
@@ -168,7 +167,8 @@ export function unhonouredFeatureWarnings(states: ReadonlyMap<string, boolean>):
     if (stage === "removed" || HONOURED_FEATURES.has(name) || featureKeyNotice(name) !== undefined) continue;
     out.push({
       summary: `\`[features].${name} = true\` has no effect: Gatehouse does not implement this feature.`,
-      details: "Gatehouse accepts the feature flags of Codex 0.169 so that their configurations load, but only some of them change what it does. Remove this setting to silence this warning.",
+      details:
+        "Gatehouse accepts the feature flags of Codex 0.169 so that their configurations load, but only some of them change what it does. Remove this setting to silence this warning.",
     });
   }
   return out;

@@ -12,12 +12,20 @@ describe("modelProvider/list", () => {
 
   it("answers the conformance mock as 0.169 does", () => {
     const res = listModelProviders({
-      providers: { mock: { name: "conformance mock", base_url: "http://127.0.0.1:1234/v1", wire_api: "responses", request_max_retries: 0, stream_max_retries: 0 } },
+      providers: {
+        mock: { name: "conformance mock", base_url: "http://127.0.0.1:1234/v1", wire_api: "responses", request_max_retries: 0, stream_max_retries: 0 },
+      },
       defaultProviderId: "mock",
     });
     expect(res).toEqual({
       data: [
-        { id: "mock", name: "conformance mock", canEdit: true, baseUrl: "http://127.0.0.1:1234/v1", settings: { type: "customGateway", auth: { mode: "none" } } },
+        {
+          id: "mock",
+          name: "conformance mock",
+          canEdit: true,
+          baseUrl: "http://127.0.0.1:1234/v1",
+          settings: { type: "customGateway", auth: { mode: "none" } },
+        },
         { id: "openai", name: "OpenAI", canEdit: false, baseUrl: null, settings: { type: "openai" } },
       ],
       defaultProviderId: "mock",
@@ -43,7 +51,13 @@ describe("modelProvider/list", () => {
     });
     const byId = Object.fromEntries(res.data.map((p) => [p.id, p]));
     expect(res.data.map((p) => p.id)).toEqual(["a", "alpha", "amazon-bedrock", "b", "beta", "d", "e", "g", "openai", "zeta"]);
-    expect(byId["zeta"]).toEqual({ id: "zeta", name: "Zeta", canEdit: true, baseUrl: null, settings: { type: "customGateway", auth: { mode: "externallyConfigured", envKey: "ZETA_KEY" } } });
+    expect(byId["zeta"]).toEqual({
+      id: "zeta",
+      name: "Zeta",
+      canEdit: true,
+      baseUrl: null,
+      settings: { type: "customGateway", auth: { mode: "externallyConfigured", envKey: "ZETA_KEY" } },
+    });
     expect(byId["a"]?.settings).toEqual({ type: "customGateway", auth: { mode: "environmentVariable", envKey: "A_KEY" } });
     expect(byId["b"]?.settings).toEqual({ type: "customGateway", auth: { mode: "externallyConfigured", envKey: null } });
     expect(byId["d"]?.baseUrl).toBe("https://d.example/v1");
@@ -51,7 +65,13 @@ describe("modelProvider/list", () => {
     expect(byId["g"]).toMatchObject({ baseUrl: null, settings: { auth: { mode: "externallyConfigured", envKey: null } } });
     expect(byId["beta"]?.settings).toEqual({ type: "customGateway", auth: { mode: "externallyConfigured", envKey: null } });
     expect(byId["alpha"]).toEqual({ id: "alpha", name: "Alpha", canEdit: false, baseUrl: null, settings: { type: "customGateway", auth: { mode: "none" } } });
-    expect(byId["amazon-bedrock"]).toEqual({ id: "amazon-bedrock", name: "Amazon Bedrock Mantle", canEdit: false, baseUrl: null, settings: { type: "bedrock", profile: null, region: "us-east-1" } });
+    expect(byId["amazon-bedrock"]).toEqual({
+      id: "amazon-bedrock",
+      name: "Amazon Bedrock Mantle",
+      canEdit: false,
+      baseUrl: null,
+      settings: { type: "bedrock", profile: null, region: "us-east-1" },
+    });
   });
 
   it("shows only http(s) URLs without credentials, query or fragment", () => {

@@ -66,7 +66,11 @@ export function listModelProviders(input: ModelProviderListInput): ModelProvider
         name: BEDROCK_PROVIDER_NAME,
         canEdit,
         baseUrl: null,
-        settings: { type: "bedrock", profile: typeof aws["profile"] === "string" ? aws["profile"] : null, region: typeof aws["region"] === "string" ? aws["region"] : null },
+        settings: {
+          type: "bedrock",
+          profile: typeof aws["profile"] === "string" ? aws["profile"] : null,
+          region: typeof aws["region"] === "string" ? aws["region"] : null,
+        },
       });
       continue;
     }

@@ -77,10 +77,7 @@ export interface ExperimentalFeatureListResponse {
   nextCursor: string | null;
 }
 
-export type GatewayAuth =
-  | { mode: "none" }
-  | { mode: "environmentVariable"; envKey: string }
-  | { mode: "externallyConfigured"; envKey: string | null };
+export type GatewayAuth = { mode: "none" } | { mode: "environmentVariable"; envKey: string } | { mode: "externallyConfigured"; envKey: string | null };
 
 export type ProviderSettings =
   | { type: "openai" }

@@ -31,7 +31,13 @@ describe("sandboxPolicyFromWire", () => {
 
   it("keeps explicit values and normalises roots lexically", () => {
     expect(
-      sandboxPolicyFromWire({ type: "workspaceWrite", writableRoots: ["/a/b/../c/", "/"], networkAccess: true, excludeSlashTmp: true, excludeTmpdirEnvVar: true }),
+      sandboxPolicyFromWire({
+        type: "workspaceWrite",
+        writableRoots: ["/a/b/../c/", "/"],
+        networkAccess: true,
+        excludeSlashTmp: true,
+        excludeTmpdirEnvVar: true,
+      }),
     ).toEqual({ type: "workspaceWrite", writableRoots: ["/a/c", "/"], networkAccess: true, excludeTmpdirEnvVar: true, excludeSlashTmp: true });
     expect(sandboxPolicyFromWire({ type: "externalSandbox", networkAccess: "enabled" })).toEqual({ type: "externalSandbox", networkAccess: "enabled" });
   });
@@ -50,9 +56,11 @@ describe("sandboxPolicyFromWire", () => {
   });
 
   it("accepts the pre-0.169 read-access fields", () => {
-    expect(
-      sandboxPolicyFromWire({ type: "readOnly", access: { type: "restricted", readableRoots: ["/data"] } }),
-    ).toEqual({ type: "readOnly", networkAccess: false, access: { type: "restricted", includePlatformDefaults: true, readableRoots: ["/data"] } });
+    expect(sandboxPolicyFromWire({ type: "readOnly", access: { type: "restricted", readableRoots: ["/data"] } })).toEqual({
+      type: "readOnly",
+      networkAccess: false,
+      access: { type: "restricted", includePlatformDefaults: true, readableRoots: ["/data"] },
+    });
     expect(() => sandboxPolicyFromWire({ type: "readOnly", access: { type: "restricted", readableRoots: ["data"] } })).toThrow(/readableRoots\[0\]/);
     expect(sandboxPolicyFromWire({ type: "workspaceWrite", readOnlyAccess: { type: "fullAccess" } })).toMatchObject({ readOnlyAccess: { type: "fullAccess" } });
   });

@@ -35,8 +35,7 @@ export type WireSandboxPolicyInput =
   | (Extract<WireSandboxPolicy, { type: "workspaceWrite" }> & { readOnlyAccess?: WireReadOnlyAccess | null });
 
 export type WireReadOnlyAccess =
-  | { type: "fullAccess" }
-  | { type: "restricted"; includePlatformDefaults?: boolean | null; readableRoots?: readonly string[] | null };
+  { type: "fullAccess" } | { type: "restricted"; includePlatformDefaults?: boolean | null; readableRoots?: readonly string[] | null };
 
 /** The settings sandboxPolicyFromConfig/FromMode read; a whole EffectiveConfig fits. */
 export type SandboxConfig = Pick<EffectiveConfig, "sandboxMode" | "sandboxWorkspaceWrite">;

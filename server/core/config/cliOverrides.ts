@@ -7,9 +7,7 @@ import { parse } from "smol-toml";
 import { isPlainObject, tomlToJson, type JsonObject, type JsonValue } from "./json.js";
 import { applyEdit, KeyPathError, parseKeyPath } from "./keyPath.js";
 
-export type CliOverride =
-  | { ok: true; raw: string; segments: string[]; value: JsonValue }
-  | { ok: false; raw: string; error: string };
+export type CliOverride = { ok: true; raw: string; segments: string[]; value: JsonValue } | { ok: false; raw: string; error: string };
 
 export function parseCliOverride(raw: string): CliOverride {
   const eq = raw.indexOf("=");

@@ -21,7 +21,13 @@ async function service(config: string, requirements: string | null, cliOverrides
   await mkdir(path.join(root, "etc"), { recursive: true });
   await writeFile(path.join(home, "config.toml"), config);
   if (requirements !== null) await writeFile(path.join(root, "etc", "requirements.toml"), requirements);
-  return ConfigService.create({ home, env: {}, cliOverrides, systemConfigFile: path.join(root, "etc", "config.toml"), requirementsFile: path.join(root, "etc", "requirements.toml") });
+  return ConfigService.create({
+    home,
+    env: {},
+    cliOverrides,
+    systemConfigFile: path.join(root, "etc", "config.toml"),
+    requirementsFile: path.join(root, "etc", "requirements.toml"),
+  });
 }
 
 const RICH = `model = "gpt-5.5"
@@ -67,7 +73,9 @@ describe("config outputs match the reference schema", () => {
   it("config writes, ok and okOverridden", async () => {
     const svc = await service("", null, ['model="o3"']);
     expect(schemaErrors("ConfigWriteResponse", await svc.writeValue({ keyPath: "model", value: "x", mergeStrategy: "replace" }))).toBeNull();
-    expect(schemaErrors("ConfigWriteResponse", await svc.batchWrite({ edits: [{ keyPath: "review_model", value: "y", mergeStrategy: "replace" }] }))).toBeNull();
+    expect(
+      schemaErrors("ConfigWriteResponse", await svc.batchWrite({ edits: [{ keyPath: "review_model", value: "y", mergeStrategy: "replace" }] })),
+    ).toBeNull();
   });
 
   it("configRequirements/read, none and populated", async () => {
@@ -100,7 +108,10 @@ enabled = false
     const warnings = [...svc.report.warnings, ...bad.report.warnings];
     expect(warnings.length).toBeGreaterThanOrEqual(4);
     for (const w of warnings) expect(schemaErrors("ConfigWarningNotification", w)).toBeNull();
-    const legacy = await service('approval_policy = "on-failure"\nexperimental_use_exec_command_tool = true\n[features]\ncollab = true\nweb_search = true\n', null);
+    const legacy = await service(
+      'approval_policy = "on-failure"\nexperimental_use_exec_command_tool = true\n[features]\ncollab = true\nweb_search = true\n',
+      null,
+    );
     expect(legacy.report.deprecations.length).toBe(4);
     for (const d of legacy.report.deprecations) expect(schemaErrors("DeprecationNoticeNotification", d)).toBeNull();
   });

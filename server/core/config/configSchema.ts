@@ -49,97 +49,107 @@ const ApprovalsReviewerToml = z.enum(["user", "auto_review", "guardian_subagent"
 const featureValue = z.union([bool, z.record(z.string(), any)]).optional();
 export const FeaturesToml = z.strictObject(Object.fromEntries(knownFeatureKeys().map((k) => [k, featureValue])));
 
-export const SandboxWorkspaceWriteToml = z.strictObject({
-  writable_roots: strList,
-  network_access: bool,
-  exclude_tmpdir_env_var: bool,
-  exclude_slash_tmp: bool,
-}).partial();
+export const SandboxWorkspaceWriteToml = z
+  .strictObject({
+    writable_roots: strList,
+    network_access: bool,
+    exclude_tmpdir_env_var: bool,
+    exclude_slash_tmp: bool,
+  })
+  .partial();
 
-export const ShellEnvironmentPolicyToml = z.strictObject({
-  inherit: z.enum(["all", "core", "none"]),
-  ignore_default_excludes: bool,
-  exclude: strList,
-  set: strMap,
-  include_only: strList,
-  filters: any,
-  experimental_use_profile: bool,
-}).partial();
+export const ShellEnvironmentPolicyToml = z
+  .strictObject({
+    inherit: z.enum(["all", "core", "none"]),
+    ignore_default_excludes: bool,
+    exclude: strList,
+    set: strMap,
+    include_only: strList,
+    filters: any,
+    experimental_use_profile: bool,
+  })
+  .partial();
 
 /** `wire_api = "chat"` is refused by 0.169 but Gatehouse keeps a Chat Completions client for v1 compatibility. */
-export const ModelProviderToml = z.strictObject({
-  name: str,
-  base_url: str,
-  model_catalog_url: str,
-  env_key: str,
-  env_key_instructions: str,
-  experimental_bearer_token: str,
-  auth: any,
-  gateway_oauth: any,
-  aws: any,
-  project_id: str,
-  location: str,
-  credential_file: str,
-  wire_api: z.enum(["responses", "chat"]),
-  capabilities: any,
-  query_params: strMap,
-  http_headers: strMap,
-  env_http_headers: strMap,
-  request_max_retries: uint,
-  stream_max_retries: uint,
-  stream_idle_timeout_ms: uint,
-  websocket_connect_timeout_ms: uint,
-  requires_openai_auth: bool,
-  supports_websockets: bool,
-  supports_standalone_web_search: bool,
-}).partial();
+export const ModelProviderToml = z
+  .strictObject({
+    name: str,
+    base_url: str,
+    model_catalog_url: str,
+    env_key: str,
+    env_key_instructions: str,
+    experimental_bearer_token: str,
+    auth: any,
+    gateway_oauth: any,
+    aws: any,
+    project_id: str,
+    location: str,
+    credential_file: str,
+    wire_api: z.enum(["responses", "chat"]),
+    capabilities: any,
+    query_params: strMap,
+    http_headers: strMap,
+    env_http_headers: strMap,
+    request_max_retries: uint,
+    stream_max_retries: uint,
+    stream_idle_timeout_ms: uint,
+    websocket_connect_timeout_ms: uint,
+    requires_openai_auth: bool,
+    supports_websockets: bool,
+    supports_standalone_web_search: bool,
+  })
+  .partial();
 export type ModelProviderToml = z.infer<typeof ModelProviderToml>;
 
-export const ProfileToml = z.strictObject({
-  model: str,
-  service_tier: any,
-  model_provider: str,
-  approval_policy: AskForApprovalToml,
-  approvals_reviewer: ApprovalsReviewerToml,
-  sandbox_mode: SandboxModeToml,
-  model_reasoning_effort: nonEmpty,
-  plan_mode_reasoning_effort: nonEmpty,
-  model_reasoning_summary: ReasoningSummaryToml,
-  model_verbosity: VerbosityToml,
-  model_catalog_json: any,
-  personality: any,
-  chatgpt_base_url: str,
-  model_instructions_file: str,
-  js_repl_node_path: any,
-  js_repl_node_module_dirs: any,
-  experimental_compact_prompt_file: any,
-  include_permissions_instructions: bool,
-  include_apps_instructions: bool,
-  include_collaboration_mode_instructions: bool,
-  include_environment_context: bool,
-  include_environment_context_time: bool,
-  experimental_use_unified_exec_tool: bool,
-  tools: any,
-  web_search: WebSearchModeToml,
-  analytics: any,
-  tui: any,
-  windows: any,
-  features: FeaturesToml,
-  oss_provider: any,
-}).partial();
+export const ProfileToml = z
+  .strictObject({
+    model: str,
+    service_tier: any,
+    model_provider: str,
+    approval_policy: AskForApprovalToml,
+    approvals_reviewer: ApprovalsReviewerToml,
+    sandbox_mode: SandboxModeToml,
+    model_reasoning_effort: nonEmpty,
+    plan_mode_reasoning_effort: nonEmpty,
+    model_reasoning_summary: ReasoningSummaryToml,
+    model_verbosity: VerbosityToml,
+    model_catalog_json: any,
+    personality: any,
+    chatgpt_base_url: str,
+    model_instructions_file: str,
+    js_repl_node_path: any,
+    js_repl_node_module_dirs: any,
+    experimental_compact_prompt_file: any,
+    include_permissions_instructions: bool,
+    include_apps_instructions: bool,
+    include_collaboration_mode_instructions: bool,
+    include_environment_context: bool,
+    include_environment_context_time: bool,
+    experimental_use_unified_exec_tool: bool,
+    tools: any,
+    web_search: WebSearchModeToml,
+    analytics: any,
+    tui: any,
+    windows: any,
+    features: FeaturesToml,
+    oss_provider: any,
+  })
+  .partial();
 export type ProfileToml = z.infer<typeof ProfileToml>;
 
-const McpServerToml = z.looseObject({
-  command: str,
-  args: strList,
-  env: strMap,
-  cwd: str,
-  url: str,
-  enabled: bool,
-  startup_timeout_sec: z.number(),
-  startup_timeout_ms: uint,
-  tool_timeout_sec: z.number(),
-}).partial();
+const McpServerToml = z
+  .looseObject({
+    command: str,
+    args: strList,
+    env: strMap,
+    cwd: str,
+    url: str,
+    enabled: bool,
+    startup_timeout_sec: z.number(),
+    startup_timeout_ms: uint,
+    tool_timeout_sec: z.number(),
+  })
+  .partial();
 
 const ProjectToml = z.looseObject({ trust_level: z.enum(["trusted", "untrusted"]) }).partial();
 
@@ -188,19 +198,21 @@ const TYPED_TOP_LEVEL = {
   history: z.strictObject({ persistence: z.enum(["save-all", "none"]), max_bytes: uint }).partial(),
   analytics: z.strictObject({ enabled: bool }).partial(),
   feedback: z.looseObject({ enabled: bool }).partial(),
-  otel: z.strictObject({
-    tool_result: any,
-    log_sse_deltas: any,
-    log_user_prompt: any,
-    log_agent_responses: any,
-    log_guardian_assessments: any,
-    environment: any,
-    exporter: any,
-    trace_exporter: any,
-    metrics_exporter: any,
-    span_attributes: any,
-    tracestate: any,
-  }).partial(),
+  otel: z
+    .strictObject({
+      tool_result: any,
+      log_sse_deltas: any,
+      log_user_prompt: any,
+      log_agent_responses: any,
+      log_guardian_assessments: any,
+      environment: any,
+      exporter: any,
+      trace_exporter: any,
+      metrics_exporter: any,
+      span_attributes: any,
+      tracestate: any,
+    })
+    .partial(),
   tools: z.strictObject({ web_search: any }).partial(),
   mcp_servers: z.record(z.string(), McpServerToml),
   profiles: z.record(z.string(), ProfileToml),
@@ -241,8 +253,10 @@ export const REMOVED_TOP_LEVEL_KEYS: Readonly<Record<string, { summary: string; 
   },
 };
 
-export const ConfigToml = z.strictObject({
-  ...Object.fromEntries([...Object.keys(READ_DEFAULTS), ...Object.keys(REMOVED_TOP_LEVEL_KEYS)].map((k) => [k, any])),
-  ...TYPED_TOP_LEVEL,
-}).partial();
+export const ConfigToml = z
+  .strictObject({
+    ...Object.fromEntries([...Object.keys(READ_DEFAULTS), ...Object.keys(REMOVED_TOP_LEVEL_KEYS)].map((k) => [k, any])),
+    ...TYPED_TOP_LEVEL,
+  })
+  .partial();
 export type ConfigToml = z.infer<typeof ConfigToml>;

@@ -63,7 +63,13 @@ describe("loading", () => {
       shellEnvironmentPolicy: { inherit: "all", ignoreDefaultExcludes: false, exclude: [], set: {}, includeOnly: [] },
       projectDocMaxBytes: 32768,
     });
-    expect(svc.effective.modelProvider).toMatchObject({ id: "openai", baseUrl: "https://api.openai.com/v1", requestMaxRetries: 4, streamMaxRetries: 5, streamIdleTimeoutMs: 300000 });
+    expect(svc.effective.modelProvider).toMatchObject({
+      id: "openai",
+      baseUrl: "https://api.openai.com/v1",
+      requestMaxRetries: 4,
+      streamMaxRetries: 5,
+      streamIdleTimeoutMs: 300000,
+    });
     expect(Object.isFrozen(svc.effective.sandboxWorkspaceWrite.writableRoots)).toBe(true);
   });
 
@@ -96,7 +102,14 @@ stream_max_retries = 0
     expect(svc.report).toEqual({ warnings: [], deprecations: [] });
     expect(svc.effective.model).toBe("gpt-5.5");
     expect(svc.effective.approvalPolicy).toBe("never");
-    expect(svc.effective.modelProvider).toMatchObject({ id: "mock", name: "conformance mock", baseUrl: "http://127.0.0.1:9/v1", requestMaxRetries: 0, streamMaxRetries: 0, builtIn: false });
+    expect(svc.effective.modelProvider).toMatchObject({
+      id: "mock",
+      name: "conformance mock",
+      baseUrl: "http://127.0.0.1:9/v1",
+      requestMaxRetries: 0,
+      streamMaxRetries: 0,
+      builtIn: false,
+    });
     expect(svc.effective.features["apps"]).toBe(false);
     expect(svc.effective.features["shell_tool"]).toBe(true);
     expect(svc.effective.checkForUpdateOnStartup).toBe(false);
@@ -134,12 +147,20 @@ stream_max_retries = 0
     const svc = await open();
     expect(svc.effective.model).toBe("gpt-6.1-sol");
     expect(svc.report.warnings).toEqual([
-      expect.objectContaining({ summary: "Invalid configuration; using defaults.", path: path.join(home, "config.toml"), range: { start: { line: 2, column: 6 }, end: { line: 2, column: 6 } } }),
+      expect.objectContaining({
+        summary: "Invalid configuration; using defaults.",
+        path: path.join(home, "config.toml"),
+        range: { start: { line: 2, column: 6 }, end: { line: 2, column: 6 } },
+      }),
     ]);
     const read = await svc.read({ includeLayers: true });
     expect(read.config["model"]).toBeNull();
     const user = read.layers?.find((l) => l.name.type === "user");
-    expect(user).toMatchObject({ config: {}, version: EMPTY_VERSION, disabledReason: expect.stringMatching(/config\.toml:2:6: .*using defaults for this file\.$/) });
+    expect(user).toMatchObject({
+      config: {},
+      version: EMPTY_VERSION,
+      disabledReason: expect.stringMatching(/config\.toml:2:6: .*using defaults for this file\.$/),
+    });
   });
 
   it("applies the good keys of a file that has bad ones", async () => {
@@ -156,7 +177,17 @@ stream_max_retries = 0
 
   it("-c overrides win over config.toml, are validated, and form the sessionFlags layer", async () => {
     await writeConfig('model = "gpt-5.5"\n[shell_environment_policy]\ninherit = "none"\n');
-    const svc = await open({ cliOverrides: ['model="o3"', "features.memories=true", 'sandbox_workspace_write.writable_roots=["/a","/b"]', "shell_environment_policy.inherit=all", "foo.bar=hello world", "sandbox_mode=nope", "broken"] });
+    const svc = await open({
+      cliOverrides: [
+        'model="o3"',
+        "features.memories=true",
+        'sandbox_workspace_write.writable_roots=["/a","/b"]',
+        "shell_environment_policy.inherit=all",
+        "foo.bar=hello world",
+        "sandbox_mode=nope",
+        "broken",
+      ],
+    });
     expect(svc.effective.model).toBe("o3");
     expect(svc.effective.features["memories"]).toBe(true);
     expect(svc.effective.sandboxWorkspaceWrite.writableRoots).toEqual(["/a", "/b"]);
@@ -182,7 +213,9 @@ stream_max_retries = 0
   });
 
   it("a legacy profile overlays the top-level keys; -c still wins", async () => {
-    await writeConfig('profile = "fast"\nmodel = "gpt-5.5"\napproval_policy = "on-request"\n[profiles.fast]\nmodel = "o3"\napproval_policy = "never"\n[profiles.fast.features]\nmemories = true\n');
+    await writeConfig(
+      'profile = "fast"\nmodel = "gpt-5.5"\napproval_policy = "on-request"\n[profiles.fast]\nmodel = "o3"\napproval_policy = "never"\n[profiles.fast.features]\nmemories = true\n',
+    );
     const svc = await open({ cliOverrides: ["approval_policy=untrusted"] });
     expect(svc.effective.profile).toBe("fast");
     expect(svc.effective.model).toBe("o3");
@@ -242,7 +275,10 @@ stream_max_retries = 0
 
   it("applies requirements: disallowed approval policy and sandbox mode fall back, feature pins win", async () => {
     await mkdir(path.join(root, "etc"), { recursive: true });
-    await writeFile(path.join(root, "etc", "requirements.toml"), 'allowed_approval_policies = ["on-request"]\nallowed_sandbox_modes = ["read-only"]\n[features]\nmemories = false\n');
+    await writeFile(
+      path.join(root, "etc", "requirements.toml"),
+      'allowed_approval_policies = ["on-request"]\nallowed_sandbox_modes = ["read-only"]\n[features]\nmemories = false\n',
+    );
     await writeConfig('approval_policy = "never"\nsandbox_mode = "danger-full-access"\n[features]\nmemories = true\n');
     const svc = await open();
     expect(svc.effective.approvalPolicy).toBe("on-request");
@@ -260,7 +296,13 @@ describe("config/read", () => {
     const svc = await open();
     const read = await svc.read({ includeLayers: true });
     expect(Object.keys(read.config)).toHaveLength(107);
-    expect(read.config).toMatchObject({ model: null, approval_policy: null, file_opener: "vscode", project_doc_max_bytes: 32768, history: { persistence: "save-all", max_bytes: null } });
+    expect(read.config).toMatchObject({
+      model: null,
+      approval_policy: null,
+      file_opener: "vscode",
+      project_doc_max_bytes: 32768,
+      history: { persistence: "save-all", max_bytes: null },
+    });
     expect(read.origins).toEqual({});
     expect(read.layers).toEqual([
       { name: { type: "user", file: path.join(home, "config.toml"), profile: null }, version: EMPTY_VERSION, config: {} },
@@ -300,7 +342,14 @@ stream_max_retries = 0
     expect(read.layers?.[0]?.version).toBe("sha256:8814d8bcc81566b7c8ced188874839b694a61e83f61a6ea772887c20f87c937b");
     expect(read.origins["model_providers.mock.base_url"]?.version).toBe("sha256:8814d8bcc81566b7c8ced188874839b694a61e83f61a6ea772887c20f87c937b");
     expect(read.config["model_providers"]).toEqual({
-      mock: expect.objectContaining({ name: "conformance mock", base_url: "http://127.0.0.1:1234/v1", env_key: null, wire_api: "responses", request_max_retries: 0, requires_openai_auth: false }),
+      mock: expect.objectContaining({
+        name: "conformance mock",
+        base_url: "http://127.0.0.1:1234/v1",
+        env_key: null,
+        wire_api: "responses",
+        request_max_retries: 0,
+        requires_openai_auth: false,
+      }),
     });
     expect(read.config["otel"]).toMatchObject({ metrics_exporter: "none", exporter: null });
     expect(read.config["features"]).toMatchObject({ network_proxy: null, apps: false, plugins: false, mentions_v2: true });
@@ -490,7 +539,7 @@ describe("config writes", () => {
   });
 
   it("replace, upsert (deep merge) and null (delete) behave as 0.169's", async () => {
-    await writeConfig('keep = 1\n[a]\nx = 1\n[a.b]\nc = 1\nd = 2\n');
+    await writeConfig("keep = 1\n[a]\nx = 1\n[a.b]\nc = 1\nd = 2\n");
     const svc = await open();
     await svc.writeValue({ keyPath: "a", value: { b: { c: 5 }, y: 2 }, mergeStrategy: "upsert" });
     await svc.writeValue({ keyPath: "model_providers.x", value: { name: "X", base_url: "http://a" }, mergeStrategy: "replace" });
@@ -508,12 +557,32 @@ describe("config writes", () => {
     await writeConfig('model = "a"\n');
     const before = await readFile(path.join(home, "config.toml"), "utf8");
     const svc = await open();
-    await expectWriteError(svc.writeValue({ keyPath: "model", value: 5, mergeStrategy: "replace" }), "configValidationError", "Invalid configuration: invalid type: integer `5`, expected a string\nin `model`\n");
+    await expectWriteError(
+      svc.writeValue({ keyPath: "model", value: 5, mergeStrategy: "replace" }),
+      "configValidationError",
+      "Invalid configuration: invalid type: integer `5`, expected a string\nin `model`\n",
+    );
     await expectWriteError(svc.writeValue({ keyPath: "", value: 1, mergeStrategy: "replace" }), "configValidationError", "keyPath must not be empty");
-    await expectWriteError(svc.writeValue({ keyPath: "model.x", value: 1, mergeStrategy: "replace" }), "configValidationError", "cannot set value on non-table parent");
-    await expectWriteError(svc.writeValue({ keyPath: 'a."b', value: 1, mergeStrategy: "replace" }), "configValidationError", "unterminated quoted keyPath segment");
-    await expectWriteError(svc.writeValue({ keyPath: "model", value: "o3", mergeStrategy: "replace", filePath: path.join(root, "other.toml") }), "configLayerReadonly", "Only writes to the user config are allowed");
-    await expectWriteError(svc.writeValue({ keyPath: "notify", value: ["a", null], mergeStrategy: "replace" }), "configValidationError", /null is not a valid TOML value/);
+    await expectWriteError(
+      svc.writeValue({ keyPath: "model.x", value: 1, mergeStrategy: "replace" }),
+      "configValidationError",
+      "cannot set value on non-table parent",
+    );
+    await expectWriteError(
+      svc.writeValue({ keyPath: 'a."b', value: 1, mergeStrategy: "replace" }),
+      "configValidationError",
+      "unterminated quoted keyPath segment",
+    );
+    await expectWriteError(
+      svc.writeValue({ keyPath: "model", value: "o3", mergeStrategy: "replace", filePath: path.join(root, "other.toml") }),
+      "configLayerReadonly",
+      "Only writes to the user config are allowed",
+    );
+    await expectWriteError(
+      svc.writeValue({ keyPath: "notify", value: ["a", null], mergeStrategy: "replace" }),
+      "configValidationError",
+      /null is not a valid TOML value/,
+    );
     expect(await readFile(path.join(home, "config.toml"), "utf8")).toBe(before);
   });
 
@@ -585,9 +654,7 @@ describe("config writes", () => {
     expect(results[1]).toMatchObject({ status: "rejected", reason: { code: "configVersionConflict" } });
     expect(parse(await readFile(path.join(home, "config.toml"), "utf8"))).toEqual({ model: "first" });
 
-    await Promise.all(
-      Array.from({ length: 10 }, (_, i) => svc.batchWrite({ edits: [{ keyPath: `features.f${i}`, value: true, mergeStrategy: "upsert" }] })),
-    );
+    await Promise.all(Array.from({ length: 10 }, (_, i) => svc.batchWrite({ edits: [{ keyPath: `features.f${i}`, value: true, mergeStrategy: "upsert" }] })));
     const features = (parse(await readFile(path.join(home, "config.toml"), "utf8")) as { features: Record<string, boolean> }).features;
     expect(Object.keys(features).sort()).toEqual(["f0", "f1", "f2", "f3", "f4", "f5", "f6", "f7", "f8", "f9"]);
   });
@@ -623,7 +690,11 @@ describe("config writes", () => {
   it("refuses to overwrite a config.toml that does not parse", async () => {
     await writeConfig('model = "o3"\nthis is bad\n');
     const svc = await open();
-    await expectWriteError(svc.writeValue({ keyPath: "model", value: "o4", mergeStrategy: "replace" }), "configUnreadable", /^failed to load configuration: .*config\.toml:2:6: /);
+    await expectWriteError(
+      svc.writeValue({ keyPath: "model", value: "o4", mergeStrategy: "replace" }),
+      "configUnreadable",
+      /^failed to load configuration: .*config\.toml:2:6: /,
+    );
     expect(await readFile(path.join(home, "config.toml"), "utf8")).toBe('model = "o3"\nthis is bad\n');
   });
 
@@ -682,7 +753,10 @@ describe("configRequirements/read", () => {
     await writeFile(path.join(root, "etc", "requirements.toml"), 'allowed_sandbox_modes = ["read-only"\n');
     svc = await open();
     expect(await svc.readRequirements()).toEqual({ requirements: null, supportsIndependentSpeedModes: true });
-    expect(svc.report.warnings[0]).toMatchObject({ summary: "Invalid configuration; using defaults.", details: expect.stringMatching(/^failed to parse requirements layer /) });
+    expect(svc.report.warnings[0]).toMatchObject({
+      summary: "Invalid configuration; using defaults.",
+      details: expect.stringMatching(/^failed to parse requirements layer /),
+    });
   });
 });
 

@@ -27,18 +27,16 @@ import type { Logger } from "../../log.js";
 import { listExperimentalFeatures } from "../catalog/experimentalFeatures.js";
 import { listModels } from "../catalog/modelCatalog.js";
 import { listModelProviders } from "../catalog/modelProviders.js";
-import type { ExperimentalFeatureListParams, ExperimentalFeatureListResponse, ModelListParams, ModelListResponse, ModelProviderListResponse } from "../catalog/types.js";
+import type {
+  ExperimentalFeatureListParams,
+  ExperimentalFeatureListResponse,
+  ModelListParams,
+  ModelListResponse,
+  ModelProviderListResponse,
+} from "../catalog/types.js";
 import { writeFileAtomic, type AtomicWriteOptions } from "../fs/atomicWrite.js";
 import { parseCliOverride, sessionFlagsTable, type CliOverride } from "./cliOverrides.js";
-import {
-  invalidValueWarning,
-  parseConfigText,
-  readRawFile,
-  unknownKeysWarning,
-  validateTable,
-  type InvalidValue,
-  type ValidatedTable,
-} from "./configToml.js";
+import { invalidValueWarning, parseConfigText, readRawFile, unknownKeysWarning, validateTable, type InvalidValue, type ValidatedTable } from "./configToml.js";
 import { buildEffectiveConfig, type EffectiveConfig } from "./effective.js";
 import { ConfigWriteError, USER_CONFIG_ONLY_MESSAGE, VERSION_CONFLICT_MESSAGE } from "./errors.js";
 import { ensureHome, userConfigPath } from "./home.js";
@@ -207,7 +205,8 @@ function tomlable(value: JsonValue, at: string): JsonValue {
     for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = tomlable(v, `${at}.${k}`);
     return out;
   }
-  if (typeof value === "number" && !Number.isFinite(value)) throw new ConfigWriteError("configValidationError", `Invalid configuration: ${value} is not a valid TOML value\nin \`${at}\`\n`);
+  if (typeof value === "number" && !Number.isFinite(value))
+    throw new ConfigWriteError("configValidationError", `Invalid configuration: ${value} is not a valid TOML value\nin \`${at}\`\n`);
   return value;
 }
 
@@ -351,7 +350,13 @@ export class ConfigService {
 
   /** config/value/write */
   writeValue(params: ConfigValueWriteParams): Promise<ConfigWriteResponse> {
-    return this.serialize(() => this.write([{ keyPath: params.keyPath, value: params.value, mergeStrategy: params.mergeStrategy }], params.filePath ?? null, params.expectedVersion ?? null));
+    return this.serialize(() =>
+      this.write(
+        [{ keyPath: params.keyPath, value: params.value, mergeStrategy: params.mergeStrategy }],
+        params.filePath ?? null,
+        params.expectedVersion ?? null,
+      ),
+    );
   }
 
   /** config/batchWrite: all edits or none. */
@@ -402,9 +407,23 @@ export class ConfigService {
       const parsed = await this.layerFiles.get(file);
       return { source, label, file, parsed, ...parsed };
     } catch (err) {
-      const parseWarning = { summary: "Could not read configuration; using defaults.", details: `${file}: ${err instanceof Error ? err.message : String(err)}`, path: file };
+      const parseWarning = {
+        summary: "Could not read configuration; using defaults.",
+        details: `${file}: ${err instanceof Error ? err.message : String(err)}`,
+        path: file,
+      };
       const validated = EMPTY_VALIDATED();
-      return { source, label, file, parsed: null, text: null, validated, version: layerVersion(validated.table), parseWarning, disabledReason: parseWarning.details };
+      return {
+        source,
+        label,
+        file,
+        parsed: null,
+        text: null,
+        validated,
+        version: layerVersion(validated.table),
+        parseWarning,
+        disabledReason: parseWarning.details,
+      };
     }
   }
 
@@ -415,7 +434,7 @@ export class ConfigService {
     const chain: string[] = [];
     let root = start;
     let found = false;
-    for (let dir = start; ; ) {
+    for (let dir = start; ;) {
       chain.push(dir);
       let hit = false;
       for (const marker of markers) if (await isMarker(dir, marker)) hit = true;
@@ -450,7 +469,17 @@ export class ConfigService {
   private sessionLayer(): Layer | null {
     if (this.overrides.length === 0) return null;
     const validated = validateTable(sessionFlagsTable(this.overrides));
-    return { source: { type: "sessionFlags" }, label: "session-flags", file: null, parsed: null, text: null, validated, version: layerVersion(validated.table), parseWarning: null, disabledReason: null };
+    return {
+      source: { type: "sessionFlags" },
+      label: "session-flags",
+      file: null,
+      parsed: null,
+      text: null,
+      validated,
+      version: layerVersion(validated.table),
+      parseWarning: null,
+      disabledReason: null,
+    };
   }
 
   /** Lowest precedence first: system, user, the project layers of `cwd`, the session flags. */
@@ -487,7 +516,10 @@ export class ConfigService {
         profileTable = candidate;
         base = deepMerge(base, candidate);
       } else {
-        warnings.push({ summary: `Profile \`${profileName}\` is not defined; using the top-level settings.`, details: `Add a [profiles.${profileName}] table to config.toml or remove \`profile\`.` });
+        warnings.push({
+          summary: `Profile \`${profileName}\` is not defined; using the top-level settings.`,
+          details: `Add a [profiles.${profileName}] table to config.toml or remove \`profile\`.`,
+        });
       }
     }
     const merged = session ? deepMerge(base, session.validated.known) : base;

@@ -39,7 +39,13 @@ describe("validateTable", () => {
     for (const name of ["default.json", "codex-0.80.json"]) {
       const json = readFileSync(join(SHARED, "conformance", "config", name), "utf8").replace("{{MODEL_BASE_URL}}", "http://127.0.0.1:1/v1");
       const v = load(stringify(JSON.parse(json) as JsonObject));
-      expect({ name, unknown: v.unknownKeys, invalid: v.invalid, deprecations: v.deprecations, notes: v.notes }).toEqual({ name, unknown: [], invalid: [], deprecations: [], notes: [] });
+      expect({ name, unknown: v.unknownKeys, invalid: v.invalid, deprecations: v.deprecations, notes: v.notes }).toEqual({
+        name,
+        unknown: [],
+        invalid: [],
+        deprecations: [],
+        notes: [],
+      });
     }
   });
 
@@ -122,7 +128,9 @@ notifications = true
   });
 
   it("drops only the bad values (0.169 drops the whole file) and says why in serde's words", () => {
-    const v = load('model = 5\nsandbox_mode = "bogus"\napproval_policy = "sometimes"\nmodel_provider = "p"\nnotify = ["a", 5]\n[model_providers.openai]\nname = "mine"\n');
+    const v = load(
+      'model = 5\nsandbox_mode = "bogus"\napproval_policy = "sometimes"\nmodel_provider = "p"\nnotify = ["a", 5]\n[model_providers.openai]\nname = "mine"\n',
+    );
     expect(v.known).toEqual({ model_provider: "p", model_providers: {} });
     expect(v.invalid).toEqual(
       expect.arrayContaining([
@@ -132,7 +140,8 @@ notifications = true
         { path: ["notify"], message: "invalid type: integer `5`, expected a string" },
         {
           path: ["model_providers", "openai"],
-          message: "model_providers contains reserved built-in provider IDs: `openai`. Built-in providers cannot be overridden. Rename your custom provider (for example, `openai-custom`).",
+          message:
+            "model_providers contains reserved built-in provider IDs: `openai`. Built-in providers cannot be overridden. Rename your custom provider (for example, `openai-custom`).",
         },
       ]),
     );
@@ -151,7 +160,7 @@ notifications = true
     });
   });
 
-  it("reads approval_policy = \"on-failure\" as on-request, with a deprecation notice", () => {
+  it('reads approval_policy = "on-failure" as on-request, with a deprecation notice', () => {
     const v = load('approval_policy = "on-failure"\n[profiles.p]\napproval_policy = "on-failure"\n');
     expect(v.table["approval_policy"]).toBe("on-request");
     expect(v.known["profiles"]).toEqual({ p: { approval_policy: "on-request" } });
@@ -162,7 +171,9 @@ notifications = true
   });
 
   it("gives 0.169's deprecation notices for legacy feature keys, sorted by key, and its multi_agent warning", () => {
-    const v = load("experimental_use_unified_exec_tool = false\n[features]\nweb_search_request = true\ncollab = false\ncodex_hooks = true\nmulti_agent = true\n");
+    const v = load(
+      "experimental_use_unified_exec_tool = false\n[features]\nweb_search_request = true\ncollab = false\ncodex_hooks = true\nmulti_agent = true\n",
+    );
     expect(v.unknownKeys).toEqual([]);
     expect(v.deprecations.map((d) => d.summary)).toEqual([
       "`[features].codex_hooks` is deprecated. Use `[features].hooks` instead.",
@@ -177,7 +188,10 @@ notifications = true
     const v = load("experimental_use_exec_command_tool = true\n");
     expect(v.unknownKeys).toEqual([]);
     expect(v.deprecations).toEqual([
-      { summary: "`experimental_use_exec_command_tool` is no longer supported and is ignored.", details: "The shell tools are offered according to the model; `[features].shell_tool = false` turns them off." },
+      {
+        summary: "`experimental_use_exec_command_tool` is no longer supported and is ignored.",
+        details: "The shell tools are offered according to the model; `[features].shell_tool = false` turns them off.",
+      },
     ]);
     expect(v.known).toEqual({});
   });

@@ -122,7 +122,8 @@ function issueMessage(issue: z.core.$ZodIssue, root: JsonValue): string {
         : `invalid type: ${describe(actual)}, expected one of ${variants(issue.values)}`;
     case "invalid_union": {
       const last = issue.path[issue.path.length - 1];
-      if (last === "approval_policy" && typeof actual === "string") return `unknown variant \`${actual}\`, expected one of ${variants(APPROVAL_POLICY_VARIANTS)}`;
+      if (last === "approval_policy" && typeof actual === "string")
+        return `unknown variant \`${actual}\`, expected one of ${variants(APPROVAL_POLICY_VARIANTS)}`;
       const nested = issue.errors.flat()[0];
       return nested ? issueMessage({ ...nested, path: [...issue.path, ...nested.path] } as z.core.$ZodIssue, root) : `invalid value: ${describe(actual)}`;
     }
@@ -163,7 +164,10 @@ function normalizeApproval(table: JsonObject, deprecations: DeprecationNoticeNot
   if (table["approval_policy"] === "on-failure") {
     table["approval_policy"] = "on-request";
     // Issue 11: the change of meaning is a warning too, not only a deprecation (on-failure used to offer a rerun outside the sandbox; on-request does not).
-    notes.push({ summary: `\`${where}approval_policy = "on-failure"\` is read as "on-request": commands run sandboxed and a sandbox denial is reported to the model, with no offer to rerun outside the sandbox.`, details: null });
+    notes.push({
+      summary: `\`${where}approval_policy = "on-failure"\` is read as "on-request": commands run sandboxed and a sandbox denial is reported to the model, with no offer to rerun outside the sandbox.`,
+      details: null,
+    });
     deprecations.push({
       summary: `\`${where}approval_policy = "on-failure"\` is deprecated; it is read as "on-request".`,
       details: 'Set `approval_policy = "on-request"` (or "never" for non-interactive runs) in config.toml.',

@@ -141,7 +141,10 @@ export function buildEffectiveConfig(input: EffectiveInputs): { config: Effectiv
   const allowedApprovals = req?.allowedApprovalPolicies;
   if (allowedApprovals && allowedApprovals.length > 0 && !allowedApprovals.some((a) => sameApproval(a, approvalPolicy))) {
     const fallback = allowedApprovals[0] as AskForApproval;
-    warnings.push({ summary: "default approval policy is disallowed by requirements; falling back to required default", details: `Using ${JSON.stringify(fallback)}.` });
+    warnings.push({
+      summary: "default approval policy is disallowed by requirements; falling back to required default",
+      details: `Using ${JSON.stringify(fallback)}.`,
+    });
     approvalPolicy = fallback;
   }
   let sandboxMode = (str(m["sandbox_mode"]) as SandboxMode | null) ?? "read-only";

@@ -76,7 +76,10 @@ function listsOf(table: JsonObject, where: string): TableLists {
       else return { allow, deny, refused: `${where}.domains.${JSON.stringify(pattern)} must be "allow" or "deny", not ${JSON.stringify(action)}` };
     }
   }
-  for (const [key, into] of [["allowed_domains", allow], ["denied_domains", deny]] as const) {
+  for (const [key, into] of [
+    ["allowed_domains", allow],
+    ["denied_domains", deny],
+  ] as const) {
     const v = table[key];
     if (v === undefined) continue;
     const list = strings(v);

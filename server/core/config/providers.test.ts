@@ -4,7 +4,15 @@ import { builtInProviders, DEMO_PROVIDER_ID, isDemoProvider, resolveProviders } 
 describe("the built-in demo provider", () => {
   it("is a Responses provider with no key and a base_url filled at run time", () => {
     const demo = builtInProviders({}, null)[DEMO_PROVIDER_ID];
-    expect(demo).toMatchObject({ id: "demo", name: "Gatehouse demo (offline)", wireApi: "responses", envKey: null, baseUrl: null, builtIn: true, requiresOpenaiAuth: false });
+    expect(demo).toMatchObject({
+      id: "demo",
+      name: "Gatehouse demo (offline)",
+      wireApi: "responses",
+      envKey: null,
+      baseUrl: null,
+      builtIn: true,
+      requiresOpenaiAuth: false,
+    });
     expect(demo && isDemoProvider(demo)).toBe(true);
   });
 

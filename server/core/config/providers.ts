@@ -56,7 +56,10 @@ export interface ModelProviderInfo {
 }
 
 export function reservedProviderMessage(ids: readonly string[]): string {
-  const list = [...ids].sort().map((id) => `\`${id}\``).join(", ");
+  const list = [...ids]
+    .sort()
+    .map((id) => `\`${id}\``)
+    .join(", ");
   return `model_providers contains reserved built-in provider IDs: ${list}. Built-in providers cannot be overridden. Rename your custom provider (for example, \`openai-custom\`).`;
 }
 
@@ -87,7 +90,11 @@ export function builtInProviders(env: Readonly<Record<string, string | undefined
   const ossPort = env["CODEX_OSS_PORT"];
   const ossBase = env["CODEX_OSS_BASE_URL"];
   return {
-    openai: { ...base("openai", "OpenAI", openaiBaseUrl ?? env["OPENAI_BASE_URL"] ?? "https://api.openai.com/v1"), requiresOpenaiAuth: true, supportsWebsockets: true },
+    openai: {
+      ...base("openai", "OpenAI", openaiBaseUrl ?? env["OPENAI_BASE_URL"] ?? "https://api.openai.com/v1"),
+      requiresOpenaiAuth: true,
+      supportsWebsockets: true,
+    },
     ollama: base("ollama", "gpt-oss", ossBase ?? `http://localhost:${ossPort ?? "11434"}/v1`),
     lmstudio: base("lmstudio", "gpt-oss", `http://localhost:${ossPort ?? "1234"}/v1`),
     [DEMO_PROVIDER_ID]: base(DEMO_PROVIDER_ID, DEMO_PROVIDER_NAME, null),

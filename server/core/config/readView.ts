@@ -54,7 +54,11 @@ function shape(key: string, value: JsonValue): JsonValue {
     for (const [name, entry] of Object.entries(value)) {
       if (!isPlainObject(entry)) out[name] = cloneJson(entry);
       else if (key === "mcp_servers") out[name] = shapeMcpServer(entry);
-      else if (key === "profiles") out[name] = fill(entryTemplate, { ...entry, ...(Object.hasOwn(entry, "approval_policy") ? { approval_policy: shapeApproval(entry["approval_policy"] ?? null) } : {}) });
+      else if (key === "profiles")
+        out[name] = fill(entryTemplate, {
+          ...entry,
+          ...(Object.hasOwn(entry, "approval_policy") ? { approval_policy: shapeApproval(entry["approval_policy"] ?? null) } : {}),
+        });
       else out[name] = fill(entryTemplate, entry);
     }
     return out;

@@ -26,7 +26,10 @@ const AJV_PATH = path.join(TOOLS, "node_modules", "ajv");
 function ensureAjv(): void {
   if (existsSync(AJV_PATH)) return;
   if (!existsSync(path.join(TOOLS, "package.json"))) throw new Error(`${TOOLS} is missing: the tests need ../shared beside the repository`);
-  execFileSync(process.platform === "win32" ? "npm.cmd" : "npm", ["ci", "--prefix", TOOLS, "--no-audit", "--no-fund", "--silent"], { stdio: ["ignore", "ignore", "inherit"], timeout: 300_000 });
+  execFileSync(process.platform === "win32" ? "npm.cmd" : "npm", ["ci", "--prefix", TOOLS, "--no-audit", "--no-fund", "--silent"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    timeout: 300_000,
+  });
   if (!existsSync(AJV_PATH)) throw new Error(`npm ci --prefix ${TOOLS} did not install ajv`);
 }
 
@@ -39,7 +42,8 @@ function tighten(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(tighten);
   if (node === null || typeof node !== "object") return node;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(node)) out[k] = k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, tighten(s)])) : tighten(v);
+  for (const [k, v] of Object.entries(node))
+    out[k] = k === "properties" ? Object.fromEntries(Object.entries(v as object).map(([p, s]) => [p, tighten(s)])) : tighten(v);
   if ("properties" in out && !("additionalProperties" in out)) out["additionalProperties"] = false;
   return out;
 }

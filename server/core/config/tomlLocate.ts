@@ -85,7 +85,11 @@ function scan(text: string): KeyLine[] {
       table = inner;
       const start = line.indexOf("[");
       const end = close + (arrayTable ? 2 : 1);
-      result.push({ header: true, path: inner, range: { start: { line: lineNo, column: column(line, start) }, end: { line: lineNo, column: column(line, end - 1) } } });
+      result.push({
+        header: true,
+        path: inner,
+        range: { start: { line: lineNo, column: column(line, start) }, end: { line: lineNo, column: column(line, end - 1) } },
+      });
       return;
     }
     const eq = indexOutsideQuotes(line, "=");

@@ -72,7 +72,10 @@ function nowSeconds(): number {
 }
 
 function userInputText(input: readonly UserInput[]): string {
-  return input.map((i) => (i.type === "text" ? i.text : "")).filter((t) => t !== "").join("\n");
+  return input
+    .map((i) => (i.type === "text" ? i.text : ""))
+    .filter((t) => t !== "")
+    .join("\n");
 }
 
 /** The Responses message for the user's input: text parts, images as data or remote URLs. */
@@ -142,7 +145,18 @@ export class ActiveTurn {
   }
 
   wire(status: Turn["status"], extra: Partial<Turn> = {}): Turn {
-    return { id: this.id, rootTurnId: this.id, items: [], itemsView: "notLoaded", status, error: null, startedAt: null, completedAt: null, durationMs: null, ...extra };
+    return {
+      id: this.id,
+      rootTurnId: this.id,
+      items: [],
+      itemsView: "notLoaded",
+      status,
+      error: null,
+      startedAt: null,
+      completedAt: null,
+      durationMs: null,
+      ...extra,
+    };
   }
 
   /** Items completed so far, in order (thread/items/list on a running turn). */
@@ -184,7 +198,18 @@ export class ActiveTurn {
       thread.emit("turn/started", { threadId: thread.id, turn: this.wire("inProgress", { startedAt: this.startedAt }) });
       await deps.rollout.append([
         taskStarted(this.id, this.startedAt, deps.contextWindow),
-        { type: "turn_context", payload: { turn_id: this.id, cwd: this.settings.cwd, approval_policy: this.settings.approvalPolicy, sandbox_policy: this.settings.sandboxWire, model: this.settings.model, effort: this.settings.effort, summary: this.settings.summary ?? "auto" } },
+        {
+          type: "turn_context",
+          payload: {
+            turn_id: this.id,
+            cwd: this.settings.cwd,
+            approval_policy: this.settings.approvalPolicy,
+            sandbox_policy: this.settings.sandboxWire,
+            model: this.settings.model,
+            effort: this.settings.effort,
+            summary: this.settings.summary ?? "auto",
+          },
+        },
       ]);
       const compactOnly = deps.compaction?.only === true;
       if (!deps.mode && (compactOnly || overLimit(thread, deps.compaction?.limit ?? null))) await this.compact();
@@ -210,7 +235,10 @@ export class ActiveTurn {
       if (e instanceof TurnCancelled || signal.aborted) status = "interrupted";
       else {
         status = "failed";
-        error = e instanceof ModelError ? finalTurnError(e, this.lastFailureWasStream) : { message: e instanceof Error ? e.message : String(e), codexErrorInfo: "other", additionalDetails: null };
+        error =
+          e instanceof ModelError
+            ? finalTurnError(e, this.lastFailureWasStream)
+            : { message: e instanceof Error ? e.message : String(e), codexErrorInfo: "other", additionalDetails: null };
         deps.log.warn({ err: e, threadId: thread.id, turnId: this.id }, "turn failed");
       }
     }
@@ -258,7 +286,8 @@ export class ActiveTurn {
       tools: this.deps.tools.specs(),
       toolChoice: "auto",
       parallelToolCalls: parallelToolCallsFor(s.model),
-      reasoning: s.effort || s.summary ? { ...(s.effort ? { effort: s.effort } : {}), ...(s.summary && s.summary !== "none" ? { summary: s.summary } : {}) } : null,
+      reasoning:
+        s.effort || s.summary ? { ...(s.effort ? { effort: s.effort } : {}), ...(s.summary && s.summary !== "none" ? { summary: s.summary } : {}) } : null,
       include: s.effort ? ["reasoning.encrypted_content"] : [],
       promptCacheKey: this.thread.id,
       threadId: this.thread.id,
@@ -300,12 +329,26 @@ export class ActiveTurn {
     const startMessage = (id: string): void => {
       if (items.isOpen(id)) return;
       opened.add(id);
-      items.start({ type: "agentMessage", id, text: "", phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null }, () => ({ type: "agentMessage", id, text: text.get(id) ?? "", phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null }));
+      items.start({ type: "agentMessage", id, text: "", phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null }, () => ({
+        type: "agentMessage",
+        id,
+        text: text.get(id) ?? "",
+        phase: null,
+        memoryCitation: null,
+        delivery: null,
+        questions: null,
+        moderation: null,
+      }));
     };
     const startReasoning = (id: string): void => {
       if (items.isOpen(id)) return;
       opened.add(id);
-      items.start({ type: "reasoning", id, summary: [], content: [] }, () => ({ type: "reasoning", id, summary: summaries.get(id) ?? [], content: raw.get(id) ?? [] }));
+      items.start({ type: "reasoning", id, summary: [], content: [] }, () => ({
+        type: "reasoning",
+        id,
+        summary: summaries.get(id) ?? [],
+        content: raw.get(id) ?? [],
+      }));
     };
     for await (const ev of this.deps.model.stream(this.request(), this.controller.signal)) {
       switch (ev.type) {
@@ -349,20 +392,48 @@ export class ActiveTurn {
           break;
         }
         case "outputItemDone": {
-          const item = ev.item as ResponseItem & { type: string; id?: string; role?: string; call_id?: string; name?: string; arguments?: string; input?: string };
+          const item = ev.item as ResponseItem & {
+            type: string;
+            id?: string;
+            role?: string;
+            call_id?: string;
+            name?: string;
+            arguments?: string;
+            input?: string;
+          };
           out.push(item);
           if (item.type === "message" && item.role !== "user") {
             const id = item.id ?? `msg_${uuidv7()}`;
             const finalText = messageText(item);
             this.lastAgentMessage = finalText;
-            await items.complete({ type: "agentMessage", id, text: finalText, phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null });
+            await items.complete({
+              type: "agentMessage",
+              id,
+              text: finalText,
+              phase: null,
+              memoryCitation: null,
+              delivery: null,
+              questions: null,
+              moderation: null,
+            });
           } else if (item.type === "reasoning") {
             const id = item.id ?? `rs_${uuidv7()}`;
             const parts = reasoningParts(item);
-            await items.complete({ type: "reasoning", id, summary: parts.summary.length ? parts.summary : (summaries.get(id) ?? []), content: parts.content.length ? parts.content : (raw.get(id) ?? []) });
+            await items.complete({
+              type: "reasoning",
+              id,
+              summary: parts.summary.length ? parts.summary : (summaries.get(id) ?? []),
+              content: parts.content.length ? parts.content : (raw.get(id) ?? []),
+            });
           } else if (item.type === "function_call") {
             const namespace = (item as { namespace?: unknown }).namespace;
-            calls.push({ kind: "function", name: item.name ?? "", callId: item.call_id ?? "", input: item.arguments ?? "", ...(typeof namespace === "string" && namespace !== "" ? { namespace } : {}) });
+            calls.push({
+              kind: "function",
+              name: item.name ?? "",
+              callId: item.call_id ?? "",
+              input: item.arguments ?? "",
+              ...(typeof namespace === "string" && namespace !== "" ? { namespace } : {}),
+            });
           } else if (item.type === "custom_tool_call") {
             calls.push({ kind: "custom", name: item.name ?? "", callId: item.call_id ?? "", input: item.input ?? "" });
           }
@@ -406,7 +477,9 @@ export class ActiveTurn {
   }
 
   private abortedOutput(call: ToolCall): ToolOutput {
-    return call.kind === "custom" ? { type: "custom_tool_call_output", call_id: call.callId, output: "aborted" } : { type: "function_call_output", call_id: call.callId, output: "aborted" };
+    return call.kind === "custom"
+      ? { type: "custom_tool_call_output", call_id: call.callId, output: "aborted" }
+      : { type: "function_call_output", call_id: call.callId, output: "aborted" };
   }
 
   /**
@@ -472,7 +545,9 @@ export class ActiveTurn {
       }
       deps.log.error({ err: e, tool: call.name }, "tool failed");
       const message = `tool ${call.name} failed: ${e instanceof Error ? e.message : String(e)}`;
-      return call.kind === "custom" ? { type: "custom_tool_call_output", call_id: call.callId, output: message } : { type: "function_call_output", call_id: call.callId, output: message };
+      return call.kind === "custom"
+        ? { type: "custom_tool_call_output", call_id: call.callId, output: message }
+        : { type: "function_call_output", call_id: call.callId, output: message };
     }
   }
 

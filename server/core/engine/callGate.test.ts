@@ -27,13 +27,22 @@ function run(calls: { name: string; exclusive: boolean }[]) {
 
 describe("CallGate", () => {
   it("shared calls all enter at once", async () => {
-    const g = run([{ name: "a", exclusive: false }, { name: "b", exclusive: false }, { name: "c", exclusive: false }]);
+    const g = run([
+      { name: "a", exclusive: false },
+      { name: "b", exclusive: false },
+      { name: "c", exclusive: false },
+    ]);
     await g.settle();
     expect(g.log).toEqual(["+a", "+b", "+c"]);
   });
 
   it("an exclusive call waits for the calls before it and holds back the calls after it, in call order", async () => {
-    const g = run([{ name: "exec1", exclusive: false }, { name: "patch", exclusive: true }, { name: "exec2", exclusive: false }, { name: "exec3", exclusive: false }]);
+    const g = run([
+      { name: "exec1", exclusive: false },
+      { name: "patch", exclusive: true },
+      { name: "exec2", exclusive: false },
+      { name: "exec3", exclusive: false },
+    ]);
     await g.settle();
     expect(g.log).toEqual(["+exec1"]);
     await g.finish("exec1");
@@ -45,7 +54,10 @@ describe("CallGate", () => {
   });
 
   it("two exclusive calls run one after the other", async () => {
-    const g = run([{ name: "p1", exclusive: true }, { name: "p2", exclusive: true }]);
+    const g = run([
+      { name: "p1", exclusive: true },
+      { name: "p2", exclusive: true },
+    ]);
     await g.settle();
     expect(g.log).toEqual(["+p1"]);
     await g.finish("p1");
@@ -60,7 +72,9 @@ describe("0.169's parallel defaults", () => {
   });
 
   it("the shell tools run in parallel; write_stdin, apply_patch, update_plan and request_user_input run alone", () => {
-    const tools = ["gpt-5.5", "o3", "qwen3-coder"].flatMap((model) => ToolRouter.forModel(model, new UnifiedExecSessions(), { flags: { ...DEFAULT_TOOL_FLAGS, requestPermissions: true } }).tools);
+    const tools = ["gpt-5.5", "o3", "qwen3-coder"].flatMap(
+      (model) => ToolRouter.forModel(model, new UnifiedExecSessions(), { flags: { ...DEFAULT_TOOL_FLAGS, requestPermissions: true } }).tools,
+    );
     const parallel = new Set(tools.filter((t) => t.supportsParallel === true).map((t) => t.name));
     expect([...parallel].sort()).toEqual(["exec_command", "shell", "shell_command", "view_image"]);
     for (const name of ["write_stdin", "apply_patch", "update_plan", "request_permissions"]) expect(tools.some((t) => t.name === name)).toBe(true);

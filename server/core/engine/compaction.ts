@@ -137,7 +137,12 @@ export async function compact(host: CompactionHost): Promise<void> {
   let summary = "";
   let streamed = "";
   try {
-    const request: ModelRequest = { ...host.baseRequest(), input: [...(thread.history as ResponseItem[]), userTextMessage(COMPACTION_PROMPT) as ResponseItem], tools: [], parallelToolCalls: false };
+    const request: ModelRequest = {
+      ...host.baseRequest(),
+      input: [...(thread.history as ResponseItem[]), userTextMessage(COMPACTION_PROMPT) as ResponseItem],
+      tools: [],
+      parallelToolCalls: false,
+    };
     for await (const ev of host.stream(request)) {
       if (ev.type === "outputTextDelta") streamed += ev.delta;
       else if (ev.type === "outputItemDone") {

@@ -98,7 +98,8 @@ export function environmentContext(settings: ThreadSettings, previous: ThreadSet
   const cur = sandboxMode(settings.sandboxWire);
   const prev = previous ? sandboxMode(previous.sandboxWire) : null;
   if (!previous || previous.cwd !== settings.cwd) lines.push(`  <cwd>${settings.cwd}</cwd>`);
-  if (!previous || approvalName(previous.approvalPolicy) !== approvalName(settings.approvalPolicy)) lines.push(`  <approval_policy>${approvalName(settings.approvalPolicy)}</approval_policy>`);
+  if (!previous || approvalName(previous.approvalPolicy) !== approvalName(settings.approvalPolicy))
+    lines.push(`  <approval_policy>${approvalName(settings.approvalPolicy)}</approval_policy>`);
   if (!prev || prev.mode !== cur.mode) lines.push(`  <sandbox_mode>${cur.mode}</sandbox_mode>`);
   if (!prev || prev.network !== cur.network) lines.push(`  <network_access>${cur.network}</network_access>`);
   if (!previous) {

@@ -15,7 +15,12 @@ const finding = (title: string, body: string, path: string, start: number, end: 
 
 describe("review output", () => {
   it("renders one finding under 'Review comment:' and several under 'Full review comments:' (0.169's text)", () => {
-    const one = JSON.stringify({ findings: [finding("[P1] Off by one", "body", "path", 1, 1)], overall_correctness: "patch is incorrect", overall_explanation: "One bug.", overall_confidence_score: 0.7 });
+    const one = JSON.stringify({
+      findings: [finding("[P1] Off by one", "body", "path", 1, 1)],
+      overall_correctness: "patch is incorrect",
+      overall_explanation: "One bug.",
+      overall_confidence_score: 0.7,
+    });
     expect(reviewText(one)).toBe("One bug.\n\nReview comment:\n\n- [P1] Off by one — path:1-1\n  body");
     const two = JSON.stringify({
       findings: [finding("[P1] Off by one", "The loop stops early.", "/x/a.txt", 2, 3), finding("[P3] Nit", "Naming.", "/x/b.txt", 1, 1, 3)],
@@ -23,7 +28,9 @@ describe("review output", () => {
       overall_explanation: "One bug.",
       overall_confidence_score: 0.7,
     });
-    expect(reviewText(two)).toBe("One bug.\n\nFull review comments:\n\n- [P1] Off by one — /x/a.txt:2-3\n  The loop stops early.\n\n- [P3] Nit — /x/b.txt:1-1\n  Naming.");
+    expect(reviewText(two)).toBe(
+      "One bug.\n\nFull review comments:\n\n- [P1] Off by one — /x/a.txt:2-3\n  The loop stops early.\n\n- [P3] Nit — /x/b.txt:1-1\n  Naming.",
+    );
   });
 
   it("indents every line of a finding's body", () => {
@@ -33,13 +40,24 @@ describe("review output", () => {
   });
 
   it("shows the explanation alone when there are no findings, and finds JSON wrapped in prose", () => {
-    expect(reviewText(JSON.stringify({ findings: [], overall_correctness: "patch is correct", overall_explanation: "Nothing wrong.", overall_confidence_score: 0.9 }))).toBe("Nothing wrong.");
-    expect(reviewText('Sure:\n{"findings":[],"overall_correctness":"patch is correct","overall_explanation":"Embedded ok.","overall_confidence_score":0.5}\nthanks')).toBe("Embedded ok.");
+    expect(
+      reviewText(
+        JSON.stringify({ findings: [], overall_correctness: "patch is correct", overall_explanation: "Nothing wrong.", overall_confidence_score: 0.9 }),
+      ),
+    ).toBe("Nothing wrong.");
+    expect(
+      reviewText('Sure:\n{"findings":[],"overall_correctness":"patch is correct","overall_explanation":"Embedded ok.","overall_confidence_score":0.5}\nthanks'),
+    ).toBe("Embedded ok.");
   });
 
   it("keeps an unparsable answer as is: plain text, or a finding without an integer priority (as 0.169 does)", () => {
     expect(reviewText("Looks fine to me, no JSON here.")).toBe("Looks fine to me, no JSON here.");
-    const noPriority = JSON.stringify({ findings: [finding("[P2] Leak", "Handle not closed.", "/x/c.ts", 4, 9, null)], overall_correctness: "patch is incorrect", overall_explanation: "", overall_confidence_score: 0.5 });
+    const noPriority = JSON.stringify({
+      findings: [finding("[P2] Leak", "Handle not closed.", "/x/c.ts", 4, 9, null)],
+      overall_correctness: "patch is incorrect",
+      overall_explanation: "",
+      overall_confidence_score: 0.5,
+    });
     expect(parseReviewOutput(noPriority)).toBeNull();
     expect(reviewText(noPriority)).toBe(noPriority);
     expect(reviewText(null)).toBe("Reviewer failed to output a response.");
@@ -64,7 +82,10 @@ describe("review targets", () => {
       const base = git("rev-parse", "HEAD");
       git("checkout", "-qb", "feature");
 
-      expect(await reviewRequest({ type: "uncommittedChanges" }, cwd)).toEqual({ hint: "current changes", prompt: "Review the current code changes (staged, unstaged, and untracked files) and provide prioritized findings." });
+      expect(await reviewRequest({ type: "uncommittedChanges" }, cwd)).toEqual({
+        hint: "current changes",
+        prompt: "Review the current code changes (staged, unstaged, and untracked files) and provide prioritized findings.",
+      });
       const branch = await reviewRequest({ type: "baseBranch", branch: "main" }, cwd);
       expect(branch.hint).toBe("changes against 'main'");
       expect(branch.prompt).toContain(`The merge base commit for this comparison is ${base}. Run \`git diff ${base}\``);

@@ -165,7 +165,10 @@ export async function reviewRequest(target: ReviewTarget, cwd: string): Promise<
       const title = target.title?.trim() || null;
       const short = sha.slice(0, 7);
       return title
-        ? { hint: `commit ${short}: ${title}`, prompt: `Review the code changes introduced by commit ${sha} ("${title}"). Provide prioritized, actionable findings.` }
+        ? {
+            hint: `commit ${short}: ${title}`,
+            prompt: `Review the code changes introduced by commit ${sha} ("${title}"). Provide prioritized, actionable findings.`,
+          }
         : { hint: `commit ${short}`, prompt: `Review the code changes introduced by commit ${sha}. Provide prioritized, actionable findings.` };
     }
     case "custom": {
@@ -297,7 +300,16 @@ export function reviewMode(deps: ReviewModeDeps): TurnMode {
     await rollout.append(added.map((payload) => ({ type: "response_item", payload })));
     thread.history.push(...added);
     await items.complete({ type: "exitedReviewMode", id: uuidv7(), review });
-    await items.complete({ type: "agentMessage", id: `msg_${uuidv7()}`, text: message, phase: null, memoryCitation: null, delivery: null, questions: null, moderation: null });
+    await items.complete({
+      type: "agentMessage",
+      id: `msg_${uuidv7()}`,
+      text: message,
+      phase: null,
+      memoryCitation: null,
+      delivery: null,
+      questions: null,
+      moderation: null,
+    });
   };
   return {
     kind: "review",

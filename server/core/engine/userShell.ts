@@ -45,7 +45,18 @@ export async function runUserShellCommand(host: ThreadTaskHost, command: string,
   const turnId = uuidv7();
   const startedAt = nowSeconds();
   const startedMs = Date.now();
-  const wire = (status: Turn["status"], extra: Partial<Turn> = {}): Turn => ({ id: turnId, rootTurnId: turnId, items: [], itemsView: "notLoaded", status, error: null, startedAt, completedAt: null, durationMs: null, ...extra });
+  const wire = (status: Turn["status"], extra: Partial<Turn> = {}): Turn => ({
+    id: turnId,
+    rootTurnId: turnId,
+    items: [],
+    itemsView: "notLoaded",
+    status,
+    error: null,
+    startedAt,
+    completedAt: null,
+    durationMs: null,
+    ...extra,
+  });
   const items = new TurnItems(thread, turnId, { persistItem: (t, item) => rollout.append(itemCompleted(thread.id, t, item)) });
   const settings = thread.settings;
 
@@ -56,12 +67,33 @@ export async function runUserShellCommand(host: ThreadTaskHost, command: string,
   try {
     await rollout.append([taskStarted(turnId, startedAt, null)]);
     const running = await startCommand(
-      { itemId: randomUUID(), argv: [defaultShell(), "-lc", command], cwd: settings.cwd, escalated: false, justification: null, timeoutMs: timeoutMs ?? USER_SHELL_DEFAULT_TIMEOUT_MS, source: "userShell" },
-      { thread, turnId, items, settings, signal: host.signal, approvals: USER_APPROVED, launcher: host.launcher, log: host.log, commandShell: host.commandShell, warnOnce: (m) => host.warnOnce(m) },
+      {
+        itemId: randomUUID(),
+        argv: [defaultShell(), "-lc", command],
+        cwd: settings.cwd,
+        escalated: false,
+        justification: null,
+        timeoutMs: timeoutMs ?? USER_SHELL_DEFAULT_TIMEOUT_MS,
+        source: "userShell",
+      },
+      {
+        thread,
+        turnId,
+        items,
+        settings,
+        signal: host.signal,
+        approvals: USER_APPROVED,
+        launcher: host.launcher,
+        log: host.log,
+        commandShell: host.commandShell,
+        warnOnce: (m) => host.warnOnce(m),
+      },
     );
     const outcome = await running.outcome;
     const message =
-      outcome.kind === "ran" ? userShellMessage(command, outcome.result.exitCode ?? -1, outcome.durationMs, outcome.output) : userShellMessage(command, -1, Date.now() - startedMs, outcome.message);
+      outcome.kind === "ran"
+        ? userShellMessage(command, outcome.result.exitCode ?? -1, outcome.durationMs, outcome.output)
+        : userShellMessage(command, -1, Date.now() - startedMs, outcome.message);
     if (host.signal.aborted) status = "interrupted";
     thread.history.push(message);
     await rollout.append([{ type: "response_item", payload: message }]);

@@ -88,7 +88,6 @@ interface ResolvedPolicy {
   readonly projectRoots?: readonly string[];
 }
 
-
 function decode(deltaBase64: string): Buffer {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(deltaBase64.replace(/\s+/g, ""))) {
     throw new ExecRequestError("command/exec/write deltaBase64 is not valid base64", "invalidParams");
@@ -185,9 +184,10 @@ export class ExecService {
 
     const cap = params.disableOutputCap === true ? null : (params.outputBytesCap ?? this.options.defaultOutputCap ?? DEFAULT_OUTPUT_CAP);
     const timeoutMs = params.disableTimeout === true ? null : (params.timeoutMs ?? this.options.defaultTimeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS);
-    const deltas = streamOutput && processId !== null
-      ? new OutputDeltas(processId, cap, (d: CommandExecOutputDeltaNotification) => client.notify("command/exec/outputDelta", d))
-      : null;
+    const deltas =
+      streamOutput && processId !== null
+        ? new OutputDeltas(processId, cap, (d: CommandExecOutputDeltaNotification) => client.notify("command/exec/outputDelta", d))
+        : null;
     const spawner = tty ? (this.options.ptySpawner ?? createPtySpawner)(params.size ?? DEFAULT_TERMINAL_SIZE) : undefined;
 
     const handle = startExec(request, {
@@ -243,7 +243,7 @@ export class ExecService {
       );
     }
     const data = params.deltaBase64 != null ? decode(params.deltaBase64) : null;
-    if (s.stdinClosed && (data !== null && data.length > 0)) {
+    if (s.stdinClosed && data !== null && data.length > 0) {
       throw new ExecRequestError(`stdin of command/exec process id ${JSON.stringify(params.processId)} is already closed`);
     }
     if (data !== null && data.length > 0) s.handle.write(data);

@@ -79,7 +79,11 @@ describe("a reader sees the old content or the new, never a mix", () => {
     fs.writeFileSync(target, "old = 1\n");
     const seen: Array<[string, string, string]> = [];
     await writeFileAtomic(target, "new = 2\n", { beforeRename: (temp) => void seen.push([path.dirname(temp), path.basename(temp), read(temp)]) });
-    await replaceFile(target, { data: Buffer.from("new = 3\n") }, { beforeRename: (temp) => void seen.push([path.dirname(temp), path.basename(temp), read(temp)]) });
+    await replaceFile(
+      target,
+      { data: Buffer.from("new = 3\n") },
+      { beforeRename: (temp) => void seen.push([path.dirname(temp), path.basename(temp), read(temp)]) },
+    );
     expect(seen).toEqual([
       [dir, expect.stringMatching(/^\.config\.toml\.gatehouse-write-/), "new = 2\n"],
       [dir, expect.stringMatching(/^\.config\.toml\.gatehouse-write-/), "new = 3\n"],
@@ -180,11 +184,15 @@ describe("a failed write leaves the target as it was and no temporary file", () 
     const target = at("f.txt");
     fs.writeFileSync(target, "old");
     fs.chmodSync(target, 0o604);
-    const err = await replaceFile(target, { data: Buffer.from("new") }, {
-      beforeRename: () => {
-        throw Object.assign(new Error("disk gone"), { code: "EIO" });
+    const err = await replaceFile(
+      target,
+      { data: Buffer.from("new") },
+      {
+        beforeRename: () => {
+          throw Object.assign(new Error("disk gone"), { code: "EIO" });
+        },
       },
-    }).catch((e: unknown) => e);
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FsError);
     expect(err).toMatchObject({ kind: "failed", message: `Input/output error (os error 5): ${target}`, data: { path: target, errno: "EIO" } });
     expect([read(target), modeOf(target)]).toEqual(["old", 0o604]);

@@ -58,7 +58,10 @@ export async function copyPath(source: string, destination: string, recursive: b
 
   const [srcReal, dstCanon] = await Promise.all([io(source, () => realpath(source)), canonical(destination)]);
   if (isSameOrUnder(dstCanon, srcReal)) {
-    throw invalid(`fs/copy cannot copy a directory to itself or one of its descendants: ${source} → ${destination}`, { path: source, destinationPath: destination });
+    throw invalid(`fs/copy cannot copy a directory to itself or one of its descendants: ${source} → ${destination}`, {
+      path: source,
+      destinationPath: destination,
+    });
   }
   const dst = await statOrNull(destination, destination);
   if (dst === null) return copyTreeNew(source, src, destination, log);

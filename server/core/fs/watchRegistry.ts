@@ -56,7 +56,11 @@ export class WatchRegistry {
     if (!table || entry === undefined) return;
     table.byId.delete(watchId);
     if (entry instanceof PathWatcher) entry.close();
-    else void entry.then((w) => w.close(), () => undefined);
+    else
+      void entry.then(
+        (w) => w.close(),
+        () => undefined,
+      );
   }
 
   /** Live watch count of a client (diagnostics and tests). */

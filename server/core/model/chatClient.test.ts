@@ -2,7 +2,17 @@
 // conversion, the chunk reassembly into the ModelEvents the Responses client yields, usage, the end
 // of stream rules and the shared layer-1 retries.
 import { afterEach, describe, expect, it } from "vitest";
-import { chatFinish, chatReasoning, chatSse, chatText, chatToolCall, chatUsage, startMockChat, type ChatAction, type MockChat } from "../../../test/helpers/mockChat.js";
+import {
+  chatFinish,
+  chatReasoning,
+  chatSse,
+  chatText,
+  chatToolCall,
+  chatUsage,
+  startMockChat,
+  type ChatAction,
+  type MockChat,
+} from "../../../test/helpers/mockChat.js";
 import { providerFromToml, type ModelProviderInfo } from "../config/providers.js";
 import { ChatClient, chatMessages, chatTools } from "./chatClient.js";
 import { ModelError } from "./errors.js";
@@ -32,10 +42,23 @@ const REQUEST: ModelRequest = {
   instructions: "",
   input: [
     { type: "message", role: "developer", content: [{ type: "input_text", text: "be brief" }] },
-    { type: "message", role: "user", content: [{ type: "input_text", text: "list " }, { type: "input_text", text: "files" }] },
+    {
+      type: "message",
+      role: "user",
+      content: [
+        { type: "input_text", text: "list " },
+        { type: "input_text", text: "files" },
+      ],
+    },
   ],
   tools: [
-    { type: "function", name: "shell_command", description: "run", strict: false, parameters: { type: "object", properties: { command: { type: "string" } }, required: ["command"], additionalProperties: false } },
+    {
+      type: "function",
+      name: "shell_command",
+      description: "run",
+      strict: false,
+      parameters: { type: "object", properties: { command: { type: "string" } }, required: ["command"], additionalProperties: false },
+    },
     { type: "custom", name: "apply_patch", description: "freeform", format: { type: "grammar" } },
   ],
   parallelToolCalls: false,
@@ -74,7 +97,16 @@ describe("chat request", () => {
     ]);
     // The freeform tool has no chat form; the function keeps `name` at the top level too [obs 0.80].
     expect(req?.body?.["tools"]).toEqual([
-      { type: "function", name: "shell_command", function: { name: "shell_command", description: "run", strict: false, parameters: { type: "object", properties: { command: { type: "string" } }, required: ["command"], additionalProperties: false } } },
+      {
+        type: "function",
+        name: "shell_command",
+        function: {
+          name: "shell_command",
+          description: "run",
+          strict: false,
+          parameters: { type: "object", properties: { command: { type: "string" } }, required: ["command"], additionalProperties: false },
+        },
+      },
     ]);
   });
 
@@ -114,9 +146,26 @@ describe("chat request", () => {
   it("sends images as content parts", () => {
     const messages = chatMessages({
       instructions: "",
-      input: [{ type: "message", role: "user", content: [{ type: "input_text", text: "see" }, { type: "input_image", image_url: "data:image/png;base64,AA" }] }],
+      input: [
+        {
+          type: "message",
+          role: "user",
+          content: [
+            { type: "input_text", text: "see" },
+            { type: "input_image", image_url: "data:image/png;base64,AA" },
+          ],
+        },
+      ],
     });
-    expect(messages).toEqual([{ role: "user", content: [{ type: "text", text: "see" }, { type: "image_url", image_url: { url: "data:image/png;base64,AA" } }] }]);
+    expect(messages).toEqual([
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "see" },
+          { type: "image_url", image_url: { url: "data:image/png;base64,AA" } },
+        ],
+      },
+    ]);
   });
 
   it("offers no custom tools", () => {
@@ -132,7 +181,11 @@ describe("chat stream", () => {
     const added = events[1] as Extract<ModelEvent, { type: "outputItemAdded" }>;
     const done = events[4] as Extract<ModelEvent, { type: "outputItemDone" }>;
     expect(done.item).toEqual({ type: "message", role: "assistant", id: (added.item as { id: string }).id, content: [{ type: "output_text", text: "Hello" }] });
-    expect(events[5]).toEqual({ type: "completed", responseId: "chatcmpl-mock", usage: { totalTokens: 42, inputTokens: 40, cachedInputTokens: 8, outputTokens: 2, reasoningOutputTokens: 0 } });
+    expect(events[5]).toEqual({
+      type: "completed",
+      responseId: "chatcmpl-mock",
+      usage: { totalTokens: 42, inputTokens: 40, cachedInputTokens: 8, outputTokens: 2, reasoningOutputTokens: 0 },
+    });
   });
 
   it("reassembles interleaved tool-call fragments by index, after the reasoning and the text", async () => {

@@ -111,10 +111,12 @@ export function chatMessages(request: Pick<ModelRequest, "instructions" | "input
 
 /** Function tools in the chat shape; custom (freeform) tools have none and are left out. */
 export function chatTools(tools: readonly unknown[]): Json[] {
-  return tools.filter((t): t is Json => isObject(t) && t["type"] === "function").map((t) => {
-    const { type: _type, ...fn } = t;
-    return { type: "function", name: t["name"], function: fn };
-  });
+  return tools
+    .filter((t): t is Json => isObject(t) && t["type"] === "function")
+    .map((t) => {
+      const { type: _type, ...fn } = t;
+      return { type: "function", name: t["name"], function: fn };
+    });
 }
 
 export function chatRequestBody(request: ModelRequest): Json {

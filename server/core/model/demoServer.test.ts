@@ -31,7 +31,17 @@ const envContext = user("<environment_context>\n  <cwd>/tmp/x</cwd>\n</environme
 const toolsNamed = (...names: string[]) => names.map((name) => ({ type: "function", name, parameters: { type: "object", properties: {} } }));
 
 function request(input: ResponseItem[], tools: unknown[] = toolsNamed("exec_command", "write_stdin")): ModelRequest {
-  return { model: "gpt-5.5", instructions: "", input, tools, parallelToolCalls: true, reasoning: { summary: "auto" }, include: [], promptCacheKey: "t1", threadId: "t1" };
+  return {
+    model: "gpt-5.5",
+    instructions: "",
+    input,
+    tools,
+    parallelToolCalls: true,
+    reasoning: { summary: "auto" },
+    include: [],
+    promptCacheKey: "t1",
+    threadId: "t1",
+  };
 }
 
 async function run(p: ModelProviderInfo, req: ModelRequest): Promise<ModelEvent[]> {
@@ -96,7 +106,10 @@ describe("demo provider (built-in script)", () => {
     expect(viewRequest(body)).toMatchObject({ situation: "firstUserMessage", userText: "hello", toolNames: ["exec_command"] });
     expect(demoEvents(DEFAULT_DEMO_SCRIPT, body, 1).events).toEqual(demoEvents(DEFAULT_DEMO_SCRIPT, body, 1).events);
     expect(viewRequest({ input: [{ type: "message", role: "assistant", content: [] }, user("again")] }).situation).toBe("userMessage");
-    expect(viewRequest({ input: [{ type: "custom_tool_call_output", call_id: "c", output: "Success." }] })).toMatchObject({ situation: "toolOutput", toolOutput: "Success." });
+    expect(viewRequest({ input: [{ type: "custom_tool_call_output", call_id: "c", output: "Success." }] })).toMatchObject({
+      situation: "toolOutput",
+      toolOutput: "Success.",
+    });
   });
 
   it("answers 404 off the Responses path", async () => {
@@ -116,7 +129,19 @@ describe("demo script files", () => {
   }
 
   it("serves a custom script", async () => {
-    const path = await scriptFile(JSON.stringify({ rules: [{ when: "any", items: [{ type: "message", text: "custom: {{userText}}", deltas: 2 }, { type: "custom_tool_call", name: "apply_patch", input: "*** Begin Patch\n*** End Patch" }] }] }));
+    const path = await scriptFile(
+      JSON.stringify({
+        rules: [
+          {
+            when: "any",
+            items: [
+              { type: "message", text: "custom: {{userText}}", deltas: 2 },
+              { type: "custom_tool_call", name: "apply_patch", input: "*** Begin Patch\n*** End Patch" },
+            ],
+          },
+        ],
+      }),
+    );
     const server = await demo(path);
     const events = await run(demoProvider(server.baseUrl), request([user("yo")]));
     expect(text(events)).toBe("custom: yo");

@@ -38,7 +38,10 @@ const Rule = z.object({
 });
 export type DemoRule = z.infer<typeof Rule>;
 
-const Script = z.union([z.object({ rules: z.array(Rule), chunkDelayMs: z.int().min(0).optional() }), z.array(Rule).transform((rules) => ({ rules, chunkDelayMs: undefined }))]);
+const Script = z.union([
+  z.object({ rules: z.array(Rule), chunkDelayMs: z.int().min(0).optional() }),
+  z.array(Rule).transform((rules) => ({ rules, chunkDelayMs: undefined })),
+]);
 export interface DemoScript {
   rules: DemoRule[];
   /** Pause between SSE events, so the demo visibly streams. */
@@ -148,7 +151,9 @@ export function viewRequest(body: unknown): DemoRequestView {
   if (last && (last["type"] === "function_call_output" || last["type"] === "custom_tool_call_output")) {
     return { situation: "toolOutput", userText, toolOutput: toolOutputText(last["output"]), toolNames };
   }
-  const answeredBefore = input.some((i) => i["type"] === "function_call" || i["type"] === "custom_tool_call" || (i["type"] === "message" && i["role"] === "assistant"));
+  const answeredBefore = input.some(
+    (i) => i["type"] === "function_call" || i["type"] === "custom_tool_call" || (i["type"] === "message" && i["role"] === "assistant"),
+  );
   return { situation: answeredBefore ? "userMessage" : "firstUserMessage", userText, toolOutput: "", toolNames };
 }
 
@@ -178,7 +183,12 @@ export function demoEvents(script: DemoScript, body: unknown, seq: number): { ev
         events.push(...evMessage(`msg_demo_${id}`, fill(item.text, view), item.deltas ?? 3));
         break;
       case "reasoning":
-        events.push(...evReasoning(`rs_demo_${id}`, item.summary.map((s) => fill(s, view))));
+        events.push(
+          ...evReasoning(
+            `rs_demo_${id}`,
+            item.summary.map((s) => fill(s, view)),
+          ),
+        );
         break;
       case "shell": {
         const call = shellCallFor(item.command, view.toolNames);
@@ -198,7 +208,13 @@ export function demoEvents(script: DemoScript, body: unknown, seq: number): { ev
   const outputTokens = Math.ceil(JSON.stringify(events).length / 16);
   events.push(
     evCompleted(
-      { input_tokens: inputTokens, input_tokens_details: { cached_tokens: 0 }, output_tokens: outputTokens, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: inputTokens + outputTokens },
+      {
+        input_tokens: inputTokens,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: outputTokens,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: inputTokens + outputTokens,
+      },
       respId,
     ),
   );
@@ -289,6 +305,10 @@ export class DemoProviderHost {
   async close(): Promise<void> {
     const pending = this.server;
     this.server = null;
-    if (pending) await pending.then((s) => s.close(), () => undefined);
+    if (pending)
+      await pending.then(
+        (s) => s.close(),
+        () => undefined,
+      );
   }
 }

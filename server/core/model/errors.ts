@@ -48,8 +48,7 @@ export class ModelError extends Error {
   }
 }
 
-export const CONTEXT_WINDOW_MESSAGE =
-  "Codex ran out of room in the model's context window. Start a new thread or clear earlier history before retrying.";
+export const CONTEXT_WINDOW_MESSAGE = "Codex ran out of room in the model's context window. Start a new thread or clear earlier history before retrying.";
 /** 0.169 writes this with a curly apostrophe (0.80 had a straight one). */
 export const INTERNAL_SERVER_ERROR_MESSAGE = "We\u2019re currently experiencing high demand, which may cause temporary errors.";
 export const QUOTA_EXCEEDED_MESSAGE = "Quota exceeded. Check your plan and billing details.";
@@ -84,11 +83,23 @@ export function badRequest(body: string): ModelError {
 /** Any other refused status (401, 403, 404, …): fatal, named with the URL so a wrong base_url is obvious. */
 export function unexpectedStatus(status: number, detail: string, url: string, requestId: string | null): ModelError {
   const message = `unexpected status ${statusLine(status)}: ${detail}, url: ${url}` + (requestId ? `, request id: ${requestId}` : "");
-  return new ModelError({ kind: "httpStatus", message, codexErrorInfo: { httpConnectionFailed: { httpStatusCode: status } }, retryable: false, httpStatus: status });
+  return new ModelError({
+    kind: "httpStatus",
+    message,
+    codexErrorInfo: { httpConnectionFailed: { httpStatusCode: status } },
+    retryable: false,
+    httpStatus: status,
+  });
 }
 
 export function internalServerError(status: number): ModelError {
-  return new ModelError({ kind: "internalServerError", message: INTERNAL_SERVER_ERROR_MESSAGE, codexErrorInfo: "internalServerError", retryable: true, httpStatus: status });
+  return new ModelError({
+    kind: "internalServerError",
+    message: INTERNAL_SERVER_ERROR_MESSAGE,
+    codexErrorInfo: "internalServerError",
+    retryable: true,
+    httpStatus: status,
+  });
 }
 
 export function tooManyRequests(status: number, retryAfterMs: number | undefined, requestId: string | null): ModelError {

@@ -140,7 +140,9 @@ describe("httpPost", () => {
     let requests = 0;
     tls.on("request", () => requests++);
     listener = await listenOnLoopback(tls);
-    await expect(httpPost(`https://127.0.0.1:${listener.port}/v1/responses`, {}, "{}", new AbortController().signal)).rejects.toMatchObject({ code: "DEPTH_ZERO_SELF_SIGNED_CERT" });
+    await expect(httpPost(`https://127.0.0.1:${listener.port}/v1/responses`, {}, "{}", new AbortController().signal)).rejects.toMatchObject({
+      code: "DEPTH_ZERO_SELF_SIGNED_CERT",
+    });
     expect(requests).toBe(0);
   });
 });

@@ -103,7 +103,7 @@ export const httpPost: HttpPost = (url, headers, body, signal) =>
       answer.once("close", release);
       resolve(answerOf(answer));
     });
-    for (let at = 0; at < body.length; ) {
+    for (let at = 0; at < body.length;) {
       let end = Math.min(body.length, at + BODY_CHUNK);
       // Never split a surrogate pair: each half alone would be encoded as U+FFFD.
       if (end < body.length && isHighSurrogate(body.charCodeAt(end - 1))) end -= 1;

@@ -130,13 +130,42 @@ describe("request", () => {
     await collect(client(provider(m)));
     const body = m.responsesRequests()[0]?.body;
     expect(Object.keys(body ?? {})).toEqual([
-      "model", "input", "tools", "tool_choice", "parallel_tool_calls", "reasoning", "store", "stream", "include", "prompt_cache_key", "text",
+      "model",
+      "input",
+      "tools",
+      "tool_choice",
+      "parallel_tool_calls",
+      "reasoning",
+      "store",
+      "stream",
+      "include",
+      "prompt_cache_key",
+      "text",
     ]);
-    expect(body).toMatchObject({ model: "gpt-5.5", tool_choice: "auto", parallel_tool_calls: true, reasoning: { effort: "medium" }, store: false, stream: true, prompt_cache_key: "thread-1" });
+    expect(body).toMatchObject({
+      model: "gpt-5.5",
+      tool_choice: "auto",
+      parallel_tool_calls: true,
+      reasoning: { effort: "medium" },
+      store: false,
+      stream: true,
+      prompt_cache_key: "thread-1",
+    });
     expect(body?.["input"]).toEqual(REQUEST.input);
 
     const bare = requestBody({ ...REQUEST, instructions: "base prompt", reasoning: null, text: undefined, reasoning_summary: undefined } as ModelRequest);
-    expect(Object.keys(bare)).toEqual(["model", "instructions", "input", "tools", "tool_choice", "parallel_tool_calls", "store", "stream", "include", "prompt_cache_key"]);
+    expect(Object.keys(bare)).toEqual([
+      "model",
+      "instructions",
+      "input",
+      "tools",
+      "tool_choice",
+      "parallel_tool_calls",
+      "store",
+      "stream",
+      "include",
+      "prompt_cache_key",
+    ]);
     expect(requestBody({ ...REQUEST, reasoning: { effort: null, summary: "auto" } })["reasoning"]).toEqual({ summary: "auto" });
   });
 
@@ -193,7 +222,10 @@ describe("events", () => {
         evMessage("msg_1", "Hello world", ["Hel", "lo ", "world"]),
         evFunctionCall("call_1", "exec_command", { cmd: "ls" }),
         evCustomToolCall("call_2", "apply_patch", "*** Begin Patch\n*** End Patch"),
-        evCompleted({ input_tokens: 10, input_tokens_details: { cached_tokens: 4 }, output_tokens: 7, output_tokens_details: { reasoning_tokens: 3 }, total_tokens: 17 }, "resp_1"),
+        evCompleted(
+          { input_tokens: 10, input_tokens_details: { cached_tokens: 4 }, output_tokens: 7, output_tokens_details: { reasoning_tokens: 3 }, total_tokens: 17 },
+          "resp_1",
+        ),
         // Anything after completed is never read.
         evMessageDone("late", "never seen"),
       ),
@@ -205,7 +237,9 @@ describe("events", () => {
       { type: "reasoningSummaryPartAdded", itemId: "rs_1", summaryIndex: 0 },
       { type: "reasoningSummaryPartAdded", itemId: "rs_1", summaryIndex: 1 },
     ]);
-    expect(events.filter((e) => e.type === "reasoningSummaryTextDelta").map((e) => (e.type === "reasoningSummaryTextDelta" ? [e.summaryIndex, e.delta] : null))).toEqual([
+    expect(
+      events.filter((e) => e.type === "reasoningSummaryTextDelta").map((e) => (e.type === "reasoningSummaryTextDelta" ? [e.summaryIndex, e.delta] : null)),
+    ).toEqual([
       [0, "Looking"],
       [1, "Deciding"],
     ]);
@@ -215,12 +249,24 @@ describe("events", () => {
     expect(deltas.every((d) => d.itemId === "msg_1")).toBe(true);
     const done = events.flatMap((e) => (e.type === "outputItemDone" ? [e.item] : []));
     expect(done.map((i) => i.type)).toEqual(["reasoning", "message", "function_call", "custom_tool_call"]);
-    expect(done[0]).toMatchObject({ type: "reasoning", id: "rs_1", encrypted_content: "enc", summary: [{ type: "summary_text", text: "Looking" }, { type: "summary_text", text: "Deciding" }] });
+    expect(done[0]).toMatchObject({
+      type: "reasoning",
+      id: "rs_1",
+      encrypted_content: "enc",
+      summary: [
+        { type: "summary_text", text: "Looking" },
+        { type: "summary_text", text: "Deciding" },
+      ],
+    });
     expect(done[2]).toMatchObject({ type: "function_call", call_id: "call_1", name: "exec_command", arguments: '{"cmd":"ls"}' });
     expect(done[3]).toMatchObject({ type: "custom_tool_call", call_id: "call_2", input: "*** Begin Patch\n*** End Patch" });
     // Fields we do not model survive (they are echoed back to the model).
     expect(done[1]).toMatchObject({ status: "completed", content: [{ type: "output_text", text: "Hello world", annotations: [] }] });
-    expect(events.at(-1)).toEqual({ type: "completed", responseId: "resp_1", usage: { totalTokens: 17, inputTokens: 10, cachedInputTokens: 4, outputTokens: 7, reasoningOutputTokens: 3 } });
+    expect(events.at(-1)).toEqual({
+      type: "completed",
+      responseId: "resp_1",
+      usage: { totalTokens: 17, inputTokens: 10, cachedInputTokens: 4, outputTokens: 7, reasoningOutputTokens: 3 },
+    });
     expect(events.filter((e) => e.type === "outputItemAdded")).toHaveLength(4);
   });
 
@@ -237,7 +283,7 @@ describe("events", () => {
     // A raw garbage frame first, ahead of the real body from the same answer.
     const garbagePost: HttpPost = async (url, headers, body, signal) => {
       const res = await httpPost(url, headers, body, signal);
-      let prefix: Uint8Array | null = new TextEncoder().encode("data: not json\n\n: a comment\n\nevent: x\ndata: {\"no\":\"type\"}\n\n");
+      let prefix: Uint8Array | null = new TextEncoder().encode('data: not json\n\n: a comment\n\nevent: x\ndata: {"no":"type"}\n\n');
       return {
         ...res,
         body: {
@@ -253,11 +299,18 @@ describe("events", () => {
     const events = await collect(client(provider(m), { post: garbagePost }));
     expect(events).toEqual([
       { type: "created" },
-      { type: "outputItemDone", item: { type: "message", role: "assistant", id: "m1", status: "completed", content: [{ type: "output_text", text: "whole", annotations: [] }] } },
+      {
+        type: "outputItemDone",
+        item: { type: "message", role: "assistant", id: "m1", status: "completed", content: [{ type: "output_text", text: "whole", annotations: [] }] },
+      },
       { type: "completed", responseId: "resp_mock", usage: null },
     ]);
     const second = await collect(client(provider(m)));
-    expect(second.at(-1)).toEqual({ type: "completed", responseId: "resp_mock", usage: { totalTokens: 7, inputTokens: 5, cachedInputTokens: 0, outputTokens: 2, reasoningOutputTokens: 0 } });
+    expect(second.at(-1)).toEqual({
+      type: "completed",
+      responseId: "resp_mock",
+      usage: { totalTokens: 7, inputTokens: 5, cachedInputTokens: 0, outputTokens: 2, reasoningOutputTokens: 0 },
+    });
   });
 });
 
@@ -284,8 +337,13 @@ describe("stream errors", () => {
   });
 
   it.each([
-    ["context_length_exceeded", "Your input exceeds the context window of this model.", "contextWindowExceeded", false,
-      "Codex ran out of room in the model's context window. Start a new thread or clear earlier history before retrying."],
+    [
+      "context_length_exceeded",
+      "Your input exceeds the context window of this model.",
+      "contextWindowExceeded",
+      false,
+      "Codex ran out of room in the model's context window. Start a new thread or clear earlier history before retrying.",
+    ],
     ["insufficient_quota", "You exceeded your current quota.", "usageLimitExceeded", false, "Quota exceeded. Check your plan and billing details."],
     ["usage_not_included", "nope", "usageLimitExceeded", false, "To use Codex with your ChatGPT plan, upgrade to Plus: https://openai.com/chatgpt/pricing."],
     ["server_error", "boom", { responseStreamDisconnected: { httpStatusCode: null } }, true, "stream disconnected before completion: boom"],
@@ -425,7 +483,9 @@ describe("HTTP errors and layer-1 retries", () => {
   });
 
   it("401 is fatal and names the status, the provider's message and the URL", async () => {
-    const m = await start(httpError(401, { error: { message: "Incorrect API key provided: sk-bad.", type: "invalid_request_error", code: "invalid_api_key" } }));
+    const m = await start(
+      httpError(401, { error: { message: "Incorrect API key provided: sk-bad.", type: "invalid_request_error", code: "invalid_api_key" } }),
+    );
     const err = modelError((await failure(client(provider(m, { request_max_retries: 3 })))).error);
     expect(err.message).toBe(`unexpected status 401 Unauthorized: Incorrect API key provided: sk-bad., url: ${m.baseUrl}/responses`);
     expect(err.codexErrorInfo).toEqual({ httpConnectionFailed: { httpStatusCode: 401 } });

@@ -353,7 +353,13 @@ export class SseTransport {
   }
 
   /** Streams one POST; see ResponsesClient.stream for the contract. */
-  async *stream(url: string, headers: Readonly<Record<string, string>>, body: string, signal: AbortSignal, decoder: SseDecoder): AsyncGenerator<ModelEvent, void, undefined> {
+  async *stream(
+    url: string,
+    headers: Readonly<Record<string, string>>,
+    body: string,
+    signal: AbortSignal,
+    decoder: SseDecoder,
+  ): AsyncGenerator<ModelEvent, void, undefined> {
     const controller = new AbortController();
     const onAbort = () => controller.abort(signal.reason);
     if (signal.aborted) throw signal.reason;
@@ -423,7 +429,14 @@ export class SseTransport {
   }
 
   /** Layer 1: POST with retries for 5xx and connect errors. Resolves with a 2xx response. */
-  private async send(url: string, headers: Readonly<Record<string, string>>, body: string, signal: AbortSignal, armIdle: () => void, disarmIdle: () => void): Promise<HttpAnswer> {
+  private async send(
+    url: string,
+    headers: Readonly<Record<string, string>>,
+    body: string,
+    signal: AbortSignal,
+    armIdle: () => void,
+    disarmIdle: () => void,
+  ): Promise<HttpAnswer> {
     const max = this.provider.requestMaxRetries;
     for (let attempt = 0; ; attempt++) {
       let response: HttpAnswer;

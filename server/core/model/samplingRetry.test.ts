@@ -65,15 +65,33 @@ describe("retryNotice", () => {
 
 describe("finalTurnError", () => {
   it.each([
-    ["context window", contextWindowExceeded(), "Codex ran out of room in the model's context window. Start a new thread or clear earlier history before retrying.", "contextWindowExceeded"],
+    [
+      "context window",
+      contextWindowExceeded(),
+      "Codex ran out of room in the model's context window. Start a new thread or clear earlier history before retrying.",
+      "contextWindowExceeded",
+    ],
     ["5xx", internalServerError(500), "We\u2019re currently experiencing high demand, which may cause temporary errors.", "internalServerError"],
-    ["429", tooManyRequests(429, undefined, null), "exceeded retry limit, last status: 429 Too Many Requests", { responseTooManyFailedAttempts: { httpStatusCode: 429 } }],
-    ["401", unexpectedStatus(401, "Incorrect API key provided", "http://127.0.0.1:1/v1/responses", null),
-      "unexpected status 401 Unauthorized: Incorrect API key provided, url: http://127.0.0.1:1/v1/responses", { httpConnectionFailed: { httpStatusCode: 401 } }],
+    [
+      "429",
+      tooManyRequests(429, undefined, null),
+      "exceeded retry limit, last status: 429 Too Many Requests",
+      { responseTooManyFailedAttempts: { httpStatusCode: 429 } },
+    ],
+    [
+      "401",
+      unexpectedStatus(401, "Incorrect API key provided", "http://127.0.0.1:1/v1/responses", null),
+      "unexpected status 401 Unauthorized: Incorrect API key provided, url: http://127.0.0.1:1/v1/responses",
+      { httpConnectionFailed: { httpStatusCode: 401 } },
+    ],
     ["400", badRequest('{"error":{"message":"bad"}}'), '{"error":{"message":"bad"}}', "other"],
     ["missing key", missingEnvVar("K", null), "Missing environment variable: `K`.", "other"],
-    ["stream disconnect", streamDisconnected("stream closed before response.completed"),
-      "stream disconnected before completion: stream closed before response.completed", { responseStreamDisconnected: { httpStatusCode: null } }],
+    [
+      "stream disconnect",
+      streamDisconnected("stream closed before response.completed"),
+      "stream disconnected before completion: stream closed before response.completed",
+      { responseStreamDisconnected: { httpStatusCode: null } },
+    ],
   ])("%s", (_name, err, message, codexErrorInfo) => {
     const out = finalTurnError(err);
     expect(out).toEqual({ message, codexErrorInfo, additionalDetails: null, misalignment: null });
@@ -81,7 +99,9 @@ describe("finalTurnError", () => {
   });
 
   it("says responseStreamDisconnected when told the last failure was a disconnect, and `other` (reference parity) when told it was not", () => {
-    expect(finalTurnError(connectFailed("http://x/responses", "refused"), true).codexErrorInfo).toEqual({ responseStreamDisconnected: { httpStatusCode: null } });
+    expect(finalTurnError(connectFailed("http://x/responses", "refused"), true).codexErrorInfo).toEqual({
+      responseStreamDisconnected: { httpStatusCode: null },
+    });
     expect(finalTurnError(internalServerError(502), true).codexErrorInfo).toEqual({ responseStreamDisconnected: { httpStatusCode: 502 } });
     expect(finalTurnError(streamDisconnected("idle timeout waiting for SSE"), false).codexErrorInfo).toBe("other");
   });

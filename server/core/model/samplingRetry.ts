@@ -60,7 +60,10 @@ export function retryNotice(err: unknown, attempt: number, maxRetries: number): 
  * purpose) where the reference says `other`. `lastWasStreamDisconnect` defaults to what the error itself says;
  * pass false to get the reference's `other` for a stream error.
  */
-export function finalTurnError(err: unknown, lastWasStreamDisconnect?: boolean): TurnError & { additionalDetails: string | null; codexErrorInfo: CodexErrorInfo } {
+export function finalTurnError(
+  err: unknown,
+  lastWasStreamDisconnect?: boolean,
+): TurnError & { additionalDetails: string | null; codexErrorInfo: CodexErrorInfo } {
   if (!(err instanceof ModelError)) {
     return { message: messageOf(err), codexErrorInfo: "other", additionalDetails: null, misalignment: null };
   }

@@ -39,7 +39,10 @@ export function evMessage(id: string, text: string, chunks: number | string[] = 
 
 /** Only the final item, with no `.added` and no deltas (a legal non-streamed message). */
 export function evMessageDone(id: string, text: string): SseEvent {
-  return { type: "response.output_item.done", item: { type: "message", role: "assistant", id, status: "completed", content: [{ type: "output_text", text, annotations: [] }] } };
+  return {
+    type: "response.output_item.done",
+    item: { type: "message", role: "assistant", id, status: "completed", content: [{ type: "output_text", text, annotations: [] }] },
+  };
 }
 
 export function evReasoning(id: string, summary: string[], opts: { encryptedContent?: string | null; raw?: string[] } = {}): SseEvent[] {
@@ -105,4 +108,3 @@ export function evFailed(code: string, message: string, id = "resp_mock"): SseEv
 export function evIncomplete(reason: string, id = "resp_mock"): SseEvent {
   return { type: "response.incomplete", response: { id, incomplete_details: { reason } } };
 }
-

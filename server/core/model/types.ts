@@ -42,10 +42,7 @@ export const FunctionCallItem = z.looseObject({
 });
 
 /** Tool output as text, or as content items when the tool returns images. */
-export const ToolOutputContent = z.union([
-  z.string(),
-  z.array(z.discriminatedUnion("type", [InputTextContent, InputImageContent])),
-]);
+export const ToolOutputContent = z.union([z.string(), z.array(z.discriminatedUnion("type", [InputTextContent, InputImageContent]))]);
 export type ToolOutputContent = z.infer<typeof ToolOutputContent>;
 
 export const FunctionCallOutputItem = z.looseObject({

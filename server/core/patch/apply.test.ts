@@ -39,13 +39,21 @@ describe("verify + apply: fixtures observed on 0.169", () => {
     write("a.txt", Array.from({ length: 10 }, (_, i) => `line${i + 1}\n`).join(""));
     write("m.txt", "m0\nm1\nm2\n");
     write("d.txt", "gone\n");
-    const v = await verified(P("*** Add File: p/new.txt\n+one\n+two\n*** Update File: a.txt\n@@\n-line2\n+LINE2\n*** Update File: m.txt\n*** Move to: moved/m2.txt\n@@\n-m1\n+m1x\n*** Delete File: d.txt"));
+    const v = await verified(
+      P(
+        "*** Add File: p/new.txt\n+one\n+two\n*** Update File: a.txt\n@@\n-line2\n+LINE2\n*** Update File: m.txt\n*** Move to: moved/m2.txt\n@@\n-m1\n+m1x\n*** Delete File: d.txt",
+      ),
+    );
     expect(fs.existsSync(at("p/new.txt"))).toBe(false);
     const items = fileChangesForItem(v);
     expect(items).toEqual([
       { path: at("a.txt"), kind: { type: "update", move_path: null }, diff: "@@ -1,3 +1,3 @@\n line1\n-line2\n+LINE2\n line3\n" },
       { path: at("d.txt"), kind: { type: "delete" }, diff: "gone\n" },
-      { path: at("m.txt"), kind: { type: "update", move_path: at("moved/m2.txt") }, diff: `@@ -1,3 +1,3 @@\n m0\n-m1\n+m1x\n m2\n\n\nMoved to: ${at("moved/m2.txt")}` },
+      {
+        path: at("m.txt"),
+        kind: { type: "update", move_path: at("moved/m2.txt") },
+        diff: `@@ -1,3 +1,3 @@\n m0\n-m1\n+m1x\n m2\n\n\nMoved to: ${at("moved/m2.txt")}`,
+      },
       { path: at("p/new.txt"), kind: { type: "add" }, diff: "one\ntwo\n" },
     ]);
     for (const c of items) FileUpdateChange.parse(c);
@@ -62,7 +70,9 @@ describe("verify + apply: fixtures observed on 0.169", () => {
   it("@@ ctx seeks forward; several files; add over an existing file stays an add", async () => {
     write("a.txt", Array.from({ length: 10 }, (_, i) => `line${i + 1}\n`).join(""));
     write("q.txt", "a\nx\n");
-    const v = await verified(P("*** Update File: a.txt\n@@ line5\n-line6\n+line six\n*** Update File: q.txt\n-x\n+y\n*** End of File\n*** Add File: z.txt\n+z"));
+    const v = await verified(
+      P("*** Update File: a.txt\n@@ line5\n-line6\n+line six\n*** Update File: q.txt\n-x\n+y\n*** End of File\n*** Add File: z.txt\n+z"),
+    );
     expect(fileChangesForItem(v).map((c) => c.diff)).toEqual(["@@ -5,3 +5,3 @@\n line5\n-line6\n+line six\n line7\n", "@@ -1,2 +1,2 @@\n a\n-x\n+y\n", "z\n"]);
     expect((await applyVerified(v)).ok && readF("q.txt")).toBe("a\ny\n");
     write("e.txt", "old\n");
@@ -119,7 +129,9 @@ describe("verification failures (texts observed on 0.169)", () => {
   });
 
   it("bad context lines", async () => {
-    expect(await failure(P("*** Update File: a.txt\n@@\n-nope\n+x"))).toBe("apply_patch verification failed: Failed to find expected lines in $CWD/a.txt:\nnope");
+    expect(await failure(P("*** Update File: a.txt\n@@\n-nope\n+x"))).toBe(
+      "apply_patch verification failed: Failed to find expected lines in $CWD/a.txt:\nnope",
+    );
     expect(await failure(P("*** Update File: a.txt\n@@ zzz\n-line1\n+x"))).toBe("apply_patch verification failed: Failed to find context 'zzz' in $CWD/a.txt");
   });
 
@@ -127,7 +139,9 @@ describe("verification failures (texts observed on 0.169)", () => {
     expect(await failure(P("*** Update File: nope.txt\n@@\n-a\n+b"))).toBe(
       "apply_patch verification failed: Failed to read file to update $CWD/nope.txt: No such file or directory (os error 2)",
     );
-    expect(await failure(P("*** Delete File: nope.txt"))).toBe("apply_patch verification failed: Failed to read $CWD/nope.txt: No such file or directory (os error 2)");
+    expect(await failure(P("*** Delete File: nope.txt"))).toBe(
+      "apply_patch verification failed: Failed to read $CWD/nope.txt: No such file or directory (os error 2)",
+    );
   });
 
   it("parse errors and two operations on one file", async () => {
@@ -135,7 +149,9 @@ describe("verification failures (texts observed on 0.169)", () => {
     expect(await failure(P("*** Update File: b.txt\n@@\n-b1\n+B1\n*** Update File: b.txt\n@@\n-B1\n+BB1"))).toBe(
       "apply_patch verification failed: invalid patch: multiple operations target $CWD/b.txt",
     );
-    expect(await failure(P("*** Update File: a.txt\n*** Move to: b.txt\n@@\n-line1\n+x\n*** Delete File: b.txt"))).toMatch(/multiple operations target \$CWD\/b\.txt$/);
+    expect(await failure(P("*** Update File: a.txt\n*** Move to: b.txt\n@@\n-line1\n+x\n*** Delete File: b.txt"))).toMatch(
+      /multiple operations target \$CWD\/b\.txt$/,
+    );
   });
 
   it("an empty patch", async () => {
@@ -145,7 +161,9 @@ describe("verification failures (texts observed on 0.169)", () => {
   });
 
   it("writes nothing when any hunk fails verification", async () => {
-    expect(await failure(P("*** Add File: ok.txt\n+ok\n*** Delete File: a.txt\n*** Update File: b.txt\n@@\n-nothere\n+x"))).toMatch(/Failed to find expected lines/);
+    expect(await failure(P("*** Add File: ok.txt\n+ok\n*** Delete File: a.txt\n*** Update File: b.txt\n@@\n-nothere\n+x"))).toMatch(
+      /Failed to find expected lines/,
+    );
     expect(fs.existsSync(at("ok.txt"))).toBe(false);
     expect(readF("a.txt")).toBe("line1\nline2\n");
     expect(readF("b.txt")).toBe("b1\nb2\n");
@@ -170,7 +188,8 @@ describe("applyVerified: writing", () => {
     // The failure is injected through the PatchFs seam: a mode-000 folder would not stop root.
     const refusing: PatchFs = {
       ...defaultFs,
-      writeFileAtomic: (p, data) => (p.startsWith(at("ro")) ? Promise.reject(Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" })) : defaultFs.writeFileAtomic(p, data)),
+      writeFileAtomic: (p, data) =>
+        p.startsWith(at("ro")) ? Promise.reject(Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" })) : defaultFs.writeFileAtomic(p, data),
     };
     const r = await applyVerified(v, refusing);
     expect(r.ok).toBe(false);
@@ -197,6 +216,9 @@ describe("applyVerified: writing", () => {
     const r = await verifyPatch(P("*** Update File: a.txt\n@@\n-x\n+y\n*** Add File: b.txt\n+b"), "/v", mem);
     if (!r.ok) throw new Error(r.error);
     expect(await applyVerified(r.patch, mem)).toMatchObject({ ok: true });
-    expect([...files]).toEqual([["/v/a.txt", "y\n"], ["/v/b.txt", "b\n"]]);
+    expect([...files]).toEqual([
+      ["/v/a.txt", "y\n"],
+      ["/v/b.txt", "b\n"],
+    ]);
   });
 });

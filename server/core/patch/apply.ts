@@ -43,9 +43,7 @@ export interface VerifiedPatch {
   changes: VerifiedFileChange[];
 }
 
-export type VerifyResult =
-  | { ok: true; patch: VerifiedPatch }
-  | { ok: false; kind: "empty" | "invalid"; error: string };
+export type VerifyResult = { ok: true; patch: VerifiedPatch } | { ok: false; kind: "empty" | "invalid"; error: string };
 
 export type ApplyResult =
   | { ok: true; output: string }

@@ -90,7 +90,11 @@ describe("confined writes", () => {
     fs.symlinkSync(outside, W("lnk"));
     fs.writeFileSync(W("a.txt"), "a\n");
     const before = outsideState();
-    for (const patch of ["*** Update File: lnk/victim.txt\n@@\n-secret\n+pwned", "*** Add File: lnk/new.txt\n+x", "*** Update File: a.txt\n*** Move to: lnk/moved.txt\n@@\n-a\n+b"]) {
+    for (const patch of [
+      "*** Update File: lnk/victim.txt\n@@\n-secret\n+pwned",
+      "*** Add File: lnk/new.txt\n+x",
+      "*** Update File: a.txt\n*** Move to: lnk/moved.txt\n@@\n-a\n+b",
+    ]) {
       const r = await applyVerified(await verified(P(patch)), inWorkspace());
       expect(r).toMatchObject({ ok: false, error: expect.stringContaining("refusing to write outside the approved location") });
     }
@@ -108,7 +112,12 @@ describe("confined writes", () => {
     const before = outsideState();
     // Unconfined by a root (as a patch approved outside the sandbox), still not redirected.
     const r = await applyVerified(v, defaultFs);
-    expect(r).toEqual({ ok: false, error: `Failed to write file ${W("sub/victim.txt")}: refusing to follow a symbolic link at ${W("sub")} (it changed after the patch was checked)`, applied: [], cause: expect.any(Error) });
+    expect(r).toEqual({
+      ok: false,
+      error: `Failed to write file ${W("sub/victim.txt")}: refusing to follow a symbolic link at ${W("sub")} (it changed after the patch was checked)`,
+      applied: [],
+      cause: expect.any(Error),
+    });
     expect(outsideState()).toEqual(before);
   });
 
@@ -151,7 +160,9 @@ describe("confined writes", () => {
 
   it("creates missing folders below the root only, and keeps a file's mode", async () => {
     fs.writeFileSync(W("run.sh"), "echo a\n", { mode: 0o755 });
-    expect(await applyVerified(await verified(P("*** Add File: x/y/new.txt\n+x\n*** Update File: run.sh\n@@\n-echo a\n+echo b")), inWorkspace())).toMatchObject({ ok: true });
+    expect(await applyVerified(await verified(P("*** Add File: x/y/new.txt\n+x\n*** Update File: run.sh\n@@\n-echo a\n+echo b")), inWorkspace())).toMatchObject(
+      { ok: true },
+    );
     expect(read(W("x/y/new.txt"))).toBe("x\n");
     expect(fs.statSync(W("run.sh")).mode & 0o777).toBe(0o755);
     expect((fs.readdirSync(ws, { recursive: true }) as string[]).sort()).toEqual(["run.sh", "x", "x/y", "x/y/new.txt"]);

@@ -50,7 +50,8 @@ export function createConfinedFs(options: ConfinedFsOptions): PatchFs {
   const rootOf = (target: string): string => {
     // The walk and the targets are POSIX paths; a Windows path would be refused below anyway, but
     // this way the model reads why.
-    if (process.platform === "win32") throw new ConfinementError("refusing to write: patch writes cannot be confined against symlinks on Windows by this server");
+    if (process.platform === "win32")
+      throw new ConfinementError("refusing to write: patch writes cannot be confined against symlinks on Windows by this server");
     const root = options.rootFor(target);
     if (root === null || !isStrictlyUnder(target, root) || path.resolve(target) !== target) {
       throw new ConfinementError(`refusing to write outside the approved location (${target})`);
@@ -100,7 +101,14 @@ async function openDir(at: string, shown: string): Promise<FileHandle> {
     return await fsp.open(at, DIR_FLAGS);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if ((code === "ENOTDIR" || code === "ELOOP") && (await fsp.lstat(at).then((s) => s.isSymbolicLink(), () => false))) throw symlinkRefused(shown);
+    if (
+      (code === "ENOTDIR" || code === "ELOOP") &&
+      (await fsp.lstat(at).then(
+        (s) => s.isSymbolicLink(),
+        () => false,
+      ))
+    )
+      throw symlinkRefused(shown);
     throw err;
   }
 }
@@ -141,7 +149,10 @@ async function openParent(target: string, root: string, create: boolean): Promis
 async function writeIn(dirPath: string, name: string, data: string): Promise<void> {
   // Keep an existing file's permissions (an executable script stays executable). lstat: a link that
   // appeared at the name is replaced by the rename, not followed, so its target's mode is irrelevant.
-  const mode = await fsp.lstat(`${dirPath}/${name}`).then((s) => (s.isFile() ? s.mode & 0o7777 : null), () => null);
+  const mode = await fsp.lstat(`${dirPath}/${name}`).then(
+    (s) => (s.isFile() ? s.mode & 0o7777 : null),
+    () => null,
+  );
   await replaceAtomically({ dir: dirPath, name, create: createWith(data, mode ?? 0o666), mode, sync: "none" });
 }
 

@@ -16,7 +16,11 @@ describe("detectApplyPatchInvocation", () => {
 
   it("bash -lc heredoc forms, with an optional cd", () => {
     expect(detectApplyPatchInvocation(["bash", "-lc", `apply_patch <<'EOF'\n${PATCH}\nEOF\n`])).toEqual({ type: "patch", patch: `${PATCH}\n`, workdir: null });
-    expect(detectApplyPatchInvocation(["/bin/bash", "-lc", `cd sub && apply_patch <<'EOF'\n${PATCH}\nEOF`])).toEqual({ type: "patch", patch: `${PATCH}\n`, workdir: "sub" });
+    expect(detectApplyPatchInvocation(["/bin/bash", "-lc", `cd sub && apply_patch <<'EOF'\n${PATCH}\nEOF`])).toEqual({
+      type: "patch",
+      patch: `${PATCH}\n`,
+      workdir: "sub",
+    });
     expect(detectApplyPatchInvocation(["zsh", "-c", `cd "my dir" && applypatch <<"EOF"\n${PATCH}\nEOF`])).toMatchObject({ workdir: "my dir" });
     // An unquoted heredoc whose body looks like shell is still just patch text.
     const body = "*** Begin Patch\n*** Add File: x.sh\n+echo $(whoami) $HOME\n*** End Patch";

@@ -11,8 +11,7 @@ export type ApplyPatchInvocation =
   | { type: "implicit"; message: string };
 
 const NAMES = new Set(["apply_patch", "applypatch"]);
-export const IMPLICIT_INVOCATION_MESSAGE =
-  'patch detected without explicit call to apply_patch. Rerun as ["apply_patch", "<patch>"]';
+export const IMPLICIT_INVOCATION_MESSAGE = 'patch detected without explicit call to apply_patch. Rerun as ["apply_patch", "<patch>"]';
 
 /** Classifies a shell tool's argv; null when it is not apply_patch at all. Needs `loadBashParser()`. */
 export function detectApplyPatchInvocation(argv: readonly string[]): ApplyPatchInvocation | null {

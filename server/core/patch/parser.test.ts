@@ -11,17 +11,27 @@ const err = (r: ParseResult) => (r.ok ? "parsed" : r.error);
 
 describe("parsePatch", () => {
   it("parses add, delete, update with move and chunks", () => {
-    expect(ok(parsePatch(P("*** Add File: p/new.txt\n+one\n+two\n*** Delete File: d.txt\n*** Update File: m.txt\n*** Move to: moved/m2.txt\n@@\n m0\n-m1\n+m1x")))).toEqual([
+    expect(
+      ok(parsePatch(P("*** Add File: p/new.txt\n+one\n+two\n*** Delete File: d.txt\n*** Update File: m.txt\n*** Move to: moved/m2.txt\n@@\n m0\n-m1\n+m1x"))),
+    ).toEqual([
       { type: "add", path: "p/new.txt", contents: "one\ntwo\n" },
       { type: "delete", path: "d.txt" },
-      { type: "update", path: "m.txt", movePath: "moved/m2.txt", chunks: [{ changeContext: null, oldLines: ["m0", "m1"], newLines: ["m0", "m1x"], isEndOfFile: false }] },
+      {
+        type: "update",
+        path: "m.txt",
+        movePath: "moved/m2.txt",
+        chunks: [{ changeContext: null, oldLines: ["m0", "m1"], newLines: ["m0", "m1x"], isEndOfFile: false }],
+      },
     ]);
   });
 
   it("reads @@ ctx, a first chunk without @@, blank lines between chunks, empty lines as context, End of File", () => {
     const hunks = ok(parsePatch(P("*** Update File: a\n-x\n+y\n\n@@ def f():\n a\n\n-b\n+c\n*** End of File")));
     expect(hunks[0]).toEqual({
-      type: "update", path: "a", movePath: null, chunks: [
+      type: "update",
+      path: "a",
+      movePath: null,
+      chunks: [
         // The blank line belongs to the first chunk as an empty context line (the reference does the same).
         { changeContext: null, oldLines: ["x", ""], newLines: ["y", ""], isEndOfFile: false },
         { changeContext: "def f():", oldLines: ["a", "", "b"], newLines: ["a", "", "c"], isEndOfFile: true },
@@ -30,7 +40,9 @@ describe("parsePatch", () => {
   });
 
   it("is lenient about whitespace around the markers and the text", () => {
-    expect(ok(parsePatch("\n  *** Begin Patch  \n  *** Add File: w.txt  \n+w\n  *** End Patch  \n\n"))).toEqual([{ type: "add", path: "w.txt", contents: "w\n" }]);
+    expect(ok(parsePatch("\n  *** Begin Patch  \n  *** Add File: w.txt  \n+w\n  *** End Patch  \n\n"))).toEqual([
+      { type: "add", path: "w.txt", contents: "w\n" },
+    ]);
     expect(ok(parsePatch("*** Begin Patch\r\n*** Add File: w\r\n+w\r\n*** End Patch\r\n"))).toEqual([{ type: "add", path: "w", contents: "w\n" }]);
   });
 

@@ -96,7 +96,8 @@ export function createSandboxedPatchFs(options: SandboxedPatchFsOptions): PatchF
     } catch {
       // The child did not get as far as reporting (the sandbox could not start it): say what we have.
     }
-    if (reported === null) throw new SandboxedWriteError(null, `the sandboxed write did not run (exit ${result.exitCode}): ${result.stderr.trim() || "no output"}`);
+    if (reported === null)
+      throw new SandboxedWriteError(null, `the sandboxed write did not run (exit ${result.exitCode}): ${result.stderr.trim() || "no output"}`);
     if (reported.code !== null && DENIED_CODES.has(reported.code)) throw new SandboxWriteDenied(reported.code, reported.message);
     throw new SandboxedWriteError(reported.code, reported.message);
   };

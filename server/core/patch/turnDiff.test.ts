@@ -52,7 +52,9 @@ describe("TurnDiffTracker", () => {
     );
     // A later patch on the same file diffs against the first baseline.
     await run(t, P("*** Update File: a.txt\n@@ line5\n-line6\n+line six"));
-    expect(t.diff()).toContain("index 4083766a98b7d3e5e8e276f0f09c27ba1efe4d5c..2614d03372962452e3357c1584d4a74a6441aa68\n--- a/a.txt\n+++ b/a.txt\n@@ -1,9 +1,9 @@\n line1\n-line2\n+LINE2\n line3\n line4\n line5\n-line6\n+line six\n line7\n line8\n line9\n");
+    expect(t.diff()).toContain(
+      "index 4083766a98b7d3e5e8e276f0f09c27ba1efe4d5c..2614d03372962452e3357c1584d4a74a6441aa68\n--- a/a.txt\n+++ b/a.txt\n@@ -1,9 +1,9 @@\n line1\n-line2\n+LINE2\n line3\n line4\n line5\n-line6\n+line six\n line7\n line8\n line9\n",
+    );
   });
 
   it("skips net no-ops and follows chains of renames", async () => {
@@ -98,6 +100,8 @@ describe("TurnDiffTracker", () => {
     fs.writeFileSync(at("a.txt"), "old\n");
     const t = new TurnDiffTracker({ cwd: dir, gitRoot: () => null });
     await run(t, P("*** Add File: a.txt\n+new"));
-    expect(t.diff()).toBe(`diff --git a/a.txt b/a.txt\nindex ${gitBlobSha1("old\n")}..${gitBlobSha1("new\n")}\n--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\n-old\n+new\n`);
+    expect(t.diff()).toBe(
+      `diff --git a/a.txt b/a.txt\nindex ${gitBlobSha1("old\n")}..${gitBlobSha1("new\n")}\n--- a/a.txt\n+++ b/a.txt\n@@ -1 +1 @@\n-old\n+new\n`,
+    );
   });
 });

@@ -57,7 +57,15 @@ export class FileSearch {
         for (const h of hits) {
           const e = h.obj;
           const slash = e.path.lastIndexOf("/");
-          scored.push({ root, path: e.path, match_type: e.directory ? "directory" : "file", file_name: e.path.slice(slash + 1), score: Math.round(h.score * 100_000), indices: [...h.indexes].sort((a, b) => a - b), raw: h.score });
+          scored.push({
+            root,
+            path: e.path,
+            match_type: e.directory ? "directory" : "file",
+            file_name: e.path.slice(slash + 1),
+            score: Math.round(h.score * 100_000),
+            indices: [...h.indexes].sort((a, b) => a - b),
+            raw: h.score,
+          });
         }
       }
       scored.sort((a, b) => b.raw - a.raw || a.path.length - b.path.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

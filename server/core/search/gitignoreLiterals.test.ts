@@ -6,7 +6,13 @@ import { literalPattern, requiredLiterals } from "./gitignoreLiterals.js";
 
 describe("requiredLiterals", () => {
   it("takes the longest literal run of each ignoring rule, lowercased, and skips comments, blanks and negations", () => {
-    expect(requiredLiterals("dist/\n*.log\n# note\n\n!keep.log\nNode_Modules/\nsrc/**/Gen-*.ts  \r\n/build\n")).toEqual(["dist", ".log", "node_modules", "gen-", "build"]);
+    expect(requiredLiterals("dist/\n*.log\n# note\n\n!keep.log\nNode_Modules/\nsrc/**/Gen-*.ts  \r\n/build\n")).toEqual([
+      "dist",
+      ".log",
+      "node_modules",
+      "gen-",
+      "build",
+    ]);
   });
 
   it("gives up (null) on a rule it cannot read with certainty or one without a literal", () => {
@@ -36,7 +42,38 @@ describe("requiredLiterals", () => {
     "src/**/Gen-*.ts\na?c\n**/cache/\nout\n",
     "target  \r\nvendor/bundle/\n***/x.y\n",
   ];
-  const SEGMENTS = ["dist", "DIST", "distro", "a.log", "keep.log", "node_modules", "build", "Build", "logs", "debug", "doc", "a.txt", "x.tmp", "foo", "bar", "src", "gen-1.ts", "GEN-2.TS", "abc", "aXc", "cache", "out", "outer", "target", "vendor", "bundle", "x.y", "z", "ÿ.log", "Ｂuild"];
+  const SEGMENTS = [
+    "dist",
+    "DIST",
+    "distro",
+    "a.log",
+    "keep.log",
+    "node_modules",
+    "build",
+    "Build",
+    "logs",
+    "debug",
+    "doc",
+    "a.txt",
+    "x.tmp",
+    "foo",
+    "bar",
+    "src",
+    "gen-1.ts",
+    "GEN-2.TS",
+    "abc",
+    "aXc",
+    "cache",
+    "out",
+    "outer",
+    "target",
+    "vendor",
+    "bundle",
+    "x.y",
+    "z",
+    "ÿ.log",
+    "Ｂuild",
+  ];
 
   it("never misses a path `ignore` ignores (every 1-3 segment path over a vocabulary, as file and as folder)", () => {
     const paths: string[] = [];
@@ -57,7 +94,10 @@ describe("requiredLiterals", () => {
           if (!matcher.ignores(tested)) continue;
           ignoredSeen++;
           const segments = p.split("/");
-          expect(segments.some((segment) => (literals as RegExp).test(segment)), `${JSON.stringify(text)} ignores ${tested}`).toBe(true);
+          expect(
+            segments.some((segment) => (literals as RegExp).test(segment)),
+            `${JSON.stringify(text)} ignores ${tested}`,
+          ).toBe(true);
         }
       }
     }

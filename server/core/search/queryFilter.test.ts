@@ -58,8 +58,50 @@ describe("scanner and completes", () => {
 });
 
 describe("the filter against fuzzysort", () => {
-  const SEGMENTS = ["src", "Button.tsx", "user-modal.ts", "ÜberSicht.md", "back\\slash.ts", 'quote"d', "tick`d", "a b", "øre", "ﬁle", "İstanbul", "K-kelvin", "x.y", "README", "hooks", "useThing.ts", "ab", "ba"];
-  const QUERIES = ["btx", "BUTTON", "user modal", "modal user", "src/hooks/use", "ub", "uber", "ore", "file", "back/slash", "quote'd", "tick'd", "ist", "k", "kk", "a b", "xy", "readme", "qqzz", "s/b", "ab ba", "/"];
+  const SEGMENTS = [
+    "src",
+    "Button.tsx",
+    "user-modal.ts",
+    "ÜberSicht.md",
+    "back\\slash.ts",
+    'quote"d',
+    "tick`d",
+    "a b",
+    "øre",
+    "ﬁle",
+    "İstanbul",
+    "K-kelvin",
+    "x.y",
+    "README",
+    "hooks",
+    "useThing.ts",
+    "ab",
+    "ba",
+  ];
+  const QUERIES = [
+    "btx",
+    "BUTTON",
+    "user modal",
+    "modal user",
+    "src/hooks/use",
+    "ub",
+    "uber",
+    "ore",
+    "file",
+    "back/slash",
+    "quote'd",
+    "tick'd",
+    "ist",
+    "k",
+    "kk",
+    "a b",
+    "xy",
+    "readme",
+    "qqzz",
+    "s/b",
+    "ab ba",
+    "/",
+  ];
 
   it("never drops a path fuzzysort matches, and drops the paths that cannot match", () => {
     const paths: string[] = [];

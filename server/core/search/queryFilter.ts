@@ -38,7 +38,11 @@ export class QueryFilter {
       if (c < 0x20 || c > 0x7e || c === 0x5c || c === 0x22 || c === 0x60) return null;
     }
     // A query with spaces is matched by fuzzysort part by part, each part anywhere in the path.
-    const parts = query.trim().toLowerCase().split(" ").filter((p) => p !== "");
+    const parts = query
+      .trim()
+      .toLowerCase()
+      .split(" ")
+      .filter((p) => p !== "");
     return parts.length === 0 ? null : new QueryFilter([...new Set(parts)]);
   }
 

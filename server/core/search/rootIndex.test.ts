@@ -54,7 +54,17 @@ describe("RootIndex", () => {
   it("walks honouring nested .gitignore files, each folder listed in name order before its subfolders, and reuses the snapshot while nothing changed", async () => {
     const index = trusting();
     const first = await index.current();
-    expect(first?.paths()).toEqual([".gitignore", "lib", "src", "lib/.gitignore", "lib/keep.ts", "src/app.ts", "src/deep", "src/deep/er", "src/deep/er/leaf.ts"]);
+    expect(first?.paths()).toEqual([
+      ".gitignore",
+      "lib",
+      "src",
+      "lib/.gitignore",
+      "lib/keep.ts",
+      "src/app.ts",
+      "src/deep",
+      "src/deep/er",
+      "src/deep/er/leaf.ts",
+    ]);
     expect(first?.reusable).toBe(true);
     expect(await index.current()).toBe(first);
   });
@@ -145,7 +155,9 @@ describe("RootIndex", () => {
     for (const query of ["button", "BTN", "w1 tsx", "src/w", "modal", "uni", "ün", "quote'd", "keep", "zzz", "s"]) {
       const candidates = (await snap.candidates(query)) ?? [];
       expect(candidates.length).toBeLessThanOrEqual(every.length);
-      expect(ranked(fuzzysort.go(query, candidates, { key: "prepared", limit: 10, threshold: 0 })), query).toEqual(ranked(fuzzysort.go(query, every, { key: "prepared", limit: 10, threshold: 0 })));
+      expect(ranked(fuzzysort.go(query, candidates, { key: "prepared", limit: 10, threshold: 0 })), query).toEqual(
+        ranked(fuzzysort.go(query, every, { key: "prepared", limit: 10, threshold: 0 })),
+      );
     }
     // A miss prepares nothing but the paths whose accents or quotes only fuzzysort can fold.
     expect((await snap.candidates("zzz"))?.map((t) => t.path)).toEqual(['src/quote"d.ts', "src/Ünïcode.ts"]);
@@ -161,7 +173,9 @@ describe("RootIndex", () => {
       return k >= part.length;
     };
     const reference = (query: string, path: string): boolean =>
-      /[^\x20-\x7e]|[\\"`]/.test(query) || /[^\x00-\x7e]|[\\"`]/.test(path) || [...new Set(query.trim().toLowerCase().split(" ").filter(Boolean))].every((part) => holds(part, path));
+      /[^\x20-\x7e]|[\\"`]/.test(query) ||
+      /[^\x00-\x7e]|[\\"`]/.test(path) ||
+      [...new Set(query.trim().toLowerCase().split(" ").filter(Boolean))].every((part) => holds(part, path));
     // Typed on (each query picked from the one before it), repeated, and with more parts than are kept.
     const typed = ["b", "be", "bet", "BETA/z", "beta/ze", "b", "e", "ep", "eps", "eps`", "e-1", "e-12"];
     const others = ["alpha", "BETA/zeta", "a/b", "gad", "e-1", "ts", "z z", "lpha ta", "eps", "ilon", "qq", "Δ", "a-1 1.ts", "src/app"];

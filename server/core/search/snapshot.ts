@@ -112,7 +112,9 @@ export class Snapshot {
     if (found === undefined) {
       let shorter: string | undefined;
       for (const key of this.byPart.keys()) if (part.startsWith(key) && key.length > (shorter?.length ?? -1)) shorter = key;
-      found = await (shorter !== undefined ? keep(this.byPart.get(shorter) as readonly Target[], signal, (t) => filter.completes(p, t.path)) : this.scan(filter, p, signal));
+      found = await (shorter !== undefined
+        ? keep(this.byPart.get(shorter) as readonly Target[], signal, (t) => filter.completes(p, t.path))
+        : this.scan(filter, p, signal));
       if (found === undefined) return undefined;
     }
     // Most recently used last; the oldest go while more than PARTS_KEPT parts, or more than

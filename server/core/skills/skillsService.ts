@@ -119,7 +119,11 @@ export class SkillsService {
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (e.name.startsWith(".")) continue;
       let isDir = e.isDirectory();
-      if (e.isSymbolicLink()) isDir = await stat(join(dir, e.name)).then((s) => s.isDirectory(), () => false);
+      if (e.isSymbolicLink())
+        isDir = await stat(join(dir, e.name)).then(
+          (s) => s.isDirectory(),
+          () => false,
+        );
       if (isDir) out.push(...(await this.skillFiles(join(dir, e.name), depth + 1)));
     }
     return out;

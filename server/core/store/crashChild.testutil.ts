@@ -14,7 +14,16 @@ await writer.append(taskStarted(turnId, Math.floor(Date.now() / 1000), null));
 // Big lines make it likely that the kill lands inside a write.
 const filler = "x".repeat(256 * 1024);
 for (let n = 0; ; n++) {
-  const item = { type: "agentMessage" as const, id: `msg-${n}`, text: `${n}:${filler}`, phase: null, memoryCitation: null, moderation: null, delivery: null, questions: null };
+  const item = {
+    type: "agentMessage" as const,
+    id: `msg-${n}`,
+    text: `${n}:${filler}`,
+    phase: null,
+    memoryCitation: null,
+    moderation: null,
+    delivery: null,
+    questions: null,
+  };
   // Several appends in flight at once, as the engine's queue would have.
   void writer.append(itemCompleted(threadId, turnId, item)).then(() => process.stdout.write(`ack ${n}\n`));
   if (n % 4 === 3) await writer.append([]);

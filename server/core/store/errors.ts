@@ -18,7 +18,10 @@ export class RolloutNotFoundError extends NotFoundError {
     readonly archived = false,
   ) {
     const what = archived ? "no archived rollout found" : "no rollout found";
-    super(threadId !== null ? `${what} for thread id ${threadId}${path ? ` at ${path}` : ""}` : `${what} at ${path ?? "<unknown path>"}`, path ? { path } : undefined);
+    super(
+      threadId !== null ? `${what} for thread id ${threadId}${path ? ` at ${path}` : ""}` : `${what} at ${path ?? "<unknown path>"}`,
+      path ? { path } : undefined,
+    );
   }
 }
 

@@ -96,16 +96,20 @@ function userInputs(v: unknown): UserInput[] {
   const out: UserInput[] = [];
   for (const c of v) {
     if (!isObj(c)) continue;
-    if (c.type === "text" && typeof c.text === "string") out.push({ type: "text", text: c.text, text_elements: Array.isArray(c.text_elements) ? (c.text_elements as []) : [] });
+    if (c.type === "text" && typeof c.text === "string")
+      out.push({ type: "text", text: c.text, text_elements: Array.isArray(c.text_elements) ? (c.text_elements as []) : [] });
     else if (c.type === "image" && typeof c.image_url === "string") out.push({ type: "image", url: c.image_url });
     else if (c.type === "image" && typeof c.url === "string") out.push({ type: "image", url: c.url });
     else if ((c.type === "local_image" || c.type === "localImage") && typeof c.path === "string") out.push({ type: "localImage", path: c.path });
-    else if ((c.type === "skill" || c.type === "mention") && typeof c.name === "string" && typeof c.path === "string") out.push({ type: c.type, name: c.name, path: c.path });
+    else if ((c.type === "skill" || c.type === "mention") && typeof c.name === "string" && typeof c.path === "string")
+      out.push({ type: c.type, name: c.name, path: c.path });
   }
   return out;
 }
 
-function patchChanges(v: unknown): Array<{ path: string; kind: { type: "add" } | { type: "delete" } | { type: "update"; move_path: string | null }; diff: string }> {
+function patchChanges(
+  v: unknown,
+): Array<{ path: string; kind: { type: "add" } | { type: "delete" } | { type: "update"; move_path: string | null }; diff: string }> {
   if (!isObj(v)) return [];
   const out = [];
   for (const [path, ch] of Object.entries(v)) {
@@ -156,7 +160,13 @@ export function turnItemToThreadItem(item: Obj, startedAtMs: number | null, comp
     }
     case "FileChange": {
       const s = str(item.status);
-      return { type: "fileChange", id, changes: patchChanges(item.changes), status: s === "failed" || s === "declined" || s === "completed" ? s : s === "in_progress" ? "inProgress" : "completed", ...times };
+      return {
+        type: "fileChange",
+        id,
+        changes: patchChanges(item.changes),
+        status: s === "failed" || s === "declined" || s === "completed" ? s : s === "in_progress" ? "inProgress" : "completed",
+        ...times,
+      };
     }
     case "WebSearch":
       return { type: "webSearch", id, query: str(item.query) ?? "", action: null, ...times };
@@ -175,7 +185,8 @@ export function turnItemToThreadItem(item: Obj, startedAtMs: number | null, comp
 export function userMessageContent(p: Obj): UserInput[] {
   const content: UserInput[] = [];
   const message = str(p.message);
-  if (message !== null && message !== "") content.push({ type: "text", text: message, text_elements: Array.isArray(p.text_elements) ? (p.text_elements as []) : [] });
+  if (message !== null && message !== "")
+    content.push({ type: "text", text: message, text_elements: Array.isArray(p.text_elements) ? (p.text_elements as []) : [] });
   for (const url of strArray(p.images)) content.push({ type: "image", url });
   for (const path of strArray(p.local_images)) content.push({ type: "localImage", path });
   return content;

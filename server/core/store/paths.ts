@@ -8,7 +8,8 @@ import { join } from "node:path";
 export const SESSIONS_DIR = "sessions";
 export const ARCHIVED_DIR = "archived_sessions";
 
-const NAME_RE = /^rollout-(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})-([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.jsonl$/;
+const NAME_RE =
+  /^rollout-(\d{4})-(\d{2})-(\d{2})T(\d{2})-(\d{2})-(\d{2})-([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})\.jsonl$/;
 
 export interface RolloutFileName {
   /** "YYYY-MM-DDThh-mm-ss" as in the name: sorts lexicographically in time order. */

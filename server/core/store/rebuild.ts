@@ -130,13 +130,22 @@ export function rebuild(lines: readonly RawLine[], skippedLines = 0): RebuiltThr
 
   const implicitId = (line: RawLine): string => {
     const ms = line.timestamp ? Date.parse(line.timestamp) : NaN;
-    const seed = createHash("sha256").update(`${meta?.id ?? ""}:${line.index}`).digest();
+    const seed = createHash("sha256")
+      .update(`${meta?.id ?? ""}:${line.index}`)
+      .digest();
     return uuidv7({ msecs: Number.isFinite(ms) ? ms : 0, random: new Uint8Array(seed.subarray(0, 16)), seq: seed.readUInt32BE(16) & 0x7fffffff });
   };
 
   const close = (): void => {
     if (!current) return;
-    if (!current.ended) current.status = current.explicit ? (current.status === "failed" ? "failed" : "interrupted") : current.status === "inProgress" ? "completed" : current.status;
+    if (!current.ended)
+      current.status = current.explicit
+        ? current.status === "failed"
+          ? "failed"
+          : "interrupted"
+        : current.status === "inProgress"
+          ? "completed"
+          : current.status;
     current = null;
   };
 
@@ -222,9 +231,16 @@ export function rebuild(lines: readonly RawLine[], skippedLines = 0): RebuiltThr
           case "agent_message": {
             const message = str(p.message);
             if (!message) break;
-            ensureTurn(line).legacy.upsert(
-              { type: "agentMessage", id: newItemId(), text: message, phase: null, memoryCitation: null, moderation: null, delivery: null, questions: null },
-            );
+            ensureTurn(line).legacy.upsert({
+              type: "agentMessage",
+              id: newItemId(),
+              text: message,
+              phase: null,
+              memoryCitation: null,
+              moderation: null,
+              delivery: null,
+              questions: null,
+            });
             break;
           }
           case "agent_reasoning":
@@ -293,7 +309,11 @@ export function rebuild(lines: readonly RawLine[], skippedLines = 0): RebuiltThr
           }
           case "token_count":
             if (isObj(p.info)) {
-              tokenUsage = { total: breakdown(p.info.total_token_usage), last: breakdown(p.info.last_token_usage), modelContextWindow: num(p.info.model_context_window) };
+              tokenUsage = {
+                total: breakdown(p.info.total_token_usage),
+                last: breakdown(p.info.last_token_usage),
+                modelContextWindow: num(p.info.model_context_window),
+              };
             }
             break;
           case "thread_name_updated":

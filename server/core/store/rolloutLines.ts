@@ -44,7 +44,10 @@ function snake(b: TokenUsageBreakdown): RolloutTokenUsage {
 export function tokenCount(usage: ThreadTokenUsage): RolloutItem {
   return {
     type: "event_msg",
-    payload: { type: "token_count", info: { total_token_usage: snake(usage.total), last_token_usage: snake(usage.last), model_context_window: usage.modelContextWindow ?? null } },
+    payload: {
+      type: "token_count",
+      info: { total_token_usage: snake(usage.total), last_token_usage: snake(usage.last), model_context_window: usage.modelContextWindow ?? null },
+    },
   };
 }
 
@@ -57,5 +60,8 @@ export function turnAborted(turnId: string, reason: TurnAbortedEvent["reason"], 
 }
 
 export function taskComplete(turnId: string, lastAgentMessage: string | null, completedAtSec: number, durationMs: number): RolloutItem {
-  return { type: "event_msg", payload: { type: "task_complete", turn_id: turnId, last_agent_message: lastAgentMessage, completed_at: completedAtSec, duration_ms: durationMs } };
+  return {
+    type: "event_msg",
+    payload: { type: "task_complete", turn_id: turnId, last_agent_message: lastAgentMessage, completed_at: completedAtSec, duration_ms: durationMs },
+  };
 }

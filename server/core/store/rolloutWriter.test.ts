@@ -12,7 +12,10 @@ const newHome = tempHomes();
 const ID = "01a2087c-eefa-7c93-b24c-302346b06fc6";
 
 function lines(path: string): unknown[] {
-  return readFileSync(path, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as unknown);
+  return readFileSync(path, "utf8")
+    .trimEnd()
+    .split("\n")
+    .map((l) => JSON.parse(l) as unknown);
 }
 
 describe("RolloutWriter.create", () => {
@@ -53,7 +56,9 @@ describe("RolloutWriter.append", () => {
     }
     await pending[57];
     // Everything up to the 58th append is in the file once its promise resolved.
-    const seen = parseRolloutText(readFileSync(w.path, "utf8")).lines.filter((l) => l.type === "response_item").map((l) => (l.payload as { i: number }).i);
+    const seen = parseRolloutText(readFileSync(w.path, "utf8"))
+      .lines.filter((l) => l.type === "response_item")
+      .map((l) => (l.payload as { i: number }).i);
     expect(seen.slice(0, 58 + 6)).toEqual(
       Array.from({ length: 58 }, (_, i) => i)
         .flatMap((i) => (i % 10 === 0 ? [i, i] : [i]))

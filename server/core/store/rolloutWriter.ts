@@ -305,4 +305,3 @@ export class RolloutWriter {
     return error;
   }
 }
-

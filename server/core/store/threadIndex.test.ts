@@ -19,13 +19,22 @@ interface Made {
   path: string;
 }
 
-async function makeThread(home: string, secondsAfterBase: number, text: string | null, meta: Partial<Omit<SessionMetaPayload, "id" | "timestamp">> = {}): Promise<Made> {
+async function makeThread(
+  home: string,
+  secondsAfterBase: number,
+  text: string | null,
+  meta: Partial<Omit<SessionMetaPayload, "id" | "timestamp">> = {},
+): Promise<Made> {
   const createdAt = new Date(BASE + secondsAfterBase * 1000);
   const id = uuidv7({ msecs: createdAt.getTime() });
   const w = await RolloutWriter.create(home, { threadId: id, createdAt, meta: metaFor(meta) });
   if (text !== null) {
     const turn = uuidv7();
-    await w.append([taskStarted(turn, 1, null), ...itemCompleted(id, turn, { type: "userMessage", id: "u", clientId: null, content: [{ type: "text", text, text_elements: [] }] }), taskComplete(turn, null, 2, 1)]);
+    await w.append([
+      taskStarted(turn, 1, null),
+      ...itemCompleted(id, turn, { type: "userMessage", id: "u", clientId: null, content: [{ type: "text", text, text_elements: [] }] }),
+      taskComplete(turn, null, 2, 1),
+    ]);
   }
   await w.close();
   return { id, path: w.path };
@@ -54,7 +63,16 @@ describe("ThreadIndex.list", () => {
     expect(first.data.map((t) => t.preview)).toEqual(["message 6", "message 5", "message 4"]);
     expect(first.nextCursor).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\|[0-9a-f-]{36}$/);
     for (const t of first.data) expect(Thread.parse(t)).toEqual(t);
-    expect(first.data[0]).toMatchObject({ status: { type: "notLoaded" }, modelProvider: "mock", cwd: "/work/project", cliVersion: "0.169.0", source: "vscode", name: null, turns: [], ephemeral: false });
+    expect(first.data[0]).toMatchObject({
+      status: { type: "notLoaded" },
+      modelProvider: "mock",
+      cwd: "/work/project",
+      cliVersion: "0.169.0",
+      source: "vscode",
+      name: null,
+      turns: [],
+      ephemeral: false,
+    });
     expect(first.data[0]?.createdAt).toBe(Math.floor((BASE + 30_000) / 1000));
 
     const pages = await pageAll(index, { limit: 3 });
@@ -158,7 +176,10 @@ describe("ThreadIndex archive, unarchive, names, find", () => {
     const index = new ThreadIndex({ home });
     expect(await index.setName(a.id, "  first ")).toBe("first");
     await index.setName(a.id, "second");
-    const lines = readFileSync(join(home, SESSION_INDEX_FILE), "utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(join(home, SESSION_INDEX_FILE), "utf8")
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => [l.id, l.thread_name])).toEqual([
       [a.id, "first"],
       [a.id, "second"],
@@ -179,7 +200,10 @@ describe("ThreadIndex archive, unarchive, names, find", () => {
     const createdAt = new Date(BASE);
     const id = "01a20000-0000-7000-8000-000000000001"; // v7 time far from the folder's date
     const w = await RolloutWriter.create(home, { threadId: id, createdAt, meta: metaFor() });
-    await w.append([taskStarted("t1", 1, null), ...itemCompleted(id, "t1", { type: "userMessage", id: "u", clientId: null, content: [{ type: "text", text: "hi", text_elements: [] }] })]);
+    await w.append([
+      taskStarted("t1", 1, null),
+      ...itemCompleted(id, "t1", { type: "userMessage", id: "u", clientId: null, content: [{ type: "text", text: "hi", text_elements: [] }] }),
+    ]);
     await w.close();
     const index = new ThreadIndex({ home });
     expect((await index.find(id))?.path).toBe(w.path);

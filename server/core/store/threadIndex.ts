@@ -87,7 +87,8 @@ function isNotFound(e: unknown): boolean {
 /** Day folders of sessions/, in `dir` order, pruned to those that can hold keys beyond `fromDay`. */
 async function* dayDirs(home: string, dir: Direction, fromDay: string | null): AsyncGenerator<string> {
   const order = <T>(xs: T[]): T[] => (dir === "desc" ? [...xs].reverse() : xs);
-  const beyond = (prefix: string): boolean => fromDay === null || (dir === "desc" ? prefix <= fromDay.slice(0, prefix.length) : prefix >= fromDay.slice(0, prefix.length));
+  const beyond = (prefix: string): boolean =>
+    fromDay === null || (dir === "desc" ? prefix <= fromDay.slice(0, prefix.length) : prefix >= fromDay.slice(0, prefix.length));
   const root = sessionsDir(home);
   for (const y of order(await dirNames(root, /^\d{4}$/))) {
     if (!beyond(y)) continue;
@@ -129,7 +130,11 @@ export class ThreadIndex {
       const ms = parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
       for (const delta of [0, -1, 1]) {
         const d = new Date(ms + delta * 86_400_000);
-        const dir = sessionDayDir(this.home, { year: String(d.getFullYear()), month: String(d.getMonth() + 1).padStart(2, "0"), day: String(d.getDate()).padStart(2, "0") });
+        const dir = sessionDayDir(this.home, {
+          year: String(d.getFullYear()),
+          month: String(d.getMonth() + 1).padStart(2, "0"),
+          day: String(d.getDate()).padStart(2, "0"),
+        });
         const hit = (await rolloutFilesIn(dir)).find(matches);
         if (hit) return { ...hit, archived: false };
       }
@@ -272,7 +277,13 @@ export class ThreadIndex {
 
   private async move(threadId: string, from: string, to: string): Promise<void> {
     // rename(2) is atomic within one file system; never overwrite a file already there.
-    if (await stat(to).then(() => true, () => false)) throw new ThreadStoreRequestError("alreadyArchived", `rollout ${to} already exists`);
+    if (
+      await stat(to).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new ThreadStoreRequestError("alreadyArchived", `rollout ${to} already exists`);
     try {
       await rename(from, to);
     } catch (e) {
@@ -281,7 +292,9 @@ export class ThreadIndex {
     }
   }
 
-  private filter(params: ThreadListParams): (meta: { id: string; model_provider: string; cwd: string; source: unknown }, preview: string, name: string | null) => boolean {
+  private filter(
+    params: ThreadListParams,
+  ): (meta: { id: string; model_provider: string; cwd: string; source: unknown }, preview: string, name: string | null) => boolean {
     const providers = params.modelProviders?.length ? new Set(params.modelProviders) : null;
     const kinds = params.sourceKinds?.length ? new Set<string>(params.sourceKinds) : INTERACTIVE_KINDS;
     const cwds = params.cwd === null || params.cwd === undefined ? null : new Set(Array.isArray(params.cwd) ? params.cwd : [params.cwd]);

@@ -98,7 +98,8 @@ export function toThread(meta: SessionMetaPayload, x: ThreadExtras): Thread {
   const created = Date.parse(meta.timestamp);
   const createdAt = Number.isFinite(created) ? Math.floor(created / 1000) : x.updatedAt;
   const source = toSessionSource(meta.source);
-  const spawn = typeof source === "object" && "subAgent" in source && isObj(source.subAgent) ? (source.subAgent as Record<string, unknown>).thread_spawn : undefined;
+  const spawn =
+    typeof source === "object" && "subAgent" in source && isObj(source.subAgent) ? (source.subAgent as Record<string, unknown>).thread_spawn : undefined;
   const git = meta.git;
   const historyMode = meta.history_mode;
   return {

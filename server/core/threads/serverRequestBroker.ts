@@ -66,7 +66,11 @@ export class ServerRequestBroker {
         let requestId: number | string | null = null;
         const remaining = deadline === null ? undefined : Math.max(1, deadline - Date.now());
         try {
-          const result = await client.request(method, params, { signal, ...(remaining !== undefined ? { timeoutMs: remaining } : {}), onSent: (id) => (requestId = id) });
+          const result = await client.request(method, params, {
+            signal,
+            ...(remaining !== undefined ? { timeoutMs: remaining } : {}),
+            onSent: (id) => (requestId = id),
+          });
           if (announce) this.resolved(thread, client, requestId);
           return { kind: "answered", result };
         } catch (error) {
@@ -90,7 +94,12 @@ export class ServerRequestBroker {
   }
 
   /** Waits for a client to subscribe to the thread, the abort, or the deadline. */
-  private park(thread: ServerRequestThread, method: string, signal: AbortSignal, deadline: number | null): Promise<"subscribed" | "aborted" | "timedOut" | "disconnected"> {
+  private park(
+    thread: ServerRequestThread,
+    method: string,
+    signal: AbortSignal,
+    deadline: number | null,
+  ): Promise<"subscribed" | "aborted" | "timedOut" | "disconnected"> {
     if (signal.aborted) return Promise.resolve("aborted");
     if (!thread.onSubscribe) return Promise.resolve("disconnected");
     if (deadline !== null && Date.now() >= deadline) return Promise.resolve("timedOut");

@@ -265,7 +265,14 @@ export class ThreadHistory {
     const turns = await this.turnsOf(threadId);
     const cursor = params.cursor ? decodeCursor(params.cursor, threadId, "turns") : null;
     const view = params.itemsView ?? "summary";
-    const res = page(turns, (t) => t.id, { threadId, kind: "turns", cursor, rawCursor: params.cursor ?? null, limit: pageSize(params.limit), direction: params.sortDirection ?? "desc" });
+    const res = page(turns, (t) => t.id, {
+      threadId,
+      kind: "turns",
+      cursor,
+      rawCursor: params.cursor ?? null,
+      limit: pageSize(params.limit),
+      direction: params.sortDirection ?? "desc",
+    });
     const data = res.data.map((t) => ({ ...t, itemsView: view, items: view === "full" ? t.items : view === "summary" ? summaryItems(t.items) : [] }));
     return { ...res, data };
   }

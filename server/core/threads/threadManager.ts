@@ -123,7 +123,8 @@ export class ThreadManager {
     this.managedNetwork = network
       ? {
           enabled: () => deps.config.effective.managedNetwork !== null,
-          forCommand: async (owner, policy, sandboxed) => (deps.config.effective.managedNetwork === null ? null : (await network()).forCommand(owner, policy, sandboxed)),
+          forCommand: async (owner, policy, sandboxed) =>
+            deps.config.effective.managedNetwork === null ? null : (await network()).forCommand(owner, policy, sandboxed),
         }
       : null;
   }
@@ -166,7 +167,10 @@ export class ThreadManager {
     thread.emit("warning", { threadId: thread.id, message });
   }
 
-  async start(params: ThreadOverrides & { ephemeral?: boolean | null | undefined; dynamicTools?: DynamicToolSpec[] | null | undefined }, client: ClientSink): Promise<ThreadStartResponse> {
+  async start(
+    params: ThreadOverrides & { ephemeral?: boolean | null | undefined; dynamicTools?: DynamicToolSpec[] | null | undefined },
+    client: ClientSink,
+  ): Promise<ThreadStartResponse> {
     const settings = threadSettings(this.deps.config.effective, params, null);
     const id = uuidv7();
     const now = new Date();
@@ -174,11 +178,26 @@ export class ThreadManager {
     const rollout = await RolloutWriter.create(this.deps.config.home, {
       threadId: id,
       createdAt: now,
-      meta: { cwd: settings.cwd, originator, cli_version: this.deps.cliVersion, source: "vscode", model_provider: settings.modelProviderId, model: settings.model, base_instructions: settings.baseInstructions ? { text: settings.baseInstructions } : null, session_id: id, ...(params.dynamicTools?.length ? { dynamic_tools: params.dynamicTools } : {}) },
+      meta: {
+        cwd: settings.cwd,
+        originator,
+        cli_version: this.deps.cliVersion,
+        source: "vscode",
+        model_provider: settings.modelProviderId,
+        model: settings.model,
+        base_instructions: settings.baseInstructions ? { text: settings.baseInstructions } : null,
+        session_id: id,
+        ...(params.dynamicTools?.length ? { dynamic_tools: params.dynamicTools } : {}),
+      },
     });
     const path = rollout.path;
     const createdAt = Math.floor(now.getTime() / 1000);
-    const thread = new ThreadState(id, path, createdAt, settings, this.baseFields(id, originator, null, params.ephemeral ?? false), { name: null, preview: "", updatedAt: createdAt, ...this.broadcast });
+    const thread = new ThreadState(id, path, createdAt, settings, this.baseFields(id, originator, null, params.ephemeral ?? false), {
+      name: null,
+      preview: "",
+      updatedAt: createdAt,
+      ...this.broadcast,
+    });
     thread.history = [];
     const live = this.newLoadedThread(thread, rollout, params.dynamicTools ?? []);
     this.live.set(id, live);
@@ -259,7 +278,14 @@ export class ThreadManager {
     const meta = stored.thread;
     const settings = storedThreadSettings(this.deps.config.effective, stored);
     const rollout = await RolloutWriter.open(stored.path);
-    const thread = new ThreadState(meta.id, stored.path, meta.createdAt, settings, this.baseFields(meta.id, meta.originator ?? null, meta.forkedFromId ?? null, false), { name: stored.name, preview: stored.preview, updatedAt: meta.updatedAt, ...this.broadcast });
+    const thread = new ThreadState(
+      meta.id,
+      stored.path,
+      meta.createdAt,
+      settings,
+      this.baseFields(meta.id, meta.originator ?? null, meta.forkedFromId ?? null, false),
+      { name: stored.name, preview: stored.preview, updatedAt: meta.updatedAt, ...this.broadcast },
+    );
     thread.gitInfo = stored.thread.gitInfo;
     thread.history = [...stored.history];
     thread.turns = [...stored.turns];
@@ -339,7 +365,10 @@ export class ThreadManager {
       this.deps.log.error({ err: e, threadId: thread.id, path: rollout.path }, "could not flush the rollout on close");
     }
     if (rollout.unwrittenLines > 0) {
-      this.deps.log.warn({ threadId: thread.id, path: rollout.path, lines: rollout.unwrittenLines }, `${rollout.unwrittenLines} rollout lines of this thread could not be written`);
+      this.deps.log.warn(
+        { threadId: thread.id, path: rollout.path, lines: rollout.unwrittenLines },
+        `${rollout.unwrittenLines} rollout lines of this thread could not be written`,
+      );
     }
   }
 
@@ -477,7 +506,10 @@ export class ThreadManager {
       warnOnce: (m) => this.warnOnce(thread, m),
       daemonPaths: daemonPathsFor(this.deps.config.home, this.deps.config.userConfigFile, next.cwd),
       commandShell: this.commandShell(live),
-      compaction: { limit: autoCompactLimit(this.deps.config.effective.modelAutoCompactTokenLimit, this.deps.contextWindow(next.model)), only: opts.compactOnly === true },
+      compaction: {
+        limit: autoCompactLimit(this.deps.config.effective.modelAutoCompactTokenLimit, this.deps.contextWindow(next.model)),
+        only: opts.compactOnly === true,
+      },
     });
     live.turn = turn;
     thread.activeTurnId = turn.id;
@@ -500,7 +532,15 @@ export class ThreadManager {
   async queueTask(threadId: string, client: ClientSink, task: (host: ThreadTaskHost) => Promise<void>): Promise<void> {
     const live = this.live.get(threadId) ?? (await this.load(threadId));
     this.subscribe(live, client);
-    const host: ThreadTaskHost = { thread: live.thread, rollout: live.rollout, launcher: await this.deps.launcher(), log: this.deps.log.child({ threadId }), signal: live.taskAbort.signal, commandShell: this.commandShell(live), warnOnce: (m) => this.warnOnce(live.thread, m) };
+    const host: ThreadTaskHost = {
+      thread: live.thread,
+      rollout: live.rollout,
+      launcher: await this.deps.launcher(),
+      log: this.deps.log.child({ threadId }),
+      signal: live.taskAbort.signal,
+      commandShell: this.commandShell(live),
+      warnOnce: (m) => this.warnOnce(live.thread, m),
+    };
     const before = [live.task, live.turn?.settled];
     const run = Promise.all(before)
       .then(() => new Promise<void>((r) => setImmediate(r)))
@@ -518,7 +558,12 @@ export class ThreadManager {
     if (kind) {
       // 0.169's refusal, checked before the turn id [obs].
       const message = `cannot steer a ${kind} turn`;
-      throw new ConflictError(message, { message, codexErrorInfo: { activeTurnNotSteerable: { turnKind: kind } }, additionalDetails: null, misalignment: null });
+      throw new ConflictError(message, {
+        message,
+        codexErrorInfo: { activeTurnNotSteerable: { turnKind: kind } },
+        additionalDetails: null,
+        misalignment: null,
+      });
     }
     if (!live.turn || !live.turn.acceptsInput) throw new ConflictError("no active turn to steer");
     if (live.turn.id !== expectedTurnId) throw new ConflictError(`expected active turn id \`${expectedTurnId}\` but found \`${live.turn.id}\``);
@@ -536,6 +581,10 @@ export class ThreadManager {
   async closeAll(): Promise<void> {
     // Shutdown does not wait for a disconnected client to come back.
     this.grace.clear();
-    await Promise.all([...this.live.values()].map((l) => this.unload(l).catch((e: unknown) => this.deps.log.error({ err: e, threadId: l.thread.id }, "could not unload a thread"))));
+    await Promise.all(
+      [...this.live.values()].map((l) =>
+        this.unload(l).catch((e: unknown) => this.deps.log.error({ err: e, threadId: l.thread.id }, "could not unload a thread")),
+      ),
+    );
   }
 }

@@ -7,7 +7,15 @@ import { InvalidInputError } from "../errors.js";
 import { SandboxPolicyInputError } from "../commandSetup/sandboxFromWire.js";
 import type { TurnContextPayload } from "../store/rolloutTypes.js";
 import type { ThreadSettings } from "./threadState.js";
-import { storedThreadSettings, threadSessionFields, threadSettings, turnSettings, type StoredSettings, type ThreadOverrides, type TurnOverrides } from "./threadSettings.js";
+import {
+  storedThreadSettings,
+  threadSessionFields,
+  threadSettings,
+  turnSettings,
+  type StoredSettings,
+  type ThreadOverrides,
+  type TurnOverrides,
+} from "./threadSettings.js";
 
 const cfg = buildEffectiveConfig({
   home: "/h",
@@ -27,7 +35,13 @@ const cfg = buildEffectiveConfig({
 }).config;
 
 /** A workspace-write policy, the same in the domain and on the wire once every field is present. */
-const workspaceWrite = (writableRoots: string[], networkAccess: boolean) => ({ type: "workspaceWrite" as const, writableRoots, networkAccess, excludeTmpdirEnvVar: false, excludeSlashTmp: false });
+const workspaceWrite = (writableRoots: string[], networkAccess: boolean) => ({
+  type: "workspaceWrite" as const,
+  writableRoots,
+  networkAccess,
+  excludeTmpdirEnvVar: false,
+  excludeSlashTmp: false,
+});
 const CFG_SANDBOX = workspaceWrite(["/cfg/root"], true);
 const READ_ONLY = { type: "readOnly", networkAccess: false } as const;
 const FULL = { type: "dangerFullAccess" } as const;
@@ -59,7 +73,15 @@ const BASE: ThreadSettings = {
   developerInstructions: "base dev",
 };
 
-const NULL_THREAD_OVERRIDES: ThreadOverrides = { model: null, modelProvider: null, cwd: null, approvalPolicy: null, sandbox: null, baseInstructions: null, developerInstructions: null };
+const NULL_THREAD_OVERRIDES: ThreadOverrides = {
+  model: null,
+  modelProvider: null,
+  cwd: null,
+  approvalPolicy: null,
+  sandbox: null,
+  baseInstructions: null,
+  developerInstructions: null,
+};
 
 describe("threadSettings (thread/start, thread/resume, thread/fork)", () => {
   const cases: { name: string; o: ThreadOverrides; base: ThreadSettings | null; changes: Partial<ThreadSettings> }[] = [
@@ -72,7 +94,12 @@ describe("threadSettings (thread/start, thread/resume, thread/fork)", () => {
     { name: "approval policy", o: { approvalPolicy: "never" }, base: null, changes: { approvalPolicy: "never" } },
     { name: "sandbox read-only", o: { sandbox: "read-only" }, base: null, changes: { sandboxPolicy: READ_ONLY, sandboxWire: READ_ONLY } },
     { name: "sandbox danger-full-access", o: { sandbox: "danger-full-access" }, base: null, changes: { sandboxPolicy: FULL, sandboxWire: FULL } },
-    { name: "instructions", o: { baseInstructions: "b", developerInstructions: "d" }, base: null, changes: { baseInstructions: "b", developerInstructions: "d" } },
+    {
+      name: "instructions",
+      o: { baseInstructions: "b", developerInstructions: "d" },
+      base: null,
+      changes: { baseInstructions: "b", developerInstructions: "d" },
+    },
     { name: "thread/resume without overrides keeps the thread's", o: {}, base: BASE, changes: {} },
     { name: "thread/resume with null overrides keeps the thread's", o: NULL_THREAD_OVERRIDES, base: BASE, changes: {} },
     {
@@ -109,12 +136,20 @@ describe("turnSettings (turn/start)", () => {
   const ww = workspaceWrite(["/b"], false);
   const cases: { name: string; o: TurnOverrides; changes: Partial<ThreadSettings> }[] = [
     { name: "without overrides keeps the thread's", o: {}, changes: {} },
-    { name: "with null overrides keeps the thread's", o: { cwd: null, model: null, approvalPolicy: null, sandboxPolicy: null, effort: null, summary: null }, changes: {} },
+    {
+      name: "with null overrides keeps the thread's",
+      o: { cwd: null, model: null, approvalPolicy: null, sandboxPolicy: null, effort: null, summary: null },
+      changes: {},
+    },
     { name: "cwd", o: { cwd: "/turn" }, changes: { cwd: "/turn" } },
     { name: "relative cwd against the daemon's", o: { cwd: "rel" }, changes: { cwd: resolve(process.cwd(), "rel") } },
     { name: "model", o: { model: "turn-model" }, changes: { model: "turn-model" } },
     { name: "approval policy", o: { approvalPolicy: "never" }, changes: { approvalPolicy: "never" } },
-    { name: "wire sandbox policy, defaults filled and roots normalised", o: { sandboxPolicy: { type: "workspaceWrite", writableRoots: ["/a/../b/"] } }, changes: { sandboxPolicy: ww, sandboxWire: ww } },
+    {
+      name: "wire sandbox policy, defaults filled and roots normalised",
+      o: { sandboxPolicy: { type: "workspaceWrite", writableRoots: ["/a/../b/"] } },
+      changes: { sandboxPolicy: ww, sandboxWire: ww },
+    },
     { name: "effort", o: { effort: "minimal" }, changes: { effort: "minimal" } },
     { name: "summary", o: { summary: "none" }, changes: { summary: "none" } },
   ];
@@ -130,7 +165,11 @@ describe("turnSettings (turn/start)", () => {
 
   it("what a turn sets stays for later turns and resumes, and the thread's earlier settings are untouched", () => {
     const base = structuredClone(BASE);
-    const first = turnSettings(cfg, { model: "m", cwd: "/t", approvalPolicy: "never", sandboxPolicy: { type: "dangerFullAccess" }, effort: "xhigh", summary: "auto" }, base);
+    const first = turnSettings(
+      cfg,
+      { model: "m", cwd: "/t", approvalPolicy: "never", sandboxPolicy: { type: "dangerFullAccess" }, effort: "xhigh", summary: "auto" },
+      base,
+    );
     expect(base).toEqual(BASE);
     const expected = { ...BASE, model: "m", cwd: "/t", approvalPolicy: "never", sandboxPolicy: FULL, sandboxWire: FULL, effort: "xhigh", summary: "auto" };
     expect(first).toEqual(expected);
@@ -142,25 +181,55 @@ describe("turnSettings (turn/start)", () => {
 });
 
 describe("storedThreadSettings (a thread loaded from its rollout)", () => {
-  const context = (over: Partial<TurnContextPayload> = {}): TurnContextPayload => ({ cwd: "/ctx", approval_policy: "never", sandbox_policy: { type: "dangerFullAccess" }, model: "ctx-model", ...over });
+  const context = (over: Partial<TurnContextPayload> = {}): TurnContextPayload => ({
+    cwd: "/ctx",
+    approval_policy: "never",
+    sandbox_policy: { type: "dangerFullAccess" },
+    model: "ctx-model",
+    ...over,
+  });
   const stored = (lastTurnContext: TurnContextPayload | null, thread: Partial<StoredSettings["thread"]> = {}): StoredSettings => ({
     thread: { cwd: "/stored", modelProvider: "openai", model: null, ...thread },
     lastTurnContext,
   });
   const cases: { name: string; stored: StoredSettings; changes: Partial<ThreadSettings> }[] = [
     { name: "without a turn context: the thread's cwd and provider, config for the rest", stored: stored(null), changes: { cwd: "/stored" } },
-    { name: "without a turn context: the thread's model", stored: stored(null, { model: "meta-model", modelProvider: "ollama" }), changes: { cwd: "/stored", model: "meta-model", modelProviderId: "ollama" } },
+    {
+      name: "without a turn context: the thread's model",
+      stored: stored(null, { model: "meta-model", modelProvider: "ollama" }),
+      changes: { cwd: "/stored", model: "meta-model", modelProviderId: "ollama" },
+    },
     {
       name: "the last turn context's model, approval, sandbox and effort; the cwd stays the thread's",
       stored: stored(context({ effort: "high" })),
       changes: { cwd: "/stored", model: "ctx-model", approvalPolicy: "never", sandboxPolicy: FULL, sandboxWire: FULL, effort: "high" },
     },
-    { name: "a saved approval policy taken as written", stored: stored(context({ approval_policy: "on-failure" })), changes: { cwd: "/stored", model: "ctx-model", approvalPolicy: "on-failure" as ThreadSettings["approvalPolicy"], sandboxPolicy: FULL, sandboxWire: FULL } },
-    { name: "a saved null effort stays null", stored: stored(context({ effort: null })), changes: { cwd: "/stored", model: "ctx-model", approvalPolicy: "never", sandboxPolicy: FULL, sandboxWire: FULL, effort: null } },
+    {
+      name: "a saved approval policy taken as written",
+      stored: stored(context({ approval_policy: "on-failure" })),
+      changes: { cwd: "/stored", model: "ctx-model", approvalPolicy: "on-failure" as ThreadSettings["approvalPolicy"], sandboxPolicy: FULL, sandboxWire: FULL },
+    },
+    {
+      name: "a saved null effort stays null",
+      stored: stored(context({ effort: null })),
+      changes: { cwd: "/stored", model: "ctx-model", approvalPolicy: "never", sandboxPolicy: FULL, sandboxWire: FULL, effort: null },
+    },
     { name: "a provider config no longer defines: config's", stored: stored(null, { modelProvider: "removed" }), changes: { cwd: "/stored" } },
-    { name: "0.169's own sandbox spelling: config's policy", stored: stored(context({ sandbox_policy: { type: "read-only" } })), changes: { cwd: "/stored", model: "ctx-model", approvalPolicy: "never" } },
-    { name: "a saved relative writable root: config's policy", stored: stored(context({ sandbox_policy: { type: "workspaceWrite", writableRoots: ["rel"] } })), changes: { cwd: "/stored", model: "ctx-model", approvalPolicy: "never" } },
-    { name: "a saved read-only policy", stored: stored(context({ sandbox_policy: { type: "readOnly" } })), changes: { cwd: "/stored", model: "ctx-model", approvalPolicy: "never", sandboxPolicy: READ_ONLY, sandboxWire: READ_ONLY } },
+    {
+      name: "0.169's own sandbox spelling: config's policy",
+      stored: stored(context({ sandbox_policy: { type: "read-only" } })),
+      changes: { cwd: "/stored", model: "ctx-model", approvalPolicy: "never" },
+    },
+    {
+      name: "a saved relative writable root: config's policy",
+      stored: stored(context({ sandbox_policy: { type: "workspaceWrite", writableRoots: ["rel"] } })),
+      changes: { cwd: "/stored", model: "ctx-model", approvalPolicy: "never" },
+    },
+    {
+      name: "a saved read-only policy",
+      stored: stored(context({ sandbox_policy: { type: "readOnly" } })),
+      changes: { cwd: "/stored", model: "ctx-model", approvalPolicy: "never", sandboxPolicy: READ_ONLY, sandboxWire: READ_ONLY },
+    },
   ];
 
   it.each(cases)("$name", ({ stored, changes }) => {

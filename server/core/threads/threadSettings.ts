@@ -55,7 +55,10 @@ export interface StoredSettings {
 }
 
 /** What thread/start, thread/resume and thread/fork answer alike about the thread's settings. */
-export type ThreadSessionFields = Pick<ThreadStartResponse & ThreadResumeResponse, "model" | "modelProvider" | "serviceTier" | "cwd" | "approvalPolicy" | "approvalsReviewer" | "sandbox" | "reasoningEffort">;
+export type ThreadSessionFields = Pick<
+  ThreadStartResponse & ThreadResumeResponse,
+  "model" | "modelProvider" | "serviceTier" | "cwd" | "approvalPolicy" | "approvalsReviewer" | "sandbox" | "reasoningEffort"
+>;
 
 /**
  * Each setting from `o`, else from `base`, else from config. Reasoning effort and summary are not
@@ -101,7 +104,12 @@ export function storedThreadSettings(cfg: SettingsConfig, stored: StoredSettings
   // which is no longer on the wire but which the approval policy still reads (as on-request).
   const settings = threadSettings(
     cfg,
-    { cwd: meta.cwd, modelProvider: meta.modelProvider in cfg.modelProviders ? meta.modelProvider : null, model: last?.model ?? meta.model ?? null, approvalPolicy: (last?.approval_policy as AskForApproval | undefined) ?? null },
+    {
+      cwd: meta.cwd,
+      modelProvider: meta.modelProvider in cfg.modelProviders ? meta.modelProvider : null,
+      model: last?.model ?? meta.model ?? null,
+      approvalPolicy: (last?.approval_policy as AskForApproval | undefined) ?? null,
+    },
     null,
   );
   // An unreadable saved policy falls back to the configured one, never to a wider one. 0.169's

@@ -29,7 +29,20 @@ export interface TokenTotals {
 }
 
 /** The Thread fields fixed at creation. */
-export type ThreadBase = Pick<Thread, "sessionId" | "forkedFromId" | "parentThreadId" | "ephemeral" | "projectId" | "cliVersion" | "originator" | "source" | "gitInfo" | "agentNickname" | "agentRole">;
+export type ThreadBase = Pick<
+  Thread,
+  | "sessionId"
+  | "forkedFromId"
+  | "parentThreadId"
+  | "ephemeral"
+  | "projectId"
+  | "cliVersion"
+  | "originator"
+  | "source"
+  | "gitInfo"
+  | "agentNickname"
+  | "agentRole"
+>;
 
 export class ThreadState {
   readonly subscribers = new Set<ClientSink>();

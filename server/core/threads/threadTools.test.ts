@@ -15,7 +15,10 @@ const SPECS: DynamicToolSpec[] = [
 
 function setup(features: Record<string, boolean> = {}) {
   const deps: ThreadToolDeps = { broker: new ServerRequestBroker({ log: createLogger("silent"), timeoutMs: () => null }), features: () => features };
-  const thread: { collaborationMode?: ModeKind; dynamicTools?: readonly DynamicToolSpec[]; sessions: UnifiedExecSessions } = { dynamicTools: SPECS, sessions: new UnifiedExecSessions() };
+  const thread: { collaborationMode?: ModeKind; dynamicTools?: readonly DynamicToolSpec[]; sessions: UnifiedExecSessions } = {
+    dynamicTools: SPECS,
+    sessions: new UnifiedExecSessions(),
+  };
   return { deps, thread, features };
 }
 
@@ -72,7 +75,13 @@ describe("turnToolRouter", () => {
 
   it("leaves the dynamic tools out of a review turn", () => {
     const { deps, thread } = setup();
-    expect(names(turnToolRouter(thread, deps, { model: "gpt-5.5", dynamic: false }).specs())).toEqual(["exec_command", "write_stdin", "request_user_input", "apply_patch", "view_image"]);
+    expect(names(turnToolRouter(thread, deps, { model: "gpt-5.5", dynamic: false }).specs())).toEqual([
+      "exec_command",
+      "write_stdin",
+      "request_user_input",
+      "apply_patch",
+      "view_image",
+    ]);
   });
 
   it("gives chat the function apply_patch and no view_image", () => {
@@ -87,6 +96,12 @@ describe("turnToolRouter", () => {
     const router = turnToolRouter(thread, deps, { model: "gpt-4.1", dynamic: false });
     features["shell_tool"] = true;
     expect(names(router.specs())).toEqual(["update_plan", "request_permissions", "apply_patch", "view_image"]);
-    expect(names(turnToolRouter(thread, deps, { model: "gpt-4.1", dynamic: false }).specs())).toEqual(["shell", "update_plan", "request_permissions", "apply_patch", "view_image"]);
+    expect(names(turnToolRouter(thread, deps, { model: "gpt-4.1", dynamic: false }).specs())).toEqual([
+      "shell",
+      "update_plan",
+      "request_permissions",
+      "apply_patch",
+      "view_image",
+    ]);
   });
 });

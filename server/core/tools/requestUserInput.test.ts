@@ -43,7 +43,15 @@ function ctx(thread: unknown, signal = new AbortController().signal): ToolContex
 }
 
 const call = (args: unknown) => ({ kind: "function" as const, name: "request_user_input", callId: "call_1", input: JSON.stringify(args) });
-const question = { id: "color", header: "Color", question: "Which color?", options: [{ label: "Red (Recommended)", description: "Warm." }, { label: "Blue", description: "Cool." }] };
+const question = {
+  id: "color",
+  header: "Color",
+  question: "Which color?",
+  options: [
+    { label: "Red (Recommended)", description: "Warm." },
+    { label: "Blue", description: "Cool." },
+  ],
+};
 const broker = () => new ServerRequestBroker({ log: createLogger("silent"), timeoutMs: () => null });
 
 describe("request_user_input", () => {
@@ -54,7 +62,14 @@ describe("request_user_input", () => {
     expect(f.requests).toEqual([
       {
         method: "item/tool/requestUserInput",
-        params: { threadId: "t1", turnId: "turn1", itemId: "call_1", questions: [{ ...question, isOther: true, isSecret: false }], isBlocking: true, autoResolutionMs: null },
+        params: {
+          threadId: "t1",
+          turnId: "turn1",
+          itemId: "call_1",
+          questions: [{ ...question, isOther: true, isSecret: false }],
+          isBlocking: true,
+          autoResolutionMs: null,
+        },
       },
     ]);
     expect(out).toEqual({ type: "function_call_output", call_id: "call_1", output: '{"answers":{"color":{"answers":["Blue","user_note: dark"]}}}' });
@@ -70,7 +85,9 @@ describe("request_user_input", () => {
     const off = requestUserInputTool({ broker: broker(), allowed: () => false });
     expect((await off.run(call({ questions: [question] }), ctx(f.thread))).output).toBe("request_user_input is unavailable in Default mode");
     const on = requestUserInputTool({ broker: broker(), allowed: () => true });
-    expect((await on.run(call({ questions: [{ ...question, options: [] }] }), ctx(f.thread))).output).toBe("request_user_input requires non-empty options for every question");
+    expect((await on.run(call({ questions: [{ ...question, options: [] }] }), ctx(f.thread))).output).toBe(
+      "request_user_input requires non-empty options for every question",
+    );
     expect((await on.run({ ...call({}), input: "{" }, ctx(f.thread))).output).toMatch(/^failed to parse function arguments/);
     expect(f.requests).toEqual([]);
   });
@@ -87,7 +104,12 @@ describe("request_user_input", () => {
 
   it("resolves as aborted when the turn is interrupted while waiting", async () => {
     const abort = new AbortController();
-    const f = fakeThread((_m, _p) => new Promise((_resolve, reject) => abort.signal.addEventListener("abort", () => reject(new ServerRequestAbandoned("item/tool/requestUserInput", "cancelled")))));
+    const f = fakeThread(
+      (_m, _p) =>
+        new Promise((_resolve, reject) =>
+          abort.signal.addEventListener("abort", () => reject(new ServerRequestAbandoned("item/tool/requestUserInput", "cancelled"))),
+        ),
+    );
     const tool = requestUserInputTool({ broker: broker(), allowed: () => true });
     const pending = tool.run(call({ questions: [question] }), ctx(f.thread, abort.signal));
     abort.abort();

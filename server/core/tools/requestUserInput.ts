@@ -99,7 +99,14 @@ export function requestUserInputTool(deps: RequestUserInputDeps): Tool {
       if (!deps.allowed()) return functionOutput(call, "request_user_input is unavailable in Default mode");
       const questions = parseQuestions(call.input);
       if (typeof questions === "string") return functionOutput(call, questions);
-      const params: ToolRequestUserInputParams = { threadId: ctx.thread.id, turnId: ctx.turnId, itemId: call.callId, questions, isBlocking: true, autoResolutionMs: null };
+      const params: ToolRequestUserInputParams = {
+        threadId: ctx.thread.id,
+        turnId: ctx.turnId,
+        itemId: call.callId,
+        questions,
+        isBlocking: true,
+        autoResolutionMs: null,
+      };
       const answer = await deps.broker.ask(ctx.thread, "item/tool/requestUserInput", params, ctx.signal, { waitingFlag: "waitingOnUserInput" });
       switch (answer.kind) {
         case "answered": {

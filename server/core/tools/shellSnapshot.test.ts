@@ -27,7 +27,10 @@ describe("parseCapturedEnvironment", () => {
   });
 
   it("drops exported functions, odd names and the variables each shell sets for itself", () => {
-    const env = parseCapturedEnvironment(captured("", ["BASH_FUNC_f%%=() {  echo; }", "1BAD=x", "PWD=/home", "OLDPWD=/", "SHLVL=3", "_=/usr/bin/env", "KEEP=1"]), MARKER);
+    const env = parseCapturedEnvironment(
+      captured("", ["BASH_FUNC_f%%=() {  echo; }", "1BAD=x", "PWD=/home", "OLDPWD=/", "SHLVL=3", "_=/usr/bin/env", "KEEP=1"]),
+      MARKER,
+    );
     expect(env).toEqual({ KEEP: "1" });
   });
 

@@ -80,7 +80,10 @@ export function parseCapturedEnvironment(stdout: Buffer, marker: string): Record
   const at = stdout.lastIndexOf(tag);
   if (at < 0) return null;
   const env: Record<string, string> = {};
-  for (const record of stdout.subarray(at + tag.length).toString("utf8").split("\0")) {
+  for (const record of stdout
+    .subarray(at + tag.length)
+    .toString("utf8")
+    .split("\0")) {
     const eq = record.indexOf("=");
     if (eq <= 0) continue;
     const name = record.slice(0, eq);
@@ -127,7 +130,10 @@ export async function captureShellSnapshot(input: CaptureInput): Promise<ShellSn
       return null;
     }
     if (result.timedOut || result.aborted || result.exitCode !== 0) {
-      log.warn({ shell: input.shell, exitCode: result.exitCode, timedOut: result.timedOut, stderr: result.stderr.slice(-2000) }, "shell snapshot: the login shell failed; commands log in each time");
+      log.warn(
+        { shell: input.shell, exitCode: result.exitCode, timedOut: result.timedOut, stderr: result.stderr.slice(-2000) },
+        "shell snapshot: the login shell failed; commands log in each time",
+      );
       return null;
     }
     const captured = parseCapturedEnvironment(Buffer.concat(chunks), marker);

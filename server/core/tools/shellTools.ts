@@ -61,7 +61,13 @@ export function renderShellPatchAnswer(outcome: ApplyPatchOutcome, answer: Shell
  * patch (`apply_patch … && echo done`, `cd a; apply_patch`, two `cd`s) runs as a command, where
  * apply_patch is not found, exactly as in 0.169.
  */
-export async function shellApplyPatch(argv: readonly string[], cwd: string, callId: string, ctx: ToolContext, answer: ShellPatchAnswer): Promise<string | null> {
+export async function shellApplyPatch(
+  argv: readonly string[],
+  cwd: string,
+  callId: string,
+  ctx: ToolContext,
+  answer: ShellPatchAnswer,
+): Promise<string | null> {
   if (!argv.some((a) => /apply_?patch|\*\*\* Begin Patch/.test(a))) return null; // most commands: no parse
   try {
     await loadBashParser();
@@ -85,20 +91,38 @@ async function runToEnd(call: ToolCall, ctx: ToolContext, argv: string[], a: Rec
   if (patched !== null) return functionOutput(call, patched);
   const timeoutMs = typeof a["timeout_ms"] === "number" && a["timeout_ms"] > 0 ? a["timeout_ms"] : DEFAULT_TIMEOUT_MS;
   const escalated = a["sandbox_permissions"] === "require_escalated" || a["with_escalated_permissions"] === true;
-  const running = await startCommand({ itemId: call.callId, argv, cwd, escalated, justification: typeof a["justification"] === "string" ? a["justification"] : null, timeoutMs, source: "agent" }, ctx);
+  const running = await startCommand(
+    {
+      itemId: call.callId,
+      argv,
+      cwd,
+      escalated,
+      justification: typeof a["justification"] === "string" ? a["justification"] : null,
+      timeoutMs,
+      source: "agent",
+    },
+    ctx,
+  );
   const outcome = await running.outcome;
   if (outcome.kind !== "ran") return functionOutput(call, outcome.message);
   const seconds = outcome.durationMs / 1000;
   const output = truncateForModel(outcome.output, MODEL_OUTPUT_TOKENS).text;
-  if (json) return functionOutput(call, JSON.stringify({ output, metadata: { exit_code: outcome.result.exitCode, duration_seconds: Math.round(seconds * 10) / 10 } }));
+  if (json)
+    return functionOutput(call, JSON.stringify({ output, metadata: { exit_code: outcome.result.exitCode, duration_seconds: Math.round(seconds * 10) / 10 } }));
   return functionOutput(call, `Exit code: ${outcome.result.exitCode}\nWall time: ${seconds.toFixed(1)} seconds\nOutput:\n${output}`);
 }
 
 const COMMON_PROPS = {
   workdir: { type: "string", description: "The working directory to execute the command in" },
   timeout_ms: { type: "number", description: "The timeout for the command in milliseconds" },
-  sandbox_permissions: { type: "string", description: "Sandbox permissions for the command. Set to \"require_escalated\" to request running without sandbox restrictions; defaults to \"use_default\"." },
-  justification: { type: "string", description: "Only set if sandbox_permissions is \"require_escalated\". One sentence asking the user to approve running the command outside the sandbox." },
+  sandbox_permissions: {
+    type: "string",
+    description: 'Sandbox permissions for the command. Set to "require_escalated" to request running without sandbox restrictions; defaults to "use_default".',
+  },
+  justification: {
+    type: "string",
+    description: 'Only set if sandbox_permissions is "require_escalated". One sentence asking the user to approve running the command outside the sandbox.',
+  },
 };
 
 export const shellCommandTool: Tool = {
@@ -134,7 +158,7 @@ export const shellTool: Tool = {
   spec: {
     type: "function",
     name: "shell",
-    description: "Runs a shell command and returns its output. The arguments are passed to execvp(); most commands should be prefixed with [\"bash\", \"-lc\"].",
+    description: 'Runs a shell command and returns its output. The arguments are passed to execvp(); most commands should be prefixed with ["bash", "-lc"].',
     strict: false,
     parameters: {
       type: "object",
@@ -147,7 +171,8 @@ export const shellTool: Tool = {
     const a = parseToolArgs(call.input);
     if (typeof a === "string") return functionOutput(call, a);
     const command = a["command"];
-    if (!Array.isArray(command) || command.length === 0 || !command.every((c) => typeof c === "string")) return functionOutput(call, "failed to parse function arguments: `command` must be a non-empty array of strings");
+    if (!Array.isArray(command) || command.length === 0 || !command.every((c) => typeof c === "string"))
+      return functionOutput(call, "failed to parse function arguments: `command` must be a non-empty array of strings");
     return runToEnd(call, ctx, command as string[], a, true);
   },
 };

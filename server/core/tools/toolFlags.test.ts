@@ -12,7 +12,9 @@ import { UnifiedExecSessions } from "./unifiedExec.js";
 const names = (model: string, features: Record<string, boolean>, requestUserInput = true): string[] =>
   ToolRouter.forModel(model, new UnifiedExecSessions(), {
     flags: toolFlagsFrom(features),
-    ...(requestUserInput ? { requestUserInput: { name: "request_user_input", spec: { name: "request_user_input" }, run: () => Promise.reject(new Error("unused")) } } : {}),
+    ...(requestUserInput
+      ? { requestUserInput: { name: "request_user_input", spec: { name: "request_user_input" }, run: () => Promise.reject(new Error("unused")) } }
+      : {}),
   })
     .specs()
     .map((s) => s["name"] as string);
@@ -50,21 +52,33 @@ describe("tool list per [features] flags, as 0.169.0", () => {
 
   it("unified_exec_tty = false drops exec_command's tty, as 0.169 does, and a call's tty is not passed on", () => {
     const tty = (features: Record<string, boolean>) => {
-      const spec = ToolRouter.forModel("gpt-5.5", new UnifiedExecSessions(), { flags: toolFlagsFrom(features) }).specs().find((s) => s["name"] === "exec_command");
+      const spec = ToolRouter.forModel("gpt-5.5", new UnifiedExecSessions(), { flags: toolFlagsFrom(features) })
+        .specs()
+        .find((s) => s["name"] === "exec_command");
       return Object.keys((spec?.["parameters"] as { properties: Record<string, unknown> }).properties);
     };
     expect(tty({})).toContain("tty");
     expect(tty({ unified_exec_tty: false })).not.toContain("tty");
     expect(tty({ unified_exec_tty: false })).toEqual(tty({}).filter((k) => k !== "tty"));
     const seen: string[] = [];
-    const inner = { name: "exec_command", spec: { parameters: { properties: { cmd: {}, tty: {} } } }, run: (c: { input: string }) => (seen.push(c.input), Promise.resolve({ type: "function_call_output" as const, call_id: "c", output: "" })) };
+    const inner = {
+      name: "exec_command",
+      spec: { parameters: { properties: { cmd: {}, tty: {} } } },
+      run: (c: { input: string }) => (seen.push(c.input), Promise.resolve({ type: "function_call_output" as const, call_id: "c", output: "" })),
+    };
     void withoutTty(inner).run({ kind: "function", name: "exec_command", callId: "c", input: '{"cmd":"ls","tty":true}' }, {} as never);
     expect(seen.map((i) => JSON.parse(i) as unknown)).toEqual([{ cmd: "ls" }]);
   });
 
   it("view_image is not offered on the chat wire, whose tool messages cannot carry an image", () => {
-    const chat = ToolRouter.forModel("gpt-5.5", new UnifiedExecSessions(), { wireApi: "chat" }).specs().map((s) => s["name"]);
+    const chat = ToolRouter.forModel("gpt-5.5", new UnifiedExecSessions(), { wireApi: "chat" })
+      .specs()
+      .map((s) => s["name"]);
     expect(chat).not.toContain("view_image");
-    expect(ToolRouter.forModel("gpt-5.5", new UnifiedExecSessions()).specs().map((s) => s["name"])).toContain("view_image");
+    expect(
+      ToolRouter.forModel("gpt-5.5", new UnifiedExecSessions())
+        .specs()
+        .map((s) => s["name"]),
+    ).toContain("view_image");
   });
 });

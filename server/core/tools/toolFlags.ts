@@ -41,7 +41,15 @@ export interface ToolFlags {
 export const DEFAULT_TOOL_FLAGS: ToolFlags = { shellTool: true, viewImage: true, requestPermissions: false, execTty: true };
 
 /** The feature keys this module reads (honoured, so they never get an "ignored" warning). */
-export const TOOL_FEATURE_KEYS = ["shell_tool", "view_image", "request_permissions_tool", "unified_exec_tty", "unified_exec", "apply_patch_freeform", "sleep_tool"] as const;
+export const TOOL_FEATURE_KEYS = [
+  "shell_tool",
+  "view_image",
+  "request_permissions_tool",
+  "unified_exec_tty",
+  "unified_exec",
+  "apply_patch_freeform",
+  "sleep_tool",
+] as const;
 
 /** Tool flags from effective feature states (config's `features`, already defaulted). */
 export function toolFlagsFrom(features: Readonly<Record<string, boolean>>): ToolFlags {
@@ -85,15 +93,41 @@ export function withoutTty(tool: Tool): Tool {
  * The table above as data (toolNames of 0.169.0's first request), for the tests that check
  * Gatehouse against it. `catalog`: gpt-5.5; `fallback`: gpt-5 and llama3 (identical lists).
  */
-export const OBSERVED_0169: readonly { readonly features: Readonly<Record<string, boolean>>; readonly catalog: readonly string[]; readonly fallback: readonly string[] }[] = [
+export const OBSERVED_0169: readonly {
+  readonly features: Readonly<Record<string, boolean>>;
+  readonly catalog: readonly string[];
+  readonly fallback: readonly string[];
+}[] = [
   {
     features: {},
-    catalog: ["exec_command", "write_stdin", "request_user_input", "apply_patch", "view_image", "get_goal", "create_goal", "update_goal", "tool_search", "web_search"],
+    catalog: [
+      "exec_command",
+      "write_stdin",
+      "request_user_input",
+      "apply_patch",
+      "view_image",
+      "get_goal",
+      "create_goal",
+      "update_goal",
+      "tool_search",
+      "web_search",
+    ],
     fallback: ["exec_command", "write_stdin", "request_user_input", "view_image", "multi_agent_v1", "get_goal", "create_goal", "update_goal", "web_search"],
   },
   {
     features: { unified_exec: false },
-    catalog: ["exec_command", "write_stdin", "request_user_input", "apply_patch", "view_image", "get_goal", "create_goal", "update_goal", "tool_search", "web_search"],
+    catalog: [
+      "exec_command",
+      "write_stdin",
+      "request_user_input",
+      "apply_patch",
+      "view_image",
+      "get_goal",
+      "create_goal",
+      "update_goal",
+      "tool_search",
+      "web_search",
+    ],
     fallback: ["exec_command", "write_stdin", "request_user_input", "view_image", "multi_agent_v1", "get_goal", "create_goal", "update_goal", "web_search"],
   },
   {
@@ -113,13 +147,47 @@ export const OBSERVED_0169: readonly { readonly features: Readonly<Record<string
   },
   {
     features: { apply_patch_freeform: true },
-    catalog: ["exec_command", "write_stdin", "request_user_input", "apply_patch", "view_image", "get_goal", "create_goal", "update_goal", "tool_search", "web_search"],
+    catalog: [
+      "exec_command",
+      "write_stdin",
+      "request_user_input",
+      "apply_patch",
+      "view_image",
+      "get_goal",
+      "create_goal",
+      "update_goal",
+      "tool_search",
+      "web_search",
+    ],
     fallback: ["exec_command", "write_stdin", "request_user_input", "view_image", "multi_agent_v1", "get_goal", "create_goal", "update_goal", "web_search"],
   },
   {
     features: { request_permissions_tool: true },
-    catalog: ["exec_command", "write_stdin", "request_user_input", "request_permissions", "apply_patch", "view_image", "get_goal", "create_goal", "update_goal", "tool_search", "web_search"],
-    fallback: ["exec_command", "write_stdin", "request_user_input", "request_permissions", "view_image", "multi_agent_v1", "get_goal", "create_goal", "update_goal", "web_search"],
+    catalog: [
+      "exec_command",
+      "write_stdin",
+      "request_user_input",
+      "request_permissions",
+      "apply_patch",
+      "view_image",
+      "get_goal",
+      "create_goal",
+      "update_goal",
+      "tool_search",
+      "web_search",
+    ],
+    fallback: [
+      "exec_command",
+      "write_stdin",
+      "request_user_input",
+      "request_permissions",
+      "view_image",
+      "multi_agent_v1",
+      "get_goal",
+      "create_goal",
+      "update_goal",
+      "web_search",
+    ],
   },
 ];
 

@@ -81,7 +81,9 @@ export interface Tool {
 }
 
 export function functionOutput(call: ToolCall, output: string): ToolOutput {
-  return call.kind === "custom" ? { type: "custom_tool_call_output", call_id: call.callId, output } : { type: "function_call_output", call_id: call.callId, output };
+  return call.kind === "custom"
+    ? { type: "custom_tool_call_output", call_id: call.callId, output }
+    : { type: "function_call_output", call_id: call.callId, output };
 }
 
 /** A function call's JSON arguments as an object, or the text that tells the model what was wrong. */
@@ -92,5 +94,7 @@ export function parseToolArgs(input: string): Record<string, unknown> | string {
   } catch (error) {
     return `failed to parse function arguments: ${error instanceof Error ? error.message : String(error)}`;
   }
-  return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : "failed to parse function arguments: arguments must be a JSON object";
+  return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : "failed to parse function arguments: arguments must be a JSON object";
 }

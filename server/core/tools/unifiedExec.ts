@@ -32,7 +32,12 @@ function clamp(v: unknown, dflt: number, min: number, max: number): number {
 function render(output: string, wallMs: number, status: string, maxTokens: number): string {
   const original = approxTokens(output);
   const { text, truncated } = truncateForModel(output, maxTokens);
-  const lines = [`Chunk ID: ${randomBytes(3).toString("hex")}`, `Wall time: ${(wallMs / 1000).toFixed(4)} seconds`, status, `Original token count: ${original}`];
+  const lines = [
+    `Chunk ID: ${randomBytes(3).toString("hex")}`,
+    `Wall time: ${(wallMs / 1000).toFixed(4)} seconds`,
+    status,
+    `Original token count: ${original}`,
+  ];
   if (truncated) lines.push(`Warning: truncated output (original token count: ${original})`, `Total output lines: ${output.split("\n").length}`);
   return `${lines.join("\n")}\nOutput:\n${text}`;
 }
@@ -81,7 +86,14 @@ export class UnifiedExecSessions {
   }
 }
 
-async function yieldResult(session: Session, yieldMs: number, started: number, maxTokens: number, ctx: ToolContext, sessions: UnifiedExecSessions): Promise<string> {
+async function yieldResult(
+  session: Session,
+  yieldMs: number,
+  started: number,
+  maxTokens: number,
+  ctx: ToolContext,
+  sessions: UnifiedExecSessions,
+): Promise<string> {
   await waitFor(session.command.outcome, yieldMs, ctx.signal);
   // Let an exit that raced the timer settle, so its status is reported rather than "running".
   await new Promise((r) => setImmediate(r));
@@ -90,7 +102,12 @@ async function yieldResult(session: Session, yieldMs: number, started: number, m
   if (outcome === null) return render(output, Date.now() - started, `Process running with session ID ${session.id}`, maxTokens);
   sessions.drop(session.id);
   if (outcome.kind !== "ran") return outcome.message;
-  return render(outcome.output.endsWith(output) ? output : outcome.output, Date.now() - started, `Process exited with code ${outcome.result.exitCode}`, maxTokens);
+  return render(
+    outcome.output.endsWith(output) ? output : outcome.output,
+    Date.now() - started,
+    `Process exited with code ${outcome.result.exitCode}`,
+    maxTokens,
+  );
 }
 
 export function unifiedExecTools(sessions: UnifiedExecSessions): Tool[] {
@@ -109,8 +126,16 @@ export function unifiedExecTools(sessions: UnifiedExecSessions): Tool[] {
           justification: { type: "string", description: "User-facing approval question for `require_escalated`; omit otherwise." },
           login: { type: "boolean", description: "True runs the shell with -l/-i semantics; false disables them. Defaults to true." },
           max_output_tokens: { type: "number", description: "Output token budget. Defaults to 10000 tokens; larger requests may be capped by policy." },
-          prefix_rule: { type: "array", description: "Reusable approval prefix for `cmd`, only with `sandbox_permissions: \"require_escalated\"`; for example [\"git\", \"pull\"].", items: { type: "string" } },
-          sandbox_permissions: { type: "string", description: "Per-command sandbox override. Defaults to `use_default`; use `require_escalated` for unsandboxed execution.", enum: ["use_default", "require_escalated"] },
+          prefix_rule: {
+            type: "array",
+            description: 'Reusable approval prefix for `cmd`, only with `sandbox_permissions: "require_escalated"`; for example ["git", "pull"].',
+            items: { type: "string" },
+          },
+          sandbox_permissions: {
+            type: "string",
+            description: "Per-command sandbox override. Defaults to `use_default`; use `require_escalated` for unsandboxed execution.",
+            enum: ["use_default", "require_escalated"],
+          },
           shell: { type: "string", description: "Shell binary to launch. Defaults to the user's default shell." },
           tty: { type: "boolean", description: "True allocates a PTY for the command; false or omitted uses plain pipes." },
           workdir: { type: "string", description: "Working directory for the command. Defaults to the turn cwd." },
@@ -145,7 +170,14 @@ export function unifiedExecTools(sessions: UnifiedExecSessions): Tool[] {
         ctx,
       );
       const session = sessions.add(ctx.turnId, command);
-      const text = await yieldResult(session, clamp(args["yield_time_ms"], DEFAULT_YIELD_MS, MIN_YIELD_MS, MAX_YIELD_MS), started, clamp(args["max_output_tokens"], DEFAULT_MAX_OUTPUT_TOKENS, 1, 1_000_000), ctx, sessions);
+      const text = await yieldResult(
+        session,
+        clamp(args["yield_time_ms"], DEFAULT_YIELD_MS, MIN_YIELD_MS, MAX_YIELD_MS),
+        started,
+        clamp(args["max_output_tokens"], DEFAULT_MAX_OUTPUT_TOKENS, 1, 1_000_000),
+        ctx,
+        sessions,
+      );
       return functionOutput(call, text);
     },
   };
@@ -162,7 +194,10 @@ export function unifiedExecTools(sessions: UnifiedExecSessions): Tool[] {
           chars: { type: "string", description: "Bytes to write to stdin. Defaults to empty, which polls without writing." },
           max_output_tokens: { type: "number", description: "Output token budget. Defaults to 10000 tokens; larger requests may be capped by policy." },
           session_id: { type: "number", description: "Identifier of the running unified exec session." },
-          yield_time_ms: { type: "number", description: "Wait before yielding output. Non-empty writes default to 250 ms and cap at 30000 ms; empty polls wait 5000-300000 ms by default." },
+          yield_time_ms: {
+            type: "number",
+            description: "Wait before yielding output. Non-empty writes default to 250 ms and cap at 30000 ms; empty polls wait 5000-300000 ms by default.",
+          },
         },
         required: ["session_id"],
         additionalProperties: false,
@@ -176,7 +211,10 @@ export function unifiedExecTools(sessions: UnifiedExecSessions): Tool[] {
       if (!session) return functionOutput(call, `write_stdin failed: Unknown process id ${String(id)}`);
       const chars = typeof args["chars"] === "string" ? args["chars"] : "";
       if (chars !== "") session.command.handle?.write(chars);
-      const yieldMs = chars === "" ? clamp(args["yield_time_ms"], DEFAULT_POLL_YIELD_MS, MIN_YIELD_MS, MAX_POLL_YIELD_MS) : clamp(args["yield_time_ms"], DEFAULT_WRITE_YIELD_MS, MIN_YIELD_MS, MAX_YIELD_MS);
+      const yieldMs =
+        chars === ""
+          ? clamp(args["yield_time_ms"], DEFAULT_POLL_YIELD_MS, MIN_YIELD_MS, MAX_POLL_YIELD_MS)
+          : clamp(args["yield_time_ms"], DEFAULT_WRITE_YIELD_MS, MIN_YIELD_MS, MAX_YIELD_MS);
       const text = await yieldResult(session, yieldMs, Date.now(), clamp(args["max_output_tokens"], DEFAULT_MAX_OUTPUT_TOKENS, 1, 1_000_000), ctx, sessions);
       return functionOutput(call, text);
     },

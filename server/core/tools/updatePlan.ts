@@ -8,7 +8,8 @@ export const updatePlanTool: Tool = {
   spec: {
     type: "function",
     name: "update_plan",
-    description: "Updates the task plan.\nProvide an optional explanation and a list of plan items, each with a step and status.\nAt most one step can be in_progress at a time.",
+    description:
+      "Updates the task plan.\nProvide an optional explanation and a list of plan items, each with a step and status.\nAt most one step can be in_progress at a time.",
     strict: false,
     parameters: {
       type: "object",
@@ -38,11 +39,19 @@ export const updatePlanTool: Tool = {
     for (const entry of a.plan as unknown[]) {
       const e = (entry ?? {}) as { step?: unknown; status?: unknown };
       const status = typeof e.status === "string" ? STATUS[e.status] : undefined;
-      if (typeof e.step !== "string" || status === undefined) return Promise.resolve(functionOutput(call, "failed to parse function arguments: each plan item needs a step and a status of pending, in_progress or completed"));
+      if (typeof e.step !== "string" || status === undefined)
+        return Promise.resolve(
+          functionOutput(call, "failed to parse function arguments: each plan item needs a step and a status of pending, in_progress or completed"),
+        );
       plan.push({ step: e.step, status });
     }
     if (plan.filter((p) => p.status === "inProgress").length > 1) return Promise.resolve(functionOutput(call, "at most one step can be in_progress at a time"));
-    ctx.thread.emit("turn/plan/updated", { threadId: ctx.thread.id, turnId: ctx.turnId, explanation: typeof a.explanation === "string" ? a.explanation : null, plan });
+    ctx.thread.emit("turn/plan/updated", {
+      threadId: ctx.thread.id,
+      turnId: ctx.turnId,
+      explanation: typeof a.explanation === "string" ? a.explanation : null,
+      plan,
+    });
     return Promise.resolve(functionOutput(call, "Plan updated"));
   },
 };

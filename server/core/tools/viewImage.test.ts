@@ -18,10 +18,18 @@ function png(w: number, h: number): Buffer {
   ihdr.writeUInt32BE(h, 4);
   ihdr.set([8, 2, 0, 0, 0], 8);
   const raw = Buffer.alloc((w * 3 + 1) * h);
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", ihdr), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("IDAT", deflateSync(raw)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 const GIF = Buffer.from("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==", "base64");
-const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0x00, 0x00, 0xff, 0xc0, 0x00, 0x0b, 0x08, 0x00, 0x02, 0x00, 0x03, 0x01, 0x01, 0x11, 0x00, 0xff, 0xda, 0x00, 0x02, 0xff, 0xd9]);
+const JPEG = Buffer.from([
+  0xff, 0xd8, 0xff, 0xe0, 0x00, 0x04, 0x00, 0x00, 0xff, 0xc0, 0x00, 0x0b, 0x08, 0x00, 0x02, 0x00, 0x03, 0x01, 0x01, 0x11, 0x00, 0xff, 0xda, 0x00, 0x02, 0xff,
+  0xd9,
+]);
 const JPEG_NO_SCAN = Buffer.from([0xff, 0xd8, 0xff, 0xc2, 0x00, 0x0b, 0x08, 0x00, 0x01, 0x00, 0x01, 0x01, 0x01, 0x11, 0x00]);
 const WEBP_LOSSLESS = Buffer.concat([Buffer.from("RIFF\0\0\0\0WEBPVP8L\0\0\0\0", "latin1"), Buffer.from([0x2f, 4, 64, 0, 0, 0, 0, 0, 0, 0])]);
 
@@ -66,7 +74,17 @@ describe("the sandbox read policy", () => {
   it("restricted reading allows only the readable roots; a none glob carves out", () => {
     expect(sandboxAllowsRead(join(cwd, "a.png"), restricted, cwd, undefined)).toBe(true);
     expect(sandboxAllowsRead(join(other, "b.png"), restricted, cwd, undefined)).toBe(false);
-    const split = { label: "p", network: "restricted" as const, fileSystem: { kind: "restricted" as const, entries: [{ path: { type: "special" as const, value: { kind: "root" as const } }, access: "read" as const }, { path: { type: "glob_pattern" as const, pattern: `${root}/**/*.png` }, access: "none" as const }] } };
+    const split = {
+      label: "p",
+      network: "restricted" as const,
+      fileSystem: {
+        kind: "restricted" as const,
+        entries: [
+          { path: { type: "special" as const, value: { kind: "root" as const } }, access: "read" as const },
+          { path: { type: "glob_pattern" as const, pattern: `${root}/**/*.png` }, access: "none" as const },
+        ],
+      },
+    };
     expect(sandboxAllowsRead(join(cwd, "a.png"), split, cwd, undefined)).toBe(false);
     expect(sandboxAllowsRead(join(cwd, "notes.txt"), split, cwd, undefined)).toBe(true);
     expect(globMatches("/a/**/*.png", "/a/x.png")).toBe(true);
@@ -77,10 +95,15 @@ describe("the sandbox read policy", () => {
     const ok = await loadImage("a.png", cwd, readOnly, daemon);
     expect(ok).toEqual({ ok: true, path: join(cwd, "a.png"), dataUrl: `data:image/png;base64,${png(2, 2).toString("base64")}` });
     expect((await loadImage("link-to-b.png", cwd, readOnly, daemon)).dataUrl).toBe(`data:image/png;base64,${png(3, 3).toString("base64")}`);
-    expect(await loadImage("link-to-secret.png", cwd, readOnly, daemon)).toMatchObject({ ok: false, message: expect.stringMatching(/not readable under this thread's sandbox policy/) });
+    expect(await loadImage("link-to-secret.png", cwd, readOnly, daemon)).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/not readable under this thread's sandbox policy/),
+    });
     expect(await loadImage(join(home, "secret.png"), cwd, readOnly, daemon)).toMatchObject({ ok: false, message: expect.stringMatching(/not readable/) });
     expect(await loadImage(join(other, "b.png"), cwd, restricted, undefined)).toMatchObject({ ok: false, message: expect.stringMatching(/not readable/) });
-    expect((await loadImage("missing.png", cwd, readOnly, daemon)).message).toBe(`unable to locate image at \`${join(cwd, "missing.png")}\`: No such file or directory (os error 2)`);
+    expect((await loadImage("missing.png", cwd, readOnly, daemon)).message).toBe(
+      `unable to locate image at \`${join(cwd, "missing.png")}\`: No such file or directory (os error 2)`,
+    );
     expect((await loadImage(".", cwd, readOnly, daemon)).message).toBe(`image path \`${cwd}\` is not a file`);
     expect((await loadImage("notes.txt", cwd, readOnly, daemon)).message).toBe("unable to process image: invalid or unsupported image data");
     expect((await loadImage("big.png", cwd, readOnly, daemon)).message).toMatch(/9000x20 pixels, over 6000/);

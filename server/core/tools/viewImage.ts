@@ -72,7 +72,7 @@ export function sniffImage(b: Buffer): ImageInfo | null {
   if (b.length >= 24 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) && b.toString("latin1", 12, 16) === "IHDR") {
     // Walk the chunks to IEND: a header alone is not an image. Bytes after IEND are ignored (as 0.169 does).
     let sawData = false;
-    for (let off = 8; off + 8 <= b.length; ) {
+    for (let off = 8; off + 8 <= b.length;) {
       const len = b.readUInt32BE(off);
       const type = b.toString("latin1", off + 4, off + 8);
       if (type === "IDAT") sawData = true;
@@ -84,7 +84,8 @@ export function sniffImage(b: Buffer): ImageInfo | null {
   if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return sniffJpeg(b);
   if (b.length >= 30 && b.toString("latin1", 0, 4) === "RIFF" && b.toString("latin1", 8, 12) === "WEBP") {
     const chunk = b.toString("latin1", 12, 16);
-    if (chunk === "VP8 " && b[23] === 0x9d && b[24] === 0x01 && b[25] === 0x2a) return dims("image/webp", b.readUInt16LE(26) & 0x3fff, b.readUInt16LE(28) & 0x3fff);
+    if (chunk === "VP8 " && b[23] === 0x9d && b[24] === 0x01 && b[25] === 0x2a)
+      return dims("image/webp", b.readUInt16LE(26) & 0x3fff, b.readUInt16LE(28) & 0x3fff);
     if (chunk === "VP8L" && b[20] === 0x2f) {
       const bits = b.readUInt32LE(21);
       return dims("image/webp", (bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1);
@@ -92,7 +93,8 @@ export function sniffImage(b: Buffer): ImageInfo | null {
     if (chunk === "VP8X") return dims("image/webp", b.readUIntLE(24, 3) + 1, b.readUIntLE(27, 3) + 1);
     return null;
   }
-  if (b.length >= 13 && (b.toString("latin1", 0, 6) === "GIF87a" || b.toString("latin1", 0, 6) === "GIF89a")) return dims("image/gif", b.readUInt16LE(6), b.readUInt16LE(8));
+  if (b.length >= 13 && (b.toString("latin1", 0, 6) === "GIF87a" || b.toString("latin1", 0, 6) === "GIF89a"))
+    return dims("image/gif", b.readUInt16LE(6), b.readUInt16LE(8));
   return null;
 }
 
@@ -103,7 +105,7 @@ function dims(mime: ImageInfo["mime"], width: number, height: number): ImageInfo
 /** A JPEG's frame size; it must also have a scan (SOS) after its frame header, as a decodable one does. */
 function sniffJpeg(b: Buffer): ImageInfo | null {
   let frame: { width: number; height: number } | null = null;
-  for (let i = 2; i + 4 <= b.length; ) {
+  for (let i = 2; i + 4 <= b.length;) {
     if (b[i] !== 0xff) return null;
     const marker = b[i + 1] as number;
     if (marker === 0xff) {
@@ -238,7 +240,8 @@ export async function loadImage(
     if (real === null || !sandboxAllowsRead(real, policy, cwd, daemonPaths)) return fail(notReadable(abs));
     const opened = await handle.stat();
     if (!opened.isFile()) return fail(`image path \`${abs}\` is not a file`);
-    if (opened.size > MAX_IMAGE_BYTES) return fail(`unable to process image: the file is ${opened.size} bytes; Gatehouse reads images of at most ${MAX_IMAGE_BYTES} bytes`);
+    if (opened.size > MAX_IMAGE_BYTES)
+      return fail(`unable to process image: the file is ${opened.size} bytes; Gatehouse reads images of at most ${MAX_IMAGE_BYTES} bytes`);
     const bytes = Buffer.alloc(opened.size);
     let got = 0;
     while (got < bytes.length) {

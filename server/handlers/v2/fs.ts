@@ -4,15 +4,7 @@ import type { FsService } from "../../core/fs/fsService.js";
 import type { ClientRequestTable, Handler } from "../handlerMap.js";
 
 type FsMethod =
-  | "fs/readFile"
-  | "fs/writeFile"
-  | "fs/createDirectory"
-  | "fs/getMetadata"
-  | "fs/readDirectory"
-  | "fs/remove"
-  | "fs/copy"
-  | "fs/watch"
-  | "fs/unwatch";
+  "fs/readFile" | "fs/writeFile" | "fs/createDirectory" | "fs/getMetadata" | "fs/readDirectory" | "fs/remove" | "fs/copy" | "fs/watch" | "fs/unwatch";
 
 type Handlers = { [M in FsMethod]: Handler<ClientRequestTable[M]> };
 

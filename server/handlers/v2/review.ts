@@ -11,9 +11,18 @@ export function reviewHandlers(threads: ThreadManager): Handlers {
     "review/start": async (params, ctx) => {
       const live = threads.peek(params.threadId) ?? (await threads.acquire(params.threadId, ctx.client));
       const request = await reviewRequest(params.target, live.thread.settings.cwd);
-      const turn = await threads.startTurn({ threadId: params.threadId, input: [{ type: "text", text: request.hint, text_elements: [] }] }, ctx.client, { review: request });
+      const turn = await threads.startTurn({ threadId: params.threadId, input: [{ type: "text", text: request.hint, text_elements: [] }] }, ctx.client, {
+        review: request,
+      });
       // 0.169's response: no root turn yet, and the hint as a userMessage whose id is the turn's.
-      const hint = { type: "userMessage" as const, id: turn.id, clientId: null, content: [{ type: "text" as const, text: request.hint, text_elements: [] }], startedAtMs: null, completedAtMs: null };
+      const hint = {
+        type: "userMessage" as const,
+        id: turn.id,
+        clientId: null,
+        content: [{ type: "text" as const, text: request.hint, text_elements: [] }],
+        startedAtMs: null,
+        completedAtMs: null,
+      };
       return { turn: { ...turn, rootTurnId: null, items: [hint] }, reviewThreadId: params.threadId };
     },
   };

@@ -24,8 +24,7 @@ describe("normalizeHost", () => {
 });
 
 describe("domain patterns", () => {
-  const m = (pattern: string, host: string, list: "allow" | "deny" = "allow"): boolean =>
-    matchesDomainPattern(compileDomainPattern(pattern, list), host);
+  const m = (pattern: string, host: string, list: "allow" | "deny" = "allow"): boolean => matchesDomainPattern(compileDomainPattern(pattern, list), host);
 
   it("matches an exact name only exactly, whatever its spelling", () => {
     expect(m("Example.com.", "example.com")).toBe(true);
@@ -95,10 +94,17 @@ describe("isNonPublicAddress", () => {
     expect(isNonPublicAddress(address)).toBe(true);
   });
 
-  it.each(["93.184.215.14", "8.8.8.8", "100.63.255.255", "100.128.0.0", "172.32.0.1", "2606:4700::1111", "::ffff:8.8.8.8", "64:ff9b::808:808", "2002:808:808::"])(
-    "%s is public",
-    (address) => {
-      expect(isNonPublicAddress(address)).toBe(false);
-    },
-  );
+  it.each([
+    "93.184.215.14",
+    "8.8.8.8",
+    "100.63.255.255",
+    "100.128.0.0",
+    "172.32.0.1",
+    "2606:4700::1111",
+    "::ffff:8.8.8.8",
+    "64:ff9b::808:808",
+    "2002:808:808::",
+  ])("%s is public", (address) => {
+    expect(isNonPublicAddress(address)).toBe(false);
+  });
 });

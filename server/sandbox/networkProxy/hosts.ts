@@ -46,7 +46,10 @@ export type DomainPattern =
   | { readonly kind: "subdomains"; readonly apex: string; readonly includeApex: boolean };
 
 export class DomainPatternError extends Error {
-  constructor(readonly pattern: string, reason: string) {
+  constructor(
+    readonly pattern: string,
+    reason: string,
+  ) {
     super(`invalid domain pattern ${JSON.stringify(pattern)}: ${reason}`);
     this.name = "DomainPatternError";
   }

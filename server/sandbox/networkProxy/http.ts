@@ -137,9 +137,7 @@ async function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerRespo
   const owner = ctx.ownerOf(req.socket);
   const method = req.method ?? "GET";
   const watch = abortOnClose(req.socket);
-  const result = await ctx.open({ host: parsed.host, protocol: "http", port: parsed.port, owner }, method, watch.signal).finally(
-    () => watch.dispose(),
-  );
+  const result = await ctx.open({ host: parsed.host, protocol: "http", port: parsed.port, owner }, method, watch.signal).finally(() => watch.dispose());
   if (result.kind !== "connected") {
     const r = refusal(result);
     answer(res, r.status, r.body, r.extra);
@@ -190,9 +188,7 @@ async function tunnel(ctx: ProxyContext, req: IncomingMessage, socket: Socket, h
   }
   const owner = ctx.ownerOf(socket);
   const watch = abortOnClose(socket);
-  const result = await ctx.open({ host: parsed.host, protocol: "https", port: parsed.port, owner }, "CONNECT", watch.signal).finally(
-    () => watch.dispose(),
-  );
+  const result = await ctx.open({ host: parsed.host, protocol: "https", port: parsed.port, owner }, "CONNECT", watch.signal).finally(() => watch.dispose());
   if (result.kind !== "connected") {
     const r = refusal(result);
     answerRaw(socket, r.status, r.reason, r.body, r.extra);

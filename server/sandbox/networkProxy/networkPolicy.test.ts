@@ -48,7 +48,10 @@ describe("evaluate", () => {
   });
 
   it("allows an allow-listed host without asking and hands back the checked addresses", async () => {
-    const addresses = [{ address: "93.184.215.14", family: 4 as const }, { address: "2606:4700::1111", family: 6 as const }];
+    const addresses = [
+      { address: "93.184.215.14", family: 4 as const },
+      { address: "2606:4700::1111", family: 6 as const },
+    ];
     const h = harness({ policy: { allowedDomains: ["example.com"] }, addresses, decide: allow });
     expect(await h.run(target("example.com"))).toEqual({ kind: "allow", reason: "allowlist", addresses });
     expect(h.asks).toEqual([]);
@@ -57,7 +60,10 @@ describe("evaluate", () => {
   it("refuses a name when any of its addresses is private, before the allow list and the ask", async () => {
     const h = harness({
       policy: { allowedDomains: ["example.com"] },
-      addresses: [{ address: "93.184.215.14", family: 4 }, { address: "10.0.0.1", family: 4 }],
+      addresses: [
+        { address: "93.184.215.14", family: 4 },
+        { address: "10.0.0.1", family: 4 },
+      ],
       decide: allow,
     });
     expect(await h.run(target("example.com"))).toMatchObject({ kind: "deny", reason: "local-address" });

@@ -56,15 +56,7 @@ export interface NetworkPolicy {
 }
 
 export type DenyReason =
-  | "unattributed"
-  | "denylist"
-  | "method"
-  | "mitm-required"
-  | "local-address"
-  | "not-approved"
-  | "no-approver"
-  | "approval-timeout"
-  | "approval-error";
+  "unattributed" | "denylist" | "method" | "mitm-required" | "local-address" | "not-approved" | "no-approver" | "approval-timeout" | "approval-error";
 
 export type AllowReason = "allowlist" | "approved";
 
@@ -145,12 +137,7 @@ export interface EvaluateDeps {
  * Decides one target. `method` is the HTTP method for `http` requests (null otherwise).
  * Never throws: every failure is a denial or an unresolved verdict.
  */
-export async function evaluate(
-  policy: CompiledPolicy,
-  target: ProxyTarget,
-  method: string | null,
-  deps: EvaluateDeps,
-): Promise<Verdict> {
+export async function evaluate(policy: CompiledPolicy, target: ProxyTarget, method: string | null, deps: EvaluateDeps): Promise<Verdict> {
   const deny = (reason: Exclude<DenyReason, "not-approved">): Verdict => ({ kind: "deny", reason, message: DENY_MESSAGES[reason] });
   if (target.owner === null) return deny("unattributed");
   if (matchesAny(policy.deny, target.host)) return deny("denylist");

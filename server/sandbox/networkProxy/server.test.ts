@@ -7,7 +7,19 @@ import { once } from "node:events";
 import { afterEach, describe, expect, it } from "vitest";
 import { NetworkProxy, type Dialer, type NetworkProxyOptions, type ProxyEvent } from "./server.js";
 import type { DecideFn, NetworkPolicy, ProxyTarget, ResolvedAddress } from "./networkPolicy.js";
-import { closedPort, dial, peerHasLetGo, echoUpstream, exchange, httpUpstream, parseAnswer, readAll, readBytes, socksConnect, type Upstream } from "./proxy.testutil.js";
+import {
+  closedPort,
+  dial,
+  peerHasLetGo,
+  echoUpstream,
+  exchange,
+  httpUpstream,
+  parseAnswer,
+  readAll,
+  readBytes,
+  socksConnect,
+  type Upstream,
+} from "./proxy.testutil.js";
 
 const LOCAL_OK: NetworkPolicy = { mode: "full", allowedDomains: [], deniedDomains: [], allowLocalBinding: true };
 
@@ -460,7 +472,9 @@ describe("bad input", () => {
     const h = await start({ decide: allowAll });
     expect([...(await exchange(h.socksPort, Buffer.from([0x47, 0x45, 0x54, 0x20])))]).toEqual([]);
     expect([...(await exchange(h.socksPort, Buffer.from([0x04, 0x01, 0x00, 0x50, 127, 0, 0, 2, 0])))]).toEqual([0x00, 0x5b, 0, 0, 0, 0, 0, 0]);
-    expect([...(await exchange(h.socksPort, Buffer.from([0x05, 0x01, 0x00, 0x05, 0x01, 0x00, 0x09])))]).toEqual([0x05, 0x00, 0x05, 0x08, 0x00, 0x01, 0, 0, 0, 0, 0, 0]);
+    expect([...(await exchange(h.socksPort, Buffer.from([0x05, 0x01, 0x00, 0x05, 0x01, 0x00, 0x09])))]).toEqual([
+      0x05, 0x00, 0x05, 0x08, 0x00, 0x01, 0, 0, 0, 0, 0, 0,
+    ]);
     expect(h.asks).toEqual([]);
     await expectStillServing(h, up);
   });

@@ -178,8 +178,7 @@ export class NetworkProxy {
       // the wait for the first request line and headers (http.ts clears it once a request is in).
       socket.setTimeout(this.#context.handshakeTimeoutMs);
       this.#http.emit("connection", socket);
-    }
-    else handleSocks(this.#context, socket);
+    } else handleSocks(this.#context, socket);
   }
 
   /** Loopback ports of `owner`'s own: what connects there is attributed to it. */

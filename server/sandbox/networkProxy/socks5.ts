@@ -140,9 +140,7 @@ async function negotiate(ctx: ProxyContext, socket: Socket): Promise<void> {
   socket.setTimeout(0);
 
   const watch = abortOnClose(socket);
-  const result = await ctx
-    .open({ host, protocol: "socks5-tcp", port, owner: ctx.ownerOf(socket) }, null, watch.signal)
-    .finally(() => watch.dispose());
+  const result = await ctx.open({ host, protocol: "socks5-tcp", port, owner: ctx.ownerOf(socket) }, null, watch.signal).finally(() => watch.dispose());
   switch (result.kind) {
     case "denied":
       answerAndClose(socket, reply(SocksReply.notAllowed));

@@ -7,7 +7,17 @@
 import { mkdir, readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { writeFileAtomic } from "../../fs/atomicWrite.js";
-import { formatAllowRule, formatNetworkRule, matchesPrefix, parseNetworkRules, parseRules, type Decision, type NetworkRule, type NetworkRuleProtocol, type PrefixRule } from "./parser.js";
+import {
+  formatAllowRule,
+  formatNetworkRule,
+  matchesPrefix,
+  parseNetworkRules,
+  parseRules,
+  type Decision,
+  type NetworkRule,
+  type NetworkRuleProtocol,
+  type PrefixRule,
+} from "./parser.js";
 
 export interface RuleMatch {
   readonly rule: PrefixRule;
@@ -91,19 +101,21 @@ const writers = new Map<string, Promise<void>>();
 async function appendRuleLine(home: string, line: string): Promise<string> {
   const file = path.join(home, "rules", "default.rules");
   const previous = writers.get(file) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(async () => {
-    await mkdir(path.dirname(file), { recursive: true });
-    let existing = "";
-    try {
-      existing = await readFile(file, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-    }
-    const next = `${existing}${existing === "" || existing.endsWith("\n") ? "" : "\n"}${line}`;
-    // Validate what we are about to write, so a bad amendment can never break the next load.
-    parseRules(next, file);
-    await writeFileAtomic(file, next, { mode: 0o600 });
-  });
+  const run = previous
+    .catch(() => undefined)
+    .then(async () => {
+      await mkdir(path.dirname(file), { recursive: true });
+      let existing = "";
+      try {
+        existing = await readFile(file, "utf8");
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+      }
+      const next = `${existing}${existing === "" || existing.endsWith("\n") ? "" : "\n"}${line}`;
+      // Validate what we are about to write, so a bad amendment can never break the next load.
+      parseRules(next, file);
+      await writeFileAtomic(file, next, { mode: 0o600 });
+    });
   writers.set(file, run);
   try {
     await run;
@@ -143,7 +155,11 @@ export async function loadNetworkRules(home: string): Promise<NetworkRule[]> {
 export function checkOutput(policy: ExecPolicy, argv: readonly string[]): Record<string, unknown> {
   const matches = policy.matchOne(argv);
   const matchedRules = matches.map((m) => ({
-    prefixRuleMatch: { matchedPrefix: m.matchedPrefix, decision: m.rule.decision, ...(m.rule.justification !== null ? { justification: m.rule.justification } : {}) },
+    prefixRuleMatch: {
+      matchedPrefix: m.matchedPrefix,
+      decision: m.rule.decision,
+      ...(m.rule.justification !== null ? { justification: m.rule.justification } : {}),
+    },
   }));
   const evaluation = policy.evaluate([argv]);
   return evaluation.decision === null ? { matchedRules } : { matchedRules, decision: evaluation.decision };

@@ -38,7 +38,7 @@ describe("parseRules", () => {
     ['host_rule(pattern=["a"])', 1, "unknown function `host_rule`"],
     ['prefix_rule(patern=["a"])', 1, "unexpected argument `patern`"],
     ['prefix_rule(decision="allow")', 1, "needs `pattern`"],
-    ['prefix_rule(pattern=[])', 1, "non-empty list"],
+    ["prefix_rule(pattern=[])", 1, "non-empty list"],
     ['prefix_rule(pattern=["a"], pattern=["b"])', 1, "given twice"],
     ['\n\n\nprefix_rule(pattern=["a"]) $', 4, "unexpected character"],
   ])("names file and line for %j", (text, line, detail) => {
@@ -70,7 +70,12 @@ describe("ExecPolicy", () => {
   it("takes the strictest decision over the sub-commands and tells whether all matched", async () => {
     const p = await policy();
     expect(p.evaluate([["git", "status"]])).toMatchObject({ decision: "allow", allMatched: true, unsandboxed: false });
-    expect(p.evaluate([["git", "status"], ["rm", "x"]])).toMatchObject({ decision: "forbidden", allMatched: true });
+    expect(
+      p.evaluate([
+        ["git", "status"],
+        ["rm", "x"],
+      ]),
+    ).toMatchObject({ decision: "forbidden", allMatched: true });
     expect(p.evaluate([["git", "log"], ["ls"]])).toMatchObject({ decision: "allow", allMatched: false });
     expect(p.evaluate([["ls"]])).toMatchObject({ decision: null, allMatched: false });
     expect(p.evaluate([["make", "all"]])).toMatchObject({ decision: "allow", unsandboxed: true });
@@ -79,7 +84,10 @@ describe("ExecPolicy", () => {
 
   it("prints check output in the reference's shape", async () => {
     const p = await policy();
-    expect(checkOutput(p, ["git", "status", "-s"])).toEqual({ matchedRules: [{ prefixRuleMatch: { matchedPrefix: ["git", "status"], decision: "allow", justification: "read only" } }], decision: "allow" });
+    expect(checkOutput(p, ["git", "status", "-s"])).toEqual({
+      matchedRules: [{ prefixRuleMatch: { matchedPrefix: ["git", "status"], decision: "allow", justification: "read only" } }],
+      decision: "allow",
+    });
     expect(checkOutput(p, ["ls"])).toEqual({ matchedRules: [] });
   });
 

@@ -15,7 +15,8 @@ describe("network_rule", () => {
   afterEach(async () => rm(home, { recursive: true, force: true }));
 
   it("parses 0.169's line and leaves prefix rules alone", () => {
-    const text = 'prefix_rule(pattern=["ls"], decision="allow")\nnetwork_rule(host="API.example.com", protocol="https", decision="deny", justification="Deny https access to api.example.com")\n';
+    const text =
+      'prefix_rule(pattern=["ls"], decision="allow")\nnetwork_rule(host="API.example.com", protocol="https", decision="deny", justification="Deny https access to api.example.com")\n';
     expect(parseRules(text, "f").map((r) => r.pattern)).toEqual([[["ls"]]]);
     expect(parseNetworkRules(text, "f")).toEqual([
       { host: "api.example.com", protocol: "https", decision: "deny", justification: "Deny https access to api.example.com", source: { file: "f", line: 2 } },
@@ -23,7 +24,12 @@ describe("network_rule", () => {
   });
 
   it("refuses wildcards, unknown protocols and decisions, with the line", () => {
-    for (const bad of ['network_rule(host="*.a.test")', 'network_rule(host="a.test", protocol="socks5")', 'network_rule(host="a.test", decision="prompt")', 'network_rule(host=" ")']) {
+    for (const bad of [
+      'network_rule(host="*.a.test")',
+      'network_rule(host="a.test", protocol="socks5")',
+      'network_rule(host="a.test", decision="prompt")',
+      'network_rule(host=" ")',
+    ]) {
       expect(() => parseNetworkRules(`\n${bad}\n`, "f")).toThrow(RulesParseError);
       expect(() => parseNetworkRules(`\n${bad}\n`, "f")).toThrow(/^f:2: /);
     }
@@ -38,7 +44,10 @@ describe("network_rule", () => {
         'network_rule(host="127.0.0.2", protocol="http", decision="allow", justification="Allow http access to 127.0.0.2")\n' +
         'network_rule(host="b.test", protocol="socks5_tcp", decision="deny", justification="Deny socks5_tcp access to b.test")\n',
     );
-    expect((await loadNetworkRules(home)).map((r) => [r.host, r.decision])).toEqual([["127.0.0.2", "allow"], ["b.test", "deny"]]);
+    expect((await loadNetworkRules(home)).map((r) => [r.host, r.decision])).toEqual([
+      ["127.0.0.2", "allow"],
+      ["b.test", "deny"],
+    ]);
     expect((await ExecPolicy.load(home)).size).toBe(1);
   });
 });

@@ -229,11 +229,13 @@ function networkRule(call: Call, file: string, fail: (line: number) => (d: strin
   if (/\s/.test(host)) fail(h.line)("network_rule host cannot contain whitespace");
   if (host.includes("*")) fail(h.line)("network_rule host must be a specific host; wildcards are not allowed");
   const p = call.args.get("protocol");
-  if (p && !(NETWORK_RULE_PROTOCOLS as readonly unknown[]).includes(p.value)) fail(p.line)(`network_rule protocol must be one of ${NETWORK_RULE_PROTOCOLS.join(", ")} (got ${JSON.stringify(p.value)})`);
+  if (p && !(NETWORK_RULE_PROTOCOLS as readonly unknown[]).includes(p.value))
+    fail(p.line)(`network_rule protocol must be one of ${NETWORK_RULE_PROTOCOLS.join(", ")} (got ${JSON.stringify(p.value)})`);
   const d = call.args.get("decision");
   const dv = d?.value ?? "allow";
   // The execpolicy's own words are accepted too: forbidden is deny.
-  if (dv !== "allow" && dv !== "deny" && dv !== "forbidden") return fail(d?.line ?? call.line)(`network_rule decision must be allow or deny (got ${JSON.stringify(dv)})`);
+  if (dv !== "allow" && dv !== "deny" && dv !== "forbidden")
+    return fail(d?.line ?? call.line)(`network_rule decision must be allow or deny (got ${JSON.stringify(dv)})`);
   const j = call.args.get("justification");
   if (j && j.value !== null && (typeof j.value !== "string" || j.value.trim() === "")) fail(j.line)("justification cannot be empty");
   return {
@@ -250,16 +252,19 @@ function parseRuleFile(text: string, file: string): { prefixRules: PrefixRule[];
   const rules: PrefixRule[] = [];
   const networkRules: NetworkRule[] = [];
   for (const call of calls) {
-    const fail = (line: number) => (d: string): never => {
-      throw new RulesParseError(file, line, d);
-    };
+    const fail =
+      (line: number) =>
+      (d: string): never => {
+        throw new RulesParseError(file, line, d);
+      };
     if (call.name === "network_rule") {
       networkRules.push(networkRule(call, file, fail));
       continue;
     }
     if (call.name !== "prefix_rule") fail(call.line)(`unknown function \`${call.name}\` (supported: prefix_rule, network_rule)`);
     for (const key of call.args.keys()) {
-      if (!["pattern", "decision", "justification", "match", "not_match", "sandbox"].includes(key)) fail(call.line)(`prefix_rule got an unexpected argument \`${key}\``);
+      if (!["pattern", "decision", "justification", "match", "not_match", "sandbox"].includes(key))
+        fail(call.line)(`prefix_rule got an unexpected argument \`${key}\``);
     }
     const pattern = call.args.get("pattern");
     if (!pattern) return fail(call.line)("prefix_rule needs `pattern`");
@@ -283,13 +288,17 @@ function parseRuleFile(text: string, file: string): { prefixRules: PrefixRule[];
       source: { file, line: call.line },
     };
     // The examples are the rule's own tests: a file whose examples disagree with its pattern is refused.
-    for (const [key, shouldMatch] of [["match", true], ["not_match", false]] as const) {
+    for (const [key, shouldMatch] of [
+      ["match", true],
+      ["not_match", false],
+    ] as const) {
       const ex = call.args.get(key);
       if (!ex) continue;
       if (!Array.isArray(ex.value)) fail(ex.line)(`${key} must be a list of examples`);
       for (const e of ex.value as Value[]) {
         const argv = exampleArgv(e, fail(ex.line));
-        if (matchesPrefix(rule, argv) !== shouldMatch) fail(ex.line)(`${key} example ${JSON.stringify(argv.join(" "))} ${shouldMatch ? "does not match" : "matches"} the pattern`);
+        if (matchesPrefix(rule, argv) !== shouldMatch)
+          fail(ex.line)(`${key} example ${JSON.stringify(argv.join(" "))} ${shouldMatch ? "does not match" : "matches"} the pattern`);
       }
     }
     rules.push(rule);

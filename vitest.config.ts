@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
-// Two projects: fast unit tests that sit next to the code, and integration suites under test/
-// that spawn the real daemon, real bubblewrap and real sockets on loopback.
+// Three projects: fast unit tests that sit next to the code, integration suites under test/ that
+// spawn the real daemon, real bubblewrap and real sockets on loopback, and the layering and
+// no-cycles check, which reads source files only and is also part of `npm run check`.
 export default defineConfig({
   test: {
     projects: [
@@ -15,8 +16,15 @@ export default defineConfig({
       },
       {
         test: {
+          name: "layering",
+          include: ["test/architecture/layering.test.ts"],
+        },
+      },
+      {
+        test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
+          exclude: ["test/architecture/layering.test.ts", "**/node_modules/**"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           globalSetup: ["test/helpers/globalSetup.ts"],

@@ -29,7 +29,7 @@ const shared = {
 // starts Node. These two settings only take effect before the process starts, and without them a
 // long-lived daemon's RSS creeps up with every turn (bench/, `--only soak`: 1,000 short turns grew
 // RSS by 29-32 MB after turn 100 without them, 12-15 MB with both, 15-22 MB with the V8 flag alone;
-// the allocator setting alone changes the total little but keeps glibc's main arena from growing):
+// with both, glibc's main arena does not grow at all and what grows is V8's old and code spaces):
 // - MALLOC_MMAP_THRESHOLD_: glibc raises its mmap threshold to the size of each large block freed,
 //   so the model request bodies, which grow with the thread, end up carved from the heap and
 //   fragment it; a fixed threshold keeps them in mappings that go back to the system when freed.

@@ -48,7 +48,8 @@
 //            after the other: every BENCH_SOAK_EVERY (100) turns VmRSS from /proc for both, and for ours
 //            the live heap (heapUsed, heapTotal, external, arrayBuffers after a forced GC) from
 //            bench/lib/memProbe.mjs, preloaded with `node --import` (the daemon has no memory knob);
-//            RSS growth from turn 100 to the last, limit ≤ 10 MB when the run reaches 1,000 turns.
+//            RSS growth from turn 100 to the last, limit ≤ 10 MB when the run reaches 1,000 turns; and,
+//            informational, the growth once the daemon has been idle BENCH_SOAK_IDLE_MS (10,000) after the last turn.
 //   The round-trip cases also print the server's CPU time per request (all threads, /proc),
 //   which the machine's noise disturbs less than latency does.
 //

@@ -14,7 +14,9 @@
 //         file the bench reads. RSS is read before the signal, so the GC it forces lands in the
 //         next interval's RSS, not in this one's. The daemon has no memory knob of its own.
 // Rows: RSS at turn 100 and at the last turn, growth between them (limit, when the run reaches
-// 1,000 turns: ≤ 10 MB, the target), live heap growth; the per-interval figures are printed
+// 1,000 turns: ≤ 10 MB, the target), live heap growth, and the growth once the daemon has been idle
+// BENCH_SOAK_IDLE_MS (10 s: a daemon between a user's turns is idle, and both runtimes give memory
+// back then; informational); the per-interval figures are printed
 // under the table. BENCH_SOAK_KEEP=<file> copies the probe's lines (heap spaces, handles, and with
 // BENCH_MEM_SMAPS=1 resident memory per mapping) to <file> for a closer look; BENCH_SOAK_PROBE=0
 // runs ours without the probe. The default of 500 keeps the case near 3 minutes on the 2-core bench machine
@@ -32,6 +34,8 @@ import { CONFIG_TOML } from '../lib/scratch.mjs';
 const PROBE = resolve(dirname(fileURLToPath(import.meta.url)), '../lib/memProbe.mjs');
 const frame = (ev) => `event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`;
 const MB = 1024 * 1024;
+/** The pause after the last turn before the idle RSS reading (BENCH_SOAK_IDLE_MS). */
+const IDLE_MS = Number(process.env.BENCH_SOAK_IDLE_MS ?? 10_000);
 
 /** A request whose input ends with a tool output gets "ok"; any other gets exec_command `true`. */
 function startModel() {
@@ -134,6 +138,7 @@ async function soakSide(side, { scratch, opts, log }, baseUrl, turns, every) {
     throw new Error('memory probe: no answer to SIGUSR2');
   };
   const samples = [];
+  let idleRssKb = null;
   const t0 = performance.now();
   try {
     await handshake(rpc, opts.stepTimeoutMs);
@@ -173,12 +178,16 @@ async function soakSide(side, { scratch, opts, log }, baseUrl, turns, every) {
         log(`soak: ${side.name}: turn ${i}: RSS ${(rssKb / 1024).toFixed(1)} MB${mem ? `, heapUsed ${(mem.heapUsed / MB).toFixed(1)} MB` : ''}`);
       }
     }
+    // A daemon between a user's turns is idle, and both runtimes give memory back then (V8's memory
+    // reducer, allocator trims), which back-to-back turns never allow: RSS once more after a pause.
+    await sleep(IDLE_MS);
+    idleRssKb = procStatusKb(srv.pid, 'VmRSS');
   } finally {
     if (probed && process.env.BENCH_SOAK_KEEP) writeFileSync(process.env.BENCH_SOAK_KEEP, existsSync(memFile) ? readFileSync(memFile) : '');
     await srv.stop();
     home.dispose();
   }
-  return { samples, wallS: (performance.now() - t0) / 1000, probed: !!probed };
+  return { samples, idleRssKb, wallS: (performance.now() - t0) / 1000 - IDLE_MS / 1000, probed: !!probed };
 }
 
 const mb = (kb) => (kb === null || kb === undefined ? null : kb / 1024);
@@ -217,6 +226,13 @@ export default {
         ? { metric: `RSS growth, turn ${from} → ${turns}`, unit: 'MB', ours: growth('ours'), ref: growth('ref'), limit: 10 }
         : { metric: `RSS growth, turn ${from} → ${turns}`, unit: 'MB', ours: growth('ours'), ref: growth('ref'), target: null },
       { metric: `live heap growth (ours, after GC), turn ${from} → ${turns}`, unit: 'MB', ours: heapGrowth, ref: null, target: null },
+      {
+        metric: `RSS growth, turn ${from} → ${IDLE_MS / 1000} s idle after turn ${turns} (informational)`,
+        unit: 'MB',
+        ours: data.ours?.idleRssKb != null && rss('ours', from) !== null ? mb(data.ours.idleRssKb) - rss('ours', from) : null,
+        ref: data.ref?.idleRssKb != null && rss('ref', from) !== null ? mb(data.ref.idleRssKb) - rss('ref', from) : null,
+        target: null,
+      },
       {
         metric: 'wall per turn',
         unit: 'ms',

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ToolRouter } from "../tools/router.js";
 import { DEFAULT_TOOL_FLAGS } from "../tools/toolFlags.js";
-import { UnifiedExecSessions } from "../tools/unifiedExec.js";
+import { UnifiedExecSessions } from "../tools/unifiedExecSessions.js";
 import { parallelToolCallsFor } from "./activeTurn.js";
 import { CallGate } from "./callGate.js";
 

@@ -21,7 +21,7 @@ import type { ApprovalGate } from "../ports.js";
 import { taskComplete, taskStarted, itemCompleted } from "../store/rolloutLines.js";
 import type { ThreadTaskHost } from "../threads/threadManager.js";
 import { startCommand } from "../tools/commandRunner.js";
-import { defaultShell } from "../tools/shellTools.js";
+import { defaultShell } from "../tools/defaultShell.js";
 import { TurnItems } from "./turnItems.js";
 
 /** Defaults to one hour when the params leave it out (ThreadShellCommandParams.timeoutMs). */

@@ -23,24 +23,24 @@ import type { ConfigService } from "../config/configService.js";
 import type { EffectiveConfig } from "../config/effective.js";
 import type { WireApi } from "../config/providers.js";
 import { ServerRequestBroker } from "./serverRequestBroker.js";
-import { autoCompactLimit } from "../engine/compaction.js";
-import { reviewMode, type ReviewRequest } from "../engine/review.js";
-import { ActiveTurn, type ModelStreamer, type TurnRollout } from "../engine/activeTurn.js";
+import type { ReviewRequest } from "../engine/review.js";
+import type { ActiveTurn, ModelStreamer, TurnRollout } from "../engine/activeTurn.js";
 import { commandEnvironment, shellEnvironmentPolicy } from "../commandSetup/commandEnv.js";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { daemonPathsFor } from "../commandSetup/daemonPaths.js";
 import type { ApprovalGate, ClientSink } from "../ports.js";
 import { loadBashParser } from "../tools/bashParse.js";
-import { defaultShell } from "../tools/shellTools.js";
-import { captureShellSnapshot, ShellSnapshotSlot, type CommandShell } from "../tools/shellSnapshot.js";
-import { UnifiedExecSessions } from "../tools/unifiedExec.js";
+import { defaultShell } from "../tools/defaultShell.js";
+import type { CommandShell } from "../tools/shellSnapshot.js";
+import { ShellSnapshotSlot } from "../tools/shellSnapshotSlot.js";
+import { UnifiedExecSessions } from "../tools/unifiedExecSessions.js";
 import type { RolloutWriteError } from "../store/errors.js";
 import { RolloutWriter } from "../store/rolloutWriter.js";
 import { ThreadIndex } from "../store/threadIndex.js";
 import { DisconnectGrace } from "./disconnectGrace.js";
 import { ThreadState, type ThreadBase, type ThreadSettings } from "./threadState.js";
 import { storedThreadSettings, threadSessionFields, threadSettings, turnSettings, type ThreadOverrides, type TurnOverrides } from "./threadSettings.js";
-import { turnToolRouter, type ThreadToolDeps } from "./threadTools.js";
+import type { ThreadToolDeps } from "./threadTools.js";
 
 export interface ModelClientFactory {
   /** `wireApi` picks the tool variants the wire can carry (no custom tools on chat); responses when absent. */
@@ -220,8 +220,8 @@ export class ThreadManager {
       const { cwd, sandboxPolicy } = thread.settings;
       return {
         key: JSON.stringify([shell, env, envPolicy]),
-        run: async (signal) =>
-          captureShellSnapshot({
+        run: async (signal: AbortSignal) =>
+          (await import("../tools/shellSnapshot.js")).captureShellSnapshot({
             shell,
             cwd,
             env,
@@ -487,11 +487,18 @@ export class ThreadManager {
     const next = turnSettings(this.deps.config.effective, params, thread.settings);
     thread.settings = next;
     if (params.collaborationMode) live.collaborationMode = params.collaborationMode.mode;
-    const [{ client: model, streamMaxRetries, wireApi }, approvals, launcher] = await Promise.all([
-      this.deps.models(next.modelProviderId, this.deps.config.effective),
-      this.deps.approvals(),
-      this.deps.launcher(),
-    ]);
+    // The engine loads with the first turn, not with the first thread (a fresh daemon's thread/start
+    // answers without compiling it).
+    const [{ client: model, streamMaxRetries, wireApi }, approvals, launcher, { ActiveTurn }, { turnToolRouter }, { reviewMode }, { autoCompactLimit }] =
+      await Promise.all([
+        this.deps.models(next.modelProviderId, this.deps.config.effective),
+        this.deps.approvals(),
+        this.deps.launcher(),
+        import("../engine/activeTurn.js"),
+        import("./threadTools.js"),
+        import("../engine/review.js"),
+        import("../engine/compaction.js"),
+      ]);
     const turn = new ActiveTurn(thread, next, params.input, {
       model,
       tools: turnToolRouter(live, this.toolDeps, { model: next.model, wireApi, dynamic: !opts.review }),

@@ -5,7 +5,7 @@ import type { DynamicToolSpec, ModeKind } from "../../../protocol/v2/index.js";
 import { createLogger } from "../../log.js";
 import { ServerRequestBroker } from "./serverRequestBroker.js";
 import type { Tool, ToolContext } from "../tools/toolTypes.js";
-import { UnifiedExecSessions } from "../tools/unifiedExec.js";
+import { UnifiedExecSessions } from "../tools/unifiedExecSessions.js";
 import { threadTools, turnToolRouter, type ThreadToolDeps } from "./threadTools.js";
 
 const SPECS: DynamicToolSpec[] = [

@@ -8,7 +8,7 @@ import { dynamicTools } from "../tools/dynamicTools.js";
 import { requestUserInputTool } from "../tools/requestUserInput.js";
 import { ToolRouter, type ThreadTools } from "../tools/router.js";
 import { toolFlagsFrom } from "../tools/toolFlags.js";
-import type { UnifiedExecSessions } from "../tools/unifiedExec.js";
+import type { UnifiedExecSessions } from "../tools/unifiedExecSessions.js";
 
 /** What of a loaded thread its tools read. */
 export interface ThreadToolState {

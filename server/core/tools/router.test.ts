@@ -2,7 +2,7 @@
 // on Chat Completions, which has no custom tools; and both variants run the same patch.
 import { describe, expect, it } from "vitest";
 import { ToolRouter } from "./router.js";
-import { UnifiedExecSessions } from "./unifiedExec.js";
+import { UnifiedExecSessions } from "./unifiedExecSessions.js";
 
 const applyPatchSpec = (router: ToolRouter) => router.specs().find((s) => s["name"] === "apply_patch");
 

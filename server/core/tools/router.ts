@@ -16,7 +16,8 @@ import { requestPermissionsTool } from "./requestPermissions.js";
 import { shellCommandTool, shellTool } from "./shellTools.js";
 import { DEFAULT_TOOL_FLAGS, withoutTty, type ToolFlags } from "./toolFlags.js";
 import { functionOutput, type Tool, type ToolCall, type ToolContext, type ToolOutput } from "./toolTypes.js";
-import { unifiedExecTools, type UnifiedExecSessions } from "./unifiedExec.js";
+import { unifiedExecTools } from "./unifiedExec.js";
+import type { UnifiedExecSessions } from "./unifiedExecSessions.js";
 import { updatePlanTool } from "./updatePlan.js";
 import { viewImageTool } from "./viewImage.js";
 

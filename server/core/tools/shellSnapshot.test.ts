@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { commandLaunch, parseCapturedEnvironment, ShellSnapshotSlot, withoutLogin, type ShellSnapshot } from "./shellSnapshot.js";
+import { commandLaunch, parseCapturedEnvironment, withoutLogin, type ShellSnapshot } from "./shellSnapshot.js";
+import { ShellSnapshotSlot } from "./shellSnapshotSlot.js";
 
 const MARKER = "GATEHOUSE-LOGIN-ENV-test";
 const captured = (noise: string, records: string[]): Buffer => Buffer.from(`${noise}\n${MARKER}\n${records.join("\0")}\0`);

@@ -10,14 +10,10 @@ import { loadBashParser } from "./bashParse.js";
 import { startCommand } from "./commandRunner.js";
 import { functionOutput, parseToolArgs, type Tool, type ToolCall, type ToolContext, type ToolOutput } from "./toolTypes.js";
 import { truncateForModel } from "./modelOutput.js";
+import { defaultShell } from "./defaultShell.js";
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const MODEL_OUTPUT_TOKENS = 10_000;
-
-export function defaultShell(): string {
-  const shell = process.env["SHELL"];
-  return shell && shell.startsWith("/") ? shell : "/bin/bash";
-}
 
 /**
  * How the model's answer to an intercepted patch is shaped: as exec_command's (0.169, observed

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { ToolRouter } from "./router.js";
 import { NOT_IN_GATEHOUSE, OBSERVED_0169, toolFlagsFrom, withoutTty } from "./toolFlags.js";
-import { UnifiedExecSessions } from "./unifiedExec.js";
+import { UnifiedExecSessions } from "./unifiedExecSessions.js";
 
 const names = (model: string, features: Record<string, boolean>, requestUserInput = true): string[] =>
   ToolRouter.forModel(model, new UnifiedExecSessions(), {

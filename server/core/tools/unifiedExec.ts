@@ -5,9 +5,11 @@
 import { randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { functionOutput, parseToolArgs, type Tool, type ToolContext, type ToolOutput } from "./toolTypes.js";
-import { startCommand, type CommandOutcome, type RunningCommand } from "./commandRunner.js";
-import { defaultShell, shellApplyPatch } from "./shellTools.js";
+import { startCommand } from "./commandRunner.js";
+import { defaultShell } from "./defaultShell.js";
+import { shellApplyPatch } from "./shellTools.js";
 import { approxTokens, truncateForModel } from "./modelOutput.js";
+import type { UnifiedExecSession, UnifiedExecSessions } from "./unifiedExecSessions.js";
 
 const DEFAULT_YIELD_MS = 10_000;
 const MIN_YIELD_MS = 250;
@@ -16,13 +18,6 @@ const DEFAULT_WRITE_YIELD_MS = 250;
 const DEFAULT_POLL_YIELD_MS = 5_000;
 const MAX_POLL_YIELD_MS = 300_000;
 const DEFAULT_MAX_OUTPUT_TOKENS = 10_000;
-
-interface Session {
-  readonly id: number;
-  readonly turnId: string;
-  readonly command: RunningCommand;
-  exited: CommandOutcome | null;
-}
 
 function clamp(v: unknown, dflt: number, min: number, max: number): number {
   const n = typeof v === "number" && Number.isFinite(v) ? v : dflt;
@@ -56,38 +51,8 @@ function waitFor(promise: Promise<unknown>, ms: number, signal: AbortSignal): Pr
   });
 }
 
-export class UnifiedExecSessions {
-  private readonly sessions = new Map<number, Session>();
-  private nextId = 1000;
-
-  add(turnId: string, command: RunningCommand): Session {
-    const session: Session = { id: this.nextId++, turnId, command, exited: null };
-    this.sessions.set(session.id, session);
-    void command.outcome.then((o) => {
-      session.exited = o;
-    });
-    return session;
-  }
-
-  get(id: number): Session | undefined {
-    return this.sessions.get(id);
-  }
-
-  drop(id: number): void {
-    this.sessions.delete(id);
-  }
-
-  /** Kills the sessions a turn started (interrupt), or all of them (thread closed). */
-  async killAll(turnId?: string): Promise<void> {
-    const victims = [...this.sessions.values()].filter((s) => turnId === undefined || s.turnId === turnId);
-    for (const s of victims) s.command.handle?.terminate();
-    await Promise.all(victims.map((s) => s.command.outcome.catch(() => undefined)));
-    for (const s of victims) this.sessions.delete(s.id);
-  }
-}
-
 async function yieldResult(
-  session: Session,
+  session: UnifiedExecSession,
   yieldMs: number,
   started: number,
   maxTokens: number,

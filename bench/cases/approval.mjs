@@ -10,7 +10,6 @@
 // resolution, the sandboxed spawn of `bash -lc /bin/true`, and the item's completion). One server
 // per side, BENCH_APPROVAL_WARMUP (3) turns first, then BENCH_APPROVAL_TURNS (30) turns, the two
 // sides in alternating blocks of BENCH_APPROVAL_BLOCK (5) turns. Target: ours ≤ the reference (1.0×).
-import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,65 +17,8 @@ import { deadline, startServer } from '../lib/proc.mjs';
 import { inTurn } from '../lib/rounds.mjs';
 import { handshake, resultOf, stdioRpc } from '../lib/rpc.mjs';
 import { CONFIG_TOML } from '../lib/scratch.mjs';
+import { startExecTurnModel } from '../lib/execTurnModel.mjs';
 import { percentile } from '../lib/stats.mjs';
-
-const frame = (ev) => `event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`;
-
-/** Every request whose input ends with a tool output gets "ok"; any other gets a /bin/true call. */
-function startModel(cmd, login) {
-  let n = 0;
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      if (req.method !== 'POST' || !req.url?.endsWith('/responses')) {
-        res.writeHead(404, { 'content-type': 'application/json' });
-        res.end('{"error":{"message":"not here"}}');
-        return;
-      }
-      let last;
-      try {
-        last = JSON.parse(body).input?.at(-1);
-      } catch {
-        last = undefined;
-      }
-      const id = `resp_bench_${++n}`;
-      const item =
-        last?.type === 'function_call_output'
-          ? { type: 'message', role: 'assistant', id: `msg_${n}`, status: 'completed', content: [{ type: 'output_text', text: 'ok', annotations: [] }] }
-          : {
-              type: 'function_call',
-              id: `fc_${n}`,
-              call_id: `call_true_${n}`,
-              name: 'exec_command',
-              arguments: JSON.stringify({ cmd, login }),
-              status: 'completed',
-            };
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      res.end(
-        frame({ type: 'response.created', response: { id } }) +
-          frame({ type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress' } }) +
-          frame({ type: 'response.output_item.done', output_index: 0, item }) +
-          frame({
-            type: 'response.completed',
-            response: {
-              id,
-              usage: {
-                input_tokens: 10,
-                input_tokens_details: { cached_tokens: 0 },
-                output_tokens: 1,
-                output_tokens_details: { reasoning_tokens: 0 },
-                total_tokens: 11,
-              },
-            },
-          }),
-      );
-    });
-  });
-  return new Promise((res) =>
-    server.listen(0, '127.0.0.1', () => res({ baseUrl: `http://127.0.0.1:${server.address().port}/v1`, close: () => new Promise((r) => server.close(r)) })),
-  );
-}
 
 /** A warm daemon with one untrusted thread; `turn()` runs one approval turn and returns the round trip (ms). */
 async function openSide(side, { scratch, opts }, baseUrl) {
@@ -150,7 +92,7 @@ export default {
     const unavailable = {};
     const samples = { ours: [], ref: [] };
     const login = process.env.BENCH_APPROVAL_LOGIN === '1';
-    const model = await startModel(process.env.BENCH_APPROVAL_CMD ?? '/bin/true >/dev/null', login);
+    const model = await startExecTurnModel({ cmd: process.env.BENCH_APPROVAL_CMD ?? '/bin/true >/dev/null', login });
     const open = {};
     try {
       for (const side of ctx.sides.filter((s) => !s.unavailable)) {

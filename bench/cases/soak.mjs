@@ -21,7 +21,6 @@
 // BENCH_MEM_SMAPS=1 resident memory per mapping) to <file> for a closer look; BENCH_SOAK_PROBE=0
 // runs ours without the probe. The default of 500 keeps the case near 3 minutes on the 2-core bench machine
 // (the reference's turns are the slower ones); BENCH_SOAK_TURNS=1000 runs the target's length.
-import http from 'node:http';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,68 +29,12 @@ import { deadline, sleep, startServer } from '../lib/proc.mjs';
 import { procStatusKb } from '../lib/procfs.mjs';
 import { handshake, resultOf, stdioRpc } from '../lib/rpc.mjs';
 import { CONFIG_TOML } from '../lib/scratch.mjs';
+import { startExecTurnModel } from '../lib/execTurnModel.mjs';
 
 const PROBE = resolve(dirname(fileURLToPath(import.meta.url)), '../lib/memProbe.mjs');
-const frame = (ev) => `event: ${ev.type}\ndata: ${JSON.stringify(ev)}\n\n`;
 const MB = 1024 * 1024;
 /** The pause after the last turn before the idle RSS reading (BENCH_SOAK_IDLE_MS). */
 const IDLE_MS = Number(process.env.BENCH_SOAK_IDLE_MS ?? 10_000);
-
-/** A request whose input ends with a tool output gets "ok"; any other gets exec_command `true`. */
-function startModel() {
-  let n = 0;
-  const server = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      if (req.method !== 'POST' || !req.url?.endsWith('/responses')) {
-        res.writeHead(404, { 'content-type': 'application/json' });
-        res.end('{"error":{"message":"not here"}}');
-        return;
-      }
-      let last;
-      try {
-        last = JSON.parse(Buffer.concat(chunks).toString('utf8')).input?.at(-1);
-      } catch {
-        last = undefined;
-      }
-      const id = `resp_soak_${++n}`;
-      const item =
-        last?.type === 'function_call_output'
-          ? { type: 'message', role: 'assistant', id: `msg_${n}`, status: 'completed', content: [{ type: 'output_text', text: 'ok', annotations: [] }] }
-          : {
-              type: 'function_call',
-              id: `fc_${n}`,
-              call_id: `call_true_${n}`,
-              name: 'exec_command',
-              arguments: JSON.stringify({ cmd: 'true' }),
-              status: 'completed',
-            };
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      res.end(
-        frame({ type: 'response.created', response: { id } }) +
-          frame({ type: 'response.output_item.added', output_index: 0, item: { ...item, status: 'in_progress' } }) +
-          frame({ type: 'response.output_item.done', output_index: 0, item }) +
-          frame({
-            type: 'response.completed',
-            response: {
-              id,
-              usage: {
-                input_tokens: 10,
-                input_tokens_details: { cached_tokens: 0 },
-                output_tokens: 1,
-                output_tokens_details: { reasoning_tokens: 0 },
-                total_tokens: 11,
-              },
-            },
-          }),
-      );
-    });
-  });
-  return new Promise((res) =>
-    server.listen(0, '127.0.0.1', () => res({ baseUrl: `http://127.0.0.1:${server.address().port}/v1`, close: () => new Promise((r) => server.close(r)) })),
-  );
-}
 
 /** The environment that preloads the probe into a Node daemon, or null when the probe is off. */
 function withProbe(env) {
@@ -200,7 +143,7 @@ export default {
     const every = Number(process.env.BENCH_SOAK_EVERY ?? 100);
     const unavailable = {};
     const data = {};
-    const model = await startModel();
+    const model = await startExecTurnModel({ cmd: 'true' });
     try {
       for (const side of ctx.sides.filter((s) => !s.unavailable)) {
         try {

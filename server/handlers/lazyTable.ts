@@ -63,23 +63,33 @@ function load(loader: Loader, importer: () => Promise<RequestRows>): Promise<Req
   return loader.pending;
 }
 
-/** One Loader per rows module, keyed by its loader function (several methods share one). */
-const groups = new Map<() => Promise<RequestRows>, Loader>();
+type RowsImporter = () => Promise<RequestRows>;
+
+/** A rows module's Loader and how to import it. */
+interface Group extends Loader {
+  readonly importer: RowsImporter;
+}
+
+/** One Group per rows module, keyed by its importer (several methods share one). */
+const groups = new Map<RowsImporter, Group>();
 const all: Loader = { value: undefined, pending: undefined };
 
-function groupOf(method: string): Loader | undefined {
+// `initialize`'s rows are start-up's own, loaded from the beginning.
+const initializeImporter = v2RequestGroups.initialize as RowsImporter;
+groups.set(initializeImporter, { importer: initializeImporter, value: initializeRow, pending: Promise.resolve(initializeRow) });
+
+function groupOf(method: string): Group | undefined {
   if (!hasOwn(v2RequestGroups, method)) return undefined;
-  const importer = v2RequestGroups[method as keyof typeof v2RequestGroups] as () => Promise<RequestRows>;
-  let loader = groups.get(importer);
-  if (!loader) groups.set(importer, (loader = { value: undefined, pending: undefined }));
-  return loader;
+  const importer = v2RequestGroups[method as keyof typeof v2RequestGroups] as RowsImporter;
+  let group = groups.get(importer);
+  if (!group) groups.set(importer, (group = { importer, value: undefined, pending: undefined }));
+  return group;
 }
 
 const loadAll = (): Promise<RequestRows> => load(all, async () => (await import("./handlerMap.js")).clientRequestTable);
 
 /** The rows that can answer `method` if loaded, else undefined (callers then await `loadRequestTable`). */
 export function loadedRequestTable(method: string): RequestRows | undefined {
-  if (method === "initialize") return initializeRow;
   if (v1Only.has(method)) return all.value;
   const group = groupOf(method);
   // A method neither table has needs no rows to be found missing.
@@ -89,8 +99,7 @@ export function loadedRequestTable(method: string): RequestRows | undefined {
 export function loadRequestTable(method: string): Promise<RequestRows> {
   if (v1Only.has(method)) return loadAll();
   const group = groupOf(method);
-  if (!group) return Promise.resolve(nothing);
-  return load(group, v2RequestGroups[method as keyof typeof v2RequestGroups] as () => Promise<RequestRows>);
+  return group ? load(group, group.importer) : Promise.resolve(nothing);
 }
 
 /** How long after `initialized` the thread rows wait for an idle moment to load (see preloadRequestTable). */

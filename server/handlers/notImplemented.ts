@@ -2,7 +2,6 @@
 // (a test prints this list so the gap stays visible). Remove a method from here when its handler lands.
 import { RpcError } from "../../protocol/errors.js";
 import type { ClientRequestMethod, PartialHandlerMap } from "./handlerMap.js";
-import { V1_ONLY_METHODS } from "./lazyTable.js";
 
 export const NOT_IMPLEMENTED_YET = [
   // MCP
@@ -10,8 +9,26 @@ export const NOT_IMPLEMENTED_YET = [
   "mcpServer/tool/call",
   "mcpServer/resource/read",
   "config/mcpServer/reload",
-  // the legacy v1 API: every method only v1 has
-  ...V1_ONLY_METHODS,
+  // the legacy v1 API (0.80): conversations and turns
+  "newConversation",
+  "resumeConversation",
+  "forkConversation",
+  "sendUserMessage",
+  "sendUserTurn",
+  "interruptConversation",
+  "addConversationListener",
+  "removeConversationListener",
+  // the legacy v1 API (0.80): stored conversations, config, account, git, one-off commands
+  "getConversationSummary",
+  "listConversations",
+  "archiveConversation",
+  "gitDiffToRemote",
+  "loginApiKey",
+  "getAuthStatus",
+  "getUserSavedConfig",
+  "setDefaultModel",
+  "getUserAgent",
+  "execOneOffCommand",
 ] as const satisfies readonly ClientRequestMethod[];
 
 export type NotImplementedMethod = (typeof NOT_IMPLEMENTED_YET)[number];

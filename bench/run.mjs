@@ -2,7 +2,7 @@
 // Gatehouse vs the reference `codex app-server` 0.169.0 (and, for the legacy v1 API, 0.80.0), side by
 // side in one run on this machine.
 //
-//   node bench/run.mjs [--only startup,stdio,ws,exec,turns,threadList,approval,fuzzy,proxy,soak] [--json out.json]
+//   node bench/run.mjs [--only startup,stdio,ws,exec,turns,threadList,approval,fuzzy,proxy,soak,v1turn] [--json out.json]
 //                      [--method M] [--params JSON] [--ours "CMD"] [--ref "CMD"] [--ref-v1 "CMD"] [--runs N]
 //                      [--requests M] [--clients C] [--per-client R] [--rounds K] [--timeout SEC]
 //
@@ -51,6 +51,14 @@
 //            bench/lib/memProbe.mjs, preloaded with `node --import` (the daemon has no memory knob);
 //            RSS growth from turn 100 to the last, limit ≤ 10 MB when the run reaches 1,000 turns; and,
 //            informational, the growth once the daemon has been idle BENCH_SOAK_IDLE_MS (10,000) after the last turn.
+//   v1turn   the legacy v1 API against codex 0.80.0 (not 0.169; --ref-v1 overrides its command), both
+//            sides on ../shared/conformance/config/codex-0.80.json: on a fresh server per sample,
+//            initialize, newConversation, addConversationListener, then sendUserTurn → the turn's
+//            codex/event/task_complete, for a plain answer and for one shell call (`shell_command` on
+//            0.80) then an answer; BENCH_V1_RUNS (7) alternated samples per side and kind after one
+//            warm-up each: medians, target 1.0× each. Then the v1 conformance scenarios
+//            (test/conformance/expected.json's v1/ keys) on both, BENCH_SCENARIO_RUNS (5) runs
+//            each: wall medians, informational.
 //   The round-trip cases also print the server's CPU time per request (all threads, /proc),
 //   which the machine's noise disturbs less than latency does.
 //

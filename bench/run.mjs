@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// Gatehouse vs the reference `codex app-server` 0.169.0, side by side in one run on this machine.
+// Gatehouse vs the reference `codex app-server` 0.169.0 (and, for the legacy v1 API, 0.80.0), side by
+// side in one run on this machine.
 //
-//   node bench/run.mjs [--only startup,stdio,ws,exec,turns,threadList,approval,fuzzy,proxy,soak] [--json out.json] [--method M] [--params JSON]
-//                      [--ours "CMD"] [--ref "CMD"] [--runs N] [--requests M] [--clients C]
-//                      [--per-client R] [--rounds K] [--timeout SEC]
+//   node bench/run.mjs [--only startup,stdio,ws,exec,turns,threadList,approval,fuzzy,proxy,soak,v1turn] [--json out.json]
+//                      [--method M] [--params JSON] [--ours "CMD"] [--ref "CMD"] [--ref-v1 "CMD"] [--runs N]
+//                      [--requests M] [--clients C] [--per-client R] [--rounds K] [--timeout SEC]
 //
 // Measured (cases/*.mjs say how), targets are the highest acceptable ratio ours/reference:
 //   startup  spawn → `initialize` answered: wall time and peak RSS (VmHWM read when the answer
@@ -50,6 +51,14 @@
 //            bench/lib/memProbe.mjs, preloaded with `node --import` (the daemon has no memory knob);
 //            RSS growth from turn 100 to the last, limit ≤ 10 MB when the run reaches 1,000 turns; and,
 //            informational, the growth once the daemon has been idle BENCH_SOAK_IDLE_MS (10,000) after the last turn.
+//   v1turn   the legacy v1 API against codex 0.80.0 (not 0.169; --ref-v1 overrides its command), both
+//            sides on ../shared/conformance/config/codex-0.80.json: on a fresh server per sample,
+//            initialize, newConversation, addConversationListener, then sendUserTurn → the turn's
+//            codex/event/task_complete, for a plain answer and for one shell call (`shell_command` on
+//            0.80) then an answer; BENCH_V1_RUNS (7) alternated samples per side and kind after one
+//            warm-up each: medians, target 1.0× each. Then the v1 conformance scenarios
+//            (test/conformance/expected.json's v1/ keys) on both, BENCH_SCENARIO_RUNS (5) runs
+//            each: wall medians, informational.
 //   The round-trip cases also print the server's CPU time per request (all threads, /proc),
 //   which the machine's noise disturbs less than latency does.
 //
@@ -63,24 +72,24 @@
 //
 // Environment: BENCH_RUNS (15), BENCH_REQUESTS (2000), BENCH_CLIENTS (32), BENCH_WS_REQUESTS
 // (300), BENCH_ROUNDS (10), BENCH_TIMEOUT_S (600) are the defaults of the flags above; REF_DIR
-// (~/.cache/app-server-reference) locates the reference, installed by ../shared/tools/reference.sh
-// when absent.
+// (~/.cache/app-server-reference) locates the references (<version>/bin/codex), installed by
+// ../shared/tools/reference.sh when absent.
 //
 // The machine is small and noisy, so the two servers are always measured in alternation
 // (starts and blocks of requests go A B, B A, A B, …) after a warm-up, and medians or
 // percentiles over all samples are reported. Each server gets config.toml as in
-// shared/conformance (no network traffic), runs in its own process group and is stopped at the
-// end; every temp dir is removed. If our server is missing or fails, the reference's numbers are
-// still printed, with "ours: unavailable (reason)". The bench only prints: it never asserts
-// timings. Exit status is non-zero only when the run itself failed (reference unavailable,
-// overall timeout, a crash).
+// shared/conformance (no network traffic; config/codex-0.80.json for the v1 case), runs in its
+// own process group and is stopped at the end; every temp dir is removed. If our server is
+// missing or fails, the reference's numbers are still printed, with "ours: unavailable (reason)".
+// The bench only prints: it never asserts timings. Exit status is non-zero only when the run
+// itself failed (reference unavailable, overall timeout, a crash).
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { CASES } from './cases/index.mjs';
 import { killAll } from './lib/proc.mjs';
 import { makeScratch } from './lib/scratch.mjs';
-import { oursSide, REF_VERSION, refSide } from './lib/servers.mjs';
+import { oursSide, REF_V1_VERSION, REF_VERSION, refSide } from './lib/servers.mjs';
 import { fmt, fmtRatio, formatTable } from './lib/table.mjs';
 
 const DEFAULT_PARAMS = { 'configRequirements/read': undefined, 'model/list': {}, 'experimentalFeature/list': {} };
@@ -96,6 +105,7 @@ function parseOptions() {
       params: { type: 'string' },
       ours: { type: 'string' },
       ref: { type: 'string' },
+      'ref-v1': { type: 'string' },
       runs: { type: 'string' },
       requests: { type: 'string' },
       clients: { type: 'string' },
@@ -132,17 +142,21 @@ function parseOptions() {
   const only = a.only ? a.only.split(',').map((x) => x.trim()) : CASES.map((c) => c.id);
   const unknown = only.filter((id) => !CASES.some((c) => c.id === id));
   if (unknown.length) throw new Error(`--only: unknown case ${unknown.join(', ')} (known: ${CASES.map((c) => c.id).join('|')})`);
-  // A standalone case (proxy) measures no server: when only such cases run, neither side is resolved
-  // (so the reference is not installed for them).
-  const standalone = only.every((id) => CASES.find((c) => c.id === id).standalone);
+  // A side is resolved (and a reference installed) only when a chosen case measures it: a standalone
+  // case (proxy) measures no server, and a v1 case (v1turn) measures ours against the 0.80 reference
+  // instead of the 0.169 one.
+  const chosen = CASES.filter((c) => only.includes(c.id));
+  const needs = (pred) => chosen.some((c) => !c.standalone && pred(c));
   const notNeeded = (key, name) => ({ key, name, argv: null, display: '(not needed)', unavailable: null });
-  const sides = standalone ? [notNeeded('ours', 'ours'), notNeeded('ref', 'reference')] : [oursSide(a.ours), refSide(a.ref, log)];
-  return { a, opts, only, sides };
+  const ours = needs(() => true) ? oursSide(a.ours) : notNeeded('ours', 'ours');
+  const ref = needs((c) => !c.v1) ? refSide(a.ref, log) : notNeeded('ref', 'reference');
+  const refV1 = needs((c) => c.v1) ? refSide(a['ref-v1'], log, REF_V1_VERSION) : notNeeded('ref', 'reference');
+  return { a, opts, only, ours, ref, refV1 };
 }
 
-let a, opts, only, sides;
+let a, opts, only, ours, ref, refV1;
 try {
-  ({ a, opts, only, sides } = parseOptions());
+  ({ a, opts, only, ours, ref, refV1 } = parseOptions());
 } catch (err) {
   process.stderr.write(`bench: ${err.message}\n(node bench/run.mjs --help for usage)\n`);
   process.exit(2);
@@ -156,6 +170,8 @@ process.on('exit', () => {
 });
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => process.exit(130));
 
+/** The two sides a case compares: ours and the reference of its protocol. */
+const sidesOf = (c) => [ours, c.v1 ? refV1 : ref];
 const results = [];
 let failed = null;
 const overall = new Promise((_, reject) => {
@@ -171,19 +187,26 @@ for (const c of CASES.filter((x) => only.includes(x.id))) {
   if (failed) break;
   log(`${c.id}: ${c.title}`);
   try {
-    results.push({ case: c, ...(await Promise.race([c.run({ sides, opts, scratch, log }), overall])) });
+    results.push({ case: c, ...(await Promise.race([c.run({ sides: sidesOf(c), opts, scratch, log }), overall])) });
   } catch (err) {
     failed = `${c.id}: ${err.message}`;
   }
 }
 
 // ---- report -------------------------------------------------------------------------------
-const [ours, ref] = sides;
 const out = [];
+// The 0.169 reference is named unless only v1 cases ran; the 0.80 one when a v1 case ran.
+const showRef = Boolean(ref.argv || !refV1.argv);
+const against = [
+  ...(showRef ? [a.ref ? 'the reference' : `codex app-server ${REF_VERSION}`] : []),
+  ...(refV1.argv ? [a['ref-v1'] ? 'the v1 reference' : `codex app-server ${REF_V1_VERSION} (v1)`] : []),
+];
 out.push(
-  `Gatehouse vs ${a.ref ? 'the reference' : `codex app-server ${REF_VERSION}`} — node ${process.version}, ${os.cpus().length} cpus, ${os.type()} ${os.release()}, ${new Date().toISOString()}`,
+  `Gatehouse vs ${against.join(' and ')} — node ${process.version}, ${os.cpus().length} cpus, ${os.type()} ${os.release()}, ${new Date().toISOString()}`,
 );
-out.push(`ours: ${ours.display}`, `ref:  ${ref.display}`);
+out.push(`ours: ${ours.display}`);
+if (showRef) out.push(`ref:  ${ref.display}`);
+if (refV1.argv) out.push(`ref v1: ${refV1.display}`);
 out.push(
   `startup: ${opts.runs} starts each (+${opts.warmupStarts} warm-up), fresh home per start | ` +
     `requests: ${opts.method}, ${opts.rounds} alternating rounds after warm-up`,
@@ -218,7 +241,7 @@ for (const r of results) {
       verdict,
     ]);
   }
-  if (!r.case.standalone) for (const side of sides) if (why(side, r)) notes.push(`${r.case.id}: ${side.name}: unavailable (${why(side, r)})`);
+  if (!r.case.standalone) for (const side of sidesOf(r.case)) if (why(side, r)) notes.push(`${r.case.id}: ${side.name}: unavailable (${why(side, r)})`);
   notes.push(...(r.notes ?? []));
 }
 out.push(formatTable(table, { right: [2, 3, 4] }));
@@ -231,7 +254,7 @@ if (a.json) {
   const json = {
     when: new Date().toISOString(),
     machine: { node: process.version, cpus: os.cpus().length, os: `${os.type()} ${os.release()}` },
-    commands: { ours: ours.display, ref: ref.display },
+    commands: { ours: ours.display, ref: ref.display, ...(refV1.argv ? { refV1: refV1.display } : {}) },
     options: opts,
     failed,
     cases: Object.fromEntries(
@@ -239,7 +262,11 @@ if (a.json) {
         r.case.id,
         {
           rows: r.rows.map((row) => ({ ...row, ratio: row.ours !== null && row.ref ? row.ours / row.ref : null })),
-          unavailable: Object.fromEntries(sides.filter((s) => why(s, r)).map((s) => [s.key, why(s, r)])),
+          unavailable: Object.fromEntries(
+            sidesOf(r.case)
+              .filter((s) => why(s, r))
+              .map((s) => [s.key, why(s, r)]),
+          ),
           samples: r.data,
         },
       ]),
@@ -248,5 +275,5 @@ if (a.json) {
   writeFileSync(a.json, JSON.stringify(json, null, 2) + '\n');
   log(`results written to ${a.json}`);
 }
-const refMissing = results.length > 0 && results.every((r) => r.case.standalone || why(ref, r)) && results.some((r) => !r.case.standalone);
+const refMissing = results.length > 0 && results.every((r) => r.case.standalone || why(sidesOf(r.case)[1], r)) && results.some((r) => !r.case.standalone);
 process.exit(failed || refMissing || !results.length ? 1 : 0);

@@ -4,7 +4,9 @@
 // lowest), and limit, when set, an absolute bound on ours in the row's unit instead. A row compared with
 // something other than the reference names it in `against` (its value goes in `ref`). A case with
 // `standalone: true` measures no server (the sides are not started or checked for it) and may
-// return `notes` (lines printed under the table). A later case is one more module here.
+// return `notes` (lines printed under the table). A case with `v1: true` is measured against the v1
+// reference (codex 0.80.0, --ref-v1) instead of 0.169: ctx.sides holds that one as the reference.
+// A later case is one more module here.
 import approval from './approval.mjs';
 import exec from './exec.mjs';
 import startup from './startup.mjs';
@@ -15,5 +17,6 @@ import threadList from './threadList.mjs';
 import fuzzy from './fuzzy.mjs';
 import proxy from './proxy.mjs';
 import soak from './soak.mjs';
+import v1turn from './v1turn.mjs';
 
-export const CASES = [startup, stdio, ws, exec, turns, threadList, approval, fuzzy, proxy, soak];
+export const CASES = [startup, stdio, ws, exec, turns, threadList, approval, fuzzy, proxy, soak, v1turn];

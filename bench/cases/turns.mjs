@@ -1,6 +1,7 @@
 // Turns end to end, two measurements:
 //
-// 1. Every shared conformance scenario listed as "pass" in test/conformance/expected.json, run
+// 1. Every shared conformance scenario listed as "pass" in test/conformance/expected.json, except
+//    the v1/ section (0.169 has no v1 API: those run against 0.80 in the v1turn case), run
 //    through ../shared/conformance/run-scenario.mjs against ours and the reference in alternation
 //    (A B, B A, …), BENCH_SCENARIO_RUNS (5) times each. The time is run-scenario's own `wall=`
 //    figure (first request sent → last expected message), so the harness's start-up and the
@@ -13,54 +14,20 @@
 //    loopback SSE server, on a fresh home per side: peak RSS (VmHWM) at initialize and at
 //    turn/completed, and the wall time of the turn. Memory "flat" means the peak after the
 //    stream stays near the peak before it.
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { deadline, startServer } from '../lib/proc.mjs';
 import { peakRssKb } from '../lib/procfs.mjs';
 import { inTurn } from '../lib/rounds.mjs';
 import { handshake, resultOf, stdioRpc } from '../lib/rpc.mjs';
+import { listedScenarios, runScenario } from '../lib/scenarios.mjs';
 import { CONFIG_TOML } from '../lib/scratch.mjs';
 import { median } from '../lib/stats.mjs';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const shared = resolve(repoRoot, '../shared');
-const RUN_SCENARIO = join(shared, 'conformance/run-scenario.mjs');
-const SCENARIOS = join(shared, 'conformance/scenarios');
-
 /** The turns without a client decision in them, summed per run for their own target. */
 const SIX_SCENARIOS = ['v2/hello', 'v2/not-initialized', 'v2/interrupt', 'v2/command-exec', 'v2/sandbox-denied-write', 'v2/network-denied'];
-
-function passingScenarios() {
-  const expected = JSON.parse(readFileSync(join(repoRoot, 'test/conformance/expected.json'), 'utf8'));
-  return Object.entries(expected)
-    .filter(([key, v]) => !key.startsWith('_') && v === 'pass')
-    .map(([key]) => key);
-}
-
-/** One run-scenario invocation; resolves with its wall= milliseconds or rejects with why it failed. */
-function runScenario(side, key, timeoutMs) {
-  const [section, name] = key.split('/');
-  const args = [RUN_SCENARIO, '--server', side.argv.join(' '), '--scenario', join(SCENARIOS, section, `${name}.json`), '--out', '/dev/null', '--quiet'];
-  if (section === 'v1') args.push('--config', join(shared, 'conformance/config/codex-0.80.json'));
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (out += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      const line = out.split('\n').find((l) => /^(PASS|FAIL) /.test(l)) ?? out.trim().split('\n').pop() ?? '';
-      const m = /^PASS .*wall=(\d+)ms/.exec(line);
-      if (code === 0 && m) resolvePromise(Number(m[1]));
-      else reject(new Error(`${key}: ${line.slice(0, 200) || `exit ${code}`}`));
-    });
-  });
-}
 
 // ---- the delta stream ----------------------------------------------------------------------
 
@@ -175,7 +142,7 @@ export default {
     const nDeltas = Number(process.env.BENCH_DELTAS ?? 10_000);
     const unavailable = {};
     const live = () => ctx.sides.filter((s) => !s.unavailable && !unavailable[s.key]);
-    const scenarios = passingScenarios();
+    const scenarios = listedScenarios((status) => status === 'pass').filter((key) => !key.startsWith('v1/'));
     const walls = Object.fromEntries(scenarios.map((k) => [k, { ours: [], ref: [], byRun: {}, failed: {} }]));
     for (let i = 0; i < runs; i++) {
       log(`turns: scenario round ${i + 1}/${runs}`);

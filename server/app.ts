@@ -23,6 +23,7 @@ import { skillsHandlers } from "./handlers/v2/skills.js";
 import { searchHandlers } from "./handlers/v2/search.js";
 import { accountHandlers } from "./handlers/v2/account.js";
 import { reviewHandlers } from "./handlers/v2/review.js";
+import { conversationHandlers } from "./handlers/v1/conversation.js";
 import type { Logger } from "./log.js";
 import { GATEHOUSE_VERSION } from "./version.js";
 import { RpcConnection } from "./rpc/connection.js";
@@ -128,6 +129,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const skills = lazyService(async () => new (await import("./core/skills/skillsService.js")).SkillsService({ home: options.home, log, broadcast }));
   const search = lazyService(async () => new (await import("./core/search/fileSearch.js")).FileSearch());
   const history = lazyService(async () => new (await import("./core/threads/threadHistory.js")).ThreadHistory(await threads.get()));
+  const conversations = lazyService(
+    async () => new (await import("./core/threads/v1Conversations.js")).V1Conversations(await threads.get(), () => history.get()),
+  );
   // One line per handler group. A group whose service initialize does not need is registered as
   // `...lazyHandlers(xHandlers, service)` with `service` a lazyService above.
   const handlers: HandlerMap = {
@@ -135,6 +139,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...configHandlers(config),
     ...catalogHandlers(config),
     ...lazyHandlers(threadHandlers, threads),
+    ...lazyHandlers(conversationHandlers, conversations),
     ...lazyHandlers(turnHandlers, threads),
     ...lazyHandlers(commandExecHandlers, exec),
     ...lazyHandlers(fsHandlers, fs),

@@ -1,9 +1,13 @@
 // The interfaces core and handlers use to reach upward (toward a client) without importing rpc.
 // rpc implements them; server/app.ts wires them, so data flows one way and core never imports rpc.
-import type { AskForApproval, ThreadStatus } from "../../protocol/v2/index.js";
+import type { EventDetail } from "./events/eventDetail.js";
+import type { AskForApproval, FileUpdateChange, ThreadStatus } from "../../protocol/v2/index.js";
 import type { Logger } from "../log.js";
 import type { SandboxPolicy } from "../sandbox/sandboxPolicy.js";
 import type { SplitSandboxPolicy } from "../sandbox/splitSandboxPolicy.js";
+
+/** The approval policies a thread runs under: v2's, and "on-failure", which only the v1 API (0.80) sets. */
+export type ApprovalPolicy = AskForApproval | "on-failure";
 
 /** What a connection negotiated in `initialize`; owned by rpc, read by dispatch and handlers. */
 export interface Session {
@@ -60,7 +64,9 @@ export interface ServerRequestThread {
   onSubscribe?(listener: (client: ClientSink) => void): () => void;
   readonly status: ThreadStatus;
   setStatus(status: ThreadStatus): void;
-  emit(method: string, params: unknown): void;
+  emit(method: string, params: unknown, detail?: EventDetail): void;
+  /** The API that loaded the thread: "v1" threads are asked with 0.80's approval requests. */
+  readonly api?: "v1" | "v2";
 }
 
 /**
@@ -74,7 +80,7 @@ export type ApprovalRequest =
       readonly threadId: string;
       readonly turnId: string;
       readonly itemId: string;
-      readonly approvalPolicy: AskForApproval;
+      readonly approvalPolicy: ApprovalPolicy;
       readonly command: readonly string[];
       readonly cwd: string;
       /** The model asked to run outside the sandbox (`sandbox_permissions: "require_escalated"`). */
@@ -98,13 +104,15 @@ export type ApprovalRequest =
       readonly cwd: string;
       readonly turnId: string;
       readonly itemId: string;
-      readonly approvalPolicy: AskForApproval;
+      readonly approvalPolicy: ApprovalPolicy;
       /**
        * The canonical paths the patch writes, fixed when it was verified (a move's source and
        * destination): symlinks resolved, except that a deleted link is the link itself. The gate
        * decides and caches on them as given; resolving them again would judge a link's target.
        */
       readonly paths: readonly string[];
+      /** The item's changes, for the v1 request that lists them (0.80's applyPatchApproval `fileChanges`). */
+      readonly changes?: readonly FileUpdateChange[];
       /** True when every path is inside a writable root of the sandbox policy. */
       readonly withinWritableRoots: boolean;
       readonly justification: string | null;
@@ -123,7 +131,7 @@ export interface PermissionsRequest {
   readonly turnId: string;
   /** The model's call id. */
   readonly itemId: string;
-  readonly approvalPolicy: AskForApproval;
+  readonly approvalPolicy: ApprovalPolicy;
   readonly cwd: string;
   /** The model's `permissions` argument, as sent (snake_case `file_system`). */
   readonly permissions: unknown;

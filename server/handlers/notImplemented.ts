@@ -9,15 +9,6 @@ export const NOT_IMPLEMENTED_YET = [
   "mcpServer/tool/call",
   "mcpServer/resource/read",
   "config/mcpServer/reload",
-  // the legacy v1 API (0.80): conversations and turns
-  "newConversation",
-  "resumeConversation",
-  "forkConversation",
-  "sendUserMessage",
-  "sendUserTurn",
-  "interruptConversation",
-  "addConversationListener",
-  "removeConversationListener",
   // the legacy v1 API (0.80): stored conversations, config, account, git, one-off commands
   "getConversationSummary",
   "listConversations",

@@ -14,6 +14,8 @@ import { loadBashParser } from "../tools/bashParse.js";
 import { parseCommandActions } from "../tools/commandActions.js";
 import { shellJoin } from "../tools/shellQuote.js";
 import { ServerRequestBroker, type BrokerResult } from "../threads/serverRequestBroker.js";
+import type { ExecApprovalRequestedEvent, PatchApprovalRequestedEvent } from "../events/eventDetail.js";
+import { decisionFromReview, parsedCmdOf, v1FileChanges } from "../events/v1Shapes.js";
 import { analyzeCommand } from "./commandSafety.js";
 import { appendAllowRule, ExecPolicy } from "./execpolicy/execPolicy.js";
 import { grantOutput, isEmpty, NO_PERMISSIONS, parseGranted, parseRequested, requestWire, withPermissions } from "./permissions.js";
@@ -147,8 +149,34 @@ export class ApprovalService implements ApprovalGate {
       availableDecisions: ["accept", ...(amendment ? [{ acceptWithExecpolicyAmendment: { execpolicy_amendment: amendment } }] : []), "cancel"],
     };
     req.beforeAsk?.();
-    const answer = await this.broker.ask(req.thread, "item/commandExecution/requestApproval", params, signal);
-    const decision = this.decisionOf(answer, req.thread, readCommandDecision);
+    req.thread.emit("engine/execApprovalRequested", {
+      turnId: req.turnId,
+      itemId: req.itemId,
+      argv: req.command,
+      cwd: req.cwd,
+      reason: req.justification,
+      proposedAmendment: amendment,
+      commandActions: params.commandActions ?? [],
+    } satisfies ExecApprovalRequestedEvent);
+    // A thread the v1 API loaded is asked in 0.80's words; the answer means the same (v1Shapes.ts).
+    const legacy = req.thread.api === "v1";
+    const answer = legacy
+      ? await this.broker.ask(
+          req.thread,
+          "execCommandApproval",
+          {
+            conversationId: req.threadId,
+            callId: req.itemId,
+            command: [...req.command],
+            cwd: req.cwd,
+            reason: req.justification,
+            parsedCmd: parsedCmdOf(params.commandActions ?? []),
+          },
+          signal,
+          { announceResolved: false },
+        )
+      : await this.broker.ask(req.thread, "item/commandExecution/requestApproval", params, signal);
+    const decision = this.decisionOf(answer, req.thread, legacy ? decisionFromReview : readCommandDecision);
     const sandboxed = plan.mode !== "unsandboxed";
     log.info({ decision: decision.kind === "decision" ? decision.value : decision.kind, why: plan.why, sandbox: plan.mode }, "command approval resolved");
     if (decision.kind !== "decision") return decision.outcome;
@@ -214,8 +242,23 @@ export class ApprovalService implements ApprovalGate {
       reason: req.justification,
       grantRoot: null,
     };
-    const answer = await this.broker.ask(req.thread, "item/fileChange/requestApproval", params, signal);
-    const decision = this.decisionOf(answer, req.thread, readFileDecision);
+    req.thread.emit("engine/patchApprovalRequested", {
+      turnId: req.turnId,
+      itemId: req.itemId,
+      reason: req.justification,
+      grantRoot: null,
+    } satisfies PatchApprovalRequestedEvent);
+    const legacy = req.thread.api === "v1";
+    const answer = legacy
+      ? await this.broker.ask(
+          req.thread,
+          "applyPatchApproval",
+          { conversationId: req.threadId, callId: req.itemId, fileChanges: v1FileChanges(req.changes ?? []), reason: req.justification, grantRoot: null },
+          signal,
+          { announceResolved: false },
+        )
+      : await this.broker.ask(req.thread, "item/fileChange/requestApproval", params, signal);
+    const decision = this.decisionOf(answer, req.thread, legacy ? (v: unknown) => readFileDecision(decisionFromReview(v)) : readFileDecision);
     log.info({ decision: decision.kind === "decision" ? decision.value : decision.kind, why: plan.why, sandboxed: plan.sandboxed }, "patch approval resolved");
     if (decision.kind !== "decision")
       return decision.outcome.decision === "declined"

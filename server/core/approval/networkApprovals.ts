@@ -21,10 +21,10 @@
 // Invariants: every decide call settles (the prompt is bounded by its timeout, and a waiter whose
 // connection is gone is answered at once); nothing here allows a target the prompt did not allow.
 import { randomUUID } from "node:crypto";
-import type { AskForApproval, CommandExecutionRequestApprovalParams, NetworkApprovalProtocol } from "../../../protocol/v2/index.js";
+import type { CommandExecutionRequestApprovalParams, NetworkApprovalProtocol } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
 import type { ApprovalDecision, DecideFn, ProxyEvent, ProxyTarget } from "../../sandbox/networkProxy/index.js";
-import type { ServerRequestThread } from "../ports.js";
+import type { ApprovalPolicy, ServerRequestThread } from "../ports.js";
 import { ServerRequestBroker, type BrokerResult } from "../threads/serverRequestBroker.js";
 import type { NetworkRuleProtocol } from "./execpolicy/parser.js";
 import { normalizeApprovalPolicy } from "./approvalPlan.js";
@@ -54,7 +54,7 @@ export interface NetworkOwner {
   readonly turnId: string;
   /** The command's item. */
   readonly itemId: string;
-  readonly approvalPolicy: AskForApproval;
+  readonly approvalPolicy: ApprovalPolicy;
   /** The turn's signal: an interrupted turn withdraws the command's prompts. */
   readonly signal: AbortSignal;
   /** The user declined a prompt of this command: end it as "rejected by user". */

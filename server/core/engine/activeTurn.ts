@@ -131,6 +131,9 @@ export class ActiveTurn {
   /** Resolves when the turn's final state is on disk, just before turn/completed is sent. */
   readonly settled: Promise<void>;
   private settle!: () => void;
+  /** Resolves once turn/completed has been sent (0.80 answers interruptConversation only after it). */
+  readonly announced: Promise<void>;
+  private announce!: () => void;
 
   constructor(
     private readonly thread: ThreadState,
@@ -142,6 +145,7 @@ export class ActiveTurn {
     // 0.169 shows none of a reviewer's own messages (no deltas, no completion) [obs].
     this.modelItems = deps.mode ? new TurnItems(thread, this.id, { persistItem: () => Promise.resolve() }, { silent: true }) : this.items;
     this.settled = new Promise((r) => (this.settle = r));
+    this.announced = new Promise((r) => (this.announce = r));
   }
 
   wire(status: Turn["status"], extra: Partial<Turn> = {}): Turn {
@@ -195,7 +199,11 @@ export class ActiveTurn {
     let error: TurnError | null = null;
     try {
       thread.setStatus({ type: "active", activeFlags: [] });
-      thread.emit("turn/started", { threadId: thread.id, turn: this.wire("inProgress", { startedAt: this.startedAt }) });
+      thread.emit(
+        "turn/started",
+        { threadId: thread.id, turn: this.wire("inProgress", { startedAt: this.startedAt }) },
+        { modelContextWindow: deps.contextWindow },
+      );
       await deps.rollout.append([
         taskStarted(this.id, this.startedAt, deps.contextWindow),
         {
@@ -580,7 +588,8 @@ export class ActiveTurn {
     setImmediate(() => {
       if (error) thread.emit("error", { error, willRetry: false, threadId: thread.id, turnId: this.id });
       thread.setStatus(status === "failed" && error?.codexErrorInfo !== "contextWindowExceeded" ? { type: "systemError" } : { type: "idle" });
-      thread.emit("turn/completed", { threadId: thread.id, turn });
+      thread.emit("turn/completed", { threadId: thread.id, turn }, { lastAgentMessage: this.lastAgentMessage });
+      this.announce();
     });
   }
 }

@@ -2,6 +2,7 @@
 // is on disk (rollout `item_completed`) before its notification goes out, and items still open when a
 // turn is interrupted or fails are completed with what they had (the reference leaves them open).
 import type { ThreadItem } from "../../../protocol/v2/index.js";
+import type { EventDetail } from "../events/eventDetail.js";
 import type { ThreadState } from "../threads/threadState.js";
 
 export interface ItemSink {
@@ -25,8 +26,8 @@ export class TurnItems {
     private readonly options: { readonly silent?: boolean } = {},
   ) {}
 
-  private emit(method: string, params: unknown): void {
-    if (!this.options.silent) this.thread.emit(method, params);
+  private emit(method: string, params: unknown, detail?: EventDetail): void {
+    if (!this.options.silent) this.thread.emit(method, params, detail);
   }
 
   isOpen(id: string): boolean {
@@ -38,32 +39,32 @@ export class TurnItems {
   }
 
   /** `finish` builds the item's completed form if the turn ends while it is still open. */
-  start(item: ThreadItem, finish?: () => ThreadItem): void {
+  start(item: ThreadItem, finish?: () => ThreadItem, detail?: EventDetail): void {
     const startedAtMs = Date.now();
     const started = { ...item, startedAtMs, completedAtMs: null } as ThreadItem;
     this.open.set(item.id, finish ? { item: started, finish } : { item: started });
-    this.emit("item/started", { item: started, threadId: this.thread.id, turnId: this.turnId, startedAtMs });
+    this.emit("item/started", { item: started, threadId: this.thread.id, turnId: this.turnId, startedAtMs }, detail);
   }
 
-  delta(method: string, params: Record<string, unknown>): void {
-    this.emit(method, { threadId: this.thread.id, turnId: this.turnId, ...params });
+  delta(method: string, params: Record<string, unknown>, detail?: EventDetail): void {
+    this.emit(method, { threadId: this.thread.id, turnId: this.turnId, ...params }, detail);
   }
 
   /** Completes an open item (or starts and completes one that never streamed). */
-  async complete(item: ThreadItem): Promise<ThreadItem> {
+  async complete(item: ThreadItem, detail?: EventDetail): Promise<ThreadItem> {
     // The end of the turn completed it as dangling and then its command's own completion arrived
     // (the killed process exits after): it keeps its one item/completed, and is not started again.
     const closed = this.closedAsDangling.get(item.id);
     if (closed && !this.open.has(item.id)) return closed;
     const open = this.open.get(item.id);
-    if (!open) this.start(item);
+    if (!open) this.start(item, undefined, detail);
     const startedAtMs = (this.open.get(item.id)?.item.startedAtMs ?? Date.now()) as number;
     this.open.delete(item.id);
     const completedAtMs = Date.now();
     const done = { ...item, startedAtMs, completedAtMs } as ThreadItem;
     await this.sink.persistItem(this.turnId, done);
     this.completed.push(done);
-    this.emit("item/completed", { item: done, threadId: this.thread.id, turnId: this.turnId, contentTokenCount: null, completedAtMs });
+    this.emit("item/completed", { item: done, threadId: this.thread.id, turnId: this.turnId, contentTokenCount: null, completedAtMs }, detail);
     return done;
   }
 

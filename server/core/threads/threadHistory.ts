@@ -36,14 +36,14 @@ import type {
   Turn,
 } from "../../../protocol/v2/index.js";
 import { ConflictError, InvalidInputError, NotFoundError } from "../errors.js";
-import type { ClientSink } from "../ports.js";
+import type { ApprovalPolicy, ClientSink } from "../ports.js";
 import { RolloutNotFoundError, RolloutUnreadableError } from "../store/errors.js";
 import { loadRollout, rebuild } from "../store/rebuild.js";
 import { forkCopy, removeRollout, revertLines, turnsToDrop } from "../store/rolloutHistory.js";
 import { readRolloutFile } from "../store/rolloutReader.js";
 import { RolloutWriter } from "../store/rolloutWriter.js";
 import { appendGitPatch, type GitPatch } from "../store/threadMetadata.js";
-import type { LoadedThread, ThreadManager } from "./threadManager.js";
+import type { LoadedThread, ThreadManager, ThreadOpenOptions } from "./threadManager.js";
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
@@ -132,7 +132,12 @@ export class ThreadHistory {
     return turns;
   }
 
-  async fork(params: ThreadForkParams, client: ClientSink): Promise<ThreadForkResponse> {
+  /** thread/fork, and forkConversation (v1), whose approval policy may be "on-failure". */
+  async fork(
+    params: Omit<ThreadForkParams, "approvalPolicy"> & { approvalPolicy?: ApprovalPolicy | null | undefined },
+    client: ClientSink,
+    opts: ThreadOpenOptions = {},
+  ): Promise<ThreadForkResponse> {
     const sourceId = params.threadId;
     const live = this.threads.peek(sourceId);
     let path: string;
@@ -191,6 +196,7 @@ export class ThreadHistory {
         excludeTurns: params.excludeTurns,
       },
       client,
+      opts,
     );
     const fork = this.threads.peek(id);
     if (fork) setImmediate(() => fork.thread.emit("thread/started", { thread: fork.thread.toWire() }));

@@ -38,7 +38,8 @@ import type { RolloutWriteError } from "../store/errors.js";
 import { RolloutWriter } from "../store/rolloutWriter.js";
 import { ThreadIndex } from "../store/threadIndex.js";
 import { DisconnectGrace } from "./disconnectGrace.js";
-import { ThreadState, type ThreadBase, type ThreadSettings } from "./threadState.js";
+import type { ThreadApi } from "../events/v2Projection.js";
+import { ThreadState, type Projections, type ThreadBase, type ThreadSettings } from "./threadState.js";
 import { storedThreadSettings, threadSessionFields, threadSettings, turnSettings, type ThreadOverrides, type TurnOverrides } from "./threadSettings.js";
 import type { ThreadToolDeps } from "./threadTools.js";
 
@@ -90,6 +91,14 @@ export interface LoadedThread {
   readonly loginShell: ShellSnapshotSlot;
 }
 
+/** How thread/start and thread/resume (and their v1 forms) open a thread for a client. */
+export interface ThreadOpenOptions {
+  /** The API that loads it (when it is not loaded yet); default v2. */
+  readonly api?: ThreadApi;
+  /** What the client hears; default the v2 notifications. */
+  readonly projections?: Projections;
+}
+
 /** What a thread task that is not a model turn works with (see queueTask). */
 export interface ThreadTaskHost {
   readonly thread: ThreadState;
@@ -133,8 +142,8 @@ export class ThreadManager {
     return { broker: this.toolRequests, features: () => this.deps.config.effective.features };
   }
 
-  private subscribe(live: LoadedThread, client: ClientSink): void {
-    if (!live.thread.addSubscriber(client)) return;
+  private subscribe(live: LoadedThread, client: ClientSink, projections?: Projections): void {
+    if (!live.thread.addSubscriber(client, projections)) return;
     this.grace.cancel(live.thread.id);
     client.onClose(() => this.dropped(live.thread.id, client));
   }
@@ -150,7 +159,7 @@ export class ThreadManager {
       this.unsubscribe(threadId, client).catch((e: unknown) => this.deps.log.error({ err: e, threadId }, "could not unload a thread"));
       return;
     }
-    live.thread.subscribers.delete(client);
+    live.thread.removeSubscriber(client);
     const log = this.deps.log.child({ threadId });
     log.info({ graceMs }, "last subscriber disconnected mid-turn; keeping the turn for a client to resume it");
     this.grace.start(threadId, graceMs, () => {
@@ -170,6 +179,7 @@ export class ThreadManager {
   async start(
     params: ThreadOverrides & { ephemeral?: boolean | null | undefined; dynamicTools?: DynamicToolSpec[] | null | undefined },
     client: ClientSink,
+    opts: ThreadOpenOptions = {},
   ): Promise<ThreadStartResponse> {
     const settings = threadSettings(this.deps.config.effective, params, null);
     const id = uuidv7();
@@ -199,9 +209,10 @@ export class ThreadManager {
       ...this.broadcast,
     });
     thread.history = [];
+    thread.api = opts.api ?? "v2";
     const live = this.newLoadedThread(thread, rollout, params.dynamicTools ?? []);
     this.live.set(id, live);
-    this.subscribe(live, client);
+    this.subscribe(live, client, opts.projections);
     setImmediate(() => {
       thread.emit("thread/started", { thread: thread.toWire() });
       this.warmUpWhenIdle(live);
@@ -271,7 +282,7 @@ export class ThreadManager {
   }
 
   /** A loaded thread, or the thread loaded from its rollout. */
-  private async load(threadId: string): Promise<LoadedThread> {
+  private async load(threadId: string, api: ThreadApi = "v2"): Promise<LoadedThread> {
     const existing = this.live.get(threadId);
     if (existing) return existing;
     const stored = await this.index.load(threadId);
@@ -287,6 +298,8 @@ export class ThreadManager {
       { name: stored.name, preview: stored.preview, updatedAt: meta.updatedAt, ...this.broadcast },
     );
     thread.gitInfo = stored.thread.gitInfo;
+    // A loaded thread keeps the API that loaded it until it unloads (approvals follow it).
+    thread.api = api;
     thread.history = [...stored.history];
     thread.turns = [...stored.turns];
     // The model has seen this environment already; only changes are sent again.
@@ -298,10 +311,14 @@ export class ThreadManager {
     return live;
   }
 
-  async resume(params: ThreadOverrides & { threadId: string; excludeTurns?: boolean | undefined }, client: ClientSink): Promise<ThreadResumeResponse> {
-    const live = await this.load(params.threadId);
+  async resume(
+    params: ThreadOverrides & { threadId: string; excludeTurns?: boolean | undefined },
+    client: ClientSink,
+    opts: ThreadOpenOptions = {},
+  ): Promise<ThreadResumeResponse> {
+    const live = await this.load(params.threadId, opts.api);
     if (!live.turn) live.thread.settings = threadSettings(this.deps.config.effective, params, live.thread.settings);
-    this.subscribe(live, client);
+    this.subscribe(live, client, opts.projections);
     setImmediate(() => this.warmUpWhenIdle(live));
     // A running turn is in the answer (inProgress); its pending requests follow it (serverRequestBroker.ts).
     return { thread: live.thread.toWire(params.excludeTurns ? [] : this.turnsOf(live)), ...threadSessionFields(live.thread.settings) };
@@ -331,7 +348,7 @@ export class ThreadManager {
   async unsubscribe(threadId: string, client: ClientSink): Promise<"notLoaded" | "notSubscribed" | "unsubscribed"> {
     const live = this.live.get(threadId);
     if (!live) return "notLoaded";
-    if (!live.thread.subscribers.delete(client)) return "notSubscribed";
+    if (!live.thread.removeSubscriber(client)) return "notSubscribed";
     if (live.thread.subscribers.size === 0) {
       await this.unload(live);
       // unload's emit reaches no subscriber any more: the connection whose unsubscribe closed the
@@ -473,10 +490,10 @@ export class ThreadManager {
       collaborationMode?: { mode: ModeKind } | null | undefined;
     },
     client: ClientSink,
-    opts: { compactOnly?: boolean; review?: ReviewRequest } = {},
+    opts: { compactOnly?: boolean; review?: ReviewRequest; projections?: Projections } = {},
   ): Promise<Turn> {
     const live = this.live.get(params.threadId) ?? (await this.load(params.threadId));
-    this.subscribe(live, client);
+    this.subscribe(live, client, opts.projections);
     if (opts.compactOnly && live.turn) throw new ConflictError("cannot compact a thread while a turn is running");
     // A review never joins a running turn as steer input: it waits and runs as its own turn.
     if (!opts.review && live.turn?.steer(params.input)) return live.turn.wire("inProgress");
@@ -576,6 +593,30 @@ export class ThreadManager {
     if (live.turn.id !== expectedTurnId) throw new ConflictError(`expected active turn id \`${expectedTurnId}\` but found \`${live.turn.id}\``);
     live.turn.steer(input);
     return live.turn.id;
+  }
+
+  /**
+   * addConversationListener: the client hears the thread's v1 projection (and its v2 notifications, as
+   * 0.80's listeners did). Only a loaded thread has listeners, as in 0.80.
+   */
+  async listen(threadId: string, client: ClientSink): Promise<void> {
+    const live = this.loaded(threadId);
+    const { V1Projector } = await import("../events/v1Projector.js");
+    live.thread.useV1Projector(() => new V1Projector());
+    this.subscribe(live, client, "v1Listener");
+  }
+
+  /** removeConversationListener: one listener fewer; the connection stays subscribed (it keeps the thread loaded). */
+  unlisten(threadId: string, client: ClientSink): void {
+    this.live.get(threadId)?.thread.dropV1Listener(client);
+  }
+
+  /** The running turn's interrupt, resolved once its turn/completed has gone out (0.80's interruptConversation). */
+  async interruptRunning(threadId: string): Promise<void> {
+    const turn = this.loaded(threadId).turn;
+    if (!turn) return;
+    await turn.interrupt();
+    await turn.announced;
   }
 
   async interrupt(threadId: string, turnId: string): Promise<void> {

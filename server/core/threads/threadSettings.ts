@@ -10,6 +10,7 @@ import type { EffectiveConfig } from "../config/effective.js";
 import { InvalidInputError } from "../errors.js";
 import { sandboxPolicyFromConfig, sandboxPolicyFromMode, sandboxPolicyFromWire, sandboxPolicyToWire } from "../commandSetup/sandboxFromWire.js";
 import type { TurnContextPayload } from "../store/rolloutTypes.js";
+import type { ApprovalPolicy } from "../ports.js";
 import type { ThreadSettings } from "./threadState.js";
 
 /** What thread/start, thread/resume and thread/fork may set; absent or null keeps what is there. */
@@ -17,7 +18,7 @@ export interface ThreadOverrides {
   model?: string | null | undefined;
   modelProvider?: string | null | undefined;
   cwd?: string | null | undefined;
-  approvalPolicy?: AskForApproval | null | undefined;
+  approvalPolicy?: ApprovalPolicy | null | undefined;
   sandbox?: SandboxMode | null | undefined;
   baseInstructions?: string | null | undefined;
   developerInstructions?: string | null | undefined;
@@ -27,7 +28,7 @@ export interface ThreadOverrides {
 export interface TurnOverrides {
   cwd?: string | null | undefined;
   model?: string | null | undefined;
-  approvalPolicy?: AskForApproval | null | undefined;
+  approvalPolicy?: ApprovalPolicy | null | undefined;
   sandboxPolicy?: WireSandboxPolicy | null | undefined;
   effort?: string | null | undefined;
   summary?: string | null | undefined;
@@ -134,7 +135,8 @@ export function threadSessionFields(s: ThreadSettings): ThreadSessionFields {
     modelProvider: s.modelProviderId,
     serviceTier: null,
     cwd: s.cwd,
-    approvalPolicy: s.approvalPolicy,
+    // v2's wire has no "on-failure" (a v1 thread's policy); it asks as on-request does before a denial.
+    approvalPolicy: s.approvalPolicy === "on-failure" ? "on-request" : s.approvalPolicy,
     approvalsReviewer: "user",
     sandbox: s.sandboxWire,
     reasoningEffort: s.effort,

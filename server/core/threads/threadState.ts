@@ -1,17 +1,37 @@
 // One thread held in memory: its settings, model history, subscribers and status. Every event of the
-// thread goes out through `emit`, to each subscribed connection (several clients may watch one thread).
+// thread goes out through `emit`, to each subscribed connection (several clients may watch one thread),
+// through the projections that subscriber asked for: the v2 notifications (core/events/v2Projection.ts)
+// and, for a v1 listener (addConversationListener), 0.80's `codex/event/*` (core/events/v1Projector.ts).
 // Persistence is the rollout writer's; this object only holds what the next turn needs. ThreadManager's
 // LoadedThread keeps it with the rollout, the exec sessions and the turn, so the engine sees none of those.
-import type { AskForApproval, SandboxPolicy as WireSandboxPolicy, Thread, ThreadStatus, Turn } from "../../../protocol/v2/index.js";
+import type { SandboxPolicy as WireSandboxPolicy, Thread, ThreadStatus, Turn } from "../../../protocol/v2/index.js";
 import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
-import type { ClientSink } from "../ports.js";
+import type { EventDetail } from "../events/eventDetail.js";
+import type { V1Projector } from "../events/v1Projector.js";
+import { v2Delivers, type ThreadApi } from "../events/v2Projection.js";
+import type { ApprovalPolicy, ClientSink } from "../ports.js";
+
+/**
+ * How a client subscribes: "v2" (thread/start, thread/resume, turn/start: the v2 notifications),
+ * "v1Listener" (addConversationListener: 0.80's codex/event/* plus the v2 notifications, as 0.80's
+ * listeners got both) or "holder" (a v1 call that opened the thread: it stays loaded while the
+ * connection lives, and the connection hears nothing until it adds a listener).
+ */
+export type Projections = "v2" | "v1Listener" | "holder";
+
+/** What one subscriber hears: the v2 notifications it asked for itself, and how many v1 listeners it added. */
+interface Hearing {
+  readonly v2: boolean;
+  readonly listeners: number;
+}
 
 /** What a turn runs with; thread/start sets it, turn/start may override parts of it for good. */
 export interface ThreadSettings {
   model: string;
   modelProviderId: string;
   cwd: string;
-  approvalPolicy: AskForApproval;
+  /** "on-failure" only from the v1 API (0.80): run sandboxed, ask to rerun outside the sandbox after a denial. */
+  approvalPolicy: ApprovalPolicy;
   sandboxPolicy: SandboxPolicy;
   sandboxWire: WireSandboxPolicy;
   effort: string | null;
@@ -46,6 +66,14 @@ export type ThreadBase = Pick<
 
 export class ThreadState {
   readonly subscribers = new Set<ClientSink>();
+  readonly #projections = new Map<ClientSink, Hearing>();
+  /** Set while any subscriber hears the v1 projection (it keeps per-thread state). */
+  #v1: V1Projector | null = null;
+  /**
+   * The API that loaded the thread: it picks the approval requests' family (0.80's execCommandApproval
+   * and applyPatchApproval for "v1") and what its v2 subscribers hear (v2Projection.ts).
+   */
+  api: ThreadApi = "v2";
   readonly #subscribeListeners = new Set<(client: ClientSink) => void>();
   /** Every initialized connection, subscribed or not: where 0.169 sends thread/status/changed. */
   readonly #broadcast: ((method: string, params: unknown) => void) | null;
@@ -104,7 +132,9 @@ export class ThreadState {
    * Adds a subscriber (false if it already was one). Listeners hear of it on a later turn of the
    * event loop, after the response of the request that subscribed it (thread/resume) has gone out.
    */
-  addSubscriber(client: ClientSink): boolean {
+  addSubscriber(client: ClientSink, projections: Projections = "v2"): boolean {
+    const had = this.#projections.get(client) ?? { v2: false, listeners: 0 };
+    this.#projections.set(client, { v2: had.v2 || projections === "v2", listeners: had.listeners + (projections === "v1Listener" ? 1 : 0) });
     if (this.subscribers.has(client)) return false;
     this.subscribers.add(client);
     if (this.#subscribeListeners.size > 0) {
@@ -121,15 +151,46 @@ export class ThreadState {
     return () => this.#subscribeListeners.delete(listener);
   }
 
-  emit(method: string, params: unknown): void {
-    for (const client of this.subscribers) if (!client.closed) client.notify(method, params);
+  /** Removes a subscriber; true if it was one. */
+  removeSubscriber(client: ClientSink): boolean {
+    this.#projections.delete(client);
+    return this.subscribers.delete(client);
+  }
+
+  /** One of `client`'s v1 listeners went (removeConversationListener); it stays subscribed. */
+  dropV1Listener(client: ClientSink): void {
+    const had = this.#projections.get(client);
+    if (had) this.#projections.set(client, { v2: had.v2, listeners: Math.max(0, had.listeners - 1) });
+  }
+
+  /** Starts the v1 projection (the first v1 listener). Its module is loaded by the caller, so v2-only daemons never load it. */
+  useV1Projector(create: () => V1Projector): void {
+    this.#v1 ??= create();
+  }
+
+  /** One event of the thread: `params` is its v2 notification; `detail` what only other projections show. */
+  emit(method: string, params: unknown, detail?: EventDetail): void {
+    let v1: { method: string; params: unknown }[] | null = null;
+    for (const client of this.subscribers) {
+      if (client.closed) continue;
+      const p = this.#projections.get(client) ?? { v2: true, listeners: 0 };
+      // 0.80 sends an event's codex/event/* message before its v2 notification [obs].
+      if (p.listeners > 0 && this.#v1) {
+        v1 ??= this.#v1
+          .project(method, params, detail)
+          .map((e) => ({ method: `codex/event/${e.msg.type}`, params: { id: e.id, msg: e.msg, conversationId: this.id } }));
+        for (const e of v1) client.notify(e.method, e.params);
+      }
+      if ((p.v2 || p.listeners > 0) && v2Delivers(method, this.api, p.v2)) client.notify(method, params);
+    }
   }
 
   setStatus(status: ThreadStatus): void {
     if (JSON.stringify(status) === JSON.stringify(this.status)) return;
     this.status = status;
     const params = { threadId: this.id, status };
-    if (this.#broadcast) this.#broadcast("thread/status/changed", params);
+    // 0.169 tells every connection; a thread the v1 API loaded tells its v2 subscribers only (v2Projection.ts).
+    if (this.#broadcast && this.api === "v2") this.#broadcast("thread/status/changed", params);
     else this.emit("thread/status/changed", params);
   }
 }

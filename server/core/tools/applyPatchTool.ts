@@ -217,6 +217,7 @@ export async function applyPatch(
       approvalPolicy: ctx.settings.approvalPolicy,
       cwd,
       paths: targets,
+      changes: item.changes,
       withinWritableRoots: writableRootsOf(targets, ctx) !== null,
       justification: symlinkReason(patch),
     },
@@ -239,7 +240,7 @@ export async function applyPatch(
   }
   const tracker = trackerFor(ctx);
   tracker.record(applied.ok ? patch : applied.applied);
-  await ctx.items.complete({ ...item, status: applied.ok ? "completed" : "failed" });
+  await ctx.items.complete({ ...item, status: applied.ok ? "completed" : "failed" }, applied.ok ? { stdout: applied.output } : { stderr: applied.error });
   const diff = tracker.diffIfChanged();
   if (diff !== null) ctx.thread.emit("turn/diff/updated", { threadId: ctx.thread.id, turnId: ctx.turnId, diff });
   return applied.ok ? { kind: "applied", text: applied.output, durationMs } : { kind: "failed", text: applied.error, durationMs };

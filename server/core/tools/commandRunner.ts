@@ -96,10 +96,13 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
   const startItem = (source: CommandItem["source"]): void => {
     if (itemStarted) return;
     itemStarted = true;
-    ctx.items.start({ ...base, source }, finishDangling);
+    ctx.items.start({ ...base, source }, finishDangling, { argv: spec.argv });
   };
 
-  const complete = (patch: Partial<CommandItem>): Promise<ThreadItem> => ctx.items.complete({ ...base, processId, ...patch } as ThreadItem);
+  // Per stream as well, for projections that show them apart (0.80's exec_command_end); together they are `aggregated`.
+  const streams = { stdout: "", stderr: "" };
+  const complete = (patch: Partial<CommandItem>): Promise<ThreadItem> =>
+    ctx.items.complete({ ...base, processId, ...patch } as ThreadItem, { argv: spec.argv, stdout: streams.stdout, stderr: streams.stderr });
   const done = (outcome: CommandOutcome): RunningCommand => ({ pid: undefined, handle: null, takeUnread: () => "", outcome: Promise.resolve(outcome) });
 
   // Chosen once, before the approval: the gate judges the PATH this launch carries (the login snapshot's
@@ -183,7 +186,7 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
   }
   for (const w of request.warnings) ctx.warnOnce(w.message);
 
-  const append = (chunk: Buffer): void => {
+  const append = (stream: "stdout" | "stderr", chunk: Buffer): void => {
     const text = chunk.toString("utf8");
     unread += text;
     if (aggregated.length + text.length > AGGREGATE_CAP) {
@@ -191,10 +194,18 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
       return;
     }
     aggregated += text;
-    ctx.items.delta("item/commandExecution/outputDelta", { itemId: spec.itemId, delta: text });
+    streams[stream] += text;
+    ctx.items.delta("item/commandExecution/outputDelta", { itemId: spec.itemId, delta: text }, { stream });
   };
   try {
-    handle = startExec(request, { timeoutMs: spec.timeoutMs, signal: ctx.signal, onStdout: append, onStderr: append, stdin: "pipe", outputCap: AGGREGATE_CAP });
+    handle = startExec(request, {
+      timeoutMs: spec.timeoutMs,
+      signal: ctx.signal,
+      onStdout: (c) => append("stdout", c),
+      onStderr: (c) => append("stderr", c),
+      stdin: "pipe",
+      outputCap: AGGREGATE_CAP,
+    });
   } catch (error) {
     await lease?.release();
     throw error;

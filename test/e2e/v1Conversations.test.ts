@@ -273,6 +273,39 @@ describe("v1 conversations", () => {
     s.c.checkWire();
   });
 
+  it("on-failure runs sandboxed without asking, and asks to rerun outside the sandbox only after a sandbox denial", async () => {
+    let outside = "";
+    const s = await setup([
+      turn(exec("call_in", "echo inside > in.txt")),
+      () => turn(exec("call_out", `echo outside > ${outside}/yes.txt`)),
+      () => turn(exec("call_no", `echo outside > ${outside}/no.txt`)),
+      say("done"),
+    ]);
+    outside = join(s.home.base, "outside");
+    mkdirSync(outside);
+    const policy = {
+      approvalPolicy: "on-failure",
+      sandboxPolicy: { type: "workspace-write", writable_roots: [], exclude_tmpdir_env_var: true, exclude_slash_tmp: true },
+    };
+    await s.sendTurn("go", policy);
+    // the write inside cwd ran with no prompt; the first write outside was refused by the sandbox, then asked about
+    const first = await s.c.serverRequest("execCommandApproval");
+    expect(first.params).toMatchObject({ callId: "call_out", reason: "command failed; retry without sandbox?" });
+    s.c.answer(first, { decision: "approved" });
+    const second = await s.c.serverRequest("execCommandApproval", s.c.d.messages.indexOf(first) + 1);
+    expect(second.params).toMatchObject({ callId: "call_no", reason: "command failed; retry without sandbox?" });
+    s.c.answer(second, { decision: "denied" });
+    await s.c.event("task_complete");
+    expect(readFileSync(join(s.cwd, "in.txt"), "utf8")).toBe("inside\n");
+    expect(readFileSync(join(outside, "yes.txt"), "utf8")).toBe("outside\n");
+    expect(existsSync(join(outside, "no.txt"))).toBe(false);
+    const ends = events(s.c, "exec_command_end");
+    expect(ends.find((e) => e["call_id"] === "call_out")).toMatchObject({ exit_code: 0 });
+    expect(ends.find((e) => e["call_id"] === "call_no")!["exit_code"]).not.toBe(0);
+    expect(s.c.d.messages.filter((m) => (m as Msg).method === "execCommandApproval")).toHaveLength(2);
+    s.c.checkWire();
+  });
+
   it("runs sendUserTurn under external-sandbox unwrapped, with the network marker when its network is restricted", async () => {
     const s = await setup([turn(exec("call_env", "echo marker=$CODEX_SANDBOX_NETWORK_DISABLED; cat /proc/self/status | grep ^NSpid")), say("ok")]);
     await s.sendTurn("env", { approvalPolicy: "never", sandboxPolicy: { type: "external-sandbox", network_access: "restricted" } });

@@ -26,7 +26,8 @@ import { selectLauncher } from "../../server/sandbox/launcher.js";
 import type { SandboxPolicy } from "../../server/sandbox/sandboxPolicy.js";
 import { ApprovalService } from "../../server/core/approval/approvalService.js";
 import type { ServerRequestThread, ClientSink, Session } from "../../server/core/ports.js";
-import { RETRY_WITHOUT_SANDBOX, runApplyPatch } from "../../server/core/tools/applyPatchTool.js";
+import { runApplyPatch } from "../../server/core/tools/applyPatchTool.js";
+import { RETRY_WITHOUT_SANDBOX } from "../../server/core/tools/retryWithoutSandbox.js";
 import type { ToolContext } from "../../server/core/tools/toolTypes.js";
 
 const hasBwrap = existsSync("/usr/bin/bwrap");

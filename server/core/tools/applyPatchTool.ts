@@ -4,6 +4,7 @@
 // does not verify gives the model the reason and no item, as 0.169 does.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { RETRY_WITHOUT_SANDBOX } from "./retryWithoutSandbox.js";
 import type { ThreadItem } from "../../../protocol/v2/index.js";
 import { PROTECTED_NAMES } from "../../sandbox/protectedSubpaths.js";
 import { resolveFileSystemPolicy } from "../../sandbox/resolvedFileSystemPolicy.js";
@@ -117,7 +118,6 @@ export function defaultPatchWrites(): PatchWrites {
 }
 
 /** 0.169's reason when a patch the sandbox refused is asked again, to run outside it. */
-export const RETRY_WITHOUT_SANDBOX = "command failed; retry without sandbox?";
 
 type Applied = ApplyResult | { readonly kind: "declined"; readonly message: string };
 

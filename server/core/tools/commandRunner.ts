@@ -17,6 +17,7 @@ import { parseCommandActions } from "./commandActions.js";
 import { shellJoin } from "./shellQuote.js";
 import { commandLaunch } from "./shellSnapshot.js";
 import { TurnCancelled, type ToolContext } from "./toolTypes.js";
+import { RETRY_WITHOUT_SANDBOX } from "./retryWithoutSandbox.js";
 
 export interface CommandSpec {
   readonly itemId: string;
@@ -213,8 +214,55 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
   const running = handle;
   processId = running.pid === undefined ? null : String(running.pid);
 
-  const outcome = running.result.then(async (result): Promise<CommandOutcome> => {
+  /**
+   * "on-failure" (0.80, v1 only): a sandboxed run the sandbox refused asks to run again outside it,
+   * with 0.80's question; approved, the command runs again unsandboxed and that run is the result.
+   * Null when not asked, declined, or the rerun could not start (the first run's result stands).
+   */
+  const rerunOutsideSandbox = async (first: ExecResult): Promise<ExecResult | null> => {
+    // Failed because of the sandbox: a non-zero exit the sandbox explains (0.80 asks only after a failure).
+    const denied = first.exitCode !== 0 && (first.sandboxDenial !== undefined || first.postRunDenials.length > 0);
+    if (ctx.settings.approvalPolicy !== "on-failure" || !verdict.sandboxed || !denied || first.aborted || ctx.signal.aborted) return null;
+    const retry = await ctx.approvals.check(
+      {
+        kind: "command",
+        thread: ctx.thread,
+        threadId: ctx.thread.id,
+        turnId: ctx.turnId,
+        itemId: spec.itemId,
+        approvalPolicy: ctx.settings.approvalPolicy,
+        command: spec.argv,
+        cwd: spec.cwd,
+        escalated: true,
+        justification: RETRY_WITHOUT_SANDBOX,
+        sandboxPolicy: ctx.settings.sandboxPolicy,
+        envPath: launchEnv["PATH"] ?? null,
+        envTmpdir: launchEnv["TMPDIR"] ?? null,
+      },
+      ctx.signal,
+    );
+    if (retry.decision === "cancel") ctx.interruptTurn?.();
+    if (retry.decision !== "approved" || retry.sandboxed) return null;
+    const env = ctx.managedNetwork?.enabled() === true ? withoutManagedProxyEnv(launchEnv) : launchEnv;
+    const rerun = await ctx.launcher.transform(launch.argv, FULL_ACCESS, spec.cwd, { env, ...(ctx.daemonPaths ? { daemonPaths: ctx.daemonPaths } : {}) });
+    // The item shows the run that counts: the rerun's output replaces the refused run's.
+    aggregated = "";
+    unread = "";
+    streams.stdout = "";
+    streams.stderr = "";
+    return startExec(rerun, {
+      timeoutMs: spec.timeoutMs,
+      signal: ctx.signal,
+      onStdout: (c) => append("stdout", c),
+      onStderr: (c) => append("stderr", c),
+      stdin: "pipe",
+      outputCap: AGGREGATE_CAP,
+    }).result;
+  };
+
+  const outcome = running.result.then(async (first): Promise<CommandOutcome> => {
     await lease?.release();
+    const result = (await rerunOutsideSandbox(first).catch((e: unknown) => (ctx.log.warn({ err: e }, "could not rerun outside the sandbox"), null))) ?? first;
     const durationMs = Date.now() - started;
     const denials = [...(result.sandboxDenial ? [result.sandboxDenial] : []), ...result.postRunDenials];
     let output = aggregated;

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run conformance`: the reference binaries (cached under REF_DIR), wire-check coverage of our
 // generated schema against 0.169 (v2) and 0.80 (v1), then every shared scenario against our server,
-// compared with test/conformance/expected.json. Exit 1 when coverage falls below the bar, an
+// compared with test/conformance/expected.json, each passing run's transcript checked with wire-check
+// traffic against its reference's schema. Exit 1 when coverage falls below the bar, an
 // expected pass fails, a known failure starts passing, or a scenario is not listed.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
@@ -93,6 +94,24 @@ for (const section of ['v2', 'v1']) {
     if (verdict === 'UNLISTED') problems.push(`${key} is not listed in test/conformance/expected.json`);
     if (verdict === 'REGRESSION') problems.push(`${key} is expected to pass but failed:\n${run.stdout.slice(-3000)}`);
     if (verdict === 'NOW PASSES') problems.push(`${key} passes now: change it to "pass" in test/conformance/expected.json`);
+    // Every message of a passing run is valid under its reference's schema (v1: codex/event/* included).
+    if (passed) {
+      const traffic = spawnSync(
+        process.execPath,
+        [
+          join(shared, 'tools/wire-check.mjs'),
+          'traffic',
+          '--ref',
+          join(refDir, BARS[section].ref, 'schema-json'),
+          join(ours, `${basename(file, '.json')}.jsonl`),
+        ],
+        { encoding: 'utf8' },
+      );
+      const line = traffic.stdout.trim().split('\n').pop() ?? '';
+      console.log(`${''.padEnd(20)} ${''.padEnd(28)} ${line}`);
+      if (traffic.status !== 0 || /INVALID/.test(traffic.stdout))
+        problems.push(`${key}: wire-check traffic found invalid messages:\n${traffic.stdout.slice(-3000)}`);
+    }
   }
 }
 for (const key of Object.keys(expected)) if (!key.startsWith('_') && !seen.has(key)) problems.push(`${key} is listed but no such scenario exists`);

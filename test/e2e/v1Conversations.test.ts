@@ -176,7 +176,8 @@ describe("v1 conversations", () => {
     const s = await setup([say("Hello from v1.")], { approvalPolicy: "never" });
     expect(s.rolloutPath).toMatch(/rollout-.*\.jsonl$/);
     expect(existsSync(s.rolloutPath)).toBe(true);
-    expect((await s.sendTurn("Say hello.", { approvalPolicy: "never" })).result).toEqual({});
+    const schema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"], additionalProperties: false };
+    expect((await s.sendTurn("Say hello.", { approvalPolicy: "never", outputSchema: schema })).result).toEqual({});
     const done = await s.c.event("task_complete");
     expect(done.params).toMatchObject({ conversationId: s.conversationId, msg: { last_agent_message: "Hello from v1." } });
     await s.c.d.waitFor((m) => (m as Msg).method === "turn/completed", 10_000);
@@ -192,6 +193,10 @@ describe("v1 conversations", () => {
     expect(methods).toContain("turn/completed");
     expect(methods).not.toContain("turn/started");
     expect(methods).not.toContain("thread/status/changed");
+    // the turn's outputSchema constrains the model's answer, as 0.80 sends it
+    expect((s.mock.requests[0]!.body as { text?: unknown }).text).toEqual({
+      format: { type: "json_schema", name: "codex_output_schema", schema, strict: true },
+    });
     s.c.checkWire();
   });
 
@@ -410,12 +415,15 @@ describe("v1 conversations", () => {
     const started = await s.c.result("thread/start", { cwd: s.cwd, approvalPolicy: "untrusted", sandbox: "workspace-write" });
     const threadId = (started["thread"] as { id: string }).id;
     const from = s.c.d.messages.length;
-    await s.c.result("turn/start", { threadId, input: [{ type: "text", text: "v2", text_elements: [] }] });
+    await s.c.result("turn/start", { threadId, input: [{ type: "text", text: "v2", text_elements: [] }], outputSchema: { type: "string" } });
     const v2req = await s.c.serverRequest("item/commandExecution/requestApproval", from);
     expect(v2req.params).toMatchObject({ threadId, itemId: "call_v2" });
     s.c.answer(v2req, { decision: "accept" });
     await s.c.d.waitFor((m) => (m as Msg).method === "turn/completed" && (m as Msg).params?.["threadId"] === threadId, 30_000, from);
     expect(s.c.d.messages.slice(from).some((m) => (m as Msg).method === "execCommandApproval")).toBe(false);
+    expect((s.mock.requests[2]!.body as { text?: { format?: unknown } }).text?.format).toMatchObject({ type: "json_schema", schema: { type: "string" } });
+    // every sampling request of the turn carries it (the one after the command too)
+    expect((s.mock.requests[3]!.body as { text?: unknown }).text).toBeDefined();
     expect(s.c.d.messages.slice(from).some((m) => (m as Msg).method?.startsWith("codex/event/"))).toBe(false);
     // a conversation id is a thread id: v2 reads the v1 conversation
     const read = await s.c.result("thread/read", { threadId: s.conversationId, includeTurns: true });

@@ -43,6 +43,8 @@ export interface TurnDeps {
   readonly log: Logger;
   readonly streamMaxRetries: number;
   readonly contextWindow: number | null;
+  /** A JSON Schema for this turn's final message (turn/start and sendUserTurn `outputSchema`). */
+  readonly outputSchema?: unknown;
   readonly warnOnce: (message: string) => void;
   readonly daemonPaths?: DaemonPaths;
   readonly commandShell?: CommandShell;
@@ -300,6 +302,10 @@ export class ActiveTurn {
       promptCacheKey: this.thread.id,
       threadId: this.thread.id,
       turnId: this.id,
+      // turn/start's and sendUserTurn's outputSchema constrains this turn's final message, as 0.80 and 0.169 send it.
+      ...(this.deps.outputSchema !== undefined && this.deps.outputSchema !== null
+        ? { text: { format: { type: "json_schema", name: "codex_output_schema", schema: this.deps.outputSchema, strict: true } } }
+        : {}),
     } as ModelRequest;
   }
 

@@ -488,6 +488,7 @@ export class ThreadManager {
       threadId: string;
       input: UserInput[];
       collaborationMode?: { mode: ModeKind } | null | undefined;
+      outputSchema?: unknown;
     },
     client: ClientSink,
     opts: { compactOnly?: boolean; review?: ReviewRequest; projections?: Projections } = {},
@@ -527,6 +528,7 @@ export class ThreadManager {
       ...(this.managedNetwork ? { managedNetwork: this.managedNetwork } : {}),
       streamMaxRetries,
       contextWindow: this.deps.contextWindow(next.model),
+      ...(params.outputSchema !== undefined && params.outputSchema !== null ? { outputSchema: params.outputSchema } : {}),
       warnOnce: (m) => this.warnOnce(thread, m),
       daemonPaths: daemonPathsFor(this.deps.config.home, this.deps.config.userConfigFile, next.cwd),
       commandShell: this.commandShell(live),

@@ -179,6 +179,7 @@ export class V1Conversations {
         model: params.model,
         effort: params.effort ?? null,
         summary: params.summary,
+        outputSchema: params.outputSchema,
       },
       client,
       { projections: "holder" },

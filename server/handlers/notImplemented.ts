@@ -25,8 +25,6 @@ export const NOT_IMPLEMENTED_YET = [
   "gitDiffToRemote",
   "loginApiKey",
   "getAuthStatus",
-  "getUserSavedConfig",
-  "setDefaultModel",
   "getUserAgent",
   "execOneOffCommand",
 ] as const satisfies readonly ClientRequestMethod[];

@@ -23,6 +23,7 @@ import { skillsHandlers } from "./handlers/v2/skills.js";
 import { searchHandlers } from "./handlers/v2/search.js";
 import { accountHandlers } from "./handlers/v2/account.js";
 import { reviewHandlers } from "./handlers/v2/review.js";
+import { v1AccountHandlers } from "./handlers/v1/account.js";
 import { settingsHandlers } from "./handlers/v1/settings.js";
 import type { Logger } from "./log.js";
 import { GATEHOUSE_VERSION } from "./version.js";
@@ -147,6 +148,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...lazyHandlers(accountHandlers, account),
     ...lazyHandlers(reviewHandlers, threads),
     ...settingsHandlers(config),
+    ...lazyHandlers(v1AccountHandlers, account),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());

@@ -23,8 +23,6 @@ export const NOT_IMPLEMENTED_YET = [
   "listConversations",
   "archiveConversation",
   "gitDiffToRemote",
-  "loginApiKey",
-  "getAuthStatus",
   "getUserAgent",
   "execOneOffCommand",
 ] as const satisfies readonly ClientRequestMethod[];

@@ -25,6 +25,7 @@ import { accountHandlers } from "./handlers/v2/account.js";
 import { reviewHandlers } from "./handlers/v2/review.js";
 import { v1AccountHandlers } from "./handlers/v1/account.js";
 import { settingsHandlers } from "./handlers/v1/settings.js";
+import { userAgentHandlers } from "./handlers/v1/userAgent.js";
 import type { Logger } from "./log.js";
 import { GATEHOUSE_VERSION } from "./version.js";
 import { RpcConnection } from "./rpc/connection.js";
@@ -148,6 +149,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...lazyHandlers(accountHandlers, account),
     ...lazyHandlers(reviewHandlers, threads),
     ...settingsHandlers(config),
+    ...userAgentHandlers(),
     ...lazyHandlers(v1AccountHandlers, account),
     ...notImplementedHandlers(),
   };

@@ -23,7 +23,6 @@ export const NOT_IMPLEMENTED_YET = [
   "listConversations",
   "archiveConversation",
   "gitDiffToRemote",
-  "getUserAgent",
   "execOneOffCommand",
 ] as const satisfies readonly ClientRequestMethod[];
 

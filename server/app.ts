@@ -24,6 +24,7 @@ import { searchHandlers } from "./handlers/v2/search.js";
 import { accountHandlers } from "./handlers/v2/account.js";
 import { reviewHandlers } from "./handlers/v2/review.js";
 import { v1AccountHandlers } from "./handlers/v1/account.js";
+import { gitDiffHandlers } from "./handlers/v1/gitDiff.js";
 import { settingsHandlers } from "./handlers/v1/settings.js";
 import { userAgentHandlers } from "./handlers/v1/userAgent.js";
 import type { Logger } from "./log.js";
@@ -150,6 +151,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...lazyHandlers(reviewHandlers, threads),
     ...settingsHandlers(config),
     ...userAgentHandlers(),
+    ...gitDiffHandlers(),
     ...lazyHandlers(v1AccountHandlers, account),
     ...notImplementedHandlers(),
   };

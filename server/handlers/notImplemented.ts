@@ -22,7 +22,6 @@ export const NOT_IMPLEMENTED_YET = [
   "getConversationSummary",
   "listConversations",
   "archiveConversation",
-  "gitDiffToRemote",
   "execOneOffCommand",
 ] as const satisfies readonly ClientRequestMethod[];
 

@@ -25,6 +25,7 @@ import { accountHandlers } from "./handlers/v2/account.js";
 import { reviewHandlers } from "./handlers/v2/review.js";
 import { v1AccountHandlers } from "./handlers/v1/account.js";
 import { gitDiffHandlers } from "./handlers/v1/gitDiff.js";
+import { oneOffCommandHandlers } from "./handlers/v1/oneOffCommand.js";
 import { settingsHandlers } from "./handlers/v1/settings.js";
 import { userAgentHandlers } from "./handlers/v1/userAgent.js";
 import type { Logger } from "./log.js";
@@ -153,6 +154,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...userAgentHandlers(),
     ...gitDiffHandlers(),
     ...lazyHandlers(v1AccountHandlers, account),
+    ...lazyHandlers(oneOffCommandHandlers, exec),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());

@@ -22,7 +22,6 @@ export const NOT_IMPLEMENTED_YET = [
   "getConversationSummary",
   "listConversations",
   "archiveConversation",
-  "execOneOffCommand",
 ] as const satisfies readonly ClientRequestMethod[];
 
 export type NotImplementedMethod = (typeof NOT_IMPLEMENTED_YET)[number];

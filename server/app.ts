@@ -27,6 +27,7 @@ import { v1AccountHandlers } from "./handlers/v1/account.js";
 import { gitDiffHandlers } from "./handlers/v1/gitDiff.js";
 import { oneOffCommandHandlers } from "./handlers/v1/oneOffCommand.js";
 import { settingsHandlers } from "./handlers/v1/settings.js";
+import { storedConversationHandlers } from "./handlers/v1/storedConversations.js";
 import { userAgentHandlers } from "./handlers/v1/userAgent.js";
 import type { Logger } from "./log.js";
 import { GATEHOUSE_VERSION } from "./version.js";
@@ -155,6 +156,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...gitDiffHandlers(),
     ...lazyHandlers(v1AccountHandlers, account),
     ...lazyHandlers(oneOffCommandHandlers, exec),
+    ...lazyHandlers((t) => storedConversationHandlers(t, config), threads),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());

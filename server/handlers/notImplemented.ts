@@ -18,10 +18,6 @@ export const NOT_IMPLEMENTED_YET = [
   "interruptConversation",
   "addConversationListener",
   "removeConversationListener",
-  // the legacy v1 API (0.80): stored conversations, config, account, git, one-off commands
-  "getConversationSummary",
-  "listConversations",
-  "archiveConversation",
 ] as const satisfies readonly ClientRequestMethod[];
 
 export type NotImplementedMethod = (typeof NOT_IMPLEMENTED_YET)[number];

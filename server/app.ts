@@ -24,6 +24,12 @@ import { searchHandlers } from "./handlers/v2/search.js";
 import { accountHandlers } from "./handlers/v2/account.js";
 import { reviewHandlers } from "./handlers/v2/review.js";
 import { conversationHandlers } from "./handlers/v1/conversation.js";
+import { v1AccountHandlers } from "./handlers/v1/account.js";
+import { gitDiffHandlers } from "./handlers/v1/gitDiff.js";
+import { oneOffCommandHandlers } from "./handlers/v1/oneOffCommand.js";
+import { settingsHandlers } from "./handlers/v1/settings.js";
+import { storedConversationHandlers } from "./handlers/v1/storedConversations.js";
+import { userAgentHandlers } from "./handlers/v1/userAgent.js";
 import type { Logger } from "./log.js";
 import { GATEHOUSE_VERSION } from "./version.js";
 import { RpcConnection } from "./rpc/connection.js";
@@ -150,6 +156,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...lazyHandlers(threadHistoryHandlers, history),
     ...lazyHandlers(accountHandlers, account),
     ...lazyHandlers(reviewHandlers, threads),
+    ...settingsHandlers(config),
+    ...userAgentHandlers(),
+    ...gitDiffHandlers(),
+    ...lazyHandlers(v1AccountHandlers, account),
+    ...lazyHandlers(oneOffCommandHandlers, exec),
+    ...lazyHandlers((t) => storedConversationHandlers(t, config), threads),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());

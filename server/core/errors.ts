@@ -42,6 +42,12 @@ export class InvalidInputError extends DomainError {
   readonly kind = "invalidInput";
 }
 
+/** Params that are well-formed but unusable as given (a relative path where an absolute one is needed). */
+export class InvalidParamsError extends DomainError {
+  override readonly name: string = "InvalidParamsError";
+  readonly kind = "invalidParams";
+}
+
 export class NotFoundError extends DomainError {
   override readonly name: string = "NotFoundError";
   readonly kind = "notFound";

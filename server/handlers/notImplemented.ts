@@ -9,17 +9,6 @@ export const NOT_IMPLEMENTED_YET = [
   "mcpServer/tool/call",
   "mcpServer/resource/read",
   "config/mcpServer/reload",
-  // the legacy v1 API (0.80): stored conversations, config, account, git, one-off commands
-  "getConversationSummary",
-  "listConversations",
-  "archiveConversation",
-  "gitDiffToRemote",
-  "loginApiKey",
-  "getAuthStatus",
-  "getUserSavedConfig",
-  "setDefaultModel",
-  "getUserAgent",
-  "execOneOffCommand",
 ] as const satisfies readonly ClientRequestMethod[];
 
 export type NotImplementedMethod = (typeof NOT_IMPLEMENTED_YET)[number];

@@ -126,8 +126,6 @@ describe("stdio framing", () => {
     daemon = startDaemon();
     await daemon.initialize();
     expect((await daemon.request("mcpServerStatus/list", {}, "ni")).error).toEqual({ code: -32601, message: "not implemented yet: mcpServerStatus/list" });
-    // A v1-only method reaches its handler through the v1 rows, which load on demand (handlers/lazyTable.ts).
-    expect((await daemon.request("getUserAgent", undefined, "v1")).error).toEqual({ code: -32601, message: "not implemented yet: getUserAgent" });
   });
 
   it("answers -32001 beyond the in-flight limit and never drops a response", async () => {

@@ -87,6 +87,29 @@ describe("AccountService", () => {
   });
 });
 
+describe("AccountService for 0.80's getAuthStatus and loginApiKey", () => {
+  it("stores the key as account/login/start does, without the v2 notifications", async () => {
+    await service.saveApiKey("sk-v1");
+    expect(readFileSync(join(home, "auth.json"), "utf8")).toBe('{\n  "auth_mode": "apikey",\n  "OPENAI_API_KEY": "sk-v1"\n}');
+    await tick();
+    expect(sent).toEqual([]);
+  });
+
+  it("reports the login and its token as 0.80 does", async () => {
+    expect(await service.authStatus(true)).toEqual({ authMethod: null, authToken: null, requiresOpenaiAuth: true });
+    await service.saveApiKey("sk-v1");
+    expect(await service.authStatus(true)).toEqual({ authMethod: "apikey", authToken: "sk-v1", requiresOpenaiAuth: true });
+    expect(await service.authStatus(false)).toEqual({ authMethod: "apikey", authToken: null, requiresOpenaiAuth: true });
+    active = CUSTOM;
+    expect(await service.authStatus(true)).toEqual({ authMethod: null, authToken: null, requiresOpenaiAuth: false });
+    active = OPENAI;
+    await service.saveApiKey("");
+    expect(await service.authStatus(true)).toEqual({ authMethod: null, authToken: null, requiresOpenaiAuth: true });
+    writeFileSync(join(home, "auth.json"), JSON.stringify({ auth_mode: "chatgpt", tokens: { access_token: "at" } }));
+    expect(await service.authStatus(true)).toEqual({ authMethod: "chatgpt", authToken: null, requiresOpenaiAuth: true });
+  });
+});
+
 describe("parseAuthFile", () => {
   it("takes a key without auth_mode (older files) and ignores what it cannot read", () => {
     expect(parseAuthFile('{"OPENAI_API_KEY":"sk-old"}')).toEqual({ mode: "apikey", apiKey: "sk-old" });

@@ -57,6 +57,30 @@ export class AccountService {
     return { type: "apiKey" };
   }
 
+  /**
+   * 0.80's loginApiKey: the same stored login as account/login/start's, without its v2
+   * notifications (0.80 answers loginApiKey with authStatusChange alone, which the caller sends).
+   */
+  async saveApiKey(apiKey: string): Promise<void> {
+    await this.store.saveApiKey(apiKey);
+    this.opts.log.info("logged in with an API key");
+  }
+
+  /**
+   * 0.80's getAuthStatus [obs]: the login counts only when the active provider uses OpenAI auth (a
+   * custom provider answers authMethod null even when logged in), an empty API key counts as no
+   * login, and the token is the API key when asked for. A ChatGPT login written by the codex CLI
+   * is reported without a token: Gatehouse neither uses nor refreshes ChatGPT tokens.
+   */
+  async authStatus(includeToken: boolean): Promise<{ authMethod: "apikey" | "chatgpt" | null; authToken: string | null; requiresOpenaiAuth: boolean }> {
+    const requiresOpenaiAuth = this.opts.activeProvider().requiresOpenaiAuth;
+    const stored = requiresOpenaiAuth ? await this.store.read() : null;
+    if (stored?.mode === "apikey" && stored.apiKey !== "") {
+      return { authMethod: "apikey", authToken: includeToken ? stored.apiKey : null, requiresOpenaiAuth };
+    }
+    return { authMethod: stored?.mode === "chatgpt" ? "chatgpt" : null, authToken: null, requiresOpenaiAuth };
+  }
+
   loginCancel(loginId: string): never {
     throw new NotFoundError(`invalid login id: ${loginId}`);
   }

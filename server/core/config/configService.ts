@@ -41,7 +41,7 @@ import { buildEffectiveConfig, type EffectiveConfig } from "./effective.js";
 import { ConfigWriteError, USER_CONFIG_ONLY_MESSAGE, VERSION_CONFLICT_MESSAGE } from "./errors.js";
 import { ensureHome, userConfigPath } from "./home.js";
 import { cloneJson, deepMerge, isPlainObject, isTomlTable, layerVersion, tomlToJson, type JsonObject, type JsonValue, type TomlDocument } from "./json.js";
-import { applyEdit, formatPath, KeyPathError, leafPaths, parseKeyPath } from "./keyPath.js";
+import { applyEdit, formatPath, keyPathOf, KeyPathError, leafPaths, parseKeyPath } from "./keyPath.js";
 import { buildReadConfig } from "./readView.js";
 import { DEFAULT_REQUIREMENTS_PATH, requirementsFromText, unreadableRequirements, type LoadedRequirements } from "./requirements.js";
 import { StampedFileCache } from "./stampedFileCache.js";
@@ -362,6 +362,35 @@ export class ConfigService {
   /** config/batchWrite: all edits or none. */
   batchWrite(params: ConfigBatchWriteParams): Promise<ConfigWriteResponse> {
     return this.serialize(() => this.write(params.edits, params.filePath ?? null, params.expectedVersion ?? null));
+  }
+
+  /**
+   * The system and user config.toml merged as they are on disk now, without the session flags and
+   * without the selected profile applied (invalid values left out): what 0.80's getUserSavedConfig reads.
+   */
+  async savedConfig(): Promise<JsonObject> {
+    let merged: JsonObject = {};
+    for (const layer of await this.layersFor(null)) {
+      if (layer.source.type === "system" || layer.source.type === "user") merged = deepMerge(merged, layer.validated.table);
+    }
+    return merged;
+  }
+
+  /**
+   * 0.80's setDefaultModel: sets `model` and `model_reasoning_effort` in the user config.toml, under
+   * the profile the daemon runs with (`profile`, `-c profile=…`) if one is applied, else at the top
+   * level; null removes the key, as in 0.80.
+   */
+  setDefaultModel(model: string | null, reasoningEffort: string | null): Promise<ConfigWriteResponse> {
+    return this.serialize(() => {
+      const profile = this.snapshot.effective.profile;
+      const keyPath = (key: string): string => keyPathOf(profile === null ? [key] : ["profiles", profile, key]);
+      const edits: ConfigEdit[] = [
+        { keyPath: keyPath("model"), value: model, mergeStrategy: "replace" },
+        { keyPath: keyPath("model_reasoning_effort"), value: reasoningEffort, mergeStrategy: "replace" },
+      ];
+      return this.write(edits, null, null);
+    });
   }
 
   /** configRequirements/read, from the requirements file as it is now. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JsonObject } from "./json.js";
-import { applyEdit, getAt, KeyPathError, leafPaths, parseKeyPath } from "./keyPath.js";
+import { applyEdit, getAt, keyPathOf, KeyPathError, leafPaths, parseKeyPath } from "./keyPath.js";
 
 describe("parseKeyPath", () => {
   it("splits dotted paths and honours quoted segments", () => {
@@ -22,6 +22,20 @@ describe("parseKeyPath", () => {
     ['a."b\\', "unterminated escape in keyPath"],
   ])("refuses %j with the reference's message", (input, message) => {
     expect(() => parseKeyPath(input)).toThrow(new KeyPathError(message));
+  });
+});
+
+describe("keyPathOf", () => {
+  it.each([[["model"]], [["profiles", "fast", "model"]], [["profiles", "a.b", "model"]], [["profiles", 'q"uote\\x', "model"]], [["profiles", "", "model"]]])(
+    "writes %j so that parseKeyPath reads it back",
+    (segments) => {
+      expect(parseKeyPath(keyPathOf(segments))).toEqual(segments);
+    },
+  );
+
+  it("quotes only the segments that need it", () => {
+    expect(keyPathOf(["profiles", "my profile", "model"])).toBe("profiles.my profile.model");
+    expect(keyPathOf(["profiles", "v1.2", "model"])).toBe('profiles."v1.2".model');
   });
 });
 

@@ -54,6 +54,11 @@ export function parseKeyPath(keyPath: string): string[] {
   }
 }
 
+/** The key path `parseKeyPath` reads back as `segments`: a segment with a dot, a quote or nothing in it is quoted. */
+export function keyPathOf(segments: readonly string[]): string {
+  return segments.map((s) => (s === "" || /["\\.]/.test(s) ? `"${s.replace(/["\\]/g, "\\$&")}"` : s)).join(".");
+}
+
 /** The reference's origin key: segments joined with "." and no quoting. */
 export function formatPath(segments: readonly (string | number)[]): string {
   return segments.join(".");

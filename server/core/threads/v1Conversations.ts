@@ -21,7 +21,7 @@ import type {
 } from "../../../protocol/v1/index.js";
 import type { Turn, UserInput } from "../../../protocol/v2/index.js";
 import { sandboxPolicyFromV1, userInputFromV1 } from "../commandSetup/v1Wire.js";
-import { DomainError, InvalidInputError, NotFoundError } from "../errors.js";
+import { DomainError, InvalidInputError, InvalidParamsError, NotFoundError } from "../errors.js";
 import type { ClientSink } from "../ports.js";
 import { readRolloutHead } from "../store/threadSummary.js";
 import type { ThreadHistory } from "./threadHistory.js";
@@ -33,12 +33,6 @@ import type { ThreadSettings } from "./threadState.js";
 export class MalformedIdError extends DomainError {
   override readonly name = "MalformedIdError";
   readonly kind = "malformedParams";
-}
-
-/** Params 0.80 accepts silently but cannot mean anything here (a relative cwd): a clear -32602. */
-export class V1ParamsError extends DomainError {
-  override readonly name = "V1ParamsError";
-  readonly kind = "invalidParams";
 }
 
 interface Listener {
@@ -54,8 +48,9 @@ export function conversationId(raw: string): string {
   return raw.toLowerCase();
 }
 
+/** 0.80 accepted a relative cwd or path silently; here it gets a clear -32602. */
 function absolute(what: string, path: string): string {
-  if (!isAbsolute(path)) throw new V1ParamsError(`${what} must be an absolute path, got ${JSON.stringify(path)}`);
+  if (!isAbsolute(path)) throw new InvalidParamsError(`${what} must be an absolute path, got ${JSON.stringify(path)}`);
   return path;
 }
 

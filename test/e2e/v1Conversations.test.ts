@@ -503,6 +503,22 @@ describe("v1 conversations", () => {
     c2.checkWire();
   });
 
+  it("archives a loaded conversation with a listener: unloaded first, and the listener hears nothing outside 0.80's schema", async () => {
+    const s = await setup([say("before archive")], { approvalPolicy: "never" });
+    await s.sendTurn("one", { approvalPolicy: "never" });
+    await s.c.event("task_complete");
+    expect(await s.c.result("archiveConversation", { conversationId: s.conversationId, rolloutPath: s.rolloutPath })).toEqual({});
+    expect(existsSync(s.rolloutPath)).toBe(false);
+    const listed = await s.c.result("listConversations", {});
+    expect((listed["items"] as { conversationId: string }[]).map((i) => i.conversationId)).not.toContain(s.conversationId);
+    // no longer loaded: 0.80's answer for a conversation it does not hold
+    expect((await s.c.request("sendUserMessage", { conversationId: s.conversationId, items: [{ type: "text", data: { text: "x" } }] })).error).toEqual({
+      code: -32600,
+      message: `conversation not found: ${s.conversationId}`,
+    });
+    s.c.checkWire();
+  });
+
   it("answers bad input with 0.80's errors (or a clear -32602) and keeps serving", async () => {
     const s = await setup([turn(exec("call_slow", "sleep 2")), say("slow done")], { approvalPolicy: "never" });
     const unknown = "01a24e5c-ea22-7930-b89c-e08f38c9585f";

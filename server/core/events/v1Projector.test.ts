@@ -251,8 +251,21 @@ describe("projections per subscriber", () => {
     expect(t.subscribers.has(c)).toBe(true);
   });
 
-  it("on a v2 thread, passes every v2 method through", () => {
-    for (const m of ["turn/started", "turn/diff/updated", "turn/plan/updated", "thread/status/changed"]) expect(v2Delivers(m, "v2", false)).toBe(true);
+  it("tells a listener only the v2 notifications 0.80's listeners knew, even on a v2 thread", () => {
+    const t = thread("v2");
+    const [listener, v2] = [sink(), sink()];
+    t.addSubscriber(listener, "v1Listener");
+    t.addSubscriber(v2, "v2");
+    for (const m of ["thread/status/changed", "thread/closed", "warning", "turn/started", "item/started"])
+      t.emit(m, { threadId: T, turn: { id: TURN }, item: { type: "plan", id: "p" }, message: "m", status: { type: "idle" } });
+    expect(listener.got.filter((m) => !m.startsWith("codex/event/"))).toEqual(["turn/started", "item/started"]);
+    expect(v2.got).toEqual(["thread/status/changed", "thread/closed", "warning", "turn/started", "item/started"]);
+    expect(t.subscribedThroughV2(v2)).toBe(true);
+    expect(t.subscribedThroughV2(listener)).toBe(false);
+  });
+
+  it("passes every v2 method through to a v2 subscriber of a v2 thread", () => {
+    for (const m of ["turn/started", "turn/diff/updated", "turn/plan/updated", "thread/status/changed"]) expect(v2Delivers(m, "v2", true)).toBe(true);
     expect(v2Delivers("turn/started", "v1", true)).toBe(false);
     expect(v2Delivers("turn/completed", "v1", false)).toBe(true);
   });

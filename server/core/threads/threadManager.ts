@@ -391,7 +391,8 @@ export class ThreadManager {
 
   async archive(threadId: string): Promise<void> {
     const live = this.live.get(threadId);
-    const listeners = live ? [...live.thread.subscribers] : [];
+    // thread/archived is 0.169's: not for a connection that only listens through the v1 API.
+    const listeners = live ? [...live.thread.subscribers].filter((c) => live.thread.subscribedThroughV2(c)) : [];
     if (live) await this.unload(live);
     await this.index.archive(threadId);
     for (const c of listeners) if (!c.closed) c.notify("thread/archived", { threadId });

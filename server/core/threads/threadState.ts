@@ -157,6 +157,11 @@ export class ThreadState {
     return this.subscribers.delete(client);
   }
 
+  /** Whether `client` subscribed through v2 itself (not only as a v1 listener or holder): it hears every v2 notification. */
+  subscribedThroughV2(client: ClientSink): boolean {
+    return this.#projections.get(client)?.v2 ?? this.subscribers.has(client);
+  }
+
   /** One of `client`'s v1 listeners went (removeConversationListener); it stays subscribed. */
   dropV1Listener(client: ClientSink): void {
     const had = this.#projections.get(client);

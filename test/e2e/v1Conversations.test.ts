@@ -45,7 +45,8 @@ stream_max_retries = 0
 `;
 }
 
-const exec = (callId: string, cmd: string) => evFunctionCall(callId, "exec_command", { cmd, yield_time_ms: 10_000 });
+const exec = (callId: string, cmd: string, extra: Record<string, unknown> = {}) =>
+  evFunctionCall(callId, "exec_command", { cmd, yield_time_ms: 10_000, ...extra });
 const patch = (callId: string, body: string) => evCustomToolCall(callId, "apply_patch", `*** Begin Patch\n${body}*** End Patch\n`);
 const say = (text: string) => turn(evMessage(`m_${text.length}`, text));
 
@@ -324,8 +325,9 @@ describe("v1 conversations", () => {
   });
 
   it("answers interruptConversation after turn_aborted and leaves no process behind", async () => {
-    // Unsandboxed, so the pid the command writes is the daemon's namespace's.
-    const s = await setup([turn(exec("call_sleep", "echo $$ > pid.txt; exec sleep 30")), say("never")], {
+    // Unsandboxed, so the pid the command writes is the daemon's namespace's. No login shell: killing a
+    // profile mid-way can leave its tools' locks behind (pyenv's rehash lock stalls every later login shell).
+    const s = await setup([turn(exec("call_sleep", "echo $$ > pid.txt; exec sleep 30", { login: false })), say("never")], {
       approvalPolicy: "never",
       sandbox: "danger-full-access",
     });

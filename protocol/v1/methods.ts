@@ -1,14 +1,8 @@
 // THE v1 method table (reference: codex-cli 0.80.0, the legacy conversation API).
 // One row per wire method; see protocol/define.ts for what is derived from it.
 import { NoParams, notification, request, type NotificationTable, type RequestTable } from "../define.js";
-import {
-  ApplyPatchApprovalParams,
-  ApplyPatchApprovalResponse,
-  ExecCommandApprovalParams,
-  ExecCommandApprovalResponse,
-  InitializeParams,
-  InitializeResponse,
-} from "../v2/index.js";
+import { ApplyPatchApprovalParams, ApplyPatchApprovalResponse, ExecCommandApprovalParams, ExecCommandApprovalResponse } from "../v2/approval.js";
+import { InitializeParams, InitializeResponse } from "../v2/initialize.js";
 import {
   AddConversationListenerParams,
   AddConversationSubscriptionResponse,

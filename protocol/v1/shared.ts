@@ -3,7 +3,8 @@
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
 // and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
 import * as z from "zod";
-import { AbsolutePathBuf, ThreadId } from "../v2/index.js";
+import { AbsolutePathBuf } from "../v2/paths.js";
+import { ThreadId } from "../v2/shared.js";
 
 export const AgentMessageContent = z
   .object({

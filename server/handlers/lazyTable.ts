@@ -5,8 +5,8 @@
 // request after it was most of that request's time (bench/, `--only startup`). A request needs one
 // row, so each v2 method's rows are imported with their module (protocol/v2/requestGroups.ts): the
 // first `thread/start` builds the thread schemas and the shared types they use, the first
-// `fuzzyFileSearch` a few small ones. The v1 rows (0.80's legacy conversation API) load with the
-// whole table, only when a v1-only method arrives. Which row answers does not change: a v2 method
+// `fuzzyFileSearch` a few small ones. The v1 rows (0.80's legacy conversation API) load on their own,
+// only when a v1-only method arrives: their module imports just the v2 modules it uses. Which row answers does not change: a v2 method
 // gets the very row object of the v2 table, `V1_ONLY_METHODS` names exactly the v1 rows v2 does not
 // have, and a method neither table has is not found without loading anything (lazyTable.test.ts).
 import { initializeRequests } from "../../protocol/v2/initialize.js";
@@ -72,7 +72,7 @@ interface Group extends Loader {
 
 /** One Group per rows module, keyed by its importer (several methods share one). */
 const groups = new Map<RowsImporter, Group>();
-const all: Loader = { value: undefined, pending: undefined };
+const v1Rows: Loader = { value: undefined, pending: undefined };
 
 // `initialize`'s rows are start-up's own, loaded from the beginning.
 const initializeImporter = v2RequestGroups.initialize as RowsImporter;
@@ -86,18 +86,19 @@ function groupOf(method: string): Group | undefined {
   return group;
 }
 
-const loadAll = (): Promise<RequestRows> => load(all, async () => (await import("./handlerMap.js")).clientRequestTable);
+// The v1 table's own rows: for a v1-only method, the very row the merged table holds (handlerMap.ts spreads them in).
+const loadV1 = (): Promise<RequestRows> => load(v1Rows, async () => (await import("../../protocol/v1/methods.js")).clientRequests as RequestRows);
 
 /** The rows that can answer `method` if loaded, else undefined (callers then await `loadRequestTable`). */
 export function loadedRequestTable(method: string): RequestRows | undefined {
-  if (v1Only.has(method)) return all.value;
+  if (v1Only.has(method)) return v1Rows.value;
   const group = groupOf(method);
   // A method neither table has needs no rows to be found missing.
-  return group ? (group.value ?? all.value) : nothing;
+  return group ? group.value : nothing;
 }
 
 export function loadRequestTable(method: string): Promise<RequestRows> {
-  if (v1Only.has(method)) return loadAll();
+  if (v1Only.has(method)) return loadV1();
   const group = groupOf(method);
   return group ? load(group, group.importer) : Promise.resolve(nothing);
 }

@@ -23,6 +23,7 @@ import {
   mcpResultOutput,
   mcpSearchText,
   mcpTimeoutMessage,
+  mcpToolCallFailedMessage,
   modelToolNames,
   namespaceDescription,
   outputBudgetTokens,
@@ -225,6 +226,13 @@ describe("outputs and items", () => {
       call("c_boom").error?.message,
     );
     expect(mcpTimeoutMessage("probe", "slow", 1000)).toBe(call("c_timeout").error?.message);
+    // Observed in /tmp/mcp/ref15: no data, no parentheses; a server that exited.
+    expect(mcpJsonRpcErrorMessage("probe", "boom2", { code: -32001, message: "MCP error -32001: plain failure" })).toBe(
+      "tool call error: tool call failed for `probe/boom2`\n\nCaused by:\n    Mcp error: -32001: MCP error -32001: plain failure",
+    );
+    expect(mcpToolCallFailedMessage("probe", "crash", "Transport closed")).toBe(
+      "tool call error: tool call failed for `probe/crash`\n\nCaused by:\n    Transport closed",
+    );
     expect([MCP_MESSAGES.approvalPolicyNever, MCP_MESSAGES.declined, MCP_MESSAGES.cancelled]).toEqual([
       call("c_plain").error?.message,
       call("c_write").error?.message,

@@ -402,6 +402,15 @@ export function mcpTimeoutMessage(server: string, tool: string, timeoutMs: numbe
   return callFailed(server, tool, `timed out awaiting tools/call after ${timeoutMs}ms`);
 }
 
+/**
+ * The text of a call the MCP client could not complete, around its cause: "Mcp error: …" (a JSON-RPC
+ * error), "timed out awaiting tools/call after 1000ms", "Transport closed" (the server exited; 0.169
+ * does not restart it, later calls fail the same way).
+ */
+export function mcpToolCallFailedMessage(server: string, tool: string, cause: string): string {
+  return callFailed(server, tool, cause);
+}
+
 function callFailed(server: string, tool: string, cause: string): string {
   return `tool call error: tool call failed for \`${server}/${tool}\`\n\nCaused by:\n    ${cause}`;
 }

@@ -385,6 +385,18 @@ describe("approvals", () => {
     }
   });
 
+  it("lists a tool's annotations in 0.169's field order", () => {
+    const params = mcpApprovalRequestParams({
+      threadId: "t",
+      turnId: "u",
+      server: "s",
+      tool: { name: "x", inputSchema: {}, annotations: { openWorldHint: false, extra: 1, readOnlyHint: false } as never },
+      arguments: null,
+      persist: [],
+    });
+    expect(JSON.stringify((params["_meta"] as Record<string, unknown>)["tool_annotations"])).toBe('{"readOnlyHint":false,"openWorldHint":false}');
+  });
+
   it("reads the client's answer", () => {
     expect(mcpApprovalAnswer({ action: "accept" })).toEqual({ kind: "accept", persist: null });
     expect(mcpApprovalAnswer({ action: "accept", _meta: { persist: "session" } })).toEqual({ kind: "accept", persist: "session" });

@@ -545,7 +545,13 @@ export function mcpApprovalRequestParams(input: {
   const meta: Json = { codex_approval_kind: "mcp_tool_call" };
   if (input.persist.length > 0) meta["persist"] = [...input.persist];
   meta["tool_name"] = t.name;
-  if (t.annotations !== undefined) meta["tool_annotations"] = t.annotations;
+  if (t.annotations !== undefined) {
+    // As 0.169's ToolAnnotations type serializes them: its five fields in its order, unknown ones dropped.
+    const a = t.annotations as Record<string, unknown>;
+    meta["tool_annotations"] = Object.fromEntries(
+      ["title", "readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"].filter((k) => a[k] !== undefined && a[k] !== null).map((k) => [k, a[k]]),
+    );
+  }
   if (t.title !== undefined) meta["tool_title"] = t.title;
   if (t.description !== undefined) meta["tool_description"] = t.description;
   meta["tool_params"] = args;

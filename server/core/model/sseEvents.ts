@@ -108,3 +108,35 @@ export function evFailed(code: string, message: string, id = "resp_mock"): SseEv
 export function evIncomplete(reason: string, id = "resp_mock"): SseEvent {
   return { type: "response.incomplete", response: { id, incomplete_details: { reason } } };
 }
+
+/** A tool_search call as 0.169 accepts it: `arguments` an object, `execution` "client". */
+export function evToolSearchCall(callId: string, args: Record<string, unknown>, id = `tsc_${callId}`): SseEvent[] {
+  const item = { type: "tool_search_call", id, call_id: callId, status: "completed", execution: "client", arguments: args };
+  return [
+    { type: "response.output_item.added", item: { ...item, status: "in_progress" } },
+    { type: "response.output_item.done", item },
+  ];
+}
+
+/** A call of a namespaced tool (an MCP server's, or a client's namespace): `namespace` beside `name`. */
+export function evNamespacedFunctionCall(
+  callId: string,
+  namespace: string,
+  name: string,
+  args: string | Record<string, unknown>,
+  id = `fc_${callId}`,
+): SseEvent[] {
+  const item = {
+    type: "function_call",
+    id,
+    status: "completed",
+    namespace,
+    name,
+    arguments: typeof args === "string" ? args : JSON.stringify(args),
+    call_id: callId,
+  };
+  return [
+    { type: "response.output_item.added", item: { ...item, status: "in_progress" } },
+    { type: "response.output_item.done", item },
+  ];
+}

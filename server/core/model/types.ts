@@ -89,6 +89,30 @@ export const WebSearchCallItem = z.looseObject({
   status: z.string().nullish(),
 });
 
+/**
+ * The model's tool_search request (core/tools/toolSearch.ts): a call of its own kind, not a function
+ * call. `arguments` is an object ({query, limit?}); `execution` "client" means we run the search.
+ */
+export const ToolSearchCallItem = z.looseObject({
+  type: z.literal("tool_search_call"),
+  id: z.string().nullish(),
+  call_id: z.string().nullish(),
+  status: z.string().nullish(),
+  execution: z.string(),
+  arguments: z.unknown(),
+});
+export type ToolSearchCallItem = z.infer<typeof ToolSearchCallItem>;
+
+/** The answer to a tool_search call: the specs of the tools it found, which the model may call from then on. */
+export const ToolSearchOutputItem = z.looseObject({
+  type: z.literal("tool_search_output"),
+  call_id: z.string().nullish(),
+  status: z.string(),
+  execution: z.string(),
+  tools: z.array(z.unknown()),
+});
+export type ToolSearchOutputItem = z.infer<typeof ToolSearchOutputItem>;
+
 export const ResponseItem = z.discriminatedUnion("type", [
   MessageItem,
   ReasoningItem,
@@ -98,6 +122,8 @@ export const ResponseItem = z.discriminatedUnion("type", [
   CustomToolCallOutputItem,
   LocalShellCallItem,
   WebSearchCallItem,
+  ToolSearchCallItem,
+  ToolSearchOutputItem,
 ]);
 export type ResponseItem = z.infer<typeof ResponseItem>;
 export type ResponseItemType = ResponseItem["type"];

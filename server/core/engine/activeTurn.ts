@@ -12,6 +12,7 @@ import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
 import type { CommandShell } from "../tools/shellSnapshot.js";
 import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
 import { ModelError } from "../model/errors.js";
+import { TOOL_SEARCH, toolSearchOutput } from "../tools/toolSearch.js";
 import type { ModelEvent, ModelRequest, ResponseItem } from "../model/types.js";
 import { finalTurnError, retryDelayMs, retryNotice, shouldRetry } from "../model/samplingRetry.js";
 import type { ApprovalGate } from "../ports.js";
@@ -450,6 +451,8 @@ export class ActiveTurn {
             });
           } else if (item.type === "custom_tool_call") {
             calls.push({ kind: "custom", name: item.name ?? "", callId: item.call_id ?? "", input: item.input ?? "" });
+          } else if (item.type === "tool_search_call" && item.execution === "client") {
+            calls.push({ kind: "toolSearch", name: TOOL_SEARCH, callId: item.call_id ?? "", input: JSON.stringify(item.arguments ?? {}) });
           }
           break;
         }
@@ -491,6 +494,7 @@ export class ActiveTurn {
   }
 
   private abortedOutput(call: ToolCall): ToolOutput {
+    if (call.kind === "toolSearch") return toolSearchOutput(call.callId, []);
     return call.kind === "custom"
       ? { type: "custom_tool_call_output", call_id: call.callId, output: "aborted" }
       : { type: "function_call_output", call_id: call.callId, output: "aborted" };
@@ -524,7 +528,9 @@ export class ActiveTurn {
 
   /** The tool's own flag (0.169's per-tool parallel support); anything else, a client's dynamic tool included, runs alone. */
   private supportsParallel(call: ToolCall): boolean {
-    if (call.namespace !== undefined) return false;
+    // A search only reads the index; an MCP tool says for itself (the router knows it).
+    if (call.kind === "toolSearch") return true;
+    if (call.namespace !== undefined) return this.deps.tools.supportsParallel(call);
     const tool = this.deps.tools.tools.find((t) => t.name === call.name);
     if (!tool) return false;
     return tool.supportsParallel === true;
@@ -559,6 +565,7 @@ export class ActiveTurn {
       }
       deps.log.error({ err: e, tool: call.name }, "tool failed");
       const message = `tool ${call.name} failed: ${e instanceof Error ? e.message : String(e)}`;
+      if (call.kind === "toolSearch") return toolSearchOutput(call.callId, []);
       return call.kind === "custom"
         ? { type: "custom_tool_call_output", call_id: call.callId, output: message }
         : { type: "function_call_output", call_id: call.callId, output: message };

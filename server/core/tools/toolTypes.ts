@@ -7,14 +7,17 @@ import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
 import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import type { SplitSandboxPolicy } from "../../sandbox/splitSandboxPolicy.js";
 import type { TurnItems } from "../engine/turnItems.js";
-import type { ToolOutputContent } from "../model/types.js";
+import type { ToolOutputContent, ToolSearchOutputItem } from "../model/types.js";
 import type { ApprovalGate } from "../ports.js";
 import type { ThreadState, ThreadSettings } from "../threads/threadState.js";
 import type { CommandShell } from "./shellSnapshot.js";
 
-/** A call the model made: a function call (JSON arguments) or a custom tool call (raw input). */
+/**
+ * A call the model made: a function call (JSON arguments), a custom tool call (raw input), or a
+ * tool_search call (its `arguments` object as JSON, answered with a tool_search_output item).
+ */
 export interface ToolCall {
-  readonly kind: "function" | "custom";
+  readonly kind: "function" | "custom" | "toolSearch";
   readonly name: string;
   readonly callId: string;
   /** The JSON argument string of a function call, or the raw input of a custom call. */
@@ -27,7 +30,8 @@ export interface ToolCall {
 /** Text, or content items for a tool that answers with images (view_image, a client's dynamic tool). */
 export type ToolOutput =
   | { type: "function_call_output"; call_id: string; output: ToolOutputContent }
-  | { type: "custom_tool_call_output"; call_id: string; output: ToolOutputContent };
+  | { type: "custom_tool_call_output"; call_id: string; output: ToolOutputContent }
+  | ToolSearchOutputItem;
 
 /** Raised by a tool when the user cancelled an approval: the turn ends as interrupted. */
 export class TurnCancelled extends Error {

@@ -233,11 +233,11 @@ describe.runIf(hasBwrap)("a faulty server inside the sandbox", () => {
   });
 
   it("writes garbage to stdout: the lines are skipped, and a call left unanswered says so", async () => {
-    const { c } = connection("garbage", faultyServer(["--garbage"], { tool_timeout_sec: 0.5 }));
+    const { c } = connection("garbage", faultyServer(["--garbage"], { tool_timeout_sec: 2 }));
     expect(text(await c.callTool("echo", { text: "still here" }))).toBe("echo: still here");
     const error = await rejection(c.callTool("garbage", {}));
     expect(error.reason).toBe("timeout");
-    expect(error.message).toMatch(/^tool call failed for `garbage\/garbage`: timed out awaiting tools\/call after 0.5s/);
+    expect(error.message).toMatch(/^tool call failed for `garbage\/garbage`: timed out awaiting tools\/call after 2s/);
     expect(error.message).toMatch(/it wrote 3 lines to stdout that are not JSON-RPC/);
   });
 

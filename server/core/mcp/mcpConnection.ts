@@ -204,6 +204,7 @@ export class McpConnection {
   readonly config: McpServerConfig | null;
   private statusValue: McpConnectionStatus;
   private toolList: Tool[] = [];
+  private toolListMetaValue: Record<string, unknown> | null = null;
   private live: Live | null = null;
   private starting: Promise<void> | null = null;
   /** Bumped by every start and by close(): work of an older generation only cleans up after itself. */
@@ -234,6 +235,11 @@ export class McpConnection {
   /** The tools the server listed last, after enabled_tools / disabled_tools. */
   get tools(): readonly Tool[] {
     return this.toolList;
+  }
+
+  /** `_meta` of the first page of the last tool list (0.169's toolListMeta); null when none. */
+  get toolListMeta(): Record<string, unknown> | null {
+    return this.toolListMetaValue;
   }
 
   /** Whether start() would try anything: enabled, with a usable table, not closed. */
@@ -348,10 +354,11 @@ export class McpConnection {
       await untilAborted(client.connect(transport, { signal: timeout.signal, timeout: config.startupTimeoutMs }), timeout.signal);
       if (generation !== this.generation) throw new Cancelled();
       const capabilities = client.getServerCapabilities() ?? {};
-      const tools = capabilities.tools === undefined ? [] : await untilAborted(this.listTools(client, timeout.signal), timeout.signal);
+      const listed = capabilities.tools === undefined ? { tools: [], meta: null } : await untilAborted(this.listTools(client, timeout.signal), timeout.signal);
       if (generation !== this.generation) throw new Cancelled();
       this.live = live;
-      this.toolList = tools;
+      this.toolList = listed.tools;
+      this.toolListMetaValue = listed.meta;
       this.setStatus({
         state: "connected",
         error: null,
@@ -360,7 +367,7 @@ export class McpConnection {
         capabilities,
         instructions: client.getInstructions() ?? null,
       });
-      this.log.debug({ tools: tools.length }, "MCP server connected");
+      this.log.debug({ tools: listed.tools.length }, "MCP server connected");
       this.options.onToolsChanged?.();
     } catch (error) {
       if (live !== null) await this.shutDown(live);
@@ -451,16 +458,19 @@ export class McpConnection {
     return new StreamableHTTPClientTransport(new URL(transport.url), { requestInit: { headers } });
   }
 
-  private async listTools(client: Client, signal: AbortSignal): Promise<Tool[]> {
+  /** Every page, filtered; `meta` is the first page's `_meta` (0.169's toolListMeta). */
+  private async listTools(client: Client, signal: AbortSignal): Promise<{ tools: Tool[]; meta: Record<string, unknown> | null }> {
     const config = this.config as McpServerConfig;
+    let meta: Record<string, unknown> | null = null;
     const tools = await this.allPages(async (cursor) => {
       const page = await client.request({ method: "tools/list", params: cursor === undefined ? {} : { cursor } }, ListToolsResultSchema, {
         signal,
         timeout: config.startupTimeoutMs,
       });
+      if (cursor === undefined) meta = page._meta ?? null;
       return { items: page.tools, nextCursor: page.nextCursor ?? null };
     }, "tools/list");
-    return tools.filter((t) => toolAllowed(config, t.name));
+    return { tools: tools.filter((t) => toolAllowed(config, t.name)), meta };
   }
 
   private async allPages<T>(page: (cursor: string | undefined) => Promise<{ items: T[]; nextCursor: string | null }>, method: string): Promise<T[]> {
@@ -490,9 +500,10 @@ export class McpConnection {
         const live = this.live;
         if (live === null || this.statusValue.state !== "connected") return;
         try {
-          const tools = await this.listTools(live.client, new AbortController().signal);
+          const listed = await this.listTools(live.client, new AbortController().signal);
           if (this.live !== live) return;
-          this.toolList = tools;
+          this.toolList = listed.tools;
+          this.toolListMetaValue = listed.meta;
           this.options.onToolsChanged?.();
         } catch (error) {
           this.log.warn({ error: errorText(error) }, "MCP server's tool list could not be refreshed; keeping the last one");

@@ -22,7 +22,9 @@ import {
   stdioEnvironment,
   tempDir,
 } from "./mcpServers.testutil.js";
-import { ThreadMcpServers, type McpServerStatusUpdate } from "./threadMcp.js";
+import { buildEffectiveConfig } from "../config/effective.js";
+import { selectLauncher } from "../../sandbox/launcher.js";
+import { ThreadMcpServers, mcpStdioEnvironment, type McpServerStatusUpdate } from "./threadMcp.js";
 
 afterAll(removeTempDirs);
 
@@ -208,5 +210,43 @@ describe.runIf(hasBwrap)("server-filesystem inside the sandbox", () => {
     expect(refused.isError).toBe(true);
     expect(text(refused)).toMatch(/EROFS|read-only file system/i);
     expect(existsSync(join(outside, "out.txt"))).toBe(false);
+  });
+});
+
+describe("mcpStdioEnvironment", () => {
+  const config = (policy: JsonObject) =>
+    buildEffectiveConfig({
+      home: "/daemon-home",
+      userConfigFile: "/daemon-home/config.toml",
+      profile: null,
+      env: {},
+      merged: { shell_environment_policy: policy },
+    }).config;
+  const thread = { launcher: selectLauncher(), sandboxPolicy: () => workspacePolicy, cwd: "/work/project" };
+
+  it("starts from the environment commands get (shell_environment_policy) and hides the daemon's home", () => {
+    const env = mcpStdioEnvironment(config({ inherit: "none", set: { ONLY: "this" } }), thread, { PATH: "/bin", SECRET_TOKEN: "x" });
+    expect(env.baseEnv).toEqual({ ONLY: "this" });
+    expect(env.sourceEnv).toEqual({ PATH: "/bin", SECRET_TOKEN: "x" }); // env_vars still reach what the policy leaves out
+    expect(env.daemonPaths).toEqual({ deny: ["/daemon-home"], readOnly: ["/daemon-home/config.toml"] });
+    expect(env.cwd).toBe("/work/project");
+  });
+
+  it.runIf(hasBwrap)("a server sees the policy's environment, plus env_vars and env", async () => {
+    const cwd = tempDir();
+    const m = new ThreadMcpServers(
+      { s: faultyServer([], { env_vars: ["GH_PASSED"], env: { GH_OWN: "own" } }) },
+      {
+        log: silentLog,
+        stdio: mcpStdioEnvironment(
+          config({ inherit: "none", set: { PATH: process.env["PATH"] ?? "/usr/bin:/bin" } }),
+          { ...thread, cwd },
+          { GH_PASSED: "passed", GH_DROPPED: "dropped" },
+        ),
+      },
+    );
+    managers.push(m);
+    const get = async (name: string): Promise<string> => text(await m.callTool("s", "getenv", { name }));
+    expect([await get("GH_PASSED"), await get("GH_OWN"), await get("GH_DROPPED")]).toEqual(["passed", "own", "(unset)"]);
   });
 });

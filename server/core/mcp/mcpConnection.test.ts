@@ -232,6 +232,15 @@ describe.runIf(hasBwrap)("a faulty server inside the sandbox", () => {
     expect(error.reason).toBe("startupTimeout");
   });
 
+  it("hangs at start-up after writing garbage: the timeout says what it wrote", async () => {
+    const { c } = connection("hang", faultyServer(["--hang-at-startup", "--garbage"], { startup_timeout_sec: 0.5 }));
+    await c.start();
+    expect(c.status.error).toMatch(
+      /startup_timeout_sec = XX\n\(it wrote 2 lines to stdout that are not JSON-RPC \(last: a JSON value that is not a JSON-RPC message\)\)$/,
+    );
+    expect(c.status.cause).toMatch(/^timed out handshaking with MCP server after 0.5s; it wrote 2 lines to stdout/);
+  });
+
   it("writes garbage to stdout: the lines are skipped, and a call left unanswered says so", async () => {
     const { c } = connection("garbage", faultyServer(["--garbage"], { tool_timeout_sec: 2 }));
     expect(text(await c.callTool("echo", { text: "still here" }))).toBe("echo: still here");

@@ -213,6 +213,9 @@ export class McpConnection {
   private startupAbort: AbortController | null = null;
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
+  /** Why the last process ended, and what it wrote: kept for the requests its exit failed. */
+  private lastExit: string | null = null;
+  private lastHints = "";
   private readonly log: Logger;
 
   constructor(
@@ -373,9 +376,11 @@ export class McpConnection {
       if (live !== null) await this.shutDown(live);
       if (generation !== this.generation) return; // close() or a newer start owns the state now
       const timedOut = timeout.signal.reason instanceof StartupTimeout;
-      const cause = timedOut ? `timed out handshaking with MCP server after ${secondsText(config.startupTimeoutMs)}s` : this.startupCause(error, live);
+      // What the server wrote meanwhile (a usage text on stderr, a banner on stdout) is often why it never answered.
+      const hints = timedOut && live?.transport instanceof SandboxedStdioTransport ? this.stdioHints(live.transport) : "";
+      const cause = timedOut ? `timed out handshaking with MCP server after ${secondsText(config.startupTimeoutMs)}s${hints}` : this.startupCause(error, live);
       const message = timedOut
-        ? `MCP client for \`${this.name}\` timed out after ${secondsText(config.startupTimeoutMs)} seconds. Add or adjust \`startup_timeout_sec\` in your config.toml:\n[mcp_servers.${this.name}]\nstartup_timeout_sec = XX`
+        ? `MCP client for \`${this.name}\` timed out after ${secondsText(config.startupTimeoutMs)} seconds. Add or adjust \`startup_timeout_sec\` in your config.toml:\n[mcp_servers.${this.name}]\nstartup_timeout_sec = XX${hints === "" ? "" : `\n(${hints.slice(2)})`}`
         : `MCP client for \`${this.name}\` failed to start: ${cause}`;
       this.log.warn({ error: cause }, "MCP server failed to start");
       this.setStatus({ state: "failed", error: message, cause });
@@ -581,9 +586,6 @@ export class McpConnection {
     this.markLost(`the connection to the server failed: ${errorText(error)}`);
     return { reason: "serverExited", detail: `the connection to the server failed: ${errorText(error)}; it is reconnected on the next call` };
   }
-
-  private lastExit: string | null = null;
-  private lastHints = "";
 
   private stdioHints(transport: SandboxedStdioTransport): string {
     const parts: string[] = [];

@@ -137,17 +137,45 @@ export const ProfileToml = z
   .partial();
 export type ProfileToml = z.infer<typeof ProfileToml>;
 
+/**
+ * `[mcp_servers.<name>]`: every key 0.169 reads (an unknown one is "ignored", as 0.169 says), plus
+ * Gatehouse's `sandbox`. The values are z.unknown() on purpose: core/mcp/mcpConfig.ts checks them and a
+ * bad one fails that server with a message, where dropping it here would start the server without it.
+ */
 const McpServerToml = z
-  .looseObject({
-    command: str,
-    args: strList,
-    env: strMap,
-    cwd: str,
-    url: str,
-    enabled: bool,
-    startup_timeout_sec: z.number(),
-    startup_timeout_ms: uint,
-    tool_timeout_sec: z.number(),
+  .strictObject({
+    command: any,
+    args: any,
+    env: any,
+    env_vars: any,
+    cwd: any,
+    url: any,
+    bearer_token: any,
+    bearer_token_env_var: any,
+    http_headers: any,
+    env_http_headers: any,
+    http_headers_helper: any,
+    environment_id: any,
+    auth: any,
+    enabled: any,
+    required: any,
+    startup_timeout_sec: any,
+    startup_timeout_ms: any,
+    startup_readiness: any,
+    tool_timeout_sec: any,
+    tool_input_schema_max_bytes: any,
+    supports_parallel_tool_calls: any,
+    omit_tools_from: any,
+    default_tools_approval_mode: any,
+    enabled_tools: any,
+    disabled_tools: any,
+    scopes: any,
+    oauth: any,
+    oauth_resource: any,
+    name: any,
+    tools: any,
+    /** Gatehouse only: false runs this stdio server outside the thread's sandbox (as 0.169 runs every one). */
+    sandbox: any,
   })
   .partial();
 

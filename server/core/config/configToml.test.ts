@@ -127,6 +127,13 @@ notifications = true
     expect(v.known["model"]).toBe("o3");
   });
 
+  it("reports an unknown [mcp_servers.x] key as 0.169 does, and leaves the values to core/mcp, which fails that server", () => {
+    const v = load('[mcp_servers.x]\ncommand = "srv"\nargs = "not a list"\nsandbox = false\nscopes = ["a"]\ntool_timout_sec = 5\n');
+    expect(v.unknownKeys).toEqual([["mcp_servers", "x", "tool_timout_sec"]]);
+    expect(v.invalid).toEqual([]);
+    expect(v.known["mcp_servers"]).toEqual({ x: { command: "srv", args: "not a list", sandbox: false, scopes: ["a"] } });
+  });
+
   it("drops only the bad values (0.169 drops the whole file) and says why in serde's words", () => {
     const v = load(
       'model = 5\nsandbox_mode = "bogus"\napproval_policy = "sometimes"\nmodel_provider = "p"\nnotify = ["a", 5]\n[model_providers.openai]\nname = "mine"\n',

@@ -24,6 +24,7 @@ import { searchHandlers } from "./handlers/v2/search.js";
 import { accountHandlers } from "./handlers/v2/account.js";
 import { reviewHandlers } from "./handlers/v2/review.js";
 import { conversationHandlers } from "./handlers/v1/conversation.js";
+import { mcpHandlers } from "./handlers/v2/mcp.js";
 import { v1AccountHandlers } from "./handlers/v1/account.js";
 import { gitDiffHandlers } from "./handlers/v1/gitDiff.js";
 import { oneOffCommandHandlers } from "./handlers/v1/oneOffCommand.js";
@@ -135,6 +136,9 @@ export async function createApp(options: AppOptions): Promise<App> {
   const skills = lazyService(async () => new (await import("./core/skills/skillsService.js")).SkillsService({ home: options.home, log, broadcast }));
   const search = lazyService(async () => new (await import("./core/search/fileSearch.js")).FileSearch());
   const history = lazyService(async () => new (await import("./core/threads/threadHistory.js")).ThreadHistory(await threads.get()));
+  const mcp = lazyService(
+    async () => new (await import("./core/mcp/mcpMethods.js")).McpMethods({ threads: await threads.get(), config, launcher: () => launcher.get(), log }),
+  );
   const conversations = lazyService(
     async () => new (await import("./core/threads/v1Conversations.js")).V1Conversations(await threads.get(), () => history.get()),
   );
@@ -162,6 +166,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...lazyHandlers(v1AccountHandlers, account),
     ...lazyHandlers(oneOffCommandHandlers, exec),
     ...lazyHandlers((t) => storedConversationHandlers(t, config), threads),
+    ...lazyHandlers(mcpHandlers, mcp),
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues());
@@ -186,6 +191,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       const steps: [string, () => Promise<void>][] = [
         ["skills", async () => (await skills.ifStarted())?.close()],
         ["threads", async () => (await threads.ifStarted())?.closeAll()],
+        ["mcp", async () => (await mcp.ifStarted())?.close()],
         ["command/exec", async () => (await exec.ifStarted())?.shutdown()],
         ["demo provider", async () => (await demo.ifStarted())?.close()],
         ["network proxy", async () => (await network.ifStarted())?.close()],

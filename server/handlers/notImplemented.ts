@@ -3,13 +3,7 @@
 import { RpcError } from "../../protocol/errors.js";
 import type { ClientRequestMethod, PartialHandlerMap } from "./handlerMap.js";
 
-export const NOT_IMPLEMENTED_YET = [
-  // MCP
-  "mcpServerStatus/list",
-  "mcpServer/tool/call",
-  "mcpServer/resource/read",
-  "config/mcpServer/reload",
-] as const satisfies readonly ClientRequestMethod[];
+export const NOT_IMPLEMENTED_YET = [] as const satisfies readonly ClientRequestMethod[];
 
 export type NotImplementedMethod = (typeof NOT_IMPLEMENTED_YET)[number];
 

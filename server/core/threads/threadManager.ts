@@ -42,6 +42,7 @@ import type { ThreadApi } from "../events/v2Projection.js";
 import { ThreadState, type Projections, type ThreadBase, type ThreadSettings } from "./threadState.js";
 import { storedThreadSettings, threadSessionFields, threadSettings, turnSettings, type ThreadOverrides, type TurnOverrides } from "./threadSettings.js";
 import type { ThreadToolDeps } from "./threadTools.js";
+import type { ThreadMcpHost } from "../mcp/threadMcpHost.js";
 
 export interface ModelClientFactory {
   /** `wireApi` picks the tool variants the wire can carry (no custom tools on chat); responses when absent. */
@@ -89,6 +90,8 @@ export interface LoadedThread {
   collaborationMode?: ModeKind;
   /** The user's login environment for this thread's `-lc` commands (tools/shellSnapshot.ts). */
   readonly loginShell: ShellSnapshotSlot;
+  /** The thread's MCP servers, opened after the request that opened the thread (only when config names any). */
+  mcp: Promise<ThreadMcpHost> | null;
 }
 
 /** How thread/start and thread/resume (and their v1 forms) open a thread for a client. */
@@ -215,6 +218,7 @@ export class ThreadManager {
     this.subscribe(live, client, opts.projections);
     setImmediate(() => {
       thread.emit("thread/started", { thread: thread.toWire() });
+      this.openMcp(live);
       this.warmUpWhenIdle(live);
     });
     return { thread: thread.toWire(), ...threadSessionFields(thread.settings) };
@@ -245,7 +249,17 @@ export class ThreadManager {
           }),
       };
     });
-    return { thread, rollout, sessions: new UnifiedExecSessions(), turn: null, task: null, taskAbort: new AbortController(), dynamicTools, loginShell };
+    return {
+      thread,
+      rollout,
+      sessions: new UnifiedExecSessions(),
+      turn: null,
+      task: null,
+      taskAbort: new AbortController(),
+      dynamicTools,
+      loginShell,
+      mcp: null,
+    };
   }
 
   /**
@@ -319,7 +333,10 @@ export class ThreadManager {
     const live = await this.load(params.threadId, opts.api);
     if (!live.turn) live.thread.settings = threadSettings(this.deps.config.effective, params, live.thread.settings);
     this.subscribe(live, client, opts.projections);
-    setImmediate(() => this.warmUpWhenIdle(live));
+    setImmediate(() => {
+      this.openMcp(live);
+      this.warmUpWhenIdle(live);
+    });
     // A running turn is in the answer (inProgress); its pending requests follow it (serverRequestBroker.ts).
     return { thread: live.thread.toWire(params.excludeTurns ? [] : this.turnsOf(live)), ...threadSessionFields(live.thread.settings) };
   }
@@ -367,6 +384,7 @@ export class ThreadManager {
     live.loginShell.close();
     if (live.task) await live.task;
     await live.sessions.killAll();
+    if (live.mcp) await (await live.mcp.catch(() => null))?.close();
     this.live.delete(thread.id);
     await this.closeRollout(live);
     // Nobody is subscribed any more, but a client that asked for the id may still be listening.
@@ -449,6 +467,52 @@ export class ThreadManager {
   }
 
   /**
+   * The thread's MCP servers: opened once, when config names any (only then is the MCP code loaded),
+   * and started at once, as 0.169 starts them with the thread. A failure to load is logged; the thread
+   * goes on without MCP.
+   */
+  private openMcp(live: LoadedThread): Promise<ThreadMcpHost> | null {
+    if (live.mcp || Object.keys(this.deps.config.effective.mcpServers).length === 0 || this.live.get(live.thread.id) !== live) return live.mcp;
+    const { thread } = live;
+    live.mcp = (async () => {
+      const [{ ThreadMcpHost }, launcher] = await Promise.all([import("../mcp/threadMcpHost.js"), this.deps.launcher()]);
+      const host = new ThreadMcpHost({
+        config: () => this.deps.config.effective,
+        launcher,
+        log: this.deps.log.child({ threadId: thread.id }),
+        thread,
+        sandboxPolicy: () => thread.settings.sandboxPolicy,
+        cwd: thread.settings.cwd,
+        broker: this.toolRequests,
+        elicitationsAllowed: () => {
+          const p = thread.settings.approvalPolicy;
+          // granular `mcp_elicitations: false` declines a server's own elicitations, as 0.169 does.
+          return typeof p !== "object" || p.granular.mcp_elicitations;
+        },
+      });
+      void host.start();
+      return host;
+    })();
+    live.mcp.catch((error: unknown) => this.deps.log.error({ err: error, threadId: thread.id }, "could not open the thread's MCP servers"));
+    return live.mcp;
+  }
+
+  /** A loaded thread's MCP host (opened now if need be); null when config names no MCP server. */
+  async mcpOf(threadId: string): Promise<ThreadMcpHost | null> {
+    return (await this.openMcp(this.loaded(threadId))) ?? null;
+  }
+
+  /** config/mcpServer/reload: each loaded thread's servers as config now names them. */
+  async reloadMcp(): Promise<void> {
+    await Promise.all(
+      [...this.live.values()].map(async (live) => {
+        const host = live.mcp ? await live.mcp.catch(() => null) : await this.openMcp(live)?.catch(() => null);
+        await host?.reload();
+      }),
+    );
+  }
+
+  /**
    * The first command of a daemon otherwise waits for the bwrap probe and the bash grammar; both are
    * cached per daemon, so starting them with the thread or turn overlaps them with the model request.
    */
@@ -518,9 +582,12 @@ export class ThreadManager {
         import("../engine/review.js"),
         import("../engine/compaction.js"),
       ]);
+    // A turn waits for the thread's MCP servers to start (or fail), as 0.169's does.
+    const mcpHost = await (this.openMcp(live)?.catch(() => null) ?? null);
+    const mcp = mcpHost && !opts.review ? await mcpHost.turnTools() : undefined;
     const turn = new ActiveTurn(thread, next, params.input, {
       model,
-      tools: turnToolRouter(live, this.toolDeps, { model: next.model, wireApi, dynamic: !opts.review }),
+      tools: turnToolRouter(live, this.toolDeps, { model: next.model, wireApi, dynamic: !opts.review, ...(mcp ? { mcp } : {}) }),
       ...(opts.review ? { mode: reviewMode({ thread, settings: next, rollout: live.rollout, request: opts.review }) } : {}),
       rollout: live.rollout,
       approvals,

@@ -6,7 +6,7 @@ import type { ServerRequestBroker } from "./serverRequestBroker.js";
 import type { WireApi } from "../config/providers.js";
 import { dynamicTools } from "../tools/dynamicTools.js";
 import { requestUserInputTool } from "../tools/requestUserInput.js";
-import { ToolRouter, type ThreadTools } from "../tools/router.js";
+import { ToolRouter, type McpTurnTools, type ThreadTools } from "../tools/router.js";
 import { toolFlagsFrom } from "../tools/toolFlags.js";
 import type { UnifiedExecSessions } from "../tools/unifiedExecSessions.js";
 
@@ -38,11 +38,12 @@ export function threadTools(thread: ThreadToolState, deps: ThreadToolDeps, inclu
 export function turnToolRouter(
   thread: ThreadToolState & { readonly sessions: UnifiedExecSessions },
   deps: ThreadToolDeps,
-  turn: { model: string; wireApi?: WireApi | undefined; dynamic: boolean },
+  turn: { model: string; wireApi?: WireApi | undefined; dynamic: boolean; mcp?: McpTurnTools },
 ): ToolRouter {
   return ToolRouter.forModel(turn.model, thread.sessions, {
     ...threadTools(thread, deps, { dynamic: turn.dynamic }),
     ...(turn.wireApi ? { wireApi: turn.wireApi } : {}),
+    ...(turn.mcp ? { mcp: turn.mcp } : {}),
     flags: toolFlagsFrom(deps.features()),
   });
 }

@@ -258,6 +258,13 @@ describe.runIf(hasBwrap)("a faulty server inside the sandbox", () => {
     expect(text(await c.callTool("echo", { text: "fine" }))).toBe("echo: fine");
   });
 
+  it("delivers a progress notification read in the same chunk as its call's answer", async () => {
+    const { c } = connection("faulty", faultyServer());
+    const progress: McpProgress[] = [];
+    expect(text(await c.callTool("progress", {}, { onProgress: (p) => progress.push(p) }))).toBe("progressed");
+    expect(progress).toEqual([{ progress: 1, total: 1, message: "all done" }]);
+  });
+
   it("is slower than tool_timeout_sec", async () => {
     const { c } = connection("slow", faultyServer([], { tool_timeout_sec: 0.3 }));
     const error = await rejection(c.callTool("slow", { ms: 30_000 }));

@@ -12,8 +12,10 @@
 //  - A stdout line that is not JSON-RPC is skipped, counted and logged (0.169 also tolerates them;
 //    many servers print a banner), and later failures mention it: it is the likely cause of a
 //    request that never gets its answer.
-//  - onclose fires exactly once, after the process tree is gone; when the server exited on its own,
-//    onerror fires first with why (exit code, signal, sandbox set-up failure, command not found).
+//  - onclose fires exactly once, after the process tree is gone and every message read before has
+//    been delivered; when the server exited on its own, onerror fires first with why (exit code,
+//    signal, sandbox set-up failure, command not found).
+//  - Messages are delivered one per event-loop turn, in order (deliver() says why).
 import { ReadBuffer, serializeMessage } from "@modelcontextprotocol/sdk/shared/stdio.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
@@ -69,6 +71,8 @@ export class SandboxedStdioTransport implements Transport {
   private readonly buffer = new ReadBuffer({ maxBufferSize: 2 * MAX_MESSAGE_BYTES });
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  private readonly inbox: JSONRPCMessage[] = [];
+  private delivering: Promise<void> | null = null;
   private oversized = false;
   private closing = false;
   private finished: Promise<void> | null = null;
@@ -103,7 +107,7 @@ export class SandboxedStdioTransport implements Transport {
     this.handle = handle;
     this.log.debug({ pid: handle.pid, sandbox: request.sandbox }, "MCP server started");
     this.finished = handle.result.then(
-      (result) => this.exited(result),
+      async (result) => this.exited(await this.delivered(result)),
       (error: unknown) => this.exited(null, error),
     );
   }
@@ -174,8 +178,27 @@ export class SandboxedStdioTransport implements Transport {
         this.unreadableLine(error);
         continue;
       }
-      if (message === null) return;
+      if (message === null) break;
+      this.inbox.push(message);
+    }
+    if (this.delivering === null) {
+      const run = this.deliver();
+      this.delivering = run;
+      void run.then(() => {
+        if (this.delivering === run) this.delivering = null;
+      });
+    }
+  }
+
+  /**
+   * Hands the messages to the client one per event-loop turn. The SDK's Protocol runs a notification's
+   * handler a microtask later but settles a response at once, so a server's last progress
+   * notification, read in the same chunk as the response it belongs to, would find its handler gone.
+   */
+  private async deliver(): Promise<void> {
+    for (let message = this.inbox.shift(); message !== undefined; message = this.inbox.shift()) {
       this.onmessage?.(message);
+      if (this.inbox.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
@@ -213,6 +236,12 @@ export class SandboxedStdioTransport implements Transport {
         );
       }
     }
+  }
+
+  /** `value` once every message read before the exit has been handed over (a server's last answer precedes its exit). */
+  private async delivered<T>(value: T): Promise<T> {
+    while (this.delivering !== null) await this.delivering;
+    return value;
   }
 
   private exited(result: ExecResult | null, error?: unknown): void {

@@ -100,9 +100,11 @@ export function chatMessages(request: Pick<ModelRequest, "instructions" | "input
         messages.push({ role: "tool", tool_call_id: raw["call_id"], content: textOf(raw["output"]) });
         assistant = null;
         break;
-      // No chat form [obs: 0.80 drops reasoning].
+      // No chat form [obs: 0.80 drops reasoning]; tool_search is a Responses-only tool (never offered on chat).
       case "reasoning":
       case "web_search_call":
+      case "tool_search_call":
+      case "tool_search_output":
         break;
     }
   }

@@ -218,7 +218,7 @@ export class ThreadManager {
     this.subscribe(live, client, opts.projections);
     setImmediate(() => {
       thread.emit("thread/started", { thread: thread.toWire() });
-      this.openMcp(live);
+      void this.openMcp(live);
       this.warmUpWhenIdle(live);
     });
     return { thread: thread.toWire(), ...threadSessionFields(thread.settings) };
@@ -334,7 +334,7 @@ export class ThreadManager {
     if (!live.turn) live.thread.settings = threadSettings(this.deps.config.effective, params, live.thread.settings);
     this.subscribe(live, client, opts.projections);
     setImmediate(() => {
-      this.openMcp(live);
+      void this.openMcp(live);
       this.warmUpWhenIdle(live);
     });
     // A running turn is in the answer (inProgress); its pending requests follow it (serverRequestBroker.ts).

@@ -14,12 +14,14 @@ import {
   evCustomToolCall,
   evFunctionCall,
   evMessage,
+  evNamespacedFunctionCall,
   hang,
   startMockResponses,
   turn,
   type MockResponses,
   type ScriptEntry,
 } from "../helpers/mockResponses.js";
+import { EVERYTHING_SERVER } from "../../server/core/mcp/mcpServers.testutil.js";
 import { SocketClient } from "../helpers/socketClient.js";
 import { wireCheckTraffic } from "../helpers/wireCheck.js";
 
@@ -30,7 +32,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function config(baseUrl: string): string {
+function config(baseUrl: string, extra = ""): string {
   return `model = "gpt-5.5"
 model_provider = "mock"
 approval_policy = "never"
@@ -42,6 +44,7 @@ base_url = "${baseUrl}"
 wire_api = "responses"
 request_max_retries = 0
 stream_max_retries = 0
+${extra}
 `;
 }
 
@@ -124,8 +127,8 @@ interface Setup {
   sendTurn(text: string, over?: Record<string, unknown>): Promise<Msg>;
 }
 
-async function startClient(home: TempHome, mockUrl: string): Promise<Client> {
-  const d = startDaemon({ config: config(mockUrl), home });
+async function startClient(home: TempHome, mockUrl: string, extraConfig = ""): Promise<Client> {
+  const d = startDaemon({ config: config(mockUrl, extraConfig), home });
   cleanups.push(() => d.stop({ killed: "end of test" }).then(() => undefined));
   const c = client(d);
   await c.result("initialize", { clientInfo: { name: "v1-test", title: null, version: "0.0.1" } });
@@ -134,13 +137,13 @@ async function startClient(home: TempHome, mockUrl: string): Promise<Client> {
   return c;
 }
 
-async function setup(script: ScriptEntry[], conv: Record<string, unknown> = {}): Promise<Setup> {
+async function setup(script: ScriptEntry[], conv: Record<string, unknown> = {}, extraConfig = ""): Promise<Setup> {
   const mock = await startMockResponses({ script });
   cleanups.push(() => mock.close());
   const home = tempHome();
   const cwd = join(home.base, "work");
   mkdirSync(cwd, { recursive: true });
-  const c = await startClient(home, mock.baseUrl);
+  const c = await startClient(home, mock.baseUrl, extraConfig);
   const created = await c.result("newConversation", { cwd, approvalPolicy: "untrusted", sandbox: "workspace-write", ...conv });
   const conversationId = created["conversationId"] as string;
   await c.result("addConversationListener", { conversationId, experimentalRawEvents: false });
@@ -518,6 +521,28 @@ describe("v1 conversations", () => {
       code: -32600,
       message: `conversation not found: ${s.conversationId}`,
     });
+    s.c.checkWire();
+  });
+
+  it("shows an MCP server's start-up and tool calls as 0.80's mcp_startup_complete and mcp_tool_call_begin/end", async () => {
+    const servers = `
+[mcp_servers.everything]
+command = ${JSON.stringify(process.execPath)}
+args = [${JSON.stringify(EVERYTHING_SERVER)}, "stdio"]
+`;
+    const s = await setup(
+      [turn(...evNamespacedFunctionCall("call_mcp", "mcp__everything", "echo", { message: "v1 mcp" })), say("mcp done")],
+      { approvalPolicy: "never" },
+      servers,
+    );
+    await s.sendTurn("use mcp", { approvalPolicy: "never" });
+    await s.c.event("task_complete");
+    expect(events(s.c, "mcp_startup_complete")).toEqual([{ type: "mcp_startup_complete", ready: ["everything"], failed: [], cancelled: [] }]);
+    expect(events(s.c, "mcp_tool_call_begin")).toEqual([
+      { type: "mcp_tool_call_begin", call_id: "call_mcp", invocation: { server: "everything", tool: "echo", arguments: { message: "v1 mcp" } } },
+    ]);
+    const [end] = events(s.c, "mcp_tool_call_end");
+    expect(end).toMatchObject({ call_id: "call_mcp", result: { Ok: { content: [{ type: "text", text: "Echo: v1 mcp" }] } } });
     s.c.checkWire();
   });
 

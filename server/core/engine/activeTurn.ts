@@ -11,6 +11,7 @@ import type { Logger } from "../../log.js";
 import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
 import type { CommandShell } from "../tools/shellSnapshot.js";
 import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
+import type { EventDetail } from "../events/eventDetail.js";
 import { ModelError } from "../model/errors.js";
 import { TOOL_SEARCH, toolSearchOutput } from "../tools/toolSearch.js";
 import type { ModelEvent, ModelRequest, ResponseItem } from "../model/types.js";
@@ -44,6 +45,8 @@ export interface TurnDeps {
   readonly log: Logger;
   readonly streamMaxRetries: number;
   readonly contextWindow: number | null;
+  /** How the thread's MCP servers started (0.80's mcp_startup_complete, on the v1 projection). */
+  readonly mcpStartup?: EventDetail["mcpStartup"];
   /** A JSON Schema for this turn's final message (turn/start and sendUserTurn `outputSchema`). */
   readonly outputSchema?: unknown;
   readonly warnOnce: (message: string) => void;
@@ -205,7 +208,7 @@ export class ActiveTurn {
       thread.emit(
         "turn/started",
         { threadId: thread.id, turn: this.wire("inProgress", { startedAt: this.startedAt }) },
-        { modelContextWindow: deps.contextWindow },
+        { modelContextWindow: deps.contextWindow, ...(deps.mcpStartup ? { mcpStartup: deps.mcpStartup } : {}) },
       );
       await deps.rollout.append([
         taskStarted(this.id, this.startedAt, deps.contextWindow),

@@ -12,6 +12,12 @@ export interface EventDetail {
   readonly stderr?: string;
   /** The model's context window (turn/started). */
   readonly modelContextWindow?: number | null;
+  /** How the thread's MCP servers started, as 0.80's mcp_startup_complete lists them (turn/started). */
+  readonly mcpStartup?: {
+    readonly ready: readonly string[];
+    readonly failed: readonly { server: string; error: string }[];
+    readonly cancelled: readonly string[];
+  };
   /** The final agent message of a turn (turn/completed). */
   readonly lastAgentMessage?: string | null;
 }

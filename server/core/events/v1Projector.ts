@@ -15,7 +15,7 @@ export interface V1Event {
 
 type Item = ThreadItem & Record<string, unknown>;
 /** The items 0.80 had events for; the others (MCP calls, images, review markers, …) it shows nothing of. */
-const SHOWN = ["userMessage", "agentMessage", "reasoning", "webSearch", "commandExecution", "fileChange"] as const;
+const SHOWN = ["userMessage", "agentMessage", "reasoning", "webSearch", "commandExecution", "fileChange", "mcpToolCall"] as const;
 type ShownItem = Extract<ThreadItem, { type: (typeof SHOWN)[number] }>;
 const isShown = (item: ThreadItem): item is ShownItem => (SHOWN as readonly string[]).includes(item.type);
 type CommandItem = Extract<ThreadItem, { type: "commandExecution" }>;
@@ -69,7 +69,10 @@ export class V1Projector {
         const out: V1Event[] = [];
         if (!this.mcpStartupSent) {
           this.mcpStartupSent = true;
-          out.push(ev({ type: "mcp_startup_complete", ready: [], failed: [], cancelled: [] }, ""));
+          const m = detail?.mcpStartup;
+          out.push(
+            ev({ type: "mcp_startup_complete", ready: [...(m?.ready ?? [])], failed: [...(m?.failed ?? [])], cancelled: [...(m?.cancelled ?? [])] }, ""),
+          );
         }
         out.push(ev({ type: "task_started", model_context_window: detail?.modelContextWindow ?? null }, turn.id));
         return out;
@@ -201,6 +204,8 @@ export class V1Projector {
       case "fileChange":
         this.patchesNotBegun.set(item.id, item);
         return [];
+      case "mcpToolCall":
+        return [ev({ type: "mcp_tool_call_begin", call_id: item.id, invocation: invocation(item) })];
     }
   }
 
@@ -265,6 +270,24 @@ export class V1Projector {
           }),
         ];
       }
+      case "mcpToolCall":
+        return [
+          ev({
+            type: "mcp_tool_call_end",
+            call_id: item.id,
+            invocation: invocation(item),
+            duration: duration(item.durationMs ?? null),
+            result: item.result
+              ? {
+                  Ok: {
+                    content: item.result.content,
+                    ...(item.result.structuredContent != null ? { structuredContent: item.result.structuredContent } : {}),
+                    ...(item.status === "failed" ? { isError: true } : {}),
+                  },
+                }
+              : { Err: item.error?.message ?? "failed" },
+          }),
+        ];
       case "fileChange": {
         // Applied without asking: its begin is announced now, just before its end.
         const out = this.beginPatch(item.id, turnId, true);
@@ -304,6 +327,9 @@ function tokens(t: TokenBreakdown): Record<string, number> {
   };
 }
 
+type McpItem = Extract<ThreadItem, { type: "mcpToolCall" }>;
+const invocation = (item: McpItem) => ({ server: item.server, tool: item.tool, arguments: item.arguments ?? null });
+
 function lastAgentText(turn: Turn): string | null {
   const last = [...turn.items].reverse().find((i) => i.type === "agentMessage");
   return last && last.type === "agentMessage" ? last.text : null;
@@ -322,6 +348,7 @@ function turnItem(item: ShownItem, completed: boolean): unknown {
       return { type: "WebSearch", id: item.id, query: item.query };
     case "commandExecution":
     case "fileChange":
+    case "mcpToolCall":
       return null;
   }
 }

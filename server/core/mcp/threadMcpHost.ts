@@ -156,6 +156,16 @@ export class ThreadMcpHost {
     return source;
   }
 
+  /** Which servers are ready, failed (with why) or cancelled: 0.80's mcp_startup_complete. */
+  startupSummary(): { ready: string[]; failed: { server: string; error: string }[]; cancelled: string[] } {
+    const snaps = this.servers.servers();
+    return {
+      ready: snaps.filter((s) => s.state === "connected").map((s) => s.name),
+      failed: snaps.filter((s) => s.state === "failed").map((s) => ({ server: s.name, error: s.error ?? "failed" })),
+      cancelled: snaps.filter((s) => s.state === "cancelled").map((s) => s.name),
+    };
+  }
+
   /** config/mcpServer/reload: the servers as config now names them (unchanged ones keep running). */
   async reload(): Promise<void> {
     this.entries = readMcpServers(this.deps.config().mcpServers);

@@ -597,6 +597,7 @@ export class ThreadManager {
       streamMaxRetries,
       contextWindow: this.deps.contextWindow(next.model),
       ...(params.outputSchema !== undefined && params.outputSchema !== null ? { outputSchema: params.outputSchema } : {}),
+      ...(mcpHost ? { mcpStartup: mcpHost.startupSummary() } : {}),
       warnOnce: (m) => this.warnOnce(thread, m),
       daemonPaths: daemonPathsFor(this.deps.config.home, this.deps.config.userConfigFile, next.cwd),
       commandShell: this.commandShell(live),

@@ -39,14 +39,19 @@ export type TurnRollout = Pick<RolloutWriter, "append" | "sync">;
 export interface TurnDeps {
   readonly model: ModelStreamer;
   readonly tools: ToolRouter;
+  /**
+   * The turn's tools once something they need is ready (the thread's MCP servers started or failed):
+   * awaited after turn/started, before the first request, so turn/start is answered at once.
+   */
+  readonly toolsWhenReady?: Promise<ToolRouter>;
   readonly rollout: TurnRollout;
   readonly approvals: ApprovalGate;
   readonly launcher: SandboxLauncher;
   readonly log: Logger;
   readonly streamMaxRetries: number;
   readonly contextWindow: number | null;
-  /** How the thread's MCP servers started (0.80's mcp_startup_complete, on the v1 projection). */
-  readonly mcpStartup?: EventDetail["mcpStartup"];
+  /** How the thread's MCP servers started, read once toolsWhenReady has settled (0.80's mcp_startup_complete, on the v1 projection). */
+  readonly mcpStartup?: () => NonNullable<EventDetail["mcpStartup"]>;
   /** A JSON Schema for this turn's final message (turn/start and sendUserTurn `outputSchema`). */
   readonly outputSchema?: unknown;
   readonly warnOnce: (message: string) => void;
@@ -133,6 +138,8 @@ export class ActiveTurn {
   /** Where the model's messages and reasoning go: the turn's items, or nowhere in a mode turn. */
   private readonly modelItems: TurnItems;
   private lastAgentMessage: string | null = null;
+  /** deps.tools, or what deps.toolsWhenReady gives once the turn has started. */
+  private tools: ToolRouter;
   private cancelled = false;
   /** Resolves when the turn's final state is on disk, just before turn/completed is sent. */
   readonly settled: Promise<void>;
@@ -150,6 +157,7 @@ export class ActiveTurn {
     this.items = new TurnItems(thread, this.id, { persistItem: (turnId, item) => deps.rollout.append(itemCompleted(thread.id, turnId, item)) });
     // 0.169 shows none of a reviewer's own messages (no deltas, no completion) [obs].
     this.modelItems = deps.mode ? new TurnItems(thread, this.id, { persistItem: () => Promise.resolve() }, { silent: true }) : this.items;
+    this.tools = deps.tools;
     this.settled = new Promise((r) => (this.settle = r));
     this.announced = new Promise((r) => (this.announce = r));
   }
@@ -208,8 +216,10 @@ export class ActiveTurn {
       thread.emit(
         "turn/started",
         { threadId: thread.id, turn: this.wire("inProgress", { startedAt: this.startedAt }) },
-        { modelContextWindow: deps.contextWindow, ...(deps.mcpStartup ? { mcpStartup: deps.mcpStartup } : {}) },
+        { modelContextWindow: deps.contextWindow, ...(deps.mcpStartup ? { mcpStartupLater: true } : {}) },
       );
+      if (deps.toolsWhenReady) this.tools = await deps.toolsWhenReady;
+      if (deps.mcpStartup) thread.emit("engine/mcpStartupComplete", { turnId: this.id }, { mcpStartup: deps.mcpStartup() });
       await deps.rollout.append([
         taskStarted(this.id, this.startedAt, deps.contextWindow),
         {
@@ -297,7 +307,7 @@ export class ActiveTurn {
       model: s.model,
       instructions: "",
       input: (this.deps.mode?.history ?? this.thread.history) as ResponseItem[],
-      tools: this.deps.tools.specs(),
+      tools: this.tools.specs(),
       toolChoice: "auto",
       parallelToolCalls: parallelToolCallsFor(s.model),
       reasoning:
@@ -533,8 +543,8 @@ export class ActiveTurn {
   private supportsParallel(call: ToolCall): boolean {
     // A search only reads the index; an MCP tool says for itself (the router knows it).
     if (call.kind === "toolSearch") return true;
-    if (call.namespace !== undefined) return this.deps.tools.supportsParallel(call);
-    const tool = this.deps.tools.tools.find((t) => t.name === call.name);
+    if (call.namespace !== undefined) return this.tools.supportsParallel(call);
+    const tool = this.tools.tools.find((t) => t.name === call.name);
     if (!tool) return false;
     return tool.supportsParallel === true;
   }
@@ -542,7 +552,7 @@ export class ActiveTurn {
   private async runTool(call: ToolCall): Promise<ToolOutput> {
     const { deps } = this;
     try {
-      return await deps.tools.run(call, {
+      return await this.tools.run(call, {
         thread: this.thread,
         turnId: this.id,
         items: this.items,

@@ -12,7 +12,9 @@ export interface EventDetail {
   readonly stderr?: string;
   /** The model's context window (turn/started). */
   readonly modelContextWindow?: number | null;
-  /** How the thread's MCP servers started, as 0.80's mcp_startup_complete lists them (turn/started). */
+  /** The thread's MCP servers are still starting: their mcp_startup_complete follows (turn/started). */
+  readonly mcpStartupLater?: boolean;
+  /** How the thread's MCP servers started, as 0.80's mcp_startup_complete lists them (engine/mcpStartupComplete). */
   readonly mcpStartup?: {
     readonly ready: readonly string[];
     readonly failed: readonly { server: string; error: string }[];

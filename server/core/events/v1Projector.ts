@@ -67,12 +67,9 @@ export class V1Projector {
       case "turn/started": {
         const turn = (params as { turn: Turn }).turn;
         const out: V1Event[] = [];
-        if (!this.mcpStartupSent) {
+        if (!this.mcpStartupSent && !detail?.mcpStartupLater) {
           this.mcpStartupSent = true;
-          const m = detail?.mcpStartup;
-          out.push(
-            ev({ type: "mcp_startup_complete", ready: [...(m?.ready ?? [])], failed: [...(m?.failed ?? [])], cancelled: [...(m?.cancelled ?? [])] }, ""),
-          );
+          out.push(ev({ type: "mcp_startup_complete", ready: [], failed: [], cancelled: [] }, ""));
         }
         out.push(ev({ type: "task_started", model_context_window: detail?.modelContextWindow ?? null }, turn.id));
         return out;
@@ -137,6 +134,12 @@ export class V1Projector {
         if (turn.status === "interrupted") return [ev({ type: "turn_aborted", reason: "interrupted" }, turn.id)];
         // 0.80 ends a failed turn with task_complete too, after its error event [obs].
         return [ev({ type: "task_complete", last_agent_message: detail?.lastAgentMessage ?? lastAgentText(turn) }, turn.id)];
+      }
+      case "engine/mcpStartupComplete": {
+        if (this.mcpStartupSent) return [];
+        this.mcpStartupSent = true;
+        const m = detail?.mcpStartup;
+        return [ev({ type: "mcp_startup_complete", ready: [...(m?.ready ?? [])], failed: [...(m?.failed ?? [])], cancelled: [...(m?.cancelled ?? [])] }, "")];
       }
       case "engine/execApprovalRequested": {
         const r = params as ExecApprovalRequestedEvent;

@@ -43,6 +43,7 @@ import { ThreadState, type Projections, type ThreadBase, type ThreadSettings } f
 import { storedThreadSettings, threadSessionFields, threadSettings, turnSettings, type ThreadOverrides, type TurnOverrides } from "./threadSettings.js";
 import type { ThreadToolDeps } from "./threadTools.js";
 import type { ThreadMcpHost } from "../mcp/threadMcpHost.js";
+import type { McpTurnTools } from "../tools/router.js";
 
 export interface ModelClientFactory {
   /** `wireApi` picks the tool variants the wire can carry (no custom tools on chat); responses when absent. */
@@ -582,12 +583,22 @@ export class ThreadManager {
         import("../engine/review.js"),
         import("../engine/compaction.js"),
       ]);
-    // A turn waits for the thread's MCP servers to start (or fail), as 0.169's does.
-    const mcpHost = await (this.openMcp(live)?.catch(() => null) ?? null);
-    const mcp = mcpHost && !opts.review ? await mcpHost.turnTools() : undefined;
+    // A turn waits for the thread's MCP servers to start (or fail), as 0.169's does, after turn/start's
+    // answer and turn/started: its tools are complete only then (ActiveTurn awaits toolsWhenReady).
+    const mcpOpening = opts.review ? null : this.openMcp(live);
+    const routerWith = (mcp?: McpTurnTools) =>
+      turnToolRouter(live, this.toolDeps, { model: next.model, wireApi, dynamic: !opts.review, ...(mcp ? { mcp } : {}) });
+    let mcpHost: ThreadMcpHost | null = null;
+    const toolsWhenReady = mcpOpening
+      ? mcpOpening.then(
+          async (host) => ((mcpHost = host), routerWith(await host.turnTools())),
+          () => routerWith(),
+        )
+      : null;
     const turn = new ActiveTurn(thread, next, params.input, {
       model,
-      tools: turnToolRouter(live, this.toolDeps, { model: next.model, wireApi, dynamic: !opts.review, ...(mcp ? { mcp } : {}) }),
+      tools: routerWith(),
+      ...(toolsWhenReady ? { toolsWhenReady, mcpStartup: () => mcpHost?.startupSummary() ?? { ready: [], failed: [], cancelled: [] } } : {}),
       ...(opts.review ? { mode: reviewMode({ thread, settings: next, rollout: live.rollout, request: opts.review }) } : {}),
       rollout: live.rollout,
       approvals,
@@ -597,7 +608,6 @@ export class ThreadManager {
       streamMaxRetries,
       contextWindow: this.deps.contextWindow(next.model),
       ...(params.outputSchema !== undefined && params.outputSchema !== null ? { outputSchema: params.outputSchema } : {}),
-      ...(mcpHost ? { mcpStartup: mcpHost.startupSummary() } : {}),
       warnOnce: (m) => this.warnOnce(thread, m),
       daemonPaths: daemonPathsFor(this.deps.config.home, this.deps.config.userConfigFile, next.cwd),
       commandShell: this.commandShell(live),

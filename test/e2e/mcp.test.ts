@@ -8,7 +8,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { EVERYTHING_SERVER, FAULTY_SERVER, FILESYSTEM_SERVER } from "../../server/core/mcp/mcpServers.testutil.js";
+import { randomUUID } from "node:crypto";
+import { createServer as createHttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { EVERYTHING_FACTORY_URL, EVERYTHING_SERVER, FAULTY_SERVER, FILESYSTEM_SERVER } from "../../server/core/mcp/mcpServers.testutil.js";
 import { evMessage, evNamespacedFunctionCall, evToolSearchCall, turn, type ScriptEntry } from "../helpers/mockResponses.js";
 import { mockConfig, startSession, type Session } from "../helpers/session.js";
 
@@ -169,6 +173,60 @@ default_tools_approval_mode = "approve"
     expect(inputOf(s, 1)).toContain("tool call error: tool call failed for `faulty/crash_once`");
     expect(inputOf(s, 2)).toContain("alive again");
     s.checkWire();
+  });
+
+  it("reaches a streamable HTTP server too, with item/mcpToolCall/progress from the server's progress notifications", async () => {
+    const { createServer: createEverything } = (await import(EVERYTHING_FACTORY_URL)) as {
+      createServer: () => { server: { connect(t: StreamableHTTPServerTransport): Promise<void> } };
+    };
+    const sessions = new Map<string, StreamableHTTPServerTransport>();
+    const http = createHttpServer((req, res) => {
+      void (async () => {
+        const chunks: Buffer[] = [];
+        for await (const chunk of req) chunks.push(chunk as Buffer);
+        const parsed = chunks.length === 0 ? undefined : (JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown);
+        const id = req.headers["mcp-session-id"];
+        let transport = typeof id === "string" ? sessions.get(id) : undefined;
+        if (transport === undefined) {
+          const created = new StreamableHTTPServerTransport({
+            sessionIdGenerator: () => randomUUID(),
+            onsessioninitialized: (sid) => void sessions.set(sid, created),
+          });
+          await createEverything().server.connect(created);
+          transport = created;
+        }
+        await transport.handleRequest(req, res, parsed);
+      })().catch(() => res.destroy());
+    });
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const closeHttp = async () => {
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    };
+    try {
+      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
+      const script: ScriptEntry[] = [
+        turn(...evNamespacedFunctionCall("call_long", "mcp__remote", "trigger_long_running_operation", { duration: 1, steps: 2 })),
+        turn(evMessage("m_done", "done")),
+      ];
+      session = await startSession({ script, config: config(`\n[mcp_servers.remote]\nurl = ${toml(url)}\n`) });
+      const s = session;
+      const threadId = await openThread(s);
+      await s.notification("mcpServer/startupStatus/updated", (p) => p.name === "remote" && p.status === "ready");
+      const listed = await s.result("mcpServerStatus/list", { threadId, detail: "toolsAndAuthOnly" });
+      expect(listed.data[0]).toMatchObject({ name: "remote", httpOrigin: new URL(url).origin, resources: [] });
+      const done = await runTurn(s, threadId, "run long");
+      expect(done.params.turn.status).toBe("completed");
+      const progress = s.daemon.messages.filter((m) => (m as { method?: string }).method === "item/mcpToolCall/progress");
+      expect(progress.length).toBeGreaterThan(0);
+      expect((progress[0] as { params: Record<string, unknown> }).params).toMatchObject({ threadId, itemId: "call_long", message: expect.any(String) });
+      expect(inputOf(s, 1)).toMatch(/Long running operation completed/i);
+      s.checkWire();
+    } finally {
+      await session?.stop();
+      session = undefined;
+      await closeHttp();
+    }
   });
 
   it("runs a stdio server inside the thread's sandbox: server-filesystem cannot write outside the writable roots", async () => {

@@ -95,19 +95,23 @@ describe("model names", () => {
     ]);
   });
 
-  it("tells apart names that sanitize alike with a 12-digit SHA-1 of the raw identity, within 64 bytes", () => {
+  it("tells apart names that sanitize alike with a 12-digit SHA-1 of the raw identity, within 128 bytes", () => {
     const named = modelToolNames([
       { server: "s", tool: tool("tool-name") },
       { server: "s", tool: tool("tool_name") },
       { server: "a-b", tool: tool("t") },
       { server: "a_b", tool: tool("t") },
       { server: "long", tool: tool("x".repeat(80)) },
+      { server: "longer", tool: tool("y".repeat(130)) },
     ]);
     const sha = (s: string): string => createHash("sha1").update(s).digest("hex").slice(0, 12);
     expect(named.find((t) => t.tool.name === "tool-name")?.name).toBe(`tool_name_${sha("s\0s\0\0tool-name\0tool-name")}`);
     expect(named.find((t) => t.server === "a-b")?.namespace).toBe(`mcp__a_b_${sha("a-b\0a-b\0")}`);
-    expect(new Set(named.map((t) => t.namespace + t.name)).size).toBe(5);
-    for (const t of named) expect(t.namespace.length + t.name.length + 2).toBeLessThanOrEqual(64);
+    expect(new Set(named.map((t) => t.namespace + t.name)).size).toBe(6);
+    // 0.169 keeps an 80-character name whole (observed); only a name past 128 bytes in all is cut and hashed.
+    expect(named.find((t) => t.server === "long")?.name).toBe("x".repeat(80));
+    expect(named.find((t) => t.server === "longer")?.name).toMatch(/^y+_[0-9a-f]{12}$/);
+    for (const t of named) expect(t.namespace.length + t.name.length + 2).toBeLessThanOrEqual(128);
   });
 
   it("describes a namespace by the server's instructions or 0.169's stand-in", () => {

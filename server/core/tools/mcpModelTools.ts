@@ -64,7 +64,8 @@ export interface McpModelTool extends McpServerTool {
 }
 
 const MCP_PREFIX = "mcp__";
-const MAX_TOOL_NAME_BYTES = 64;
+/** Checked on the 0.169 binary: an 80-character tool name of server `faulty` is kept whole (93 bytes in all). */
+const MAX_TOOL_NAME_BYTES = 128;
 /** The `__` that 0.169 reserves between namespace and name when it measures a name. */
 const NAME_DELIMITER_BYTES = 2;
 const HASH_LEN = 12;
@@ -80,7 +81,7 @@ function hashSuffix(identity: string): string {
 
 /**
  * The model's names for every tool, as 0.169 assigns them: sanitized, `mcp__` in front of the server,
- * a 12-digit SHA-1 suffix where two tools (or two servers) would share a name, names kept within 64
+ * a 12-digit SHA-1 suffix where two tools (or two servers) would share a name, names kept within 128
  * bytes; sorted by server and raw tool name, which is also the order of a direct namespace's tools.
  */
 export function modelToolNames(tools: readonly McpServerTool[]): McpModelTool[] {

@@ -35,7 +35,6 @@ import {
   type McpStdioEnvironment,
 } from "./mcpConnection.js";
 import { McpServerError } from "./mcpErrors.js";
-import { modelToolNames, type McpModelToolName } from "./toolNames.js";
 
 export interface ThreadMcpOptions {
   readonly log: Logger;
@@ -90,11 +89,6 @@ export interface McpServerSnapshot {
   /** `scheme://host[:port]` of a streamable HTTP server; null for stdio. */
   readonly httpOrigin: string | null;
   readonly transport: "stdio" | "streamableHttp" | null;
-}
-
-/** A tool as the model sees it, with the raw names a call goes back to and the server's definition. */
-export interface McpModelTool extends McpModelToolName {
-  readonly definition: Tool;
 }
 
 export interface McpResourceEntry extends Resource {
@@ -156,8 +150,6 @@ export class ThreadMcpServers {
   private readonly connections = new Map<string, McpConnection>();
   private started = false;
   private closed = false;
-  private toolsVersion = 0;
-  private modelView: { version: number; tools: McpModelTool[]; byQualified: Map<string, McpModelTool> } | null = null;
 
   /** `servers`: EffectiveConfig.mcpServers, or entries already read with readMcpServers. */
   constructor(
@@ -213,21 +205,6 @@ export class ThreadMcpServers {
         return this.snapshot(c, resources, templates);
       }),
     );
-  }
-
-  /** The tools of every server as the model sees them (0.169's names; toolNames.ts), in 0.169's order. */
-  modelTools(): McpModelTool[] {
-    return this.model().tools;
-  }
-
-  /** The raw server and tool behind a model-visible name: `<namespace>__<name>` (`mcp__server__tool`). */
-  resolveQualifiedName(qualifiedName: string): McpModelTool | null {
-    return this.model().byQualified.get(qualifiedName) ?? null;
-  }
-
-  /** The raw server and tool behind a namespaced call (namespace `mcp__server`, name `tool`). */
-  resolveModelTool(namespace: string, name: string): McpModelTool | null {
-    return this.model().tools.find((t) => t.namespace === namespace && t.name === name) ?? null;
   }
 
   /** Calls a tool by its raw names; a failed or exited server is started again first. Throws McpServerError. */
@@ -333,23 +310,7 @@ export class ThreadMcpServers {
   }
 
   private toolsChanged(): void {
-    this.toolsVersion++;
     this.options.onToolsChanged?.();
-  }
-
-  private model(): { tools: McpModelTool[]; byQualified: Map<string, McpModelTool> } {
-    if (this.modelView?.version === this.toolsVersion) return this.modelView;
-    const definitions = new Map<string, Tool>();
-    const refs: { server: string; tool: string }[] = [];
-    for (const [server, c] of this.connections) {
-      for (const t of c.tools) {
-        definitions.set(`${server}\0${t.name}`, t);
-        refs.push({ server, tool: t.name });
-      }
-    }
-    const tools = modelToolNames(refs).map((n) => ({ ...n, definition: definitions.get(`${n.server}\0${n.tool}`) as Tool }));
-    this.modelView = { version: this.toolsVersion, tools, byQualified: new Map(tools.map((t) => [t.qualifiedName, t])) };
-    return this.modelView;
   }
 
   private connection(server: string): McpConnection {

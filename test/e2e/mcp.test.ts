@@ -8,11 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { randomUUID } from "node:crypto";
-import { createServer as createHttpServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import { EVERYTHING_FACTORY_URL, EVERYTHING_SERVER, FAULTY_SERVER, FILESYSTEM_SERVER } from "../../server/core/mcp/mcpServers.testutil.js";
+import { EVERYTHING_SERVER, FAULTY_SERVER, FILESYSTEM_SERVER, hostEverythingOverHttp } from "../../server/core/mcp/mcpServers.testutil.js";
 import { evMessage, evNamespacedFunctionCall, evToolSearchCall, turn, type ScriptEntry } from "../helpers/mockResponses.js";
 import { mockConfig, startSession, type Session } from "../helpers/session.js";
 
@@ -176,35 +172,8 @@ default_tools_approval_mode = "approve"
   });
 
   it("reaches a streamable HTTP server too, with item/mcpToolCall/progress from the server's progress notifications", async () => {
-    const { createServer: createEverything } = (await import(EVERYTHING_FACTORY_URL)) as {
-      createServer: () => { server: { connect(t: StreamableHTTPServerTransport): Promise<void> } };
-    };
-    const sessions = new Map<string, StreamableHTTPServerTransport>();
-    const http = createHttpServer((req, res) => {
-      void (async () => {
-        const chunks: Buffer[] = [];
-        for await (const chunk of req) chunks.push(chunk as Buffer);
-        const parsed = chunks.length === 0 ? undefined : (JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown);
-        const id = req.headers["mcp-session-id"];
-        let transport = typeof id === "string" ? sessions.get(id) : undefined;
-        if (transport === undefined) {
-          const created = new StreamableHTTPServerTransport({
-            sessionIdGenerator: () => randomUUID(),
-            onsessioninitialized: (sid) => void sessions.set(sid, created),
-          });
-          await createEverything().server.connect(created);
-          transport = created;
-        }
-        await transport.handleRequest(req, res, parsed);
-      })().catch(() => res.destroy());
-    });
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-    const closeHttp = async () => {
-      http.closeAllConnections();
-      await new Promise((resolve) => http.close(resolve));
-    };
+    const { url, close: closeHttp } = await hostEverythingOverHttp();
     try {
-      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
       const script: ScriptEntry[] = [
         turn(...evNamespacedFunctionCall("call_long", "mcp__remote", "trigger_long_running_operation", { duration: 1, steps: 2 })),
         turn(evMessage("m_done", "done")),

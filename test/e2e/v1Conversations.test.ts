@@ -22,6 +22,7 @@ import {
   type ScriptEntry,
 } from "../helpers/mockResponses.js";
 import { EVERYTHING_SERVER } from "../../server/core/mcp/mcpServers.testutil.js";
+import { mockConfig } from "../helpers/session.js";
 import { SocketClient } from "../helpers/socketClient.js";
 import { wireCheckTraffic } from "../helpers/wireCheck.js";
 
@@ -32,21 +33,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function config(baseUrl: string, extra = ""): string {
-  return `model = "gpt-5.5"
-model_provider = "mock"
-approval_policy = "never"
-sandbox_mode = "read-only"
-
-[model_providers.mock]
-name = "mock"
-base_url = "${baseUrl}"
-wire_api = "responses"
-request_max_retries = 0
-stream_max_retries = 0
-${extra}
-`;
-}
+/** The e2e sessions' mock provider config (helpers/session.ts), with `extra` tables after it. */
+const config = (baseUrl: string, extra = ""): string => mockConfig(baseUrl, extra);
 
 const exec = (callId: string, cmd: string, extra: Record<string, unknown> = {}) =>
   evFunctionCall(callId, "exec_command", { cmd, yield_time_ms: 10_000, ...extra });

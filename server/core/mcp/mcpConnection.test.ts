@@ -2,10 +2,8 @@
 // bubblewrap sandbox; and streamable HTTP, hosted here on loopback) for tools, progress, resources and
 // elicitation, and the faulty fixture for every way a server can fail. Waits are bounded polls or the
 // requests themselves; nothing asserts on timing.
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { randomUUID } from "node:crypto";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import type { JsonObject } from "../config/json.js";
@@ -13,10 +11,10 @@ import { readMcpServer } from "./mcpConfig.js";
 import { McpConnection, type McpConnectionStatus, type McpElicitationRequest, type McpProgress } from "./mcpConnection.js";
 import { McpServerError } from "./mcpErrors.js";
 import {
-  EVERYTHING_FACTORY_URL,
   everythingServer,
   faultyServer,
   hasBwrap,
+  hostEverythingOverHttp,
   removeTempDirs,
   silentLog,
   stdioEnvironment,
@@ -135,45 +133,16 @@ describe.runIf(hasBwrap)("server-everything over stdio, inside the sandbox", () 
 });
 
 describe("server-everything over streamable HTTP on loopback", () => {
-  let http: Server;
   let url = "";
+  let closeHttp: () => Promise<void> = () => Promise.resolve();
   const authorizations: (string | undefined)[] = [];
 
   beforeAll(async () => {
-    // The package's own HTTP mode listens on every address, port 3001; its createServer is hosted here instead.
-    const { createServer: createEverything } = (await import(EVERYTHING_FACTORY_URL)) as {
-      createServer: () => { server: { connect(t: StreamableHTTPServerTransport): Promise<void> } };
-    };
-    const sessions = new Map<string, StreamableHTTPServerTransport>();
-    const body = async (req: IncomingMessage): Promise<unknown> => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      return chunks.length === 0 ? undefined : JSON.parse(Buffer.concat(chunks).toString("utf8"));
-    };
-    http = createServer((req, res) => {
-      void (async () => {
-        authorizations.push(req.headers.authorization);
-        const parsed = req.method === "POST" ? await body(req) : undefined;
-        const id = req.headers["mcp-session-id"];
-        let transport = typeof id === "string" ? sessions.get(id) : undefined;
-        if (transport === undefined) {
-          const created = new StreamableHTTPServerTransport({
-            sessionIdGenerator: () => randomUUID(),
-            onsessioninitialized: (sid) => void sessions.set(sid, created),
-          });
-          await createEverything().server.connect(created);
-          transport = created;
-        }
-        await transport.handleRequest(req, res, parsed);
-      })().catch(() => res.destroy());
-    });
-    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
+    const hosted = await hostEverythingOverHttp((authorization) => authorizations.push(authorization));
+    url = hosted.url;
+    closeHttp = hosted.close;
   });
-  afterAll(async () => {
-    http.closeAllConnections();
-    await new Promise((resolve) => http.close(resolve));
-  });
+  afterAll(() => closeHttp());
 
   everythingChecks(
     (extra) => connection("everything", { url, bearer_token_env_var: "EVERYTHING_TOKEN" }, { httpEnv: { EVERYTHING_TOKEN: "s3cret" }, ...extra }).c,

@@ -1,7 +1,10 @@
 // What the MCP tests share: the real servers they run (npm's server-everything and server-filesystem,
 // and test/fixtures/mcp/faultyServer.mjs), the real sandbox launcher, and a way to wait for a state
 // without timing assertions.
+import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -10,6 +13,7 @@ import { createLogger } from "../../log.js";
 import { selectLauncher } from "../../sandbox/launcher.js";
 import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import type { JsonObject } from "../config/json.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import type { McpStdioEnvironment } from "./mcpConnection.js";
 
 const require = createRequire(import.meta.url);
@@ -75,4 +79,46 @@ export function livePidsWith(marker: string): number[] {
       }
     })
     .map(Number);
+}
+
+/**
+ * server-everything over streamable HTTP on 127.0.0.1 (its own HTTP mode listens on every address,
+ * port 3001): its createServer hosted on the SDK's server transport, one per MCP session. `seen` gets
+ * each request's Authorization header.
+ */
+export async function hostEverythingOverHttp(seen?: (authorization: string | undefined) => void): Promise<{ url: string; close(): Promise<void> }> {
+  const { createServer: createEverything } = (await import(EVERYTHING_FACTORY_URL)) as {
+    createServer: () => { server: { connect(t: StreamableHTTPServerTransport): Promise<void> } };
+  };
+  const sessions = new Map<string, StreamableHTTPServerTransport>();
+  const body = async (req: IncomingMessage): Promise<unknown> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    return chunks.length === 0 ? undefined : JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  };
+  const http = createServer((req, res) => {
+    void (async () => {
+      seen?.(req.headers.authorization);
+      const parsed = req.method === "POST" ? await body(req) : undefined;
+      const id = req.headers["mcp-session-id"];
+      let transport = typeof id === "string" ? sessions.get(id) : undefined;
+      if (transport === undefined) {
+        const created = new StreamableHTTPServerTransport({
+          sessionIdGenerator: () => randomUUID(),
+          onsessioninitialized: (sid) => void sessions.set(sid, created),
+        });
+        await createEverything().server.connect(created);
+        transport = created;
+      }
+      await transport.handleRequest(req, res, parsed);
+    })().catch(() => res.destroy());
+  });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`,
+    close: async () => {
+      http.closeAllConnections();
+      await new Promise((resolve) => http.close(resolve));
+    },
+  };
 }

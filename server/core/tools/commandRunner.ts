@@ -112,27 +112,26 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
   // PATH; the gate sees the PATH the profile starts from.
   const launch = commandLaunch(spec.argv, ctx.commandShell);
   const launchEnv = launch.env ?? buildShellEnvironment(process.env);
+  // What the gate judges of this command; the on-failure rerun asks again about the same one, escalated.
+  const commandRequest = (escalated: boolean, justification: string | null) =>
+    ({
+      kind: "command",
+      thread: ctx.thread,
+      threadId: ctx.thread.id,
+      turnId: ctx.turnId,
+      itemId: spec.itemId,
+      approvalPolicy: ctx.settings.approvalPolicy,
+      command: spec.argv,
+      cwd: spec.cwd,
+      escalated,
+      justification,
+      sandboxPolicy: ctx.settings.sandboxPolicy,
+      envPath: launchEnv["PATH"] ?? null,
+      envTmpdir: launchEnv["TMPDIR"] ?? null,
+    }) as const;
   let verdict;
   try {
-    verdict = await ctx.approvals.check(
-      {
-        kind: "command",
-        thread: ctx.thread,
-        threadId: ctx.thread.id,
-        turnId: ctx.turnId,
-        itemId: spec.itemId,
-        approvalPolicy: ctx.settings.approvalPolicy,
-        command: spec.argv,
-        cwd: spec.cwd,
-        escalated: spec.escalated,
-        justification: spec.justification,
-        sandboxPolicy: ctx.settings.sandboxPolicy,
-        envPath: launchEnv["PATH"] ?? null,
-        envTmpdir: launchEnv["TMPDIR"] ?? null,
-        beforeAsk: () => startItem("agent"),
-      },
-      ctx.signal,
-    );
+    verdict = await ctx.approvals.check({ ...commandRequest(spec.escalated, spec.justification), beforeAsk: () => startItem("agent") }, ctx.signal);
   } finally {
     startItem(spec.source);
   }
@@ -223,24 +222,7 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
     // Failed because of the sandbox: a non-zero exit the sandbox explains (0.80 asks only after a failure).
     const denied = first.exitCode !== 0 && (first.sandboxDenial !== undefined || first.postRunDenials.length > 0);
     if (ctx.settings.approvalPolicy !== "on-failure" || !verdict.sandboxed || !denied || first.aborted || ctx.signal.aborted) return null;
-    const retry = await ctx.approvals.check(
-      {
-        kind: "command",
-        thread: ctx.thread,
-        threadId: ctx.thread.id,
-        turnId: ctx.turnId,
-        itemId: spec.itemId,
-        approvalPolicy: ctx.settings.approvalPolicy,
-        command: spec.argv,
-        cwd: spec.cwd,
-        escalated: true,
-        justification: RETRY_WITHOUT_SANDBOX,
-        sandboxPolicy: ctx.settings.sandboxPolicy,
-        envPath: launchEnv["PATH"] ?? null,
-        envTmpdir: launchEnv["TMPDIR"] ?? null,
-      },
-      ctx.signal,
-    );
+    const retry = await ctx.approvals.check(commandRequest(true, RETRY_WITHOUT_SANDBOX), ctx.signal);
     if (retry.decision === "cancel") ctx.interruptTurn?.();
     if (retry.decision !== "approved" || retry.sandboxed) return null;
     const env = ctx.managedNetwork?.enabled() === true ? withoutManagedProxyEnv(launchEnv) : launchEnv;

@@ -197,15 +197,16 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
     streams[stream] += text;
     ctx.items.delta("item/commandExecution/outputDelta", { itemId: spec.itemId, delta: text }, { stream });
   };
+  const execOptions = {
+    timeoutMs: spec.timeoutMs,
+    signal: ctx.signal,
+    onStdout: (c: Buffer) => append("stdout", c),
+    onStderr: (c: Buffer) => append("stderr", c),
+    stdin: "pipe" as const,
+    outputCap: AGGREGATE_CAP,
+  };
   try {
-    handle = startExec(request, {
-      timeoutMs: spec.timeoutMs,
-      signal: ctx.signal,
-      onStdout: (c) => append("stdout", c),
-      onStderr: (c) => append("stderr", c),
-      stdin: "pipe",
-      outputCap: AGGREGATE_CAP,
-    });
+    handle = startExec(request, execOptions);
   } catch (error) {
     await lease?.release();
     throw error;
@@ -232,14 +233,7 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
     unread = "";
     streams.stdout = "";
     streams.stderr = "";
-    return startExec(rerun, {
-      timeoutMs: spec.timeoutMs,
-      signal: ctx.signal,
-      onStdout: (c) => append("stdout", c),
-      onStderr: (c) => append("stderr", c),
-      stdin: "pipe",
-      outputCap: AGGREGATE_CAP,
-    }).result;
+    return startExec(rerun, execOptions).result;
   };
 
   const outcome = running.result.then(async (first): Promise<CommandOutcome> => {

@@ -1,32 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { classifyBwrapFailure, findBwrap, parseBwrapHelp, parseBwrapVersion, probeBwrap } from "./bwrapProbe.js";
 import type { ProbeRunner, RunResult } from "./bwrapProbe.js";
+import { BWRAP_HELP } from "./bwrapHelp.testutil.js";
 import { fakeFs } from "./fakeFs.testutil.js";
 
 const facts = { procVersion: "Linux version 6.1.0 (debian)", apparmorRestrictUserns: null };
-const HELP = [
-  "--unshare-user",
-  "--unshare-pid",
-  "--unshare-ipc",
-  "--unshare-net",
-  "--cap-drop",
-  "--die-with-parent",
-  "--new-session",
-  "--seccomp",
-  "--json-status-fd",
-  "--ro-bind-data",
-  "--remount-ro",
-  "--tmpfs",
-  "--dev",
-  "--proc",
-  "--dir",
-  "--symlink",
-  "--chdir",
-  "--perms",
-  "--disable-userns",
-]
-  .map((f) => `    ${f} X   text`)
-  .join("\n");
+const HELP = BWRAP_HELP;
 
 function runner(answers: (args: readonly string[]) => Partial<RunResult>): ProbeRunner & { calls: string[][] } {
   const calls: string[][] = [];

@@ -1,32 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { createLinuxLauncher } from "./linuxLauncher.js";
 import { SandboxUnavailableError } from "./errors.js";
+import { BWRAP_HELP } from "./bwrapHelp.testutil.js";
 import { fakeFs } from "./fakeFs.testutil.js";
 import type { ProbeRunner } from "./bwrapProbe.js";
 
-const HELP = [
-  "--unshare-user",
-  "--unshare-pid",
-  "--unshare-ipc",
-  "--unshare-net",
-  "--cap-drop",
-  "--die-with-parent",
-  "--new-session",
-  "--seccomp",
-  "--json-status-fd",
-  "--ro-bind-data",
-  "--remount-ro",
-  "--tmpfs",
-  "--dev",
-  "--proc",
-  "--dir",
-  "--symlink",
-  "--chdir",
-  "--perms",
-  "--disable-userns",
-]
-  .map((f) => `  ${f} x`)
-  .join("\n");
+const HELP = BWRAP_HELP;
 const okRunner: ProbeRunner = (_f, args) => Promise.resolve({ code: 0, stdout: args[0] === "--help" ? HELP : "bubblewrap 0.8.0", stderr: "", timedOut: false });
 const fs = fakeFs({
   "/usr/bin/bwrap": { file: "" },

@@ -23,25 +23,6 @@ export function sandboxPolicyFromV1(policy: V1SandboxPolicy): WireSandboxPolicy 
   }
 }
 
-export function sandboxPolicyToV1(policy: WireSandboxPolicy): V1SandboxPolicy {
-  switch (policy.type) {
-    case "dangerFullAccess":
-      return { type: "danger-full-access" };
-    case "readOnly":
-      return { type: "read-only" };
-    case "externalSandbox":
-      return { type: "external-sandbox", network_access: policy.networkAccess ?? "restricted" };
-    case "workspaceWrite":
-      return {
-        type: "workspace-write",
-        writable_roots: policy.writableRoots ?? [],
-        network_access: policy.networkAccess ?? false,
-        exclude_tmpdir_env_var: policy.excludeTmpdirEnvVar ?? false,
-        exclude_slash_tmp: policy.excludeSlashTmp ?? false,
-      };
-  }
-}
-
 /** 0.80's `InputItem`s as v2 `UserInput` (what the engine takes). */
 export function userInputFromV1(items: readonly InputItem[]): UserInput[] {
   return items.map((item): UserInput => {

@@ -5,7 +5,7 @@
 // base64 output chunks, `turn_id` = the turn's id).
 import type { ThreadItem, Turn, TurnError, UserInput } from "../../../protocol/v2/index.js";
 import type { EventDetail, ExecApprovalRequestedEvent, PatchApprovalRequestedEvent } from "./eventDetail.js";
-import { parsedCmdOf, snake, v1ErrorInfo, v1FileChanges, type V1FileChange } from "./v1Shapes.js";
+import { parsedCmdOf, snake, userMessageEvent, v1ErrorInfo, v1FileChanges, type V1FileChange } from "./v1Shapes.js";
 
 /** One EventMsg and the turn it belongs to ("" for thread-level events, as 0.80 sends mcp_startup_complete). */
 export interface V1Event {
@@ -225,18 +225,8 @@ export class V1Projector {
     const ev = (msg: V1Event["msg"]): V1Event => ({ id: turnId, msg });
     if (!isShown(item)) return [];
     switch (item.type) {
-      case "userMessage": {
-        const content = item.content;
-        const text = content
-          .filter((c) => c.type === "text")
-          .map((c) => c.text)
-          .join("\n");
-        const images = content.flatMap((c) => (c.type === "image" && "url" in c ? [c.url] : []));
-        return [
-          ev({ type: "item_completed", thread_id: threadId, turn_id: turnId, item: turnItem(item, true) }),
-          ev({ type: "user_message", message: text, images }),
-        ];
-      }
+      case "userMessage":
+        return [ev({ type: "item_completed", thread_id: threadId, turn_id: turnId, item: turnItem(item, true) }), ev(userMessageEvent(item.content))];
       case "agentMessage":
         return [
           ev({ type: "item_completed", thread_id: threadId, turn_id: turnId, item: turnItem(item, true) }),

@@ -1,6 +1,6 @@
 // 0.80's shapes of things the engine has in v2 form: parsed commands, file changes, error kinds and
 // review decisions. Shared by the v1 projection (v1Projector.ts) and the v1 approval requests.
-import type { CommandAction, CommandExecutionApprovalDecision, FileUpdateChange, TurnError } from "../../../protocol/v2/index.js";
+import type { CommandAction, CommandExecutionApprovalDecision, FileUpdateChange, TurnError, UserInput } from "../../../protocol/v2/index.js";
 
 export type V1FileChange =
   { type: "add"; content: string } | { type: "delete"; content: string } | { type: "update"; unified_diff: string; move_path: string | null };
@@ -37,6 +37,16 @@ export function v1ErrorInfo(info: TurnError["codexErrorInfo"] | undefined): unkn
   if (!V1_ERROR_OBJECTS.has(kind)) return "other";
   const status = (value as { httpStatusCode?: unknown } | null)?.httpStatusCode;
   return { [kind]: { http_status_code: typeof status === "number" ? status : null } };
+}
+
+/** 0.80's user_message event for a userMessage item's content: its texts joined, its image URLs. */
+export function userMessageEvent(content: readonly UserInput[]): { type: "user_message"; message: string; images: string[] } {
+  const message = content
+    .filter((c): c is Extract<UserInput, { type: "text" }> => c.type === "text")
+    .map((c) => c.text)
+    .join("\n");
+  const images = content.flatMap((c) => (c.type === "image" && "url" in c ? [c.url] : []));
+  return { type: "user_message", message, images };
 }
 
 /** v2 commandActions as 0.80's parsed_cmd. */

@@ -17,7 +17,7 @@ import type { ConfigService } from "../config/configService.js";
 import { InvalidInputError } from "../errors.js";
 import type { ThreadManager } from "../threads/threadManager.js";
 import { readMcpServers } from "./mcpConfig.js";
-import { statusToWire, type ThreadMcpHost } from "./threadMcpHost.js";
+import { MCP_CLIENT_INFO, statusToWire, type ThreadMcpHost } from "./threadMcpHost.js";
 import { mcpStdioEnvironment, ThreadMcpServers } from "./threadMcp.js";
 
 export interface McpMethodsDeps {
@@ -47,7 +47,7 @@ export class McpMethods {
       return new ThreadMcpServers(readMcpServers(config.mcpServers), {
         log: this.deps.log.child({ component: "mcp" }),
         stdio: mcpStdioEnvironment(config, { launcher, sandboxPolicy: () => policy, cwd: process.cwd() }),
-        clientInfo: { name: "gatehouse", version: "0.1.0" },
+        clientInfo: MCP_CLIENT_INFO,
       });
     })();
     return this.daemonServers;

@@ -5,6 +5,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerStatus } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
+import { GATEHOUSE_VERSION } from "../../version.js";
 import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
 import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import type { EffectiveConfig } from "../config/effective.js";
@@ -34,10 +35,8 @@ export interface ThreadMcpHostDeps {
   readonly elicitationsAllowed: () => boolean;
 }
 
-/** Whether config names any MCP server (the MCP code is loaded only then). */
-export function hasMcpServers(config: EffectiveConfig): boolean {
-  return Object.keys(config.mcpServers).length > 0;
-}
+/** How Gatehouse introduces itself to an MCP server (`initialize`'s clientInfo). */
+export const MCP_CLIENT_INFO = { name: "gatehouse", version: GATEHOUSE_VERSION } as const;
 
 function toResult(r: CallToolResult): McpCallToolResult {
   return {
@@ -61,7 +60,7 @@ export class ThreadMcpHost {
     this.servers = new ThreadMcpServers(this.entries, {
       log: deps.log.child({ component: "mcp" }),
       stdio: mcpStdioEnvironment(config, { launcher: deps.launcher, sandboxPolicy: deps.sandboxPolicy, cwd: deps.cwd }),
-      clientInfo: { name: "gatehouse", version: "0.1.0" },
+      clientInfo: MCP_CLIENT_INFO,
       onStatus: (update) => {
         if (update.startupStatus === null) return;
         deps.thread.emit("mcpServer/startupStatus/updated", {

@@ -19,8 +19,9 @@ import type {
   SendUserTurnParams,
   V1ReasoningEffort,
 } from "../../../protocol/v1/index.js";
-import type { Turn, UserInput } from "../../../protocol/v2/index.js";
+import type { Turn } from "../../../protocol/v2/index.js";
 import { sandboxPolicyFromV1, userInputFromV1 } from "../commandSetup/v1Wire.js";
+import { userMessageEvent } from "../events/v1Shapes.js";
 import { DomainError, InvalidInputError, InvalidParamsError, NotFoundError } from "../errors.js";
 import type { ClientSink } from "../ports.js";
 import { readRolloutHead } from "../store/threadSummary.js";
@@ -73,14 +74,8 @@ export function initialMessages(turns: readonly Turn[]): unknown[] {
   const out: unknown[] = [];
   for (const turn of turns) {
     for (const item of turn.items) {
-      if (item.type === "userMessage") {
-        const text = item.content
-          .filter((c): c is Extract<UserInput, { type: "text" }> => c.type === "text")
-          .map((c) => c.text)
-          .join("\n");
-        const images = item.content.flatMap((c) => (c.type === "image" && "url" in c ? [c.url] : []));
-        out.push({ type: "user_message", message: text, images });
-      } else if (item.type === "agentMessage") out.push({ type: "agent_message", message: item.text });
+      if (item.type === "userMessage") out.push(userMessageEvent(item.content));
+      else if (item.type === "agentMessage") out.push({ type: "agent_message", message: item.text });
       else if (item.type === "reasoning") for (const text of item.summary ?? []) out.push({ type: "agent_reasoning", text });
     }
   }

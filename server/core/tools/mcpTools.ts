@@ -133,7 +133,7 @@ function mcpTool(model: McpModelTool & { approvalMode: McpApprovalMode }, source
   };
 }
 
-/** The turn's MCP tools from the thread's connected servers (null when no server is configured). */
+/** The turn's MCP tools from the thread's connected servers, as they are now. */
 export function mcpTurnTools(source: McpTurnSource, deps: McpToolDeps): McpTurnTools {
   const offered = source.tools();
   const modeOf = new Map(offered.map((t) => [`${t.server}/${t.tool.name}`, t.approvalMode]));

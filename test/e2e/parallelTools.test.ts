@@ -120,9 +120,11 @@ describe("parallel tool calls", () => {
   });
 
   it("outputs reach the model in call order although the second call finished first", async () => {
-    // `a` cannot finish before `b` has written b.done: the completion order is b, a by construction
+    // `a` cannot finish before `b` has written b.done, and then waits half a second more, so that b's
+    // exit has been reaped and its item completed first (without that margin a, polling at once, could
+    // overtake b's completion: a flake seen 3 times in 10): the completion order is b, a by construction
     // (and, run one at a time, `a` would give up and say so instead of printing "a").
-    const waitForB = "for i in $(seq 1 200); do [ -f b.done ] && break; sleep 0.05; done; [ -f b.done ] && echo a || echo a-gave-up";
+    const waitForB = "for i in $(seq 1 200); do [ -f b.done ] && break; sleep 0.05; done; [ -f b.done ] && sleep 0.5 && echo a || echo a-gave-up";
     const s = await setup([turn(exec("a", waitForB), exec("b", "touch b.done; echo b")), say("done")]);
     const turnId = await s.startTurn();
     await s.turnCompleted(turnId);

@@ -47,6 +47,24 @@ const HASHBANG =
     .join("") +
   `GATEHOUSE_LAUNCHER_ENV=${Object.keys(LAUNCHER_ENV).join(",")} node --max-semi-space-size=8\n`;
 
+// The MCP SDK's Client imports its ajv-based JSON Schema validator even when the caller passes its own,
+// as Gatehouse always does (core/mcp/mcpConnection.ts: tool results are passed through to the model, not
+// validated). ajv and ajv-formats are most of what loading the SDK costs a thread's first MCP start, so
+// the bundle gets a stand-in that refuses to be constructed: a future caller that forgets its own
+// validator fails loudly instead of silently validating nothing.
+const mcpSdkWithoutAjv = {
+  name: "mcp-sdk-without-ajv",
+  setup(b) {
+    b.onResolve({ filter: /\/validation\/ajv-provider\.js$/ }, (args) =>
+      args.importer.includes("@modelcontextprotocol/sdk") ? { path: "ajv-provider", namespace: "mcp-sdk-without-ajv" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "mcp-sdk-without-ajv" }, () => ({
+      contents: "export class AjvJsonSchemaValidator { constructor() { throw new Error('the MCP SDK was bundled without ajv: pass a jsonSchemaValidator'); } }",
+      loader: "js",
+    }));
+  },
+};
+
 // Chunks of an earlier build have content hashes in their names; stale ones must not pile up.
 rmSync("dist/chunks", { recursive: true, force: true });
 
@@ -59,6 +77,7 @@ await Promise.all([
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",
     minify: true,
+    plugins: [mcpSdkWithoutAjv],
     // The banner goes on every chunk; a hashbang is a comment to the ESM loader outside the entry.
     banner: { js: HASHBANG + shared.banner.js },
   }),

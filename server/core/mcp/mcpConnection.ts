@@ -16,7 +16,7 @@
 // The client declares elicitation (form mode, as 0.169 does) and hands each `elicitation/create` to
 // the owner's `elicit` callback; without one, elicitations are declined.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import {
   CallToolResultSchema,
@@ -196,6 +196,8 @@ function linkedAbort(signal: AbortSignal | undefined): { controller: AbortContro
 interface Live {
   readonly client: Client;
   readonly transport: Transport;
+  /** The same transport when it is streamable HTTP (its session is ended on shut-down). */
+  readonly http: StreamableHTTPClientTransport | null;
 }
 
 export class McpConnection {
@@ -347,9 +349,9 @@ export class McpConnection {
     const timer = setTimeout(() => timeout.abort(new StartupTimeout()), config.startupTimeoutMs);
     let live: Live | null = null;
     try {
-      const transport = this.createTransport(config);
+      const { transport, http } = await this.createTransport(config);
       const client = this.createClient();
-      live = { client, transport };
+      live = { client, transport, http };
       const attempt = live;
       client.onclose = () => this.lost(generation, attempt);
       client.onerror = (error) => this.log.debug({ error: errorText(error) }, "MCP client error");
@@ -415,8 +417,10 @@ export class McpConnection {
     return client;
   }
 
-  private createTransport(config: McpServerConfig): Transport {
-    return config.transport.kind === "stdio" ? this.stdioTransport(config, config.transport) : this.httpTransport(config.transport);
+  private async createTransport(config: McpServerConfig): Promise<{ transport: Transport; http: StreamableHTTPClientTransport | null }> {
+    if (config.transport.kind === "stdio") return { transport: this.stdioTransport(config, config.transport), http: null };
+    const http = await this.httpTransport(config.transport);
+    return { transport: http, http };
   }
 
   private stdioTransport(config: McpServerConfig, transport: McpStdioTransportConfig): SandboxedStdioTransport {
@@ -444,7 +448,12 @@ export class McpConnection {
     );
   }
 
-  private httpTransport(transport: McpHttpTransportConfig): StreamableHTTPClientTransport {
+  /**
+   * The HTTP transport brings the SDK's OAuth schemas, PKCE and an SSE parser: loaded only when a
+   * server uses it, so a thread with stdio servers starts them sooner (bench/, `--only mcp`).
+   */
+  private async httpTransport(transport: McpHttpTransportConfig): Promise<StreamableHTTPClientTransport> {
+    const { StreamableHTTPClientTransport } = await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
     const env = this.options.httpEnv ?? process.env;
     const headers: Record<string, string> = { ...transport.httpHeaders };
     for (const [header, variable] of Object.entries(transport.envHttpHeaders)) {
@@ -622,8 +631,8 @@ export class McpConnection {
 
   private async shutDown(live: Live): Promise<void> {
     try {
-      if (live.transport instanceof StreamableHTTPClientTransport) {
-        const http = live.transport;
+      if (live.http !== null) {
+        const http = live.http;
         let timer: NodeJS.Timeout | undefined;
         await Promise.race([
           http.terminateSession().catch(() => undefined),

@@ -476,7 +476,9 @@ export class ThreadManager {
     if (live.mcp || Object.keys(this.deps.config.effective.mcpServers).length === 0 || this.live.get(live.thread.id) !== live) return live.mcp;
     const { thread } = live;
     live.mcp = (async () => {
-      const [{ ThreadMcpHost }, launcher] = await Promise.all([import("../mcp/threadMcpHost.js"), this.deps.launcher()]);
+      // The sandbox probe that the first stdio server's launch waits for runs while the MCP code loads.
+      const launcherReady = this.deps.launcher().then((launcher) => (launcher.prewarm?.(thread.settings.sandboxPolicy), launcher));
+      const [{ ThreadMcpHost }, launcher] = await Promise.all([import("../mcp/threadMcpHost.js"), launcherReady]);
       const host = new ThreadMcpHost({
         config: () => this.deps.config.effective,
         launcher,

@@ -80,8 +80,10 @@ type WordBreak = "letter" | "ideograph" | "number" | "midLetter" | "midNum" | "m
 // UAX #29 word-break classes for the characters normalization leaves: ASCII exactly, other letters
 // and digits by their general category.
 function wordBreak(ch: string): WordBreak {
-  if (/[a-z]/i.test(ch)) return "letter";
-  if (/[0-9]/.test(ch)) return "number";
+  // ASCII letters and digits (nearly every character of a tool's text) without a regular expression.
+  const code = ch.charCodeAt(0);
+  if ((code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a)) return "letter";
+  if (code >= 0x30 && code <= 0x39) return "number";
   switch (ch) {
     case ":":
     case "\u00b7":
@@ -95,6 +97,7 @@ function wordBreak(ch: string): WordBreak {
     case "_":
       return "extendNumLet";
   }
+  if (code < 0x80) return "other";
   if (/\p{M}/u.test(ch)) return "extend";
   // A CJK character is a word by itself (no UAX #29 rule joins two).
   if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u.test(ch)) return "ideograph";

@@ -68,11 +68,11 @@ export function coalesceLoadable(specs: readonly LoadableToolSpec[]): LoadableTo
 
 /** The deferred tools of one request, ranked for tool_search. Build it from the tools as they are when the call arrives. */
 export class ToolSearchIndex {
-  private readonly bm25: Bm25Index;
+  // Built on the first search: every request that offers tool_search gets an index, few turns call it,
+  // and tokenizing every deferred tool's text would otherwise delay the turn's first model request.
+  private bm25: Bm25Index | null = null;
 
-  constructor(private readonly entries: readonly DeferredToolEntry[]) {
-    this.bm25 = new Bm25Index(entries.map((e) => e.searchText));
-  }
+  constructor(private readonly entries: readonly DeferredToolEntry[]) {}
 
   get size(): number {
     return this.entries.length;
@@ -80,6 +80,7 @@ export class ToolSearchIndex {
 
   /** The best `limit` matches, coalesced into namespaces. */
   search(query: string, limit: number = TOOL_SEARCH_DEFAULT_LIMIT): LoadableToolSpec[] {
+    this.bm25 ??= new Bm25Index(this.entries.map((e) => e.searchText));
     const ranked = this.bm25.search(query, limit).flatMap((m) => {
       const entry = this.entries[m.index];
       return entry ? [entry.output] : [];

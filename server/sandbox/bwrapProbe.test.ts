@@ -92,6 +92,21 @@ describe("probeBwrap", () => {
     expect(procCall.indexOf("--tmpfs")).toBeLessThan(procCall.indexOf("--proc"));
   });
 
+  it("runs version, flags and the /proc preflight side by side: no run waits for another to finish", async () => {
+    const calls: string[][] = [];
+    let release!: () => void;
+    const allStarted = new Promise<void>((r) => (release = r));
+    const run: ProbeRunner = async (file, args) => {
+      calls.push([file, ...args]);
+      if (calls.length === 3) release();
+      await allStarted;
+      return { code: 0, stdout: args[0] === "--version" ? "bubblewrap 0.8.0" : args[0] === "--help" ? HELP : "", stderr: "", timedOut: false };
+    };
+    const r = await Promise.race([probeBwrap("/usr/bin/bwrap", { run, fs, facts }), new Promise((r) => setTimeout(() => r("sequential"), 1000))]);
+    expect(r).not.toBe("sequential");
+    expect(calls.map((c) => c[1])).toEqual(["--version", "--help", "--new-session"]);
+  });
+
   it("falls back to a masked /proc with a warning when only procfs is refused", async () => {
     const run = runner((args) =>
       args[0] === "--help"

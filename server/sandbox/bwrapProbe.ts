@@ -224,8 +224,8 @@ export interface ProbeOptions {
  * already needs user and network namespaces, so only when it fails does a plain user-namespace
  * self-test say which it was: no namespaces (an error), or a refused procfs mount (degraded to a
  * masked /proc, with a warning). Every other failure is an error. Why this order: each bwrap run costs
- * the daemon a fork of itself, and a healthy host needs two of them rather than four before the first
- * sandboxed command can start (version and flags run side by side).
+ * the daemon a fork of itself and a wait, and a healthy host needs three of them, side by side, before
+ * the first sandboxed command (or a thread's first MCP server) can start.
  */
 export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise<Outcome<BwrapProbe>> {
   const run = opts.run ?? execFileRunner;
@@ -240,19 +240,6 @@ export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise
         "check the system load and the bubblewrap installation, then retry",
       ),
     );
-
-  const [ver, help] = await Promise.all([run(bwrapPath, ["--version"], timeout), run(bwrapPath, ["--help"], timeout)]);
-  const version = parseBwrapVersion(ver.stdout + ver.stderr);
-  const parsed = parseBwrapHelp(help.stdout + help.stderr);
-  if (parsed.missing.length > 0) {
-    return fail(
-      new SandboxUnavailableError(
-        "bwrap-too-old",
-        `${bwrapPath}${version ? ` ${version}` : ""} lacks ${parsed.missing.join(", ")}`,
-        "install bubblewrap 0.8.0 or newer",
-      ),
-    );
-  }
 
   const truePath = trueBinary(opts.fs);
   if (truePath === null) {
@@ -281,7 +268,21 @@ export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise
     "--",
     truePath,
   ];
-  const proc = await run(bwrapPath, procArgs, timeout);
+  // The preflight's flags are older than every flag the help check requires, so it runs beside
+  // version and flags; its result is only read once they say this bubblewrap is new enough.
+  const [ver, help, proc] = await Promise.all([run(bwrapPath, ["--version"], timeout), run(bwrapPath, ["--help"], timeout), run(bwrapPath, procArgs, timeout)]);
+  const version = parseBwrapVersion(ver.stdout + ver.stderr);
+  const parsed = parseBwrapHelp(help.stdout + help.stderr);
+  if (parsed.missing.length > 0) {
+    return fail(
+      new SandboxUnavailableError(
+        "bwrap-too-old",
+        `${bwrapPath}${version ? ` ${version}` : ""} lacks ${parsed.missing.join(", ")}`,
+        "install bubblewrap 0.8.0 or newer",
+      ),
+    );
+  }
+
   const warnings: SandboxWarning[] = [];
   let procMode: "mount" | "mask" = "mount";
   if (proc.code !== 0) {

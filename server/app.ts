@@ -32,6 +32,7 @@ import { settingsHandlers } from "./handlers/v1/settings.js";
 import { storedConversationHandlers } from "./handlers/v1/storedConversations.js";
 import { userAgentHandlers } from "./handlers/v1/userAgent.js";
 import type { Logger } from "./log.js";
+import { NO_METRICS, type DaemonMetrics } from "./core/metrics/daemonMetrics.js";
 import { GATEHOUSE_VERSION } from "./version.js";
 import { RpcConnection } from "./rpc/connection.js";
 
@@ -43,6 +44,8 @@ export interface AppOptions {
   maxInFlight?: number;
   /** requirements.toml to read instead of /etc/codex/requirements.toml (the CLI's GATEHOUSE_REQUIREMENTS_FILE). */
   requirementsFile?: string;
+  /** Where the daemon's events are counted (a listening daemon's /metrics); none by default. */
+  metrics?: DaemonMetrics;
 }
 
 export interface App {
@@ -58,6 +61,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   // turn at most, so every parse runs interpreted.
   z.config({ jitless: true });
   const { log } = options;
+  const metrics = options.metrics ?? NO_METRICS;
   const config = await ConfigService.create({
     home: options.home,
     cliOverrides: options.configOverrides,
@@ -72,9 +76,12 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Services `initialize` does not need are imported and built by the first request that uses them
   // (handlers/lazy.ts says why); each is one Lazy, shared by the handler groups that use it.
   // Placeholders bwrap leaves on the host are recorded under the home, so a restart can sweep them.
-  const launcher = lazyService(async () =>
-    (await import("./sandbox/launcher.js")).selectLauncher(process.platform, { placeholderDir: join(options.home, "sandbox", "placeholders") }),
-  );
+  const launcher = lazyService(async () => {
+    const selected = (await import("./sandbox/launcher.js")).selectLauncher(process.platform, {
+      placeholderDir: join(options.home, "sandbox", "placeholders"),
+    });
+    return metrics === NO_METRICS ? selected : (await import("./core/metrics/countedLauncher.js")).countedLauncher(selected, metrics);
+  });
   const demo = lazyService(async () => new (await import("./core/model/demoServer.js")).DemoProviderHost({ log }));
   const account = lazyService(
     async () =>
@@ -88,7 +95,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   // The one managed network proxy and its approvals: the module is imported, and the proxy started,
   // by the first command that runs with managed networking (config turns it on), never at start-up.
   const network = lazyService(
-    async () => new (await import("./core/approval/managedNetworkService.js")).ManagedNetworkService({ home: options.home, log, config }),
+    async () => new (await import("./core/approval/managedNetworkService.js")).ManagedNetworkService({ home: options.home, log, config, metrics }),
   );
   // thread/start needs the manager and the store only: the approval, sandbox and model-client code
   // load on the first turn (or the prewarm after the first answer), not on the first thread request.
@@ -99,6 +106,7 @@ export async function createApp(options: AppOptions): Promise<App> {
         log,
         timeoutMs: () => config.effective.approvalTimeoutMs,
         knownSafeCommands: () => config.effective.knownSafeCommands,
+        metrics,
       }),
   );
   const threads = lazyService(async () => {
@@ -111,6 +119,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       cliVersion: GATEHOUSE_VERSION,
       network: () => network.get(),
       broadcast,
+      metrics,
       contextWindow: (model) => config.effective.modelContextWindow ?? (model.startsWith("gpt-5") ? 258_400 : null),
       models: async (providerId, effective) => {
         const [{ createModelClient }, providers, accounts] = await Promise.all([import("./core/model/modelClient.js"), demo.get(), account.get()]);
@@ -137,7 +146,8 @@ export async function createApp(options: AppOptions): Promise<App> {
   const search = lazyService(async () => new (await import("./core/search/fileSearch.js")).FileSearch());
   const history = lazyService(async () => new (await import("./core/threads/threadHistory.js")).ThreadHistory(await threads.get()));
   const mcp = lazyService(
-    async () => new (await import("./core/mcp/mcpMethods.js")).McpMethods({ threads: await threads.get(), config, launcher: () => launcher.get(), log }),
+    async () =>
+      new (await import("./core/mcp/mcpMethods.js")).McpMethods({ threads: await threads.get(), config, launcher: () => launcher.get(), log, metrics }),
   );
   const conversations = lazyService(
     async () => new (await import("./core/threads/v1Conversations.js")).V1Conversations(await threads.get(), () => history.get()),
@@ -169,7 +179,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...lazyHandlers(mcpHandlers, mcp),
     ...notImplementedHandlers(),
   };
-  const dispatcher = new Dispatcher(handlers, new ScopeQueues());
+  const dispatcher = new Dispatcher(handlers, new ScopeQueues(), metrics);
   return {
     connections,
     connect(reader, writer, transport) {
@@ -182,7 +192,11 @@ export async function createApp(options: AppOptions): Promise<App> {
         ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
       });
       connections.add(connection);
-      void connection.closed.then(() => connections.delete(connection));
+      metrics.connectionOpened(transport);
+      void connection.closed.then(() => {
+        connections.delete(connection);
+        metrics.connectionClosed(transport);
+      });
       return connection;
     },
     // The daemon's shutdown (cli/appServer.ts `serve`): every step runs, and a failed one is logged,

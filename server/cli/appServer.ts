@@ -40,6 +40,7 @@ export async function runAppServer(args: string[]): Promise<number> {
       "ws-max-clock-skew-seconds": { type: "string" },
       "ws-allow-origin": { type: "string", multiple: true },
       "log-level": { type: "string" },
+      "metrics-public": { type: "boolean" },
     },
   });
   const target = parseListenUrl(values.stdio ? "stdio://" : (values.listen ?? "stdio://"));
@@ -53,12 +54,26 @@ export async function runAppServer(args: string[]): Promise<number> {
     ...(values.enable ?? []).map((f) => `features.${f}=true`),
     ...(values.disable ?? []).map((f) => `features.${f}=false`),
   ];
+  if (values["metrics-public"] && target.kind !== "ws") throw new Error("--metrics-public needs --listen ws://IP:PORT (metrics are served at /metrics there)");
   const endStartup = startupHeap();
   // The stdio transport is read and compiled while the App is built, not after.
   const stdio = target.kind === "stdio" ? import("../transport/stdio.js") : null;
   stdio?.catch(() => {});
-  const [home, { createApp }] = await Promise.all([ensureHome(resolveHome(process.env)), import("../app.js")]);
-  const app = await createApp({ home, log, configOverrides, ...maxInFlightFromEnv(), ...requirementsFileFromEnv() });
+  // A listening daemon counts what it does for GET /metrics; on stdio nothing could scrape it, and the
+  // metrics library is not even loaded.
+  const [home, { createApp }, prometheus] = await Promise.all([
+    ensureHome(resolveHome(process.env)),
+    import("../app.js"),
+    target.kind === "ws" ? import("../core/metrics/prometheusMetrics.js").then((m) => m.createPrometheusMetrics()) : null,
+  ]);
+  const app = await createApp({
+    home,
+    log,
+    configOverrides,
+    ...maxInFlightFromEnv(),
+    ...requirementsFileFromEnv(),
+    ...(prometheus ? { metrics: prometheus.metrics } : {}),
+  });
   endStartup();
 
   switch (target.kind) {
@@ -101,6 +116,7 @@ export async function runAppServer(args: string[]): Promise<number> {
         auth,
         log,
         onConnection: (c) => app.connect(c.reader, c.writer, "ws"),
+        ...(prometheus ? { metrics: { contentType: prometheus.contentType, scrape: prometheus.scrape, public: values["metrics-public"] === true } } : {}),
         ...(values["ws-allow-origin"] ? { allowedOrigins: parseAllowedOrigins(values["ws-allow-origin"]) } : {}),
       });
       log.info({ url: server.url }, "listening");

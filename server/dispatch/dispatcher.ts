@@ -4,7 +4,8 @@
 // `initialize`, and only a well-formed request meets "Not initialized".
 import type { ZodType } from "zod";
 import { NoParams } from "../../protocol/define.js";
-import { RpcError } from "../../protocol/errors.js";
+import { RpcError, RpcErrorCode } from "../../protocol/errors.js";
+import { NO_METRICS, type DaemonMetrics } from "../core/metrics/daemonMetrics.js";
 import type { RequestContext } from "../core/ports.js";
 import type { ClientRequestMethod, ClientRequestTable, HandlerMap } from "../handlers/handlerMap.js";
 import { loadedRequestTable, loadRequestTable, preloadRequestTable, type RequestRows } from "../handlers/lazyTable.js";
@@ -16,6 +17,7 @@ export class Dispatcher {
   constructor(
     private readonly handlers: HandlerMap,
     private readonly scopes: ScopeQueues,
+    private readonly metrics: DaemonMetrics = NO_METRICS,
   ) {}
 
   /** Requests still waiting for their rows (see handleRequest); a later request waits behind them. */
@@ -27,7 +29,21 @@ export class Dispatcher {
     preloadRequestTable();
   }
 
+  /** Routes one request and counts it: by method (unknown ones as "unknown") and outcome. */
   async handleRequest(method: string, rawParams: unknown, ctx: RequestContext): Promise<unknown> {
+    const started = performance.now();
+    try {
+      const result = await this.route(method, rawParams, ctx);
+      this.metrics.requestFinished(method, "ok", (performance.now() - started) / 1000);
+      return result;
+    } catch (error) {
+      const unknown = error instanceof RpcError && error.code === RpcErrorCode.MethodNotFound;
+      this.metrics.requestFinished(unknown ? "unknown" : method, ctx.signal.aborted ? "cancelled" : "error", (performance.now() - started) / 1000);
+      throw error;
+    }
+  }
+
+  private async route(method: string, rawParams: unknown, ctx: RequestContext): Promise<unknown> {
     const rows = this.waitingForRows === 0 ? loadedRequestTable(method) : undefined;
     if (rows) return this.dispatch(rows, method, rawParams, ctx);
     // Wait in line behind every request still waiting for its rows, and enter the scope queue

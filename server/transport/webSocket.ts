@@ -5,7 +5,9 @@
 //   an Origin header not in allowedOrigins (exact match) → 403, since browsers let any page open
 //   WebSocket connections to loopback and only the Origin header tells them apart; then, when auth is
 //   configured, a missing or invalid bearer token → 401 with a short reason.
-// - GET/HEAD /readyz and /healthz answer 200 "ok"; every other plain HTTP request gets 404.
+// - GET/HEAD /readyz and /healthz answer 200 "ok"; GET /metrics (when given) answers the Prometheus
+//   text, behind the same bearer auth as the upgrade unless it was made public (--metrics-public:
+//   for a scraper inside the pod's network that holds no token); every other plain HTTP request gets 404.
 // - A non-loopback bind without auth is refused at startup (assertSafeBind), which is stricter than the
 //   reference (it only warns): an unauthenticated agent server on a reachable address runs commands for
 //   anyone who connects.
@@ -39,7 +41,16 @@ export interface WebSocketEndpointOptions {
   onConnection: (connection: TransportConnection) => void;
   /** How a client is named in TransportConnection.remote and logs; default "IP:PORT" of the peer. */
   remoteName?: (req: IncomingMessage) => string;
+  /** Served at GET /metrics; absent: 404 there. */
+  metrics?: MetricsEndpoint;
   log?: Logger;
+}
+
+export interface MetricsEndpoint {
+  readonly contentType: string;
+  scrape(): Promise<string>;
+  /** Served without the socket's auth (--metrics-public). */
+  readonly public: boolean;
 }
 
 export interface WebSocketServerOptions extends Omit<WebSocketEndpointOptions, "verify" | "remoteName"> {
@@ -163,6 +174,10 @@ export function attachWebSocketEndpoint(server: Server, opts: WebSocketEndpointO
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
+    if (path === "/metrics" && opts.metrics !== undefined && (req.method === "GET" || req.method === "HEAD")) {
+      void serveMetrics(req, res, opts.metrics);
+      return;
+    }
     const healthy = (req.method === "GET" || req.method === "HEAD") && HEALTH_PATHS.has(path);
     const body = healthy ? "ok" : "not found";
     res.writeHead(healthy ? 200 : 404, {
@@ -198,6 +213,25 @@ export function attachWebSocketEndpoint(server: Server, opts: WebSocketEndpointO
       },
     );
   });
+
+  async function serveMetrics(req: IncomingMessage, res: ServerResponse, metrics: MetricsEndpoint): Promise<void> {
+    try {
+      if (!metrics.public && opts.verify !== undefined) {
+        const result = await opts.verify(req);
+        if (!result.ok) {
+          plain(res, 401, `${result.reason}\n`, { "WWW-Authenticate": 'Bearer realm="gatehouse"' });
+          return;
+        }
+      }
+      const text = await metrics.scrape();
+      res.writeHead(200, { "Content-Type": metrics.contentType, "Content-Length": Buffer.byteLength(text) });
+      res.end(req.method === "HEAD" ? undefined : text);
+    } catch (err) {
+      opts.log?.error({ err }, "metrics scrape failed");
+      if (!res.headersSent) plain(res, 500, "metrics scrape failed\n");
+      else res.destroy();
+    }
+  }
 
   async function admit(req: IncomingMessage): Promise<{ status: number; reason: string } | undefined> {
     const origin = req.headers.origin;
@@ -240,6 +274,11 @@ export function attachWebSocketEndpoint(server: Server, opts: WebSocketEndpointO
       wss.close();
     },
   };
+}
+
+function plain(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(body), ...headers });
+  res.end(body);
 }
 
 function refuse(socket: Duplex, refusal: { status: number; reason: string }): void {

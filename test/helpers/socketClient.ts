@@ -58,10 +58,10 @@ export class SocketClient {
     });
   }
 
-  /** One JSON per text frame over a WebSocket at `url`. */
-  static ws(url: string): Promise<SocketClient> {
+  /** One JSON per text frame over a WebSocket at `url` (with `headers` on the upgrade, e.g. a bearer token). */
+  static ws(url: string, headers: Record<string, string> = {}): Promise<SocketClient> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url);
+      const ws = new WebSocket(url, { headers });
       const client = new SocketClient(
         (text) => ws.send(text),
         () => ws.terminate(),

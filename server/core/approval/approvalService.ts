@@ -7,6 +7,7 @@
 // thread/resume), and ThreadManager's disconnect grace bounds that wait by interrupting the turn
 // ("aborted" → cancel); the approval timeout, if set, runs on meanwhile. "disconnected" (declined
 // with a warning) is only what a thread that cannot gain subscribers gets.
+import type { DaemonMetrics } from "../metrics/daemonMetrics.js";
 import type { CommandExecutionApprovalDecision, CommandExecutionRequestApprovalParams, FileChangeRequestApprovalParams } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
 import type { ApprovalGate, ApprovalOutcome, ApprovalRequest, ServerRequestThread, PermissionsRequest } from "../ports.js";
@@ -31,6 +32,7 @@ export interface ApprovalServiceOptions {
   readonly timeoutMs?: () => number | null;
   /** config.toml's `known_safe_commands`, read for each command; false: untrusted asks for everything (0.169). Default true. */
   readonly knownSafeCommands?: () => boolean;
+  readonly metrics?: DaemonMetrics;
 }
 
 type CommandRequest = Extract<ApprovalRequest, { kind: "command" }>;
@@ -44,7 +46,11 @@ export class ApprovalService implements ApprovalGate {
   private execPolicyLoad: Promise<ExecPolicy> | null = null;
 
   constructor(private readonly options: ApprovalServiceOptions) {
-    this.broker = new ServerRequestBroker({ log: options.log, timeoutMs: options.timeoutMs ?? (() => null) });
+    this.broker = new ServerRequestBroker({
+      log: options.log,
+      timeoutMs: options.timeoutMs ?? (() => null),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+    });
   }
 
   /** Loaded once, on first use; a broken rules file is reported and leaves the rules empty (fail open to asking, not to running). */

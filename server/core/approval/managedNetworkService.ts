@@ -10,6 +10,7 @@
 // Per command (`forCommand`): managed networking applies to a sandboxed command whose policy enables
 // network (it turns "enabled" into proxy-only; "restricted" stays isolated, and an
 // unwrapped command — danger-full-access, external sandbox, an approved escalation — gets no proxy).
+import type { DaemonMetrics } from "../metrics/daemonMetrics.js";
 import type { Logger } from "../../log.js";
 import { NetworkProxy, type NetworkPolicy, type ProxyEvent, type Resolver } from "../../sandbox/networkProxy/index.js";
 import { isSplitPolicy, toSplitPolicy, type SplitSandboxPolicy } from "../../sandbox/splitSandboxPolicy.js";
@@ -33,6 +34,7 @@ export interface ManagedNetworkServiceOptions {
   readonly config: ManagedNetworkConfigSource;
   /** Test seam: host-name lookups (default: the system resolver). */
   readonly resolver?: Resolver;
+  readonly metrics?: DaemonMetrics;
 }
 
 /** What a command gets when managed networking applies to it. */
@@ -66,6 +68,7 @@ export class ManagedNetworkService {
       log: options.log.child({ component: "network" }),
       settings: () => this.settings(),
       amend: (host, protocol, action) => this.#amend(host, protocol, action),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     this.#unsubscribe = options.config.onReload(() => {
       void this.refresh();
@@ -186,6 +189,7 @@ export class ManagedNetworkService {
 
   #onEvent(event: ProxyEvent): void {
     this.approvals.onProxyEvent(event);
+    this.options.metrics?.proxyConnection(event.type);
     if (event.type === "denied")
       this.options.log.info(
         { host: event.target.host, port: event.target.port, protocol: event.target.protocol, reason: event.reason },

@@ -20,6 +20,7 @@
 //
 // Invariants: every decide call settles (the prompt is bounded by its timeout, and a waiter whose
 // connection is gone is answered at once); nothing here allows a target the prompt did not allow.
+import type { DaemonMetrics } from "../metrics/daemonMetrics.js";
 import { randomUUID } from "node:crypto";
 import type { CommandExecutionRequestApprovalParams, NetworkApprovalProtocol } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
@@ -88,6 +89,8 @@ export interface NetworkApprovalsOptions {
   readonly settings: () => NetworkPromptSettings | null;
   /** Persists a host rule and applies it to the proxy before resolving. */
   readonly amend: (host: string, protocol: NetworkProtocol, action: "allow" | "deny") => Promise<void>;
+  /** Counts the prompts (pending, and how each settled). */
+  readonly metrics?: DaemonMetrics;
 }
 
 interface Registered {
@@ -130,7 +133,11 @@ export class NetworkApprovals {
   readonly #broker: ServerRequestBroker;
 
   constructor(private readonly options: NetworkApprovalsOptions) {
-    this.#broker = new ServerRequestBroker({ log: options.log, timeoutMs: () => options.settings()?.approvalTimeoutMs ?? null });
+    this.#broker = new ServerRequestBroker({
+      log: options.log,
+      timeoutMs: () => options.settings()?.approvalTimeoutMs ?? null,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+    });
   }
 
   register(owner: NetworkOwner): NetworkOwnerRegistration {

@@ -199,6 +199,8 @@ export class ActiveTurn {
   }
 
   private closing = false;
+  /** How the turn ended; null until it has. */
+  finalStatus: Turn["status"] | null = null;
 
   interrupt(): Promise<void> {
     this.controller.abort();
@@ -587,6 +589,7 @@ export class ActiveTurn {
 
   private async finish(status: Turn["status"], error: TurnError | null): Promise<void> {
     const { thread, deps } = this;
+    this.finalStatus = status;
     // One clock reading for the rollout and the wire, so a reread turn equals the live one.
     const seconds = nowSeconds();
     const duration = Date.now() - this.startedMs;

@@ -15,6 +15,7 @@
 //
 // The client declares elicitation (form mode, as 0.169 does) and hands each `elicitation/create` to
 // the owner's `elicit` callback; without one, elicitations are declined.
+import type { DaemonMetrics, McpServerMetricState } from "../metrics/daemonMetrics.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
@@ -104,6 +105,8 @@ export interface McpStdioEnvironment {
 
 export interface McpConnectionOptions {
   readonly log: Logger;
+  /** Counts this server in its state (mcp_servers{state}). */
+  readonly metrics?: DaemonMetrics;
   readonly stdio: McpStdioEnvironment;
   /** Variables for `bearer_token_env_var` and `env_http_headers`; the daemon's environment by default. */
   readonly httpEnv?: Readonly<Record<string, string | undefined>>;
@@ -276,6 +279,7 @@ export class McpConnection {
     this.startupAbort?.abort(new Cancelled());
     if (live !== null) await this.shutDown(live);
     await this.starting?.catch(() => undefined);
+    this.count(null);
   }
 
   async callTool(tool: string, args: Record<string, unknown> | undefined, options: McpCallOptions = {}): Promise<CallToolResult> {
@@ -647,6 +651,15 @@ export class McpConnection {
     }
   }
 
+  /** The state this server is counted in; null: not counted (not started, disabled, closed). */
+  private countedState: McpServerMetricState | null = null;
+
+  private count(state: McpServerMetricState | null): void {
+    if (state === this.countedState) return;
+    this.options.metrics?.mcpServerState(this.countedState, state);
+    this.countedState = state;
+  }
+
   private setStatus(change: Partial<McpConnectionStatus> & Pick<McpConnectionStatus, "state">): void {
     const keepInfo = change.state === "connected" || change.state === "failed";
     this.statusValue = {
@@ -657,6 +670,8 @@ export class McpConnection {
       capabilities: change.capabilities ?? (keepInfo ? this.statusValue.capabilities : null),
       instructions: change.instructions ?? (keepInfo ? this.statusValue.instructions : null),
     };
+    const s = change.state;
+    this.count(s === "connected" ? "ready" : s === "starting" || s === "failed" || s === "cancelled" ? s : null);
     this.options.onStatus?.(this.statusValue);
   }
 }

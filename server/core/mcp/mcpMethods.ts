@@ -2,6 +2,7 @@
 // config/mcpServer/reload. With a thread id they use that thread's servers (the connections its turns
 // use); mcpServerStatus/list without one uses the daemon's own set, started under config's sandbox
 // policy in the daemon's cwd, kept until a reload or shutdown.
+import type { DaemonMetrics } from "../metrics/daemonMetrics.js";
 import type {
   ListMcpServerStatusParams,
   ListMcpServerStatusResponse,
@@ -25,6 +26,7 @@ export interface McpMethodsDeps {
   readonly config: ConfigService;
   readonly launcher: () => Promise<SandboxLauncher>;
   readonly log: Logger;
+  readonly metrics?: DaemonMetrics;
 }
 
 export class McpMethods {
@@ -48,6 +50,7 @@ export class McpMethods {
         log: this.deps.log.child({ component: "mcp" }),
         stdio: mcpStdioEnvironment(config, { launcher, sandboxPolicy: () => policy, cwd: process.cwd() }),
         clientInfo: MCP_CLIENT_INFO,
+        ...(this.deps.metrics ? { metrics: this.deps.metrics } : {}),
       });
     })();
     return this.daemonServers;

@@ -7,6 +7,7 @@
 // Servers fail alone: a server that does not start, crashes or misbehaves is reported through its
 // status and through the McpServerError of the request that met it, and every other server goes on
 // serving. A failed server is started again by the next request for it.
+import type { DaemonMetrics } from "../metrics/daemonMetrics.js";
 import type {
   Implementation,
   ReadResourceResult,
@@ -49,6 +50,7 @@ export interface ThreadMcpOptions {
   /** The set of tools changed (a server connected, listed anew, was added, removed or restarted by a reload). */
   readonly onToolsChanged?: () => void;
   readonly clientInfo?: Implementation;
+  readonly metrics?: DaemonMetrics;
 }
 
 /** 0.169's McpServerStartupState; null for the states the notification has no word for. */
@@ -294,6 +296,7 @@ export class ThreadMcpServers {
       ...(this.options.httpEnv ? { httpEnv: this.options.httpEnv } : {}),
       ...(this.options.elicit ? { elicit: this.options.elicit } : {}),
       ...(this.options.clientInfo ? { clientInfo: this.options.clientInfo } : {}),
+      ...(this.options.metrics ? { metrics: this.options.metrics } : {}),
       onStatus: (status) => {
         if (this.connections.get(entry.name) === c) this.emit(entry.name, status);
       },

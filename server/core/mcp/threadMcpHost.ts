@@ -2,6 +2,7 @@
 // (after the answer that opened it, as 0.169 announces them after thread/started), announced with
 // mcpServer/startupStatus/updated, their elicitations forwarded to the thread's client, their tools
 // offered to each turn (tools/mcpTools.ts), and the mcpServer* methods' answers in 0.169's shapes.
+import type { DaemonMetrics } from "../metrics/daemonMetrics.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { McpServerStatus } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
@@ -33,6 +34,7 @@ export interface ThreadMcpHostDeps {
   readonly broker: ServerRequestBroker;
   /** Whether the thread's approval policy lets servers ask the user (granular `mcp_elicitations: false` does not). */
   readonly elicitationsAllowed: () => boolean;
+  readonly metrics?: DaemonMetrics;
 }
 
 /** How Gatehouse introduces itself to an MCP server (`initialize`'s clientInfo). */
@@ -61,6 +63,7 @@ export class ThreadMcpHost {
       log: deps.log.child({ component: "mcp" }),
       stdio: mcpStdioEnvironment(config, { launcher: deps.launcher, sandboxPolicy: deps.sandboxPolicy, cwd: deps.cwd }),
       clientInfo: MCP_CLIENT_INFO,
+      ...(deps.metrics ? { metrics: deps.metrics } : {}),
       onStatus: (update) => {
         if (update.startupStatus === null) return;
         deps.thread.emit("mcpServer/startupStatus/updated", {

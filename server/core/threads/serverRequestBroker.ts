@@ -18,6 +18,7 @@
 // a dynamic tool call: no flag and, as 0.169 does [obs], no serverRequest/resolved), hence AskOptions.
 import type { ThreadActiveFlag } from "../../../protocol/v2/index.js";
 import type { Logger } from "../../log.js";
+import { answeredOutcome, NO_METRICS, type DaemonMetrics } from "../metrics/daemonMetrics.js";
 import { ServerRequestAbandoned, type ServerRequestThread, type ClientSink } from "../ports.js";
 
 export type BrokerResult =
@@ -31,6 +32,8 @@ export interface BrokerOptions {
   readonly log: Logger;
   /** Null: wait for ever (the turn can still be interrupted). */
   readonly timeoutMs: () => number | null;
+  /** Counts each request while pending and how it settled. */
+  readonly metrics?: DaemonMetrics;
 }
 
 export interface AskOptions {
@@ -47,6 +50,17 @@ export class ServerRequestBroker {
 
   async ask(thread: ServerRequestThread, method: string, params: unknown, signal: AbortSignal, askOptions: AskOptions = {}): Promise<BrokerResult> {
     if (signal.aborted) return { kind: "aborted" };
+    const metrics = this.options.metrics ?? NO_METRICS;
+    metrics.serverRequestAsked(method);
+    const result = await this.askClients(thread, method, params, signal, askOptions).catch((error: unknown) => {
+      metrics.serverRequestSettled(method, "failed");
+      throw error;
+    });
+    metrics.serverRequestSettled(method, result.kind === "answered" ? answeredOutcome(result.result) : result.kind);
+    return result;
+  }
+
+  private async askClients(thread: ServerRequestThread, method: string, params: unknown, signal: AbortSignal, askOptions: AskOptions): Promise<BrokerResult> {
     const flag = askOptions.waitingFlag === undefined ? "waitingOnApproval" : askOptions.waitingFlag;
     const announce = askOptions.announceResolved ?? true;
     if (flag) this.enter(thread, flag);

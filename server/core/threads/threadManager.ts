@@ -43,6 +43,7 @@ import { ThreadState, type Projections, type ThreadBase, type ThreadSettings } f
 import { storedThreadSettings, threadSessionFields, threadSettings, turnSettings, type ThreadOverrides, type TurnOverrides } from "./threadSettings.js";
 import type { ThreadToolDeps } from "./threadTools.js";
 import type { ThreadMcpHost } from "../mcp/threadMcpHost.js";
+import { NO_METRICS, type DaemonMetrics } from "../metrics/daemonMetrics.js";
 import type { McpTurnTools } from "../tools/router.js";
 
 export interface ModelClientFactory {
@@ -69,6 +70,8 @@ export interface ThreadManagerDeps {
   readonly broadcast?: (method: string, params: unknown) => void;
   /** The daemon's managed network service, built on first use (only when config turns it on). */
   readonly network?: () => Promise<ManagedNetworkService>;
+  /** Counts turns, the tools' server requests and the MCP servers' states. */
+  readonly metrics?: DaemonMetrics;
 }
 
 /**
@@ -121,6 +124,7 @@ export class ThreadManager {
   /** Server requests of tools (request_user_input, dynamic tools); approvals have their own. */
   private readonly toolRequests: ServerRequestBroker;
   private readonly grace = new DisconnectGrace();
+  private readonly metrics: DaemonMetrics;
 
   private get broadcast(): { broadcast?: (method: string, params: unknown) => void } {
     return this.deps.broadcast ? { broadcast: this.deps.broadcast } : {};
@@ -131,7 +135,8 @@ export class ThreadManager {
 
   constructor(private readonly deps: ThreadManagerDeps) {
     this.index = new ThreadIndex({ home: deps.config.home, statusOf: (id) => this.live.get(id)?.thread.status });
-    this.toolRequests = new ServerRequestBroker({ log: deps.log, timeoutMs: () => null });
+    this.metrics = deps.metrics ?? NO_METRICS;
+    this.toolRequests = new ServerRequestBroker({ log: deps.log, timeoutMs: () => null, metrics: this.metrics });
     const network = deps.network;
     this.managedNetwork = network
       ? {
@@ -487,6 +492,7 @@ export class ThreadManager {
         sandboxPolicy: () => thread.settings.sandboxPolicy,
         cwd: thread.settings.cwd,
         broker: this.toolRequests,
+        metrics: this.metrics,
         elicitationsAllowed: () => {
           const p = thread.settings.approvalPolicy;
           // granular `mcp_elicitations: false` declines a server's own elicitations, as 0.169 does.
@@ -623,8 +629,11 @@ export class ThreadManager {
     // The response goes out first; the turn's notifications follow it. The warm-up follows the turn's
     // start, so its forks overlap the model's answer instead of delaying the answer to turn/start.
     setImmediate(() => {
+      this.metrics.turnStarted();
       void turn.run().finally(() => {
         if (live.turn === turn) live.turn = null;
+        const status = turn.finalStatus;
+        this.metrics.turnFinished(status === "completed" || status === "interrupted" ? status : "failed");
       });
       this.warmUp(live);
     });

@@ -35,6 +35,7 @@ import type { Logger } from "./log.js";
 import { NO_METRICS, type DaemonMetrics } from "./core/metrics/daemonMetrics.js";
 import { GATEHOUSE_VERSION } from "./version.js";
 import { RpcConnection } from "./rpc/connection.js";
+import { killEveryProcessTree } from "./sandbox/processTrees.js";
 
 export interface AppOptions {
   home: string;
@@ -52,6 +53,10 @@ export interface App {
   connect(reader: MessageReader, writer: MessageWriter, transport: Session["transport"]): RpcConnection;
   readonly connections: ReadonlySet<RpcConnection>;
   close(): Promise<void>;
+  /** The steps of close() that have not finished (all of them before it starts), in order. */
+  unfinishedClose(): string[];
+  /** SIGKILLs every command's process tree not yet reaped, now (a shutdown out of time); returns how many. */
+  killProcessTrees(): number;
 }
 
 export async function createApp(options: AppOptions): Promise<App> {
@@ -180,6 +185,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...notImplementedHandlers(),
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues(), metrics);
+  const closeSteps: [string, () => Promise<void>][] = [
+    ["skills", async () => (await skills.ifStarted())?.close()],
+    ["threads", async () => (await threads.ifStarted())?.closeAll()],
+    ["mcp", async () => (await mcp.ifStarted())?.close()],
+    ["command/exec", async () => (await exec.ifStarted())?.shutdown()],
+    ["demo provider", async () => (await demo.ifStarted())?.close()],
+    ["network proxy", async () => (await network.ifStarted())?.close()],
+  ];
+  const unfinished = new Set(closeSteps.map(([name]) => name));
   return {
     connections,
     connect(reader, writer, transport) {
@@ -202,17 +216,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     // The daemon's shutdown (cli/appServer.ts `serve`): every step runs, and a failed one is logged,
     // so a broken service never keeps the others from closing or the process from exiting 0.
     async close() {
-      const steps: [string, () => Promise<void>][] = [
-        ["skills", async () => (await skills.ifStarted())?.close()],
-        ["threads", async () => (await threads.ifStarted())?.closeAll()],
-        ["mcp", async () => (await mcp.ifStarted())?.close()],
-        ["command/exec", async () => (await exec.ifStarted())?.shutdown()],
-        ["demo provider", async () => (await demo.ifStarted())?.close()],
-        ["network proxy", async () => (await network.ifStarted())?.close()],
-      ];
-      for (const [name, step] of steps) {
+      for (const [name, step] of closeSteps) {
         await step().catch((e: unknown) => log.error({ err: e, service: name }, "could not close a service"));
+        unfinished.delete(name);
       }
     },
+    unfinishedClose: () => [...unfinished],
+    killProcessTrees: killEveryProcessTree,
   };
 }

@@ -7,6 +7,7 @@ const USAGE = `gatehouse ${GATEHOUSE_VERSION} — a JSON-RPC app-server for codi
 
 Usage:
   gatehouse app-server [--listen stdio:// | unix://[PATH] | ws://IP:PORT | off] [--stdio] [-c key=value]... [--log-level LEVEL]
+                       [--shutdown-grace SECONDS]
                        [--ws-auth capability-token|signed-bearer-token] [--ws-token-file PATH] [--ws-token-sha256 HEX]
                        [--ws-shared-secret-file PATH] [--ws-issuer ISS] [--ws-audience AUD]
                        [--ws-max-clock-skew-seconds N] [--ws-allow-origin ORIGIN]...

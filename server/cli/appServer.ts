@@ -1,11 +1,17 @@
 // `gatehouse app-server`: the reference's flags, one transport, one App. Each accepted connection is
 // its own session. In stdio mode the process also ends when stdin closes.
 //
-// Shutdown is one path for every transport (`serve`): on the first SIGINT or SIGTERM (or stdin's
-// end) app.close() interrupts the running turns (their process trees are killed and their pending
-// server requests resolve as aborted), kills command/exec sessions and flushes and closes every
-// rollout; then the transport closes and the process exits 0. A signal that arrives while that runs
-// exits at once with 128 + its number (130 for SIGINT, 143 for SIGTERM), for a shutdown that hangs.
+// Shutdown is one path for every transport (`serve`), built for a pod's life: on the first SIGINT or
+// SIGTERM (or stdin's end) the listener drains at once (no new clients: the unix socket stops
+// accepting, the WebSocket listener refuses upgrades with 503 and answers /readyz with 503 while
+// /healthz stays 200); then app.close() interrupts the running turns as turn/interrupt does (their
+// process trees are killed, their items completed as interrupted, their pending server requests
+// resolved as aborted with serverRequest/resolved), kills command/exec sessions and flushes and
+// closes every rollout, while clients are still connected to hear it; then the transport closes
+// (WebSocket clients get a close frame 1001 behind their last notifications) and the process exits 0.
+// All of it has `--shutdown-grace` seconds (default 10); see `serve` for what happens when that runs
+// out. A signal that arrives while the shutdown runs exits at once with 128 + its number (130 for
+// SIGINT, 143 for SIGTERM), for a shutdown that hangs.
 //
 // Start-up cost is measured (bench/, `--only startup`: spawn → initialize answered): the App and each
 // transport are imported when needed, so stdio never loads ws/http and a listener never loads the
@@ -41,8 +47,10 @@ export async function runAppServer(args: string[]): Promise<number> {
       "ws-allow-origin": { type: "string", multiple: true },
       "log-level": { type: "string" },
       "metrics-public": { type: "boolean" },
+      "shutdown-grace": { type: "string" },
     },
   });
+  const graceMs = parseShutdownGrace(values["shutdown-grace"]);
   const target = parseListenUrl(values.stdio ? "stdio://" : (values.listen ?? "stdio://"));
   const logLevel = values["log-level"];
   if (logLevel !== undefined && !isLogLevel(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(", ")}, not ${JSON.stringify(logLevel)}`);
@@ -81,10 +89,10 @@ export async function runAppServer(args: string[]): Promise<number> {
       const { openStdio } = await (stdio ?? import("../transport/stdio.js"));
       const { reader, writer } = openStdio();
       const connection = app.connect(reader, writer, "stdio");
-      return serve(app, log, {
+      return serve(app, log, graceMs, {
         ended: connection.closed,
         // After a signal stdin is still open: ending it closes the connection and lets the process exit.
-        stop: async () => {
+        close: async () => {
           process.stdin.destroy();
           await connection.closed;
         },
@@ -102,7 +110,7 @@ export async function runAppServer(args: string[]): Promise<number> {
         ...(values["ws-allow-origin"] ? { allowedOrigins: parseAllowedOrigins(values["ws-allow-origin"]) } : {}),
       });
       log.info({ url: `unix://${server.path}` }, "listening");
-      return serve(app, log, { stop: () => server.close() });
+      return serve(app, log, graceMs, server);
     }
     case "ws": {
       const [{ parseWsAuthFlags }, { parseAllowedOrigins, startWebSocketServer }] = await Promise.all([
@@ -120,11 +128,11 @@ export async function runAppServer(args: string[]): Promise<number> {
         ...(values["ws-allow-origin"] ? { allowedOrigins: parseAllowedOrigins(values["ws-allow-origin"]) } : {}),
       });
       log.info({ url: server.url }, "listening");
-      return serve(app, log, { stop: () => server.close() });
+      return serve(app, log, graceMs, server);
     }
     case "off":
       log.info("--listen off: no transport; waiting for a signal");
-      return serve(app, log, { stop: () => Promise.resolve() });
+      return serve(app, log, graceMs, { close: () => Promise.resolve() });
   }
 }
 
@@ -151,27 +159,91 @@ function requirementsFileFromEnv(): { requirementsFile?: string } {
   return file ? { requirementsFile: file } : {};
 }
 
+/** The default of `--shutdown-grace`, in seconds. */
+export const DEFAULT_SHUTDOWN_GRACE_S = 10;
+// setTimeout's limit: a longer delay would fire at once.
+const MAX_SHUTDOWN_GRACE_S = Math.floor((2 ** 31 - 1) / 1000);
+
+/** `--shutdown-grace SECONDS` in milliseconds: a non-negative number of seconds (fractions allowed). */
+export function parseShutdownGrace(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_SHUTDOWN_GRACE_S * 1000;
+  const seconds = /^\s*\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  if (!(seconds <= MAX_SHUTDOWN_GRACE_S)) {
+    throw new Error(`--shutdown-grace must be a number of seconds from 0 to ${MAX_SHUTDOWN_GRACE_S} (e.g. 10 or 2.5), not ${JSON.stringify(value)}`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+/** What `serve` needs of a transport. */
+interface ServedTransport {
+  /** Settles when the transport ends by itself (stdio's input). */
+  ended?: Promise<void>;
+  /** No new clients from now on, and /readyz answers 503; connected clients go on. */
+  drain?(): void;
+  /** Ends every connection politely, once the App is closed. */
+  close(): Promise<void>;
+  /** Drops every connection now: the grace is over. */
+  terminate?(): void;
+}
+
 /**
- * Runs until the first SIGINT/SIGTERM or the transport's end, then shuts down (see the header):
- * the App first, while clients are still connected to hear their turns end, then the transport.
+ * Runs until the first SIGINT/SIGTERM or the transport's end, then shuts down (see the header): the
+ * listener drains, the App closes while clients are still connected to hear their turns end, then
+ * the transport closes.
+ *
+ * When `graceMs` runs out first, the process exits anyway, as a pod's supervisor expects (it sends
+ * SIGKILL at the end of its own grace, and nothing is gained by waiting for that): every process tree
+ * still running is SIGKILLed (a command leads its own process group and would outlive the daemon),
+ * every connection is dropped, and what had not finished is logged. The exit status then says
+ * whether anything was lost: 0 when only clients were still saying goodbye (the App had closed:
+ * turns ended, rollouts flushed), 1 when the App had not closed, since then turns may not have been
+ * written as ended and rollout lines may be missing. A clean stop is 0 and an unclean one is not, as
+ * Kubernetes (the container's terminated state, a Job's failure), systemd and other supervisors read
+ * an exit status, and as the second signal's 128 + n is; a pod that is being deleted is never
+ * restarted for it.
  */
-async function serve(app: App, log: Logger, transport: { ended?: Promise<void>; stop(): Promise<void> }): Promise<number> {
-  const signals = shutdownSignals(log);
+async function serve(app: App, log: Logger, graceMs: number, transport: ServedTransport): Promise<number> {
+  const signals = shutdownSignals(log, () => app.killProcessTrees());
   const signal = await Promise.race([signals.first, ...(transport.ended ? [transport.ended.then(() => null)] : [])]);
   signals.begin();
-  log.info(signal ? { signal } : {}, "shutting down");
+  transport.drain?.();
+  log.info({ ...(signal ? { signal } : {}), graceMs }, "shutting down");
+  let phase: "app" | "transport" | "done" = "app";
+  const grace = setTimeout(() => {
+    if (phase === "done") {
+      // Shut down, yet something still holds the event loop: the grace bounds that too.
+      log.warn({ graceMs }, "the shutdown was done but the process had not ended when the grace ran out: exiting");
+      process.exit(0);
+    }
+    transport.terminate?.();
+    if (phase === "transport") {
+      log.warn({ graceMs }, "the shutdown grace ran out while clients were closing: dropped them");
+      process.exit(0);
+    }
+    const processTrees = app.killProcessTrees();
+    log.error(
+      { graceMs, unfinished: app.unfinishedClose(), processTreesKilled: processTrees },
+      "the shutdown grace ran out before the daemon had closed: exiting with work unfinished",
+    );
+    process.exit(1);
+  }, graceMs);
   await app.close();
-  await transport.stop();
+  phase = "transport";
+  await transport.close();
+  phase = "done";
+  grace.unref();
   log.info("shut down");
   return 0;
 }
 
 /**
  * `first` resolves with the first SIGINT or SIGTERM. Once the shutdown has begun (that signal, or
- * `begin()`), another signal exits at once with 128 + its number. The handlers stay installed until
- * the process ends, so no signal after the first falls through to the default action.
+ * `begin()`), another signal exits at once with 128 + its number, after `lastly` (which SIGKILLs the
+ * process trees still running: the shutdown that was cut short may not have got to them). The
+ * handlers stay installed until the process ends, so no signal after the first falls through to the
+ * default action.
  */
-function shutdownSignals(log: Logger): { first: Promise<NodeJS.Signals>; begin(): void } {
+function shutdownSignals(log: Logger, lastly: () => number): { first: Promise<NodeJS.Signals>; begin(): void } {
   let begun = false;
   let resolveFirst!: (signal: NodeJS.Signals) => void;
   const first = new Promise<NodeJS.Signals>((r) => (resolveFirst = r));
@@ -182,7 +254,8 @@ function shutdownSignals(log: Logger): { first: Promise<NodeJS.Signals>; begin()
       return;
     }
     const code = 128 + osConstants.signals[signal as "SIGINT" | "SIGTERM"];
-    log.warn({ signal, code }, "second signal during shutdown: exiting now");
+    const processTreesKilled = lastly();
+    log.warn({ signal, code, processTreesKilled }, "second signal during shutdown: exiting now");
     process.exit(code);
   };
   process.on("SIGINT", onSignal);

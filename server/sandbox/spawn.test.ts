@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { readdirSync, readFileSync } from "node:fs";
 import type { ExecRequest } from "./launcherTypes.js";
+import { killEveryProcessTree } from "./processTrees.js";
 import { runExec, startExec } from "./spawn.js";
 
 function req(argv: string[], extra: Partial<ExecRequest> = {}): ExecRequest {
@@ -100,6 +101,17 @@ describe("runExec (unwrapped)", () => {
     ac.abort();
     const r = await h.result;
     expect(r).toMatchObject({ aborted: true, timedOut: false, signal: "SIGTERM", exitCode: 143 });
+  });
+
+  it("killEveryProcessTree (a shutdown out of time) SIGKILLs a running tree at once, without waiting for the kill grace", async () => {
+    const marker = `gh-spawn-killall-${process.pid}`;
+    const h = startExec(req(["/bin/bash", "-c", `trap '' TERM; exec -a ${marker} sleep 1000`]), { killGraceMs: 600_000, drainMs: 100 });
+    for (let i = 0; i < 400 && pidsWith(marker, true).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(pidsWith(marker, true).length).toBeGreaterThan(0);
+    expect(killEveryProcessTree()).toBeGreaterThanOrEqual(1);
+    const r = await h.result;
+    expect(r).toMatchObject({ aborted: true, signal: "SIGKILL" });
+    expect(pidsWith(marker, false)).toEqual([]);
   });
 
   it("calls finalize exactly once and surfaces its denials", async () => {

@@ -3,7 +3,8 @@
 // Invariants:
 //  - argv arrays only: the program is argv[0], never a shell string, `shell` is never set.
 //  - The child leads its own process group; a timeout or an abort kills the whole tree
-//    (treeKiller.ts), and the result resolves only once the tree is gone.
+//    (treeKiller.ts), and the result resolves only once the tree is gone. Until then the tree is
+//    listed in processTrees.ts, for a shutdown that has to end without waiting for it.
 //  - The child sees stdio plus exactly the extra fds the request lists (inheritedFds.ts), plus the
 //    relay's IPC channel under managed networking (relayChannel.ts).
 //  - Output is captured per stream up to a cap (headTailBuffer.ts); streaming callbacks see every byte.
@@ -16,6 +17,7 @@ import { HeadTailBuffer } from "./headTailBuffer.js";
 import { ensureInheritedFdsClosed } from "./inheritedFds.js";
 import type { ExecRequest } from "./launcherTypes.js";
 import { childProcessSpawner, type ProcessSpawner, type SpawnedProcess } from "./processSpawner.js";
+import { trackProcessTree } from "./processTrees.js";
 import { RelayChannel } from "./relayChannel.js";
 import { TreeKiller } from "./treeKiller.js";
 
@@ -155,6 +157,11 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
     if (exited) killer.finish();
   };
   const disarm = armStops(opts, stop);
+  // The shutdown's last resort (processTrees.ts): kill now, without the grace.
+  const untrack = trackProcessTree(() => {
+    stop("abort");
+    killer.finish();
+  });
 
   const result = new Promise<ExecResult>((resolve) => {
     let spawnError: NodeJS.ErrnoException | undefined;
@@ -171,6 +178,7 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
       proc.stderr?.destroy();
       // No sandboxed or tagged process may outlive the result, nor race the cleanup below.
       await killer.reap();
+      untrack();
       const fin = req.finalize();
       resolve(
         execResult({

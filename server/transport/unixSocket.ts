@@ -10,7 +10,11 @@
 //   its first byte: an HTTP request line starts with "G" ("GET"), which no JSON value can. The reference
 //   serves WebSocket on its unix socket, so Codex clients using unix:// connect unchanged, while
 //   line-based tools (socat, nc -U) also work.
-// - close() stops accepting, ends every client connection and removes the socket file.
+// - drain() stops accepting at once (the listening socket closes and its file is removed), and the
+//   WebSocket endpoint drains (/readyz 503, upgrades refused); clients already connected go on.
+// - close() drains, then ends every client connection politely: a WebSocket client gets a close frame
+//   1001, a line client a FIN after what is queued for it; a client still there after closeWaitMs is
+//   dropped. terminate() drops every client at once.
 import { once } from "node:events";
 import { mkdirSync, chmodSync, lstatSync, unlinkSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
@@ -21,7 +25,7 @@ import type { Logger } from "../log.js";
 import type { TransportConnection } from "./framing.js";
 import { JsonLineMessageReader } from "./jsonLineReader.js";
 import { JsonLineMessageWriter } from "./jsonLineWriter.js";
-import { attachWebSocketEndpoint } from "./webSocket.js";
+import { attachWebSocketEndpoint, DEFAULT_CLOSE_WAIT_MS } from "./webSocket.js";
 
 export const SOCKET_FILE_MODE = 0o600;
 export const SOCKET_DIR_MODE = 0o700;
@@ -37,12 +41,19 @@ export interface UnixSocketServerOptions {
   maxBufferedBytes?: number;
   /** Origins allowed for WebSocket clients that send an Origin header. */
   allowedOrigins?: readonly string[];
+  /** How long close() waits for clients to go before dropping them. Default 2 s. */
+  closeWaitMs?: number;
   log?: Logger;
 }
 
 export interface RunningUnixSocketServer {
   readonly path: string;
+  /** Stops accepting clients now (the socket file goes); connected clients go on. */
+  drain(): void;
+  /** Drains, then ends every client connection (see the header). */
   close(): Promise<void>;
+  /** Stops accepting and drops every client now. */
+  terminate(): void;
 }
 
 const FIRST_BYTE_OF_HTTP_GET = 0x47;
@@ -51,6 +62,10 @@ export async function startUnixSocketServer(opts: UnixSocketServerOptions): Prom
   await prepareSocketPath(opts.path);
 
   const clients = new Set<Socket>();
+  /** The clients handed to the http server (probes and WebSockets): theirs to close. */
+  const httpClients = new WeakSet<Socket>();
+  /** A line client's writer ends its socket after the lines it has queued. */
+  const lineWriters = new WeakMap<Socket, JsonLineMessageWriter>();
   let nextClient = 1;
   const name = (): string => `unix:${opts.path}#${nextClient++}`;
 
@@ -74,6 +89,7 @@ export async function startUnixSocketServer(opts: UnixSocketServerOptions): Prom
       if (first[0] === FIRST_BYTE_OF_HTTP_GET) {
         // The http server reads straight from the handle once it owns the socket; resuming makes the
         // sniffed bytes, which sit in the stream buffer, reach its parser first.
+        httpClients.add(socket);
         http.emit("connection", socket);
         socket.resume();
       } else {
@@ -85,6 +101,7 @@ export async function startUnixSocketServer(opts: UnixSocketServerOptions): Prom
   function openLineConnection(socket: Socket): void {
     const reader = new JsonLineMessageReader(socket, opts.maxLineBytes === undefined ? {} : { maxLineBytes: opts.maxLineBytes });
     const writer = new JsonLineMessageWriter(socket);
+    lineWriters.set(socket, writer);
     opts.onConnection({ reader, writer, remote: name(), close: () => socket.end(() => socket.destroy()) });
   }
 
@@ -108,19 +125,47 @@ export async function startUnixSocketServer(opts: UnixSocketServerOptions): Prom
   chmodSync(opts.path, SOCKET_FILE_MODE);
   server.on("error", (err) => opts.log?.error({ err }, "unix socket listener error"));
 
+  let listenerClosed: Promise<void> | undefined;
+  const drain = (): Promise<void> => {
+    endpoint.drain();
+    // Resolves once every client has gone as well.
+    return (listenerClosed ??= new Promise<void>((resolve) => server.close(() => resolve())));
+  };
+  const dropClients = (): void => {
+    for (const socket of clients) {
+      socket.destroy();
+    }
+    clients.clear();
+  };
   let closing: Promise<void> | undefined;
   return {
     path: opts.path,
+    drain: () => void drain(),
     close(): Promise<void> {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        endpoint.terminateAll();
+      closing ??= (async () => {
+        const closed = drain();
+        const waitMs = opts.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS;
+        // WebSocket clients are the endpoint's; the others are line clients (or have not spoken yet).
+        const webSockets = endpoint.closeAll(waitMs);
         for (const socket of clients) {
-          socket.destroy();
+          if (!httpClients.has(socket)) (lineWriters.get(socket) ?? socket).end();
         }
-        clients.clear();
-      });
+        const timer = setTimeout(dropClients, waitMs);
+        await webSockets;
+        // The http server's clients left are probes (idle keep-alive or in flight), which a listening
+        // http server's closeAllConnections() would end; this one never listens, so it has no such list.
+        for (const socket of clients) {
+          if (httpClients.has(socket)) socket.destroy();
+        }
+        await closed;
+        clearTimeout(timer);
+      })();
       return closing;
+    },
+    terminate(): void {
+      void drain();
+      endpoint.terminateAll();
+      dropClients();
     },
   };
 }

@@ -7,11 +7,16 @@
 //   configured, a missing or invalid bearer token → 401 with a short reason.
 // - GET/HEAD /readyz and /healthz answer 200 "ok"; GET /metrics (when given) answers the Prometheus
 //   text, behind the same bearer auth as the upgrade unless it was made public (--metrics-public:
-//   for a scraper inside the pod's network that holds no token); every other plain HTTP request gets 404.
+//   for a scraper inside the pod's network that holds no token); every other plain HTTP request gets
+//   404. Once the endpoint drains (the daemon's shutdown has begun), /readyz answers 503 and every
+//   upgrade is refused with 503, while /healthz and /metrics stay up and open WebSockets go on until
+//   they are closed.
 // - A non-loopback bind without auth is refused at startup (assertSafeBind), which is stricter than the
 //   reference (it only warns): an unauthenticated agent server on a reachable address runs commands for
 //   anyone who connects.
-// - close() stops accepting, terminates every open WebSocket and drops half-finished handshakes.
+// - close() drains, stops listening, drops half-finished handshakes and sends every open WebSocket a
+//   close frame 1001 "going away" behind what is already queued for it; a peer that has not answered
+//   within closeWaitMs is terminated. terminate() drops everything at once.
 // - The same endpoint logic is reused by the unix socket listener for clients that speak WebSocket there.
 import { once } from "node:events";
 import { createServer } from "node:http";
@@ -57,6 +62,8 @@ export interface WebSocketServerOptions extends Omit<WebSocketEndpointOptions, "
   host: string;
   port: number;
   auth?: WsAuthConfig | undefined;
+  /** How long close() waits for peers to answer the close frame before terminating them. Default 2 s. */
+  closeWaitMs?: number;
 }
 
 export interface RunningWebSocketServer {
@@ -64,13 +71,31 @@ export interface RunningWebSocketServer {
   readonly host: string;
   readonly port: number;
   readonly url: string;
+  /** /readyz answers 503 and upgrades are refused with 503 from now on; open WebSockets go on. */
+  drain(): void;
+  /** Drains, stops listening and closes every WebSocket with 1001 (see the header). */
   close(): Promise<void>;
+  /** Stops listening and drops every connection now, without close frames. */
+  terminate(): void;
 }
 
 export interface WebSocketEndpoint {
+  /** /readyz answers 503 and upgrades are refused with 503 from now on; open WebSockets go on. */
+  drain(): void;
+  /**
+   * Drains, drops pending handshakes and sends every open WebSocket a 1001 close frame; resolves once
+   * all are closed, terminating those whose peer has not answered within `waitMs`.
+   */
+  closeAll(waitMs: number): Promise<void>;
   /** Terminates every open WebSocket and pending handshake of this endpoint. */
   terminateAll(): void;
 }
+
+/** What a server that is going away sends (RFC 6455 §7.4.1). */
+export const GOING_AWAY_CLOSE_CODE = 1001;
+export const GOING_AWAY_REASON = "server shutting down";
+export const DEFAULT_CLOSE_WAIT_MS = 2000;
+const SHUTTING_DOWN = { status: 503, reason: "server shutting down" } as const;
 
 const HEALTH_PATHS = new Set(["/readyz", "/healthz"]);
 // Non-special schemes (vscode-webview://, app://) have an opaque URL origin yet are sent verbatim by
@@ -141,18 +166,28 @@ export async function startWebSocketServer(opts: WebSocketServerOptions): Promis
 
   const address = server.address() as AddressInfo;
   const host = address.address;
+  let listenerClosed: Promise<void> | undefined;
+  const stopListening = (): Promise<void> => (listenerClosed ??= new Promise<void>((resolve) => server.close(() => resolve())));
   let closing: Promise<void> | undefined;
   return {
     host,
     port: address.port,
     url: `ws://${formatHost(host)}:${address.port}`,
+    drain: () => endpoint.drain(),
     close(): Promise<void> {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        endpoint.terminateAll();
+      closing ??= (async () => {
+        const closed = stopListening();
+        await endpoint.closeAll(opts.closeWaitMs ?? DEFAULT_CLOSE_WAIT_MS);
+        // Probes still in flight; idle keep-alive connections were closed by server.close().
         server.closeAllConnections();
-      });
+        await closed;
+      })();
       return closing;
+    },
+    terminate(): void {
+      void stopListening();
+      endpoint.terminateAll();
+      server.closeAllConnections();
     },
   };
 }
@@ -171,6 +206,7 @@ export function attachWebSocketEndpoint(server: Server, opts: WebSocketEndpointO
   });
   const handshaking = new Set<Duplex>();
   const remoteName = opts.remoteName ?? describeRemote;
+  let draining = false;
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? "/").split("?", 1)[0] ?? "/";
@@ -179,8 +215,9 @@ export function attachWebSocketEndpoint(server: Server, opts: WebSocketEndpointO
       return;
     }
     const healthy = (req.method === "GET" || req.method === "HEAD") && HEALTH_PATHS.has(path);
-    const body = healthy ? "ok" : "not found";
-    res.writeHead(healthy ? 200 : 404, {
+    const status = !healthy ? 404 : draining && path === "/readyz" ? 503 : 200;
+    const body = status === 200 ? "ok" : status === 503 ? "shutting down" : "not found";
+    res.writeHead(status, {
       "Content-Type": "text/plain; charset=utf-8",
       "Content-Length": Buffer.byteLength(body),
     });
@@ -234,6 +271,9 @@ export function attachWebSocketEndpoint(server: Server, opts: WebSocketEndpointO
   }
 
   async function admit(req: IncomingMessage): Promise<{ status: number; reason: string } | undefined> {
+    if (draining) {
+      return SHUTTING_DOWN;
+    }
     const origin = req.headers.origin;
     if (origin !== undefined && !allowed.has(origin)) {
       return { status: 403, reason: "origin not allowed; start the server with --ws-allow-origin ORIGIN" };
@@ -244,7 +284,7 @@ export function attachWebSocketEndpoint(server: Server, opts: WebSocketEndpointO
         return { status: 401, reason: result.reason };
       }
     }
-    return undefined;
+    return draining ? SHUTTING_DOWN : undefined;
   }
 
   function accept(ws: WebSocket, req: IncomingMessage): void {
@@ -262,12 +302,35 @@ export function attachWebSocketEndpoint(server: Server, opts: WebSocketEndpointO
     });
   }
 
+  function dropHandshakes(): void {
+    for (const socket of handshaking) {
+      socket.destroy();
+    }
+    handshaking.clear();
+  }
+
   return {
-    terminateAll(): void {
-      for (const socket of handshaking) {
-        socket.destroy();
+    drain(): void {
+      draining = true;
+    },
+    async closeAll(waitMs: number): Promise<void> {
+      draining = true;
+      dropHandshakes();
+      const open = [...wss.clients];
+      const closed = Promise.all(open.map((ws) => ws.readyState !== ws.CLOSED && new Promise<void>((resolve) => ws.once("close", () => resolve()))));
+      for (const ws of open) {
+        if (ws.readyState === ws.OPEN) {
+          ws.close(GOING_AWAY_CLOSE_CODE, GOING_AWAY_REASON);
+        }
       }
-      handshaking.clear();
+      const timer = setTimeout(() => open.forEach((ws) => ws.terminate()), waitMs);
+      await closed;
+      clearTimeout(timer);
+      wss.close();
+    },
+    terminateAll(): void {
+      draining = true;
+      dropHandshakes();
       for (const ws of wss.clients) {
         ws.terminate();
       }
@@ -282,7 +345,7 @@ function plain(res: ServerResponse, status: number, body: string, headers: Recor
 }
 
 function refuse(socket: Duplex, refusal: { status: number; reason: string }): void {
-  const statusText: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error" };
+  const statusText: Record<number, string> = { 401: "Unauthorized", 403: "Forbidden", 500: "Internal Server Error", 503: "Service Unavailable" };
   const body = `${refusal.reason}\n`;
   const headers = [
     `HTTP/1.1 ${refusal.status} ${statusText[refusal.status] ?? "Error"}`,

@@ -30,11 +30,20 @@ export class SocketClient {
   private readonly waiters = new Set<() => void>();
   private nextId = 1;
 
+  /**
+   * Settles when the connection has closed: with the WebSocket close code (1006 when no close frame
+   * came), or null on a unix socket.
+   */
+  readonly closed: Promise<number | null>;
+  private markClosed!: (code: number | null) => void;
+
   private constructor(
     private readonly write: (text: string) => void,
     /** Drops the connection without a goodbye, as a network failure would. */
     readonly drop: () => void,
-  ) {}
+  ) {
+    this.closed = new Promise((resolve) => (this.markClosed = resolve));
+  }
 
   /** One JSON per line over the unix socket at `path`. */
   static unix(path: string): Promise<SocketClient> {
@@ -55,6 +64,7 @@ export class SocketClient {
         }
       });
       socket.once("error", reject);
+      socket.once("close", () => client.markClosed(null));
     });
   }
 
@@ -69,6 +79,7 @@ export class SocketClient {
       ws.on("message", (data) => client.received(JSON.parse(String(data)) as Json));
       ws.once("open", () => resolve(client));
       ws.once("error", reject);
+      ws.once("close", (code) => client.markClosed(code));
     });
   }
 

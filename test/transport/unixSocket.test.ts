@@ -209,15 +209,37 @@ describe("unix socket transport", () => {
     expect({ status, body }).toEqual({ status: 200, body: "ok" });
   });
 
-  it("close() ends client connections and removes the socket file", async () => {
+  it("drain() stops accepting at once (the file goes) while connected clients go on", async () => {
     const path = freshPath();
     const { server } = await echoServer(path);
     const c = await lineClient(path);
+    server.drain();
+    expect(existsSync(path)).toBe(false);
+    await expect(lineClient(path)).rejects.toThrow(/ENOENT/);
+    c.send('{"id":1}\n');
+    expect(((await c.next()) as { echo: unknown }).echo).toEqual({ id: 1 });
+  });
+
+  it("close() ends line clients after what was queued, closes WebSocket clients with 1001, and removes the socket file", async () => {
+    const path = freshPath();
+    const { server, connections } = await echoServer(path);
+    const c = await lineClient(path);
     c.send('{"id":1}\n');
     await c.next();
+    const ws = new WebSocket(`ws+unix:${path}:/`);
+    sockets.push(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("error", reject);
+    });
+    const wsClosed = new Promise<{ code: number; reason: string }>((resolve) => ws.once("close", (code, reason) => resolve({ code, reason: String(reason) })));
     const ended = new Promise<void>((resolve) => c.socket.once("close", () => resolve()));
+    // Queued just before close(): it must reach the client before the end of its connection.
+    void connections[0]?.writer.write({ jsonrpc: "2.0", method: "last" } as unknown as Message);
     await server.close();
+    expect(await c.next()).toEqual({ method: "last" });
     await ended;
+    expect(await wsClosed).toEqual({ code: 1001, reason: "server shutting down" });
     expect(existsSync(path)).toBe(false);
   });
 });

@@ -14,6 +14,7 @@ import { FrameParseError } from "../../server/transport/framing.js";
 import { startWebSocketServer } from "../../server/transport/webSocket.js";
 import type { RunningWebSocketServer, WebSocketServerOptions } from "../../server/transport/webSocket.js";
 import { SlowConsumerError } from "../../server/transport/webSocketWriter.js";
+import { within } from "../helpers/within.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gatehouse-ws-"));
 const servers: RunningWebSocketServer[] = [];
@@ -285,12 +286,52 @@ describe("WebSocket transport", () => {
     expect(await closed).toEqual({ code: 1008, reason: "slow consumer" });
   });
 
-  it("close() terminates open sockets", async () => {
+  it("drain(): /readyz answers 503 and upgrades are refused with 503, while /healthz and open sockets go on", async () => {
+    const { server } = await echoServer();
+    const open = connect(server.url);
+    const next = inbox(open);
+    await outcome(open);
+    server.drain();
+    const http = `http://127.0.0.1:${server.port}`;
+    const ready = await fetch(`${http}/readyz`);
+    expect({ status: ready.status, body: await ready.text() }).toEqual({ status: 503, body: "shutting down" });
+    expect((await fetch(`${http}/healthz`)).status).toBe(200);
+    expect(await outcome(connect(server.url))).toEqual({ status: 503, body: "server shutting down\n" });
+    open.send('{"id":5}');
+    expect(await next()).toEqual({ echo: { id: 5 } });
+  });
+
+  it("close() sends 1001 behind what was queued, stops listening and waits for the peer", async () => {
+    const { server, connections } = await echoServer();
+    const client = connect(server.url);
+    const next = inbox(client);
+    await outcome(client);
+    const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+      client.once("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+    void connections[0]?.writer.write({ jsonrpc: "2.0", method: "last" } as unknown as Message);
+    await server.close();
+    expect(await next()).toEqual({ method: "last" });
+    expect(await closed).toEqual({ code: 1001, reason: "server shutting down" });
+    await expect(fetch(`http://127.0.0.1:${server.port}/readyz`)).rejects.toThrow();
+  });
+
+  it("close() terminates a peer that does not answer the close frame within closeWaitMs", async () => {
+    const { server } = await echoServer({ closeWaitMs: 100 });
+    const client = connect(server.url);
+    await outcome(client);
+    // Paused, the client never reads the close frame, so it never answers it; without closeWaitMs
+    // the server would wait for ws's own 30 s close timeout.
+    client.pause();
+    await within(server.close(), 10_000, "close() with a silent peer");
+  });
+
+  it("terminate() drops open sockets without a close frame", async () => {
     const { server } = await echoServer();
     const client = connect(server.url);
     await outcome(client);
     const closed = new Promise<number>((resolve) => client.once("close", (code) => resolve(code)));
-    await server.close();
+    server.terminate();
     expect(await closed).toBe(1006);
     await expect(fetch(`http://127.0.0.1:${server.port}/readyz`)).rejects.toThrow();
   });

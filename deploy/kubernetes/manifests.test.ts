@@ -145,6 +145,7 @@ describe.each(Object.entries(CASES))("%s", (_name, options) => {
     expect(sc.privileged).toBeUndefined();
     expect(sc.capabilities?.add).toBeUndefined();
     expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.shareProcessNamespace).toBe(true);
     expect(pod.hostUsers).toBeUndefined();
     const overrides = args.flatMap((a, i) => (args[i - 1] === "-c" ? [parseCliOverride(a)] : []));
     if (o.isolation.kind === "bubblewrap") {

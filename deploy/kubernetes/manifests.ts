@@ -51,7 +51,7 @@ export interface GatehouseOptions {
   isolation: Isolation;
   /** The Secret holding the credential (created with kubectl, never committed: see README.md). */
   secretName: string;
-  /** `--shutdown-grace`: how long the daemon lets a SIGTERM'd shutdown take before it ends turns hard. */
+  /** `--shutdown-grace`: the daemon's deadline for its own shutdown; past it, it SIGKILLs what runs and exits. */
   shutdownGraceSeconds: number;
   /** Kubernetes' SIGTERM-to-SIGKILL window; must stay above shutdownGraceSeconds. */
   terminationGracePeriodSeconds: number;
@@ -200,6 +200,10 @@ export function statefulSet(o: GatehouseOptions): StatefulSet {
           // something for a command to find.
           automountServiceAccountToken: false,
           enableServiceLinks: false,
+          // The pause container becomes PID 1 and reaps orphans. Node as PID 1 waits only for its own
+          // children, so a command's double-forked process would stay a zombie once it exits (unwrapped
+          // runs; a bubblewrap run has its own PID namespace and init).
+          shareProcessNamespace: true,
           securityContext: { runAsNonRoot: true, runAsUser: UID, runAsGroup: UID, fsGroup: UID, fsGroupChangePolicy: "OnRootMismatch" },
           containers: [container(o)],
           volumes: volumes(o),

@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["protocol/**/*.test.ts", "server/**/*.test.ts", "clients/**/*.test.ts"],
+          include: ["protocol/**/*.test.ts", "server/**/*.test.ts", "clients/**/*.test.ts", "deploy/**/*.test.ts"],
           testTimeout: 20_000,
           globalSetup: ["test/helpers/globalSetup.ts"],
         },

@@ -172,7 +172,11 @@ function schemaErrorText(error: Error & { issues: readonly { path: readonly Prop
 /** Rejects with the signal's reason as soon as it aborts; the work itself goes on (its owner ends it). */
 function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return work;
-  if (signal.aborted) return Promise.reject(signal.reason as unknown);
+  if (signal.aborted) {
+    // The work was started all the same (the caller evaluated it): its own failure is not news.
+    work.catch(() => undefined);
+    return Promise.reject(signal.reason as unknown);
+  }
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason as unknown);
     signal.addEventListener("abort", onAbort, { once: true });

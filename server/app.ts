@@ -184,7 +184,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...lazyHandlers(mcpHandlers, mcp),
     ...notImplementedHandlers(),
   };
-  const dispatcher = new Dispatcher(handlers, new ScopeQueues(), metrics);
+  const dispatcher = new Dispatcher(handlers, new ScopeQueues(), metrics, () => {
+    // A client with MCP servers configured will start a thread, and the thread its servers: the MCP
+    // code and the sandbox probe the first server's launch waits for are prepared from the handshake on.
+    if (Object.keys(config.effective.mcpServers).length > 0)
+      void threads.get().then(
+        (t) => t.prepareMcp(),
+        () => undefined,
+      );
+  });
   const closeSteps: [string, () => Promise<void>][] = [
     ["skills", async () => (await skills.ifStarted())?.close()],
     ["threads", async () => (await threads.ifStarted())?.closeAll()],

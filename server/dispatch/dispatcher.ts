@@ -18,6 +18,8 @@ export class Dispatcher {
     private readonly handlers: HandlerMap,
     private readonly scopes: ScopeQueues,
     private readonly metrics: DaemonMetrics = NO_METRICS,
+    /** Runs when a client has finished its handshake (the App warms up what that client will likely need). */
+    private readonly onInitialized: () => void = () => undefined,
   ) {}
 
   /** Requests still waiting for their rows (see handleRequest); a later request waits behind them. */
@@ -27,6 +29,7 @@ export class Dispatcher {
   /** The client finished its handshake: the thread rows load when it is idle (handlers/lazyTable.ts). */
   initialized(): void {
     preloadRequestTable();
+    this.onInitialized();
   }
 
   /** Routes one request and counts it: by method (unknown ones as "unknown") and outcome. */

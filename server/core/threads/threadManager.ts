@@ -28,6 +28,7 @@ import type { ActiveTurn, ModelStreamer, TurnRollout } from "../engine/activeTur
 import { commandEnvironment, shellEnvironmentPolicy } from "../commandSetup/commandEnv.js";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { daemonPathsFor } from "../commandSetup/daemonPaths.js";
+import { sandboxPolicyFromConfig } from "../commandSetup/sandboxFromWire.js";
 import type { ApprovalGate, ClientSink } from "../ports.js";
 import { loadBashParser } from "../tools/bashParse.js";
 import { defaultShell } from "../tools/defaultShell.js";
@@ -504,6 +505,19 @@ export class ThreadManager {
     })();
     live.mcp.catch((error: unknown) => this.deps.log.error({ err: error, threadId: thread.id }, "could not open the thread's MCP servers"));
     return live.mcp;
+  }
+
+  /**
+   * Loads the MCP client code and starts the sandbox probe, before any thread needs them (the App calls
+   * this after a client's handshake when config names MCP servers). Both are cached; nothing starts.
+   */
+  prepareMcp(): void {
+    void import("../mcp/threadMcpHost.js").catch(() => undefined);
+    const policy = sandboxPolicyFromConfig(this.deps.config.effective);
+    void this.deps.launcher().then(
+      (launcher) => launcher.prewarm?.(policy),
+      () => undefined,
+    );
   }
 
   /** A loaded thread's MCP host (opened now if need be); null when config names no MCP server. */

@@ -17,7 +17,8 @@ import threadList from './threadList.mjs';
 import fuzzy from './fuzzy.mjs';
 import proxy from './proxy.mjs';
 import soak from './soak.mjs';
+import capacity from './capacity.mjs';
 import mcp from './mcp.mjs';
 import v1turn from './v1turn.mjs';
 
-export const CASES = [startup, stdio, ws, exec, turns, threadList, approval, fuzzy, proxy, mcp, soak, v1turn];
+export const CASES = [startup, stdio, ws, exec, turns, threadList, approval, fuzzy, proxy, mcp, soak, capacity, v1turn];

@@ -3,6 +3,9 @@
 //   VmHWM (status): peak resident set size over the life of the process, in kB.
 //   utime + stime (stat, fields 14 and 15): CPU time of all the process's threads, in clock
 //   ticks (USER_HZ, 100 on Linux), so 10 ms resolution: use it over many requests.
+//   cutime + cstime (stat, fields 16 and 17): CPU time of the process's children that have exited
+//   and been waited for (each with its own waited-for descendants), same unit; a running child, or
+//   an orphan reparented away, is not in it.
 import { readFileSync } from 'node:fs';
 
 const USER_HZ = 100;
@@ -23,6 +26,17 @@ export function cpuTimeMs(pid) {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
     return ((Number(f[11]) + Number(f[12])) * 1000) / USER_HZ;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time (ms) of pid's reaped children: cutime + cstime, /proc/<pid>/stat fields 16 and 17. */
+export function childrenCpuTimeMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
+    return ((Number(f[13]) + Number(f[14])) * 1000) / USER_HZ;
   } catch {
     return null;
   }

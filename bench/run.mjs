@@ -2,7 +2,7 @@
 // Gatehouse vs the reference `codex app-server` 0.169.0 (and, for the legacy v1 API, 0.80.0), side by
 // side in one run on this machine.
 //
-//   node bench/run.mjs [--only startup,stdio,ws,exec,turns,threadList,approval,fuzzy,proxy,soak,v1turn] [--json out.json]
+//   node bench/run.mjs [--only startup,stdio,ws,exec,turns,threadList,approval,fuzzy,proxy,mcp,soak,capacity,v1turn] [--json out.json]
 //                      [--method M] [--params JSON] [--ours "CMD"] [--ref "CMD"] [--ref-v1 "CMD"] [--runs N]
 //                      [--requests M] [--clients C] [--per-client R] [--rounds K] [--timeout SEC]
 //
@@ -51,6 +51,11 @@
 //            bench/lib/memProbe.mjs, preloaded with `node --import` (the daemon has no memory knob);
 //            RSS growth from turn 100 to the last, limit ≤ 10 MB when the run reaches 1,000 turns; and,
 //            informational, the growth once the daemon has been idle BENCH_SOAK_IDLE_MS (10,000) after the last turn.
+//   capacity what docs/scale-out.md plans with, the sides one after the other on fresh homes: idle
+//            RSS, RSS with BENCH_CAPACITY_THREADS (10) loaded threads, daemon and children CPU per
+//            one-command turn over BENCH_CAPACITY_TURNS (50) turns, ours' CPU per text turn on the demo
+//            provider, and command/exec launches per second with BENCH_CAPACITY_INFLIGHT (4) in flight
+//            for BENCH_CAPACITY_LAUNCH_MS (3,000). Informational rows; about a minute.
 //   v1turn   the legacy v1 API against codex 0.80.0 (not 0.169; --ref-v1 overrides its command), both
 //            sides on ../shared/conformance/config/codex-0.80.json: on a fresh server per sample,
 //            initialize, newConversation, addConversationListener, then sendUserTurn → the turn's

@@ -44,6 +44,9 @@
 //            the real sandbox through the relay vs curl on the host (BENCH_PROXY_SANDBOX_RUNS (5)),
 //            target ≥ 0.8×. Upstream, proxy and client are separate processes; BENCH_PROXY_PROF=<dir>
 //            writes the proxy process's --cpu-prof profile. About 10 s here.
+//   mcp      one stdio MCP server configured (server-everything): thread/start → the first model
+//            request that carries the thread's tool list, fresh server per sample, BENCH_MCP_RUNS (7)
+//            alternated samples per side, median, target ≤ 1.0×.
 //   soak     memory over BENCH_SOAK_TURNS (500; 1,000 is the target's length, about 4 min here) short
 //            turns on one thread (the model asks for exec_command `true`, then answers), the sides one
 //            after the other: every BENCH_SOAK_EVERY (100) turns VmRSS from /proc for both, and for ours

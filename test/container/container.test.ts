@@ -189,13 +189,13 @@ describe("the image (Dockerfile, built and run with Podman)", () => {
     t = Date.now();
     const noCache = process.env["GATEHOUSE_CONTAINER_NO_CACHE"] === "1" ? ["--no-cache"] : [];
     // --format docker keeps the HEALTHCHECK (OCI images have none); --pull=never: no registry here.
-    // The build stage is tagged too, so that pruning the earlier builds' images (untagged now, they
-    // would pile up in the cache) keeps this build's layers for the next run.
-    for (const target of [
+    // The build stage is tagged too (from the layers just built), so that pruning the earlier builds'
+    // images (untagged now, they would pile up in the cache) keeps this build's layers for the next run.
+    for (const args of [
+      [...noCache, "-t", IMAGE],
       ["--target", "build", "-t", BUILD_STAGE],
-      ["-t", IMAGE],
     ]) {
-      const build = await run("podman", ["build", "--pull=never", "--format", "docker", ...noCache, ...target, "."], { env: podmanEnv, logFile: log });
+      const build = await run("podman", ["build", "--pull=never", "--format", "docker", ...args, "."], { env: podmanEnv, logFile: log });
       if (build.code !== 0) throw new Error(`podman build failed (${log}):\n${(build.stdout + build.stderr).slice(-4000)}`);
     }
     const size = Number(await mustPodman("image", "inspect", "--format", "{{.Size}}", IMAGE));

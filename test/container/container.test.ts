@@ -147,11 +147,17 @@ function upgradeStatus(url: string, headers: Record<string, string>): Promise<nu
   });
 }
 
-/** One thread on the demo provider, one turn: the demo lists the cwd with `ls`. The turn's command item. */
-async function demoTurn(client: Client, cwd: string, sandbox: "read-only" | "workspace-write") {
+type TurnSandboxPolicy = NonNullable<Params<"turn/start">["sandboxPolicy"]>;
+
+/**
+ * One thread on the demo provider, one turn: the demo lists the cwd with `ls`. `policy` overrides the
+ * thread's sandbox for the turn. Returns the thread/start result, the turn and its command item.
+ */
+async function demoTurn(client: Client, cwd: string, sandbox: "read-only" | "workspace-write", policy?: TurnSandboxPolicy) {
   const started = await client.request("thread/start", { cwd, modelProvider: "demo", sandbox, approvalPolicy: "never" });
   const threadId = started.thread.id;
-  await client.request("turn/start", { threadId, input: [{ type: "text", text: "What is in this folder?", text_elements: [] }] });
+  const input = [{ type: "text" as const, text: "What is in this folder?", text_elements: [] }];
+  await client.request("turn/start", { threadId, input, ...(policy ? { sandboxPolicy: policy } : {}) });
   const completed = await client.waitFor(isNotification("turn/completed", (p) => p.threadId === threadId));
   const command = await client.waitFor(isNotification("item/completed", (p) => p.threadId === threadId && p.item.type === "commandExecution"));
   return {
@@ -161,13 +167,41 @@ async function demoTurn(client: Client, cwd: string, sandbox: "read-only" | "wor
   };
 }
 
+/** The numbered entries of an `ls /proc`: the pids the command could see. */
+const pidsIn = (output: string | null | undefined): number[] =>
+  (output ?? "")
+    .split("\n")
+    .filter((l) => /^\d+$/.test(l))
+    .map(Number);
+
 describe("the image (Dockerfile, built and run with Podman)", () => {
   let work = "";
   let url = "";
+  let maskedUrl = "";
+  const masked = `${name}-masked`;
   let token = "";
   let client: Client | undefined;
   const timings: string[] = [];
   const t0 = Date.now();
+
+  /**
+   * Runs the image detached with `args` and the default CMD, publishes 4500 on a free loopback port,
+   * and waits for /readyz. (Without systemd, Podman logs that it cannot set the health check's
+   * timer; the check runs when asked.) The WebSocket URL.
+   */
+  async function start(container: string, args: string[]): Promise<string> {
+    await mustPodman("run", "--detach", "--name", container, "--publish", "127.0.0.1::4500", ...args, IMAGE);
+    const port = (await mustPodman("port", container, "4500/tcp")).split(":").pop();
+    for (let i = 0; ; i++) {
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.status,
+        () => 0,
+      );
+      if (ready === 200) return `ws://127.0.0.1:${port}`;
+      if (i >= 100) throw new Error(`${container}: no /readyz within 20 s; logs:\n${(await podman("logs", container)).stderr}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
 
   beforeAll(async () => {
     if (process.platform !== "linux" || process.getuid?.() !== 0) {
@@ -219,35 +253,18 @@ describe("the image (Dockerfile, built and run with Podman)", () => {
 
     t = Date.now();
     // As the README runs it: the default CMD (WebSocket on 0.0.0.0:4500, token auth), the token file
-    // mounted, the port published (on loopback here), /proc unmasked for bubblewrap. (Without
-    // systemd, Podman logs that it cannot set the health check's timer; it runs when asked.)
-    await mustPodman(
-      "run",
-      "--detach",
-      "--name",
-      name,
-      "--publish",
-      "127.0.0.1::4500",
+    // mounted, the port published (on loopback here), /proc unmasked for bubblewrap.
+    url = await start(name, [
       "--security-opt",
       "systempaths=unconfined",
       "--volume",
       `${tokenFile}:/run/secrets/gatehouse-token:ro`,
       "--volume",
       `${workspace}:/workspace`,
-      IMAGE,
-    );
-    const port = (await mustPodman("port", name, "4500/tcp")).split(":").pop();
-    url = `ws://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
-        (r) => r.status,
-        () => 0,
-      );
-      if (ready === 200) break;
-      if (i >= 100) throw new Error(`no /readyz within 20 s; logs:\n${(await podman("logs", name)).stderr}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    ]);
     timings.push(`ready ${((Date.now() - t) / 1000).toFixed(1)} s after podman run`);
+    // The same without the flag: Podman's masked /proc and read-only /proc/sys.
+    maskedUrl = await start(masked, ["--volume", `${tokenFile}:/run/secrets/gatehouse-token:ro`]);
     client = await Client.open(url, token);
   }, 1_200_000);
 
@@ -255,7 +272,7 @@ describe("the image (Dockerfile, built and run with Podman)", () => {
     client?.close();
     const logs = await podman("logs", name);
     if (logs.code === 0) writeFileSync(join(cache, "container.log"), logs.stdout + logs.stderr);
-    await podman("rm", "--force", "--time", "0", name);
+    await podman("rm", "--force", "--time", "0", name, masked);
     if (work) rmSync(work, { recursive: true, force: true });
     process.stderr.write(`container test: ${[...timings, `total ${((Date.now() - t0) / 1000).toFixed(1)} s`].join(", ")}\n`);
   }, 60_000);
@@ -294,9 +311,8 @@ describe("the image (Dockerfile, built and run with Podman)", () => {
     expect(started.sandbox).toMatchObject({ type: "readOnly" });
     expect(turn.status).toBe("completed");
     expect(command.exitCode).toBe(0);
-    const lines = command.aggregatedOutput?.split("\n") ?? [];
-    const pids = lines.filter((l) => /^\d+$/.test(l)).map(Number);
-    expect(lines).toContain("self");
+    const pids = pidsIn(command.aggregatedOutput);
+    expect(command.aggregatedOutput?.split("\n")).toContain("self");
     expect(pids.length).toBeGreaterThan(0);
     expect(Math.max(...pids)).toBeLessThanOrEqual(3);
     expect(Number(command.processId)).toBeGreaterThan(3);
@@ -311,12 +327,30 @@ describe("the image (Dockerfile, built and run with Podman)", () => {
     expect(r.code).toBe(0);
   });
 
-  it("without systempaths=unconfined (Podman's masked, read-only /proc), doctor says the sandbox cannot run and exits 1", async () => {
-    const r = await podman("run", "--rm", IMAGE, "doctor");
+  it("without systempaths=unconfined: doctor says the sandbox cannot run (exit 1), a sandboxed turn is refused, an externalSandbox turn runs", async () => {
+    const r = await podman("exec", masked, "/app/dist/gatehouse.mjs", "doctor");
     expect(r.stdout).toContain("✗ /proc: bubblewrap cannot mount a fresh /proc");
     expect(r.stdout).toContain("cannot open /proc/sys/user/max_user_namespaces: Read-only file system");
     expect(r.stdout).toContain("the default policy cannot run commands");
     expect(r.code).toBe(1);
+
+    const c = await Client.open(maskedUrl, token);
+    try {
+      await c.request("initialize", { clientInfo: { name: "container-test", version: "1.0.0" } });
+      c.notify("initialized");
+      // Nothing restricted runs unconfined: the command is refused, with the reason.
+      const refused = await demoTurn(c, "/proc", "read-only");
+      expect(refused.command.exitCode).not.toBe(0);
+      expect(refused.command.aggregatedOutput).toContain("the sandbox could not be set up");
+      expect(refused.command.aggregatedOutput).toContain("the command did not run");
+      // The fallback where the container is the sandbox: the command runs unwrapped, in the
+      // container's pid namespace, so it finds itself in /proc.
+      const { command } = await demoTurn(c, "/proc", "read-only", { type: "externalSandbox", networkAccess: "restricted" });
+      expect(command.exitCode).toBe(0);
+      expect(pidsIn(command.aggregatedOutput)).toContain(Number(command.processId));
+    } finally {
+      c.close();
+    }
   });
 
   it("the image's HEALTHCHECK passes", async () => {

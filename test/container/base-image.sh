@@ -7,8 +7,8 @@
 #
 #   base-image.sh CACHE_DIR IMAGE
 #
-# The root's tarball is cached in CACHE_DIR, keyed by the mirrors, node's and npm's versions and the
-# added certificate authorities; the import is skipped when IMAGE already carries the same key (label
+# The root's tarball is cached in CACHE_DIR, keyed by the mirrors, node's and npm's versions, the
+# added certificate authorities and this script; the import is skipped when IMAGE already carries the same key (label
 # gatehouse.base-key). Needs root (debootstrap chroots), debootstrap and podman. The mirrors are the
 # ones apt's sources give for bookworm and bookworm-security, unless DEBIAN_MIRROR and
 # DEBIAN_SECURITY_MIRROR say otherwise.
@@ -43,7 +43,8 @@ npm_version=$("$node" "$npm_dir/bin/npm-cli.js" --version)
 extra_cas=(/usr/local/share/ca-certificates/*.crt)
 [ -e "${extra_cas[0]}" ] || extra_cas=()
 cas_sum=$(cat /dev/null "${extra_cas[@]}" | sha256sum | cut -c1-12)
-key="$suite $mirror $security node $node_version npm $npm_version cas $cas_sum"
+recipe=$(sha256sum "$0" | cut -c1-12)
+key="$suite $mirror $security node $node_version npm $npm_version cas $cas_sum recipe $recipe"
 tarball="$cache/rootfs-$suite-node$node_version-$(echo "$key" | sha256sum | cut -c1-12).tar"
 
 if [ "$(podman image inspect --format '{{ index .Labels "gatehouse.base-key" }}' "$image" 2>/dev/null || true)" = "$key" ]; then
@@ -75,6 +76,27 @@ Suites: $suite-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
+  # What debian:bookworm-slim's apt and dpkg settings do (debuerreotype's): no package caches or
+  # downloaded packages left in a layer, no translations, no documentation or locales installed.
+  cat >"$root/etc/apt/apt.conf.d/docker-clean" <<'EOF'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+EOF
+  echo 'Acquire::Languages "none";' >"$root/etc/apt/apt.conf.d/docker-no-languages"
+  echo 'Acquire::GzipIndexes "true";' >"$root/etc/apt/apt.conf.d/docker-gzip-indexes"
+  echo 'Apt::AutoRemove::SuggestsImportant "false";' >"$root/etc/apt/apt.conf.d/docker-autoremove-suggests"
+  cat >"$root/etc/dpkg/dpkg.cfg.d/docker" <<'EOF'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/lintian/*
+path-exclude /usr/share/linda/*
+path-exclude /usr/share/locale/*
+EOF
   # node and npm where the official image puts them.
   install -D -m 0755 "$node" "$root/usr/local/bin/node"
   mkdir -p "$root/usr/local/lib/node_modules"
@@ -87,9 +109,10 @@ EOF
     cp "${extra_cas[@]}" "$root/usr/local/share/ca-certificates/"
     cat "${extra_cas[@]}" >"$root/usr/local/share/ca-certificates/extra-cas.pem"
   fi
-  # What debian:*-slim leaves out: package caches and lists, documentation.
-  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/usr/share/doc/* \
-    "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/var/log/*.log "$root"/var/cache/ldconfig/*
+  # What debootstrap installed before those settings: package caches and lists, documentation.
+  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/cache/apt/*.bin "$root"/var/lib/apt/lists/* \
+    "$root"/usr/share/doc/* "$root"/usr/share/man/* "$root"/usr/share/info/* "$root"/usr/share/locale/* \
+    "$root"/var/log/*.log "$root"/var/cache/ldconfig/*
   tar --numeric-owner --xattrs -C "$root" -cf "$tarball.tmp" .
   mv "$tarball.tmp" "$tarball"
   find "$cache" -maxdepth 1 -name 'rootfs-*.tar' ! -path "$tarball" -delete

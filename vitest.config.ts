@@ -24,7 +24,8 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/architecture/layering.test.ts", "**/node_modules/**"],
+          // test/container/ builds and runs the image: `npm run test:container`, with its own config.
+          exclude: ["test/architecture/layering.test.ts", "test/container/**", "**/node_modules/**"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           globalSetup: ["test/helpers/globalSetup.ts"],

@@ -94,6 +94,15 @@ export function seccompCheck(): Check {
   }
 }
 
+export function nestedUsernsCheck(r: SandboxReadiness): Check {
+  const probe = r.bwrap?.probe;
+  const name = "nested user namespaces";
+  if (probe === undefined) return { ok: false, name, detail: "not tested: bubblewrap did not run", fix: "fix the checks above first" };
+  if (!probe.features.disableUserns) return { ok: true, name, detail: "not blocked: this bubblewrap has no --disable-userns (0.8.0 added it)" };
+  if (probe.disableUsernsError) return { ok: false, name, detail: probe.disableUsernsError.reason, fix: probe.disableUsernsError.remedy };
+  return { ok: true, name, detail: "blocked inside the sandbox (--disable-userns)" };
+}
+
 export function procCheck(r: SandboxReadiness): Check {
   const probe = r.bwrap?.probe;
   if (probe === undefined) return { ok: false, name: "/proc", detail: "not tested: bubblewrap did not run", fix: "fix the checks above first" };
@@ -195,7 +204,14 @@ export async function runDoctor(args: string[]): Promise<number> {
   const facts = readiness.bwrap?.probe?.facts ?? readHostFacts();
   const checks: Check[] = [];
   if (process.platform === "linux") {
-    checks.push(bwrapCheck(readiness), usernsCheck(readiness), apparmorCheck(readiness, facts), seccompCheck(), procCheck(readiness));
+    checks.push(
+      bwrapCheck(readiness),
+      usernsCheck(readiness),
+      nestedUsernsCheck(readiness),
+      apparmorCheck(readiness, facts),
+      seccompCheck(),
+      procCheck(readiness),
+    );
   } else if (!readiness.ok && readiness.error) {
     checks.push({ ok: false, name: "sandbox", detail: readiness.error.reason, fix: readiness.error.remedy });
   }

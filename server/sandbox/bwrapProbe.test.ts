@@ -82,10 +82,18 @@ describe("probeBwrap", () => {
     const r = await probeBwrap("/usr/bin/bwrap", { run, fs, facts });
     expect(r).toEqual({
       ok: true,
-      value: { path: "/usr/bin/bwrap", version: "0.8.0", features: { perms: true, disableUserns: true }, proc: "mount", facts, warnings: [] },
+      value: {
+        path: "/usr/bin/bwrap",
+        version: "0.8.0",
+        features: { perms: true, disableUserns: true },
+        proc: "mount",
+        facts,
+        warnings: [],
+        disableUsernsError: null,
+      },
     });
     // The preflight needs user namespaces itself, so a passing one makes the separate self-test moot.
-    expect(run.calls).toHaveLength(3);
+    expect(run.calls).toHaveLength(4);
     const procCall = run.calls[2] ?? [];
     expect(procCall).toContain("--proc");
     expect(procCall).toContain("--unshare-user");
@@ -98,13 +106,44 @@ describe("probeBwrap", () => {
     const allStarted = new Promise<void>((r) => (release = r));
     const run: ProbeRunner = async (file, args) => {
       calls.push([file, ...args]);
-      if (calls.length === 3) release();
+      if (calls.length === 4) release();
       await allStarted;
       return { code: 0, stdout: args[0] === "--version" ? "bubblewrap 0.8.0" : args[0] === "--help" ? HELP : "", stderr: "", timedOut: false };
     };
     const r = await Promise.race([probeBwrap("/usr/bin/bwrap", { run, fs, facts }), new Promise((r) => setTimeout(() => r("sequential"), 1000))]);
     expect(r).not.toBe("sequential");
-    expect(calls.map((c) => c[1])).toEqual(["--version", "--help", "--new-session"]);
+    expect(calls.map((c) => c[1])).toEqual(["--version", "--help", "--new-session", "--unshare-user"]);
+  });
+
+  it("says why --disable-userns fails under a read-only /proc/sys (a container runtime's default), and what to do", async () => {
+    const readOnly = "bwrap: cannot open /proc/sys/user/max_user_namespaces: Read-only file system\n";
+    const run = runner((args) =>
+      args[0] === "--version"
+        ? { stdout: "bubblewrap 0.8.0" }
+        : args[0] === "--help"
+          ? { stdout: HELP }
+          : args.includes("--disable-userns")
+            ? { code: 1, stderr: readOnly }
+            : {},
+    );
+    const r = await probeBwrap("/usr/bin/bwrap", { run, fs, facts });
+    expect(r.ok).toBe(true);
+    const error = r.ok ? r.value.disableUsernsError : null;
+    expect(error?.reason).toContain("/proc/sys is read-only");
+    expect(error?.remedy).toContain("systempaths=unconfined");
+    expect(error?.remedy).toContain("externalSandbox");
+  });
+
+  it("ignores the --disable-userns check when this bubblewrap does not have the flag", async () => {
+    const help = HELP.split("\n")
+      .filter((l) => !l.includes("--disable-userns"))
+      .join("\n");
+    const run = runner((args) =>
+      args[0] === "--help" ? { stdout: help } : args.includes("--disable-userns") ? { code: 1, stderr: "bwrap: Unknown option --disable-userns" } : {},
+    );
+    const r = await probeBwrap("/usr/bin/bwrap", { run, fs, facts });
+    expect(r.ok && r.value.features.disableUserns).toBe(false);
+    expect(r.ok && r.value.disableUsernsError).toBeNull();
   });
 
   it("falls back to a masked /proc with a warning when only procfs is refused", async () => {

@@ -83,6 +83,12 @@ export interface BwrapProbe {
   /** What the host said (AppArmor userns restriction, kernel), for `gatehouse doctor`. */
   readonly facts: HostFacts;
   readonly warnings: readonly SandboxWarning[];
+  /**
+   * Why `--disable-userns` (which every run uses unless nested user namespaces are allowed) fails
+   * here, or null when it works or this bubblewrap lacks it. The usual cause is a container runtime's
+   * read-only /proc/sys: bubblewrap must write /proc/sys/user/max_user_namespaces in its namespace.
+   */
+  readonly disableUsernsError?: SandboxUnavailableError | null;
 }
 
 export interface RunResult {
@@ -164,6 +170,23 @@ const USERNS_PATTERNS = [
 ];
 
 const PROC_REFUSED = /Can't mount proc on \/newroot\/proc: (Operation not permitted|Permission denied|Invalid argument)/;
+
+/** Why `bwrap --disable-userns` failed where plain user namespaces work, and what to do. */
+function disableUsernsFailure(result: RunResult): SandboxUnavailableError {
+  const said = result.timedOut ? "it did not finish" : (result.stderr.trim().split("\n").at(-1) ?? `exit ${result.code}`);
+  if (/max_user_namespaces/.test(result.stderr) && /read-only/i.test(result.stderr)) {
+    return new SandboxUnavailableError(
+      "bwrap-failed",
+      `bubblewrap cannot keep sandboxed commands from making their own user namespaces: /proc/sys is read-only here (a container runtime's default; bwrap: ${said})`,
+      "run the container with /proc/sys writable (docker or podman run --security-opt systempaths=unconfined), or, where the container itself is the sandbox, use the externalSandbox policy",
+    );
+  }
+  return new SandboxUnavailableError(
+    "bwrap-failed",
+    `bubblewrap's --disable-userns does not work here (bwrap: ${said})`,
+    "run `gatehouse sandbox -- /bin/true` for the full error; check that /proc/sys is mounted read-write in the daemon's environment",
+  );
+}
 
 /** Turns bwrap's stderr from a failed probe into what is wrong and what to do. */
 export function classifyBwrapFailure(stderr: string, facts: HostFacts, bwrapPath: string): SandboxUnavailableError {
@@ -269,8 +292,14 @@ export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise
     truePath,
   ];
   // The preflight's flags are older than every flag the help check requires, so it runs beside
-  // version and flags; its result is only read once they say this bubblewrap is new enough.
-  const [ver, help, proc] = await Promise.all([run(bwrapPath, ["--version"], timeout), run(bwrapPath, ["--help"], timeout), run(bwrapPath, procArgs, timeout)]);
+  // version and flags; its result is only read once they say this bubblewrap is new enough. So does
+  // the --disable-userns check, read only when --help lists the flag.
+  const [ver, help, proc, nested] = await Promise.all([
+    run(bwrapPath, ["--version"], timeout),
+    run(bwrapPath, ["--help"], timeout),
+    run(bwrapPath, procArgs, timeout),
+    run(bwrapPath, ["--unshare-user", "--disable-userns", "--ro-bind", "/", "/", "--cap-drop", "ALL", "--", truePath], timeout),
+  ]);
   const version = parseBwrapVersion(ver.stdout + ver.stderr);
   const parsed = parseBwrapHelp(help.stdout + help.stderr);
   if (parsed.missing.length > 0) {
@@ -298,7 +327,8 @@ export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise
         "bubblewrap cannot mount a fresh /proc here (masked /proc, e.g. inside Docker); sandboxed commands get an empty /proc: ps fails, host processes stay hidden",
     });
   }
-  return { ok: true, value: { path: bwrapPath, version, features: parsed.features, proc: procMode, facts, warnings } };
+  const disableUsernsError = parsed.features.disableUserns && nested.code !== 0 ? disableUsernsFailure(nested) : null;
+  return { ok: true, value: { path: bwrapPath, version, features: parsed.features, proc: procMode, facts, warnings, disableUsernsError } };
 }
 
 export function isExecutableFile(path: string): boolean {

@@ -84,6 +84,21 @@ describe("linux launcher", () => {
     expect(err).toMatchObject({ code: "userns-unavailable" });
   });
 
+  it("refuses a run that must block nested user namespaces where --disable-userns cannot work, and allows one that may nest", async () => {
+    const readOnly = createLinuxLauncher({
+      ...deps,
+      probeRunner: (f, args, timeoutMs) =>
+        args.includes("--disable-userns")
+          ? Promise.resolve({ code: 1, stdout: "", stderr: "bwrap: cannot open /proc/sys/user/max_user_namespaces: Read-only file system", timedOut: false })
+          : okRunner(f, args, timeoutMs),
+    });
+    const err = await readOnly.transform(["true"], { type: "workspaceWrite" }, "/ws", { env }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SandboxUnavailableError);
+    expect((err as SandboxUnavailableError).reason).toContain("/proc/sys is read-only");
+    const nested = await readOnly.transform(["true"], { type: "workspaceWrite" }, "/ws", { env, allowNestedUserns: true });
+    expect(nested.argv).not.toContain("--disable-userns");
+  });
+
   it("rejects an empty command", async () => {
     await expect(l.transform([], { type: "dangerFullAccess" }, "/ws")).rejects.toThrow(/empty command/);
   });

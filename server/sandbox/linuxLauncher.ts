@@ -179,6 +179,9 @@ export function createLinuxLauncher(deps: LinuxLauncherDeps = {}): SandboxLaunch
       if (!loc.ok) throw loc.error;
       const probe = await probeFor(loc.value.path);
       if (!probe.ok) throw probe.error;
+      const disableUserns = !(opts.allowNestedUserns ?? false);
+      // Fail closed: a run that must not make nested user namespaces is refused where that cannot be enforced.
+      if (disableUserns && probe.value.disableUsernsError) throw probe.value.disableUsernsError;
 
       let ports: ManagedProxyPorts | undefined;
       let sandboxed = command;
@@ -202,7 +205,7 @@ export function createLinuxLauncher(deps: LinuxLauncherDeps = {}): SandboxLaunch
         command: sandboxed,
         tty,
         probe: probe.value,
-        disableUserns: !(opts.allowNestedUserns ?? false),
+        disableUserns,
         fs,
         fds: BWRAP_FDS,
         isLivePlaceholder: (p) => registry.isLive(p),

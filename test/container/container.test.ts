@@ -329,8 +329,13 @@ describe("the image (Dockerfile, built and run with Podman)", () => {
 
   it("without systempaths=unconfined: doctor says the sandbox cannot run (exit 1), a sandboxed turn is refused, an externalSandbox turn runs", async () => {
     const r = await podman("exec", masked, "/app/dist/gatehouse.mjs", "doctor");
-    expect(r.stdout).toContain("✗ /proc: bubblewrap cannot mount a fresh /proc");
+    // The reason is named (a read-only /proc/sys), with the fixes: unmask it, or externalSandbox.
+    expect(r.stdout).toContain(
+      "✗ nested user namespaces: bubblewrap cannot keep sandboxed commands from making their own user namespaces: /proc/sys is read-only here",
+    );
     expect(r.stdout).toContain("cannot open /proc/sys/user/max_user_namespaces: Read-only file system");
+    expect(r.stdout).toContain("systempaths=unconfined");
+    expect(r.stdout).toContain("use the externalSandbox policy");
     expect(r.stdout).toContain("the default policy cannot run commands");
     expect(r.code).toBe(1);
 
@@ -341,8 +346,7 @@ describe("the image (Dockerfile, built and run with Podman)", () => {
       // Nothing restricted runs unconfined: the command is refused, with the reason.
       const refused = await demoTurn(c, "/proc", "read-only");
       expect(refused.command.exitCode).not.toBe(0);
-      expect(refused.command.aggregatedOutput).toContain("the sandbox could not be set up");
-      expect(refused.command.aggregatedOutput).toContain("the command did not run");
+      expect(refused.command.aggregatedOutput).toContain("/proc/sys is read-only here");
       // The fallback where the container is the sandbox: the command runs unwrapped, in the
       // container's pid namespace, so it finds itself in /proc.
       const { command } = await demoTurn(c, "/proc", "read-only", { type: "externalSandbox", networkAccess: "restricted" });

@@ -14,6 +14,7 @@ import { tempHome, type TempHome } from "../helpers/home.js";
 import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses } from "../helpers/mockResponses.js";
 import { isServerRequest } from "../helpers/protocol.js";
 import { SocketClient } from "../helpers/socketClient.js";
+import { startUpstream } from "../helpers/upstreams.js";
 
 const TOKEN = "metrics-test-token-0123456789abcdef";
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -21,10 +22,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function listening(home: TempHome, extra: string[] = []): Promise<string> {
+async function listening(home: TempHome, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<string> {
   const tokenFile = join(home.base, "token");
   writeFileSync(tokenFile, `${TOKEN}\n`, { mode: 0o600 });
-  const daemon = spawnListening(home, ["--listen", "ws://127.0.0.1:0", "--ws-auth", "capability-token", "--ws-token-file", tokenFile, ...extra]);
+  const daemon = spawnListening(home, ["--listen", "ws://127.0.0.1:0", "--ws-auth", "capability-token", "--ws-token-file", tokenFile, ...extra], env);
   cleanups.push(async () => {
     daemon.child.kill("SIGTERM");
     await daemon.exited;
@@ -119,6 +120,43 @@ describe("GET /metrics", () => {
     await client.result("thread/unsubscribe", { threadId: thread.id });
     await client.notification("thread/closed");
     expect(value(await scrape(url), "gatehouse_mcp_servers", { state: "ready" })).toBe(0);
+  });
+
+  it("counts the managed network proxy's connections by outcome", async () => {
+    const allowed = await startUpstream("127.0.0.4");
+    const denied = await startUpstream("127.0.0.5");
+    cleanups.push(
+      () => allowed.close(),
+      () => denied.close(),
+    );
+    const curl = (url: string) => `curl -sS -o /dev/null -w '%{http_code}' --max-time 20 ${url}`;
+    const mock = await startMockResponses({
+      script: [
+        turn(...evFunctionCall("allow", "exec_command", { cmd: curl(allowed.url), yield_time_ms: 20_000 })),
+        turn(...evFunctionCall("deny", "exec_command", { cmd: curl(denied.url), yield_time_ms: 20_000 })),
+        turn(evMessage("m1", "done")),
+      ],
+    });
+    cleanups.push(() => mock.close());
+    const home = tempHome();
+    cleanups.push(() => home.cleanup());
+    const tables = `[sandbox_workspace_write]\nnetwork_access = true\n[features.network_proxy]\nenabled = true\nallow_local_binding = true\ndomains = { "127.0.0.4" = "allow", "127.0.0.5" = "deny" }\n`;
+    home.writeConfig(mockDaemonConfig(mock.baseUrl, { approvalPolicy: "on-request", sandboxMode: "workspace-write", tables }));
+    const requirements = join(home.base, "requirements.toml");
+    writeFileSync(requirements, "[experimental_network]\nenabled = true\nallow_local_binding = true\n");
+    const url = await listening(home, [], { GATEHOUSE_REQUIREMENTS_FILE: requirements });
+
+    const client = await wsClient(url);
+    await client.init();
+    const { thread } = await client.result("thread/start", { cwd: home.base });
+    await client.result("turn/start", { threadId: thread.id, input: [{ type: "text", text: "fetch both", text_elements: [] }] });
+    await client.notification("turn/completed");
+    expect(allowed.requests).toHaveLength(1);
+    expect(denied.requests).toHaveLength(0);
+
+    const m = await scrape(url);
+    expect(value(m, "gatehouse_proxy_connections_total", { outcome: "allowed" })).toBe(1);
+    expect(value(m, "gatehouse_proxy_connections_total", { outcome: "denied" })).toBe(1);
   });
 
   it("asks for the socket's token unless --metrics-public; a stdio daemon has no such flag", async () => {

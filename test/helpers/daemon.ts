@@ -223,9 +223,9 @@ export interface ListeningDaemon {
  * Spawns the daemon with `args` (a `--listen` address) on `home`. The child is returned at once so the
  * caller can register its cleanup before waiting for `url`.
  */
-export function spawnListening(home: TempHome, args: string[]): ListeningDaemon {
+export function spawnListening(home: TempHome, args: string[], env: NodeJS.ProcessEnv = {}): ListeningDaemon {
   const child = spawn(process.execPath, [DAEMON, "app-server", ...args], {
-    env: { ...process.env, GATEHOUSE_HOME: home.home, CODEX_HOME: "", TMPDIR: home.tmp, GATEHOUSE_LOG: "info" },
+    env: { ...process.env, GATEHOUSE_HOME: home.home, CODEX_HOME: "", TMPDIR: home.tmp, GATEHOUSE_LOG: "info", ...env },
     stdio: ["ignore", "ignore", "pipe"],
   });
   const exited = new Promise<number | string | null>((r) => child.once("exit", (code, signal) => r(code ?? signal)));

@@ -50,6 +50,10 @@ export class RpcError extends Error {
   static overloaded(): RpcError {
     return new RpcError(RpcErrorCode.ServerOverloaded, "Server overloaded; retry later.");
   }
+  /** The same code as overloaded (retry, elsewhere or later): the daemon has begun to shut down. */
+  static shuttingDown(): RpcError {
+    return new RpcError(RpcErrorCode.ServerOverloaded, "the server is shutting down; reconnect to it (or its replacement) and retry");
+  }
 
   toJSON(): { code: number; message: string; data?: unknown } {
     return this.data === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, data: this.data };

@@ -232,6 +232,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     // The daemon's shutdown (cli/appServer.ts `serve`): every step runs, and a failed one is logged,
     // so a broken service never keeps the others from closing or the process from exiting 0.
     async close() {
+      dispatcher.stopAccepting();
       for (const [name, step] of closeSteps) {
         await step().catch((e: unknown) => log.error({ err: e, service: name }, "could not close a service"));
         unfinished.delete(name);

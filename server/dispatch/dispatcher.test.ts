@@ -104,6 +104,24 @@ async function initialized(c: Conn, capabilities?: Json): Promise<Conn> {
   return c;
 }
 
+describe("Dispatcher: the shutdown", () => {
+  it("refuses every request once stopAccepting() is called, while a request already running finishes", async () => {
+    const f = fixture();
+    const c = await initialized(memoryConnection({ dispatcher: f.dispatcher }));
+    const running = call(c, "test/free", { n: 1 });
+    await f.started(1);
+    f.dispatcher.stopAccepting();
+    expect((await call(c, "test/free", { n: 2 }))["error"]).toEqual({
+      code: -32001,
+      message: "the server is shutting down; reconnect to it (or its replacement) and retry",
+    });
+    expect((await call(c, "initialize", { clientInfo }))["error"]).toMatchObject({ code: -32001 });
+    f.release(1);
+    expect((await running)["result"]).toEqual({ n: 1 });
+    expect(f.log).toEqual(["start free1", "end free1"]);
+  });
+});
+
 describe("Dispatcher: lookup, validation and the initialize gate", () => {
   it("answers a request before initialize with -32600 Not initialized, but an unknown method or bad params as such", async () => {
     const f = fixture();

@@ -22,6 +22,16 @@ export class Dispatcher {
     private readonly onInitialized: () => void = () => undefined,
   ) {}
 
+  private accepting = true;
+
+  /**
+   * The daemon's shutdown has begun (App.close): every later request is refused, so nothing new
+   * (a thread, a turn, a command) starts while the running work is being ended and flushed.
+   */
+  stopAccepting(): void {
+    this.accepting = false;
+  }
+
   /** Requests still waiting for their rows (see handleRequest); a later request waits behind them. */
   private waitingForRows = 0;
   private rowsQueue: Promise<unknown> = Promise.resolve();
@@ -36,6 +46,7 @@ export class Dispatcher {
   async handleRequest(method: string, rawParams: unknown, ctx: RequestContext): Promise<unknown> {
     const started = performance.now();
     try {
+      if (!this.accepting) throw RpcError.shuttingDown();
       const result = await this.route(method, rawParams, ctx);
       this.metrics.requestFinished(method, "ok", (performance.now() - started) / 1000);
       return result;

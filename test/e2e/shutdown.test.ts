@@ -189,6 +189,8 @@ describe("graceful shutdown over WebSocket", () => {
     expect(s.daemon.child.exitCode).toBeNull();
     expect(await status(`${s.daemon.http}/healthz`)).toBe(200);
     await expect(SocketClient.ws(s.daemon.url)).rejects.toThrow(/503/);
+    // A connected client starts nothing new while the running work is being ended.
+    expect(await s.client.request("thread/start", {})).toMatchObject({ error: { code: -32001, message: expect.stringContaining("shutting down") } });
 
     const ended = await turnCompleted(s.client, second);
     expect(ended.status).toBe("interrupted");

@@ -10,7 +10,7 @@ Usage:
                        [--shutdown-grace SECONDS]
                        [--ws-auth capability-token|signed-bearer-token] [--ws-token-file PATH] [--ws-token-sha256 HEX]
                        [--ws-shared-secret-file PATH] [--ws-issuer ISS] [--ws-audience AUD]
-                       [--ws-max-clock-skew-seconds N] [--ws-allow-origin ORIGIN]...
+                       [--ws-max-clock-skew-seconds N] [--ws-allow-origin ORIGIN]... [--metrics-public]
   gatehouse app-server generate-json-schema --out DIR [--experimental]
   gatehouse app-server generate-ts --out DIR [--experimental]
   gatehouse sandbox [--policy read-only|workspace-write|danger-full-access | --full-auto | -P PROFILE]

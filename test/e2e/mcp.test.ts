@@ -107,6 +107,32 @@ describe("MCP servers from config", () => {
     s.checkWire();
   });
 
+  it("an 'always' answer runs the tool unasked for the rest of the thread and writes approval_mode = \"approve\" to config.toml, as 0.169 does", async () => {
+    const script: ScriptEntry[] = [
+      turn(...evNamespacedFunctionCall("call_gz1", "mcp__everything", "gzip_file_as_resource", { name: "one.gz", data: "data:text/plain,one" })),
+      turn(...evNamespacedFunctionCall("call_gz2", "mcp__everything", "gzip_file_as_resource", { name: "two.gz", data: "data:text/plain,two" })),
+      turn(evMessage("m_done", "done")),
+    ];
+    session = await startSession({ script, config: config(everything, "on-request") });
+    const s = session;
+    const threadId = await openThread(s, { approvalPolicy: "on-request" });
+    await s.notification("mcpServer/startupStatus/updated", (p) => p.status === "ready");
+    const from = s.daemon.messages.length;
+    await s.result("turn/start", { threadId, input: [{ type: "text", text: "compress twice", text_elements: [] }] });
+    const ask = await s.serverRequest("mcpServer/elicitation/request", undefined, from);
+    // gzip-file-as-resource is open-world (it fetches its input), so "auto" asks, and offers to remember the answer.
+    expect(JSON.stringify(ask.params)).toContain('"persist":["session","always"]');
+    s.respond(ask, { action: "accept", content: null, _meta: { persist: "always" } });
+    const done = await s.notification("turn/completed", (p) => p.threadId === threadId, from);
+    expect(done.params.turn.status).toBe("completed");
+    // Asked once: the second call ran unasked.
+    expect(s.daemon.messages.slice(from).filter((m) => (m as { method?: string }).method === "mcpServer/elicitation/request")).toHaveLength(1);
+    expect(inputOf(s, 2)).toContain("two.gz");
+    const written = readFileSync(join(s.daemon.home.home, "config.toml"), "utf8");
+    expect(written).toMatch(/\[mcp_servers\.everything\.tools\.gzip-file-as-resource\]\s*\napproval_mode = "approve"/);
+    s.checkWire();
+  });
+
   it("asks before a tool that may write, through mcpServer/elicitation/request, and honours the answer", async () => {
     const script: ScriptEntry[] = [
       turn(...evNamespacedFunctionCall("call_sum1", "mcp__everything", "get_sum", { a: 2, b: 3 })),

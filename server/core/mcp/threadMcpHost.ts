@@ -34,6 +34,8 @@ export interface ThreadMcpHostDeps {
   readonly broker: ServerRequestBroker;
   /** Whether the thread's approval policy lets servers ask the user (granular `mcp_elicitations: false` does not). */
   readonly elicitationsAllowed: () => boolean;
+  /** Writes an "always" answer to config.toml (`[mcp_servers.<server>.tools.<tool>] approval_mode = "approve"`). */
+  readonly approveAlways?: (server: string, tool: string) => Promise<void>;
   readonly metrics?: DaemonMetrics;
 }
 
@@ -100,6 +102,7 @@ export class ThreadMcpHost {
     return mcpTurnTools(this.turnSource(), {
       broker: this.deps.broker,
       approvedForSession: this.approvedForSession,
+      ...(this.deps.approveAlways ? { approveAlways: this.deps.approveAlways } : {}),
       toolOutputTokenLimit: null,
     });
   }

@@ -29,6 +29,7 @@ import { commandEnvironment, shellEnvironmentPolicy } from "../commandSetup/comm
 import { ConflictError, NotFoundError } from "../errors.js";
 import { daemonPathsFor } from "../commandSetup/daemonPaths.js";
 import { sandboxPolicyFromConfig } from "../commandSetup/sandboxFromWire.js";
+import { keyPathOf } from "../config/keyPath.js";
 import type { ApprovalGate, ClientSink } from "../ports.js";
 import { loadBashParser } from "../tools/bashParse.js";
 import { defaultShell } from "../tools/defaultShell.js";
@@ -494,6 +495,17 @@ export class ThreadManager {
         cwd: thread.settings.cwd,
         broker: this.toolRequests,
         metrics: this.metrics,
+        approveAlways: async (server, tool) => {
+          try {
+            await this.deps.config.writeValue({
+              keyPath: keyPathOf(["mcp_servers", server, "tools", tool, "approval_mode"]),
+              value: "approve",
+              mergeStrategy: "upsert",
+            });
+          } catch (error) {
+            this.deps.log.warn({ err: error, server, tool }, "could not write the MCP tool's approval to config.toml; it holds for this session");
+          }
+        },
         elicitationsAllowed: () => {
           const p = thread.settings.approvalPolicy;
           // granular `mcp_elicitations: false` declines a server's own elicitations, as 0.169 does.

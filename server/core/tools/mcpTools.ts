@@ -55,6 +55,11 @@ export interface McpToolDeps {
   readonly broker: ServerRequestBroker;
   /** Tools accepted "for the session" in this thread, by `server/tool` (0.169 stops asking for them). */
   readonly approvedForSession: Set<string>;
+  /**
+   * An "always" answer: 0.169 writes `approval_mode = "approve"` for the tool to config.toml, so later
+   * sessions run it unasked too. Failing to write is reported by the callee; the session remembers it either way.
+   */
+  readonly approveAlways?: (server: string, tool: string) => Promise<void>;
   /** `tool_output_token_limit` from config, if set. */
   readonly toolOutputTokenLimit?: number | null;
 }
@@ -112,8 +117,8 @@ function mcpTool(model: McpModelTool & { approvalMode: McpApprovalMode }, source
         if (answer.kind === "aborted") throw new TurnCancelled();
         const verdict = answer.kind === "answered" ? mcpApprovalAnswer(answer.result) : mcpApprovalAnswer(null);
         if (verdict.kind === "decline") return { type: "function_call_output", call_id: call.callId, output: await fail(verdict.message) };
-        // "always" would write approval_mode = "approve" to config.toml in 0.169; here it is remembered for the session only.
         if (verdict.persist !== null) deps.approvedForSession.add(key);
+        if (verdict.persist === "always") await deps.approveAlways?.(model.server, model.tool.name);
       }
       try {
         const result = resultForModel(

@@ -165,6 +165,31 @@ describe("MCP servers from config", () => {
     s.checkWire();
   });
 
+  it("keeps the thread's warm-up (login shell snapshot) from competing with its MCP servers' start-up: it runs once they have started or failed", async () => {
+    const hung = `
+[mcp_servers.slow]
+command = ${toml(process.execPath)}
+args = [${toml(FAULTY_SERVER)}, "--hang-at-startup"]
+startup_timeout_sec = 3
+`;
+    session = await startSession({ script: [], config: config(hung) });
+    const s = session;
+    const from = s.daemon.messages.length;
+    await openThread(s);
+    const failed = s.notification("mcpServer/startupStatus/updated", (p) => p.name === "slow" && p.status === "failed", from);
+    let settled = false;
+    void failed.then(() => (settled = true));
+    // Well past the warm-up's idle wait (100 ms) and the time a snapshot takes here.
+    await new Promise((r) => setTimeout(r, 1500));
+    if (!settled) expect(s.daemon.stderr()).not.toContain("shell snapshot captured");
+    await failed;
+    const deadline = Date.now() + 30_000;
+    while (!s.daemon.stderr().includes("shell snapshot captured")) {
+      if (Date.now() > deadline) throw new Error(`no snapshot after the MCP start-up failed; stderr tail:\n${s.daemon.stderr().slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+
   it("reports a crashing server in the failed item and goes on; a later call restarts it", async () => {
     const state = join("/tmp", `gh-mcp-crash-${process.pid}-${Date.now()}`);
     dirs.push(state);

@@ -566,6 +566,23 @@ export class ThreadManager {
    */
   private warmUp(live: LoadedThread): void {
     if (this.live.get(live.thread.id) !== live) return;
+    // While the thread's MCP servers start, the turn waits for them before its first model request,
+    // and the warm-up (the bash grammar's wasm, the login shell: often the heaviest fork of all, with
+    // profile scripts and version managers) would only take CPU from them: it runs once they have
+    // started or failed, during the model's answer. (Their launch does its own sandbox probe.)
+    const mcp = live.mcp;
+    if (mcp === null) {
+      this.warmUpNow(live);
+      return;
+    }
+    void mcp
+      .then((host) => host.start())
+      .catch(() => undefined)
+      .finally(() => this.warmUpNow(live));
+  }
+
+  private warmUpNow(live: LoadedThread): void {
+    if (this.live.get(live.thread.id) !== live) return;
     this.prewarm(live.thread.settings.sandboxPolicy);
     live.loginShell.peek();
   }

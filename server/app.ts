@@ -59,9 +59,6 @@ export interface App {
   killProcessTrees(): number;
 }
 
-/** How long after a client's `initialized` the MCP code waits to be prepared (see the Dispatcher hook below). */
-const MCP_PREPARE_AFTER_MS = 100;
-
 export async function createApp(options: AppOptions): Promise<App> {
   // zod compiles a schema's parser with `new Function` on its first parse: tens of milliseconds for
   // a large params schema (turn/start's), paid by the first request of each method, against a few
@@ -189,17 +186,13 @@ export async function createApp(options: AppOptions): Promise<App> {
   };
   const dispatcher = new Dispatcher(handlers, new ScopeQueues(), metrics, () => {
     // A client with MCP servers configured will start a thread, and the thread its servers: the MCP
-    // code and the sandbox probe the first server's launch waits for are prepared once the client has
-    // been quiet for a moment after its handshake. Not at once: module evaluation holds the event loop,
-    // and a client that sends thread/start right away would wait for it (its thread starts the servers
-    // itself, as early as this would).
+    // code and the sandbox probe the first server's launch waits for are prepared meanwhile. (A client
+    // that sends thread/start right away has its thread start the servers itself, as early.)
     if (Object.keys(config.effective.mcpServers).length > 0)
-      setTimeout(() => {
-        void threads.get().then(
-          (t) => t.prepareMcp(),
-          () => undefined,
-        );
-      }, MCP_PREPARE_AFTER_MS).unref();
+      void threads.get().then(
+        (t) => t.prepareMcp(),
+        () => undefined,
+      );
   });
   const closeSteps: [string, () => Promise<void>][] = [
     ["skills", async () => (await skills.ifStarted())?.close()],

@@ -21,23 +21,19 @@ export function procStatusKb(pid, field) {
 
 export const peakRssKb = (pid) => procStatusKb(pid, 'VmHWM');
 
-export function cpuTimeMs(pid) {
+/** The sum of two clock-tick fields of /proc/<pid>/stat (numbered as proc(5) does), in ms. */
+function statTicksMs(pid, first, second) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
-    return ((Number(f[11]) + Number(f[12])) * 1000) / USER_HZ;
+    return ((Number(f[first - 3]) + Number(f[second - 3])) * 1000) / USER_HZ;
   } catch {
     return null;
   }
 }
 
-/** CPU time (ms) of pid's reaped children: cutime + cstime, /proc/<pid>/stat fields 16 and 17. */
-export function childrenCpuTimeMs(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
-    return ((Number(f[13]) + Number(f[14])) * 1000) / USER_HZ;
-  } catch {
-    return null;
-  }
-}
+/** CPU time (ms) of pid's own threads: utime + stime, fields 14 and 15. */
+export const cpuTimeMs = (pid) => statTicksMs(pid, 14, 15);
+
+/** CPU time (ms) of pid's reaped children: cutime + cstime, fields 16 and 17. */
+export const childrenCpuTimeMs = (pid) => statTicksMs(pid, 16, 17);

@@ -11,6 +11,9 @@ import type { ClientRequestMethod, ClientRequestTable, HandlerMap } from "../han
 import { loadedRequestTable, loadRequestTable, preloadRequestTable, type RequestRows } from "../handlers/lazyTable.js";
 import type { ScopeQueues } from "./scopeQueues.js";
 
+/** How long after `initialized` a client counts as idle (see Dispatcher.initialized). */
+const IDLE_AFTER_HANDSHAKE_MS = 100;
+
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 export class Dispatcher {
@@ -18,8 +21,8 @@ export class Dispatcher {
     private readonly handlers: HandlerMap,
     private readonly scopes: ScopeQueues,
     private readonly metrics: DaemonMetrics = NO_METRICS,
-    /** Runs when a client has finished its handshake (the App warms up what that client will likely need). */
-    private readonly onInitialized: () => void = () => undefined,
+    /** Runs when a client is idle after its handshake (the App warms up what that client will likely need). */
+    private readonly onIdleAfterHandshake: () => void = () => undefined,
   ) {}
 
   private accepting = true;
@@ -36,10 +39,17 @@ export class Dispatcher {
   private waitingForRows = 0;
   private rowsQueue: Promise<unknown> = Promise.resolve();
 
-  /** The client finished its handshake: the thread rows load when it is idle (handlers/lazyTable.ts). */
+  /**
+   * The client finished its handshake. A moment later the thread rows load (handlers/lazyTable.ts) and
+   * the App's warm-up runs: a client that opens a thread later finds them ready, and one that sends its
+   * first request at once pays only for that request's own code, not for the rest as well (module
+   * evaluation holds the event loop).
+   */
   initialized(): void {
-    preloadRequestTable();
-    this.onInitialized();
+    setTimeout(() => {
+      preloadRequestTable();
+      this.onIdleAfterHandshake();
+    }, IDLE_AFTER_HANDSHAKE_MS).unref();
   }
 
   /** Routes one request and counts it: by method (unknown ones as "unknown") and outcome. */

@@ -103,14 +103,7 @@ export function loadRequestTable(method: string): Promise<RequestRows> {
   return group ? load(group, group.importer) : Promise.resolve(nothing);
 }
 
-/** How long after `initialized` the thread rows wait for an idle moment to load (see preloadRequestTable). */
-const PRELOAD_AFTER_MS = 100;
-
-/**
- * Loads the thread rows once the client has been quiet for a moment after the handshake: a client that
- * opens a thread later finds them ready, and one that sends its first request at once pays only for that
- * request's own rows, not for the thread rows as well (module evaluation holds the event loop).
- */
+/** Loads the thread rows ahead of need; the dispatcher calls it when a client is idle after its handshake. */
 export function preloadRequestTable(): void {
-  setTimeout(() => void loadRequestTable("thread/start").catch(() => undefined), PRELOAD_AFTER_MS).unref();
+  void loadRequestTable("thread/start").catch(() => undefined);
 }

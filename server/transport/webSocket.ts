@@ -216,12 +216,7 @@ export function attachWebSocketEndpoint(server: Server, opts: WebSocketEndpointO
     }
     const healthy = (req.method === "GET" || req.method === "HEAD") && HEALTH_PATHS.has(path);
     const status = !healthy ? 404 : draining && path === "/readyz" ? 503 : 200;
-    const body = status === 200 ? "ok" : status === 503 ? "shutting down" : "not found";
-    res.writeHead(status, {
-      "Content-Type": "text/plain; charset=utf-8",
-      "Content-Length": Buffer.byteLength(body),
-    });
-    res.end(req.method === "HEAD" ? undefined : body);
+    respond(req, res, status, status === 200 ? "ok" : status === 503 ? "shutting down" : "not found");
   });
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -256,16 +251,14 @@ export function attachWebSocketEndpoint(server: Server, opts: WebSocketEndpointO
       if (!metrics.public && opts.verify !== undefined) {
         const result = await opts.verify(req);
         if (!result.ok) {
-          plain(res, 401, `${result.reason}\n`, { "WWW-Authenticate": 'Bearer realm="gatehouse"' });
+          respond(req, res, 401, `${result.reason}\n`, { "WWW-Authenticate": 'Bearer realm="gatehouse"' });
           return;
         }
       }
-      const text = await metrics.scrape();
-      res.writeHead(200, { "Content-Type": metrics.contentType, "Content-Length": Buffer.byteLength(text) });
-      res.end(req.method === "HEAD" ? undefined : text);
+      respond(req, res, 200, await metrics.scrape(), { "Content-Type": metrics.contentType });
     } catch (err) {
       opts.log?.error({ err }, "metrics scrape failed");
-      if (!res.headersSent) plain(res, 500, "metrics scrape failed\n");
+      if (!res.headersSent) respond(req, res, 500, "metrics scrape failed\n");
       else res.destroy();
     }
   }
@@ -339,9 +332,10 @@ export function attachWebSocketEndpoint(server: Server, opts: WebSocketEndpointO
   };
 }
 
-function plain(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+/** A plain HTTP answer (text unless `headers` say otherwise); a HEAD request gets the headers only. */
+function respond(req: IncomingMessage, res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(body), ...headers });
-  res.end(body);
+  res.end(req.method === "HEAD" ? undefined : body);
 }
 
 function refuse(socket: Duplex, refusal: { status: number; reason: string }): void {

@@ -18,7 +18,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { isNotification, isResponse, itemAs, type Json, type Method, type Notification, type Params, type Result } from "../helpers/protocol.js";
+import { isNotification, itemAs, type Params } from "../helpers/protocol.js";
+import { SocketClient } from "../helpers/socketClient.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -74,62 +75,6 @@ function baseImage(): string {
   return `docker.io/${ref.includes("/") ? ref : `library/${ref}`}`;
 }
 
-/** A JSON-RPC client over one WebSocket, with the token in the upgrade request. */
-class Client {
-  readonly messages: Json[] = [];
-  private readonly waiters = new Set<() => void>();
-  private nextId = 1;
-
-  private constructor(private readonly ws: WebSocket) {
-    ws.on("message", (data) => {
-      this.messages.push(JSON.parse(String(data)) as Json);
-      for (const w of [...this.waiters]) w();
-    });
-  }
-
-  static open(url: string, token: string): Promise<Client> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${token}` } });
-      ws.once("open", () => resolve(new Client(ws)));
-      ws.once("error", reject);
-    });
-  }
-
-  waitFor(match: (m: Json) => boolean, timeoutMs = 30_000): Promise<Json> {
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        const found = this.messages.find(match);
-        if (!found) return;
-        this.waiters.delete(check);
-        clearTimeout(timer);
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        this.waiters.delete(check);
-        reject(new Error(`timed out; last: ${JSON.stringify(this.messages.slice(-3))}`));
-      }, timeoutMs);
-      this.waiters.add(check);
-      check();
-    });
-  }
-
-  async request<M extends Method>(method: M, params: Params<M>): Promise<Result<M>> {
-    const id = this.nextId++;
-    this.ws.send(JSON.stringify({ id, method, params }));
-    const m = await this.waitFor((msg) => isResponse(msg, id));
-    if (m["error"] !== undefined) throw new Error(`${method} failed: ${JSON.stringify(m["error"])}`);
-    return m["result"] as Result<M>;
-  }
-
-  notify(method: string): void {
-    this.ws.send(JSON.stringify({ method }));
-  }
-
-  close(): void {
-    this.ws.close();
-  }
-}
-
 /** The status of a WebSocket upgrade sent with these headers (101 when it succeeds). */
 function upgradeStatus(url: string, headers: Record<string, string>): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -153,17 +98,23 @@ type TurnSandboxPolicy = NonNullable<Params<"turn/start">["sandboxPolicy"]>;
  * One thread on the demo provider, one turn: the demo lists the cwd with `ls`. `policy` overrides the
  * thread's sandbox for the turn. Returns the thread/start result, the turn and its command item.
  */
-async function demoTurn(client: Client, cwd: string, sandbox: "read-only" | "workspace-write", policy?: TurnSandboxPolicy) {
-  const started = await client.request("thread/start", { cwd, modelProvider: "demo", sandbox, approvalPolicy: "never" });
+async function demoTurn(client: SocketClient, cwd: string, sandbox: "read-only" | "workspace-write", policy?: TurnSandboxPolicy) {
+  const started = await client.result("thread/start", { cwd, modelProvider: "demo", sandbox, approvalPolicy: "never" });
   const threadId = started.thread.id;
   const input = [{ type: "text" as const, text: "What is in this folder?", text_elements: [] }];
-  await client.request("turn/start", { threadId, input, ...(policy ? { sandboxPolicy: policy } : {}) });
-  const completed = await client.waitFor(isNotification("turn/completed", (p) => p.threadId === threadId));
-  const command = await client.waitFor(isNotification("item/completed", (p) => p.threadId === threadId && p.item.type === "commandExecution"));
+  await client.result("turn/start", { threadId, input, ...(policy ? { sandboxPolicy: policy } : {}) });
+  const completed = await client.waitFor(
+    isNotification("turn/completed", (p) => p.threadId === threadId),
+    30_000,
+  );
+  const command = await client.waitFor(
+    isNotification("item/completed", (p) => p.threadId === threadId && p.item.type === "commandExecution"),
+    30_000,
+  );
   return {
     started,
-    turn: (completed as Notification<"turn/completed">).params.turn,
-    command: itemAs((command as Notification<"item/completed">).params.item, "commandExecution"),
+    turn: completed.params.turn,
+    command: itemAs(command.params.item, "commandExecution"),
   };
 }
 
@@ -180,7 +131,7 @@ describe("the image (Dockerfile, built and run with Podman)", () => {
   let maskedUrl = "";
   const masked = `${name}-masked`;
   let token = "";
-  let client: Client | undefined;
+  let client: SocketClient | undefined;
   const timings: string[] = [];
   const t0 = Date.now();
 
@@ -265,7 +216,7 @@ describe("the image (Dockerfile, built and run with Podman)", () => {
     timings.push(`ready ${((Date.now() - t) / 1000).toFixed(1)} s after podman run`);
     // The same without the flag: Podman's masked /proc and read-only /proc/sys.
     maskedUrl = await start(masked, ["--volume", `${tokenFile}:/run/secrets/gatehouse-token:ro`]);
-    client = await Client.open(url, token);
+    client = await SocketClient.ws(url, { Authorization: `Bearer ${token}` });
   }, 1_200_000);
 
   afterAll(async () => {
@@ -288,8 +239,8 @@ describe("the image (Dockerfile, built and run with Podman)", () => {
 
   it("initialize, thread/start and a demo turn whose `ls` runs in the sandbox on the mounted workspace", async () => {
     const c = client!;
-    const init = await c.request("initialize", { clientInfo: { name: "container-test", version: "1.0.0" } });
-    c.notify("initialized");
+    const init = await c.result("initialize", { clientInfo: { name: "container-test", version: "1.0.0" } });
+    c.send({ method: "initialized" });
     expect(init.codexHome).toBe("/home/gatehouse/.gatehouse");
     expect(init.platformOs).toBe("linux");
 
@@ -339,10 +290,10 @@ describe("the image (Dockerfile, built and run with Podman)", () => {
     expect(r.stdout).toContain("the default policy cannot run commands");
     expect(r.code).toBe(1);
 
-    const c = await Client.open(maskedUrl, token);
+    const c = await SocketClient.ws(maskedUrl, { Authorization: `Bearer ${token}` });
     try {
-      await c.request("initialize", { clientInfo: { name: "container-test", version: "1.0.0" } });
-      c.notify("initialized");
+      await c.result("initialize", { clientInfo: { name: "container-test", version: "1.0.0" } });
+      c.send({ method: "initialized" });
       // Nothing restricted runs unconfined: the command is refused, with the reason.
       const refused = await demoTurn(c, "/proc", "read-only");
       expect(refused.command.exitCode).not.toBe(0);

@@ -1,7 +1,7 @@
 // Faults on the real daemon: a full disk (a tmpfs the test mounts), shutdown after it, and
 // SIGTERM/SIGINT on stdio. Mounting needs root; where it is impossible the tests say why and skip.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -10,6 +10,7 @@ import { startDaemon, type RawDaemon } from "../helpers/daemon.js";
 import type { TempHome } from "../helpers/home.js";
 import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses } from "../helpers/mockResponses.js";
 import { isNotification, type Notification, type Thread, type Turn } from "../helpers/protocol.js";
+import { processesWith } from "../helpers/processes.js";
 
 const config = (mock: MockResponses, sandboxMode = "read-only"): string => mockDaemonConfig(mock.baseUrl, { sandboxMode });
 
@@ -165,20 +166,6 @@ describe.runIf(noTmpfs === null)("a full disk (home on a 2 MiB tmpfs)", () => {
     expect(d.stderr()).toMatch(/rollout lines of this thread could not be written/);
   });
 });
-
-/** Pids of processes whose NUL-separated command line contains `needle`. */
-function processesWith(needle: string): number[] {
-  const found: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, "utf8").includes(needle)) found.push(Number(name));
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  return found;
-}
 
 function commandStarted(d: RawDaemon): Promise<Notification<"item/started">> {
   return d.notification("item/started", (p) => p.item.type === "commandExecution", { timeoutMs: 20_000 });

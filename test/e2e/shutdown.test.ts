@@ -13,7 +13,7 @@
 // No timing assertions: every wait is for a message, a log line or an exit, bounded only so that a
 // hang fails the test.
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { assertNoUnhandled, spawnListening } from "../helpers/daemon.js";
@@ -22,6 +22,7 @@ import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, 
 import { isNotification, type ThreadItem, type Turn } from "../helpers/protocol.js";
 import { SocketClient } from "../helpers/socketClient.js";
 import { within } from "../helpers/within.js";
+import { processesWith } from "../helpers/processes.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -99,20 +100,6 @@ async function itemCompleted(client: SocketClient, itemId: string): Promise<Thre
       HANG_MS,
     )
   ).params.item;
-}
-
-/** Pids of processes whose NUL-separated command line contains `needle`. */
-function processesWith(needle: string): number[] {
-  const found: number[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
-    try {
-      if (readFileSync(`/proc/${name}/cmdline`, "utf8").includes(needle)) found.push(Number(name));
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  return found;
 }
 
 /** Waits until `check` holds, polling; throws with `what` after HANG_MS. */

@@ -41,6 +41,8 @@ export class SocketClient {
     private readonly write: (text: string) => void,
     /** Drops the connection without a goodbye, as a network failure would. */
     readonly drop: () => void,
+    /** Ends the connection politely (a WebSocket close frame, a FIN). */
+    readonly close: () => void,
   ) {
     this.closed = new Promise((resolve) => (this.markClosed = resolve));
   }
@@ -52,6 +54,7 @@ export class SocketClient {
       const client = new SocketClient(
         (text) => socket.write(`${text}\n`),
         () => socket.destroy(),
+        () => socket.end(),
       );
       let buf = "";
       socket.setEncoding("utf8");
@@ -75,6 +78,7 @@ export class SocketClient {
       const client = new SocketClient(
         (text) => ws.send(text),
         () => ws.terminate(),
+        () => ws.close(),
       );
       ws.on("message", (data) => client.received(JSON.parse(String(data)) as Json));
       ws.once("open", () => resolve(client));

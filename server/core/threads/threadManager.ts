@@ -484,8 +484,7 @@ export class ThreadManager {
     const { thread } = live;
     live.mcp = (async () => {
       // The sandbox probe that the first stdio server's launch waits for runs while the MCP code loads.
-      const launcherReady = this.deps.launcher().then((launcher) => (launcher.prewarm?.(thread.settings.sandboxPolicy), launcher));
-      const [{ ThreadMcpHost }, launcher] = await Promise.all([import("../mcp/threadMcpHost.js"), launcherReady]);
+      const [{ ThreadMcpHost }, launcher] = await Promise.all([import("../mcp/threadMcpHost.js"), this.probingLauncher(thread.settings.sandboxPolicy)]);
       const host = new ThreadMcpHost({
         config: () => this.deps.config.effective,
         launcher,
@@ -525,11 +524,7 @@ export class ThreadManager {
    */
   prepareMcp(): void {
     void import("../mcp/threadMcpHost.js").catch(() => undefined);
-    const policy = sandboxPolicyFromConfig(this.deps.config.effective);
-    void this.deps.launcher().then(
-      (launcher) => launcher.prewarm?.(policy),
-      () => undefined,
-    );
+    void this.probingLauncher(sandboxPolicyFromConfig(this.deps.config.effective)).catch(() => undefined);
   }
 
   /** A loaded thread's MCP host (opened now if need be); null when config names no MCP server. */
@@ -552,11 +547,15 @@ export class ThreadManager {
    * cached per daemon, so starting them with the thread or turn overlaps them with the model request.
    */
   private prewarm(policy: ThreadSettings["sandboxPolicy"]): void {
-    void this.deps.launcher().then(
-      (launcher) => launcher.prewarm?.(policy),
-      () => undefined,
-    );
+    void this.probingLauncher(policy).catch(() => undefined);
     void loadBashParser().catch(() => undefined);
+  }
+
+  /** The daemon's launcher, with the once-per-daemon sandbox probe that runs of `policy` need started. */
+  private async probingLauncher(policy: ThreadSettings["sandboxPolicy"]): Promise<SandboxLauncher> {
+    const launcher = await this.deps.launcher();
+    launcher.prewarm?.(policy);
+    return launcher;
   }
 
   /**

@@ -167,10 +167,14 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
     let spawnError: NodeJS.ErrnoException | undefined;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let settled = false;
+    let drainTimer: NodeJS.Timeout | undefined;
 
     const settle = async (): Promise<void> => {
       if (settled) return;
       settled = true;
+      // Left armed, the drain timer would hold the process, its pipes and its caller's closures for
+      // the rest of the drain period after every command.
+      clearTimeout(drainTimer);
       disarm();
       if (killer.killing) killer.finish();
       // Whatever still holds our pipes after the drain period is not read any further.
@@ -205,8 +209,8 @@ export function startExec(req: ExecRequest, opts: ExecOptions = {}): ExecHandle 
       exited = true;
       exit = { code, signal };
       if (killer.killing) killer.finish();
-      const t = setTimeout(() => void settle(), drainMs);
-      t.unref();
+      drainTimer = setTimeout(() => void settle(), drainMs);
+      drainTimer.unref();
     });
     proc.onClose(() => void settle());
   });

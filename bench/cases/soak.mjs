@@ -18,7 +18,8 @@
 // BENCH_SOAK_IDLE_MS (10 s: a daemon between a user's turns is idle, and both runtimes give memory
 // back then; informational); the per-interval figures are printed
 // under the table. BENCH_SOAK_KEEP=<file> copies the probe's lines (heap spaces, handles, and with
-// BENCH_MEM_SMAPS=1 resident memory per mapping) to <file> for a closer look; BENCH_SOAK_PROBE=0
+// BENCH_MEM_SMAPS=1 resident memory per mapping) to <file> for a closer look; BENCH_MEM_SNAPSHOTS=<dir>
+// also writes a heap snapshot at each reading, for bench/lib/heapDiff.mjs; BENCH_SOAK_PROBE=0
 // runs ours without the probe. The default of 500 keeps the case near 3 minutes on the 2-core bench machine
 // (the reference's turns are the slower ones); BENCH_SOAK_TURNS=1000 runs the target's length.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

@@ -6,6 +6,8 @@
 // Each line also has V8's heap spaces (size/used) and the active handle count; with BENCH_MEM_SMAPS=1,
 // resident kB per mapping name from /proc/self/smaps ([heap] = glibc's main arena, [anon] = V8 pages,
 // wasm memory and the other malloc arenas), which is what told V8 growth from malloc growth here.
+// With BENCH_MEM_SNAPSHOTS=<dir>, each signal also writes <dir>/<seq>.heapsnapshot (it inflates RSS:
+// for finding what a turn leaves behind, not for the RSS figures); bench/lib/heapDiff.mjs compares two.
 import fs from 'node:fs';
 import { basename } from 'node:path';
 import v8 from 'node:v8';
@@ -38,5 +40,6 @@ if (file) {
       }
     }
     fs.appendFileSync(file, JSON.stringify({ seq: ++seq, before, after, spaces, handles, smaps }) + '\n');
+    if (process.env.BENCH_MEM_SNAPSHOTS) v8.writeHeapSnapshot(`${process.env.BENCH_MEM_SNAPSHOTS}/${seq}.heapsnapshot`);
   });
 }

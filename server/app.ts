@@ -184,15 +184,26 @@ export async function createApp(options: AppOptions): Promise<App> {
     ...lazyHandlers(mcpHandlers, mcp),
     ...notImplementedHandlers(),
   };
-  const dispatcher = new Dispatcher(handlers, new ScopeQueues(), metrics, () => {
-    // A client with MCP servers configured will start a thread, and the thread its servers: the MCP
-    // code and the sandbox probe the first server's launch waits for are prepared meanwhile. (A client
-    // that sends thread/start right away has its thread start the servers itself, as early.)
-    if (Object.keys(config.effective.mcpServers).length > 0)
+  // A client with MCP servers configured will start a thread, and the thread its servers. At once:
+  // the launcher and its sandbox probe, which the servers' launch with thread/start waits for (a few
+  // milliseconds of the loop; the probe's bwrap runs on the other core while thread/start's own code
+  // loads). Once the client is idle: the MCP client code, which is needed only after the launch.
+  const mcpConfigured = (): boolean => Object.keys(config.effective.mcpServers).length > 0;
+  const dispatcher = new Dispatcher(handlers, new ScopeQueues(), metrics, {
+    handshake: () => {
+      if (!mcpConfigured()) return;
+      void Promise.all([launcher.get(), import("./core/commandSetup/sandboxFromWire.js"), import("./core/mcp/stdioLaunch.js")]).then(
+        ([l, { sandboxPolicyFromConfig }]) => l.prewarm?.(sandboxPolicyFromConfig(config.effective)),
+        () => undefined,
+      );
+    },
+    idle: () => {
+      if (!mcpConfigured()) return;
       void threads.get().then(
         (t) => t.prepareMcp(),
         () => undefined,
       );
+    },
   });
   const closeSteps: [string, () => Promise<void>][] = [
     ["skills", async () => (await skills.ifStarted())?.close()],

@@ -104,6 +104,26 @@ async function initialized(c: Conn, capabilities?: Json): Promise<Conn> {
   return c;
 }
 
+describe("Dispatcher: after the handshake", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("runs the handshake hook at once and the idle hook only once the client has been quiet for a moment", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout"] });
+    const calls: string[] = [];
+    const dispatcher = new Dispatcher({} as HandlerMap, new ScopeQueues(), undefined, {
+      handshake: () => calls.push("handshake"),
+      idle: () => calls.push("idle"),
+    });
+    dispatcher.initialized();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls).toEqual(["handshake"]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(calls).toEqual(["handshake", "idle"]);
+  });
+});
+
 describe("Dispatcher: the shutdown", () => {
   it("refuses every request once stopAccepting() is called, while a request already running finishes", async () => {
     const f = fixture();

@@ -16,13 +16,20 @@ const IDLE_AFTER_HANDSHAKE_MS = 100;
 
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
+/** What the App prepares when a client finishes its handshake (`initialized`). */
+export interface HandshakeHooks {
+  /** At once: only what the client's first request will wait for anyway, and little of it. */
+  readonly handshake?: () => void;
+  /** When the client is idle after its handshake (IDLE_AFTER_HANDSHAKE_MS): what it will likely need later. */
+  readonly idle?: () => void;
+}
+
 export class Dispatcher {
   constructor(
     private readonly handlers: HandlerMap,
     private readonly scopes: ScopeQueues,
     private readonly metrics: DaemonMetrics = NO_METRICS,
-    /** Runs when a client is idle after its handshake (the App warms up what that client will likely need). */
-    private readonly onIdleAfterHandshake: () => void = () => undefined,
+    private readonly hooks: HandshakeHooks = {},
   ) {}
 
   private accepting = true;
@@ -46,9 +53,11 @@ export class Dispatcher {
    * evaluation holds the event loop).
    */
   initialized(): void {
+    const { handshake, idle } = this.hooks;
+    if (handshake) setImmediate(handshake);
     setTimeout(() => {
       preloadRequestTable();
-      this.onIdleAfterHandshake();
+      idle?.();
     }, IDLE_AFTER_HANDSHAKE_MS).unref();
   }
 

@@ -190,6 +190,28 @@ startup_timeout_sec = 3
     }
   });
 
+  it("launches each stdio server once: the process started with thread/start is the one its client talks to", async () => {
+    const counted = `
+[mcp_servers.counted]
+command = ${toml(process.execPath)}
+args = [${toml(FAULTY_SERVER)}]
+default_tools_approval_mode = "approve"
+`;
+    session = await startSession({
+      script: [turn(...evNamespacedFunctionCall("call_echo", "mcp__counted", "echo", { text: "once" })), turn(evMessage("m_done", "done"))],
+      config: config(counted),
+    });
+    const s = session;
+    const threadId = await openThread(s);
+    await s.notification("mcpServer/startupStatus/updated", (p) => p.name === "counted" && p.status === "ready");
+    const done = await runTurn(s, threadId, "echo once");
+    expect(done.params.turn.status).toBe("completed");
+    expect(inputOf(s, 1)).toContain("echo: once");
+    // The daemon logs each launch (debug): one, not the early one plus the client's own.
+    expect(s.daemon.stderr().match(/"msg":"MCP server started"/g)).toHaveLength(1);
+    s.checkWire();
+  });
+
   it("reports a crashing server in the failed item and goes on; a later call restarts it", async () => {
     const state = join("/tmp", `gh-mcp-crash-${process.pid}-${Date.now()}`);
     dirs.push(state);

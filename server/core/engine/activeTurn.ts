@@ -147,6 +147,9 @@ export class ActiveTurn {
   /** Resolves once turn/completed has been sent (0.80 answers interruptConversation only after it). */
   readonly announced: Promise<void>;
   private announce!: () => void;
+  /** Resolves when the model's first answer begins (its first event), or when the turn settles without one. */
+  readonly answering: Promise<void>;
+  private answer!: () => void;
 
   constructor(
     private readonly thread: ThreadState,
@@ -160,6 +163,8 @@ export class ActiveTurn {
     this.tools = deps.tools;
     this.settled = new Promise((r) => (this.settle = r));
     this.announced = new Promise((r) => (this.announce = r));
+    this.answering = new Promise((r) => (this.answer = r));
+    void this.settled.then(() => this.answer());
   }
 
   wire(status: Turn["status"], extra: Partial<Turn> = {}): Turn {
@@ -381,6 +386,7 @@ export class ActiveTurn {
       }));
     };
     for await (const ev of this.deps.model.stream(this.request(), this.controller.signal)) {
+      this.answer();
       switch (ev.type) {
         case "created":
           break;

@@ -42,12 +42,10 @@ import {
 import type { AnyObjectSchema, SchemaOutput } from "@modelcontextprotocol/sdk/server/zod-compat.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import type { Logger } from "../../log.js";
-import type { DaemonPaths } from "../../sandbox/bwrapPlan.js";
-import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
-import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import { toolAllowed, type McpHttpTransportConfig, type McpServerConfig, type McpServerEntry, type McpStdioTransportConfig } from "./mcpConfig.js";
 import { McpServerError, type McpFailureReason } from "./mcpErrors.js";
 import { SandboxedStdioTransport } from "./sandboxedStdioTransport.js";
+import { stdioLaunchOf, type McpStdioEnvironment } from "./stdioLaunch.js";
 
 export type McpConnectionState = "notStarted" | "starting" | "connected" | "failed" | "cancelled" | "disabled";
 
@@ -87,20 +85,6 @@ export interface McpCallOptions {
   readonly onProgress?: (progress: McpProgress) => void;
   /** Passed as the request's `_meta` (mcpServer/tool/call's `_meta`). */
   readonly meta?: Record<string, unknown>;
-}
-
-/** How a stdio server is launched: the thread's sandbox and environment. */
-export interface McpStdioEnvironment {
-  readonly launcher: SandboxLauncher;
-  /** Read at each (re)start: a running server keeps the policy it was started with. */
-  readonly sandboxPolicy: () => SandboxPolicy;
-  /** The thread's cwd: the server's cwd when it sets none, and what the policy's cwd-relative roots resolve against. */
-  readonly cwd: string;
-  /** The daemon's command environment (commandEnvironment(config)); env_vars and the server's env go on top. */
-  readonly baseEnv: Readonly<Record<string, string>>;
-  /** Where env_vars are copied from; the daemon's own environment by default. */
-  readonly sourceEnv?: Readonly<Record<string, string | undefined>>;
-  readonly daemonPaths?: DaemonPaths;
 }
 
 export interface McpConnectionOptions {
@@ -432,28 +416,8 @@ export class McpConnection {
   }
 
   private stdioTransport(config: McpServerConfig, transport: McpStdioTransportConfig): SandboxedStdioTransport {
-    const stdio = this.options.stdio;
-    const source = stdio.sourceEnv ?? process.env;
-    const copied: Record<string, string> = {};
-    for (const { name } of transport.envVars) {
-      const value = source[name];
-      if (value !== undefined) copied[name] = value;
-    }
-    const policy: SandboxPolicy = config.sandbox ? stdio.sandboxPolicy() : { type: "dangerFullAccess" };
-    return new SandboxedStdioTransport(
-      {
-        launcher: stdio.launcher,
-        argv: [transport.command, ...transport.args],
-        policy,
-        cwd: transport.cwd ?? stdio.cwd,
-        launchOptions: {
-          env: { ...stdio.baseEnv, ...copied, ...transport.env },
-          policyCwd: stdio.cwd,
-          ...(stdio.daemonPaths ? { daemonPaths: stdio.daemonPaths } : {}),
-        },
-      },
-      this.log,
-    );
+    const launch = stdioLaunchOf(config, transport, this.options.stdio);
+    return new SandboxedStdioTransport(launch, this.log, this.options.stdio.earlyProcess?.(this.name, launch) ?? null);
   }
 
   /**

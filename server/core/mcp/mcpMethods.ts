@@ -19,7 +19,8 @@ import { InvalidInputError } from "../errors.js";
 import type { ThreadManager } from "../threads/threadManager.js";
 import { readMcpServers } from "./mcpConfig.js";
 import { MCP_CLIENT_INFO, statusToWire, type ThreadMcpHost } from "./threadMcpHost.js";
-import { mcpStdioEnvironment, ThreadMcpServers } from "./threadMcp.js";
+import { mcpStdioEnvironment } from "./stdioLaunch.js";
+import { ThreadMcpServers } from "./threadMcp.js";
 
 export interface McpMethodsDeps {
   readonly threads: ThreadManager;

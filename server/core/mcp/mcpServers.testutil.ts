@@ -14,7 +14,7 @@ import { selectLauncher } from "../../sandbox/launcher.js";
 import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
 import type { JsonObject } from "../config/json.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
-import type { McpStdioEnvironment } from "./mcpConnection.js";
+import type { McpStdioEnvironment } from "./stdioLaunch.js";
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string): string => dirname(require.resolve(`${name}/package.json`));

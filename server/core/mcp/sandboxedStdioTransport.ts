@@ -1,11 +1,12 @@
 // The MCP SDK's `Transport` for a stdio server that Gatehouse launches itself: the command goes through
 // the sandbox launcher (`transform`, so bwrap/Seatbelt wrap it under the given policy, or the
 // unwrapped path for dangerFullAccess) and runs under spawn.ts's `startExec` (own process group, the
-// whole tree killed on close). The SDK's StdioClientTransport spawns the program directly, which
-// would bypass the sandbox; only its framing helpers are used here.
+// whole tree killed on close), launched by stdioLaunch.ts (by start(), or earlier, with thread/start,
+// and adopted here). The SDK's StdioClientTransport spawns the program directly, which would bypass
+// the sandbox; only its framing helpers are used here.
 //
 // Invariants:
-//  - Memory stays bounded whatever the server writes: startExec keeps at most OUTPUT_CAP bytes per
+//  - Memory stays bounded whatever the server writes: startExec keeps at most OUTPUT_CAP bytes (stdioLaunch.ts) per
 //    stream (its head/tail capture exists for commands, not for a protocol stream), a partial line may
 //    grow to MAX_MESSAGE_BYTES before the server is stopped, and stderr is kept as a short tail plus
 //    at most STDERR_LOG_LINES log lines.
@@ -21,12 +22,9 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "../../log.js";
 import type { ExecResult } from "../../sandbox/execResult.js";
-import type { LaunchOptions, SandboxLauncher } from "../../sandbox/launcherTypes.js";
-import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
-import { startExec, type ExecHandle } from "../../sandbox/spawn.js";
+import type { ExecHandle } from "../../sandbox/spawn.js";
+import { StdioServerProcess, type StdioLaunch } from "./stdioLaunch.js";
 
-/** Bytes startExec keeps per stream for the run's result; the protocol stream itself is read as it comes. */
-const OUTPUT_CAP = 16 * 1024;
 /** The longest message a server may send (a resource read carries whole files, base64 for binary). */
 export const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
 const STDERR_TAIL_CHARS = 2000;
@@ -34,16 +32,6 @@ const STDERR_LOG_LINES = 200;
 const LOGGED_LINE_CHARS = 500;
 /** After stdin closes, how long a server gets to exit on its own before its tree is killed. */
 const EXIT_GRACE_MS = 1000;
-
-export interface StdioLaunch {
-  readonly launcher: SandboxLauncher;
-  /** The server's command and arguments. */
-  readonly argv: readonly string[];
-  readonly policy: SandboxPolicy;
-  readonly cwd: string;
-  /** env (already complete: the daemon's command environment, env_vars, the server's env), daemonPaths, policyCwd. */
-  readonly launchOptions: LaunchOptions;
-}
 
 function oneLine(text: string, max = LOGGED_LINE_CHARS): string {
   const line = text.replace(/\s+/g, " ").trim();
@@ -83,29 +71,27 @@ export class SandboxedStdioTransport implements Transport {
   private badLines = 0;
   private lastBadLine: string | null = null;
 
+  private started = false;
+
+  /** `early`: the same launch, already under way (stdioLaunch.ts's McpEarlyLaunches); start() adopts it instead of launching. */
   constructor(
     private readonly launch: StdioLaunch,
     private readonly log: Logger,
+    private readonly early: Promise<StdioServerProcess> | null = null,
   ) {}
 
-  /** Transforms and spawns; rejects when the launcher refuses (SandboxUnavailableError) or spawn throws. */
+  /** Transforms and spawns (or adopts the early process); rejects when the launcher refuses (SandboxUnavailableError) or spawn throws. */
   async start(): Promise<void> {
-    if (this.handle !== null || this.finished !== null) throw new Error("the MCP server transport was already started");
-    const { launcher, argv, policy, cwd, launchOptions } = this.launch;
-    const request = await launcher.transform(argv, policy, cwd, launchOptions);
-    for (const w of request.warnings) this.log.warn({ warning: w.message }, "MCP server sandbox warning");
+    if (this.started) throw new Error("the MCP server transport was already started");
+    this.started = true;
+    const launched = await (this.early ?? StdioServerProcess.launch(this.launch, this.log));
     if (this.closing) {
-      request.finalize();
+      launched.handle.terminate();
       throw new Error("the MCP server transport was closed before it started");
     }
-    const handle = startExec(request, {
-      stdin: "pipe",
-      outputCap: OUTPUT_CAP,
-      onStdout: (chunk) => this.readStdout(chunk),
-      onStderr: (chunk) => this.readStderr(chunk),
-    });
+    launched.adopt({ stdout: (chunk) => this.readStdout(chunk), stderr: (chunk) => this.readStderr(chunk) });
+    const handle = launched.handle;
     this.handle = handle;
-    this.log.debug({ pid: handle.pid, sandbox: request.sandbox }, "MCP server started");
     this.finished = handle.result.then(
       async (result) => this.exited(await this.delivered(result)),
       (error: unknown) => this.exited(null, error),

@@ -24,7 +24,8 @@ import {
 } from "./mcpServers.testutil.js";
 import { buildEffectiveConfig } from "../config/effective.js";
 import { selectLauncher } from "../../sandbox/launcher.js";
-import { ThreadMcpServers, mcpStdioEnvironment, type McpServerStatusUpdate } from "./threadMcp.js";
+import { mcpStdioEnvironment } from "./stdioLaunch.js";
+import { ThreadMcpServers, type McpServerStatusUpdate } from "./threadMcp.js";
 
 afterAll(removeTempDirs);
 

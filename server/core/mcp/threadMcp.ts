@@ -18,11 +18,6 @@ import type {
   CallToolResult,
 } from "@modelcontextprotocol/sdk/types.js";
 import type { Logger } from "../../log.js";
-import type { SandboxLauncher } from "../../sandbox/launcherTypes.js";
-import type { SandboxPolicy } from "../../sandbox/sandboxPolicy.js";
-import { commandEnvironment } from "../commandSetup/commandEnv.js";
-import { daemonPathsFor } from "../commandSetup/daemonPaths.js";
-import type { EffectiveConfig } from "../config/effective.js";
 import type { JsonObject } from "../config/json.js";
 import { InvalidInputError } from "../errors.js";
 import { readMcpServers, sameServerConfig, type McpServerEntry } from "./mcpConfig.js";
@@ -33,9 +28,9 @@ import {
   type McpConnectionStatus,
   type McpElicitationRequest,
   type McpElicitationResult,
-  type McpStdioEnvironment,
 } from "./mcpConnection.js";
 import { McpServerError } from "./mcpErrors.js";
+import type { McpStdioEnvironment } from "./stdioLaunch.js";
 
 export interface ThreadMcpOptions {
   readonly log: Logger;
@@ -98,26 +93,6 @@ export interface McpResourceEntry extends Resource {
 }
 export interface McpResourceTemplateEntry extends ResourceTemplate {
   readonly server: string;
-}
-
-/**
- * The stdio launch environment of a thread's servers, built as command/exec and the turn's commands
- * build theirs: shell_environment_policy applied to the daemon's environment (the server's env_vars
- * and env go on top), and the daemon's home hidden from a sandboxed server (daemonPaths.ts).
- */
-export function mcpStdioEnvironment(
-  config: EffectiveConfig,
-  thread: { readonly launcher: SandboxLauncher; readonly sandboxPolicy: () => SandboxPolicy; readonly cwd: string },
-  daemonEnv: Readonly<Record<string, string | undefined>> = process.env,
-): McpStdioEnvironment {
-  return {
-    launcher: thread.launcher,
-    sandboxPolicy: thread.sandboxPolicy,
-    cwd: thread.cwd,
-    baseEnv: commandEnvironment(config, daemonEnv),
-    sourceEnv: daemonEnv,
-    daemonPaths: daemonPathsFor(config.home, config.userConfigFile, thread.cwd),
-  };
 }
 
 function startupStatusOf(state: McpConnectionState): McpStartupStatus | null {

@@ -19,7 +19,8 @@ type Json = Record<string, unknown>;
 import type { McpTurnTools } from "../tools/router.js";
 import { readMcpServers, type McpServerEntry } from "./mcpConfig.js";
 import { McpServerError } from "./mcpErrors.js";
-import { mcpStdioEnvironment, ThreadMcpServers, type McpServerSnapshot } from "./threadMcp.js";
+import { mcpStdioEnvironment, type McpEarlyLaunches } from "./stdioLaunch.js";
+import { ThreadMcpServers, type McpServerSnapshot } from "./threadMcp.js";
 
 export interface ThreadMcpHostDeps {
   readonly config: () => EffectiveConfig;
@@ -37,6 +38,8 @@ export interface ThreadMcpHostDeps {
   /** Writes an "always" answer to config.toml (`[mcp_servers.<server>.tools.<tool>] approval_mode = "approve"`). */
   readonly approveAlways?: (server: string, tool: string) => Promise<void>;
   readonly metrics?: DaemonMetrics;
+  /** The thread's stdio servers launched with thread/start; their clients adopt them on the first start. */
+  readonly earlyLaunches?: McpEarlyLaunches | null;
 }
 
 /** How Gatehouse introduces itself to an MCP server (`initialize`'s clientInfo). */
@@ -63,7 +66,10 @@ export class ThreadMcpHost {
     this.entries = readMcpServers(config.mcpServers);
     this.servers = new ThreadMcpServers(this.entries, {
       log: deps.log.child({ component: "mcp" }),
-      stdio: mcpStdioEnvironment(config, { launcher: deps.launcher, sandboxPolicy: deps.sandboxPolicy, cwd: deps.cwd }),
+      stdio: {
+        ...mcpStdioEnvironment(config, { launcher: deps.launcher, sandboxPolicy: deps.sandboxPolicy, cwd: deps.cwd }),
+        ...(deps.earlyLaunches ? { earlyProcess: deps.earlyLaunches.take.bind(deps.earlyLaunches) } : {}),
+      },
       clientInfo: MCP_CLIENT_INFO,
       ...(deps.metrics ? { metrics: deps.metrics } : {}),
       onStatus: (update) => {

@@ -44,6 +44,7 @@ import type { ThreadApi } from "../events/v2Projection.js";
 import { ThreadState, type Projections, type ThreadBase, type ThreadSettings } from "./threadState.js";
 import { storedThreadSettings, threadSessionFields, threadSettings, turnSettings, type ThreadOverrides, type TurnOverrides } from "./threadSettings.js";
 import type { ThreadToolDeps } from "./threadTools.js";
+import type { McpEarlyLaunches } from "../mcp/stdioLaunch.js";
 import type { ThreadMcpHost } from "../mcp/threadMcpHost.js";
 import { NO_METRICS, type DaemonMetrics } from "../metrics/daemonMetrics.js";
 import type { McpTurnTools } from "../tools/router.js";
@@ -98,6 +99,8 @@ export interface LoadedThread {
   readonly loginShell: ShellSnapshotSlot;
   /** The thread's MCP servers, opened after the request that opened the thread (only when config names any). */
   mcp: Promise<ThreadMcpHost> | null;
+  /** Its stdio servers, launched with thread/start for the MCP host to adopt (launchMcpEarly); consumed by openMcp. */
+  earlyMcp: Promise<McpEarlyLaunches | null> | null;
 }
 
 /** How thread/start and thread/resume (and their v1 forms) open a thread for a client. */
@@ -194,6 +197,7 @@ export class ThreadManager {
   ): Promise<ThreadStartResponse> {
     const settings = threadSettings(this.deps.config.effective, params, null);
     const id = uuidv7();
+    const earlyMcp = this.launchMcpEarly(settings, id);
     const now = new Date();
     const originator = client.session.clientInfo?.name ?? "gatehouse";
     const rollout = await RolloutWriter.create(this.deps.config.home, {
@@ -210,6 +214,9 @@ export class ThreadManager {
         session_id: id,
         ...(params.dynamicTools?.length ? { dynamic_tools: params.dynamicTools } : {}),
       },
+    }).catch((error: unknown) => {
+      void earlyMcp?.then((launches) => launches?.dispose());
+      throw error;
     });
     const path = rollout.path;
     const createdAt = Math.floor(now.getTime() / 1000);
@@ -222,6 +229,7 @@ export class ThreadManager {
     thread.history = [];
     thread.api = opts.api ?? "v2";
     const live = this.newLoadedThread(thread, rollout, params.dynamicTools ?? []);
+    live.earlyMcp = earlyMcp;
     this.live.set(id, live);
     this.subscribe(live, client, opts.projections);
     setImmediate(() => {
@@ -267,6 +275,7 @@ export class ThreadManager {
       dynamicTools,
       loginShell,
       mcp: null,
+      earlyMcp: null,
     };
   }
 
@@ -393,6 +402,7 @@ export class ThreadManager {
     if (live.task) await live.task;
     await live.sessions.killAll();
     if (live.mcp) await (await live.mcp.catch(() => null))?.close();
+    disposeEarlyMcp(live);
     this.live.delete(thread.id);
     await this.closeRollout(live);
     // Nobody is subscribed any more, but a client that asked for the id may still be listening.
@@ -480,12 +490,22 @@ export class ThreadManager {
    * goes on without MCP.
    */
   private openMcp(live: LoadedThread): Promise<ThreadMcpHost> | null {
-    if (live.mcp || Object.keys(this.deps.config.effective.mcpServers).length === 0 || this.live.get(live.thread.id) !== live) return live.mcp;
+    if (live.mcp || Object.keys(this.deps.config.effective.mcpServers).length === 0 || this.live.get(live.thread.id) !== live) {
+      disposeEarlyMcp(live);
+      return live.mcp;
+    }
     const { thread } = live;
+    const earlyMcp = live.earlyMcp;
+    live.earlyMcp = null;
     live.mcp = (async () => {
       // The sandbox probe that the first stdio server's launch waits for runs while the MCP code loads.
-      const [{ ThreadMcpHost }, launcher] = await Promise.all([import("../mcp/threadMcpHost.js"), this.probingLauncher(thread.settings.sandboxPolicy)]);
+      const [{ ThreadMcpHost }, launcher, earlyLaunches] = await Promise.all([
+        import("../mcp/threadMcpHost.js"),
+        this.probingLauncher(thread.settings.sandboxPolicy),
+        earlyMcp,
+      ]);
       const host = new ThreadMcpHost({
+        earlyLaunches,
         config: () => this.deps.config.effective,
         launcher,
         log: this.deps.log.child({ threadId: thread.id }),
@@ -511,11 +531,35 @@ export class ThreadManager {
           return typeof p !== "object" || p.granular.mcp_elicitations;
         },
       });
+      // start() hands every server its early process at once; what is left was launched for a config
+      // that no longer names it.
       void host.start();
+      earlyLaunches?.dispose();
       return host;
     })();
     live.mcp.catch((error: unknown) => this.deps.log.error({ err: error, threadId: thread.id }, "could not open the thread's MCP servers"));
     return live.mcp;
+  }
+
+  /**
+   * The thread's stdio MCP servers, launched now, before the MCP client code is loaded (a server's own
+   * start-up is the longest part of the first turn's wait for its tools; stdioLaunch.ts). Null when
+   * config names no MCP server; never rejects (a launch that fails is reported by the server's client).
+   */
+  private launchMcpEarly(settings: ThreadSettings, threadId: string): Promise<McpEarlyLaunches | null> | null {
+    const config = this.deps.config.effective;
+    if (Object.keys(config.mcpServers).length === 0) return null;
+    return (async () => {
+      const [{ McpEarlyLaunches, mcpStdioEnvironment }, launcher] = await Promise.all([
+        import("../mcp/stdioLaunch.js"),
+        this.probingLauncher(settings.sandboxPolicy),
+      ]);
+      const stdio = mcpStdioEnvironment(config, { launcher, sandboxPolicy: () => settings.sandboxPolicy, cwd: settings.cwd });
+      return new McpEarlyLaunches(config, stdio, this.deps.log.child({ threadId, component: "mcp" }));
+    })().catch((error: unknown) => {
+      this.deps.log.warn({ err: error }, "could not launch the thread's MCP servers early; they start with the MCP host");
+      return null;
+    });
   }
 
   /**
@@ -567,8 +611,9 @@ export class ThreadManager {
     if (this.live.get(live.thread.id) !== live) return;
     // While the thread's MCP servers start, the turn waits for them before its first model request,
     // and the warm-up (the bash grammar's wasm, the login shell: often the heaviest fork of all, with
-    // profile scripts and version managers) would only take CPU from them: it runs once they have
-    // started or failed, during the model's answer. (Their launch does its own sandbox probe.)
+    // profile scripts and version managers) would only take CPU from them and then from that request:
+    // it runs once they have started or failed and the model has begun to answer. (Their launch does
+    // its own sandbox probe.)
     const mcp = live.mcp;
     if (mcp === null) {
       this.warmUpNow(live);
@@ -577,6 +622,7 @@ export class ThreadManager {
     void mcp
       .then((host) => host.start())
       .catch(() => undefined)
+      .then(() => live.turn?.answering)
       .finally(() => this.warmUpNow(live));
   }
 
@@ -769,4 +815,11 @@ export class ThreadManager {
       ),
     );
   }
+}
+
+/** Stops the thread's early-launched MCP servers that no host took. */
+function disposeEarlyMcp(live: LoadedThread): void {
+  const early = live.earlyMcp;
+  live.earlyMcp = null;
+  void early?.then((launches) => launches?.dispose());
 }

@@ -235,6 +235,7 @@ export class ThreadManager {
     setImmediate(() => {
       thread.emit("thread/started", { thread: thread.toWire() });
       void this.openMcp(live);
+      this.startLoginSnapshot(live);
       this.warmUpWhenIdle(live);
     });
     return { thread: thread.toWire(), ...threadSessionFields(thread.settings) };
@@ -352,6 +353,7 @@ export class ThreadManager {
     this.subscribe(live, client, opts.projections);
     setImmediate(() => {
       void this.openMcp(live);
+      this.startLoginSnapshot(live);
       this.warmUpWhenIdle(live);
     });
     // A running turn is in the answer (inProgress); its pending requests follow it (serverRequestBroker.ts).
@@ -624,6 +626,17 @@ export class ThreadManager {
       .catch(() => undefined)
       .then(() => live.turn?.answering)
       .finally(() => this.warmUpNow(live));
+  }
+
+  /**
+   * The login snapshot, right after the answer that opened the thread, as 0.169 takes it with the
+   * session: the capture's login shell then runs on another core while the client's next request
+   * (usually turn/start, whose first answer loads the engine) is served, and is ready for the turn's
+   * commands instead of competing with the first one's own login. Not while the thread's MCP servers
+   * start (warmUp waits for them).
+   */
+  private startLoginSnapshot(live: LoadedThread): void {
+    if (live.mcp === null && this.live.get(live.thread.id) === live) live.loginShell.peek();
   }
 
   private warmUpNow(live: LoadedThread): void {

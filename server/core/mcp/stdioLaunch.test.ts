@@ -59,7 +59,7 @@ describe.runIf(hasBwrap)("McpEarlyLaunches", () => {
     const m = new ThreadMcpServers(servers, { log: silentLog, stdio: { ...stdio, earlyProcess: early.take.bind(early) } });
     cleanups.push(() => m.close());
     expect((await m.callTool("s", "echo", { text: "hi" })).content).toEqual([{ type: "text", text: "echo: hi" }]);
-    early.dispose();
+    await early.dispose();
     expect(livePidsWith(marker)).toEqual(launched);
   });
 
@@ -81,8 +81,8 @@ describe.runIf(hasBwrap)("McpEarlyLaunches", () => {
     const marker = `gh-early-${randomUUID()}`;
     const early = new McpEarlyLaunches(config({ a: faultyServer([marker]), b: faultyServer([marker]) }), stdioEnvironment(tempDir()), silentLog);
     await until(() => livePidsWith(marker).length >= 2, "both early launches");
-    early.dispose();
-    await until(() => livePidsWith(marker).length === 0, "both processes to be stopped");
+    await early.dispose();
+    expect(livePidsWith(marker)).toEqual([]);
     expect(early.size).toBe(0);
   });
 

@@ -203,10 +203,11 @@ export class McpEarlyLaunches {
     return null;
   }
 
-  /** Stops every process not taken. */
-  dispose(): void {
-    for (const early of this.launches.values()) void stop(early.process);
+  /** Stops every process not taken; resolves once they are gone. */
+  async dispose(): Promise<void> {
+    const left = [...this.launches.values()];
     this.launches.clear();
+    await Promise.all(left.map((early) => stop(early.process)));
   }
 }
 

@@ -404,7 +404,7 @@ export class ThreadManager {
     if (live.task) await live.task;
     await live.sessions.killAll();
     if (live.mcp) await (await live.mcp.catch(() => null))?.close();
-    disposeEarlyMcp(live);
+    await disposeEarlyMcp(live);
     this.live.delete(thread.id);
     await this.closeRollout(live);
     // Nobody is subscribed any more, but a client that asked for the id may still be listening.
@@ -493,7 +493,7 @@ export class ThreadManager {
    */
   private openMcp(live: LoadedThread): Promise<ThreadMcpHost> | null {
     if (live.mcp || Object.keys(this.deps.config.effective.mcpServers).length === 0 || this.live.get(live.thread.id) !== live) {
-      disposeEarlyMcp(live);
+      void disposeEarlyMcp(live);
       return live.mcp;
     }
     const { thread } = live;
@@ -536,7 +536,7 @@ export class ThreadManager {
       // start() hands every server its early process at once; what is left was launched for a config
       // that no longer names it.
       void host.start();
-      earlyLaunches?.dispose();
+      void earlyLaunches?.dispose();
       return host;
     })();
     live.mcp.catch((error: unknown) => this.deps.log.error({ err: error, threadId: thread.id }, "could not open the thread's MCP servers"));
@@ -830,9 +830,9 @@ export class ThreadManager {
   }
 }
 
-/** Stops the thread's early-launched MCP servers that no host took. */
-function disposeEarlyMcp(live: LoadedThread): void {
+/** Stops the thread's early-launched MCP servers that no host took; resolves once they are gone. */
+async function disposeEarlyMcp(live: LoadedThread): Promise<void> {
   const early = live.earlyMcp;
   live.earlyMcp = null;
-  void early?.then((launches) => launches?.dispose());
+  await (await early)?.dispose();
 }

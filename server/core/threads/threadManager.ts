@@ -566,7 +566,8 @@ export class ThreadManager {
 
   /**
    * Loads the MCP client code and starts the sandbox probe, before any thread needs them (the App calls
-   * this after a client's handshake when config names MCP servers). Both are cached; nothing starts.
+   * this once a client is idle after its handshake, when config names MCP servers). Both are cached;
+   * nothing starts.
    */
   prepareMcp(): void {
     void import("../mcp/threadMcpHost.js").catch(() => undefined);

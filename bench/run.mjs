@@ -11,7 +11,8 @@
 //            arrives); a fresh empty home per start (the reference answers in about half the
 //            time on a reused home); N starts each after 2 warm-up starts.  Targets 0.8× / 0.75×.
 //            On each of those fresh servers, `initialized` + `thread/start` right after the answer:
-//            thread/start's round trip, median (target 1.0×).
+//            thread/start's round trip, median (target 1.0×); 300 ms later the thread's first
+//            turn/start, its round trip, median (informational: what a user who reads before typing waits).
 //   stdio    1 client, one request in flight, M requests: p50 (target 1.0×), p99.
 //   ws       C WebSocket clients, each one in flight, R requests each: --method's p50 (target 0.5×)
 //            and p99, then config/read's p50 (target 0.35×) and p99 on the same connections; with

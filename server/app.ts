@@ -126,6 +126,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       broadcast,
       metrics,
       contextWindow: (model) => config.effective.modelContextWindow ?? (model.startsWith("gpt-5") ? 258_400 : null),
+      prepareModels: () => Promise.all([import("./core/model/modelClient.js"), demo.get(), account.get()]),
       models: async (providerId, effective) => {
         const [{ createModelClient }, providers, accounts] = await Promise.all([import("./core/model/modelClient.js"), demo.get(), account.get()]);
         const info = await providers.resolve(effective.modelProviders[providerId] ?? effective.modelProvider);

@@ -6,6 +6,9 @@
 // Then, on the same fresh server, the client's next step: `initialized` and `thread/start` written
 // as soon as the initialize answer arrives, timed from writing thread/start to its answer (what a
 // fresh daemon's first thread costs; Gatehouse loads the thread code on that first request).
+// Then, as a user who reads the new thread before typing: QUIET_MS later, the thread's first
+// `turn/start`, timed from writing it to its answer (informational; the turn itself then fails
+// against the unreachable model of lib/scratch.mjs's config, which this line does not time).
 import { performance } from 'node:perf_hooks';
 import { peakRssKb } from '../lib/procfs.mjs';
 import { deadline, startServer } from '../lib/proc.mjs';
@@ -16,6 +19,10 @@ import { median } from '../lib/stats.mjs';
 const INIT_LINE = JSON.stringify({ id: 0, method: 'initialize', params: INITIALIZE_PARAMS }) + '\n';
 const INITIALIZED_LINE = JSON.stringify({ method: 'initialized' }) + '\n';
 const threadStartLine = (cwd) => JSON.stringify({ id: 1, method: 'thread/start', params: { cwd } }) + '\n';
+const turnStartLine = (threadId) =>
+  JSON.stringify({ id: 2, method: 'turn/start', params: { threadId, input: [{ type: 'text', text: 'hi', text_elements: [] }] } }) + '\n';
+/** How long the client reads the new thread before its first turn. */
+const QUIET_MS = 300;
 
 async function coldStart(side, { scratch, opts }) {
   const home = scratch.fresh(`start-${side.key}`);
@@ -30,9 +37,18 @@ async function coldStart(side, { scratch, opts }) {
         } catch {
           return;
         }
+        if (msg?.id === 2) {
+          if (msg.error) reject(new Error(`turn/start answered error ${msg.error.code}: ${msg.error.message}`));
+          else resolve({ ...init, threadStartMs, turnStartMs: t - turnStartSentAt });
+          return;
+        }
         if (msg?.id === 1) {
-          if (msg.error) reject(new Error(`thread/start answered error ${msg.error.code}: ${msg.error.message}`));
-          else resolve({ ...init, threadStartMs: t - threadStartSentAt });
+          if (msg.error) return reject(new Error(`thread/start answered error ${msg.error.code}: ${msg.error.message}`));
+          threadStartMs = t - threadStartSentAt;
+          setTimeout(() => {
+            turnStartSentAt = performance.now();
+            srv.write(turnStartLine(msg.result.thread.id));
+          }, QUIET_MS);
           return;
         }
         if (msg?.id !== 0) return;
@@ -46,6 +62,8 @@ async function coldStart(side, { scratch, opts }) {
     });
     let init;
     let threadStartSentAt = 0;
+    let threadStartMs = 0;
+    let turnStartSentAt = 0;
     srv.write(INIT_LINE);
     const gone = srv.exited.then(() => {
       throw new Error(`no initialize answer: server ${srv.describeExit()}`);
@@ -90,6 +108,13 @@ export default {
           ours: med('ours', 'threadStartMs'),
           ref: med('ref', 'threadStartMs'),
           target: 1.0,
+        },
+        {
+          metric: `first turn/start, ${QUIET_MS} ms after thread/start, median of ${opts.runs}`,
+          unit: 'ms',
+          ours: med('ours', 'turnStartMs'),
+          ref: med('ref', 'turnStartMs'),
+          target: null,
         },
       ],
       unavailable,

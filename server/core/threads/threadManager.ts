@@ -60,6 +60,8 @@ const WARM_UP_IDLE_MS = 100;
 export interface ThreadManagerDeps {
   readonly config: ConfigService;
   readonly models: ModelClientFactory;
+  /** Loads the model client's code without creating a client (no credentials read or refreshed); the warm-up calls it. */
+  readonly prepareModels?: () => Promise<unknown>;
   /**
    * Built on first need (a turn, a prewarm after an answer), so that a fresh daemon's first
    * thread/start does not wait for the approval and sandbox code to load.
@@ -598,6 +600,22 @@ export class ThreadManager {
     void loadBashParser().catch(() => undefined);
   }
 
+  /**
+   * The code a thread's first turn loads (the engine, the turn's tools, approvals): in the warm-up, a
+   * client that starts its first turn after a quiet moment gets turn/start answered at once instead of
+   * after tens of milliseconds of module loading. Cached by the module loader and the lazy services.
+   */
+  private preloadEngine(): void {
+    void Promise.all([
+      import("../engine/activeTurn.js"),
+      import("./threadTools.js"),
+      import("../engine/review.js"),
+      import("../engine/compaction.js"),
+      this.deps.approvals(),
+      this.deps.prepareModels?.(),
+    ]).catch(() => undefined);
+  }
+
   /** The daemon's launcher, with the once-per-daemon sandbox probe that runs of `policy` need started. */
   private async probingLauncher(policy: ThreadSettings["sandboxPolicy"]): Promise<SandboxLauncher> {
     const launcher = await this.deps.launcher();
@@ -643,6 +661,7 @@ export class ThreadManager {
   private warmUpNow(live: LoadedThread): void {
     if (this.live.get(live.thread.id) !== live) return;
     this.prewarm(live.thread.settings.sandboxPolicy);
+    this.preloadEngine();
     live.loginShell.peek();
   }
 

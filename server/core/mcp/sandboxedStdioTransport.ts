@@ -6,10 +6,11 @@
 // the sandbox; only its framing helpers are used here.
 //
 // Invariants:
-//  - Memory stays bounded whatever the server writes: startExec keeps at most OUTPUT_CAP bytes (stdioLaunch.ts) per
-//    stream (its head/tail capture exists for commands, not for a protocol stream), a partial line may
-//    grow to MAX_MESSAGE_BYTES before the server is stopped, and stderr is kept as a short tail plus
-//    at most STDERR_LOG_LINES log lines.
+//  - Memory stays bounded whatever the server writes: startExec keeps at most OUTPUT_CAP bytes per
+//    stream (stdioLaunch.ts; its head/tail capture exists for commands, not for a protocol stream),
+//    what an early-launched server writes before start() adopts it is held up to HELD_LIMIT there, a
+//    partial line may grow to MAX_MESSAGE_BYTES before the server is stopped, and stderr is kept as a
+//    short tail plus at most STDERR_LOG_LINES log lines.
 //  - A stdout line that is not JSON-RPC is skipped, counted and logged (0.169 also tolerates them;
 //    many servers print a banner), and later failures mention it: it is the likely cause of a
 //    request that never gets its answer.

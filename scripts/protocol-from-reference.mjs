@@ -341,7 +341,9 @@ function emitter(file, ordered) {
     const doc = docOf(node);
     const body = emit(node, 0, true);
     const metaText = `{ id: ${q(id)}${meta.experimental ? ", experimental: true" : ""} }`;
-    return `${doc ? `/** ${doc.replace(/\*\//g, "*\\/").replace(/\n/g, "\n * ")} */\n` : ""}export const ${id} = ${body}.meta(${metaText});\nexport type ${id} = z.infer<typeof ${id}>;\n`;
+    // An alias of another named type must not tag that type's own instance: .meta clones it.
+    const registration = /^[A-Za-z_$][\w$]*$/.test(body) ? `.meta(${metaText})` : `.register(z.globalRegistry, ${metaText})`;
+    return `${doc ? `/** ${doc.replace(/\*\//g, "*\\/").replace(/\n/g, "\n * ")} */\n` : ""}export const ${id} = ${body}${registration};\nexport type ${id} = z.infer<typeof ${id}>;\n`;
   };
   return { emitDef, imports };
 }
@@ -374,7 +376,8 @@ const header = (f) =>
   `// ${f}: ${section} protocol payloads, field for field as the reference (codex-cli ${refVersion}).\n` +
   `// Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.\n` +
   `// Conventions: optional params fields are .nullish(), optional result fields .nullable()\n` +
-  `// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.\n`;
+  `// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated\n` +
+  `// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).\n`;
 for (const [f, names] of files) {
   const ordered = topo(names);
   const { emitDef, imports } = emitter(f, ordered);

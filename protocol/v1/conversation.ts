@@ -1,7 +1,8 @@
 // conversation: v1 protocol payloads, field for field as the reference (codex-cli 0.80.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
-// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
+// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { AbsolutePathBuf } from "../v2/paths.js";
 import { ThreadId } from "../v2/shared.js";
@@ -12,14 +13,14 @@ export const AddConversationListenerParams = z
     conversationId: ThreadId,
     experimentalRawEvents: z.boolean().optional(),
   })
-  .meta({ id: "AddConversationListenerParams" });
+  .register(z.globalRegistry, { id: "AddConversationListenerParams" });
 export type AddConversationListenerParams = z.infer<typeof AddConversationListenerParams>;
 
 export const AddConversationSubscriptionResponse = z
   .object({
     subscriptionId: z.string(),
   })
-  .meta({ id: "AddConversationSubscriptionResponse" });
+  .register(z.globalRegistry, { id: "AddConversationSubscriptionResponse" });
 export type AddConversationSubscriptionResponse = z.infer<typeof AddConversationSubscriptionResponse>;
 
 export const ArchiveConversationParams = z
@@ -27,13 +28,13 @@ export const ArchiveConversationParams = z
     conversationId: ThreadId,
     rolloutPath: z.string(),
   })
-  .meta({ id: "ArchiveConversationParams" });
+  .register(z.globalRegistry, { id: "ArchiveConversationParams" });
 export type ArchiveConversationParams = z.infer<typeof ArchiveConversationParams>;
 
-export const ArchiveConversationResponse = z.record(z.string(), z.unknown()).meta({ id: "ArchiveConversationResponse" });
+export const ArchiveConversationResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "ArchiveConversationResponse" });
 export type ArchiveConversationResponse = z.infer<typeof ArchiveConversationResponse>;
 
-export const V1AuthMode = z.enum(["apikey", "chatgpt"]).meta({ id: "V1AuthMode" });
+export const V1AuthMode = z.enum(["apikey", "chatgpt"]).register(z.globalRegistry, { id: "V1AuthMode" });
 export type V1AuthMode = z.infer<typeof V1AuthMode>;
 
 /** Deprecated notification. Use AccountUpdatedNotification instead. */
@@ -41,7 +42,7 @@ export const AuthStatusChangeNotification = z
   .object({
     authMethod: V1AuthMode.nullish(),
   })
-  .meta({ id: "AuthStatusChangeNotification" });
+  .register(z.globalRegistry, { id: "AuthStatusChangeNotification" });
 export type AuthStatusChangeNotification = z.infer<typeof AuthStatusChangeNotification>;
 
 export const ConversationGitInfo = z
@@ -50,7 +51,7 @@ export const ConversationGitInfo = z
     origin_url: z.string().nullish(),
     sha: z.string().nullish(),
   })
-  .meta({ id: "ConversationGitInfo" });
+  .register(z.globalRegistry, { id: "ConversationGitInfo" });
 export type ConversationGitInfo = z.infer<typeof ConversationGitInfo>;
 
 export const V1SubAgentSource = z
@@ -60,7 +61,7 @@ export const V1SubAgentSource = z
       other: z.string(),
     }),
   ])
-  .meta({ id: "V1SubAgentSource" });
+  .register(z.globalRegistry, { id: "V1SubAgentSource" });
 export type V1SubAgentSource = z.infer<typeof V1SubAgentSource>;
 
 export const V1SessionSource = z
@@ -70,7 +71,7 @@ export const V1SessionSource = z
       subagent: V1SubAgentSource,
     }),
   ])
-  .meta({ id: "V1SessionSource" });
+  .register(z.globalRegistry, { id: "V1SessionSource" });
 export type V1SessionSource = z.infer<typeof V1SessionSource>;
 
 export const ConversationSummary = z
@@ -85,7 +86,7 @@ export const ConversationSummary = z
     source: V1SessionSource,
     timestamp: z.string().nullish(),
   })
-  .meta({ id: "ConversationSummary" });
+  .register(z.globalRegistry, { id: "ConversationSummary" });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 
 export const ExecOneOffCommandParams = z
@@ -95,7 +96,7 @@ export const ExecOneOffCommandParams = z
     sandboxPolicy: V1SandboxPolicy.nullish(),
     timeoutMs: z.int().min(0).nullish(),
   })
-  .meta({ id: "ExecOneOffCommandParams" });
+  .register(z.globalRegistry, { id: "ExecOneOffCommandParams" });
 export type ExecOneOffCommandParams = z.infer<typeof ExecOneOffCommandParams>;
 
 export const ExecOneOffCommandResponse = z
@@ -104,13 +105,13 @@ export const ExecOneOffCommandResponse = z
     stderr: z.string(),
     stdout: z.string(),
   })
-  .meta({ id: "ExecOneOffCommandResponse" });
+  .register(z.globalRegistry, { id: "ExecOneOffCommandResponse" });
 export type ExecOneOffCommandResponse = z.infer<typeof ExecOneOffCommandResponse>;
 
-export const V1ForcedLoginMethod = z.enum(["chatgpt", "api"]).meta({ id: "V1ForcedLoginMethod" });
+export const V1ForcedLoginMethod = z.enum(["chatgpt", "api"]).register(z.globalRegistry, { id: "V1ForcedLoginMethod" });
 export type V1ForcedLoginMethod = z.infer<typeof V1ForcedLoginMethod>;
 
-export const V1SandboxMode = z.enum(["read-only", "workspace-write", "danger-full-access"]).meta({ id: "V1SandboxMode" });
+export const V1SandboxMode = z.enum(["read-only", "workspace-write", "danger-full-access"]).register(z.globalRegistry, { id: "V1SandboxMode" });
 export type V1SandboxMode = z.infer<typeof V1SandboxMode>;
 
 export const NewConversationParams = z
@@ -127,7 +128,7 @@ export const NewConversationParams = z
     profile: z.string().nullish(),
     sandbox: V1SandboxMode.nullish(),
   })
-  .meta({ id: "NewConversationParams" });
+  .register(z.globalRegistry, { id: "NewConversationParams" });
 export type NewConversationParams = z.infer<typeof NewConversationParams>;
 
 export const ForkConversationParams = z
@@ -136,7 +137,7 @@ export const ForkConversationParams = z
     overrides: NewConversationParams.nullish(),
     path: z.string().nullish(),
   })
-  .meta({ id: "ForkConversationParams" });
+  .register(z.globalRegistry, { id: "ForkConversationParams" });
 export type ForkConversationParams = z.infer<typeof ForkConversationParams>;
 
 export const ForkConversationResponse = z
@@ -146,7 +147,7 @@ export const ForkConversationResponse = z
     model: z.string(),
     rolloutPath: z.string(),
   })
-  .meta({ id: "ForkConversationResponse" });
+  .register(z.globalRegistry, { id: "ForkConversationResponse" });
 export type ForkConversationResponse = z.infer<typeof ForkConversationResponse>;
 
 export const GetAuthStatusParams = z
@@ -154,7 +155,7 @@ export const GetAuthStatusParams = z
     includeToken: z.boolean().nullish(),
     refreshToken: z.boolean().nullish(),
   })
-  .meta({ id: "GetAuthStatusParams" });
+  .register(z.globalRegistry, { id: "GetAuthStatusParams" });
 export type GetAuthStatusParams = z.infer<typeof GetAuthStatusParams>;
 
 export const GetAuthStatusResponse = z
@@ -163,7 +164,7 @@ export const GetAuthStatusResponse = z
     authToken: z.string().nullish(),
     requiresOpenaiAuth: z.boolean().nullish(),
   })
-  .meta({ id: "GetAuthStatusResponse" });
+  .register(z.globalRegistry, { id: "GetAuthStatusResponse" });
 export type GetAuthStatusResponse = z.infer<typeof GetAuthStatusResponse>;
 
 export const GetConversationSummaryParams = z
@@ -175,29 +176,31 @@ export const GetConversationSummaryParams = z
       conversationId: ThreadId,
     }),
   ])
-  .meta({ id: "GetConversationSummaryParams" });
+  .register(z.globalRegistry, { id: "GetConversationSummaryParams" });
 export type GetConversationSummaryParams = z.infer<typeof GetConversationSummaryParams>;
 
 export const GetConversationSummaryResponse = z
   .object({
     summary: ConversationSummary,
   })
-  .meta({ id: "GetConversationSummaryResponse" });
+  .register(z.globalRegistry, { id: "GetConversationSummaryResponse" });
 export type GetConversationSummaryResponse = z.infer<typeof GetConversationSummaryResponse>;
 
 export const GetUserAgentResponse = z
   .object({
     userAgent: z.string(),
   })
-  .meta({ id: "GetUserAgentResponse" });
+  .register(z.globalRegistry, { id: "GetUserAgentResponse" });
 export type GetUserAgentResponse = z.infer<typeof GetUserAgentResponse>;
 
 /** A summary of the reasoning performed by the model. This can be useful for debugging and understanding the model's reasoning process. See https://platform.openai.com/docs/guides/reasoning?api-mode=responses#reasoning-summaries */
-export const V1ReasoningSummary = z.union([z.enum(["auto", "concise", "detailed"]), z.literal("none")]).meta({ id: "V1ReasoningSummary" });
+export const V1ReasoningSummary = z
+  .union([z.enum(["auto", "concise", "detailed"]), z.literal("none")])
+  .register(z.globalRegistry, { id: "V1ReasoningSummary" });
 export type V1ReasoningSummary = z.infer<typeof V1ReasoningSummary>;
 
 /** Controls output length/detail on GPT-5 models via the Responses API. Serialized with lowercase values to match the OpenAI API. */
-export const V1Verbosity = z.enum(["low", "medium", "high"]).meta({ id: "V1Verbosity" });
+export const V1Verbosity = z.enum(["low", "medium", "high"]).register(z.globalRegistry, { id: "V1Verbosity" });
 export type V1Verbosity = z.infer<typeof V1Verbosity>;
 
 export const Profile = z
@@ -210,7 +213,7 @@ export const Profile = z
     modelReasoningSummary: V1ReasoningSummary.nullish(),
     modelVerbosity: V1Verbosity.nullish(),
   })
-  .meta({ id: "Profile" });
+  .register(z.globalRegistry, { id: "Profile" });
 export type Profile = z.infer<typeof Profile>;
 
 export const SandboxSettings = z
@@ -220,7 +223,7 @@ export const SandboxSettings = z
     networkAccess: z.boolean().nullish(),
     writableRoots: z.array(AbsolutePathBuf).optional(),
   })
-  .meta({ id: "SandboxSettings" });
+  .register(z.globalRegistry, { id: "SandboxSettings" });
 export type SandboxSettings = z.infer<typeof SandboxSettings>;
 
 export const Tools = z
@@ -228,7 +231,7 @@ export const Tools = z
     viewImage: z.boolean().nullish(),
     webSearch: z.boolean().nullish(),
   })
-  .meta({ id: "Tools" });
+  .register(z.globalRegistry, { id: "Tools" });
 export type Tools = z.infer<typeof Tools>;
 
 export const UserSavedConfig = z
@@ -246,24 +249,24 @@ export const UserSavedConfig = z
     sandboxSettings: SandboxSettings.nullish(),
     tools: Tools.nullish(),
   })
-  .meta({ id: "UserSavedConfig" });
+  .register(z.globalRegistry, { id: "UserSavedConfig" });
 export type UserSavedConfig = z.infer<typeof UserSavedConfig>;
 
 export const GetUserSavedConfigResponse = z
   .object({
     config: UserSavedConfig,
   })
-  .meta({ id: "GetUserSavedConfigResponse" });
+  .register(z.globalRegistry, { id: "GetUserSavedConfigResponse" });
 export type GetUserSavedConfigResponse = z.infer<typeof GetUserSavedConfigResponse>;
 
 export const GitDiffToRemoteParams = z
   .object({
     cwd: z.string(),
   })
-  .meta({ id: "GitDiffToRemoteParams" });
+  .register(z.globalRegistry, { id: "GitDiffToRemoteParams" });
 export type GitDiffToRemoteParams = z.infer<typeof GitDiffToRemoteParams>;
 
-export const GitSha = z.string().meta({ id: "GitSha" });
+export const GitSha = z.string().register(z.globalRegistry, { id: "GitSha" });
 export type GitSha = z.infer<typeof GitSha>;
 
 export const GitDiffToRemoteResponse = z
@@ -271,7 +274,7 @@ export const GitDiffToRemoteResponse = z
     diff: z.string(),
     sha: GitSha,
   })
-  .meta({ id: "GitDiffToRemoteResponse" });
+  .register(z.globalRegistry, { id: "GitDiffToRemoteResponse" });
 export type GitDiffToRemoteResponse = z.infer<typeof GitDiffToRemoteResponse>;
 
 export const InputItem = z
@@ -295,21 +298,21 @@ export const InputItem = z
       type: z.literal("localImage"),
     }),
   ])
-  .meta({ id: "InputItem" });
+  .register(z.globalRegistry, { id: "InputItem" });
 export type InputItem = z.infer<typeof InputItem>;
 
 export const InterruptConversationParams = z
   .object({
     conversationId: ThreadId,
   })
-  .meta({ id: "InterruptConversationParams" });
+  .register(z.globalRegistry, { id: "InterruptConversationParams" });
 export type InterruptConversationParams = z.infer<typeof InterruptConversationParams>;
 
 export const InterruptConversationResponse = z
   .object({
     abortReason: TurnAbortReason,
   })
-  .meta({ id: "InterruptConversationResponse" });
+  .register(z.globalRegistry, { id: "InterruptConversationResponse" });
 export type InterruptConversationResponse = z.infer<typeof InterruptConversationResponse>;
 
 export const ListConversationsParams = z
@@ -318,7 +321,7 @@ export const ListConversationsParams = z
     modelProviders: z.array(z.string()).nullish(),
     pageSize: z.int().min(0).nullish(),
   })
-  .meta({ id: "ListConversationsParams" });
+  .register(z.globalRegistry, { id: "ListConversationsParams" });
 export type ListConversationsParams = z.infer<typeof ListConversationsParams>;
 
 export const ListConversationsResponse = z
@@ -326,17 +329,17 @@ export const ListConversationsResponse = z
     items: z.array(ConversationSummary),
     nextCursor: z.string().nullish(),
   })
-  .meta({ id: "ListConversationsResponse" });
+  .register(z.globalRegistry, { id: "ListConversationsResponse" });
 export type ListConversationsResponse = z.infer<typeof ListConversationsResponse>;
 
 export const LoginApiKeyParams = z
   .object({
     apiKey: z.string(),
   })
-  .meta({ id: "LoginApiKeyParams" });
+  .register(z.globalRegistry, { id: "LoginApiKeyParams" });
 export type LoginApiKeyParams = z.infer<typeof LoginApiKeyParams>;
 
-export const LoginApiKeyResponse = z.record(z.string(), z.unknown()).meta({ id: "LoginApiKeyResponse" });
+export const LoginApiKeyResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "LoginApiKeyResponse" });
 export type LoginApiKeyResponse = z.infer<typeof LoginApiKeyResponse>;
 
 export const NewConversationResponse = z
@@ -346,17 +349,19 @@ export const NewConversationResponse = z
     reasoningEffort: V1ReasoningEffort.nullish(),
     rolloutPath: z.string(),
   })
-  .meta({ id: "NewConversationResponse" });
+  .register(z.globalRegistry, { id: "NewConversationResponse" });
 export type NewConversationResponse = z.infer<typeof NewConversationResponse>;
 
 export const RemoveConversationListenerParams = z
   .object({
     subscriptionId: z.string(),
   })
-  .meta({ id: "RemoveConversationListenerParams" });
+  .register(z.globalRegistry, { id: "RemoveConversationListenerParams" });
 export type RemoveConversationListenerParams = z.infer<typeof RemoveConversationListenerParams>;
 
-export const RemoveConversationSubscriptionResponse = z.record(z.string(), z.unknown()).meta({ id: "RemoveConversationSubscriptionResponse" });
+export const RemoveConversationSubscriptionResponse = z
+  .record(z.string(), z.unknown())
+  .register(z.globalRegistry, { id: "RemoveConversationSubscriptionResponse" });
 export type RemoveConversationSubscriptionResponse = z.infer<typeof RemoveConversationSubscriptionResponse>;
 
 export const ResumeConversationParams = z
@@ -366,7 +371,7 @@ export const ResumeConversationParams = z
     overrides: NewConversationParams.nullish(),
     path: z.string().nullish(),
   })
-  .meta({ id: "ResumeConversationParams" });
+  .register(z.globalRegistry, { id: "ResumeConversationParams" });
 export type ResumeConversationParams = z.infer<typeof ResumeConversationParams>;
 
 export const ResumeConversationResponse = z
@@ -376,7 +381,7 @@ export const ResumeConversationResponse = z
     model: z.string(),
     rolloutPath: z.string(),
   })
-  .meta({ id: "ResumeConversationResponse" });
+  .register(z.globalRegistry, { id: "ResumeConversationResponse" });
 export type ResumeConversationResponse = z.infer<typeof ResumeConversationResponse>;
 
 export const SendUserMessageParams = z
@@ -384,10 +389,10 @@ export const SendUserMessageParams = z
     conversationId: ThreadId,
     items: z.array(InputItem),
   })
-  .meta({ id: "SendUserMessageParams" });
+  .register(z.globalRegistry, { id: "SendUserMessageParams" });
 export type SendUserMessageParams = z.infer<typeof SendUserMessageParams>;
 
-export const SendUserMessageResponse = z.record(z.string(), z.unknown()).meta({ id: "SendUserMessageResponse" });
+export const SendUserMessageResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "SendUserMessageResponse" });
 export type SendUserMessageResponse = z.infer<typeof SendUserMessageResponse>;
 
 export const SendUserTurnParams = z
@@ -403,10 +408,10 @@ export const SendUserTurnParams = z
     sandboxPolicy: V1SandboxPolicy,
     summary: V1ReasoningSummary,
   })
-  .meta({ id: "SendUserTurnParams" });
+  .register(z.globalRegistry, { id: "SendUserTurnParams" });
 export type SendUserTurnParams = z.infer<typeof SendUserTurnParams>;
 
-export const SendUserTurnResponse = z.record(z.string(), z.unknown()).meta({ id: "SendUserTurnResponse" });
+export const SendUserTurnResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "SendUserTurnResponse" });
 export type SendUserTurnResponse = z.infer<typeof SendUserTurnResponse>;
 
 export const SessionConfiguredNotification = z
@@ -419,7 +424,7 @@ export const SessionConfiguredNotification = z
     rolloutPath: z.string(),
     sessionId: ThreadId,
   })
-  .meta({ id: "SessionConfiguredNotification" });
+  .register(z.globalRegistry, { id: "SessionConfiguredNotification" });
 export type SessionConfiguredNotification = z.infer<typeof SessionConfiguredNotification>;
 
 export const SetDefaultModelParams = z
@@ -427,8 +432,8 @@ export const SetDefaultModelParams = z
     model: z.string().nullish(),
     reasoningEffort: V1ReasoningEffort.nullish(),
   })
-  .meta({ id: "SetDefaultModelParams" });
+  .register(z.globalRegistry, { id: "SetDefaultModelParams" });
 export type SetDefaultModelParams = z.infer<typeof SetDefaultModelParams>;
 
-export const SetDefaultModelResponse = z.record(z.string(), z.unknown()).meta({ id: "SetDefaultModelResponse" });
+export const SetDefaultModelResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "SetDefaultModelResponse" });
 export type SetDefaultModelResponse = z.infer<typeof SetDefaultModelResponse>;

@@ -11,7 +11,7 @@ export const CodexEventNotification = z
     msg: EventMsg,
     conversationId: ThreadId,
   })
-  .meta({ id: "CodexEventNotification" });
+  .register(z.globalRegistry, { id: "CodexEventNotification" });
 export type CodexEventNotification = z.infer<typeof CodexEventNotification>;
 
 export const codexEventMethod = (msg: { type: string }): string => `codex/event/${msg.type}`;

@@ -1,7 +1,8 @@
 // shared: v1 protocol payloads, field for field as the reference (codex-cli 0.80.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
-// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
+// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { AbsolutePathBuf } from "../v2/paths.js";
 import { ThreadId } from "../v2/shared.js";
@@ -11,11 +12,11 @@ export const AgentMessageContent = z
     text: z.string(),
     type: z.literal("Text"),
   })
-  .meta({ id: "AgentMessageContent" });
+  .register(z.globalRegistry, { id: "AgentMessageContent" });
 export type AgentMessageContent = z.infer<typeof AgentMessageContent>;
 
 /** The sender or recipient of messages and data in a conversation. */
-export const Role = z.enum(["assistant", "user"]).meta({ id: "Role" });
+export const Role = z.enum(["assistant", "user"]).register(z.globalRegistry, { id: "Role" });
 export type Role = z.infer<typeof Role>;
 
 /** Optional annotations for the client. The client can use annotations to inform how objects are used or displayed */
@@ -25,13 +26,13 @@ export const Annotations = z
     lastModified: z.string().nullish(),
     priority: z.number().nullish(),
   })
-  .meta({ id: "Annotations" });
+  .register(z.globalRegistry, { id: "Annotations" });
 export type Annotations = z.infer<typeof Annotations>;
 
 /** Determines the conditions under which the user is consulted to approve running the command proposed by Codex. */
 export const V1AskForApproval = z
   .union([z.literal("untrusted"), z.literal("on-failure"), z.literal("on-request"), z.literal("never")])
-  .meta({ id: "V1AskForApproval" });
+  .register(z.globalRegistry, { id: "V1AskForApproval" });
 export type V1AskForApproval = z.infer<typeof V1AskForApproval>;
 
 /** Audio provided to or from an LLM. */
@@ -42,7 +43,7 @@ export const AudioContent = z
     mimeType: z.string(),
     type: z.string(),
   })
-  .meta({ id: "AudioContent" });
+  .register(z.globalRegistry, { id: "AudioContent" });
 export type AudioContent = z.infer<typeof AudioContent>;
 
 export const BlobResourceContents = z
@@ -51,7 +52,7 @@ export const BlobResourceContents = z
     mimeType: z.string().nullish(),
     uri: z.string(),
   })
-  .meta({ id: "BlobResourceContents" });
+  .register(z.globalRegistry, { id: "BlobResourceContents" });
 export type BlobResourceContents = z.infer<typeof BlobResourceContents>;
 
 export const TextResourceContents = z
@@ -60,10 +61,10 @@ export const TextResourceContents = z
     text: z.string(),
     uri: z.string(),
   })
-  .meta({ id: "TextResourceContents" });
+  .register(z.globalRegistry, { id: "TextResourceContents" });
 export type TextResourceContents = z.infer<typeof TextResourceContents>;
 
-export const EmbeddedResourceResource = z.union([TextResourceContents, BlobResourceContents]).meta({ id: "EmbeddedResourceResource" });
+export const EmbeddedResourceResource = z.union([TextResourceContents, BlobResourceContents]).register(z.globalRegistry, { id: "EmbeddedResourceResource" });
 export type EmbeddedResourceResource = z.infer<typeof EmbeddedResourceResource>;
 
 /** The contents of a resource, embedded into a prompt or tool call result.
@@ -75,7 +76,7 @@ export const EmbeddedResource = z
     resource: EmbeddedResourceResource,
     type: z.string(),
   })
-  .meta({ id: "EmbeddedResource" });
+  .register(z.globalRegistry, { id: "EmbeddedResource" });
 export type EmbeddedResource = z.infer<typeof EmbeddedResource>;
 
 /** An image provided to or from an LLM. */
@@ -86,7 +87,7 @@ export const ImageContent = z
     mimeType: z.string(),
     type: z.string(),
   })
-  .meta({ id: "ImageContent" });
+  .register(z.globalRegistry, { id: "ImageContent" });
 export type ImageContent = z.infer<typeof ImageContent>;
 
 /** A resource that the server is capable of reading, included in a prompt or tool call result.
@@ -103,7 +104,7 @@ export const ResourceLink = z
     type: z.string(),
     uri: z.string(),
   })
-  .meta({ id: "ResourceLink" });
+  .register(z.globalRegistry, { id: "ResourceLink" });
 export type ResourceLink = z.infer<typeof ResourceLink>;
 
 /** Text provided to or from an LLM. */
@@ -113,10 +114,12 @@ export const TextContent = z
     text: z.string(),
     type: z.string(),
   })
-  .meta({ id: "TextContent" });
+  .register(z.globalRegistry, { id: "TextContent" });
 export type TextContent = z.infer<typeof TextContent>;
 
-export const ContentBlock = z.union([TextContent, ImageContent, AudioContent, ResourceLink, EmbeddedResource]).meta({ id: "ContentBlock" });
+export const ContentBlock = z
+  .union([TextContent, ImageContent, AudioContent, ResourceLink, EmbeddedResource])
+  .register(z.globalRegistry, { id: "ContentBlock" });
 export type ContentBlock = z.infer<typeof ContentBlock>;
 
 /** The server's response to a tool call. */
@@ -126,7 +129,7 @@ export const CallToolResult = z
     isError: z.boolean().nullish(),
     structuredContent: z.unknown().optional(),
   })
-  .meta({ id: "CallToolResult" });
+  .register(z.globalRegistry, { id: "CallToolResult" });
 export type CallToolResult = z.infer<typeof CallToolResult>;
 
 /** Codex errors that we expose to clients. */
@@ -163,7 +166,7 @@ export const V1CodexErrorInfo = z
       }),
     }),
   ])
-  .meta({ id: "V1CodexErrorInfo" });
+  .register(z.globalRegistry, { id: "V1CodexErrorInfo" });
 export type V1CodexErrorInfo = z.infer<typeof V1CodexErrorInfo>;
 
 export const V1ContentItem = z
@@ -181,7 +184,7 @@ export const V1ContentItem = z
       type: z.literal("output_text"),
     }),
   ])
-  .meta({ id: "V1ContentItem" });
+  .register(z.globalRegistry, { id: "V1ContentItem" });
 export type V1ContentItem = z.infer<typeof V1ContentItem>;
 
 export const CreditsSnapshot = z
@@ -190,7 +193,7 @@ export const CreditsSnapshot = z
     has_credits: z.boolean(),
     unlimited: z.boolean(),
   })
-  .meta({ id: "CreditsSnapshot" });
+  .register(z.globalRegistry, { id: "CreditsSnapshot" });
 export type CreditsSnapshot = z.infer<typeof CreditsSnapshot>;
 
 export const CustomPrompt = z
@@ -201,7 +204,7 @@ export const CustomPrompt = z
     name: z.string(),
     path: z.string(),
   })
-  .meta({ id: "CustomPrompt" });
+  .register(z.globalRegistry, { id: "CustomPrompt" });
 export type CustomPrompt = z.infer<typeof CustomPrompt>;
 
 export const Duration = z
@@ -209,13 +212,15 @@ export const Duration = z
     nanos: z.int().min(0),
     secs: z.int().min(0),
   })
-  .meta({ id: "Duration" });
+  .register(z.globalRegistry, { id: "Duration" });
 export type Duration = z.infer<typeof Duration>;
 
-export const ExecCommandSource = z.enum(["agent", "user_shell", "unified_exec_startup", "unified_exec_interaction"]).meta({ id: "ExecCommandSource" });
+export const ExecCommandSource = z
+  .enum(["agent", "user_shell", "unified_exec_startup", "unified_exec_interaction"])
+  .register(z.globalRegistry, { id: "ExecCommandSource" });
 export type ExecCommandSource = z.infer<typeof ExecCommandSource>;
 
-export const ExecOutputStream = z.enum(["stdout", "stderr"]).meta({ id: "ExecOutputStream" });
+export const ExecOutputStream = z.enum(["stdout", "stderr"]).register(z.globalRegistry, { id: "ExecOutputStream" });
 export type ExecOutputStream = z.infer<typeof ExecOutputStream>;
 
 export const V1FileChange = z
@@ -234,7 +239,7 @@ export const V1FileChange = z
       unified_diff: z.string(),
     }),
   ])
-  .meta({ id: "V1FileChange" });
+  .register(z.globalRegistry, { id: "V1FileChange" });
 export type V1FileChange = z.infer<typeof V1FileChange>;
 
 export const HistoryEntry = z
@@ -243,10 +248,10 @@ export const HistoryEntry = z
     text: z.string(),
     ts: z.int().min(0),
   })
-  .meta({ id: "HistoryEntry" });
+  .register(z.globalRegistry, { id: "HistoryEntry" });
 export type HistoryEntry = z.infer<typeof HistoryEntry>;
 
-export const V1McpAuthStatus = z.enum(["unsupported", "not_logged_in", "bearer_token", "o_auth"]).meta({ id: "V1McpAuthStatus" });
+export const V1McpAuthStatus = z.enum(["unsupported", "not_logged_in", "bearer_token", "o_auth"]).register(z.globalRegistry, { id: "V1McpAuthStatus" });
 export type V1McpAuthStatus = z.infer<typeof V1McpAuthStatus>;
 
 export const McpInvocation = z
@@ -258,7 +263,7 @@ export const McpInvocation = z
     /** Name of the tool as given by the MCP server. */
     tool: z.string(),
   })
-  .meta({ id: "McpInvocation" });
+  .register(z.globalRegistry, { id: "McpInvocation" });
 export type McpInvocation = z.infer<typeof McpInvocation>;
 
 export const McpStartupFailure = z
@@ -266,7 +271,7 @@ export const McpStartupFailure = z
     error: z.string(),
     server: z.string(),
   })
-  .meta({ id: "McpStartupFailure" });
+  .register(z.globalRegistry, { id: "McpStartupFailure" });
 export type McpStartupFailure = z.infer<typeof McpStartupFailure>;
 
 export const McpStartupStatus = z
@@ -285,7 +290,7 @@ export const McpStartupStatus = z
       state: z.literal("cancelled"),
     }),
   ])
-  .meta({ id: "McpStartupStatus" });
+  .register(z.globalRegistry, { id: "McpStartupStatus" });
 export type McpStartupStatus = z.infer<typeof McpStartupStatus>;
 
 export const V1ParsedCommand = z
@@ -313,10 +318,10 @@ export const V1ParsedCommand = z
       type: z.literal("unknown"),
     }),
   ])
-  .meta({ id: "V1ParsedCommand" });
+  .register(z.globalRegistry, { id: "V1ParsedCommand" });
 export type V1ParsedCommand = z.infer<typeof V1ParsedCommand>;
 
-export const StepStatus = z.enum(["pending", "in_progress", "completed"]).meta({ id: "StepStatus" });
+export const StepStatus = z.enum(["pending", "in_progress", "completed"]).register(z.globalRegistry, { id: "StepStatus" });
 export type StepStatus = z.infer<typeof StepStatus>;
 
 export const PlanItemArg = z
@@ -324,10 +329,10 @@ export const PlanItemArg = z
     status: StepStatus,
     step: z.string(),
   })
-  .meta({ id: "PlanItemArg" });
+  .register(z.globalRegistry, { id: "PlanItemArg" });
 export type PlanItemArg = z.infer<typeof PlanItemArg>;
 
-export const V1PlanType = z.enum(["free", "plus", "pro", "team", "business", "enterprise", "edu", "unknown"]).meta({ id: "V1PlanType" });
+export const V1PlanType = z.enum(["free", "plus", "pro", "team", "business", "enterprise", "edu", "unknown"]).register(z.globalRegistry, { id: "V1PlanType" });
 export type V1PlanType = z.infer<typeof V1PlanType>;
 
 export const RateLimitWindow = z
@@ -339,7 +344,7 @@ export const RateLimitWindow = z
     /** Rolling window duration, in minutes. */
     window_minutes: z.int().nullish(),
   })
-  .meta({ id: "RateLimitWindow" });
+  .register(z.globalRegistry, { id: "RateLimitWindow" });
 export type RateLimitWindow = z.infer<typeof RateLimitWindow>;
 
 export const RateLimitSnapshot = z
@@ -349,14 +354,14 @@ export const RateLimitSnapshot = z
     primary: RateLimitWindow.nullish(),
     secondary: RateLimitWindow.nullish(),
   })
-  .meta({ id: "RateLimitSnapshot" });
+  .register(z.globalRegistry, { id: "RateLimitSnapshot" });
 export type RateLimitSnapshot = z.infer<typeof RateLimitSnapshot>;
 
 /** See https://platform.openai.com/docs/guides/reasoning?api-mode=responses#get-started-with-reasoning */
-export const V1ReasoningEffort = z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]).meta({ id: "V1ReasoningEffort" });
+export const V1ReasoningEffort = z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]).register(z.globalRegistry, { id: "V1ReasoningEffort" });
 export type V1ReasoningEffort = z.infer<typeof V1ReasoningEffort>;
 
-export const V1RequestId = z.union([z.string(), z.int()]).meta({ id: "V1RequestId" });
+export const V1RequestId = z.union([z.string(), z.int()]).register(z.globalRegistry, { id: "V1RequestId" });
 export type V1RequestId = z.infer<typeof V1RequestId>;
 
 /** A known resource that the server is capable of reading. */
@@ -370,7 +375,7 @@ export const V1Resource = z
     title: z.string().nullish(),
     uri: z.string(),
   })
-  .meta({ id: "V1Resource" });
+  .register(z.globalRegistry, { id: "V1Resource" });
 export type V1Resource = z.infer<typeof V1Resource>;
 
 /** A template description for resources available on the server. */
@@ -383,7 +388,7 @@ export const V1ResourceTemplate = z
     title: z.string().nullish(),
     uriTemplate: z.string(),
   })
-  .meta({ id: "V1ResourceTemplate" });
+  .register(z.globalRegistry, { id: "V1ResourceTemplate" });
 export type V1ResourceTemplate = z.infer<typeof V1ResourceTemplate>;
 
 /** Responses API compatible content items that can be returned by a tool call. This is a subset of ContentItem with the types we support as function call outputs. */
@@ -398,7 +403,7 @@ export const V1FunctionCallOutputContentItem = z
       type: z.literal("input_image"),
     }),
   ])
-  .meta({ id: "V1FunctionCallOutputContentItem" });
+  .register(z.globalRegistry, { id: "V1FunctionCallOutputContentItem" });
 export type V1FunctionCallOutputContentItem = z.infer<typeof V1FunctionCallOutputContentItem>;
 
 /** The payload we send back to OpenAI when reporting a tool call result.
@@ -410,7 +415,7 @@ export const FunctionCallOutputPayload = z
     content_items: z.array(V1FunctionCallOutputContentItem).nullish(),
     success: z.boolean().nullish(),
   })
-  .meta({ id: "FunctionCallOutputPayload" });
+  .register(z.globalRegistry, { id: "FunctionCallOutputPayload" });
 export type FunctionCallOutputPayload = z.infer<typeof FunctionCallOutputPayload>;
 
 /** Details of a ghost commit created from a repository state. */
@@ -421,7 +426,7 @@ export const GhostCommit = z
     preexisting_untracked_dirs: z.array(z.string()),
     preexisting_untracked_files: z.array(z.string()),
   })
-  .meta({ id: "GhostCommit" });
+  .register(z.globalRegistry, { id: "GhostCommit" });
 export type GhostCommit = z.infer<typeof GhostCommit>;
 
 export const V1LocalShellAction = z
@@ -433,10 +438,10 @@ export const V1LocalShellAction = z
     user: z.string().nullish(),
     working_directory: z.string().nullish(),
   })
-  .meta({ id: "V1LocalShellAction" });
+  .register(z.globalRegistry, { id: "V1LocalShellAction" });
 export type V1LocalShellAction = z.infer<typeof V1LocalShellAction>;
 
-export const V1LocalShellStatus = z.enum(["completed", "in_progress", "incomplete"]).meta({ id: "V1LocalShellStatus" });
+export const V1LocalShellStatus = z.enum(["completed", "in_progress", "incomplete"]).register(z.globalRegistry, { id: "V1LocalShellStatus" });
 export type V1LocalShellStatus = z.infer<typeof V1LocalShellStatus>;
 
 export const V1ReasoningItemContent = z
@@ -450,7 +455,7 @@ export const V1ReasoningItemContent = z
       type: z.literal("text"),
     }),
   ])
-  .meta({ id: "V1ReasoningItemContent" });
+  .register(z.globalRegistry, { id: "V1ReasoningItemContent" });
 export type V1ReasoningItemContent = z.infer<typeof V1ReasoningItemContent>;
 
 export const V1ReasoningItemReasoningSummary = z
@@ -458,7 +463,7 @@ export const V1ReasoningItemReasoningSummary = z
     text: z.string(),
     type: z.literal("summary_text"),
   })
-  .meta({ id: "V1ReasoningItemReasoningSummary" });
+  .register(z.globalRegistry, { id: "V1ReasoningItemReasoningSummary" });
 export type V1ReasoningItemReasoningSummary = z.infer<typeof V1ReasoningItemReasoningSummary>;
 
 export const V1WebSearchAction = z
@@ -480,7 +485,7 @@ export const V1WebSearchAction = z
       type: z.literal("other"),
     }),
   ])
-  .meta({ id: "V1WebSearchAction" });
+  .register(z.globalRegistry, { id: "V1WebSearchAction" });
 export type V1WebSearchAction = z.infer<typeof V1WebSearchAction>;
 
 export const V1ResponseItem = z
@@ -550,7 +555,7 @@ export const V1ResponseItem = z
       type: z.literal("other"),
     }),
   ])
-  .meta({ id: "V1ResponseItem" });
+  .register(z.globalRegistry, { id: "V1ResponseItem" });
 export type V1ResponseItem = z.infer<typeof V1ResponseItem>;
 
 export const Result_of_CallToolResult_or_String = z
@@ -562,7 +567,7 @@ export const Result_of_CallToolResult_or_String = z
       Err: z.string(),
     }),
   ])
-  .meta({ id: "Result_of_CallToolResult_or_String" });
+  .register(z.globalRegistry, { id: "Result_of_CallToolResult_or_String" });
 export type Result_of_CallToolResult_or_String = z.infer<typeof Result_of_CallToolResult_or_String>;
 
 /** Inclusive line range in a file associated with the finding. */
@@ -571,7 +576,7 @@ export const ReviewLineRange = z
     end: z.int().min(0),
     start: z.int().min(0),
   })
-  .meta({ id: "ReviewLineRange" });
+  .register(z.globalRegistry, { id: "ReviewLineRange" });
 export type ReviewLineRange = z.infer<typeof ReviewLineRange>;
 
 /** Location of the code related to a review finding. */
@@ -580,7 +585,7 @@ export const ReviewCodeLocation = z
     absolute_file_path: z.string(),
     line_range: ReviewLineRange,
   })
-  .meta({ id: "ReviewCodeLocation" });
+  .register(z.globalRegistry, { id: "ReviewCodeLocation" });
 export type ReviewCodeLocation = z.infer<typeof ReviewCodeLocation>;
 
 /** A single review finding describing an observed issue or recommendation. */
@@ -592,7 +597,7 @@ export const ReviewFinding = z
     priority: z.int(),
     title: z.string(),
   })
-  .meta({ id: "ReviewFinding" });
+  .register(z.globalRegistry, { id: "ReviewFinding" });
 export type ReviewFinding = z.infer<typeof ReviewFinding>;
 
 /** Structured review result produced by a child review session. */
@@ -603,7 +608,7 @@ export const ReviewOutputEvent = z
     overall_correctness: z.string(),
     overall_explanation: z.string(),
   })
-  .meta({ id: "ReviewOutputEvent" });
+  .register(z.globalRegistry, { id: "ReviewOutputEvent" });
 export type ReviewOutputEvent = z.infer<typeof ReviewOutputEvent>;
 
 export const V1ReviewTarget = z
@@ -626,11 +631,11 @@ export const V1ReviewTarget = z
       type: z.literal("custom"),
     }),
   ])
-  .meta({ id: "V1ReviewTarget" });
+  .register(z.globalRegistry, { id: "V1ReviewTarget" });
 export type V1ReviewTarget = z.infer<typeof V1ReviewTarget>;
 
 /** Represents whether outbound network access is available to the agent. */
-export const V1NetworkAccess = z.enum(["restricted", "enabled"]).meta({ id: "V1NetworkAccess" });
+export const V1NetworkAccess = z.enum(["restricted", "enabled"]).register(z.globalRegistry, { id: "V1NetworkAccess" });
 export type V1NetworkAccess = z.infer<typeof V1NetworkAccess>;
 
 /** Determines execution restrictions for model shell commands. */
@@ -659,7 +664,7 @@ export const V1SandboxPolicy = z
       writable_roots: z.array(AbsolutePathBuf).optional(),
     }),
   ])
-  .meta({ id: "V1SandboxPolicy" });
+  .register(z.globalRegistry, { id: "V1SandboxPolicy" });
 export type V1SandboxPolicy = z.infer<typeof V1SandboxPolicy>;
 
 export const V1SkillErrorInfo = z
@@ -667,10 +672,10 @@ export const V1SkillErrorInfo = z
     message: z.string(),
     path: z.string(),
   })
-  .meta({ id: "V1SkillErrorInfo" });
+  .register(z.globalRegistry, { id: "V1SkillErrorInfo" });
 export type V1SkillErrorInfo = z.infer<typeof V1SkillErrorInfo>;
 
-export const V1SkillScope = z.enum(["user", "repo", "system", "admin"]).meta({ id: "V1SkillScope" });
+export const V1SkillScope = z.enum(["user", "repo", "system", "admin"]).register(z.globalRegistry, { id: "V1SkillScope" });
 export type V1SkillScope = z.infer<typeof V1SkillScope>;
 
 export const V1SkillMetadata = z
@@ -681,7 +686,7 @@ export const V1SkillMetadata = z
     scope: V1SkillScope,
     short_description: z.string().nullish(),
   })
-  .meta({ id: "V1SkillMetadata" });
+  .register(z.globalRegistry, { id: "V1SkillMetadata" });
 export type V1SkillMetadata = z.infer<typeof V1SkillMetadata>;
 
 export const V1SkillsListEntry = z
@@ -690,7 +695,7 @@ export const V1SkillsListEntry = z
     errors: z.array(V1SkillErrorInfo),
     skills: z.array(V1SkillMetadata),
   })
-  .meta({ id: "V1SkillsListEntry" });
+  .register(z.globalRegistry, { id: "V1SkillsListEntry" });
 export type V1SkillsListEntry = z.infer<typeof V1SkillsListEntry>;
 
 export const TokenUsage = z
@@ -701,7 +706,7 @@ export const TokenUsage = z
     reasoning_output_tokens: z.int(),
     total_tokens: z.int(),
   })
-  .meta({ id: "TokenUsage" });
+  .register(z.globalRegistry, { id: "TokenUsage" });
 export type TokenUsage = z.infer<typeof TokenUsage>;
 
 export const TokenUsageInfo = z
@@ -710,7 +715,7 @@ export const TokenUsageInfo = z
     model_context_window: z.int().nullish(),
     total_token_usage: TokenUsage,
   })
-  .meta({ id: "TokenUsageInfo" });
+  .register(z.globalRegistry, { id: "TokenUsageInfo" });
 export type TokenUsageInfo = z.infer<typeof TokenUsageInfo>;
 
 /** Additional properties describing a Tool to clients.
@@ -726,7 +731,7 @@ export const ToolAnnotations = z
     readOnlyHint: z.boolean().nullish(),
     title: z.string().nullish(),
   })
-  .meta({ id: "ToolAnnotations" });
+  .register(z.globalRegistry, { id: "ToolAnnotations" });
 export type ToolAnnotations = z.infer<typeof ToolAnnotations>;
 
 /** A JSON Schema object defining the expected parameters for the tool. */
@@ -736,7 +741,7 @@ export const ToolInputSchema = z
     required: z.array(z.string()).nullish(),
     type: z.string().optional(),
   })
-  .meta({ id: "ToolInputSchema" });
+  .register(z.globalRegistry, { id: "ToolInputSchema" });
 export type ToolInputSchema = z.infer<typeof ToolInputSchema>;
 
 /** An optional JSON Schema object defining the structure of the tool's output returned in the structuredContent field of a CallToolResult. */
@@ -746,7 +751,7 @@ export const ToolOutputSchema = z
     required: z.array(z.string()).nullish(),
     type: z.string().optional(),
   })
-  .meta({ id: "ToolOutputSchema" });
+  .register(z.globalRegistry, { id: "ToolOutputSchema" });
 export type ToolOutputSchema = z.infer<typeof ToolOutputSchema>;
 
 /** Definition for a tool the client can call. */
@@ -759,10 +764,10 @@ export const V1Tool = z
     outputSchema: ToolOutputSchema.nullish(),
     title: z.string().nullish(),
   })
-  .meta({ id: "V1Tool" });
+  .register(z.globalRegistry, { id: "V1Tool" });
 export type V1Tool = z.infer<typeof V1Tool>;
 
-export const TurnAbortReason = z.enum(["interrupted", "replaced", "review_ended"]).meta({ id: "TurnAbortReason" });
+export const TurnAbortReason = z.enum(["interrupted", "replaced", "review_ended"]).register(z.globalRegistry, { id: "TurnAbortReason" });
 export type TurnAbortReason = z.infer<typeof TurnAbortReason>;
 
 /** User input */
@@ -786,7 +791,7 @@ export const V1UserInput = z
       type: z.literal("skill"),
     }),
   ])
-  .meta({ id: "V1UserInput" });
+  .register(z.globalRegistry, { id: "V1UserInput" });
 export type V1UserInput = z.infer<typeof V1UserInput>;
 
 export const TurnItem = z
@@ -813,7 +818,7 @@ export const TurnItem = z
       type: z.literal("WebSearch"),
     }),
   ])
-  .meta({ id: "TurnItem" });
+  .register(z.globalRegistry, { id: "TurnItem" });
 export type TurnItem = z.infer<typeof TurnItem>;
 
 /** Response event from the agent NOTE: Make sure none of these values have optional types, as it will mess up the extension code-gen. */
@@ -1197,5 +1202,5 @@ export const EventMsg = z
       type: z.literal("reasoning_raw_content_delta"),
     }),
   ])
-  .meta({ id: "EventMsg" });
+  .register(z.globalRegistry, { id: "EventMsg" });
 export type EventMsg = z.infer<typeof EventMsg>;

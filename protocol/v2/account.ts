@@ -1,7 +1,8 @@
 // account: v2 protocol payloads, field for field as the reference (codex-cli 0.169.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
-// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
+// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { NoParams, request, type RequestTable } from "../define.js";
 
@@ -28,7 +29,7 @@ export const PlanType = z
     "sci_plus",
     "unknown",
   ])
-  .meta({ id: "PlanType" });
+  .register(z.globalRegistry, { id: "PlanType" });
 export type PlanType = z.infer<typeof PlanType>;
 
 export const Account = z
@@ -51,10 +52,10 @@ export const Account = z
       type: z.literal("gcp"),
     }),
   ])
-  .meta({ id: "Account" });
+  .register(z.globalRegistry, { id: "Account" });
 export type Account = z.infer<typeof Account>;
 
-export const DesktopOnboardingEntrypoint = z.literal("life_sciences").meta({ id: "DesktopOnboardingEntrypoint" });
+export const DesktopOnboardingEntrypoint = z.literal("life_sciences").register(z.globalRegistry, { id: "DesktopOnboardingEntrypoint" });
 export type DesktopOnboardingEntrypoint = z.infer<typeof DesktopOnboardingEntrypoint>;
 
 export const AccountLoginCompletedNotification = z
@@ -64,11 +65,11 @@ export const AccountLoginCompletedNotification = z
     onboardingEntrypoint: DesktopOnboardingEntrypoint.nullish(),
     success: z.boolean(),
   })
-  .meta({ id: "AccountLoginCompletedNotification" });
+  .register(z.globalRegistry, { id: "AccountLoginCompletedNotification" });
 export type AccountLoginCompletedNotification = z.infer<typeof AccountLoginCompletedNotification>;
 
 /** Backend routing policy. Wire values match the accounts/check contract. */
-export const AccountRoutingOverride = z.enum(["NO_CONSTRAINT", "us", "us_cr"]).meta({ id: "AccountRoutingOverride" });
+export const AccountRoutingOverride = z.enum(["NO_CONSTRAINT", "us", "us_cr"]).register(z.globalRegistry, { id: "AccountRoutingOverride" });
 export type AccountRoutingOverride = z.infer<typeof AccountRoutingOverride>;
 
 /** Authentication mode for OpenAI-backed providers. */
@@ -83,7 +84,7 @@ export const AuthMode = z
     z.literal("bedrockApiKey"),
     z.literal("bedrockAccessKeys"),
   ])
-  .meta({ id: "AuthMode" });
+  .register(z.globalRegistry, { id: "AuthMode" });
 export type AuthMode = z.infer<typeof AuthMode>;
 
 export const AccountUpdatedNotification = z
@@ -91,24 +92,24 @@ export const AccountUpdatedNotification = z
     authMode: AuthMode.nullish(),
     planType: PlanType.nullish(),
   })
-  .meta({ id: "AccountUpdatedNotification" });
+  .register(z.globalRegistry, { id: "AccountUpdatedNotification" });
 export type AccountUpdatedNotification = z.infer<typeof AccountUpdatedNotification>;
 
 export const CancelLoginAccountParams = z
   .object({
     loginId: z.string(),
   })
-  .meta({ id: "CancelLoginAccountParams" });
+  .register(z.globalRegistry, { id: "CancelLoginAccountParams" });
 export type CancelLoginAccountParams = z.infer<typeof CancelLoginAccountParams>;
 
-export const CancelLoginAccountStatus = z.enum(["canceled", "notFound"]).meta({ id: "CancelLoginAccountStatus" });
+export const CancelLoginAccountStatus = z.enum(["canceled", "notFound"]).register(z.globalRegistry, { id: "CancelLoginAccountStatus" });
 export type CancelLoginAccountStatus = z.infer<typeof CancelLoginAccountStatus>;
 
 export const CancelLoginAccountResponse = z
   .object({
     status: CancelLoginAccountStatus,
   })
-  .meta({ id: "CancelLoginAccountResponse" });
+  .register(z.globalRegistry, { id: "CancelLoginAccountResponse" });
 export type CancelLoginAccountResponse = z.infer<typeof CancelLoginAccountResponse>;
 
 export const GetAccountParams = z
@@ -118,7 +119,7 @@ export const GetAccountParams = z
      * In managed auth mode this triggers the normal refresh-token flow. In external auth mode this flag is ignored. Clients should refresh tokens themselves and call `account/login/start` with `chatgptAuthTokens`. */
     refreshToken: z.boolean().optional(),
   })
-  .meta({ id: "GetAccountParams" });
+  .register(z.globalRegistry, { id: "GetAccountParams" });
 export type GetAccountParams = z.infer<typeof GetAccountParams>;
 
 export const WorkspaceRouting = z
@@ -127,7 +128,7 @@ export const WorkspaceRouting = z
     backendOrigin: z.string(),
     chatgptAccountId: z.string(),
   })
-  .meta({ id: "WorkspaceRouting" });
+  .register(z.globalRegistry, { id: "WorkspaceRouting" });
 export type WorkspaceRouting = z.infer<typeof WorkspaceRouting>;
 
 export const GetAccountResponse = z
@@ -138,10 +139,10 @@ export const GetAccountResponse = z
     userId: z.string().nullish(),
     workspaceRouting: WorkspaceRouting.nullish().meta({ experimental: true }),
   })
-  .meta({ id: "GetAccountResponse" });
+  .register(z.globalRegistry, { id: "GetAccountResponse" });
 export type GetAccountResponse = z.infer<typeof GetAccountResponse>;
 
-export const LoginAppBrand = z.enum(["codex", "chatgpt"]).meta({ id: "LoginAppBrand" });
+export const LoginAppBrand = z.enum(["codex", "chatgpt"]).register(z.globalRegistry, { id: "LoginAppBrand" });
 export type LoginAppBrand = z.infer<typeof LoginAppBrand>;
 
 export const LoginAccountParams = z
@@ -183,7 +184,7 @@ export const LoginAccountParams = z
       type: z.literal("amazonBedrockAccessKeys"),
     }),
   ])
-  .meta({ id: "LoginAccountParams" });
+  .register(z.globalRegistry, { id: "LoginAccountParams" });
 export type LoginAccountParams = z.infer<typeof LoginAccountParams>;
 
 export const LoginAccountResponse = z
@@ -212,10 +213,10 @@ export const LoginAccountResponse = z
       type: z.literal("amazonBedrock"),
     }),
   ])
-  .meta({ id: "LoginAccountResponse" });
+  .register(z.globalRegistry, { id: "LoginAccountResponse" });
 export type LoginAccountResponse = z.infer<typeof LoginAccountResponse>;
 
-export const LogoutAccountResponse = z.record(z.string(), z.unknown()).meta({ id: "LogoutAccountResponse" });
+export const LogoutAccountResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "LogoutAccountResponse" });
 export type LogoutAccountResponse = z.infer<typeof LogoutAccountResponse>;
 
 /** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */

@@ -1,11 +1,12 @@
 // approval: v2 protocol payloads, field for field as the reference (codex-cli 0.169.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
-// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
+// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { CommandAction, LegacyAppPathString, ThreadId } from "./shared.js";
 
-export const FileSystemAccessMode = z.enum(["read", "write", "deny"]).meta({ id: "FileSystemAccessMode" });
+export const FileSystemAccessMode = z.enum(["read", "write", "deny"]).register(z.globalRegistry, { id: "FileSystemAccessMode" });
 export type FileSystemAccessMode = z.infer<typeof FileSystemAccessMode>;
 
 export const FileSystemSpecialPath = z
@@ -32,7 +33,7 @@ export const FileSystemSpecialPath = z
       subpath: LegacyAppPathString.nullish(),
     }),
   ])
-  .meta({ id: "FileSystemSpecialPath" });
+  .register(z.globalRegistry, { id: "FileSystemSpecialPath" });
 export type FileSystemSpecialPath = z.infer<typeof FileSystemSpecialPath>;
 
 export const FileSystemPath = z
@@ -50,7 +51,7 @@ export const FileSystemPath = z
       value: FileSystemSpecialPath,
     }),
   ])
-  .meta({ id: "FileSystemPath" });
+  .register(z.globalRegistry, { id: "FileSystemPath" });
 export type FileSystemPath = z.infer<typeof FileSystemPath>;
 
 export const FileSystemSandboxEntry = z
@@ -58,7 +59,7 @@ export const FileSystemSandboxEntry = z
     access: FileSystemAccessMode,
     path: FileSystemPath,
   })
-  .meta({ id: "FileSystemSandboxEntry" });
+  .register(z.globalRegistry, { id: "FileSystemSandboxEntry" });
 export type FileSystemSandboxEntry = z.infer<typeof FileSystemSandboxEntry>;
 
 export const AdditionalFileSystemPermissions = z
@@ -70,14 +71,14 @@ export const AdditionalFileSystemPermissions = z
     /** This will be removed in favor of `entries`. */
     write: z.array(LegacyAppPathString).nullish(),
   })
-  .meta({ id: "AdditionalFileSystemPermissions" });
+  .register(z.globalRegistry, { id: "AdditionalFileSystemPermissions" });
 export type AdditionalFileSystemPermissions = z.infer<typeof AdditionalFileSystemPermissions>;
 
 export const AdditionalNetworkPermissions = z
   .object({
     enabled: z.boolean().nullish(),
   })
-  .meta({ id: "AdditionalNetworkPermissions" });
+  .register(z.globalRegistry, { id: "AdditionalNetworkPermissions" });
 export type AdditionalNetworkPermissions = z.infer<typeof AdditionalNetworkPermissions>;
 
 export const AdditionalPermissionProfile = z
@@ -86,7 +87,7 @@ export const AdditionalPermissionProfile = z
     /** Partial overlay used for per-command permission requests. */
     network: AdditionalNetworkPermissions.nullish(),
   })
-  .meta({ id: "AdditionalPermissionProfile" });
+  .register(z.globalRegistry, { id: "AdditionalPermissionProfile" });
 export type AdditionalPermissionProfile = z.infer<typeof AdditionalPermissionProfile>;
 
 export const FileChange = z
@@ -105,7 +106,7 @@ export const FileChange = z
       unified_diff: z.string(),
     }),
   ])
-  .meta({ id: "FileChange" });
+  .register(z.globalRegistry, { id: "FileChange" });
 export type FileChange = z.infer<typeof FileChange>;
 
 export const ApplyPatchApprovalParams = z
@@ -119,10 +120,10 @@ export const ApplyPatchApprovalParams = z
     /** Optional explanatory reason (e.g. request for extra write access). */
     reason: z.string().nullish(),
   })
-  .meta({ id: "ApplyPatchApprovalParams" });
+  .register(z.globalRegistry, { id: "ApplyPatchApprovalParams" });
 export type ApplyPatchApprovalParams = z.infer<typeof ApplyPatchApprovalParams>;
 
-export const NetworkPolicyRuleAction = z.enum(["allow", "deny"]).meta({ id: "NetworkPolicyRuleAction" });
+export const NetworkPolicyRuleAction = z.enum(["allow", "deny"]).register(z.globalRegistry, { id: "NetworkPolicyRuleAction" });
 export type NetworkPolicyRuleAction = z.infer<typeof NetworkPolicyRuleAction>;
 
 export const NetworkPolicyAmendment = z
@@ -130,7 +131,7 @@ export const NetworkPolicyAmendment = z
     action: NetworkPolicyRuleAction,
     host: z.string(),
   })
-  .meta({ id: "NetworkPolicyAmendment" });
+  .register(z.globalRegistry, { id: "NetworkPolicyAmendment" });
 export type NetworkPolicyAmendment = z.infer<typeof NetworkPolicyAmendment>;
 
 /** User's decision in response to an ExecApprovalRequest. */
@@ -157,14 +158,14 @@ export const ReviewDecision = z
     z.literal("timed_out"),
     z.literal("abort"),
   ])
-  .meta({ id: "ReviewDecision" });
+  .register(z.globalRegistry, { id: "ReviewDecision" });
 export type ReviewDecision = z.infer<typeof ReviewDecision>;
 
 export const ApplyPatchApprovalResponse = z
   .object({
     decision: ReviewDecision,
   })
-  .meta({ id: "ApplyPatchApprovalResponse" });
+  .register(z.globalRegistry, { id: "ApplyPatchApprovalResponse" });
 export type ApplyPatchApprovalResponse = z.infer<typeof ApplyPatchApprovalResponse>;
 
 export const CommandExecutionApprovalDecision = z
@@ -184,16 +185,16 @@ export const CommandExecutionApprovalDecision = z
     z.literal("decline"),
     z.literal("cancel"),
   ])
-  .meta({ id: "CommandExecutionApprovalDecision" });
+  .register(z.globalRegistry, { id: "CommandExecutionApprovalDecision" });
 export type CommandExecutionApprovalDecision = z.infer<typeof CommandExecutionApprovalDecision>;
 
 /** Distinguishes a command approval from input sent to an existing terminal. */
 export const CommandExecutionApprovalKind = z
   .union([z.enum(["command", "writeStdin"]), z.literal("humanCommand")])
-  .meta({ id: "CommandExecutionApprovalKind" });
+  .register(z.globalRegistry, { id: "CommandExecutionApprovalKind" });
 export type CommandExecutionApprovalKind = z.infer<typeof CommandExecutionApprovalKind>;
 
-export const NetworkApprovalProtocol = z.enum(["http", "https", "socks5Tcp", "socks5Udp"]).meta({ id: "NetworkApprovalProtocol" });
+export const NetworkApprovalProtocol = z.enum(["http", "https", "socks5Tcp", "socks5Udp"]).register(z.globalRegistry, { id: "NetworkApprovalProtocol" });
 export type NetworkApprovalProtocol = z.infer<typeof NetworkApprovalProtocol>;
 
 export const NetworkApprovalContext = z
@@ -201,7 +202,7 @@ export const NetworkApprovalContext = z
     host: z.string(),
     protocol: NetworkApprovalProtocol,
   })
-  .meta({ id: "NetworkApprovalContext" });
+  .register(z.globalRegistry, { id: "NetworkApprovalContext" });
 export type NetworkApprovalContext = z.infer<typeof NetworkApprovalContext>;
 
 export const CommandExecutionRequestApprovalParams = z
@@ -240,14 +241,14 @@ export const CommandExecutionRequestApprovalParams = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "CommandExecutionRequestApprovalParams" });
+  .register(z.globalRegistry, { id: "CommandExecutionRequestApprovalParams" });
 export type CommandExecutionRequestApprovalParams = z.infer<typeof CommandExecutionRequestApprovalParams>;
 
 export const CommandExecutionRequestApprovalResponse = z
   .object({
     decision: CommandExecutionApprovalDecision,
   })
-  .meta({ id: "CommandExecutionRequestApprovalResponse" });
+  .register(z.globalRegistry, { id: "CommandExecutionRequestApprovalResponse" });
 export type CommandExecutionRequestApprovalResponse = z.infer<typeof CommandExecutionRequestApprovalResponse>;
 
 export const ParsedCommand = z
@@ -275,7 +276,7 @@ export const ParsedCommand = z
       type: z.literal("unknown"),
     }),
   ])
-  .meta({ id: "ParsedCommand" });
+  .register(z.globalRegistry, { id: "ParsedCommand" });
 export type ParsedCommand = z.infer<typeof ParsedCommand>;
 
 export const ExecCommandApprovalParams = z
@@ -290,19 +291,19 @@ export const ExecCommandApprovalParams = z
     parsedCmd: z.array(ParsedCommand),
     reason: z.string().nullish(),
   })
-  .meta({ id: "ExecCommandApprovalParams" });
+  .register(z.globalRegistry, { id: "ExecCommandApprovalParams" });
 export type ExecCommandApprovalParams = z.infer<typeof ExecCommandApprovalParams>;
 
 export const ExecCommandApprovalResponse = z
   .object({
     decision: ReviewDecision,
   })
-  .meta({ id: "ExecCommandApprovalResponse" });
+  .register(z.globalRegistry, { id: "ExecCommandApprovalResponse" });
 export type ExecCommandApprovalResponse = z.infer<typeof ExecCommandApprovalResponse>;
 
 export const FileChangeApprovalDecision = z
   .union([z.literal("accept"), z.literal("acceptForSession"), z.literal("decline"), z.literal("cancel")])
-  .meta({ id: "FileChangeApprovalDecision" });
+  .register(z.globalRegistry, { id: "FileChangeApprovalDecision" });
 export type FileChangeApprovalDecision = z.infer<typeof FileChangeApprovalDecision>;
 
 export const FileChangeRequestApprovalParams = z
@@ -317,14 +318,14 @@ export const FileChangeRequestApprovalParams = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "FileChangeRequestApprovalParams" });
+  .register(z.globalRegistry, { id: "FileChangeRequestApprovalParams" });
 export type FileChangeRequestApprovalParams = z.infer<typeof FileChangeRequestApprovalParams>;
 
 export const FileChangeRequestApprovalResponse = z
   .object({
     decision: FileChangeApprovalDecision,
   })
-  .meta({ id: "FileChangeRequestApprovalResponse" });
+  .register(z.globalRegistry, { id: "FileChangeRequestApprovalResponse" });
 export type FileChangeRequestApprovalResponse = z.infer<typeof FileChangeRequestApprovalResponse>;
 
 export const GrantedPermissionProfile = z
@@ -332,10 +333,10 @@ export const GrantedPermissionProfile = z
     fileSystem: AdditionalFileSystemPermissions.nullish(),
     network: AdditionalNetworkPermissions.nullish(),
   })
-  .meta({ id: "GrantedPermissionProfile" });
+  .register(z.globalRegistry, { id: "GrantedPermissionProfile" });
 export type GrantedPermissionProfile = z.infer<typeof GrantedPermissionProfile>;
 
-export const PermissionGrantScope = z.enum(["turn", "session"]).meta({ id: "PermissionGrantScope" });
+export const PermissionGrantScope = z.enum(["turn", "session"]).register(z.globalRegistry, { id: "PermissionGrantScope" });
 export type PermissionGrantScope = z.infer<typeof PermissionGrantScope>;
 
 export const RequestPermissionProfile = z
@@ -343,7 +344,7 @@ export const RequestPermissionProfile = z
     fileSystem: AdditionalFileSystemPermissions.nullish(),
     network: AdditionalNetworkPermissions.nullish(),
   })
-  .meta({ id: "RequestPermissionProfile" });
+  .register(z.globalRegistry, { id: "RequestPermissionProfile" });
 export type RequestPermissionProfile = z.infer<typeof RequestPermissionProfile>;
 
 export const PermissionsRequestApprovalParams = z
@@ -358,7 +359,7 @@ export const PermissionsRequestApprovalParams = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "PermissionsRequestApprovalParams" });
+  .register(z.globalRegistry, { id: "PermissionsRequestApprovalParams" });
 export type PermissionsRequestApprovalParams = z.infer<typeof PermissionsRequestApprovalParams>;
 
 export const PermissionsRequestApprovalResponse = z
@@ -368,5 +369,5 @@ export const PermissionsRequestApprovalResponse = z
     /** Review every subsequent command in this turn before normal sandboxed execution. */
     strictAutoReview: z.boolean().nullish(),
   })
-  .meta({ id: "PermissionsRequestApprovalResponse" });
+  .register(z.globalRegistry, { id: "PermissionsRequestApprovalResponse" });
 export type PermissionsRequestApprovalResponse = z.infer<typeof PermissionsRequestApprovalResponse>;

@@ -1,14 +1,15 @@
 // catalog: v2 protocol payloads, field for field as the reference (codex-cli 0.169.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
-// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
+// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { request, type RequestTable } from "../define.js";
 import { AbsolutePathBuf, CyberAccessProgram, LegacyAppPathString, ReasoningEffort } from "./shared.js";
 
 export const ExperimentalFeatureStage = z
   .union([z.literal("beta"), z.literal("underDevelopment"), z.literal("stable"), z.literal("deprecated"), z.literal("removed")])
-  .meta({ id: "ExperimentalFeatureStage" });
+  .register(z.globalRegistry, { id: "ExperimentalFeatureStage" });
 export type ExperimentalFeatureStage = z.infer<typeof ExperimentalFeatureStage>;
 
 export const ExperimentalFeature = z
@@ -28,7 +29,7 @@ export const ExperimentalFeature = z
     /** Lifecycle stage of this feature flag. */
     stage: ExperimentalFeatureStage,
   })
-  .meta({ id: "ExperimentalFeature" });
+  .register(z.globalRegistry, { id: "ExperimentalFeature" });
 export type ExperimentalFeature = z.infer<typeof ExperimentalFeature>;
 
 export const ExperimentalFeatureListParams = z
@@ -40,7 +41,7 @@ export const ExperimentalFeatureListParams = z
     /** Optional loaded thread id. Pass this when showing feature state for an existing thread so enablement is computed from that thread's refreshed config, including project-local config for the thread's cwd. */
     threadId: z.string().nullish(),
   })
-  .meta({ id: "ExperimentalFeatureListParams" });
+  .register(z.globalRegistry, { id: "ExperimentalFeatureListParams" });
 export type ExperimentalFeatureListParams = z.infer<typeof ExperimentalFeatureListParams>;
 
 export const ExperimentalFeatureListResponse = z
@@ -49,7 +50,7 @@ export const ExperimentalFeatureListResponse = z
     /** Opaque cursor to pass to the next call to continue after the last item. If None, there are no more items to return. */
     nextCursor: z.string().nullish(),
   })
-  .meta({ id: "ExperimentalFeatureListResponse" });
+  .register(z.globalRegistry, { id: "ExperimentalFeatureListResponse" });
 export type ExperimentalFeatureListResponse = z.infer<typeof ExperimentalFeatureListResponse>;
 
 export const GatewayAuth = z
@@ -66,11 +67,11 @@ export const GatewayAuth = z
       mode: z.literal("externallyConfigured"),
     }),
   ])
-  .meta({ id: "GatewayAuth" });
+  .register(z.globalRegistry, { id: "GatewayAuth" });
 export type GatewayAuth = z.infer<typeof GatewayAuth>;
 
 /** Canonical user-input modality tags advertised by a model. */
-export const InputModality = z.union([z.literal("text"), z.literal("image"), z.literal("audio")]).meta({ id: "InputModality" });
+export const InputModality = z.union([z.literal("text"), z.literal("image"), z.literal("audio")]).register(z.globalRegistry, { id: "InputModality" });
 export type InputModality = z.infer<typeof InputModality>;
 
 /** Caller-specific explicit access programs advertised by model discovery. */
@@ -79,14 +80,14 @@ export const ModelAccessPrograms = z
     /** Accepted explicit selections. */
     cyber: z.array(CyberAccessProgram),
   })
-  .meta({ id: "ModelAccessPrograms" });
+  .register(z.globalRegistry, { id: "ModelAccessPrograms" });
 export type ModelAccessPrograms = z.infer<typeof ModelAccessPrograms>;
 
 export const ModelAvailabilityNux = z
   .object({
     message: z.string(),
   })
-  .meta({ id: "ModelAvailabilityNux" });
+  .register(z.globalRegistry, { id: "ModelAvailabilityNux" });
 export type ModelAvailabilityNux = z.infer<typeof ModelAvailabilityNux>;
 
 export const ModelServiceTier = z
@@ -95,7 +96,7 @@ export const ModelServiceTier = z
     id: z.string(),
     name: z.string(),
   })
-  .meta({ id: "ModelServiceTier" });
+  .register(z.globalRegistry, { id: "ModelServiceTier" });
 export type ModelServiceTier = z.infer<typeof ModelServiceTier>;
 
 export const ModelUpgradeInfo = z
@@ -107,11 +108,11 @@ export const ModelUpgradeInfo = z
     retirementAt: z.int().nullish(),
     upgradeCopy: z.string().nullish(),
   })
-  .meta({ id: "ModelUpgradeInfo" });
+  .register(z.globalRegistry, { id: "ModelUpgradeInfo" });
 export type ModelUpgradeInfo = z.infer<typeof ModelUpgradeInfo>;
 
 /** Multi-agent runtime supported by a model. */
-export const MultiAgentVersion = z.enum(["disabled", "v1", "v2"]).meta({ id: "MultiAgentVersion" });
+export const MultiAgentVersion = z.enum(["disabled", "v1", "v2"]).register(z.globalRegistry, { id: "MultiAgentVersion" });
 export type MultiAgentVersion = z.infer<typeof MultiAgentVersion>;
 
 export const ReasoningEffortOption = z
@@ -119,7 +120,7 @@ export const ReasoningEffortOption = z
     description: z.string(),
     reasoningEffort: ReasoningEffort,
   })
-  .meta({ id: "ReasoningEffortOption" });
+  .register(z.globalRegistry, { id: "ReasoningEffortOption" });
 export type ReasoningEffortOption = z.infer<typeof ReasoningEffortOption>;
 
 export const Model = z
@@ -149,7 +150,7 @@ export const Model = z
     upgrade: z.string().nullish(),
     upgradeInfo: ModelUpgradeInfo.nullish(),
   })
-  .meta({ id: "Model" });
+  .register(z.globalRegistry, { id: "Model" });
 export type Model = z.infer<typeof Model>;
 
 export const ModelListParams = z
@@ -163,7 +164,7 @@ export const ModelListParams = z
     /** List models for this configured provider instead of the app-server default. */
     modelProvider: z.string().nullish(),
   })
-  .meta({ id: "ModelListParams" });
+  .register(z.globalRegistry, { id: "ModelListParams" });
 export type ModelListParams = z.infer<typeof ModelListParams>;
 
 export const ModelListResponse = z
@@ -172,10 +173,10 @@ export const ModelListResponse = z
     /** Opaque cursor to pass to the next call to continue after the last item. If None, there are no more items to return. */
     nextCursor: z.string().nullish(),
   })
-  .meta({ id: "ModelListResponse" });
+  .register(z.globalRegistry, { id: "ModelListResponse" });
 export type ModelListResponse = z.infer<typeof ModelListResponse>;
 
-export const ModelProviderListParams = z.record(z.string(), z.unknown()).meta({ id: "ModelProviderListParams" });
+export const ModelProviderListParams = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "ModelProviderListParams" });
 export type ModelProviderListParams = z.infer<typeof ModelProviderListParams>;
 
 export const ProviderSettings = z
@@ -200,7 +201,7 @@ export const ProviderSettings = z
       type: z.literal("gcp"),
     }),
   ])
-  .meta({ id: "ProviderSettings" });
+  .register(z.globalRegistry, { id: "ProviderSettings" });
 export type ProviderSettings = z.infer<typeof ProviderSettings>;
 
 export const ModelProviderSummary = z
@@ -213,7 +214,7 @@ export const ModelProviderSummary = z
     name: z.string(),
     settings: ProviderSettings,
   })
-  .meta({ id: "ModelProviderSummary" });
+  .register(z.globalRegistry, { id: "ModelProviderSummary" });
 export type ModelProviderSummary = z.infer<typeof ModelProviderSummary>;
 
 export const ModelProviderListResponse = z
@@ -222,7 +223,7 @@ export const ModelProviderListResponse = z
     data: z.array(ModelProviderSummary),
     defaultProviderId: z.string(),
   })
-  .meta({ id: "ModelProviderListResponse" });
+  .register(z.globalRegistry, { id: "ModelProviderListResponse" });
 export type ModelProviderListResponse = z.infer<typeof ModelProviderListResponse>;
 
 export const SkillToolDependency = z
@@ -234,14 +235,14 @@ export const SkillToolDependency = z
     url: z.string().nullish(),
     value: z.string(),
   })
-  .meta({ id: "SkillToolDependency" });
+  .register(z.globalRegistry, { id: "SkillToolDependency" });
 export type SkillToolDependency = z.infer<typeof SkillToolDependency>;
 
 export const SkillDependencies = z
   .object({
     tools: z.array(SkillToolDependency),
   })
-  .meta({ id: "SkillDependencies" });
+  .register(z.globalRegistry, { id: "SkillDependencies" });
 export type SkillDependencies = z.infer<typeof SkillDependencies>;
 
 export const SkillErrorInfo = z
@@ -249,7 +250,7 @@ export const SkillErrorInfo = z
     message: z.string(),
     path: z.string(),
   })
-  .meta({ id: "SkillErrorInfo" });
+  .register(z.globalRegistry, { id: "SkillErrorInfo" });
 export type SkillErrorInfo = z.infer<typeof SkillErrorInfo>;
 
 export const SkillInterface = z
@@ -265,10 +266,10 @@ export const SkillInterface = z
     iconSmallUrl: z.string().nullish(),
     shortDescription: z.string().nullish(),
   })
-  .meta({ id: "SkillInterface" });
+  .register(z.globalRegistry, { id: "SkillInterface" });
 export type SkillInterface = z.infer<typeof SkillInterface>;
 
-export const SkillScope = z.enum(["user", "repo", "system", "admin"]).meta({ id: "SkillScope" });
+export const SkillScope = z.enum(["user", "repo", "system", "admin"]).register(z.globalRegistry, { id: "SkillScope" });
 export type SkillScope = z.infer<typeof SkillScope>;
 
 export const SkillMetadata = z
@@ -285,13 +286,13 @@ export const SkillMetadata = z
     /** Legacy short_description from SKILL.md. Prefer SKILL.json interface.short_description. */
     shortDescription: z.string().nullish(),
   })
-  .meta({ id: "SkillMetadata" });
+  .register(z.globalRegistry, { id: "SkillMetadata" });
 export type SkillMetadata = z.infer<typeof SkillMetadata>;
 
 /** Notification emitted when watched local skill files change.
  *
  * Treat this as an invalidation signal and re-run `skills/list` with the client's current parameters when refreshed skill metadata is needed. */
-export const SkillsChangedNotification = z.record(z.string(), z.unknown()).meta({ id: "SkillsChangedNotification" });
+export const SkillsChangedNotification = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "SkillsChangedNotification" });
 export type SkillsChangedNotification = z.infer<typeof SkillsChangedNotification>;
 
 export const SkillsListEntry = z
@@ -300,7 +301,7 @@ export const SkillsListEntry = z
     errors: z.array(SkillErrorInfo),
     skills: z.array(SkillMetadata),
   })
-  .meta({ id: "SkillsListEntry" });
+  .register(z.globalRegistry, { id: "SkillsListEntry" });
 export type SkillsListEntry = z.infer<typeof SkillsListEntry>;
 
 export const SkillsListParams = z
@@ -310,14 +311,14 @@ export const SkillsListParams = z
     /** When true, bypass the skills cache and re-scan skills from disk. */
     forceReload: z.boolean().optional(),
   })
-  .meta({ id: "SkillsListParams" });
+  .register(z.globalRegistry, { id: "SkillsListParams" });
 export type SkillsListParams = z.infer<typeof SkillsListParams>;
 
 export const SkillsListResponse = z
   .object({
     data: z.array(SkillsListEntry),
   })
-  .meta({ id: "SkillsListResponse" });
+  .register(z.globalRegistry, { id: "SkillsListResponse" });
 export type SkillsListResponse = z.infer<typeof SkillsListResponse>;
 
 /** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */

@@ -1,13 +1,14 @@
 // commandExec: v2 protocol payloads, field for field as the reference (codex-cli 0.169.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
-// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
+// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { request, type RequestTable } from "../define.js";
 import { SandboxPolicy } from "./shared.js";
 
 /** Stream label for `command/exec/outputDelta` notifications. */
-export const CommandExecOutputStream = z.union([z.literal("stdout"), z.literal("stderr")]).meta({ id: "CommandExecOutputStream" });
+export const CommandExecOutputStream = z.union([z.literal("stdout"), z.literal("stderr")]).register(z.globalRegistry, { id: "CommandExecOutputStream" });
 export type CommandExecOutputStream = z.infer<typeof CommandExecOutputStream>;
 
 /** Base64-encoded output chunk emitted for a streaming `command/exec` request.
@@ -24,7 +25,7 @@ export const CommandExecOutputDeltaNotification = z
     /** Output stream for this chunk. */
     stream: CommandExecOutputStream,
   })
-  .meta({ id: "CommandExecOutputDeltaNotification" });
+  .register(z.globalRegistry, { id: "CommandExecOutputDeltaNotification" });
 export type CommandExecOutputDeltaNotification = z.infer<typeof CommandExecOutputDeltaNotification>;
 
 /** PTY size in character cells for `command/exec` PTY sessions. */
@@ -35,7 +36,7 @@ export const CommandExecTerminalSize = z
     /** Terminal height in character cells. */
     rows: z.int().min(0),
   })
-  .meta({ id: "CommandExecTerminalSize" });
+  .register(z.globalRegistry, { id: "CommandExecTerminalSize" });
 export type CommandExecTerminalSize = z.infer<typeof CommandExecTerminalSize>;
 
 /** Run a standalone command (argv vector) in the server sandbox without creating a thread or turn.
@@ -94,7 +95,7 @@ export const CommandExecParams = z
      * This implies `streamStdin` and `streamStdoutStderr`. */
     tty: z.boolean().optional(),
   })
-  .meta({ id: "CommandExecParams" });
+  .register(z.globalRegistry, { id: "CommandExecParams" });
 export type CommandExecParams = z.infer<typeof CommandExecParams>;
 
 /** Resize a running PTY-backed `command/exec` session. */
@@ -105,11 +106,11 @@ export const CommandExecResizeParams = z
     /** New PTY size in character cells. */
     size: CommandExecTerminalSize,
   })
-  .meta({ id: "CommandExecResizeParams" });
+  .register(z.globalRegistry, { id: "CommandExecResizeParams" });
 export type CommandExecResizeParams = z.infer<typeof CommandExecResizeParams>;
 
 /** Empty success response for `command/exec/resize`. */
-export const CommandExecResizeResponse = z.record(z.string(), z.unknown()).meta({ id: "CommandExecResizeResponse" });
+export const CommandExecResizeResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "CommandExecResizeResponse" });
 export type CommandExecResizeResponse = z.infer<typeof CommandExecResizeResponse>;
 
 /** Final buffered result for `command/exec`. */
@@ -126,7 +127,7 @@ export const CommandExecResponse = z
      * Empty when stdout was streamed via `command/exec/outputDelta`. */
     stdout: z.string(),
   })
-  .meta({ id: "CommandExecResponse" });
+  .register(z.globalRegistry, { id: "CommandExecResponse" });
 export type CommandExecResponse = z.infer<typeof CommandExecResponse>;
 
 /** Terminate a running `command/exec` session. */
@@ -135,11 +136,11 @@ export const CommandExecTerminateParams = z
     /** Client-supplied, connection-scoped `processId` from the original `command/exec` request. */
     processId: z.string(),
   })
-  .meta({ id: "CommandExecTerminateParams" });
+  .register(z.globalRegistry, { id: "CommandExecTerminateParams" });
 export type CommandExecTerminateParams = z.infer<typeof CommandExecTerminateParams>;
 
 /** Empty success response for `command/exec/terminate`. */
-export const CommandExecTerminateResponse = z.record(z.string(), z.unknown()).meta({ id: "CommandExecTerminateResponse" });
+export const CommandExecTerminateResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "CommandExecTerminateResponse" });
 export type CommandExecTerminateResponse = z.infer<typeof CommandExecTerminateResponse>;
 
 /** Write stdin bytes to a running `command/exec` session, close stdin, or both. */
@@ -152,11 +153,11 @@ export const CommandExecWriteParams = z
     /** Client-supplied, connection-scoped `processId` from the original `command/exec` request. */
     processId: z.string(),
   })
-  .meta({ id: "CommandExecWriteParams" });
+  .register(z.globalRegistry, { id: "CommandExecWriteParams" });
 export type CommandExecWriteParams = z.infer<typeof CommandExecWriteParams>;
 
 /** Empty success response for `command/exec/write`. */
-export const CommandExecWriteResponse = z.record(z.string(), z.unknown()).meta({ id: "CommandExecWriteResponse" });
+export const CommandExecWriteResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "CommandExecWriteResponse" });
 export type CommandExecWriteResponse = z.infer<typeof CommandExecWriteResponse>;
 
 /** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */

@@ -1,25 +1,26 @@
 // config: v2 protocol payloads, field for field as the reference (codex-cli 0.169.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
-// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
+// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { global, NoParams, request, type RequestTable } from "../define.js";
 import { AbsolutePathBuf, ApprovalsReviewer, AskForApproval, LegacyAppPathString, ReasoningEffort, ReasoningSummary, SandboxMode } from "./shared.js";
 
-export const AllowDenyRequirement = z.enum(["allow", "deny"]).meta({ id: "AllowDenyRequirement" });
+export const AllowDenyRequirement = z.enum(["allow", "deny"]).register(z.globalRegistry, { id: "AllowDenyRequirement" });
 export type AllowDenyRequirement = z.infer<typeof AllowDenyRequirement>;
 
 export const AnalyticsConfig = z
   .object({
     enabled: z.boolean().nullish(),
   })
-  .meta({ id: "AnalyticsConfig" });
+  .register(z.globalRegistry, { id: "AnalyticsConfig" });
 export type AnalyticsConfig = z.infer<typeof AnalyticsConfig>;
 
-export const AppToolApproval = z.enum(["auto", "prompt", "writes", "approve"]).meta({ id: "AppToolApproval" });
+export const AppToolApproval = z.enum(["auto", "prompt", "writes", "approve"]).register(z.globalRegistry, { id: "AppToolApproval" });
 export type AppToolApproval = z.infer<typeof AppToolApproval>;
 
-export const NetworkDomainPermission = z.enum(["allow", "deny"]).meta({ id: "NetworkDomainPermission" });
+export const NetworkDomainPermission = z.enum(["allow", "deny"]).register(z.globalRegistry, { id: "NetworkDomainPermission" });
 export type NetworkDomainPermission = z.infer<typeof NetworkDomainPermission>;
 
 export const ApplicationNetworkRequirements = z
@@ -28,7 +29,7 @@ export const ApplicationNetworkRequirements = z
     /** When enabled, only explicitly allowed exact domains may be contacted. */
     enabled: z.boolean(),
   })
-  .meta({ id: "ApplicationNetworkRequirements" });
+  .register(z.globalRegistry, { id: "ApplicationNetworkRequirements" });
 export type ApplicationNetworkRequirements = z.infer<typeof ApplicationNetworkRequirements>;
 
 /** Managed storage settings for new Desktop workspaces, not filesystem access restrictions. */
@@ -37,7 +38,7 @@ export const ApplicationStorageRequirements = z
     defaultProjectParent: LegacyAppPathString.nullish(),
     projectlessWorkspaceRoot: LegacyAppPathString.nullish(),
   })
-  .meta({ id: "ApplicationStorageRequirements" });
+  .register(z.globalRegistry, { id: "ApplicationStorageRequirements" });
 export type ApplicationStorageRequirements = z.infer<typeof ApplicationStorageRequirements>;
 
 export const ApplicationRequirements = z
@@ -45,7 +46,7 @@ export const ApplicationRequirements = z
     network: ApplicationNetworkRequirements.nullish(),
     storage: ApplicationStorageRequirements.nullish(),
   })
-  .meta({ id: "ApplicationRequirements" });
+  .register(z.globalRegistry, { id: "ApplicationRequirements" });
 export type ApplicationRequirements = z.infer<typeof ApplicationRequirements>;
 
 export const AppsDefaultConfig = z
@@ -56,18 +57,20 @@ export const AppsDefaultConfig = z
     enabled: z.boolean().optional(),
     open_world_enabled: z.boolean().optional(),
   })
-  .meta({ id: "AppsDefaultConfig" });
+  .register(z.globalRegistry, { id: "AppsDefaultConfig" });
 export type AppsDefaultConfig = z.infer<typeof AppsDefaultConfig>;
 
 export const AppsConfig = z
   .object({
     _default: AppsDefaultConfig.nullish(),
   })
-  .meta({ id: "AppsConfig" });
+  .register(z.globalRegistry, { id: "AppsConfig" });
 export type AppsConfig = z.infer<typeof AppsConfig>;
 
 /** Selects which part of the active context is charged against `model_auto_compact_token_limit`. */
-export const AutoCompactTokenLimitScope = z.union([z.literal("total"), z.literal("body_after_prefix")]).meta({ id: "AutoCompactTokenLimitScope" });
+export const AutoCompactTokenLimitScope = z
+  .union([z.literal("total"), z.literal("body_after_prefix")])
+  .register(z.globalRegistry, { id: "AutoCompactTokenLimitScope" });
 export type AutoCompactTokenLimitScope = z.infer<typeof AutoCompactTokenLimitScope>;
 
 export const AutoReviewRequirements = z
@@ -75,10 +78,10 @@ export const AutoReviewRequirements = z
     ignoreRules: z.array(z.string()).nullish(),
     requiredOnModels: z.array(z.string()).nullish(),
   })
-  .meta({ id: "AutoReviewRequirements" });
+  .register(z.globalRegistry, { id: "AutoReviewRequirements" });
 export type AutoReviewRequirements = z.infer<typeof AutoReviewRequirements>;
 
-export const BrowserUseAccessApprovalLifetime = z.enum(["turn", "thread"]).meta({ id: "BrowserUseAccessApprovalLifetime" });
+export const BrowserUseAccessApprovalLifetime = z.enum(["turn", "thread"]).register(z.globalRegistry, { id: "BrowserUseAccessApprovalLifetime" });
 export type BrowserUseAccessApprovalLifetime = z.infer<typeof BrowserUseAccessApprovalLifetime>;
 
 export const BrowserUseOriginPolicyConfig = z
@@ -88,7 +91,7 @@ export const BrowserUseOriginPolicyConfig = z
     full_cdp_access: AllowDenyRequirement.nullish(),
     uploads: AllowDenyRequirement.nullish(),
   })
-  .meta({ id: "BrowserUseOriginPolicyConfig" });
+  .register(z.globalRegistry, { id: "BrowserUseOriginPolicyConfig" });
 export type BrowserUseOriginPolicyConfig = z.infer<typeof BrowserUseOriginPolicyConfig>;
 
 export const BrowserUseConfig = z
@@ -97,7 +100,7 @@ export const BrowserUseConfig = z
     default_origin_policy: BrowserUseOriginPolicyConfig.nullish(),
     origins: z.record(z.string(), BrowserUseOriginPolicyConfig).nullish(),
   })
-  .meta({ id: "BrowserUseConfig" });
+  .register(z.globalRegistry, { id: "BrowserUseConfig" });
 export type BrowserUseConfig = z.infer<typeof BrowserUseConfig>;
 
 export const RequestHeader = z
@@ -105,14 +108,14 @@ export const RequestHeader = z
     name: z.string(),
     value: z.string(),
   })
-  .meta({ id: "RequestHeader" });
+  .register(z.globalRegistry, { id: "RequestHeader" });
 export type RequestHeader = z.infer<typeof RequestHeader>;
 
 export const BrowserUseExtensionRequirements = z
   .object({
     requestHeaders: z.array(RequestHeader).nullish(),
   })
-  .meta({ id: "BrowserUseExtensionRequirements" });
+  .register(z.globalRegistry, { id: "BrowserUseExtensionRequirements" });
 export type BrowserUseExtensionRequirements = z.infer<typeof BrowserUseExtensionRequirements>;
 
 export const BrowserUseOriginPolicy = z
@@ -125,7 +128,7 @@ export const BrowserUseOriginPolicy = z
     persistentApproval: z.boolean().nullish(),
     uploads: AllowDenyRequirement.nullish(),
   })
-  .meta({ id: "BrowserUseOriginPolicy" });
+  .register(z.globalRegistry, { id: "BrowserUseOriginPolicy" });
 export type BrowserUseOriginPolicy = z.infer<typeof BrowserUseOriginPolicy>;
 
 export const BrowserUseRequirements = z
@@ -138,17 +141,17 @@ export const BrowserUseRequirements = z
     extension: BrowserUseExtensionRequirements.nullish(),
     origins: z.record(z.string(), BrowserUseOriginPolicy).nullish(),
   })
-  .meta({ id: "BrowserUseRequirements" });
+  .register(z.globalRegistry, { id: "BrowserUseRequirements" });
 export type BrowserUseRequirements = z.infer<typeof BrowserUseRequirements>;
 
-export const CliAuthCredentialsStoreMode = z.enum(["file", "keyring", "auto", "ephemeral"]).meta({ id: "CliAuthCredentialsStoreMode" });
+export const CliAuthCredentialsStoreMode = z.enum(["file", "keyring", "auto", "ephemeral"]).register(z.globalRegistry, { id: "CliAuthCredentialsStoreMode" });
 export type CliAuthCredentialsStoreMode = z.infer<typeof CliAuthCredentialsStoreMode>;
 
 export const ComputerUseMacosConfig = z
   .object({
     bundle_ids: z.record(z.string(), AllowDenyRequirement).nullish(),
   })
-  .meta({ id: "ComputerUseMacosConfig" });
+  .register(z.globalRegistry, { id: "ComputerUseMacosConfig" });
 export type ComputerUseMacosConfig = z.infer<typeof ComputerUseMacosConfig>;
 
 export const ComputerUseWindowsExeConfig = z
@@ -158,7 +161,7 @@ export const ComputerUseWindowsExeConfig = z
     product_name: z.string(),
     publisher_name: z.string(),
   })
-  .meta({ id: "ComputerUseWindowsExeConfig" });
+  .register(z.globalRegistry, { id: "ComputerUseWindowsExeConfig" });
 export type ComputerUseWindowsExeConfig = z.infer<typeof ComputerUseWindowsExeConfig>;
 
 export const ComputerUseWindowsConfig = z
@@ -166,7 +169,7 @@ export const ComputerUseWindowsConfig = z
     aumids: z.record(z.string(), AllowDenyRequirement).nullish(),
     exes: z.array(ComputerUseWindowsExeConfig).nullish(),
   })
-  .meta({ id: "ComputerUseWindowsConfig" });
+  .register(z.globalRegistry, { id: "ComputerUseWindowsConfig" });
 export type ComputerUseWindowsConfig = z.infer<typeof ComputerUseWindowsConfig>;
 
 export const ComputerUseConfig = z
@@ -175,14 +178,14 @@ export const ComputerUseConfig = z
     macos: ComputerUseMacosConfig.nullish(),
     windows: ComputerUseWindowsConfig.nullish(),
   })
-  .meta({ id: "ComputerUseConfig" });
+  .register(z.globalRegistry, { id: "ComputerUseConfig" });
 export type ComputerUseConfig = z.infer<typeof ComputerUseConfig>;
 
 export const ComputerUseMacosRequirements = z
   .object({
     bundleIds: z.record(z.string(), AllowDenyRequirement).nullish(),
   })
-  .meta({ id: "ComputerUseMacosRequirements" });
+  .register(z.globalRegistry, { id: "ComputerUseMacosRequirements" });
 export type ComputerUseMacosRequirements = z.infer<typeof ComputerUseMacosRequirements>;
 
 export const ComputerUseWindowsExeRequirement = z
@@ -192,7 +195,7 @@ export const ComputerUseWindowsExeRequirement = z
     productName: z.string(),
     publisherName: z.string(),
   })
-  .meta({ id: "ComputerUseWindowsExeRequirement" });
+  .register(z.globalRegistry, { id: "ComputerUseWindowsExeRequirement" });
 export type ComputerUseWindowsExeRequirement = z.infer<typeof ComputerUseWindowsExeRequirement>;
 
 export const ComputerUseWindowsRequirements = z
@@ -200,7 +203,7 @@ export const ComputerUseWindowsRequirements = z
     aumids: z.record(z.string(), AllowDenyRequirement).nullish(),
     exes: z.array(ComputerUseWindowsExeRequirement).nullish(),
   })
-  .meta({ id: "ComputerUseWindowsRequirements" });
+  .register(z.globalRegistry, { id: "ComputerUseWindowsRequirements" });
 export type ComputerUseWindowsRequirements = z.infer<typeof ComputerUseWindowsRequirements>;
 
 export const ComputerUseRequirements = z
@@ -211,14 +214,14 @@ export const ComputerUseRequirements = z
     macos: ComputerUseMacosRequirements.nullish(),
     windows: ComputerUseWindowsRequirements.nullish(),
   })
-  .meta({ id: "ComputerUseRequirements" });
+  .register(z.globalRegistry, { id: "ComputerUseRequirements" });
 export type ComputerUseRequirements = z.infer<typeof ComputerUseRequirements>;
 
 /** Backward-compatible API shape for ChatGPT workspace login restrictions. */
-export const ForcedChatgptWorkspaceIds = z.union([z.string(), z.array(z.string())]).meta({ id: "ForcedChatgptWorkspaceIds" });
+export const ForcedChatgptWorkspaceIds = z.union([z.string(), z.array(z.string())]).register(z.globalRegistry, { id: "ForcedChatgptWorkspaceIds" });
 export type ForcedChatgptWorkspaceIds = z.infer<typeof ForcedChatgptWorkspaceIds>;
 
-export const ForcedLoginMethod = z.enum(["chatgpt", "api"]).meta({ id: "ForcedLoginMethod" });
+export const ForcedLoginMethod = z.enum(["chatgpt", "api"]).register(z.globalRegistry, { id: "ForcedLoginMethod" });
 export type ForcedLoginMethod = z.infer<typeof ForcedLoginMethod>;
 
 export const SandboxWorkspaceWrite = z
@@ -228,10 +231,10 @@ export const SandboxWorkspaceWrite = z
     network_access: z.boolean().optional(),
     writable_roots: z.array(z.string()).optional(),
   })
-  .meta({ id: "SandboxWorkspaceWrite" });
+  .register(z.globalRegistry, { id: "SandboxWorkspaceWrite" });
 export type SandboxWorkspaceWrite = z.infer<typeof SandboxWorkspaceWrite>;
 
-export const WebSearchContextSize = z.enum(["low", "medium", "high"]).meta({ id: "WebSearchContextSize" });
+export const WebSearchContextSize = z.enum(["low", "medium", "high"]).register(z.globalRegistry, { id: "WebSearchContextSize" });
 export type WebSearchContextSize = z.infer<typeof WebSearchContextSize>;
 
 export const WebSearchLocation = z
@@ -241,7 +244,7 @@ export const WebSearchLocation = z
     region: z.string().nullish(),
     timezone: z.string().nullish(),
   })
-  .meta({ id: "WebSearchLocation" });
+  .register(z.globalRegistry, { id: "WebSearchLocation" });
 export type WebSearchLocation = z.infer<typeof WebSearchLocation>;
 
 export const WebSearchToolConfig = z
@@ -250,25 +253,25 @@ export const WebSearchToolConfig = z
     context_size: WebSearchContextSize.nullish(),
     location: WebSearchLocation.nullish(),
   })
-  .meta({ id: "WebSearchToolConfig" });
+  .register(z.globalRegistry, { id: "WebSearchToolConfig" });
 export type WebSearchToolConfig = z.infer<typeof WebSearchToolConfig>;
 
 export const ToolsV2 = z
   .object({
     web_search: WebSearchToolConfig.nullish(),
   })
-  .meta({ id: "ToolsV2" });
+  .register(z.globalRegistry, { id: "ToolsV2" });
 export type ToolsV2 = z.infer<typeof ToolsV2>;
 
 /** Controls output length/detail on GPT-5 models via the Responses API. Serialized with lowercase values to match the OpenAI API. */
-export const Verbosity = z.enum(["low", "medium", "high"]).meta({ id: "Verbosity" });
+export const Verbosity = z.enum(["low", "medium", "high"]).register(z.globalRegistry, { id: "Verbosity" });
 export type Verbosity = z.infer<typeof Verbosity>;
 
-export const WebSearchMode = z.enum(["disabled", "cached", "indexed", "live"]).meta({ id: "WebSearchMode" });
+export const WebSearchMode = z.enum(["disabled", "cached", "indexed", "live"]).register(z.globalRegistry, { id: "WebSearchMode" });
 export type WebSearchMode = z.infer<typeof WebSearchMode>;
 
 /** Provider preference selected by the resolved model catalog entry. */
-export const WebSearchProvider = z.enum(["standalone", "search_mcp"]).meta({ id: "WebSearchProvider" });
+export const WebSearchProvider = z.enum(["standalone", "search_mcp"]).register(z.globalRegistry, { id: "WebSearchProvider" });
 export type WebSearchProvider = z.infer<typeof WebSearchProvider>;
 
 export const Config = z
@@ -303,10 +306,10 @@ export const Config = z
     tools: ToolsV2.nullish(),
     web_search: WebSearchMode.nullish(),
   })
-  .meta({ id: "Config" });
+  .register(z.globalRegistry, { id: "Config" });
 export type Config = z.infer<typeof Config>;
 
-export const MergeStrategy = z.enum(["replace", "upsert"]).meta({ id: "MergeStrategy" });
+export const MergeStrategy = z.enum(["replace", "upsert"]).register(z.globalRegistry, { id: "MergeStrategy" });
 export type MergeStrategy = z.infer<typeof MergeStrategy>;
 
 export const ConfigEdit = z
@@ -315,7 +318,7 @@ export const ConfigEdit = z
     mergeStrategy: MergeStrategy,
     value: z.unknown(),
   })
-  .meta({ id: "ConfigEdit" });
+  .register(z.globalRegistry, { id: "ConfigEdit" });
 export type ConfigEdit = z.infer<typeof ConfigEdit>;
 
 export const ConfigBatchWriteParams = z
@@ -327,7 +330,7 @@ export const ConfigBatchWriteParams = z
     /** When true, hot-reload updated runtime settings into loaded threads after writing. Session-static model, reasoning-effort, Plan-mode reasoning-effort, and service-tier defaults are not reloaded. The deprecated personality setting is also not reloaded. */
     reloadUserConfig: z.boolean().optional(),
   })
-  .meta({ id: "ConfigBatchWriteParams" });
+  .register(z.globalRegistry, { id: "ConfigBatchWriteParams" });
 export type ConfigBatchWriteParams = z.infer<typeof ConfigBatchWriteParams>;
 
 export const ConfigLayerSource = z
@@ -376,7 +379,7 @@ export const ConfigLayerSource = z
       type: z.literal("legacyManagedConfigTomlFromMdm"),
     }),
   ])
-  .meta({ id: "ConfigLayerSource" });
+  .register(z.globalRegistry, { id: "ConfigLayerSource" });
 export type ConfigLayerSource = z.infer<typeof ConfigLayerSource>;
 
 export const ConfigLayer = z
@@ -386,7 +389,7 @@ export const ConfigLayer = z
     name: ConfigLayerSource,
     version: z.string(),
   })
-  .meta({ id: "ConfigLayer" });
+  .register(z.globalRegistry, { id: "ConfigLayer" });
 export type ConfigLayer = z.infer<typeof ConfigLayer>;
 
 export const ConfigLayerMetadata = z
@@ -394,7 +397,7 @@ export const ConfigLayerMetadata = z
     name: ConfigLayerSource,
     version: z.string(),
   })
-  .meta({ id: "ConfigLayerMetadata" });
+  .register(z.globalRegistry, { id: "ConfigLayerMetadata" });
 export type ConfigLayerMetadata = z.infer<typeof ConfigLayerMetadata>;
 
 export const ConfigReadParams = z
@@ -403,7 +406,7 @@ export const ConfigReadParams = z
     cwd: z.string().nullish(),
     includeLayers: z.boolean().optional(),
   })
-  .meta({ id: "ConfigReadParams" });
+  .register(z.globalRegistry, { id: "ConfigReadParams" });
 export type ConfigReadParams = z.infer<typeof ConfigReadParams>;
 
 export const ConfigReadResponse = z
@@ -412,21 +415,21 @@ export const ConfigReadResponse = z
     layers: z.array(ConfigLayer).nullish(),
     origins: z.record(z.string(), ConfigLayerMetadata),
   })
-  .meta({ id: "ConfigReadResponse" });
+  .register(z.globalRegistry, { id: "ConfigReadResponse" });
 export type ConfigReadResponse = z.infer<typeof ConfigReadResponse>;
 
 export const FeedbackRequirements = z
   .object({
     enabled: z.boolean().nullish(),
   })
-  .meta({ id: "FeedbackRequirements" });
+  .register(z.globalRegistry, { id: "FeedbackRequirements" });
 export type FeedbackRequirements = z.infer<typeof FeedbackRequirements>;
 
 export const InAppBrowserRequirements = z
   .object({
     allowExternalBrowserSettingsImport: z.boolean().nullish(),
   })
-  .meta({ id: "InAppBrowserRequirements" });
+  .register(z.globalRegistry, { id: "InAppBrowserRequirements" });
 export type InAppBrowserRequirements = z.infer<typeof InAppBrowserRequirements>;
 
 export const ConfiguredHookHandler = z
@@ -456,7 +459,7 @@ export const ConfiguredHookHandler = z
       type: z.literal("agent"),
     }),
   ])
-  .meta({ id: "ConfiguredHookHandler" });
+  .register(z.globalRegistry, { id: "ConfiguredHookHandler" });
 export type ConfiguredHookHandler = z.infer<typeof ConfiguredHookHandler>;
 
 export const ConfiguredHookMatcherGroup = z
@@ -464,7 +467,7 @@ export const ConfiguredHookMatcherGroup = z
     hooks: z.array(ConfiguredHookHandler),
     matcher: z.string().nullish(),
   })
-  .meta({ id: "ConfiguredHookMatcherGroup" });
+  .register(z.globalRegistry, { id: "ConfiguredHookMatcherGroup" });
 export type ConfiguredHookMatcherGroup = z.infer<typeof ConfiguredHookMatcherGroup>;
 
 export const ManagedHooksRequirements = z
@@ -486,7 +489,7 @@ export const ManagedHooksRequirements = z
     managedDir: z.string().nullish(),
     windowsManagedDir: z.string().nullish(),
   })
-  .meta({ id: "ManagedHooksRequirements" });
+  .register(z.globalRegistry, { id: "ManagedHooksRequirements" });
 export type ManagedHooksRequirements = z.infer<typeof ManagedHooksRequirements>;
 
 export const NewThreadModelDefaults = z
@@ -495,17 +498,17 @@ export const NewThreadModelDefaults = z
     modelReasoningEffort: ReasoningEffort.nullish(),
     serviceTier: z.string().nullish(),
   })
-  .meta({ id: "NewThreadModelDefaults" });
+  .register(z.globalRegistry, { id: "NewThreadModelDefaults" });
 export type NewThreadModelDefaults = z.infer<typeof NewThreadModelDefaults>;
 
 export const ModelsRequirements = z
   .object({
     newThread: NewThreadModelDefaults.nullish(),
   })
-  .meta({ id: "ModelsRequirements" });
+  .register(z.globalRegistry, { id: "ModelsRequirements" });
 export type ModelsRequirements = z.infer<typeof ModelsRequirements>;
 
-export const NetworkUnixSocketPermission = z.enum(["allow", "deny"]).meta({ id: "NetworkUnixSocketPermission" });
+export const NetworkUnixSocketPermission = z.enum(["allow", "deny"]).register(z.globalRegistry, { id: "NetworkUnixSocketPermission" });
 export type NetworkUnixSocketPermission = z.infer<typeof NetworkUnixSocketPermission>;
 
 export const NetworkRequirements = z
@@ -532,10 +535,10 @@ export const NetworkRequirements = z
     /** Canonical managed unix socket permission map. */
     unixSockets: z.record(z.string(), NetworkUnixSocketPermission).nullish(),
   })
-  .meta({ id: "NetworkRequirements" });
+  .register(z.globalRegistry, { id: "NetworkRequirements" });
 export type NetworkRequirements = z.infer<typeof NetworkRequirements>;
 
-export const OtelHttpProtocol = z.enum(["binary", "json"]).meta({ id: "OtelHttpProtocol" });
+export const OtelHttpProtocol = z.enum(["binary", "json"]).register(z.globalRegistry, { id: "OtelHttpProtocol" });
 export type OtelHttpProtocol = z.infer<typeof OtelHttpProtocol>;
 
 export const OtelTlsConfig = z
@@ -544,7 +547,7 @@ export const OtelTlsConfig = z
     "client-certificate": z.string().nullish(),
     "client-private-key": z.string().nullish(),
   })
-  .meta({ id: "OtelTlsConfig" });
+  .register(z.globalRegistry, { id: "OtelTlsConfig" });
 export type OtelTlsConfig = z.infer<typeof OtelTlsConfig>;
 
 export const OtelExporter = z
@@ -568,14 +571,14 @@ export const OtelExporter = z
       }),
     }),
   ])
-  .meta({ id: "OtelExporter" });
+  .register(z.globalRegistry, { id: "OtelExporter" });
 export type OtelExporter = z.infer<typeof OtelExporter>;
 
 export const OtelToolResultLogConfig = z
   .object({
     max_bytes: z.int().min(0),
   })
-  .meta({ id: "OtelToolResultLogConfig" });
+  .register(z.globalRegistry, { id: "OtelToolResultLogConfig" });
 export type OtelToolResultLogConfig = z.infer<typeof OtelToolResultLogConfig>;
 
 export const OtelRequirements = z
@@ -592,13 +595,13 @@ export const OtelRequirements = z
     trace_exporter: OtelExporter.nullish(),
     tracestate: z.record(z.string(), z.record(z.string(), z.string())).nullish(),
   })
-  .meta({ id: "OtelRequirements" });
+  .register(z.globalRegistry, { id: "OtelRequirements" });
 export type OtelRequirements = z.infer<typeof OtelRequirements>;
 
-export const ResidencyRequirement = z.literal("us").meta({ id: "ResidencyRequirement" });
+export const ResidencyRequirement = z.literal("us").register(z.globalRegistry, { id: "ResidencyRequirement" });
 export type ResidencyRequirement = z.infer<typeof ResidencyRequirement>;
 
-export const WindowsSandboxImplementation = z.enum(["elevated", "unelevated", "mxc"]).meta({ id: "WindowsSandboxImplementation" });
+export const WindowsSandboxImplementation = z.enum(["elevated", "unelevated", "mxc"]).register(z.globalRegistry, { id: "WindowsSandboxImplementation" });
 export type WindowsSandboxImplementation = z.infer<typeof WindowsSandboxImplementation>;
 
 export const ConfigRequirements = z
@@ -641,7 +644,7 @@ export const ConfigRequirements = z
     otel: OtelRequirements.nullish(),
     sqliteHome: z.string().nullish(),
   })
-  .meta({ id: "ConfigRequirements" });
+  .register(z.globalRegistry, { id: "ConfigRequirements" });
 export type ConfigRequirements = z.infer<typeof ConfigRequirements>;
 
 export const ConfigRequirementsReadResponse = z
@@ -651,7 +654,7 @@ export const ConfigRequirementsReadResponse = z
     /** Whether Fast and Ultra Fast requirements are enforced independently. Older servers omit this field and use Fast mode as a shared speed gate. */
     supportsIndependentSpeedModes: z.boolean().nullish(),
   })
-  .meta({ id: "ConfigRequirementsReadResponse" });
+  .register(z.globalRegistry, { id: "ConfigRequirementsReadResponse" });
 export type ConfigRequirementsReadResponse = z.infer<typeof ConfigRequirementsReadResponse>;
 
 export const ConfigValueWriteParams = z
@@ -663,7 +666,7 @@ export const ConfigValueWriteParams = z
     mergeStrategy: MergeStrategy,
     value: z.unknown(),
   })
-  .meta({ id: "ConfigValueWriteParams" });
+  .register(z.globalRegistry, { id: "ConfigValueWriteParams" });
 export type ConfigValueWriteParams = z.infer<typeof ConfigValueWriteParams>;
 
 export const TextPosition = z
@@ -673,7 +676,7 @@ export const TextPosition = z
     /** 1-based line number. */
     line: z.int().min(0),
   })
-  .meta({ id: "TextPosition" });
+  .register(z.globalRegistry, { id: "TextPosition" });
 export type TextPosition = z.infer<typeof TextPosition>;
 
 export const TextRange = z
@@ -681,7 +684,7 @@ export const TextRange = z
     end: TextPosition,
     start: TextPosition,
   })
-  .meta({ id: "TextRange" });
+  .register(z.globalRegistry, { id: "TextRange" });
 export type TextRange = z.infer<typeof TextRange>;
 
 export const ConfigWarningNotification = z
@@ -695,7 +698,7 @@ export const ConfigWarningNotification = z
     /** Concise summary of the warning. */
     summary: z.string(),
   })
-  .meta({ id: "ConfigWarningNotification" });
+  .register(z.globalRegistry, { id: "ConfigWarningNotification" });
 export type ConfigWarningNotification = z.infer<typeof ConfigWarningNotification>;
 
 export const OverriddenMetadata = z
@@ -704,10 +707,10 @@ export const OverriddenMetadata = z
     message: z.string(),
     overridingLayer: ConfigLayerMetadata,
   })
-  .meta({ id: "OverriddenMetadata" });
+  .register(z.globalRegistry, { id: "OverriddenMetadata" });
 export type OverriddenMetadata = z.infer<typeof OverriddenMetadata>;
 
-export const WriteStatus = z.enum(["ok", "okOverridden"]).meta({ id: "WriteStatus" });
+export const WriteStatus = z.enum(["ok", "okOverridden"]).register(z.globalRegistry, { id: "WriteStatus" });
 export type WriteStatus = z.infer<typeof WriteStatus>;
 
 export const ConfigWriteResponse = z
@@ -718,7 +721,7 @@ export const ConfigWriteResponse = z
     status: WriteStatus,
     version: z.string(),
   })
-  .meta({ id: "ConfigWriteResponse" });
+  .register(z.globalRegistry, { id: "ConfigWriteResponse" });
 export type ConfigWriteResponse = z.infer<typeof ConfigWriteResponse>;
 
 export const DeprecationNoticeNotification = z
@@ -728,7 +731,7 @@ export const DeprecationNoticeNotification = z
     /** Concise summary of what is deprecated. */
     summary: z.string(),
   })
-  .meta({ id: "DeprecationNoticeNotification" });
+  .register(z.globalRegistry, { id: "DeprecationNoticeNotification" });
 export type DeprecationNoticeNotification = z.infer<typeof DeprecationNoticeNotification>;
 
 export const PermissionProfileListParams = z
@@ -740,7 +743,7 @@ export const PermissionProfileListParams = z
     /** Optional page size; defaults to the full result set. */
     limit: z.int().min(0).nullish(),
   })
-  .meta({ id: "PermissionProfileListParams" });
+  .register(z.globalRegistry, { id: "PermissionProfileListParams" });
 export type PermissionProfileListParams = z.infer<typeof PermissionProfileListParams>;
 
 export const PermissionProfileSummary = z
@@ -752,7 +755,7 @@ export const PermissionProfileSummary = z
     /** Available permission profile identifier. */
     id: z.string(),
   })
-  .meta({ id: "PermissionProfileSummary" });
+  .register(z.globalRegistry, { id: "PermissionProfileSummary" });
 export type PermissionProfileSummary = z.infer<typeof PermissionProfileSummary>;
 
 export const PermissionProfileListResponse = z
@@ -761,7 +764,7 @@ export const PermissionProfileListResponse = z
     /** Opaque cursor to pass to the next call to continue after the last item. If None, there are no more items to return. */
     nextCursor: z.string().nullish(),
   })
-  .meta({ id: "PermissionProfileListResponse" });
+  .register(z.globalRegistry, { id: "PermissionProfileListResponse" });
 export type PermissionProfileListResponse = z.infer<typeof PermissionProfileListResponse>;
 
 /** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */

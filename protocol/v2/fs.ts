@@ -1,7 +1,8 @@
 // fs: v2 protocol payloads, field for field as the reference (codex-cli 0.169.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
-// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
+// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { request, type RequestTable } from "../define.js";
 import { AbsolutePathBuf } from "./shared.js";
@@ -14,7 +15,7 @@ export const FsChangedNotification = z
     /** Watch identifier previously provided to `fs/watch`. */
     watchId: z.string(),
   })
-  .meta({ id: "FsChangedNotification" });
+  .register(z.globalRegistry, { id: "FsChangedNotification" });
 export type FsChangedNotification = z.infer<typeof FsChangedNotification>;
 
 /** Copy a file or directory tree on the host filesystem. */
@@ -27,11 +28,11 @@ export const FsCopyParams = z
     /** Absolute source path. */
     sourcePath: AbsolutePathBuf,
   })
-  .meta({ id: "FsCopyParams" });
+  .register(z.globalRegistry, { id: "FsCopyParams" });
 export type FsCopyParams = z.infer<typeof FsCopyParams>;
 
 /** Successful response for `fs/copy`. */
-export const FsCopyResponse = z.record(z.string(), z.unknown()).meta({ id: "FsCopyResponse" });
+export const FsCopyResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "FsCopyResponse" });
 export type FsCopyResponse = z.infer<typeof FsCopyResponse>;
 
 /** Create a directory on the host filesystem. */
@@ -42,11 +43,11 @@ export const FsCreateDirectoryParams = z
     /** Whether parent directories should also be created. Defaults to `true`. */
     recursive: z.boolean().nullish(),
   })
-  .meta({ id: "FsCreateDirectoryParams" });
+  .register(z.globalRegistry, { id: "FsCreateDirectoryParams" });
 export type FsCreateDirectoryParams = z.infer<typeof FsCreateDirectoryParams>;
 
 /** Successful response for `fs/createDirectory`. */
-export const FsCreateDirectoryResponse = z.record(z.string(), z.unknown()).meta({ id: "FsCreateDirectoryResponse" });
+export const FsCreateDirectoryResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "FsCreateDirectoryResponse" });
 export type FsCreateDirectoryResponse = z.infer<typeof FsCreateDirectoryResponse>;
 
 /** Request metadata for an absolute path. */
@@ -55,7 +56,7 @@ export const FsGetMetadataParams = z
     /** Absolute path to inspect. */
     path: AbsolutePathBuf,
   })
-  .meta({ id: "FsGetMetadataParams" });
+  .register(z.globalRegistry, { id: "FsGetMetadataParams" });
 export type FsGetMetadataParams = z.infer<typeof FsGetMetadataParams>;
 
 /** Metadata returned by `fs/getMetadata`. */
@@ -72,7 +73,7 @@ export const FsGetMetadataResponse = z
     /** File modification time in Unix milliseconds when available, otherwise `0`. */
     modifiedAtMs: z.int(),
   })
-  .meta({ id: "FsGetMetadataResponse" });
+  .register(z.globalRegistry, { id: "FsGetMetadataResponse" });
 export type FsGetMetadataResponse = z.infer<typeof FsGetMetadataResponse>;
 
 /** A directory entry returned by `fs/readDirectory`. */
@@ -85,7 +86,7 @@ export const FsReadDirectoryEntry = z
     /** Whether this entry resolves to a regular file. */
     isFile: z.boolean(),
   })
-  .meta({ id: "FsReadDirectoryEntry" });
+  .register(z.globalRegistry, { id: "FsReadDirectoryEntry" });
 export type FsReadDirectoryEntry = z.infer<typeof FsReadDirectoryEntry>;
 
 /** List direct child names for a directory. */
@@ -94,7 +95,7 @@ export const FsReadDirectoryParams = z
     /** Absolute directory path to read. */
     path: AbsolutePathBuf,
   })
-  .meta({ id: "FsReadDirectoryParams" });
+  .register(z.globalRegistry, { id: "FsReadDirectoryParams" });
 export type FsReadDirectoryParams = z.infer<typeof FsReadDirectoryParams>;
 
 /** Directory entries returned by `fs/readDirectory`. */
@@ -103,7 +104,7 @@ export const FsReadDirectoryResponse = z
     /** Direct child entries in the requested directory. */
     entries: z.array(FsReadDirectoryEntry),
   })
-  .meta({ id: "FsReadDirectoryResponse" });
+  .register(z.globalRegistry, { id: "FsReadDirectoryResponse" });
 export type FsReadDirectoryResponse = z.infer<typeof FsReadDirectoryResponse>;
 
 /** Read a file from the host filesystem. */
@@ -112,7 +113,7 @@ export const FsReadFileParams = z
     /** Absolute path to read. */
     path: AbsolutePathBuf,
   })
-  .meta({ id: "FsReadFileParams" });
+  .register(z.globalRegistry, { id: "FsReadFileParams" });
 export type FsReadFileParams = z.infer<typeof FsReadFileParams>;
 
 /** Base64-encoded file contents returned by `fs/readFile`. */
@@ -121,7 +122,7 @@ export const FsReadFileResponse = z
     /** File contents encoded as base64. */
     dataBase64: z.string(),
   })
-  .meta({ id: "FsReadFileResponse" });
+  .register(z.globalRegistry, { id: "FsReadFileResponse" });
 export type FsReadFileResponse = z.infer<typeof FsReadFileResponse>;
 
 /** Remove a file or directory tree from the host filesystem. */
@@ -134,11 +135,11 @@ export const FsRemoveParams = z
     /** Whether directory removal should recurse. Defaults to `true`. */
     recursive: z.boolean().nullish(),
   })
-  .meta({ id: "FsRemoveParams" });
+  .register(z.globalRegistry, { id: "FsRemoveParams" });
 export type FsRemoveParams = z.infer<typeof FsRemoveParams>;
 
 /** Successful response for `fs/remove`. */
-export const FsRemoveResponse = z.record(z.string(), z.unknown()).meta({ id: "FsRemoveResponse" });
+export const FsRemoveResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "FsRemoveResponse" });
 export type FsRemoveResponse = z.infer<typeof FsRemoveResponse>;
 
 /** Stop filesystem watch notifications for a prior `fs/watch`. */
@@ -147,11 +148,11 @@ export const FsUnwatchParams = z
     /** Watch identifier previously provided to `fs/watch`. */
     watchId: z.string(),
   })
-  .meta({ id: "FsUnwatchParams" });
+  .register(z.globalRegistry, { id: "FsUnwatchParams" });
 export type FsUnwatchParams = z.infer<typeof FsUnwatchParams>;
 
 /** Successful response for `fs/unwatch`. */
-export const FsUnwatchResponse = z.record(z.string(), z.unknown()).meta({ id: "FsUnwatchResponse" });
+export const FsUnwatchResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "FsUnwatchResponse" });
 export type FsUnwatchResponse = z.infer<typeof FsUnwatchResponse>;
 
 /** Start filesystem watch notifications for an absolute path. */
@@ -162,7 +163,7 @@ export const FsWatchParams = z
     /** Connection-scoped watch identifier used for `fs/unwatch` and `fs/changed`. */
     watchId: z.string(),
   })
-  .meta({ id: "FsWatchParams" });
+  .register(z.globalRegistry, { id: "FsWatchParams" });
 export type FsWatchParams = z.infer<typeof FsWatchParams>;
 
 /** Successful response for `fs/watch`. */
@@ -171,7 +172,7 @@ export const FsWatchResponse = z
     /** Canonicalized path associated with the watch. */
     path: AbsolutePathBuf,
   })
-  .meta({ id: "FsWatchResponse" });
+  .register(z.globalRegistry, { id: "FsWatchResponse" });
 export type FsWatchResponse = z.infer<typeof FsWatchResponse>;
 
 /** Write a file on the host filesystem. */
@@ -182,11 +183,11 @@ export const FsWriteFileParams = z
     /** Absolute path to write. */
     path: AbsolutePathBuf,
   })
-  .meta({ id: "FsWriteFileParams" });
+  .register(z.globalRegistry, { id: "FsWriteFileParams" });
 export type FsWriteFileParams = z.infer<typeof FsWriteFileParams>;
 
 /** Successful response for `fs/writeFile`. */
-export const FsWriteFileResponse = z.record(z.string(), z.unknown()).meta({ id: "FsWriteFileResponse" });
+export const FsWriteFileResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "FsWriteFileResponse" });
 export type FsWriteFileResponse = z.infer<typeof FsWriteFileResponse>;
 
 /** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */

@@ -1,7 +1,8 @@
 // initialize: v2 protocol payloads, field for field as the reference (codex-cli 0.169.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
-// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
+// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { request, type RequestTable } from "../define.js";
 import { AbsolutePathBuf } from "./paths.js";
@@ -12,7 +13,7 @@ export const ClientInfo = z
     title: z.string().nullish(),
     version: z.string(),
   })
-  .meta({ id: "ClientInfo" });
+  .register(z.globalRegistry, { id: "ClientInfo" });
 export type ClientInfo = z.infer<typeof ClientInfo>;
 
 /** Client-declared capabilities negotiated during initialize. */
@@ -35,7 +36,7 @@ export const InitializeCapabilities = z
     /** Present `humanCommand` approvals to a person and return only a one-time decision. Requires `experimentalApi`. Pending requests can be replayed to compatible clients. */
     requiredHumanApproval: z.boolean().optional(),
   })
-  .meta({ id: "InitializeCapabilities" });
+  .register(z.globalRegistry, { id: "InitializeCapabilities" });
 export type InitializeCapabilities = z.infer<typeof InitializeCapabilities>;
 
 export const InitializeParams = z
@@ -43,7 +44,7 @@ export const InitializeParams = z
     capabilities: InitializeCapabilities.nullish(),
     clientInfo: ClientInfo,
   })
-  .meta({ id: "InitializeParams" });
+  .register(z.globalRegistry, { id: "InitializeParams" });
 export type InitializeParams = z.infer<typeof InitializeParams>;
 
 export const InitializeResponse = z
@@ -56,7 +57,7 @@ export const InitializeResponse = z
     platformOs: z.string(),
     userAgent: z.string(),
   })
-  .meta({ id: "InitializeResponse" });
+  .register(z.globalRegistry, { id: "InitializeResponse" });
 export type InitializeResponse = z.infer<typeof InitializeResponse>;
 
 /** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */

@@ -1,7 +1,8 @@
 // item: v2 protocol payloads, field for field as the reference (codex-cli 0.169.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
-// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
+// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { ThreadItem } from "./shared.js";
 
@@ -12,7 +13,7 @@ export const AgentMessageDeltaNotification = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "AgentMessageDeltaNotification" });
+  .register(z.globalRegistry, { id: "AgentMessageDeltaNotification" });
 export type AgentMessageDeltaNotification = z.infer<typeof AgentMessageDeltaNotification>;
 
 export const CommandExecutionOutputDeltaNotification = z
@@ -22,7 +23,7 @@ export const CommandExecutionOutputDeltaNotification = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "CommandExecutionOutputDeltaNotification" });
+  .register(z.globalRegistry, { id: "CommandExecutionOutputDeltaNotification" });
 export type CommandExecutionOutputDeltaNotification = z.infer<typeof CommandExecutionOutputDeltaNotification>;
 
 /** Deprecated legacy notification for `apply_patch` textual output.
@@ -35,7 +36,7 @@ export const FileChangeOutputDeltaNotification = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "FileChangeOutputDeltaNotification" });
+  .register(z.globalRegistry, { id: "FileChangeOutputDeltaNotification" });
 export type FileChangeOutputDeltaNotification = z.infer<typeof FileChangeOutputDeltaNotification>;
 
 export const ItemCompletedNotification = z
@@ -48,7 +49,7 @@ export const ItemCompletedNotification = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "ItemCompletedNotification" });
+  .register(z.globalRegistry, { id: "ItemCompletedNotification" });
 export type ItemCompletedNotification = z.infer<typeof ItemCompletedNotification>;
 
 export const ItemStartedNotification = z
@@ -59,7 +60,7 @@ export const ItemStartedNotification = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "ItemStartedNotification" });
+  .register(z.globalRegistry, { id: "ItemStartedNotification" });
 export type ItemStartedNotification = z.infer<typeof ItemStartedNotification>;
 
 export const McpToolCallProgressNotification = z
@@ -69,7 +70,7 @@ export const McpToolCallProgressNotification = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "McpToolCallProgressNotification" });
+  .register(z.globalRegistry, { id: "McpToolCallProgressNotification" });
 export type McpToolCallProgressNotification = z.infer<typeof McpToolCallProgressNotification>;
 
 /** EXPERIMENTAL - proposed plan streaming deltas for plan items. Clients should not assume concatenated deltas match the completed plan item content. */
@@ -80,7 +81,7 @@ export const PlanDeltaNotification = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "PlanDeltaNotification" });
+  .register(z.globalRegistry, { id: "PlanDeltaNotification" });
 export type PlanDeltaNotification = z.infer<typeof PlanDeltaNotification>;
 
 export const ReasoningSummaryPartAddedNotification = z
@@ -90,7 +91,7 @@ export const ReasoningSummaryPartAddedNotification = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "ReasoningSummaryPartAddedNotification" });
+  .register(z.globalRegistry, { id: "ReasoningSummaryPartAddedNotification" });
 export type ReasoningSummaryPartAddedNotification = z.infer<typeof ReasoningSummaryPartAddedNotification>;
 
 export const ReasoningSummaryTextDeltaNotification = z
@@ -101,7 +102,7 @@ export const ReasoningSummaryTextDeltaNotification = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "ReasoningSummaryTextDeltaNotification" });
+  .register(z.globalRegistry, { id: "ReasoningSummaryTextDeltaNotification" });
 export type ReasoningSummaryTextDeltaNotification = z.infer<typeof ReasoningSummaryTextDeltaNotification>;
 
 export const ReasoningTextDeltaNotification = z
@@ -112,7 +113,7 @@ export const ReasoningTextDeltaNotification = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "ReasoningTextDeltaNotification" });
+  .register(z.globalRegistry, { id: "ReasoningTextDeltaNotification" });
 export type ReasoningTextDeltaNotification = z.infer<typeof ReasoningTextDeltaNotification>;
 
 export const TerminalInteractionNotification = z
@@ -123,5 +124,5 @@ export const TerminalInteractionNotification = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "TerminalInteractionNotification" });
+  .register(z.globalRegistry, { id: "TerminalInteractionNotification" });
 export type TerminalInteractionNotification = z.infer<typeof TerminalInteractionNotification>;

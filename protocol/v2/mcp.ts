@@ -1,11 +1,12 @@
 // mcp: v2 protocol payloads, field for field as the reference (codex-cli 0.169.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
-// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
+// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { NoParams, request, type RequestTable } from "../define.js";
 
-export const McpServerStatusDetail = z.enum(["full", "toolsAndAuthOnly"]).meta({ id: "McpServerStatusDetail" });
+export const McpServerStatusDetail = z.enum(["full", "toolsAndAuthOnly"]).register(z.globalRegistry, { id: "McpServerStatusDetail" });
 export type McpServerStatusDetail = z.infer<typeof McpServerStatusDetail>;
 
 export const ListMcpServerStatusParams = z
@@ -20,15 +21,15 @@ export const ListMcpServerStatusParams = z
     serverName: z.string().nullish(),
     threadId: z.string().nullish(),
   })
-  .meta({ id: "ListMcpServerStatusParams" });
+  .register(z.globalRegistry, { id: "ListMcpServerStatusParams" });
 export type ListMcpServerStatusParams = z.infer<typeof ListMcpServerStatusParams>;
 
-export const McpAuthStatus = z.enum(["unknown", "unsupported", "notLoggedIn", "bearerToken", "oAuth"]).meta({ id: "McpAuthStatus" });
+export const McpAuthStatus = z.enum(["unknown", "unsupported", "notLoggedIn", "bearerToken", "oAuth"]).register(z.globalRegistry, { id: "McpAuthStatus" });
 export type McpAuthStatus = z.infer<typeof McpAuthStatus>;
 
 export const McpServerConnectionStatus = z
   .enum(["notStarted", "starting", "connected", "authenticationRequired", "failed", "cancelled", "disabled"])
-  .meta({ id: "McpServerConnectionStatus" });
+  .register(z.globalRegistry, { id: "McpServerConnectionStatus" });
 export type McpServerConnectionStatus = z.infer<typeof McpServerConnectionStatus>;
 
 /** Presentation metadata advertised by an initialized MCP server. */
@@ -41,7 +42,7 @@ export const McpServerInfo = z
     version: z.string(),
     websiteUrl: z.string().nullish(),
   })
-  .meta({ id: "McpServerInfo" });
+  .register(z.globalRegistry, { id: "McpServerInfo" });
 export type McpServerInfo = z.infer<typeof McpServerInfo>;
 
 /** A known resource that the server is capable of reading. */
@@ -57,7 +58,7 @@ export const Resource = z
     title: z.string().nullish(),
     uri: z.string(),
   })
-  .meta({ id: "Resource" });
+  .register(z.globalRegistry, { id: "Resource" });
 export type Resource = z.infer<typeof Resource>;
 
 /** A template description for resources available on the server. */
@@ -70,7 +71,7 @@ export const ResourceTemplate = z
     title: z.string().nullish(),
     uriTemplate: z.string(),
   })
-  .meta({ id: "ResourceTemplate" });
+  .register(z.globalRegistry, { id: "ResourceTemplate" });
 export type ResourceTemplate = z.infer<typeof ResourceTemplate>;
 
 /** Definition for a tool the client can call. */
@@ -85,7 +86,7 @@ export const Tool = z
     outputSchema: z.unknown().optional(),
     title: z.string().nullish(),
   })
-  .meta({ id: "Tool" });
+  .register(z.globalRegistry, { id: "Tool" });
 export type Tool = z.infer<typeof Tool>;
 
 export const McpServerStatus = z
@@ -108,7 +109,7 @@ export const McpServerStatus = z
     /** Tool discovery failed and no catalog was returned. Null when a catalog is returned, including cached or empty catalogs. */
     toolsError: z.string().nullish(),
   })
-  .meta({ id: "McpServerStatus" });
+  .register(z.globalRegistry, { id: "McpServerStatus" });
 export type McpServerStatus = z.infer<typeof McpServerStatus>;
 
 export const ListMcpServerStatusResponse = z
@@ -117,13 +118,13 @@ export const ListMcpServerStatusResponse = z
     /** Opaque cursor to pass to the next call to continue after the last item. If None, there are no more items to return. */
     nextCursor: z.string().nullish(),
   })
-  .meta({ id: "ListMcpServerStatusResponse" });
+  .register(z.globalRegistry, { id: "ListMcpServerStatusResponse" });
 export type ListMcpServerStatusResponse = z.infer<typeof ListMcpServerStatusResponse>;
 
-export const McpElicitationArrayType = z.literal("array").meta({ id: "McpElicitationArrayType" });
+export const McpElicitationArrayType = z.literal("array").register(z.globalRegistry, { id: "McpElicitationArrayType" });
 export type McpElicitationArrayType = z.infer<typeof McpElicitationArrayType>;
 
-export const McpElicitationBooleanType = z.literal("boolean").meta({ id: "McpElicitationBooleanType" });
+export const McpElicitationBooleanType = z.literal("boolean").register(z.globalRegistry, { id: "McpElicitationBooleanType" });
 export type McpElicitationBooleanType = z.infer<typeof McpElicitationBooleanType>;
 
 export const McpElicitationBooleanSchema = z
@@ -133,7 +134,7 @@ export const McpElicitationBooleanSchema = z
     title: z.string().nullish(),
     type: McpElicitationBooleanType,
   })
-  .meta({ id: "McpElicitationBooleanSchema" });
+  .register(z.globalRegistry, { id: "McpElicitationBooleanSchema" });
 export type McpElicitationBooleanSchema = z.infer<typeof McpElicitationBooleanSchema>;
 
 export const McpElicitationConstOption = z
@@ -141,10 +142,10 @@ export const McpElicitationConstOption = z
     const: z.string(),
     title: z.string(),
   })
-  .meta({ id: "McpElicitationConstOption" });
+  .register(z.globalRegistry, { id: "McpElicitationConstOption" });
 export type McpElicitationConstOption = z.infer<typeof McpElicitationConstOption>;
 
-export const McpElicitationStringType = z.literal("string").meta({ id: "McpElicitationStringType" });
+export const McpElicitationStringType = z.literal("string").register(z.globalRegistry, { id: "McpElicitationStringType" });
 export type McpElicitationStringType = z.infer<typeof McpElicitationStringType>;
 
 export const McpElicitationLegacyTitledEnumSchema = z
@@ -156,14 +157,14 @@ export const McpElicitationLegacyTitledEnumSchema = z
     title: z.string().nullish(),
     type: McpElicitationStringType,
   })
-  .meta({ id: "McpElicitationLegacyTitledEnumSchema" });
+  .register(z.globalRegistry, { id: "McpElicitationLegacyTitledEnumSchema" });
 export type McpElicitationLegacyTitledEnumSchema = z.infer<typeof McpElicitationLegacyTitledEnumSchema>;
 
 export const McpElicitationTitledEnumItems = z
   .strictObject({
     anyOf: z.array(McpElicitationConstOption),
   })
-  .meta({ id: "McpElicitationTitledEnumItems" });
+  .register(z.globalRegistry, { id: "McpElicitationTitledEnumItems" });
 export type McpElicitationTitledEnumItems = z.infer<typeof McpElicitationTitledEnumItems>;
 
 export const McpElicitationTitledMultiSelectEnumSchema = z
@@ -176,7 +177,7 @@ export const McpElicitationTitledMultiSelectEnumSchema = z
     title: z.string().nullish(),
     type: McpElicitationArrayType,
   })
-  .meta({ id: "McpElicitationTitledMultiSelectEnumSchema" });
+  .register(z.globalRegistry, { id: "McpElicitationTitledMultiSelectEnumSchema" });
 export type McpElicitationTitledMultiSelectEnumSchema = z.infer<typeof McpElicitationTitledMultiSelectEnumSchema>;
 
 export const McpElicitationUntitledEnumItems = z
@@ -184,7 +185,7 @@ export const McpElicitationUntitledEnumItems = z
     enum: z.array(z.string()),
     type: McpElicitationStringType,
   })
-  .meta({ id: "McpElicitationUntitledEnumItems" });
+  .register(z.globalRegistry, { id: "McpElicitationUntitledEnumItems" });
 export type McpElicitationUntitledEnumItems = z.infer<typeof McpElicitationUntitledEnumItems>;
 
 export const McpElicitationUntitledMultiSelectEnumSchema = z
@@ -197,12 +198,12 @@ export const McpElicitationUntitledMultiSelectEnumSchema = z
     title: z.string().nullish(),
     type: McpElicitationArrayType,
   })
-  .meta({ id: "McpElicitationUntitledMultiSelectEnumSchema" });
+  .register(z.globalRegistry, { id: "McpElicitationUntitledMultiSelectEnumSchema" });
 export type McpElicitationUntitledMultiSelectEnumSchema = z.infer<typeof McpElicitationUntitledMultiSelectEnumSchema>;
 
 export const McpElicitationMultiSelectEnumSchema = z
   .union([McpElicitationUntitledMultiSelectEnumSchema, McpElicitationTitledMultiSelectEnumSchema])
-  .meta({ id: "McpElicitationMultiSelectEnumSchema" });
+  .register(z.globalRegistry, { id: "McpElicitationMultiSelectEnumSchema" });
 export type McpElicitationMultiSelectEnumSchema = z.infer<typeof McpElicitationMultiSelectEnumSchema>;
 
 export const McpElicitationTitledSingleSelectEnumSchema = z
@@ -213,7 +214,7 @@ export const McpElicitationTitledSingleSelectEnumSchema = z
     title: z.string().nullish(),
     type: McpElicitationStringType,
   })
-  .meta({ id: "McpElicitationTitledSingleSelectEnumSchema" });
+  .register(z.globalRegistry, { id: "McpElicitationTitledSingleSelectEnumSchema" });
 export type McpElicitationTitledSingleSelectEnumSchema = z.infer<typeof McpElicitationTitledSingleSelectEnumSchema>;
 
 export const McpElicitationUntitledSingleSelectEnumSchema = z
@@ -224,20 +225,20 @@ export const McpElicitationUntitledSingleSelectEnumSchema = z
     title: z.string().nullish(),
     type: McpElicitationStringType,
   })
-  .meta({ id: "McpElicitationUntitledSingleSelectEnumSchema" });
+  .register(z.globalRegistry, { id: "McpElicitationUntitledSingleSelectEnumSchema" });
 export type McpElicitationUntitledSingleSelectEnumSchema = z.infer<typeof McpElicitationUntitledSingleSelectEnumSchema>;
 
 export const McpElicitationSingleSelectEnumSchema = z
   .union([McpElicitationUntitledSingleSelectEnumSchema, McpElicitationTitledSingleSelectEnumSchema])
-  .meta({ id: "McpElicitationSingleSelectEnumSchema" });
+  .register(z.globalRegistry, { id: "McpElicitationSingleSelectEnumSchema" });
 export type McpElicitationSingleSelectEnumSchema = z.infer<typeof McpElicitationSingleSelectEnumSchema>;
 
 export const McpElicitationEnumSchema = z
   .union([McpElicitationSingleSelectEnumSchema, McpElicitationMultiSelectEnumSchema, McpElicitationLegacyTitledEnumSchema])
-  .meta({ id: "McpElicitationEnumSchema" });
+  .register(z.globalRegistry, { id: "McpElicitationEnumSchema" });
 export type McpElicitationEnumSchema = z.infer<typeof McpElicitationEnumSchema>;
 
-export const McpElicitationNumberType = z.enum(["number", "integer"]).meta({ id: "McpElicitationNumberType" });
+export const McpElicitationNumberType = z.enum(["number", "integer"]).register(z.globalRegistry, { id: "McpElicitationNumberType" });
 export type McpElicitationNumberType = z.infer<typeof McpElicitationNumberType>;
 
 export const McpElicitationNumberSchema = z
@@ -249,13 +250,13 @@ export const McpElicitationNumberSchema = z
     title: z.string().nullish(),
     type: McpElicitationNumberType,
   })
-  .meta({ id: "McpElicitationNumberSchema" });
+  .register(z.globalRegistry, { id: "McpElicitationNumberSchema" });
 export type McpElicitationNumberSchema = z.infer<typeof McpElicitationNumberSchema>;
 
-export const McpElicitationObjectType = z.literal("object").meta({ id: "McpElicitationObjectType" });
+export const McpElicitationObjectType = z.literal("object").register(z.globalRegistry, { id: "McpElicitationObjectType" });
 export type McpElicitationObjectType = z.infer<typeof McpElicitationObjectType>;
 
-export const McpElicitationStringFormat = z.enum(["email", "uri", "date", "date-time"]).meta({ id: "McpElicitationStringFormat" });
+export const McpElicitationStringFormat = z.enum(["email", "uri", "date", "date-time"]).register(z.globalRegistry, { id: "McpElicitationStringFormat" });
 export type McpElicitationStringFormat = z.infer<typeof McpElicitationStringFormat>;
 
 export const McpElicitationStringSchema = z
@@ -268,12 +269,12 @@ export const McpElicitationStringSchema = z
     title: z.string().nullish(),
     type: McpElicitationStringType,
   })
-  .meta({ id: "McpElicitationStringSchema" });
+  .register(z.globalRegistry, { id: "McpElicitationStringSchema" });
 export type McpElicitationStringSchema = z.infer<typeof McpElicitationStringSchema>;
 
 export const McpElicitationPrimitiveSchema = z
   .union([McpElicitationEnumSchema, McpElicitationStringSchema, McpElicitationNumberSchema, McpElicitationBooleanSchema])
-  .meta({ id: "McpElicitationPrimitiveSchema" });
+  .register(z.globalRegistry, { id: "McpElicitationPrimitiveSchema" });
 export type McpElicitationPrimitiveSchema = z.infer<typeof McpElicitationPrimitiveSchema>;
 
 /** Typed form schema for MCP `elicitation/create` requests.
@@ -286,7 +287,7 @@ export const McpElicitationSchema = z
     required: z.array(z.string()).nullish(),
     type: McpElicitationObjectType,
   })
-  .meta({ id: "McpElicitationSchema" });
+  .register(z.globalRegistry, { id: "McpElicitationSchema" });
 export type McpElicitationSchema = z.infer<typeof McpElicitationSchema>;
 
 export const McpResourceReadTarget = z
@@ -295,7 +296,7 @@ export const McpResourceReadTarget = z
     /** Null explicitly requests no-auth access, subject to the app's resource policy. */
     linkId: z.string().nullable(),
   })
-  .meta({ id: "McpResourceReadTarget" });
+  .register(z.globalRegistry, { id: "McpResourceReadTarget" });
 export type McpResourceReadTarget = z.infer<typeof McpResourceReadTarget>;
 
 export const McpResourceReadParams = z
@@ -311,7 +312,7 @@ export const McpResourceReadParams = z
     threadId: z.string().nullish(),
     uri: z.string(),
   })
-  .meta({ id: "McpResourceReadParams" });
+  .register(z.globalRegistry, { id: "McpResourceReadParams" });
 export type McpResourceReadParams = z.infer<typeof McpResourceReadParams>;
 
 /** Contents returned when reading a resource from an MCP server. */
@@ -332,7 +333,7 @@ export const ResourceContent = z
       uri: z.string(),
     }),
   ])
-  .meta({ id: "ResourceContent" });
+  .register(z.globalRegistry, { id: "ResourceContent" });
 export type ResourceContent = z.infer<typeof ResourceContent>;
 
 export const McpResourceReadResponse = z
@@ -341,10 +342,10 @@ export const McpResourceReadResponse = z
     /** Originating call when the server applied app-specific resource scoping. */
     originCallId: z.string().nullish(),
   })
-  .meta({ id: "McpResourceReadResponse" });
+  .register(z.globalRegistry, { id: "McpResourceReadResponse" });
 export type McpResourceReadResponse = z.infer<typeof McpResourceReadResponse>;
 
-export const McpServerElicitationAction = z.enum(["accept", "decline", "cancel"]).meta({ id: "McpServerElicitationAction" });
+export const McpServerElicitationAction = z.enum(["accept", "decline", "cancel"]).register(z.globalRegistry, { id: "McpServerElicitationAction" });
 export type McpServerElicitationAction = z.infer<typeof McpServerElicitationAction>;
 
 export const McpServerElicitationRequestParams = z
@@ -392,7 +393,7 @@ export const McpServerElicitationRequestParams = z
       }),
     ]),
   )
-  .meta({ id: "McpServerElicitationRequestParams" });
+  .register(z.globalRegistry, { id: "McpServerElicitationRequestParams" });
 export type McpServerElicitationRequestParams = z.infer<typeof McpServerElicitationRequestParams>;
 
 export const McpServerElicitationRequestResponse = z
@@ -405,16 +406,16 @@ export const McpServerElicitationRequestResponse = z
      * This is nullable because decline/cancel responses have no content. */
     content: z.unknown().optional(),
   })
-  .meta({ id: "McpServerElicitationRequestResponse" });
+  .register(z.globalRegistry, { id: "McpServerElicitationRequestResponse" });
 export type McpServerElicitationRequestResponse = z.infer<typeof McpServerElicitationRequestResponse>;
 
-export const McpServerRefreshResponse = z.record(z.string(), z.unknown()).meta({ id: "McpServerRefreshResponse" });
+export const McpServerRefreshResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "McpServerRefreshResponse" });
 export type McpServerRefreshResponse = z.infer<typeof McpServerRefreshResponse>;
 
-export const McpServerStartupFailureReason = z.literal("reauthenticationRequired").meta({ id: "McpServerStartupFailureReason" });
+export const McpServerStartupFailureReason = z.literal("reauthenticationRequired").register(z.globalRegistry, { id: "McpServerStartupFailureReason" });
 export type McpServerStartupFailureReason = z.infer<typeof McpServerStartupFailureReason>;
 
-export const McpServerStartupState = z.enum(["starting", "ready", "failed", "cancelled"]).meta({ id: "McpServerStartupState" });
+export const McpServerStartupState = z.enum(["starting", "ready", "failed", "cancelled"]).register(z.globalRegistry, { id: "McpServerStartupState" });
 export type McpServerStartupState = z.infer<typeof McpServerStartupState>;
 
 export const McpServerStatusUpdatedNotification = z
@@ -425,7 +426,7 @@ export const McpServerStatusUpdatedNotification = z
     status: McpServerStartupState,
     threadId: z.string().nullish(),
   })
-  .meta({ id: "McpServerStatusUpdatedNotification" });
+  .register(z.globalRegistry, { id: "McpServerStatusUpdatedNotification" });
 export type McpServerStatusUpdatedNotification = z.infer<typeof McpServerStatusUpdatedNotification>;
 
 export const McpServerToolCallParams = z
@@ -436,7 +437,7 @@ export const McpServerToolCallParams = z
     threadId: z.string(),
     tool: z.string(),
   })
-  .meta({ id: "McpServerToolCallParams" });
+  .register(z.globalRegistry, { id: "McpServerToolCallParams" });
 export type McpServerToolCallParams = z.infer<typeof McpServerToolCallParams>;
 
 export const McpServerToolCallResponse = z
@@ -446,7 +447,7 @@ export const McpServerToolCallResponse = z
     isError: z.boolean().nullish(),
     structuredContent: z.unknown().optional(),
   })
-  .meta({ id: "McpServerToolCallResponse" });
+  .register(z.globalRegistry, { id: "McpServerToolCallResponse" });
 export type McpServerToolCallResponse = z.infer<typeof McpServerToolCallResponse>;
 
 /** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */

@@ -1,7 +1,8 @@
 // misc: v2 protocol payloads, field for field as the reference (codex-cli 0.169.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
-// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
+// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { NoParams, request, type RequestTable } from "../define.js";
 import { TurnError } from "./shared.js";
@@ -13,10 +14,10 @@ export const ErrorNotification = z
     turnId: z.string(),
     willRetry: z.boolean(),
   })
-  .meta({ id: "ErrorNotification" });
+  .register(z.globalRegistry, { id: "ErrorNotification" });
 export type ErrorNotification = z.infer<typeof ErrorNotification>;
 
-export const FuzzyFileSearchMatchType = z.enum(["file", "directory"]).meta({ id: "FuzzyFileSearchMatchType" });
+export const FuzzyFileSearchMatchType = z.enum(["file", "directory"]).register(z.globalRegistry, { id: "FuzzyFileSearchMatchType" });
 export type FuzzyFileSearchMatchType = z.infer<typeof FuzzyFileSearchMatchType>;
 
 export const FuzzyFileSearchParams = z
@@ -25,7 +26,7 @@ export const FuzzyFileSearchParams = z
     query: z.string(),
     roots: z.array(z.string()),
   })
-  .meta({ id: "FuzzyFileSearchParams" });
+  .register(z.globalRegistry, { id: "FuzzyFileSearchParams" });
 export type FuzzyFileSearchParams = z.infer<typeof FuzzyFileSearchParams>;
 
 /** Superset of [`codex_file_search::FileMatch`] */
@@ -38,17 +39,17 @@ export const FuzzyFileSearchResult = z
     root: z.string(),
     score: z.int().min(0),
   })
-  .meta({ id: "FuzzyFileSearchResult" });
+  .register(z.globalRegistry, { id: "FuzzyFileSearchResult" });
 export type FuzzyFileSearchResult = z.infer<typeof FuzzyFileSearchResult>;
 
 export const FuzzyFileSearchResponse = z
   .object({
     files: z.array(FuzzyFileSearchResult),
   })
-  .meta({ id: "FuzzyFileSearchResponse" });
+  .register(z.globalRegistry, { id: "FuzzyFileSearchResponse" });
 export type FuzzyFileSearchResponse = z.infer<typeof FuzzyFileSearchResponse>;
 
-export const RequestId = z.union([z.string(), z.int()]).meta({ id: "RequestId" });
+export const RequestId = z.union([z.string(), z.int()]).register(z.globalRegistry, { id: "RequestId" });
 export type RequestId = z.infer<typeof RequestId>;
 
 export const ServerRequestResolvedNotification = z
@@ -56,7 +57,7 @@ export const ServerRequestResolvedNotification = z
     requestId: RequestId,
     threadId: z.string(),
   })
-  .meta({ id: "ServerRequestResolvedNotification" });
+  .register(z.globalRegistry, { id: "ServerRequestResolvedNotification" });
 export type ServerRequestResolvedNotification = z.infer<typeof ServerRequestResolvedNotification>;
 
 export const WarningNotification = z
@@ -66,17 +67,17 @@ export const WarningNotification = z
     /** Optional thread target when the warning applies to a specific thread. */
     threadId: z.string().nullish(),
   })
-  .meta({ id: "WarningNotification" });
+  .register(z.globalRegistry, { id: "WarningNotification" });
 export type WarningNotification = z.infer<typeof WarningNotification>;
 
-export const WindowsSandboxReadiness = z.enum(["ready", "notConfigured", "updateRequired"]).meta({ id: "WindowsSandboxReadiness" });
+export const WindowsSandboxReadiness = z.enum(["ready", "notConfigured", "updateRequired"]).register(z.globalRegistry, { id: "WindowsSandboxReadiness" });
 export type WindowsSandboxReadiness = z.infer<typeof WindowsSandboxReadiness>;
 
 export const WindowsSandboxReadinessResponse = z
   .object({
     status: WindowsSandboxReadiness,
   })
-  .meta({ id: "WindowsSandboxReadinessResponse" });
+  .register(z.globalRegistry, { id: "WindowsSandboxReadinessResponse" });
 export type WindowsSandboxReadinessResponse = z.infer<typeof WindowsSandboxReadinessResponse>;
 
 export const WindowsWorldWritableWarningNotification = z
@@ -85,7 +86,7 @@ export const WindowsWorldWritableWarningNotification = z
     failedScan: z.boolean(),
     samplePaths: z.array(z.string()),
   })
-  .meta({ id: "WindowsWorldWritableWarningNotification" });
+  .register(z.globalRegistry, { id: "WindowsWorldWritableWarningNotification" });
 export type WindowsWorldWritableWarningNotification = z.infer<typeof WindowsWorldWritableWarningNotification>;
 
 /** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */

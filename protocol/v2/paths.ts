@@ -6,5 +6,5 @@ import * as z from "zod";
 /** A path that is guaranteed to be absolute and normalized (though it is not guaranteed to be canonicalized or exist on the filesystem).
  *
  * IMPORTANT: When deserializing an `AbsolutePathBuf`, a base path must be set using [AbsolutePathBufGuard::new]. If no base path is set, the deserialization will fail unless the path being deserialized is already absolute. */
-export const AbsolutePathBuf = z.string().meta({ id: "AbsolutePathBuf" });
+export const AbsolutePathBuf = z.string().register(z.globalRegistry, { id: "AbsolutePathBuf" });
 export type AbsolutePathBuf = z.infer<typeof AbsolutePathBuf>;

@@ -1,13 +1,14 @@
 // shared: v2 protocol payloads, field for field as the reference (codex-cli 0.169.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
-// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
+// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { AbsolutePathBuf } from "./paths.js";
 
 export { AbsolutePathBuf };
 
-export const AgentMessageDelivery = z.literal("async").meta({ id: "AgentMessageDelivery" });
+export const AgentMessageDelivery = z.literal("async").register(z.globalRegistry, { id: "AgentMessageDelivery" });
 export type AgentMessageDelivery = z.infer<typeof AgentMessageDelivery>;
 
 /** A presentation instruction for Chat to apply to this answer when recovering history. */
@@ -19,7 +20,7 @@ export const AgentMessageDisplay = z
     checkTrustedContacts: z.boolean().nullish(),
     cyberTrustedAccess: z.boolean().nullish(),
   })
-  .meta({ id: "AgentMessageDisplay" });
+  .register(z.globalRegistry, { id: "AgentMessageDisplay" });
 export type AgentMessageDisplay = z.infer<typeof AgentMessageDisplay>;
 
 export const AgentMessageModeration = z
@@ -27,11 +28,11 @@ export const AgentMessageModeration = z
     display: AgentMessageDisplay.nullish(),
     moderated: z.boolean(),
   })
-  .meta({ id: "AgentMessageModeration" });
+  .register(z.globalRegistry, { id: "AgentMessageModeration" });
 export type AgentMessageModeration = z.infer<typeof AgentMessageModeration>;
 
 /** Configures who approval requests are routed to for review. Examples include sandbox escapes, blocked network access, MCP approval prompts, and ARC escalations. Defaults to `user`. `auto_review` uses a carefully prompted subagent to gather relevant context and apply a risk-based decision framework before approving or denying the request. The legacy value `guardian_subagent` is accepted for compatibility. */
-export const ApprovalsReviewer = z.enum(["user", "auto_review", "guardian_subagent"]).meta({ id: "ApprovalsReviewer" });
+export const ApprovalsReviewer = z.enum(["user", "auto_review", "guardian_subagent"]).register(z.globalRegistry, { id: "ApprovalsReviewer" });
 export type ApprovalsReviewer = z.infer<typeof ApprovalsReviewer>;
 
 export const AskForApproval = z
@@ -47,7 +48,7 @@ export const AskForApproval = z
       }),
     }),
   ])
-  .meta({ id: "AskForApproval" });
+  .register(z.globalRegistry, { id: "AskForApproval" });
 export type AskForApproval = z.infer<typeof AskForApproval>;
 
 export const AsyncUserInputQuestion = z
@@ -55,7 +56,7 @@ export const AsyncUserInputQuestion = z
     options: z.array(z.string()).nullish(),
     title: z.string(),
   })
-  .meta({ id: "AsyncUserInputQuestion" });
+  .register(z.globalRegistry, { id: "AsyncUserInputQuestion" });
 export type AsyncUserInputQuestion = z.infer<typeof AsyncUserInputQuestion>;
 
 export const ByteRange = z
@@ -63,10 +64,10 @@ export const ByteRange = z
     end: z.int().min(0),
     start: z.int().min(0),
   })
-  .meta({ id: "ByteRange" });
+  .register(z.globalRegistry, { id: "ByteRange" });
 export type ByteRange = z.infer<typeof ByteRange>;
 
-export const NonSteerableTurnKind = z.enum(["review", "compact"]).meta({ id: "NonSteerableTurnKind" });
+export const NonSteerableTurnKind = z.enum(["review", "compact"]).register(z.globalRegistry, { id: "NonSteerableTurnKind" });
 export type NonSteerableTurnKind = z.infer<typeof NonSteerableTurnKind>;
 
 /** This translation layer make sure that we expose codex error code in camel case.
@@ -121,12 +122,12 @@ export const CodexErrorInfo = z
     }),
     z.union([z.string(), z.record(z.string(), z.unknown())]),
   ])
-  .meta({ id: "CodexErrorInfo" });
+  .register(z.globalRegistry, { id: "CodexErrorInfo" });
 export type CodexErrorInfo = z.infer<typeof CodexErrorInfo>;
 
 export const CollabAgentStatus = z
   .enum(["pendingInit", "running", "interrupted", "completed", "errored", "shutdown", "notFound"])
-  .meta({ id: "CollabAgentStatus" });
+  .register(z.globalRegistry, { id: "CollabAgentStatus" });
 export type CollabAgentStatus = z.infer<typeof CollabAgentStatus>;
 
 export const CollabAgentState = z
@@ -134,23 +135,25 @@ export const CollabAgentState = z
     message: z.string().nullish(),
     status: CollabAgentStatus,
   })
-  .meta({ id: "CollabAgentState" });
+  .register(z.globalRegistry, { id: "CollabAgentState" });
 export type CollabAgentState = z.infer<typeof CollabAgentState>;
 
 export const CollabAgentTool = z
   .enum(["spawnAgent", "sendInput", "resumeAgent", "wait", "closeAgent", "sendMessage", "followupTask", "interruptAgent", "listAgents"])
-  .meta({ id: "CollabAgentTool" });
+  .register(z.globalRegistry, { id: "CollabAgentTool" });
 export type CollabAgentTool = z.infer<typeof CollabAgentTool>;
 
-export const CollabAgentToolCallStatus = z.enum(["inProgress", "completed", "failed", "interrupted"]).meta({ id: "CollabAgentToolCallStatus" });
+export const CollabAgentToolCallStatus = z
+  .enum(["inProgress", "completed", "failed", "interrupted"])
+  .register(z.globalRegistry, { id: "CollabAgentToolCallStatus" });
 export type CollabAgentToolCallStatus = z.infer<typeof CollabAgentToolCallStatus>;
 
 /** Initial collaboration mode to use when the TUI starts. */
-export const ModeKind = z.enum(["plan", "default"]).meta({ id: "ModeKind" });
+export const ModeKind = z.enum(["plan", "default"]).register(z.globalRegistry, { id: "ModeKind" });
 export type ModeKind = z.infer<typeof ModeKind>;
 
 /** A non-empty reasoning effort value advertised by the model. */
-export const ReasoningEffort = z.string().meta({ id: "ReasoningEffort" });
+export const ReasoningEffort = z.string().register(z.globalRegistry, { id: "ReasoningEffort" });
 export type ReasoningEffort = z.infer<typeof ReasoningEffort>;
 
 /** Settings for a collaboration mode. */
@@ -160,7 +163,7 @@ export const Settings = z
     model: z.string(),
     reasoning_effort: ReasoningEffort.nullish(),
   })
-  .meta({ id: "Settings" });
+  .register(z.globalRegistry, { id: "Settings" });
 export type Settings = z.infer<typeof Settings>;
 
 /** Collaboration mode for a Codex session. */
@@ -169,10 +172,10 @@ export const CollaborationMode = z
     mode: ModeKind,
     settings: Settings,
   })
-  .meta({ id: "CollaborationMode" });
+  .register(z.globalRegistry, { id: "CollaborationMode" });
 export type CollaborationMode = z.infer<typeof CollaborationMode>;
 
-export const LegacyAppPathString = z.string().meta({ id: "LegacyAppPathString" });
+export const LegacyAppPathString = z.string().register(z.globalRegistry, { id: "LegacyAppPathString" });
 export type LegacyAppPathString = z.infer<typeof LegacyAppPathString>;
 
 export const CommandAction = z
@@ -199,17 +202,19 @@ export const CommandAction = z
       type: z.literal("unknown"),
     }),
   ])
-  .meta({ id: "CommandAction" });
+  .register(z.globalRegistry, { id: "CommandAction" });
 export type CommandAction = z.infer<typeof CommandAction>;
 
-export const CommandExecutionSource = z.enum(["agent", "userShell", "unifiedExecStartup", "unifiedExecInteraction"]).meta({ id: "CommandExecutionSource" });
+export const CommandExecutionSource = z
+  .enum(["agent", "userShell", "unifiedExecStartup", "unifiedExecInteraction"])
+  .register(z.globalRegistry, { id: "CommandExecutionSource" });
 export type CommandExecutionSource = z.infer<typeof CommandExecutionSource>;
 
-export const CommandExecutionStatus = z.enum(["inProgress", "completed", "failed", "declined"]).meta({ id: "CommandExecutionStatus" });
+export const CommandExecutionStatus = z.enum(["inProgress", "completed", "failed", "declined"]).register(z.globalRegistry, { id: "CommandExecutionStatus" });
 export type CommandExecutionStatus = z.infer<typeof CommandExecutionStatus>;
 
 /** Requested cyber treatment for an OpenAI model turn. Authorization and model-tier restrictions remain server-owned. */
-export const CyberAccessProgram = z.enum(["standard", "daybreakBlue", "daybreakRed"]).meta({ id: "CyberAccessProgram" });
+export const CyberAccessProgram = z.enum(["standard", "daybreakBlue", "daybreakRed"]).register(z.globalRegistry, { id: "CyberAccessProgram" });
 export type CyberAccessProgram = z.infer<typeof CyberAccessProgram>;
 
 export const DynamicToolCallOutputContentItem = z
@@ -227,10 +232,10 @@ export const DynamicToolCallOutputContentItem = z
       type: z.literal("inputAudio"),
     }),
   ])
-  .meta({ id: "DynamicToolCallOutputContentItem" });
+  .register(z.globalRegistry, { id: "DynamicToolCallOutputContentItem" });
 export type DynamicToolCallOutputContentItem = z.infer<typeof DynamicToolCallOutputContentItem>;
 
-export const DynamicToolCallStatus = z.enum(["inProgress", "completed", "failed"]).meta({ id: "DynamicToolCallStatus" });
+export const DynamicToolCallStatus = z.enum(["inProgress", "completed", "failed"]).register(z.globalRegistry, { id: "DynamicToolCallStatus" });
 export type DynamicToolCallStatus = z.infer<typeof DynamicToolCallStatus>;
 
 export const PatchChangeKind = z
@@ -246,7 +251,7 @@ export const PatchChangeKind = z
       type: z.literal("update"),
     }),
   ])
-  .meta({ id: "PatchChangeKind" });
+  .register(z.globalRegistry, { id: "PatchChangeKind" });
 export type PatchChangeKind = z.infer<typeof PatchChangeKind>;
 
 export const FileUpdateChange = z
@@ -255,10 +260,10 @@ export const FileUpdateChange = z
     kind: PatchChangeKind,
     path: z.string(),
   })
-  .meta({ id: "FileUpdateChange" });
+  .register(z.globalRegistry, { id: "FileUpdateChange" });
 export type FileUpdateChange = z.infer<typeof FileUpdateChange>;
 
-export const ImageDetail = z.enum(["auto", "low", "high", "original"]).meta({ id: "ImageDetail" });
+export const ImageDetail = z.enum(["auto", "low", "high", "original"]).register(z.globalRegistry, { id: "ImageDetail" });
 export type ImageDetail = z.infer<typeof ImageDetail>;
 
 /** Responses API compatible content items that can be returned by a tool call. This is a subset of ContentItem with the types we support as function call outputs. */
@@ -300,10 +305,12 @@ export const FunctionCallOutputContentItem = z
       type: z.literal("encrypted_content"),
     }),
   ])
-  .meta({ id: "FunctionCallOutputContentItem" });
+  .register(z.globalRegistry, { id: "FunctionCallOutputContentItem" });
 export type FunctionCallOutputContentItem = z.infer<typeof FunctionCallOutputContentItem>;
 
-export const FunctionCallOutputBody = z.union([z.string(), z.array(FunctionCallOutputContentItem)]).meta({ id: "FunctionCallOutputBody" });
+export const FunctionCallOutputBody = z
+  .union([z.string(), z.array(FunctionCallOutputContentItem)])
+  .register(z.globalRegistry, { id: "FunctionCallOutputBody" });
 export type FunctionCallOutputBody = z.infer<typeof FunctionCallOutputBody>;
 
 export const HookPromptFragment = z
@@ -311,7 +318,7 @@ export const HookPromptFragment = z
     hookRunId: z.string(),
     text: z.string(),
   })
-  .meta({ id: "HookPromptFragment" });
+  .register(z.globalRegistry, { id: "HookPromptFragment" });
 export type HookPromptFragment = z.infer<typeof HookPromptFragment>;
 
 export const ImageGenerationFailure = z
@@ -320,7 +327,7 @@ export const ImageGenerationFailure = z
     resetsAt: z.int().nullish(),
     type: z.literal("usageLimitExceeded"),
   })
-  .meta({ id: "ImageGenerationFailure" });
+  .register(z.globalRegistry, { id: "ImageGenerationFailure" });
 export type ImageGenerationFailure = z.infer<typeof ImageGenerationFailure>;
 
 /** A local image file successfully read for this exact image-generation request. */
@@ -330,10 +337,10 @@ export const ImageGenerationInputImage = z
     /** Lowercase SHA-256 of the file bytes read before image normalization. */
     sha256: z.string(),
   })
-  .meta({ id: "ImageGenerationInputImage" });
+  .register(z.globalRegistry, { id: "ImageGenerationInputImage" });
 export type ImageGenerationInputImage = z.infer<typeof ImageGenerationInputImage>;
 
-export const McpAppDisplayMode = z.enum(["inline", "fullscreen"]).meta({ id: "McpAppDisplayMode" });
+export const McpAppDisplayMode = z.enum(["inline", "fullscreen"]).register(z.globalRegistry, { id: "McpAppDisplayMode" });
 export type McpAppDisplayMode = z.infer<typeof McpAppDisplayMode>;
 
 /** UI resource and display preference for model invocations, captured from the tool descriptor. */
@@ -342,7 +349,7 @@ export const McpAppUi = z
     preferredModelDisplayMode: McpAppDisplayMode,
     resourceUri: z.string(),
   })
-  .meta({ id: "McpAppUi" });
+  .register(z.globalRegistry, { id: "McpAppUi" });
 export type McpAppUi = z.infer<typeof McpAppUi>;
 
 export const McpToolCallAppContext = z
@@ -353,14 +360,14 @@ export const McpToolCallAppContext = z
     linkId: z.string().nullish(),
     resourceUri: z.string().nullish(),
   })
-  .meta({ id: "McpToolCallAppContext" });
+  .register(z.globalRegistry, { id: "McpToolCallAppContext" });
 export type McpToolCallAppContext = z.infer<typeof McpToolCallAppContext>;
 
 export const McpToolCallError = z
   .object({
     message: z.string(),
   })
-  .meta({ id: "McpToolCallError" });
+  .register(z.globalRegistry, { id: "McpToolCallError" });
 export type McpToolCallError = z.infer<typeof McpToolCallError>;
 
 export const McpToolCallResult = z
@@ -369,10 +376,10 @@ export const McpToolCallResult = z
     content: z.array(z.unknown()),
     structuredContent: z.unknown().optional(),
   })
-  .meta({ id: "McpToolCallResult" });
+  .register(z.globalRegistry, { id: "McpToolCallResult" });
 export type McpToolCallResult = z.infer<typeof McpToolCallResult>;
 
-export const McpToolCallStatus = z.enum(["inProgress", "completed", "failed"]).meta({ id: "McpToolCallStatus" });
+export const McpToolCallStatus = z.enum(["inProgress", "completed", "failed"]).register(z.globalRegistry, { id: "McpToolCallStatus" });
 export type McpToolCallStatus = z.infer<typeof McpToolCallStatus>;
 
 export const MemoryCitationEntry = z
@@ -382,7 +389,7 @@ export const MemoryCitationEntry = z
     note: z.string(),
     path: z.string(),
   })
-  .meta({ id: "MemoryCitationEntry" });
+  .register(z.globalRegistry, { id: "MemoryCitationEntry" });
 export type MemoryCitationEntry = z.infer<typeof MemoryCitationEntry>;
 
 export const MemoryCitation = z
@@ -390,20 +397,22 @@ export const MemoryCitation = z
     entries: z.array(MemoryCitationEntry),
     threadIds: z.array(z.string()),
   })
-  .meta({ id: "MemoryCitation" });
+  .register(z.globalRegistry, { id: "MemoryCitation" });
 export type MemoryCitation = z.infer<typeof MemoryCitation>;
 
 /** Classifies assistant text as commentary, a partial answer, or a terminal answer.
  *
  * Providers do not emit this consistently, so callers must treat `None` as "phase unknown" and keep compatibility behavior for legacy models. */
-export const MessagePhase = z.union([z.literal("commentary"), z.literal("partial_answer"), z.literal("final_answer")]).meta({ id: "MessagePhase" });
+export const MessagePhase = z
+  .union([z.literal("commentary"), z.literal("partial_answer"), z.literal("final_answer")])
+  .register(z.globalRegistry, { id: "MessagePhase" });
 export type MessagePhase = z.infer<typeof MessagePhase>;
 
 export const MisalignmentSteer = z
   .object({
     message: z.string(),
   })
-  .meta({ id: "MisalignmentSteer" });
+  .register(z.globalRegistry, { id: "MisalignmentSteer" });
 export type MisalignmentSteer = z.infer<typeof MisalignmentSteer>;
 
 export const MisalignmentErrorDetails = z
@@ -417,7 +426,7 @@ export const MisalignmentErrorDetails = z
     /** Instruction to submit as the next turn's user input if continuation is confirmed. */
     steer: MisalignmentSteer.nullish(),
   })
-  .meta({ id: "MisalignmentErrorDetails" });
+  .register(z.globalRegistry, { id: "MisalignmentErrorDetails" });
 export type MisalignmentErrorDetails = z.infer<typeof MisalignmentErrorDetails>;
 
 /** Controls the effective multi-agent delegation instructions for a turn. `custom` means the configured mode hint defines the policy instead of a built-in policy. */
@@ -428,24 +437,24 @@ export const MultiAgentMode = z
       custom: z.string(),
     }),
   ])
-  .meta({ id: "MultiAgentMode" });
+  .register(z.globalRegistry, { id: "MultiAgentMode" });
 export type MultiAgentMode = z.infer<typeof MultiAgentMode>;
 
-export const NetworkAccess = z.enum(["restricted", "enabled"]).meta({ id: "NetworkAccess" });
+export const NetworkAccess = z.enum(["restricted", "enabled"]).register(z.globalRegistry, { id: "NetworkAccess" });
 export type NetworkAccess = z.infer<typeof NetworkAccess>;
 
-export const PatchApplyStatus = z.enum(["inProgress", "completed", "failed", "declined"]).meta({ id: "PatchApplyStatus" });
+export const PatchApplyStatus = z.enum(["inProgress", "completed", "failed", "declined"]).register(z.globalRegistry, { id: "PatchApplyStatus" });
 export type PatchApplyStatus = z.infer<typeof PatchApplyStatus>;
 
 /** Deprecated: `friendly` and `pragmatic` no longer select a style. */
-export const Personality = z.enum(["none", "friendly", "pragmatic"]).meta({ id: "Personality" });
+export const Personality = z.enum(["none", "friendly", "pragmatic"]).register(z.globalRegistry, { id: "Personality" });
 export type Personality = z.infer<typeof Personality>;
 
 /** A summary of the reasoning performed by the model. This can be useful for debugging and understanding the model's reasoning process. See https://platform.openai.com/docs/guides/reasoning?api-mode=responses#reasoning-summaries */
-export const ReasoningSummary = z.union([z.enum(["auto", "concise", "detailed"]), z.literal("none")]).meta({ id: "ReasoningSummary" });
+export const ReasoningSummary = z.union([z.enum(["auto", "concise", "detailed"]), z.literal("none")]).register(z.globalRegistry, { id: "ReasoningSummary" });
 export type ReasoningSummary = z.infer<typeof ReasoningSummary>;
 
-export const SandboxMode = z.enum(["read-only", "workspace-write", "danger-full-access"]).meta({ id: "SandboxMode" });
+export const SandboxMode = z.enum(["read-only", "workspace-write", "danger-full-access"]).register(z.globalRegistry, { id: "SandboxMode" });
 export type SandboxMode = z.infer<typeof SandboxMode>;
 
 export const SandboxPolicy = z
@@ -469,10 +478,10 @@ export const SandboxPolicy = z
       writableRoots: z.array(AbsolutePathBuf).optional(),
     }),
   ])
-  .meta({ id: "SandboxPolicy" });
+  .register(z.globalRegistry, { id: "SandboxPolicy" });
 export type SandboxPolicy = z.infer<typeof SandboxPolicy>;
 
-export const SubAgentActivityKind = z.enum(["started", "interacted", "interrupted", "completed"]).meta({ id: "SubAgentActivityKind" });
+export const SubAgentActivityKind = z.enum(["started", "interacted", "interrupted", "completed"]).register(z.globalRegistry, { id: "SubAgentActivityKind" });
 export type SubAgentActivityKind = z.infer<typeof SubAgentActivityKind>;
 
 export const TextElement = z
@@ -482,10 +491,10 @@ export const TextElement = z
     /** Optional human-readable placeholder for the element, displayed in the UI. */
     placeholder: z.string().nullish(),
   })
-  .meta({ id: "TextElement" });
+  .register(z.globalRegistry, { id: "TextElement" });
 export type TextElement = z.infer<typeof TextElement>;
 
-export const ThreadId = z.string().meta({ id: "ThreadId" });
+export const ThreadId = z.string().register(z.globalRegistry, { id: "ThreadId" });
 export type ThreadId = z.infer<typeof ThreadId>;
 
 export const UserInput = z
@@ -543,7 +552,7 @@ export const UserInput = z
       type: z.literal("mention"),
     }),
   ])
-  .meta({ id: "UserInput" });
+  .register(z.globalRegistry, { id: "UserInput" });
 export type UserInput = z.infer<typeof UserInput>;
 
 export const WebSearchAction = z
@@ -566,7 +575,7 @@ export const WebSearchAction = z
       type: z.literal("other"),
     }),
   ])
-  .meta({ id: "WebSearchAction" });
+  .register(z.globalRegistry, { id: "WebSearchAction" });
 export type WebSearchAction = z.infer<typeof WebSearchAction>;
 
 /** A thread item and its recorded lifecycle times. The payload stays flat on the wire. */
@@ -770,7 +779,7 @@ export const ThreadItem = z
       }),
     ]),
   )
-  .meta({ id: "ThreadItem" });
+  .register(z.globalRegistry, { id: "ThreadItem" });
 export type ThreadItem = z.infer<typeof ThreadItem>;
 
 export const TurnError = z
@@ -781,13 +790,13 @@ export const TurnError = z
     /** Optional public explanation and continuation instruction for a misalignment block. */
     misalignment: MisalignmentErrorDetails.nullish(),
   })
-  .meta({ id: "TurnError" });
+  .register(z.globalRegistry, { id: "TurnError" });
 export type TurnError = z.infer<typeof TurnError>;
 
-export const TurnItemsView = z.union([z.literal("notLoaded"), z.literal("summary"), z.literal("full")]).meta({ id: "TurnItemsView" });
+export const TurnItemsView = z.union([z.literal("notLoaded"), z.literal("summary"), z.literal("full")]).register(z.globalRegistry, { id: "TurnItemsView" });
 export type TurnItemsView = z.infer<typeof TurnItemsView>;
 
-export const TurnStatus = z.enum(["completed", "interrupted", "failed", "inProgress"]).meta({ id: "TurnStatus" });
+export const TurnStatus = z.enum(["completed", "interrupted", "failed", "inProgress"]).register(z.globalRegistry, { id: "TurnStatus" });
 export type TurnStatus = z.infer<typeof TurnStatus>;
 
 export const Turn = z
@@ -810,7 +819,7 @@ export const Turn = z
     startedAt: z.int().nullish(),
     status: TurnStatus,
   })
-  .meta({ id: "Turn" });
+  .register(z.globalRegistry, { id: "Turn" });
 export type Turn = z.infer<typeof Turn>;
 
 export const TurnEnvironmentParams = z
@@ -820,5 +829,5 @@ export const TurnEnvironmentParams = z
     /** Environment-native runtime workspace roots. Omitted defaults to `cwd`. */
     runtimeWorkspaceRoots: z.array(LegacyAppPathString).nullish(),
   })
-  .meta({ id: "TurnEnvironmentParams" });
+  .register(z.globalRegistry, { id: "TurnEnvironmentParams" });
 export type TurnEnvironmentParams = z.infer<typeof TurnEnvironmentParams>;

@@ -1,7 +1,8 @@
 // thread: v2 protocol payloads, field for field as the reference (codex-cli 0.169.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
-// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
+// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { byThread, request, type RequestTable } from "../define.js";
 import {
@@ -32,7 +33,7 @@ export const ActivePermissionProfile = z
     /** Identifier from `default_permissions` or the implicit built-in default, such as `:workspace` or a user-defined `[permissions.<id>]` profile. */
     id: z.string(),
   })
-  .meta({ id: "ActivePermissionProfile" });
+  .register(z.globalRegistry, { id: "ActivePermissionProfile" });
 export type ActivePermissionProfile = z.infer<typeof ActivePermissionProfile>;
 
 export const AgentMessageInputContent = z
@@ -46,10 +47,10 @@ export const AgentMessageInputContent = z
       type: z.literal("encrypted_content"),
     }),
   ])
-  .meta({ id: "AgentMessageInputContent" });
+  .register(z.globalRegistry, { id: "AgentMessageInputContent" });
 export type AgentMessageInputContent = z.infer<typeof AgentMessageInputContent>;
 
-export const AgentPath = z.string().meta({ id: "AgentPath" });
+export const AgentPath = z.string().register(z.globalRegistry, { id: "AgentPath" });
 export type AgentPath = z.infer<typeof AgentPath>;
 
 /** Location used to resolve a selected capability root. */
@@ -60,7 +61,7 @@ export const CapabilityRootLocation = z
     path: z.string(),
     type: z.literal("environment"),
   })
-  .meta({ id: "CapabilityRootLocation" });
+  .register(z.globalRegistry, { id: "CapabilityRootLocation" });
 export type CapabilityRootLocation = z.infer<typeof CapabilityRootLocation>;
 
 /** Reasoning settings interpreted by the backend for the routed model. */
@@ -68,7 +69,7 @@ export const ConfigurationReasoning = z
   .object({
     effort: ReasoningEffort,
   })
-  .meta({ id: "ConfigurationReasoning" });
+  .register(z.globalRegistry, { id: "ConfigurationReasoning" });
 export type ConfigurationReasoning = z.infer<typeof ConfigurationReasoning>;
 
 export const ContentItem = z
@@ -111,7 +112,7 @@ export const ContentItem = z
       type: z.literal("output_text"),
     }),
   ])
-  .meta({ id: "ContentItem" });
+  .register(z.globalRegistry, { id: "ContentItem" });
 export type ContentItem = z.infer<typeof ContentItem>;
 
 /** Deprecated: Use `ContextCompaction` item type instead. */
@@ -120,7 +121,7 @@ export const ContextCompactedNotification = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "ContextCompactedNotification" });
+  .register(z.globalRegistry, { id: "ContextCompactedNotification" });
 export type ContextCompactedNotification = z.infer<typeof ContextCompactedNotification>;
 
 export const DynamicToolNamespaceTool = z
@@ -131,7 +132,7 @@ export const DynamicToolNamespaceTool = z
     name: z.string(),
     type: z.literal("function"),
   })
-  .meta({ id: "DynamicToolNamespaceTool" });
+  .register(z.globalRegistry, { id: "DynamicToolNamespaceTool" });
 export type DynamicToolNamespaceTool = z.infer<typeof DynamicToolNamespaceTool>;
 
 export const DynamicToolSpec = z
@@ -150,7 +151,7 @@ export const DynamicToolSpec = z
       type: z.literal("namespace"),
     }),
   ])
-  .meta({ id: "DynamicToolSpec" });
+  .register(z.globalRegistry, { id: "DynamicToolSpec" });
 export type DynamicToolSpec = z.infer<typeof DynamicToolSpec>;
 
 export const GitInfo = z
@@ -159,7 +160,7 @@ export const GitInfo = z
     originUrl: z.string().nullish(),
     sha: z.string().nullish(),
   })
-  .meta({ id: "GitInfo" });
+  .register(z.globalRegistry, { id: "GitInfo" });
 export type GitInfo = z.infer<typeof GitInfo>;
 
 /** Internal Responses API passthrough metadata copied into underlying chat messages.
@@ -169,7 +170,7 @@ export const InternalChatMessageMetadataPassthrough = z
   .object({
     turn_id: z.string().nullish(),
   })
-  .meta({ id: "InternalChatMessageMetadataPassthrough" });
+  .register(z.globalRegistry, { id: "InternalChatMessageMetadataPassthrough" });
 export type InternalChatMessageMetadataPassthrough = z.infer<typeof InternalChatMessageMetadataPassthrough>;
 
 export const LocalShellAction = z
@@ -181,10 +182,10 @@ export const LocalShellAction = z
     user: z.string().nullish(),
     working_directory: z.string().nullish(),
   })
-  .meta({ id: "LocalShellAction" });
+  .register(z.globalRegistry, { id: "LocalShellAction" });
 export type LocalShellAction = z.infer<typeof LocalShellAction>;
 
-export const LocalShellStatus = z.enum(["completed", "in_progress", "incomplete"]).meta({ id: "LocalShellStatus" });
+export const LocalShellStatus = z.enum(["completed", "in_progress", "incomplete"]).register(z.globalRegistry, { id: "LocalShellStatus" });
 export type LocalShellStatus = z.infer<typeof LocalShellStatus>;
 
 export const ReasoningItemContent = z
@@ -198,7 +199,7 @@ export const ReasoningItemContent = z
       type: z.literal("text"),
     }),
   ])
-  .meta({ id: "ReasoningItemContent" });
+  .register(z.globalRegistry, { id: "ReasoningItemContent" });
 export type ReasoningItemContent = z.infer<typeof ReasoningItemContent>;
 
 export const ReasoningItemReasoningSummary = z
@@ -206,7 +207,7 @@ export const ReasoningItemReasoningSummary = z
     text: z.string(),
     type: z.literal("summary_text"),
   })
-  .meta({ id: "ReasoningItemReasoningSummary" });
+  .register(z.globalRegistry, { id: "ReasoningItemReasoningSummary" });
 export type ReasoningItemReasoningSummary = z.infer<typeof ReasoningItemReasoningSummary>;
 
 export const ResponsesApiWebSearchAction = z
@@ -229,7 +230,7 @@ export const ResponsesApiWebSearchAction = z
       type: z.literal("other"),
     }),
   ])
-  .meta({ id: "ResponsesApiWebSearchAction" });
+  .register(z.globalRegistry, { id: "ResponsesApiWebSearchAction" });
 export type ResponsesApiWebSearchAction = z.infer<typeof ResponsesApiWebSearchAction>;
 
 export const ResponseItem = z
@@ -376,7 +377,7 @@ export const ResponseItem = z
       type: z.literal("other"),
     }),
   ])
-  .meta({ id: "ResponseItem" });
+  .register(z.globalRegistry, { id: "ResponseItem" });
 export type ResponseItem = z.infer<typeof ResponseItem>;
 
 /** A user-selected root that can expose one or more runtime capabilities. */
@@ -387,7 +388,7 @@ export const SelectedCapabilityRoot = z
     /** Where the selected root can be resolved. */
     location: CapabilityRootLocation,
   })
-  .meta({ id: "SelectedCapabilityRoot" });
+  .register(z.globalRegistry, { id: "SelectedCapabilityRoot" });
 export type SelectedCapabilityRoot = z.infer<typeof SelectedCapabilityRoot>;
 
 export const SubAgentSource = z
@@ -406,7 +407,7 @@ export const SubAgentSource = z
       other: z.string(),
     }),
   ])
-  .meta({ id: "SubAgentSource" });
+  .register(z.globalRegistry, { id: "SubAgentSource" });
 export type SubAgentSource = z.infer<typeof SubAgentSource>;
 
 export const SessionSource = z
@@ -419,10 +420,10 @@ export const SessionSource = z
       subAgent: SubAgentSource,
     }),
   ])
-  .meta({ id: "SessionSource" });
+  .register(z.globalRegistry, { id: "SessionSource" });
 export type SessionSource = z.infer<typeof SessionSource>;
 
-export const SortDirection = z.enum(["asc", "desc"]).meta({ id: "SortDirection" });
+export const SortDirection = z.enum(["asc", "desc"]).register(z.globalRegistry, { id: "SortDirection" });
 export type SortDirection = z.infer<typeof SortDirection>;
 
 /** An environment selected by a loaded thread, independent of connection status. */
@@ -432,14 +433,14 @@ export const ThreadEnvironment = z
     environmentId: z.string(),
     runtimeWorkspaceRoots: z.array(LegacyAppPathString),
   })
-  .meta({ id: "ThreadEnvironment" });
+  .register(z.globalRegistry, { id: "ThreadEnvironment" });
 export type ThreadEnvironment = z.infer<typeof ThreadEnvironment>;
 
 /** Extra app-server data for a thread. */
-export const ThreadExtra = z.record(z.string(), z.unknown()).meta({ id: "ThreadExtra" });
+export const ThreadExtra = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "ThreadExtra" });
 export type ThreadExtra = z.infer<typeof ThreadExtra>;
 
-export const ThreadHistoryMode = z.enum(["legacy", "paginated"]).meta({ id: "ThreadHistoryMode" });
+export const ThreadHistoryMode = z.enum(["legacy", "paginated"]).register(z.globalRegistry, { id: "ThreadHistoryMode" });
 export type ThreadHistoryMode = z.infer<typeof ThreadHistoryMode>;
 
 /** Extensible visual presentation for a custom thread section. */
@@ -448,7 +449,7 @@ export const ThreadSectionAppearance = z
     color: z.string().nullish(),
     icon: z.string().nullish(),
   })
-  .meta({ id: "ThreadSectionAppearance" });
+  .register(z.globalRegistry, { id: "ThreadSectionAppearance" });
 export type ThreadSectionAppearance = z.infer<typeof ThreadSectionAppearance>;
 
 /** An independently persisted, user-visible thread section. */
@@ -461,13 +462,13 @@ export const ThreadSection = z
     /** The current user-visible section name. */
     name: z.string(),
   })
-  .meta({ id: "ThreadSection" });
+  .register(z.globalRegistry, { id: "ThreadSection" });
 export type ThreadSection = z.infer<typeof ThreadSection>;
 
-export const ThreadSource = z.string().meta({ id: "ThreadSource" });
+export const ThreadSource = z.string().register(z.globalRegistry, { id: "ThreadSource" });
 export type ThreadSource = z.infer<typeof ThreadSource>;
 
-export const ThreadActiveFlag = z.enum(["waitingOnApproval", "waitingOnUserInput"]).meta({ id: "ThreadActiveFlag" });
+export const ThreadActiveFlag = z.enum(["waitingOnApproval", "waitingOnUserInput"]).register(z.globalRegistry, { id: "ThreadActiveFlag" });
 export type ThreadActiveFlag = z.infer<typeof ThreadActiveFlag>;
 
 export const ThreadStatus = z
@@ -486,7 +487,7 @@ export const ThreadStatus = z
       type: z.literal("active"),
     }),
   ])
-  .meta({ id: "ThreadStatus" });
+  .register(z.globalRegistry, { id: "ThreadStatus" });
 export type ThreadStatus = z.infer<typeof ThreadStatus>;
 
 export const Thread = z
@@ -558,58 +559,58 @@ export const Thread = z
     /** Unix timestamp (in seconds) when the thread was last updated. */
     updatedAt: z.int(),
   })
-  .meta({ id: "Thread" });
+  .register(z.globalRegistry, { id: "Thread" });
 export type Thread = z.infer<typeof Thread>;
 
 export const ThreadArchiveParams = z
   .object({
     threadId: z.string(),
   })
-  .meta({ id: "ThreadArchiveParams" });
+  .register(z.globalRegistry, { id: "ThreadArchiveParams" });
 export type ThreadArchiveParams = z.infer<typeof ThreadArchiveParams>;
 
-export const ThreadArchiveResponse = z.record(z.string(), z.unknown()).meta({ id: "ThreadArchiveResponse" });
+export const ThreadArchiveResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "ThreadArchiveResponse" });
 export type ThreadArchiveResponse = z.infer<typeof ThreadArchiveResponse>;
 
 export const ThreadArchivedNotification = z
   .object({
     threadId: z.string(),
   })
-  .meta({ id: "ThreadArchivedNotification" });
+  .register(z.globalRegistry, { id: "ThreadArchivedNotification" });
 export type ThreadArchivedNotification = z.infer<typeof ThreadArchivedNotification>;
 
 export const ThreadClosedNotification = z
   .object({
     threadId: z.string(),
   })
-  .meta({ id: "ThreadClosedNotification" });
+  .register(z.globalRegistry, { id: "ThreadClosedNotification" });
 export type ThreadClosedNotification = z.infer<typeof ThreadClosedNotification>;
 
 export const ThreadCompactStartParams = z
   .object({
     threadId: z.string(),
   })
-  .meta({ id: "ThreadCompactStartParams" });
+  .register(z.globalRegistry, { id: "ThreadCompactStartParams" });
 export type ThreadCompactStartParams = z.infer<typeof ThreadCompactStartParams>;
 
-export const ThreadCompactStartResponse = z.record(z.string(), z.unknown()).meta({ id: "ThreadCompactStartResponse" });
+export const ThreadCompactStartResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "ThreadCompactStartResponse" });
 export type ThreadCompactStartResponse = z.infer<typeof ThreadCompactStartResponse>;
 
 export const ThreadDeleteParams = z
   .object({
     threadId: z.string(),
   })
-  .meta({ id: "ThreadDeleteParams" });
+  .register(z.globalRegistry, { id: "ThreadDeleteParams" });
 export type ThreadDeleteParams = z.infer<typeof ThreadDeleteParams>;
 
-export const ThreadDeleteResponse = z.record(z.string(), z.unknown()).meta({ id: "ThreadDeleteResponse" });
+export const ThreadDeleteResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "ThreadDeleteResponse" });
 export type ThreadDeleteResponse = z.infer<typeof ThreadDeleteResponse>;
 
 export const ThreadDeletedNotification = z
   .object({
     threadId: z.string(),
   })
-  .meta({ id: "ThreadDeletedNotification" });
+  .register(z.globalRegistry, { id: "ThreadDeletedNotification" });
 export type ThreadDeletedNotification = z.infer<typeof ThreadDeletedNotification>;
 
 /** There are two ways to fork a thread: 1. By thread_id: load the thread from disk by thread_id and fork it into a new thread. 2. By path: load the thread from disk by path and fork it into a new thread.
@@ -658,7 +659,7 @@ export const ThreadForkParams = z
     /** Optional client-supplied analytics source classification for this forked thread. */
     threadSource: ThreadSource.nullish(),
   })
-  .meta({ id: "ThreadForkParams" });
+  .register(z.globalRegistry, { id: "ThreadForkParams" });
 export type ThreadForkParams = z.infer<typeof ThreadForkParams>;
 
 export const ThreadForkResponse = z
@@ -685,7 +686,7 @@ export const ThreadForkResponse = z
     serviceTier: z.string().nullish(),
     thread: Thread,
   })
-  .meta({ id: "ThreadForkResponse" });
+  .register(z.globalRegistry, { id: "ThreadForkResponse" });
 export type ThreadForkResponse = z.infer<typeof ThreadForkResponse>;
 
 export const ThreadItemEntry = z
@@ -700,7 +701,7 @@ export const ThreadItemEntry = z
     /** Turn containing this item. */
     turnId: z.string(),
   })
-  .meta({ id: "ThreadItemEntry" });
+  .register(z.globalRegistry, { id: "ThreadItemEntry" });
 export type ThreadItemEntry = z.infer<typeof ThreadItemEntry>;
 
 export const ThreadItemOutputDeferral = z
@@ -710,7 +711,7 @@ export const ThreadItemOutputDeferral = z
     /** Defer nonempty plain-text results from successful MCP tool calls. */
     mcpToolCall: z.boolean().optional().meta({ experimental: true }),
   })
-  .meta({ id: "ThreadItemOutputDeferral" });
+  .register(z.globalRegistry, { id: "ThreadItemOutputDeferral" });
 export type ThreadItemOutputDeferral = z.infer<typeof ThreadItemOutputDeferral>;
 
 /** An exclusive item position within the requested visible turn. */
@@ -719,11 +720,11 @@ export const ThreadItemsListAnchor = z
     itemId: z.string(),
     type: z.literal("item"),
   })
-  .meta({ id: "ThreadItemsListAnchor" });
+  .register(z.globalRegistry, { id: "ThreadItemsListAnchor" });
 export type ThreadItemsListAnchor = z.infer<typeof ThreadItemsListAnchor>;
 
 /** Starting position for an item-history page. */
-export const ThreadItemsListCursor = z.union([z.string(), ThreadItemsListAnchor]).meta({ id: "ThreadItemsListCursor" });
+export const ThreadItemsListCursor = z.union([z.string(), ThreadItemsListAnchor]).register(z.globalRegistry, { id: "ThreadItemsListCursor" });
 export type ThreadItemsListCursor = z.infer<typeof ThreadItemsListCursor>;
 
 export const ThreadItemsListParams = z
@@ -740,7 +741,7 @@ export const ThreadItemsListParams = z
     /** Optional turn id to filter by. When omitted, returns items across the thread. */
     turnId: z.string().nullish(),
   })
-  .meta({ id: "ThreadItemsListParams" });
+  .register(z.globalRegistry, { id: "ThreadItemsListParams" });
 export type ThreadItemsListParams = z.infer<typeof ThreadItemsListParams>;
 
 export const ThreadItemsListResponse = z
@@ -751,18 +752,18 @@ export const ThreadItemsListResponse = z
     /** Opaque cursor to pass to the next call to continue after the last item. if None, there are no more items to return. */
     nextCursor: z.string().nullish(),
   })
-  .meta({ id: "ThreadItemsListResponse" });
+  .register(z.globalRegistry, { id: "ThreadItemsListResponse" });
 export type ThreadItemsListResponse = z.infer<typeof ThreadItemsListResponse>;
 
-export const ThreadListCwdFilter = z.union([z.string(), z.array(z.string())]).meta({ id: "ThreadListCwdFilter" });
+export const ThreadListCwdFilter = z.union([z.string(), z.array(z.string())]).register(z.globalRegistry, { id: "ThreadListCwdFilter" });
 export type ThreadListCwdFilter = z.infer<typeof ThreadListCwdFilter>;
 
-export const ThreadSortKey = z.enum(["created_at", "updated_at", "recency_at", "section_position"]).meta({ id: "ThreadSortKey" });
+export const ThreadSortKey = z.enum(["created_at", "updated_at", "recency_at", "section_position"]).register(z.globalRegistry, { id: "ThreadSortKey" });
 export type ThreadSortKey = z.infer<typeof ThreadSortKey>;
 
 export const ThreadSourceKind = z
   .enum(["cli", "vscode", "exec", "appServer", "subAgent", "subAgentReview", "subAgentCompact", "subAgentThreadSpawn", "subAgentOther", "unknown"])
-  .meta({ id: "ThreadSourceKind" });
+  .register(z.globalRegistry, { id: "ThreadSourceKind" });
 export type ThreadSourceKind = z.infer<typeof ThreadSourceKind>;
 
 export const ThreadListParams = z
@@ -806,7 +807,7 @@ export const ThreadListParams = z
     /** If true, return from the state DB without scanning JSONL rollouts to repair thread metadata. Omitted or false preserves scan-and-repair behavior. */
     useStateDbOnly: z.boolean().optional(),
   })
-  .meta({ id: "ThreadListParams" });
+  .register(z.globalRegistry, { id: "ThreadListParams" });
 export type ThreadListParams = z.infer<typeof ThreadListParams>;
 
 export const ThreadUnreadPosition = z
@@ -819,7 +820,7 @@ export const ThreadUnreadPosition = z
       type: z.literal("turn"),
     }),
   ])
-  .meta({ id: "ThreadUnreadPosition" });
+  .register(z.globalRegistry, { id: "ThreadUnreadPosition" });
 export type ThreadUnreadPosition = z.infer<typeof ThreadUnreadPosition>;
 
 /** The first unread position in a durable local thread. A null position means read. The opaque revision guards edits against activity or marks the caller has not seen. */
@@ -828,7 +829,7 @@ export const ThreadReadState = z
     firstUnread: ThreadUnreadPosition.nullish(),
     revision: z.string(),
   })
-  .meta({ id: "ThreadReadState" });
+  .register(z.globalRegistry, { id: "ThreadReadState" });
 export type ThreadReadState = z.infer<typeof ThreadReadState>;
 
 export const ThreadListResponse = z
@@ -841,7 +842,7 @@ export const ThreadListResponse = z
     /** Local receipts for eligible threads on this page, keyed by thread ID. Null means durable read state is unavailable; an absent key means that row is ineligible. */
     readStates: z.record(z.string(), ThreadReadState).nullish().meta({ experimental: true }),
   })
-  .meta({ id: "ThreadListResponse" });
+  .register(z.globalRegistry, { id: "ThreadListResponse" });
 export type ThreadListResponse = z.infer<typeof ThreadListResponse>;
 
 export const ThreadLoadedListParams = z
@@ -851,7 +852,7 @@ export const ThreadLoadedListParams = z
     /** Optional page size; defaults to no limit. */
     limit: z.int().min(0).nullish(),
   })
-  .meta({ id: "ThreadLoadedListParams" });
+  .register(z.globalRegistry, { id: "ThreadLoadedListParams" });
 export type ThreadLoadedListParams = z.infer<typeof ThreadLoadedListParams>;
 
 export const ThreadLoadedListResponse = z
@@ -861,7 +862,7 @@ export const ThreadLoadedListResponse = z
     /** Opaque cursor to pass to the next call to continue after the last item. if None, there are no more items to return. */
     nextCursor: z.string().nullish(),
   })
-  .meta({ id: "ThreadLoadedListResponse" });
+  .register(z.globalRegistry, { id: "ThreadLoadedListResponse" });
 export type ThreadLoadedListResponse = z.infer<typeof ThreadLoadedListResponse>;
 
 export const ThreadMetadataGitInfoUpdateParams = z
@@ -873,7 +874,7 @@ export const ThreadMetadataGitInfoUpdateParams = z
     /** Omit to leave the stored commit unchanged, set to `null` to clear it, or provide a non-empty string to replace it. */
     sha: z.string().nullish(),
   })
-  .meta({ id: "ThreadMetadataGitInfoUpdateParams" });
+  .register(z.globalRegistry, { id: "ThreadMetadataGitInfoUpdateParams" });
 export type ThreadMetadataGitInfoUpdateParams = z.infer<typeof ThreadMetadataGitInfoUpdateParams>;
 
 export const ThreadMetadataUpdateParams = z
@@ -886,14 +887,14 @@ export const ThreadMetadataUpdateParams = z
     projectId: z.string().nullish().meta({ experimental: true }),
     threadId: z.string(),
   })
-  .meta({ id: "ThreadMetadataUpdateParams" });
+  .register(z.globalRegistry, { id: "ThreadMetadataUpdateParams" });
 export type ThreadMetadataUpdateParams = z.infer<typeof ThreadMetadataUpdateParams>;
 
 export const ThreadMetadataUpdateResponse = z
   .object({
     thread: Thread,
   })
-  .meta({ id: "ThreadMetadataUpdateResponse" });
+  .register(z.globalRegistry, { id: "ThreadMetadataUpdateResponse" });
 export type ThreadMetadataUpdateResponse = z.infer<typeof ThreadMetadataUpdateResponse>;
 
 export const ThreadNameUpdatedNotification = z
@@ -901,7 +902,7 @@ export const ThreadNameUpdatedNotification = z
     threadId: z.string(),
     threadName: z.string().nullish(),
   })
-  .meta({ id: "ThreadNameUpdatedNotification" });
+  .register(z.globalRegistry, { id: "ThreadNameUpdatedNotification" });
 export type ThreadNameUpdatedNotification = z.infer<typeof ThreadNameUpdatedNotification>;
 
 export const ThreadReadParams = z
@@ -910,7 +911,7 @@ export const ThreadReadParams = z
     includeTurns: z.boolean().optional(),
     threadId: z.string(),
   })
-  .meta({ id: "ThreadReadParams" });
+  .register(z.globalRegistry, { id: "ThreadReadParams" });
 export type ThreadReadParams = z.infer<typeof ThreadReadParams>;
 
 export const ThreadReadResponse = z
@@ -919,7 +920,7 @@ export const ThreadReadResponse = z
     readState: ThreadReadState.nullish().meta({ experimental: true }),
     thread: Thread,
   })
-  .meta({ id: "ThreadReadResponse" });
+  .register(z.globalRegistry, { id: "ThreadReadResponse" });
 export type ThreadReadResponse = z.infer<typeof ThreadReadResponse>;
 
 export const ThreadResumeInitialTurnsPageParams = z
@@ -931,7 +932,7 @@ export const ThreadResumeInitialTurnsPageParams = z
     /** Optional turn pagination direction; defaults to descending. */
     sortDirection: SortDirection.nullish(),
   })
-  .meta({ id: "ThreadResumeInitialTurnsPageParams" });
+  .register(z.globalRegistry, { id: "ThreadResumeInitialTurnsPageParams" });
 export type ThreadResumeInitialTurnsPageParams = z.infer<typeof ThreadResumeInitialTurnsPageParams>;
 
 /** There are three ways to resume a thread: 1. By thread_id: load the thread from disk by thread_id and resume it. 2. By history: instantiate the thread from memory and resume it. 3. By path: load the thread from disk by path and resume it.
@@ -971,7 +972,7 @@ export const ThreadResumeParams = z
     serviceTier: z.string().nullish(),
     threadId: z.string(),
   })
-  .meta({ id: "ThreadResumeParams" });
+  .register(z.globalRegistry, { id: "ThreadResumeParams" });
 export type ThreadResumeParams = z.infer<typeof ThreadResumeParams>;
 
 export const TurnsPage = z
@@ -980,7 +981,7 @@ export const TurnsPage = z
     data: z.array(Turn),
     nextCursor: z.string().nullish(),
   })
-  .meta({ id: "TurnsPage" });
+  .register(z.globalRegistry, { id: "TurnsPage" });
 export type TurnsPage = z.infer<typeof TurnsPage>;
 
 export const ThreadResumeResponse = z
@@ -1019,7 +1020,7 @@ export const ThreadResumeResponse = z
      * Pass this as `cursor` to `thread/turns/list` with `sortDirection: "desc"`. The first page includes the turn identified by the cursor. */
     turnsBackwardsCursor: z.string().nullish(),
   })
-  .meta({ id: "ThreadResumeResponse" });
+  .register(z.globalRegistry, { id: "ThreadResumeResponse" });
 export type ThreadResumeResponse = z.infer<typeof ThreadResumeResponse>;
 
 /** Replace a paginated thread's durable history with the prefix before one turn.
@@ -1031,7 +1032,7 @@ export const ThreadRevertParams = z
     beforeTurnId: z.string(),
     threadId: z.string(),
   })
-  .meta({ id: "ThreadRevertParams" });
+  .register(z.globalRegistry, { id: "ThreadRevertParams" });
 export type ThreadRevertParams = z.infer<typeof ThreadRevertParams>;
 
 export const ThreadRevertResponse = z
@@ -1047,14 +1048,14 @@ export const ThreadRevertResponse = z
      * Pass this as `cursor` to `thread/turns/list` with `sortDirection: "desc"`. The first page includes the turn identified by the cursor. */
     turnsBackwardsCursor: z.string().nullish(),
   })
-  .meta({ id: "ThreadRevertResponse" });
+  .register(z.globalRegistry, { id: "ThreadRevertResponse" });
 export type ThreadRevertResponse = z.infer<typeof ThreadRevertResponse>;
 
 export const ThreadRevertedNotification = z
   .object({
     threadId: z.string(),
   })
-  .meta({ id: "ThreadRevertedNotification" });
+  .register(z.globalRegistry, { id: "ThreadRevertedNotification" });
 export type ThreadRevertedNotification = z.infer<typeof ThreadRevertedNotification>;
 
 export const ThreadSetNameParams = z
@@ -1062,10 +1063,10 @@ export const ThreadSetNameParams = z
     name: z.string(),
     threadId: z.string(),
   })
-  .meta({ id: "ThreadSetNameParams" });
+  .register(z.globalRegistry, { id: "ThreadSetNameParams" });
 export type ThreadSetNameParams = z.infer<typeof ThreadSetNameParams>;
 
-export const ThreadSetNameResponse = z.record(z.string(), z.unknown()).meta({ id: "ThreadSetNameResponse" });
+export const ThreadSetNameResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "ThreadSetNameResponse" });
 export type ThreadSetNameResponse = z.infer<typeof ThreadSetNameResponse>;
 
 export const ThreadShellCommandParams = z
@@ -1076,13 +1077,13 @@ export const ThreadShellCommandParams = z
     /** Maximum execution time in milliseconds. Defaults to one hour when omitted or null. Must be non-negative; zero requests an immediate timeout, not unlimited execution. Does not affect the immediate RPC acknowledgement. */
     timeoutMs: z.int().nullish(),
   })
-  .meta({ id: "ThreadShellCommandParams" });
+  .register(z.globalRegistry, { id: "ThreadShellCommandParams" });
 export type ThreadShellCommandParams = z.infer<typeof ThreadShellCommandParams>;
 
-export const ThreadShellCommandResponse = z.record(z.string(), z.unknown()).meta({ id: "ThreadShellCommandResponse" });
+export const ThreadShellCommandResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "ThreadShellCommandResponse" });
 export type ThreadShellCommandResponse = z.infer<typeof ThreadShellCommandResponse>;
 
-export const ThreadStartSource = z.enum(["startup", "clear"]).meta({ id: "ThreadStartSource" });
+export const ThreadStartSource = z.enum(["startup", "clear"]).register(z.globalRegistry, { id: "ThreadStartSource" });
 export type ThreadStartSource = z.infer<typeof ThreadStartSource>;
 
 export const ThreadStartParams = z
@@ -1131,7 +1132,7 @@ export const ThreadStartParams = z
     /** Optional client-supplied analytics source classification for this thread. */
     threadSource: ThreadSource.nullish(),
   })
-  .meta({ id: "ThreadStartParams" });
+  .register(z.globalRegistry, { id: "ThreadStartParams" });
 export type ThreadStartParams = z.infer<typeof ThreadStartParams>;
 
 export const ThreadStartResponse = z
@@ -1158,14 +1159,14 @@ export const ThreadStartResponse = z
     serviceTier: z.string().nullish(),
     thread: Thread,
   })
-  .meta({ id: "ThreadStartResponse" });
+  .register(z.globalRegistry, { id: "ThreadStartResponse" });
 export type ThreadStartResponse = z.infer<typeof ThreadStartResponse>;
 
 export const ThreadStartedNotification = z
   .object({
     thread: Thread,
   })
-  .meta({ id: "ThreadStartedNotification" });
+  .register(z.globalRegistry, { id: "ThreadStartedNotification" });
 export type ThreadStartedNotification = z.infer<typeof ThreadStartedNotification>;
 
 export const ThreadStatusChangedNotification = z
@@ -1173,7 +1174,7 @@ export const ThreadStatusChangedNotification = z
     status: ThreadStatus,
     threadId: z.string(),
   })
-  .meta({ id: "ThreadStatusChangedNotification" });
+  .register(z.globalRegistry, { id: "ThreadStatusChangedNotification" });
 export type ThreadStatusChangedNotification = z.infer<typeof ThreadStatusChangedNotification>;
 
 export const TokenUsageBreakdown = z
@@ -1185,7 +1186,7 @@ export const TokenUsageBreakdown = z
     reasoningOutputTokens: z.int(),
     totalTokens: z.int(),
   })
-  .meta({ id: "TokenUsageBreakdown" });
+  .register(z.globalRegistry, { id: "TokenUsageBreakdown" });
 export type TokenUsageBreakdown = z.infer<typeof TokenUsageBreakdown>;
 
 export const ThreadTokenUsage = z
@@ -1194,7 +1195,7 @@ export const ThreadTokenUsage = z
     modelContextWindow: z.int().nullish(),
     total: TokenUsageBreakdown,
   })
-  .meta({ id: "ThreadTokenUsage" });
+  .register(z.globalRegistry, { id: "ThreadTokenUsage" });
 export type ThreadTokenUsage = z.infer<typeof ThreadTokenUsage>;
 
 export const ThreadTokenUsageUpdatedNotification = z
@@ -1203,7 +1204,7 @@ export const ThreadTokenUsageUpdatedNotification = z
     tokenUsage: ThreadTokenUsage,
     turnId: z.string(),
   })
-  .meta({ id: "ThreadTokenUsageUpdatedNotification" });
+  .register(z.globalRegistry, { id: "ThreadTokenUsageUpdatedNotification" });
 export type ThreadTokenUsageUpdatedNotification = z.infer<typeof ThreadTokenUsageUpdatedNotification>;
 
 export const ThreadTurnsListParams = z
@@ -1218,7 +1219,7 @@ export const ThreadTurnsListParams = z
     sortDirection: SortDirection.nullish(),
     threadId: z.string(),
   })
-  .meta({ id: "ThreadTurnsListParams" });
+  .register(z.globalRegistry, { id: "ThreadTurnsListParams" });
 export type ThreadTurnsListParams = z.infer<typeof ThreadTurnsListParams>;
 
 export const ThreadTurnsListResponse = z
@@ -1229,45 +1230,45 @@ export const ThreadTurnsListResponse = z
     /** Opaque cursor to pass to the next call to continue after the last turn. if None, there are no more turns to return. */
     nextCursor: z.string().nullish(),
   })
-  .meta({ id: "ThreadTurnsListResponse" });
+  .register(z.globalRegistry, { id: "ThreadTurnsListResponse" });
 export type ThreadTurnsListResponse = z.infer<typeof ThreadTurnsListResponse>;
 
 export const ThreadUnarchiveParams = z
   .object({
     threadId: z.string(),
   })
-  .meta({ id: "ThreadUnarchiveParams" });
+  .register(z.globalRegistry, { id: "ThreadUnarchiveParams" });
 export type ThreadUnarchiveParams = z.infer<typeof ThreadUnarchiveParams>;
 
 export const ThreadUnarchiveResponse = z
   .object({
     thread: Thread,
   })
-  .meta({ id: "ThreadUnarchiveResponse" });
+  .register(z.globalRegistry, { id: "ThreadUnarchiveResponse" });
 export type ThreadUnarchiveResponse = z.infer<typeof ThreadUnarchiveResponse>;
 
 export const ThreadUnarchivedNotification = z
   .object({
     threadId: z.string(),
   })
-  .meta({ id: "ThreadUnarchivedNotification" });
+  .register(z.globalRegistry, { id: "ThreadUnarchivedNotification" });
 export type ThreadUnarchivedNotification = z.infer<typeof ThreadUnarchivedNotification>;
 
 export const ThreadUnsubscribeParams = z
   .object({
     threadId: z.string(),
   })
-  .meta({ id: "ThreadUnsubscribeParams" });
+  .register(z.globalRegistry, { id: "ThreadUnsubscribeParams" });
 export type ThreadUnsubscribeParams = z.infer<typeof ThreadUnsubscribeParams>;
 
-export const ThreadUnsubscribeStatus = z.enum(["notLoaded", "notSubscribed", "unsubscribed"]).meta({ id: "ThreadUnsubscribeStatus" });
+export const ThreadUnsubscribeStatus = z.enum(["notLoaded", "notSubscribed", "unsubscribed"]).register(z.globalRegistry, { id: "ThreadUnsubscribeStatus" });
 export type ThreadUnsubscribeStatus = z.infer<typeof ThreadUnsubscribeStatus>;
 
 export const ThreadUnsubscribeResponse = z
   .object({
     status: ThreadUnsubscribeStatus,
   })
-  .meta({ id: "ThreadUnsubscribeResponse" });
+  .register(z.globalRegistry, { id: "ThreadUnsubscribeResponse" });
 export type ThreadUnsubscribeResponse = z.infer<typeof ThreadUnsubscribeResponse>;
 
 /** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */

@@ -1,7 +1,8 @@
 // toolCall: v2 protocol payloads, field for field as the reference (codex-cli 0.169.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
-// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
+// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { DynamicToolCallOutputContentItem } from "./shared.js";
 
@@ -14,7 +15,7 @@ export const DynamicToolCallParams = z
     tool: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "DynamicToolCallParams" });
+  .register(z.globalRegistry, { id: "DynamicToolCallParams" });
 export type DynamicToolCallParams = z.infer<typeof DynamicToolCallParams>;
 
 export const DynamicToolCallResponse = z
@@ -22,7 +23,7 @@ export const DynamicToolCallResponse = z
     contentItems: z.array(DynamicToolCallOutputContentItem),
     success: z.boolean(),
   })
-  .meta({ id: "DynamicToolCallResponse" });
+  .register(z.globalRegistry, { id: "DynamicToolCallResponse" });
 export type DynamicToolCallResponse = z.infer<typeof DynamicToolCallResponse>;
 
 /** EXPERIMENTAL. Captures a user's answer to a request_user_input question. */
@@ -30,7 +31,7 @@ export const ToolRequestUserInputAnswer = z
   .object({
     answers: z.array(z.string()),
   })
-  .meta({ id: "ToolRequestUserInputAnswer" });
+  .register(z.globalRegistry, { id: "ToolRequestUserInputAnswer" });
 export type ToolRequestUserInputAnswer = z.infer<typeof ToolRequestUserInputAnswer>;
 
 /** EXPERIMENTAL. Defines a single selectable option for request_user_input. */
@@ -39,7 +40,7 @@ export const ToolRequestUserInputOption = z
     description: z.string(),
     label: z.string(),
   })
-  .meta({ id: "ToolRequestUserInputOption" });
+  .register(z.globalRegistry, { id: "ToolRequestUserInputOption" });
 export type ToolRequestUserInputOption = z.infer<typeof ToolRequestUserInputOption>;
 
 /** EXPERIMENTAL. Represents one request_user_input question and its required options. */
@@ -52,7 +53,7 @@ export const ToolRequestUserInputQuestion = z
     options: z.array(ToolRequestUserInputOption).nullish(),
     question: z.string(),
   })
-  .meta({ id: "ToolRequestUserInputQuestion" });
+  .register(z.globalRegistry, { id: "ToolRequestUserInputQuestion" });
 export type ToolRequestUserInputQuestion = z.infer<typeof ToolRequestUserInputQuestion>;
 
 /** EXPERIMENTAL. Params sent with a request_user_input event. */
@@ -66,7 +67,7 @@ export const ToolRequestUserInputParams = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "ToolRequestUserInputParams" });
+  .register(z.globalRegistry, { id: "ToolRequestUserInputParams" });
 export type ToolRequestUserInputParams = z.infer<typeof ToolRequestUserInputParams>;
 
 /** EXPERIMENTAL. Response payload mapping question ids to answers. */
@@ -74,5 +75,5 @@ export const ToolRequestUserInputResponse = z
   .object({
     answers: z.record(z.string(), ToolRequestUserInputAnswer),
   })
-  .meta({ id: "ToolRequestUserInputResponse" });
+  .register(z.globalRegistry, { id: "ToolRequestUserInputResponse" });
 export type ToolRequestUserInputResponse = z.infer<typeof ToolRequestUserInputResponse>;

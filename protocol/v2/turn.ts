@@ -1,7 +1,8 @@
 // turn: v2 protocol payloads, field for field as the reference (codex-cli 0.169.0).
 // Bootstrapped from the reference JSON Schema by scripts/protocol-from-reference.mjs; maintained by hand since.
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
-// and always present; every named type carries .meta({ id }) so the generated schema's definitions match.
+// and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
+// schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { byThread, request, type RequestTable } from "../define.js";
 import {
@@ -21,7 +22,7 @@ import {
   UserInput,
 } from "./shared.js";
 
-export const AdditionalContextKind = z.enum(["untrusted", "application"]).meta({ id: "AdditionalContextKind" });
+export const AdditionalContextKind = z.enum(["untrusted", "application"]).register(z.globalRegistry, { id: "AdditionalContextKind" });
 export type AdditionalContextKind = z.infer<typeof AdditionalContextKind>;
 
 export const AdditionalContextEntry = z
@@ -31,10 +32,10 @@ export const AdditionalContextEntry = z
     name: z.string().nullish(),
     value: z.string(),
   })
-  .meta({ id: "AdditionalContextEntry" });
+  .register(z.globalRegistry, { id: "AdditionalContextEntry" });
 export type AdditionalContextEntry = z.infer<typeof AdditionalContextEntry>;
 
-export const ReviewDelivery = z.literal("inline").meta({ id: "ReviewDelivery" });
+export const ReviewDelivery = z.literal("inline").register(z.globalRegistry, { id: "ReviewDelivery" });
 export type ReviewDelivery = z.infer<typeof ReviewDelivery>;
 
 export const ReviewTarget = z
@@ -57,7 +58,7 @@ export const ReviewTarget = z
       type: z.literal("custom"),
     }),
   ])
-  .meta({ id: "ReviewTarget" });
+  .register(z.globalRegistry, { id: "ReviewTarget" });
 export type ReviewTarget = z.infer<typeof ReviewTarget>;
 
 export const ReviewStartParams = z
@@ -67,7 +68,7 @@ export const ReviewStartParams = z
     target: ReviewTarget,
     threadId: z.string(),
   })
-  .meta({ id: "ReviewStartParams" });
+  .register(z.globalRegistry, { id: "ReviewStartParams" });
 export type ReviewStartParams = z.infer<typeof ReviewStartParams>;
 
 export const ReviewStartResponse = z
@@ -76,7 +77,7 @@ export const ReviewStartResponse = z
     reviewThreadId: z.string(),
     turn: Turn,
   })
-  .meta({ id: "ReviewStartResponse" });
+  .register(z.globalRegistry, { id: "ReviewStartResponse" });
 export type ReviewStartResponse = z.infer<typeof ReviewStartResponse>;
 
 export const TurnCompletedNotification = z
@@ -84,7 +85,7 @@ export const TurnCompletedNotification = z
     threadId: z.string(),
     turn: Turn,
   })
-  .meta({ id: "TurnCompletedNotification" });
+  .register(z.globalRegistry, { id: "TurnCompletedNotification" });
 export type TurnCompletedNotification = z.infer<typeof TurnCompletedNotification>;
 
 /** Notification that the turn-level unified diff has changed. Contains the latest aggregated diff across all file changes in the turn. */
@@ -94,7 +95,7 @@ export const TurnDiffUpdatedNotification = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "TurnDiffUpdatedNotification" });
+  .register(z.globalRegistry, { id: "TurnDiffUpdatedNotification" });
 export type TurnDiffUpdatedNotification = z.infer<typeof TurnDiffUpdatedNotification>;
 
 export const TurnInterruptParams = z
@@ -102,13 +103,13 @@ export const TurnInterruptParams = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "TurnInterruptParams" });
+  .register(z.globalRegistry, { id: "TurnInterruptParams" });
 export type TurnInterruptParams = z.infer<typeof TurnInterruptParams>;
 
-export const TurnInterruptResponse = z.record(z.string(), z.unknown()).meta({ id: "TurnInterruptResponse" });
+export const TurnInterruptResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "TurnInterruptResponse" });
 export type TurnInterruptResponse = z.infer<typeof TurnInterruptResponse>;
 
-export const TurnPlanStepStatus = z.enum(["pending", "inProgress", "completed"]).meta({ id: "TurnPlanStepStatus" });
+export const TurnPlanStepStatus = z.enum(["pending", "inProgress", "completed"]).register(z.globalRegistry, { id: "TurnPlanStepStatus" });
 export type TurnPlanStepStatus = z.infer<typeof TurnPlanStepStatus>;
 
 export const TurnPlanStep = z
@@ -116,7 +117,7 @@ export const TurnPlanStep = z
     status: TurnPlanStepStatus,
     step: z.string(),
   })
-  .meta({ id: "TurnPlanStep" });
+  .register(z.globalRegistry, { id: "TurnPlanStep" });
 export type TurnPlanStep = z.infer<typeof TurnPlanStep>;
 
 export const TurnPlanUpdatedNotification = z
@@ -126,7 +127,7 @@ export const TurnPlanUpdatedNotification = z
     threadId: z.string(),
     turnId: z.string(),
   })
-  .meta({ id: "TurnPlanUpdatedNotification" });
+  .register(z.globalRegistry, { id: "TurnPlanUpdatedNotification" });
 export type TurnPlanUpdatedNotification = z.infer<typeof TurnPlanUpdatedNotification>;
 
 export const TurnToolOutput = z
@@ -137,7 +138,7 @@ export const TurnToolOutput = z
     /** Requests retention of this output in the thread's model history. */
     retain: z.boolean().optional(),
   })
-  .meta({ id: "TurnToolOutput" });
+  .register(z.globalRegistry, { id: "TurnToolOutput" });
 export type TurnToolOutput = z.infer<typeof TurnToolOutput>;
 
 export const TurnStartParams = z
@@ -207,14 +208,14 @@ export const TurnStartParams = z
     /** Optional source classification for the caller that starts this turn. Ignored when this request steers an already-active turn. */
     turnTrigger: z.string().nullish(),
   })
-  .meta({ id: "TurnStartParams" });
+  .register(z.globalRegistry, { id: "TurnStartParams" });
 export type TurnStartParams = z.infer<typeof TurnStartParams>;
 
 export const TurnStartResponse = z
   .object({
     turn: Turn,
   })
-  .meta({ id: "TurnStartResponse" });
+  .register(z.globalRegistry, { id: "TurnStartResponse" });
 export type TurnStartResponse = z.infer<typeof TurnStartResponse>;
 
 export const TurnStartedNotification = z
@@ -222,7 +223,7 @@ export const TurnStartedNotification = z
     threadId: z.string(),
     turn: Turn,
   })
-  .meta({ id: "TurnStartedNotification" });
+  .register(z.globalRegistry, { id: "TurnStartedNotification" });
 export type TurnStartedNotification = z.infer<typeof TurnStartedNotification>;
 
 export const TurnSteerParams = z
@@ -243,14 +244,14 @@ export const TurnSteerParams = z
     responsesapiClientMetadataPatch: z.record(z.string(), z.string()).nullish().meta({ experimental: true }),
     threadId: z.string(),
   })
-  .meta({ id: "TurnSteerParams" });
+  .register(z.globalRegistry, { id: "TurnSteerParams" });
 export type TurnSteerParams = z.infer<typeof TurnSteerParams>;
 
 export const TurnSteerResponse = z
   .object({
     turnId: z.string(),
   })
-  .meta({ id: "TurnSteerResponse" });
+  .register(z.globalRegistry, { id: "TurnSteerResponse" });
 export type TurnSteerResponse = z.infer<typeof TurnSteerResponse>;
 
 /** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */

@@ -1,6 +1,8 @@
 // `gatehouse` entry: picks the subcommand and hands over. Subcommands are loaded on demand so that
 // `app-server` does not pay for the schema generator or the sandbox tools at start-up.
 import { parseArgs } from "node:util";
+import { enableCompileCache } from "./cli/compileCache.js";
+import { resolveHome } from "./core/config/home.js";
 import { GATEHOUSE_VERSION, REFERENCE_VERSION } from "./version.js";
 
 const USAGE = `gatehouse ${GATEHOUSE_VERSION} — a JSON-RPC app-server for coding agents (Codex app-server protocol ${REFERENCE_VERSION})
@@ -40,6 +42,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`wrote ${count} files to ${values.out}\n`);
         return 0;
       }
+      enableCompileCache(resolveHome());
       const { runAppServer } = await import("./cli/appServer.js");
       return runAppServer(rest);
     }

@@ -63,6 +63,29 @@ describe("httpPost", () => {
     expect(seen.body).toBe(body);
   });
 
+  it("sends a body given as pieces as if joined: small ones together, a large one cut, its length their sum", async () => {
+    let seen: { length?: string; body?: string } = {};
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        seen = { length: req.headers["content-length"], body: Buffer.concat(chunks).toString("utf8") };
+        res.writeHead(200);
+        res.end();
+      });
+    });
+    listener = await listenOnLoopback(server);
+    const small = Array.from({ length: 3_000 }, (_, i) => `,{"n":${i},"t":"ü€"}`);
+    const large = `${"b".repeat(3 * 16 * 1024 - 1)}😀${"c".repeat(100)}`;
+    const pieces = ['{"input":[', ...small.map((p, i) => (i === 0 ? p.slice(1) : p)), "", `,"${large}"`, "]}"];
+    const answer = await httpPost(`http://127.0.0.1:${listener.port}/`, {}, pieces, new AbortController().signal);
+    await drain(answer.body);
+    const joined = pieces.join("");
+    expect(seen.length).toBe(String(Buffer.byteLength(joined, "utf8")));
+    expect(seen.body).toBe(joined);
+    expect((JSON.parse(seen.body ?? "") as { input: unknown[] }).input).toHaveLength(3_001);
+  });
+
   it("sends an empty body with length 0", async () => {
     let seen: { length?: string; body?: string } = {};
     const url = await serve((req, body, res) => {

@@ -25,8 +25,16 @@ export interface HttpAnswer {
   text(): Promise<string>;
 }
 
+/**
+ * A request body: one string, or pieces sent one after the other as if joined. Pieces let a caller
+ * serialise a large body part by part (responsesClient.ts: one piece per history item), so that no
+ * string of the whole body has to exist. Each piece must be well-formed on its own (no surrogate pair
+ * split between two pieces), as every JSON.stringify result is.
+ */
+export type HttpBody = string | readonly string[];
+
 /** Sends `body` to `url`; resolves once the answer's status and headers are in. */
-export type HttpPost = (url: string, headers: Readonly<Record<string, string>>, body: string, signal: AbortSignal) => Promise<HttpAnswer>;
+export type HttpPost = (url: string, headers: Readonly<Record<string, string>>, body: HttpBody, signal: AbortSignal) => Promise<HttpAnswer>;
 
 class AnswerHeaders implements HeaderLookup {
   constructor(private readonly raw: IncomingMessage["headers"]) {}
@@ -76,7 +84,9 @@ export const httpPost: HttpPost = (url, headers, body, signal) =>
     const target = new URL(url);
     const send = target.protocol === "https:" ? httpsRequest : target.protocol === "http:" ? httpRequest : null;
     if (!send) return reject(new Error(`cannot POST to ${url}: only http and https URLs are supported`));
-    const length = Buffer.byteLength(body, "utf8");
+    const pieces = typeof body === "string" ? [body] : body;
+    let length = 0;
+    for (const piece of pieces) length += Buffer.byteLength(piece, "utf8");
     let req: ClientRequest;
     let res: IncomingMessage | undefined;
     const onAbort = () => {
@@ -103,12 +113,31 @@ export const httpPost: HttpPost = (url, headers, body, signal) =>
       answer.once("close", release);
       resolve(answerOf(answer));
     });
-    for (let at = 0; at < body.length;) {
-      let end = Math.min(body.length, at + BODY_CHUNK);
-      // Never split a surrogate pair: each half alone would be encoded as U+FFFD.
-      if (end < body.length && isHighSurrogate(body.charCodeAt(end - 1))) end -= 1;
-      req.write(body.slice(at, end), "utf8");
-      at = end;
-    }
+    writeBody(req, pieces);
     req.end();
   });
+
+/** Writes the pieces in slices of at most BODY_CHUNK units: small pieces joined, large ones cut. */
+function writeBody(req: ClientRequest, pieces: readonly string[]): void {
+  let pending = "";
+  for (const piece of pieces) {
+    if (pending.length + piece.length <= BODY_CHUNK) {
+      pending += piece;
+      continue;
+    }
+    if (pending !== "") req.write(pending, "utf8");
+    pending = "";
+    if (piece.length <= BODY_CHUNK) {
+      pending = piece;
+      continue;
+    }
+    for (let at = 0; at < piece.length;) {
+      let end = Math.min(piece.length, at + BODY_CHUNK);
+      // Never split a surrogate pair: each half alone would be encoded as U+FFFD.
+      if (end < piece.length && isHighSurrogate(piece.charCodeAt(end - 1))) end -= 1;
+      req.write(piece.slice(at, end), "utf8");
+      at = end;
+    }
+  }
+  if (pending !== "") req.write(pending, "utf8");
+}

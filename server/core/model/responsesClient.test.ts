@@ -26,7 +26,7 @@ import {
 import { providerFromToml, type ModelProviderInfo } from "../config/providers.js";
 import { ModelError } from "./errors.js";
 import { httpPost, type HttpPost } from "./httpPost.js";
-import { requestBody, ResponsesClient, type ResponsesClientOptions } from "./responsesClient.js";
+import { requestBody, requestBodyPieces, ResponsesClient, type ResponsesClientOptions } from "./responsesClient.js";
 import type { ModelEvent, ModelRequest } from "./types.js";
 
 let mock: MockResponses | null = null;
@@ -167,6 +167,25 @@ describe("request", () => {
       "prompt_cache_key",
     ]);
     expect(requestBody({ ...REQUEST, reasoning: { effort: null, summary: "auto" } })["reasoning"]).toEqual({ summary: "auto" });
+  });
+
+  it("serialises the body as pieces that join to exactly its JSON, one piece per input item", () => {
+    const many = Array.from({ length: 50 }, (_, i) => ({
+      type: "message",
+      role: i % 2 ? "assistant" : "user",
+      content: [{ type: "input_text", text: `ü😀 ${i}` }],
+    }));
+    const variants: ModelRequest[] = [
+      REQUEST,
+      { ...REQUEST, instructions: "base prompt", reasoning: null, text: undefined } as ModelRequest,
+      { ...REQUEST, input: [] },
+      { ...REQUEST, input: many as ModelRequest["input"] },
+    ];
+    for (const request of variants) {
+      const pieces = requestBodyPieces(request);
+      expect(pieces.join("")).toBe(JSON.stringify(requestBody(request)));
+      expect(pieces).toHaveLength(request.input.length + 2);
+    }
   });
 
   it("uses experimental_bearer_token, or the caller's token, when there is no env_key", async () => {

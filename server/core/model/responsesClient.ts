@@ -36,7 +36,7 @@ import {
   USAGE_NOT_INCLUDED_MESSAGE,
   usageLimit,
 } from "./errors.js";
-import { httpPost, type HeaderLookup, type HttpAnswer, type HttpPost } from "./httpPost.js";
+import { httpPost, type HeaderLookup, type HttpAnswer, type HttpBody, type HttpPost } from "./httpPost.js";
 import { backoffMs } from "./samplingRetry.js";
 import { ResponseItem, type ModelEvent, type ModelRequest, type TokenUsageBreakdown } from "./types.js";
 
@@ -108,6 +108,28 @@ export function requestBody(request: ModelRequest): Record<string, unknown> {
   body["prompt_cache_key"] = request.promptCacheKey;
   if (request.text !== undefined && request.text !== null) body["text"] = request.text;
   return body;
+}
+
+/**
+ * requestBody(request) serialised as pieces that join to exactly its JSON.stringify: the keys before
+ * `input`, then each input item, then the rest. The input is the thread's whole history, so one string
+ * of the body grows with every turn and, past V8's regular object size, gets a mapping of its own
+ * that lives until the next full GC; the pieces are each an item's size.
+ */
+export function requestBodyPieces(request: ModelRequest): string[] {
+  const head: Record<string, unknown> = {};
+  const tail: Record<string, unknown> = {};
+  let part = head;
+  for (const [key, value] of Object.entries(requestBody(request))) {
+    if (key === "input") part = tail;
+    else part[key] = value;
+  }
+  const headJson = JSON.stringify(head);
+  const pieces = [`${headJson.slice(0, -1)}${headJson.length > 2 ? "," : ""}"input":[`];
+  request.input.forEach((item, i) => pieces.push(i === 0 ? JSON.stringify(item) : `,${JSON.stringify(item)}`));
+  const tailJson = JSON.stringify(tail);
+  pieces.push(tailJson.length > 2 ? `],${tailJson.slice(1)}` : "]}");
+  return pieces;
 }
 
 function nonBlank(value: string | undefined): value is string {
@@ -356,7 +378,7 @@ export class SseTransport {
   async *stream(
     url: string,
     headers: Readonly<Record<string, string>>,
-    body: string,
+    body: HttpBody,
     signal: AbortSignal,
     decoder: SseDecoder,
   ): AsyncGenerator<ModelEvent, void, undefined> {
@@ -432,7 +454,7 @@ export class SseTransport {
   private async send(
     url: string,
     headers: Readonly<Record<string, string>>,
-    body: string,
+    body: HttpBody,
     signal: AbortSignal,
     armIdle: () => void,
     disarmIdle: () => void,
@@ -511,7 +533,7 @@ export class ResponsesClient {
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent, void, undefined> {
     const headers = requestHeaders(this.provider, request, this.opts);
     const url = responsesUrl(this.provider);
-    const body = JSON.stringify(requestBody(request));
+    const body = requestBodyPieces(request);
     yield* this.transport.stream(url, headers, body, signal, responsesDecoder(this.opts.log));
   }
 }

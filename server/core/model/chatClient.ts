@@ -22,6 +22,7 @@ import { v7 as uuidv7 } from "uuid";
 import type { Logger } from "../../log.js";
 import { isDemoProvider, type ModelProviderInfo } from "../config/providers.js";
 import { ModelError, streamDisconnected } from "./errors.js";
+import { jsonPieces } from "./httpPost.js";
 import { classifyFailedEvent, endpointUrl, requestHeaders, SseTransport, type ResponsesClientOptions, type SseDecoder } from "./responsesClient.js";
 import type { ModelEvent, ModelRequest, ResponseItem, TokenUsageBreakdown } from "./types.js";
 
@@ -295,7 +296,7 @@ export class ChatClient {
   async *stream(request: ModelRequest, signal: AbortSignal): AsyncGenerator<ModelEvent, void, undefined> {
     const headers = requestHeaders(this.provider, request, this.opts);
     const url = chatUrl(this.provider);
-    const body = JSON.stringify(chatRequestBody(request));
+    const body = jsonPieces(chatRequestBody(request), "messages");
     yield* this.transport.stream(url, headers, body, signal, new ChatStreamDecoder(this.opts.log));
   }
 }

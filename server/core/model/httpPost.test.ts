@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer as createTlsServer } from "node:https";
 import { afterEach, describe, expect, it } from "vitest";
-import { httpPost } from "./httpPost.js";
+import { httpPost, jsonPieces } from "./httpPost.js";
 import { listenOnLoopback, type LoopbackListener } from "./loopback.js";
 
 let listener: LoopbackListener | undefined;
@@ -189,3 +189,21 @@ IEQ2yeJCh4G9RGsFd/sDL1ytMymqGm0yJAmdPPnrkQ04AiAcFMcBP8d/ZA+ZVeRU
 upe5hC5rCOVoZPAHYqUN7WXG0Q==
 -----END CERTIFICATE-----
 `;
+
+describe("jsonPieces", () => {
+  it("joins to exactly JSON.stringify, the array's elements one piece each, wherever the array sits", () => {
+    const items = [{ a: "ü😀" }, null, [1, 2], "x"];
+    const bodies: Record<string, unknown>[] = [
+      { model: "m", input: items, tools: [], stream: true },
+      { input: items, stream: true },
+      { model: "m", skipped: undefined, input: items },
+      { input: [] },
+      { model: "m", input: [], after: undefined },
+    ];
+    for (const body of bodies) {
+      const pieces = jsonPieces(body, "input");
+      expect(pieces.join("")).toBe(JSON.stringify(body));
+      expect(pieces).toHaveLength((body["input"] as unknown[]).length + 2);
+    }
+  });
+});

@@ -33,6 +33,32 @@ export interface HttpAnswer {
  */
 export type HttpBody = string | readonly string[];
 
+/**
+ * JSON.stringify(body) as pieces that join to exactly it: the keys before `arrayKey`, then each of
+ * that array's elements, then the rest. A model request's array is the thread's whole history, so one
+ * string of the body grows with every turn and, past V8's regular object size, gets a mapping of its
+ * own that lives until the next full GC; each piece is one element's size. `body[arrayKey]` must be
+ * an array.
+ */
+export function jsonPieces(body: Readonly<Record<string, unknown>>, arrayKey: string): string[] {
+  const head: Record<string, unknown> = {};
+  const tail: Record<string, unknown> = {};
+  let part = head;
+  let array: readonly unknown[] = [];
+  for (const [key, value] of Object.entries(body)) {
+    if (key === arrayKey) {
+      array = value as readonly unknown[];
+      part = tail;
+    } else part[key] = value;
+  }
+  const headJson = JSON.stringify(head);
+  const pieces = [`${headJson.slice(0, -1)}${headJson.length > 2 ? "," : ""}${JSON.stringify(arrayKey)}:[`];
+  array.forEach((element, i) => pieces.push(i === 0 ? JSON.stringify(element) : `,${JSON.stringify(element)}`));
+  const tailJson = JSON.stringify(tail);
+  pieces.push(tailJson.length > 2 ? `],${tailJson.slice(1)}` : "]}");
+  return pieces;
+}
+
 /** Sends `body` to `url`; resolves once the answer's status and headers are in. */
 export type HttpPost = (url: string, headers: Readonly<Record<string, string>>, body: HttpBody, signal: AbortSignal) => Promise<HttpAnswer>;
 

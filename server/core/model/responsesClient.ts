@@ -36,7 +36,7 @@ import {
   USAGE_NOT_INCLUDED_MESSAGE,
   usageLimit,
 } from "./errors.js";
-import { httpPost, type HeaderLookup, type HttpAnswer, type HttpBody, type HttpPost } from "./httpPost.js";
+import { httpPost, jsonPieces, type HeaderLookup, type HttpAnswer, type HttpBody, type HttpPost } from "./httpPost.js";
 import { backoffMs } from "./samplingRetry.js";
 import { ResponseItem, type ModelEvent, type ModelRequest, type TokenUsageBreakdown } from "./types.js";
 
@@ -110,26 +110,9 @@ export function requestBody(request: ModelRequest): Record<string, unknown> {
   return body;
 }
 
-/**
- * requestBody(request) serialised as pieces that join to exactly its JSON.stringify: the keys before
- * `input`, then each input item, then the rest. The input is the thread's whole history, so one string
- * of the body grows with every turn and, past V8's regular object size, gets a mapping of its own
- * that lives until the next full GC; the pieces are each an item's size.
- */
+/** requestBody(request) as pieces, one per history item (see jsonPieces). */
 export function requestBodyPieces(request: ModelRequest): string[] {
-  const head: Record<string, unknown> = {};
-  const tail: Record<string, unknown> = {};
-  let part = head;
-  for (const [key, value] of Object.entries(requestBody(request))) {
-    if (key === "input") part = tail;
-    else part[key] = value;
-  }
-  const headJson = JSON.stringify(head);
-  const pieces = [`${headJson.slice(0, -1)}${headJson.length > 2 ? "," : ""}"input":[`];
-  request.input.forEach((item, i) => pieces.push(i === 0 ? JSON.stringify(item) : `,${JSON.stringify(item)}`));
-  const tailJson = JSON.stringify(tail);
-  pieces.push(tailJson.length > 2 ? `],${tailJson.slice(1)}` : "]}");
-  return pieces;
+  return jsonPieces(requestBody(request), "input");
 }
 
 function nonBlank(value: string | undefined): value is string {

@@ -192,7 +192,7 @@ upe5hC5rCOVoZPAHYqUN7WXG0Q==
 
 describe("jsonPieces", () => {
   it("joins to exactly JSON.stringify, the array's elements one piece each, wherever the array sits", () => {
-    const items = [{ a: "ü😀" }, null, [1, 2], "x"];
+    const items = [{ a: "ü😀" }, null, [1, 2], "x", undefined, { b: undefined }];
     const bodies: Record<string, unknown>[] = [
       { model: "m", input: items, tools: [], stream: true },
       { input: items, stream: true },

@@ -53,7 +53,11 @@ export function jsonPieces(body: Readonly<Record<string, unknown>>, arrayKey: st
   }
   const headJson = JSON.stringify(head);
   const pieces = [`${headJson.slice(0, -1)}${headJson.length > 2 ? "," : ""}${JSON.stringify(arrayKey)}:[`];
-  array.forEach((element, i) => pieces.push(i === 0 ? JSON.stringify(element) : `,${JSON.stringify(element)}`));
+  array.forEach((element, i) => {
+    // In an array, what JSON cannot hold (undefined, a function) is written as null.
+    const json = (JSON.stringify(element) as string | undefined) ?? "null";
+    pieces.push(i === 0 ? json : `,${json}`);
+  });
   const tailJson = JSON.stringify(tail);
   pieces.push(tailJson.length > 2 ? `],${tailJson.slice(1)}` : "]}");
   return pieces;

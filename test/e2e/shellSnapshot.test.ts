@@ -1,7 +1,8 @@
 // The login snapshot on the real daemon: once a thread's snapshot is captured, `-lc` commands run as
 // `-c` with the environment the user's profile exported (what codex 0.169 shows: `shopt login_shell`
 // off, the profile's variables, none of its functions), config.toml's shell_environment_policy holds
-// over the profile, and `[features] shell_snapshot = false` brings back one login per command.
+// over the profile, a command asked for while the capture runs waits for it, and `[features]
+// shell_snapshot = false` brings back one login per command.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -20,20 +21,20 @@ const PROBE =
   'shopt login_shell; echo "P=$FROM_PROFILE R=$FROM_BASHRC S=$CHOSEN T=${GITHUB_TOKEN:-none}"; type myfn >/dev/null 2>&1 && echo fn=yes || echo fn=no';
 
 /** A user home whose profile and ~/.bashrc set variables and a function, and print a greeting. */
-function userHome(base: string): string {
+function userHome(base: string, profileFirst = ""): string {
   const dir = join(base, "user");
   mkdirSync(dir);
   writeFileSync(
     join(dir, ".profile"),
-    'echo "hello from the profile"\nexport FROM_PROFILE=1\nexport GITHUB_TOKEN=secret\nexport CHOSEN=by-profile\nmyfn() { :; }\n',
+    `${profileFirst}echo "hello from the profile"\nexport FROM_PROFILE=1\nexport GITHUB_TOKEN=secret\nexport CHOSEN=by-profile\nmyfn() { :; }\n`,
   );
   writeFileSync(join(dir, ".bashrc"), "export FROM_BASHRC=1\n");
   return dir;
 }
 
-async function start(extraConfig: string, script: ScriptEntry[] = []): Promise<{ s: Session; cwd: string }> {
+async function start(extraConfig: string, script: ScriptEntry[] = [], profileFirst = ""): Promise<{ s: Session; cwd: string }> {
   const home = tempHome("gatehouse-snapshot");
-  const user = userHome(home.base);
+  const user = userHome(home.base, profileFirst);
   const cwd = join(home.base, "work");
   mkdirSync(cwd);
   session = await startSession({
@@ -71,6 +72,16 @@ describe("shell snapshot", () => {
     expect(item.command).toContain("-lc");
     expect(item.aggregatedOutput).toBe("login_shell    \toff\nP=1 R=1 S=by-config T=none\nfn=no\n");
     s.checkWire();
+  });
+
+  it("has a command that comes while the capture runs wait for it instead of logging in beside it", async () => {
+    // A profile that takes 400 ms: the command is asked for at once, long before the capture ends.
+    const { s, cwd } = await start("", [], "sleep 0.4\n");
+    const { thread } = await s.result("thread/start", { cwd });
+    expect(s.daemon.stderr()).not.toContain("shell snapshot captured");
+    const item = await userShellOutput(s, thread.id);
+    expect(s.daemon.stderr()).toContain("shell snapshot captured");
+    expect(item.aggregatedOutput).toBe("login_shell    \toff\nP=1 R=1 S=by-config T=none\nfn=no\n");
   });
 
   it("logs in for every command when [features] shell_snapshot is off", async () => {

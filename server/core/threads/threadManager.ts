@@ -296,7 +296,7 @@ export class ThreadManager {
 
   /** How this thread's commands start (tools/shellSnapshot.ts). */
   private commandShell(live: LoadedThread): CommandShell {
-    return { env: commandEnvironment(this.deps.config.effective), snapshot: () => live.loginShell.peek() };
+    return { env: commandEnvironment(this.deps.config.effective), snapshot: (signal) => live.loginShell.whenReady(undefined, signal) };
   }
 
   private baseFields(id: string, originator: string | null, forkedFromId: string | null, ephemeral: boolean): ThreadBase {

@@ -107,10 +107,11 @@ export async function startCommand(spec: CommandSpec, ctx: ToolContext): Promise
   const done = (outcome: CommandOutcome): RunningCommand => ({ pid: undefined, handle: null, takeUnread: () => "", outcome: Promise.resolve(outcome) });
 
   // Chosen once, before the approval: the gate judges the PATH this launch carries (the login snapshot's
-  // or shell_environment_policy's), so the command must run with that same environment. When the launch
-  // is still a login shell (no snapshot yet, or snapshots off), the profile runs first and may change
-  // PATH; the gate sees the PATH the profile starts from.
-  const launch = commandLaunch(spec.argv, ctx.commandShell);
+  // or shell_environment_policy's), so the command must run with that same environment. A capture in
+  // flight is waited for (tools/shellSnapshotSlot.ts says how long). When the launch is still a login
+  // shell (snapshots off, the capture failed or ran past the wait), the profile runs first and may
+  // change PATH; the gate sees the PATH the profile starts from.
+  const launch = await commandLaunch(spec.argv, ctx.commandShell, ctx.signal);
   const launchEnv = launch.env ?? buildShellEnvironment(process.env);
   // What the gate judges of this command; the on-failure rerun asks again about the same one, escalated.
   const commandRequest = (escalated: boolean, justification: string | null) =>

@@ -49,24 +49,27 @@ describe("commandLaunch", () => {
   const base = { PATH: "/usr/bin" };
   const snap: ShellSnapshot = { env: { PATH: "/home/u/.local/bin:/usr/bin", FROM_PROFILE: "1" } };
 
-  it("runs a login command without logging in when the snapshot is ready", () => {
-    expect(commandLaunch(["/bin/bash", "-lc", "ls"], { env: base, snapshot: () => snap })).toEqual({ argv: ["/bin/bash", "-c", "ls"], env: snap.env });
+  it("runs a login command without logging in when the snapshot is ready", async () => {
+    expect(await commandLaunch(["/bin/bash", "-lc", "ls"], { env: base, snapshot: async () => snap })).toEqual({
+      argv: ["/bin/bash", "-c", "ls"],
+      env: snap.env,
+    });
   });
 
-  it("logs in as before while the snapshot is not ready, with the policy's environment", () => {
-    expect(commandLaunch(["/bin/bash", "-lc", "ls"], { env: base, snapshot: () => null })).toEqual({ argv: ["/bin/bash", "-lc", "ls"], env: base });
+  it("logs in as before when there is no snapshot to be had, with the policy's environment", async () => {
+    expect(await commandLaunch(["/bin/bash", "-lc", "ls"], { env: base, snapshot: async () => null })).toEqual({ argv: ["/bin/bash", "-lc", "ls"], env: base });
   });
 
-  it("gives a non-login command the policy's environment and does not ask for the snapshot", () => {
+  it("gives a non-login command the policy's environment and does not ask for the snapshot", async () => {
     let asked = 0;
-    const shell = { env: base, snapshot: () => (asked++, snap) };
-    expect(commandLaunch(["/bin/bash", "-c", "ls"], shell)).toEqual({ argv: ["/bin/bash", "-c", "ls"], env: base });
-    expect(commandLaunch(["git", "status"], shell)).toEqual({ argv: ["git", "status"], env: base });
+    const shell = { env: base, snapshot: async () => (asked++, snap) };
+    expect(await commandLaunch(["/bin/bash", "-c", "ls"], shell)).toEqual({ argv: ["/bin/bash", "-c", "ls"], env: base });
+    expect(await commandLaunch(["git", "status"], shell)).toEqual({ argv: ["git", "status"], env: base });
     expect(asked).toBe(0);
   });
 
-  it("leaves the launcher's defaults without a command shell", () => {
-    expect(commandLaunch(["/bin/bash", "-lc", "ls"], undefined)).toEqual({ argv: ["/bin/bash", "-lc", "ls"] });
+  it("leaves the launcher's defaults without a command shell", async () => {
+    expect(await commandLaunch(["/bin/bash", "-lc", "ls"], undefined)).toEqual({ argv: ["/bin/bash", "-lc", "ls"] });
   });
 });
 
@@ -97,6 +100,41 @@ describe("ShellSnapshotSlot", () => {
     key = "two";
     expect(slot.peek()).toBeNull();
     expect(await slot.settled()).toEqual({ env: { KEY: "two" } });
+  });
+
+  it("lets a command wait for the capture in flight, up to a limit", async () => {
+    const d = deferred<ShellSnapshot | null>();
+    let runs = 0;
+    const slot = new ShellSnapshotSlot(() => ({ key: "k", run: () => (runs++, d.promise) }));
+    const waiting = slot.whenReady(5_000);
+    setTimeout(() => d.resolve({ env: { A: "1" } }), 30);
+    expect(await waiting).toEqual({ env: { A: "1" } });
+    expect(runs).toBe(1);
+    expect(await slot.whenReady(0)).toEqual({ env: { A: "1" } });
+
+    const stuck = new ShellSnapshotSlot(() => ({ key: "k", run: () => new Promise<ShellSnapshot | null>(() => {}) }));
+    expect(await stuck.whenReady(20)).toBeNull();
+    const interrupted = new AbortController();
+    setTimeout(() => interrupted.abort(), 20);
+    expect(await stuck.whenReady(60_000, interrupted.signal)).toBeNull();
+  });
+
+  it("does not hand a command the result of a capture whose inputs changed while it waited", async () => {
+    let key = "one";
+    const first = deferred<ShellSnapshot | null>();
+    const slot = new ShellSnapshotSlot(() => ({ key, run: () => (key === "one" ? first.promise : new Promise<ShellSnapshot | null>(() => {})) }));
+    const waiting = slot.whenReady(5_000);
+    key = "two";
+    slot.peek();
+    first.resolve({ env: { KEY: "one" } });
+    expect(await waiting).toBeNull();
+  });
+
+  it("answers a failed capture with null at once, so the command logs in", async () => {
+    const slot = new ShellSnapshotSlot(() => ({ key: "k", run: async () => null }));
+    expect(await slot.whenReady(5_000)).toBeNull();
+    const rejected = new ShellSnapshotSlot(() => ({ key: "k", run: () => Promise.reject(new Error("boom")) }));
+    expect(await rejected.whenReady(5_000)).toBeNull();
   });
 
   it("stays off when the feature is off", async () => {

@@ -17,6 +17,8 @@
 // - shell_environment_policy is applied again after the capture (default excludes, `exclude`,
 //   `set`, `include_only`), so a profile that exports `GITHUB_TOKEN` does not bring it back and
 //   `set` wins over the profile.
+// - A command that comes while the capture runs waits for it (shellSnapshotSlot.ts, SNAPSHOT_WAIT_MS)
+//   instead of logging in beside it.
 import { randomBytes } from "node:crypto";
 import { setPriority } from "node:os";
 import { basename } from "node:path";
@@ -161,18 +163,25 @@ export function withoutLogin(argv: readonly string[]): string[] | null {
 export interface CommandShell {
   /** shell_environment_policy over the daemon's environment. */
   readonly env: Readonly<Record<string, string>>;
-  /** This thread's login snapshot if it is ready (starting the capture if needed), else null. */
-  snapshot(): ShellSnapshot | null;
+  /**
+   * This thread's login snapshot (starting the capture if needed), once ready; null when there is
+   * none to be had within shellSnapshotSlot.ts's SNAPSHOT_WAIT_MS.
+   */
+  snapshot(signal?: AbortSignal): Promise<ShellSnapshot | null>;
 }
 
 /**
- * The argv and environment a command is launched with. A command that comes while the snapshot is
- * still being captured logs in as before rather than wait: as 0.169 does, and never slower than
- * without the feature (the capture sources the profile and ~/.bashrc, so it can take longer than one login).
+ * The argv and environment a command is launched with: a login command runs without logging in, in
+ * the snapshot's environment, once the snapshot is ready (waiting for a capture in flight); it logs in
+ * as before when snapshots are off, the capture failed, or the wait ran out.
  */
-export function commandLaunch(argv: readonly string[], shell: CommandShell | undefined): { argv: readonly string[]; env?: Readonly<Record<string, string>> } {
+export async function commandLaunch(
+  argv: readonly string[],
+  shell: CommandShell | undefined,
+  signal?: AbortSignal,
+): Promise<{ argv: readonly string[]; env?: Readonly<Record<string, string>> }> {
   if (!shell) return { argv };
   const rewritten = withoutLogin(argv);
-  const snapshot = rewritten === null ? null : shell.snapshot();
+  const snapshot = rewritten === null ? null : await shell.snapshot(signal);
   return snapshot === null || rewritten === null ? { argv, env: shell.env } : { argv: rewritten, env: snapshot.env };
 }

@@ -97,6 +97,8 @@ export async function createApp(options: AppOptions): Promise<App> {
         log,
       }),
   );
+  /** What creating a model client needs: its module and the provider and account services. */
+  const modelClientCode = () => Promise.all([import("./core/model/modelClient.js"), demo.get(), account.get()]);
   // The one managed network proxy and its approvals: the module is imported, and the proxy started,
   // by the first command that runs with managed networking (config turns it on), never at start-up.
   const network = lazyService(
@@ -126,9 +128,9 @@ export async function createApp(options: AppOptions): Promise<App> {
       broadcast,
       metrics,
       contextWindow: (model) => config.effective.modelContextWindow ?? (model.startsWith("gpt-5") ? 258_400 : null),
-      prepareModels: () => Promise.all([import("./core/model/modelClient.js"), demo.get(), account.get()]),
+      prepareModels: modelClientCode,
       models: async (providerId, effective) => {
-        const [{ createModelClient }, providers, accounts] = await Promise.all([import("./core/model/modelClient.js"), demo.get(), account.get()]);
+        const [{ createModelClient }, providers, accounts] = await modelClientCode();
         const info = await providers.resolve(effective.modelProviders[providerId] ?? effective.modelProvider);
         return {
           client: createModelClient(info, {

@@ -606,14 +606,7 @@ export class ThreadManager {
    * after tens of milliseconds of module loading. Cached by the module loader and the lazy services.
    */
   private preloadEngine(): void {
-    void Promise.all([
-      import("../engine/activeTurn.js"),
-      import("./threadTools.js"),
-      import("../engine/review.js"),
-      import("../engine/compaction.js"),
-      this.deps.approvals(),
-      this.deps.prepareModels?.(),
-    ]).catch(() => undefined);
+    void Promise.all([engineModules(), this.deps.approvals(), this.deps.prepareModels?.()]).catch(() => undefined);
   }
 
   /** The daemon's launcher, with the once-per-daemon sandbox probe that runs of `policy` need started. */
@@ -702,16 +695,8 @@ export class ThreadManager {
     if (params.collaborationMode) live.collaborationMode = params.collaborationMode.mode;
     // The engine loads with the first turn, not with the first thread (a fresh daemon's thread/start
     // answers without compiling it).
-    const [{ client: model, streamMaxRetries, wireApi }, approvals, launcher, { ActiveTurn }, { turnToolRouter }, { reviewMode }, { autoCompactLimit }] =
-      await Promise.all([
-        this.deps.models(next.modelProviderId, this.deps.config.effective),
-        this.deps.approvals(),
-        this.deps.launcher(),
-        import("../engine/activeTurn.js"),
-        import("./threadTools.js"),
-        import("../engine/review.js"),
-        import("../engine/compaction.js"),
-      ]);
+    const [{ client: model, streamMaxRetries, wireApi }, approvals, launcher, [{ ActiveTurn }, { turnToolRouter }, { reviewMode }, { autoCompactLimit }]] =
+      await Promise.all([this.deps.models(next.modelProviderId, this.deps.config.effective), this.deps.approvals(), this.deps.launcher(), engineModules()]);
     // A turn waits for the thread's MCP servers to start (or fail), as 0.169's does, after turn/start's
     // answer and turn/started: its tools are complete only then (ActiveTurn awaits toolsWhenReady).
     const mcpOpening = opts.review ? null : this.openMcp(live);
@@ -848,6 +833,11 @@ export class ThreadManager {
       ),
     );
   }
+}
+
+/** The engine's modules a turn needs: the one list startTurn awaits and the warm-up preloads. */
+function engineModules() {
+  return Promise.all([import("../engine/activeTurn.js"), import("./threadTools.js"), import("../engine/review.js"), import("../engine/compaction.js")]);
 }
 
 /** Stops the thread's early-launched MCP servers that no host took; resolves once they are gone. */

@@ -71,6 +71,8 @@ export class FileSearch {
       scored.sort((a, b) => b.raw - a.raw || a.path.length - b.path.length || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
       return scored.slice(0, FUZZY_SEARCH_LIMIT).map(({ raw: _raw, ...r }) => r);
     } finally {
+      // A first walk's stamps are taken once this answer is out (rootIndex.ts says why that is safe).
+      for (const root of roots) this.indexes.get(root)?.settleSoon();
       if (cancellationToken !== null && this.byToken.get(cancellationToken) === controller) this.byToken.delete(cancellationToken);
     }
   }

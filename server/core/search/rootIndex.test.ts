@@ -28,9 +28,11 @@ function backdate(dir = root): void {
 /** An index that trusts every stamp, so the reuse path runs on a tree this test has just written. */
 const trusting = (): RootIndex => new RootIndex(root, Number.NEGATIVE_INFINITY);
 
+/** A search's paths; then, as the daemon does once the answer is out, the stamps a first walk left for later. */
 async function paths(index: RootIndex): Promise<string[]> {
   const snap = await index.current();
   if (snap === undefined) throw new Error("not cancelled, yet no snapshot");
+  await index.settle();
   return snap.paths();
 }
 
@@ -65,7 +67,7 @@ describe("RootIndex", () => {
       "src/deep/er",
       "src/deep/er/leaf.ts",
     ]);
-    expect(first?.reusable).toBe(true);
+    expect(await index.reusable()).toBe(true);
     expect(await index.current()).toBe(first);
   });
 
@@ -127,11 +129,60 @@ describe("RootIndex", () => {
     const index = new RootIndex(root);
     write("src/now.ts");
     const first = await index.current();
-    expect(first?.reusable).toBe(false);
+    expect(await index.reusable()).toBe(false);
     write("src/later.ts");
     const second = await index.current();
     expect(second).not.toBe(first);
     expect(second?.paths()).toContain("src/later.ts");
+  });
+
+  it("sees a change made after a first walk read a folder and before it took the folder's stamp", async () => {
+    // The stamp is taken after the change, so only the racy rule against the read's time can tell.
+    const index = new RootIndex(root);
+    const first = await index.current();
+    write("src/deep/er/new.ts");
+    const second = await index.current();
+    expect(second).not.toBe(first);
+    expect(second?.paths()).toContain("src/deep/er/new.ts");
+  });
+
+  it("sees a .gitignore edited after a first walk read it and before its stamp was taken", async () => {
+    const index = new RootIndex(root);
+    expect((await index.current())?.paths()).not.toContain("src/debug.log");
+    writeFileSync(join(root, ".gitignore"), "out/\n");
+    utimesSync(join(root, ".gitignore"), new Date(), new Date());
+    expect((await index.current())?.paths()).toContain("src/debug.log");
+  });
+
+  it("walks again when a folder a first walk read is a file by the time its stamp is taken", async () => {
+    const index = trusting();
+    const first = await index.current();
+    rmSync(join(root, "src/deep"), { recursive: true });
+    writeFileSync(join(root, "src/deep"), "");
+    // Backdated like the rest, so only the kind of what is there now says the listing is wrong.
+    backdate();
+    expect(await index.reusable()).toBe(false);
+    const second = await index.current();
+    expect(second).not.toBe(first);
+    expect(second?.paths()).toContain("src/deep");
+    expect(second?.paths()).not.toContain("src/deep/er/leaf.ts");
+  });
+
+  it("takes a first walk's stamps late: not during the walk, nor in settleSoon() itself, but after a turn of the event loop", async () => {
+    // With every stamp trusted, a change made before the stamps are taken goes unseen: which shows
+    // when they are taken, and why only the real rule (RACY_MS) makes late stamps safe.
+    const index = trusting();
+    await index.current();
+    write("lib/during.ts");
+    index.settleSoon();
+    write("src/soon.ts");
+    await new Promise((resolve) => setImmediate(resolve));
+    await index.settle();
+    write("src/deep/er/after.ts");
+    const now = await paths(index);
+    expect(now).not.toContain("lib/during.ts");
+    expect(now).not.toContain("src/soon.ts");
+    expect(now).toContain("src/deep/er/after.ts");
   });
 
   it("asks a .gitignore about everything below a folder whose name holds one of its literals", async () => {
@@ -188,6 +239,7 @@ describe("RootIndex", () => {
   it("takes over the prepared paths of the snapshot it replaces", async () => {
     const index = trusting();
     const first = (await index.current()) as Snapshot;
+    await index.settle();
     const before = (await first.candidates("app")) ?? [];
     expect(before.map((t) => t.path)).toEqual(["src/app.ts"]);
     write("src/apple.ts");

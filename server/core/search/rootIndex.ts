@@ -13,6 +13,14 @@
 // a folder or .gitignore changed less than RACY_MS before it was read is not trusted and is read
 // again next time (git's "racily clean" rule).
 //
+// Why a root's first walk takes its stamps after answering: the stats were a third of a first
+// search (Node 20 builds four Dates per Stats), and nothing needs them until the next search. A
+// stamp taken after the read vouches for the listing by the same rule: a change after the read
+// leaves a stamp newer than RACY_MS before the read, so the folder is not trusted and is read
+// again; a stamp older than that says nothing changed from then until the stat, the read included.
+// The next search waits for these stamps first (settle). A rebuild still stats before reading:
+// it needs the stamp to decide whether the listing it has can be kept.
+//
 // Why synchronous fs calls: they are several times faster than their promise versions here (no
 // thread-pool round trip per folder), and the work is cut into slices (slicer.ts) with a yield to
 // the event loop between them, so the daemon keeps answering other requests.
@@ -27,7 +35,7 @@ import { readFileSync, readdirSync, statSync, type Dirent, type Stats } from "no
 import { normalize } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import { literalPattern } from "./gitignoreLiterals.js";
-import { SLICE_MS, sliced } from "./slicer.js";
+import { SLICE_MS, sliced, yieldToLoop } from "./slicer.js";
 import { Snapshot, type Group } from "./snapshot.js";
 
 export { Snapshot, type Target } from "./snapshot.js";
@@ -44,18 +52,19 @@ interface Stamp {
   readonly ctimeMs: number;
 }
 
+// stamp and trusted are written once more by a first walk's stamping (Walk.stampNext), before any search reads them.
 interface DirNode {
-  readonly stamp: Stamp;
+  stamp: Stamp;
   /** False when the stamp cannot vouch for the listing (too recent, or the read failed for a passing reason). */
-  readonly trusted: boolean;
+  trusted: boolean;
   /** The children's names in name order, and which of them are folders (FOLDER) or files (FILE). */
   readonly names: readonly string[];
   readonly kinds: readonly number[];
 }
 
 interface IgnoreNode {
-  readonly stamp: Stamp;
-  readonly trusted: boolean;
+  stamp: Stamp;
+  trusted: boolean;
   readonly matcher: Ignore | null;
   readonly literals: RegExp | null;
 }
@@ -71,6 +80,8 @@ interface Rules {
 /** A walk's result and what revalidating it needs. */
 interface Walked {
   readonly snapshot: Snapshot;
+  /** False if a stamp the walk relied on was untrusted or is missing: the next search must walk again. */
+  readonly reusable: boolean;
   /** Every stamp the walk relied on, at the same positions as the paths stat'ed for them. */
   readonly checkPaths: readonly string[];
   readonly checkStamps: readonly Stamp[];
@@ -80,6 +91,8 @@ interface Walked {
   readonly ignores: ReadonlyMap<string, IgnoreNode>;
 }
 
+/** A first walk's stamp until it is taken; equal to no real stamp. */
+const UNSTAMPED: Stamp = Object.freeze({ ino: -1, size: -1, mtimeMs: Number.NaN, ctimeMs: Number.NaN });
 const stampOf = (st: Stats): Stamp => ({ ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs });
 const sameStamp = (a: Stamp, b: Stamp): boolean => a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 const statOrNull = (p: string): Stats | undefined => {
@@ -173,6 +186,9 @@ interface Pending {
 
 export class RootIndex {
   private last: Walked | undefined;
+  /** The last walk if its stamps are still to be taken (a first walk), and their taking once begun. */
+  private unstamped: Walk | undefined;
+  private stamping: Promise<void> | undefined;
   private readonly rootDir: string;
 
   /** racyMs: RACY_MS, sliceMs: SLICE_MS; tests lower them to exercise reuse on a tree they have just written, and slicing. */
@@ -189,13 +205,48 @@ export class RootIndex {
 
   /** The root's entries as they are on disk now; undefined if cancelled. */
   async current(signal?: AbortSignal): Promise<Snapshot | undefined> {
+    await this.settle();
     const last = this.last;
-    if (last?.snapshot.reusable) {
+    if (last?.reusable) {
       const still = await this.unchanged(last, signal);
       if (still === undefined) return undefined;
       if (still) return last.snapshot;
     }
     return this.walk(signal);
+  }
+
+  /**
+   * Takes the stamps a first walk left for later (see header), in slices; resolves once they are
+   * taken, and at once if none are left. Whether the last walk can be reused is known after it.
+   */
+  settle(): Promise<void> {
+    const walk = this.unstamped;
+    if (walk === undefined) return this.stamping ?? Promise.resolve();
+    this.unstamped = undefined;
+    const stamping = sliced(
+      undefined,
+      (until) => {
+        while (walk.stampNext()) if (Date.now() >= until) return true;
+        return false;
+      },
+      this.sliceMs,
+    ).then(() => {
+      if (this.last !== undefined && this.last.snapshot === walk.snapshot) this.last = { ...this.last, reusable: walk.reusable };
+      if (this.stamping === stamping) this.stamping = undefined;
+    });
+    this.stamping = stamping;
+    return stamping;
+  }
+
+  /** Starts settle() once the event loop has had a turn: after the answer that the walk was for has gone out. */
+  settleSoon(): void {
+    if (this.unstamped !== undefined) void yieldToLoop().then(() => this.settle());
+  }
+
+  /** Whether the next search may answer from the last walk if nothing changed; false before any walk. */
+  async reusable(): Promise<boolean> {
+    await this.settle();
+    return this.last?.reusable ?? false;
   }
 
   private async unchanged(last: Walked, signal: AbortSignal | undefined): Promise<boolean | undefined> {
@@ -237,8 +288,19 @@ export class RootIndex {
     );
     if (!done) return undefined;
     // Folders and .gitignore files no longer reached are dropped with the old lists.
-    const snapshot = new Snapshot(walk.reusable, walk.groups, walk.names, walk.directories, last?.snapshot.prepared ?? new Map());
-    this.last = { snapshot, checkPaths: walk.checkPaths, checkStamps: walk.checkStamps, folders: walk.folders, nodes: walk.nodes, ignores: walk.ignores };
+    const snapshot = new Snapshot(walk.groups, walk.names, walk.directories, last?.snapshot.prepared ?? new Map());
+    walk.snapshot = snapshot;
+    const stampsLeft = walk.stampsLeft();
+    this.last = {
+      snapshot,
+      reusable: walk.reusable && !stampsLeft,
+      checkPaths: walk.checkPaths,
+      checkStamps: walk.checkStamps,
+      folders: walk.folders,
+      nodes: walk.nodes,
+      ignores: walk.ignores,
+    };
+    if (stampsLeft) this.unstamped = walk;
     return snapshot;
   }
 }
@@ -254,6 +316,12 @@ class Walk {
   readonly names: string[] = [];
   readonly directories: boolean[] = [];
   reusable = true;
+  /** The snapshot this walk made, once made. */
+  snapshot: Snapshot | undefined;
+  /** A first walk's reads whose stamps are taken later: what was read, where its stamp goes, and when. */
+  private readonly unstamped: Array<{ readonly node: DirNode | IgnoreNode; readonly check: number; readonly readAt: number; readonly folder: boolean }> = [];
+  private stamped = 0;
+  private readonly deferStamps: boolean;
   private readonly known = new Map<string, DirNode>();
   private readonly knownIgnores: ReadonlyMap<string, IgnoreNode>;
   private readonly stack: Pending[];
@@ -266,6 +334,7 @@ class Walk {
   ) {
     if (last !== undefined) for (let i = 0; i < last.folders.length; i++) this.known.set(last.folders[i] as string, last.nodes[i] as DirNode);
     this.knownIgnores = last?.ignores ?? new Map<string, IgnoreNode>();
+    this.deferStamps = last === undefined;
     this.stack = [{ dir: rootDir, rel: "", rules: NONE, hot: NONE }];
     this.sep = rootDir === "/" ? "" : "/";
   }
@@ -280,39 +349,97 @@ class Walk {
 
   visitNext(readAt: number): void {
     const { dir, rel, rules: inherited, hot } = this.stack.pop() as Pending;
-    const st = statOrNull(dir);
-    if (st === undefined || !st.isDirectory()) {
+    // A first walk stamps its reads later (see header), but not the root: whether it is a folder decides what to read.
+    const later = this.deferStamps && rel !== "";
+    const node = later ? this.readLater(dir, readAt) : this.readStamped(dir, readAt);
+    if (node === undefined) {
       // The root itself may be missing; a folder that vanished mid-walk changed its parent's stamp.
       if (rel === "") this.reusable = false;
       return;
     }
-    const stamp = stampOf(st);
-    let node = this.known.get(dir);
-    if (node === undefined || !node.trusted || !sameStamp(node.stamp, stamp)) node = readDir(dir, stamp, !this.racy(stamp, readAt));
     this.folders.push(dir);
     this.nodes.push(node);
-    this.checkPaths.push(dir);
-    this.checkStamps.push(stamp);
     this.reusable &&= node.trusted;
 
     let rules = inherited;
     if (hasIgnoreFile(node)) {
       const path = `${dir}${this.sep}.gitignore`;
-      const gst = statOrNull(path);
-      if (gst !== undefined) {
-        const gstamp = stampOf(gst);
-        let ig = this.knownIgnores.get(path);
-        if (ig === undefined || !ig.trusted || !sameStamp(ig.stamp, gstamp)) ig = readIgnore(path, gstamp, !this.racy(gstamp, readAt));
+      const ig = later ? this.ignoreLater(path, readAt) : this.ignoreStamped(path, readAt);
+      // Gone since the listing: the folder's stamp changed, so the next search walks again.
+      if (ig === undefined) this.reusable = false;
+      else {
         this.ignores.set(path, ig);
-        this.checkPaths.push(path);
-        this.checkStamps.push(gstamp);
         this.reusable &&= ig.trusted;
         if (ig.matcher) rules = [...inherited, { base: rel, matcher: ig.matcher, literals: ig.literals }];
       }
-      // Gone since the listing: the folder's stamp changed, so the next search walks again.
-      else this.reusable = false;
     }
     this.list(dir, rel, node, rules, hot);
+  }
+
+  /** The folder's listing, kept from the last walk if its stamp is unchanged; undefined if it is not a folder now. */
+  private readStamped(dir: string, readAt: number): DirNode | undefined {
+    const st = statOrNull(dir);
+    if (st === undefined || !st.isDirectory()) return undefined;
+    const stamp = stampOf(st);
+    const known = this.known.get(dir);
+    const node = known !== undefined && known.trusted && sameStamp(known.stamp, stamp) ? known : readDir(dir, stamp, !this.racy(stamp, readAt));
+    this.checkPaths.push(dir);
+    this.checkStamps.push(stamp);
+    return node;
+  }
+
+  /** Listed as a folder by its parent; if it is not one any more, its stamping finds out. */
+  private readLater(dir: string, readAt: number): DirNode {
+    const node = readDir(dir, UNSTAMPED, true);
+    this.later(node, dir, readAt, true);
+    return node;
+  }
+
+  private ignoreStamped(path: string, readAt: number): IgnoreNode | undefined {
+    const st = statOrNull(path);
+    if (st === undefined) return undefined;
+    const stamp = stampOf(st);
+    const known = this.knownIgnores.get(path);
+    const ig = known !== undefined && known.trusted && sameStamp(known.stamp, stamp) ? known : readIgnore(path, stamp, !this.racy(stamp, readAt));
+    this.checkPaths.push(path);
+    this.checkStamps.push(stamp);
+    return ig;
+  }
+
+  private ignoreLater(path: string, readAt: number): IgnoreNode {
+    const ig = readIgnore(path, UNSTAMPED, true);
+    this.later(ig, path, readAt, false);
+    return ig;
+  }
+
+  private later(node: DirNode | IgnoreNode, path: string, readAt: number, folder: boolean): void {
+    this.unstamped.push({ node, check: this.checkPaths.length, readAt, folder });
+    this.checkPaths.push(path);
+    this.checkStamps.push(UNSTAMPED);
+  }
+
+  stampsLeft(): boolean {
+    return this.stamped < this.unstamped.length;
+  }
+
+  /** Takes the next stamp left for later; false once none is left. */
+  stampNext(): boolean {
+    const u = this.unstamped[this.stamped];
+    if (u === undefined) return false;
+    this.stamped++;
+    const st = statOrNull(this.checkPaths[u.check] as string);
+    if (st === undefined || st.isDirectory() !== u.folder) {
+      // Gone or replaced since the read: the next search walks again (the node's stamp matches nothing).
+      u.node.trusted = false;
+      this.reusable = false;
+      return true;
+    }
+    const stamp = stampOf(st);
+    this.checkStamps[u.check] = stamp;
+    u.node.stamp = stamp;
+    u.node.trusted &&= !this.racy(stamp, u.readAt);
+    this.reusable &&= u.node.trusted;
+    return true;
   }
 
   /** The folder's children that no rule ignores become entries; its subfolders go on the stack. */

@@ -10,7 +10,7 @@
 export const SLICE_MS = 4;
 
 /** Resolves after other pending I/O callbacks and timers have run. */
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Calls `step(until)` until it answers false (done); `step` does at least one unit of work, goes

@@ -48,8 +48,6 @@ export class Snapshot {
   private kept = 0;
 
   constructor(
-    /** False if a stamp the walk relied on was untrusted: the next search must walk again. */
-    readonly reusable: boolean,
     private readonly groups: readonly Group[],
     private readonly names: readonly string[],
     private readonly directories: readonly boolean[],

@@ -5,6 +5,7 @@ export * from "./catalog.js";
 export * from "./commandExec.js";
 export * from "./config.js";
 export * from "./fs.js";
+export * from "./fuzzyFileSearch.js";
 export * from "./initialize.js";
 export * from "./item.js";
 export * from "./mcp.js";

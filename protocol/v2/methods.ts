@@ -33,6 +33,7 @@ import {
   TerminalInteractionNotification,
 } from "./item.js";
 import { mcpRequests, McpServerElicitationRequestParams, McpServerElicitationRequestResponse, McpServerStatusUpdatedNotification } from "./mcp.js";
+import { fuzzyFileSearchRequests } from "./fuzzyFileSearch.js";
 import { ErrorNotification, miscRequests, ServerRequestResolvedNotification, WarningNotification, WindowsWorldWritableWarningNotification } from "./misc.js";
 import {
   ContextCompactedNotification,
@@ -104,7 +105,7 @@ export const clientRequests = {
   "config/batchWrite": configRequests["config/batchWrite"],
   "configRequirements/read": configRequests["configRequirements/read"],
   "account/read": accountRequests["account/read"],
-  fuzzyFileSearch: miscRequests["fuzzyFileSearch"],
+  fuzzyFileSearch: fuzzyFileSearchRequests["fuzzyFileSearch"],
 } as const satisfies RequestTable;
 
 export const serverRequests = {

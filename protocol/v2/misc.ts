@@ -17,38 +17,6 @@ export const ErrorNotification = z
   .register(z.globalRegistry, { id: "ErrorNotification" });
 export type ErrorNotification = z.infer<typeof ErrorNotification>;
 
-export const FuzzyFileSearchMatchType = z.enum(["file", "directory"]).register(z.globalRegistry, { id: "FuzzyFileSearchMatchType" });
-export type FuzzyFileSearchMatchType = z.infer<typeof FuzzyFileSearchMatchType>;
-
-export const FuzzyFileSearchParams = z
-  .object({
-    cancellationToken: z.string().nullish(),
-    query: z.string(),
-    roots: z.array(z.string()),
-  })
-  .register(z.globalRegistry, { id: "FuzzyFileSearchParams" });
-export type FuzzyFileSearchParams = z.infer<typeof FuzzyFileSearchParams>;
-
-/** Superset of [`codex_file_search::FileMatch`] */
-export const FuzzyFileSearchResult = z
-  .object({
-    file_name: z.string(),
-    indices: z.array(z.int().min(0)).nullish(),
-    match_type: FuzzyFileSearchMatchType,
-    path: z.string(),
-    root: z.string(),
-    score: z.int().min(0),
-  })
-  .register(z.globalRegistry, { id: "FuzzyFileSearchResult" });
-export type FuzzyFileSearchResult = z.infer<typeof FuzzyFileSearchResult>;
-
-export const FuzzyFileSearchResponse = z
-  .object({
-    files: z.array(FuzzyFileSearchResult),
-  })
-  .register(z.globalRegistry, { id: "FuzzyFileSearchResponse" });
-export type FuzzyFileSearchResponse = z.infer<typeof FuzzyFileSearchResponse>;
-
 export const RequestId = z.union([z.string(), z.int()]).register(z.globalRegistry, { id: "RequestId" });
 export type RequestId = z.infer<typeof RequestId>;
 
@@ -89,8 +57,8 @@ export const WindowsWorldWritableWarningNotification = z
   .register(z.globalRegistry, { id: "WindowsWorldWritableWarningNotification" });
 export type WindowsWorldWritableWarningNotification = z.infer<typeof WindowsWorldWritableWarningNotification>;
 
+// fuzzyFileSearch's rows are in fuzzyFileSearch.ts: a first search need not build this module's shared types.
 /** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */
 export const miscRequests = {
   "windowsSandbox/readiness": request(NoParams, WindowsSandboxReadinessResponse),
-  fuzzyFileSearch: request(FuzzyFileSearchParams, FuzzyFileSearchResponse),
 } as const satisfies RequestTable;

@@ -16,6 +16,7 @@ const catalog: RowsLoader = async () => (await import("./catalog.js")).catalogRe
 const commandExec: RowsLoader = async () => (await import("./commandExec.js")).commandExecRequests;
 const config: RowsLoader = async () => (await import("./config.js")).configRequests;
 const fs: RowsLoader = async () => (await import("./fs.js")).fsRequests;
+const fuzzyFileSearch: RowsLoader = async () => (await import("./fuzzyFileSearch.js")).fuzzyFileSearchRequests;
 const initialize: RowsLoader = async () => (await import("./initialize.js")).initializeRequests;
 const mcp: RowsLoader = async () => (await import("./mcp.js")).mcpRequests;
 const misc: RowsLoader = async () => (await import("./misc.js")).miscRequests;
@@ -69,7 +70,7 @@ export const v2RequestGroups: { readonly [M in keyof typeof clientRequests]: Row
   "mcpServer/resource/read": mcp,
   "mcpServer/tool/call": mcp,
   "windowsSandbox/readiness": misc,
-  fuzzyFileSearch: misc,
+  fuzzyFileSearch: fuzzyFileSearch,
   "account/login/start": account,
   "account/login/cancel": account,
   "account/logout": account,

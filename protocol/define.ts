@@ -6,17 +6,26 @@ import * as z from "zod";
 /** Params of methods whose reference schema says `"params": {"type": "null"}`. */
 export const NoParams = z.null().optional();
 
-export interface RequestSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> {
+/**
+ * What dispatching a request needs: its params' schema, its gate and its scope, without its result's
+ * schema. The dispatcher loads the heads of the requests whose results are costly to build
+ * (protocol/v2/threadParams.ts and the like); the full rows add the result (withResult).
+ */
+export interface RequestHead<P extends z.ZodType = z.ZodType> {
   readonly kind: "request";
   readonly params: P;
-  readonly result: R;
   /** Gated behind `capabilities.experimentalApi` as the reference gates it. */
   readonly experimental?: boolean;
   /**
    * Serialization key: requests with the same key run one after another, in arrival order
    * (dispatch enforces it). `null` means the method runs concurrently with everything else.
+   * A method signature: a table of heads holds each request's own params type (method parameters are bivariant).
    */
-  readonly scope?: (params: z.output<P>) => string | null;
+  scope?(params: z.output<P>): string | null;
+}
+
+export interface RequestSpec<P extends z.ZodType = z.ZodType, R extends z.ZodType = z.ZodType> extends RequestHead<P> {
+  readonly result: R;
 }
 
 export interface NotificationSpec<P extends z.ZodType = z.ZodType> {
@@ -31,6 +40,20 @@ export function request<P extends z.ZodType, R extends z.ZodType>(
   options: { experimental?: boolean; scope?: (params: z.output<P>) => string | null } = {},
 ): RequestSpec<P, R> {
   return { kind: "request", params, result, ...options };
+}
+
+export type RequestHeadTable = Record<string, RequestHead>;
+
+export function requestHead<P extends z.ZodType>(
+  params: P,
+  options: { experimental?: boolean; scope?: (params: z.output<P>) => string | null } = {},
+): RequestHead<P> {
+  return { kind: "request", params, ...options };
+}
+
+/** A request's full row: its head (the very params schema and options) and its result's schema. */
+export function withResult<P extends z.ZodType, R extends z.ZodType>(head: RequestHead<P>, result: R): RequestSpec<P, R> {
+  return { ...head, result };
 }
 
 export function notification<P extends z.ZodType>(params: P, options: { experimental?: boolean } = {}): NotificationSpec<P> {

@@ -5,7 +5,7 @@
 // schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { request, type RequestTable } from "../define.js";
-import { SandboxPolicy } from "./shared.js";
+import { SandboxPolicy } from "./sharedParams.js";
 
 /** Stream label for `command/exec/outputDelta` notifications. */
 export const CommandExecOutputStream = z.union([z.literal("stdout"), z.literal("stderr")]).register(z.globalRegistry, { id: "CommandExecOutputStream" });

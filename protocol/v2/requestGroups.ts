@@ -1,15 +1,20 @@
-// Which module's rows answer each v2 client request, so that a server can build the schemas of one
+// Which module answers each v2 client request's dispatch, so that a server builds the schemas of one
 // module on the first request for it instead of the whole table.
 //
 // Why: building every zod schema of the v2 table costs tens of milliseconds of a fresh daemon's
-// first answer after `initialize`; a method needs only its own row, whose schemas come from one
-// module and the shared types it uses. The rows themselves are defined once, in their modules;
-// methods.ts orders the same objects into the table (requestGroups.test.ts checks that every method
-// is found here, with the table's very row).
-import type { RequestTable } from "../define.js";
+// first answer after `initialize`; a method needs only its own params' schema, which comes from one
+// module and the shared types it uses. Most modules' rows are light enough to load whole. The thread
+// and turn requests' results (threads, turns, every item kind) are not: building thread.ts and
+// shared.ts was two thirds of a first thread/start. Those groups load their heads instead (the
+// params, gate and scope: define.ts RequestHead) from modules that define the params alone
+// (threadParams.ts, threadResumeParams.ts, turnParams.ts, sharedParams.ts). The rows and heads are
+// defined once, in their modules; methods.ts orders the full rows into the table, whose params are
+// the very objects the heads hold (server/handlers/lazyTable.test.ts checks both; requestHeads.test.ts what a group's loading builds).
+
+import type { RequestHeadTable } from "../define.js";
 import type { clientRequests } from "./methods.js";
 
-type RowsLoader = () => Promise<RequestTable>;
+type RowsLoader = () => Promise<RequestHeadTable>;
 
 const account: RowsLoader = async () => (await import("./account.js")).accountRequests;
 const catalog: RowsLoader = async () => (await import("./catalog.js")).catalogRequests;
@@ -20,14 +25,15 @@ const fuzzyFileSearch: RowsLoader = async () => (await import("./fuzzyFileSearch
 const initialize: RowsLoader = async () => (await import("./initialize.js")).initializeRequests;
 const mcp: RowsLoader = async () => (await import("./mcp.js")).mcpRequests;
 const misc: RowsLoader = async () => (await import("./misc.js")).miscRequests;
-const thread: RowsLoader = async () => (await import("./thread.js")).threadRequests;
-const turn: RowsLoader = async () => (await import("./turn.js")).turnRequests;
+const thread: RowsLoader = async () => (await import("./threadParams.js")).threadRequestHeads;
+const threadResume: RowsLoader = async () => (await import("./threadResumeParams.js")).threadResumeRequestHeads;
+const turn: RowsLoader = async () => (await import("./turnParams.js")).turnRequestHeads;
 
 /** Every v2 client request, with the loader of the rows that hold it (the type makes the list complete). */
 export const v2RequestGroups: { readonly [M in keyof typeof clientRequests]: RowsLoader } = {
   initialize: initialize,
   "thread/start": thread,
-  "thread/resume": thread,
+  "thread/resume": threadResume,
   "thread/fork": thread,
   "thread/archive": thread,
   "thread/delete": thread,

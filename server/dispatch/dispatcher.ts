@@ -3,11 +3,11 @@
 // initialize gate: an unknown method or malformed params are reported as such even before
 // `initialize`, and only a well-formed request meets "Not initialized".
 import type { ZodType } from "zod";
-import { NoParams } from "../../protocol/define.js";
+import { NoParams, type RequestHead } from "../../protocol/define.js";
 import { RpcError, RpcErrorCode } from "../../protocol/errors.js";
 import { NO_METRICS, type DaemonMetrics } from "../core/metrics/daemonMetrics.js";
 import type { RequestContext } from "../core/ports.js";
-import type { ClientRequestMethod, ClientRequestTable, HandlerMap } from "../handlers/handlerMap.js";
+import type { ClientRequestMethod, HandlerMap } from "../handlers/handlerMap.js";
 import { loadedRequestTable, loadRequestTable, preloadRequestTable, type RequestRows } from "../handlers/lazyTable.js";
 import type { ScopeQueues } from "./scopeQueues.js";
 
@@ -47,7 +47,7 @@ export class Dispatcher {
   private rowsQueue: Promise<unknown> = Promise.resolve();
 
   /**
-   * The client finished its handshake. A moment later the thread rows load (handlers/lazyTable.ts) and
+   * The client finished its handshake. A moment later the thread and turn heads load (handlers/lazyTable.ts) and
    * the App's warm-up runs: a client that opens a thread later finds them ready, and one that sends its
    * first request at once pays only for that request's own code, not for the rest as well (module
    * evaluation holds the event loop).
@@ -100,10 +100,9 @@ export class Dispatcher {
 
   /** Validation, gates and the scope queue; runs synchronously up to the queue. */
   private async dispatch(rows: RequestRows, method: string, rawParams: unknown, ctx: RequestContext): Promise<unknown> {
-    const table = rows as ClientRequestTable;
-    if (!hasOwn(table, method)) throw RpcError.methodNotFound(method);
+    if (!hasOwn(rows, method)) throw RpcError.methodNotFound(method);
     const m = method as ClientRequestMethod;
-    const spec = table[m];
+    const spec = rows[m] as RequestHead;
     const params = parseParams(spec.params, rawParams);
     const session = ctx.client.session;
     if (m === "initialize") {
@@ -111,16 +110,16 @@ export class Dispatcher {
     } else if (!session.initialized) {
       throw RpcError.invalidRequest("Not initialized");
     }
-    if ((spec as { experimental?: boolean }).experimental && !session.experimentalApi) {
+    if (spec.experimental && !session.experimentalApi) {
       throw RpcError.invalidRequest(`${method} is experimental: set capabilities.experimentalApi = true in initialize to use it`);
     }
     // Marked before the handler runs so that a second initialize racing the first is refused.
     if (m === "initialize") session.initialized = true;
-    const scope = (spec as { scope?: (p: unknown) => string | null }).scope;
+    const scope = spec.scope ? spec.scope(params) : null;
     const handler = this.handlers[m] as (p: unknown, c: RequestContext) => unknown;
     let result: unknown;
     try {
-      result = await this.scopes.run(scope ? scope(params) : null, async () => handler(params, ctx));
+      result = await this.scopes.run(scope, async () => handler(params, ctx));
     } catch (error) {
       if (m === "initialize") session.initialized = false;
       throw error;

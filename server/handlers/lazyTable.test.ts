@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { RequestHead, RequestSpec } from "../../protocol/define.js";
 import { v1Table } from "../../protocol/v1/methods.js";
 import { v2Table } from "../../protocol/v2/methods.js";
 import { v2RequestGroups } from "../../protocol/v2/requestGroups.js";
@@ -25,8 +26,9 @@ describe("lazy request table", () => {
     const first = loadRequestTable("thread/start");
     expect(loadRequestTable("thread/list")).toBe(first);
     const threadRows = await first;
-    expect(loadedRequestTable("thread/resume")).toBe(threadRows);
-    // Another module's rows are not built by the first.
+    expect(loadedRequestTable("thread/list")).toBe(threadRows);
+    // Another module's rows are not built by the first: not even thread/resume's, whose history items are costly.
+    expect(loadedRequestTable("thread/resume")).toBeUndefined();
     expect(loadedRequestTable("fuzzyFileSearch")).toBeUndefined();
     expect(Object.keys(threadRows).every((m) => m.startsWith("thread/"))).toBe(true);
     // An unknown method is found missing at once, without loading anything.
@@ -39,12 +41,28 @@ describe("lazy request table", () => {
     for (const m of V1_ONLY_METHODS) expect((v1 as Record<string, unknown>)[m], m).toBe((clientRequestTable as Record<string, unknown>)[m]);
   });
 
-  it("gives every v2 method the table's very row, from the module its group names", async () => {
+  it("gives every v2 method the table's own params schema, gate and scope, from the module its group names", async () => {
     for (const m of Object.keys(v2Table.clientRequests)) {
       const rows = await loadRequestTable(m);
       expect(Object.prototype.hasOwnProperty.call(rows, m), m).toBe(true);
-      expect((rows as Record<string, unknown>)[m], m).toBe((v2Table.clientRequests as Record<string, unknown>)[m]);
-      expect((rows as Record<string, unknown>)[m], m).toBe((clientRequestTable as Record<string, unknown>)[m]);
+      const head = (rows as Record<string, RequestHead>)[m] as RequestHead;
+      const row = (v2Table.clientRequests as Record<string, RequestSpec>)[m] as RequestSpec;
+      expect(row, m).toBe((clientRequestTable as Record<string, unknown>)[m]);
+      // A head (thread and turn requests) or the row itself: the same objects either way, and nothing but the result left out.
+      expect(head.params, m).toBe(row.params);
+      expect(head.kind, m).toBe(row.kind);
+      expect(head.experimental, m).toBe(row.experimental);
+      expect(head.scope, m).toBe(row.scope);
+      expect(
+        Object.keys(head)
+          .filter((k) => k !== "result")
+          .sort(),
+        m,
+      ).toEqual(
+        Object.keys(row)
+          .filter((k) => k !== "result")
+          .sort(),
+      );
     }
     expect(Object.keys(v2RequestGroups).sort()).toEqual(Object.keys(v2Table.clientRequests).sort());
   });

@@ -2,15 +2,18 @@
 //
 // Why: the method tables are ~2,000 zod schemas; building them was half of a cold start's CPU time
 // and a third of its memory at the `initialize` answer, and building the whole v2 table on the first
-// request after it was most of that request's time (bench/, `--only startup`). A request needs one
-// row, so each v2 method's rows are imported with their module (protocol/v2/requestGroups.ts): the
-// first `thread/start` builds the thread schemas and the shared types they use, the first
+// request after it was most of that request's time (bench/, `--only startup`). A request needs only
+// its params' schema, gate and scope (its head), so each v2 method's rows or heads are imported with
+// their module (protocol/v2/requestGroups.ts): the first `thread/start` builds the thread requests'
+// params and the shared types they use, not a thread's, turn's or item's result schema; the first
 // `fuzzyFileSearch` a few small ones. The v1 rows (0.80's legacy conversation API) load on their own,
-// only when a v1-only method arrives: their module imports just the v2 modules it uses. Which row answers does not change: a v2 method
-// gets the very row object of the v2 table, `V1_ONLY_METHODS` names exactly the v1 rows v2 does not
-// have, and a method neither table has is not found without loading anything (lazyTable.test.ts).
+// only when a v1-only method arrives: their module imports just the v2 modules it uses. What answers
+// does not change: a v2 method gets the very params schema, gate and scope of the v2 table's row,
+// `V1_ONLY_METHODS` names exactly the v1 rows v2 does not have, and a method neither table has is not
+// found without loading anything (lazyTable.test.ts).
 import { initializeRequests } from "../../protocol/v2/initialize.js";
 import { v2RequestGroups } from "../../protocol/v2/requestGroups.js";
+import type { RequestHead } from "../../protocol/define.js";
 import type { ClientRequestMethod, ClientRequestTable } from "./handlerMap.js";
 
 /** `initialize`'s row (the v2 table's own), which start-up has without loading anything. */
@@ -40,8 +43,12 @@ export const V1_ONLY_METHODS = [
 
 const v1Only: ReadonlySet<string> = new Set(V1_ONLY_METHODS);
 
-/** What the dispatcher looks a method up in: the v2 rows, or the whole table for a v1-only method. */
-export type RequestRows = Partial<ClientRequestTable>;
+/**
+ * What the dispatcher looks a method up in: each method's head (its params' schema, gate and scope;
+ * define.ts RequestHead). A v2 group's rows or heads (protocol/v2/requestGroups.ts), or the v1 table's
+ * rows for a v1-only method: a full row is a head with its result.
+ */
+export type RequestRows = { readonly [M in ClientRequestMethod]?: RequestHead<ClientRequestTable[M]["params"]> };
 
 interface Loader {
   value: RequestRows | undefined;
@@ -103,7 +110,8 @@ export function loadRequestTable(method: string): Promise<RequestRows> {
   return group ? load(group, group.importer) : Promise.resolve(nothing);
 }
 
-/** Loads the thread rows ahead of need; the dispatcher calls it when a client is idle after its handshake. */
+/** Loads the thread and turn heads ahead of need; the dispatcher calls it when a client is idle after its handshake. */
 export function preloadRequestTable(): void {
   void loadRequestTable("thread/start").catch(() => undefined);
+  void loadRequestTable("turn/start").catch(() => undefined);
 }

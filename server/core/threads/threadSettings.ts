@@ -5,7 +5,7 @@
 // resolved against.
 import { isAbsolute, resolve } from "node:path";
 import type { AskForApproval, SandboxMode, Thread, ThreadResumeResponse, ThreadStartResponse } from "../../../protocol/v2/index.js";
-import { SandboxPolicy as WireSandboxPolicy } from "../../../protocol/v2/shared.js";
+import { SandboxPolicy as WireSandboxPolicy } from "../../../protocol/v2/sharedParams.js";
 import type { EffectiveConfig } from "../config/effective.js";
 import { InvalidInputError } from "../errors.js";
 import { sandboxPolicyFromConfig, sandboxPolicyFromMode, sandboxPolicyFromWire, sandboxPolicyToWire } from "../commandSetup/sandboxFromWire.js";

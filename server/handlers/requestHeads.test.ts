@@ -1,0 +1,49 @@
+// The thread and turn requests are dispatched from heads (define.ts RequestHead) whose modules define
+// params only, so that a fresh daemon's first thread/start or turn/start does not build every thread,
+// turn and item result (requestGroups.ts says why). Two ways this can break, each checked here: a
+// heads module importing a results module (statically), or a group's loading registering results (run).
+// (Here rather than in protocol/, which may not import node:fs.)
+import { readFileSync } from "node:fs";
+import * as z from "zod";
+import { describe, expect, it } from "vitest";
+
+const HEAD_MODULES = ["sharedParams.ts", "threadParams.ts", "threadResumeParams.ts", "turnParams.ts"];
+const RESULT_MODULES = ["shared.ts", "thread.ts", "turn.ts", "item.ts", "methods.ts", "index.ts"];
+
+/** The protocol/v2 modules `file` imports, directly and through the others. */
+function reachable(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const text = readFileSync(new URL(`../../protocol/v2/${file}`, import.meta.url), "utf8");
+  for (const m of text.matchAll(/^(?:import|export)\b[^;]*?from "\.\/(\w+)\.js";/gm)) reachable(`${m[1] as string}.ts`, seen);
+  return seen;
+}
+
+/** The ids registered so far (zod keeps them in its global registry's id map). */
+function registeredIds(): Set<string> {
+  const idmap = (z.globalRegistry as unknown as { _idmap?: Map<string, unknown> })._idmap;
+  if (!(idmap instanceof Map)) throw new Error("zod's global registry no longer keeps an id map: update this test");
+  return new Set(idmap.keys());
+}
+
+describe("request heads", () => {
+  it("come from modules that import no results module", () => {
+    for (const file of HEAD_MODULES) {
+      const modules = reachable(file);
+      for (const results of RESULT_MODULES) expect(modules.has(results), `${file} reaches ${results}`).toBe(false);
+    }
+  });
+
+  it("a first thread/start, thread/resume and turn/start build their params, not the results", async () => {
+    // This file imports no protocol module up front, and each test file gets its own module graph.
+    expect(registeredIds().has("ThreadStartParams")).toBe(false);
+    const { v2RequestGroups } = await import("../../protocol/v2/requestGroups.js");
+    const heads = { ...(await v2RequestGroups["thread/start"]()), ...(await v2RequestGroups["thread/resume"]()), ...(await v2RequestGroups["turn/start"]()) };
+    expect(Object.keys(heads)).toEqual(expect.arrayContaining(["thread/start", "thread/resume", "turn/start"]));
+    const ids = registeredIds();
+    for (const params of ["ThreadStartParams", "ThreadResumeParams", "TurnStartParams", "SandboxPolicy", "UserInput"])
+      expect(ids.has(params), params).toBe(true);
+    for (const result of ["ThreadStartResponse", "Thread", "Turn", "ThreadItem", "TurnStartResponse", "ThreadResumeResponse"])
+      expect(ids.has(result), result).toBe(false);
+  });
+});

@@ -5,6 +5,7 @@
 // schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { AbsolutePathBuf } from "./paths.js";
+import { DynamicToolCallOutputContentItem } from "./toolCall.js";
 import { FunctionCallOutputBody, LegacyAppPathString, MessagePhase, ReasoningEffort, TurnItemsView, UserInput } from "./sharedParams.js";
 
 export { AbsolutePathBuf } from "./paths.js";
@@ -180,24 +181,6 @@ export type CommandExecutionSource = z.infer<typeof CommandExecutionSource>;
 
 export const CommandExecutionStatus = z.enum(["inProgress", "completed", "failed", "declined"]).register(z.globalRegistry, { id: "CommandExecutionStatus" });
 export type CommandExecutionStatus = z.infer<typeof CommandExecutionStatus>;
-
-export const DynamicToolCallOutputContentItem = z
-  .discriminatedUnion("type", [
-    z.object({
-      text: z.string(),
-      type: z.literal("inputText"),
-    }),
-    z.object({
-      imageUrl: z.string(),
-      type: z.literal("inputImage"),
-    }),
-    z.object({
-      audioUrl: z.string(),
-      type: z.literal("inputAudio"),
-    }),
-  ])
-  .register(z.globalRegistry, { id: "DynamicToolCallOutputContentItem" });
-export type DynamicToolCallOutputContentItem = z.infer<typeof DynamicToolCallOutputContentItem>;
 
 export const DynamicToolCallStatus = z.enum(["inProgress", "completed", "failed"]).register(z.globalRegistry, { id: "DynamicToolCallStatus" });
 export type DynamicToolCallStatus = z.infer<typeof DynamicToolCallStatus>;

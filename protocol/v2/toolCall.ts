@@ -3,8 +3,27 @@
 // Conventions: optional params fields are .nullish(), optional result fields .nullable()
 // and always present; every named type is registered with .register(z.globalRegistry, { id }) so the generated
 // schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
+// Imports no other v2 module: the engine parses the client's answers with these, and shared.ts (which
+// takes DynamicToolCallOutputContentItem from here) is a thread's, turn's and item's results.
 import * as z from "zod";
-import { DynamicToolCallOutputContentItem } from "./shared.js";
+
+export const DynamicToolCallOutputContentItem = z
+  .discriminatedUnion("type", [
+    z.object({
+      text: z.string(),
+      type: z.literal("inputText"),
+    }),
+    z.object({
+      imageUrl: z.string(),
+      type: z.literal("inputImage"),
+    }),
+    z.object({
+      audioUrl: z.string(),
+      type: z.literal("inputAudio"),
+    }),
+  ])
+  .register(z.globalRegistry, { id: "DynamicToolCallOutputContentItem" });
+export type DynamicToolCallOutputContentItem = z.infer<typeof DynamicToolCallOutputContentItem>;
 
 export const DynamicToolCallParams = z
   .object({

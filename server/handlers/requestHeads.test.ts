@@ -8,6 +8,8 @@ import * as z from "zod";
 import { describe, expect, it } from "vitest";
 
 const HEAD_MODULES = ["sharedParams.ts", "threadParams.ts", "threadResumeParams.ts", "turnParams.ts"];
+/** Modules runtime code parses with on a first turn or command (the client's answers to tool calls, plan types, command/exec). */
+const RUNTIME_MODULES = ["toolCall.ts", "account.ts", "commandExec.ts"];
 const RESULT_MODULES = ["shared.ts", "thread.ts", "turn.ts", "item.ts", "methods.ts", "index.ts"];
 
 /** The protocol/v2 modules `file` imports, directly and through the others. */
@@ -27,8 +29,8 @@ function registeredIds(): Set<string> {
 }
 
 describe("request heads", () => {
-  it("come from modules that import no results module", () => {
-    for (const file of HEAD_MODULES) {
+  it("come from modules that import no results module, as do the modules a first turn parses with", () => {
+    for (const file of [...HEAD_MODULES, ...RUNTIME_MODULES]) {
       const modules = reachable(file);
       for (const results of RESULT_MODULES) expect(modules.has(results), `${file} reaches ${results}`).toBe(false);
     }

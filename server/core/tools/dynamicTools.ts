@@ -14,9 +14,9 @@
 //   contentItems, success and durationMs; the model gets the text as a plain output string;
 // - a JSON-RPC error answer: item `failed`, contentItems [{inputText "dynamic tool request failed"}],
 //   success false, and the model gets "dynamic tool request failed".
-import type { DynamicToolCallOutputContentItem, ThreadItem } from "../../../protocol/v2/shared.js";
+import type { ThreadItem } from "../../../protocol/v2/shared.js";
 import type { DynamicToolSpec } from "../../../protocol/v2/thread.js";
-import { DynamicToolCallResponse } from "../../../protocol/v2/toolCall.js";
+import { DynamicToolCallResponse, type DynamicToolCallOutputContentItem } from "../../../protocol/v2/toolCall.js";
 import type { ServerRequestBroker } from "../threads/serverRequestBroker.js";
 import { functionOutput, type Tool, type ToolCall, type ToolOutput } from "./toolTypes.js";
 

@@ -7,9 +7,11 @@
 // and turn requests' results (threads, turns, every item kind) are not: building thread.ts and
 // shared.ts was two thirds of a first thread/start. Those groups load their heads instead (the
 // params, gate and scope: define.ts RequestHead) from modules that define the params alone
-// (threadParams.ts, threadResumeParams.ts, turnParams.ts, sharedParams.ts). The rows and heads are
+// (threadStartParams.ts, threadParams.ts, threadResumeParams.ts, turnParams.ts, sharedParams.ts);
+// thread/start, the request a client sends first, has a module of its own. The rows and heads are
 // defined once, in their modules; methods.ts orders the full rows into the table, whose params are
-// the very objects the heads hold (server/handlers/lazyTable.test.ts checks both; requestHeads.test.ts what a group's loading builds).
+// the very objects the heads hold (server/handlers/lazyTable.test.ts checks both,
+// server/handlers/requestHeads.test.ts what loading a group builds).
 
 import type { RequestHeadTable } from "../define.js";
 import type { clientRequests } from "./methods.js";
@@ -26,13 +28,14 @@ const initialize: RowsLoader = async () => (await import("./initialize.js")).ini
 const mcp: RowsLoader = async () => (await import("./mcp.js")).mcpRequests;
 const misc: RowsLoader = async () => (await import("./misc.js")).miscRequests;
 const thread: RowsLoader = async () => (await import("./threadParams.js")).threadRequestHeads;
+const threadStart: RowsLoader = async () => (await import("./threadStartParams.js")).threadStartRequestHeads;
 const threadResume: RowsLoader = async () => (await import("./threadResumeParams.js")).threadResumeRequestHeads;
 const turn: RowsLoader = async () => (await import("./turnParams.js")).turnRequestHeads;
 
 /** Every v2 client request, with the loader of the rows that hold it (the type makes the list complete). */
 export const v2RequestGroups: { readonly [M in keyof typeof clientRequests]: RowsLoader } = {
   initialize: initialize,
-  "thread/start": thread,
+  "thread/start": threadStart,
   "thread/resume": threadResume,
   "thread/fork": thread,
   "thread/archive": thread,

@@ -8,20 +8,16 @@ import { withResult, type RequestTable } from "../define.js";
 import { AbsolutePathBuf } from "./paths.js";
 import { ThreadId, ThreadItem, Turn } from "./shared.js";
 import { ApprovalsReviewer, AskForApproval, CollaborationMode, LegacyAppPathString, MultiAgentMode, ReasoningEffort, SandboxPolicy } from "./sharedParams.js";
-import { threadRequestHeads, ThreadHistoryMode, ThreadSource } from "./threadParams.js";
+import { threadRequestHeads } from "./threadParams.js";
+import { threadStartRequestHeads, ThreadHistoryMode, ThreadSource } from "./threadStartParams.js";
 import { threadResumeRequestHeads } from "./threadResumeParams.js";
 
 export {
-  CapabilityRootLocation,
-  DynamicToolNamespaceTool,
-  DynamicToolSpec,
-  SelectedCapabilityRoot,
   SortDirection,
   ThreadArchiveParams,
   ThreadCompactStartParams,
   ThreadDeleteParams,
   ThreadForkParams,
-  ThreadHistoryMode,
   ThreadItemOutputDeferral,
   ThreadItemsListAnchor,
   ThreadItemsListCursor,
@@ -36,14 +32,21 @@ export {
   ThreadSetNameParams,
   ThreadShellCommandParams,
   ThreadSortKey,
-  ThreadSource,
   ThreadSourceKind,
-  ThreadStartParams,
-  ThreadStartSource,
   ThreadTurnsListParams,
   ThreadUnarchiveParams,
   ThreadUnsubscribeParams,
 } from "./threadParams.js";
+export {
+  CapabilityRootLocation,
+  DynamicToolNamespaceTool,
+  DynamicToolSpec,
+  SelectedCapabilityRoot,
+  ThreadHistoryMode,
+  ThreadSource,
+  ThreadStartParams,
+  ThreadStartSource,
+} from "./threadStartParams.js";
 export {
   AgentMessageInputContent,
   ConfigurationReasoning,
@@ -590,7 +593,7 @@ export type ThreadUnsubscribeResponse = z.infer<typeof ThreadUnsubscribeResponse
 
 /** This module's client requests: rows of the v2 table (methods.ts puts them in wire order); the dispatcher loads one module's rows on the first request for one of them (v2/requestGroups.ts). */
 export const threadRequests = {
-  "thread/start": withResult(threadRequestHeads["thread/start"], ThreadStartResponse),
+  "thread/start": withResult(threadStartRequestHeads["thread/start"], ThreadStartResponse),
   "thread/resume": withResult(threadResumeRequestHeads["thread/resume"], ThreadResumeResponse),
   "thread/fork": withResult(threadRequestHeads["thread/fork"], ThreadForkResponse),
   "thread/archive": withResult(threadRequestHeads["thread/archive"], ThreadArchiveResponse),

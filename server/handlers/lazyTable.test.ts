@@ -22,15 +22,18 @@ describe("lazy request table", () => {
   });
 
   it("loads one module's rows for a v2 method, the v1 rows for a v1-only method, nothing for an unknown one", async () => {
-    expect(loadedRequestTable("thread/start")).toBeUndefined();
-    const first = loadRequestTable("thread/start");
-    expect(loadRequestTable("thread/list")).toBe(first);
+    expect(loadedRequestTable("thread/list")).toBeUndefined();
+    const first = loadRequestTable("thread/list");
+    expect(loadRequestTable("thread/read")).toBe(first);
     const threadRows = await first;
-    expect(loadedRequestTable("thread/list")).toBe(threadRows);
-    // Another module's rows are not built by the first: not even thread/resume's, whose history items are costly.
+    expect(loadedRequestTable("thread/read")).toBe(threadRows);
+    expect(Object.keys(threadRows).every((m) => m.startsWith("thread/"))).toBe(true);
+    // Another module's rows are not built by the first: not thread/start's or thread/resume's, which have
+    // modules of their own (a client's first request, and costly history items), nor another domain's.
+    expect(loadedRequestTable("thread/start")).toBeUndefined();
     expect(loadedRequestTable("thread/resume")).toBeUndefined();
     expect(loadedRequestTable("fuzzyFileSearch")).toBeUndefined();
-    expect(Object.keys(threadRows).every((m) => m.startsWith("thread/"))).toBe(true);
+    expect(Object.keys(await loadRequestTable("thread/start"))).toEqual(["thread/start"]);
     // An unknown method is found missing at once, without loading anything.
     expect(Object.keys(loadedRequestTable("no/such/method") ?? { x: 1 })).toEqual([]);
     // A v1-only method is not in the v2 rows: it waits for the v1 rows, which hold the merged table's very row.

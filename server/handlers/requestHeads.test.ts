@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import * as z from "zod";
 import { describe, expect, it } from "vitest";
 
-const HEAD_MODULES = ["sharedParams.ts", "threadParams.ts", "threadResumeParams.ts", "turnParams.ts"];
+const HEAD_MODULES = ["sharedParams.ts", "threadStartParams.ts", "threadParams.ts", "threadResumeParams.ts", "turnParams.ts"];
 /** Modules runtime code parses with on a first turn or command (the client's answers to tool calls, plan types, command/exec). */
 const RUNTIME_MODULES = ["toolCall.ts", "account.ts", "commandExec.ts"];
 const RESULT_MODULES = ["shared.ts", "thread.ts", "turn.ts", "item.ts", "methods.ts", "index.ts"];
@@ -40,6 +40,11 @@ describe("request heads", () => {
     // This file imports no protocol module up front, and each test file gets its own module graph.
     expect(registeredIds().has("ThreadStartParams")).toBe(false);
     const { v2RequestGroups } = await import("../../protocol/v2/requestGroups.js");
+    // thread/start, a client's first request, builds its own params only.
+    expect(Object.keys(await v2RequestGroups["thread/start"]())).toEqual(["thread/start"]);
+    const first = registeredIds();
+    expect(first.has("ThreadStartParams")).toBe(true);
+    for (const other of ["ThreadListParams", "ThreadResumeParams", "TurnStartParams", "ThreadStartResponse"]) expect(first.has(other), other).toBe(false);
     const heads = { ...(await v2RequestGroups["thread/start"]()), ...(await v2RequestGroups["thread/resume"]()), ...(await v2RequestGroups["turn/start"]()) };
     expect(Object.keys(heads)).toEqual(expect.arrayContaining(["thread/start", "thread/resume", "turn/start"]));
     const ids = registeredIds();

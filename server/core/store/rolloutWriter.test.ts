@@ -33,6 +33,36 @@ describe("RolloutWriter.create", () => {
     expect(first?.payload).toMatchObject({ id: ID, timestamp: createdAt.toISOString(), cwd: "/work/project", model_provider: "mock", source: "vscode" });
   });
 
+  it("makes the new file's directory entry durable with its first sync, once, or with close if it never synced", async () => {
+    const home = newHome();
+    const synced: string[] = [];
+    const syncDirectory = (dir: string): Promise<void> => {
+      synced.push(dir);
+      return Promise.resolve();
+    };
+    const w = await RolloutWriter.create(home, { threadId: ID, createdAt: new Date(), meta: metaFor() }, { syncDirectory });
+    expect(synced).toEqual([]);
+    await w.sync();
+    expect(synced).toEqual([dirname(w.path)]);
+    await w.append({ type: "response_item", payload: { n: 1 } });
+    await w.sync();
+    await w.close();
+    expect(synced).toEqual([dirname(w.path)]);
+
+    const never = await RolloutWriter.create(
+      home,
+      { threadId: "01a2087c-eefa-7c93-b24c-302346b06fc7", createdAt: new Date(), meta: metaFor() },
+      { syncDirectory },
+    );
+    await never.close();
+    expect(synced).toEqual([dirname(w.path), dirname(never.path)]);
+    // A reopened file's entry is already there: no directory sync.
+    const again = await RolloutWriter.open(never.path, { syncDirectory });
+    await again.sync();
+    await again.close();
+    expect(synced).toHaveLength(2);
+  });
+
   it("refuses a second writer on the same file, and a second file for the same thread and second", async () => {
     const home = newHome();
     const createdAt = new Date();

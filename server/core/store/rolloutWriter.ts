@@ -5,7 +5,9 @@
 //   append() is called, so later mutation of the caller's objects cannot change what is written.
 // - append() resolves once write(2) has returned for all its bytes (page cache, not disk). The
 //   engine awaits it before sending the notification that completes an item, so a notification
-//   is never ahead of the file; sync() (fsync) at turn boundaries makes it durable.
+//   is never ahead of the file; sync() (fsync) at turn boundaries makes it durable. A new file's
+//   directory entry is made durable by its first sync() (or close()), not by create(): nothing in
+//   the file is durable before then anyway, and the directory fsync was a tenth of a first thread/start.
 // - A batch (append([...])) is one write, so a crash tears at most the last line.
 // - A failed write (ENOSPC, EIO, …) rejects its append, and its lines are never retried: the caller
 //   was told they are not on disk and acts on that (the engine fails the turn and keeps the model
@@ -27,6 +29,8 @@ import type { RolloutItem, SessionMetaPayload } from "./rolloutTypes.js";
 export interface RolloutWriterOptions {
   /** Clock for line timestamps (tests). */
   now?: () => Date;
+  /** Makes a new file's directory entry durable (fsyncDir; tests observe when it runs). */
+  syncDirectory?: (dir: string) => Promise<void>;
 }
 
 export interface CreateRolloutParams {
@@ -125,15 +129,21 @@ export class RolloutWriter {
   private failing = false;
   private lost = 0;
   private onFailure: ((error: RolloutWriteError) => void) | null = null;
+  /** The folder of a file this writer created, until the first sync makes its entry durable. */
+  private unsyncedDir: string | null;
+  private readonly syncDirectory: (dir: string) => Promise<void>;
 
   private constructor(
     readonly path: string,
     private readonly fh: FileHandle,
     size: number,
     options: RolloutWriterOptions,
+    createdIn: string | null = null,
   ) {
     this.end = size;
     this.now = options.now ?? (() => new Date());
+    this.unsyncedDir = createdIn;
+    this.syncDirectory = options.syncDirectory ?? fsyncDir;
   }
 
   /** Lines whose write failed; they are not in the file and are never retried. */
@@ -159,7 +169,7 @@ export class RolloutWriter {
       // "ax" (O_APPEND|O_CREAT|O_EXCL): a second thread with the same id and second must not share
       // (and corrupt) a file, and every write lands at the end, also after a truncation.
       const fh = await open(path, "ax");
-      const writer = new RolloutWriter(path, fh, 0, options);
+      const writer = new RolloutWriter(path, fh, 0, options, dir);
       const meta: SessionMetaPayload = { id: params.threadId, timestamp: params.createdAt.toISOString(), ...params.meta };
       try {
         await writer.append({ type: "session_meta", payload: meta });
@@ -167,7 +177,6 @@ export class RolloutWriter {
         await fh.close().catch(() => undefined);
         throw e;
       }
-      await fsyncDir(dir);
       return writer;
     } catch (e) {
       active.delete(key);
@@ -237,7 +246,15 @@ export class RolloutWriter {
   /** fsync after everything appended so far; the engine calls it before turn/completed. */
   sync(): Promise<void> {
     if (this.closed) return Promise.reject(new RolloutWriteError(this.path, "writer is closed"));
-    return this.enqueue(() => this.fh.sync());
+    return this.enqueue(() => this.syncAll());
+  }
+
+  private async syncAll(): Promise<void> {
+    await this.fh.sync();
+    const dir = this.unsyncedDir;
+    if (dir === null) return;
+    await this.syncDirectory(dir);
+    this.unsyncedDir = null;
   }
 
   /**
@@ -247,9 +264,7 @@ export class RolloutWriter {
   async close(): Promise<void> {
     if (this.closed) return this.tail;
     this.closed = true;
-    const done = this.enqueue(async () => {
-      await this.fh.sync();
-    });
+    const done = this.enqueue(() => this.syncAll());
     try {
       await done;
     } finally {

@@ -1,7 +1,7 @@
 // PTY sessions under real bubblewrap: the controlling terminal, resize → SIGWINCH, stdin, the
 // seccomp/status fds passed through the trampoline, and tree kill. Waits are bounded polls on output,
 // never timing assertions.
-import { existsSync, readdirSync, readFileSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ import { selectLauncher } from "./launcher.js";
 import type { SandboxPolicy } from "./sandboxPolicy.js";
 import { PTY_TRAMPOLINE, createPtySpawner } from "./pty.js";
 import { startExec, type ExecHandle } from "./spawn.js";
+import { livePidsWith } from "../../test/helpers/processes.js";
 
 const hasBwrap = existsSync("/usr/bin/bwrap");
 const python = ["/usr/bin/python3", "/usr/local/bin/python3"].find((p) => existsSync(p));
@@ -34,20 +35,6 @@ async function run(script: string, policy: SandboxPolicy = READ_ONLY, size = { c
     if (!out.includes(text)) throw new Error(`no ${JSON.stringify(text)} in ${JSON.stringify(out)}`);
   };
   return { req, handle, output: () => out, until };
-}
-
-function livePidsWith(marker: string): number[] {
-  return readdirSync("/proc")
-    .filter((d) => /^\d+$/.test(d))
-    .filter((d) => {
-      try {
-        const state = /\) (\S)/.exec(readFileSync(`/proc/${d}/stat`, "utf8"))?.[1];
-        return state !== "Z" && readFileSync(`/proc/${d}/cmdline`, "utf8").includes(marker);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 describe("PTY trampoline", () => {

@@ -1,10 +1,10 @@
 // Runner behaviour on unwrapped processes (the sandboxed paths are covered under real bubblewrap in
 // test/sandbox). Uses only /bin/sh, /bin/bash (for `exec -a`) and coreutils.
 import { describe, expect, it } from "vitest";
-import { readdirSync, readFileSync } from "node:fs";
 import type { ExecRequest } from "./launcherTypes.js";
 import { killEveryProcessTree } from "./processTrees.js";
 import { runExec, startExec } from "./spawn.js";
+import { livePidsWith } from "../../test/helpers/processes.js";
 
 function req(argv: string[], extra: Partial<ExecRequest> = {}): ExecRequest {
   return {
@@ -22,22 +22,6 @@ function req(argv: string[], extra: Partial<ExecRequest> = {}): ExecRequest {
 }
 
 /** Live pids whose argv[0] (or, with argv0 false, whole command line) contains `marker`. */
-function pidsWith(marker: string, argv0: boolean): number[] {
-  const out: number[] = [];
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const cmd = readFileSync(`/proc/${d}/cmdline`, "utf8");
-      const state = /\) (\S)/.exec(readFileSync(`/proc/${d}/stat`, "utf8"))?.[1];
-      const hay = argv0 ? (cmd.split("\0")[0] ?? "") : cmd;
-      if (hay.includes(marker) && state !== "Z") out.push(Number(d));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return out;
-}
-
 describe("runExec (unwrapped)", () => {
   it("passes argv verbatim without a shell and reports the exit code", async () => {
     const r = await runExec(req(["/bin/sh", "-c", 'printf "%s|" "$@"; exit 7', "sh", "a b", "$(id)", ";"]));
@@ -85,14 +69,14 @@ describe("runExec (unwrapped)", () => {
     const h = startExec(req(["/bin/bash", "-c", script]), { timeoutMs: 3000, killGraceMs: 200, drainMs: 100 });
     let started = false;
     for (let i = 0; i < 400 && !started; i++) {
-      started = pidsWith(marker, true).length > 0;
+      started = livePidsWith(marker, { argv0: true }).length > 0;
       if (!started) await new Promise((r) => setTimeout(r, 25));
     }
     expect(started).toBe(true);
     const r = await h.result;
     expect(r.timedOut).toBe(true);
     expect(r.exitCode).toBeGreaterThan(128);
-    expect(pidsWith(marker, false)).toEqual([]);
+    expect(livePidsWith(marker)).toEqual([]);
   });
 
   it("abort terminates like a timeout and reports aborted", async () => {
@@ -106,12 +90,12 @@ describe("runExec (unwrapped)", () => {
   it("killEveryProcessTree (a shutdown out of time) SIGKILLs a running tree at once, without waiting for the kill grace", async () => {
     const marker = `gh-spawn-killall-${process.pid}`;
     const h = startExec(req(["/bin/bash", "-c", `trap '' TERM; exec -a ${marker} sleep 1000`]), { killGraceMs: 600_000, drainMs: 100 });
-    for (let i = 0; i < 400 && pidsWith(marker, true).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
-    expect(pidsWith(marker, true).length).toBeGreaterThan(0);
+    for (let i = 0; i < 400 && livePidsWith(marker, { argv0: true }).length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(livePidsWith(marker, { argv0: true }).length).toBeGreaterThan(0);
     expect(killEveryProcessTree()).toBeGreaterThanOrEqual(1);
     const r = await h.result;
     expect(r).toMatchObject({ aborted: true, signal: "SIGKILL" });
-    expect(pidsWith(marker, false)).toEqual([]);
+    expect(livePidsWith(marker)).toEqual([]);
   });
 
   it("calls finalize exactly once and surfaces its denials", async () => {

@@ -1,12 +1,13 @@
 // command/exec end to end: the built daemon over stdio, real bubblewrap, real processes. Every wait is
 // bounded; nothing asserts a duration. The traffic of the main scenario is validated against the
 // reference schema with ../shared/tools/wire-check.mjs.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startDaemon, type Json, type RawDaemon } from "../helpers/daemon.js";
 import { REF_DIR } from "../helpers/globalSetup.js";
 import { asResponse, errorOf, isNotification, ok, type Params } from "../helpers/protocol.js";
+import { livePidsWith } from "../helpers/processes.js";
 import { wireCheckTraffic } from "../helpers/wireCheck.js";
 
 const REF_SCHEMA = join(REF_DIR, "0.169.0/schema-json");
@@ -57,22 +58,6 @@ async function until(cond: () => boolean, what: string, ms = 10_000): Promise<vo
     if (waited > ms) throw new Error(`gave up waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
-}
-
-/** Live processes whose command line contains `marker`; with `program`, only those running it (argv[0]). */
-function livePidsWith(marker: string, program?: string): number[] {
-  return readdirSync("/proc")
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        const state = /\) (\S)/.exec(readFileSync(`/proc/${p}/stat`, "utf8"))?.[1];
-        const argv = readFileSync(`/proc/${p}/cmdline`, "utf8");
-        return state !== "Z" && argv.includes(marker) && (program === undefined || argv.split("\0")[0] === program);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 function transcriptFile(d: RawDaemon): string {
@@ -194,7 +179,7 @@ describe.runIf(hasBwrap)("command/exec (real daemon, real bubblewrap)", () => {
     await until(() => streamText(d, "t1").includes("ready"), "the session");
     expect(ok(await d.request("command/exec/write", { processId: "t1", deltaBase64: Buffer.from("hello\n").toString("base64") }))).toEqual({});
     await until(() => streamText(d, "t1").includes("got:hello"), "echo of stdin");
-    await until(() => livePidsWith(marker, "sleep").length > 0, "the background sleep");
+    await until(() => livePidsWith(marker, { program: "sleep" }).length > 0, "the background sleep");
     expect(ok(await d.request("command/exec/terminate", { processId: "t1" }))).toEqual({});
     const done = asResponse("command/exec", await d.response("t"));
     expect(ok(done).exitCode).toBeGreaterThan(128);
@@ -337,7 +322,7 @@ describe.runIf(hasBwrap)("command/exec when the daemon shuts down", () => {
       },
     });
     // The sleeps themselves (bwrap's argv names the marker too, before the command runs).
-    await until(() => livePidsWith(marker, "sleep").length >= 2, "both commands");
+    await until(() => livePidsWith(marker, { program: "sleep" }).length >= 2, "both commands");
     // Not stdin's end: a stdio connection whose input ends first answers what it already read, for up
     // to 30 s, and these requests never end, so stop() would have to kill the daemon (and the test
     // would prove only that a killed daemon's children die). SIGTERM is the daemon's own shutdown.

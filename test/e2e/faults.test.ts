@@ -10,7 +10,7 @@ import { startDaemon, type RawDaemon } from "../helpers/daemon.js";
 import type { TempHome } from "../helpers/home.js";
 import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, type MockResponses } from "../helpers/mockResponses.js";
 import { isNotification, type Notification, type Thread, type Turn } from "../helpers/protocol.js";
-import { processesWith } from "../helpers/processes.js";
+import { livePidsWith } from "../helpers/processes.js";
 
 const config = (mock: MockResponses, sandboxMode = "read-only"): string => mockDaemonConfig(mock.baseUrl, { sandboxMode });
 
@@ -185,14 +185,14 @@ describe("SIGTERM / SIGINT on stdio", () => {
     await commandStarted(d);
     let pids: number[] = [];
     for (let i = 0; i < 200 && pids.length === 0; i++) {
-      pids = processesWith(`sleep\0${marker}`);
+      pids = livePidsWith(`sleep\0${marker}`);
       if (pids.length === 0) await new Promise((r) => setTimeout(r, 25));
     }
     expect(pids.length).toBeGreaterThan(0);
 
     d.child.kill("SIGTERM");
     expect(await d.exited).toBe(0);
-    expect(processesWith(`sleep\0${marker}`)).toEqual([]);
+    expect(livePidsWith(`sleep\0${marker}`)).toEqual([]);
     const completed = d.messages.find(isNotification("turn/completed"));
     expect(completed?.params.turn.status).toBe("interrupted");
     expect(d.stderr()).not.toContain("Unhandled");
@@ -249,7 +249,7 @@ describe("SIGTERM / SIGINT on stdio", () => {
     // Wait until the command is blocked in the kernel (state D), where no signal reaches it.
     let stuck = false;
     for (let i = 0; i < 400 && !stuck; i++) {
-      stuck = processesWith(target).some((pid) => {
+      stuck = livePidsWith(target).some((pid) => {
         try {
           return /^State:\s+D/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
         } catch {

@@ -22,7 +22,7 @@ import { evFunctionCall, evMessage, mockDaemonConfig, startMockResponses, turn, 
 import { isNotification, type ThreadItem, type Turn } from "../helpers/protocol.js";
 import { SocketClient } from "../helpers/socketClient.js";
 import { within } from "../helpers/within.js";
-import { processesWith } from "../helpers/processes.js";
+import { livePidsWith } from "../helpers/processes.js";
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -113,7 +113,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>): Pro
 
 /** Resolves once the command's sleep runs. */
 async function running(marker: string): Promise<void> {
-  await until(`sleep ${marker} runs`, () => processesWith(`sleep\0${marker}`).length > 0);
+  await until(`sleep ${marker} runs`, () => livePidsWith(`sleep\0${marker}`).length > 0);
 }
 
 /**
@@ -123,7 +123,7 @@ async function running(marker: string): Promise<void> {
 function stubbornSleep(): { marker: string; cmd: string } {
   const marker = `300.${String(process.pid).padStart(7, "0")}${Math.floor(Math.random() * 1000)}`;
   cleanups.push(() => {
-    for (const pid of processesWith(`sleep\0${marker}`)) process.kill(pid, "SIGKILL");
+    for (const pid of livePidsWith(`sleep\0${marker}`)) process.kill(pid, "SIGKILL");
   });
   return { marker, cmd: `trap '' TERM; sleep ${marker}` };
 }
@@ -189,7 +189,7 @@ describe("graceful shutdown over WebSocket", () => {
     expect(await within(s.daemon.exited, HANG_MS, "the daemon's exit")).toBe(0);
     assertNoUnhandled(s.daemon.stderr());
     // A zombie (its parent gone, not yet reaped) has an empty command line.
-    expect(processesWith(`sleep\0${marker}`)).toEqual([]);
+    expect(livePidsWith(`sleep\0${marker}`)).toEqual([]);
 
     const turns = await resumed(s.home, s.threadId);
     expect(shape(turns)).toEqual([
@@ -286,7 +286,7 @@ describe("a shutdown that cannot finish", () => {
     expect(line).toBeDefined();
     expect(JSON.parse(line ?? "{}")).toMatchObject({ graceMs: 300, unfinished: expect.arrayContaining(["threads"]) });
     expect((JSON.parse(line ?? "{}") as { processTreesKilled: number }).processTreesKilled).toBeGreaterThanOrEqual(1);
-    await until("the sleep is gone", () => processesWith(`sleep\0${marker}`).length === 0);
+    await until("the sleep is gone", () => livePidsWith(`sleep\0${marker}`).length === 0);
     // Dropped, not closed: the grace was over.
     expect(await within(s.client.closed, HANG_MS, "the client's close")).toBe(1006);
 
@@ -318,6 +318,6 @@ describe("a shutdown that cannot finish", () => {
     expect(await within(s.daemon.exited, HANG_MS, "the daemon's exit")).toBe(143);
     expect(s.daemon.stderr()).toContain("second signal during shutdown");
     assertNoUnhandled(s.daemon.stderr());
-    await until("the sleep is gone", () => processesWith(`sleep\0${marker}`).length === 0);
+    await until("the sleep is gone", () => livePidsWith(`sleep\0${marker}`).length === 0);
   });
 });

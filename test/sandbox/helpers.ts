@@ -83,23 +83,6 @@ export async function run(
 export const bash = (script: string): string[] => ["/bin/bash", "-c", script];
 
 /** Live (non-zombie) pids whose command line (or only argv[0], with `argv0`) contains `marker`. */
-export function pidsWith(marker: string, argv0 = false): number[] {
-  const out: number[] = [];
-  for (const d of fs.readdirSync("/proc")) {
-    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
-    try {
-      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, "utf8");
-      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-      const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-      const hay = argv0 ? (cmd.split("\0")[0] ?? "") : cmd;
-      if (hay.includes(marker) && state !== "Z") out.push(Number(d));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return out;
-}
-
 /** Polls until `cond` holds or `limitMs` passes; returns whether it held. Used to wait, never to measure. */
 export async function waitFor(cond: () => boolean, limitMs = 10_000): Promise<boolean> {
   const end = Date.now() + limitMs;

@@ -9,7 +9,8 @@ import { buildShellEnvironment } from "../../server/sandbox/env.js";
 import { SandboxUnavailableError } from "../../server/sandbox/errors.js";
 import { selectLauncher } from "../../server/sandbox/launcher.js";
 import type { DriverOutput } from "./helpers.js";
-import { NODE, PERL, WS_ONLY, baseEnv, bash, buildDriver, cleanupTempDirs, isRoot, pidsWith, run, runDriver, tempDir, waitFor, workspace } from "./helpers.js";
+import { livePidsWith } from "../helpers/processes.js";
+import { NODE, PERL, WS_ONLY, baseEnv, bash, buildDriver, cleanupTempDirs, isRoot, run, runDriver, tempDir, waitFor, workspace } from "./helpers.js";
 
 afterAll(cleanupTempDirs);
 
@@ -32,11 +33,11 @@ describe("no survivors", () => {
       `exec -a ${marker}-main sleep 1000`,
     ].join("\n");
     const pending = run(bash(script), WS_ONLY, ws, { exec: { timeoutMs: 4000, killGraceMs: 300 } });
-    const allRunning = (): boolean => ["loop", "sleeper", "main"].every((n) => pidsWith(`${marker}-${n}`, true).length > 0);
+    const allRunning = (): boolean => ["loop", "sleeper", "main"].every((n) => livePidsWith(`${marker}-${n}`, { argv0: true }).length > 0);
     expect(await waitFor(allRunning, 20_000)).toBe(true);
     const r = await pending;
     expect(r.timedOut).toBe(true);
-    expect(pidsWith(marker)).toEqual([]);
+    expect(livePidsWith(marker)).toEqual([]);
     const ticks = fs.readFileSync(`${ws}/tick`, "utf8").length;
     await new Promise((res) => setTimeout(res, 300));
     expect(fs.readFileSync(`${ws}/tick`, "utf8").length).toBe(ticks);
@@ -52,11 +53,13 @@ describe("no survivors", () => {
     const p = run(bash(`(setsid bash -c 'exec -a ${marker}-bg sleep 1000' &); exec -a ${marker}-main sleep 1000`), WS_ONLY, ws, {
       exec: { signal: ac.signal, killGraceMs: 200 },
     });
-    expect(await waitFor(() => pidsWith(`${marker}-bg`, true).length > 0 && pidsWith(`${marker}-main`, true).length > 0, 20_000)).toBe(true);
+    expect(
+      await waitFor(() => livePidsWith(`${marker}-bg`, { argv0: true }).length > 0 && livePidsWith(`${marker}-main`, { argv0: true }).length > 0, 20_000),
+    ).toBe(true);
     ac.abort();
     const r = await p;
     expect(r.aborted).toBe(true);
-    expect(pidsWith(marker)).toEqual([]);
+    expect(livePidsWith(marker)).toEqual([]);
   });
 
   // The daemon SIGKILLed mid-command.
@@ -75,12 +78,14 @@ describe("no survivors", () => {
       },
       { onSpawn: (pid) => (driverPid = pid) },
     );
-    expect(await waitFor(() => pidsWith(`${marker}-bg`, true).length > 0 && pidsWith(`${marker}-main`, true).length > 0, 20_000)).toBe(true);
+    expect(
+      await waitFor(() => livePidsWith(`${marker}-bg`, { argv0: true }).length > 0 && livePidsWith(`${marker}-main`, { argv0: true }).length > 0, 20_000),
+    ).toBe(true);
     expect(driverPid).toBeGreaterThan(0);
     process.kill(driverPid, "SIGKILL");
     await done;
-    const gone = await waitFor(() => pidsWith(marker).length === 0, 15_000);
-    for (const pid of pidsWith(marker)) process.kill(pid, "SIGKILL"); // never leave them behind, even on failure
+    const gone = await waitFor(() => livePidsWith(marker).length === 0, 15_000);
+    for (const pid of livePidsWith(marker)) process.kill(pid, "SIGKILL"); // never leave them behind, even on failure
     expect(gone).toBe(true);
   });
 });
@@ -92,7 +97,7 @@ describe("no survivors when running unwrapped", () => {
   // away from the command, so neither the group kill nor a parent-chain scan reaches it. Protection:
   // the run's GATEHOUSE_EXEC_TAG environment tag, scanned in /proc on timeout/interrupt. Shown to
   // fail: with the signalTagged calls removed from spawn.ts, the "-loop" process survived the result
-  // (pidsWith found it) and the tick file kept growing.
+  // (livePidsWith found it) and the tick file kept growing.
   for (const policy of [{ type: "dangerFullAccess" }, { type: "externalSandbox", networkAccess: "enabled" }] as const) {
     it(`${policy.type}: timeout and interrupt kill a setsid'd, double-forked child`, async () => {
       const { ws } = workspace();
@@ -105,10 +110,13 @@ describe("no survivors when running unwrapped", () => {
         ].join("\n");
         const ac = new AbortController();
         const pending = run(bash(script), policy, ws, { exec: { ...(how === "timeout" ? { timeoutMs: 3000 } : { signal: ac.signal }), killGraceMs: 200 } });
-        const running = await waitFor(() => pidsWith(`${marker}-loop`, true).length > 0 && pidsWith(`${marker}-main`, true).length > 0, 20_000);
+        const running = await waitFor(
+          () => livePidsWith(`${marker}-loop`, { argv0: true }).length > 0 && livePidsWith(`${marker}-main`, { argv0: true }).length > 0,
+          20_000,
+        );
         if (how === "abort") ac.abort();
         const r = await pending;
-        const survivors = pidsWith(marker);
+        const survivors = livePidsWith(marker);
         for (const pid of survivors) process.kill(pid, "SIGKILL"); // never leave them behind, even on failure
         expect(running).toBe(true);
         expect(how === "timeout" ? r.timedOut : r.aborted).toBe(true);
@@ -140,10 +148,10 @@ describe("placeholders after a daemon crash", () => {
       { command: bash(`exec -a ${marker} sleep 1000`), policy: WS_ONLY, cwd: ws, launch: { env: baseEnv(ws) }, deps: { placeholderDir } },
       { onSpawn: (pid) => (driverPid = pid) },
     );
-    expect(await waitFor(() => pidsWith(marker, true).length > 0, 20_000)).toBe(true);
+    expect(await waitFor(() => livePidsWith(marker, { argv0: true }).length > 0, 20_000)).toBe(true);
     process.kill(driverPid, "SIGKILL");
     await done;
-    expect(await waitFor(() => pidsWith(marker).length === 0, 15_000)).toBe(true);
+    expect(await waitFor(() => livePidsWith(marker).length === 0, 15_000)).toBe(true);
     // The crash left residue on the host and a record naming it.
     expect(fs.readdirSync(ws).sort()).toEqual([".agents", ".aws", ".codex", ".git"]);
     expect(fs.readdirSync(placeholderDir)).toEqual([`${driverPid}.json`]);
@@ -169,8 +177,8 @@ describe("what the command can see", () => {
       { command: bash(`exec -a ${marker} sleep 1000`), policy: WS_ONLY, cwd: ws, launch: { env: baseEnv(ws) } },
       { prefix: ["/bin/bash", "-c", 'exec 100>"$0"; exec "$@"', leakPath], onSpawn: (pid) => (driverPid = pid) },
     );
-    expect(await waitFor(() => pidsWith(marker, true).length === 1, 20_000)).toBe(true);
-    const pid = pidsWith(marker, true)[0] ?? 0;
+    expect(await waitFor(() => livePidsWith(marker, { argv0: true }).length === 1, 20_000)).toBe(true);
+    const pid = livePidsWith(marker, { argv0: true })[0] ?? 0;
     const fds = Object.fromEntries(fs.readdirSync(`/proc/${pid}/fd`).map((n) => [n, fs.readlinkSync(`/proc/${pid}/fd/${n}`)]));
     const driverFds = fs.readdirSync(`/proc/${driverPid}/fd`).map((n) => fs.readlinkSync(`/proc/${driverPid}/fd/${n}`));
     process.kill(driverPid, "SIGKILL");
@@ -179,7 +187,7 @@ describe("what the command can see", () => {
     expect(Object.values(fds).join(" ")).not.toContain("LEAKED-FD-MARKER");
     // The daemon really had inherited it and closed it itself (not merely lucky numbering).
     expect(driverFds.join(" ")).not.toContain("LEAKED-FD-MARKER");
-    expect(await waitFor(() => pidsWith(marker).length === 0)).toBe(true);
+    expect(await waitFor(() => livePidsWith(marker).length === 0)).toBe(true);
   });
 
   // Daemon secrets in the environment.

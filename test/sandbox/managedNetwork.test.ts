@@ -17,7 +17,8 @@ import { NetworkProxy, type ProxyPorts, type ProxyTarget } from "../../server/sa
 import { httpUpstream, type RecordedRequest, type Upstream } from "../../server/sandbox/networkProxy/proxy.testutil.js";
 import { MANAGED_NO_PROXY, MANAGED_PROXY_ENV_KEYS } from "../../server/sandbox/proxyEnv.js";
 import { startExec } from "../../server/sandbox/spawn.js";
-import { WS_ONLY, bash, cleanupTempDirs, pidsWith, run, tempDir, transform, waitFor, workspace } from "./helpers.js";
+import { WS_ONLY, bash, cleanupTempDirs, run, tempDir, transform, waitFor, workspace } from "./helpers.js";
+import { livePidsWith } from "../helpers/processes.js";
 import { SandboxUnavailableError } from "../../server/sandbox/errors.js";
 
 /** The variables codex 0.169.0 was observed to set with managed networking on. */
@@ -278,10 +279,10 @@ describe("managed networking through the relay (real bwrap)", () => {
     const { ws } = workspace();
     const req = await transform(bash("sleep 600"), WS_NET, ws, { deps: deps(), launch: managed("owner-T") });
     const h = startExec(req, { timeoutMs: 1_000, killGraceMs: 200 });
-    expect(await waitFor(() => pidsWith(relayScript).length > 0)).toBe(true);
+    expect(await waitFor(() => livePidsWith(relayScript).length > 0)).toBe(true);
     const res = await h.result;
     expect(res.timedOut).toBe(true);
-    expect(pidsWith(relayScript)).toEqual([]);
+    expect(livePidsWith(relayScript)).toEqual([]);
   }, 30_000);
 
   // Fail closed: a relay that never says "ready" means the command did not run, reported as a

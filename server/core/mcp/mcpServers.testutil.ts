@@ -2,7 +2,7 @@
 // and test/fixtures/mcp/faultyServer.mjs), the real sandbox launcher, and a way to wait for a state
 // without timing assertions.
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, realpathSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
@@ -64,21 +64,6 @@ export async function until(check: () => boolean, what: string, tries = 500): Pr
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`gave up waiting for ${what}`);
-}
-
-/** Live (not zombie) processes whose command line contains `marker`. */
-export function livePidsWith(marker: string): number[] {
-  return readdirSync("/proc")
-    .filter((d) => /^\d+$/.test(d) && Number(d) !== process.pid)
-    .filter((d) => {
-      try {
-        const state = /\) (\S)/.exec(readFileSync(`/proc/${d}/stat`, "utf8"))?.[1];
-        return state !== "Z" && state !== "X" && readFileSync(`/proc/${d}/cmdline`, "utf8").includes(marker);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
 }
 
 /**

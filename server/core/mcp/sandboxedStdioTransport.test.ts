@@ -4,7 +4,8 @@ import { randomUUID } from "node:crypto";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { selectLauncher } from "../../sandbox/launcher.js";
-import { FAULTY_SERVER, NODE, READ_ONLY, hasBwrap, livePidsWith, removeTempDirs, silentLog, tempDir, until } from "./mcpServers.testutil.js";
+import { FAULTY_SERVER, NODE, READ_ONLY, hasBwrap, removeTempDirs, silentLog, tempDir, until } from "./mcpServers.testutil.js";
+import { livePidsWith } from "../../../test/helpers/processes.js";
 import { MAX_MESSAGE_BYTES, SandboxedStdioTransport } from "./sandboxedStdioTransport.js";
 
 afterAll(removeTempDirs);

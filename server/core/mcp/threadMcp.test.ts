@@ -16,12 +16,12 @@ import {
   everythingServer,
   faultyServer,
   hasBwrap,
-  livePidsWith,
   removeTempDirs,
   silentLog,
   stdioEnvironment,
   tempDir,
 } from "./mcpServers.testutil.js";
+import { livePidsWith } from "../../../test/helpers/processes.js";
 import { buildEffectiveConfig } from "../config/effective.js";
 import { selectLauncher } from "../../sandbox/launcher.js";
 import { mcpStdioEnvironment } from "./stdioLaunch.js";

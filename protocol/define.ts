@@ -34,20 +34,20 @@ export interface NotificationSpec<P extends z.ZodType = z.ZodType> {
   readonly experimental?: boolean;
 }
 
-export function request<P extends z.ZodType, R extends z.ZodType>(
-  params: P,
-  result: R,
-  options: { experimental?: boolean; scope?: (params: z.output<P>) => string | null } = {},
-): RequestSpec<P, R> {
-  return { kind: "request", params, result, ...options };
+/** How a request is gated and serialized (RequestHead's experimental and scope). */
+export interface RequestOptions<P extends z.ZodType> {
+  experimental?: boolean;
+  scope?: (params: z.output<P>) => string | null;
+}
+
+/** A request's full row in one step: requestHead and withResult together. */
+export function request<P extends z.ZodType, R extends z.ZodType>(params: P, result: R, options: RequestOptions<P> = {}): RequestSpec<P, R> {
+  return withResult(requestHead(params, options), result);
 }
 
 export type RequestHeadTable = Record<string, RequestHead>;
 
-export function requestHead<P extends z.ZodType>(
-  params: P,
-  options: { experimental?: boolean; scope?: (params: z.output<P>) => string | null } = {},
-): RequestHead<P> {
+export function requestHead<P extends z.ZodType>(params: P, options: RequestOptions<P> = {}): RequestHead<P> {
   return { kind: "request", params, ...options };
 }
 

@@ -12,7 +12,6 @@
 // defined once, in their modules; methods.ts orders the full rows into the table, whose params are
 // the very objects the heads hold (server/handlers/lazyTable.test.ts checks both,
 // server/handlers/requestHeads.test.ts what loading a group builds).
-
 import type { RequestHeadTable } from "../define.js";
 import type { clientRequests } from "./methods.js";
 

@@ -186,8 +186,8 @@ interface Pending {
 
 export class RootIndex {
   private last: Walked | undefined;
-  /** The last walk if its stamps are still to be taken (a first walk), and their taking once begun. */
-  private unstamped: Walk | undefined;
+  /** The last walk and its result if its stamps are still to be taken (a first walk), and their taking once begun. */
+  private unstamped: { readonly walk: Walk; readonly walked: Walked } | undefined;
   private stamping: Promise<void> | undefined;
   private readonly rootDir: string;
 
@@ -220,8 +220,8 @@ export class RootIndex {
    * taken, and at once if none are left. Whether the last walk can be reused is known after it.
    */
   settle(): Promise<void> {
-    const walk = this.unstamped;
-    if (walk === undefined) return this.stamping ?? Promise.resolve();
+    if (this.unstamped === undefined) return this.stamping ?? Promise.resolve();
+    const { walk, walked } = this.unstamped;
     this.unstamped = undefined;
     const stamping = sliced(
       undefined,
@@ -231,7 +231,7 @@ export class RootIndex {
       },
       this.sliceMs,
     ).then(() => {
-      if (this.last !== undefined && this.last.snapshot === walk.snapshot) this.last = { ...this.last, reusable: walk.reusable };
+      if (this.last === walked) this.last = { ...walked, reusable: walk.reusable };
       if (this.stamping === stamping) this.stamping = undefined;
     });
     this.stamping = stamping;
@@ -289,9 +289,8 @@ export class RootIndex {
     if (!done) return undefined;
     // Folders and .gitignore files no longer reached are dropped with the old lists.
     const snapshot = new Snapshot(walk.groups, walk.names, walk.directories, last?.snapshot.prepared ?? new Map());
-    walk.snapshot = snapshot;
     const stampsLeft = walk.stampsLeft();
-    this.last = {
+    const walked: Walked = {
       snapshot,
       reusable: walk.reusable && !stampsLeft,
       checkPaths: walk.checkPaths,
@@ -300,7 +299,8 @@ export class RootIndex {
       nodes: walk.nodes,
       ignores: walk.ignores,
     };
-    if (stampsLeft) this.unstamped = walk;
+    this.last = walked;
+    if (stampsLeft) this.unstamped = { walk, walked };
     return snapshot;
   }
 }
@@ -316,8 +316,6 @@ class Walk {
   readonly names: string[] = [];
   readonly directories: boolean[] = [];
   reusable = true;
-  /** The snapshot this walk made, once made. */
-  snapshot: Snapshot | undefined;
   /** A first walk's reads whose stamps are taken later: what was read, where its stamp goes, and when. */
   private readonly unstamped: Array<{ readonly node: DirNode | IgnoreNode; readonly check: number; readonly readAt: number; readonly folder: boolean }> = [];
   private stamped = 0;

@@ -23,7 +23,9 @@
 //      (proxied p50 − direct p50); target ≤ 2 ms.
 //   3. The path users get: curl inside the real sandbox (bwrap --unshare-net, the relay passing its
 //      socket to the proxy's process, launched with selectLauncher + transform(managedNetwork) +
-//      startExec) against curl direct on the host; informational: curl -x to the endpoint on the
+//      startExec) against curl direct on the host, as an absolute-form GET (what curl does with an
+//      http:// URL and HTTP_PROXY) and through a CONNECT tunnel (curl -p: the path of every https
+//      URL, without the TLS both sides would pay); informational: curl -x to the endpoint on the
 //      host (the same proxy without the sandbox) and curl in the sandbox without managed networking
 //      (the host's network under seccomp: what the sandbox alone costs curl);
 //      BENCH_PROXY_SANDBOX_RUNS (5) each, alternated; curl's own speed_download, median; target ≥ 0.8×. Skipped with its reason when the sandbox is unavailable.
@@ -220,7 +222,7 @@ export default {
       /** CPU ms per MiB downloaded, summed over the runs: client, upstream, the process in between. */
       cpuMsPerMiB: {},
       firstByteMs: { direct: [], proxied: [] },
-      curl: { direct: [], proxied: [], sandbox: [], sandboxDirect: [] },
+      curl: { direct: [], proxied: [], sandbox: [], sandboxTunnel: [], sandboxDirect: [] },
     };
 
     log('proxy: bundling server/sandbox/ (proxy, launcher, spawn, relay)');
@@ -280,6 +282,12 @@ export default {
           if (r.exitCode !== 0) throw new Error(`sandboxed curl exited ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}`);
           return parseCurl(r.stdout, 'sandboxed curl');
         },
+        // -p (--proxytunnel): the same download through a CONNECT tunnel, the path every https URL takes.
+        sandboxTunnel: async () => {
+          const r = await proxy.call({ cmd: 'sandboxed', command: ['curl', ...CURL_ARGS, '-p', url], cwd, managed: true });
+          if (r.exitCode !== 0) throw new Error(`sandboxed curl -p exited ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}`);
+          return parseCurl(r.stdout, 'sandboxed curl -p');
+        },
         sandboxDirect: async () => {
           const r = await proxy.call({ cmd: 'sandboxed', command: ['curl', ...CURL_ARGS, '--noproxy', '*', url], cwd, managed: false });
           if (r.exitCode !== 0) throw new Error(`sandboxed curl exited ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}`);
@@ -295,7 +303,7 @@ export default {
       if (!unavailable.sandbox) {
         for (let r = 0; r < sandboxRuns; r++) {
           log(`proxy: curl run ${r + 1}/${sandboxRuns}`);
-          for (const k of inTurn(['direct', 'sandbox', 'proxied', 'sandboxDirect'], r)) {
+          for (const k of inTurn(['direct', 'sandbox', 'sandboxTunnel', 'proxied', 'sandboxDirect'], r)) {
             const c = await curls[k]();
             if (c.bytes !== bytes) throw new Error(`curl ${k}: ${c.bytes} bytes of ${bytes}`);
             data.curl[k].push(c.mibps);
@@ -382,6 +390,15 @@ export default {
           against: 'host curl direct',
           unit: 'MiB/s',
           ours: med(data.curl.sandbox),
+          ref: med(data.curl.direct),
+          target: 0.8,
+          atLeast: true,
+        },
+        {
+          metric: `${sw}, in the sandbox (relay), CONNECT (curl -p), median`,
+          against: 'host curl direct',
+          unit: 'MiB/s',
+          ours: med(data.curl.sandboxTunnel),
           ref: med(data.curl.direct),
           target: 0.8,
           atLeast: true,

@@ -1,12 +1,16 @@
-// What the HTTP and SOCKS5 front ends need from the proxy: who owns a socket, one call that decides
-// and dials, and the byte relay. Kept apart from server.ts so the front ends do not import the class
+// What the HTTP and SOCKS5 front ends need from the proxy: who owns a socket, and one call that
+// decides and dials. Kept apart from server.ts so the front ends do not import the class
 // that imports them.
 import type { Socket } from "node:net";
-import { pipeline } from "node:stream";
+import type { ReadBuffers } from "./byteRelay.js";
 import type { DenyReason, ProxyTarget } from "./networkPolicy.js";
 
+/** What the caller does with the upstream connection: relay raw bytes, or speak HTTP on it. */
+export type UpstreamUse = "tunnel" | "request";
+
 export type OpenResult =
-  | { readonly kind: "connected"; readonly socket: Socket }
+  /** `reads`: the read buffers a tunnel's upstream was dialled with (relayBytes takes them), else null. */
+  | { readonly kind: "connected"; readonly socket: Socket; readonly reads: ReadBuffers | null }
   /** A policy denial; `code` is the x-proxy-error value, `line` the "Network access to … was blocked" sentence. */
   | { readonly kind: "denied"; readonly reason: DenyReason; readonly code: string; readonly line: string }
   /** The target was allowed (or never resolved) but no upstream connection came up. */
@@ -16,28 +20,8 @@ export interface ProxyContext {
   /** The command a client socket is attributed to, or null. */
   ownerOf(socket: Socket): string | null;
   /** Decides the target (networkPolicy.ts order), then dials one of the addresses that were checked. */
-  open(target: ProxyTarget, method: string | null, signal: AbortSignal): Promise<OpenResult>;
+  open(target: ProxyTarget, method: string | null, use: UpstreamUse, signal: AbortSignal): Promise<OpenResult>;
   readonly handshakeTimeoutMs: number;
-}
-
-/**
- * Relays bytes both ways with backpressure. Each direction ends its destination when its source
- * ends (half-close: a client that shuts down writing still gets the rest of the answer); both
- * sockets are destroyed once both directions are done or either fails.
- */
-export function splice(client: Socket, upstream: Socket): void {
-  client.allowHalfOpen = true;
-  upstream.allowHalfOpen = true;
-  let open = 2;
-  const done = (error?: Error | null): void => {
-    open -= 1;
-    if (error || open === 0) {
-      client.destroy();
-      upstream.destroy();
-    }
-  };
-  pipeline(client, upstream, done);
-  pipeline(upstream, client, done);
 }
 
 /**

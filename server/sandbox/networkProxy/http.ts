@@ -12,7 +12,8 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { pipeline } from "node:stream";
-import { abortOnClose, answerAndClose, splice, type OpenResult, type ProxyContext } from "./context.js";
+import { relayBytes } from "./byteRelay.js";
+import { abortOnClose, answerAndClose, type OpenResult, type ProxyContext } from "./context.js";
 import { normalizeHost } from "./hosts.js";
 
 const HOP_BY_HOP = new Set([
@@ -137,7 +138,9 @@ async function forward(ctx: ProxyContext, req: IncomingMessage, res: ServerRespo
   const owner = ctx.ownerOf(req.socket);
   const method = req.method ?? "GET";
   const watch = abortOnClose(req.socket);
-  const result = await ctx.open({ host: parsed.host, protocol: "http", port: parsed.port, owner }, method, watch.signal).finally(() => watch.dispose());
+  const result = await ctx
+    .open({ host: parsed.host, protocol: "http", port: parsed.port, owner }, method, "request", watch.signal)
+    .finally(() => watch.dispose());
   if (result.kind !== "connected") {
     const r = refusal(result);
     answer(res, r.status, r.body, r.extra);
@@ -188,7 +191,9 @@ async function tunnel(ctx: ProxyContext, req: IncomingMessage, socket: Socket, h
   }
   const owner = ctx.ownerOf(socket);
   const watch = abortOnClose(socket);
-  const result = await ctx.open({ host: parsed.host, protocol: "https", port: parsed.port, owner }, "CONNECT", watch.signal).finally(() => watch.dispose());
+  const result = await ctx
+    .open({ host: parsed.host, protocol: "https", port: parsed.port, owner }, "CONNECT", "tunnel", watch.signal)
+    .finally(() => watch.dispose());
   if (result.kind !== "connected") {
     const r = refusal(result);
     answerRaw(socket, r.status, r.reason, r.body, r.extra);
@@ -200,5 +205,5 @@ async function tunnel(ctx: ProxyContext, req: IncomingMessage, socket: Socket, h
   }
   socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
   if (head.length > 0) result.socket.write(head);
-  splice(socket, result.socket);
+  relayBytes(socket, result.socket, result.reads);
 }

@@ -60,12 +60,12 @@ async function start(options: Partial<NetworkProxyOptions> & { owner?: string } 
     policy: options.policy ?? LOCAL_OK,
     decide,
     onEvent: (e) => events.push(e),
-    dialer: (address, port) => {
+    dialer: (address, port, dialOptions) => {
       dials.push(`${address.address}:${port}`);
-      if (inner) return inner(address, port);
+      if (inner) return inner(address, port, dialOptions);
       // Only loopback is ever dialled for real in these tests.
       if (!address.address.startsWith("127.")) throw new Error(`test dialer refused ${address.address}`);
-      return connect({ host: address.address, port, allowHalfOpen: true });
+      return connect({ host: address.address, port, allowHalfOpen: true, ...dialOptions });
     },
   });
   cleanups.push(() => proxy.close());

@@ -25,8 +25,9 @@
 // ends on close() (and on releaseOwner() for that owner's); no listener binds anything but 127.0.0.1.
 import { promises as dns } from "node:dns";
 import type { Server as HttpServer } from "node:http";
-import { connect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
-import type { OpenResult, ProxyContext } from "./context.js";
+import { connect, createServer, type AddressInfo, type OnReadOpts, type Server, type Socket } from "node:net";
+import { ReadBuffers } from "./byteRelay.js";
+import type { OpenResult, ProxyContext, UpstreamUse } from "./context.js";
 import { createHttpFrontend } from "./http.js";
 import {
   blockedLine,
@@ -52,8 +53,13 @@ export type ProxyEvent =
   /** Allowed (or never resolved), yet no upstream connection came up. */
   | { readonly type: "upstream-failed"; readonly target: ProxyTarget; readonly errno: string | undefined; readonly line: string };
 
+export interface DialOptions {
+  /** For a tunnel's upstream: net.connect's `onread` (byteRelay.ts). A dialer that drops it still works, slower. */
+  readonly onread?: OnReadOpts;
+}
+
 /** Opens a TCP connection to one checked address; the returned socket may still be connecting. */
-export type Dialer = (address: ResolvedAddress, port: number) => Socket;
+export type Dialer = (address: ResolvedAddress, port: number, options: DialOptions) => Socket;
 
 export interface NetworkProxyOptions {
   readonly policy: NetworkPolicy;
@@ -96,7 +102,8 @@ export const defaultResolver: Resolver = async (host) => {
   return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
 
-const defaultDialer: Dialer = (address, port) => connect({ host: address.address, port, family: address.family, allowHalfOpen: true });
+const defaultDialer: Dialer = (address, port, options) =>
+  connect({ host: address.address, port, family: address.family, allowHalfOpen: true, ...(options.onread ? { onread: options.onread } : {}) });
 
 export class NetworkProxyClosedError extends Error {
   constructor() {
@@ -134,7 +141,7 @@ export class NetworkProxy {
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
     this.#context = {
       ownerOf: (socket) => this.#owners.get(socket) ?? null,
-      open: (target, method, signal) => this.#open(target, method, signal),
+      open: (target, method, use, signal) => this.#open(target, method, use, signal),
       handshakeTimeoutMs: options.handshakeTimeoutMs ?? 30_000,
     };
     this.#http = createHttpFrontend(this.#context, options.maxHeaderBytes ?? 64 * 1024);
@@ -270,7 +277,7 @@ export class NetworkProxy {
     }
   }
 
-  async #open(target: ProxyTarget, method: string | null, clientGone: AbortSignal): Promise<OpenResult> {
+  async #open(target: ProxyTarget, method: string | null, use: UpstreamUse, clientGone: AbortSignal): Promise<OpenResult> {
     // One controller per decision, aborted by its client going away or by close(). close() reaches
     // them through #inflight rather than a listener on a proxy-wide signal, which would gain one
     // listener per connection for the daemon's lifetime.
@@ -280,14 +287,14 @@ export class NetworkProxy {
     clientGone.addEventListener("abort", onGone);
     this.#inflight.add(controller);
     try {
-      return await this.#decideAndDial(target, method, controller.signal);
+      return await this.#decideAndDial(target, method, use, controller.signal);
     } finally {
       this.#inflight.delete(controller);
       clientGone.removeEventListener("abort", onGone);
     }
   }
 
-  async #decideAndDial(target: ProxyTarget, method: string | null, signal: AbortSignal): Promise<OpenResult> {
+  async #decideAndDial(target: ProxyTarget, method: string | null, use: UpstreamUse, signal: AbortSignal): Promise<OpenResult> {
     const verdict = await evaluate(this.#policy, target, method, {
       resolve: this.#resolve,
       decide: this.#decide,
@@ -312,11 +319,12 @@ export class NetworkProxy {
     let lastErrno: string | undefined;
     for (const address of verdict.addresses.slice(0, MAX_DIAL_ATTEMPTS)) {
       if (signal.aborted) break;
-      const dialled = await this.#connectOnce(address, target.port, signal);
+      const reads = use === "tunnel" ? new ReadBuffers() : null;
+      const dialled = await this.#connectOnce(address, target.port, reads, signal);
       if ("socket" in dialled) {
         this.#track(dialled.socket, target.owner);
         this.#emit({ type: "allowed", target, reason: verdict.reason, address: address.address });
-        return { kind: "connected", socket: dialled.socket };
+        return { kind: "connected", socket: dialled.socket, reads };
       }
       lastErrno = dialled.errno;
     }
@@ -325,11 +333,16 @@ export class NetworkProxy {
     return { kind: "failed", errno: lastErrno, line };
   }
 
-  #connectOnce(address: ResolvedAddress, port: number, signal: AbortSignal): Promise<{ socket: Socket } | { errno: string | undefined }> {
+  #connectOnce(
+    address: ResolvedAddress,
+    port: number,
+    reads: ReadBuffers | null,
+    signal: AbortSignal,
+  ): Promise<{ socket: Socket } | { errno: string | undefined }> {
     return new Promise((resolve) => {
       let socket: Socket;
       try {
-        socket = this.#dial(address, port);
+        socket = this.#dial(address, port, reads ? { onread: reads.options } : {});
       } catch (error) {
         resolve({ errno: (error as NodeJS.ErrnoException).code });
         return;

@@ -9,7 +9,8 @@
 // Every read is bounded by the protocol (at most 2 + 255 greeting bytes, 4 + 1 + 255 + 2 request
 // bytes) and by a handshake deadline, so a client that stalls or floods cannot hold the proxy.
 import type { Socket } from "node:net";
-import { abortOnClose, answerAndClose, splice, type ProxyContext } from "./context.js";
+import { relayBytes } from "./byteRelay.js";
+import { abortOnClose, answerAndClose, type ProxyContext } from "./context.js";
 import { normalizeHost } from "./hosts.js";
 
 export const SocksReply = {
@@ -140,7 +141,9 @@ async function negotiate(ctx: ProxyContext, socket: Socket): Promise<void> {
   socket.setTimeout(0);
 
   const watch = abortOnClose(socket);
-  const result = await ctx.open({ host, protocol: "socks5-tcp", port, owner: ctx.ownerOf(socket) }, null, watch.signal).finally(() => watch.dispose());
+  const result = await ctx
+    .open({ host, protocol: "socks5-tcp", port, owner: ctx.ownerOf(socket) }, null, "tunnel", watch.signal)
+    .finally(() => watch.dispose());
   switch (result.kind) {
     case "denied":
       answerAndClose(socket, reply(SocksReply.notAllowed));
@@ -154,6 +157,6 @@ async function negotiate(ctx: ProxyContext, socket: Socket): Promise<void> {
         return;
       }
       socket.write(reply(SocksReply.succeeded));
-      splice(socket, result.socket);
+      relayBytes(socket, result.socket, result.reads);
   }
 }

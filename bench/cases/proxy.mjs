@@ -12,11 +12,13 @@
 //   1. Throughput: BENCH_PROXY_MIB (100) MiB downloaded (a) direct, (b) through an openEndpoint port
 //      as an HTTP absolute-form GET, (c) through a CONNECT tunnel on that port; BENCH_PROXY_RUNS (9)
 //      runs each, alternated (a b c, c b a, …); median MiB/s; target proxied/direct ≥ 0.8×. Also
-//      (d) a bare Node TCP forwarder (pipe both ways, no HTTP, no policy): the floor of any relay in
-//      Node on this machine; and the CPU time per MiB of all three processes on each path (client
-//      + upstream + proxy or forwarder; /proc, 10 ms ticks): on two cores, when the direct path
-//      already keeps both busy, throughput falls by about the ratio of these sums.
-//      Informational rows compare with these.
+//      (d) a bare Node TCP forwarder (pipe both ways, no HTTP, no policy): what Node's streams
+//      reach; (e) a splice(2) forwarder in C (bench/lib/spliceForward.c, built here with the
+//      machine's cc; skipped with its reason when there is none): bytes never copied into user
+//      space, the floor of any relay on this kernel with a third process on the machine's cores;
+//      and the CPU time per MiB of all three processes on each path (client + upstream + proxy or
+//      forwarder; /proc, 10 ms ticks): on two cores, when the direct path already keeps both busy,
+//      throughput falls by about the ratio of these sums. Informational rows compare with these.
 //   2. Latency of a new connection: from connect() to the first response byte of a tiny GET, a new
 //      TCP connection each time (Connection: close), direct vs proxied (absolute-form),
 //      BENCH_PROXY_CONNS (300) samples each, alternated one by one; p50, p90, and the added p50
@@ -31,8 +33,9 @@
 //      BENCH_PROXY_SANDBOX_RUNS (5) each, alternated; curl's own speed_download, median; target ≥ 0.8×. Skipped with its reason when the sandbox is unavailable.
 //
 // BENCH_PROXY_PROF=<dir> runs the proxy process under --cpu-prof and leaves its profile there.
-import { fork, spawn } from 'node:child_process';
+import { execFile, fork, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -72,6 +75,29 @@ async function buildBundle(root) {
     build({ ...common, entryPoints: [join(repoRoot, 'server/sandbox/netRelay.ts')], outfile: relay }),
   ]);
   return { bundle, relay };
+}
+
+/** Builds and starts bench/lib/spliceForward.c; resolves with the child and its port. */
+async function startSpliceForward(root, upstreamPort, timeoutMs) {
+  const binary = join(root, 'spliceForward');
+  await promisify(execFile)('cc', ['-O2', '-pthread', '-o', binary, join(repoRoot, 'bench/lib/spliceForward.c')], { timeout: 60_000 });
+  const child = spawn(binary, [UPSTREAM_HOST, String(upstreamPort)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (c) => (err += c));
+  const port = await new Promise((resolvePromise, reject) => {
+    const t = setTimeout(() => reject(new Error(`spliceForward did not start within ${timeoutMs} ms`)), timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`spliceForward exited ${code}: ${err.trim()}`)));
+    child.stdout.once('data', (d) => {
+      clearTimeout(t);
+      child.removeAllListeners('exit');
+      resolvePromise(Number(String(d).trim()));
+    });
+  }).catch((e) => {
+    child.kill('SIGKILL');
+    throw e;
+  });
+  return { child, port };
 }
 
 /** Forks a proxyWorker role; resolves with the child and its first message (its ports). */
@@ -138,6 +164,7 @@ function download(kind, ports, bytes, timeoutMs) {
     const get = (o) => httpRequest(o, onResponse).once('error', reject).end();
     if (kind === 'direct') get({ host: UPSTREAM_HOST, port: ports.upstream, path, agent: false });
     else if (kind === 'bare') get({ host: '127.0.0.1', port: ports.bare, path, headers: { host: target }, agent: false });
+    else if (kind === 'splice') get({ host: '127.0.0.1', port: ports.splice, path, headers: { host: target }, agent: false });
     else if (kind === 'absolute') get({ host: '127.0.0.1', port: ports.http, path: `http://${target}${path}`, headers: { host: target }, agent: false });
     else {
       const req = httpRequest({ host: '127.0.0.1', port: ports.http, method: 'CONNECT', path: target, agent: false });
@@ -218,7 +245,7 @@ export default {
     const timeoutMs = 60_000;
     const unavailable = {};
     const data = {
-      mibps: { direct: [], absolute: [], connect: [], bare: [] },
+      mibps: { direct: [], absolute: [], connect: [], bare: [], splice: [] },
       /** CPU ms per MiB downloaded, summed over the runs: client, upstream, the process in between. */
       cpuMsPerMiB: {},
       firstByteMs: { direct: [], proxied: [] },
@@ -230,6 +257,7 @@ export default {
     const upstream = await startWorker(['upstream', UPSTREAM_HOST], { timeoutMs: 10_000 });
     let proxy;
     let forward;
+    let splice;
     try {
       if (prof) mkdirSync(prof, { recursive: true });
       proxy = await startWorker(['proxy', bundle, relay, UPSTREAM_HOST], {
@@ -237,12 +265,18 @@ export default {
         timeoutMs: 10_000,
       });
       forward = await startWorker(['forward', UPSTREAM_HOST, String(upstream.ready.port)], { timeoutMs: 10_000 });
-      const ports = { upstream: upstream.ready.port, http: proxy.ready.httpPort, bare: forward.ready.port };
+      try {
+        splice = await startSpliceForward(scratch.root, upstream.ready.port, 10_000);
+      } catch (err) {
+        unavailable.splice = err.message.split('\n')[0];
+        log(`proxy: splice forwarder skipped: ${unavailable.splice}`);
+      }
+      const ports = { upstream: upstream.ready.port, http: proxy.ready.httpPort, bare: forward.ready.port, splice: splice?.port };
 
       // 1. Throughput. A warm-up download per path first (JIT, socket buffers).
-      const paths = ['direct', 'absolute', 'connect', 'bare'];
+      const paths = ['direct', 'absolute', 'connect', 'bare', ...(splice ? ['splice'] : [])];
       for (const k of paths) await download(k, ports, Math.min(bytes, 16 * MiB), timeoutMs);
-      const middle = { direct: null, absolute: proxy.child.pid, connect: proxy.child.pid, bare: forward.child.pid };
+      const middle = { direct: null, absolute: proxy.child.pid, connect: proxy.child.pid, bare: forward.child.pid, splice: splice?.child.pid };
       const cpu = Object.fromEntries(paths.map((k) => [k, { client: 0, upstream: 0, middle: 0 }]));
       for (let r = 0; r < runs; r++) {
         log(`proxy: throughput run ${r + 1}/${runs}`);
@@ -351,6 +385,14 @@ export default {
           target: null,
         },
         {
+          metric: `${what}, splice(2) forwarder in C, median`,
+          against: 'direct',
+          unit: 'MiB/s',
+          ours: med(data.mibps.splice),
+          ref: med(data.mibps.direct),
+          target: null,
+        },
+        {
           metric: 'CPU per MiB, 3 processes, absolute-form',
           against: 'direct',
           unit: 'ms',
@@ -371,6 +413,14 @@ export default {
           against: 'direct',
           unit: 'ms',
           ours: data.cpuMsPerMiB.bare.total,
+          ref: data.cpuMsPerMiB.direct.total,
+          target: null,
+        },
+        {
+          metric: 'CPU per MiB, 3 processes, splice(2) forwarder',
+          against: 'direct',
+          unit: 'ms',
+          ours: data.cpuMsPerMiB.splice?.total ?? null,
           ref: data.cpuMsPerMiB.direct.total,
           target: null,
         },
@@ -420,11 +470,15 @@ export default {
           target: null,
         },
       ];
-      const notes = unavailable.sandbox ? [`proxy: curl in the sandbox: unavailable (${unavailable.sandbox})`] : [];
+      const notes = [
+        ...(unavailable.sandbox ? [`proxy: curl in the sandbox: unavailable (${unavailable.sandbox})`] : []),
+        ...(unavailable.splice ? [`proxy: splice(2) forwarder: unavailable (${unavailable.splice})`] : []),
+      ];
       return { rows, unavailable: {}, notes, data: { ...data, sandboxUnavailable: unavailable.sandbox ?? null } };
     } finally {
       proxy?.child.kill('SIGKILL');
       forward?.child.kill('SIGKILL');
+      splice?.child.kill('SIGKILL');
       upstream.child.kill('SIGKILL');
     }
   },

@@ -8,7 +8,7 @@ import { ExecSandboxUnavailableError } from "../core/exec/errors.js";
 import { ExecService } from "../core/exec/execService.js";
 import { sandboxPolicyFromConfig } from "../core/commandSetup/sandboxFromWire.js";
 import { createLogger } from "../log.js";
-import { readHostFacts, SYSTEM_BWRAP } from "../sandbox/bwrapProbe.js";
+import { bwrapVersion, readHostFacts, SYSTEM_BWRAP } from "../sandbox/bwrapProbe.js";
 import type { HostFacts } from "../sandbox/bwrapProbe.js";
 import { selectLauncher } from "../sandbox/launcher.js";
 import { wrapMode, type SandboxReadiness } from "../sandbox/launcherTypes.js";
@@ -35,11 +35,12 @@ function read(path: string): string | null {
 
 const USERNS_CODES = new Set(["userns-unavailable", "wsl1", "proc-sys-disconnected"]);
 
-export function bwrapCheck(r: SandboxReadiness): Check {
+/** `version`: what `bwrap --version` said (bwrapVersion), or null. */
+export function bwrapCheck(r: SandboxReadiness, bwrapVersion: string | null): Check {
   if (r.bwrap === undefined) {
     return { ok: false, name: "bubblewrap", detail: r.error?.reason ?? "not found", fix: r.error?.remedy ?? "install bubblewrap" };
   }
-  const version = r.bwrap.probe?.version ? `bubblewrap ${r.bwrap.probe.version}` : "version unknown";
+  const version = bwrapVersion ? `bubblewrap ${bwrapVersion}` : "version unknown";
   const where = r.bwrap.system ? "" : ` (not ${SYSTEM_BWRAP}: AppArmor profiles only cover that path)`;
   if (r.error?.code === "bwrap-too-old" || r.error?.code === "bwrap-failed") {
     return { ok: false, name: "bubblewrap", detail: `${r.bwrap.path}: ${r.error.reason}`, fix: r.error.remedy };
@@ -205,7 +206,7 @@ export async function runDoctor(args: string[]): Promise<number> {
   const checks: Check[] = [];
   if (process.platform === "linux") {
     checks.push(
-      bwrapCheck(readiness),
+      bwrapCheck(readiness, readiness.bwrap ? await bwrapVersion(readiness.bwrap.path) : null),
       usernsCheck(readiness),
       nestedUsernsCheck(readiness),
       apparmorCheck(readiness, facts),

@@ -13,7 +13,6 @@ import type { SplitSandboxPolicy } from "./splitSandboxPolicy.js";
 
 const probe: BwrapProbe = {
   path: "/usr/bin/bwrap",
-  version: "0.8.0",
   features: { perms: true, disableUserns: true },
   proc: "mount",
   facts: { procVersion: null, apparmorRestrictUserns: null },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classifyBwrapFailure, findBwrap, parseBwrapHelp, parseBwrapVersion, probeBwrap } from "./bwrapProbe.js";
+import { bwrapVersion, classifyBwrapFailure, findBwrap, parseBwrapHelp, parseBwrapVersion, probeBwrap } from "./bwrapProbe.js";
 import type { ProbeRunner, RunResult } from "./bwrapProbe.js";
 import { BWRAP_HELP } from "./bwrapHelp.testutil.js";
 import { fakeFs } from "./fakeFs.testutil.js";
@@ -77,14 +77,13 @@ describe("probe parsing and classification", () => {
 });
 
 describe("probeBwrap", () => {
-  it("succeeds with procfs mounted, after version, flags and the /proc preflight only", async () => {
-    const run = runner((args) => (args[0] === "--version" ? { stdout: "bubblewrap 0.8.0" } : args[0] === "--help" ? { stdout: HELP } : {}));
+  it("succeeds with procfs mounted after two runs: flags, and one preflight with every namespace and --disable-userns", async () => {
+    const run = runner((args) => (args[0] === "--help" ? { stdout: HELP } : {}));
     const r = await probeBwrap("/usr/bin/bwrap", { run, fs, facts });
     expect(r).toEqual({
       ok: true,
       value: {
         path: "/usr/bin/bwrap",
-        version: "0.8.0",
         features: { perms: true, disableUserns: true },
         proc: "mount",
         facts,
@@ -92,27 +91,34 @@ describe("probeBwrap", () => {
         disableUsernsError: null,
       },
     });
-    // The preflight needs user namespaces itself, so a passing one makes the separate self-test moot.
-    expect(run.calls).toHaveLength(4);
-    const procCall = run.calls[2] ?? [];
-    expect(procCall).toContain("--proc");
-    expect(procCall).toContain("--unshare-user");
-    expect(procCall.indexOf("--tmpfs")).toBeLessThan(procCall.indexOf("--proc"));
+    // The preflight needs user namespaces itself, so a passing one makes the separate self-tests moot.
+    expect(run.calls).toHaveLength(2);
+    const preflight = run.calls[1] ?? [];
+    for (const flag of ["--proc", "--unshare-user", "--disable-userns", "--unshare-pid", "--unshare-ipc", "--unshare-net"]) expect(preflight).toContain(flag);
+    expect(preflight.indexOf("--tmpfs")).toBeLessThan(preflight.indexOf("--proc"));
+    expect(run.calls.some((c) => c[1] === "--version")).toBe(false);
   });
 
-  it("runs version, flags and the /proc preflight side by side: no run waits for another to finish", async () => {
+  it("runs flags and the preflight side by side: neither waits for the other to finish", async () => {
     const calls: string[][] = [];
     let release!: () => void;
     const allStarted = new Promise<void>((r) => (release = r));
     const run: ProbeRunner = async (file, args) => {
       calls.push([file, ...args]);
-      if (calls.length === 4) release();
+      if (calls.length === 2) release();
       await allStarted;
-      return { code: 0, stdout: args[0] === "--version" ? "bubblewrap 0.8.0" : args[0] === "--help" ? HELP : "", stderr: "", timedOut: false };
+      return { code: 0, stdout: args[0] === "--help" ? HELP : "", stderr: "", timedOut: false };
     };
     const r = await Promise.race([probeBwrap("/usr/bin/bwrap", { run, fs, facts }), new Promise((r) => setTimeout(() => r("sequential"), 1000))]);
     expect(r).not.toBe("sequential");
-    expect(calls.map((c) => c[1])).toEqual(["--version", "--help", "--new-session", "--unshare-user"]);
+    expect(calls.map((c) => c[1])).toEqual(["--help", "--new-session"]);
+  });
+
+  it("reads the version only when asked (doctor) or for a too-old bubblewrap's message", async () => {
+    const run = runner((args) => (args[0] === "--version" ? { stdout: "bubblewrap 0.6.1\n" } : { stdout: "    --unshare-user x" }));
+    expect(await bwrapVersion("/usr/bin/bwrap", run)).toBe("0.6.1");
+    const old = await probeBwrap("/usr/bin/bwrap", { run, fs, facts });
+    expect(!old.ok && old.error.reason).toMatch(/^\/usr\/bin\/bwrap 0\.6\.1 lacks --unshare-pid/);
   });
 
   it("says why --disable-userns fails under a read-only /proc/sys (a container runtime's default), and what to do", async () => {

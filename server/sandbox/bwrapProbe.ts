@@ -76,7 +76,6 @@ export function findBwrap(input: FindBwrapInput): Outcome<BwrapLocation> {
 
 export interface BwrapProbe {
   readonly path: string;
-  readonly version: string | null;
   readonly features: BwrapFeatures;
   /** "mask" when `--proc /proc` is refused (Docker-style masked /proc): /proc becomes an empty tmpfs. */
   readonly proc: "mount" | "mask";
@@ -142,6 +141,12 @@ export function parseBwrapHelp(help: string): { flags: Set<string>; features: Bw
 
 export function parseBwrapVersion(text: string): string | null {
   return /bubblewrap\s+(\d+(?:\.\d+)*)/.exec(text)?.[1] ?? null;
+}
+
+/** `bwrap --version`, for messages (`gatehouse doctor`, a too-old bubblewrap); null when it says none. */
+export async function bwrapVersion(bwrapPath: string, run: ProbeRunner = execFileRunner, timeoutMs = 10_000): Promise<string | null> {
+  const r = await run(bwrapPath, ["--version"], timeoutMs);
+  return parseBwrapVersion(r.stdout + r.stderr);
 }
 
 export interface HostFacts {
@@ -243,12 +248,17 @@ export interface ProbeOptions {
 }
 
 /**
- * Version and flags, then the /proc preflight in the restricted form the real runs use. That run
- * already needs user and network namespaces, so only when it fails does a plain user-namespace
- * self-test say which it was: no namespaces (an error), or a refused procfs mount (degraded to a
- * masked /proc, with a warning). Every other failure is an error. Why this order: each bwrap run costs
- * the daemon a fork of itself and a wait, and a healthy host needs three of them, side by side, before
- * the first sandboxed command (or a thread's first MCP server) can start.
+ * Flags, and beside them one preflight in the restricted form the real runs use: a fresh /proc, user,
+ * pid, ipc and network namespaces, and `--disable-userns`. On a healthy host that is all: two bwrap
+ * runs. Each run costs the daemon a fork of itself (a few milliseconds of its event loop, during a
+ * thread's first turn) and a wait, before the first sandboxed command (or a thread's first MCP server)
+ * can start. The version is read only for a too-old bubblewrap's message (`gatehouse doctor` asks
+ * for it itself: bwrapVersion).
+ *
+ * When the preflight fails, the runs that tell why: the preflight without `--disable-userns`, and
+ * `--disable-userns` alone (when --help lists it); if that preflight fails too, a plain user-namespace
+ * self-test says whether it was no namespaces (an error) or a refused procfs mount (degraded to a
+ * masked /proc, with a warning). Every other failure is an error.
  */
 export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise<Outcome<BwrapProbe>> {
   const run = opts.run ?? execFileRunner;
@@ -272,7 +282,7 @@ export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise
   for (const p of opts.platformDefaults ?? LINUX_PLATFORM_DEFAULTS) {
     if (opts.fs.lstat(p) !== null) binds.push("--ro-bind", p, p);
   }
-  const procArgs = [
+  const preflight = (disableUserns: boolean): string[] => [
     "--new-session",
     "--die-with-parent",
     "--tmpfs",
@@ -283,6 +293,7 @@ export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise
     "--proc",
     "/proc",
     "--unshare-user",
+    ...(disableUserns ? ["--disable-userns"] : []),
     "--unshare-pid",
     "--unshare-ipc",
     "--unshare-net",
@@ -291,18 +302,12 @@ export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise
     "--",
     truePath,
   ];
-  // The preflight's flags are older than every flag the help check requires, so it runs beside
-  // version and flags; its result is only read once they say this bubblewrap is new enough. So does
-  // the --disable-userns check, read only when --help lists the flag.
-  const [ver, help, proc, nested] = await Promise.all([
-    run(bwrapPath, ["--version"], timeout),
-    run(bwrapPath, ["--help"], timeout),
-    run(bwrapPath, procArgs, timeout),
-    run(bwrapPath, ["--unshare-user", "--disable-userns", "--ro-bind", "/", "/", "--cap-drop", "ALL", "--", truePath], timeout),
-  ]);
-  const version = parseBwrapVersion(ver.stdout + ver.stderr);
+  // The preflight runs beside --help; its result is read only once the flags say this bubblewrap is
+  // new enough (one without --disable-userns fails it on the flag, and takes the slow path below).
+  const [help, whole] = await Promise.all([run(bwrapPath, ["--help"], timeout), run(bwrapPath, preflight(true), timeout)]);
   const parsed = parseBwrapHelp(help.stdout + help.stderr);
   if (parsed.missing.length > 0) {
+    const version = await bwrapVersion(bwrapPath, run, timeout);
     return fail(
       new SandboxUnavailableError(
         "bwrap-too-old",
@@ -311,7 +316,16 @@ export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise
       ),
     );
   }
+  if (whole.code === 0 && parsed.features.disableUserns) {
+    return { ok: true, value: { path: bwrapPath, features: parsed.features, proc: "mount", facts, warnings: [], disableUsernsError: null } };
+  }
 
+  const [proc, nested] = await Promise.all([
+    run(bwrapPath, preflight(false), timeout),
+    parsed.features.disableUserns
+      ? run(bwrapPath, ["--unshare-user", "--disable-userns", "--ro-bind", "/", "/", "--cap-drop", "ALL", "--", truePath], timeout)
+      : null,
+  ]);
   const warnings: SandboxWarning[] = [];
   let procMode: "mount" | "mask" = "mount";
   if (proc.code !== 0) {
@@ -327,8 +341,8 @@ export async function probeBwrap(bwrapPath: string, opts: ProbeOptions): Promise
         "bubblewrap cannot mount a fresh /proc here (masked /proc, e.g. inside Docker); sandboxed commands get an empty /proc: ps fails, host processes stay hidden",
     });
   }
-  const disableUsernsError = parsed.features.disableUserns && nested.code !== 0 ? disableUsernsFailure(nested) : null;
-  return { ok: true, value: { path: bwrapPath, version, features: parsed.features, proc: procMode, facts, warnings, disableUsernsError } };
+  const disableUsernsError = nested !== null && nested.code !== 0 ? disableUsernsFailure(nested) : null;
+  return { ok: true, value: { path: bwrapPath, features: parsed.features, proc: procMode, facts, warnings, disableUsernsError } };
 }
 
 export function isExecutableFile(path: string): boolean {

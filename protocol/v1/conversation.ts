@@ -5,16 +5,31 @@
 // schema's definitions match (not .meta({ id }), which builds the schema twice: a clone to register).
 import * as z from "zod";
 import { AbsolutePathBuf } from "../v2/paths.js";
-import { ThreadId } from "../v2/shared.js";
-import { EventMsg, TurnAbortReason, V1AskForApproval, V1ReasoningEffort, V1ResponseItem, V1SandboxPolicy } from "./shared.js";
+import { ThreadId } from "../v2/sharedParams.js";
+import { V1ReasoningSummary, V1SandboxMode } from "./conversationParams.js";
+import { EventMsg, TurnAbortReason, V1AskForApproval, V1ReasoningEffort } from "./shared.js";
 
-export const AddConversationListenerParams = z
-  .object({
-    conversationId: ThreadId,
-    experimentalRawEvents: z.boolean().optional(),
-  })
-  .register(z.globalRegistry, { id: "AddConversationListenerParams" });
-export type AddConversationListenerParams = z.infer<typeof AddConversationListenerParams>;
+export {
+  AddConversationListenerParams,
+  ArchiveConversationParams,
+  ExecOneOffCommandParams,
+  ForkConversationParams,
+  GetAuthStatusParams,
+  GetConversationSummaryParams,
+  GitDiffToRemoteParams,
+  InputItem,
+  InterruptConversationParams,
+  ListConversationsParams,
+  LoginApiKeyParams,
+  NewConversationParams,
+  RemoveConversationListenerParams,
+  ResumeConversationParams,
+  SendUserMessageParams,
+  SendUserTurnParams,
+  SetDefaultModelParams,
+  V1ReasoningSummary,
+  V1SandboxMode,
+} from "./conversationParams.js";
 
 export const AddConversationSubscriptionResponse = z
   .object({
@@ -22,14 +37,6 @@ export const AddConversationSubscriptionResponse = z
   })
   .register(z.globalRegistry, { id: "AddConversationSubscriptionResponse" });
 export type AddConversationSubscriptionResponse = z.infer<typeof AddConversationSubscriptionResponse>;
-
-export const ArchiveConversationParams = z
-  .object({
-    conversationId: ThreadId,
-    rolloutPath: z.string(),
-  })
-  .register(z.globalRegistry, { id: "ArchiveConversationParams" });
-export type ArchiveConversationParams = z.infer<typeof ArchiveConversationParams>;
 
 export const ArchiveConversationResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "ArchiveConversationResponse" });
 export type ArchiveConversationResponse = z.infer<typeof ArchiveConversationResponse>;
@@ -89,16 +96,6 @@ export const ConversationSummary = z
   .register(z.globalRegistry, { id: "ConversationSummary" });
 export type ConversationSummary = z.infer<typeof ConversationSummary>;
 
-export const ExecOneOffCommandParams = z
-  .object({
-    command: z.array(z.string()),
-    cwd: z.string().nullish(),
-    sandboxPolicy: V1SandboxPolicy.nullish(),
-    timeoutMs: z.int().min(0).nullish(),
-  })
-  .register(z.globalRegistry, { id: "ExecOneOffCommandParams" });
-export type ExecOneOffCommandParams = z.infer<typeof ExecOneOffCommandParams>;
-
 export const ExecOneOffCommandResponse = z
   .object({
     exitCode: z.int(),
@@ -111,35 +108,6 @@ export type ExecOneOffCommandResponse = z.infer<typeof ExecOneOffCommandResponse
 export const V1ForcedLoginMethod = z.enum(["chatgpt", "api"]).register(z.globalRegistry, { id: "V1ForcedLoginMethod" });
 export type V1ForcedLoginMethod = z.infer<typeof V1ForcedLoginMethod>;
 
-export const V1SandboxMode = z.enum(["read-only", "workspace-write", "danger-full-access"]).register(z.globalRegistry, { id: "V1SandboxMode" });
-export type V1SandboxMode = z.infer<typeof V1SandboxMode>;
-
-export const NewConversationParams = z
-  .object({
-    approvalPolicy: V1AskForApproval.nullish(),
-    baseInstructions: z.string().nullish(),
-    compactPrompt: z.string().nullish(),
-    config: z.record(z.string(), z.unknown()).nullish(),
-    cwd: z.string().nullish(),
-    developerInstructions: z.string().nullish(),
-    includeApplyPatchTool: z.boolean().nullish(),
-    model: z.string().nullish(),
-    modelProvider: z.string().nullish(),
-    profile: z.string().nullish(),
-    sandbox: V1SandboxMode.nullish(),
-  })
-  .register(z.globalRegistry, { id: "NewConversationParams" });
-export type NewConversationParams = z.infer<typeof NewConversationParams>;
-
-export const ForkConversationParams = z
-  .object({
-    conversationId: ThreadId.nullish(),
-    overrides: NewConversationParams.nullish(),
-    path: z.string().nullish(),
-  })
-  .register(z.globalRegistry, { id: "ForkConversationParams" });
-export type ForkConversationParams = z.infer<typeof ForkConversationParams>;
-
 export const ForkConversationResponse = z
   .object({
     conversationId: ThreadId,
@@ -150,14 +118,6 @@ export const ForkConversationResponse = z
   .register(z.globalRegistry, { id: "ForkConversationResponse" });
 export type ForkConversationResponse = z.infer<typeof ForkConversationResponse>;
 
-export const GetAuthStatusParams = z
-  .object({
-    includeToken: z.boolean().nullish(),
-    refreshToken: z.boolean().nullish(),
-  })
-  .register(z.globalRegistry, { id: "GetAuthStatusParams" });
-export type GetAuthStatusParams = z.infer<typeof GetAuthStatusParams>;
-
 export const GetAuthStatusResponse = z
   .object({
     authMethod: V1AuthMode.nullish(),
@@ -166,18 +126,6 @@ export const GetAuthStatusResponse = z
   })
   .register(z.globalRegistry, { id: "GetAuthStatusResponse" });
 export type GetAuthStatusResponse = z.infer<typeof GetAuthStatusResponse>;
-
-export const GetConversationSummaryParams = z
-  .union([
-    z.object({
-      rolloutPath: z.string(),
-    }),
-    z.object({
-      conversationId: ThreadId,
-    }),
-  ])
-  .register(z.globalRegistry, { id: "GetConversationSummaryParams" });
-export type GetConversationSummaryParams = z.infer<typeof GetConversationSummaryParams>;
 
 export const GetConversationSummaryResponse = z
   .object({
@@ -192,12 +140,6 @@ export const GetUserAgentResponse = z
   })
   .register(z.globalRegistry, { id: "GetUserAgentResponse" });
 export type GetUserAgentResponse = z.infer<typeof GetUserAgentResponse>;
-
-/** A summary of the reasoning performed by the model. This can be useful for debugging and understanding the model's reasoning process. See https://platform.openai.com/docs/guides/reasoning?api-mode=responses#reasoning-summaries */
-export const V1ReasoningSummary = z
-  .union([z.enum(["auto", "concise", "detailed"]), z.literal("none")])
-  .register(z.globalRegistry, { id: "V1ReasoningSummary" });
-export type V1ReasoningSummary = z.infer<typeof V1ReasoningSummary>;
 
 /** Controls output length/detail on GPT-5 models via the Responses API. Serialized with lowercase values to match the OpenAI API. */
 export const V1Verbosity = z.enum(["low", "medium", "high"]).register(z.globalRegistry, { id: "V1Verbosity" });
@@ -259,13 +201,6 @@ export const GetUserSavedConfigResponse = z
   .register(z.globalRegistry, { id: "GetUserSavedConfigResponse" });
 export type GetUserSavedConfigResponse = z.infer<typeof GetUserSavedConfigResponse>;
 
-export const GitDiffToRemoteParams = z
-  .object({
-    cwd: z.string(),
-  })
-  .register(z.globalRegistry, { id: "GitDiffToRemoteParams" });
-export type GitDiffToRemoteParams = z.infer<typeof GitDiffToRemoteParams>;
-
 export const GitSha = z.string().register(z.globalRegistry, { id: "GitSha" });
 export type GitSha = z.infer<typeof GitSha>;
 
@@ -277,52 +212,12 @@ export const GitDiffToRemoteResponse = z
   .register(z.globalRegistry, { id: "GitDiffToRemoteResponse" });
 export type GitDiffToRemoteResponse = z.infer<typeof GitDiffToRemoteResponse>;
 
-export const InputItem = z
-  .discriminatedUnion("type", [
-    z.object({
-      data: z.object({
-        text: z.string(),
-      }),
-      type: z.literal("text"),
-    }),
-    z.object({
-      data: z.object({
-        image_url: z.string(),
-      }),
-      type: z.literal("image"),
-    }),
-    z.object({
-      data: z.object({
-        path: z.string(),
-      }),
-      type: z.literal("localImage"),
-    }),
-  ])
-  .register(z.globalRegistry, { id: "InputItem" });
-export type InputItem = z.infer<typeof InputItem>;
-
-export const InterruptConversationParams = z
-  .object({
-    conversationId: ThreadId,
-  })
-  .register(z.globalRegistry, { id: "InterruptConversationParams" });
-export type InterruptConversationParams = z.infer<typeof InterruptConversationParams>;
-
 export const InterruptConversationResponse = z
   .object({
     abortReason: TurnAbortReason,
   })
   .register(z.globalRegistry, { id: "InterruptConversationResponse" });
 export type InterruptConversationResponse = z.infer<typeof InterruptConversationResponse>;
-
-export const ListConversationsParams = z
-  .object({
-    cursor: z.string().nullish(),
-    modelProviders: z.array(z.string()).nullish(),
-    pageSize: z.int().min(0).nullish(),
-  })
-  .register(z.globalRegistry, { id: "ListConversationsParams" });
-export type ListConversationsParams = z.infer<typeof ListConversationsParams>;
 
 export const ListConversationsResponse = z
   .object({
@@ -331,13 +226,6 @@ export const ListConversationsResponse = z
   })
   .register(z.globalRegistry, { id: "ListConversationsResponse" });
 export type ListConversationsResponse = z.infer<typeof ListConversationsResponse>;
-
-export const LoginApiKeyParams = z
-  .object({
-    apiKey: z.string(),
-  })
-  .register(z.globalRegistry, { id: "LoginApiKeyParams" });
-export type LoginApiKeyParams = z.infer<typeof LoginApiKeyParams>;
 
 export const LoginApiKeyResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "LoginApiKeyResponse" });
 export type LoginApiKeyResponse = z.infer<typeof LoginApiKeyResponse>;
@@ -352,27 +240,10 @@ export const NewConversationResponse = z
   .register(z.globalRegistry, { id: "NewConversationResponse" });
 export type NewConversationResponse = z.infer<typeof NewConversationResponse>;
 
-export const RemoveConversationListenerParams = z
-  .object({
-    subscriptionId: z.string(),
-  })
-  .register(z.globalRegistry, { id: "RemoveConversationListenerParams" });
-export type RemoveConversationListenerParams = z.infer<typeof RemoveConversationListenerParams>;
-
 export const RemoveConversationSubscriptionResponse = z
   .record(z.string(), z.unknown())
   .register(z.globalRegistry, { id: "RemoveConversationSubscriptionResponse" });
 export type RemoveConversationSubscriptionResponse = z.infer<typeof RemoveConversationSubscriptionResponse>;
-
-export const ResumeConversationParams = z
-  .object({
-    conversationId: ThreadId.nullish(),
-    history: z.array(V1ResponseItem).nullish(),
-    overrides: NewConversationParams.nullish(),
-    path: z.string().nullish(),
-  })
-  .register(z.globalRegistry, { id: "ResumeConversationParams" });
-export type ResumeConversationParams = z.infer<typeof ResumeConversationParams>;
 
 export const ResumeConversationResponse = z
   .object({
@@ -384,32 +255,8 @@ export const ResumeConversationResponse = z
   .register(z.globalRegistry, { id: "ResumeConversationResponse" });
 export type ResumeConversationResponse = z.infer<typeof ResumeConversationResponse>;
 
-export const SendUserMessageParams = z
-  .object({
-    conversationId: ThreadId,
-    items: z.array(InputItem),
-  })
-  .register(z.globalRegistry, { id: "SendUserMessageParams" });
-export type SendUserMessageParams = z.infer<typeof SendUserMessageParams>;
-
 export const SendUserMessageResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "SendUserMessageResponse" });
 export type SendUserMessageResponse = z.infer<typeof SendUserMessageResponse>;
-
-export const SendUserTurnParams = z
-  .object({
-    approvalPolicy: V1AskForApproval,
-    conversationId: ThreadId,
-    cwd: z.string(),
-    effort: V1ReasoningEffort.nullish(),
-    items: z.array(InputItem),
-    model: z.string(),
-    /** Optional JSON Schema used to constrain the final assistant message for this turn. */
-    outputSchema: z.unknown().optional(),
-    sandboxPolicy: V1SandboxPolicy,
-    summary: V1ReasoningSummary,
-  })
-  .register(z.globalRegistry, { id: "SendUserTurnParams" });
-export type SendUserTurnParams = z.infer<typeof SendUserTurnParams>;
 
 export const SendUserTurnResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "SendUserTurnResponse" });
 export type SendUserTurnResponse = z.infer<typeof SendUserTurnResponse>;
@@ -426,14 +273,6 @@ export const SessionConfiguredNotification = z
   })
   .register(z.globalRegistry, { id: "SessionConfiguredNotification" });
 export type SessionConfiguredNotification = z.infer<typeof SessionConfiguredNotification>;
-
-export const SetDefaultModelParams = z
-  .object({
-    model: z.string().nullish(),
-    reasoningEffort: V1ReasoningEffort.nullish(),
-  })
-  .register(z.globalRegistry, { id: "SetDefaultModelParams" });
-export type SetDefaultModelParams = z.infer<typeof SetDefaultModelParams>;
 
 export const SetDefaultModelResponse = z.record(z.string(), z.unknown()).register(z.globalRegistry, { id: "SetDefaultModelResponse" });
 export type SetDefaultModelResponse = z.infer<typeof SetDefaultModelResponse>;

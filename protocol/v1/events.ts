@@ -2,7 +2,7 @@
 // (0.80's EventMsg.json). Not part of the ServerNotification union in the
 // reference schema, so it is not a table row: the method name is derived from the payload's type.
 import * as z from "zod";
-import { ThreadId } from "../v2/shared.js";
+import { ThreadId } from "../v2/sharedParams.js";
 import { EventMsg } from "./shared.js";
 
 export const CodexEventNotification = z

@@ -30,6 +30,7 @@ export {
   SandboxPolicy,
   Settings,
   TextElement,
+  ThreadId,
   TurnEnvironmentParams,
   TurnItemsView,
   UserInput,
@@ -323,9 +324,6 @@ export type PatchApplyStatus = z.infer<typeof PatchApplyStatus>;
 
 export const SubAgentActivityKind = z.enum(["started", "interacted", "interrupted", "completed"]).register(z.globalRegistry, { id: "SubAgentActivityKind" });
 export type SubAgentActivityKind = z.infer<typeof SubAgentActivityKind>;
-
-export const ThreadId = z.string().register(z.globalRegistry, { id: "ThreadId" });
-export type ThreadId = z.infer<typeof ThreadId>;
 
 export const WebSearchAction = z
   .discriminatedUnion("type", [

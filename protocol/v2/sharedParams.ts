@@ -6,6 +6,9 @@
 import * as z from "zod";
 import { AbsolutePathBuf } from "./paths.js";
 
+export const ThreadId = z.string().register(z.globalRegistry, { id: "ThreadId" });
+export type ThreadId = z.infer<typeof ThreadId>;
+
 /** Configures who approval requests are routed to for review. Examples include sandbox escapes, blocked network access, MCP approval prompts, and ARC escalations. Defaults to `user`. `auto_review` uses a carefully prompted subagent to gather relevant context and apply a risk-based decision framework before approving or denying the request. The legacy value `guardian_subagent` is accepted for compatibility. */
 export const ApprovalsReviewer = z.enum(["user", "auto_review", "guardian_subagent"]).register(z.globalRegistry, { id: "ApprovalsReviewer" });
 export type ApprovalsReviewer = z.infer<typeof ApprovalsReviewer>;

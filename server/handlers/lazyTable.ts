@@ -6,11 +6,11 @@
 // its params' schema, gate and scope (its head), so each v2 method's rows or heads are imported with
 // their module (protocol/v2/requestGroups.ts): the first `thread/start` builds the thread requests'
 // params and the shared types they use, not a thread's, turn's or item's result schema; the first
-// `fuzzyFileSearch` a few small ones. The v1 rows (0.80's legacy conversation API) load on their own,
-// only when a v1-only method arrives: their module imports just the v2 modules it uses. What answers
-// does not change: a v2 method gets the very params schema, gate and scope of the v2 table's row,
-// `V1_ONLY_METHODS` names exactly the v1 rows v2 does not have, and a method neither table has is not
-// found without loading anything (lazyTable.test.ts).
+// `fuzzyFileSearch` a few small ones. The v1-only methods (0.80's legacy conversation API) load their
+// heads on their own, when the first of them arrives (protocol/v1/requestHeads.ts): their params, not
+// 0.80's results and events. What answers does not change: a method gets the very params schema, gate
+// and scope of its table's row, `V1_ONLY_METHODS` names exactly the v1 rows v2 does not have, and a
+// method neither table has is not found without loading anything (lazyTable.test.ts).
 import { initializeRequests } from "../../protocol/v2/initialize.js";
 import { v2RequestGroups } from "../../protocol/v2/requestGroups.js";
 import type { RequestHead } from "../../protocol/define.js";
@@ -45,8 +45,8 @@ const v1Only: ReadonlySet<string> = new Set(V1_ONLY_METHODS);
 
 /**
  * What the dispatcher looks a method up in: each method's head (its params' schema, gate and scope;
- * define.ts RequestHead). A v2 group's rows or heads (protocol/v2/requestGroups.ts), or the v1 table's
- * rows for a v1-only method: a full row is a head with its result.
+ * define.ts RequestHead). A v2 group's rows or heads (protocol/v2/requestGroups.ts), or the v1-only
+ * methods' heads: a full row is a head with its result.
  */
 export type RequestRows = { readonly [M in ClientRequestMethod]?: RequestHead<ClientRequestTable[M]["params"]> };
 
@@ -79,7 +79,7 @@ interface Group extends Loader {
 
 /** One Group per rows module, keyed by its importer (several methods share one). */
 const groups = new Map<RowsImporter, Group>();
-const v1Rows: Loader = { value: undefined, pending: undefined };
+const v1Heads: Loader = { value: undefined, pending: undefined };
 
 // `initialize`'s rows are start-up's own, loaded from the beginning.
 const initializeImporter = v2RequestGroups.initialize as RowsImporter;
@@ -93,12 +93,12 @@ function groupOf(method: string): Group | undefined {
   return group;
 }
 
-// The v1 table's own rows: for a v1-only method, the very row the merged table holds (handlerMap.ts spreads them in).
-const loadV1 = (): Promise<RequestRows> => load(v1Rows, async () => (await import("../../protocol/v1/methods.js")).clientRequests as RequestRows);
+// The heads the v1 table's rows are built from (handlerMap.ts spreads those rows into the merged table).
+const loadV1 = (): Promise<RequestRows> => load(v1Heads, async () => (await import("../../protocol/v1/requestHeads.js")).v1RequestHeads as RequestRows);
 
 /** The rows that can answer `method` if loaded, else undefined (callers then await `loadRequestTable`). */
 export function loadedRequestTable(method: string): RequestRows | undefined {
-  if (v1Only.has(method)) return v1Rows.value;
+  if (v1Only.has(method)) return v1Heads.value;
   const group = groupOf(method);
   // A method neither table has needs no rows to be found missing.
   return group ? group.value : nothing;

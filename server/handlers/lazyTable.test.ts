@@ -6,6 +6,25 @@ import { v2RequestGroups } from "../../protocol/v2/requestGroups.js";
 import { clientRequestTable } from "./handlerMap.js";
 import { initializeRow, loadedRequestTable, loadRequestTable, V1_ONLY_METHODS } from "./lazyTable.js";
 
+const withoutResult = (o: object): string[] =>
+  Object.keys(o)
+    .filter((k) => k !== "result")
+    .sort();
+
+/**
+ * `head` is what the dispatcher gets for `m`: the merged table's row's very params, kind, gate and
+ * scope, and nothing else but the result. A v2 group may hand over the row itself (`mayBeRow`); a v1
+ * head never carries a result.
+ */
+function expectHeadOf(m: string, head: RequestHead, row: RequestSpec, mayBeRow: boolean): void {
+  expect(row, m).toBe((clientRequestTable as Record<string, unknown>)[m]);
+  expect(head.params, m).toBe(row.params);
+  expect(head.kind, m).toBe(row.kind);
+  expect(head.experimental, m).toBe(row.experimental);
+  expect(head.scope, m).toBe(row.scope);
+  expect(mayBeRow ? withoutResult(head) : Object.keys(head).sort(), m).toEqual(withoutResult(row));
+}
+
 describe("lazy request table", () => {
   it("answers initialize with the table's own row before the table is loaded", () => {
     const row = clientRequestTable.initialize;
@@ -46,18 +65,7 @@ describe("lazy request table", () => {
   it("gives every v1-only method the merged table's own params schema, gate and scope", async () => {
     const heads = (await loadRequestTable("newConversation")) as Record<string, RequestHead>;
     for (const m of V1_ONLY_METHODS) {
-      const head = heads[m] as RequestHead;
-      const row = (v1Table.clientRequests as Record<string, RequestSpec>)[m] as RequestSpec;
-      expect(row, m).toBe((clientRequestTable as Record<string, unknown>)[m]);
-      expect(head.params, m).toBe(row.params);
-      expect(head.kind, m).toBe(row.kind);
-      expect(head.experimental, m).toBe(row.experimental);
-      expect(head.scope, m).toBe(row.scope);
-      expect(Object.keys(head).sort(), m).toEqual(
-        Object.keys(row)
-          .filter((k) => k !== "result")
-          .sort(),
-      );
+      expectHeadOf(m, heads[m] as RequestHead, (v1Table.clientRequests as Record<string, RequestSpec>)[m] as RequestSpec, false);
     }
   });
 
@@ -65,24 +73,8 @@ describe("lazy request table", () => {
     for (const m of Object.keys(v2Table.clientRequests)) {
       const rows = await loadRequestTable(m);
       expect(Object.prototype.hasOwnProperty.call(rows, m), m).toBe(true);
-      const head = (rows as Record<string, RequestHead>)[m] as RequestHead;
-      const row = (v2Table.clientRequests as Record<string, RequestSpec>)[m] as RequestSpec;
-      expect(row, m).toBe((clientRequestTable as Record<string, unknown>)[m]);
-      // A head (thread and turn requests) or the row itself: the same objects either way, and nothing but the result left out.
-      expect(head.params, m).toBe(row.params);
-      expect(head.kind, m).toBe(row.kind);
-      expect(head.experimental, m).toBe(row.experimental);
-      expect(head.scope, m).toBe(row.scope);
-      expect(
-        Object.keys(head)
-          .filter((k) => k !== "result")
-          .sort(),
-        m,
-      ).toEqual(
-        Object.keys(row)
-          .filter((k) => k !== "result")
-          .sort(),
-      );
+      // A head (thread and turn requests) or the row itself: the same objects either way.
+      expectHeadOf(m, (rows as Record<string, RequestHead>)[m] as RequestHead, (v2Table.clientRequests as Record<string, RequestSpec>)[m] as RequestSpec, true);
     }
     expect(Object.keys(v2RequestGroups).sort()).toEqual(Object.keys(v2Table.clientRequests).sort());
   });

@@ -1,12 +1,13 @@
 // The byte relay behind a CONNECT or SOCKS5 tunnel, and the read buffers that make it fast.
 //
 // Why not pipeline(): a socket in Node's default mode reads at most 64 KiB per read(2) and hands
-// every chunk through the stream machinery, which capped a tunnel at about 1 GiB/s on this
-// project's machines (0.7× a direct download). An upstream socket the proxy dials itself can take
-// net's `onread` option instead: reads land in buffers this module lends (ReadBuffers), up to 1 MiB
-// each, so a busy tunnel makes a sixteenth of the reads and callbacks; the relay measured 1.6× the
-// pipeline's throughput (bench/cases/proxy.mjs). A buffer goes back to its pool once the write that
-// carries it has completed, never earlier (the kernel may still be reading it).
+// every chunk through the stream machinery, which held a tunnel to about 0.9 GiB/s on this
+// project's machines. An upstream socket the proxy dials itself can take net's `onread` option
+// instead: reads land in buffers this module lends (ReadBuffers), up to 1 MiB each, so a busy tunnel
+// makes a sixteenth of the reads and callbacks. In bench/cases/proxy.mjs that halved the proxy's CPU
+// per MiB on a tunnel (0.91 -> 0.43 ms) and raised its throughput 1.3-1.5x, to or above a splice(2)
+// relay in C. A buffer goes back to its pool once the write that carries it has completed, never
+// earlier (the kernel may still be reading it).
 //
 // Sizes adapt per connection: a read that fills its buffer doubles the next one (to 1 MiB), a read
 // under an eighth of it halves the next (to 16 KiB), so an idle tunnel holds one 16 KiB buffer and

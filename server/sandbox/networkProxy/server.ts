@@ -102,8 +102,7 @@ export const defaultResolver: Resolver = async (host) => {
   return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
 };
 
-const defaultDialer: Dialer = (address, port, options) =>
-  connect({ host: address.address, port, family: address.family, allowHalfOpen: true, ...(options.onread ? { onread: options.onread } : {}) });
+const defaultDialer: Dialer = (address, port, options) => connect({ host: address.address, port, family: address.family, allowHalfOpen: true, ...options });
 
 export class NetworkProxyClosedError extends Error {
   constructor() {
